@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+
+/** How to run one program. */
+export interface ExecOptions {
+  readonly cwd?: string;
+  /** Extra environment; merged over `process.env` unless `replaceEnv` is set. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly replaceEnv?: boolean;
+  /** Written to standard input, then closed. */
+  readonly input?: string | Buffer;
+  /** Kill the program after this many milliseconds. */
+  readonly timeoutMs?: number;
+  /** Values to hide in any text this module returns or throws (tokens, passwords). */
+  readonly secrets?: readonly string[];
+}
+
+/** What a finished program left behind. */
+export interface ExecResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A program that exited non-zero; its output is already redacted. */
+export class ExecError extends Error {
+  override name = 'ExecError';
+  readonly result: ExecResult;
+  readonly command: string;
+  constructor(command: string, result: ExecResult) {
+    const detail = (result.stderr || result.stdout).trim().split('\n').slice(-8).join('\n');
+    super(`${command} exited with ${result.code}${detail ? `: ${detail}` : ''}`);
+    this.command = command;
+    this.result = result;
+  }
+}
+
+/** Replaces every secret in `text` with `***`. */
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 3) out = out.split(secret).join('***');
+  }
+  return out;
+}
+
+/**
+ * Runs a program with arguments (never through a shell) and resolves with its output, whatever the
+ * exit code. The one place Baton starts a process.
+ */
+export function execRaw(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const env = options.replaceEnv ? { ...options.env } : { ...process.env, ...options.env };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: options.timeoutMs,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'ENOENT'
+          ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error })
+          : error,
+      );
+    });
+    child.on('close', (code, signal) => {
+      const secrets = options.secrets ?? [];
+      resolve({
+        code: code ?? (signal ? 128 : 1),
+        stdout: redact(Buffer.concat(out).toString('utf8'), secrets),
+        stderr: redact(Buffer.concat(err).toString('utf8'), secrets),
+      });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Runs a program and throws an {@link ExecError} when it exits non-zero. */
+export async function exec(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const result = await execRaw(file, args, options);
+  if (result.code !== 0) throw new ExecError(`${file} ${redact(args.join(' '), options.secrets)}`, result);
+  return result;
+}
