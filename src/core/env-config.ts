@@ -1,0 +1,146 @@
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import { UserError } from './errors.ts';
+
+/** How an environment receives changes. */
+export type WriteMode = 'push' | 'pr';
+
+/** One environment of an env repo, as `baton.yaml` (or the step's inputs) describe it. */
+export interface Environment {
+  readonly name: string;
+  /** Directory inside the repo, normalised, forward slashes, no leading `./`; `.` for the root. */
+  readonly path: string;
+  readonly branch?: string;
+  readonly mode?: WriteMode;
+  readonly promoteFrom?: string;
+}
+
+/** The parsed `baton.yaml` at an env repo's root. */
+export interface EnvRepoConfig {
+  readonly environments: ReadonlyMap<string, Environment>;
+  /** Flux `$imagepolicy` names mapped to images, for repos that keep Flux markers. */
+  readonly policies: Readonly<Record<string, string>>;
+}
+
+/** The name of the config file at the env repo root. */
+export const CONFIG_FILE = 'baton.yaml';
+
+const ENV_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const ENV_KEYS = new Set(['path', 'branch', 'mode', 'promote-from']);
+
+/**
+ * Normalises a path inside the repo and refuses one that escapes it (`..`, absolute, NUL).
+ * Symlinks are checked where the files are, by the step.
+ */
+export function normaliseRepoPath(path: string, input = 'path'): string {
+  const raw = path.trim().replace(/\\/g, '/');
+  if (raw === '' || raw.includes('\0')) throw new UserError(`${input}: a directory inside the repo is required.`, { input });
+  if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw)) {
+    throw new UserError(`${input}: "${path}" is absolute; give a directory relative to the repo root.`, { input });
+  }
+  const parts: string[] = [];
+  for (const part of raw.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      throw new UserError(`${input}: "${path}" leaves the repo; give a directory inside it, without "..".`, { input });
+    }
+    if (part === '.git') throw new UserError(`${input}: "${path}" points into .git.`, { input });
+    parts.push(part);
+  }
+  return parts.length === 0 ? '.' : parts.join('/');
+}
+
+function fail(message: string, where: string): never {
+  throw new UserError(`${CONFIG_FILE}${where}: ${message}`, { input: CONFIG_FILE });
+}
+
+function parseEnvironment(name: string, value: unknown, where: string): Environment {
+  if (!ENV_NAME_RE.test(name)) fail(`environment name "${name}" may use letters, digits, ".", "_" and "-"`, where);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail(`environment "${name}" must be a mapping with at least "path"`, where);
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!ENV_KEYS.has(key)) fail(`environment "${name}" has an unknown key "${key}" (known: ${[...ENV_KEYS].join(', ')})`, where);
+  }
+  const text = (key: string): string | undefined => {
+    const v = record[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string' || v.trim() === '') fail(`environments.${name}.${key} must be a non-empty string`, where);
+    return v.trim();
+  };
+  const path = text('path') ?? fail(`environments.${name}.path is required`, where);
+  const mode = text('mode');
+  if (mode !== undefined && mode !== 'push' && mode !== 'pr') fail(`environments.${name}.mode must be push or pr, not "${mode}"`, where);
+  const branch = text('branch');
+  const promoteFrom = text('promote-from');
+  return {
+    name,
+    path: normaliseRepoPath(path, `${CONFIG_FILE}: environments.${name}.path`),
+    ...(branch ? { branch } : {}),
+    ...(mode ? { mode } : {}),
+    ...(promoteFrom ? { promoteFrom } : {}),
+  };
+}
+
+/** Parses `baton.yaml`; every problem is a UserError naming the file, line and column where it can. */
+export function parseEnvRepoConfig(text: string): EnvRepoConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const problem = doc.errors[0];
+  if (problem) {
+    const pos = lineCounter.linePos(problem.pos[0]);
+    fail(problem.message.split('\n')[0]!, `:${pos.line}:${pos.col}`);
+  }
+  if (doc.contents !== null && !isMap(doc.contents)) fail('the top level must be a mapping with "environments"', '');
+  const data = (doc.toJS() ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(data)) {
+    if (key !== 'environments' && key !== 'policies') fail(`unknown top-level key "${key}" (known: environments, policies)`, '');
+  }
+  const environments = new Map<string, Environment>();
+  const envs = data['environments'] ?? {};
+  if (typeof envs !== 'object' || envs === null || Array.isArray(envs)) fail('"environments" must be a mapping', '');
+  for (const [name, value] of Object.entries(envs)) environments.set(name, parseEnvironment(name, value, ''));
+  for (const env of environments.values()) {
+    if (env.promoteFrom && !environments.has(env.promoteFrom)) {
+      fail(`environments.${env.name}.promote-from names "${env.promoteFrom}", which is not an environment`, '');
+    }
+  }
+  const policies = data['policies'] ?? {};
+  if (typeof policies !== 'object' || policies === null || Array.isArray(policies)) fail('"policies" must map policy names to images', '');
+  for (const [name, image] of Object.entries(policies)) {
+    if (typeof image !== 'string') fail(`policies.${name} must be an image name`, '');
+  }
+  return { environments, policies: policies as Record<string, string> };
+}
+
+/**
+ * Picks the environment a step works on: by `env` through the config, or by `path` directly.
+ * Exactly one of them must be given.
+ */
+export function resolveEnvironment(
+  config: EnvRepoConfig | undefined,
+  inputs: { env?: string | undefined; path?: string | undefined },
+): Environment {
+  if (inputs.env && inputs.path) {
+    throw new UserError('env and path: give one of them, not both.', { input: 'env' });
+  }
+  if (inputs.path) {
+    const path = normaliseRepoPath(inputs.path);
+    return { name: path === '.' ? 'root' : path.split('/').pop()!, path };
+  }
+  if (!inputs.env) throw new UserError('env: name an environment (from baton.yaml) or give path.', { input: 'env' });
+  if (!config) {
+    throw new UserError(`env: "${inputs.env}" cannot be resolved: the repo has no ${CONFIG_FILE}; give path instead.`, {
+      input: 'env',
+    });
+  }
+  const env = config.environments.get(inputs.env);
+  if (!env) {
+    const known = [...config.environments.keys()];
+    throw new UserError(
+      `env: "${inputs.env}" is not an environment in ${CONFIG_FILE} (known: ${known.join(', ') || 'none'}).`,
+      { input: 'env' },
+    );
+  }
+  return env;
+}

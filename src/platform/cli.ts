@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { UserError } from '../core/errors.ts';
+import type { InputSpec, StepSpec } from '../specs/types.ts';
+import type { Annotation, StepLog } from '../steps/types.ts';
+import type { RawInputs } from './inputs.ts';
+import { Redactor } from './redactor.ts';
+import type { Platform } from './types.ts';
+
+/** Options every step takes on the command line besides its inputs. */
+const COMMON_FLAGS = ['json', 'help'] as const;
+
+type ParseArgsOptions = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+
+function flagOptions(spec: StepSpec): ParseArgsOptions {
+  const options: ParseArgsOptions = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
+  for (const input of spec.inputs) {
+    const option: ParseArgsOptions[string] = {
+      type: input.type === 'boolean' ? 'boolean' : 'string',
+      ...(input.type === 'list' ? { multiple: true } : {}),
+      ...(input.short ? { short: input.short } : {}),
+    };
+    options[input.name] = option;
+    if (input.secret) options[`${input.name}-file`] = { type: 'string' };
+  }
+  return options;
+}
+
+function readSecret(input: InputSpec, values: Record<string, unknown>): string | undefined {
+  if (values[input.name] !== undefined) {
+    const sources = [...(input.env ?? []).slice(0, 1), `--${input.name}-file`].join(' or ');
+    throw new UserError(
+      `${input.name}: a secret on the command line shows in process listings; pass it through ${sources}.`,
+      { input: input.name },
+    );
+  }
+  const file = values[`${input.name}-file`];
+  if (typeof file !== 'string') return undefined;
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new UserError(`${input.name}-file: cannot read "${file}".`, { input: `${input.name}-file`, cause: error });
+  }
+}
+
+/** The help text of one step, generated from its spec. */
+export function stepHelp(spec: StepSpec): string {
+  const lines = [`baton ${spec.name}: ${spec.description}`, '', 'Options:'];
+  for (const input of spec.inputs) {
+    const value = input.type === 'boolean' ? '' : input.type === 'enum' ? ` <${input.options?.join('|')}>` : ' <value>';
+    const flag = input.secret ? `--${input.name}-file <path>` : `--${input.name}${value}`;
+    const extra = [
+      input.required ? 'required' : '',
+      input.default !== undefined ? `default: ${input.default}` : '',
+      input.type === 'list' ? 'repeatable' : '',
+      input.env?.length ? `env: ${input.env.join(', ')}` : '',
+    ].filter(Boolean);
+    lines.push(`  ${flag}`, `      ${input.description}${extra.length ? ` (${extra.join('; ')})` : ''}`);
+  }
+  lines.push('  --json', '      Print the outputs as JSON on stdout.');
+  return lines.join('\n');
+}
+
+/** What the command line asked for: the platform, whether help was wanted. */
+export interface CliInvocation {
+  readonly platform: Platform;
+  readonly help: boolean;
+}
+
+/**
+ * The command line: flags in (`--dry-run`, `--image a:1 --image b:2`), logs on stderr, outputs on stdout
+ * (as JSON with `--json`, else the summary and `name=value` lines). Exit codes 0, 1, 2.
+ */
+export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocation {
+  const redactor = new Redactor();
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: flagOptions(spec), allowPositionals: false, strict: true });
+  } catch (error) {
+    throw new UserError(`${(error as Error).message}. Run "baton ${spec.name} --help" for the options.`, { cause: error });
+  }
+  const values = parsed.values as Record<string, unknown>;
+  const json = values['json'] === true;
+  const err = (line: string) => process.stderr.write(`${redactor.apply(line)}\n`);
+  const log: StepLog = {
+    info: err,
+    warn: (message) => err(`warning: ${message}`),
+    secret: (value) => redactor.add(value),
+    group: async (title, body) => {
+      err(`== ${title}`);
+      return body();
+    },
+  };
+  const platform: Platform = {
+    name: 'cli',
+    log,
+    rawInputs(): RawInputs {
+      const raw: Record<string, string | readonly string[] | undefined> = {};
+      for (const input of spec.inputs) {
+        if (input.secret) raw[input.name] = readSecret(input, values);
+        else {
+          const value = values[input.name];
+          raw[input.name] = typeof value === 'boolean' ? String(value) : (value as string | string[] | undefined);
+        }
+      }
+      return raw;
+    },
+    async setOutputs(outputs) {
+      const text = json
+        ? JSON.stringify(outputs, null, 2)
+        : Object.entries(outputs)
+            .map(([name, value]) => `${name}=${value.replace(/\n/g, ',')}`)
+            .join('\n');
+      process.stdout.write(`${redactor.apply(text)}\n`);
+    },
+    async writeSummary(markdown) {
+      err(markdown);
+    },
+    annotate(annotations: readonly Annotation[]) {
+      for (const a of annotations) {
+        const where = a.file ? `${a.file}${a.line ? `:${a.line}` : ''}${a.column ? `:${a.column}` : ''}: ` : '';
+        err(`${where}${a.level}: ${a.message}`);
+      }
+    },
+    fail(message, exitCode) {
+      err(`error: ${message}`);
+      if (json) process.stdout.write(`${JSON.stringify({ error: redactor.apply(message), exitCode })}\n`);
+      process.exitCode = exitCode;
+    },
+  };
+  return { platform, help: values['help'] === true };
+}
+
+export { COMMON_FLAGS };

@@ -1,0 +1,60 @@
+import { describeError, exitCodeFor } from '../core/errors.ts';
+import { stepSpecs } from '../specs/index.ts';
+import type { Step } from '../steps/types.ts';
+import { cliPlatform, stepHelp } from './cli.ts';
+import { githubPlatform } from './github.ts';
+import { gitlabPlatform } from './gitlab.ts';
+import { runStep } from './run.ts';
+
+/** The version printed by `baton --version`. */
+export const VERSION = '0.1.0';
+
+/** Entry of a GitHub action bundle: runs one step with `INPUT_*` and sets the exit code. */
+export async function actionMain(step: Step): Promise<void> {
+  process.exitCode = await runStep(step, githubPlatform(), process.env, process.cwd());
+}
+
+function usage(): string {
+  const lines = ['Usage: baton <step> [options]   (baton <step> --help for its options)', '', 'Steps:'];
+  for (const spec of stepSpecs) lines.push(`  ${spec.name.padEnd(12)} ${spec.description}`);
+  lines.push('', 'Exit codes: 0 success, 1 the step failed (verdict), 2 bad input or configuration.');
+  return lines.join('\n');
+}
+
+/**
+ * Entry of the `baton` command. Under a GitLab component job (`BATON_PLATFORM=gitlab`) the inputs come
+ * from `BATON_INPUT_*` and outputs go to a dotenv report; otherwise from flags.
+ */
+export async function cliMain(steps: readonly Step[], argv: readonly string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    process.exitCode = name === undefined ? 2 : 0;
+    return;
+  }
+  if (name === '--version' || name === 'version') {
+    process.stdout.write(`baton ${VERSION}\n`);
+    return;
+  }
+  const step = steps.find((s) => s.spec.name === name);
+  if (!step) {
+    process.stderr.write(`error: "${name}" is not a Baton step.\n\n${usage()}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (process.env['BATON_PLATFORM'] === 'gitlab') {
+    process.exitCode = await runStep(step, gitlabPlatform(), process.env, process.cwd());
+    return;
+  }
+  try {
+    const { platform, help } = cliPlatform(step.spec, rest);
+    if (help) {
+      process.stdout.write(`${stepHelp(step.spec)}\n`);
+      return;
+    }
+    process.exitCode = await runStep(step, platform, process.env, process.cwd());
+  } catch (error) {
+    process.stderr.write(`error: ${describeError(error)}\n`);
+    process.exitCode = exitCodeFor(error);
+  }
+}

@@ -1,0 +1,12 @@
+import { bumpSpec } from './bump.ts';
+import type { StepSpec } from './types.ts';
+
+export * from './types.ts';
+
+/** Every step Baton ships, in pipeline order. */
+export const stepSpecs: readonly StepSpec[] = [bumpSpec];
+
+/** The spec of one step by name. */
+export function specFor(name: string): StepSpec | undefined {
+  return stepSpecs.find((spec) => spec.name === name);
+}

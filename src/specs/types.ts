@@ -1,0 +1,59 @@
+/**
+ * The declaration of a step: the one source for `actions/<step>/action.yml`, `templates/<step>.yml`,
+ * the reference table in `docs/<step>.md` and the CLI's flags.
+ */
+
+/** The kinds of value an input takes; each platform turns its raw strings into these. */
+export type InputType = 'string' | 'boolean' | 'enum' | 'list' | 'number' | 'duration';
+
+/** One input, named in kebab-case (`env-repo`); GitLab sees it in snake_case (`env_repo`). */
+export interface InputSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly type: InputType;
+  readonly required?: boolean;
+  /** Default as the user would write it; absent means "not set". */
+  readonly default?: string;
+  /** Allowed values for `enum`. */
+  readonly options?: readonly string[];
+  /** A credential: masked on every platform, never echoed, never in a process listing. */
+  readonly secret?: boolean;
+  /** Where the CLI or the platform falls back to an environment variable, in order. */
+  readonly env?: readonly string[];
+  /** CLI only: a one-letter alias. */
+  readonly short?: string;
+  /** GitHub only: the default in action.yml when it differs (e.g. `${{ github.token }}`). */
+  readonly githubDefault?: string;
+}
+
+/** One output, kebab-case (`pr-url`); GitLab dotenv gets `BATON_PR_URL`. */
+export interface OutputSpec {
+  readonly name: string;
+  readonly description: string;
+}
+
+/** One step. */
+export interface StepSpec {
+  /** kebab-case name: `bump`, `build-push`. */
+  readonly name: string;
+  /** One line for the action's `name:` and headings. */
+  readonly title: string;
+  readonly description: string;
+  /** GitHub Marketplace branding. */
+  readonly branding: { readonly icon: string; readonly color: string };
+  readonly inputs: readonly InputSpec[];
+  readonly outputs: readonly OutputSpec[];
+}
+
+/** The parsed value of each input, keyed by input name. */
+export type InputValues = Record<string, string | boolean | number | readonly string[] | undefined>;
+
+/** `env-repo` → `env_repo`. */
+export function snakeCase(name: string): string {
+  return name.replace(/-/g, '_');
+}
+
+/** `pr-url` → `BATON_PR_URL`. */
+export function dotenvName(name: string): string {
+  return `BATON_${name.replace(/-/g, '_').toUpperCase()}`;
+}

@@ -1,0 +1,309 @@
+import { lstat, readFile, realpath, writeFile } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { bumpMessage, bumpSubject, type ChangeOrigin, originFromEnv, proposalBody, proposalBranch, versionLabel } from '../core/change-text.ts';
+import { planEdits } from '../core/edit/index.ts';
+import type { EditPlan, FileEdit, Pin, ValueChange } from '../core/edit/types.ts';
+import { CONFIG_FILE, type EnvRepoConfig, type Environment, parseEnvRepoConfig, resolveEnvironment, type WriteMode } from '../core/env-config.ts';
+import { TransientError, UserError } from '../core/errors.ts';
+import { familiarName, formatFamiliar, type ImageRef, imageName, parseImageRef } from '../core/image-ref.ts';
+import { unifiedDiff } from '../core/unified-diff.ts';
+import type { ChangeRequest, Forge } from '../adapters/forges/types.ts';
+import type { GitIdentity, GitRemote, PushResult } from '../adapters/git/types.ts';
+import { backoffDelay, type RetryPolicy } from '../adapters/retry.ts';
+import { bumpSpec } from '../specs/bump.ts';
+import type { InputValues } from '../specs/types.ts';
+import type { Step, StepContext, StepResult } from './types.ts';
+
+/** The typed inputs of bump, checked. */
+export interface BumpInputs {
+  readonly repo: string;
+  readonly branch?: string;
+  readonly env?: string;
+  readonly path?: string;
+  readonly images: readonly ImageRef[];
+  readonly pin: Pin;
+  readonly mode?: WriteMode;
+  readonly token?: string;
+  readonly forge: 'auto' | 'github' | 'gitlab';
+  readonly apiUrl?: string;
+  readonly author: GitIdentity;
+  readonly message?: string;
+  readonly labels: readonly string[];
+  readonly autoMerge: boolean;
+  readonly allowDowngrade: boolean;
+  readonly dryRun: boolean;
+}
+
+/** What bump needs from a checked-out env repo (implemented by the git adapter). */
+export interface EnvRepoCheckout {
+  readonly dir: string;
+  readonly branch: string;
+  head(): Promise<string>;
+  listFiles(under: string): Promise<string[]>;
+  commit(options: { message: string; author?: GitIdentity; paths?: string[] }): Promise<string | undefined>;
+  push(options?: { ref?: string; force?: boolean }): Promise<PushResult>;
+  refresh(): Promise<void>;
+  setSparse(paths: string[]): Promise<void>;
+  checkoutNewBranch(name: string, from: string): Promise<void>;
+  remoteBranchHead(name: string): Promise<string | undefined>;
+  treeOf(ref: string, path: string): Promise<string | undefined>;
+  cleanup(): Promise<void>;
+}
+
+/** Side effects bump uses, injectable for tests. */
+export interface BumpDeps {
+  clone(remote: GitRemote, options: { branch?: string; sparsePaths: string[]; identity: GitIdentity }): Promise<EnvRepoCheckout>;
+  forge(options: { repoUrl: string; token?: string; forge: 'auto' | 'github' | 'gitlab'; apiUrl?: string }): Forge;
+  readonly retry: RetryPolicy;
+}
+
+const IDENTITY_RE = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*$/;
+const EDITABLE_RE = /\.(ya?ml|json)$/i;
+
+/** Parses `Name <email>`. */
+export function parseIdentity(text: string, input = 'author'): GitIdentity {
+  const match = IDENTITY_RE.exec(text);
+  if (!match) throw new UserError(`${input}: "${text}" is not "Name <email>".`, { input });
+  return { name: match[1]!, email: match[2]! };
+}
+
+/** Checks raw input values and turns them into {@link BumpInputs}. */
+export function bumpInputs(values: InputValues): BumpInputs {
+  const images = (values['image'] as string[]).map((text) => parseImageRef(text, 'image'));
+  for (const ref of images) {
+    if (!ref.tag && !ref.digest) {
+      throw new UserError(`image: "${formatFamiliar(ref)}" has neither a tag nor a digest; write name:tag or name@sha256:….`, { input: 'image' });
+    }
+  }
+  const names = images.map(imageName);
+  const dup = names.find((name, i) => names.indexOf(name) !== i);
+  if (dup) throw new UserError(`image: ${dup} is given twice; give each image once.`, { input: 'image' });
+  const pin = values['pin'] as Pin;
+  for (const ref of images) {
+    if (pin !== 'tag' && !ref.digest) throw new UserError(`image: pin ${pin} needs a digest; "${formatFamiliar(ref)}" has none.`, { input: 'image' });
+    if (pin !== 'digest' && !ref.tag) throw new UserError(`image: pin ${pin} needs a tag; "${formatFamiliar(ref)}" has none.`, { input: 'image' });
+  }
+  const repo = String(values['repo']);
+  const optional = (name: string) => (values[name] as string | undefined) || undefined;
+  return {
+    repo,
+    branch: optional('branch'),
+    env: optional('env'),
+    path: optional('path'),
+    images,
+    pin,
+    mode: optional('mode') as WriteMode | undefined,
+    token: optional('token'),
+    forge: values['forge'] as BumpInputs['forge'],
+    apiUrl: optional('api-url'),
+    author: parseIdentity(String(values['author'])),
+    message: optional('message'),
+    labels: values['labels'] as string[],
+    autoMerge: values['auto-merge'] === true,
+    allowDowngrade: values['allow-downgrade'] === true,
+    dryRun: values['dry-run'] === true,
+  } as BumpInputs;
+}
+
+/** Refuses an environment directory that is, or resolves through a symlink to, a place outside the repo. */
+async function checkInsideRepo(dir: string, path: string): Promise<void> {
+  const root = await realpath(dir);
+  let resolved: string;
+  try {
+    resolved = await realpath(join(dir, path));
+  } catch {
+    throw new UserError(`path: "${path}" does not exist in the env repo.`, { input: 'path' });
+  }
+  if (resolved !== root && !resolved.startsWith(root + sep)) {
+    throw new UserError(`path: "${path}" leads outside the env repo through a symlink; refusing to write there.`, { input: 'path' });
+  }
+}
+
+/** Reads the editable files under the environment path, refusing symlinks that lead out of the repo. */
+async function readEnvFiles(repo: EnvRepoCheckout, path: string): Promise<Map<string, string>> {
+  await checkInsideRepo(repo.dir, path);
+  const root = await realpath(repo.dir);
+  const files = new Map<string, string>();
+  for (const file of (await repo.listFiles(path)).filter((f) => EDITABLE_RE.test(f)).sort()) {
+    const full = join(repo.dir, file);
+    if ((await lstat(full)).isSymbolicLink()) {
+      const target = await realpath(full).catch(() => '');
+      if (!target.startsWith(root + sep)) {
+        throw new UserError(`path: ${file} is a symlink that leads outside the env repo; refusing to follow it.`, { input: 'path' });
+      }
+      continue; // the target is edited under its own name, if it is under the path
+    }
+    files.set(file, await readFile(full, 'utf8'));
+  }
+  return files;
+}
+
+async function readConfig(repo: EnvRepoCheckout): Promise<EnvRepoConfig | undefined> {
+  const text = await readFile(join(repo.dir, CONFIG_FILE), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : parseEnvRepoConfig(text);
+}
+
+/** Plans the edit on the checkout's current head and writes the changed files. */
+async function planOnHead(repo: EnvRepoCheckout, env: Environment, inputs: BumpInputs, policies: Record<string, string>): Promise<EditPlan> {
+  const files = await readEnvFiles(repo, env.path);
+  try {
+    return planEdits(files, inputs.images, { pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, policies });
+  } catch (error) {
+    if (error instanceof UserError && /not found/i.test(error.message) && files.size === 0) {
+      throw new UserError(`path: "${env.path}" holds no YAML or JSON files; check env/path.`, { input: 'path', cause: error });
+    }
+    throw error;
+  }
+}
+
+async function writeEdits(repo: EnvRepoCheckout, edits: readonly FileEdit[]): Promise<void> {
+  for (const edit of edits) await writeFile(join(repo.dir, edit.file), edit.after);
+}
+
+/** What one attempt of the write loop produced. */
+interface Attempt {
+  readonly plan: EditPlan;
+  readonly commit: string | undefined;
+}
+
+/**
+ * Push mode: edit, commit, push; on a rejected push re-read the new head and re-apply the same edit (the
+ * edit is a function of the file, not a patch), with jittered backoff, up to the retry bound.
+ */
+async function pushLoop(repo: EnvRepoCheckout, env: Environment, inputs: BumpInputs, policies: Record<string, string>, deps: BumpDeps, context: StepContext, origin: ChangeOrigin): Promise<Attempt> {
+  const wait = deps.retry.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let attempt = 1; ; attempt++) {
+    const plan = await planOnHead(repo, env, inputs, policies);
+    if (plan.edits.length === 0) return { plan, commit: undefined };
+    await writeEdits(repo, plan.edits);
+    const message = commitMessage(env, inputs, plan, origin);
+    const commit = await repo.commit({ message, author: inputs.author, paths: plan.edits.map((e) => e.file) });
+    if (!commit) return { plan, commit: undefined };
+    if ((await repo.push()) === 'pushed') return { plan, commit };
+    if (attempt >= deps.retry.attempts) {
+      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; run the bump again.`);
+    }
+    context.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
+    await wait(backoffDelay(deps.retry, attempt));
+    await repo.refresh();
+  }
+}
+
+function allChanges(plan: EditPlan): ValueChange[] {
+  return plan.edits.flatMap((edit) => edit.changes);
+}
+
+function commitMessage(env: Environment, inputs: BumpInputs, plan: EditPlan, origin: ChangeOrigin): string {
+  const subject = inputs.message ?? bumpSubject(env.name, inputs.images);
+  return bumpMessage(subject, env.name, inputs.images, allChanges(plan), origin);
+}
+
+/**
+ * PR mode: the edit goes on a deterministic branch per environment and images, built fresh on the base
+ * head; the open PR/MR for that branch is updated, else one is opened.
+ */
+async function proposeLoop(repo: EnvRepoCheckout, env: Environment, inputs: BumpInputs, policies: Record<string, string>, deps: BumpDeps, context: StepContext, origin: ChangeOrigin): Promise<Attempt & { request?: ChangeRequest; pushed: boolean }> {
+  const base = repo.branch;
+  const head = proposalBranch(env.name, inputs.images);
+  const plan = await planOnHead(repo, env, inputs, policies);
+  if (plan.edits.length === 0) return { plan, commit: undefined, pushed: false };
+  const baseHead = await repo.head();
+  await repo.checkoutNewBranch(head, baseHead);
+  await writeEdits(repo, plan.edits);
+  const commit = await repo.commit({ message: commitMessage(env, inputs, plan, origin), author: inputs.author, paths: plan.edits.map((e) => e.file) });
+  const remoteHead = await repo.remoteBranchHead(head);
+  const same = remoteHead !== undefined && commit !== undefined && (await repo.treeOf(remoteHead, env.path)) === (await repo.treeOf(commit, env.path));
+  let pushed = false;
+  let result = commit;
+  if (same) {
+    context.log.info(`${head} already holds this change`);
+    result = remoteHead;
+  } else {
+    if ((await repo.push({ ref: head, force: true })) !== 'pushed') {
+      throw new TransientError(`push of ${head} was rejected; another bump updated it at the same moment. Run again.`);
+    }
+    pushed = true;
+  }
+  const forge = deps.forge({ repoUrl: inputs.repo, token: inputs.token, forge: inputs.forge, apiUrl: inputs.apiUrl });
+  const request = await forge.propose({
+    base,
+    head,
+    title: inputs.message ?? bumpSubject(env.name, inputs.images),
+    body: proposalBody(env.name, allChanges(plan), origin),
+    labels: inputs.labels,
+    autoMerge: inputs.autoMerge,
+  });
+  return { plan, commit: result, request, pushed };
+}
+
+function summarise(env: Environment, inputs: BumpInputs, plan: EditPlan, outputs: Record<string, string>, mode: WriteMode): string {
+  const changes = allChanges(plan);
+  const lines = [`### Baton bump: ${env.name}${inputs.dryRun ? ' (dry run)' : ''}`, ''];
+  if (changes.length === 0) {
+    lines.push(`Nothing to change: ${inputs.images.map(formatFamiliar).join(', ')} already in place under \`${env.path}\`.`);
+  } else {
+    lines.push(`| Image | Where | Old | New |`, '| --- | --- | --- | --- |');
+    for (const c of changes) lines.push(`| \`${familiarName(parseImageRef(c.image))}\` | \`${c.file}:${c.line}\` | \`${c.old ?? '—'}\` | \`${c.new ?? '—'}\` |`);
+    lines.push('', '```diff', unifiedDiff(plan.edits).trimEnd(), '```');
+  }
+  for (const skip of plan.skipped) lines.push('', `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`);
+  if (outputs['commit']) lines.push('', `Commit: \`${outputs['commit']}\` (${mode} mode)`);
+  if (outputs['pr-url']) lines.push('', `Request: ${outputs['pr-url']}`);
+  return lines.join('\n');
+}
+
+/** Runs bump with checked inputs. */
+export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepContext): Promise<StepResult> {
+  const origin = originFromEnv(context.env);
+  const remote: GitRemote = { url: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}) };
+  let repo = await deps.clone(remote, { ...(inputs.branch ? { branch: inputs.branch } : {}), sparsePaths: [], identity: inputs.author });
+  try {
+    const config = await readConfig(repo);
+    const env = resolveEnvironment(config, inputs);
+    if (!inputs.branch && env.branch && env.branch !== repo.branch) {
+      await repo.cleanup();
+      repo = await deps.clone(remote, { branch: env.branch, sparsePaths: [env.path], identity: inputs.author });
+    } else {
+      await repo.setSparse([env.path]);
+    }
+    const mode: WriteMode = inputs.mode ?? env.mode ?? 'push';
+    const policies = { ...(config?.policies ?? {}) };
+    let attempt: Attempt & { request?: ChangeRequest };
+    if (inputs.dryRun) attempt = { plan: await planOnHead(repo, env, inputs, policies), commit: undefined };
+    else if (mode === 'pr') attempt = await proposeLoop(repo, env, inputs, policies, deps, context, origin);
+    else attempt = await pushLoop(repo, env, inputs, policies, deps, context, origin);
+    for (const skip of attempt.plan.skipped) context.log.warn(`${skip.file}:${skip.line}: kept ${skip.current}, newer than ${skip.wanted}`);
+    const outputs = bumpOutputs(inputs, attempt, attempt.commit ?? (await repo.head()));
+    for (const c of allChanges(attempt.plan)) context.log.info(`${c.file}:${c.line}: ${c.old ?? '(none)'} -> ${c.new ?? '(removed)'}`);
+    context.log.info(outputs['changed'] === 'true' ? `${inputs.dryRun ? 'would change' : 'changed'} ${outputs['files']!.split('\n').length} file(s)` : 'already up to date; nothing to commit');
+    return { outputs, summary: summarise(env, inputs, attempt.plan, outputs, mode), annotations: [] };
+  } finally {
+    await repo.cleanup();
+  }
+}
+
+function bumpOutputs(inputs: BumpInputs, attempt: Attempt & { request?: ChangeRequest }, commit: string): Record<string, string> {
+  const changes = allChanges(attempt.plan);
+  const first = inputs.images[0]!;
+  const firstChange = changes.find((c) => c.image === imageName(first));
+  const site = attempt.plan.sites.get(imageName(first))?.[0];
+  const current = site ? versionLabel(site.image) : '';
+  return {
+    changed: String(changes.length > 0),
+    commit: inputs.dryRun ? '' : commit,
+    'pr-url': attempt.request?.url ?? '',
+    'pr-number': attempt.request ? String(attempt.request.number) : '',
+    'old-tag': firstChange ? (firstChange.oldTag ?? firstChange.oldDigest ?? '') : current,
+    'new-tag': firstChange ? (firstChange.newTag ?? firstChange.newDigest ?? '') : current,
+    image: formatFamiliar(first),
+    files: attempt.plan.edits.map((e) => e.file).join('\n'),
+  };
+}
+
+/** Creates the bump step with its side effects. */
+export function bumpStep(deps: BumpDeps): Step {
+  return {
+    spec: bumpSpec,
+    run: (values, context) => runBump(bumpInputs(values), deps, context),
+  };
+}
