@@ -147,7 +147,7 @@ async function readConfig(repo: EnvRepoCheckout): Promise<EnvRepoConfig | undefi
 async function planOnHead(repo: EnvRepoCheckout, env: Environment, inputs: BumpInputs, policies: Record<string, string>): Promise<EditPlan> {
   const files = await readEnvFiles(repo, env.path);
   try {
-    return planEdits(files, inputs.images, { pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, policies });
+    return planEdits(files, inputs.images, { pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, policies, root: env.path });
   } catch (error) {
     if (error instanceof UserError && /not found/i.test(error.message) && files.size === 0) {
       throw new UserError(`path: "${env.path}" holds no YAML or JSON files; check env/path.`, { input: 'path', cause: error });
@@ -233,6 +233,7 @@ async function proposeLoop(repo: EnvRepoCheckout, env: Environment, inputs: Bump
     labels: inputs.labels,
     autoMerge: inputs.autoMerge,
   });
+  for (const warning of request.warnings ?? []) context.log.warn(warning);
   return { plan, commit: result, request, pushed };
 }
 

@@ -4,7 +4,17 @@ export interface ChangeRequest {
   readonly url: string;
   /** True when this call opened it; false when an open one was updated. */
   readonly created: boolean;
+  /** True when auto-merge is on after this call (asked for and enabled, or already on). */
+  readonly autoMerge?: boolean;
+  /**
+   * Things that did not go as asked but do not fail the step, e.g. auto-merge refused because the
+   * repository does not allow it. Worded for people; never contains secrets.
+   */
+  readonly warnings?: readonly string[];
 }
+
+/** How the forge merges once auto-merge fires (GitHub names; GitLab honours `squash`). */
+export type MergeMethod = 'merge' | 'squash' | 'rebase';
 
 /** What to propose: the head branch (already pushed) onto the base branch. */
 export interface ChangeProposal {
@@ -15,6 +25,8 @@ export interface ChangeProposal {
   readonly body: string;
   readonly labels: readonly string[];
   readonly autoMerge: boolean;
+  /** Merge method for auto-merge; the repository's default when omitted. */
+  readonly mergeMethod?: MergeMethod;
 }
 
 /** A forge API (GitHub, GitLab) behind the one thing bump and promote need from it. */

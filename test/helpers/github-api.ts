@@ -1,0 +1,674 @@
+/**
+ * A GitHub REST + GraphQL test server, modelled on the published API description
+ * (docs.github.com/rest, github/rest-api-description) for the endpoints Baton's forge uses:
+ * repositories, pull requests (list with filters and `Link` pagination, create, get, update), issue
+ * labels, and the GraphQL `enablePullRequestAutoMerge` mutation.
+ *
+ * Semantics kept from GitHub: repos are private (no token → 404, bad token → 401 "Bad credentials"),
+ * a read-only token gets 403 "Resource not accessible by integration" with
+ * `x-accepted-github-permissions`, one open pull request per head/base pair (422 "A pull request already
+ * exists for owner:branch."), head and base branches must exist (422 invalid), 30 items per page by
+ * default (100 at most), auto-merge needs the repository setting and a base branch with pending
+ * required checks ("… is in clean status" otherwise).
+ */
+import { createHash } from 'node:crypto';
+import {
+  type Fault,
+  type RecordedRequest,
+  type Reply,
+  type RequestHook,
+  linkHeader,
+  pageOf,
+  startJsonServer,
+  timestamp,
+} from './forge-http.ts';
+import {
+  type GraphqlError,
+  type GraphqlField,
+  type GraphqlSchema,
+  GraphqlSyntaxError,
+  argumentValue,
+  parseGraphql,
+  project,
+  validateSelections,
+} from './forge-graphql.ts';
+
+/** What a token may do: `write` (contents + pull requests) or `read` (read-only). */
+export type GitHubTokenAccess = 'write' | 'read';
+
+/** A repository and its settings. */
+export interface GitHubRepoSpec {
+  /** `owner/name` */
+  readonly name: string;
+  /** Existing branches; default `['main']`. */
+  readonly branches?: readonly string[];
+  /** Settings → General → "Allow auto-merge"; off by default, as on GitHub. */
+  readonly allowAutoMerge?: boolean;
+  /** The default branch is protected with required status checks (so auto-merge has something to wait for). */
+  readonly requiredChecks?: boolean;
+  /** Settings → Actions → "Allow GitHub Actions to create and approve pull requests"; default true. */
+  readonly actionsMayCreatePulls?: boolean;
+}
+
+/** Options of {@link startGitHubApi}. */
+export interface GitHubApiOptions {
+  readonly tokens: Readonly<Record<string, GitHubTokenAccess>>;
+  readonly repos: readonly (string | GitHubRepoSpec)[];
+}
+
+/** A pull request as the REST API returns it (the fields tests read; the JSON holds more). */
+export interface GitHubPull {
+  readonly number: number;
+  readonly node_id: string;
+  readonly html_url: string;
+  readonly state: 'open' | 'closed';
+  readonly title: string;
+  readonly body: string | null;
+  readonly labels: readonly { readonly name: string }[];
+  readonly head: { readonly ref: string; readonly label: string };
+  readonly base: { readonly ref: string };
+  readonly user: Readonly<Record<string, unknown>>;
+  readonly auto_merge: null | { readonly merge_method: string; readonly enabled_by: { readonly login: string } };
+  readonly [field: string]: unknown;
+}
+
+/** A running GitHub API test server. */
+export interface GitHubApi {
+  /** REST base URL (pass as `apiUrl` / `GITHUB_API_URL`); GraphQL is at `<url>/graphql`. */
+  readonly url: string;
+  /** Every request received, in order. */
+  readonly requests: RecordedRequest[];
+  /** The repository's pull requests (all states), oldest first, as the API would return them. */
+  pulls(repo: string): GitHubPull[];
+  /** Creates a branch, as a push would. */
+  pushBranch(repo: string, branch: string): void;
+  /** Opens a pull request as another user would (seeding; no request recorded). */
+  openPull(repo: string, pull: { head: string; base?: string; title: string; body?: string }): GitHubPull;
+  /** Queues a fault answered instead of the API (e.g. one 502). */
+  fail(fault: Fault): void;
+  /** Runs a hook before each request is answered. */
+  onRequest(hook: RequestHook): void;
+  stop(): Promise<void>;
+}
+
+const DOCS = 'https://docs.github.com/rest';
+const DOC = {
+  repo: `${DOCS}/repos/repos#get-a-repository`,
+  listPulls: `${DOCS}/pulls/pulls#list-pull-requests`,
+  createPull: `${DOCS}/pulls/pulls#create-a-pull-request`,
+  getPull: `${DOCS}/pulls/pulls#get-a-pull-request`,
+  updatePull: `${DOCS}/pulls/pulls#update-a-pull-request`,
+  listLabels: `${DOCS}/issues/labels#list-labels-for-an-issue`,
+  addLabels: `${DOCS}/issues/labels#add-labels-to-an-issue`,
+};
+
+const BOT = {
+  login: 'github-actions[bot]',
+  id: 41898282,
+  node_id: 'MDM6Qm90NDE4OTgyODI=',
+  type: 'Bot',
+  site_admin: false,
+};
+
+const OTHER_USER = { login: 'octocat', id: 583231, node_id: 'MDQ6VXNlcjU4MzIzMQ==', type: 'User', site_admin: false };
+
+interface Label {
+  readonly id: number;
+  readonly node_id: string;
+  readonly name: string;
+  readonly color: string;
+}
+
+interface PullState {
+  readonly id: number;
+  readonly number: number;
+  readonly nodeId: string;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  readonly head: string;
+  base: string;
+  labels: Label[];
+  readonly user: Readonly<Record<string, unknown>>;
+  autoMerge: null | { merge_method: string; enabled_by: typeof BOT; commit_title: string; commit_message: string; enabledAt: string };
+  readonly createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+interface RepoState {
+  readonly id: number;
+  readonly owner: string;
+  readonly name: string;
+  readonly spec: GitHubRepoSpec;
+  readonly branches: Set<string>;
+  readonly labels: Map<string, Label>;
+  readonly pulls: PullState[];
+  nextNumber: number;
+}
+
+/** Starts the server on 127.0.0.1 with an ephemeral port. */
+export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubApi> {
+  const model = new GitHubModel(options);
+  const server = await startJsonServer((request, url) => model.handle(request, url), {
+    'x-github-media-type': 'github.v3; format=json',
+    'x-github-api-version-selected': '2022-11-28',
+    'x-ratelimit-limit': '5000',
+    'x-ratelimit-remaining': '4999',
+    'x-ratelimit-resource': 'core',
+  });
+  model.base = server.origin;
+  return {
+    url: server.origin,
+    requests: server.requests,
+    pulls: (repo) => model.repo(repo).pulls.map((pull) => model.pullJson(model.repo(repo), pull, true)),
+    pushBranch: (repo, branch) => void model.repo(repo).branches.add(branch),
+    openPull: (repo, pull) => model.seedPull(repo, pull),
+    fail: server.fail,
+    onRequest: server.onRequest,
+    stop: server.stop,
+  };
+}
+
+type Caller = { kind: 'anonymous' } | { kind: 'invalid' } | { kind: 'token'; access: GitHubTokenAccess };
+
+class GitHubModel {
+  base = '';
+  readonly #tokens: Readonly<Record<string, GitHubTokenAccess>>;
+  readonly #repos = new Map<string, RepoState>();
+  #ids = 1000;
+
+  constructor(options: GitHubApiOptions) {
+    this.#tokens = options.tokens;
+    for (const entry of options.repos) {
+      const spec = typeof entry === 'string' ? { name: entry } : entry;
+      const [owner = '', name = ''] = spec.name.split('/');
+      this.#repos.set(spec.name.toLowerCase(), {
+        id: this.#ids++,
+        owner,
+        name,
+        spec,
+        branches: new Set(spec.branches ?? ['main']),
+        labels: new Map(),
+        pulls: [],
+        nextNumber: 1,
+      });
+    }
+  }
+
+  repo(fullName: string): RepoState {
+    const repo = this.#repos.get(fullName.toLowerCase());
+    if (!repo) throw new Error(`test server has no repo ${fullName}`);
+    return repo;
+  }
+
+  seedPull(fullName: string, input: { head: string; base?: string; title: string; body?: string }): GitHubPull {
+    const repo = this.repo(fullName);
+    repo.branches.add(input.head);
+    const pull = this.#newPull(repo, { ...input, base: input.base ?? 'main', body: input.body ?? null }, OTHER_USER);
+    return this.pullJson(repo, pull, true);
+  }
+
+  async handle(request: RecordedRequest, url: URL): Promise<Reply> {
+    const caller = this.#caller(request);
+    if (request.path === '/graphql' && request.method === 'POST') return this.#graphql(request, caller);
+    const match = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(request.path);
+    if (!match) return notFound(DOCS);
+    const repo = this.#repos.get(`${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`.toLowerCase());
+    return this.#route(request, url, caller, repo, match[3] ?? '');
+  }
+
+  #route(request: RecordedRequest, url: URL, caller: Caller, repo: RepoState | undefined, rest: string): Reply {
+    const m = request.method;
+    const pull = /^\/pulls\/(\d+)$/.exec(rest);
+    const labels = /^\/issues\/(\d+)\/labels$/.exec(rest);
+    if (m === 'GET' && rest === '') return this.#guard(caller, repo, 'read', DOC.repo, '', (r) => ok(this.#repoJson(r, caller)));
+    if (m === 'GET' && rest === '/pulls') return this.#guard(caller, repo, 'read', DOC.listPulls, '', (r) => this.#listPulls(r, url));
+    if (m === 'POST' && rest === '/pulls') {
+      return this.#guard(caller, repo, 'write', DOC.createPull, 'pull_requests=write', (r) => this.#createPull(r, request.body));
+    }
+    if (pull && m === 'GET') return this.#guard(caller, repo, 'read', DOC.getPull, '', (r) => this.#getPull(r, Number(pull[1])));
+    if (pull && m === 'PATCH') {
+      return this.#guard(caller, repo, 'write', DOC.updatePull, 'pull_requests=write', (r) =>
+        this.#updatePull(r, Number(pull[1]), request.body),
+      );
+    }
+    if (labels && m === 'GET') return this.#guard(caller, repo, 'read', DOC.listLabels, '', (r) => this.#issueLabels(r, Number(labels[1])));
+    if (labels && m === 'POST') {
+      return this.#guard(caller, repo, 'write', DOC.addLabels, 'issues=write; pull_requests=write', (r) =>
+        this.#addLabels(r, Number(labels[1]), request.body),
+      );
+    }
+    return notFound(DOCS);
+  }
+
+  #caller(request: RecordedRequest): Caller {
+    const header = String(request.headers.authorization ?? '');
+    if (!header) return { kind: 'anonymous' };
+    const token = /^(?:token|bearer)\s+(\S+)$/i.exec(header)?.[1] ?? basicPassword(header);
+    const access = token === undefined ? undefined : this.#tokens[token];
+    return access ? { kind: 'token', access } : { kind: 'invalid' };
+  }
+
+  /** Auth and permission checks in GitHub's order: bad credentials, hidden repo, missing permission. */
+  #guard(
+    caller: Caller,
+    repo: RepoState | undefined,
+    need: 'read' | 'write',
+    doc: string,
+    permissions: string,
+    then: (repo: RepoState) => Reply,
+  ): Reply {
+    if (caller.kind === 'invalid') return badCredentials(DOCS);
+    if (caller.kind === 'anonymous' || !repo) return notFound(doc);
+    if (need === 'write' && caller.access !== 'write') {
+      return {
+        ...error(403, 'Resource not accessible by integration', doc),
+        headers: { 'x-accepted-github-permissions': permissions },
+      };
+    }
+    return then(repo);
+  }
+
+  #listPulls(repo: RepoState, url: URL): Reply {
+    const state = url.searchParams.get('state') ?? 'open';
+    const head = url.searchParams.get('head');
+    const base = url.searchParams.get('base');
+    const matches = repo.pulls.filter(
+      (pull) =>
+        (state === 'all' || pull.state === state) &&
+        (base === null || pull.base === base) &&
+        (head === null || headMatches(repo, pull, head)),
+    );
+    const sorted = sortPulls(matches, url.searchParams.get('sort') ?? 'created', url.searchParams.get('direction'));
+    const page = pageOf(sorted, url, 30);
+    const link = linkHeader(url, page, ['prev', 'next', 'last', 'first']);
+    return {
+      status: 200,
+      body: page.items.map((pull) => this.pullJson(repo, pull, false)),
+      headers: link ? { link } : {},
+    };
+  }
+
+  #createPull(repo: RepoState, body: unknown): Reply {
+    const input = (body ?? {}) as { head?: unknown; base?: unknown; title?: unknown; body?: unknown };
+    if (repo.spec.actionsMayCreatePulls === false) {
+      return error(403, 'GitHub Actions is not permitted to create or approve pull requests.', DOC.createPull);
+    }
+    const missing = (['title', 'head', 'base'] as const).filter((field) => typeof input[field] !== 'string');
+    if (missing.length > 0) {
+      return invalid(DOC.createPull, missing.map((field) => ({ resource: 'PullRequest', code: 'missing_field', field })));
+    }
+    const head = String(input.head);
+    const base = String(input.base);
+    const [headOwner, headRef] = head.includes(':') ? head.split(':', 2) : [repo.owner, head];
+    if (headOwner!.toLowerCase() !== repo.owner.toLowerCase() || !repo.branches.has(headRef!)) {
+      return invalid(DOC.createPull, [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
+    }
+    if (!repo.branches.has(base)) return invalid(DOC.createPull, [{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
+    if (headRef === base) {
+      return invalid(DOC.createPull, [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${headRef}` }]);
+    }
+    if (repo.pulls.some((pull) => pull.state === 'open' && pull.head === headRef && pull.base === base)) {
+      const message = `A pull request already exists for ${repo.owner}:${headRef}.`;
+      return invalid(DOC.createPull, [{ resource: 'PullRequest', code: 'custom', message }]);
+    }
+    const pull = this.#newPull(repo, { head: headRef!, base, title: String(input.title), body: stringOrNull(input.body) });
+    return { status: 201, body: this.pullJson(repo, pull, true), headers: { location: this.#pullUrl(repo, pull) } };
+  }
+
+  #newPull(
+    repo: RepoState,
+    input: { head: string; base: string; title: string; body: string | null },
+    user: Readonly<Record<string, unknown>> = BOT,
+  ): PullState {
+    const now = timestamp(new Date());
+    const number = repo.nextNumber++;
+    const id = this.#ids++;
+    const pull: PullState = {
+      id,
+      number,
+      nodeId: `PR_kwDO${Buffer.from(`${repo.id}:${number}`).toString('base64url')}`,
+      title: input.title,
+      body: input.body,
+      state: 'open',
+      head: input.head,
+      base: input.base,
+      labels: [],
+      user,
+      autoMerge: null,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+    };
+    repo.pulls.push(pull);
+    return pull;
+  }
+
+  #getPull(repo: RepoState, number: number): Reply {
+    const pull = repo.pulls.find((candidate) => candidate.number === number);
+    return pull ? ok(this.pullJson(repo, pull, true)) : notFound(DOC.getPull);
+  }
+
+  #updatePull(repo: RepoState, number: number, body: unknown): Reply {
+    const pull = repo.pulls.find((candidate) => candidate.number === number);
+    if (!pull) return notFound(DOC.updatePull);
+    const input = (body ?? {}) as { title?: unknown; body?: unknown; state?: unknown; base?: unknown };
+    if (typeof input.base === 'string' && !repo.branches.has(input.base)) {
+      return invalid(DOC.updatePull, [{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
+    }
+    if (input.state !== undefined && input.state !== 'open' && input.state !== 'closed') {
+      return invalid(DOC.updatePull, [{ resource: 'PullRequest', field: 'state', code: 'invalid' }]);
+    }
+    if (typeof input.title === 'string') pull.title = input.title;
+    if (input.body !== undefined) pull.body = stringOrNull(input.body);
+    if (typeof input.base === 'string') pull.base = input.base;
+    if (input.state === 'closed' && pull.state === 'open') pull.closedAt = timestamp(new Date());
+    if (input.state === 'open' || input.state === 'closed') pull.state = input.state;
+    pull.updatedAt = timestamp(new Date());
+    return ok(this.pullJson(repo, pull, true));
+  }
+
+  #issueLabels(repo: RepoState, number: number): Reply {
+    const pull = repo.pulls.find((candidate) => candidate.number === number);
+    return pull ? ok(pull.labels.map((label) => this.#labelJson(repo, label))) : notFound(DOC.listLabels);
+  }
+
+  #addLabels(repo: RepoState, number: number, body: unknown): Reply {
+    const pull = repo.pulls.find((candidate) => candidate.number === number);
+    if (!pull) return notFound(DOC.addLabels);
+    const raw = Array.isArray(body) ? body : (body as { labels?: unknown } | undefined)?.labels;
+    if (!Array.isArray(raw)) {
+      return invalid(DOC.addLabels, [{ resource: 'Label', code: 'missing_field', field: 'labels' }]);
+    }
+    for (const entry of raw) {
+      const name = typeof entry === 'string' ? entry : String((entry as { name?: unknown })?.name ?? '');
+      if (!name) continue;
+      const label = this.#label(repo, name);
+      if (!pull.labels.some((existing) => existing.id === label.id)) pull.labels.push(label);
+    }
+    pull.updatedAt = timestamp(new Date());
+    return ok(pull.labels.map((label) => this.#labelJson(repo, label)));
+  }
+
+  /** The repository's label of that name (case-insensitive), created on first use as GitHub does. */
+  #label(repo: RepoState, name: string): Label {
+    const key = name.toLowerCase();
+    let label = repo.labels.get(key);
+    if (!label) {
+      const id = this.#ids++;
+      label = { id, node_id: `LA_kwDO${Buffer.from(String(id)).toString('base64url')}`, name, color: 'ededed' };
+      repo.labels.set(key, label);
+    }
+    return label;
+  }
+
+  #graphql(request: RecordedRequest, caller: Caller): Reply {
+    if (caller.kind === 'invalid') return badCredentials('https://docs.github.com/graphql');
+    if (caller.kind === 'anonymous') {
+      return error(401, 'This endpoint requires you to be authenticated.', 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql');
+    }
+    const input = (request.body ?? {}) as { query?: unknown; variables?: unknown };
+    if (typeof input.query !== 'string') return ok({ errors: [{ message: 'A query attribute must be specified and must be a string.' }] });
+    const variables = (input.variables ?? {}) as Record<string, unknown>;
+    try {
+      const operation = parseGraphql(input.query);
+      const root = operation.type === 'mutation' ? 'Mutation' : 'Query';
+      const invalidSelections = validateSelections(SCHEMA, root, operation.selections);
+      if (invalidSelections.length > 0) return ok({ errors: invalidSelections });
+      return ok(this.#execute(operation.selections, variables, caller));
+    } catch (problem) {
+      if (!(problem instanceof GraphqlSyntaxError)) throw problem;
+      return ok({ errors: [{ message: problem.message, locations: [{ line: problem.line, column: problem.column }] }] });
+    }
+  }
+
+  #execute(fields: readonly GraphqlField[], variables: Record<string, unknown>, caller: Caller): unknown {
+    const data: Record<string, unknown> = {};
+    const errors: GraphqlError[] = [];
+    for (const field of fields) {
+      const key = field.alias ?? field.name;
+      const where = { path: [key], locations: [{ line: field.line, column: field.column }] };
+      if (field.name === 'viewer') {
+        data[key] = project({ __typename: 'Bot', ...BOT }, field.selections ?? []);
+        continue;
+      }
+      const input = (argumentValue(field.args.input, variables) ?? {}) as Record<string, unknown>;
+      const outcome = this.#enableAutoMerge(input, caller);
+      if ('problem' in outcome) {
+        data[key] = null;
+        errors.push({ type: outcome.problem.type, ...where, message: outcome.problem.message });
+      } else {
+        data[key] = project(outcome.payload, field.selections ?? []);
+      }
+    }
+    return errors.length > 0 ? { data, errors } : { data };
+  }
+
+  #enableAutoMerge(
+    input: Record<string, unknown>,
+    caller: Caller,
+  ): { payload: unknown } | { problem: { type: string; message: string } } {
+    const id = String(input.pullRequestId ?? '');
+    const found = this.#findNode(id);
+    if (!found) return { problem: { type: 'NOT_FOUND', message: `Could not resolve to a node with the global id of '${id}'.` } };
+    const { repo, pull } = found;
+    if (caller.kind !== 'token' || caller.access !== 'write') {
+      return { problem: { type: 'FORBIDDEN', message: 'Resource not accessible by integration' } };
+    }
+    const method = String(input.mergeMethod ?? 'MERGE');
+    if (!['MERGE', 'SQUASH', 'REBASE'].includes(method)) {
+      return { problem: { type: 'INVALID', message: `Argument 'mergeMethod' has an invalid value (${method}). Expected type 'PullRequestMergeMethod'.` } };
+    }
+    const refusal = this.#autoMergeRefusal(repo, pull);
+    if (refusal) return { problem: { type: 'UNPROCESSABLE', message: refusal } };
+    pull.autoMerge = {
+      merge_method: method.toLowerCase(),
+      enabled_by: BOT,
+      commit_title: String(input.commitHeadline ?? `${pull.title} (#${pull.number})`),
+      commit_message: String(input.commitBody ?? ''),
+      enabledAt: timestamp(new Date()),
+    };
+    return { payload: this.#autoMergePayload(repo, pull, input.clientMutationId) };
+  }
+
+  #autoMergeRefusal(repo: RepoState, pull: PullState): string | undefined {
+    if (pull.state !== 'open') return 'Pull request Pull request is closed';
+    if (!repo.spec.allowAutoMerge) return 'Pull request Auto merge is not allowed for this repository';
+    if (!repo.spec.requiredChecks) return 'Pull request Pull request is in clean status';
+    return undefined;
+  }
+
+  #autoMergePayload(repo: RepoState, pull: PullState, clientMutationId: unknown): unknown {
+    const merge = pull.autoMerge!;
+    return {
+      __typename: 'EnablePullRequestAutoMergePayload',
+      clientMutationId: clientMutationId ?? null,
+      actor: { __typename: 'Bot', ...BOT },
+      pullRequest: {
+        __typename: 'PullRequest',
+        id: pull.nodeId,
+        number: pull.number,
+        title: pull.title,
+        url: this.#htmlUrl(repo, pull),
+        state: pull.state.toUpperCase(),
+        autoMergeRequest: {
+          __typename: 'AutoMergeRequest',
+          enabledAt: merge.enabledAt,
+          mergeMethod: merge.merge_method.toUpperCase(),
+          commitHeadline: merge.commit_title,
+          commitBody: merge.commit_message,
+          enabledBy: { __typename: 'Bot', ...merge.enabled_by },
+        },
+      },
+    };
+  }
+
+  #findNode(id: string): { repo: RepoState; pull: PullState } | undefined {
+    for (const repo of this.#repos.values()) {
+      const pull = repo.pulls.find((candidate) => candidate.nodeId === id);
+      if (pull) return { repo, pull };
+    }
+    return undefined;
+  }
+
+  pullJson(repo: RepoState, pull: PullState, full: boolean): GitHubPull {
+    const api = `${this.base}/repos/${repo.owner}/${repo.name}`;
+    const simple = {
+      url: this.#pullUrl(repo, pull),
+      id: pull.id,
+      node_id: pull.nodeId,
+      html_url: this.#htmlUrl(repo, pull),
+      diff_url: `${this.#htmlUrl(repo, pull)}.diff`,
+      patch_url: `${this.#htmlUrl(repo, pull)}.patch`,
+      issue_url: `${api}/issues/${pull.number}`,
+      number: pull.number,
+      state: pull.state,
+      locked: false,
+      title: pull.title,
+      user: pull.user,
+      body: pull.body,
+      labels: pull.labels.map((label) => this.#labelJson(repo, label)),
+      milestone: null,
+      active_lock_reason: null,
+      created_at: pull.createdAt,
+      updated_at: pull.updatedAt,
+      closed_at: pull.closedAt,
+      merged_at: null,
+      merge_commit_sha: null,
+      assignee: null,
+      assignees: [],
+      requested_reviewers: [],
+      requested_teams: [],
+      head: this.#ref(repo, pull.head),
+      base: this.#ref(repo, pull.base),
+      author_association: 'CONTRIBUTOR',
+      auto_merge: pull.autoMerge && {
+        enabled_by: pull.autoMerge.enabled_by,
+        merge_method: pull.autoMerge.merge_method,
+        commit_title: pull.autoMerge.commit_title,
+        commit_message: pull.autoMerge.commit_message,
+      },
+      draft: false,
+    };
+    if (!full) return simple;
+    return {
+      ...simple,
+      merged: false,
+      mergeable: null,
+      rebaseable: null,
+      mergeable_state: 'unknown',
+      merged_by: null,
+      comments: 0,
+      review_comments: 0,
+      maintainer_can_modify: false,
+      commits: 1,
+      additions: 1,
+      deletions: 1,
+      changed_files: 1,
+    };
+  }
+
+  #ref(repo: RepoState, ref: string): { label: string; ref: string; sha: string; user: unknown; repo: unknown } {
+    const sha = createHash('sha1').update(`${repo.owner}/${repo.name}:${ref}`).digest('hex');
+    return { label: `${repo.owner}:${ref}`, ref, sha, user: this.#ownerJson(repo), repo: this.#repoJson(repo) };
+  }
+
+  #pullUrl(repo: RepoState, pull: PullState): string {
+    return `${this.base}/repos/${repo.owner}/${repo.name}/pulls/${pull.number}`;
+  }
+
+  #htmlUrl(repo: RepoState, pull: PullState): string {
+    return `${this.base}/${repo.owner}/${repo.name}/pull/${pull.number}`;
+  }
+
+  #ownerJson(repo: RepoState): unknown {
+    return { login: repo.owner, id: repo.id + 500_000, type: 'Organization', site_admin: false };
+  }
+
+  #repoJson(repo: RepoState, caller?: Caller): unknown {
+    const write = caller?.kind === 'token' && caller.access === 'write';
+    return {
+      id: repo.id,
+      node_id: `R_kgDO${Buffer.from(String(repo.id)).toString('base64url')}`,
+      name: repo.name,
+      full_name: `${repo.owner}/${repo.name}`,
+      private: true,
+      owner: this.#ownerJson(repo),
+      html_url: `${this.base}/${repo.owner}/${repo.name}`,
+      url: `${this.base}/repos/${repo.owner}/${repo.name}`,
+      default_branch: 'main',
+      visibility: 'private',
+      allow_auto_merge: repo.spec.allowAutoMerge ?? false,
+      allow_merge_commit: true,
+      allow_squash_merge: true,
+      allow_rebase_merge: true,
+      ...(caller ? { permissions: { admin: false, maintain: false, push: write, triage: write, pull: true } } : {}),
+    };
+  }
+
+  #labelJson(repo: RepoState, label: Label): { name: string; [field: string]: unknown } {
+    return {
+      id: label.id,
+      node_id: label.node_id,
+      url: `${this.base}/repos/${repo.owner}/${repo.name}/labels/${encodeURIComponent(label.name)}`,
+      name: label.name,
+      color: label.color,
+      default: false,
+      description: null,
+    };
+  }
+}
+
+const SCHEMA: GraphqlSchema = {
+  Query: { viewer: 'Actor' },
+  Mutation: { enablePullRequestAutoMerge: 'EnablePullRequestAutoMergePayload' },
+  EnablePullRequestAutoMergePayload: { clientMutationId: 'scalar', actor: 'Actor', pullRequest: 'PullRequest' },
+  PullRequest: { id: 'scalar', number: 'scalar', title: 'scalar', url: 'scalar', state: 'scalar', autoMergeRequest: 'AutoMergeRequest' },
+  AutoMergeRequest: { enabledAt: 'scalar', mergeMethod: 'scalar', commitHeadline: 'scalar', commitBody: 'scalar', enabledBy: 'Actor' },
+  Actor: { login: 'scalar' },
+};
+
+/** `head=owner:ref` filters by head owner and branch; a value without an owner is not a filter GitHub documents. */
+function headMatches(repo: RepoState, pull: PullState, head: string): boolean {
+  const colon = head.indexOf(':');
+  if (colon < 0) return true;
+  return head.slice(0, colon).toLowerCase() === repo.owner.toLowerCase() && head.slice(colon + 1) === pull.head;
+}
+
+function sortPulls(pulls: PullState[], sort: string, direction: string | null): PullState[] {
+  const key = (pull: PullState) => (sort === 'updated' ? pull.updatedAt : pull.createdAt) + String(pull.id).padStart(12, '0');
+  const descending = (direction ?? (sort === 'created' ? 'desc' : 'asc')) === 'desc';
+  return [...pulls].sort((a, b) => (descending ? key(b).localeCompare(key(a)) : key(a).localeCompare(key(b))));
+}
+
+function basicPassword(header: string): string | undefined {
+  const encoded = /^basic\s+(\S+)$/i.exec(header)?.[1];
+  if (!encoded) return undefined;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  return decoded.includes(':') ? decoded.slice(decoded.indexOf(':') + 1) : undefined;
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function ok(body: unknown): Reply {
+  return { status: 200, body };
+}
+
+function error(status: number, message: string, documentationUrl: string): Reply {
+  return { status, body: { message, documentation_url: documentationUrl, status: String(status) } };
+}
+
+function notFound(doc: string): Reply {
+  return error(404, 'Not Found', doc);
+}
+
+function badCredentials(doc: string): Reply {
+  return error(401, 'Bad credentials', doc);
+}
+
+function invalid(doc: string, errors: unknown[]): Reply {
+  return { status: 422, body: { message: 'Validation Failed', errors, documentation_url: doc, status: '422' } };
+}
