@@ -60,6 +60,8 @@ export interface EditOptions {
   readonly allowDowngrade: boolean;
   /** Flux `$imagepolicy` markers: policy name (`ns:name` or `name`) → image name it stands for. */
   readonly policies?: Readonly<Record<string, string>>;
+  /** The path that was searched (e.g. `envs/staging`), for messages; defaults to the files' common folder. */
+  readonly root?: string;
 }
 
 /** The edit of one file: its text before and after, and the values that changed. */
