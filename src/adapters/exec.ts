@@ -55,13 +55,16 @@ export function execRaw(file: string, args: readonly string[], options: ExecOpti
       cwd: options.cwd,
       env: env as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: options.timeoutMs,
     });
+    // Why our own timer: spawn's `timeout` is not cleared when the program cannot be started, which keeps
+    // the event loop alive for the whole timeout.
+    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), options.timeoutMs) : undefined;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
       reject(
         error.code === 'ENOENT'
           ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error })
@@ -69,6 +72,7 @@ export function execRaw(file: string, args: readonly string[], options: ExecOpti
       );
     });
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const secrets = options.secrets ?? [];
       resolve({
         code: code ?? (signal ? 128 : 1),

@@ -1,0 +1,127 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import * as tls from 'node:tls';
+import { Agent, type Dispatcher } from 'undici';
+
+/** How Baton trusts registries. */
+export interface TlsOptions {
+  /**
+   * Directories in the containers `certs.d` layout searched before the system ones: `<dir>/<host[:port]>/`
+   * holding `*.crt` CA certificates and `*.cert`/`*.key` client certificate pairs.
+   */
+  readonly certsDirs?: readonly string[];
+  /**
+   * The system `certs.d` directories; default `~/.config/containers/certs.d`, `/etc/containers/certs.d`,
+   * `/etc/docker/certs.d` (containers-certs.d(5), docker "Verify repository client with certificates").
+   */
+  readonly systemCertsDirs?: readonly string[];
+  /**
+   * Registries (`host` or `host:port`) that may be reached over plain HTTP, or over HTTPS without
+   * verifying the certificate. Nothing else is ever.
+   */
+  readonly insecureRegistries?: readonly string[];
+}
+
+/** What a `certs.d/<host>` directory holds. */
+interface HostCerts {
+  readonly ca: string[];
+  readonly cert?: string;
+  readonly key?: string;
+}
+
+/** The default system `certs.d` directories (see {@link TlsOptions.systemCertsDirs}). */
+export function defaultCertsDirs(home = homedir()): string[] {
+  return [join(home, '.config', 'containers', 'certs.d'), '/etc/containers/certs.d', '/etc/docker/certs.d'];
+}
+
+/**
+ * One undici dispatcher per registry host, built from its `certs.d` entry. Node already trusts
+ * `NODE_EXTRA_CA_CERTS` for the whole process; a per-host CA is added on top of the default store
+ * (passing `ca` alone would replace it).
+ */
+export class Dispatchers {
+  readonly #options: TlsOptions;
+  readonly #agents = new Map<string, Promise<Dispatcher>>();
+
+  constructor(options: TlsOptions = {}) {
+    this.#options = options;
+  }
+
+  /** True when `host` (`host` or `host:port`) was named insecure. */
+  isInsecure(host: string): boolean {
+    const wanted = host.toLowerCase();
+    const bare = wanted.replace(/:\d+$/, '');
+    return (this.#options.insecureRegistries ?? []).some((entry) => {
+      const name = entry.toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
+      return name === wanted || (!/:\d+$/.test(name) && name === bare);
+    });
+  }
+
+  /** The dispatcher for a URL's host, created on first use. */
+  for(url: URL): Promise<Dispatcher> {
+    const key = `${url.protocol}//${url.host}`;
+    let agent = this.#agents.get(key);
+    if (!agent) {
+      agent = this.#create(url);
+      this.#agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  async #create(url: URL): Promise<Dispatcher> {
+    if (url.protocol !== 'https:') return new Agent();
+    const certs = await this.#hostCerts(url.host);
+    const connect: tls.ConnectionOptions = {};
+    if (certs.ca.length > 0) connect.ca = [...defaultCaCertificates(), ...certs.ca];
+    if (certs.cert && certs.key) {
+      connect.cert = certs.cert;
+      connect.key = certs.key;
+    }
+    if (this.isInsecure(url.host)) connect.rejectUnauthorized = false;
+    return new Agent({ connect });
+  }
+
+  async #hostCerts(host: string): Promise<HostCerts> {
+    const dirs = [...(this.#options.certsDirs ?? []), ...(this.#options.systemCertsDirs ?? defaultCertsDirs())];
+    const ca: string[] = [];
+    let pair: { cert: string; key: string } | undefined;
+    for (const dir of dirs) {
+      const found = await readHostDir(join(dir, host));
+      ca.push(...found.ca);
+      if (!pair && found.cert && found.key) pair = { cert: found.cert, key: found.key };
+    }
+    return { ca, ...pair };
+  }
+
+  /** Closes every connection; the client is unusable afterwards. */
+  async close(): Promise<void> {
+    const agents = await Promise.allSettled(this.#agents.values());
+    this.#agents.clear();
+    await Promise.all(agents.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
+  }
+}
+
+function defaultCaCertificates(): string[] {
+  // tls.getCACertificates('default') includes NODE_EXTRA_CA_CERTS; older Nodes only have rootCertificates.
+  const withExtra = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
+  return withExtra ? withExtra('default') : [...tls.rootCertificates];
+}
+
+/** Reads `*.crt` (CAs) and the first `*.cert` with its `*.key` from one `certs.d/<host>` directory. */
+async function readHostDir(dir: string): Promise<HostCerts> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch {
+    return { ca: [] };
+  }
+  const ca = await Promise.all(names.filter((name) => name.endsWith('.crt')).map((name) => readFile(join(dir, name), 'utf8')));
+  const certName = names.find((name) => name.endsWith('.cert') && names.includes(name.replace(/\.cert$/, '.key')));
+  if (!certName) return { ca };
+  const [cert, key] = await Promise.all([
+    readFile(join(dir, certName), 'utf8'),
+    readFile(join(dir, certName.replace(/\.cert$/, '.key')), 'utf8'),
+  ]);
+  return { ca, cert, key };
+}
