@@ -3,7 +3,7 @@ import { join, sep } from 'node:path';
 import { bumpMessage, bumpSubject, type ChangeOrigin, originFromEnv, proposalBody, proposalBranch, versionLabel } from '../core/change-text.ts';
 import { planEdits } from '../core/edit/index.ts';
 import type { EditPlan, FileEdit, Pin, ValueChange } from '../core/edit/types.ts';
-import { CONFIG_FILE, type EnvRepoConfig, type Environment, parseEnvRepoConfig, resolveEnvironment, type WriteMode } from '../core/env-config.ts';
+import { CONFIG_FILE, type EnvRepoConfig, type Environment, normaliseRepoPath, parseEnvRepoConfig, resolveEnvironment, type WriteMode } from '../core/env-config.ts';
 import { TransientError, UserError } from '../core/errors.ts';
 import { familiarName, formatFamiliar, type ImageRef, imageName, parseImageRef } from '../core/image-ref.ts';
 import { unifiedDiff } from '../core/unified-diff.ts';
@@ -84,6 +84,7 @@ export function bumpInputs(values: InputValues): BumpInputs {
     if (pin !== 'digest' && !ref.tag) throw new UserError(`image: pin ${pin} needs a tag; "${formatFamiliar(ref)}" has none.`, { input: 'image' });
   }
   const repo = String(values['repo']);
+  if (typeof values['path'] === 'string' && values['path']) normaliseRepoPath(values['path']);
   const optional = (name: string) => (values[name] as string | undefined) || undefined;
   return {
     repo,
@@ -253,10 +254,21 @@ function summarise(env: Environment, inputs: BumpInputs, plan: EditPlan, outputs
   return lines.join('\n');
 }
 
+/**
+ * The user name that goes with the token over HTTPS: GitLab wants `gitlab-ci-token` with a job token and
+ * takes `oauth2` with access tokens; elsewhere the git adapter's default (`x-access-token`) serves.
+ */
+export function gitUsername(inputs: Pick<BumpInputs, 'token' | 'forge'>, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (inputs.token && inputs.token === env['CI_JOB_TOKEN']) return 'gitlab-ci-token';
+  if (inputs.forge === 'gitlab' || (inputs.forge === 'auto' && (env['GITLAB_CI'] === 'true' || env['BATON_PLATFORM'] === 'gitlab'))) return 'oauth2';
+  return undefined;
+}
+
 /** Runs bump with checked inputs. */
 export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepContext): Promise<StepResult> {
   const origin = originFromEnv(context.env);
-  const remote: GitRemote = { url: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}) };
+  const username = gitUsername(inputs, context.env);
+  const remote: GitRemote = { url: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), ...(username ? { username } : {}) };
   let repo = await deps.clone(remote, { ...(inputs.branch ? { branch: inputs.branch } : {}), sparsePaths: [], identity: inputs.author });
   try {
     const config = await readConfig(repo);

@@ -1,0 +1,109 @@
+/**
+ * bench/bump: end-to-end latency of `baton bump` against a real smart-HTTP git server, on a generated env
+ * repo with a long history and many files, against the naive way (full clone, edit, commit, push)
+ * measured in the same run. Prints medians and ratios; asserts nothing about time.
+ *
+ *   node bench/bump/bench.ts [--commits 20000] [--files 5000] [--runs 5] [--concurrent 20]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startGitServer } from '../../test/helpers/git-server.ts';
+import { generateEnvRepo } from './generate-repo.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'dist/cli/index.cjs');
+const USER = 'x-access-token';
+const TOKEN = 'bench-token-6a1f';
+
+const { values } = parseArgs({
+  options: {
+    commits: { type: 'string', default: '20000' },
+    files: { type: 'string', default: '5000' },
+    runs: { type: 'string', default: '5' },
+    concurrent: { type: 'string', default: '20' },
+  },
+});
+const RUNS = Number(values.runs);
+
+function run(command: string, args: string[], env: Record<string, string> = {}, cwd?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${args[0]} exited ${code}: ${err.slice(-400)}`))));
+  });
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** `baton bump` as a CI job runs it: one process, token from the environment. */
+function batonBump(url: string, app: number, tag: string): Promise<string> {
+  const image = `ghcr.io/acme/app-${app}:${tag}`;
+  return run(process.execPath, [CLI, 'bump', '--repo', url, '--path', `envs/staging/apps/app-${app}`, '--image', image, '--json'], { BATON_TOKEN: TOKEN });
+}
+
+/** The naive way: a full clone, a text edit, a commit and a push, with the same credentials. */
+async function naiveBump(url: string, app: number, tag: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'baton-naive-'));
+  const auth = `Authorization: Basic ${Buffer.from(`${USER}:${TOKEN}`).toString('base64')}`;
+  const env = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: auth, GIT_TERMINAL_PROMPT: '0' };
+  try {
+    await run('git', ['clone', '--quiet', url, dir], env);
+    const file = join(dir, `envs/staging/apps/app-${app}/deployment.yaml`);
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/(image: ghcr\.io\/acme\/app-\d+:)\S+/, `$1${tag}`));
+    await run('git', ['-c', 'user.name=naive', '-c', 'user.email=naive@example.invalid', 'commit', '-qam', `naive bump ${tag}`], env, dir);
+    await run('git', ['push', '--quiet', 'origin', 'HEAD'], env, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function series(label: string, fn: (i: number) => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) times.push(await timed(() => fn(i)));
+  const m = median(times);
+  process.stdout.write(`${label.padEnd(44)} median ${m.toFixed(0).padStart(6)} ms  (runs: ${times.map((t) => t.toFixed(0)).join(', ')})\n`);
+  return m;
+}
+
+const server = await startGitServer({ users: { [USER]: TOKEN } });
+try {
+  const commits = Number(values.commits);
+  const files = Number(values.files);
+  const big = await generateEnvRepo({ gitDir: join(server.root, 'big.git'), commits, files });
+  const short = await generateEnvRepo({ gitDir: join(server.root, 'short.git'), commits: 10, files });
+  process.stdout.write(
+    `env repos: big ${big.commits} commits / ${big.files} files (made in ${(big.ms / 1000).toFixed(1)} s); ` +
+      `short ${short.commits} commits / ${short.files} files\n\n`,
+  );
+  let n = 0;
+  const tag = () => `2.0.${++n}`;
+  await batonBump(server.url('big'), 1, tag()); // warm the page cache and the server once
+  const baton = await series('baton bump, 20k-commit repo', () => batonBump(server.url('big'), 1, tag()));
+  const batonShort = await series('baton bump, 10-commit repo (same files)', () => batonBump(server.url('short'), 1, tag()));
+  const naive = await series('naive full clone+edit+push, 20k-commit repo', () => naiveBump(server.url('big'), 2, tag()));
+  const count = Number(values.concurrent);
+  const concurrent = await timed(() => Promise.all(Array.from({ length: count }, (_, i) => batonBump(server.url('big'), 10 + i, tag()))));
+  process.stdout.write(`${`${count} concurrent baton bumps (different images)`.padEnd(44)} wall   ${concurrent.toFixed(0).padStart(6)} ms\n\n`);
+  process.stdout.write(`history growth: 20k-commit / 10-commit       ${(baton / batonShort).toFixed(2)}x  (goal: ~1, no growth)\n`);
+  process.stdout.write(`speed-up vs naive:                          ${(naive / baton).toFixed(1)}x  (goal: >= 10x)\n`);
+  process.stdout.write(`${count} concurrent / one:                        ${(concurrent / baton).toFixed(1)}x  (goal: < 3x)\n`);
+} finally {
+  await server.stop();
+}

@@ -1,0 +1,68 @@
+import { UserError } from '../../core/errors.ts';
+import type { GitCli } from './git-cli.ts';
+import type { ResolvedRemote } from './git-url.ts';
+
+/** What `git ls-remote --symref <url> HEAD refs/heads/<branch>` said. */
+export interface RemoteHeads {
+  /** The branch the remote's `HEAD` points at; undefined for an empty repository. */
+  readonly defaultBranch: string | undefined;
+  /** Branch name → head commit, for the branches asked about. */
+  readonly heads: ReadonlyMap<string, string>;
+}
+
+/** A branch name as given by a user, checked enough that it cannot be read as an option or a range. */
+export function repoRef(name: string): string {
+  const branch = name.replace(/^refs\/heads\//, '');
+  if (!branch || branch.startsWith('-') || /[\s~^:?*[\\]|\.\.|@\{/.test(branch)) {
+    throw new UserError(`branch: "${name}" is not a valid branch name.`, { input: 'branch' });
+  }
+  return branch;
+}
+
+/**
+ * Asks the remote for its default branch and `branch`'s head in one round trip. A URL without `.git`
+ * that answers with a redirect is tried once more with `.git` (GitLab redirects such URLs), since
+ * redirects are not followed while credentials are sent (see `authFor`).
+ */
+export async function lookUpRemote(cli: GitCli, branch: string | undefined): Promise<{ cli: GitCli; heads: RemoteHeads }> {
+  try {
+    return { cli, heads: await lsRemote(cli, branch) };
+  } catch (error) {
+    const withSuffix = gitSuffixed(cli.remote);
+    if (!(error instanceof UserError && /redirect/.test(error.message) && withSuffix)) throw error;
+    const retried = cli.withRemote(withSuffix);
+    cli.log(`${cli.remote.display} redirects; trying ${withSuffix.display}`);
+    return { cli: retried, heads: await lsRemote(retried, branch).catch(() => Promise.reject(error)) };
+  }
+}
+
+/** The same remote with `.git` appended to its path, when it is an HTTP(S) URL without it. */
+function gitSuffixed(remote: ResolvedRemote): ResolvedRemote | undefined {
+  if (remote.kind !== 'http') return undefined;
+  const url = new URL(remote.url);
+  if (url.pathname.endsWith('.git') || url.pathname.endsWith('.git/')) return undefined;
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}.git`;
+  return { ...remote, url: url.href, display: url.href };
+}
+
+/** Runs `ls-remote --symref` for `HEAD` (and `branch`); a branch missing there is a UserError. */
+async function lsRemote(cli: GitCli, branch: string | undefined): Promise<RemoteHeads> {
+  const patterns = ['HEAD', ...(branch ? [`refs/heads/${repoRef(branch)}`] : [])];
+  const { stdout } = await cli.network(['ls-remote', '--symref', '--', cli.remote.url, ...patterns], {
+    verb: 'ls-remote',
+    ...(branch ? { branch } : {}),
+  });
+  const heads = new Map<string, string>();
+  let defaultBranch: string | undefined;
+  for (const line of stdout.split('\n')) {
+    const [left = '', name = ''] = line.split('\t');
+    if (left.startsWith('ref: ') && name === 'HEAD') defaultBranch = left.slice(5).replace(/^refs\/heads\//, '');
+    else if (name.startsWith('refs/heads/')) heads.set(name.slice('refs/heads/'.length), left);
+  }
+  if (branch && !heads.has(repoRef(branch))) {
+    throw new UserError(`branch: ${cli.remote.display} has no branch "${branch}". Check the branch input.`, {
+      input: 'branch',
+    });
+  }
+  return { defaultBranch, heads };
+}

@@ -1,0 +1,286 @@
+import { rm } from 'node:fs/promises';
+import { UserError } from '../../core/errors.ts';
+import type { RetryPolicy } from '../retry.ts';
+import { GitCli } from './git-cli.ts';
+import { fastForwardWorktree, worktreeWithBranch } from './git-local.ts';
+import { checkedOutFiles, parentDir, parseStatus, repoPath, type StatusEntry } from './git-paths.ts';
+import { pushOutcome } from './git-push.ts';
+import { lookUpRemote, repoRef } from './git-remote.ts';
+import { resolveRemote } from './git-url.ts';
+import type { CloneOptions, CommitOptions, GitIdentity, GitRemote, PushOptions, PushResult } from './types.ts';
+
+/** Committer used when the caller names none. */
+export const DEFAULT_IDENTITY: GitIdentity = { name: 'Baton', email: 'baton@noreply.invalid' };
+
+/** Options of {@link GitRepo.clone} beyond {@link CloneOptions}, for tests and tuning. */
+export interface GitRepoTuning {
+  /** Retry policy of network verbs (default: 3 attempts with jitter). */
+  readonly retry?: RetryPolicy;
+}
+
+/**
+ * For a local remote, upload-pack runs with partial clone allowed: a repository's own config decides
+ * `uploadpack.allowFilter` (off by default), and `GIT_CONFIG_*` is not passed to local transport
+ * helpers (git's `local_repo_env`), so it goes on upload-pack's command line (no secrets there).
+ */
+const LOCAL_UPLOAD_PACK = 'git -c uploadpack.allowFilter=true upload-pack';
+
+/**
+ * A least clone of an env repo (single branch, depth 1, blobless, sparse) and the few things Baton does
+ * with it: read files, commit, push, and start over on a newer head after a push race. Every git call
+ * goes through one {@link GitCli}, which holds the credentials in its environment only.
+ */
+export class GitRepo {
+  /** The clone's working tree. */
+  readonly dir: string;
+  /** The remote for messages: its URL without credentials, or its local path. */
+  readonly remote: string;
+  /** The branch cloned: what `push()` updates and `refresh()` returns to by default. */
+  readonly branch: string;
+  /** The remote's default branch (its `HEAD`). */
+  readonly defaultBranch: string;
+  readonly #cli: GitCli;
+  readonly #identity: GitIdentity;
+  /** Remote branch → the head this clone last saw there (null: absent); the lease of a forced push. */
+  readonly #seen = new Map<string, string | null>();
+
+  private constructor(cli: GitCli, dir: string, branch: string, defaultBranch: string, identity: GitIdentity) {
+    this.#cli = cli;
+    this.dir = dir;
+    this.remote = cli.remote.display;
+    this.branch = branch;
+    this.defaultBranch = defaultBranch;
+    this.#identity = identity;
+  }
+
+  /**
+   * Clones `remote` into `options.dir`: `--depth 1 --single-branch --filter=blob:none --no-checkout`,
+   * then a cone-mode sparse checkout of `options.sparsePaths`, so the cost does not grow with history
+   * or with the size of the rest of the repository.
+   */
+  static async clone(remote: GitRemote, options: CloneOptions & GitRepoTuning): Promise<GitRepo> {
+    let cli = await GitCli.create({ remote: resolveRemote(remote), ...logAndRetry(options) });
+    const found = await lookUpRemote(cli, options.branch);
+    cli = found.cli;
+    const branch = options.branch ?? found.heads.defaultBranch;
+    if (!branch) {
+      throw new UserError(`repo: ${cli.remote.display} has no default branch (is it empty?); set the branch input.`, {
+        input: 'repo',
+      });
+    }
+    const repo = new GitRepo(cli, options.dir, branch, found.heads.defaultBranch ?? branch, options.identity ?? DEFAULT_IDENTITY);
+    try {
+      await repo.#cloneInto(options.sparsePaths);
+      repo.#seen.set(branch, await repo.head());
+    } catch (error) {
+      await repo.cleanup();
+      throw error;
+    }
+    return repo;
+  }
+
+  async #cloneInto(sparsePaths: readonly string[]): Promise<void> {
+    const local = this.#cli.remote.kind === 'file';
+    const args = ['clone', '--quiet', '--depth', '1', '--single-branch', '--no-tags', '--filter=blob:none'];
+    args.push('--no-checkout', '--branch', this.branch);
+    if (local) args.push('--upload-pack', LOCAL_UPLOAD_PACK);
+    await this.#cli.network([...args, '--', this.#cli.remote.url, this.dir], { verb: 'clone', branch: this.branch });
+    if (local) await this.#git(['config', 'remote.origin.uploadpack', LOCAL_UPLOAD_PACK]);
+    // Patterns first, checkout second: the checkout then fetches only the blobs inside the cone, in one
+    // batch (git-sparse-checkout(1), "EXAMPLES" shows the same order for partial clones).
+    await this.#git(['sparse-checkout', 'init', '--cone']);
+    await this.setSparse(sparsePaths);
+    await this.#fetching(['checkout', '--quiet', this.branch, '--']);
+  }
+
+  /**
+   * Sets the directories checked out, in cone mode: each directory with everything below it, plus the
+   * files directly inside each of its parent directories (root files such as `baton.yaml` included).
+   * A path naming a file checks out its directory; `''` or `.` checks out everything.
+   */
+  async setSparse(paths: readonly string[]): Promise<void> {
+    const normal = paths.map((p) => repoPath(p));
+    if (normal.includes('')) {
+      await this.#fetching(['sparse-checkout', 'disable']);
+      return;
+    }
+    const dirs = await this.#directoriesOf(normal);
+    await this.#fetching(['sparse-checkout', 'set', '--stdin'], dirs.map((d) => `${d}\n`).join(''));
+  }
+
+  /** Cone mode takes directories only; files become their directory, missing paths stay as given. */
+  async #directoriesOf(paths: readonly string[]): Promise<string[]> {
+    if (paths.length === 0) return [];
+    const { stdout } = await this.#git(['ls-tree', '-z', 'HEAD', '--', ...paths]);
+    const blobs = new Set(
+      stdout
+        .split('\0')
+        .filter((entry) => / blob /.test(entry.split('\t')[0] ?? ''))
+        .map((entry) => entry.slice(entry.indexOf('\t') + 1)),
+    );
+    const dirs = paths.map((p) => (blobs.has(p) ? parentDir(p) : p)).filter((p) => p !== '');
+    return [...new Set(dirs)];
+  }
+
+  /** The commit checked out. */
+  async head(): Promise<string> {
+    return (await this.#git(['rev-parse', 'HEAD'])).stdout.trim();
+  }
+
+  /** Tracked files under `underPath` that are checked out (sparse-excluded ones are left out). */
+  async listFiles(underPath: string): Promise<string[]> {
+    const path = repoPath(underPath);
+    const { stdout } = await this.#git(['ls-files', '-z', '-t', '--', ...(path ? [path] : [])]);
+    return checkedOutFiles(stdout);
+  }
+
+  /** Changed, added, deleted and untracked files, as `git status` sees them. */
+  async status(paths: readonly string[] = []): Promise<StatusEntry[]> {
+    const args = ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths.map((p) => repoPath(p))];
+    return parseStatus((await this.#git(args)).stdout);
+  }
+
+  /**
+   * The uncommitted changes (new files included) as a unified diff against `HEAD`. New files are
+   * marked intent-to-add in the index to show up; `commit()` stages them as usual.
+   */
+  async diff(paths: readonly string[] = []): Promise<string> {
+    const pathspec = ['--', ...paths.map((p) => repoPath(p))];
+    await this.#git(['add', '--intent-to-add', '--all', ...pathspec]);
+    return (await this.#git(['diff', '--no-color', '--no-ext-diff', 'HEAD', ...pathspec])).stdout;
+  }
+
+  /** The tree (or blob) id of `path` at `ref`, or undefined when it does not exist there. */
+  async treeOf(ref: string, path: string): Promise<string | undefined> {
+    const normal = repoPath(path);
+    const spec = normal ? `${ref}:${normal}` : `${ref}^{tree}`;
+    const result = await this.#cli.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', spec], { cwd: this.dir });
+    return result.code === 0 ? result.stdout.trim() : undefined;
+  }
+
+  /**
+   * Stages the changes under `paths` (everything when omitted) and commits them with `message` (passed on
+   * standard input, trailers and all). Resolves undefined when nothing changed: no empty commits.
+   */
+  async commit(options: CommitOptions): Promise<string | undefined> {
+    const pathspec = options.paths ? ['--', ...options.paths.map((p) => repoPath(p))] : [];
+    await this.#git(['add', '--all', ...pathspec]);
+    const staged = await this.#cli.raw(['diff', '--cached', '--quiet', '--ignore-submodules'], { cwd: this.dir });
+    if (staged.code === 0) return undefined;
+    const author = options.author ?? this.#identity;
+    // --cleanup=whitespace: the default "strip" would delete message lines starting with "#".
+    await this.#git(['commit', '--quiet', '--no-verify', '--cleanup=whitespace', '-F', '-'], {
+      input: options.message,
+      env: {
+        GIT_AUTHOR_NAME: author.name,
+        GIT_AUTHOR_EMAIL: author.email,
+        GIT_COMMITTER_NAME: this.#identity.name,
+        GIT_COMMITTER_EMAIL: this.#identity.email,
+      },
+    });
+    return this.head();
+  }
+
+  /**
+   * Pushes `HEAD` to branch `ref` (default: the cloned branch). Resolves 'rejected' when the branch moved
+   * first (non-fast-forward, a failed lease, a concurrent update): `refresh()`, re-apply, push again.
+   * Throws {@link UserError} for credentials, protections and missing repositories.
+   */
+  async push(options: PushOptions = {}): Promise<PushResult> {
+    const target = repoRef(options.ref ?? this.branch);
+    const ref = `refs/heads/${target}`;
+    const commit = await this.head();
+    const local = this.#cli.remote.localPath;
+    const worktree = local ? await worktreeWithBranch(this.#cli, local, target) : undefined;
+    if (worktree) return this.#landInWorktree(worktree, target, commit, options.force === true);
+    const args = ['push', '--porcelain', '--no-verify'];
+    if (options.force) args.push(`--force-with-lease=${ref}:${this.#seen.get(target) ?? ''}`);
+    const result = await this.#cli.network([...args, 'origin', `HEAD:${ref}`], {
+      verb: 'push',
+      branch: target,
+    }, { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== undefined });
+    const outcome = pushOutcome(result, ref, this.#cli.remote.display) ?? { result: 'pushed', summary: '' };
+    if (outcome.result === 'pushed') this.#seen.set(target, commit);
+    else this.#cli.log(`push to ${target} rejected, the branch moved: ${outcome.summary}`);
+    return outcome.result;
+  }
+
+  async #landInWorktree(worktree: string, target: string, commit: string, force: boolean): Promise<PushResult> {
+    if (force) {
+      throw new UserError(
+        `repo: "${target}" is checked out in ${worktree}; Baton does not force-update a checked-out branch. ` +
+          'Check out another branch there, or use a bare repository.',
+        { input: 'repo' },
+      );
+    }
+    const outcome = await fastForwardWorktree(this.#cli, worktree, this.dir, commit, target);
+    if (outcome === 'pushed') this.#seen.set(target, commit);
+    return outcome;
+  }
+
+  /**
+   * Fetches the newest head of the cloned branch (depth 1) and resets the clone to it, discarding local
+   * commits and edits, so an edit can be applied again on top of what others pushed.
+   */
+  async refresh(): Promise<void> {
+    const head = await this.fetchBranch(this.branch);
+    if (!head) {
+      throw new UserError(`branch: "${this.branch}" no longer exists on ${this.#cli.remote.display}.`, { input: 'branch' });
+    }
+    await this.#fetching(['checkout', '--quiet', '--force', '-B', this.branch, head, '--']);
+    await this.#git(['clean', '-ffdq']);
+  }
+
+  /**
+   * Fetches branch `name` (depth 1) and resolves with its head, or undefined when the remote has no such
+   * branch. Also records the head as the lease for a later forced push.
+   */
+  async fetchBranch(name: string): Promise<string | undefined> {
+    const branch = repoRef(name);
+    const tracking = `refs/remotes/origin/${branch}`;
+    const args = ['fetch', '--quiet', '--depth', '1', '--no-tags', 'origin', `+refs/heads/${branch}:${tracking}`];
+    try {
+      await this.#cli.network(args, { verb: 'fetch', branch }, { cwd: this.dir });
+    } catch (error) {
+      if (error instanceof UserError && error.input === 'branch') {
+        this.#seen.set(branch, null);
+        return undefined;
+      }
+      throw error;
+    }
+    const head = (await this.#git(['rev-parse', tracking])).stdout.trim();
+    this.#seen.set(branch, head);
+    return head;
+  }
+
+  /** Same as {@link fetchBranch}: the head of a remote branch (PR mode asks whether it exists). */
+  remoteBranchHead(name: string): Promise<string | undefined> {
+    return this.fetchBranch(name);
+  }
+
+  /** Creates (or resets) local branch `name` at `fromRef` and checks it out. */
+  async checkoutNewBranch(name: string, fromRef: string): Promise<void> {
+    await this.#git(['checkout', '--quiet', '-B', repoRef(name), fromRef, '--']);
+  }
+
+  /** Removes the clone, credentials never having been written into it. */
+  async cleanup(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+
+  #git(args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}) {
+    return this.#cli.run(args, { cwd: this.dir, ...options });
+  }
+
+  /**
+   * A command that writes files to the working tree: in a blobless clone it fetches the missing blobs
+   * from the remote on the way (partial clone "lazy fetch"), so it is a network verb, retried as one.
+   */
+  #fetching(args: readonly string[], input?: string) {
+    return this.#cli.network(args, { verb: args[0] ?? 'checkout', branch: this.branch }, { cwd: this.dir, input });
+  }
+}
+
+function logAndRetry(options: CloneOptions & GitRepoTuning) {
+  return { ...(options.log ? { log: options.log } : {}), ...(options.retry ? { retry: options.retry } : {}) };
+}
