@@ -1,17 +1,18 @@
-import { lstat, readFile, realpath, writeFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+
 import { bumpMessage, bumpSubject, type ChangeOrigin, originFromEnv, proposalBody, proposalBranch, versionLabel } from '../core/change-text.ts';
 import { planEdits } from '../core/edit/index.ts';
-import type { EditPlan, FileEdit, Pin, ValueChange } from '../core/edit/types.ts';
-import { CONFIG_FILE, type EnvRepoConfig, type Environment, normaliseRepoPath, parseEnvRepoConfig, resolveEnvironment, type WriteMode } from '../core/env-config.ts';
+import type { EditPlan, Pin, ValueChange } from '../core/edit/types.ts';
+import { type Environment, normaliseRepoPath, resolveEnvironment, type WriteMode } from '../core/env-config.ts';
 import { TransientError, UserError } from '../core/errors.ts';
 import { familiarName, formatFamiliar, type ImageRef, imageName, parseImageRef } from '../core/image-ref.ts';
 import { unifiedDiff } from '../core/unified-diff.ts';
 import type { ChangeRequest, Forge } from '../adapters/forges/types.ts';
-import type { GitIdentity, GitRemote, PushResult } from '../adapters/git/types.ts';
+import type { GitIdentity, GitRemote, } from '../adapters/git/types.ts';
 import { backoffDelay, type RetryPolicy } from '../adapters/retry.ts';
 import { bumpSpec } from '../specs/bump.ts';
 import type { InputValues } from '../specs/types.ts';
+import { landThroughQueue } from './bump-queue.ts';
+import { type EnvRepoCheckout, readConfig, readEnvFiles, writeEdits } from './env-repo.ts';
 import type { Step, StepContext, StepResult } from './types.ts';
 
 /** The typed inputs of bump, checked. */
@@ -34,22 +35,6 @@ export interface BumpInputs {
   readonly dryRun: boolean;
 }
 
-/** What bump needs from a checked-out env repo (implemented by the git adapter). */
-export interface EnvRepoCheckout {
-  readonly dir: string;
-  readonly branch: string;
-  head(): Promise<string>;
-  listFiles(under: string): Promise<string[]>;
-  commit(options: { message: string; author?: GitIdentity; paths?: string[] }): Promise<string | undefined>;
-  push(options?: { ref?: string; force?: boolean }): Promise<PushResult>;
-  refresh(): Promise<void>;
-  setSparse(paths: string[]): Promise<void>;
-  checkoutNewBranch(name: string, from: string): Promise<void>;
-  remoteBranchHead(name: string): Promise<string | undefined>;
-  treeOf(ref: string, path: string): Promise<string | undefined>;
-  cleanup(): Promise<void>;
-}
-
 /** Side effects bump uses, injectable for tests. */
 export interface BumpDeps {
   clone(remote: GitRemote, options: { branch?: string; sparsePaths: string[]; identity: GitIdentity }): Promise<EnvRepoCheckout>;
@@ -58,7 +43,6 @@ export interface BumpDeps {
 }
 
 const IDENTITY_RE = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*$/;
-const EDITABLE_RE = /\.(ya?ml|json)$/i;
 
 /** Parses `Name <email>`. */
 export function parseIdentity(text: string, input = 'author'): GitIdentity {
@@ -106,44 +90,6 @@ export function bumpInputs(values: InputValues): BumpInputs {
   } as BumpInputs;
 }
 
-/** Refuses an environment directory that is, or resolves through a symlink to, a place outside the repo. */
-async function checkInsideRepo(dir: string, path: string): Promise<void> {
-  const root = await realpath(dir);
-  let resolved: string;
-  try {
-    resolved = await realpath(join(dir, path));
-  } catch {
-    throw new UserError(`path: "${path}" does not exist in the env repo.`, { input: 'path' });
-  }
-  if (resolved !== root && !resolved.startsWith(root + sep)) {
-    throw new UserError(`path: "${path}" leads outside the env repo through a symlink; refusing to write there.`, { input: 'path' });
-  }
-}
-
-/** Reads the editable files under the environment path, refusing symlinks that lead out of the repo. */
-async function readEnvFiles(repo: EnvRepoCheckout, path: string): Promise<Map<string, string>> {
-  await checkInsideRepo(repo.dir, path);
-  const root = await realpath(repo.dir);
-  const files = new Map<string, string>();
-  for (const file of (await repo.listFiles(path)).filter((f) => EDITABLE_RE.test(f)).sort()) {
-    const full = join(repo.dir, file);
-    if ((await lstat(full)).isSymbolicLink()) {
-      const target = await realpath(full).catch(() => '');
-      if (!target.startsWith(root + sep)) {
-        throw new UserError(`path: ${file} is a symlink that leads outside the env repo; refusing to follow it.`, { input: 'path' });
-      }
-      continue; // the target is edited under its own name, if it is under the path
-    }
-    files.set(file, await readFile(full, 'utf8'));
-  }
-  return files;
-}
-
-async function readConfig(repo: EnvRepoCheckout): Promise<EnvRepoConfig | undefined> {
-  const text = await readFile(join(repo.dir, CONFIG_FILE), 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : parseEnvRepoConfig(text);
-}
-
 /** Plans the edit on the checkout's current head and writes the changed files. */
 async function planOnHead(repo: EnvRepoCheckout, env: Environment, inputs: BumpInputs, policies: Record<string, string>): Promise<EditPlan> {
   const files = await readEnvFiles(repo, env.path);
@@ -155,10 +101,6 @@ async function planOnHead(repo: EnvRepoCheckout, env: Environment, inputs: BumpI
     }
     throw error;
   }
-}
-
-async function writeEdits(repo: EnvRepoCheckout, edits: readonly FileEdit[]): Promise<void> {
-  for (const edit of edits) await writeFile(join(repo.dir, edit.file), edit.after);
 }
 
 /** What one attempt of the write loop produced. */
@@ -181,6 +123,15 @@ async function pushLoop(repo: EnvRepoCheckout, env: Environment, inputs: BumpInp
     const commit = await repo.commit({ message, author: inputs.author, paths: plan.edits.map((e) => e.file) });
     if (!commit) return { plan, commit: undefined };
     if ((await repo.push()) === 'pushed') return { plan, commit };
+    if (!repo.isLocalRemote) {
+      // Why a queue and not plain retries: with n bumps racing, retries cost n rounds of n attempts;
+      // the queue lands all parked bumps in one atomic push (src/core/push-queue.ts).
+      const request = { path: env.path, images: inputs.images, pin: inputs.pin, allowDowngrade: inputs.allowDowngrade };
+      const queueContext = { log: context.log, sleep: wait, now: () => Date.now() };
+      const outcome = await landThroughQueue(repo, request, queueContext);
+      const finalPlan = outcome.plan ?? plan;
+      return { plan: outcome.commit ? finalPlan : { ...finalPlan, edits: [] }, commit: outcome.commit };
+    }
     if (attempt >= deps.retry.attempts) {
       throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; run the bump again.`);
     }

@@ -4,10 +4,20 @@ import type { RetryPolicy } from '../retry.ts';
 import { GitCli } from './git-cli.ts';
 import { fastForwardWorktree, worktreeWithBranch } from './git-local.ts';
 import { checkedOutFiles, parentDir, parseStatus, repoPath, type StatusEntry } from './git-paths.ts';
-import { pushOutcome } from './git-push.ts';
+import { parsePushOutput, pushOutcome } from './git-push.ts';
 import { lookUpRemote, repoRef } from './git-remote.ts';
 import { resolveRemote } from './git-url.ts';
 import type { CloneOptions, CommitOptions, GitIdentity, GitRemote, PushOptions, PushResult } from './types.ts';
+
+/** One ref of an atomic push: where it should point (null: delete) and where it must point now. */
+export interface RefUpdate {
+  readonly ref: string;
+  readonly to: string | null;
+  readonly expect: string | null;
+}
+
+/** Rejections of an atomic push that mean "someone moved a ref first" (or a sibling ref's did). */
+const ATOMIC_RACE_RE = /\((fetch first|non-fast-forward|stale info|atomic push failed|atomic transaction failed|cannot lock ref[^)]*|failed to update ref|incorrect old value[^)]*|failed to lock|already exists)\)/i;
 
 /** Committer used when the caller names none. */
 export const DEFAULT_IDENTITY: GitIdentity = { name: 'Baton', email: 'baton@noreply.invalid' };
@@ -266,6 +276,68 @@ export class GitRepo {
   /** Removes the clone, credentials never having been written into it. */
   async cleanup(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+
+  /** Rewrites the message of the commit checked out (author kept); resolves with the new commit. */
+  async amendMessage(message: string): Promise<string> {
+    await this.#git(['commit', '--amend', '--quiet', '--no-verify', '--cleanup=whitespace', '--allow-empty', '-F', '-'], {
+      input: message,
+      env: { GIT_COMMITTER_NAME: this.#identity.name, GIT_COMMITTER_EMAIL: this.#identity.email },
+    });
+    return this.head();
+  }
+
+  /** True when the remote is a local non-bare repository whose branch is landed by a fast-forward. */
+  get isLocalRemote(): boolean {
+    return this.#cli.remote.localPath !== undefined;
+  }
+
+  /**
+   * Remote refs matching `patterns` (ls-remote tail patterns, e.g. `refs/baton/queue/main/*`) with their
+   * heads, in one request; nothing is fetched.
+   */
+  async listRemoteRefs(patterns: readonly string[]): Promise<Map<string, string>> {
+    const { stdout } = await this.#cli.network(['ls-remote', '--', 'origin', ...patterns], { verb: 'ls-remote' }, { cwd: this.dir });
+    const refs = new Map<string, string>();
+    for (const line of stdout.split('\n')) {
+      const [sha = '', name = ''] = line.split('\t');
+      if (name) refs.set(name, sha);
+    }
+    return refs;
+  }
+
+  /** Fetches exact remote refs (depth 1, blobless like the clone) so their commits can be read. */
+  async fetchRefs(refs: readonly string[]): Promise<void> {
+    if (refs.length === 0) return;
+    const specs = refs.map((ref) => `+${ref}:refs/baton-fetched/${ref.replace(/^refs\//, '')}`);
+    await this.#cli.network(['fetch', '--quiet', '--depth', '1', '--no-tags', 'origin', ...specs], { verb: 'fetch' }, { cwd: this.dir });
+  }
+
+  /** The author and full message of a commit. */
+  async readCommit(commit: string): Promise<{ author: GitIdentity; message: string }> {
+    const { stdout } = await this.#git(['show', '-s', '--format=%an%x00%ae%x00%B', commit, '--']);
+    const [name = '', email = '', ...rest] = stdout.split('\0');
+    return { author: { name, email }, message: rest.join('\0').replace(/\n+$/, '\n') };
+  }
+
+  /**
+   * Updates several remote refs in one atomic push, each guarded by a lease (`expect`: the head the ref
+   * must still have, or null: it must not exist). `to: null` deletes the ref. 'rejected' when any lease
+   * failed or a ref moved: nothing was changed then (git-push(1) `--atomic`).
+   */
+  async pushRefs(updates: readonly RefUpdate[]): Promise<PushResult> {
+    const args = ['push', '--porcelain', '--no-verify', '--atomic'];
+    for (const u of updates) args.push(`--force-with-lease=${u.ref}:${u.expect ?? ''}`);
+    args.push('origin', ...updates.map((u) => `${u.to ?? ''}:${u.ref}`));
+    const accept = (r: { stdout: string }) => parsePushOutput(r.stdout).length > 0;
+    const result = await this.#cli.network(args, { verb: 'push' }, { cwd: this.dir, accept });
+    if (result.code === 0) return 'pushed';
+    const lines = parsePushOutput(result.stdout).filter((line) => line.flag === '!');
+    if (lines.every((line) => ATOMIC_RACE_RE.test(line.summary))) return 'rejected';
+    throw new UserError(
+      `repo: ${this.#cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(', ')}.`,
+      { input: 'repo' },
+    );
   }
 
   #git(args: readonly string[], options: { input?: string; env?: Record<string, string> } = {}) {

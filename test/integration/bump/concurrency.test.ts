@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -64,7 +64,10 @@ describe('concurrent bumps of one branch', () => {
       .map((entry) => /to (\S+)$/.exec(entry.subject)![1]!);
     const sorted = [...apiHistory].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
     assert.deepEqual(apiHistory, sorted, `api went ${apiHistory.join(' → ')}`);
-    console.log('attempts', results.map((r) => (r.stderr.match(/push rejected/g) ?? []).length).join(','));
+    const queued = results.filter((r) => /push lost a race; queued as/.test(r.stderr)).length;
+    assert.ok(queued > 0, 'some bumps lost the race and went through the queue');
+    const leftovers = execFileSync('git', ['-C', join(server.root, 'env.git'), 'for-each-ref', 'refs/baton'], { encoding: 'utf8' });
+    assert.equal(leftovers, '', 'every queue and done ref was consumed');
     for (const result of results) assert.doesNotMatch(result.stderr + result.stdout, new RegExp(TOKEN));
   });
 });
