@@ -1,5 +1,6 @@
 import { cliMain } from '../platform/main.ts';
-import { bumpStep } from '../steps/bump.ts';
 import { defaultBumpDeps } from '../steps/bump-deps.ts';
+import { createSteps } from '../steps/index.ts';
+import { systemVerifyDeps } from '../steps/verify.ts';
 
-void cliMain([bumpStep(defaultBumpDeps())], process.argv.slice(2));
+void cliMain(createSteps({ bump: defaultBumpDeps(), verify: systemVerifyDeps() }), process.argv.slice(2));

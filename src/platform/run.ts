@@ -1,7 +1,14 @@
 import { describeError, exitCodeFor } from '../core/errors.ts';
-import type { Step } from '../steps/types.ts';
+import type { Step, StepResult } from '../steps/types.ts';
 import { parseInputs } from './inputs.ts';
 import type { Platform } from './types.ts';
+
+/** The result a failing step attached to its error (e.g. a failed rollout's last state), if any. */
+function resultOf(error: unknown): StepResult | undefined {
+  if (typeof error !== 'object' || error === null || !('result' in error)) return undefined;
+  const result = (error as { result: unknown }).result as StepResult | undefined;
+  return result && typeof result === 'object' && 'outputs' in result ? result : undefined;
+}
 
 /**
  * Runs one step on one platform: parse and check every input, mask secrets, run, then publish outputs,
@@ -26,6 +33,13 @@ export async function runStep(step: Step, platform: Platform, env: NodeJS.Proces
     return 0;
   } catch (error) {
     const code = exitCodeFor(error);
+    const partial = resultOf(error);
+    if (partial) {
+      // A failed verdict still tells what it saw: outputs, summary and annotations before the failure.
+      await platform.setOutputs(partial.outputs).catch(() => undefined);
+      if (partial.summary) await platform.writeSummary(partial.summary).catch(() => undefined);
+      platform.annotate(partial.annotations);
+    }
     platform.fail(describeError(error), code);
     return code;
   }

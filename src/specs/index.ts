@@ -1,10 +1,11 @@
 import { bumpSpec } from './bump.ts';
 import type { StepSpec } from './types.ts';
+import { verifySpec } from './verify.ts';
 
 export * from './types.ts';
 
 /** Every step Baton ships, in pipeline order. */
-export const stepSpecs: readonly StepSpec[] = [bumpSpec];
+export const stepSpecs: readonly StepSpec[] = [bumpSpec, verifySpec];
 
 /** The spec of one step by name. */
 export function specFor(name: string): StepSpec | undefined {

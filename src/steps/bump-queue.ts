@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { planEdits } from '../core/edit/index.ts';
 import type { EditPlan } from '../core/edit/types.ts';
-import { TransientError } from '../core/errors.ts';
+import { describeError, TransientError } from '../core/errors.ts';
 import { doneRef, idsUnder, type QueuedRequest, queueId, queueIdTime, queueRef, readRequest, withRequest } from '../core/push-queue.ts';
 import type { RefUpdate } from '../adapters/git/git-repo.ts';
 import type { GitIdentity } from '../adapters/git/types.ts';
@@ -11,7 +11,7 @@ import type { StepLog } from './types.ts';
 /** Done refs older than this are garbage of bumps that ended before reading them. */
 const DONE_REF_MAX_AGE_MS = 15 * 60_000;
 /** A queue whose oldest entry waits this long is taken over by the next one (its owner may have died). */
-const TAKEOVER_MS = 10_000;
+const TAKEOVER_MS = 60_000;
 /** How long a parked bump waits for its change to land before giving up. */
 const DEADLINE_MS = 5 * 60_000;
 
@@ -81,8 +81,8 @@ export async function landThroughQueue(repo: EnvRepoCheckout, request: QueuedReq
         return { commit: integration.landed.get(id), plan: integration.plans.get(id) };
       }
     }
-    // Waiting is one ls-remote per poll; the poll slows down while the queue is busy.
-    await context.sleep(100 + Math.floor(Math.random() * 100 * Math.min(attempt, 8)));
+    // Waiting costs one ls-remote per poll (on the forge too); polls slow down while the queue is busy.
+    await context.sleep(Math.min(2_000, 200 * attempt) + Math.floor(Math.random() * 200));
   }
   throw new TransientError(`${branch} kept moving; the bump is parked in the queue and lands with the next bump of this branch, or run it again.`);
 }
@@ -136,7 +136,14 @@ async function integrate(repo: EnvRepoCheckout, refs: ReadonlyMap<string, string
   const base = await repo.head();
   if (refs.get(`refs/heads/${branch}`) !== base) return undefined;
   const ids = idsUnder(refs, `refs/baton/queue/${branch}/`);
-  const parked = await readParked(repo, branch, ids, refs);
+  let parked: Parked[];
+  try {
+    parked = await readParked(repo, branch, ids, refs);
+  } catch (error) {
+    // A parked ref vanished between listing and fetching: another integrator consumed it. Look again.
+    if (/couldn't find remote ref|not our ref/i.test(describeError(error))) return undefined;
+    throw error;
+  }
   await repo.setSparse([...new Set(parked.map((p) => p.request.path))]);
   const policies = await policiesOf(repo);
   const landed = new Map<string, string>();

@@ -220,14 +220,18 @@ export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepC
   const origin = originFromEnv(context.env);
   const username = gitUsername(inputs, context.env);
   const remote: GitRemote = { url: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), ...(username ? { username } : {}) };
-  let repo = await deps.clone(remote, { ...(inputs.branch ? { branch: inputs.branch } : {}), sparsePaths: [], identity: inputs.author });
+  // With a path given, one sparse checkout serves (cone mode brings baton.yaml along); with an env, the
+  // config is read first to learn the path.
+  const knownPath = inputs.path ? normaliseRepoPath(inputs.path) : undefined;
+  const branch = inputs.branch ? { branch: inputs.branch } : {};
+  let repo = await deps.clone(remote, { ...branch, sparsePaths: knownPath ? [knownPath] : [], identity: inputs.author });
   try {
     const config = await readConfig(repo);
     const env = resolveEnvironment(config, inputs);
     if (!inputs.branch && env.branch && env.branch !== repo.branch) {
       await repo.cleanup();
       repo = await deps.clone(remote, { branch: env.branch, sparsePaths: [env.path], identity: inputs.author });
-    } else {
+    } else if (!knownPath) {
       await repo.setSparse([env.path]);
     }
     const mode: WriteMode = inputs.mode ?? env.mode ?? 'push';

@@ -1,12 +1,14 @@
-import { bumpStep, type BumpDeps } from './bump.ts';
+import { type BumpDeps, bumpStep } from './bump.ts';
 import type { Step } from './types.ts';
+import { type VerifyDeps, verifyStep } from './verify.ts';
 
 /** Every side effect the steps need. */
 export interface StepDeps {
   readonly bump: BumpDeps;
+  readonly verify: VerifyDeps;
 }
 
 /** All steps, wired to their side effects. */
 export function createSteps(deps: StepDeps): Step[] {
-  return [bumpStep(deps.bump)];
+  return [bumpStep(deps.bump), verifyStep(deps.verify)];
 }
