@@ -1,11 +1,12 @@
 import { bumpSpec } from './bump.ts';
 import type { StepSpec } from './types.ts';
+import { validateSpec } from './validate.ts';
 import { verifySpec } from './verify.ts';
 
 export * from './types.ts';
 
 /** Every step Baton ships, in pipeline order. */
-export const stepSpecs: readonly StepSpec[] = [bumpSpec, verifySpec];
+export const stepSpecs: readonly StepSpec[] = [bumpSpec, validateSpec, verifySpec];
 
 /** The spec of one step by name. */
 export function specFor(name: string): StepSpec | undefined {

@@ -70,7 +70,10 @@ export function renderGitlabTemplate(spec: StepSpec): string {
       default: '$CI_REGISTRY_IMAGE/baton:1',
     },
   };
-  for (const input of spec.inputs) inputs[snakeCase(input.name)] = gitlabInput(input);
+  for (const input of spec.inputs) {
+    const gitlabDefault = spec.gitlab?.inputDefaults?.[input.name];
+    inputs[snakeCase(input.name)] = gitlabInput(gitlabDefault === undefined ? input : { ...input, default: gitlabDefault });
+  }
   const variables: Record<string, string> = { BATON_PLATFORM: 'gitlab' };
   for (const input of spec.inputs) {
     variables[`BATON_INPUT_${snakeCase(input.name).toUpperCase()}`] = `$[[ inputs.${snakeCase(input.name)} ]]`;
@@ -84,7 +87,7 @@ export function renderGitlabTemplate(spec: StepSpec): string {
       when: 'always',
       expire_in: '30 days',
       paths: ['baton-summary.md'],
-      reports: { dotenv: 'baton.env' },
+      reports: { dotenv: 'baton.env', ...(spec.gitlab?.reports ?? {}) },
     },
   };
   const head = stringify({ spec: { inputs } }, { lineWidth: 0 });

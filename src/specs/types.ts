@@ -43,6 +43,11 @@ export interface StepSpec {
   readonly branding: { readonly icon: string; readonly color: string };
   readonly inputs: readonly InputSpec[];
   readonly outputs: readonly OutputSpec[];
+  /** GitLab only: artifact reports the job leaves (type → path), and input defaults that differ there. */
+  readonly gitlab?: {
+    readonly reports?: Readonly<Record<string, string>>;
+    readonly inputDefaults?: Readonly<Record<string, string>>;
+  };
 }
 
 /** The parsed value of each input, keyed by input name. */

@@ -115,6 +115,10 @@ export const validateSpec: StepSpec = {
       description: 'Pass when the inputs hold no Kubernetes objects (by default that fails: a renderer that printed nothing must not pass).',
     },
   ],
+  gitlab: {
+    reports: { junit: 'baton-junit.xml', codequality: 'gl-code-quality-report.json' },
+    inputDefaults: { reports: 'junit=baton-junit.xml,codequality=gl-code-quality-report.json' },
+  },
   outputs: [
     { name: 'valid', description: '"true" when no finding reached fail-on.' },
     { name: 'resources', description: 'Number of resources checked.' },

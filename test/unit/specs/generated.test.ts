@@ -28,7 +28,10 @@ for (const spec of stepSpecs) {
     const names = Object.keys(header.spec.inputs);
     for (const input of spec.inputs) assert.ok(names.includes(input.name.replace(/-/g, '_')), input.name);
     const body = Object.values(job)[0] as { variables: Record<string, string>; script: string[]; artifacts: { reports: { dotenv: string } } };
-    assert.equal(body.variables['BATON_INPUT_DRY_RUN'], '$[[ inputs.dry_run ]]');
+    for (const input of spec.inputs) {
+      const snake = input.name.replace(/-/g, '_');
+      assert.equal(body.variables[`BATON_INPUT_${snake.toUpperCase()}`], `$[[ inputs.${snake} ]]`, input.name);
+    }
     assert.deepEqual(body.script, [`baton ${spec.name}`]);
     assert.equal(body.artifacts.reports.dotenv, 'baton.env');
     for (const input of spec.inputs.filter((i) => i.type === 'enum')) {

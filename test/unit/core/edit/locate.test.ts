@@ -106,7 +106,6 @@ const ROWS: readonly Row[] = [
   {
     name: 'templated values are ignored',
     file: 'values.yaml',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal `${VAR}` in a values file is the input under test.
     text: 'a:\n  image: "{{ .Values.x }}"\nb:\n  image: {repository: b, tag: "${TAG}"}\nc:\n  image: ${IMAGE}\n',
     sites: [],
   },

@@ -1,0 +1,142 @@
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, parseDocument } from 'yaml';
+import { type FastDocument, fastReadStream, YAML_READ_OPTIONS } from './fast-yaml.ts';
+import { pointerSegments } from './pointer.ts';
+import type { Position, RawFinding } from './types.ts';
+
+/** One YAML document of a file or rendered stream. */
+export interface ParsedDocument {
+  /** 1-based index in its stream. */
+  readonly index: number;
+  /** The document as plain data; null for an empty or comment-only document. */
+  readonly value: unknown;
+  /** Where the document's content starts. */
+  readonly start: Position;
+  /** The comment before the content (Helm writes `Source: chart/templates/x.yaml` there). */
+  readonly comment?: string;
+  /** Finds a JSON pointer inside the document: the value, or with `key` the key that holds it. */
+  locate(pointer: string, options?: { key?: boolean }): Position;
+}
+
+/** A parsed stream: its documents and the syntax problems found on the way. */
+export interface ParsedStream {
+  readonly documents: readonly ParsedDocument[];
+  readonly findings: readonly RawFinding[];
+}
+
+/** How to parse a stream. */
+export interface ParseOptions {
+  /** Duplicate keys are errors (kubeconform's strict mode); otherwise the last one wins, as kubectl does. */
+  readonly strict: boolean;
+}
+
+const FIX_SYNTAX = 'Fix the YAML syntax at this place; the document was not checked further.';
+
+/**
+ * Splits a YAML (or JSON) stream into documents, the way the API server's YAML decoder reads them:
+ * YAML 1.1 scalars (`on` is a boolean), merge keys, aliases bounded against alias bombs.
+ * Empty and comment-only documents come back with a null value; they are not errors.
+ */
+export function parseStream(text: string, file: string, options: ParseOptions): ParsedStream {
+  const fast = fastReadStream(text);
+  if (fast) return { documents: fast.map((doc, i) => fromFast(text, doc, i + 1)), findings: [] };
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { ...YAML_READ_OPTIONS, lineCounter, uniqueKeys: options.strict, prettyErrors: false });
+  const documents: ParsedDocument[] = [];
+  const findings: RawFinding[] = [];
+  const list = Array.isArray(docs) ? docs : [];
+  list.forEach((doc, i) => {
+    const index = i + 1;
+    const broken = doc.errors.filter((error) => error.code !== 'DUPLICATE_KEY');
+    for (const error of doc.errors) {
+      const pos = lineCounter.linePos(error.pos[0]);
+      const duplicate = error.code === 'DUPLICATE_KEY';
+      findings.push({
+        rule: duplicate ? 'duplicate-key' : 'yaml-syntax',
+        message: `document ${index}: ${firstLine(error.message)}`,
+        location: { file, line: pos.line, column: pos.col, document: index },
+        fix: duplicate ? 'Remove one of the keys: Kubernetes keeps only the last one, so the first is silently lost.' : FIX_SYNTAX,
+      });
+    }
+    if (broken.length > 0) return;
+    documents.push(toParsed(doc, index, lineCounter));
+  });
+  return { documents, findings };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * A document the fast reader read. Positions come from parsing the document's own text with `yaml`,
+ * once, the first time a finding needs one (most documents never do).
+ */
+function fromFast(text: string, doc: FastDocument, index: number): ParsedDocument {
+  let located: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
+  const lineBase = (): number => {
+    let lines = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < doc.start; i = text.indexOf('\n', i + 1)) lines++;
+    return lines;
+  };
+  let base = -1;
+  return {
+    index,
+    value: doc.value,
+    start: { line: doc.line, column: doc.column },
+    ...(doc.comment ? { comment: doc.comment } : {}),
+    locate(pointer, options) {
+      if (!located) {
+        const lineCounter = new LineCounter();
+        located = { doc: parseDocument(text.slice(doc.start, doc.end), { ...YAML_READ_OPTIONS, lineCounter }), lineCounter };
+        base = lineBase();
+      }
+      const offset = offsetOf(located.doc.contents, pointerSegments(pointer), options?.key === true);
+      if (offset === undefined) return { line: doc.line, column: doc.column };
+      const pos = located.lineCounter.linePos(offset);
+      return { line: pos.line + base, column: pos.col };
+    },
+  };
+}
+
+function toParsed(doc: Document.Parsed, index: number, lineCounter: LineCounter): ParsedDocument {
+  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const startOffset = doc.contents?.range?.[0] ?? doc.range[0];
+  const position = (offset: number): Position => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  // Why both: a comment directly above the content belongs to the content node, one set off by a blank line to the document.
+  const comment = doc.commentBefore ?? (doc.contents as { commentBefore?: string | null } | null)?.commentBefore ?? undefined;
+  return {
+    index,
+    ...(comment ? { comment } : {}),
+    value: value ?? null,
+    start: position(startOffset),
+    locate: (pointer, options) => position(offsetOf(doc.contents, pointerSegments(pointer), options?.key === true) ?? startOffset),
+  };
+}
+
+/** The offset of the deepest node on the path; with `key`, of the key of the last segment when it exists. */
+function offsetOf(root: unknown, segments: readonly string[], key: boolean): number | undefined {
+  let node = root as Node | null | undefined;
+  let offset = node?.range?.[0];
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    const last = i === segments.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === segment);
+      if (!pair) return offset;
+      if (last && key && isScalar(pair.key)) return pair.key.range?.[0] ?? offset;
+      node = pair.value as Node | null;
+      offset = node?.range?.[0] ?? (isScalar(pair.key) ? pair.key.range?.[0] : offset) ?? offset;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)] as Node | undefined;
+      if (!item) return offset;
+      node = item;
+      offset = item.range?.[0] ?? offset;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}

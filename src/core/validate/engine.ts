@@ -1,0 +1,126 @@
+import { parseStream } from './documents.ts';
+import { containersOf } from './policies/pod-spec.ts';
+import { POLICIES, type PolicyState, runPolicies } from './policies/index.ts';
+import { activeLevel, levelFor, type PolicyConfig } from './policy-config.ts';
+import { type StreamOrigin, streamResources } from './resources.ts';
+import { checkResource, type SchemaCheckOptions } from './schema-check.ts';
+import type { SchemaSource } from './schema-types.ts';
+import { formatKubeVersion } from './kube-version.ts';
+import type { Finding, Location, RawFinding, Report, ReportedResource, Resource, ResourceId } from './types.ts';
+
+/** Everything a run decides by. */
+export interface EngineOptions extends SchemaCheckOptions {
+  /** Duplicate keys are errors and unknown fields are reported. */
+  readonly strict: boolean;
+  readonly policy: PolicyConfig;
+  /** The environment whose policy levels apply. */
+  readonly env?: string;
+  /** No objects at all is fine (default: an error, so a renderer that printed nothing does not pass). */
+  readonly allowEmpty: boolean;
+  /** Keep the image references for check-images. */
+  readonly collectImages?: boolean;
+}
+
+/** An image reference found in a resource, for check-images. */
+export interface ImageUse {
+  readonly image: string;
+  /** Where it is; computed on demand (positions cost a parse). */
+  location(): Location;
+  readonly resource: ResourceId;
+}
+
+/** A stream parsed and turned into resources, waiting for its schemas. */
+export interface ParsedInput {
+  readonly resources: readonly Resource[];
+  /** `apiVersion/kind` of every resource, for loading schemas before the check. */
+  readonly kinds: ReadonlySet<string>;
+}
+
+/** One validation run: feed it streams, then ask for the report. */
+export interface Engine {
+  /** Parses a stream (file or rendered output); syntax findings are kept. */
+  parse(text: string, origin: StreamOrigin): ParsedInput;
+  /** Checks parsed resources against schemas and policies. */
+  check(input: ParsedInput, schemas: SchemaSource): void;
+  /** Adds findings made elsewhere (renderers, registries). */
+  add(findings: readonly RawFinding[]): void;
+  /** Image references seen so far. */
+  images(): readonly ImageUse[];
+  /** Settles levels and counts. */
+  finish(): Report;
+}
+
+/** Starts a validation run. */
+export function createEngine(options: EngineOptions): Engine {
+  const raw: RawFinding[] = [];
+  const reported: ReportedResource[] = [];
+  const images: ImageUse[] = [];
+  const level = (rule: string) => activeLevel(levelFor(options.policy, rule, options.env));
+  const policies = POLICIES.filter((rule) => level(rule.id) !== undefined);
+  const state: PolicyState = { seen: new Map() };
+  let files = 0;
+  return {
+    parse(text, origin) {
+      files++;
+      const stream = parseStream(text, origin.file, { strict: options.strict });
+      const found = streamResources(stream.documents, origin);
+      raw.push(...stream.findings, ...found.findings);
+      return { resources: found.resources, kinds: new Set(found.resources.map((r) => `${r.id.apiVersion}/${r.id.kind}`)) };
+    },
+    check(input, schemas) {
+      for (const resource of input.resources) {
+        const result = checkResource(resource, schemas, options);
+        raw.push(...result.findings);
+        reported.push({ id: resource.id, location: resource.location, ...(result.skipped ? { skipped: result.skipped } : {}) });
+        if (result.skipped) continue;
+        raw.push(...runPolicies(resource, policies, state));
+        if (options.collectImages) collectImages(resource, images);
+      }
+    },
+    add(findings) {
+      raw.push(...findings);
+    },
+    images: () => images,
+    finish: () => settle(raw, reported, files, options, level),
+  };
+}
+
+function collectImages(resource: Resource, out: ImageUse[]): void {
+  for (const at of containersOf(resource)) {
+    const image = at.container['image'];
+    if (typeof image === 'string') out.push({ image, location: () => resource.locate(`${at.pointer}/image`), resource: resource.id });
+  }
+}
+
+function compare(a: Finding, b: Finding): number {
+  const la = a.location;
+  const lb = b.location;
+  return la.file.localeCompare(lb.file) || (la.rendered?.line ?? la.line ?? 0) - (lb.rendered?.line ?? lb.line ?? 0) || (la.column ?? 0) - (lb.column ?? 0);
+}
+
+function settle(raw: readonly RawFinding[], reported: readonly ReportedResource[], files: number, options: EngineOptions, level: (rule: string) => Finding['level'] | undefined): Report {
+  const all = [...raw];
+  if (reported.length === 0 && !options.allowEmpty) {
+    all.push({ rule: 'no-objects', message: 'the inputs hold no Kubernetes objects', location: { file: '.' }, fix: 'Check the paths (and the renderer output); set allow-empty if an empty environment is intended.' });
+  }
+  const findings: Finding[] = [];
+  for (const finding of all) {
+    const settled = level(finding.rule);
+    if (settled) findings.push({ ...finding, level: settled });
+  }
+  findings.sort(compare);
+  const count = (l: Finding['level']) => findings.filter((f) => f.level === l).length;
+  return {
+    findings,
+    resources: reported,
+    kubernetesVersion: formatKubeVersion(options.kubernetesVersion),
+    counts: {
+      files,
+      resources: reported.length,
+      skipped: reported.filter((r) => r.skipped).length,
+      errors: count('error'),
+      warnings: count('warning'),
+      notices: count('notice'),
+    },
+  };
+}
