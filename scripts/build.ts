@@ -22,6 +22,9 @@ for (const file of entries) {
     target: 'node24',
     format: 'cjs',
     legalComments: 'none',
+    // Why: Node's built-in punycode prints a deprecation warning on every start; a dependency of the
+    // schema validators requires it, and the userland package of the same code is already installed.
+    alias: { punycode: 'punycode/punycode.js' },
     logLevel: 'warning',
     // Why: some ESM dependencies read import.meta.url; give them the bundle's own URL in CommonJS.
     define: { 'import.meta.url': 'importMetaUrl' },

@@ -6,7 +6,9 @@
  *   node bench/bump/bench.ts [--commits 20000] [--files 5000] [--runs 5] [--concurrent 20]
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,6 +40,13 @@ function run(command: string, args: string[], env: Record<string, string> = {}, 
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${args[0]} exited ${code}: ${err.slice(-400)}`))));
   });
+}
+
+/** CPU seconds used by this process and its reaped children (git, the git server's CGI processes, baton). */
+function cpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return ticks / 100;
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -95,12 +104,22 @@ try {
   let n = 0;
   const tag = () => `2.0.${++n}`;
   await batonBump(server.url('big'), 1, tag()); // warm the page cache and the server once
+  const cpuBefore = cpuSeconds();
   const baton = await series('baton bump, 20k-commit repo', () => batonBump(server.url('big'), 1, tag()));
+  const cpuOne = (cpuSeconds() - cpuBefore) / RUNS;
   const batonShort = await series('baton bump, 10-commit repo (same files)', () => batonBump(server.url('short'), 1, tag()));
   const naive = await series('naive full clone+edit+push, 20k-commit repo', () => naiveBump(server.url('big'), 2, tag()));
   const count = Number(values.concurrent);
+  const cpuStart = cpuSeconds();
   const concurrent = await timed(() => Promise.all(Array.from({ length: count }, (_, i) => batonBump(server.url('big'), 10 + i, tag()))));
-  process.stdout.write(`${`${count} concurrent baton bumps (different images)`.padEnd(44)} wall   ${concurrent.toFixed(0).padStart(6)} ms\n\n`);
+  const cpuAll = cpuSeconds() - cpuStart;
+  process.stdout.write(`${`${count} concurrent baton bumps (different images)`.padEnd(44)} wall   ${concurrent.toFixed(0).padStart(6)} ms\n`);
+  const cores = availableParallelism();
+  process.stdout.write(
+    `cpu (client + git server): one bump ${cpuOne.toFixed(2)} s; ${count} concurrent ${cpuAll.toFixed(2)} s ` +
+      `(${(cpuAll / count).toFixed(2)} s each); on ${cores} cores the ${count} bumps need at least ` +
+      `${((cpuAll / cores) * 1000).toFixed(0)} ms of wall time\n\n`,
+  );
   process.stdout.write(`history growth: 20k-commit / 10-commit       ${(baton / batonShort).toFixed(2)}x  (goal: ~1, no growth)\n`);
   process.stdout.write(`speed-up vs naive:                          ${(naive / baton).toFixed(1)}x  (goal: >= 10x)\n`);
   process.stdout.write(`${count} concurrent / one:                        ${(concurrent / baton).toFixed(1)}x  (goal: < 3x)\n`);

@@ -1,7 +1,21 @@
 import { cliMain } from '../platform/main.ts';
-import { defaultBumpDeps } from '../steps/bump-deps.ts';
-import { createSteps } from '../steps/index.ts';
-import { defaultValidateDeps } from '../steps/validate.ts';
-import { systemVerifyDeps } from '../steps/verify.ts';
 
-void cliMain(createSteps({ bump: defaultBumpDeps(), validate: defaultValidateDeps(), verify: systemVerifyDeps() }), process.argv.slice(2));
+// Each step is imported only when it runs: the validators' schemas and the Kubernetes client are large,
+// and a bump should not pay for them at start-up.
+void cliMain(
+  {
+    bump: async () => {
+      const [{ bumpStep }, { defaultBumpDeps }] = await Promise.all([import('../steps/bump.ts'), import('../steps/bump-deps.ts')]);
+      return bumpStep(defaultBumpDeps());
+    },
+    validate: async () => {
+      const { defaultValidateDeps, validateStep } = await import('../steps/validate.ts');
+      return validateStep(defaultValidateDeps());
+    },
+    verify: async () => {
+      const { systemVerifyDeps, verifyStep } = await import('../steps/verify.ts');
+      return verifyStep(systemVerifyDeps());
+    },
+  },
+  process.argv.slice(2),
+);

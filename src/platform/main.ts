@@ -25,7 +25,10 @@ function usage(): string {
  * Entry of the `baton` command. Under a GitLab component job (`BATON_PLATFORM=gitlab`) the inputs come
  * from `BATON_INPUT_*` and outputs go to a dotenv report; otherwise from flags.
  */
-export async function cliMain(steps: readonly Step[], argv: readonly string[]): Promise<void> {
+/** Loads one step with its side effects wired; the CLI loads only the step it runs (start-up time). */
+export type StepLoader = () => Promise<Step>;
+
+export async function cliMain(loaders: Readonly<Record<string, StepLoader>>, argv: readonly string[]): Promise<void> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
@@ -36,12 +39,13 @@ export async function cliMain(steps: readonly Step[], argv: readonly string[]): 
     process.stdout.write(`baton ${VERSION}\n`);
     return;
   }
-  const step = steps.find((s) => s.spec.name === name);
-  if (!step) {
+  const load = Object.hasOwn(loaders, name) ? loaders[name] : undefined;
+  if (!load) {
     process.stderr.write(`error: "${name}" is not a Baton step.\n\n${usage()}\n`);
     process.exitCode = 2;
     return;
   }
+  const step = await load();
   if (process.env['BATON_PLATFORM'] === 'gitlab') {
     process.exitCode = await runStep(step, gitlabPlatform(), process.env, process.cwd());
     return;
