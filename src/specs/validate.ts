@@ -14,7 +14,7 @@ export const validateSpec: StepSpec = {
       type: 'list',
       short: 'p',
       description:
-        'Files and directories to check, relative to the working directory. Default: the path of env in baton.yaml, else the working directory.',
+        'Files and directories to check, relative to the working directory ("." for all of it). Default: the path of env in baton.yaml; give paths or env.',
     },
     {
       name: 'env',

@@ -44,10 +44,16 @@ async function readPolicy(inputs: ValidateInputs, cwd: string): Promise<PolicyCo
   return parsePolicyConfig(text, inputs.policy);
 }
 
-/** The paths to check: as given, else the environment's path from baton.yaml, else the working directory. */
+/**
+ * The paths to check: as given, else the environment's path from baton.yaml. Neither is bad input: the
+ * working directory of a CI job is the whole checkout (package.json, workflow files, the runner's own
+ * files), so checking it by default fails on files that were never manifests.
+ */
 async function targetPaths(inputs: ValidateInputs, cwd: string): Promise<string[]> {
   if (inputs.paths.length > 0) return [...inputs.paths];
-  if (!inputs.env) return ['.'];
+  if (!inputs.env) {
+    throw new UserError('paths: nothing to check; give paths (files and directories, e.g. envs/staging or .) or env (its path comes from baton.yaml).', { input: 'paths' });
+  }
   const text = await readFile(resolve(cwd, CONFIG_FILE), 'utf8').catch(() => undefined);
   return [resolveEnvironment(text === undefined ? undefined : parseEnvRepoConfig(text), { env: inputs.env }).path];
 }
