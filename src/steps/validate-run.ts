@@ -7,7 +7,7 @@ import type { Engine, ImageUse } from '../core/validate/engine.ts';
 import { helmOrigin, kustomizeOrigin } from '../core/validate/render-sources.ts';
 import type { StreamOrigin } from '../core/validate/resources.ts';
 import type { RawFinding } from '../core/validate/types.ts';
-import type { ManifestHead } from '../adapters/registry-head/types.ts';
+import type { ManifestHead } from '../adapters/registry/manifest-head.ts';
 import type { RenderOptions, RenderResult } from '../adapters/render/types.ts';
 import { displayPath, envValuesFiles, type Source } from './validate-sources.ts';
 

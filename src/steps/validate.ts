@@ -7,9 +7,8 @@ import { formatKubeVersion } from '../core/validate/kube-version.ts';
 import { DEFAULT_POLICY, type PolicyConfig, parsePolicyConfig } from '../core/validate/policy-config.ts';
 import { summaryLine } from '../core/validate/report/index.ts';
 import type { Report } from '../core/validate/types.ts';
-import { readDockerAuths } from '../adapters/registry-head/docker-config.ts';
-import { createManifestHead } from '../adapters/registry-head/manifest-head.ts';
-import type { ManifestHead } from '../adapters/registry-head/types.ts';
+import { clientManifestHead, type ManifestHead } from '../adapters/registry/manifest-head.ts';
+import { RegistryClient } from '../adapters/registry/registry-client.ts';
 import { renderHelm } from '../adapters/render/helm.ts';
 import { renderKustomize } from '../adapters/render/kustomize.ts';
 import { createSchemaCatalog, type SchemaCatalog } from '../adapters/schemas/catalog.ts';
@@ -32,7 +31,8 @@ export interface ValidateDeps {
 export function defaultValidateDeps(): ValidateDeps {
   return {
     renderers: { kustomize: renderKustomize, helm: renderHelm },
-    manifestHead: async (env) => createManifestHead({ credentials: await readDockerAuths(env), insecure: (env['BATON_INSECURE_REGISTRIES'] ?? '').split(',').filter(Boolean) }),
+    manifestHead: async (env) =>
+      clientManifestHead(new RegistryClient({ env, insecureRegistries: (env['BATON_INSECURE_REGISTRIES'] ?? '').split(',').filter(Boolean) })),
   };
 }
 
