@@ -43,10 +43,12 @@ function gitlabInput(input: InputSpec): Record<string, unknown> {
   if (input.type === 'boolean') {
     entry['type'] = 'boolean';
     entry['default'] = input.default === 'true';
-  } else if (input.type === 'number') {
+  } else if (input.type === 'number' && (input.default !== undefined || input.required)) {
     entry['type'] = 'number';
     if (input.default !== undefined) entry['default'] = Number(input.default);
   } else {
+    // Why: a GitLab input without a default is required, and a number input cannot default to "";
+    // an optional number is a string input that Baton parses (and checks) as a number.
     entry['type'] = 'string';
     if (input.default !== undefined) entry['default'] = input.default;
     else if (!input.required || input.secret) entry['default'] = '';

@@ -23,6 +23,8 @@ export interface RecordRequest {
   /** The line to append to the commit's note (see core/verify/verdict-note.ts). */
   readonly noteLine: string;
   readonly record: VerdictRecord;
+  /** Receives progress lines for people (a push race, where no forge was found). */
+  readonly log?: (line: string) => void;
 }
 
 /** What the recorder did. */

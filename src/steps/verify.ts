@@ -5,12 +5,13 @@
 import { systemClock } from '../adapters/clusters/clock.ts';
 import { ArgoCdClient } from '../adapters/clusters/argocd.ts';
 import { originFromEnv } from '../core/change-text.ts';
-import { describeError, TransientError, VerdictError } from '../core/errors.ts';
+import { describeError, TransientError, UserError, VerdictError } from '../core/errors.ts';
 import type { Verdict } from '../core/verify/verdict.ts';
 import { verdictRecord } from '../core/verify/verdict-note.ts';
 import { isKubeconfigContent, kubeconfigSecrets } from '../adapters/clusters/kube-config.ts';
 import { verifySpec } from '../specs/verify.ts';
 import type { Step, StepContext, StepResult } from './types.ts';
+import { GitVerdictRecorder } from './verify-git-record.ts';
 import { type VerifyInputs, verifyInputs } from './verify-inputs.ts';
 import { buildProbes, type ClusterDeps, openKubernetes } from './verify-probes.ts';
 import { handOff, type Recorded, recordVerdict, type RollbackHandoff, type VerdictRecorder } from './verify-record.ts';
@@ -35,9 +36,19 @@ export class VerifyFailure extends VerdictError {
   }
 }
 
-/** The real side effects: the system clock, client-node, fetch, watches on. */
-export function systemVerifyDeps(extra: Pick<VerifyDeps, 'recorder' | 'rollback'> = {}): VerifyDeps {
-  return { clock: systemClock, kubernetes: openKubernetes, argocd: (options) => new ArgoCdClient(options), watch: true, ...extra };
+/**
+ * The real side effects: the system clock, client-node, fetch, watches on, and verdicts recorded as git
+ * notes in the env repo (mirrored as forge commit statuses).
+ */
+export function systemVerifyDeps(extra: Pick<VerifyDeps, 'recorder' | 'rollback'> = {}, env: NodeJS.ProcessEnv = process.env): VerifyDeps {
+  return {
+    clock: systemClock,
+    kubernetes: openKubernetes,
+    argocd: (options) => new ArgoCdClient(options),
+    watch: true,
+    recorder: new GitVerdictRecorder({ env }),
+    ...extra,
+  };
 }
 
 function maskSecrets(inputs: VerifyInputs, context: StepContext): void {
@@ -59,6 +70,7 @@ async function record(inputs: VerifyInputs, verdict: Verdict, deps: VerifyDeps, 
     repo: inputs.repo,
     env: inputs.env,
     record: verdictRecord(verdict, fields),
+    log: (line: string) => context.log.info(line),
     ...(inputs.token ? { token: inputs.token } : {}),
     ...(inputs.branch ? { branch: inputs.branch } : {}),
     ...(inputs.expectedRevision ? { revision: inputs.expectedRevision } : {}),
@@ -66,7 +78,9 @@ async function record(inputs: VerifyInputs, verdict: Verdict, deps: VerifyDeps, 
   try {
     return await recordVerdict(deps.recorder, request, context.log);
   } catch (error) {
-    // Why: promote looks for a healthy verdict in the env repo; one that could not be written must not pass.
+    // Why: promote looks for a healthy verdict in the env repo; one that could not be written must not
+    // pass. Bad input (a wrong token, an unknown revision) stays bad input: exit 2, naming it.
+    if (verdict.status === 'healthy' && error instanceof UserError) throw error;
     if (verdict.status === 'healthy') throw new TransientError(`the verdict is healthy but recording it failed: ${describeError(error)}`, { cause: error });
     const line = `not recorded: ${describeError(error)}`;
     context.log.warn(line);

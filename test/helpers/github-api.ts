@@ -2,14 +2,17 @@
  * A GitHub REST + GraphQL test server, modelled on the published API description
  * (docs.github.com/rest, github/rest-api-description) for the endpoints Baton's forge uses:
  * repositories, pull requests (list with filters and `Link` pagination, create, get, update), issue
- * labels, and the GraphQL `enablePullRequestAutoMerge` mutation.
+ * labels, commit statuses (create, list for a ref) and the GraphQL `enablePullRequestAutoMerge` mutation.
  *
  * Semantics kept from GitHub: repos are private (no token → 404, bad token → 401 "Bad credentials"),
  * a read-only token gets 403 "Resource not accessible by integration" with
  * `x-accepted-github-permissions`, one open pull request per head/base pair (422 "A pull request already
  * exists for owner:branch."), head and base branches must exist (422 invalid), 30 items per page by
  * default (100 at most), auto-merge needs the repository setting and a base branch with pending
- * required checks ("… is in clean status" otherwise).
+ * required checks ("… is in clean status" otherwise). Commit statuses need `statuses: write`, a commit
+ * the repository has (422 "No commit found for SHA: …"), a state of error/failure/pending/success and a
+ * description of at most 140 characters (422 Validation Failed otherwise); `context` defaults to
+ * "default"; at most 1000 statuses per commit and context.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -48,6 +51,8 @@ export interface GitHubRepoSpec {
   readonly requiredChecks?: boolean;
   /** Settings → Actions → "Allow GitHub Actions to create and approve pull requests"; default true. */
   readonly actionsMayCreatePulls?: boolean;
+  /** Commits the repository holds (full ids), for commit statuses; see also {@link GitHubApi.addCommit}. */
+  readonly commits?: readonly string[];
 }
 
 /** Options of {@link startGitHubApi}. */
@@ -72,6 +77,16 @@ export interface GitHubPull {
   readonly [field: string]: unknown;
 }
 
+/** A commit status as the REST API returns it (the fields tests read; the JSON holds more). */
+export interface GitHubStatus {
+  readonly id: number;
+  readonly state: 'error' | 'failure' | 'pending' | 'success';
+  readonly context: string;
+  readonly description: string | null;
+  readonly target_url: string | null;
+  readonly [field: string]: unknown;
+}
+
 /** A running GitHub API test server. */
 export interface GitHubApi {
   /** REST base URL (pass as `apiUrl` / `GITHUB_API_URL`); GraphQL is at `<url>/graphql`. */
@@ -82,6 +97,10 @@ export interface GitHubApi {
   pulls(repo: string): GitHubPull[];
   /** Creates a branch, as a push would. */
   pushBranch(repo: string, branch: string): void;
+  /** Makes a commit known to the repository, as a push would. */
+  addCommit(repo: string, sha: string): void;
+  /** The commit's statuses, newest first, as `GET …/commits/{sha}/statuses` returns them. */
+  statuses(repo: string, sha: string): GitHubStatus[];
   /** Opens a pull request as another user would (seeding; no request recorded). */
   openPull(repo: string, pull: { head: string; base?: string; title: string; body?: string }): GitHubPull;
   /** Queues a fault answered instead of the API (e.g. one 502). */
@@ -100,7 +119,11 @@ const DOC = {
   updatePull: `${DOCS}/pulls/pulls#update-a-pull-request`,
   listLabels: `${DOCS}/issues/labels#list-labels-for-an-issue`,
   addLabels: `${DOCS}/issues/labels#add-labels-to-an-issue`,
+  createStatus: `${DOCS}/commits/statuses#create-a-commit-status`,
+  listStatuses: `${DOCS}/commits/statuses#list-commit-statuses-for-a-reference`,
 };
+
+const STATUS_STATES = ['error', 'failure', 'pending', 'success'];
 
 const BOT = {
   login: 'github-actions[bot]',
@@ -136,6 +159,16 @@ interface PullState {
   closedAt: string | null;
 }
 
+interface StatusState {
+  readonly id: number;
+  readonly sha: string;
+  readonly state: GitHubStatus['state'];
+  readonly context: string;
+  readonly description: string | null;
+  readonly targetUrl: string | null;
+  readonly createdAt: string;
+}
+
 interface RepoState {
   readonly id: number;
   readonly owner: string;
@@ -144,6 +177,8 @@ interface RepoState {
   readonly branches: Set<string>;
   readonly labels: Map<string, Label>;
   readonly pulls: PullState[];
+  readonly commits: Set<string>;
+  readonly statuses: StatusState[];
   nextNumber: number;
 }
 
@@ -163,6 +198,8 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
     requests: server.requests,
     pulls: (repo) => model.repo(repo).pulls.map((pull) => model.pullJson(model.repo(repo), pull, true)),
     pushBranch: (repo, branch) => void model.repo(repo).branches.add(branch),
+    addCommit: (repo, sha) => void model.repo(repo).commits.add(sha.toLowerCase()),
+    statuses: (repo, sha) => model.statusesOf(model.repo(repo), sha).map((status) => model.statusJson(model.repo(repo), status)),
     openPull: (repo, pull) => model.seedPull(repo, pull),
     fail: server.fail,
     onRequest: server.onRequest,
@@ -191,6 +228,8 @@ class GitHubModel {
         branches: new Set(spec.branches ?? ['main']),
         labels: new Map(),
         pulls: [],
+        commits: new Set((spec.commits ?? []).map((sha) => sha.toLowerCase())),
+        statuses: [],
         nextNumber: 1,
       });
     }
@@ -233,6 +272,7 @@ class GitHubModel {
         this.#updatePull(r, Number(pull[1]), request.body),
       );
     }
+    if (rest.startsWith('/statuses/') || /^\/commits\/[^/]+\/statuses$/.test(rest)) return this.#statusRoute(request, url, caller, repo, rest);
     if (labels && m === 'GET') return this.#guard(caller, repo, 'read', DOC.listLabels, '', (r) => this.#issueLabels(r, Number(labels[1])));
     if (labels && m === 'POST') {
       return this.#guard(caller, repo, 'write', DOC.addLabels, 'issues=write; pull_requests=write', (r) =>
@@ -240,6 +280,71 @@ class GitHubModel {
       );
     }
     return notFound(DOCS);
+  }
+
+  #statusRoute(request: RecordedRequest, url: URL, caller: Caller, repo: RepoState | undefined, rest: string): Reply {
+    const create = /^\/statuses\/([^/]+)$/.exec(rest);
+    const list = /^\/commits\/([^/]+)\/statuses$/.exec(rest);
+    if (create && request.method === 'POST') {
+      return this.#guard(caller, repo, 'write', DOC.createStatus, 'statuses=write', (r) => this.#createStatus(r, decodeURIComponent(create[1]!), request.body));
+    }
+    if (list && request.method === 'GET') {
+      return this.#guard(caller, repo, 'read', DOC.listStatuses, '', (r) => this.#listStatuses(r, decodeURIComponent(list[1]!), url));
+    }
+    return notFound(DOCS);
+  }
+
+  #createStatus(repo: RepoState, sha: string, body: unknown): Reply {
+    const input = (body ?? {}) as { state?: unknown; context?: unknown; description?: unknown; target_url?: unknown };
+    if (!repo.commits.has(sha.toLowerCase())) return error(422, `No commit found for SHA: ${sha}`, DOC.createStatus);
+    if (typeof input.state !== 'string' || !STATUS_STATES.includes(input.state)) {
+      return invalid(DOC.createStatus, [{ resource: 'Status', code: 'custom', field: 'state', message: 'state is not included in the list' }]);
+    }
+    const description = stringOrNull(input.description);
+    if (description !== null && description.length > 140) {
+      return invalid(DOC.createStatus, [{ resource: 'Status', code: 'custom', field: 'description', message: 'description is too long (maximum is 140 characters)' }]);
+    }
+    const context = typeof input.context === 'string' && input.context ? input.context : 'default';
+    const same = repo.statuses.filter((status) => status.sha === sha.toLowerCase() && status.context === context);
+    if (same.length >= 1000) return invalid(DOC.createStatus, [{ resource: 'Status', code: 'custom', message: 'This SHA and context has reached the maximum number of statuses.' }]);
+    const status: StatusState = {
+      id: this.#ids++,
+      sha: sha.toLowerCase(),
+      state: input.state as StatusState['state'],
+      context,
+      description,
+      targetUrl: stringOrNull(input.target_url),
+      createdAt: timestamp(new Date()),
+    };
+    repo.statuses.push(status);
+    return { status: 201, body: this.statusJson(repo, status), headers: { location: `${this.base}/repos/${repo.owner}/${repo.name}/statuses/${status.sha}` } };
+  }
+
+  #listStatuses(repo: RepoState, ref: string, url: URL): Reply {
+    const page = pageOf(this.statusesOf(repo, ref), url, 30);
+    const link = linkHeader(url, page, ['prev', 'next', 'last', 'first']);
+    return { status: 200, body: page.items.map((status) => this.statusJson(repo, status)), headers: link ? { link } : {} };
+  }
+
+  /** A commit's statuses, newest first (the order GitHub lists them in). */
+  statusesOf(repo: RepoState, sha: string): StatusState[] {
+    return repo.statuses.filter((status) => status.sha === sha.toLowerCase()).reverse();
+  }
+
+  statusJson(repo: RepoState, status: StatusState): GitHubStatus {
+    return {
+      url: `${this.base}/repos/${repo.owner}/${repo.name}/statuses/${status.sha}`,
+      avatar_url: 'https://avatars.githubusercontent.com/in/15368?v=4',
+      id: status.id,
+      node_id: `SC_kwDO${Buffer.from(String(status.id)).toString('base64url')}`,
+      state: status.state,
+      description: status.description,
+      target_url: status.targetUrl,
+      context: status.context,
+      created_at: status.createdAt,
+      updated_at: status.createdAt,
+      creator: BOT,
+    };
   }
 
   #caller(request: RecordedRequest): Caller {

@@ -1,7 +1,8 @@
 /**
  * A GitLab REST API v4 test server, modelled on GitLab's API documentation (docs.gitlab.com/api) and
- * its Grape source (lib/api/merge_requests.rb) for the endpoints Baton's forge uses: projects, merge
- * requests (list with filters and offset pagination, create, get, update) and merge/auto-merge.
+ * its Grape source (lib/api/merge_requests.rb, lib/api/commit_statuses.rb) for the endpoints Baton's
+ * forge uses: projects, merge requests (list with filters and offset pagination, create, get, update),
+ * merge/auto-merge, and commit statuses (create, list for a commit).
  *
  * Semantics kept from GitLab: `:id` is a numeric id or the URL-encoded full path; projects are private
  * (no token: GET → 404 "404 Project Not Found", writes → 401); a wrong `PRIVATE-TOKEN` or Bearer token
@@ -11,6 +12,10 @@
  * (100 at most) with `x-total`, `x-next-page` and `Link`; the merge endpoint answers 401 when the user
  * may not merge, and 405 when the MR can neither merge now nor wait for a running pipeline (with
  * `merge_when_pipeline_succeeds` and no pipeline, GitLab answers 405: gitlab-org/gitlab#355455).
+ * Commit statuses: `state` one of pending/running/success/failed/canceled/skipped (400 otherwise), an
+ * unknown commit → 404 "404 Commit Not Found", `name` (or `context`) defaulting to "default"; a pending or
+ * running status with the same name, ref and commit is moved on rather than a new one made, and moving
+ * it to the state it has is a 400 "Cannot transition status"; job tokens are not read there.
  */
 import {
   type Fault,
@@ -37,6 +42,8 @@ export interface GitLabProjectSpec {
   readonly pipeline?: 'running' | 'success' | 'none';
   /** Settings → Merge requests → "Pipelines must succeed"; off by default, as on GitLab. */
   readonly onlyAllowMergeIfPipelineSucceeds?: boolean;
+  /** Commits the repository holds (full ids), for commit statuses; see also {@link GitLabApi.addCommit}. */
+  readonly commits?: readonly string[];
 }
 
 /** Options of {@link startGitLabApi}. */
@@ -68,6 +75,18 @@ export interface GitLabMergeRequest {
   readonly [field: string]: unknown;
 }
 
+/** A commit status as the API returns it (the fields tests read; the JSON holds more). */
+export interface GitLabCommitStatus {
+  readonly id: number;
+  readonly sha: string;
+  readonly ref: string | null;
+  readonly status: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly target_url: string | null;
+  readonly [field: string]: unknown;
+}
+
 /** A running GitLab API test server. */
 export interface GitLabApi {
   /** API base, `<origin>/api/v4` (pass as `apiUrl` / `CI_API_V4_URL`). */
@@ -83,6 +102,10 @@ export interface GitLabApi {
     project: string,
     mr: { source_branch: string; target_branch?: string; title: string; description?: string },
   ): GitLabMergeRequest;
+  /** Makes a commit known to the project, as a push would. */
+  addCommit(project: string, sha: string): void;
+  /** The commit's statuses, newest first, as `GET …/repository/commits/:sha/statuses` returns them. */
+  commitStatuses(project: string, sha: string): GitLabCommitStatus[];
   /** Queues a fault answered instead of the API (e.g. one 502). */
   fail(fault: Fault): void;
   /** Runs a hook before each request is answered. */
@@ -120,13 +143,32 @@ interface MergeRequestState {
   mergedAt: string | null;
 }
 
+interface CommitStatusState {
+  readonly id: number;
+  readonly sha: string;
+  readonly ref: string;
+  readonly name: string;
+  status: string;
+  description: string | null;
+  targetUrl: string | null;
+  readonly createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
 interface ProjectState {
   readonly id: number;
   readonly path: string;
   readonly spec: GitLabProjectSpec;
   readonly mergeRequests: MergeRequestState[];
+  readonly commits: Set<string>;
+  readonly statuses: CommitStatusState[];
   nextIid: number;
 }
+
+const STATUS_STATES = ['pending', 'running', 'success', 'failed', 'canceled', 'skipped'];
+/** The state machine event that moves a status into each state (app/models/commit_status.rb). */
+const STATUS_EVENTS: Readonly<Record<string, string>> = { pending: 'enqueue', running: 'run', success: 'succeed', failed: 'drop', canceled: 'cancel', skipped: 'skip' };
 
 type Caller = { kind: 'anonymous' } | { kind: 'invalid' } | { kind: 'token'; access: GitLabTokenAccess };
 
@@ -166,6 +208,11 @@ export async function startGitLabApi(options: GitLabApiOptions): Promise<GitLabA
       return state.mergeRequests.map((mr) => model.mergeRequestJson(state, mr));
     },
     openMergeRequest: (project, mr) => model.seed(project, mr),
+    addCommit: (project, sha) => void model.project(project).commits.add(sha.toLowerCase()),
+    commitStatuses: (project, sha) => {
+      const state = model.project(project);
+      return model.statusesOf(state, sha).map((status) => model.statusJson(state, status));
+    },
     fail: server.fail,
     onRequest: server.onRequest,
     stop: server.stop,
@@ -182,7 +229,8 @@ class GitLabModel {
     this.#options = options;
     for (const entry of options.projects) {
       const spec = typeof entry === 'string' ? { path: entry } : entry;
-      this.#projects.push({ id: this.#ids++, path: spec.path, spec, mergeRequests: [], nextIid: 1 });
+      const commits = new Set((spec.commits ?? []).map((sha) => sha.toLowerCase()));
+      this.#projects.push({ id: this.#ids++, path: spec.path, spec, mergeRequests: [], commits, statuses: [], nextIid: 1 });
     }
   }
 
@@ -210,7 +258,7 @@ class GitLabModel {
     if (!match) return { status: 404, body: { error: '404 Not Found' } };
     const rest = match[2] ?? '';
     const mergeRequestRoute = rest.startsWith('/merge_requests');
-    const caller = this.#caller(request, mergeRequestRoute);
+    const caller = this.#caller(request, mergeRequestRoute, rest.startsWith('/statuses/') || rest.startsWith('/repository/commits/'));
     const params = { ...request.query, ...(typeof request.body === 'object' && request.body !== null ? request.body : {}) } as Record<string, unknown>;
     const denied = this.#authenticate(request.method, caller);
     if (denied) return denied;
@@ -229,10 +277,71 @@ class GitLabModel {
     if (single && method === 'GET') return this.#withMergeRequest(project, single[1]!, (mr) => this.#ok(project, mr));
     if (single && method === 'PUT') return this.#withMergeRequest(project, single[1]!, (mr) => this.#update(project, mr, params));
     if (merge && method === 'PUT') return this.#withMergeRequest(project, merge[1]!, (mr) => this.#merge(project, mr, params, caller));
+    const status = /^\/statuses\/([^/]+)$/.exec(rest);
+    const statuses = /^\/repository\/commits\/([^/]+)\/statuses$/.exec(rest);
+    if (status && method === 'POST') return this.#createStatus(project, safeDecode(status[1]!), params);
+    if (statuses && method === 'GET') return this.#listStatuses(project, safeDecode(statuses[1]!), url);
     return { status: 404, body: { error: '404 Not Found' } };
   }
 
-  #caller(request: RecordedRequest, mergeRequestRoute: boolean): Caller {
+  /** `POST /projects/:id/statuses/:sha`, following lib/api/commit_statuses.rb. */
+  #createStatus(project: ProjectState, sha: string, params: Record<string, unknown>): Reply {
+    if (params.state === undefined) return { status: 400, body: { error: 'state is missing' } };
+    if (!STATUS_STATES.includes(String(params.state))) return { status: 400, body: { error: 'state does not have a valid value' } };
+    if (!project.commits.has(sha.toLowerCase())) return { status: 404, body: { message: '404 Commit Not Found' } };
+    const targetUrl = typeof params.target_url === 'string' ? params.target_url : null;
+    if (targetUrl !== null && !/^https?:\/\/[^\s/]+/.test(targetUrl)) return { status: 400, body: { message: { target_url: ['is blocked: Only allowed schemes are http, https'] } } };
+    const name = String(params.name ?? params.context ?? 'default');
+    const ref = typeof params.ref === 'string' && params.ref ? params.ref : 'main';
+    const state = String(params.state);
+    let found = project.statuses.find((s) => s.sha === sha.toLowerCase() && s.name === name && s.ref === ref && (s.status === 'pending' || s.status === 'running'));
+    if (found?.status === state) {
+      const event = STATUS_EVENTS[state]!;
+      return { status: 400, body: { message: `Cannot transition status via :${event} from :${state} (Reason(s): Status cannot transition via "${event}")` } };
+    }
+    const now = timestamp(new Date(), true);
+    if (!found) {
+      found = { id: this.#ids++, sha: sha.toLowerCase(), ref, name, status: 'created', description: null, targetUrl: null, createdAt: now, startedAt: null, finishedAt: null };
+      project.statuses.push(found);
+    }
+    found.status = state;
+    if (typeof params.description === 'string') found.description = params.description;
+    if (targetUrl !== null) found.targetUrl = targetUrl;
+    if (state === 'running') found.startedAt = now;
+    if (!['pending', 'running'].includes(state)) found.finishedAt = now;
+    return { status: 201, body: this.statusJson(project, found) };
+  }
+
+  #listStatuses(project: ProjectState, sha: string, url: URL): Reply {
+    const page = pageOf(this.statusesOf(project, sha), url, 20);
+    return { status: 200, body: page.items.map((status) => this.statusJson(project, status)), headers: { 'x-total': String(page.items.length), 'x-page': String(page.page) } };
+  }
+
+  /** A commit's statuses, newest first. */
+  statusesOf(project: ProjectState, sha: string): CommitStatusState[] {
+    return project.statuses.filter((status) => status.sha === sha.toLowerCase()).reverse();
+  }
+
+  statusJson(_project: ProjectState, status: CommitStatusState): GitLabCommitStatus {
+    return {
+      id: status.id,
+      sha: status.sha,
+      ref: status.ref,
+      status: status.status,
+      name: status.name,
+      target_url: status.targetUrl,
+      description: status.description,
+      created_at: status.createdAt,
+      started_at: status.startedAt,
+      finished_at: status.finishedAt,
+      allow_failure: false,
+      coverage: null,
+      pipeline_id: status.id + 10_000,
+      author: { ...BOT, web_url: `${this.origin}/${BOT.username}` },
+    };
+  }
+
+  #caller(request: RecordedRequest, mergeRequestRoute: boolean, statusRoute = false): Caller {
     const privateToken = header(request, 'private-token') ?? request.query.private_token;
     const bearer = /^bearer\s+(\S+)$/i.exec(header(request, 'authorization') ?? '')?.[1];
     const token = privateToken ?? bearer;
@@ -242,7 +351,7 @@ class GitLabModel {
     }
     const jobToken = header(request, 'job-token') ?? request.query.job_token;
     // GitLab only reads a job token on routes that allow it; elsewhere the request is anonymous.
-    if (jobToken === undefined || (mergeRequestRoute && !this.#options.jobTokenMergeRequests)) return { kind: 'anonymous' };
+    if (jobToken === undefined || statusRoute || (mergeRequestRoute && !this.#options.jobTokenMergeRequests)) return { kind: 'anonymous' };
     const access = this.#options.jobTokens?.[jobToken];
     return access ? { kind: 'token', access } : { kind: 'invalid' };
   }

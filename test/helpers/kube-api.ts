@@ -507,6 +507,9 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
     const matches = selectorOf(query);
     const from = query.get('resourceVersion');
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', date: new Date(options.clock.now()).toUTCString() });
+    // The API server flushes the headers at once (watch.go, ServeHTTP: WriteHeader then Flush), so a
+    // client sees the watch open before any event; Node would hold them back until the first write.
+    res.flushHeaders();
     const line = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
     const oldest = events[0]?.rv ?? rv;
     if (from && from !== '0' && Number(from) < oldest - 1) {

@@ -15,7 +15,15 @@ import {
   serverWaitMs,
   shorten,
 } from './http.ts';
-import type { ChangeProposal, ChangeRequest, Forge, MergeMethod } from './types.ts';
+import {
+  type ChangeProposal,
+  type ChangeRequest,
+  type CommitStatus,
+  type CommitStatusResult,
+  type Forge,
+  type MergeMethod,
+  statusDescription,
+} from './types.ts';
 
 /** How to reach one GitHub repository. */
 export interface GitHubForgeOptions {
@@ -51,6 +59,8 @@ interface Action {
   readonly doing: string;
   /** Permission(s) the call needs, in workflow `permissions:` syntax. */
   readonly needs: string;
+  /** How to grant them, when it differs from the pull-request hint. */
+  readonly grant?: string;
 }
 
 /** An error from Octokit's request layer (`RequestError`), read by shape. */
@@ -140,6 +150,27 @@ export class GitHubForge implements Forge {
       autoMerge: merge.on,
       warnings: merge.warnings,
     };
+  }
+
+  /** Creates a commit status (`POST /repos/{owner}/{repo}/statuses/{sha}`); GitHub shows the newest per context. */
+  async setCommitStatus(status: CommitStatus): Promise<CommitStatusResult> {
+    const action = {
+      doing: `set commit status ${status.context} on ${status.sha.slice(0, 12)}`,
+      needs: '`statuses: write`',
+      grant: 'in a workflow, give the job `permissions: { statuses: write }`; for a GitHub App or fine-grained token, grant "Commit statuses: write"',
+    };
+    const response = await this.#call(action, () =>
+      this.#octokit.rest.repos.createCommitStatus({
+        owner: this.owner,
+        repo: this.name,
+        sha: status.sha,
+        state: status.state,
+        context: status.context,
+        description: statusDescription(status.description),
+        ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+      }),
+    );
+    return { id: response.data.id };
   }
 
   async #findOpen(head: string, base: string): Promise<Pull | undefined> {
@@ -314,10 +345,8 @@ export class GitHubForge implements Forge {
     }
     const accepted = headerValue(failure.response?.headers, 'x-accepted-github-permissions');
     const needs = accepted ? describePermissions(accepted) : action.needs;
-    return this.#user(
-      'token',
-      `token: the token may not ${where} (403 ${text}); it needs ${needs} (and \`contents: write\` to push the branch): ${PERMISSION_HINT}`,
-    );
+    const grant = action.grant ?? `(and \`contents: write\` to push the branch): ${PERMISSION_HINT}`;
+    return this.#user('token', `token: the token may not ${where} (403 ${text}); it needs ${needs}${action.grant ? '; ' : ' '}${grant}`);
   }
 
   #unprocessable(failure: HttpFailure, where: string, text: string): Error {

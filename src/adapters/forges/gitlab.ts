@@ -13,7 +13,15 @@ import {
   serverWaitMs,
   shorten,
 } from './http.ts';
-import type { ChangeProposal, ChangeRequest, Forge } from './types.ts';
+import {
+  type ChangeProposal,
+  type ChangeRequest,
+  type CommitState,
+  type CommitStatus,
+  type CommitStatusResult,
+  type Forge,
+  statusDescription,
+} from './types.ts';
 
 /**
  * How the token authenticates: `private` sends `PRIVATE-TOKEN` (personal, project or group access
@@ -57,7 +65,12 @@ interface MergeRequest {
 /** What Baton was doing when a call failed, for messages. */
 interface Action {
   readonly doing: string;
+  /** The API, for the job-token message; default the merge requests API. */
+  readonly api?: string;
 }
+
+/** GitLab's commit status states for Baton's (GitLab has no `error`: a status that could not finish failed). */
+const GITLAB_STATE: Readonly<Record<CommitState, string>> = { pending: 'pending', success: 'success', failure: 'failed', error: 'failed' };
 
 /** A non-2xx answer from the GitLab API. */
 class GitLabResponseError extends Error {
@@ -169,6 +182,28 @@ export class GitLabForge implements Forge {
       autoMerge: merge.on,
       warnings: merge.warnings,
     };
+  }
+
+  /** Creates a commit status (`POST /projects/:id/statuses/:sha`, named by `name`, filed under `ref`). */
+  async setCommitStatus(status: CommitStatus): Promise<CommitStatusResult> {
+    const action = { doing: `set commit status ${status.context} on ${status.sha.slice(0, 12)}`, api: 'the commit status API' };
+    const body = {
+      state: GITLAB_STATE[status.state],
+      name: status.context,
+      description: statusDescription(status.description),
+      ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+      ...(status.ref ? { ref: status.ref } : {}),
+    };
+    try {
+      const { data } = await this.#request<{ id: number }>('POST', this.#url(`${this.#project}/statuses/${status.sha}`), body);
+      return { id: data.id };
+    } catch (error) {
+      // Why: a 404 here is either the project (the token's fault) or the commit (not pushed there).
+      if (error instanceof GitLabResponseError && error.status === 404 && /commit/i.test(gitlabMessage(error.data))) {
+        throw new Error(`GitLab project ${this.projectPath} has no commit ${status.sha} (${error.status} ${gitlabMessage(error.data)})`);
+      }
+      throw this.#failure(error, action);
+    }
   }
 
   get #project(): string {
@@ -352,7 +387,7 @@ export class GitLabForge implements Forge {
     if (this.tokenType === 'job' && (error.status === 401 || error.status === 404)) {
       return new UserError(
         safe(
-          `token: GitLab does not accept CI_JOB_TOKEN for the merge requests API (${text} when trying to ${where}); pass a project or group access token with the \`api\` scope and at least the Developer role as \`token\``,
+          `token: GitLab does not accept CI_JOB_TOKEN for ${action.api ?? 'the merge requests API'} (${text} when trying to ${where}); pass a project or group access token with the \`api\` scope and at least the Developer role as \`token\``,
         ),
         { input: 'token' },
       );

@@ -29,9 +29,47 @@ export interface ChangeProposal {
   readonly mergeMethod?: MergeMethod;
 }
 
-/** A forge API (GitHub, GitLab) behind the one thing bump and promote need from it. */
+/**
+ * The state of a commit status, in GitHub's words; GitLab gets `failed` for `failure` and `error`.
+ * `error` is for a check that could not finish (a timeout), `failure` for one that said no.
+ */
+export type CommitState = 'pending' | 'success' | 'failure' | 'error';
+
+/** A commit status: a named, coloured mark on a commit for people to see (verify's verdict mirror). */
+export interface CommitStatus {
+  /** The full commit id. */
+  readonly sha: string;
+  readonly state: CommitState;
+  /** The status's name: GitHub `context`, GitLab `name`, e.g. `baton/verify/staging`. */
+  readonly context: string;
+  /** One line for people; cut to 140 characters (GitHub's limit). */
+  readonly description: string;
+  /** Where the details are (the CI run). */
+  readonly targetUrl?: string;
+  /** The branch the commit is on (GitLab files the status under it). */
+  readonly ref?: string;
+}
+
+/** What setting a commit status made. */
+export interface CommitStatusResult {
+  /** The forge's id of the status. */
+  readonly id: number;
+}
+
+/** A forge API (GitHub, GitLab) behind the few things Baton's steps need from it. */
 export interface Forge {
   readonly kind: 'github' | 'gitlab';
   /** Opens a PR/MR from `head` to `base`, or updates the open one for the same head branch. */
   propose(proposal: ChangeProposal): Promise<ChangeRequest>;
+  /** Sets a commit status on a commit (a new one each call; the forge shows the newest per name). */
+  setCommitStatus(status: CommitStatus): Promise<CommitStatusResult>;
+}
+
+/** The most GitHub takes in a status description. */
+export const STATUS_DESCRIPTION_LIMIT = 140;
+
+/** A description that fits {@link STATUS_DESCRIPTION_LIMIT}, cut with an ellipsis. */
+export function statusDescription(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > STATUS_DESCRIPTION_LIMIT ? `${line.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}…` : line;
 }
