@@ -4,6 +4,10 @@ import { cliMain } from '../platform/main.ts';
 // and a bump should not pay for them at start-up.
 void cliMain(
   {
+    'build-push': async () => {
+      const [{ buildPushStep }, { defaultBuildPushDeps }] = await Promise.all([import('../steps/build-push.ts'), import('../steps/build-push-deps.ts')]);
+      return buildPushStep(defaultBuildPushDeps());
+    },
     bump: async () => {
       const [{ bumpStep }, { defaultBumpDeps }] = await Promise.all([import('../steps/bump.ts'), import('../steps/bump-deps.ts')]);
       return bumpStep(defaultBumpDeps());

@@ -1,3 +1,4 @@
+import { buildPushSpec } from './build-push.ts';
 import { bumpSpec } from './bump.ts';
 import type { StepSpec } from './types.ts';
 import { validateSpec } from './validate.ts';
@@ -6,7 +7,7 @@ import { verifySpec } from './verify.ts';
 export * from './types.ts';
 
 /** Every step Baton ships, in pipeline order. */
-export const stepSpecs: readonly StepSpec[] = [bumpSpec, validateSpec, verifySpec];
+export const stepSpecs: readonly StepSpec[] = [buildPushSpec, bumpSpec, validateSpec, verifySpec];
 
 /** The spec of one step by name. */
 export function specFor(name: string): StepSpec | undefined {

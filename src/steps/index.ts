@@ -1,3 +1,4 @@
+import { type BuildPushDeps, buildPushStep } from './build-push.ts';
 import { type BumpDeps, bumpStep } from './bump.ts';
 import type { Step } from './types.ts';
 import { type ValidateDeps, validateStep } from './validate.ts';
@@ -5,6 +6,7 @@ import { type VerifyDeps, verifyStep } from './verify.ts';
 
 /** Every side effect the steps need. */
 export interface StepDeps {
+  readonly buildPush: BuildPushDeps;
   readonly bump: BumpDeps;
   readonly validate: ValidateDeps;
   readonly verify: VerifyDeps;
@@ -12,5 +14,5 @@ export interface StepDeps {
 
 /** All steps, wired to their side effects. */
 export function createSteps(deps: StepDeps): Step[] {
-  return [bumpStep(deps.bump), validateStep(deps.validate), verifyStep(deps.verify)];
+  return [buildPushStep(deps.buildPush), bumpStep(deps.bump), validateStep(deps.validate), verifyStep(deps.verify)];
 }
