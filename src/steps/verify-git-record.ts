@@ -1,8 +1,9 @@
 /**
  * verify's {@link VerdictRecorder} on git: the verdict becomes a line in the git note (`refs/notes/baton`)
  * of the env-repo commit that was verified, pushed with a lease and the same race handling as a bump,
- * then mirrored to the forge as a commit status `baton/verify/<env>` for people to see. The note is the
- * record (DESIGN §3); the status is a copy, so failing to set it is a warning, never a failed verdict.
+ * then mirrored to the forge for people to see: a commit status `baton/verify/<env>`, and on GitHub a
+ * deployment status on the deployment of that commit to the environment. The note is the record
+ * (DESIGN §3); the mirrors are copies, so failing to set one is a warning, never a failed verdict.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -44,7 +45,7 @@ interface Opened {
   readonly path?: string;
 }
 
-/** Records verdicts as git notes in the env repo and mirrors them as forge commit statuses. */
+/** Records verdicts as git notes in the env repo and mirrors them as forge commit (and deployment) statuses. */
 export class GitVerdictRecorder implements VerdictRecorder {
   readonly #env: Env;
   readonly #retry: RetryPolicy;
@@ -58,7 +59,7 @@ export class GitVerdictRecorder implements VerdictRecorder {
     this.#gitLog = options.gitLog;
   }
 
-  /** Appends the note line on the verified commit, pushes it, and sets the commit status. */
+  /** Appends the note line on the verified commit, pushes it, and sets the commit (and deployment) status. */
   async record(request: RecordRequest): Promise<RecordOutcome> {
     const log = request.log ?? (() => {});
     const { repo, path } = await this.#open(request);
@@ -106,26 +107,49 @@ export class GitVerdictRecorder implements VerdictRecorder {
     }
   }
 
-  /** Sets the commit status; any failure comes back as a warning. */
+  /**
+   * Sets the commit status, then (on a forge that has them: GitHub) the deployment status; each is tried
+   * whatever became of the other, and any failure comes back as a warning.
+   */
   async #mirror(request: RecordRequest, commit: string, branch: string, log: (line: string) => void): Promise<Omit<RecordOutcome, 'commit'>> {
     const context = `baton/verify/${request.env}`;
     const forge = this.#forgeFor(request, log);
     if (!forge) return { mirrored: [] };
     if (typeof forge === 'string') return { mirrored: [], warnings: [`commit status ${context} not set: ${forge}`] };
     const { record } = request;
+    const mirrored: string[] = [];
+    const warnings: string[] = [];
+    const description = `verify ${record.status}: ${record.message}`;
     try {
       await forge.setCommitStatus({
         sha: commit,
         state: STATE[record.status],
         context,
-        description: `verify ${record.status}: ${record.message}`,
+        description,
         ...(record.runUrl ? { targetUrl: record.runUrl } : {}),
         ref: branch,
       });
-      return { mirrored: [`commit status ${context}`] };
+      mirrored.push(`commit status ${context}`);
     } catch (error) {
-      return { mirrored: [], warnings: [`commit status ${context} not set: ${describeError(error)}`] };
+      warnings.push(`commit status ${context} not set: ${describeError(error)}`);
     }
+    if (forge.setDeploymentStatus) {
+      const what = `deployment status of ${request.env}`;
+      try {
+        await forge.setDeploymentStatus({
+          sha: commit,
+          environment: request.env,
+          state: STATE[record.status],
+          description,
+          ...(record.runUrl ? { logUrl: record.runUrl } : {}),
+          production: isProductionName(request.env),
+        });
+        mirrored.push(what);
+      } catch (error) {
+        warnings.push(`${what} not set: ${describeError(error)}`);
+      }
+    }
+    return warnings.length > 0 ? { mirrored, warnings } : { mirrored };
   }
 
   /** The forge of the env repo; undefined when it is on none (a path, a plain git server); a string says why not. */
@@ -141,6 +165,11 @@ export class GitVerdictRecorder implements VerdictRecorder {
       return describeError(error);
     }
   }
+}
+
+/** GitHub's `production_environment` flag: only for an environment named `prod` or `production`. */
+export function isProductionName(env: string): boolean {
+  return /^prod(uction)?$/i.test(env);
 }
 
 /** `expected-revision` when given (it must exist), else the newest commit that touched the environment's path. */

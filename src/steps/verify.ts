@@ -38,7 +38,7 @@ export class VerifyFailure extends VerdictError {
 
 /**
  * The real side effects: the system clock, client-node, fetch, watches on, and verdicts recorded as git
- * notes in the env repo (mirrored as forge commit statuses).
+ * notes in the env repo (mirrored as forge commit statuses and, on GitHub, deployment statuses).
  */
 export function systemVerifyDeps(extra: Pick<VerifyDeps, 'recorder' | 'rollback'> = {}, env: NodeJS.ProcessEnv = process.env): VerifyDeps {
   return {

@@ -13,6 +13,19 @@
  * the repository has (422 "No commit found for SHA: …"), a state of error/failure/pending/success and a
  * description of at most 140 characters (422 Validation Failed otherwise); `context` defaults to
  * "default"; at most 1000 statuses per commit and context.
+ *
+ * Deployments (create, list with `sha`/`ref`/`task`/`environment` filters newest first, get) and
+ * deployment statuses (create, list newest first) need `deployments: write` to write. Creating one
+ * resolves `ref` (a branch or a full commit id the repository has; 422 "No ref found for: …" otherwise),
+ * defaults `environment` to `production`, `task` to `deploy`, `production_environment` to whether the
+ * environment is `production`; with `auto_merge` (on by default) a branch that is behind the default
+ * branch is merged instead (202 "Auto-merged main into … on deployment."); `required_contexts` (all the
+ * commit's contexts when omitted) must all be `success` (409 "Conflict: Commit status checks failed for
+ * …" otherwise). A status needs a known deployment (404), a state of error/failure/inactive/in_progress/
+ * queued/pending/success and a description of at most 140 characters (422); `log_url` also sets
+ * `target_url`; `environment` defaults to the previous status's, then the deployment's; a `success` with
+ * `auto_inactive` (on by default) adds `inactive` to the environment's earlier non-transient,
+ * non-production deployments whose newest status is `success`.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -53,6 +66,8 @@ export interface GitHubRepoSpec {
   readonly actionsMayCreatePulls?: boolean;
   /** Commits the repository holds (full ids), for commit statuses; see also {@link GitHubApi.addCommit}. */
   readonly commits?: readonly string[];
+  /** Branches behind the default branch, which a deployment with `auto_merge` merges instead (202). */
+  readonly behindDefault?: readonly string[];
 }
 
 /** Options of {@link startGitHubApi}. */
@@ -87,6 +102,38 @@ export interface GitHubStatus {
   readonly [field: string]: unknown;
 }
 
+/** A deployment as the REST API returns it (the fields tests read; the JSON holds more). */
+export interface GitHubDeployment {
+  readonly id: number;
+  readonly node_id: string;
+  readonly sha: string;
+  readonly ref: string;
+  readonly task: string;
+  readonly environment: string;
+  readonly description: string | null;
+  readonly transient_environment: boolean;
+  readonly production_environment: boolean;
+  readonly statuses_url: string;
+  readonly creator: Readonly<Record<string, unknown>>;
+  readonly [field: string]: unknown;
+}
+
+/** The states GitHub takes for a deployment status. */
+export type GitHubDeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
+
+/** A deployment status as the REST API returns it (the fields tests read; the JSON holds more). */
+export interface GitHubDeploymentStatus {
+  readonly id: number;
+  readonly state: GitHubDeploymentState;
+  readonly description: string;
+  readonly environment: string;
+  readonly target_url: string;
+  readonly log_url: string;
+  readonly environment_url: string;
+  readonly deployment_url: string;
+  readonly [field: string]: unknown;
+}
+
 /** A running GitHub API test server. */
 export interface GitHubApi {
   /** REST base URL (pass as `apiUrl` / `GITHUB_API_URL`); GraphQL is at `<url>/graphql`. */
@@ -101,6 +148,12 @@ export interface GitHubApi {
   addCommit(repo: string, sha: string): void;
   /** The commit's statuses, newest first, as `GET …/commits/{sha}/statuses` returns them. */
   statuses(repo: string, sha: string): GitHubStatus[];
+  /** The repository's deployments, newest first, as `GET …/deployments` returns them. */
+  deployments(repo: string): GitHubDeployment[];
+  /** A deployment's statuses, newest first, as `GET …/deployments/{id}/statuses` returns them. */
+  deploymentStatuses(repo: string, deploymentId: number): GitHubDeploymentStatus[];
+  /** Removes a deployment, as `DELETE …/deployments/{id}` or another user would. */
+  deleteDeployment(repo: string, deploymentId: number): void;
   /** Opens a pull request as another user would (seeding; no request recorded). */
   openPull(repo: string, pull: { head: string; base?: string; title: string; body?: string }): GitHubPull;
   /** Queues a fault answered instead of the API (e.g. one 502). */
@@ -121,9 +174,15 @@ const DOC = {
   addLabels: `${DOCS}/issues/labels#add-labels-to-an-issue`,
   createStatus: `${DOCS}/commits/statuses#create-a-commit-status`,
   listStatuses: `${DOCS}/commits/statuses#list-commit-statuses-for-a-reference`,
+  listDeployments: `${DOCS}/deployments/deployments#list-deployments`,
+  createDeployment: `${DOCS}/deployments/deployments#create-a-deployment`,
+  getDeployment: `${DOCS}/deployments/deployments#get-a-deployment`,
+  listDeploymentStatuses: `${DOCS}/deployments/statuses#list-deployment-statuses`,
+  createDeploymentStatus: `${DOCS}/deployments/statuses#create-a-deployment-status`,
 };
 
 const STATUS_STATES = ['error', 'failure', 'pending', 'success'];
+const DEPLOYMENT_STATES: readonly string[] = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
 
 const BOT = {
   login: 'github-actions[bot]',
@@ -169,6 +228,32 @@ interface StatusState {
   readonly createdAt: string;
 }
 
+interface DeploymentState {
+  readonly id: number;
+  readonly sha: string;
+  readonly ref: string;
+  readonly task: string;
+  readonly payload: unknown;
+  readonly environment: string;
+  readonly description: string;
+  readonly transient: boolean;
+  readonly production: boolean;
+  readonly createdAt: string;
+  updatedAt: string;
+  /** Oldest first. */
+  readonly statuses: DeploymentStatusState[];
+}
+
+interface DeploymentStatusState {
+  readonly id: number;
+  readonly state: GitHubDeploymentState;
+  readonly description: string;
+  readonly environment: string;
+  readonly logUrl: string;
+  readonly environmentUrl: string;
+  readonly createdAt: string;
+}
+
 interface RepoState {
   readonly id: number;
   readonly owner: string;
@@ -179,6 +264,9 @@ interface RepoState {
   readonly pulls: PullState[];
   readonly commits: Set<string>;
   readonly statuses: StatusState[];
+  /** Oldest first. */
+  readonly deployments: DeploymentState[];
+  readonly behind: Set<string>;
   nextNumber: number;
 }
 
@@ -200,6 +288,18 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
     pushBranch: (repo, branch) => void model.repo(repo).branches.add(branch),
     addCommit: (repo, sha) => void model.repo(repo).commits.add(sha.toLowerCase()),
     statuses: (repo, sha) => model.statusesOf(model.repo(repo), sha).map((status) => model.statusJson(model.repo(repo), status)),
+    deployments: (repo) => [...model.repo(repo).deployments].reverse().map((deployment) => model.deploymentJson(model.repo(repo), deployment)),
+    deploymentStatuses: (repo, id) => {
+      const state = model.repo(repo);
+      const deployment = state.deployments.find((candidate) => candidate.id === id);
+      if (!deployment) throw new Error(`test server has no deployment ${id} in ${repo}`);
+      return [...deployment.statuses].reverse().map((status) => model.deploymentStatusJson(state, deployment, status));
+    },
+    deleteDeployment: (repo, id) => {
+      const { deployments } = model.repo(repo);
+      const at = deployments.findIndex((candidate) => candidate.id === id);
+      if (at >= 0) deployments.splice(at, 1);
+    },
     openPull: (repo, pull) => model.seedPull(repo, pull),
     fail: server.fail,
     onRequest: server.onRequest,
@@ -230,6 +330,8 @@ class GitHubModel {
         pulls: [],
         commits: new Set((spec.commits ?? []).map((sha) => sha.toLowerCase())),
         statuses: [],
+        deployments: [],
+        behind: new Set(spec.behindDefault ?? []),
         nextNumber: 1,
       });
     }
@@ -273,6 +375,7 @@ class GitHubModel {
       );
     }
     if (rest.startsWith('/statuses/') || /^\/commits\/[^/]+\/statuses$/.test(rest)) return this.#statusRoute(request, url, caller, repo, rest);
+    if (rest === '/deployments' || rest.startsWith('/deployments/')) return this.#deploymentRoute(request, url, caller, repo, rest);
     if (labels && m === 'GET') return this.#guard(caller, repo, 'read', DOC.listLabels, '', (r) => this.#issueLabels(r, Number(labels[1])));
     if (labels && m === 'POST') {
       return this.#guard(caller, repo, 'write', DOC.addLabels, 'issues=write; pull_requests=write', (r) =>
@@ -292,6 +395,200 @@ class GitHubModel {
       return this.#guard(caller, repo, 'read', DOC.listStatuses, '', (r) => this.#listStatuses(r, decodeURIComponent(list[1]!), url));
     }
     return notFound(DOCS);
+  }
+
+  #deploymentRoute(request: RecordedRequest, url: URL, caller: Caller, repo: RepoState | undefined, rest: string): Reply {
+    const m = request.method;
+    const one = /^\/deployments\/(\d+)$/.exec(rest);
+    const statuses = /^\/deployments\/(\d+)\/statuses$/.exec(rest);
+    if (rest === '/deployments' && m === 'GET') return this.#guard(caller, repo, 'read', DOC.listDeployments, '', (r) => this.#listDeployments(r, url));
+    if (rest === '/deployments' && m === 'POST') {
+      return this.#guard(caller, repo, 'write', DOC.createDeployment, 'deployments=write', (r) => this.#createDeployment(r, request.body));
+    }
+    if (one && m === 'GET') {
+      return this.#guard(caller, repo, 'read', DOC.getDeployment, '', (r) => {
+        const deployment = this.#deployment(r, one[1]!);
+        return deployment ? ok(this.deploymentJson(r, deployment)) : notFound(DOC.getDeployment);
+      });
+    }
+    if (statuses && m === 'GET') {
+      return this.#guard(caller, repo, 'read', DOC.listDeploymentStatuses, '', (r) => {
+        const deployment = this.#deployment(r, statuses[1]!);
+        if (!deployment) return notFound(DOC.listDeploymentStatuses);
+        const page = pageOf([...deployment.statuses].reverse(), url, 30);
+        const link = linkHeader(url, page, ['prev', 'next', 'last', 'first']);
+        return { status: 200, body: page.items.map((status) => this.deploymentStatusJson(r, deployment, status)), headers: link ? { link } : {} };
+      });
+    }
+    if (statuses && m === 'POST') {
+      return this.#guard(caller, repo, 'write', DOC.createDeploymentStatus, 'deployments=write', (r) =>
+        this.#createDeploymentStatus(r, statuses[1]!, request.body),
+      );
+    }
+    return notFound(DOCS);
+  }
+
+  #deployment(repo: RepoState, id: string): DeploymentState | undefined {
+    return repo.deployments.find((deployment) => deployment.id === Number(id));
+  }
+
+  #listDeployments(repo: RepoState, url: URL): Reply {
+    const filters = (['sha', 'ref', 'task', 'environment'] as const).map((name) => [name, url.searchParams.get(name)] as const);
+    const matches = repo.deployments.filter((deployment) =>
+      filters.every(([name, value]) => value === null || (name === 'sha' ? deployment.sha === value.toLowerCase() : deployment[name] === value)),
+    );
+    const page = pageOf([...matches].reverse(), url, 30);
+    const link = linkHeader(url, page, ['prev', 'next', 'last', 'first']);
+    return { status: 200, body: page.items.map((deployment) => this.deploymentJson(repo, deployment)), headers: link ? { link } : {} };
+  }
+
+  #createDeployment(repo: RepoState, body: unknown): Reply {
+    const input = (body ?? {}) as Record<string, unknown>;
+    if (typeof input.ref !== 'string' || !input.ref) {
+      return invalid(DOC.createDeployment, [{ resource: 'Deployment', code: 'missing_field', field: 'ref' }]);
+    }
+    const ref = input.ref;
+    const sha = this.#resolve(repo, ref);
+    if (!sha) return error(422, `No ref found for: ${ref}`, DOC.createDeployment);
+    if (input.auto_merge !== false && repo.behind.has(ref)) {
+      repo.behind.delete(ref);
+      return { status: 202, body: { message: `Auto-merged main into ${ref} on deployment.` } };
+    }
+    const failing = this.#failingContexts(repo, sha, input.required_contexts);
+    if (failing) {
+      return {
+        status: 409,
+        body: {
+          message: `Conflict: Commit status checks failed for ${ref}.`,
+          errors: [{ contexts: failing, resource: 'Deployment', field: 'required_contexts', code: 'invalid' }],
+          documentation_url: DOC.createDeployment,
+          status: '409',
+        },
+      };
+    }
+    const environment = typeof input.environment === 'string' && input.environment ? input.environment : 'production';
+    const now = timestamp(new Date());
+    const deployment: DeploymentState = {
+      id: this.#ids++,
+      sha,
+      ref,
+      task: typeof input.task === 'string' && input.task ? input.task : 'deploy',
+      payload: input.payload ?? {},
+      environment,
+      description: typeof input.description === 'string' ? input.description : '',
+      transient: input.transient_environment === true,
+      production: typeof input.production_environment === 'boolean' ? input.production_environment : environment === 'production',
+      createdAt: now,
+      updatedAt: now,
+      statuses: [],
+    };
+    repo.deployments.push(deployment);
+    return { status: 201, body: this.deploymentJson(repo, deployment), headers: { location: this.#deploymentUrl(repo, deployment) } };
+  }
+
+  /** A branch's head (the same made-up id pull requests show) or a full commit id the repository has. */
+  #resolve(repo: RepoState, ref: string): string | undefined {
+    if (repo.branches.has(ref)) return branchSha(repo, ref);
+    return /^[0-9a-f]{40}$/i.test(ref) && repo.commits.has(ref.toLowerCase()) ? ref.toLowerCase() : undefined;
+  }
+
+  /** The required contexts (all of the commit's when not given) whose newest status is not `success`; undefined when none. */
+  #failingContexts(repo: RepoState, sha: string, required: unknown): { context: string; state: string }[] | undefined {
+    const newest = new Map<string, string>();
+    for (const status of repo.statuses) if (status.sha === sha) newest.set(status.context, status.state);
+    const contexts = Array.isArray(required) ? required.map(String) : [...newest.keys()];
+    if (contexts.every((context) => newest.get(context) === 'success')) return undefined;
+    return contexts.filter((context) => newest.has(context)).map((context) => ({ context, state: newest.get(context)! }));
+  }
+
+  #createDeploymentStatus(repo: RepoState, id: string, body: unknown): Reply {
+    const deployment = this.#deployment(repo, id);
+    if (!deployment) return notFound(DOC.createDeploymentStatus);
+    const input = (body ?? {}) as Record<string, unknown>;
+    if (typeof input.state !== 'string' || !DEPLOYMENT_STATES.includes(input.state)) {
+      return invalid(DOC.createDeploymentStatus, [{ resource: 'DeploymentStatus', code: 'custom', field: 'state', message: 'state is not included in the list' }]);
+    }
+    const description = typeof input.description === 'string' ? input.description : '';
+    if (description.length > 140) {
+      return invalid(DOC.createDeploymentStatus, [
+        { resource: 'DeploymentStatus', code: 'custom', field: 'description', message: 'description is too long (maximum is 140 characters)' },
+      ]);
+    }
+    const logUrl = stringOrNull(input.log_url) ?? stringOrNull(input.target_url) ?? '';
+    const previous = deployment.statuses.at(-1)?.environment;
+    const environment = typeof input.environment === 'string' && input.environment ? input.environment : (previous ?? deployment.environment);
+    const status = this.#addDeploymentStatus(deployment, {
+      state: input.state as GitHubDeploymentState,
+      description,
+      environment,
+      logUrl,
+      environmentUrl: stringOrNull(input.environment_url) ?? '',
+    });
+    if (status.state === 'success' && input.auto_inactive !== false) {
+      for (const other of repo.deployments) {
+        const newest = other.statuses.at(-1);
+        if (other === deployment || other.transient || other.production || other.environment !== environment || newest?.state !== 'success') continue;
+        this.#addDeploymentStatus(other, { state: 'inactive', description: '', environment, logUrl: '', environmentUrl: '' });
+      }
+    }
+    const location = `${this.#deploymentUrl(repo, deployment)}/statuses/${status.id}`;
+    return { status: 201, body: this.deploymentStatusJson(repo, deployment, status), headers: { location } };
+  }
+
+  #addDeploymentStatus(deployment: DeploymentState, fields: Omit<DeploymentStatusState, 'id' | 'createdAt'>): DeploymentStatusState {
+    const status: DeploymentStatusState = { ...fields, id: this.#ids++, createdAt: timestamp(new Date()) };
+    deployment.statuses.push(status);
+    deployment.updatedAt = status.createdAt;
+    return status;
+  }
+
+  #deploymentUrl(repo: RepoState, deployment: DeploymentState): string {
+    return `${this.base}/repos/${repo.owner}/${repo.name}/deployments/${deployment.id}`;
+  }
+
+  deploymentJson(repo: RepoState, deployment: DeploymentState): GitHubDeployment {
+    const url = this.#deploymentUrl(repo, deployment);
+    return {
+      url,
+      id: deployment.id,
+      node_id: `DE_kwDO${Buffer.from(String(deployment.id)).toString('base64url')}`,
+      task: deployment.task,
+      original_environment: deployment.environment,
+      environment: deployment.environment,
+      description: deployment.description,
+      created_at: deployment.createdAt,
+      updated_at: deployment.updatedAt,
+      statuses_url: `${url}/statuses`,
+      repository_url: `${this.base}/repos/${repo.owner}/${repo.name}`,
+      creator: BOT,
+      sha: deployment.sha,
+      ref: deployment.ref,
+      payload: deployment.payload,
+      transient_environment: deployment.transient,
+      production_environment: deployment.production,
+      performed_via_github_app: null,
+    };
+  }
+
+  deploymentStatusJson(repo: RepoState, deployment: DeploymentState, status: DeploymentStatusState): GitHubDeploymentStatus {
+    const deploymentUrl = this.#deploymentUrl(repo, deployment);
+    return {
+      url: `${deploymentUrl}/statuses/${status.id}`,
+      id: status.id,
+      node_id: `DES_kwDO${Buffer.from(String(status.id)).toString('base64url')}`,
+      state: status.state,
+      creator: BOT,
+      description: status.description,
+      environment: status.environment,
+      target_url: status.logUrl,
+      created_at: status.createdAt,
+      updated_at: status.createdAt,
+      deployment_url: deploymentUrl,
+      repository_url: `${this.base}/repos/${repo.owner}/${repo.name}`,
+      environment_url: status.environmentUrl,
+      log_url: status.logUrl,
+      performed_via_github_app: null,
+    };
   }
 
   #createStatus(repo: RepoState, sha: string, body: unknown): Reply {
@@ -675,7 +972,7 @@ class GitHubModel {
   }
 
   #ref(repo: RepoState, ref: string): { label: string; ref: string; sha: string; user: unknown; repo: unknown } {
-    const sha = createHash('sha1').update(`${repo.owner}/${repo.name}:${ref}`).digest('hex');
+    const sha = branchSha(repo, ref);
     return { label: `${repo.owner}:${ref}`, ref, sha, user: this.#ownerJson(repo), repo: this.#repoJson(repo) };
   }
 
@@ -733,6 +1030,11 @@ const SCHEMA: GraphqlSchema = {
   AutoMergeRequest: { enabledAt: 'scalar', mergeMethod: 'scalar', commitHeadline: 'scalar', commitBody: 'scalar', enabledBy: 'Actor' },
   Actor: { login: 'scalar' },
 };
+
+/** The made-up head commit of a branch (the server keeps no history). */
+function branchSha(repo: RepoState, branch: string): string {
+  return createHash('sha1').update(`${repo.owner}/${repo.name}:${branch}`).digest('hex');
+}
 
 /** `head=owner:ref` filters by head owner and branch; a value without an owner is not a filter GitHub documents. */
 function headMatches(repo: RepoState, pull: PullState, head: string): boolean {

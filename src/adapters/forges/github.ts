@@ -20,6 +20,8 @@ import {
   type ChangeRequest,
   type CommitStatus,
   type CommitStatusResult,
+  type DeploymentStatus,
+  type DeploymentStatusResult,
   type Forge,
   type MergeMethod,
   statusDescription,
@@ -171,6 +173,93 @@ export class GitHubForge implements Forge {
       }),
     );
     return { id: response.data.id };
+  }
+
+  /**
+   * Adds a deployment status (`POST …/deployments/{id}/statuses`) to the newest deployment of `sha` to
+   * `environment` (`GET …/deployments?sha=&environment=`), creating that deployment when there is none
+   * (`POST …/deployments`: the commit itself as `ref`, no auto-merge, no required status contexts, so
+   * GitHub neither merges nor checks the commit's statuses first). With the default `auto_inactive`,
+   * a `success` marks the environment's earlier successful deployments inactive, as GitHub shows it.
+   */
+  async setDeploymentStatus(status: DeploymentStatus): Promise<DeploymentStatusResult> {
+    const existing = await this.#findDeployment(status);
+    if (existing !== undefined) {
+      try {
+        return { deploymentId: existing, statusId: await this.#addDeploymentStatus(existing, status), createdDeployment: false };
+      } catch (error) {
+        // Why: someone deleted the deployment between our lookup and our status; make a fresh one.
+        if (httpStatus(error) !== 404) throw this.#failure(error, this.#deploymentAction(`add a status to deployment ${existing}`));
+      }
+    }
+    const created = await this.#createDeployment(status);
+    try {
+      return { deploymentId: created, statusId: await this.#addDeploymentStatus(created, status), createdDeployment: true };
+    } catch (error) {
+      throw this.#failure(error, this.#deploymentAction(`add a status to deployment ${created}`));
+    }
+  }
+
+  #deploymentAction(doing: string): Action {
+    return {
+      doing,
+      needs: '`deployments: write`',
+      grant: 'in a workflow, give the job `permissions: { deployments: write }`; for a GitHub App or fine-grained token, grant "Deployments: write"',
+    };
+  }
+
+  /** The id of the newest deployment of the commit to the environment, if any (GitHub lists newest first). */
+  async #findDeployment(status: DeploymentStatus): Promise<number | undefined> {
+    const action = { ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`), needs: '`deployments: read`' };
+    const response = await this.#call(action, () =>
+      this.#octokit.rest.repos.listDeployments({
+        owner: this.owner,
+        repo: this.name,
+        sha: status.sha,
+        environment: status.environment,
+        per_page: 1,
+      }),
+    );
+    return response.data[0]?.id;
+  }
+
+  async #createDeployment(status: DeploymentStatus): Promise<number> {
+    const action = this.#deploymentAction(`create a deployment of ${status.sha.slice(0, 12)} to ${status.environment}`);
+    const response = await this.#call(action, () =>
+      this.#octokit.rest.repos.createDeployment({
+        owner: this.owner,
+        repo: this.name,
+        ref: status.sha,
+        environment: status.environment,
+        auto_merge: false,
+        required_contexts: [],
+        description: statusDescription(`Verified by Baton: ${status.environment} runs ${status.sha.slice(0, 12)}`),
+        transient_environment: false,
+        production_environment: status.production ?? false,
+      }),
+    );
+    // Why: 202 means GitHub merged the default branch into the ref instead of deploying; with a commit as
+    // the ref and auto_merge off it should never happen, but it carries no deployment to add a status to.
+    const data = response.data as { id?: unknown; message?: unknown };
+    if (typeof data.id !== 'number') {
+      throw new Error(`GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} (${response.status} ${String(data.message ?? 'no deployment in the answer')})`);
+    }
+    return data.id;
+  }
+
+  /** Adds the status; errors are thrown as Octokit gives them (the caller words them). */
+  async #addDeploymentStatus(deploymentId: number, status: DeploymentStatus): Promise<number> {
+    const response = await this.#octokit.rest.repos.createDeploymentStatus({
+      owner: this.owner,
+      repo: this.name,
+      deployment_id: deploymentId,
+      state: status.state,
+      environment: status.environment,
+      description: statusDescription(status.description),
+      ...(status.logUrl ? { log_url: status.logUrl } : {}),
+      ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
+    });
+    return response.data.id;
   }
 
   async #findOpen(head: string, base: string): Promise<Pull | undefined> {

@@ -138,7 +138,11 @@ export function nextPageUrl(current: URL, headers: Headers): URL | undefined {
   return url;
 }
 
-/** {@link Forge} on the GitLab REST API v4 with Node's fetch. */
+/**
+ * {@link Forge} on the GitLab REST API v4 with Node's fetch. It has no `setDeploymentStatus`: GitLab's
+ * environments and deployments are made by the pipeline jobs that declare `environment:`, so verify's
+ * verdict is mirrored there as a commit status only (see {@link Forge.setDeploymentStatus}).
+ */
 export class GitLabForge implements Forge {
   readonly kind = 'gitlab' as const;
   /** Full project path, e.g. `group/sub/project`. */

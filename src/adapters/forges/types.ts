@@ -56,6 +56,42 @@ export interface CommitStatusResult {
   readonly id: number;
 }
 
+/**
+ * The state of a deployment status, in GitHub's words. verify writes `success` (healthy), `failure`
+ * (failed) and `error` (timeout); the others are GitHub's for deployments still under way or gone.
+ */
+export type DeploymentState = CommitState | 'inactive' | 'in_progress' | 'queued';
+
+/**
+ * A deployment status: "this commit is what runs in this environment, and how that went", shown on
+ * GitHub's Environments page and the repository's deployments list (verify's second verdict mirror).
+ */
+export interface DeploymentStatus {
+  /** The full commit id that was deployed (the deployment's `ref`). */
+  readonly sha: string;
+  /** The environment's name, e.g. `staging`. */
+  readonly environment: string;
+  readonly state: DeploymentState;
+  /** One line for people; cut to 140 characters (GitHub's limit). */
+  readonly description: string;
+  /** Where the details are (the CI run): GitHub's `log_url`. */
+  readonly logUrl?: string;
+  /** Where the environment can be reached, when known: GitHub's `environment_url`. */
+  readonly environmentUrl?: string;
+  /** The environment is one end users interact with (GitHub's `production_environment`); default false. */
+  readonly production?: boolean;
+}
+
+/** What setting a deployment status made. */
+export interface DeploymentStatusResult {
+  /** The forge's id of the deployment the status was added to. */
+  readonly deploymentId: number;
+  /** The forge's id of the status. */
+  readonly statusId: number;
+  /** True when this call created the deployment; false when one for the same commit and environment was reused. */
+  readonly createdDeployment: boolean;
+}
+
 /** A forge API (GitHub, GitLab) behind the few things Baton's steps need from it. */
 export interface Forge {
   readonly kind: 'github' | 'gitlab';
@@ -63,6 +99,17 @@ export interface Forge {
   propose(proposal: ChangeProposal): Promise<ChangeRequest>;
   /** Sets a commit status on a commit (a new one each call; the forge shows the newest per name). */
   setCommitStatus(status: CommitStatus): Promise<CommitStatusResult>;
+  /**
+   * Adds a status to the deployment of `sha` to `environment`, creating the deployment when the forge
+   * has none for that commit and environment yet.
+   *
+   * GitHub only; GitLabForge leaves it out and callers skip it. GitLab's environments are
+   * pipeline-driven: a job that declares `environment:` makes the deployment and GitLab tracks its status
+   * with the job. Its `POST /projects/:id/deployments` is for deploys made outside GitLab CI/CD, so a
+   * record written from verify would sit next to the one the pipeline's own deploy job already made,
+   * as a second deployment of the same commit. On GitLab the commit status is the mirror.
+   */
+  setDeploymentStatus?(status: DeploymentStatus): Promise<DeploymentStatusResult>;
 }
 
 /** The most GitHub takes in a status description. */

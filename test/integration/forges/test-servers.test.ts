@@ -17,8 +17,9 @@ describe('GitHub API test server', () => {
   let api: GitHubApi;
   const auth = { authorization: 'token w' };
   before(async () => {
-    api = await startGitHubApi({ tokens: { w: 'write', r: 'read' }, repos: ['acme/env'] });
+    api = await startGitHubApi({ tokens: { w: 'write', r: 'read' }, repos: [{ name: 'acme/env', behindDefault: ['behind'] }] });
     api.pushBranch('acme/env', 'feature');
+    api.pushBranch('acme/env', 'behind');
   });
   after(() => api.stop());
 
@@ -66,6 +67,51 @@ describe('GitHub API test server', () => {
     const last = await call(`${api.url}/repos/acme/env/pulls?state=open&page=3`, { headers: auth });
     assert.equal(last.body.length, 5);
     assert.match(last.headers.get('link')!, /rel="prev".*rel="first"/);
+  });
+
+  it('creates deployments and statuses with GitHub’s defaults, conflicts, merges and refusals', async () => {
+    const sha = 'c0ffee'.padEnd(40, '0');
+    api.addCommit('acme/env', sha);
+    const deployments = `${api.url}/repos/acme/env/deployments`;
+    const post = (json: unknown, url = deployments, headers = auth) => call(url, { method: 'POST', headers, json });
+    await post({ state: 'failure', context: 'ci' }, `${api.url}/repos/acme/env/statuses/${sha}`);
+    const conflict = await post({ ref: sha, environment: 'staging' });
+    assert.equal(conflict.status, 409, 'required_contexts defaults to every context of the commit');
+    assert.equal(conflict.body.message, `Conflict: Commit status checks failed for ${sha}.`);
+    assert.deepEqual(conflict.body.errors[0].contexts, [{ context: 'ci', state: 'failure' }]);
+    const merged = await post({ ref: 'behind', required_contexts: [] });
+    assert.deepEqual([merged.status, merged.body], [202, { message: 'Auto-merged main into behind on deployment.' }]);
+    assert.equal((await post({ ref: 'ghost', required_contexts: [] })).body.message, 'No ref found for: ghost');
+    const readOnly = await post({ ref: sha, required_contexts: [] }, deployments, { authorization: 'token r' });
+    assert.deepEqual([readOnly.status, readOnly.headers.get('x-accepted-github-permissions')], [403, 'deployments=write']);
+
+    const made = await post({ ref: sha, required_contexts: [] });
+    assert.equal(made.status, 201);
+    assert.match(made.body.node_id, /^DE_/);
+    assert.deepEqual(
+      [made.body.environment, made.body.task, made.body.production_environment, made.body.transient_environment, made.body.creator.login],
+      ['production', 'deploy', true, false, 'github-actions[bot]'],
+    );
+    assert.equal(made.headers.get('location'), made.body.url);
+    const staging = await post({ ref: 'feature', environment: 'staging', required_contexts: [], auto_merge: false });
+    assert.equal(staging.body.production_environment, false);
+    const filtered = await call(`${deployments}?sha=${sha}&environment=production`, { headers: { authorization: 'token r' } });
+    assert.deepEqual(filtered.body.map((d: { id: number }) => d.id), [made.body.id]);
+    const all = await call(deployments, { headers: auth });
+    assert.deepEqual(all.body.map((d: { id: number }) => d.id), [staging.body.id, made.body.id], 'newest first');
+
+    const statuses = `${deployments}/${staging.body.id}/statuses`;
+    const status = await post({ state: 'success', log_url: 'https://ci.example/1', description: 'ok' }, statuses);
+    assert.equal(status.status, 201);
+    assert.deepEqual([status.body.environment, status.body.target_url, status.body.deployment_url], ['staging', 'https://ci.example/1', `${deployments}/${staging.body.id}`]);
+    assert.equal((await post({ state: 'done' }, statuses)).status, 422);
+    assert.equal((await post({ state: 'success', description: 'x'.repeat(141) }, statuses)).status, 422);
+    assert.equal((await post({ state: 'success' }, `${deployments}/999999/statuses`)).status, 404);
+    assert.equal((await call(`${deployments}/999999`, { headers: auth })).status, 404);
+    const next = await post({ ref: sha, environment: 'staging', required_contexts: [] });
+    await post({ state: 'success' }, `${deployments}/${next.body.id}/statuses`);
+    const listed = await call(statuses, { headers: auth });
+    assert.deepEqual(listed.body.map((s: { state: string }) => s.state), ['inactive', 'success'], 'auto_inactive');
   });
 
   it('answers GraphQL with GitHub-shaped data and errors', async () => {

@@ -1,7 +1,8 @@
 /**
  * The git verdict recorder against a real smart-HTTP git server: the note lands on the right commit
  * under refs/notes/baton, concurrent verdicts all keep their lines, bad credentials write nothing, and
- * the verdict is mirrored as a commit status on the GitHub and GitLab API test servers.
+ * the verdict is mirrored as a commit status on the GitHub and GitLab API test servers, and on GitHub as
+ * a deployment status too.
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -162,7 +163,7 @@ describe('GitVerdictRecorder against a git server', () => {
   });
 });
 
-describe('GitVerdictRecorder mirrors the verdict as a commit status', () => {
+describe('GitVerdictRecorder mirrors the verdict as commit and deployment statuses', () => {
   const READ = 'api-read-token-77aa';
   let server: GitServer;
   let github: GitHubApi;
@@ -189,7 +190,7 @@ describe('GitVerdictRecorder mirrors the verdict as a commit status', () => {
     const recorder = new GitVerdictRecorder({ env: { GITHUB_SERVER_URL: origin(), GITHUB_API_URL: github.url }, retry: FAST_RACE });
     for (const status of ['healthy', 'timeout'] as const) {
       const outcome = await recorder.record(request(status));
-      assert.deepEqual(outcome.mirrored, ['commit status baton/verify/staging']);
+      assert.deepEqual(outcome.mirrored, ['commit status baton/verify/staging', 'deployment status of staging']);
       assert.equal(outcome.warnings, undefined);
     }
     const statuses = github.statuses(REPO, head);
@@ -198,6 +199,24 @@ describe('GitVerdictRecorder mirrors the verdict as a commit status', () => {
     assert.equal(statuses[1]?.description, 'verify healthy: deployment/prod/web: 2/2 new replicas available');
     assert.equal(statuses[1]?.target_url, 'https://ci.example/acme/app/runs/7');
     assert.equal(parseVerdictNote(await noteOn(server, head)).length, 2);
+  });
+
+  it('on GitHub: a recorded verdict leaves a deployment of the commit to the environment with its status', async () => {
+    const recorder = new GitVerdictRecorder({ env: { GITHUB_SERVER_URL: origin(), GITHUB_API_URL: github.url }, retry: FAST_RACE });
+    const record = verdict('production');
+    const outcome = await recorder.record({ repo: server.url(REPO), token: TOKEN, env: 'production', notesRef: NOTES_REF, noteLine: formatNoteLine(record), record });
+    assert.equal(outcome.commit, head);
+    assert.deepEqual(outcome.mirrored, ['commit status baton/verify/production', 'deployment status of production']);
+    const deployments = github.deployments(REPO);
+    const production = deployments.find((d) => d.environment === 'production');
+    assert.deepEqual([production?.sha, production?.ref, production?.production_environment], [head, head, true]);
+    const [status] = github.deploymentStatuses(REPO, production!.id);
+    assert.deepEqual([status?.state, status?.log_url, status?.environment], ['success', 'https://ci.example/acme/app/runs/7', 'production']);
+    assert.equal(status?.description, 'verify healthy: deployment/prod/web: 2/2 new replicas available');
+    // The staging verdicts of the test before share one deployment: healthy, then the timeout as error.
+    const staging = deployments.filter((d) => d.environment === 'staging');
+    assert.equal(staging.length, 1);
+    assert.deepEqual(github.deploymentStatuses(REPO, staging[0]!.id).map((s) => s.state), ['error', 'success']);
   });
 
   it('on GitLab: success and failed statuses named baton/verify/<env> on the branch', async () => {
@@ -210,7 +229,7 @@ describe('GitVerdictRecorder mirrors the verdict as a commit status', () => {
     assert.equal(statuses[1]?.target_url, 'https://ci.example/acme/app/runs/7');
   });
 
-  it('a status the forge refuses is a warning; the note is written all the same', async () => {
+  it('statuses the forge refuses are warnings naming the permission; the note is written all the same', async () => {
     const before = parseVerdictNote(await noteOn(server, head)).length;
     const readOnly = await startGitHubApi({ tokens: { [TOKEN]: 'read' }, repos: [{ name: REPO, commits: [head] }] });
     try {
@@ -218,8 +237,11 @@ describe('GitVerdictRecorder mirrors the verdict as a commit status', () => {
       const outcome = await new GitVerdictRecorder({ env, retry: FAST_RACE }).record(request('healthy'));
       assert.equal(outcome.commit, head);
       assert.deepEqual(outcome.mirrored, []);
+      assert.equal(outcome.warnings?.length, 2);
       assert.match(outcome.warnings?.[0] ?? '', /^commit status baton\/verify\/staging not set: token: .*403.*`statuses: write`/);
-      assert.ok(!(outcome.warnings?.[0] ?? '').includes(TOKEN));
+      assert.match(outcome.warnings?.[1] ?? '', /^deployment status of staging not set: token: .*403.*`deployments: write`/);
+      assert.ok(!(outcome.warnings ?? []).join('\n').includes(TOKEN));
+      assert.deepEqual(readOnly.deployments(REPO), []);
     } finally {
       await readOnly.stop();
     }
