@@ -2155,9 +2155,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2195,12 +2195,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -4467,8 +4467,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6719,12 +6719,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7394,12 +7394,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7878,16 +7878,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7898,7 +7898,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7949,7 +7949,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7961,7 +7961,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8297,8 +8297,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -9567,7 +9567,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9580,7 +9580,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9599,7 +9599,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9616,7 +9616,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9686,18 +9686,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9954,9 +9954,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10179,9 +10179,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10466,9 +10466,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10560,9 +10560,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -14425,7 +14425,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14501,7 +14501,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14544,7 +14544,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18285,8 +18285,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module2.exports = {
@@ -30656,9 +30656,9 @@ var require_dispatcher_base2 = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -30696,12 +30696,12 @@ var require_dispatcher_base2 = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -32968,8 +32968,8 @@ var require_util10 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -35220,12 +35220,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -35895,12 +35895,12 @@ var require_client_h22 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -36379,16 +36379,16 @@ var require_client2 = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -36399,7 +36399,7 @@ var require_client2 = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -36450,7 +36450,7 @@ var require_client2 = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -36462,7 +36462,7 @@ var require_client2 = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -36798,8 +36798,8 @@ var require_pool_base2 = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -38068,7 +38068,7 @@ var require_readable2 = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -38081,7 +38081,7 @@ var require_readable2 = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -38100,7 +38100,7 @@ var require_readable2 = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -38117,7 +38117,7 @@ var require_readable2 = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -38187,18 +38187,18 @@ var require_readable2 = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -38455,9 +38455,9 @@ var require_api_request2 = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -38680,9 +38680,9 @@ var require_api_stream2 = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -38967,9 +38967,9 @@ var require_api_upgrade2 = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -39061,9 +39061,9 @@ var require_api_connect2 = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -42926,7 +42926,7 @@ var require_fetch2 = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -43002,7 +43002,7 @@ var require_fetch2 = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -43045,7 +43045,7 @@ var require_fetch2 = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -46786,8 +46786,8 @@ var require_util16 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module2.exports = {
@@ -47688,11 +47688,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter4 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve2, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -47708,7 +47708,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -47795,26 +47795,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter4(this, void 0, void 0, function* () {
-          return new Promise((resolve2) => __awaiter4(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter4(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve2(output.toString());
+              resolve3(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter4(this, void 0, void 0, function* () {
-          return new Promise((resolve2) => __awaiter4(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter4(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve2(Buffer.concat(chunks));
+              resolve3(Buffer.concat(chunks));
             });
           }));
         });
@@ -48022,14 +48022,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter4(this, void 0, void 0, function* () {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve2(res);
+                resolve3(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -48273,12 +48273,12 @@ var require_lib = __commonJS({
         return __awaiter4(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve2) => setTimeout(() => resolve2(), ms));
+          return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter4(this, void 0, void 0, function* () {
-          return new Promise((resolve2, reject) => __awaiter4(this, void 0, void 0, function* () {
+          return new Promise((resolve3, reject) => __awaiter4(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -48286,7 +48286,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve2(response);
+              resolve3(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -48325,7 +48325,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve2(response);
+              resolve3(response);
             }
           }));
         });
@@ -48503,7 +48503,7 @@ function redact(text, secrets = []) {
 function execRaw(file, args, options = {}) {
   const env = options.replaceEnv ? { ...options.env } : { ...process.env, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === void 0) delete env[key];
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const child = (0, import_node_child_process.spawn)(file, args, {
       cwd: options.cwd,
       env,
@@ -48523,7 +48523,7 @@ function execRaw(file, args, options = {}) {
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       const secrets = options.secrets ?? [];
-      resolve2({
+      resolve3({
         code: code ?? (signal ? 128 : 1),
         stdout: redact(Buffer.concat(out).toString("utf8"), secrets),
         stderr: redact(Buffer.concat(err).toString("utf8"), secrets)
@@ -48719,11 +48719,11 @@ var import_os = require("os");
 var import_fs = require("fs");
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -48739,7 +48739,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -49018,11 +49018,11 @@ var arch = import_os2.default.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -49038,7 +49038,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -51491,7 +51491,7 @@ function bumpStep(deps) {
 // src/steps/bump-deps.ts
 var import_promises7 = require("node:fs/promises");
 var import_node_os = require("node:os");
-var import_node_path5 = require("node:path");
+var import_node_path6 = require("node:path");
 
 // node_modules/@actions/github/lib/context.js
 var import_fs2 = require("fs");
@@ -51549,11 +51549,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici2(), 1);
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -51569,7 +51569,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -55765,6 +55765,13 @@ function stripUndefined(options) {
   return result;
 }
 
+// src/adapters/forges/types.ts
+var STATUS_DESCRIPTION_LIMIT = 140;
+function statusDescription(text) {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > STATUS_DESCRIPTION_LIMIT ? `${line.slice(0, STATUS_DESCRIPTION_LIMIT - 1)}\u2026` : line;
+}
+
 // src/adapters/forges/github.ts
 var PERMISSION_HINT = "in a workflow, give the job `permissions: { contents: write, pull-requests: write }`; for a GitHub App or fine-grained token, grant those repository permissions";
 function githubApiUrl(repo, apiUrl, env = process.env) {
@@ -55828,6 +55835,108 @@ var GitHubForge = class {
       autoMerge: merge2.on,
       warnings: merge2.warnings
     };
+  }
+  /** Creates a commit status (`POST /repos/{owner}/{repo}/statuses/{sha}`); GitHub shows the newest per context. */
+  async setCommitStatus(status) {
+    const action = {
+      doing: `set commit status ${status.context} on ${status.sha.slice(0, 12)}`,
+      needs: "`statuses: write`",
+      grant: 'in a workflow, give the job `permissions: { statuses: write }`; for a GitHub App or fine-grained token, grant "Commit statuses: write"'
+    };
+    const response = await this.#call(
+      action,
+      () => this.#octokit.rest.repos.createCommitStatus({
+        owner: this.owner,
+        repo: this.name,
+        sha: status.sha,
+        state: status.state,
+        context: status.context,
+        description: statusDescription(status.description),
+        ...status.targetUrl ? { target_url: status.targetUrl } : {}
+      })
+    );
+    return { id: response.data.id };
+  }
+  /**
+   * Adds a deployment status (`POST …/deployments/{id}/statuses`) to the newest deployment of `sha` to
+   * `environment` (`GET …/deployments?sha=&environment=`), creating that deployment when there is none
+   * (`POST …/deployments`: the commit itself as `ref`, no auto-merge, no required status contexts, so
+   * GitHub neither merges nor checks the commit's statuses first). With the default `auto_inactive`,
+   * a `success` marks the environment's earlier successful deployments inactive, as GitHub shows it.
+   */
+  async setDeploymentStatus(status) {
+    const existing = await this.#findDeployment(status);
+    if (existing !== void 0) {
+      try {
+        return { deploymentId: existing, statusId: await this.#addDeploymentStatus(existing, status), createdDeployment: false };
+      } catch (error2) {
+        if (httpStatus(error2) !== 404) throw this.#failure(error2, this.#deploymentAction(`add a status to deployment ${existing}`));
+      }
+    }
+    const created = await this.#createDeployment(status);
+    try {
+      return { deploymentId: created, statusId: await this.#addDeploymentStatus(created, status), createdDeployment: true };
+    } catch (error2) {
+      throw this.#failure(error2, this.#deploymentAction(`add a status to deployment ${created}`));
+    }
+  }
+  #deploymentAction(doing) {
+    return {
+      doing,
+      needs: "`deployments: write`",
+      grant: 'in a workflow, give the job `permissions: { deployments: write }`; for a GitHub App or fine-grained token, grant "Deployments: write"'
+    };
+  }
+  /** The id of the newest deployment of the commit to the environment, if any (GitHub lists newest first). */
+  async #findDeployment(status) {
+    const action = { ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`), needs: "`deployments: read`" };
+    const response = await this.#call(
+      action,
+      () => this.#octokit.rest.repos.listDeployments({
+        owner: this.owner,
+        repo: this.name,
+        sha: status.sha,
+        environment: status.environment,
+        per_page: 1
+      })
+    );
+    return response.data[0]?.id;
+  }
+  async #createDeployment(status) {
+    const action = this.#deploymentAction(`create a deployment of ${status.sha.slice(0, 12)} to ${status.environment}`);
+    const response = await this.#call(
+      action,
+      () => this.#octokit.rest.repos.createDeployment({
+        owner: this.owner,
+        repo: this.name,
+        ref: status.sha,
+        environment: status.environment,
+        auto_merge: false,
+        required_contexts: [],
+        description: statusDescription(`Verified by Baton: ${status.environment} runs ${status.sha.slice(0, 12)}`),
+        transient_environment: false,
+        production_environment: status.production ?? false
+      })
+    );
+    const data = response.data;
+    if (typeof data.id !== "number") {
+      throw new Error(`GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} (${response.status} ${String(data.message ?? "no deployment in the answer")})`);
+    }
+    return data.id;
+  }
+  /** Adds the status; errors are thrown as Octokit gives them (the caller words them). */
+  async #addDeploymentStatus(deploymentId, status) {
+    const response = await this.#octokit.rest.repos.createDeploymentStatus({
+      owner: this.owner,
+      repo: this.name,
+      deployment_id: deploymentId,
+      state: status.state,
+      environment: status.environment,
+      description: statusDescription(status.description),
+      ...status.logUrl ? { log_url: status.logUrl } : {},
+      ...status.environmentUrl ? { environment_url: status.environmentUrl } : {}
+    });
+    return response.data.id;
   }
   async #findOpen(head, base) {
     const pulls = await this.#call(
@@ -55992,10 +56101,8 @@ var GitHubForge = class {
     }
     const accepted = headerValue(failure.response?.headers, "x-accepted-github-permissions");
     const needs = accepted ? describePermissions(accepted) : action.needs;
-    return this.#user(
-      "token",
-      `token: the token may not ${where3} (403 ${text}); it needs ${needs} (and \`contents: write\` to push the branch): ${PERMISSION_HINT}`
-    );
+    const grant = action.grant ?? `(and \`contents: write\` to push the branch): ${PERMISSION_HINT}`;
+    return this.#user("token", `token: the token may not ${where3} (403 ${text}); it needs ${needs}${action.grant ? "; " : " "}${grant}`);
   }
   #unprocessable(failure, where3, text) {
     if (validationErrors(failure.response?.data).some((entry) => entry.field === "base")) {
@@ -56100,6 +56207,7 @@ function checkedApiUrl(url) {
 }
 
 // src/adapters/forges/gitlab.ts
+var GITLAB_STATE = { pending: "pending", success: "success", failure: "failed", error: "failed" };
 var GitLabResponseError = class extends Error {
   name = "GitLabResponseError";
   status;
@@ -56186,6 +56294,26 @@ var GitLabForge = class {
       autoMerge: merge2.on,
       warnings: merge2.warnings
     };
+  }
+  /** Creates a commit status (`POST /projects/:id/statuses/:sha`, named by `name`, filed under `ref`). */
+  async setCommitStatus(status) {
+    const action = { doing: `set commit status ${status.context} on ${status.sha.slice(0, 12)}`, api: "the commit status API" };
+    const body = {
+      state: GITLAB_STATE[status.state],
+      name: status.context,
+      description: statusDescription(status.description),
+      ...status.targetUrl ? { target_url: status.targetUrl } : {},
+      ...status.ref ? { ref: status.ref } : {}
+    };
+    try {
+      const { data } = await this.#request("POST", this.#url(`${this.#project}/statuses/${status.sha}`), body);
+      return { id: data.id };
+    } catch (error2) {
+      if (error2 instanceof GitLabResponseError && error2.status === 404 && /commit/i.test(gitlabMessage(error2.data))) {
+        throw new Error(`GitLab project ${this.projectPath} has no commit ${status.sha} (${error2.status} ${gitlabMessage(error2.data)})`);
+      }
+      throw this.#failure(error2, action);
+    }
   }
   get #project() {
     return `/projects/${encodeURIComponent(this.projectPath)}`;
@@ -56353,7 +56481,7 @@ var GitLabForge = class {
     if (this.tokenType === "job" && (error2.status === 401 || error2.status === 404)) {
       return new UserError(
         safe(
-          `token: GitLab does not accept CI_JOB_TOKEN for the merge requests API (${text} when trying to ${where3}); pass a project or group access token with the \`api\` scope and at least the Developer role as \`token\``
+          `token: GitLab does not accept CI_JOB_TOKEN for ${action.api ?? "the merge requests API"} (${text} when trying to ${where3}); pass a project or group access token with the \`api\` scope and at least the Developer role as \`token\``
         ),
         { input: "token" }
       );
@@ -56494,6 +56622,7 @@ function hostOf(url) {
 
 // src/adapters/git/git-repo.ts
 var import_promises6 = require("node:fs/promises");
+var import_node_path5 = require("node:path");
 
 // src/adapters/git/git-auth.ts
 function authFor(remote) {
@@ -56993,6 +57122,10 @@ async function lsRemote(cli, branch) {
 
 // src/adapters/git/git-repo.ts
 var ATOMIC_RACE_RE = /\((fetch first|non-fast-forward|stale info|atomic push failed|atomic transaction failed|cannot lock ref[^)]*|failed to update ref|incorrect old value[^)]*|failed to lock|already exists)\)/i;
+var DEEPEN_STEPS = [15, 240, 3840];
+function isFullCommitId(text) {
+  return /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(text);
+}
 var DEFAULT_IDENTITY = { name: "Baton", email: "baton@noreply.invalid" };
 var LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack";
 var GitRepo = class _GitRepo {
@@ -57264,6 +57397,96 @@ var GitRepo = class _GitRepo {
       { input: "repo" }
     );
   }
+  /**
+   * Makes commit `id` (a full id) present: fetched on its own at depth 1 when the clone lacks it
+   * (protocol v2 serves any object asked for). Resolves false when the remote has no such commit.
+   */
+  async fetchCommit(id) {
+    if (!isFullCommitId(id)) throw new Error(`fetchCommit needs a full commit id, got "${id}"`);
+    if (await this.#hasCommit(id)) return true;
+    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", id];
+    const missing = (r) => /not our ref|no such remote ref|unadvertised object/i.test(r.stderr);
+    const result = await this.#cli.network(args, { verb: "fetch" }, { cwd: this.dir, accept: missing });
+    return result.code === 0 && await this.#hasCommit(id);
+  }
+  /**
+   * The commit an abbreviated or full id names on the cloned branch, deepening history step by step
+   * until it is found or the history is whole; undefined when the branch has no such commit.
+   */
+  async findCommit(abbreviated) {
+    return this.#searchHistory(async () => {
+      const result = await this.#cli.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${abbreviated}^{commit}`], { cwd: this.dir });
+      return result.code === 0 ? result.stdout.trim() : void 0;
+    });
+  }
+  /**
+   * The newest commit of the checked-out head that changed something under `path` (`git log -1 -- path`),
+   * deepening the depth-1 history only as far as needed: a commit at the shallow boundary looks as if it
+   * added every file, so it counts only once its parent is known. Undefined when nothing ever did.
+   */
+  async newestCommitTouching(path) {
+    const spec = repoPath(path);
+    return this.#searchHistory(async () => {
+      const { stdout } = await this.#git(["log", "-1", "--format=%H", "HEAD", "--", ...spec ? [spec] : []]);
+      const commit = stdout.trim();
+      return commit && !(await this.#shallowCommits()).has(commit) ? commit : void 0;
+    });
+  }
+  /** Runs `probe`, deepening the branch's history between tries, until it answers or the history is whole. */
+  async #searchHistory(probe) {
+    const refspec = `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`;
+    for (const step of [0, ...DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
+      if (step > 0) {
+        const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
+        await this.#cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: this.branch }, { cwd: this.dir });
+      }
+      const found = await probe();
+      if (found) return found;
+      if ((await this.#shallowCommits()).size === 0) return void 0;
+    }
+    return void 0;
+  }
+  /** The commits at the shallow boundary (`$GIT_DIR/shallow`); empty when the history is whole. */
+  async #shallowCommits() {
+    const file = (await this.#git(["rev-parse", "--git-path", "shallow"])).stdout.trim();
+    const text = await (0, import_promises6.readFile)((0, import_node_path5.resolve)(this.dir, file), "utf8").catch(() => "");
+    return new Set(text.split("\n").filter(Boolean));
+  }
+  async #hasCommit(id) {
+    const result = await this.#cli.raw(["cat-file", "-e", `${id}^{commit}`], { cwd: this.dir });
+    return result.code === 0;
+  }
+  /**
+   * Fetches a remote ref that is not a branch (e.g. `refs/notes/baton`) into the same local ref, depth 1
+   * and blobless like the clone. Resolves with its head, the lease for {@link pushRefs}, or null when the
+   * remote has no such ref (the local ref is then deleted too).
+   */
+  async fetchRef(ref) {
+    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", `+${ref}:${ref}`];
+    const absent = (r) => /couldn't find remote ref/i.test(r.stderr);
+    const result = await this.#cli.network(args, { verb: "fetch" }, { cwd: this.dir, accept: absent });
+    if (result.code !== 0) {
+      await this.#git(["update-ref", "-d", ref]);
+      return null;
+    }
+    return (await this.#git(["rev-parse", "--verify", ref])).stdout.trim();
+  }
+  /**
+   * Appends `text` to the note of `commit` under `notesRef` (git-notes(1) `append`: a new paragraph
+   * after what the note holds) as a new notes commit; resolves with the notes ref's new head. Reading the
+   * old note may fetch its blob (blobless clone), so it runs as a network verb.
+   */
+  async appendNote(notesRef, commit, text) {
+    const env = {
+      GIT_AUTHOR_NAME: this.#identity.name,
+      GIT_AUTHOR_EMAIL: this.#identity.email,
+      GIT_COMMITTER_NAME: this.#identity.name,
+      GIT_COMMITTER_EMAIL: this.#identity.email
+    };
+    const args = ["notes", `--ref=${notesRef}`, "append", "-F", "-", commit];
+    await this.#cli.network(args, { verb: "notes" }, { cwd: this.dir, input: text, env });
+    return (await this.#git(["rev-parse", "--verify", notesRef])).stdout.trim();
+  }
   #git(args, options = {}) {
     return this.#cli.run(args, { cwd: this.dir, ...options });
   }
@@ -57274,9 +57497,110 @@ var GitRepo = class _GitRepo {
   #fetching(args, input) {
     return this.#cli.network(args, { verb: args[0] ?? "checkout", branch: this.branch }, { cwd: this.dir, input });
   }
+  // ── History reading for promote, rollback, history and status (issue 6) ─────────────────────────
+  // Added as a block of its own; it uses only #cli, #git and repoPath from the rest of the class.
+  /**
+   * Commits of the checked-out head that touched `path`, newest first, at most `limit`, deepening the
+   * depth-1 history step by step only as far as needed. `complete` is true when the whole history was
+   * read. A commit at the shallow boundary is left out until its parent is known: without it, it looks
+   * as if it added every file.
+   */
+  async historyOf(path, limit) {
+    const spec = repoPath(path);
+    const refspec = `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`;
+    for (const step of [0, ...HISTORY_DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
+      if (step > 0) {
+        const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
+        await this.#cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: this.branch }, { cwd: this.dir });
+      }
+      const boundary = await this.#historyBoundary();
+      const commits = (await this.#logTouching(spec, limit + boundary.size + 1)).filter((c) => !boundary.has(c.commit));
+      if (commits.length > limit) return { commits: commits.slice(0, limit), complete: false };
+      if (boundary.size === 0) return { commits, complete: true };
+    }
+    return { commits: [], complete: true };
+  }
+  async #logTouching(spec, max) {
+    const format = "--format=%H%x1f%cI%x1f%an%x1f%B%x1e";
+    const { stdout } = await this.#git(["log", `--max-count=${max}`, format, "HEAD", "--", ...spec ? [spec] : []]);
+    return stdout.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record.includes("")).map((record) => {
+      const [commit = "", time = "", author = "", message = ""] = record.split("");
+      return { commit, time, author, subject: message.split("\n")[0] ?? "", message: message.replace(/\n+$/, "\n") };
+    });
+  }
+  async #historyBoundary() {
+    const file = (await this.#git(["rev-parse", "--git-path", "shallow"])).stdout.trim();
+    const text = await (0, import_promises6.readFile)((0, import_node_path5.resolve)(this.dir, file), "utf8").catch(() => "");
+    return new Set(text.split("\n").filter(Boolean));
+  }
+  /**
+   * The files under `path` that `keep` accepts, at each of `commits`: commit → (file → text). Read from
+   * the object store, not the working tree; blobs a blobless clone lacks are fetched in one request.
+   */
+  async filesAt(commits, path, keep) {
+    const spec = repoPath(path);
+    const listed = /* @__PURE__ */ new Map();
+    for (const commit of commits) {
+      const { stdout } = await this.#git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...spec ? [spec] : []]);
+      const blobs = stdout.split("\0").filter((entry) => / blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
+      listed.set(commit, blobs);
+    }
+    const texts = await this.#readBlobs(commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)));
+    return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))]));
+  }
+  /**
+   * The notes under `notesRef` (already fetched, e.g. with `fetchRef`) of the given commits: commit →
+   * note text; commits without a note are absent.
+   */
+  async notesOf(notesRef, commits) {
+    const tip = await this.#cli.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${notesRef}^{commit}`], { cwd: this.dir });
+    if (tip.code !== 0) return /* @__PURE__ */ new Map();
+    const head = tip.stdout.trim();
+    const { stdout } = await this.#git(["ls-tree", "-r", "-z", head]);
+    const wanted = new Set(commits);
+    const notes = /* @__PURE__ */ new Map();
+    for (const entry of stdout.split("\0").filter(Boolean)) {
+      const commit = entry.slice(entry.indexOf("	") + 1).replace(/\//g, "");
+      if (wanted.has(commit)) notes.set(commit, entry.split("	")[0].split(" ")[2]);
+    }
+    const texts = await this.#readBlobs([head], [...notes.values()]);
+    return new Map([...notes].map(([commit, oid]) => [commit, texts.get(oid) ?? ""]));
+  }
+  /** Blob texts by id; those missing from a blobless clone are fetched first, in one request. */
+  async #readBlobs(commits, oids) {
+    const unique = [...new Set(oids)];
+    if (unique.length === 0) return /* @__PURE__ */ new Map();
+    const { stdout: listed } = await this.#git(["rev-list", "--objects", "--no-walk", "--missing=print", ...new Set(commits)]);
+    const wanted = new Set(unique);
+    const missing = listed.split("\n").filter((line) => line.startsWith("?") && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
+    if (missing.length > 0) {
+      const args = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
+      await this.#cli.network(args, { verb: "fetch" }, { cwd: this.dir, input: `${missing.join("\n")}
+` });
+    }
+    const { stdout } = await this.#git(["cat-file", "--batch"], { input: `${unique.join("\n")}
+` });
+    return parseCatFileBatch(Buffer.from(stdout, "utf8"));
+  }
 };
 function logAndRetry(options) {
   return { ...options.log ? { log: options.log } : {}, ...options.retry ? { retry: options.retry } : {} };
+}
+var HISTORY_DEEPEN_STEPS = [30, 300, 3e3];
+function parseCatFileBatch(out) {
+  const texts = /* @__PURE__ */ new Map();
+  let at = 0;
+  while (at < out.length) {
+    const eol = out.indexOf(10, at);
+    if (eol < 0) break;
+    const [oid = "", type = "", size = ""] = out.subarray(at, eol).toString("utf8").split(" ");
+    at = eol + 1;
+    if (type === "missing" || size === "") continue;
+    const end = at + Number(size);
+    if (type === "blob") texts.set(oid, out.subarray(at, end).toString("utf8"));
+    at = end + 1;
+  }
+  return texts;
 }
 
 // src/steps/bump-deps.ts
@@ -57284,7 +57608,7 @@ var PUSH_RETRY = { attempts: 40, baseDelayMs: 200, maxDelayMs: 3e3 };
 function defaultBumpDeps(env = process.env, log) {
   return {
     async clone(remote, options) {
-      const dir = await (0, import_promises7.mkdtemp)((0, import_node_path5.join)(env["RUNNER_TEMP"] || (0, import_node_os.tmpdir)(), "baton-env-"));
+      const dir = await (0, import_promises7.mkdtemp)((0, import_node_path6.join)(env["RUNNER_TEMP"] || (0, import_node_os.tmpdir)(), "baton-env-"));
       try {
         return await GitRepo.clone(remote, { ...options, dir, ...log ? { log } : {} });
       } catch (error2) {
