@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { ImageRef } from '../../src/core/image-ref.ts';
 import { sha256Digest } from '../../src/adapters/registry/digest.ts';
@@ -85,6 +86,24 @@ export function makeImage(options: { files: Readonly<Record<string, string | Buf
     { platform },
   );
   return { manifest, blobs: [config, layer] };
+}
+
+/**
+ * An image with one gzip layer per entry of `layerSizes`, each a tar holding one file of that many
+ * random bytes (incompressible, so a layer blob is about as big as asked): for measuring transfers.
+ */
+export function makeSizedImage(options: { layerSizes: readonly number[]; architecture?: string }): TestImage {
+  const tars = options.layerSizes.map((size, i) => makeTar({ [`data/layer-${i}.bin`]: randomBytes(size) }));
+  const layers = tars.map((tar) => blob(MediaType.ociLayer, gzipSync(tar, { level: 1 })));
+  const platform = { os: 'linux', architecture: options.architecture ?? 'amd64' };
+  const configJson = { ...platform, created: '2024-01-01T00:00:00Z', config: {}, rootfs: { type: 'layers', diff_ids: tars.map((tar) => sha256Digest(tar)) } };
+  const config = blob(MediaType.ociConfig, Buffer.from(JSON.stringify(configJson)));
+  const manifest = manifestOf(
+    MediaType.ociManifest,
+    { schemaVersion: 2, mediaType: MediaType.ociManifest, config: config.descriptor, layers: layers.map((layer) => layer.descriptor) },
+    { platform },
+  );
+  return { manifest, blobs: [config, ...layers] };
 }
 
 /** A BuildKit-style attestation manifest for `subject` (platform `unknown/unknown`, annotated). */

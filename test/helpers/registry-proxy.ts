@@ -14,6 +14,25 @@ export interface ProxiedRequest {
   readonly authorization: string | undefined;
   /** The status sent back, or `-1` when the connection was dropped. */
   status: number;
+  /** Request body bytes the proxy received (counted for requests it passes on). */
+  requestBytes: number;
+  /** Response body bytes the proxy passed back from the registry. */
+  responseBytes: number;
+}
+
+/** True for a request that carries blob content: an upload `PATCH`/`PUT`, or a blob `GET`. */
+export function isBlobTransfer(entry: Pick<ProxiedRequest, 'method' | 'url'>): boolean {
+  const path = entry.url.split('?')[0] ?? '';
+  if (entry.method === 'GET') return /\/blobs\/sha256:[0-9a-f]{64}$/.test(path);
+  return (entry.method === 'PUT' || entry.method === 'PATCH') && /\/blobs\/uploads\/[^/]+$/.test(path);
+}
+
+/**
+ * Blob bytes that went through the proxy in these requests: bodies of blob `GET` answers and of
+ * upload `PATCH`/`PUT` requests. Manifests, tokens and tag lists are not counted.
+ */
+export function blobBytes(entries: readonly ProxiedRequest[]): number {
+  return entries.filter(isBlobTransfer).reduce((sum, entry) => sum + (entry.method === 'GET' ? entry.responseBytes : entry.requestBytes), 0);
 }
 
 /** A running proxy. */
@@ -35,10 +54,12 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, entry: 
     (answer) => {
       entry.status = answer.statusCode ?? 0;
       res.writeHead(answer.statusCode ?? 502, rewrite ? rewrite(answer) : answer.headers);
+      answer.on('data', (chunk: Buffer) => (entry.responseBytes += chunk.length));
       answer.pipe(res);
     },
   );
   upstream.on('error', () => res.destroy());
+  req.on('data', (chunk: Buffer) => (entry.requestBytes += chunk.length));
   req.pipe(upstream);
 }
 
@@ -74,7 +95,8 @@ function paginateTags(req: IncomingMessage, res: ServerResponse, target: URL, en
 
 /**
  * An HTTP proxy in front of a plain-HTTP registry that can answer with an error, cut the connection
- * (at once, or after part of the request body), or pass requests through; it logs every request.
+ * (at once, or after part of the request body), or pass requests through; it logs every request with
+ * the body bytes it passed each way ({@link blobBytes} sums the blob content).
  */
 export async function startRegistryProxy(
   targetUrl: string,
@@ -84,7 +106,7 @@ export async function startRegistryProxy(
   const requests: ProxiedRequest[] = [];
   const proxy: { fault: RegistryProxy['fault'] } = { fault: () => undefined };
   const server = createServer((req, res) => {
-    const entry: ProxiedRequest = { method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, status: 0 };
+    const entry: ProxiedRequest = { method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, status: 0, requestBytes: 0, responseBytes: 0 };
     requests.push(entry);
     const fault = proxy.fault(req, requests.length - 1);
     if (fault === 'drop') {
