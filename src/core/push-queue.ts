@@ -17,6 +17,8 @@ export interface QueuedRequest {
   readonly images: readonly ImageRef[];
   readonly pin: Pin;
   readonly allowDowngrade: boolean;
+  /** Write images a rollback holds too (releasing the hold); absent means false. */
+  readonly overrideHold?: boolean;
 }
 
 const TRAILER = 'Baton-Request: ';
@@ -58,6 +60,7 @@ export function withRequest(message: string, request: QueuedRequest): string {
     images: request.images.map(formatImageRef),
     pin: request.pin,
     allowDowngrade: request.allowDowngrade,
+    ...(request.overrideHold ? { overrideHold: true } : {}),
   });
   return `${message.replace(/\n*$/, '\n')}${TRAILER}${json}\n`;
 }
@@ -77,6 +80,7 @@ export function readRequest(message: string): { message: string; request: Queued
       images: raw['images'].map((text) => parseImageRef(String(text))),
       pin,
       allowDowngrade: raw['allowDowngrade'] === true,
+      ...(raw['overrideHold'] === true ? { overrideHold: true } : {}),
     };
     lines.splice(index, 1);
     return { message: `${lines.join('\n')}\n`, request };

@@ -17,8 +17,32 @@ void cliMain(
       return validateStep(defaultValidateDeps());
     },
     verify: async () => {
-      const { systemVerifyDeps, verifyStep } = await import('../steps/verify.ts');
-      return verifyStep(systemVerifyDeps());
+      const [{ systemVerifyDeps, verifyStep }, { rollbackHandoff }, { defaultHistoryDeps }] = await Promise.all([
+        import('../steps/verify.ts'),
+        import('../steps/rollback.ts'),
+        import('../steps/history-deps.ts'),
+      ]);
+      return verifyStep(systemVerifyDeps({ rollback: rollbackHandoff(defaultHistoryDeps()) }));
+    },
+    promote: async () => {
+      const [{ promoteStep }, { defaultPromoteDeps }] = await Promise.all([import('../steps/promote.ts'), import('../steps/promote-deps.ts')]);
+      return promoteStep(defaultPromoteDeps());
+    },
+    rollback: async () => {
+      const [{ rollbackStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/rollback.ts'), import('../steps/history-deps.ts')]);
+      return rollbackStep(defaultHistoryDeps());
+    },
+    'release-hold': async () => {
+      const [{ releaseHoldStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/release-hold.ts'), import('../steps/history-deps.ts')]);
+      return releaseHoldStep(defaultHistoryDeps());
+    },
+    history: async () => {
+      const [{ historyStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/history.ts'), import('../steps/history-deps.ts')]);
+      return historyStep(defaultHistoryDeps());
+    },
+    status: async () => {
+      const [{ statusStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/status.ts'), import('../steps/history-deps.ts')]);
+      return statusStep(defaultHistoryDeps());
     },
   },
   process.argv.slice(2),

@@ -1,5 +1,5 @@
 import { describeError, exitCodeFor } from '../core/errors.ts';
-import { stepSpecs } from '../specs/index.ts';
+import { cliOnlySpecs, stepSpecs } from '../specs/index.ts';
 import type { Step } from '../steps/types.ts';
 import { cliPlatform, stepHelp } from './cli.ts';
 import { githubPlatform } from './github.ts';
@@ -16,7 +16,7 @@ export async function actionMain(step: Step): Promise<void> {
 
 function usage(): string {
   const lines = ['Usage: baton <step> [options]   (baton <step> --help for its options)', '', 'Steps:'];
-  for (const spec of stepSpecs) lines.push(`  ${spec.name.padEnd(12)} ${spec.description}`);
+  for (const spec of [...stepSpecs, ...cliOnlySpecs]) lines.push(`  ${spec.name.padEnd(13)} ${spec.description}`);
   lines.push('', 'Exit codes: 0 success, 1 the step failed (verdict), 2 bad input or configuration.');
   return lines.join('\n');
 }

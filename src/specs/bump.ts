@@ -101,6 +101,13 @@ export const bumpSpec: StepSpec = {
       description: 'Write the image even where the repo holds a higher semver version.',
     },
     {
+      name: 'override-hold',
+      type: 'boolean',
+      default: 'false',
+      description:
+        'Write images that a rollback holds in the environment too, releasing the hold in the same commit. Without it, held images are skipped with a warning.',
+    },
+    {
       name: 'dry-run',
       type: 'boolean',
       default: 'false',

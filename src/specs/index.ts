@@ -1,5 +1,10 @@
 import { buildPushSpec } from './build-push.ts';
 import { bumpSpec } from './bump.ts';
+import { historySpec } from './history.ts';
+import { promoteSpec } from './promote.ts';
+import { releaseHoldSpec } from './release-hold.ts';
+import { rollbackSpec } from './rollback.ts';
+import { statusSpec } from './status.ts';
 import type { StepSpec } from './types.ts';
 import { validateSpec } from './validate.ts';
 import { verifySpec } from './verify.ts';
@@ -7,9 +12,12 @@ import { verifySpec } from './verify.ts';
 export * from './types.ts';
 
 /** Every step Baton ships, in pipeline order. */
-export const stepSpecs: readonly StepSpec[] = [buildPushSpec, bumpSpec, validateSpec, verifySpec];
+export const stepSpecs: readonly StepSpec[] = [buildPushSpec, bumpSpec, validateSpec, verifySpec, promoteSpec, rollbackSpec, statusSpec];
 
-/** The spec of one step by name. */
+/** Commands of the `baton` CLI only: no action or component is generated for them. */
+export const cliOnlySpecs: readonly StepSpec[] = [historySpec, releaseHoldSpec];
+
+/** The spec of one step or command by name. */
 export function specFor(name: string): StepSpec | undefined {
-  return stepSpecs.find((spec) => spec.name === name);
+  return [...stepSpecs, ...cliOnlySpecs].find((spec) => spec.name === name);
 }

@@ -2,7 +2,51 @@ import { stringify } from 'yaml';
 import { dotenvName, type InputSpec, snakeCase, type StepSpec } from './types.ts';
 
 const HEADER = (spec: StepSpec) =>
-  `# Generated from src/specs/${spec.name}.ts by "npm run generate". Do not edit by hand.\n`;
+  `# Generated from src/specs/${spec.name}.ts by "npm run generate". Do not edit by hand.\n# Reference: docs/${spec.name}.md\n`;
+
+/**
+ * Where the GitLab job image lives: the Baton image that the component project's own pipeline builds
+ * from the Dockerfile and pushes as `<registry>/baton:<commit>` (.gitlab-ci.yml). A mirror of Baton
+ * under another path, or an instance without it, points `image_registry` at its own copy.
+ */
+export const BATON_IMAGE_REGISTRY = '$CI_REGISTRY/acme/baton';
+
+/** The stage a component's job runs in unless told: GitLab's default stages, so a bare include works. */
+const DEFAULT_STAGE: Readonly<Record<string, string>> = { 'build-push': 'build', validate: 'test' };
+
+/**
+ * The input that names the environment a step changes or watches. Its job gets a `resource_group` per
+ * environment, so two pipelines never bump, verify, promote or roll back the same environment at once
+ * (GitLab runs the jobs of one resource group one at a time, in pipeline order).
+ */
+const ENVIRONMENT_INPUT: Readonly<Record<string, string>> = {
+  bump: 'env',
+  verify: 'env',
+  promote: 'to',
+  rollback: 'env',
+  'release-hold': 'env',
+};
+
+/** An input only GitLab components have: how the job is named, staged and run. */
+export interface GitlabJobInput {
+  readonly name: string;
+  readonly description: string;
+  readonly default: string;
+}
+
+/** The inputs every component has besides the step's own, in the order the template declares them. */
+export function gitlabJobInputs(spec: StepSpec): readonly GitlabJobInput[] {
+  return [
+    { name: 'stage', description: 'Stage of the job.', default: DEFAULT_STAGE[spec.name] ?? 'deploy' },
+    { name: 'job_prefix', description: 'Prefix of the job name, e.g. "staging-" makes the job "staging-' + spec.name + '".', default: '' },
+    {
+      name: 'image_registry',
+      description:
+        "Registry path of the Baton job image (Node 24, git and the baton command); the job runs <image_registry>/baton:<this component's commit>, so the image always matches the component.",
+      default: BATON_IMAGE_REGISTRY,
+    },
+  ];
+}
 
 /** `actions/<step>/action.yml`: GitHub action metadata running the step's bundle on node24. */
 export function renderActionYaml(spec: StepSpec): string {
@@ -64,14 +108,8 @@ function gitlabInput(input: InputSpec): Record<string, unknown> {
  * spliced into the script), outputs leave as a dotenv report, the summary as a Markdown artifact.
  */
 export function renderGitlabTemplate(spec: StepSpec): string {
-  const inputs: Record<string, Record<string, unknown>> = {
-    stage: { description: 'Stage of the job.', default: 'deploy' },
-    job_prefix: { description: 'Prefix of the job name, e.g. "staging-".', default: '' },
-    baton_image: {
-      description: 'Container image of the job: a Baton image (Node 24, git and the baton command).',
-      default: '$CI_REGISTRY_IMAGE/baton:1',
-    },
-  };
+  const inputs: Record<string, Record<string, unknown>> = {};
+  for (const input of gitlabJobInputs(spec)) inputs[input.name] = { description: input.description, default: input.default };
   for (const input of spec.inputs) {
     const gitlabDefault = spec.gitlab?.inputDefaults?.[input.name];
     inputs[snakeCase(input.name)] = gitlabInput(gitlabDefault === undefined ? input : { ...input, default: gitlabDefault });
@@ -80,9 +118,13 @@ export function renderGitlabTemplate(spec: StepSpec): string {
   for (const input of spec.inputs) {
     variables[`BATON_INPUT_${snakeCase(input.name).toUpperCase()}`] = `$[[ inputs.${snakeCase(input.name)} ]]`;
   }
+  const environment = ENVIRONMENT_INPUT[spec.name];
   const job = {
     stage: '$[[ inputs.stage ]]',
-    image: '$[[ inputs.baton_image ]]',
+    // Why in the job and not in an input's default: GitLab interpolates spec values in one pass, so a
+    // default that names $[[ component.sha ]] would reach the job as literal text.
+    image: '$[[ inputs.image_registry ]]/baton:$[[ component.sha ]]',
+    ...(environment ? { resource_group: `baton-$[[ inputs.${snakeCase(environment)} ]]` } : {}),
     variables,
     script: [`baton ${spec.name}`],
     artifacts: {
@@ -92,7 +134,8 @@ export function renderGitlabTemplate(spec: StepSpec): string {
       reports: { dotenv: 'baton.env', ...(spec.gitlab?.reports ?? {}) },
     },
   };
-  const head = stringify({ spec: { inputs } }, { lineWidth: 0 });
+  // spec:component makes $[[ component.sha ]] available: the commit the user's include resolved to.
+  const head = stringify({ spec: { component: ['sha'], inputs } }, { lineWidth: 0 });
   const body = stringify({ [`$[[ inputs.job_prefix ]]${spec.name}`]: job }, { lineWidth: 0 });
   const outputs = spec.outputs.map((o) => `#   ${dotenvName(o.name)}: ${o.description}`).join('\n');
   return `${HEADER(spec)}# Outputs (dotenv report, available to later jobs):\n${outputs}\n${head}---\n${body}`;
@@ -109,6 +152,9 @@ export function renderReference(spec: StepSpec): string {
     const fallback = input.default !== undefined ? `\`${input.default}\`` : input.required ? '*required*' : '';
     return `| \`${input.name}\` | \`${snakeCase(input.name)}\` | ${type} | ${fallback} | ${escapeCell(describe(input))} |`;
   });
+  const jobRows = gitlabJobInputs(spec).map(
+    (input) => `| — | \`${input.name}\` | string | ${input.default ? `\`${input.default}\`` : ''} | GitLab only. ${escapeCell(input.description)} |`,
+  );
   const outputs = spec.outputs.map((o) => `| \`${o.name}\` | \`${dotenvName(o.name)}\` | ${escapeCell(o.description)} |`);
   return [
     '### Inputs',
@@ -116,6 +162,7 @@ export function renderReference(spec: StepSpec): string {
     '| GitHub / CLI | GitLab | Type | Default | Description |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
+    ...jobRows,
     '',
     '### Outputs',
     '',

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { planEdits } from '../core/edit/index.ts';
 import type { EditPlan } from '../core/edit/types.ts';
 import { describeError, TransientError } from '../core/errors.ts';
 import { doneRef, idsUnder, type QueuedRequest, queueId, queueIdTime, queueRef, readRequest, withRequest } from '../core/push-queue.ts';
+import { planRespectingHolds } from '../core/rollback/guard.ts';
 import type { RefUpdate } from '../adapters/git/git-repo.ts';
 import type { GitIdentity } from '../adapters/git/types.ts';
 import { type EnvRepoCheckout, readConfig, readEnvFiles, writeEdits } from './env-repo.ts';
@@ -111,7 +111,10 @@ async function policiesOf(repo: EnvRepoCheckout): Promise<Record<string, string>
 
 async function planRequest(repo: EnvRepoCheckout, request: QueuedRequest, policies: Record<string, string>): Promise<EditPlan> {
   const files = await readEnvFiles(repo, request.path);
-  return planEdits(files, request.images, { pin: request.pin, allowDowngrade: request.allowDowngrade, policies, root: request.path });
+  // Holds are checked on every head a request is applied to: a rollback that lands while a bump waits in
+  // the queue still stops it.
+  const options = { pin: request.pin, allowDowngrade: request.allowDowngrade, overrideHold: request.overrideHold === true, policies, root: request.path };
+  return planRespectingHolds(files, request.images, options);
 }
 
 async function readParked(repo: EnvRepoCheckout, branch: string, ids: readonly string[], refs: ReadonlyMap<string, string>): Promise<Parked[]> {

@@ -5,6 +5,11 @@ import { CONFIG_FILE, type EnvRepoConfig, parseEnvRepoConfig } from '../core/env
 import { UserError } from '../core/errors.ts';
 
 const EDITABLE_RE = /\.(ya?ml|json)$/i;
+
+/** True for the files Baton reads and edits in an environment: YAML and JSON. */
+export function isEditable(file: string): boolean {
+  return EDITABLE_RE.test(file);
+}
 import type { RefUpdate } from '../adapters/git/git-repo.ts';
 import type { GitIdentity, PushResult } from '../adapters/git/types.ts';
 

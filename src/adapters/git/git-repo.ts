@@ -515,14 +515,15 @@ export class GitRepo {
     const listed = new Map<string, [string, string][]>();
     for (const commit of commits) {
       const { stdout } = await this.#git(['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...(spec ? [spec] : [])]);
+      // Regular files only: a symlink (mode 120000) is a blob too, but its text is a path, not YAML.
       const blobs = stdout
         .split('\0')
-        .filter((entry) => / blob /.test(entry.split('\t')[0] ?? ''))
+        .filter((entry) => /^100[0-7]{3} blob /.test(entry.split('\t')[0] ?? ''))
         .map((entry): [string, string] => [entry.slice(entry.indexOf('\t') + 1), entry.split('\t')[0]!.split(' ')[2]!])
         .filter(([file]) => keep(file));
       listed.set(commit, blobs);
     }
-    const texts = await this.#readBlobs(commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)));
+    const texts = await this.#readBlobs(commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
     return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ''] as [string, string]))]));
   }
 
@@ -545,12 +546,17 @@ export class GitRepo {
     return new Map([...notes].map(([commit, oid]) => [commit, texts.get(oid) ?? '']));
   }
 
-  /** Blob texts by id; those missing from a blobless clone are fetched first, in one request. */
-  async #readBlobs(commits: readonly string[], oids: readonly string[]): Promise<Map<string, string>> {
+  /**
+   * Blob texts by id, found under `path` of `commits`; those missing from a blobless clone are fetched
+   * first, in one request.
+   */
+  async #readBlobs(commits: readonly string[], oids: readonly string[], path = ''): Promise<Map<string, string>> {
     const unique = [...new Set(oids)];
     if (unique.length === 0) return new Map();
-    // rev-list with --missing=print names absent objects without fetching them one by one.
-    const { stdout: listed } = await this.#git(['rev-list', '--objects', '--no-walk', '--missing=print', ...new Set(commits)]);
+    // rev-list with --missing=print names absent objects without fetching them one by one; the pathspec
+    // keeps the walk to the environment's directory.
+    const args = ['rev-list', '--objects', '--no-walk', '--missing=print', ...new Set(commits), '--', ...(path ? [path] : [])];
+    const { stdout: listed } = await this.#git(args);
     const wanted = new Set(unique);
     const missing = listed.split('\n').filter((line) => line.startsWith('?') && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
     if (missing.length > 0) {

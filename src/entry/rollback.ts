@@ -1,0 +1,5 @@
+import { actionMain } from '../platform/main.ts';
+import { defaultHistoryDeps } from '../steps/history-deps.ts';
+import { rollbackStep } from '../steps/rollback.ts';
+
+void actionMain(rollbackStep(defaultHistoryDeps()));
