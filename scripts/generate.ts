@@ -1,11 +1,13 @@
 /**
  * Writes what the step specs declare: actions/<step>/action.yml, templates/<step>.yml and the reference
- * block of docs/<step>.md. `--check` writes nothing and exits 1 when a file is stale.
+ * block of docs/<step>.md; and the README's snippets, copies of the examples the e2e tests run.
+ * `--check` writes nothing and exits 1 when a file is stale.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stepSpecs } from '../src/specs/index.ts';
 import { renderActionYaml, renderGitlabTemplate, updateDocsPage } from '../src/specs/render.ts';
+import { syncSnippets } from './snippets.ts';
 
 const root = join(import.meta.dirname, '..');
 const check = process.argv.includes('--check');
@@ -19,6 +21,7 @@ export async function expectedFiles(): Promise<Map<string, string>> {
     const page = await readFile(join(root, 'docs', `${spec.name}.md`), 'utf8').catch(() => undefined);
     files.set(`docs/${spec.name}.md`, updateDocsPage(spec, page));
   }
+  files.set('README.md', await syncSnippets(await readFile(join(root, 'README.md'), 'utf8'), root));
   return files;
 }
 

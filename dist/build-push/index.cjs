@@ -48075,6 +48075,268 @@ var buildPushSpec = {
   ]
 };
 
+// src/specs/env-inputs.ts
+var repoInput = {
+  name: "repo",
+  type: "string",
+  required: true,
+  description: "The environment repo: an HTTPS URL or a local path.",
+  env: ["BATON_REPO"]
+};
+var branchInput = {
+  name: "branch",
+  type: "string",
+  description: "Branch of the environment. Default: the environment's branch in baton.yaml, else the repo's default branch."
+};
+var envInput = {
+  name: "env",
+  type: "string",
+  description: "Environment name, resolved through baton.yaml at the repo root. Give env or path."
+};
+var pathInput = {
+  name: "path",
+  type: "string",
+  description: "Directory inside the repo that holds the environment, when there is no baton.yaml."
+};
+var tokenInput = {
+  name: "token",
+  type: "string",
+  secret: true,
+  githubDefault: "${{ github.token }}",
+  description: "Token with access to the env repo (write access to change it, and the forge API in pr mode).",
+  env: ["BATON_TOKEN", "GITHUB_TOKEN", "GITLAB_TOKEN"]
+};
+var modeInput = {
+  name: "mode",
+  type: "enum",
+  options: ["push", "pr"],
+  description: "push: commit to the branch; pr: open or update a pull/merge request. Default: baton.yaml's mode, else push."
+};
+var forgeInputs = [
+  {
+    name: "forge",
+    type: "enum",
+    options: ["auto", "github", "gitlab"],
+    default: "auto",
+    description: "Forge API for pr mode; auto picks by the repo URL and the CI environment."
+  },
+  {
+    name: "api-url",
+    type: "string",
+    description: "Forge API base URL. Default: GITHUB_API_URL or CI_API_V4_URL."
+  }
+];
+var authorInput = {
+  name: "author",
+  type: "string",
+  default: "baton <baton@users.noreply.localhost>",
+  description: 'Commit author as "Name <email>".'
+};
+var labelsInput = {
+  name: "labels",
+  type: "list",
+  description: "Labels for the pull/merge request (comma or newline separated)."
+};
+var dryRunInput = {
+  name: "dry-run",
+  type: "boolean",
+  default: "false",
+  description: "Compute and show the diff and outputs; write nothing."
+};
+
+// src/specs/promote.ts
+var promoteSpec = {
+  name: "promote",
+  title: "Baton promote",
+  description: "Carry the images a source environment was verified with, by digest, into the next environment(s): refuses unverified or unsoaked sources and held images, optionally copies the images to another registry.",
+  branding: { icon: "fast-forward", color: "green" },
+  inputs: [
+    repoInput,
+    {
+      name: "from",
+      type: "string",
+      description: "Source environment. Default: each target's promote-from in baton.yaml."
+    },
+    {
+      name: "to",
+      type: "list",
+      required: true,
+      description: "Target environment(s) from baton.yaml; several promote the same images into each."
+    },
+    {
+      name: "image",
+      type: "list",
+      short: "i",
+      description: "Image name(s) to promote (no tag). Default: every image of the source environment."
+    },
+    { ...branchInput, description: "Branch of the target environment(s). Default: each environment's branch in baton.yaml, else the repo's default branch." },
+    modeInput,
+    {
+      name: "require-verified",
+      type: "boolean",
+      default: "true",
+      description: "Refuse unless the commit the source runs carries a healthy verification record (the note verify writes)."
+    },
+    {
+      name: "soak",
+      type: "duration",
+      default: "0s",
+      description: "Minimum time since the source was verified, e.g. 30m or 2h."
+    },
+    {
+      name: "pin",
+      type: "enum",
+      options: ["tag+digest", "digest"],
+      default: "tag+digest",
+      description: "What to write where the file allows it: tag and digest, or the digest alone. The digest is always written."
+    },
+    {
+      name: "copy-to",
+      type: "string",
+      description: "Registry (and path) to copy each image into by digest before writing it, e.g. prod.registry.example.com/team: the image keeps the last part of its name there."
+    },
+    {
+      name: "tag-as",
+      type: "string",
+      description: "An extra tag to point at each promoted digest (in the copy-to registry when given), e.g. prod."
+    },
+    {
+      name: "insecure-registries",
+      type: "list",
+      description: "Registries (host:port) that may be reached over plain HTTP.",
+      env: ["BATON_INSECURE_REGISTRIES"]
+    },
+    {
+      name: "override-hold",
+      type: "boolean",
+      default: "false",
+      description: "Promote images a rollback holds in the target too, releasing the hold in the same commit."
+    },
+    {
+      name: "allow-downgrade",
+      type: "boolean",
+      default: "false",
+      description: "Write the image even where the target holds a higher semver version."
+    },
+    tokenInput,
+    ...forgeInputs,
+    {
+      name: "source-token",
+      type: "string",
+      secret: true,
+      description: "Token to read the images' source repositories on the forge (commits between the revisions). Default: token.",
+      env: ["BATON_SOURCE_TOKEN"]
+    },
+    authorInput,
+    labelsInput,
+    {
+      name: "auto-merge",
+      type: "boolean",
+      default: "false",
+      description: "Enable auto-merge on the pull/merge request."
+    },
+    dryRunInput
+  ],
+  outputs: [
+    { name: "changed", description: '"true" when any target changed (or would, in dry-run).' },
+    { name: "commit", description: "The commit that carries the promotion, one line per target in `to` order." },
+    { name: "pr-url", description: "URL of the pull/merge request (pr mode), one line per target in `to` order." },
+    { name: "images", description: 'JSON: [{"env", "image", "old", "new", "digest", "digestFrom", "copiedTo"}] for each promoted image.' },
+    { name: "verified-commit", description: "The source commit whose verification record the promotion relied on." }
+  ]
+};
+
+// src/specs/release-hold.ts
+var releaseHoldSpec = {
+  name: "release-hold",
+  title: "Baton release-hold",
+  description: "Remove the hold a rollback left on images in an environment, as a commit, so bumps and promotions of them apply again.",
+  branding: { icon: "unlock", color: "green" },
+  inputs: [
+    repoInput,
+    branchInput,
+    envInput,
+    pathInput,
+    {
+      name: "image",
+      type: "list",
+      short: "i",
+      description: "Image name(s) to release (no tag). Default: every held image of the environment."
+    },
+    {
+      name: "reason",
+      type: "string",
+      description: "Why the hold can go: goes into the commit message."
+    },
+    modeInput,
+    tokenInput,
+    ...forgeInputs,
+    authorInput,
+    labelsInput,
+    dryRunInput
+  ],
+  outputs: [
+    { name: "changed", description: '"true" when a hold was removed (or would be, in dry-run).' },
+    { name: "commit", description: "The commit that removes the holds (the existing head when nothing changed)." },
+    { name: "pr-url", description: "URL of the pull/merge request (pr mode)." },
+    { name: "released", description: "Images released, newline separated." }
+  ]
+};
+
+// src/specs/rollback.ts
+var rollbackSpec = {
+  name: "rollback",
+  title: "Baton rollback",
+  description: "Put an environment's images back to an earlier version found in the env repo's own history, as a new forward commit with the reason and actor, and leave a hold next to the value that bumps and promotions respect.",
+  branding: { icon: "rotate-ccw", color: "red" },
+  inputs: [
+    repoInput,
+    branchInput,
+    envInput,
+    pathInput,
+    {
+      name: "to",
+      type: "string",
+      default: "previous",
+      description: "Where to go back to: previous, a number of steps back (2), a tag (1.4.1 or tag:1.4.1), a digest (sha256:\u2026) or an env-repo commit (abc1234 or commit:abc1234)."
+    },
+    {
+      name: "image",
+      type: "list",
+      short: "i",
+      description: "Image name(s) to roll back (no tag). Default: every image that differs from the chosen state."
+    },
+    {
+      name: "reason",
+      type: "string",
+      required: true,
+      description: "Why: goes into the commit message and the hold."
+    },
+    {
+      name: "hold",
+      type: "boolean",
+      default: "true",
+      description: "Leave a hold comment next to each rolled-back value, so bumps and promotions leave it alone until released."
+    },
+    modeInput,
+    tokenInput,
+    ...forgeInputs,
+    authorInput,
+    labelsInput,
+    dryRunInput
+  ],
+  outputs: [
+    { name: "changed", description: '"true" when the env repo changed (or would, in dry-run).' },
+    { name: "commit", description: "The commit that carries the rollback (the existing head when nothing changed)." },
+    { name: "pr-url", description: "URL of the pull/merge request (pr mode)." },
+    { name: "pr-number", description: "Number of the pull/merge request (pr mode)." },
+    { name: "restored", description: "The env-repo commit whose state was restored." },
+    { name: "images", description: 'JSON: [{"image", "from", "to"}] for each image written back.' },
+    { name: "held", description: "Images held after the rollback, newline separated." },
+    { name: "files", description: "Files changed, newline separated." }
+  ]
+};
+
 // src/adapters/exec.ts
 var import_node_child_process = require("node:child_process");
 var ExecError = class extends Error {

@@ -18304,7 +18304,7 @@ var require_eventsource_stream = __commonJS({
     var buffer = require("node:buffer");
     var { Transform } = require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
-    var BOM = [239, 187, 191];
+    var BOM2 = [239, 187, 191];
     var LF = 10;
     var CR = 13;
     var COLON = 58;
@@ -18676,20 +18676,20 @@ ${value}`;
         const second = this.peekBufferedByte(1);
         const third = this.peekBufferedByte(2);
         if (second === void 0) {
-          if (first === BOM[0]) {
+          if (first === BOM2[0]) {
             return true;
           }
           this.checkBOM = false;
           return true;
         }
         if (third === void 0) {
-          if (first === BOM[0] && second === BOM[1]) {
+          if (first === BOM2[0] && second === BOM2[1]) {
             return true;
           }
           this.checkBOM = false;
           return false;
         }
-        if (first === BOM[0] && second === BOM[1] && third === BOM[2]) {
+        if (first === BOM2[0] && second === BOM2[1] && third === BOM2[2]) {
           this.discardLeadingBytes(3);
         }
         this.checkBOM = false;
@@ -24736,7 +24736,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM = "\uFEFF";
+    var BOM2 = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
@@ -24744,7 +24744,7 @@ var require_cst = __commonJS({
     var isScalar6 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM:
+        case BOM2:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -24758,7 +24758,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM:
+        case BOM2:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -24820,7 +24820,7 @@ var require_cst = __commonJS({
     exports2.setScalarValue = cstScalar.setScalarValue;
     exports2.stringify = cstStringify.stringify;
     exports2.visit = cstVisit.visit;
-    exports2.BOM = BOM;
+    exports2.BOM = BOM2;
     exports2.DOCUMENT = DOCUMENT;
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
@@ -46805,7 +46805,7 @@ var require_eventsource_stream2 = __commonJS({
     var buffer = require("node:buffer");
     var { Transform } = require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util16();
-    var BOM = [239, 187, 191];
+    var BOM2 = [239, 187, 191];
     var LF = 10;
     var CR = 13;
     var COLON = 58;
@@ -47177,20 +47177,20 @@ ${value}`;
         const second = this.peekBufferedByte(1);
         const third = this.peekBufferedByte(2);
         if (second === void 0) {
-          if (first === BOM[0]) {
+          if (first === BOM2[0]) {
             return true;
           }
           this.checkBOM = false;
           return true;
         }
         if (third === void 0) {
-          if (first === BOM[0] && second === BOM[1]) {
+          if (first === BOM2[0] && second === BOM2[1]) {
             return true;
           }
           this.checkBOM = false;
           return false;
         }
-        if (first === BOM[0] && second === BOM[1] && third === BOM[2]) {
+        if (first === BOM2[0] && second === BOM2[1] && third === BOM2[2]) {
           this.discardLeadingBytes(3);
         }
         this.checkBOM = false;
@@ -48462,6 +48462,12 @@ var bumpSpec = {
       description: "Write the image even where the repo holds a higher semver version."
     },
     {
+      name: "override-hold",
+      type: "boolean",
+      default: "false",
+      description: "Write images that a rollback holds in the environment too, releasing the hold in the same commit. Without it, held images are skipped with a warning."
+    },
+    {
       name: "dry-run",
       type: "boolean",
       default: "false",
@@ -48476,6 +48482,268 @@ var bumpSpec = {
     { name: "old-tag", description: "Tag (or digest) held before, for the first image." },
     { name: "new-tag", description: "Tag (or digest) held after, for the first image." },
     { name: "image", description: "The first image as written, name:tag[@digest]." },
+    { name: "files", description: "Files changed, newline separated." }
+  ]
+};
+
+// src/specs/env-inputs.ts
+var repoInput = {
+  name: "repo",
+  type: "string",
+  required: true,
+  description: "The environment repo: an HTTPS URL or a local path.",
+  env: ["BATON_REPO"]
+};
+var branchInput = {
+  name: "branch",
+  type: "string",
+  description: "Branch of the environment. Default: the environment's branch in baton.yaml, else the repo's default branch."
+};
+var envInput = {
+  name: "env",
+  type: "string",
+  description: "Environment name, resolved through baton.yaml at the repo root. Give env or path."
+};
+var pathInput = {
+  name: "path",
+  type: "string",
+  description: "Directory inside the repo that holds the environment, when there is no baton.yaml."
+};
+var tokenInput = {
+  name: "token",
+  type: "string",
+  secret: true,
+  githubDefault: "${{ github.token }}",
+  description: "Token with access to the env repo (write access to change it, and the forge API in pr mode).",
+  env: ["BATON_TOKEN", "GITHUB_TOKEN", "GITLAB_TOKEN"]
+};
+var modeInput = {
+  name: "mode",
+  type: "enum",
+  options: ["push", "pr"],
+  description: "push: commit to the branch; pr: open or update a pull/merge request. Default: baton.yaml's mode, else push."
+};
+var forgeInputs = [
+  {
+    name: "forge",
+    type: "enum",
+    options: ["auto", "github", "gitlab"],
+    default: "auto",
+    description: "Forge API for pr mode; auto picks by the repo URL and the CI environment."
+  },
+  {
+    name: "api-url",
+    type: "string",
+    description: "Forge API base URL. Default: GITHUB_API_URL or CI_API_V4_URL."
+  }
+];
+var authorInput = {
+  name: "author",
+  type: "string",
+  default: "baton <baton@users.noreply.localhost>",
+  description: 'Commit author as "Name <email>".'
+};
+var labelsInput = {
+  name: "labels",
+  type: "list",
+  description: "Labels for the pull/merge request (comma or newline separated)."
+};
+var dryRunInput = {
+  name: "dry-run",
+  type: "boolean",
+  default: "false",
+  description: "Compute and show the diff and outputs; write nothing."
+};
+
+// src/specs/promote.ts
+var promoteSpec = {
+  name: "promote",
+  title: "Baton promote",
+  description: "Carry the images a source environment was verified with, by digest, into the next environment(s): refuses unverified or unsoaked sources and held images, optionally copies the images to another registry.",
+  branding: { icon: "fast-forward", color: "green" },
+  inputs: [
+    repoInput,
+    {
+      name: "from",
+      type: "string",
+      description: "Source environment. Default: each target's promote-from in baton.yaml."
+    },
+    {
+      name: "to",
+      type: "list",
+      required: true,
+      description: "Target environment(s) from baton.yaml; several promote the same images into each."
+    },
+    {
+      name: "image",
+      type: "list",
+      short: "i",
+      description: "Image name(s) to promote (no tag). Default: every image of the source environment."
+    },
+    { ...branchInput, description: "Branch of the target environment(s). Default: each environment's branch in baton.yaml, else the repo's default branch." },
+    modeInput,
+    {
+      name: "require-verified",
+      type: "boolean",
+      default: "true",
+      description: "Refuse unless the commit the source runs carries a healthy verification record (the note verify writes)."
+    },
+    {
+      name: "soak",
+      type: "duration",
+      default: "0s",
+      description: "Minimum time since the source was verified, e.g. 30m or 2h."
+    },
+    {
+      name: "pin",
+      type: "enum",
+      options: ["tag+digest", "digest"],
+      default: "tag+digest",
+      description: "What to write where the file allows it: tag and digest, or the digest alone. The digest is always written."
+    },
+    {
+      name: "copy-to",
+      type: "string",
+      description: "Registry (and path) to copy each image into by digest before writing it, e.g. prod.registry.example.com/team: the image keeps the last part of its name there."
+    },
+    {
+      name: "tag-as",
+      type: "string",
+      description: "An extra tag to point at each promoted digest (in the copy-to registry when given), e.g. prod."
+    },
+    {
+      name: "insecure-registries",
+      type: "list",
+      description: "Registries (host:port) that may be reached over plain HTTP.",
+      env: ["BATON_INSECURE_REGISTRIES"]
+    },
+    {
+      name: "override-hold",
+      type: "boolean",
+      default: "false",
+      description: "Promote images a rollback holds in the target too, releasing the hold in the same commit."
+    },
+    {
+      name: "allow-downgrade",
+      type: "boolean",
+      default: "false",
+      description: "Write the image even where the target holds a higher semver version."
+    },
+    tokenInput,
+    ...forgeInputs,
+    {
+      name: "source-token",
+      type: "string",
+      secret: true,
+      description: "Token to read the images' source repositories on the forge (commits between the revisions). Default: token.",
+      env: ["BATON_SOURCE_TOKEN"]
+    },
+    authorInput,
+    labelsInput,
+    {
+      name: "auto-merge",
+      type: "boolean",
+      default: "false",
+      description: "Enable auto-merge on the pull/merge request."
+    },
+    dryRunInput
+  ],
+  outputs: [
+    { name: "changed", description: '"true" when any target changed (or would, in dry-run).' },
+    { name: "commit", description: "The commit that carries the promotion, one line per target in `to` order." },
+    { name: "pr-url", description: "URL of the pull/merge request (pr mode), one line per target in `to` order." },
+    { name: "images", description: 'JSON: [{"env", "image", "old", "new", "digest", "digestFrom", "copiedTo"}] for each promoted image.' },
+    { name: "verified-commit", description: "The source commit whose verification record the promotion relied on." }
+  ]
+};
+
+// src/specs/release-hold.ts
+var releaseHoldSpec = {
+  name: "release-hold",
+  title: "Baton release-hold",
+  description: "Remove the hold a rollback left on images in an environment, as a commit, so bumps and promotions of them apply again.",
+  branding: { icon: "unlock", color: "green" },
+  inputs: [
+    repoInput,
+    branchInput,
+    envInput,
+    pathInput,
+    {
+      name: "image",
+      type: "list",
+      short: "i",
+      description: "Image name(s) to release (no tag). Default: every held image of the environment."
+    },
+    {
+      name: "reason",
+      type: "string",
+      description: "Why the hold can go: goes into the commit message."
+    },
+    modeInput,
+    tokenInput,
+    ...forgeInputs,
+    authorInput,
+    labelsInput,
+    dryRunInput
+  ],
+  outputs: [
+    { name: "changed", description: '"true" when a hold was removed (or would be, in dry-run).' },
+    { name: "commit", description: "The commit that removes the holds (the existing head when nothing changed)." },
+    { name: "pr-url", description: "URL of the pull/merge request (pr mode)." },
+    { name: "released", description: "Images released, newline separated." }
+  ]
+};
+
+// src/specs/rollback.ts
+var rollbackSpec = {
+  name: "rollback",
+  title: "Baton rollback",
+  description: "Put an environment's images back to an earlier version found in the env repo's own history, as a new forward commit with the reason and actor, and leave a hold next to the value that bumps and promotions respect.",
+  branding: { icon: "rotate-ccw", color: "red" },
+  inputs: [
+    repoInput,
+    branchInput,
+    envInput,
+    pathInput,
+    {
+      name: "to",
+      type: "string",
+      default: "previous",
+      description: "Where to go back to: previous, a number of steps back (2), a tag (1.4.1 or tag:1.4.1), a digest (sha256:\u2026) or an env-repo commit (abc1234 or commit:abc1234)."
+    },
+    {
+      name: "image",
+      type: "list",
+      short: "i",
+      description: "Image name(s) to roll back (no tag). Default: every image that differs from the chosen state."
+    },
+    {
+      name: "reason",
+      type: "string",
+      required: true,
+      description: "Why: goes into the commit message and the hold."
+    },
+    {
+      name: "hold",
+      type: "boolean",
+      default: "true",
+      description: "Leave a hold comment next to each rolled-back value, so bumps and promotions leave it alone until released."
+    },
+    modeInput,
+    tokenInput,
+    ...forgeInputs,
+    authorInput,
+    labelsInput,
+    dryRunInput
+  ],
+  outputs: [
+    { name: "changed", description: '"true" when the env repo changed (or would, in dry-run).' },
+    { name: "commit", description: "The commit that carries the rollback (the existing head when nothing changed)." },
+    { name: "pr-url", description: "URL of the pull/merge request (pr mode)." },
+    { name: "pr-number", description: "Number of the pull/merge request (pr mode)." },
+    { name: "restored", description: "The env-repo commit whose state was restored." },
+    { name: "images", description: 'JSON: [{"image", "from", "to"}] for each image written back.' },
+    { name: "held", description: "Images held after the rollback, newline separated." },
     { name: "files", description: "Files changed, newline separated." }
   ]
 };
@@ -49497,14 +49765,121 @@ function proposalBody(envName, changes, origin) {
   ].join("\n");
 }
 
+// src/core/env-config.ts
+var import_yaml = __toESM(require_dist(), 1);
+var CONFIG_FILE = "baton.yaml";
+var ENV_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+var ENV_KEYS = /* @__PURE__ */ new Set(["path", "branch", "mode", "promote-from"]);
+function normaliseRepoPath(path, input = "path") {
+  const raw = path.trim().replace(/\\/g, "/");
+  if (raw === "" || raw.includes("\0")) throw new UserError(`${input}: a directory inside the repo is required.`, { input });
+  if (raw.startsWith("/") || /^[A-Za-z]:/.test(raw)) {
+    throw new UserError(`${input}: "${path}" is absolute; give a directory relative to the repo root.`, { input });
+  }
+  const parts = [];
+  for (const part of raw.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      throw new UserError(`${input}: "${path}" leaves the repo; give a directory inside it, without "..".`, { input });
+    }
+    if (part === ".git") throw new UserError(`${input}: "${path}" points into .git.`, { input });
+    parts.push(part);
+  }
+  return parts.length === 0 ? "." : parts.join("/");
+}
+function fail(message, where3) {
+  throw new UserError(`${CONFIG_FILE}${where3}: ${message}`, { input: CONFIG_FILE });
+}
+function parseEnvironment(name, value, where3) {
+  if (!ENV_NAME_RE.test(name)) fail(`environment name "${name}" may use letters, digits, ".", "_" and "-"`, where3);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    fail(`environment "${name}" must be a mapping with at least "path"`, where3);
+  }
+  const record = value;
+  for (const key of Object.keys(record)) {
+    if (!ENV_KEYS.has(key)) fail(`environment "${name}" has an unknown key "${key}" (known: ${[...ENV_KEYS].join(", ")})`, where3);
+  }
+  const text = (key) => {
+    const v = record[key];
+    if (v === void 0 || v === null) return void 0;
+    if (typeof v !== "string" || v.trim() === "") fail(`environments.${name}.${key} must be a non-empty string`, where3);
+    return v.trim();
+  };
+  const path = text("path") ?? fail(`environments.${name}.path is required`, where3);
+  const mode = text("mode");
+  if (mode !== void 0 && mode !== "push" && mode !== "pr") fail(`environments.${name}.mode must be push or pr, not "${mode}"`, where3);
+  const branch = text("branch");
+  const promoteFrom = text("promote-from");
+  return {
+    name,
+    path: normaliseRepoPath(path, `${CONFIG_FILE}: environments.${name}.path`),
+    ...branch ? { branch } : {},
+    ...mode ? { mode } : {},
+    ...promoteFrom ? { promoteFrom } : {}
+  };
+}
+function parseEnvRepoConfig(text) {
+  const lineCounter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, uniqueKeys: true });
+  const problem = doc.errors[0];
+  if (problem) {
+    const pos = lineCounter.linePos(problem.pos[0]);
+    fail(problem.message.split("\n")[0], `:${pos.line}:${pos.col}`);
+  }
+  if (doc.contents !== null && !(0, import_yaml.isMap)(doc.contents)) fail('the top level must be a mapping with "environments"', "");
+  const data = doc.toJS() ?? {};
+  for (const key of Object.keys(data)) {
+    if (key !== "environments" && key !== "policies") fail(`unknown top-level key "${key}" (known: environments, policies)`, "");
+  }
+  const environments = /* @__PURE__ */ new Map();
+  const envs = data["environments"] ?? {};
+  if (typeof envs !== "object" || envs === null || Array.isArray(envs)) fail('"environments" must be a mapping', "");
+  for (const [name, value] of Object.entries(envs)) environments.set(name, parseEnvironment(name, value, ""));
+  for (const env of environments.values()) {
+    if (env.promoteFrom && !environments.has(env.promoteFrom)) {
+      fail(`environments.${env.name}.promote-from names "${env.promoteFrom}", which is not an environment`, "");
+    }
+  }
+  const policies = data["policies"] ?? {};
+  if (typeof policies !== "object" || policies === null || Array.isArray(policies)) fail('"policies" must map policy names to images', "");
+  for (const [name, image] of Object.entries(policies)) {
+    if (typeof image !== "string") fail(`policies.${name} must be an image name`, "");
+  }
+  return { environments, policies };
+}
+function resolveEnvironment(config, inputs) {
+  if (inputs.env && inputs.path) {
+    throw new UserError("env and path: give one of them, not both.", { input: "env" });
+  }
+  if (inputs.path) {
+    const path = normaliseRepoPath(inputs.path);
+    return { name: path === "." ? "root" : path.split("/").pop(), path };
+  }
+  if (!inputs.env) throw new UserError("env: name an environment (from baton.yaml) or give path.", { input: "env" });
+  if (!config) {
+    throw new UserError(`env: "${inputs.env}" cannot be resolved: the repo has no ${CONFIG_FILE}; give path instead.`, {
+      input: "env"
+    });
+  }
+  const env = config.environments.get(inputs.env);
+  if (!env) {
+    const known = [...config.environments.keys()];
+    throw new UserError(
+      `env: "${inputs.env}" is not an environment in ${CONFIG_FILE} (known: ${known.join(", ") || "none"}).`,
+      { input: "env" }
+    );
+  }
+  return env;
+}
+
 // src/core/edit/locate.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 
 // src/core/edit/locate-containers.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 
 // src/core/edit/nodes.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 var EDITABLE = /* @__PURE__ */ new Set(["PLAIN", "QUOTE_DOUBLE", "QUOTE_SINGLE"]);
 function scalarText(node) {
   if (node.value === null || node.value === void 0) return "";
@@ -49515,7 +49890,7 @@ function isTemplated(text) {
   return text.includes("{{") || text.includes("${");
 }
 function pairKey(pair) {
-  if (!(0, import_yaml.isPair)(pair) || !(0, import_yaml.isScalar)(pair.key)) return void 0;
+  if (!(0, import_yaml2.isPair)(pair) || !(0, import_yaml2.isScalar)(pair.key)) return void 0;
   const value = pair.key.value;
   return typeof value === "string" ? value : void 0;
 }
@@ -49527,22 +49902,22 @@ function getValue(map, key) {
 }
 function valueAt(node, ...keys) {
   let current = node;
-  for (const key of keys) current = (0, import_yaml.isMap)(current) ? getValue(current, key) : void 0;
+  for (const key of keys) current = (0, import_yaml2.isMap)(current) ? getValue(current, key) : void 0;
   return current;
 }
 function getString(map, key) {
-  if (!(0, import_yaml.isMap)(map)) return void 0;
+  if (!(0, import_yaml2.isMap)(map)) return void 0;
   const value = getValue(map, key);
-  return (0, import_yaml.isScalar)(value) && typeof value.value === "string" ? value.value : void 0;
+  return (0, import_yaml2.isScalar)(value) && typeof value.value === "string" ? value.value : void 0;
 }
 function slotOf(doc, value, key, flow) {
   let node = value;
   let alias;
-  if ((0, import_yaml.isAlias)(value)) {
+  if ((0, import_yaml2.isAlias)(value)) {
     alias = value;
     node = value.resolve(doc.doc);
   }
-  if (!(0, import_yaml.isScalar)(node) || !EDITABLE.has(String(node.type))) return void 0;
+  if (!(0, import_yaml2.isScalar)(node) || !EDITABLE.has(String(node.type))) return void 0;
   const text = scalarText(node);
   const path = doc.paths.get(node);
   if (isTemplated(text) || path === void 0) return void 0;
@@ -49553,10 +49928,10 @@ function fieldSlot(doc, map, key) {
   return pair === void 0 ? void 0 : slotOf(doc, pair.value, key, map.flow === true);
 }
 function forEachCollection(root, visit, parentKey) {
-  if ((0, import_yaml.isMap)(root)) {
+  if ((0, import_yaml2.isMap)(root)) {
     visit(root, parentKey);
     for (const pair of root.items) forEachCollection(pair.value, visit, pairKey(pair));
-  } else if ((0, import_yaml.isSeq)(root)) {
+  } else if ((0, import_yaml2.isSeq)(root)) {
     visit(root, parentKey);
     for (const item of root.items) forEachCollection(item, visit, parentKey);
   }
@@ -49567,10 +49942,10 @@ function claimOf(slot) {
 }
 
 // src/core/edit/parse.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 function parseFile(file, text) {
-  const lineCounter = new import_yaml2.LineCounter();
-  const docs = (0, import_yaml2.parseAllDocuments)(text, { lineCounter, prettyErrors: false });
+  const lineCounter = new import_yaml3.LineCounter();
+  const docs = (0, import_yaml3.parseAllDocuments)(text, { lineCounter, prettyErrors: false });
   const bom = text.startsWith("\uFEFF");
   const base = { file, text, lineCounter, eol: dominantEol(text), bom };
   const error2 = docs.flatMap((doc) => doc.errors)[0];
@@ -49603,20 +49978,20 @@ function dominantEol(text) {
 function indexPaths(root) {
   const paths = /* @__PURE__ */ new Map();
   const visit = (node, path) => {
-    if (!(0, import_yaml2.isMap)(node) && !(0, import_yaml2.isSeq)(node) && !(0, import_yaml2.isScalar)(node)) return;
+    if (!(0, import_yaml3.isMap)(node) && !(0, import_yaml3.isSeq)(node) && !(0, import_yaml3.isScalar)(node)) return;
     paths.set(node, path);
-    if ((0, import_yaml2.isSeq)(node)) {
+    if ((0, import_yaml3.isSeq)(node)) {
       for (const [i, item] of node.items.entries()) visit(item, [...path, i]);
     }
-    if ((0, import_yaml2.isMap)(node)) {
-      for (const pair of node.items) if ((0, import_yaml2.isPair)(pair)) visit(pair.value, [...path, keyOf(pair.key)]);
+    if ((0, import_yaml3.isMap)(node)) {
+      for (const pair of node.items) if ((0, import_yaml3.isPair)(pair)) visit(pair.value, [...path, keyOf(pair.key)]);
     }
   };
   visit(root, []);
   return paths;
 }
 function keyOf(key) {
-  if ((0, import_yaml2.isScalar)(key)) return String(key.value);
+  if ((0, import_yaml3.isScalar)(key)) return String(key.value);
   return String(key);
 }
 
@@ -49651,9 +50026,9 @@ function containerSites(parsed, doc, root) {
   const sites = [];
   forEachCollection(root, (node, parentKey) => {
     if (parentKey === void 0) return;
-    if ((0, import_yaml3.isSeq)(node) && CONTAINER_LISTS.has(parentKey)) {
-      for (const item of node.items) if ((0, import_yaml3.isMap)(item)) pushSite(sites, imageValueSite(parsed, doc, item, "image", "container"));
-    } else if ((0, import_yaml3.isMap)(node) && CONTAINER_MAPS.has(parentKey)) {
+    if ((0, import_yaml4.isSeq)(node) && CONTAINER_LISTS.has(parentKey)) {
+      for (const item of node.items) if ((0, import_yaml4.isMap)(item)) pushSite(sites, imageValueSite(parsed, doc, item, "image", "container"));
+    } else if ((0, import_yaml4.isMap)(node) && CONTAINER_MAPS.has(parentKey)) {
       pushSite(sites, imageValueSite(parsed, doc, node, "image", "container"));
     }
   });
@@ -49671,10 +50046,10 @@ function pushSite(sites, site) {
 }
 
 // src/core/edit/locate-helm.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 
 // src/core/edit/locate-kustomize.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 var KUSTOMIZATION_FILE = /(?:^|\/)(?:kustomization\.ya?ml|Kustomization)$/;
 var KUSTOMIZE_API = "kustomize.config.k8s.io/";
 function isKustomization(file, root) {
@@ -49685,9 +50060,9 @@ function isKustomization(file, root) {
   return (kind === "Kustomization" || kind === "Component") && apiVersion !== void 0;
 }
 function kustomizeSites(parsed, doc, images) {
-  if (!(0, import_yaml4.isSeq)(images)) return [];
+  if (!(0, import_yaml5.isSeq)(images)) return [];
   return images.items.flatMap((entry) => {
-    const site = (0, import_yaml4.isMap)(entry) ? entrySite(parsed, doc, entry) : void 0;
+    const site = (0, import_yaml5.isMap)(entry) ? entrySite(parsed, doc, entry) : void 0;
     return site === void 0 ? [] : [site];
   });
 }
@@ -49721,7 +50096,7 @@ var IMAGE_KEY = /^image$|Image$/;
 function helmSites(parsed, doc, root) {
   const sites = [];
   forEachCollection(root, (node, parentKey) => {
-    if (!(0, import_yaml5.isMap)(node)) return;
+    if (!(0, import_yaml6.isMap)(node)) return;
     const site = helmMapSite(parsed, doc, node, parentKey);
     if (site !== void 0) sites.push(site);
     for (const pair of node.items) {
@@ -49757,22 +50132,22 @@ function helmMapSite(parsed, doc, map, parentKey) {
 }
 function embeddedValues(root) {
   const kind = getString(root, "kind");
-  const spec = (0, import_yaml5.isMap)(root) ? getValue(root, "spec") : void 0;
-  if (!(0, import_yaml5.isMap)(spec)) return [];
-  if (kind === "HelmRelease") return [getValue(spec, "values")].filter(import_yaml5.isMap);
+  const spec = (0, import_yaml6.isMap)(root) ? getValue(root, "spec") : void 0;
+  if (!(0, import_yaml6.isMap)(spec)) return [];
+  if (kind === "HelmRelease") return [getValue(spec, "values")].filter(import_yaml6.isMap);
   if (kind !== "Application") return [];
   const sources = getValue(spec, "sources");
-  const all = [getValue(spec, "source"), ...(0, import_yaml5.isSeq)(sources) ? sources.items : []];
-  return all.map(valuesObject).filter(import_yaml5.isMap);
+  const all = [getValue(spec, "source"), ...(0, import_yaml6.isSeq)(sources) ? sources.items : []];
+  return all.map(valuesObject).filter(import_yaml6.isMap);
 }
 function valuesObject(source) {
-  if (!(0, import_yaml5.isMap)(source)) return void 0;
+  if (!(0, import_yaml6.isMap)(source)) return void 0;
   const helm = getValue(source, "helm");
-  return (0, import_yaml5.isMap)(helm) ? getValue(helm, "valuesObject") : void 0;
+  return (0, import_yaml6.isMap)(helm) ? getValue(helm, "valuesObject") : void 0;
 }
 
 // src/core/edit/markers.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 var FIELDS = /* @__PURE__ */ new Set(["tag", "digest", "name"]);
 var BATON = /^baton:\s*(\S+)/;
 var FLUX = /\{\s*"\$imagepolicy"\s*:\s*"([^"]*)"\s*\}/;
@@ -49826,7 +50201,7 @@ function markerSites(parsed, doc, policies) {
 function collectMarked(parsed, doc, policies) {
   const marked = [];
   const consider = (value, key, map, flow) => {
-    if (!(0, import_yaml6.isScalar)(value) && !(0, import_yaml6.isAlias)(value)) return;
+    if (!(0, import_yaml7.isScalar)(value) && !(0, import_yaml7.isAlias)(value)) return;
     const comment = commentAfter(parsed.text, value.range?.[1] ?? 0);
     if (comment === void 0) return;
     const marker = parseMarker(comment, policies, where(parsed, value));
@@ -49835,7 +50210,7 @@ function collectMarked(parsed, doc, policies) {
     if (slot !== void 0) marked.push({ marker, slot, map });
   };
   forEachCollection(doc.doc.contents, (node) => {
-    if ((0, import_yaml6.isMap)(node)) for (const pair of node.items) consider(pair.value, pairKey(pair) ?? "value", node, node.flow === true);
+    if ((0, import_yaml7.isMap)(node)) for (const pair of node.items) consider(pair.value, pairKey(pair) ?? "value", node, node.flow === true);
     else for (const item of node.items) consider(item, void 0, void 0, node.flow === true);
   });
   return marked;
@@ -49935,7 +50310,7 @@ function docSites(parsed, doc, options) {
 }
 function heuristicSites(parsed, doc) {
   const root = doc.doc.contents;
-  if (isKustomization(parsed.file, root)) return (0, import_yaml7.isMap)(root) ? kustomizeSites(parsed, doc, getValue(root, "images")) : [];
+  if (isKustomization(parsed.file, root)) return (0, import_yaml8.isMap)(root) ? kustomizeSites(parsed, doc, getValue(root, "images")) : [];
   if (isKubernetesObject(root)) {
     const fluxImages = isFluxKustomization(root) ? valueAt(root, "spec", "images") : void 0;
     return [
@@ -49944,7 +50319,7 @@ function heuristicSites(parsed, doc) {
       ...kustomizeSites(parsed, doc, fluxImages)
     ];
   }
-  return (0, import_yaml7.isMap)(root) ? helmSites(parsed, doc, root) : containerSites(parsed, doc, root);
+  return (0, import_yaml8.isMap)(root) ? helmSites(parsed, doc, root) : containerSites(parsed, doc, root);
 }
 function isKubernetesObject(root) {
   return getString(root, "apiVersion") !== void 0 && getString(root, "kind") !== void 0;
@@ -49957,7 +50332,7 @@ function isFluxKustomization(root) {
 var import_semver = __toESM(require_semver2(), 1);
 
 // src/core/edit/splice.ts
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 
 // src/core/edit/scalar-write.ts
 var NULL = /^(?:~|null|Null|NULL)$/;
@@ -50093,7 +50468,7 @@ function commaNear(text, map, pair) {
   return next === void 0 ? "" : text.slice(endOf(pair), next.key.range[0]);
 }
 function styled(value, like, inFlow) {
-  const style = (0, import_yaml8.isScalar)(like) ? like.type : "PLAIN";
+  const style = (0, import_yaml9.isScalar)(like) ? like.type : "PLAIN";
   return renderScalar(value, style, inFlow);
 }
 
@@ -50240,7 +50615,7 @@ function staleMarkedDigest(site, digest) {
 }
 
 // src/core/edit/verify.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 var EditCheckError = class extends Error {
   name = "EditCheckError";
 };
@@ -50252,21 +50627,21 @@ function verifyEdit(before, afterText, expected, patches, options) {
   } catch (error2) {
     throw new EditCheckError(`${file}: the edited text no longer parses (${String(error2)}); nothing was written.`);
   }
-  if (after.parsed.docs.length !== before.parsed.docs.length) fail(file, "the number of documents changed");
+  if (after.parsed.docs.length !== before.parsed.docs.length) fail2(file, "the number of documents changed");
   checkSites(file, before.sites, after.sites, expected);
   checkValues(file, before.parsed, after.parsed, patches);
 }
-function fail(file, why) {
+function fail2(file, why) {
   throw new EditCheckError(`${file}: the edit did not check out: ${why}; nothing was written.`);
 }
 function checkSites(file, before, after, expected) {
-  if (before.length !== after.length) fail(file, `${before.length} image sites before the edit, ${after.length} after`);
+  if (before.length !== after.length) fail2(file, `${before.length} image sites before the edit, ${after.length} after`);
   before.forEach((site, i) => {
     const now = after[i];
     const version = expected.get(site) ?? site.image;
     const want = formatImageRef(versioned(site.image, version));
     const got = formatImageRef(now.image);
-    if (now.kind !== site.kind || got !== want) fail(file, `the site at line ${site.line} holds ${got}, expected ${want}`);
+    if (now.kind !== site.kind || got !== want) fail2(file, `the site at line ${site.line} holds ${got}, expected ${want}`);
   });
 }
 function versioned(image, version) {
@@ -50286,8 +50661,8 @@ function checkValues(file, before, after, patches) {
     else want.set(key, describe({ ...parseDescriptor(want.get(key)), type: "string", value: patch.value }));
   }
   const got = snapshot(after);
-  for (const [key, value] of got) if (want.get(key) !== value) fail(file, `the value at ${key} is ${value}, expected ${want.get(key)}`);
-  for (const key of want.keys()) if (!got.has(key)) fail(file, `the value at ${key} is gone`);
+  for (const [key, value] of got) if (want.get(key) !== value) fail2(file, `the value at ${key} is ${value}, expected ${want.get(key)}`);
+  for (const key of want.keys()) if (!got.has(key)) fail2(file, `the value at ${key} is gone`);
 }
 function describe(descriptor) {
   return JSON.stringify(descriptor);
@@ -50299,15 +50674,15 @@ function snapshot(parsed) {
   const out = /* @__PURE__ */ new Map();
   const visit = (node, path) => {
     const key = JSON.stringify(path);
-    if ((0, import_yaml9.isAlias)(node)) out.set(key, describe({ node: "alias", value: node.source }));
-    else if ((0, import_yaml9.isScalar)(node)) {
+    if ((0, import_yaml10.isAlias)(node)) out.set(key, describe({ node: "alias", value: node.source }));
+    else if ((0, import_yaml10.isScalar)(node)) {
       const { anchor, tag } = node;
       out.set(key, describe({ node: "scalar", anchor, tag, type: typeof node.value, value: String(node.value) }));
-    } else if ((0, import_yaml9.isMap)(node) || (0, import_yaml9.isSeq)(node)) {
+    } else if ((0, import_yaml10.isMap)(node) || (0, import_yaml10.isSeq)(node)) {
       const { anchor, tag } = node;
-      out.set(key, describe({ node: (0, import_yaml9.isMap)(node) ? "map" : "seq", anchor, tag, ...node.flow ? { type: "flow" } : {} }));
-      if ((0, import_yaml9.isSeq)(node)) for (const [i, item] of node.items.entries()) visit(item, [...path, i]);
-      else for (const pair of node.items) if ((0, import_yaml9.isPair)(pair)) visit(pair.value, [...path, keyOf(pair.key)]);
+      out.set(key, describe({ node: (0, import_yaml10.isMap)(node) ? "map" : "seq", anchor, tag, ...node.flow ? { type: "flow" } : {} }));
+      if ((0, import_yaml10.isSeq)(node)) for (const [i, item] of node.items.entries()) visit(item, [...path, i]);
+      else for (const pair of node.items) if ((0, import_yaml10.isPair)(pair)) visit(pair.value, [...path, keyOf(pair.key)]);
     } else if (node === null || node === void 0) {
       out.set(key, describe({ node: "empty" }));
     }
@@ -50439,111 +50814,122 @@ function change(plan, op, splices, before, after) {
   };
 }
 
-// src/core/env-config.ts
-var import_yaml10 = __toESM(require_dist(), 1);
-var CONFIG_FILE = "baton.yaml";
-var ENV_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-var ENV_KEYS = /* @__PURE__ */ new Set(["path", "branch", "mode", "promote-from"]);
-function normaliseRepoPath(path, input = "path") {
-  const raw = path.trim().replace(/\\/g, "/");
-  if (raw === "" || raw.includes("\0")) throw new UserError(`${input}: a directory inside the repo is required.`, { input });
-  if (raw.startsWith("/") || /^[A-Za-z]:/.test(raw)) {
-    throw new UserError(`${input}: "${path}" is absolute; give a directory relative to the repo root.`, { input });
-  }
-  const parts = [];
-  for (const part of raw.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      throw new UserError(`${input}: "${path}" leaves the repo; give a directory inside it, without "..".`, { input });
-    }
-    if (part === ".git") throw new UserError(`${input}: "${path}" points into .git.`, { input });
-    parts.push(part);
-  }
-  return parts.length === 0 ? "." : parts.join("/");
+// src/core/rollback/holds.ts
+var PREFIX = "baton-hold:";
+var JSON_STRING = '"(?:[^"\\\\]|\\\\.)*"';
+var HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}[ \\t]+(\\S+)[ \\t]+by[ \\t]+(${JSON_STRING})[ \\t]+on[ \\t]+(\\S+)[ \\t]+reason[ \\t]+(${JSON_STRING})(?:;[ \\t]*release:[ \\t]*baton release-hold[ \\t]+(--(?:env|path)[ \\t]+\\S+))?`);
+var ANY_HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}`);
+var BOM = "\uFEFF";
+function envSelector(env, byPath) {
+  return byPath ? `--path ${env.path}` : `--env ${env.name}`;
 }
-function fail2(message, where3) {
-  throw new UserError(`${CONFIG_FILE}${where3}: ${message}`, { input: CONFIG_FILE });
+function releaseCommand(hold) {
+  return `baton release-hold ${hold.selector} --image ${familiarName(parseImageRef(hold.image))}`;
 }
-function parseEnvironment(name, value, where3) {
-  if (!ENV_NAME_RE.test(name)) fail2(`environment name "${name}" may use letters, digits, ".", "_" and "-"`, where3);
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    fail2(`environment "${name}" must be a mapping with at least "path"`, where3);
+function parseHold(line) {
+  const match = HOLD_RE.exec(line);
+  if (!match) return void 0;
+  const ref = tryParseImageRef(match[1]);
+  if (!ref) return void 0;
+  try {
+    return {
+      image: imageName(ref),
+      actor: JSON.parse(match[2]),
+      time: match[3],
+      reason: JSON.parse(match[4]),
+      selector: match[5]?.replace(/[ \t]+/, " ") ?? ""
+    };
+  } catch {
+    return void 0;
   }
-  const record = value;
-  for (const key of Object.keys(record)) {
-    if (!ENV_KEYS.has(key)) fail2(`environment "${name}" has an unknown key "${key}" (known: ${[...ENV_KEYS].join(", ")})`, where3);
-  }
-  const text = (key) => {
-    const v = record[key];
-    if (v === void 0 || v === null) return void 0;
-    if (typeof v !== "string" || v.trim() === "") fail2(`environments.${name}.${key} must be a non-empty string`, where3);
-    return v.trim();
-  };
-  const path = text("path") ?? fail2(`environments.${name}.path is required`, where3);
-  const mode = text("mode");
-  if (mode !== void 0 && mode !== "push" && mode !== "pr") fail2(`environments.${name}.mode must be push or pr, not "${mode}"`, where3);
-  const branch = text("branch");
-  const promoteFrom = text("promote-from");
-  return {
-    name,
-    path: normaliseRepoPath(path, `${CONFIG_FILE}: environments.${name}.path`),
-    ...branch ? { branch } : {},
-    ...mode ? { mode } : {},
-    ...promoteFrom ? { promoteFrom } : {}
-  };
 }
-function parseEnvRepoConfig(text) {
-  const lineCounter = new import_yaml10.LineCounter();
-  const doc = (0, import_yaml10.parseDocument)(text, { lineCounter, uniqueKeys: true });
-  const problem = doc.errors[0];
-  if (problem) {
-    const pos = lineCounter.linePos(problem.pos[0]);
-    fail2(problem.message.split("\n")[0], `:${pos.line}:${pos.col}`);
-  }
-  if (doc.contents !== null && !(0, import_yaml10.isMap)(doc.contents)) fail2('the top level must be a mapping with "environments"', "");
-  const data = doc.toJS() ?? {};
-  for (const key of Object.keys(data)) {
-    if (key !== "environments" && key !== "policies") fail2(`unknown top-level key "${key}" (known: environments, policies)`, "");
-  }
-  const environments = /* @__PURE__ */ new Map();
-  const envs = data["environments"] ?? {};
-  if (typeof envs !== "object" || envs === null || Array.isArray(envs)) fail2('"environments" must be a mapping', "");
-  for (const [name, value] of Object.entries(envs)) environments.set(name, parseEnvironment(name, value, ""));
-  for (const env of environments.values()) {
-    if (env.promoteFrom && !environments.has(env.promoteFrom)) {
-      fail2(`environments.${env.name}.promote-from names "${env.promoteFrom}", which is not an environment`, "");
+function linesOf(text) {
+  return text.split(/(?<=\n)/);
+}
+function isJsonFile(file) {
+  return /\.json$/i.test(file);
+}
+function findHolds(files) {
+  const found = [];
+  for (const file of [...files.keys()].sort()) {
+    if (isJsonFile(file)) continue;
+    for (const [index, line] of linesOf(files.get(file)).entries()) {
+      if (!ANY_HOLD_RE.test(line.replace(BOM, ""))) continue;
+      const hold = parseHold(line.replace(BOM, ""));
+      if (!hold) {
+        throw new UserError(
+          `${file}:${index + 1}: a "# ${PREFIX}" comment Baton cannot read; write it as Baton does (see docs/rollback.md) or delete the line to release the hold.`,
+          { input: `${file}:${index + 1}` }
+        );
+      }
+      found.push({ ...hold, file, line: index + 1 });
     }
   }
-  const policies = data["policies"] ?? {};
-  if (typeof policies !== "object" || policies === null || Array.isArray(policies)) fail2('"policies" must map policy names to images', "");
-  for (const [name, image] of Object.entries(policies)) {
-    if (typeof image !== "string") fail2(`policies.${name} must be an image name`, "");
-  }
-  return { environments, policies };
+  return found;
 }
-function resolveEnvironment(config, inputs) {
-  if (inputs.env && inputs.path) {
-    throw new UserError("env and path: give one of them, not both.", { input: "env" });
-  }
-  if (inputs.path) {
-    const path = normaliseRepoPath(inputs.path);
-    return { name: path === "." ? "root" : path.split("/").pop(), path };
-  }
-  if (!inputs.env) throw new UserError("env: name an environment (from baton.yaml) or give path.", { input: "env" });
-  if (!config) {
-    throw new UserError(`env: "${inputs.env}" cannot be resolved: the repo has no ${CONFIG_FILE}; give path instead.`, {
-      input: "env"
+function holdsByImage(holds) {
+  const map = /* @__PURE__ */ new Map();
+  for (const hold of holds) map.set(hold.image, [...map.get(hold.image) ?? [], hold]);
+  return map;
+}
+function removeHolds(files, images) {
+  const changed = /* @__PURE__ */ new Map();
+  for (const [file, text] of files) {
+    if (isJsonFile(file)) continue;
+    const lines = linesOf(text);
+    const kept = lines.filter((line) => {
+      const hold = ANY_HOLD_RE.test(line.replace(BOM, "")) ? parseHold(line.replace(BOM, "")) : void 0;
+      return !(hold && images.has(hold.image));
     });
+    if (kept.length === lines.length) continue;
+    let after = kept.join("");
+    if (text.startsWith(BOM) && !after.startsWith(BOM)) after = BOM + after;
+    changed.set(file, after);
   }
-  const env = config.environments.get(inputs.env);
-  if (!env) {
-    const known = [...config.environments.keys()];
-    throw new UserError(
-      `env: "${inputs.env}" is not an environment in ${CONFIG_FILE} (known: ${known.join(", ") || "none"}).`,
-      { input: "env" }
-    );
+  return changed;
+}
+function lineAfterRemoval(text, images) {
+  const removed = [];
+  for (const [index, line] of linesOf(text).entries()) {
+    const hold = ANY_HOLD_RE.test(line.replace(BOM, "")) ? parseHold(line.replace(BOM, "")) : void 0;
+    if (hold && images.has(hold.image)) removed.push(index + 1);
   }
-  return env;
+  return (line) => line - removed.filter((at) => at < line).length;
+}
+
+// src/core/rollback/guard.ts
+function planRespectingHolds(files, images, options) {
+  const holds = holdsByImage(findHolds(files));
+  const heldNames = new Set(images.map(imageName).filter((name) => holds.has(name)));
+  const all = planEdits(files, images, options);
+  const list = (names) => [...names].flatMap((name) => holds.get(name) ?? []);
+  if (heldNames.size === 0) return { ...all, held: [], released: [] };
+  if (options.overrideHold) return { ...releaseIn(files, all, heldNames), held: [], released: list(heldNames) };
+  const free = images.filter((image) => !heldNames.has(imageName(image)));
+  const partial = free.length > 0 ? planEdits(files, free, options) : { edits: [], skipped: [] };
+  return { edits: partial.edits, sites: all.sites, skipped: partial.skipped, held: list(heldNames), released: [] };
+}
+function releaseIn(files, plan, names) {
+  const edited = new Map(plan.edits.map((edit) => [edit.file, edit]));
+  const current = new Map([...files].map(([file, text]) => [file, edited.get(file)?.after ?? text]));
+  const released = removeHolds(current, names);
+  const edits = [];
+  for (const file of [.../* @__PURE__ */ new Set([...edited.keys(), ...released.keys()])].sort()) {
+    const edit = edited.get(file);
+    const after = released.get(file);
+    if (after === void 0) {
+      edits.push(edit);
+      continue;
+    }
+    const moved = lineAfterRemoval(current.get(file), names);
+    const changes = (edit?.changes ?? []).map((change2) => ({ ...change2, line: moved(change2.line) }));
+    edits.push({ file, before: files.get(file), after, changes });
+  }
+  return { ...plan, edits };
+}
+function heldMessage(hold, envName, verb, fallbackSelector) {
+  const release = releaseCommand({ image: hold.image, selector: hold.selector || fallbackSelector });
+  return `${familiarName(parseImageRef(hold.image))} is held in ${envName} since ${hold.time} by ${hold.actor} (${hold.reason}; ${hold.file}:${hold.line}): not ${verb}. Release it with "${release}", or run with override-hold.`;
 }
 
 // node_modules/diff/libesm/diff/base.js
@@ -51064,15 +51450,56 @@ function unifiedDiff(edits) {
   ).join("");
 }
 
+// src/steps/env-repo.ts
+var import_promises = require("node:fs/promises");
+var import_node_path = require("node:path");
+var EDITABLE_RE = /\.(ya?ml|json)$/i;
+async function checkInsideRepo(dir, path) {
+  const root = await (0, import_promises.realpath)(dir);
+  let resolved;
+  try {
+    resolved = await (0, import_promises.realpath)((0, import_node_path.join)(dir, path));
+  } catch {
+    throw new UserError(`path: "${path}" does not exist in the env repo.`, { input: "path" });
+  }
+  if (resolved !== root && !resolved.startsWith(root + import_node_path.sep)) {
+    throw new UserError(`path: "${path}" leads outside the env repo through a symlink; refusing to write there.`, { input: "path" });
+  }
+}
+async function readEnvFiles(repo, path) {
+  await checkInsideRepo(repo.dir, path);
+  const root = await (0, import_promises.realpath)(repo.dir);
+  const files = /* @__PURE__ */ new Map();
+  for (const file of (await repo.listFiles(path)).filter((f) => EDITABLE_RE.test(f)).sort()) {
+    const full = (0, import_node_path.join)(repo.dir, file);
+    if ((await (0, import_promises.lstat)(full)).isSymbolicLink()) {
+      const target = await (0, import_promises.realpath)(full).catch(() => "");
+      if (!target.startsWith(root + import_node_path.sep)) {
+        throw new UserError(`path: ${file} is a symlink that leads outside the env repo; refusing to follow it.`, { input: "path" });
+      }
+      continue;
+    }
+    files.set(file, await (0, import_promises.readFile)(full, "utf8"));
+  }
+  return files;
+}
+async function readConfig(repo) {
+  const text = await (0, import_promises.readFile)((0, import_node_path.join)(repo.dir, CONFIG_FILE), "utf8").catch(() => void 0);
+  return text === void 0 ? void 0 : parseEnvRepoConfig(text);
+}
+async function writeEdits(repo, edits) {
+  for (const edit of edits) await (0, import_promises.writeFile)((0, import_node_path.join)(repo.dir, edit.file), edit.after);
+}
+
 // src/adapters/retry.ts
-var import_promises = require("node:timers/promises");
+var import_promises2 = require("node:timers/promises");
 function backoffDelay(policy, attempt) {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const random = policy.random ?? Math.random;
   return Math.round(ceiling / 2 + random() * ceiling / 2);
 }
 async function withRetry(policy, operation, shouldRetry) {
-  const wait = policy.sleep ?? ((ms) => (0, import_promises.setTimeout)(ms).then(() => void 0));
+  const wait = policy.sleep ?? ((ms) => (0, import_promises2.setTimeout)(ms).then(() => void 0));
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt);
@@ -51110,7 +51537,8 @@ function withRequest(message, request2) {
     path: request2.path,
     images: request2.images.map(formatImageRef),
     pin: request2.pin,
-    allowDowngrade: request2.allowDowngrade
+    allowDowngrade: request2.allowDowngrade,
+    ...request2.overrideHold ? { overrideHold: true } : {}
   });
   return `${message.replace(/\n*$/, "\n")}${TRAILER}${json}
 `;
@@ -51128,7 +51556,8 @@ function readRequest(message) {
       path: raw["path"],
       images: raw["images"].map((text) => parseImageRef(String(text))),
       pin,
-      allowDowngrade: raw["allowDowngrade"] === true
+      allowDowngrade: raw["allowDowngrade"] === true,
+      ...raw["overrideHold"] === true ? { overrideHold: true } : {}
     };
     lines.splice(index, 1);
     return { message: `${lines.join("\n")}
@@ -51136,47 +51565,6 @@ function readRequest(message) {
   } catch {
     return void 0;
   }
-}
-
-// src/steps/env-repo.ts
-var import_promises2 = require("node:fs/promises");
-var import_node_path = require("node:path");
-var EDITABLE_RE = /\.(ya?ml|json)$/i;
-async function checkInsideRepo(dir, path) {
-  const root = await (0, import_promises2.realpath)(dir);
-  let resolved;
-  try {
-    resolved = await (0, import_promises2.realpath)((0, import_node_path.join)(dir, path));
-  } catch {
-    throw new UserError(`path: "${path}" does not exist in the env repo.`, { input: "path" });
-  }
-  if (resolved !== root && !resolved.startsWith(root + import_node_path.sep)) {
-    throw new UserError(`path: "${path}" leads outside the env repo through a symlink; refusing to write there.`, { input: "path" });
-  }
-}
-async function readEnvFiles(repo, path) {
-  await checkInsideRepo(repo.dir, path);
-  const root = await (0, import_promises2.realpath)(repo.dir);
-  const files = /* @__PURE__ */ new Map();
-  for (const file of (await repo.listFiles(path)).filter((f) => EDITABLE_RE.test(f)).sort()) {
-    const full = (0, import_node_path.join)(repo.dir, file);
-    if ((await (0, import_promises2.lstat)(full)).isSymbolicLink()) {
-      const target = await (0, import_promises2.realpath)(full).catch(() => "");
-      if (!target.startsWith(root + import_node_path.sep)) {
-        throw new UserError(`path: ${file} is a symlink that leads outside the env repo; refusing to follow it.`, { input: "path" });
-      }
-      continue;
-    }
-    files.set(file, await (0, import_promises2.readFile)(full, "utf8"));
-  }
-  return files;
-}
-async function readConfig(repo) {
-  const text = await (0, import_promises2.readFile)((0, import_node_path.join)(repo.dir, CONFIG_FILE), "utf8").catch(() => void 0);
-  return text === void 0 ? void 0 : parseEnvRepoConfig(text);
-}
-async function writeEdits(repo, edits) {
-  for (const edit of edits) await (0, import_promises2.writeFile)((0, import_node_path.join)(repo.dir, edit.file), edit.after);
 }
 
 // src/steps/bump-queue.ts
@@ -51233,7 +51621,8 @@ async function policiesOf(repo) {
 }
 async function planRequest(repo, request2, policies) {
   const files = await readEnvFiles(repo, request2.path);
-  return planEdits(files, request2.images, { pin: request2.pin, allowDowngrade: request2.allowDowngrade, policies, root: request2.path });
+  const options = { pin: request2.pin, allowDowngrade: request2.allowDowngrade, overrideHold: request2.overrideHold === true, policies, root: request2.path };
+  return planRespectingHolds(files, request2.images, options);
 }
 async function readParked(repo, branch, ids, refs) {
   await repo.fetchRefs(ids.map((id) => queueRef(branch, id)));
@@ -51292,6 +51681,76 @@ async function integrate(repo, refs, ownId, context3) {
   return { updates, landed, plans };
 }
 
+// src/steps/env-write.ts
+async function openEnvironment(clone, remote, selection, identity) {
+  const knownPath = selection.path ? normaliseRepoPath(selection.path) : void 0;
+  const branch = selection.branch ? { branch: selection.branch } : {};
+  let repo = await clone(remote, { ...branch, sparsePaths: knownPath ? [knownPath] : [], identity });
+  try {
+    const config = await readConfig(repo);
+    const env = resolveEnvironment(config, selection);
+    if (!selection.branch && env.branch && env.branch !== repo.branch) {
+      await repo.cleanup();
+      repo = await clone(remote, { branch: env.branch, sparsePaths: [env.path], identity });
+    } else if (!knownPath) {
+      await repo.setSparse([env.path]);
+    }
+    return { repo, env, config };
+  } catch (error2) {
+    await repo.cleanup();
+    throw error2;
+  }
+}
+async function pushChange(repo, change2, deps, context3) {
+  const wait = deps.retry.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  for (let attempt = 1; ; attempt++) {
+    const plan = await change2.plan(repo);
+    if (plan.edits.length === 0) return { plan, commit: void 0 };
+    await writeEdits(repo, plan.edits);
+    const commit = await repo.commit({ message: change2.message(plan), author: change2.author, paths: plan.edits.map((e) => e.file) });
+    if (!commit) return { plan, commit: void 0 };
+    if (await repo.push() === "pushed") return { plan, commit };
+    if (!repo.isLocalRemote && change2.queue) {
+      const queueContext = { log: context3.log, sleep: wait, now: () => Date.now() };
+      const outcome = await landThroughQueue(repo, change2.queue, queueContext);
+      const finalPlan = outcome.plan ?? plan;
+      return { plan: outcome.commit ? finalPlan : { ...finalPlan, edits: [] }, commit: outcome.commit };
+    }
+    if (attempt >= deps.retry.attempts) {
+      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; run the step again.`);
+    }
+    context3.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
+    await wait(backoffDelay(deps.retry, attempt));
+    await repo.refresh();
+  }
+}
+async function proposeChange(repo, change2, proposal, context3, path) {
+  const base = repo.branch;
+  const head = proposal.branch;
+  const plan = await change2.plan(repo);
+  if (plan.edits.length === 0) return { plan, commit: void 0, pushed: false };
+  const baseHead = await repo.head();
+  await repo.checkoutNewBranch(head, baseHead);
+  await writeEdits(repo, plan.edits);
+  const commit = await repo.commit({ message: change2.message(plan), author: change2.author, paths: plan.edits.map((e) => e.file) });
+  const remoteHead = await repo.remoteBranchHead(head);
+  const same = remoteHead !== void 0 && commit !== void 0 && await repo.treeOf(remoteHead, path) === await repo.treeOf(commit, path);
+  let pushed = false;
+  let result = commit;
+  if (same) {
+    context3.log.info(`${head} already holds this change`);
+    result = remoteHead;
+  } else {
+    if (await repo.push({ ref: head, force: true }) !== "pushed") {
+      throw new TransientError(`push of ${head} was rejected; another run updated it at the same moment. Run again.`);
+    }
+    pushed = true;
+  }
+  const request2 = await proposal.forge().propose({ base, head, title: proposal.title, body: proposal.body(plan), labels: proposal.labels, autoMerge: proposal.autoMerge });
+  for (const warning2 of request2.warnings ?? []) context3.log.warn(warning2);
+  return { plan, commit: result, request: request2, pushed };
+}
+
 // src/steps/bump.ts
 var IDENTITY_RE = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*$/;
 function parseIdentity(text, input = "author") {
@@ -51333,43 +51792,20 @@ function bumpInputs(values) {
     labels: values["labels"],
     autoMerge: values["auto-merge"] === true,
     allowDowngrade: values["allow-downgrade"] === true,
+    overrideHold: values["override-hold"] === true,
     dryRun: values["dry-run"] === true
   };
 }
-async function planOnHead(repo, env, inputs, policies) {
+async function planOnHead(repo, env, request2) {
   const files = await readEnvFiles(repo, env.path);
   try {
-    return planEdits(files, inputs.images, { pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, policies, root: env.path });
+    const { pin, allowDowngrade, overrideHold, policies } = request2;
+    return planRespectingHolds(files, request2.images, { pin, allowDowngrade, overrideHold, policies, root: env.path });
   } catch (error2) {
     if (error2 instanceof UserError && /not found/i.test(error2.message) && files.size === 0) {
       throw new UserError(`path: "${env.path}" holds no YAML or JSON files; check env/path.`, { input: "path", cause: error2 });
     }
     throw error2;
-  }
-}
-async function pushLoop(repo, env, inputs, policies, deps, context3, origin) {
-  const wait = deps.retry.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  for (let attempt = 1; ; attempt++) {
-    const plan = await planOnHead(repo, env, inputs, policies);
-    if (plan.edits.length === 0) return { plan, commit: void 0 };
-    await writeEdits(repo, plan.edits);
-    const message = commitMessage(env, inputs, plan, origin);
-    const commit = await repo.commit({ message, author: inputs.author, paths: plan.edits.map((e) => e.file) });
-    if (!commit) return { plan, commit: void 0 };
-    if (await repo.push() === "pushed") return { plan, commit };
-    if (!repo.isLocalRemote) {
-      const request2 = { path: env.path, images: inputs.images, pin: inputs.pin, allowDowngrade: inputs.allowDowngrade };
-      const queueContext = { log: context3.log, sleep: wait, now: () => Date.now() };
-      const outcome = await landThroughQueue(repo, request2, queueContext);
-      const finalPlan = outcome.plan ?? plan;
-      return { plan: outcome.commit ? finalPlan : { ...finalPlan, edits: [] }, commit: outcome.commit };
-    }
-    if (attempt >= deps.retry.attempts) {
-      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; run the bump again.`);
-    }
-    context3.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
-    await wait(backoffDelay(deps.retry, attempt));
-    await repo.refresh();
   }
 }
 function allChanges(plan) {
@@ -51379,39 +51815,14 @@ function commitMessage(env, inputs, plan, origin) {
   const subject = inputs.message ?? bumpSubject(env.name, inputs.images);
   return bumpMessage(subject, env.name, inputs.images, allChanges(plan), origin);
 }
-async function proposeLoop(repo, env, inputs, policies, deps, context3, origin) {
-  const base = repo.branch;
-  const head = proposalBranch(env.name, inputs.images);
-  const plan = await planOnHead(repo, env, inputs, policies);
-  if (plan.edits.length === 0) return { plan, commit: void 0, pushed: false };
-  const baseHead = await repo.head();
-  await repo.checkoutNewBranch(head, baseHead);
-  await writeEdits(repo, plan.edits);
-  const commit = await repo.commit({ message: commitMessage(env, inputs, plan, origin), author: inputs.author, paths: plan.edits.map((e) => e.file) });
-  const remoteHead = await repo.remoteBranchHead(head);
-  const same = remoteHead !== void 0 && commit !== void 0 && await repo.treeOf(remoteHead, env.path) === await repo.treeOf(commit, env.path);
-  let pushed = false;
-  let result = commit;
-  if (same) {
-    context3.log.info(`${head} already holds this change`);
-    result = remoteHead;
-  } else {
-    if (await repo.push({ ref: head, force: true }) !== "pushed") {
-      throw new TransientError(`push of ${head} was rejected; another bump updated it at the same moment. Run again.`);
-    }
-    pushed = true;
-  }
-  const forge = deps.forge({ repoUrl: inputs.repo, token: inputs.token, forge: inputs.forge, apiUrl: inputs.apiUrl });
-  const request2 = await forge.propose({
-    base,
-    head,
-    title: inputs.message ?? bumpSubject(env.name, inputs.images),
-    body: proposalBody(env.name, allChanges(plan), origin),
-    labels: inputs.labels,
-    autoMerge: inputs.autoMerge
-  });
-  for (const warning2 of request2.warnings ?? []) context3.log.warn(warning2);
-  return { plan, commit: result, request: request2, pushed };
+function bumpChange(env, inputs, policies, origin) {
+  const request2 = { images: inputs.images, pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, overrideHold: inputs.overrideHold };
+  return {
+    plan: (repo) => planOnHead(repo, env, { ...request2, policies }),
+    message: (plan) => commitMessage(env, inputs, plan, origin),
+    author: inputs.author,
+    queue: { path: env.path, ...request2 }
+  };
 }
 function summarise(env, inputs, plan, outputs, mode) {
   const changes = allChanges(plan);
@@ -51424,6 +51835,8 @@ function summarise(env, inputs, plan, outputs, mode) {
     lines.push("", "```diff", unifiedDiff(plan.edits).trimEnd(), "```");
   }
   for (const skip of plan.skipped) lines.push("", `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`);
+  for (const hold of plan.held ?? []) lines.push("", `**Held:** ${heldMessage(hold, env.name, "bumped", envSelector(env, Boolean(inputs.path)))}`);
+  for (const hold of plan.released ?? []) lines.push("", `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
   if (outputs["commit"]) lines.push("", `Commit: \`${outputs["commit"]}\` (${mode} mode)`);
   if (outputs["pr-url"]) lines.push("", `Request: ${outputs["pr-url"]}`);
   return lines.join("\n");
@@ -51437,32 +51850,34 @@ async function runBump(inputs, deps, context3) {
   const origin = originFromEnv(context3.env);
   const username = gitUsername(inputs, context3.env);
   const remote = { url: inputs.repo, ...inputs.token ? { token: inputs.token } : {}, ...username ? { username } : {} };
-  const knownPath = inputs.path ? normaliseRepoPath(inputs.path) : void 0;
-  const branch = inputs.branch ? { branch: inputs.branch } : {};
-  let repo = await deps.clone(remote, { ...branch, sparsePaths: knownPath ? [knownPath] : [], identity: inputs.author });
+  const { repo, env, config } = await openEnvironment(deps.clone, remote, inputs, inputs.author);
   try {
-    const config = await readConfig(repo);
-    const env = resolveEnvironment(config, inputs);
-    if (!inputs.branch && env.branch && env.branch !== repo.branch) {
-      await repo.cleanup();
-      repo = await deps.clone(remote, { branch: env.branch, sparsePaths: [env.path], identity: inputs.author });
-    } else if (!knownPath) {
-      await repo.setSparse([env.path]);
-    }
     const mode = inputs.mode ?? env.mode ?? "push";
-    const policies = { ...config?.policies ?? {} };
+    const change2 = bumpChange(env, inputs, { ...config?.policies ?? {} }, origin);
     let attempt;
-    if (inputs.dryRun) attempt = { plan: await planOnHead(repo, env, inputs, policies), commit: void 0 };
-    else if (mode === "pr") attempt = await proposeLoop(repo, env, inputs, policies, deps, context3, origin);
-    else attempt = await pushLoop(repo, env, inputs, policies, deps, context3, origin);
+    if (inputs.dryRun) attempt = { plan: await change2.plan(repo), commit: void 0 };
+    else if (mode === "pr") attempt = await proposeChange(repo, change2, bumpProposal(env, inputs, deps, origin), context3, env.path);
+    else attempt = await pushChange(repo, change2, deps, context3);
     for (const skip of attempt.plan.skipped) context3.log.warn(`${skip.file}:${skip.line}: kept ${skip.current}, newer than ${skip.wanted}`);
+    for (const hold of attempt.plan.held ?? []) context3.log.warn(heldMessage(hold, env.name, "bumped", envSelector(env, Boolean(inputs.path))));
     const outputs = bumpOutputs(inputs, attempt, attempt.commit ?? await repo.head());
     for (const c of allChanges(attempt.plan)) context3.log.info(`${c.file}:${c.line}: ${c.old ?? "(none)"} -> ${c.new ?? "(removed)"}`);
     context3.log.info(outputs["changed"] === "true" ? `${inputs.dryRun ? "would change" : "changed"} ${outputs["files"].split("\n").length} file(s)` : "already up to date; nothing to commit");
-    return { outputs, summary: summarise(env, inputs, attempt.plan, outputs, mode), annotations: [] };
+    const annotations = (attempt.plan.held ?? []).map((hold) => ({ level: "warning", title: "held by a rollback", message: heldMessage(hold, env.name, "bumped", envSelector(env, Boolean(inputs.path))), file: hold.file, line: hold.line }));
+    return { outputs, summary: summarise(env, inputs, attempt.plan, outputs, mode), annotations };
   } finally {
     await repo.cleanup();
   }
+}
+function bumpProposal(env, inputs, deps, origin) {
+  return {
+    branch: proposalBranch(env.name, inputs.images),
+    title: inputs.message ?? bumpSubject(env.name, inputs.images),
+    body: (plan) => proposalBody(env.name, allChanges(plan), origin),
+    labels: inputs.labels,
+    autoMerge: inputs.autoMerge,
+    forge: () => deps.forge({ repoUrl: inputs.repo, token: inputs.token, forge: inputs.forge, apiUrl: inputs.apiUrl })
+  };
 }
 function bumpOutputs(inputs, attempt, commit) {
   const changes = allChanges(attempt.plan);
@@ -51471,7 +51886,7 @@ function bumpOutputs(inputs, attempt, commit) {
   const site = attempt.plan.sites.get(imageName(first))?.[0];
   const current = site ? versionLabel(site.image) : "";
   return {
-    changed: String(changes.length > 0),
+    changed: String(attempt.plan.edits.length > 0),
     commit: inputs.dryRun ? "" : commit,
     "pr-url": attempt.request?.url ?? "",
     "pr-number": attempt.request ? String(attempt.request.number) : "",
@@ -57542,10 +57957,10 @@ var GitRepo = class _GitRepo {
     const listed = /* @__PURE__ */ new Map();
     for (const commit of commits) {
       const { stdout } = await this.#git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...spec ? [spec] : []]);
-      const blobs = stdout.split("\0").filter((entry) => / blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
+      const blobs = stdout.split("\0").filter((entry) => /^100[0-7]{3} blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
       listed.set(commit, blobs);
     }
-    const texts = await this.#readBlobs(commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)));
+    const texts = await this.#readBlobs(commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
     return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))]));
   }
   /**
@@ -57566,16 +57981,20 @@ var GitRepo = class _GitRepo {
     const texts = await this.#readBlobs([head], [...notes.values()]);
     return new Map([...notes].map(([commit, oid]) => [commit, texts.get(oid) ?? ""]));
   }
-  /** Blob texts by id; those missing from a blobless clone are fetched first, in one request. */
-  async #readBlobs(commits, oids) {
+  /**
+   * Blob texts by id, found under `path` of `commits`; those missing from a blobless clone are fetched
+   * first, in one request.
+   */
+  async #readBlobs(commits, oids, path = "") {
     const unique = [...new Set(oids)];
     if (unique.length === 0) return /* @__PURE__ */ new Map();
-    const { stdout: listed } = await this.#git(["rev-list", "--objects", "--no-walk", "--missing=print", ...new Set(commits)]);
+    const args = ["rev-list", "--objects", "--no-walk", "--missing=print", ...new Set(commits), "--", ...path ? [path] : []];
+    const { stdout: listed } = await this.#git(args);
     const wanted = new Set(unique);
     const missing = listed.split("\n").filter((line) => line.startsWith("?") && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
     if (missing.length > 0) {
-      const args = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
-      await this.#cli.network(args, { verb: "fetch" }, { cwd: this.dir, input: `${missing.join("\n")}
+      const args2 = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
+      await this.#cli.network(args2, { verb: "fetch" }, { cwd: this.dir, input: `${missing.join("\n")}
 ` });
     }
     const { stdout } = await this.#git(["cat-file", "--batch"], { input: `${unique.join("\n")}

@@ -106,6 +106,11 @@ export interface GitServerOptions {
    * Everyone in `users` when omitted.
    */
   readonly writers?: readonly string[];
+  /**
+   * Repositories anyone may read without credentials, as a public project on a forge (clones and
+   * `ls-remote` of a component project, say); pushing to them still needs a user.
+   */
+  readonly publicRepos?: readonly string[];
 }
 
 /**
@@ -128,6 +133,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     backend,
     users: options.users,
     writers: options.writers,
+    publicRepos: options.publicRepos ?? [],
     requests: [],
     faults: [],
     redirects: new Map(),
@@ -149,6 +155,7 @@ interface ServerState {
   readonly backend: string;
   readonly users: Record<string, string> | undefined;
   readonly writers: readonly string[] | undefined;
+  readonly publicRepos: readonly string[];
   readonly requests: GitRequestRecord[];
   readonly faults: { status: number; count: number; service?: GitService; after?: number }[];
   readonly redirects: Map<string, string>;
@@ -270,12 +277,13 @@ function refusal(state: ServerState, req: IncomingMessage, url: URL, service: Gi
     }
   }
   const user = authenticate(state.users, req.headers.authorization);
+  const pushing = service === 'receive-pack' || url.searchParams.get('service') === 'git-receive-pack';
+  const anonymousRead = !pushing && req.headers.authorization === undefined && state.publicRepos.includes(classify(url).repo);
   // Git only sends credentials after a 401 with a Basic challenge (RFC 7617), as forges answer.
-  if (user === null) {
+  if (user === null && !anonymousRead) {
     return { status: 401, headers: { ...text, 'WWW-Authenticate': 'Basic realm="git"' }, body: 'Authentication required\n' };
   }
-  const pushing = service === 'receive-pack' || url.searchParams.get('service') === 'git-receive-pack';
-  if (pushing && user !== undefined && state.writers && !state.writers.includes(user)) {
+  if (pushing && user != null && state.writers && !state.writers.includes(user)) {
     return { status: 403, headers: text, body: `Permission to ${url.pathname} denied to ${user}.\n` };
   }
   const fault = takeFault(state, service);
