@@ -1,4 +1,4 @@
-# The Baton job image: Node 24, git and the `baton` command (dist/cli/index.cjs), with kustomize and helm
+# The Baton job image: Node 24, git and the `baton` command (dist/cli/), with kustomize and helm
 # for validate's rendering. The GitLab components run it as <image_registry>/baton:<component commit>
 # (templates/*.yml); this repository's .gitlab-ci.yml builds it for every commit and pushes it as
 # $CI_REGISTRY_IMAGE/baton:$CI_COMMIT_SHA, from a checkout whose dist/ CI has checked to be fresh.
@@ -17,8 +17,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=kustomize /app/kustomize /usr/local/bin/kustomize
 COPY --from=helm /usr/bin/helm /usr/local/bin/helm
-COPY dist/cli/index.cjs /opt/baton/baton.cjs
-RUN printf '#!/bin/sh\nexec node /opt/baton/baton.cjs "$@"\n' > /usr/local/bin/baton \
+COPY dist/cli/ /opt/baton/
+RUN printf '#!/bin/sh\nexec node /opt/baton/index.cjs "$@"\n' > /usr/local/bin/baton \
  && chmod 0755 /usr/local/bin/baton \
  && baton --version && git --version && kustomize version && helm version --short
 LABEL org.opencontainers.image.title="baton" \

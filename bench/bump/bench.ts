@@ -104,11 +104,22 @@ try {
   let n = 0;
   const tag = () => `2.0.${++n}`;
   await batonBump(server.url('big'), 1, tag()); // warm the page cache and the server once
+  const sentPerRun = () => server.requests.reduce((sum, r) => sum + r.bytesOut, 0) / RUNS;
+  server.resetRequests();
   const cpuBefore = cpuSeconds();
   const baton = await series('baton bump, 20k-commit repo', () => batonBump(server.url('big'), 1, tag()));
   const cpuOne = (cpuSeconds() - cpuBefore) / RUNS;
+  const sentBig = sentPerRun();
+  server.resetRequests();
   const batonShort = await series('baton bump, 10-commit repo (same files)', () => batonBump(server.url('short'), 1, tag()));
+  const sentShort = sentPerRun();
+  server.resetRequests();
   const naive = await series('naive full clone+edit+push, 20k-commit repo', () => naiveBump(server.url('big'), 2, tag()));
+  const sentNaive = sentPerRun();
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+  process.stdout.write(
+    `bytes the server sent per bump: baton ${kib(sentBig)} (20k commits), ${kib(sentShort)} (10 commits); naive ${kib(sentNaive)}\n`,
+  );
   const count = Number(values.concurrent);
   const cpuStart = cpuSeconds();
   const concurrent = await timed(() => Promise.all(Array.from({ length: count }, (_, i) => batonBump(server.url('big'), 10 + i, tag()))));

@@ -14,8 +14,12 @@ test('dist/ is what a fresh build produces (run "npm run build" and commit dist/
     const fresh = (await readdir(out)).sort();
     assert.deepEqual((await readdir(join(ROOT, 'dist'))).sort(), fresh);
     for (const entry of fresh) {
-      const committed = await readFile(join(ROOT, 'dist', entry, 'index.cjs'));
-      assert.ok(committed.equals(await readFile(join(out, entry, 'index.cjs'))), `dist/${entry}/index.cjs is stale`);
+      const files = (await readdir(join(out, entry))).sort();
+      assert.deepEqual((await readdir(join(ROOT, 'dist', entry))).sort(), files, `dist/${entry} has other files`);
+      for (const file of files) {
+        const committed = await readFile(join(ROOT, 'dist', entry, file));
+        assert.ok(committed.equals(await readFile(join(out, entry, file))), `dist/${entry}/${file} is stale`);
+      }
     }
   } finally {
     await rm(out, { recursive: true, force: true });

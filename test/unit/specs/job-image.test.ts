@@ -25,11 +25,13 @@ test('the Dockerfile: Node 24, git, and the baton command from the CLI bundle', 
   assert.match(nodeArg?.args ?? '', /^NODE_IMAGE=node:24[-.\w]*$/);
   const text = final.instructions.map((i) => `${i.keyword} ${i.args}`).join('\n');
   assert.match(text, /RUN apt-get update[\s\S]*install -y --no-install-recommends git ca-certificates/);
-  assert.match(text, /COPY dist\/cli\/index\.cjs \/opt\/baton\/baton\.cjs/);
-  assert.match(text, /exec node \/opt\/baton\/baton\.cjs "\$@"\\n' > \/usr\/local\/bin\/baton/);
+  assert.match(text, /COPY dist\/cli\/ \/opt\/baton\//);
+  assert.match(text, /exec node \/opt\/baton\/index\.cjs/);
+  assert.match(text, /exec node \/opt\/baton\/index\.cjs "\$@"\\n' > \/usr\/local\/bin\/baton/);
   assert.ok(!final.instructions.some((i) => i.keyword === 'ENTRYPOINT'), 'GitLab runs the script through the shell: no ENTRYPOINT');
   const ignore = new DockerIgnore(await read('.dockerignore'));
-  assert.equal(ignore.ignores('dist/cli/index.cjs'), false, 'the build context holds the CLI bundle');
+  assert.equal(ignore.ignores('dist/cli/index.cjs'), false, 'the build context holds the CLI loader');
+  assert.equal(ignore.ignores('dist/cli/baton.cjs'), false, 'the build context holds the CLI bundle');
   assert.equal(ignore.ignores('node_modules/yaml/package.json'), true);
   assert.equal(ignore.ignores('.git/config'), true);
 });
