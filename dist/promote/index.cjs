@@ -75937,6 +75937,16 @@ function githubPlatform() {
   };
 }
 
+// src/steps/types.ts
+var StepFailure = class extends VerdictError {
+  name = "StepFailure";
+  result;
+  constructor(message, result) {
+    super(message);
+    this.result = result;
+  }
+};
+
 // src/platform/inputs.ts
 var TRUE = /* @__PURE__ */ new Set(["true", "True", "TRUE", "yes", "1", "on"]);
 var FALSE = /* @__PURE__ */ new Set(["false", "False", "FALSE", "no", "0", "off"]);
@@ -76014,9 +76024,7 @@ function parseInputs(spec, raw, env) {
 
 // src/platform/run.ts
 function resultOf(error2) {
-  if (typeof error2 !== "object" || error2 === null || !("result" in error2)) return void 0;
-  const result = error2.result;
-  return result && typeof result === "object" && "outputs" in result ? result : void 0;
+  return error2 instanceof StepFailure ? error2.result : void 0;
 }
 async function runStep(step, platform2, env, cwd) {
   try {

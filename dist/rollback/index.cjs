@@ -48346,6 +48346,9 @@ var UserError = class extends Error {
     this.input = options?.input;
   }
 };
+var VerdictError = class extends Error {
+  name = "VerdictError";
+};
 var TransientError = class extends Error {
   name = "TransientError";
 };
@@ -49301,6 +49304,16 @@ function githubPlatform() {
   };
 }
 
+// src/steps/types.ts
+var StepFailure = class extends VerdictError {
+  name = "StepFailure";
+  result;
+  constructor(message, result) {
+    super(message);
+    this.result = result;
+  }
+};
+
 // src/platform/inputs.ts
 var TRUE = /* @__PURE__ */ new Set(["true", "True", "TRUE", "yes", "1", "on"]);
 var FALSE = /* @__PURE__ */ new Set(["false", "False", "FALSE", "no", "0", "off"]);
@@ -49378,9 +49391,7 @@ function parseInputs(spec, raw, env) {
 
 // src/platform/run.ts
 function resultOf(error2) {
-  if (typeof error2 !== "object" || error2 === null || !("result" in error2)) return void 0;
-  const result = error2.result;
-  return result && typeof result === "object" && "outputs" in result ? result : void 0;
+  return error2 instanceof StepFailure ? error2.result : void 0;
 }
 async function runStep(step, platform2, env, cwd) {
   try {

@@ -1,13 +1,11 @@
 import { describeError, exitCodeFor } from '../core/errors.ts';
-import type { Step, StepResult } from '../steps/types.ts';
+import { type Step, StepFailure, type StepResult } from '../steps/types.ts';
 import { parseInputs } from './inputs.ts';
 import type { Platform } from './types.ts';
 
 /** The result a failing step attached to its error (e.g. a failed rollout's last state), if any. */
 function resultOf(error: unknown): StepResult | undefined {
-  if (typeof error !== 'object' || error === null || !('result' in error)) return undefined;
-  const result = (error as { result: unknown }).result as StepResult | undefined;
-  return result && typeof result === 'object' && 'outputs' in result ? result : undefined;
+  return error instanceof StepFailure ? error.result : undefined;
 }
 
 /**

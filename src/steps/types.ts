@@ -1,3 +1,4 @@
+import { VerdictError } from '../core/errors.ts';
 import type { InputValues, StepSpec } from '../specs/types.ts';
 
 /** A file-level finding shown as an annotation (GitHub) or in the report (GitLab, CLI). */
@@ -40,4 +41,17 @@ export interface StepContext {
 export interface Step {
   readonly spec: StepSpec;
   run(inputs: InputValues, context: StepContext): Promise<StepResult>;
+}
+
+/**
+ * A step whose verdict failed (exit 1) but that still has a result to publish: outputs, summary and
+ * annotations reach the platform before the failure (see src/platform/run.ts).
+ */
+export class StepFailure extends VerdictError {
+  override name = 'StepFailure';
+  readonly result: StepResult;
+  constructor(message: string, result: StepResult) {
+    super(message);
+    this.result = result;
+  }
 }

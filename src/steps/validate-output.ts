@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { VerdictError } from '../core/errors.ts';
 import { describeResource, type FailOn, fails, formatReport, markdownSummary, type ReportFormat, reportFails, type SarifTool, textReport } from '../core/validate/report/index.ts';
 import type { Finding, Report } from '../core/validate/types.ts';
-import type { Annotation, StepContext, StepResult } from './types.ts';
+import { type Annotation, type StepContext, StepFailure, type StepResult } from './types.ts';
 import type { ReportTarget } from './validate-inputs.ts';
 
 /** GitHub shows the first annotations of a step; the rest are in the summary and the reports. */
@@ -16,13 +15,8 @@ export const SARIF_TOOL: SarifTool = { name: 'baton validate', version: '0.1.0' 
  * The step failed its verdict (invalid manifests). It carries the full result so that a platform can
  * still publish outputs, summary and annotations before failing the step.
  */
-export class ValidationFailed extends VerdictError {
+export class ValidationFailed extends StepFailure {
   override name = 'ValidationFailed';
-  readonly result: StepResult;
-  constructor(message: string, result: StepResult) {
-    super(message);
-    this.result = result;
-  }
 }
 
 /** Annotations for the findings, errors first; for rendered output, at the source file when known. */

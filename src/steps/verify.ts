@@ -5,12 +5,12 @@
 import { systemClock } from '../adapters/clusters/clock.ts';
 import { ArgoCdClient } from '../adapters/clusters/argocd.ts';
 import { originFromEnv } from '../core/change-text.ts';
-import { describeError, TransientError, UserError, VerdictError } from '../core/errors.ts';
+import { describeError, TransientError, UserError } from '../core/errors.ts';
 import type { Verdict } from '../core/verify/verdict.ts';
 import { verdictRecord } from '../core/verify/verdict-note.ts';
 import { isKubeconfigContent, kubeconfigSecrets } from '../adapters/clusters/kube-config.ts';
 import { verifySpec } from '../specs/verify.ts';
-import type { Step, StepContext, StepResult } from './types.ts';
+import { type Step, type StepContext, StepFailure, type StepResult } from './types.ts';
 import { GitVerdictRecorder } from './verify-git-record.ts';
 import { type VerifyInputs, verifyInputs } from './verify-inputs.ts';
 import { buildProbes, type ClusterDeps, openKubernetes } from './verify-probes.ts';
@@ -27,13 +27,8 @@ export interface VerifyDeps extends ClusterDeps {
 }
 
 /** A failed or timed-out verification: exit 1, with the outputs and summary the platform should still publish. */
-export class VerifyFailure extends VerdictError {
+export class VerifyFailure extends StepFailure {
   override name = 'VerifyFailure';
-  readonly result: StepResult;
-  constructor(message: string, result: StepResult) {
-    super(message);
-    this.result = result;
-  }
 }
 
 /**
