@@ -4,7 +4,7 @@
  * would take minutes; the stream takes seconds). The result is a bare repository that the test git
  * server (test/helpers/git-server.ts) can serve when it is created under the server's root.
  *
- *   node bench/bump/generate-repo.ts [--commits 20000] [--files 5000] [--out /tmp/env.git]
+ *   node bench/bump/generate-repo.ts [--commits 20000] [--files 5000] [--out ./env.git]
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -21,7 +21,7 @@ export interface RegistryCredential {
   readonly identityToken?: string;
   /** A bearer token to send as it is: docker config `registrytoken`. */
   readonly registryToken?: string;
-  /** For messages: `the username/password inputs`, `/home/u/.docker/config.json (auths["ghcr.io"])`. */
+  /** For messages: `the username/password inputs`, `~/.docker/config.json (auths["ghcr.io"])`. */
   readonly source: string;
 }
 

@@ -50,7 +50,7 @@ export function openImage(text: string, registry: RegistryClient, input = 'image
   return { client: registry, ref: parseImageRef(text, input) };
 }
 
-/** A location as a user would write it: `oci:/tmp/layout:1.0` or `ghcr.io/acme/api:1.0`. */
+/** A location as a user would write it: `oci:./layout:1.0` or `ghcr.io/acme/api:1.0`. */
 export function formatLocation(location: ImageLocation): string {
   const { ref } = location;
   if (!(location.client instanceof OciLayoutStore)) return formatImageRef(ref);

@@ -17,13 +17,13 @@ const request: BuildRequest = {
   platforms: [],
   labels: [['org.opencontainers.image.revision', 'abc']],
   created: 1700000000,
-  workDir: '/tmp/work',
+  workDir: '/ci/work',
   insecureRegistries: [],
   registry: new RegistryClient({ env: {} }),
   env: {},
   log: () => {},
 };
-const multi = { ...request, platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }], sourceDateEpoch: 1700000000, authFile: '/tmp/work/config.json', insecureRegistries: ['localhost:5000'] };
+const multi = { ...request, platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }], sourceDateEpoch: 1700000000, authFile: '/ci/work/config.json', insecureRegistries: ['localhost:5000'] };
 
 describe('buildah/podman arguments', () => {
   it('one platform: --tag, no timestamp', () => {
@@ -31,12 +31,12 @@ describe('buildah/podman arguments', () => {
       'build', '--file', '/src/app/Dockerfile', '--target', 'final', '--build-arg', 'A=1', '--build-arg', 'B=x y',
       '--label', 'org.opencontainers.image.revision=abc', '--tag', 'localhost/x', '/src/app',
     ]);
-    assert.deepEqual(containersPushArgs(request, 'localhost/x', '/tmp/work/l'), ['push', 'localhost/x', 'oci:/tmp/work/l:baton']);
+    assert.deepEqual(containersPushArgs(request, 'localhost/x', '/ci/work/l'), ['push', 'localhost/x', 'oci:/ci/work/l:baton']);
     assert.deepEqual(containersCleanupArgs(request, 'localhost/x'), ['rmi', 'localhost/x']);
   });
   it('several platforms: a manifest list, --timestamp, --authfile, --tls-verify=false', () => {
     assert.deepEqual(containersBuildArgs(multi, 'localhost/x').slice(11), [
-      '--platform', 'linux/amd64,linux/arm64/v8', '--manifest', 'localhost/x', '--timestamp', '1700000000', '--authfile', '/tmp/work/config.json', '--tls-verify=false', '/src/app',
+      '--platform', 'linux/amd64,linux/arm64/v8', '--manifest', 'localhost/x', '--timestamp', '1700000000', '--authfile', '/ci/work/config.json', '--tls-verify=false', '/src/app',
     ]);
     assert.deepEqual(containersPushArgs(multi, 'localhost/x', '/l'), ['manifest', 'push', '--all', 'localhost/x', 'oci:/l:baton']);
     assert.deepEqual(containersCleanupArgs(multi, 'localhost/x'), ['manifest', 'rm', 'localhost/x']);
@@ -45,10 +45,10 @@ describe('buildah/podman arguments', () => {
 
 describe('buildx arguments', () => {
   it('exports an OCI layout directory', () => {
-    assert.deepEqual(buildxArgs(multi, '/tmp/work/bx'), [
+    assert.deepEqual(buildxArgs(multi, '/ci/work/bx'), [
       'buildx', 'build', '--progress', 'plain', '--file', '/src/app/Dockerfile', '--target', 'final', '--build-arg', 'A=1', '--build-arg', 'B=x y',
       '--label', 'org.opencontainers.image.revision=abc', '--platform', 'linux/amd64,linux/arm64/v8',
-      '--output', 'type=oci,dest=/tmp/work/bx,tar=false', '--metadata-file', '/tmp/work/buildx-metadata.json', '/src/app',
+      '--output', 'type=oci,dest=/ci/work/bx,tar=false', '--metadata-file', '/ci/work/buildx-metadata.json', '/src/app',
     ]);
   });
   it('reads the driver from docker buildx inspect', () => {
@@ -59,8 +59,8 @@ describe('buildx arguments', () => {
 
 describe('kaniko arguments', () => {
   it('one platform per run, no push, an OCI layout', () => {
-    assert.deepEqual(kanikoArgs(multi, '/tmp/work/k0', multi.platforms[1]), [
-      '--context', 'dir:///src/app', '--dockerfile', '/src/app/Dockerfile', '--no-push', '--oci-layout-path', '/tmp/work/k0', '--target', 'final',
+    assert.deepEqual(kanikoArgs(multi, '/ci/work/k0', multi.platforms[1]), [
+      '--context', 'dir:///src/app', '--dockerfile', '/src/app/Dockerfile', '--no-push', '--oci-layout-path', '/ci/work/k0', '--target', 'final',
       '--build-arg', 'A=1', '--build-arg', 'B=x y', '--label', 'org.opencontainers.image.revision=abc', '--custom-platform', 'linux/arm64/v8',
       '--reproducible', '--insecure-registry', 'localhost:5000',
     ]);

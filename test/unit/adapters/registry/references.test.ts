@@ -14,19 +14,19 @@ const digest = `sha256:${'a'.repeat(64)}`;
 describe('OCI layout references', () => {
   it('parses oci:<dir>[:tag][@digest]', () => {
     assert.deepEqual(parseLayoutReference('oci:build/out'), { registry: 'oci', repository: resolve('build/out') });
-    assert.deepEqual(parseLayoutReference('oci:/tmp/x:1.0'), { registry: 'oci', repository: '/tmp/x', tag: '1.0' });
-    assert.deepEqual(parseLayoutReference(`oci:/tmp/x@${digest}`), { registry: 'oci', repository: '/tmp/x', digest });
+    assert.deepEqual(parseLayoutReference('oci:/ci/x:1.0'), { registry: 'oci', repository: '/ci/x', tag: '1.0' });
+    assert.deepEqual(parseLayoutReference(`oci:/ci/x@${digest}`), { registry: 'oci', repository: '/ci/x', digest });
   });
   it('rejects a missing directory or a bad tag, naming the input', () => {
     assert.throws(() => parseLayoutReference('oci:', 'image'), /image: "oci:" names no directory/);
-    assert.throws(() => parseLayoutReference('oci:/tmp/x:-bad', 'target'), (e: Error) => e instanceof UserError && /target: "-bad" is not a valid tag/.test(e.message));
+    assert.throws(() => parseLayoutReference('oci:/ci/x:-bad', 'target'), (e: Error) => e instanceof UserError && /target: "-bad" is not a valid tag/.test(e.message));
   });
   it('opens the store the reference names', async () => {
     const registry = new RegistryClient({ env: {}, home: '/nonexistent' });
-    assert.equal(isLayoutReference('oci:/tmp/x'), true);
-    const layout = openImage('oci:/tmp/x:v1', registry);
+    assert.equal(isLayoutReference('oci:/ci/x'), true);
+    const layout = openImage('oci:/ci/x:v1', registry);
     assert.ok(layout.client instanceof OciLayoutStore);
-    assert.equal(formatLocation(layout), 'oci:/tmp/x:v1');
+    assert.equal(formatLocation(layout), 'oci:/ci/x:v1');
     const remote = openImage('ghcr.io/acme/api:1', registry);
     assert.equal(remote.client, registry);
     assert.equal(formatLocation(remote), 'ghcr.io/acme/api:1');

@@ -9,7 +9,7 @@ const base: FailureContext = {
   repository: 'acme/api',
   access: 'push',
   what: 'push the manifest 1.2 to ghcr.io/acme/api',
-  searched: ['/home/u/.docker/config.json (absent)'],
+  searched: ['~/.docker/config.json (absent)'],
   scopes: ['repository:acme/api:pull,push'],
 };
 const withCredential: FailureContext = { ...base, credential: { username: 'ci', password: 'x', source: 'the username/password inputs' } };
@@ -27,7 +27,7 @@ describe('describeFailure', () => {
 
   it('401 without credentials lists where it looked and how to log in', () => {
     const error = fail(401, [], base);
-    assert.match(error.message, /needs credentials and none were found \(looked in: \/home\/u\/\.docker\/config\.json \(absent\)\)/);
+    assert.match(error.message, /needs credentials and none were found \(looked in: ~\/\.docker\/config\.json \(absent\)\)/);
     assert.match(error.message, /docker login ghcr\.io/);
   });
 
