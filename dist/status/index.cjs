@@ -48436,6 +48436,84 @@ var dryRunInput = {
   description: "Compute and show the diff and outputs; write nothing."
 };
 
+// src/specs/bump.ts
+var bumpSpec = {
+  name: "bump",
+  title: "Baton bump",
+  description: "Write a new image tag or digest into an environment repo (kustomize, Helm values, plain manifests) with a byte-exact edit, as a commit or a pull/merge request.",
+  branding: { icon: "arrow-up-circle", color: "blue" },
+  inputs: [
+    repoInput,
+    {
+      name: "branch",
+      type: "string",
+      description: "Branch to write to. Default: the environment's branch in baton.yaml, else the repo's default branch."
+    },
+    envInput,
+    pathInput,
+    {
+      name: "image",
+      type: "list",
+      required: true,
+      short: "i",
+      description: "Image(s) to write: name:tag, name@sha256:\u2026, or name:tag@sha256:\u2026. One per line; several land in one commit."
+    },
+    {
+      name: "pin",
+      type: "enum",
+      options: ["tag", "digest", "tag+digest"],
+      default: "tag",
+      description: "What to write where the file allows it: the tag, the digest, or both."
+    },
+    modeInput,
+    {
+      name: "token",
+      type: "string",
+      secret: true,
+      githubDefault: "${{ github.token }}",
+      description: "Token with write access to the env repo (and the forge API in pr mode).",
+      env: ["BATON_TOKEN", "GITHUB_TOKEN", "GITLAB_TOKEN"]
+    },
+    ...forgeInputs,
+    authorInput,
+    {
+      name: "message",
+      type: "string",
+      description: 'Commit subject. Default: "<env>: bump <image> to <tag>". Trailers are always added.'
+    },
+    labelsInput,
+    {
+      name: "auto-merge",
+      type: "boolean",
+      default: "false",
+      description: "Enable auto-merge on the pull/merge request."
+    },
+    {
+      name: "allow-downgrade",
+      type: "boolean",
+      default: "false",
+      description: "Write the image even where the repo holds a higher semver version."
+    },
+    {
+      name: "override-hold",
+      type: "boolean",
+      default: "false",
+      description: "Write images that a rollback holds in the environment too, releasing the hold in the same commit. Without it, held images are skipped with a warning."
+    },
+    dryRunInput
+  ],
+  outputs: [
+    { name: "changed", description: '"true" when the env repo changed (or would, in dry-run).' },
+    { name: "commit", description: "The commit that carries the change (the existing head when nothing changed)." },
+    { name: "pr-url", description: "URL of the pull/merge request (pr mode)." },
+    { name: "pr-number", description: "Number of the pull/merge request (pr mode)." },
+    { name: "old-tag", description: "Tag (or digest) held before, for the first image." },
+    { name: "new-tag", description: "Tag (or digest) held after, for the first image." },
+    { name: "image", description: "The first image as written, name:tag[@digest]." },
+    { name: "files", description: "Files changed, newline separated." }
+  ]
+};
+
 // src/specs/promote.ts
 var promoteSpec = {
   name: "promote",

@@ -1,3 +1,13 @@
+import {
+  authorInput,
+  dryRunInput,
+  envInput,
+  forgeInputs,
+  labelsInput,
+  modeInput,
+  pathInput,
+  repoInput,
+} from './env-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `bump`: write a new image version into an environment repo, as a commit or a PR/MR. */
@@ -9,28 +19,14 @@ export const bumpSpec: StepSpec = {
     'with a byte-exact edit, as a commit or a pull/merge request.',
   branding: { icon: 'arrow-up-circle', color: 'blue' },
   inputs: [
-    {
-      name: 'repo',
-      type: 'string',
-      required: true,
-      description: 'The environment repo: an HTTPS URL or a local path.',
-      env: ['BATON_REPO'],
-    },
+    repoInput,
     {
       name: 'branch',
       type: 'string',
       description: "Branch to write to. Default: the environment's branch in baton.yaml, else the repo's default branch.",
     },
-    {
-      name: 'env',
-      type: 'string',
-      description: 'Environment name, resolved through baton.yaml at the repo root. Give env or path.',
-    },
-    {
-      name: 'path',
-      type: 'string',
-      description: 'Directory inside the repo that holds the environment, when there is no baton.yaml.',
-    },
+    envInput,
+    pathInput,
     {
       name: 'image',
       type: 'list',
@@ -46,12 +42,7 @@ export const bumpSpec: StepSpec = {
       default: 'tag',
       description: 'What to write where the file allows it: the tag, the digest, or both.',
     },
-    {
-      name: 'mode',
-      type: 'enum',
-      options: ['push', 'pr'],
-      description: "push: commit to the branch; pr: open or update a pull/merge request. Default: baton.yaml's mode, else push.",
-    },
+    modeInput,
     {
       name: 'token',
       type: 'string',
@@ -60,34 +51,14 @@ export const bumpSpec: StepSpec = {
       description: 'Token with write access to the env repo (and the forge API in pr mode).',
       env: ['BATON_TOKEN', 'GITHUB_TOKEN', 'GITLAB_TOKEN'],
     },
-    {
-      name: 'forge',
-      type: 'enum',
-      options: ['auto', 'github', 'gitlab'],
-      default: 'auto',
-      description: 'Forge API for pr mode; auto picks by the repo URL and the CI environment.',
-    },
-    {
-      name: 'api-url',
-      type: 'string',
-      description: 'Forge API base URL. Default: GITHUB_API_URL or CI_API_V4_URL.',
-    },
-    {
-      name: 'author',
-      type: 'string',
-      default: 'baton <baton@users.noreply.localhost>',
-      description: 'Commit author as "Name <email>".',
-    },
+    ...forgeInputs,
+    authorInput,
     {
       name: 'message',
       type: 'string',
       description: 'Commit subject. Default: "<env>: bump <image> to <tag>". Trailers are always added.',
     },
-    {
-      name: 'labels',
-      type: 'list',
-      description: 'Labels for the pull/merge request (comma or newline separated).',
-    },
+    labelsInput,
     {
       name: 'auto-merge',
       type: 'boolean',
@@ -107,12 +78,7 @@ export const bumpSpec: StepSpec = {
       description:
         'Write images that a rollback holds in the environment too, releasing the hold in the same commit. Without it, held images are skipped with a warning.',
     },
-    {
-      name: 'dry-run',
-      type: 'boolean',
-      default: 'false',
-      description: 'Compute and show the diff and outputs; write nothing.',
-    },
+    dryRunInput,
   ],
   outputs: [
     { name: 'changed', description: '"true" when the env repo changed (or would, in dry-run).' },
