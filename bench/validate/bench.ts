@@ -14,9 +14,9 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import { fastReadStream, YAML_READ_OPTIONS } from '../../src/core/validate/fast-yaml.ts';
 import { parseInputs } from '../../src/platform/inputs.ts';
 import { validateSpec } from '../../src/specs/validate.ts';
-import type { StepContext } from '../../src/steps/types.ts';
-import { defaultValidateDeps, runValidation } from '../../src/steps/validate.ts';
-import { validateInputs } from '../../src/steps/validate-inputs.ts';
+import type { StepContext } from '../../src/steps/shared/types.ts';
+import { defaultValidateDeps, runValidation } from '../../src/steps/validate/step.ts';
+import { validateInputs } from '../../src/steps/validate/inputs.ts';
 import { generateCorpus } from './generate-corpus.ts';
 
 const { values } = parseArgs({ options: { files: { type: 'string', default: '20000' }, 'per-file': { type: 'string', default: '5' }, runs: { type: 'string', default: '3' } } });

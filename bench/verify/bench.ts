@@ -23,7 +23,7 @@ import { deploymentRolloutStatus } from '../../src/core/verify/rollout-status.ts
 import { parseTarget } from '../../src/core/verify/targets.ts';
 import type { KubeObject } from '../../src/core/verify/types.ts';
 import type { Verdict } from '../../src/core/verify/verdict.ts';
-import { runProbes } from '../../src/steps/verify-runner.ts';
+import { runProbes } from '../../src/steps/verify/runner.ts';
 import { type KubeApiServer, manualClock, realScheduler, startKubeApi } from '../../test/helpers/kube-api.ts';
 import { type App, type Behaviour, type Scheduler, seedDeployment, startRollout } from '../../test/integration/verify/rollout-scenarios.ts';
 

@@ -49095,7 +49095,7 @@ function githubPlatform() {
   };
 }
 
-// src/steps/types.ts
+// src/steps/shared/types.ts
 var StepFailure = class extends VerdictError {
   name = "StepFailure";
   result;
@@ -49219,7 +49219,7 @@ async function actionMain(step) {
   process.exitCode = await runStep(step, githubPlatform(), process.env, process.cwd());
 }
 
-// src/steps/build-push.ts
+// src/steps/build-push/step.ts
 var import_promises9 = require("node:fs/promises");
 var import_node_path13 = require("node:path");
 
@@ -51417,7 +51417,7 @@ function buildVersion(context) {
   return context.sha ? `sha-${context.sha.slice(0, 7)}` : void 0;
 }
 
-// src/steps/build-push-inputs.ts
+// src/steps/build-push/inputs.ts
 function parseImage(text) {
   const layout = isLayoutReference(text);
   const ref = layout ? parseLayoutReference(text, "image") : parseImageRef(text, "image");
@@ -51465,7 +51465,7 @@ function buildPushInputs(values) {
   };
 }
 
-// src/steps/build-push-publish.ts
+// src/steps/build-push/publish.ts
 var AUTH_FAILURE = / denied | rejected the credentials | needs credentials | does not allow anonymous /;
 function withTag(ref, tag) {
   return { registry: ref.registry, repository: ref.repository, tag };
@@ -51505,7 +51505,7 @@ async function pushByDigest(image, target) {
   return stored.digest;
 }
 
-// src/steps/build-push-source.ts
+// src/steps/build-push/source.ts
 var import_promises8 = require("node:fs/promises");
 var import_node_path12 = require("node:path");
 
@@ -51601,7 +51601,7 @@ function sourceKeyTag(key) {
   return `${SOURCE_KEY_TAG_PREFIX}${key.slice(0, 32)}`;
 }
 
-// src/steps/build-push-source.ts
+// src/steps/build-push/source.ts
 async function isDirectory2(path) {
   return (0, import_promises8.stat)(path).then((s) => s.isDirectory(), () => false);
 }
@@ -51653,7 +51653,7 @@ async function buildSource(inputs, deps, env, cwd) {
   };
 }
 
-// src/steps/build-push-summary.ts
+// src/steps/build-push/summary.ts
 function repositoryName(ref, layout) {
   return layout ? `${LAYOUT_PREFIX}${ref.repository}` : familiarName(ref);
 }
@@ -51704,7 +51704,7 @@ function buildPushSummary(inputs, source, report) {
   return lines.join("\n");
 }
 
-// src/steps/build-push.ts
+// src/steps/build-push/step.ts
 async function timed(run, label, work) {
   const start = run.deps.clock();
   try {
@@ -51809,7 +51809,7 @@ function makeTempDir(env, fallback) {
   return (0, import_promises9.mkdtemp)((0, import_node_path13.join)(env["RUNNER_TEMP"] || fallback, "baton-build-"));
 }
 
-// src/steps/build-push-deps.ts
+// src/steps/build-push/deps.ts
 var import_promises13 = require("node:fs/promises");
 var import_node_os3 = require("node:os");
 
@@ -52921,7 +52921,7 @@ async function cancelUpload(session, op2, response) {
   }
 }
 
-// src/steps/build-push-deps.ts
+// src/steps/build-push/deps.ts
 async function readGithubEvent(env) {
   const path = env["GITHUB_EVENT_PATH"];
   if (!path) return void 0;

@@ -49382,7 +49382,7 @@ function githubPlatform() {
   };
 }
 
-// src/steps/types.ts
+// src/steps/shared/types.ts
 var StepFailure = class extends VerdictError {
   name = "StepFailure";
   result;
@@ -51417,7 +51417,7 @@ function unifiedDiff(edits) {
   ).join("");
 }
 
-// src/steps/env-repo.ts
+// src/steps/shared/env-repo.ts
 var import_promises = require("node:fs/promises");
 var import_node_path = require("node:path");
 var EDITABLE_RE = /\.(ya?ml|json)$/i;
@@ -51477,7 +51477,7 @@ async function withRetry(policy, operation, shouldRetry) {
   }
 }
 
-// src/steps/bump-queue.ts
+// src/steps/shared/push-queue.ts
 var import_node_crypto = require("node:crypto");
 
 // src/core/push-queue.ts
@@ -51534,7 +51534,7 @@ function readRequest(message) {
   }
 }
 
-// src/steps/bump-queue.ts
+// src/steps/shared/push-queue.ts
 var DONE_REF_MAX_AGE_MS = 15 * 6e4;
 var TAKEOVER_MS = 6e4;
 var DEADLINE_MS = 5 * 6e4;
@@ -51648,7 +51648,7 @@ async function integrate(repo, refs, ownId, context3) {
   return { updates, landed, plans };
 }
 
-// src/steps/env-write.ts
+// src/steps/shared/env-write.ts
 async function openEnvironment(clone, remote, selection, identity) {
   const knownPath = selection.path ? normaliseRepoPath(selection.path) : void 0;
   const branch = selection.branch ? { branch: selection.branch } : {};
@@ -51718,7 +51718,7 @@ async function proposeChange(repo, change2, proposal, context3, path) {
   return { plan, commit: result, request: request2, pushed };
 }
 
-// src/steps/bump.ts
+// src/steps/bump/step.ts
 var IDENTITY_RE = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*$/;
 function parseIdentity(text, input = "author") {
   const match = IDENTITY_RE.exec(text);
@@ -51870,7 +51870,7 @@ function bumpStep(deps) {
   };
 }
 
-// src/steps/bump-deps.ts
+// src/steps/bump/deps.ts
 var import_promises7 = require("node:fs/promises");
 var import_node_os = require("node:os");
 var import_node_path6 = require("node:path");
@@ -57989,7 +57989,7 @@ function parseCatFileBatch(out) {
   return texts;
 }
 
-// src/steps/bump-deps.ts
+// src/steps/bump/deps.ts
 var PUSH_RETRY = { attempts: 40, baseDelayMs: 200, maxDelayMs: 3e3 };
 function defaultBumpDeps(env = process.env, log) {
   return {

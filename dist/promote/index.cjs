@@ -76015,7 +76015,7 @@ function githubPlatform() {
   };
 }
 
-// src/steps/types.ts
+// src/steps/shared/types.ts
 var StepFailure = class extends VerdictError {
   name = "StepFailure";
   result;
@@ -78276,7 +78276,7 @@ function unifiedDiff(edits) {
   ).join("");
 }
 
-// src/steps/env-repo.ts
+// src/steps/shared/env-repo.ts
 var import_promises = require("node:fs/promises");
 var import_node_path = require("node:path");
 var EDITABLE_RE = /\.(ya?ml|json)$/i;
@@ -78339,7 +78339,7 @@ async function withRetry(policy, operation, shouldRetry) {
   }
 }
 
-// src/steps/bump-queue.ts
+// src/steps/shared/push-queue.ts
 var import_node_crypto = require("node:crypto");
 
 // src/core/push-queue.ts
@@ -78396,7 +78396,7 @@ function readRequest(message) {
   }
 }
 
-// src/steps/bump-queue.ts
+// src/steps/shared/push-queue.ts
 var DONE_REF_MAX_AGE_MS = 15 * 6e4;
 var TAKEOVER_MS = 6e4;
 var DEADLINE_MS = 5 * 6e4;
@@ -78510,7 +78510,7 @@ async function integrate(repo, refs, ownId, context3) {
   return { updates, landed, plans };
 }
 
-// src/steps/env-write.ts
+// src/steps/shared/env-write.ts
 async function openEnvironment(clone, remote, selection, identity) {
   const knownPath = selection.path ? normaliseRepoPath(selection.path) : void 0;
   const branch = selection.branch ? { branch: selection.branch } : {};
@@ -78580,7 +78580,7 @@ async function proposeChange(repo, change2, proposal, context3, path) {
   return { plan, commit: result, request: request3, pushed };
 }
 
-// src/steps/bump.ts
+// src/steps/bump/step.ts
 var IDENTITY_RE = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*$/;
 function parseIdentity(text, input = "author") {
   const match = IDENTITY_RE.exec(text);
@@ -78605,7 +78605,7 @@ function gitUsername(inputs, env) {
   return void 0;
 }
 
-// src/steps/history-deps.ts
+// src/steps/shared/history-deps.ts
 var import_promises7 = require("node:fs/promises");
 var import_node_os = require("node:os");
 var import_node_path6 = require("node:path");
@@ -84724,10 +84724,10 @@ function parseCatFileBatch(out) {
   return texts;
 }
 
-// src/steps/bump-deps.ts
+// src/steps/bump/deps.ts
 var PUSH_RETRY = { attempts: 40, baseDelayMs: 200, maxDelayMs: 3e3 };
 
-// src/steps/history-deps.ts
+// src/steps/shared/history-deps.ts
 function defaultHistoryDeps(env = process.env) {
   return {
     async clone(remote, options) {
@@ -84749,7 +84749,7 @@ function remoteOf(inputs, env) {
   return { url: inputs.repo, ...inputs.token ? { token: inputs.token } : {}, ...username ? { username } : {} };
 }
 
-// src/steps/promote-inputs.ts
+// src/steps/promote/inputs.ts
 function optional(values, name) {
   const value = values[name];
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
@@ -84794,7 +84794,7 @@ function promoteInputs(values) {
   };
 }
 
-// src/steps/promote-output.ts
+// src/steps/promote/output.ts
 function promoteOutputs(results, runs, inputs) {
   const images = results.flatMap(
     (r) => r.stories.map((s) => ({
@@ -85391,7 +85391,7 @@ function selectPlatform(index, wanted) {
   return candidates.find((entry) => !entry.platform?.variant || entry.platform.variant === fallback) ?? candidates[0];
 }
 
-// src/steps/promote-registry.ts
+// src/steps/promote/registry.ts
 async function resolveDigest(client, ref) {
   return (await client.resolve({ registry: ref.registry, repository: ref.repository, ...ref.tag ? { tag: ref.tag } : {} })).digest;
 }
@@ -85433,12 +85433,12 @@ async function imageLabels(client, ref, log) {
   }
 }
 
-// src/steps/history-read.ts
+// src/steps/shared/history-read.ts
 async function fetchNotes(repo) {
   await repo.fetchRef(NOTES_REF);
 }
 
-// src/steps/promote-source.ts
+// src/steps/promote/source.ts
 var EARLIER = 10;
 function noted(notes, commit) {
   const note = notes.get(commit);
@@ -85513,7 +85513,7 @@ function compareUrl(source, from, to, hosts) {
   return void 0;
 }
 
-// src/steps/promote-stories.ts
+// src/steps/promote/stories.ts
 async function sourceOf(client, image, old, inputs, deps, context3) {
   const log = (line) => context3.log.info(line);
   const labels = await imageLabels(client, image.source, log);
@@ -85551,7 +85551,7 @@ async function storiesFor(plan, run, inputs, deps, context3) {
   }
 }
 
-// src/steps/promote.ts
+// src/steps/promote/step.ts
 async function promotedImages(registry, state, inputs, context3) {
   const picked = pickImages(state.images, inputs.images, state.env.name);
   const images = [];
@@ -86738,7 +86738,7 @@ async function cancelUpload(session, op2, response) {
   }
 }
 
-// src/steps/promote-deps.ts
+// src/steps/promote/deps.ts
 function defaultPromoteDeps(env = process.env) {
   return {
     ...defaultHistoryDeps(env),

@@ -49382,7 +49382,7 @@ function githubPlatform() {
   };
 }
 
-// src/steps/types.ts
+// src/steps/shared/types.ts
 var StepFailure = class extends VerdictError {
   name = "StepFailure";
   result;
@@ -49506,7 +49506,7 @@ async function actionMain(step) {
   process.exitCode = await runStep(step, githubPlatform(), process.env, process.cwd());
 }
 
-// src/steps/history-deps.ts
+// src/steps/shared/history-deps.ts
 var import_promises7 = require("node:fs/promises");
 var import_node_os = require("node:os");
 var import_node_path6 = require("node:path");
@@ -55646,7 +55646,7 @@ function parseCatFileBatch(out) {
   return texts;
 }
 
-// src/steps/bump-deps.ts
+// src/steps/bump/deps.ts
 var PUSH_RETRY = { attempts: 40, baseDelayMs: 200, maxDelayMs: 3e3 };
 
 // src/core/image-ref.ts
@@ -57577,7 +57577,7 @@ function unifiedDiff(edits) {
   ).join("");
 }
 
-// src/steps/env-repo.ts
+// src/steps/shared/env-repo.ts
 var import_promises6 = require("node:fs/promises");
 var import_node_path5 = require("node:path");
 var EDITABLE_RE = /\.(ya?ml|json)$/i;
@@ -57621,7 +57621,7 @@ async function writeEdits(repo, edits) {
   for (const edit of edits) await (0, import_promises6.writeFile)((0, import_node_path5.join)(repo.dir, edit.file), edit.after);
 }
 
-// src/steps/bump-queue.ts
+// src/steps/shared/push-queue.ts
 var import_node_crypto = require("node:crypto");
 
 // src/core/push-queue.ts
@@ -57678,7 +57678,7 @@ function readRequest(message) {
   }
 }
 
-// src/steps/bump-queue.ts
+// src/steps/shared/push-queue.ts
 var DONE_REF_MAX_AGE_MS = 15 * 6e4;
 var TAKEOVER_MS = 6e4;
 var DEADLINE_MS = 5 * 6e4;
@@ -57792,7 +57792,7 @@ async function integrate(repo, refs, ownId, context3) {
   return { updates, landed, plans };
 }
 
-// src/steps/env-write.ts
+// src/steps/shared/env-write.ts
 async function openEnvironment(clone, remote, selection, identity) {
   const knownPath = selection.path ? normaliseRepoPath(selection.path) : void 0;
   const branch = selection.branch ? { branch: selection.branch } : {};
@@ -57862,7 +57862,7 @@ async function proposeChange(repo, change2, proposal, context3, path) {
   return { plan, commit: result, request: request2, pushed };
 }
 
-// src/steps/bump.ts
+// src/steps/bump/step.ts
 var IDENTITY_RE = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*$/;
 function parseIdentity(text, input = "author") {
   const match = IDENTITY_RE.exec(text);
@@ -57875,7 +57875,7 @@ function gitUsername(inputs, env) {
   return void 0;
 }
 
-// src/steps/history-deps.ts
+// src/steps/shared/history-deps.ts
 function defaultHistoryDeps(env = process.env) {
   return {
     async clone(remote, options) {
@@ -58206,7 +58206,7 @@ function pathCommit(snapshot2) {
   return { commit, time, author, subject, message };
 }
 
-// src/steps/history-read.ts
+// src/steps/shared/history-read.ts
 var MAX_COMMITS = 2e3;
 async function fetchNotes(repo) {
   await repo.fetchRef(NOTES_REF);
@@ -58230,7 +58230,7 @@ async function readHistory(repo, env, limit, policies) {
   }
 }
 
-// src/steps/rollback-inputs.ts
+// src/steps/rollback/inputs.ts
 function optional(values, name) {
   const value = values[name];
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
@@ -58266,7 +58266,7 @@ function rollbackInputs(values) {
   return { ...envWriteInputs(values), to: parseRollbackTarget(String(values["to"] ?? "previous")), reason, hold: values["hold"] !== false };
 }
 
-// src/steps/rollback.ts
+// src/steps/rollback/step.ts
 var HISTORY_LIMITS = [10, 60, 400];
 async function chooseFromHistory(repo, env, inputs, policies) {
   for (const limit of HISTORY_LIMITS) {

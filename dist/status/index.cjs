@@ -49410,7 +49410,7 @@ function githubPlatform() {
   };
 }
 
-// src/steps/types.ts
+// src/steps/shared/types.ts
 var StepFailure = class extends VerdictError {
   name = "StepFailure";
   result;
@@ -49534,7 +49534,7 @@ async function actionMain(step) {
   process.exitCode = await runStep(step, githubPlatform(), process.env, process.cwd());
 }
 
-// src/steps/history-deps.ts
+// src/steps/shared/history-deps.ts
 var import_promises7 = require("node:fs/promises");
 var import_node_os = require("node:os");
 var import_node_path6 = require("node:path");
@@ -55674,7 +55674,7 @@ function parseCatFileBatch(out) {
   return texts;
 }
 
-// src/steps/bump-deps.ts
+// src/steps/bump/deps.ts
 var PUSH_RETRY = { attempts: 40, baseDelayMs: 200, maxDelayMs: 3e3 };
 
 // src/core/image-ref.ts
@@ -56405,7 +56405,7 @@ function findHolds(files) {
   return found;
 }
 
-// src/steps/env-repo.ts
+// src/steps/shared/env-repo.ts
 var import_promises6 = require("node:fs/promises");
 var import_node_path5 = require("node:path");
 var EDITABLE_RE = /\.(ya?ml|json)$/i;
@@ -56417,18 +56417,18 @@ async function readConfig(repo) {
   return text === void 0 ? void 0 : parseEnvRepoConfig(text);
 }
 
-// src/steps/bump-queue.ts
+// src/steps/shared/push-queue.ts
 var DONE_REF_MAX_AGE_MS = 15 * 6e4;
 var DEADLINE_MS = 5 * 6e4;
 
-// src/steps/bump.ts
+// src/steps/bump/step.ts
 function gitUsername(inputs, env) {
   if (inputs.token && inputs.token === env["CI_JOB_TOKEN"]) return "gitlab-ci-token";
   if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab")) return "oauth2";
   return void 0;
 }
 
-// src/steps/history-deps.ts
+// src/steps/shared/history-deps.ts
 function defaultHistoryDeps(env = process.env) {
   return {
     async clone(remote, options) {
@@ -56636,7 +56636,7 @@ function pathCommit(snapshot) {
   return { commit, time, author, subject, message };
 }
 
-// src/steps/history-read.ts
+// src/steps/shared/history-read.ts
 var MAX_COMMITS = 2e3;
 async function fetchNotes(repo) {
   await repo.fetchRef(NOTES_REF);
@@ -56660,7 +56660,7 @@ async function readHistory(repo, env, limit, policies) {
   }
 }
 
-// src/steps/status.ts
+// src/steps/status/step.ts
 var SINCE_LIMIT = 10;
 function statusInputs(values) {
   const images = values["image"].map((text) => imageName(parseImageRef(text, "image")));

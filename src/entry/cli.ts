@@ -5,43 +5,43 @@ import { cliMain } from '../platform/main.ts';
 void cliMain(
   {
     'build-push': async () => {
-      const [{ buildPushStep }, { defaultBuildPushDeps }] = await Promise.all([import('../steps/build-push.ts'), import('../steps/build-push-deps.ts')]);
+      const [{ buildPushStep }, { defaultBuildPushDeps }] = await Promise.all([import('../steps/build-push/step.ts'), import('../steps/build-push/deps.ts')]);
       return buildPushStep(defaultBuildPushDeps());
     },
     bump: async () => {
-      const [{ bumpStep }, { defaultBumpDeps }] = await Promise.all([import('../steps/bump.ts'), import('../steps/bump-deps.ts')]);
+      const [{ bumpStep }, { defaultBumpDeps }] = await Promise.all([import('../steps/bump/step.ts'), import('../steps/bump/deps.ts')]);
       return bumpStep(defaultBumpDeps());
     },
     validate: async () => {
-      const { defaultValidateDeps, validateStep } = await import('../steps/validate.ts');
+      const { defaultValidateDeps, validateStep } = await import('../steps/validate/step.ts');
       return validateStep(defaultValidateDeps());
     },
     verify: async () => {
       const [{ systemVerifyDeps, verifyStep }, { rollbackHandoff }, { defaultHistoryDeps }] = await Promise.all([
-        import('../steps/verify.ts'),
-        import('../steps/rollback.ts'),
-        import('../steps/history-deps.ts'),
+        import('../steps/verify/step.ts'),
+        import('../steps/rollback/step.ts'),
+        import('../steps/shared/history-deps.ts'),
       ]);
       return verifyStep(systemVerifyDeps({ rollback: rollbackHandoff(defaultHistoryDeps()) }));
     },
     promote: async () => {
-      const [{ promoteStep }, { defaultPromoteDeps }] = await Promise.all([import('../steps/promote.ts'), import('../steps/promote-deps.ts')]);
+      const [{ promoteStep }, { defaultPromoteDeps }] = await Promise.all([import('../steps/promote/step.ts'), import('../steps/promote/deps.ts')]);
       return promoteStep(defaultPromoteDeps());
     },
     rollback: async () => {
-      const [{ rollbackStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/rollback.ts'), import('../steps/history-deps.ts')]);
+      const [{ rollbackStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/rollback/step.ts'), import('../steps/shared/history-deps.ts')]);
       return rollbackStep(defaultHistoryDeps());
     },
     'release-hold': async () => {
-      const [{ releaseHoldStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/release-hold.ts'), import('../steps/history-deps.ts')]);
+      const [{ releaseHoldStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/release-hold/step.ts'), import('../steps/shared/history-deps.ts')]);
       return releaseHoldStep(defaultHistoryDeps());
     },
     history: async () => {
-      const [{ historyStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/history.ts'), import('../steps/history-deps.ts')]);
+      const [{ historyStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/history/step.ts'), import('../steps/shared/history-deps.ts')]);
       return historyStep(defaultHistoryDeps());
     },
     status: async () => {
-      const [{ statusStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/status.ts'), import('../steps/history-deps.ts')]);
+      const [{ statusStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/status/step.ts'), import('../steps/shared/history-deps.ts')]);
       return statusStep(defaultHistoryDeps());
     },
   },

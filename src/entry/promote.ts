@@ -1,5 +1,5 @@
 import { actionMain } from '../platform/main.ts';
-import { promoteStep } from '../steps/promote.ts';
-import { defaultPromoteDeps } from '../steps/promote-deps.ts';
+import { promoteStep } from '../steps/promote/step.ts';
+import { defaultPromoteDeps } from '../steps/promote/deps.ts';
 
 void actionMain(promoteStep(defaultPromoteDeps()));

@@ -1,5 +1,5 @@
 import { actionMain } from '../platform/main.ts';
-import { defaultHistoryDeps } from '../steps/history-deps.ts';
-import { rollbackStep } from '../steps/rollback.ts';
+import { defaultHistoryDeps } from '../steps/shared/history-deps.ts';
+import { rollbackStep } from '../steps/rollback/step.ts';
 
 void actionMain(rollbackStep(defaultHistoryDeps()));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UserError } from '../core/errors.ts';
 import type { InputSpec, StepSpec } from '../specs/types.ts';
-import type { Annotation, StepLog } from '../steps/types.ts';
+import type { Annotation, StepLog } from '../steps/shared/types.ts';
 import type { RawInputs } from './inputs.ts';
 import { Redactor } from './redactor.ts';
 import type { Platform } from './types.ts';

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import type { StepSpec } from '../specs/types.ts';
-import type { Annotation, StepLog } from '../steps/types.ts';
+import type { Annotation, StepLog } from '../steps/shared/types.ts';
 import type { RawInputs } from './inputs.ts';
 import { Redactor } from './redactor.ts';
 import type { Platform } from './types.ts';

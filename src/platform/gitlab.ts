@@ -2,7 +2,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { StepSpec } from '../specs/types.ts';
 import { dotenvName, snakeCase } from '../specs/types.ts';
-import type { Annotation, StepLog } from '../steps/types.ts';
+import type { Annotation, StepLog } from '../steps/shared/types.ts';
 import type { RawInputs } from './inputs.ts';
 import { Redactor } from './redactor.ts';
 import type { Platform } from './types.ts';

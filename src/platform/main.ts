@@ -1,6 +1,6 @@
 import { describeError, exitCodeFor } from '../core/errors.ts';
 import { cliOnlySpecs, stepSpecs } from '../specs/index.ts';
-import type { Step } from '../steps/types.ts';
+import type { Step } from '../steps/shared/types.ts';
 import { cliPlatform, stepHelp } from './cli.ts';
 import { githubPlatform } from './github.ts';
 import { gitlabPlatform } from './gitlab.ts';

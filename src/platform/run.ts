@@ -1,5 +1,5 @@
 import { describeError, exitCodeFor } from '../core/errors.ts';
-import { type Step, StepFailure, type StepResult } from '../steps/types.ts';
+import { type Step, StepFailure, type StepResult } from '../steps/shared/types.ts';
 import { parseInputs } from './inputs.ts';
 import type { Platform } from './types.ts';
 

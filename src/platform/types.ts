@@ -1,5 +1,5 @@
 import type { StepSpec } from '../specs/types.ts';
-import type { Annotation, StepLog } from '../steps/types.ts';
+import type { Annotation, StepLog } from '../steps/shared/types.ts';
 import type { RawInputs } from './inputs.ts';
 
 /** What a CI platform (or the command line) does for a step: inputs in; log, outputs, summary out. */

@@ -2,7 +2,7 @@
 import type { RawInputs } from '../../src/platform/inputs.ts';
 import { runStep } from '../../src/platform/run.ts';
 import type { Platform } from '../../src/platform/types.ts';
-import type { Annotation, Step } from '../../src/steps/types.ts';
+import type { Annotation, Step } from '../../src/steps/shared/types.ts';
 
 /** What a step run left behind. */
 export interface MemoryRun {

@@ -4,8 +4,8 @@ import { mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { bumpStep } from '../../../src/steps/bump.ts';
-import { defaultBumpDeps } from '../../../src/steps/bump-deps.ts';
+import { bumpStep } from '../../../src/steps/bump/step.ts';
+import { defaultBumpDeps } from '../../../src/steps/bump/deps.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { bumpStep } from '../../../src/steps/bump.ts';
-import { defaultBumpDeps } from '../../../src/steps/bump-deps.ts';
+import { bumpStep } from '../../../src/steps/bump/step.ts';
+import { defaultBumpDeps } from '../../../src/steps/bump/deps.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
 

@@ -5,7 +5,7 @@ import { GitHubForge } from '../../../src/adapters/forges/github.ts';
 import { GitLabForge } from '../../../src/adapters/forges/gitlab.ts';
 import { displayUrl, parseRepoUrl } from '../../../src/adapters/forges/repo-url.ts';
 import { UserError } from '../../../src/core/errors.ts';
-import type { BumpDeps } from '../../../src/steps/bump.ts';
+import type { BumpDeps } from '../../../src/steps/bump/step.ts';
 import { startGitHubApi } from '../../helpers/github-api.ts';
 import { startGitLabApi } from '../../helpers/gitlab-api.ts';
 

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { promoteStep } from '../../../src/steps/promote.ts';
-import { defaultPromoteDeps } from '../../../src/steps/promote-deps.ts';
+import { promoteStep } from '../../../src/steps/promote/step.ts';
+import { defaultPromoteDeps } from '../../../src/steps/promote/deps.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
 import { batonYaml, kustomization, USER } from './fixture.ts';

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { historyStep } from '../../../src/steps/history.ts';
-import { releaseHoldStep } from '../../../src/steps/release-hold.ts';
-import { rollbackHandoff, rollbackStep } from '../../../src/steps/rollback.ts';
+import { historyStep } from '../../../src/steps/history/step.ts';
+import { releaseHoldStep } from '../../../src/steps/release-hold/step.ts';
+import { rollbackHandoff, rollbackStep } from '../../../src/steps/rollback/step.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
 import { batonYaml, bump, kustomization, recordVerification, testHistoryDeps, USER } from '../promote/fixture.ts';

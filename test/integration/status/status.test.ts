@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StatusMatrix } from '../../../src/core/history/status.ts';
-import { rollbackStep } from '../../../src/steps/rollback.ts';
-import { statusStep } from '../../../src/steps/status.ts';
+import { rollbackStep } from '../../../src/steps/rollback/step.ts';
+import { statusStep } from '../../../src/steps/status/step.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
 import { bump, kustomization, recordVerification, testHistoryDeps, USER } from '../promote/fixture.ts';

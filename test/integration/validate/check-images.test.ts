@@ -13,9 +13,9 @@ import { parseImageRef } from '../../../src/core/image-ref.ts';
 import { parseInputs } from '../../../src/platform/inputs.ts';
 import { clientManifestHead } from '../../../src/adapters/registry/manifest-head.ts';
 import { RegistryClient } from '../../../src/adapters/registry/registry-client.ts';
-import type { StepContext } from '../../../src/steps/types.ts';
-import { defaultValidateDeps, validateStep } from '../../../src/steps/validate.ts';
-import { ValidationFailed } from '../../../src/steps/validate-output.ts';
+import type { StepContext } from '../../../src/steps/shared/types.ts';
+import { defaultValidateDeps, validateStep } from '../../../src/steps/validate/step.ts';
+import { ValidationFailed } from '../../../src/steps/validate/output.ts';
 import { type RunningRegistry, skipWithout, startRegistry } from '../../helpers/registry.ts';
 import { startTokenServer, type TokenServer } from '../../helpers/registry-token-server.ts';
 

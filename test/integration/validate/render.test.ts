@@ -12,9 +12,9 @@ import type { RenderOptions } from '../../../src/adapters/render/types.ts';
 import type { Report } from '../../../src/core/validate/types.ts';
 import { parseInputs } from '../../../src/platform/inputs.ts';
 import { validateSpec } from '../../../src/specs/validate.ts';
-import type { StepContext } from '../../../src/steps/types.ts';
-import { runValidation, type ValidateDeps } from '../../../src/steps/validate.ts';
-import { validateInputs } from '../../../src/steps/validate-inputs.ts';
+import type { StepContext } from '../../../src/steps/shared/types.ts';
+import { runValidation, type ValidateDeps } from '../../../src/steps/validate/step.ts';
+import { validateInputs } from '../../../src/steps/validate/inputs.ts';
 import { skipWithout } from '../../helpers/registry.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/validate');

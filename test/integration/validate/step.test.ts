@@ -9,9 +9,9 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { UserError } from '../../../src/core/errors.ts';
 import { parseInputs, type RawInputs } from '../../../src/platform/inputs.ts';
-import type { StepContext, StepResult } from '../../../src/steps/types.ts';
-import { defaultValidateDeps, validateStep } from '../../../src/steps/validate.ts';
-import { ValidationFailed } from '../../../src/steps/validate-output.ts';
+import type { StepContext, StepResult } from '../../../src/steps/shared/types.ts';
+import { defaultValidateDeps, validateStep } from '../../../src/steps/validate/step.ts';
+import { ValidationFailed } from '../../../src/steps/validate/output.ts';
 
 const GOOD = `apiVersion: apps/v1
 kind: Deployment

@@ -1,0 +1,164 @@
+/**
+ * How every writing step (bump, promote, rollback, release-hold) lands a change in an environment:
+ * open the least clone on the environment's branch, then either commit and push with the push-race
+ * handling of DESIGN §3 (re-plan on the new head; the push queue when the change is an image request),
+ * or put it on a deterministic branch and open or update the PR/MR. Taken out of bump so the steps share
+ * one code path.
+ */
+import { type Environment, normaliseRepoPath, resolveEnvironment, type EnvRepoConfig } from '../../core/env-config.ts';
+import type { EditPlan } from '../../core/edit/types.ts';
+import { TransientError } from '../../core/errors.ts';
+import type { QueuedRequest } from '../../core/push-queue.ts';
+import type { ChangeRequest, Forge } from '../../adapters/forges/types.ts';
+import type { GitIdentity, GitRemote } from '../../adapters/git/types.ts';
+import { backoffDelay, type RetryPolicy } from '../../adapters/retry.ts';
+import { landThroughQueue } from './push-queue.ts';
+import { type EnvRepoCheckout, readConfig, writeEdits } from './env-repo.ts';
+import type { StepContext } from './types.ts';
+
+/** Clones an env repo the least way (see `GitRepo.clone`). */
+export type CloneEnvRepo<R extends EnvRepoCheckout = EnvRepoCheckout> = (
+  remote: GitRemote,
+  options: { branch?: string; sparsePaths: string[]; identity: GitIdentity },
+) => Promise<R>;
+
+/** Which environment: by name through baton.yaml, or by path; an explicit branch wins over baton.yaml's. */
+export interface EnvSelection {
+  readonly env?: string | undefined;
+  readonly path?: string | undefined;
+  readonly branch?: string | undefined;
+}
+
+/** An environment opened for writing: the clone on its branch, sparse on its path. */
+export interface OpenedEnv<R extends EnvRepoCheckout = EnvRepoCheckout> {
+  readonly repo: R;
+  readonly env: Environment;
+  readonly config: EnvRepoConfig | undefined;
+}
+
+/**
+ * Clones the repo and resolves the environment. With a path given, one sparse checkout serves (cone mode
+ * brings baton.yaml along); with an env, the config is read first to learn the path, and the repo is
+ * cloned again when the environment lives on another branch. The clone is removed on failure.
+ */
+export async function openEnvironment<R extends EnvRepoCheckout>(clone: CloneEnvRepo<R>, remote: GitRemote, selection: EnvSelection, identity: GitIdentity): Promise<OpenedEnv<R>> {
+  const knownPath = selection.path ? normaliseRepoPath(selection.path) : undefined;
+  const branch = selection.branch ? { branch: selection.branch } : {};
+  let repo = await clone(remote, { ...branch, sparsePaths: knownPath ? [knownPath] : [], identity });
+  try {
+    const config = await readConfig(repo);
+    const env = resolveEnvironment(config, selection);
+    if (!selection.branch && env.branch && env.branch !== repo.branch) {
+      await repo.cleanup();
+      repo = await clone(remote, { branch: env.branch, sparsePaths: [env.path], identity });
+    } else if (!knownPath) {
+      await repo.setSparse([env.path]);
+    }
+    return { repo, env, config };
+  } catch (error) {
+    await repo.cleanup();
+    throw error;
+  }
+}
+
+/** A change to an environment, described so that it can be applied again to a newer head. */
+export interface EnvChange<P extends EditPlan> {
+  /** Plans the edit on the checkout's current files: a function of the files, never a patch. */
+  plan(repo: EnvRepoCheckout): Promise<P>;
+  /** The commit message for a plan. */
+  message(plan: P): string;
+  readonly author: GitIdentity;
+  /**
+   * The image request the push queue can re-apply for this change (bump, promote). Without one, a lost
+   * race is retried here with backoff (rollback, release-hold: rare, hand-started changes).
+   */
+  readonly queue?: QueuedRequest;
+}
+
+/** What writing a change did. */
+export interface WriteOutcome<P extends EditPlan> {
+  readonly plan: P;
+  /** The commit that carries the change; undefined when nothing changed. */
+  readonly commit: string | undefined;
+  readonly request?: ChangeRequest;
+  /** PR mode: whether the branch was pushed (false when it already held this change). */
+  readonly pushed?: boolean;
+}
+
+/** The bound and backoff of push races. */
+export interface WriteDeps {
+  readonly retry: RetryPolicy;
+}
+
+/**
+ * Push mode: edit, commit, push; on a rejected push re-read the new head and re-apply the same edit,
+ * with jittered backoff, up to the retry bound (or through the push queue for image requests).
+ */
+export async function pushChange<P extends EditPlan>(repo: EnvRepoCheckout, change: EnvChange<P>, deps: WriteDeps, context: StepContext): Promise<WriteOutcome<P>> {
+  const wait = deps.retry.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let attempt = 1; ; attempt++) {
+    const plan = await change.plan(repo);
+    if (plan.edits.length === 0) return { plan, commit: undefined };
+    await writeEdits(repo, plan.edits);
+    const commit = await repo.commit({ message: change.message(plan), author: change.author, paths: plan.edits.map((e) => e.file) });
+    if (!commit) return { plan, commit: undefined };
+    if ((await repo.push()) === 'pushed') return { plan, commit };
+    if (!repo.isLocalRemote && change.queue) {
+      // Why a queue and not plain retries: with n bumps racing, retries cost n rounds of n attempts;
+      // the queue lands all parked bumps in one atomic push (src/core/push-queue.ts).
+      const queueContext = { log: context.log, sleep: wait, now: () => Date.now() };
+      const outcome = await landThroughQueue(repo, change.queue, queueContext);
+      // The queue plans requests the way bump and promote do (holds respected), so its plan has their shape.
+      const finalPlan = (outcome.plan as P | undefined) ?? plan;
+      return { plan: outcome.commit ? finalPlan : { ...finalPlan, edits: [] }, commit: outcome.commit };
+    }
+    if (attempt >= deps.retry.attempts) {
+      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; run the step again.`);
+    }
+    context.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
+    await wait(backoffDelay(deps.retry, attempt));
+    await repo.refresh();
+  }
+}
+
+/** What PR mode needs besides the change. */
+export interface Proposal<P extends EditPlan> {
+  /** The deterministic head branch, so a later run updates the open PR/MR. */
+  readonly branch: string;
+  readonly title: string;
+  body(plan: P): string;
+  readonly labels: readonly string[];
+  readonly autoMerge: boolean;
+  forge(): Forge;
+}
+
+/**
+ * PR mode: the edit goes on the proposal's branch, built fresh on the base head; the open PR/MR for that
+ * branch is updated, else one is opened.
+ */
+export async function proposeChange<P extends EditPlan>(repo: EnvRepoCheckout, change: EnvChange<P>, proposal: Proposal<P>, context: StepContext, path: string): Promise<WriteOutcome<P>> {
+  const base = repo.branch;
+  const head = proposal.branch;
+  const plan = await change.plan(repo);
+  if (plan.edits.length === 0) return { plan, commit: undefined, pushed: false };
+  const baseHead = await repo.head();
+  await repo.checkoutNewBranch(head, baseHead);
+  await writeEdits(repo, plan.edits);
+  const commit = await repo.commit({ message: change.message(plan), author: change.author, paths: plan.edits.map((e) => e.file) });
+  const remoteHead = await repo.remoteBranchHead(head);
+  const same = remoteHead !== undefined && commit !== undefined && (await repo.treeOf(remoteHead, path)) === (await repo.treeOf(commit, path));
+  let pushed = false;
+  let result = commit;
+  if (same) {
+    context.log.info(`${head} already holds this change`);
+    result = remoteHead;
+  } else {
+    if ((await repo.push({ ref: head, force: true })) !== 'pushed') {
+      throw new TransientError(`push of ${head} was rejected; another run updated it at the same moment. Run again.`);
+    }
+    pushed = true;
+  }
+  const request = await proposal.forge().propose({ base, head, title: proposal.title, body: proposal.body(plan), labels: proposal.labels, autoMerge: proposal.autoMerge });
+  for (const warning of request.warnings ?? []) context.log.warn(warning);
+  return { plan, commit: result, request, pushed };
+}

@@ -1,0 +1,57 @@
+import { VerdictError } from '../../core/errors.ts';
+import type { InputValues, StepSpec } from '../../specs/types.ts';
+
+/** A file-level finding shown as an annotation (GitHub) or in the report (GitLab, CLI). */
+export interface Annotation {
+  readonly level: 'notice' | 'warning' | 'error';
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly title?: string;
+}
+
+/** Where a step tells people what it does; each platform renders it its own way. */
+export interface StepLog {
+  info(message: string): void;
+  warn(message: string): void;
+  /** Hide a value in everything printed from now on (GitHub `::add-mask::`, redaction elsewhere). */
+  secret(value: string): void;
+  /** A titled, collapsible block of lines. */
+  group<T>(title: string, body: () => Promise<T>): Promise<T>;
+}
+
+/** What a step hands back: outputs (always all of them, as strings), a Markdown summary, annotations. */
+export interface StepResult {
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly summary: string;
+  readonly annotations: readonly Annotation[];
+}
+
+/** What the platform gives a step besides its inputs. */
+export interface StepContext {
+  readonly log: StepLog;
+  /** The process environment (CI variables such as GITHUB_SERVER_URL, CI_PIPELINE_URL). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The working directory relative paths are resolved against. */
+  readonly cwd: string;
+}
+
+/** A step as the platforms see it: its spec and a function from parsed inputs to a result. */
+export interface Step {
+  readonly spec: StepSpec;
+  run(inputs: InputValues, context: StepContext): Promise<StepResult>;
+}
+
+/**
+ * A step whose verdict failed (exit 1) but that still has a result to publish: outputs, summary and
+ * annotations reach the platform before the failure (see src/platform/run.ts).
+ */
+export class StepFailure extends VerdictError {
+  override name = 'StepFailure';
+  readonly result: StepResult;
+  constructor(message: string, result: StepResult) {
+    super(message);
+    this.result = result;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The status step: a matrix of images × environments read from the env repo alone (files, history,
+ * verification notes, holds), written to the job summary and as JSON.
+ */
+import { CONFIG_FILE, type Environment } from '../../core/env-config.ts';
+import { describeError, UserError } from '../../core/errors.ts';
+import { type EnvReading, statusMarkdown, statusMatrix } from '../../core/history/status.ts';
+import type { HistoryEntry } from '../../core/history/states.ts';
+import { familiarName, imageName, parseImageRef } from '../../core/image-ref.ts';
+import { findHolds } from '../../core/rollback/holds.ts';
+import { latestVerdict } from '../../core/verify/verdict-note.ts';
+import { statusSpec } from '../../specs/status.ts';
+import type { InputValues } from '../../specs/types.ts';
+import { isEditable, readConfig } from '../shared/env-repo.ts';
+import { type HistoryDeps, remoteOf } from '../shared/history-deps.ts';
+import { type HistoryCheckout, readHistory } from '../shared/history-read.ts';
+import type { Step, StepContext, StepResult } from '../shared/types.ts';
+
+/** The checked inputs of status. */
+export interface StatusInputs {
+  readonly repo: string;
+  readonly envs: readonly string[];
+  /** Canonical image names to show; all when empty. */
+  readonly images: readonly string[];
+  readonly token?: string;
+}
+
+/** How many states back status looks for the commit that set each value. */
+const SINCE_LIMIT = 10;
+
+/** Checks status's inputs. */
+export function statusInputs(values: InputValues): StatusInputs {
+  const images = (values['image'] as string[]).map((text) => imageName(parseImageRef(text, 'image')));
+  const token = typeof values['token'] === 'string' && values['token'] ? { token: values['token'] } : {};
+  return { repo: String(values['repo']), envs: values['env'] as string[], images, ...token };
+}
+
+function pickEnvironments(all: ReadonlyMap<string, Environment>, names: readonly string[]): Environment[] {
+  if (names.length === 0) return [...all.values()];
+  return names.map((name) => {
+    const env = all.get(name);
+    if (!env) throw new UserError(`env: "${name}" is not an environment in ${CONFIG_FILE} (known: ${[...all.keys()].join(', ') || 'none'}).`, { input: 'env' });
+    return env;
+  });
+}
+
+/** The commit that set each image's current value: the oldest consecutive state holding it. */
+function sinceOf(entries: readonly HistoryEntry[]): Map<string, { commit: string; time: string }> {
+  const since = new Map<string, { commit: string; time: string }>();
+  for (const [name, version] of entries[0]?.images ?? []) {
+    let at = entries[0]!;
+    for (const entry of entries.slice(1)) {
+      const then = entry.images.get(name);
+      if (!then || then.ref.tag !== version.ref.tag || then.ref.digest !== version.ref.digest) break;
+      at = entry;
+    }
+    since.set(name, { commit: at.commit, time: at.time });
+  }
+  return since;
+}
+
+/** Reads one environment from a clone of its branch (files from the object store, no checkout). */
+async function readEnv(repo: HistoryCheckout, env: Environment, policies: Record<string, string>): Promise<EnvReading> {
+  const base = { name: env.name, path: env.path, branch: repo.branch, images: new Map(), since: new Map(), holds: [] };
+  try {
+    if (!(await repo.treeOf('HEAD', env.path))) return { ...base, error: `${env.path} does not exist on ${repo.branch}` };
+    const { entries } = await readHistory(repo, env, SINCE_LIMIT, policies);
+    const current = entries[0];
+    if (!current) return base;
+    const commit = current.folded[0]?.commit ?? current.commit;
+    const time = current.folded[0]?.time ?? current.time;
+    const note = (await repo.notesOf('refs/notes/baton', [commit])).get(commit);
+    const verdict = note ? latestVerdict(note, env.name) : undefined;
+    const files = (await repo.filesAt([commit], env.path, isEditable)).get(commit) ?? new Map<string, string>();
+    return { ...base, commit, time, images: current.images, since: sinceOf(entries), ...(verdict ? { verdict } : {}), holds: findHolds(files) };
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return { ...base, error: describeError(error) };
+  }
+}
+
+/** Clones each branch the environments live on once, reading every environment on it. */
+async function readAll(inputs: StatusInputs, deps: HistoryDeps, context: StepContext): Promise<EnvReading[]> {
+  const remote = remoteOf({ ...inputs, forge: 'auto' }, context.env);
+  const identity = { name: 'baton', email: 'baton@users.noreply.localhost' };
+  const first = await deps.clone(remote, { sparsePaths: [], identity });
+  const clones = new Map<string, HistoryCheckout>([[first.branch, first]]);
+  try {
+    const config = await readConfig(first);
+    if (!config) throw new UserError(`repo: status needs ${CONFIG_FILE} at the env repo root naming the environments.`, { input: 'repo' });
+    const readings: EnvReading[] = [];
+    for (const env of pickEnvironments(config.environments, inputs.envs)) {
+      const branch = env.branch ?? first.branch;
+      let repo = clones.get(branch);
+      if (!repo) {
+        repo = await deps.clone(remote, { branch, sparsePaths: [], identity });
+        clones.set(branch, repo);
+      }
+      readings.push(await readEnv(repo, env, { ...config.policies }));
+    }
+    return readings;
+  } finally {
+    for (const repo of clones.values()) await repo.cleanup();
+  }
+}
+
+/** Runs status with checked inputs. */
+export async function runStatus(inputs: StatusInputs, deps: HistoryDeps, context: StepContext): Promise<StepResult> {
+  const readings = await readAll(inputs, deps, context);
+  const shown = inputs.images.length === 0 ? readings : readings.map((r) => ({ ...r, images: new Map([...r.images].filter(([name]) => inputs.images.includes(name))) }));
+  const matrix = statusMatrix(shown, deps.now());
+  for (const env of matrix.environments.filter((e) => e.error)) context.log.warn(`${env.name}: ${env.error}`);
+  const held = shown.flatMap((r) => r.holds.map((h) => `${r.name} ${familiarName(parseImageRef(h.image))}`));
+  return {
+    outputs: {
+      matrix: JSON.stringify(matrix),
+      differs: matrix.rows.filter((row) => row.differs).map((row) => familiarName(parseImageRef(row.image))).join('\n'),
+      held: [...new Set(held)].join('\n'),
+    },
+    summary: statusMarkdown(matrix),
+    annotations: [],
+  };
+}
+
+/** Creates the status step with its side effects. */
+export function statusStep(deps: HistoryDeps): Step {
+  return { spec: statusSpec, run: (values, context) => runStatus(statusInputs(values), deps, context) };
+}

@@ -1,0 +1,232 @@
+/**
+ * verify's inputs, checked before anything is touched: each problem is a UserError naming the input.
+ */
+import { UserError } from '../../core/errors.ts';
+import { type ImageRef, parseImageRef } from '../../core/image-ref.ts';
+import { checkStatusCode, type HttpExpectations, parseExpectations } from '../../core/verify/http-check.ts';
+import { checkSelector, parseTarget, type TargetRef } from '../../core/verify/targets.ts';
+import type { InputValues } from '../../specs/types.ts';
+
+/** The providers verify asks. */
+export type Provider = 'kubernetes' | 'argocd' | 'flux' | 'http';
+
+/** An Argo CD application by name, with its namespace when outside Argo CD's own. */
+export interface ApplicationName {
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+/** The typed inputs of verify, checked. */
+export interface VerifyInputs {
+  readonly provider: Provider;
+  /** Named targets (with a name). */
+  readonly targets: readonly (TargetRef & { readonly name: string })[];
+  /** Kinds to find by `selector` (empty without a selector). */
+  readonly selectorKinds: readonly TargetRef[];
+  readonly selector?: string;
+  readonly namespace?: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly expectedImage?: ImageRef;
+  readonly expectedRevision?: string;
+  readonly argocdServer?: string;
+  readonly argocdToken?: string;
+  readonly applications: readonly ApplicationName[];
+  readonly project?: string;
+  readonly url?: string;
+  readonly expect: HttpExpectations;
+  readonly repo?: string;
+  readonly branch?: string;
+  readonly env?: string;
+  readonly token?: string;
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+  readonly graceMs: number;
+  readonly restartThreshold: number;
+  readonly reconcile: boolean;
+  readonly record: boolean;
+  readonly onFailure: 'fail' | 'rollback';
+  readonly dryRun: boolean;
+}
+
+const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const COMMIT_RE = /^[0-9a-fA-F]{7,64}$/;
+const DEFAULT_SELECTOR_KINDS = ['deployment', 'statefulset', 'daemonset'];
+const SELECTABLE = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Rollout']);
+
+function optional(values: InputValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function list(values: InputValues, name: string): string[] {
+  const value = values[name];
+  return Array.isArray(value) ? [...value] : [];
+}
+
+function positive(values: InputValues, name: string, allowZero = false): number {
+  const value = Number(values[name]);
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new UserError(`${name}: must be more than ${allowZero ? 'or equal to ' : ''}0, got ${values[name]}.`, { input: name });
+  }
+  return value;
+}
+
+function expectedImage(text: string | undefined): ImageRef | undefined {
+  if (!text) return undefined;
+  const ref = parseImageRef(text, 'expected-image');
+  if (!ref.tag && !ref.digest) {
+    throw new UserError(`expected-image: "${text}" has neither a tag nor a digest; write name:tag or name@sha256:….`, { input: 'expected-image' });
+  }
+  return ref;
+}
+
+function expectedRevision(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  if (!COMMIT_RE.test(text)) {
+    throw new UserError(`expected-revision: "${text}" is not a commit id (7 to 64 hexadecimal digits, e.g. bump's commit output).`, { input: 'expected-revision' });
+  }
+  return text.toLowerCase();
+}
+
+function namespaceOf(text: string | undefined): string | undefined {
+  if (text !== undefined && (!NAMESPACE_RE.test(text) || text.length > 63)) {
+    throw new UserError(`namespace: "${text}" is not a namespace name (lowercase letters, digits and "-").`, { input: 'namespace' });
+  }
+  return text;
+}
+
+function restartThreshold(values: InputValues): number {
+  const value = Number(values['restart-threshold']);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new UserError(`restart-threshold: must be a whole number of at least 1, got ${values['restart-threshold']}.`, { input: 'restart-threshold' });
+  }
+  return value;
+}
+
+function httpUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UserError(`url: "${text}" is not a URL; write it like https://web.example.com/version.`, { input: 'url' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`url: "${text}" is not http or https.`, { input: 'url' });
+  return url.toString();
+}
+
+function applicationName(text: string): ApplicationName {
+  const parts = text.split('/');
+  const ok = parts.length <= 2 && parts.every((p) => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(p));
+  if (!ok) throw new UserError(`application: "${text}" is not an application name or namespace/name.`, { input: 'application' });
+  return parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! };
+}
+
+/** Splits targets into named ones and kind-only ones (those need a selector). */
+function splitTargets(values: InputValues, selector: string | undefined): { named: VerifyInputs['targets']; kinds: TargetRef[] } {
+  const parsed = list(values, 'targets').map((text) => parseTarget(text, 'targets', selector !== undefined));
+  const named = parsed.filter((t): t is TargetRef & { name: string } => t.name !== undefined);
+  let kinds = parsed.filter((t) => t.name === undefined);
+  if (selector !== undefined && kinds.length === 0) kinds = DEFAULT_SELECTOR_KINDS.map((k) => parseTarget(k, 'targets', true));
+  for (const kind of kinds) {
+    if (!kind.known || !SELECTABLE.has(kind.known.kind)) {
+      throw new UserError(`targets: "${kind.text}" cannot be found by selector; give deployment, statefulset, daemonset, job or rollout.`, { input: 'targets' });
+    }
+  }
+  return { named, kinds };
+}
+
+function checkTargets(provider: Provider, named: VerifyInputs['targets'], kinds: readonly TargetRef[]): void {
+  if (provider === 'http') {
+    if (named.length || kinds.length) throw new UserError('targets: provider http polls url; it takes no targets.', { input: 'targets' });
+    return;
+  }
+  const wrong = named.find((t) => (t.known?.provider ?? 'kubernetes') !== provider);
+  if (wrong) {
+    const owner = wrong.known?.provider ?? 'kubernetes';
+    throw new UserError(`targets: "${wrong.text}" is read by provider ${owner}, not ${provider}; set provider: ${owner} or remove it.`, { input: 'targets' });
+  }
+  if (provider !== 'kubernetes' && kinds.length) throw new UserError(`selector: ${provider} targets are named, not selected by labels.`, { input: 'selector' });
+  if (provider === 'kubernetes' && named.length === 0 && kinds.length === 0) {
+    throw new UserError('targets: give at least one kind/name (e.g. deployment/web), or a selector.', { input: 'targets' });
+  }
+  if (provider === 'flux' && named.length === 0) throw new UserError('targets: give the Kustomization or HelmRelease to wait for (e.g. kustomization/apps).', { input: 'targets' });
+}
+
+function checkSources(inputs: Pick<VerifyInputs, 'provider' | 'applications' | 'url' | 'argocdServer'>): void {
+  if (inputs.provider === 'argocd' && !inputs.argocdServer) throw new UserError('argocd-server: required with provider argocd (or set ARGOCD_SERVER).', { input: 'argocd-server' });
+  if (inputs.provider === 'argocd' && inputs.applications.length === 0) {
+    throw new UserError('application: name the Argo CD application(s) to wait for.', { input: 'application' });
+  }
+  if (inputs.provider === 'http' && !inputs.url) throw new UserError('url: required with provider http.', { input: 'url' });
+}
+
+function applications(values: InputValues, targets: VerifyInputs['targets']): ApplicationName[] {
+  const named = list(values, 'application').map(applicationName);
+  const fromTargets = targets.filter((t) => t.known?.kind === 'Application').map((t) => ({ name: t.name, ...(t.namespace ? { namespace: t.namespace } : {}) }));
+  return [...named, ...fromTargets];
+}
+
+function recording(values: InputValues, dryRun: boolean): { record: boolean; onFailure: 'fail' | 'rollback' } {
+  const record = values['record'] !== false;
+  const onFailure = values['on-failure'] === 'rollback' ? 'rollback' : 'fail';
+  const repo = optional(values, 'repo');
+  if (repo && record && !dryRun && !optional(values, 'env')) {
+    throw new UserError('env: needed to record the verdict for the env repo; give env, or set record: false.', { input: 'env' });
+  }
+  if (onFailure === 'rollback' && (!repo || !optional(values, 'env'))) {
+    throw new UserError('on-failure: rollback needs repo and env (the environment to roll back).', { input: 'on-failure' });
+  }
+  return { record, onFailure };
+}
+
+/** Checks raw input values and turns them into {@link VerifyInputs}. */
+export function verifyInputs(values: InputValues): VerifyInputs {
+  const provider = (optional(values, 'provider') ?? 'kubernetes') as Provider;
+  const selector = optional(values, 'selector');
+  if (selector !== undefined) checkSelector(selector);
+  const { named, kinds } = splitTargets(values, selector);
+  const dryRun = values['dry-run'] === true;
+  const timeoutMs = positive(values, 'timeout');
+  const intervalMs = positive(values, 'interval');
+  if (intervalMs < 100) throw new UserError(`interval: ${intervalMs}ms would flood the API; give 100ms or more (default 2s).`, { input: 'interval' });
+  checkTargets(provider, named, kinds);
+  const base = {
+    provider,
+    targets: provider === 'argocd' ? [] : named,
+    selectorKinds: kinds,
+    applications: applications(values, named),
+    url: httpUrl(optional(values, 'url')),
+    argocdServer: optional(values, 'argocd-server'),
+  };
+  checkSources(base);
+  const value = (name: string) => optional(values, name);
+  return {
+    ...base,
+    ...(selector !== undefined ? { selector } : {}),
+    namespace: namespaceOf(value('namespace')),
+    kubeconfig: value('kubeconfig'),
+    context: value('context'),
+    expectedImage: expectedImage(value('expected-image')),
+    expectedRevision: expectedRevision(value('expected-revision')),
+    argocdToken: value('argocd-token'),
+    project: value('project'),
+    expect: {
+      status: checkStatusCode(values['expect-status'] as number | undefined),
+      json: parseExpectations(list(values, 'expect-json'), 'expect-json'),
+      headers: parseExpectations(list(values, 'expect-header'), 'expect-header'),
+    },
+    repo: value('repo'),
+    branch: value('branch'),
+    env: value('env'),
+    token: value('token'),
+    timeoutMs,
+    intervalMs: Math.min(intervalMs, timeoutMs),
+    graceMs: positive(values, 'grace', true),
+    restartThreshold: restartThreshold(values),
+    reconcile: values['reconcile'] === true,
+    dryRun,
+    ...recording(values, dryRun),
+  };
+}
