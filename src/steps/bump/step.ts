@@ -4,7 +4,7 @@ import type { Pin, ValueChange } from '../../core/edit/types.ts';
 import { type Environment, normaliseRepoPath, type WriteMode } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
 import { familiarName, formatFamiliar, type ImageRef, imageName, parseImageRef } from '../../core/image-ref.ts';
-import { type GuardedPlan, heldMessage, planRespectingHolds } from '../../core/rollback/guard.ts';
+import { type GuardedPlan, heldMessage } from '../../core/rollback/guard.ts';
 import { envSelector } from '../../core/rollback/holds.ts';
 import { unifiedDiff } from '../../core/unified-diff.ts';
 import type { Forge } from '../../adapters/forges/types.ts';
@@ -12,8 +12,10 @@ import type { GitIdentity, GitRemote } from '../../adapters/git/types.ts';
 import type { RetryPolicy } from '../../adapters/retry.ts';
 import { bumpSpec } from '../../specs/bump.ts';
 import type { InputValues } from '../../specs/types.ts';
-import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
+import type { EnvRepoCheckout } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
+import { parseIdentity, remoteOf } from '../shared/identity.ts';
+import { planOnHead } from '../shared/plan-on-head.ts';
 import type { Step, StepContext, StepResult } from '../shared/types.ts';
 
 /** The typed inputs of bump, checked. */
@@ -43,15 +45,6 @@ export interface BumpDeps {
   clone(remote: GitRemote, options: { branch?: string; sparsePaths: string[]; identity: GitIdentity }): Promise<EnvRepoCheckout>;
   forge(options: { repoUrl: string; token?: string; forge: 'auto' | 'github' | 'gitlab'; apiUrl?: string }): Forge;
   readonly retry: RetryPolicy;
-}
-
-const IDENTITY_RE = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*$/;
-
-/** Parses `Name <email>`. */
-export function parseIdentity(text: string, input = 'author'): GitIdentity {
-  const match = IDENTITY_RE.exec(text);
-  if (!match) throw new UserError(`${input}: "${text}" is not "Name <email>".`, { input });
-  return { name: match[1]!, email: match[2]! };
 }
 
 /** Checks raw input values and turns them into {@link BumpInputs}. */
@@ -94,32 +87,6 @@ export function bumpInputs(values: InputValues): BumpInputs {
   } as BumpInputs;
 }
 
-/**
- * Plans the edit on the checkout's current head, leaving alone images a rollback holds there (unless
- * override-hold). Exported for promote, which writes the same way.
- */
-export async function planOnHead(repo: EnvRepoCheckout, env: Environment, request: PlanRequest): Promise<GuardedPlan> {
-  const files = await readEnvFiles(repo, env.path);
-  try {
-    const { pin, allowDowngrade, overrideHold, policies } = request;
-    return planRespectingHolds(files, request.images, { pin, allowDowngrade, overrideHold, policies, root: env.path });
-  } catch (error) {
-    if (error instanceof UserError && /not found/i.test(error.message) && files.size === 0) {
-      throw new UserError(`path: "${env.path}" holds no YAML or JSON files; check env/path.`, { input: 'path', cause: error });
-    }
-    throw error;
-  }
-}
-
-/** What {@link planOnHead} writes. */
-export interface PlanRequest {
-  readonly images: readonly ImageRef[];
-  readonly pin: Pin;
-  readonly allowDowngrade: boolean;
-  readonly overrideHold: boolean;
-  readonly policies: Readonly<Record<string, string>>;
-}
-
 function allChanges(plan: Pick<GuardedPlan, 'edits'>): ValueChange[] {
   return plan.edits.flatMap((edit) => edit.changes);
 }
@@ -158,22 +125,10 @@ function summarise(env: Environment, inputs: BumpInputs, plan: GuardedPlan, outp
   return lines.join('\n');
 }
 
-/**
- * The user name that goes with the token over HTTPS: GitLab wants `gitlab-ci-token` with a job token and
- * takes `oauth2` with access tokens; elsewhere the git adapter's default (`x-access-token`) serves.
- */
-export function gitUsername(inputs: Pick<BumpInputs, 'token' | 'forge'>, env: Readonly<Record<string, string | undefined>>): string | undefined {
-  if (inputs.token && inputs.token === env['CI_JOB_TOKEN']) return 'gitlab-ci-token';
-  if (inputs.forge === 'gitlab' || (inputs.forge === 'auto' && (env['GITLAB_CI'] === 'true' || env['BATON_PLATFORM'] === 'gitlab'))) return 'oauth2';
-  return undefined;
-}
-
 /** Runs bump with checked inputs. */
 export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepContext): Promise<StepResult> {
   const origin = originFromEnv(context.env);
-  const username = gitUsername(inputs, context.env);
-  const remote: GitRemote = { url: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), ...(username ? { username } : {}) };
-  const { repo, env, config } = await openEnvironment(deps.clone, remote, inputs, inputs.author);
+  const { repo, env, config } = await openEnvironment(deps.clone, remoteOf(inputs, context.env), inputs, inputs.author);
   try {
     const mode: WriteMode = inputs.mode ?? env.mode ?? 'push';
     const change = bumpChange(env, inputs, { ...(config?.policies ?? {}) }, origin);

@@ -5,7 +5,8 @@ import { historyJson, historyMarkdown } from '../../core/history/format.ts';
 import { historySpec } from '../../specs/history.ts';
 import type { InputValues } from '../../specs/types.ts';
 import { readConfig } from '../shared/env-repo.ts';
-import { type HistoryDeps, remoteOf } from '../shared/history-deps.ts';
+import type { HistoryDeps } from '../shared/history-deps.ts';
+import { remoteOf } from '../shared/identity.ts';
 import { readHistory } from '../shared/history-read.ts';
 import type { Step, StepContext, StepResult } from '../shared/types.ts';
 

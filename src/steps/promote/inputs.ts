@@ -6,7 +6,7 @@ import { validateTag } from '../../core/image-ref.ts';
 import { parseCopyTo } from '../../core/promote/images.ts';
 import type { GitIdentity } from '../../adapters/git/types.ts';
 import type { InputValues } from '../../specs/types.ts';
-import { parseIdentity } from '../bump/step.ts';
+import { parseIdentity } from '../shared/identity.ts';
 
 /** The inputs of promote. */
 export interface PromoteInputs {

@@ -14,10 +14,10 @@ import { type GuardedPlan, heldMessage } from '../../core/rollback/guard.ts';
 import { envSelector } from '../../core/rollback/holds.ts';
 import type { OciClient } from '../../adapters/registry/types.ts';
 import { promoteSpec } from '../../specs/promote.ts';
-import { planOnHead } from '../bump/step.ts';
+import { planOnHead } from '../shared/plan-on-head.ts';
 import { readConfig } from '../shared/env-repo.ts';
 import { type EnvChange, type OpenedEnv, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
-import { remoteOf } from '../shared/history-deps.ts';
+import { remoteOf } from '../shared/identity.ts';
 import type { HistoryCheckout } from '../shared/history-read.ts';
 import type { PromoteDeps } from './deps.ts';
 import { type PromoteInputs, promoteInputs } from './inputs.ts';
@@ -25,14 +25,8 @@ import { promoteOutputs, promoteSummary, type TargetResult } from './output.ts';
 import { addTag, copyByDigest, resolveDigest } from './registry.ts';
 import { readSource, type SourceState } from './source.ts';
 import { storiesFor } from './stories.ts';
+import type { SourceRun } from './types.ts';
 import type { Step, StepContext, StepResult } from '../shared/types.ts';
-
-/** Everything one source's promotions share. */
-interface SourceRun {
-  readonly state: SourceState;
-  readonly images: readonly PromotedImage[];
-  readonly copied: ReadonlyMap<string, string>;
-}
 
 /** Each image at its digest: pinned or verified, else looked up from its tag (and said so). */
 async function promotedImages(registry: OciClient, state: SourceState, inputs: PromoteInputs, context: StepContext): Promise<PromotedImage[]> {
@@ -172,5 +166,3 @@ async function tagAll(registry: OciClient, runs: readonly SourceRun[], inputs: P
 export function promoteStep(deps: PromoteDeps): Step {
   return { spec: promoteSpec, run: (values, context) => runPromote(promoteInputs(values), deps, context) };
 }
-
-export type { SourceRun };

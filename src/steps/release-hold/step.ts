@@ -14,8 +14,9 @@ import { unifiedDiff } from '../../core/unified-diff.ts';
 import { releaseHoldSpec } from '../../specs/release-hold.ts';
 import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
-import { actorOf, type HistoryDeps, remoteOf } from '../shared/history-deps.ts';
-import { type ReleaseInputs, releaseInputs } from '../rollback/inputs.ts';
+import type { HistoryDeps } from '../shared/history-deps.ts';
+import { actorOf, remoteOf } from '../shared/identity.ts';
+import { type ReleaseInputs, releaseInputs } from './inputs.ts';
 import type { Step, StepContext, StepResult } from '../shared/types.ts';
 
 /** The release as an edit plan: files that lose hold lines, and the holds removed. */

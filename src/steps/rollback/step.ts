@@ -16,11 +16,12 @@ import { unifiedDiff } from '../../core/unified-diff.ts';
 import { rollbackSpec } from '../../specs/rollback.ts';
 import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
-import { actorOf, type HistoryDeps, remoteOf } from '../shared/history-deps.ts';
+import type { HistoryDeps } from '../shared/history-deps.ts';
+import { actorOf, remoteOf } from '../shared/identity.ts';
 import { type EnvRepoReader, readHistory } from '../shared/history-read.ts';
 import { type RollbackInputs, rollbackInputs } from './inputs.ts';
 import type { Step, StepContext, StepResult } from '../shared/types.ts';
-import type { RollbackHandoff } from '../verify/record.ts';
+import type { RollbackHandoff } from '../shared/rollback-handoff.ts';
 
 /** How many states are read, step by step, while the target is not found and the history goes on. */
 const HISTORY_LIMITS = [10, 60, 400] as const;

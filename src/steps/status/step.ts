@@ -12,7 +12,8 @@ import { latestVerdict } from '../../core/verify/verdict-note.ts';
 import { statusSpec } from '../../specs/status.ts';
 import type { InputValues } from '../../specs/types.ts';
 import { isEditable, readConfig } from '../shared/env-repo.ts';
-import { type HistoryDeps, remoteOf } from '../shared/history-deps.ts';
+import type { HistoryDeps } from '../shared/history-deps.ts';
+import { remoteOf } from '../shared/identity.ts';
 import { type HistoryCheckout, readHistory } from '../shared/history-read.ts';
 import type { Step, StepContext, StepResult } from '../shared/types.ts';
 

@@ -14,7 +14,8 @@ import { type Step, type StepContext, StepFailure, type StepResult } from '../sh
 import { GitVerdictRecorder } from './git-record.ts';
 import { type VerifyInputs, verifyInputs } from './inputs.ts';
 import { buildProbes, type ClusterDeps, openKubernetes } from './probes.ts';
-import { handOff, type Recorded, recordVerdict, type RollbackHandoff, type VerdictRecorder } from './record.ts';
+import type { RollbackHandoff } from '../shared/rollback-handoff.ts';
+import { handOff, type Recorded, recordVerdict, type VerdictRecorder } from './record.ts';
 import { runProbes } from './runner.ts';
 import { verifyOutputs, verifySummary } from './summary.ts';
 
