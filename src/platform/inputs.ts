@@ -1,5 +1,5 @@
 import { UserError } from '../core/errors.ts';
-import type { InputSpec, InputValues, StepSpec } from '../specs/types.ts';
+import type { InputSpec, InputsOf, InputValues, StepSpec } from '../specs/types.ts';
 
 /** Raw input strings as a platform found them; undefined or '' means "not given". */
 export type RawInputs = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -66,11 +66,7 @@ function isGiven(raw: string | readonly string[] | undefined): raw is string | r
  * Turns raw strings into typed values, applying defaults and environment fallbacks from the spec.
  * Every input is checked before anything is touched; the first bad one throws a UserError naming it.
  */
-export function parseInputs(
-  spec: StepSpec,
-  raw: RawInputs,
-  env: Readonly<Record<string, string | undefined>>,
-): InputValues {
+export function parseInputs<S extends StepSpec>(spec: S, raw: RawInputs, env: Readonly<Record<string, string | undefined>>): InputsOf<S> {
   const known = new Set(spec.inputs.map((input) => input.name));
   for (const name of Object.keys(raw)) {
     if (!known.has(name) && isGiven(raw[name])) {
@@ -93,5 +89,6 @@ export function parseInputs(
     }
     values[input.name] = parseOne(input, given);
   }
-  return values;
+  // Each value was parsed by its declared type just above, which is what InputsOf<S> says of it.
+  return values as InputsOf<S>;
 }

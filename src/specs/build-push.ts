@@ -1,7 +1,7 @@
 import type { StepSpec } from './types.ts';
 
 /** `build-push`: build an image once, push it by digest, tag it last. */
-export const buildPushSpec: StepSpec = {
+export const buildPushSpec = {
   name: 'build-push',
   title: 'Baton build-push',
   description:
@@ -58,4 +58,4 @@ export const buildPushSpec: StepSpec = {
     { name: 'builder', description: 'The builder that built the image (empty when nothing was built).' },
     { name: 'metadata', description: 'JSON: digest, digests per platform, source commit, source key, labels, tags, builder.' },
   ],
-};
+} as const satisfies StepSpec;

@@ -8,10 +8,11 @@ import {
   pathInput,
   repoInput,
 } from './env-inputs.ts';
+import { changedOutput, filesOutput, prNumberOutput, prUrlOutput } from './env-outputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `bump`: write a new image version into an environment repo, as a commit or a PR/MR. */
-export const bumpSpec: StepSpec = {
+export const bumpSpec = {
   name: 'bump',
   title: 'Baton bump',
   description:
@@ -81,13 +82,13 @@ export const bumpSpec: StepSpec = {
     dryRunInput,
   ],
   outputs: [
-    { name: 'changed', description: '"true" when the env repo changed (or would, in dry-run).' },
+    changedOutput,
     { name: 'commit', description: 'The commit that carries the change (the existing head when nothing changed).' },
-    { name: 'pr-url', description: 'URL of the pull/merge request (pr mode).' },
-    { name: 'pr-number', description: 'Number of the pull/merge request (pr mode).' },
+    prUrlOutput,
+    prNumberOutput,
     { name: 'old-tag', description: 'Tag (or digest) held before, for the first image.' },
     { name: 'new-tag', description: 'Tag (or digest) held after, for the first image.' },
     { name: 'image', description: 'The first image as written, name:tag[@digest].' },
-    { name: 'files', description: 'Files changed, newline separated.' },
+    filesOutput,
   ],
-};
+} as const satisfies StepSpec;

@@ -2,7 +2,7 @@ import { authorInput, branchInput, dryRunInput, forgeInputs, labelsInput, modeIn
 import type { StepSpec } from './types.ts';
 
 /** `promote`: carry the verified digests of one environment into the next. */
-export const promoteSpec: StepSpec = {
+export const promoteSpec = {
   name: 'promote',
   title: 'Baton promote',
   description:
@@ -104,4 +104,4 @@ export const promoteSpec: StepSpec = {
     { name: 'images', description: 'JSON: [{"env", "image", "old", "new", "digest", "digestFrom", "copiedTo"}] for each promoted image.' },
     { name: 'verified-commit', description: 'The source commit whose verification record the promotion relied on.' },
   ],
-};
+} as const satisfies StepSpec;

@@ -2,7 +2,7 @@ import { repoInput, tokenInput } from './env-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `status`: the matrix of images × environments, written to the job summary. */
-export const statusSpec: StepSpec = {
+export const statusSpec = {
   name: 'status',
   title: 'Baton status',
   description:
@@ -28,4 +28,4 @@ export const statusSpec: StepSpec = {
     { name: 'differs', description: 'Images whose versions differ between the environments, newline separated.' },
     { name: 'held', description: '"<env> <image>" for each hold, newline separated.' },
   ],
-};
+} as const satisfies StepSpec;

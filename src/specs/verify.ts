@@ -1,7 +1,7 @@
 import type { StepSpec } from './types.ts';
 
 /** `verify`: wait until an environment runs what Git says, and give a verdict a pipeline can gate on. */
-export const verifySpec: StepSpec = {
+export const verifySpec = {
   name: 'verify',
   title: 'Baton verify',
   description:
@@ -123,4 +123,4 @@ export const verifySpec: StepSpec = {
     { name: 'recorded', description: '"true" when the verdict was recorded in the env repo.' },
     { name: 'rollback', description: 'What on-failure: rollback did, when it ran.' },
   ],
-};
+} as const satisfies StepSpec;

@@ -2,6 +2,7 @@ import type { Scalar } from 'yaml';
 import { UserError } from '../errors.ts';
 import { familiarName, formatFamiliar, type ImageRef, imageName, sameImage } from '../image-ref.ts';
 import { type LocatedFile, locateSites, publicSite } from './locate.ts';
+import { checkPin } from './pin.ts';
 import { positionOf, textPosition } from './parse.ts';
 import { type Op, type PlannedSite, planSite, type SitePlan, type Version } from './rewrite.ts';
 import type { LocatedSite } from './site.ts';
@@ -40,16 +41,7 @@ function checkRequests(images: readonly ImageRef[], pin: Pin): Map<string, Image
   const wanted = new Map<string, ImageRef>();
   for (const image of images) {
     const shown = formatFamiliar(image);
-    if (pin !== 'digest' && image.tag === undefined) {
-      throw new UserError(`image: ${shown} has no tag, but pin "${pin}" writes one; give ${familiarName(image)}:<tag> or use pin "digest".`, {
-        input: 'image',
-      });
-    }
-    if (pin !== 'tag' && image.digest === undefined) {
-      throw new UserError(`image: ${shown} has no digest, but pin "${pin}" writes one; give ${shown}@sha256:<digest> or use pin "tag".`, {
-        input: 'image',
-      });
-    }
+    checkPin(image, pin);
     const name = imageName(image);
     const earlier = wanted.get(name);
     if (earlier !== undefined && formatFamiliar(earlier) !== shown) {

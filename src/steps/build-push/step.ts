@@ -17,7 +17,7 @@ import { type BuildPushInputs, buildPushInputs } from './inputs.ts';
 import { applyTags, pushByDigest, type TagOutcome } from './publish.ts';
 import { type BuildSource, buildSource, type SourceDeps } from './source.ts';
 import { type BuildPushReport, buildPushOutputs, buildPushSummary, repositoryName } from './summary.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
 /** Side effects build-push uses, injectable for tests. */
 export interface BuildPushDeps extends SourceDeps {
@@ -152,10 +152,7 @@ export async function runBuildPush(inputs: BuildPushInputs, deps: BuildPushDeps,
 
 /** Creates the build-push step with its side effects. */
 export function buildPushStep(deps: BuildPushDeps): Step {
-  return {
-    spec: buildPushSpec,
-    run: (values, context) => runBuildPush(buildPushInputs(values), deps, context),
-  };
+  return defineStep(buildPushSpec, (values, context) => runBuildPush(buildPushInputs(values), deps, context));
 }
 
 /** A private temporary directory for one run. */

@@ -1,5 +1,6 @@
 
 import { bumpMessage, bumpSubject, type ChangeOrigin, originFromEnv, proposalBody, proposalBranch, versionLabel } from '../../core/change-text.ts';
+import { checkPin } from '../../core/edit/pin.ts';
 import type { Pin, ValueChange } from '../../core/edit/types.ts';
 import { type Environment, normaliseRepoPath, type WriteMode } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
@@ -11,12 +12,12 @@ import type { Forge } from '../../adapters/forges/types.ts';
 import type { GitIdentity, GitRemote } from '../../adapters/git/types.ts';
 import type { RetryPolicy } from '../../adapters/retry.ts';
 import { bumpSpec } from '../../specs/bump.ts';
-import type { InputValues } from '../../specs/types.ts';
+import type { InputsOf } from '../../specs/types.ts';
 import type { EnvRepoCheckout } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
 import { parseIdentity, remoteOf } from '../shared/identity.ts';
 import { planOnHead } from '../shared/plan-on-head.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
 /** The typed inputs of bump, checked. */
 export interface BumpInputs {
@@ -47,44 +48,33 @@ export interface BumpDeps {
   readonly retry: RetryPolicy;
 }
 
-/** Checks raw input values and turns them into {@link BumpInputs}. */
-export function bumpInputs(values: InputValues): BumpInputs {
-  const images = (values['image'] as string[]).map((text) => parseImageRef(text, 'image'));
-  for (const ref of images) {
-    if (!ref.tag && !ref.digest) {
-      throw new UserError(`image: "${formatFamiliar(ref)}" has neither a tag nor a digest; write name:tag or name@sha256:….`, { input: 'image' });
-    }
-  }
+/** Checks bump's inputs and turns them into {@link BumpInputs}; nothing is cloned before this passes. */
+export function bumpInputs(values: InputsOf<typeof bumpSpec>): BumpInputs {
+  const images = values.image.map((text) => parseImageRef(text, 'image'));
+  for (const ref of images) checkPin(ref, values.pin);
   const names = images.map(imageName);
   const dup = names.find((name, i) => names.indexOf(name) !== i);
   if (dup) throw new UserError(`image: ${dup} is given twice; give each image once.`, { input: 'image' });
-  const pin = values['pin'] as Pin;
-  for (const ref of images) {
-    if (pin !== 'tag' && !ref.digest) throw new UserError(`image: pin ${pin} needs a digest; "${formatFamiliar(ref)}" has none.`, { input: 'image' });
-    if (pin !== 'digest' && !ref.tag) throw new UserError(`image: pin ${pin} needs a tag; "${formatFamiliar(ref)}" has none.`, { input: 'image' });
-  }
-  const repo = String(values['repo']);
-  if (typeof values['path'] === 'string' && values['path']) normaliseRepoPath(values['path']);
-  const optional = (name: string) => (values[name] as string | undefined) || undefined;
+  if (values.path) normaliseRepoPath(values.path);
   return {
-    repo,
-    branch: optional('branch'),
-    env: optional('env'),
-    path: optional('path'),
+    repo: values.repo,
+    branch: values.branch,
+    env: values.env,
+    path: values.path,
     images,
-    pin,
-    mode: optional('mode') as WriteMode | undefined,
-    token: optional('token'),
-    forge: values['forge'] as BumpInputs['forge'],
-    apiUrl: optional('api-url'),
-    author: parseIdentity(String(values['author'])),
-    message: optional('message'),
-    labels: values['labels'] as string[],
-    autoMerge: values['auto-merge'] === true,
-    allowDowngrade: values['allow-downgrade'] === true,
-    overrideHold: values['override-hold'] === true,
-    dryRun: values['dry-run'] === true,
-  } as BumpInputs;
+    pin: values.pin,
+    mode: values.mode,
+    token: values.token,
+    forge: values.forge,
+    apiUrl: values['api-url'],
+    author: parseIdentity(values.author),
+    message: values.message,
+    labels: values.labels,
+    autoMerge: values['auto-merge'],
+    allowDowngrade: values['allow-downgrade'],
+    overrideHold: values['override-hold'],
+    dryRun: values['dry-run'],
+  };
 }
 
 function allChanges(plan: Pick<GuardedPlan, 'edits'>): ValueChange[] {
@@ -179,8 +169,5 @@ function bumpOutputs(inputs: BumpInputs, attempt: WriteOutcome<GuardedPlan>, com
 
 /** Creates the bump step with its side effects. */
 export function bumpStep(deps: BumpDeps): Step {
-  return {
-    spec: bumpSpec,
-    run: (values, context) => runBump(bumpInputs(values), deps, context),
-  };
+  return defineStep(bumpSpec, (values, context) => runBump(bumpInputs(values), deps, context));
 }

@@ -3,12 +3,12 @@ import { normaliseRepoPath, resolveEnvironment } from '../../core/env-config.ts'
 import { UserError } from '../../core/errors.ts';
 import { historyJson, historyMarkdown } from '../../core/history/format.ts';
 import { historySpec } from '../../specs/history.ts';
-import type { InputValues } from '../../specs/types.ts';
+import type { InputsOf } from '../../specs/types.ts';
 import { readConfig } from '../shared/env-repo.ts';
 import type { HistoryDeps } from '../shared/history-deps.ts';
 import { remoteOf } from '../shared/identity.ts';
 import { readHistory } from '../shared/history-read.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
 /** The checked inputs of history. */
 export interface HistoryInputs {
@@ -21,14 +21,11 @@ export interface HistoryInputs {
 }
 
 /** Checks history's inputs. */
-export function historyInputs(values: InputValues): HistoryInputs {
-  const text = (name: string) => (typeof values[name] === 'string' && (values[name] as string).trim() ? (values[name] as string).trim() : undefined);
-  const limit = Number(values['limit'] ?? 20);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UserError(`limit: "${values['limit']}" must be a whole number from 1 to 500.`, { input: 'limit' });
-  const path = text('path');
+export function historyInputs(values: InputsOf<typeof historySpec>): HistoryInputs {
+  const { limit, path } = values;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UserError(`limit: "${limit}" must be a whole number from 1 to 500.`, { input: 'limit' });
   if (path) normaliseRepoPath(path);
-  const entries: [string, string | undefined][] = [['branch', text('branch')], ['env', text('env')], ['path', path], ['token', text('token')]];
-  return { repo: String(values['repo']), limit, ...Object.fromEntries(entries.filter(([, v]) => v !== undefined)) } as HistoryInputs;
+  return { repo: values.repo, limit, branch: values.branch, env: values.env, path, token: values.token };
 }
 
 /** Runs history: clones without a checkout, reads the environment's path history and its notes. */
@@ -58,5 +55,5 @@ export async function runHistory(inputs: HistoryInputs, deps: HistoryDeps, conte
 
 /** Creates the history step (a command-line step) with its side effects. */
 export function historyStep(deps: HistoryDeps): Step {
-  return { spec: historySpec, run: (values, context) => runHistory(historyInputs(values), deps, context) };
+  return defineStep(historySpec, (values, context) => runHistory(historyInputs(values), deps, context));
 }

@@ -26,7 +26,7 @@ import { addTag, copyByDigest, resolveDigest } from './registry.ts';
 import { readSource, type SourceState } from './source.ts';
 import { storiesFor } from './stories.ts';
 import type { SourceRun } from './types.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
 /** Each image at its digest: pinned or verified, else looked up from its tag (and said so). */
 async function promotedImages(registry: OciClient, state: SourceState, inputs: PromoteInputs, context: StepContext): Promise<PromotedImage[]> {
@@ -164,5 +164,5 @@ async function tagAll(registry: OciClient, runs: readonly SourceRun[], inputs: P
 
 /** Creates the promote step with its side effects. */
 export function promoteStep(deps: PromoteDeps): Step {
-  return { spec: promoteSpec, run: (values, context) => runPromote(promoteInputs(values), deps, context) };
+  return defineStep(promoteSpec, (values, context) => runPromote(promoteInputs(values), deps, context));
 }

@@ -1,7 +1,8 @@
 /** The typed, checked inputs of release-hold. */
 import { oneLine } from '../../core/rollback/text.ts';
-import type { InputValues } from '../../specs/types.ts';
-import { type EnvWriteInputs, envWriteInputs, optional } from '../shared/env-write-inputs.ts';
+import type { releaseHoldSpec } from '../../specs/release-hold.ts';
+import type { InputsOf } from '../../specs/types.ts';
+import { type EnvWriteInputs, envWriteInputs } from '../shared/env-write-inputs.ts';
 
 /** The inputs of release-hold. */
 export interface ReleaseInputs extends EnvWriteInputs {
@@ -9,7 +10,7 @@ export interface ReleaseInputs extends EnvWriteInputs {
 }
 
 /** Checks release-hold's inputs. */
-export function releaseInputs(values: InputValues): ReleaseInputs {
-  const reason = optional(values, 'reason');
+export function releaseInputs(values: InputsOf<typeof releaseHoldSpec>): ReleaseInputs {
+  const { reason } = values;
   return { ...envWriteInputs(values), ...(reason ? { reason: oneLine(reason) } : {}) };
 }

@@ -17,7 +17,7 @@ import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteO
 import type { HistoryDeps } from '../shared/history-deps.ts';
 import { actorOf, remoteOf } from '../shared/identity.ts';
 import { type ReleaseInputs, releaseInputs } from './inputs.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
 /** The release as an edit plan: files that lose hold lines, and the holds removed. */
 interface ReleasePlan extends EditPlan {
@@ -96,5 +96,5 @@ function releaseProposal(env: Environment, inputs: ReleaseInputs, deps: HistoryD
 
 /** Creates the release-hold step (a command-line step) with its side effects. */
 export function releaseHoldStep(deps: HistoryDeps): Step {
-  return { spec: releaseHoldSpec, run: (values, context) => runRelease(releaseInputs(values), deps, context) };
+  return defineStep(releaseHoldSpec, (values, context) => runRelease(releaseInputs(values), deps, context));
 }

@@ -2,7 +2,8 @@
 import { UserError } from '../../core/errors.ts';
 import { parseRollbackTarget, type RollbackTarget } from '../../core/rollback/plan.ts';
 import { oneLine } from '../../core/rollback/text.ts';
-import type { InputValues } from '../../specs/types.ts';
+import type { rollbackSpec } from '../../specs/rollback.ts';
+import type { InputsOf } from '../../specs/types.ts';
 import { type EnvWriteInputs, envWriteInputs } from '../shared/env-write-inputs.ts';
 
 /** The inputs of rollback. */
@@ -13,9 +14,9 @@ export interface RollbackInputs extends EnvWriteInputs {
 }
 
 /** Checks rollback's inputs; a blank reason is refused (it goes into the commit and the hold). */
-export function rollbackInputs(values: InputValues): RollbackInputs {
-  const reason = oneLine(String(values['reason'] ?? ''));
+export function rollbackInputs(values: InputsOf<typeof rollbackSpec>): RollbackInputs {
+  const reason = oneLine(values.reason);
   if (!reason) throw new UserError('reason: say why you roll back; it goes into the commit and the hold.', { input: 'reason' });
   if (reason.length > 500) throw new UserError(`reason: keep it under 500 characters (it is ${reason.length}).`, { input: 'reason' });
-  return { ...envWriteInputs(values), to: parseRollbackTarget(String(values['to'] ?? 'previous')), reason, hold: values['hold'] !== false };
+  return { ...envWriteInputs(values), to: parseRollbackTarget(values.to), reason, hold: values.hold };
 }

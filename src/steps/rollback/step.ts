@@ -13,14 +13,16 @@ import { envSelector, type Hold } from '../../core/rollback/holds.ts';
 import { chooseRollback, describeTarget, type RollbackChoice } from '../../core/rollback/plan.ts';
 import { rollbackMessage, rollbackSubject } from '../../core/rollback/text.ts';
 import { unifiedDiff } from '../../core/unified-diff.ts';
+import { authorInput } from '../../specs/env-inputs.ts';
 import { rollbackSpec } from '../../specs/rollback.ts';
+import type { InputsOf } from '../../specs/types.ts';
 import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
 import type { HistoryDeps } from '../shared/history-deps.ts';
 import { actorOf, remoteOf } from '../shared/identity.ts';
 import { type EnvRepoReader, readHistory } from '../shared/history-read.ts';
 import { type RollbackInputs, rollbackInputs } from './inputs.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 import type { RollbackHandoff } from '../shared/rollback-handoff.ts';
 
 /** How many states are read, step by step, while the target is not found and the history goes on. */
@@ -128,7 +130,7 @@ function rollbackProposal(story: RollbackStory, inputs: RollbackInputs, deps: Hi
 
 /** Creates the rollback step with its side effects. */
 export function rollbackStep(deps: HistoryDeps): Step {
-  return { spec: rollbackSpec, run: (values, context) => runRollback(rollbackInputs(values), deps, context) };
+  return defineStep(rollbackSpec, (values, context) => runRollback(rollbackInputs(values), deps, context));
 }
 
 /**
@@ -144,18 +146,22 @@ export function rollbackHandoff(deps: HistoryDeps, env: Readonly<Record<string, 
   };
   return {
     async rollback(request) {
-      const values = {
+      const values: InputsOf<typeof rollbackSpec> = {
         repo: request.repo,
+        branch: request.branch,
         env: request.env,
+        path: undefined,
         to: 'previous',
-        reason: `verify failed: ${request.reason}`.slice(0, 500),
-        forge: 'auto',
-        author: 'baton <baton@users.noreply.localhost>',
         image: [],
-        labels: [],
+        reason: `verify failed: ${request.reason}`.slice(0, 500),
         hold: true,
-        ...(request.token ? { token: request.token } : {}),
-        ...(request.branch ? { branch: request.branch } : {}),
+        mode: undefined,
+        token: request.token,
+        forge: 'auto',
+        'api-url': undefined,
+        author: authorInput.default,
+        labels: [],
+        'dry-run': false,
       };
       const out = (await runRollback(rollbackInputs(values), deps, context)).outputs;
       if (out['changed'] !== 'true') return `${request.env} already holds its previous version; nothing rolled back`;

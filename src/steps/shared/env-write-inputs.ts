@@ -7,7 +7,19 @@ import { normaliseRepoPath } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
 import { imageNames } from '../../core/rollback/plan.ts';
 import type { GitIdentity } from '../../adapters/git/types.ts';
-import type { InputValues } from '../../specs/types.ts';
+import type {
+  authorInput,
+  branchInput,
+  dryRunInput,
+  envInput,
+  forgeInputs,
+  labelsInput,
+  modeInput,
+  pathInput,
+  repoInput,
+  tokenInput,
+} from '../../specs/env-inputs.ts';
+import type { ValuesOf } from '../../specs/types.ts';
 import { parseIdentity } from './identity.ts';
 
 /** What rollback and release-hold share: where the environment is and how to write to it. */
@@ -27,35 +39,40 @@ export interface EnvWriteInputs {
   readonly dryRun: boolean;
 }
 
-/** A string input's trimmed value; undefined when blank. */
-export function optional(values: InputValues, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+/** The values of the inputs both steps declare (the shared declarations of specs/env-inputs.ts, and `image`). */
+export type EnvWriteValues = ValuesOf<
+  readonly [
+    typeof repoInput,
+    typeof branchInput,
+    typeof envInput,
+    typeof pathInput,
+    typeof modeInput,
+    typeof tokenInput,
+    ...typeof forgeInputs,
+    typeof authorInput,
+    typeof labelsInput,
+    typeof dryRunInput,
+  ]
+> & { readonly image: readonly string[] };
 
 /** Checks the inputs both steps share. */
-export function envWriteInputs(values: InputValues): EnvWriteInputs {
-  const path = optional(values, 'path');
+export function envWriteInputs(values: EnvWriteValues): EnvWriteInputs {
+  const { path, env } = values;
   if (path) normaliseRepoPath(path);
-  const env = optional(values, 'env');
   if (env && path) throw new UserError('env and path: give one of them, not both.', { input: 'env' });
   if (!env && !path) throw new UserError('env: name an environment (from baton.yaml) or give path.', { input: 'env' });
-  const entries: [string, string | undefined][] = [
-    ['branch', optional(values, 'branch')],
-    ['env', env],
-    ['path', path],
-    ['mode', optional(values, 'mode')],
-    ['token', optional(values, 'token')],
-    ['apiUrl', optional(values, 'api-url')],
-  ];
   return {
-    repo: String(values['repo']),
-    ...Object.fromEntries(entries.filter(([, v]) => v !== undefined)),
-    images: imageNames(values['image'] as string[]),
-    forge: values['forge'] as EnvWriteInputs['forge'],
-    author: parseIdentity(String(values['author'])),
-    labels: (values['labels'] as string[] | undefined) ?? [],
-    dryRun: values['dry-run'] === true,
-  } as EnvWriteInputs;
+    repo: values.repo,
+    branch: values.branch,
+    env,
+    path,
+    images: imageNames(values.image),
+    mode: values.mode,
+    token: values.token,
+    forge: values.forge,
+    apiUrl: values['api-url'],
+    author: parseIdentity(values.author),
+    labels: values.labels,
+    dryRun: values['dry-run'],
+  };
 }
-

@@ -10,12 +10,12 @@ import { familiarName, imageName, parseImageRef } from '../../core/image-ref.ts'
 import { findHolds } from '../../core/rollback/holds.ts';
 import { latestVerdict } from '../../core/verify/verdict-note.ts';
 import { statusSpec } from '../../specs/status.ts';
-import type { InputValues } from '../../specs/types.ts';
+import type { InputsOf } from '../../specs/types.ts';
 import { isEditable, readConfig } from '../shared/env-repo.ts';
 import type { HistoryDeps } from '../shared/history-deps.ts';
 import { remoteOf } from '../shared/identity.ts';
 import { type HistoryCheckout, readHistory } from '../shared/history-read.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
 /** The checked inputs of status. */
 export interface StatusInputs {
@@ -30,10 +30,9 @@ export interface StatusInputs {
 const SINCE_LIMIT = 10;
 
 /** Checks status's inputs. */
-export function statusInputs(values: InputValues): StatusInputs {
-  const images = (values['image'] as string[]).map((text) => imageName(parseImageRef(text, 'image')));
-  const token = typeof values['token'] === 'string' && values['token'] ? { token: values['token'] } : {};
-  return { repo: String(values['repo']), envs: values['env'] as string[], images, ...token };
+export function statusInputs(values: InputsOf<typeof statusSpec>): StatusInputs {
+  const images = values.image.map((text) => imageName(parseImageRef(text, 'image')));
+  return { repo: values.repo, envs: values.env, images, token: values.token };
 }
 
 function pickEnvironments(all: ReadonlyMap<string, Environment>, names: readonly string[]): Environment[] {
@@ -125,5 +124,5 @@ export async function runStatus(inputs: StatusInputs, deps: HistoryDeps, context
 
 /** Creates the status step with its side effects. */
 export function statusStep(deps: HistoryDeps): Step {
-  return { spec: statusSpec, run: (values, context) => runStatus(statusInputs(values), deps, context) };
+  return defineStep(statusSpec, (values, context) => runStatus(statusInputs(values), deps, context));
 }

@@ -14,7 +14,7 @@ import { renderKustomize } from '../../adapters/render/kustomize.ts';
 import { createSchemaCatalog, type SchemaCatalog } from '../../adapters/schemas/catalog.ts';
 import { parseSchemaLocations } from '../../adapters/schemas/locations.ts';
 import { validateSpec } from '../../specs/validate.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 import { type ValidateInputs, validateInputs } from './inputs.ts';
 import { printReport, settleResult, writeReports } from './output.ts';
 import { checkImages, customResourceSchemas, loadStreams, type Renderers, type Stream } from './run.ts';
@@ -118,9 +118,6 @@ export async function runValidate(inputs: ValidateInputs, deps: ValidateDeps, co
 
 /** Creates the validate step with its side effects. */
 export function validateStep(deps: ValidateDeps): Step {
-  return {
-    spec: validateSpec,
-    run: (values, context) => runValidate(validateInputs(values), deps, context),
-  };
+  return defineStep(validateSpec, (values, context) => runValidate(validateInputs(values), deps, context));
 }
 

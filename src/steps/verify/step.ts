@@ -10,7 +10,7 @@ import type { Verdict } from '../../core/verify/verdict.ts';
 import { verdictRecord } from '../../core/verify/verdict-note.ts';
 import { isKubeconfigContent, kubeconfigSecrets } from '../../adapters/clusters/kube-config.ts';
 import { verifySpec } from '../../specs/verify.ts';
-import { type Step, type StepContext, StepFailure, type StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, StepFailure, type StepResult } from '../shared/types.ts';
 import { GitVerdictRecorder } from './git-record.ts';
 import { type VerifyInputs, verifyInputs } from './inputs.ts';
 import { buildProbes, type ClusterDeps, openKubernetes } from './probes.ts';
@@ -118,8 +118,5 @@ export async function runVerify(inputs: VerifyInputs, deps: VerifyDeps, context:
 
 /** Creates the verify step with its side effects. */
 export function verifyStep(deps: VerifyDeps): Step {
-  return {
-    spec: verifySpec,
-    run: (values, context) => runVerify(verifyInputs(values), deps, context),
-  };
+  return defineStep(verifySpec, (values, context) => runVerify(verifyInputs(values), deps, context));
 }

@@ -60,7 +60,7 @@ describe('bump refuses bad input: exit 2, the input named, nothing pushed', () =
     ['absolute path', { path: '/etc', image: 'ghcr.io/acme/api:1.1.0' }, 'path', /path: "\/etc" is absolute/],
     ['path that does not exist', { path: 'envs/nowhere', image: 'ghcr.io/acme/api:1.1.0' }, 'path', /path: "envs\/nowhere" does not exist/],
     ['image found nowhere', { path: 'envs/with-link', image: 'ghcr.io/acme/other:1.0.0' }, 'image', /ghcr\.io\/acme\/other.*not found/],
-    ['pin digest without a digest', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', pin: 'digest' }, 'image', /pin digest needs a digest/],
+    ['pin digest without a digest', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', pin: 'digest' }, 'image', /has no digest, but pin "digest" writes one/],
     ['bad pin', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', pin: 'sha' }, 'pin', /pin: "sha" is not one of/],
     ['bad author', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', author: 'nobody' }, 'author', /author: "nobody" is not "Name <email>"/],
     ['unknown branch', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', branch: 'nope' }, 'branch', /branch/],
