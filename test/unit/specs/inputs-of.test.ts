@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseInputs } from '../../../src/platform/inputs.ts';
 import { bumpSpec } from '../../../src/specs/bump.ts';
-import { historySpec } from '../../../src/specs/history.ts';
+import type { historySpec } from '../../../src/specs/history.ts';
 import { promoteSpec } from '../../../src/specs/promote.ts';
 import type { InputsOf, StepSpec } from '../../../src/specs/types.ts';
-import { verifySpec } from '../../../src/specs/verify.ts';
+import type { verifySpec } from '../../../src/specs/verify.ts';
 
 /** True only when A and B are the same type; a wrong derivation fails `tsc`, which CI runs. */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
