@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../core/errors.ts';
 import type { InputSpec, StepSpec } from '../specs/types.ts';
 import type { Annotation, StepLog } from '../steps/shared/types.ts';
-import type { RawInputs } from './inputs.ts';
+import { parseBoolean, type RawInputs } from './inputs.ts';
 import { Redactor } from './redactor.ts';
 import type { Platform } from './types.ts';
 
@@ -43,11 +43,31 @@ function readSecret(input: InputSpec, values: Record<string, unknown>): string |
   }
 }
 
+/**
+ * Rewrites `--x=true` / `--x=false` (and the other boolean words) of a boolean input to `--x` / `--no-x`,
+ * which node's parseArgs reads with `allowNegative`; a word that is not a boolean names the input.
+ * Arguments after `--` are left alone.
+ */
+export function booleanFlags(spec: StepSpec, argv: readonly string[]): string[] {
+  const booleans = new Set(spec.inputs.filter((input) => input.type === 'boolean').map((input) => input.name));
+  const end = argv.indexOf('--');
+  return argv.map((arg, index) => {
+    const match = /^--([^=]+)=(.*)$/s.exec(arg);
+    if (!match || (end >= 0 && index > end) || !booleans.has(match[1]!)) return arg;
+    const name = match[1]!;
+    try {
+      return parseBoolean(match[2]!.trim(), name) ? `--${name}` : `--no-${name}`;
+    } catch (error) {
+      throw new UserError(`${name}: "${match[2]}" is not a boolean; write --${name}, --no-${name} or --${name}=true|false.`, { input: name, cause: error });
+    }
+  });
+}
+
 /** The help text of one step, generated from its spec. */
 export function stepHelp(spec: StepSpec): string {
   const lines = [`baton ${spec.name}: ${spec.description}`, '', 'Options:'];
   for (const input of spec.inputs) {
-    const value = input.type === 'boolean' ? '' : input.type === 'enum' ? ` <${input.options?.join('|')}>` : ' <value>';
+    const value = input.type === 'boolean' ? `, --no-${input.name}` : input.type === 'enum' ? ` <${input.options?.join('|')}>` : ' <value>';
     const flag = input.secret ? `--${input.name}-file <path>` : `--${input.name}${value}`;
     const extra = [
       input.required ? 'required' : '',
@@ -58,6 +78,7 @@ export function stepHelp(spec: StepSpec): string {
     lines.push(`  ${flag}`, `      ${input.description}${extra.length ? ` (${extra.join('; ')})` : ''}`);
   }
   lines.push('  --json', '      Print the outputs as JSON on stdout.');
+  if (spec.inputs.some((input) => input.type === 'boolean')) lines.push('', 'A yes/no option also takes a value: --dry-run=true, --dry-run=false.');
   return lines.join('\n');
 }
 
@@ -73,9 +94,10 @@ export interface CliInvocation {
  */
 export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocation {
   const redactor = new Redactor();
+  const args = booleanFlags(spec, argv);
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options: flagOptions(spec), allowPositionals: false, strict: true });
+    parsed = parseArgs({ args, options: flagOptions(spec), allowPositionals: false, allowNegative: true, strict: true });
   } catch (error) {
     throw new UserError(`${(error as Error).message}. Run "baton ${spec.name} --help" for the options.`, { cause: error });
   }

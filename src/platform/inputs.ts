@@ -8,6 +8,13 @@ const TRUE = new Set(['true', 'True', 'TRUE', 'yes', '1', 'on']);
 const FALSE = new Set(['false', 'False', 'FALSE', 'no', '0', 'off']);
 const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 
+/** Parses a boolean input's text (`true`/`false`, `yes`/`no`, `1`/`0`, `on`/`off`); anything else names the input. */
+export function parseBoolean(text: string, input: string): boolean {
+  if (TRUE.has(text)) return true;
+  if (FALSE.has(text)) return false;
+  throw new UserError(`${input}: "${text}" is not a boolean; use true or false.`, { input });
+}
+
 /** Splits a list input on newlines and commas, trimming and dropping empty items. */
 export function splitList(value: string | readonly string[]): string[] {
   const parts = typeof value === 'string' ? [value] : value;
@@ -37,9 +44,7 @@ function parseOne(spec: InputSpec, raw: string | readonly string[]): InputValues
     case 'list':
       return splitList(raw);
     case 'boolean':
-      if (TRUE.has(text)) return true;
-      if (FALSE.has(text)) return false;
-      throw new UserError(`${spec.name}: "${text}" is not a boolean; use true or false.`, { input: spec.name });
+      return parseBoolean(text, spec.name);
     case 'number': {
       const number = Number(text);
       if (text === '' || !Number.isFinite(number)) {
