@@ -1,5 +1,6 @@
 import { describeError, exitCodeFor } from '../core/errors.ts';
 import { type Step, StepFailure, type StepResult } from '../steps/shared/types.ts';
+import { refuseSecretsInFreeText } from './free-text.ts';
 import { parseInputs } from './inputs.ts';
 import type { Platform } from './types.ts';
 
@@ -24,6 +25,7 @@ export async function runStep(step: Step, platform: Platform, env: NodeJS.Proces
       }
     }
     const inputs = parseInputs(step.spec, raw, env);
+    refuseSecretsInFreeText(step.spec, inputs, env);
     const result = await step.run(inputs, { log: platform.log, env, cwd });
     await platform.setOutputs(result.outputs);
     if (result.summary) await platform.writeSummary(result.summary);

@@ -38,7 +38,7 @@ export const buildPushSpec = {
         'Tags besides the computed ones (sha-<7>, branch, pr-<n>, semver from a git tag), or templates: ' +
         '{{sha}}, {{branch}}, {{tag}}, {{version}}, {{major}}, {{minor}}, {{patch}}, {{pr}}, {{run}}, {{date}}.',
     },
-    { name: 'labels', type: 'list', description: 'More image labels, KEY=VALUE, one per line (the OCI source, revision, created and version labels are set).' },
+    { name: 'labels', type: 'list', freeText: true, description: 'More image labels, KEY=VALUE, one per line (the OCI source, revision, created and version labels are set).' },
     { name: 'push', type: 'boolean', default: 'true', description: 'Push the image; false builds only.' },
     { name: 'username', type: 'string', description: 'Registry user name. Default: the docker/containers credential stores, or GitLab CI_REGISTRY_USER.' },
     { name: 'password', type: 'string', secret: true, description: 'Registry password or token (with username).' },

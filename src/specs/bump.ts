@@ -57,6 +57,7 @@ export const bumpSpec = {
     {
       name: 'message',
       type: 'string',
+      freeText: true,
       description: 'Commit subject. Default: "<env>: bump <image> to <tag>". Trailers are always added.',
     },
     labelsInput,

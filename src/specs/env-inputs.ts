@@ -72,6 +72,7 @@ export const forgeInputs = [
 export const authorInput = {
   name: 'author',
   type: 'string',
+  freeText: true,
   default: 'baton <baton@users.noreply.localhost>',
   description: 'Commit author as "Name <email>".',
 } as const satisfies InputSpec;
@@ -80,6 +81,7 @@ export const authorInput = {
 export const labelsInput = {
   name: 'labels',
   type: 'list',
+  freeText: true,
   description: 'Labels for the pull/merge request (comma or newline separated).',
 } as const satisfies InputSpec;
 

@@ -22,6 +22,7 @@ export const releaseHoldSpec = {
     {
       name: 'reason',
       type: 'string',
+      freeText: true,
       description: 'Why the hold can go: goes into the commit message.',
     },
     modeInput,

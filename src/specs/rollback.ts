@@ -31,6 +31,7 @@ export const rollbackSpec = {
     {
       name: 'reason',
       type: 'string',
+      freeText: true,
       required: true,
       description: 'Why: goes into the commit message and the hold.',
     },

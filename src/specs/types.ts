@@ -18,6 +18,11 @@ export interface InputSpec {
   readonly options?: readonly string[];
   /** A credential: masked on every platform, never echoed, never in a process listing. */
   readonly secret?: boolean;
+  /**
+   * Text people write that Baton puts where others read it (a commit, a hold, a PR/MR title or body,
+   * labels): a secret value found in it is refused, and GitLab does not expand variables in it.
+   */
+  readonly freeText?: boolean;
   /** Where the CLI or the platform falls back to an environment variable, in order. */
   readonly env?: readonly string[];
   /** CLI only: a one-letter alias. */

@@ -65,6 +65,8 @@ describe('bump refuses bad input: exit 2, the input named, nothing pushed', () =
     ['bad author', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', author: 'nobody' }, 'author', /author: "nobody" is not "Name <email>"/],
     ['unknown branch', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', branch: 'nope' }, 'branch', /branch/],
     ['unknown repo', { repo: 'REPLACED', env: 'staging', image: 'ghcr.io/acme/api:1.1.0' }, 'repo', /repo/],
+    ['the token inside the message', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', message: `release ${TOKEN}` }, 'message', /message: holds the value of the token input, a secret/],
+    ['the token inside a label', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', mode: 'pr', labels: `ok,${TOKEN}` }, 'labels', /labels: holds the value of the token input/],
   ];
   for (const [title, inputs, input, message] of cases) {
     it(title, async () => {
