@@ -6,6 +6,7 @@ import type { Annotation, StepLog } from '../steps/shared/types.ts';
 import { parseBoolean, type RawInputs } from './inputs.ts';
 import { Redactor } from './redactor.ts';
 import type { Platform } from './types.ts';
+import { inertText } from './workflow-commands.ts';
 
 /** Options every step takes on the command line besides its inputs. */
 const COMMON_FLAGS = ['json', 'help'] as const;
@@ -103,7 +104,9 @@ export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocat
   }
   const values = parsed.values as Record<string, unknown>;
   const json = values['json'] === true;
-  const err = (line: string) => process.stderr.write(`${redactor.apply(line)}\n`);
+  // On a GitHub runner (`run: baton …`) stderr is read for workflow commands too.
+  const inert = process.env['GITHUB_ACTIONS'] === 'true' ? inertText : (text: string) => text;
+  const err = (line: string) => process.stderr.write(`${inert(redactor.apply(line))}\n`);
   const log: StepLog = {
     info: err,
     warn: (message) => err(`warning: ${message}`),
