@@ -15,7 +15,7 @@ import { bumpSpec } from '../../specs/bump.ts';
 import type { InputsOf } from '../../specs/types.ts';
 import type { EnvRepoCheckout } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
-import { parseIdentity, remoteOf } from '../shared/identity.ts';
+import { type ForgeOptions, forgeOptions, parseIdentity, remoteOf } from '../shared/identity.ts';
 import { planOnHead } from '../shared/plan-on-head.ts';
 import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
@@ -44,7 +44,7 @@ export interface BumpInputs {
 /** Side effects bump uses, injectable for tests. */
 export interface BumpDeps {
   clone(remote: GitRemote, options: { branch?: string; sparsePaths: string[]; identity: GitIdentity }): Promise<EnvRepoCheckout>;
-  forge(options: { repoUrl: string; token?: string; forge: 'auto' | 'github' | 'gitlab'; apiUrl?: string }): Forge;
+  forge(options: ForgeOptions): Forge;
   readonly retry: RetryPolicy;
 }
 
@@ -145,7 +145,7 @@ function bumpProposal(env: Environment, inputs: BumpInputs, deps: BumpDeps, orig
     body: (plan: GuardedPlan) => proposalBody(env.name, allChanges(plan), origin),
     labels: inputs.labels,
     autoMerge: inputs.autoMerge,
-    forge: () => deps.forge({ repoUrl: inputs.repo, token: inputs.token, forge: inputs.forge, apiUrl: inputs.apiUrl }),
+    forge: () => deps.forge(forgeOptions(inputs)),
   };
 }
 

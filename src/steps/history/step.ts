@@ -6,7 +6,7 @@ import { historySpec } from '../../specs/history.ts';
 import type { InputsOf } from '../../specs/types.ts';
 import { readConfig } from '../shared/env-repo.ts';
 import type { HistoryDeps } from '../shared/history-deps.ts';
-import { remoteOf } from '../shared/identity.ts';
+import { DEFAULT_IDENTITY, remoteOf } from '../shared/identity.ts';
 import { readHistory } from '../shared/history-read.ts';
 import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
@@ -31,7 +31,7 @@ export function historyInputs(values: InputsOf<typeof historySpec>): HistoryInpu
 /** Runs history: clones without a checkout, reads the environment's path history and its notes. */
 export async function runHistory(inputs: HistoryInputs, deps: HistoryDeps, context: StepContext): Promise<StepResult> {
   const remote = remoteOf({ ...inputs, forge: 'auto' }, context.env);
-  const identity = { name: 'baton', email: 'baton@users.noreply.localhost' };
+  const identity = DEFAULT_IDENTITY;
   let repo = await deps.clone(remote, { ...(inputs.branch ? { branch: inputs.branch } : {}), sparsePaths: [], identity });
   try {
     const config = await readConfig(repo);

@@ -17,7 +17,7 @@ import { promoteSpec } from '../../specs/promote.ts';
 import { planOnHead } from '../shared/plan-on-head.ts';
 import { readConfig } from '../shared/env-repo.ts';
 import { type EnvChange, type OpenedEnv, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
-import { remoteOf } from '../shared/identity.ts';
+import { forgeOptions, remoteOf } from '../shared/identity.ts';
 import type { HistoryCheckout } from '../shared/history-read.ts';
 import type { PromoteDeps } from './deps.ts';
 import { type PromoteInputs, promoteInputs } from './inputs.ts';
@@ -98,7 +98,7 @@ async function writeTarget(opened: OpenedEnv, run: SourceRun, inputs: PromoteInp
       body: () => promotionBody(stories, promotion, origin),
       labels: inputs.labels,
       autoMerge: inputs.autoMerge,
-      forge: () => deps.forge({ repoUrl: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), forge: inputs.forge, ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}) }),
+      forge: () => deps.forge(forgeOptions(inputs)),
     };
     attempt = await proposeChange(repo, change, proposal, context, env.path);
   } else attempt = await pushChange(repo, change, deps, context);

@@ -15,7 +15,7 @@ import { releaseHoldSpec } from '../../specs/release-hold.ts';
 import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
 import type { HistoryDeps } from '../shared/history-deps.ts';
-import { actorOf, remoteOf } from '../shared/identity.ts';
+import { actorOf, forgeOptions, remoteOf } from '../shared/identity.ts';
 import { type ReleaseInputs, releaseInputs } from './inputs.ts';
 import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
@@ -90,7 +90,7 @@ function releaseProposal(env: Environment, inputs: ReleaseInputs, deps: HistoryD
     body: (plan: ReleasePlan) => `Baton releases the rollback hold on ${plan.released.map((h) => `\`${familiarName(parseImageRef(h.image))}\``).join(', ')} in **${env.name}**.`,
     labels: inputs.labels,
     autoMerge: false,
-    forge: () => deps.forge({ repoUrl: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), forge: inputs.forge, ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}) }),
+    forge: () => deps.forge(forgeOptions(inputs)),
   };
 }
 

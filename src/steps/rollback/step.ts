@@ -19,7 +19,7 @@ import type { InputsOf } from '../../specs/types.ts';
 import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
 import type { HistoryDeps } from '../shared/history-deps.ts';
-import { actorOf, remoteOf } from '../shared/identity.ts';
+import { actorOf, forgeOptions, remoteOf } from '../shared/identity.ts';
 import { type EnvRepoReader, readHistory } from '../shared/history-read.ts';
 import { type RollbackInputs, rollbackInputs } from './inputs.ts';
 import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
@@ -124,7 +124,7 @@ function rollbackProposal(story: RollbackStory, inputs: RollbackInputs, deps: Hi
       [`Baton rolls **${story.env.name}** back, by ${story.actor}: ${inputs.reason}`, '', changeTable(plan.edits.flatMap((e) => e.changes)), '', `Restores the state of \`${story.choice.entry.commit}\` (${story.choice.entry.time}).`].join('\n'),
     labels: inputs.labels,
     autoMerge: false,
-    forge: () => deps.forge({ repoUrl: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), forge: inputs.forge, ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}) }),
+    forge: () => deps.forge(forgeOptions(inputs)),
   };
 }
 

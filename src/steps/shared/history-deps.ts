@@ -9,11 +9,12 @@ import type { RetryPolicy } from '../../adapters/retry.ts';
 import { cloneEnvRepo, PUSH_RETRY } from './clone.ts';
 import type { CloneEnvRepo } from './env-write.ts';
 import type { HistoryCheckout } from './history-read.ts';
+import type { ForgeOptions } from './identity.ts';
 
 /** Side effects of history, rollback, release-hold and status, injectable for tests. */
 export interface HistoryDeps {
   readonly clone: CloneEnvRepo<HistoryCheckout>;
-  forge(options: { repoUrl: string; token?: string; forge: 'auto' | 'github' | 'gitlab'; apiUrl?: string }): Forge;
+  forge(options: ForgeOptions): Forge;
   readonly retry: RetryPolicy;
   /** Milliseconds since the epoch (hold times, ages, soak). */
   now(): number;

@@ -6,6 +6,7 @@
 import { UserError } from '../../core/errors.ts';
 import type { ChangeOrigin } from '../../core/change-text.ts';
 import type { GitIdentity, GitRemote } from '../../adapters/git/types.ts';
+import { authorInput } from '../../specs/env-inputs.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -41,8 +42,21 @@ export function remoteOf(inputs: RepoInputs, env: Env): GitRemote {
   return { url: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), ...(username ? { username } : {}) };
 }
 
-/** The name of the `author` input's default. */
-const DEFAULT_AUTHOR_NAME = 'baton';
+/** Who Baton commits as when no author is given: the `author` input's default. */
+export const DEFAULT_IDENTITY: GitIdentity = parseIdentity(authorInput.default);
+
+/** How to reach the forge API of the env repo (pr mode): the options every writing step passes. */
+export function forgeOptions(inputs: RepoInputs & { readonly apiUrl?: string | undefined }): ForgeOptions {
+  return { repoUrl: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), forge: inputs.forge, ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}) };
+}
+
+/** The options of a forge client for the env repo. */
+export interface ForgeOptions {
+  readonly repoUrl: string;
+  readonly token?: string;
+  readonly forge: RepoInputs['forge'];
+  readonly apiUrl?: string;
+}
 
 /**
  * Who did it, for commits and holds: the CI actor (GITHUB_ACTOR, GITLAB_USER_LOGIN), else the commit
@@ -50,6 +64,6 @@ const DEFAULT_AUTHOR_NAME = 'baton';
  */
 export function actorOf(origin: ChangeOrigin, author: GitIdentity, env: Env): string {
   if (origin.actor) return origin.actor;
-  if (author.name !== DEFAULT_AUTHOR_NAME) return author.name;
+  if (author.name !== DEFAULT_IDENTITY.name) return author.name;
   return env['USER'] || env['USERNAME'] || author.name;
 }

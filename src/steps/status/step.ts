@@ -13,7 +13,7 @@ import { statusSpec } from '../../specs/status.ts';
 import type { InputsOf } from '../../specs/types.ts';
 import { isEditable, readConfig } from '../shared/env-repo.ts';
 import type { HistoryDeps } from '../shared/history-deps.ts';
-import { remoteOf } from '../shared/identity.ts';
+import { DEFAULT_IDENTITY, remoteOf } from '../shared/identity.ts';
 import { type HistoryCheckout, readHistory } from '../shared/history-read.ts';
 import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
@@ -82,7 +82,7 @@ async function readEnv(repo: HistoryCheckout, env: Environment, policies: Record
 /** Clones each branch the environments live on once, reading every environment on it. */
 async function readAll(inputs: StatusInputs, deps: HistoryDeps, context: StepContext): Promise<EnvReading[]> {
   const remote = remoteOf({ ...inputs, forge: 'auto' }, context.env);
-  const identity = { name: 'baton', email: 'baton@users.noreply.localhost' };
+  const identity = DEFAULT_IDENTITY;
   const first = await deps.clone(remote, { sparsePaths: [], identity });
   const clones = new Map<string, HistoryCheckout>([[first.branch, first]]);
   try {
