@@ -1,5 +1,6 @@
 import {
   authorInput,
+  autoMergeInput,
   dryRunInput,
   envInput,
   forgeInputs,
@@ -61,12 +62,7 @@ export const bumpSpec = {
       description: 'Commit subject. Default: "<env>: bump <image> to <tag>". Trailers are always added.',
     },
     labelsInput,
-    {
-      name: 'auto-merge',
-      type: 'boolean',
-      default: 'false',
-      description: 'Enable auto-merge on the pull/merge request.',
-    },
+    autoMergeInput,
     {
       name: 'allow-downgrade',
       type: 'boolean',

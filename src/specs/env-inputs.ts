@@ -85,6 +85,14 @@ export const labelsInput = {
   description: 'Labels for the pull/merge request (comma or newline separated).',
 } as const satisfies InputSpec;
 
+/** `auto-merge`: for the pull/merge request of pr mode. */
+export const autoMergeInput = {
+  name: 'auto-merge',
+  type: 'boolean',
+  default: 'false',
+  description: 'Enable auto-merge on the pull/merge request.',
+} as const satisfies InputSpec;
+
 /** `dry-run`. */
 export const dryRunInput = {
   name: 'dry-run',

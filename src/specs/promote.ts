@@ -1,4 +1,4 @@
-import { authorInput, branchInput, dryRunInput, forgeInputs, labelsInput, modeInput, repoInput, tokenInput } from './env-inputs.ts';
+import { authorInput, autoMergeInput, branchInput, dryRunInput, forgeInputs, labelsInput, modeInput, repoInput, tokenInput } from './env-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `promote`: carry the verified digests of one environment into the next. */
@@ -89,12 +89,7 @@ export const promoteSpec = {
     },
     authorInput,
     labelsInput,
-    {
-      name: 'auto-merge',
-      type: 'boolean',
-      default: 'false',
-      description: 'Enable auto-merge on the pull/merge request.',
-    },
+    autoMergeInput,
     dryRunInput,
   ],
   outputs: [
