@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../core/errors.ts';
 import type { InputSpec, StepSpec } from '../specs/types.ts';
 import type { Annotation, StepLog } from '../steps/shared/types.ts';
-import { parseBoolean, type RawInputs } from './inputs.ts';
+import { FALSE_WORDS, type RawInputs, TRUE_WORDS } from './inputs.ts';
 import { Redactor } from './redactor.ts';
 import type { Platform } from './types.ts';
 import { inertText } from './workflow-commands.ts';
@@ -56,11 +56,9 @@ export function booleanFlags(spec: StepSpec, argv: readonly string[]): string[] 
     const match = /^--([^=]+)=(.*)$/s.exec(arg);
     if (!match || (end >= 0 && index > end) || !booleans.has(match[1]!)) return arg;
     const name = match[1]!;
-    try {
-      return parseBoolean(match[2]!.trim(), name) ? `--${name}` : `--no-${name}`;
-    } catch (error) {
-      throw new UserError(`${name}: "${match[2]}" is not a boolean; write --${name}, --no-${name} or --${name}=true|false.`, { input: name, cause: error });
-    }
+    if (TRUE_WORDS.has(match[2]!.trim())) return `--${name}`;
+    if (FALSE_WORDS.has(match[2]!.trim())) return `--no-${name}`;
+    throw new UserError(`${name}: "${match[2]}" is not a boolean; write --${name}, --no-${name} or --${name}=true|false.`, { input: name });
   });
 }
 
@@ -79,7 +77,8 @@ export function stepHelp(spec: StepSpec): string {
     lines.push(`  ${flag}`, `      ${input.description}${extra.length ? ` (${extra.join('; ')})` : ''}`);
   }
   lines.push('  --json', '      Print the outputs as JSON on stdout.');
-  if (spec.inputs.some((input) => input.type === 'boolean')) lines.push('', 'A yes/no option also takes a value: --dry-run=true, --dry-run=false.');
+  const yesNo = spec.inputs.find((input) => input.type === 'boolean');
+  if (yesNo) lines.push('', `A yes/no option also takes a value: --${yesNo.name}=true, --${yesNo.name}=false.`);
   return lines.join('\n');
 }
 

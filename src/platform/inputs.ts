@@ -4,16 +4,11 @@ import type { InputSpec, InputsOf, InputValues, StepSpec } from '../specs/types.
 /** Raw input strings as a platform found them; undefined or '' means "not given". */
 export type RawInputs = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-const TRUE = new Set(['true', 'True', 'TRUE', 'yes', '1', 'on']);
-const FALSE = new Set(['false', 'False', 'FALSE', 'no', '0', 'off']);
+/** The words a boolean input reads as true. */
+export const TRUE_WORDS: ReadonlySet<string> = new Set(['true', 'True', 'TRUE', 'yes', '1', 'on']);
+/** The words a boolean input reads as false. */
+export const FALSE_WORDS: ReadonlySet<string> = new Set(['false', 'False', 'FALSE', 'no', '0', 'off']);
 const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
-
-/** Parses a boolean input's text (`true`/`false`, `yes`/`no`, `1`/`0`, `on`/`off`); anything else names the input. */
-export function parseBoolean(text: string, input: string): boolean {
-  if (TRUE.has(text)) return true;
-  if (FALSE.has(text)) return false;
-  throw new UserError(`${input}: "${text}" is not a boolean; use true or false.`, { input });
-}
 
 /** Splits a list input on newlines and commas, trimming and dropping empty items. */
 export function splitList(value: string | readonly string[]): string[] {
@@ -44,7 +39,9 @@ function parseOne(spec: InputSpec, raw: string | readonly string[]): InputValues
     case 'list':
       return splitList(raw);
     case 'boolean':
-      return parseBoolean(text, spec.name);
+      if (TRUE_WORDS.has(text)) return true;
+      if (FALSE_WORDS.has(text)) return false;
+      throw new UserError(`${spec.name}: "${text}" is not a boolean; use true or false.`, { input: spec.name });
     case 'number': {
       const number = Number(text);
       if (text === '' || !Number.isFinite(number)) {

@@ -70,7 +70,7 @@ describe('boolean flags on the command line', () => {
     const help = stepHelp(validateSpec);
     assert.match(help, /^ {2}--strict, --no-strict$/m);
     assert.match(help, /^ {2}--allow-empty, --no-allow-empty$/m);
-    assert.match(help, /--dry-run=false/);
+    assert.match(help, /--strict=false/);
   });
 });
 
