@@ -42,6 +42,19 @@ export const bumpSpec: StepSpec = {
       default: 'tag',
       description: 'What to write where the file allows it: the tag, the digest, or both.',
     },
+    {
+      name: 'policy',
+      type: 'string',
+      description:
+        'Write only the values marked with this Flux image policy (`# {"$imagepolicy": "<ns>:<policy>"}`, with or without `:tag`/`:name`), as Flux does; values of other policies and unmarked values are left alone. Give one image: the policy\'s latest.',
+    },
+    {
+      name: 'max-file-size',
+      type: 'string',
+      default: '4MiB',
+      description:
+        'Files under the environment larger than this (bytes, or with KiB/MiB/GiB) are skipped with a notice when they do not mention the image, and refused when they do.',
+    },
     modeInput,
     {
       name: 'token',

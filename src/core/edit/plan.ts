@@ -2,7 +2,8 @@ import type { Scalar } from 'yaml';
 import { UserError } from '../errors.ts';
 import { familiarName, formatFamiliar, type ImageRef, imageName, sameImage } from '../image-ref.ts';
 import { type LocatedFile, locateSites, publicSite } from './locate.ts';
-import { positionOf, textPosition } from './parse.ts';
+import { imageNeedles, mayHoldImage } from './candidates.ts';
+import { MalformedYamlError, positionOf, textPosition } from './parse.ts';
 import { type Op, type PlannedSite, planSite, type SitePlan, type Version } from './rewrite.ts';
 import type { LocatedSite } from './site.ts';
 import { applySplices, mapOffset, type Splice, sortSplices } from './splice.ts';
@@ -18,7 +19,8 @@ import { verifyEdit } from './verify.ts';
  */
 export function planEdits(files: ReadonlyMap<string, string>, images: readonly ImageRef[], options: EditOptions): EditPlan {
   const wanted = checkRequests(images, options.pin);
-  const located = [...files.keys()].sort().map((file) => locateSites(file, files.get(file)!, options));
+  const notices: string[] = [];
+  const located = [...files.keys()].sort().flatMap((file) => locateOrSkip(file, files.get(file)!, [...wanted.values()], options, notices));
   const sites = new Map<string, readonly ImageSite[]>();
   for (const [name, image] of wanted) {
     const found = located.flatMap((file) => file.sites.filter((site) => sameImage(site.image, image)));
@@ -32,7 +34,22 @@ export function planEdits(files: ReadonlyMap<string, string>, images: readonly I
     skipped.push(...result.skipped);
     if (result.edit !== undefined) edits.push(result.edit);
   }
-  return { edits, sites, skipped };
+  return { edits, sites, skipped, ...(notices.length > 0 ? { notices } : {}) };
+}
+
+/**
+ * The located file, or nothing when it is not YAML and cannot hold any of the images (a CI file with
+ * repeated merge keys, a template): such a file is skipped with a notice. One that may hold them fails.
+ */
+function locateOrSkip(file: string, text: string, wanted: readonly ImageRef[], options: EditOptions, notices: string[]): LocatedFile[] {
+  try {
+    return [locateSites(file, text, options)];
+  } catch (error) {
+    const needles = imageNeedles(wanted, options.policies !== undefined || options.policy !== undefined);
+    if (!(error instanceof MalformedYamlError) || mayHoldImage(new TextEncoder().encode(text), needles)) throw error;
+    notices.push(`${error.message.replace(/\. Fix the file; nothing was changed\.$/, '')}; it does not mention the image, skipped.`);
+    return [];
+  }
 }
 
 /** The requested images by canonical name, checked against what the pin writes. */

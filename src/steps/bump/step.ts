@@ -12,6 +12,7 @@ import type { GitIdentity, GitRemote } from '../../adapters/git/types.ts';
 import type { RetryPolicy } from '../../adapters/retry.ts';
 import { bumpSpec } from '../../specs/bump.ts';
 import type { InputValues } from '../../specs/types.ts';
+import { imageNeedles } from '../../core/edit/candidates.ts';
 import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
 import type { Step, StepContext, StepResult } from '../shared/types.ts';
@@ -36,6 +37,10 @@ export interface BumpInputs {
   /** Write images a rollback holds in the environment too, releasing the hold (see core/rollback/holds.ts). */
   readonly overrideHold: boolean;
   readonly dryRun: boolean;
+  /** Write only the Flux `$imagepolicy` markers of this policy (see EditOptions.policy). */
+  readonly policy?: string;
+  /** Bytes above which a file is read only when it may hold the image. */
+  readonly maxFileSize: number;
 }
 
 /** Side effects bump uses, injectable for tests. */
@@ -70,6 +75,13 @@ export function bumpInputs(values: InputValues): BumpInputs {
     if (pin !== 'tag' && !ref.digest) throw new UserError(`image: pin ${pin} needs a digest; "${formatFamiliar(ref)}" has none.`, { input: 'image' });
     if (pin !== 'digest' && !ref.tag) throw new UserError(`image: pin ${pin} needs a tag; "${formatFamiliar(ref)}" has none.`, { input: 'image' });
   }
+  const policy = optionalText(values['policy']);
+  if (policy !== undefined && !POLICY_RE.test(policy)) {
+    throw new UserError(`policy: "${policy}" is not a Flux image policy name ("name" or "namespace:name").`, { input: 'policy' });
+  }
+  if (policy !== undefined && images.length !== 1) {
+    throw new UserError(`policy: a policy stands for one image, but ${images.length} images are given; bump one image per policy.`, { input: 'policy' });
+  }
   const repo = String(values['repo']);
   if (typeof values['path'] === 'string' && values['path']) normaliseRepoPath(values['path']);
   const optional = (name: string) => (values[name] as string | undefined) || undefined;
@@ -91,7 +103,28 @@ export function bumpInputs(values: InputValues): BumpInputs {
     allowDowngrade: values['allow-downgrade'] === true,
     overrideHold: values['override-hold'] === true,
     dryRun: values['dry-run'] === true,
+    ...(policy === undefined ? {} : { policy }),
+    maxFileSize: parseSize(String(values['max-file-size'] ?? '4MiB'), 'max-file-size'),
   } as BumpInputs;
+}
+
+/** A Flux ImagePolicy name, optionally with its namespace (Kubernetes DNS labels and subdomains). */
+const POLICY_RE = /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?:)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
+const SIZE_RE = /^(\d+)\s*(B|KB|KiB|MB|MiB|GB|GiB)?$/i;
+const UNITS: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
+
+function optionalText(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** Parses a size such as `4MiB`, `512KiB` or `1048576` into bytes. */
+export function parseSize(text: string, input: string): number {
+  const match = SIZE_RE.exec(text.trim());
+  const bytes = match === null ? Number.NaN : Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]!;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new UserError(`${input}: "${text}" is not a size; write bytes (1048576) or a number with KiB, MiB or GiB (4MiB).`, { input });
+  }
+  return bytes;
 }
 
 /**
@@ -99,10 +132,17 @@ export function bumpInputs(values: InputValues): BumpInputs {
  * override-hold). Exported for promote, which writes the same way.
  */
 export async function planOnHead(repo: EnvRepoCheckout, env: Environment, request: PlanRequest): Promise<GuardedPlan> {
-  const files = await readEnvFiles(repo, env.path);
+  const notices: string[] = [];
+  const { pin, allowDowngrade, overrideHold, policies, policy } = request;
+  // Only files that may hold the image are parsed: an unrelated large file costs a byte search.
+  const needles = imageNeedles(request.images, Object.keys(policies).length > 0 || policy !== undefined);
+  const readOptions = { needles, notice: (line: string) => notices.push(line), ...(request.maxFileSize ? { maxFileSize: request.maxFileSize } : {}) };
+  const files = await readEnvFiles(repo, env.path, readOptions);
   try {
-    const { pin, allowDowngrade, overrideHold, policies } = request;
-    return planRespectingHolds(files, request.images, { pin, allowDowngrade, overrideHold, policies, root: env.path });
+    const options = { pin, allowDowngrade, overrideHold, policies, root: env.path, ...(policy === undefined ? {} : { policy }) };
+    const plan = planRespectingHolds(files, request.images, options);
+    const all = [...notices, ...(plan.notices ?? [])];
+    return all.length > 0 ? { ...plan, notices: all } : plan;
   } catch (error) {
     if (error instanceof UserError && /not found/i.test(error.message) && files.size === 0) {
       throw new UserError(`path: "${env.path}" holds no YAML or JSON files; check env/path.`, { input: 'path', cause: error });
@@ -118,6 +158,8 @@ export interface PlanRequest {
   readonly allowDowngrade: boolean;
   readonly overrideHold: boolean;
   readonly policies: Readonly<Record<string, string>>;
+  readonly policy?: string;
+  readonly maxFileSize?: number;
 }
 
 function allChanges(plan: Pick<GuardedPlan, 'edits'>): ValueChange[] {
@@ -132,8 +174,9 @@ function commitMessage(env: Environment, inputs: BumpInputs, plan: GuardedPlan, 
 /** The bump as a change the shared writer lands (push, push queue, or PR/MR). */
 function bumpChange(env: Environment, inputs: BumpInputs, policies: Record<string, string>, origin: ChangeOrigin): EnvChange<GuardedPlan> {
   const request = { images: inputs.images, pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, overrideHold: inputs.overrideHold };
+  const reading = { maxFileSize: inputs.maxFileSize, ...(inputs.policy === undefined ? {} : { policy: inputs.policy }) };
   return {
-    plan: (repo) => planOnHead(repo, env, { ...request, policies }),
+    plan: (repo) => planOnHead(repo, env, { ...request, ...reading, policies }),
     message: (plan) => commitMessage(env, inputs, plan, origin),
     author: inputs.author,
     queue: { path: env.path, ...request },
@@ -152,6 +195,7 @@ function summarise(env: Environment, inputs: BumpInputs, plan: GuardedPlan, outp
   }
   for (const skip of plan.skipped) lines.push('', `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`);
   for (const hold of plan.held ?? []) lines.push('', `**Held:** ${heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path)))}`);
+  if (plan.notices?.length) lines.push('', '<details><summary>Files left out</summary>', '', ...plan.notices.map((line) => `- ${line}`), '', '</details>');
   for (const hold of plan.released ?? []) lines.push('', `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
   if (outputs['commit']) lines.push('', `Commit: \`${outputs['commit']}\` (${mode} mode)`);
   if (outputs['pr-url']) lines.push('', `Request: ${outputs['pr-url']}`);
@@ -181,6 +225,7 @@ export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepC
     if (inputs.dryRun) attempt = { plan: await change.plan(repo), commit: undefined };
     else if (mode === 'pr') attempt = await proposeChange(repo, change, bumpProposal(env, inputs, deps, origin), context, env.path);
     else attempt = await pushChange(repo, change, deps, context);
+    for (const line of attempt.plan.notices ?? []) context.log.info(line);
     for (const skip of attempt.plan.skipped) context.log.warn(`${skip.file}:${skip.line}: kept ${skip.current}, newer than ${skip.wanted}`);
     for (const hold of attempt.plan.held ?? []) context.log.warn(heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))));
     const outputs = bumpOutputs(inputs, attempt, attempt.commit ?? (await repo.head()));

@@ -63,6 +63,10 @@ describe('bump refuses bad input: exit 2, the input named, nothing pushed', () =
     ['pin digest without a digest', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', pin: 'digest' }, 'image', /pin digest needs a digest/],
     ['bad pin', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', pin: 'sha' }, 'pin', /pin: "sha" is not one of/],
     ['bad author', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', author: 'nobody' }, 'author', /author: "nobody" is not "Name <email>"/],
+    ['max-file-size that is not a size', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', 'max-file-size': 'lots' }, 'max-file-size', /max-file-size: "lots" is not a size/],
+    ['max-file-size of zero', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', 'max-file-size': '0' }, 'max-file-size', /max-file-size: "0" is not a size/],
+    ['policy that is no policy name', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', policy: 'Flux/API' }, 'policy', /policy: "Flux\/API" is not a Flux image policy name/],
+    ['policy with two images', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0\nghcr.io/acme/web:1.0.0', policy: 'flux-system:api' }, 'policy', /policy: a policy stands for one image, but 2 images are given/],
     ['unknown branch', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', branch: 'nope' }, 'branch', /branch/],
     ['unknown repo', { repo: 'REPLACED', env: 'staging', image: 'ghcr.io/acme/api:1.1.0' }, 'repo', /repo/],
   ];
