@@ -17,14 +17,17 @@ import { verifyEdit } from './verify.ts';
  * `edits`; each edited text has passed the after-edit check. Throws a {@link UserError} for malformed
  * YAML, an image without the tag or digest the pin needs, and an image found in no file.
  */
-export function planEdits(files: ReadonlyMap<string, string>, images: readonly ImageRef[], options: EditOptions): EditPlan {
-  const wanted = checkRequests(images, options.pin);
+export function planEdits(files: ReadonlyMap<string, string>, images: readonly ImageRef[], given: EditOptions): EditPlan {
+  const wanted = checkRequests(images, given.pin);
+  const options = withPolicy(given, [...wanted.values()]);
   const notices: string[] = [];
-  const located = [...files.keys()].sort().flatMap((file) => locateOrSkip(file, files.get(file)!, [...wanted.values()], options, notices));
+  const located = [...files.keys()]
+    .sort()
+    .flatMap((file) => locateOrSkip(file, files.get(file)!, [...wanted.values()], options, notices));
   const sites = new Map<string, readonly ImageSite[]>();
   for (const [name, image] of wanted) {
     const found = located.flatMap((file) => file.sites.filter((site) => sameImage(site.image, image)));
-    if (found.length === 0) throw notFound(image, options.root ?? commonFolder([...files.keys()]));
+    if (found.length === 0) throw notFound(image, options.root ?? commonFolder([...files.keys()]), options.policy);
     sites.set(name, found.map(publicSite));
   }
   const edits: FileEdit[] = [];
@@ -77,8 +80,21 @@ function checkRequests(images: readonly ImageRef[], pin: Pin): Map<string, Image
   return wanted;
 }
 
-function notFound(image: ImageRef, root: string): UserError {
+/**
+ * With a policy named, its markers stand for the one requested image (Flux writes the policy's latest
+ * image there), whatever baton.yaml maps it to.
+ */
+function withPolicy(options: EditOptions, wanted: readonly ImageRef[]): EditOptions {
+  if (options.policy === undefined) return options;
+  if (wanted.length !== 1) throw new UserError(`policy: a policy stands for one image, but ${wanted.length} are given.`, { input: 'policy' });
+  return { ...options, policies: { ...options.policies, [options.policy]: familiarName(wanted[0]!) } };
+}
+
+function notFound(image: ImageRef, root: string, policy?: string): UserError {
   const name = familiarName(image);
+  if (policy !== undefined) {
+    return new UserError(`policy: no {"$imagepolicy": "…${policy}…"} marker under ${root}; mark the values to write, or check the policy name.`, { input: 'policy' });
+  }
   return new UserError(
     `image: ${name} was not found in any kustomization, manifest, Helm values file or marker under ${root}; ` +
       `check the name or add a \`# baton: ${name}\` marker.`,

@@ -22,6 +22,8 @@ export interface ImageSite {
   readonly kind: SiteKind;
   /** The image as written there, normalised (tag and digest as currently held). */
   readonly image: ImageRef;
+  /** For a Flux `$imagepolicy` marker: the policy it names (`flux-system:podinfo`). */
+  readonly policy?: string;
 }
 
 /** One value that changed (or would change) in one file. */

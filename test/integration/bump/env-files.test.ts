@@ -133,4 +133,18 @@ describe('bump reads what it may edit, and only that', () => {
     assert.match(refused.error ?? '', /max-file-size: envs\/big2\/kustomization\.yaml is \d+ bytes, over the limit of 1024, and may hold the image/);
     assert.deepEqual(await server.log('env', 'main'), before, 'nothing was pushed');
   });
+
+  it('with policy, writes only that Flux policy\'s markers; other policies and unmarked values stay', async () => {
+    const marked = 'containers:\n  - image: ghcr.io/acme/checkout:2.3.0 # {"$imagepolicy": "flux-system:checkout"}\n  - image: ghcr.io/acme/checkout:2.3.0 # {"$imagepolicy": "flux-system:checkout-lts"}\n';
+    const unmarked = 'containers:\n  - image: ghcr.io/acme/checkout:2.3.0\n';
+    await push({ 'envs/f/marked.yaml': marked, 'envs/f/unmarked.yaml': unmarked });
+    const result = await run({ path: 'envs/f', image: 'ghcr.io/acme/checkout:2.4.0', policy: 'flux-system:checkout' });
+    assert.equal(result.code, 0, result.error);
+    assert.equal(result.outputs['files'], 'envs/f/marked.yaml');
+    assert.equal(await server.readFile('env', 'main', 'envs/f/marked.yaml'), marked.replace('2.3.0 # {"$imagepolicy": "flux-system:checkout"}', '2.4.0 # {"$imagepolicy": "flux-system:checkout"}'));
+    assert.equal(await server.readFile('env', 'main', 'envs/f/unmarked.yaml'), unmarked);
+    const missing = await run({ path: 'envs/f', image: 'ghcr.io/acme/checkout:2.5.0', policy: 'flux-system:nope' });
+    assert.equal(missing.code, 2, missing.error);
+    assert.match(missing.error ?? '', /policy: no \{"\$imagepolicy": "…flux-system:nope…"\} marker under envs\/f/);
+  });
 });

@@ -25,6 +25,7 @@ interface CaseMeta {
   readonly pin: Pin;
   readonly allowDowngrade?: boolean;
   readonly policies?: Record<string, string>;
+  readonly policy?: string;
   readonly changes?: number;
   readonly skipped?: number;
   readonly error?: string;
@@ -77,6 +78,7 @@ function optionsOf(meta: CaseMeta): EditOptions {
     allowDowngrade: meta.allowDowngrade ?? false,
     ...(meta.policies === undefined ? {} : { policies: meta.policies }),
     ...(meta.root === undefined ? {} : { root: meta.root }),
+    ...(meta.policy === undefined ? {} : { policy: meta.policy }),
   };
 }
 
