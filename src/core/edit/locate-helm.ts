@@ -33,7 +33,9 @@ export function helmSites(parsed: ParsedFile, doc: ParsedDoc, root: unknown): Lo
 function helmMapSite(parsed: ParsedFile, doc: ParsedDoc, map: YAMLMap, parentKey: string | undefined): LocatedSite | undefined {
   const repository = fieldSlot(doc, map, 'repository');
   const registry = optionalSlot(doc, map, 'registry');
-  const tag = optionalSlot(doc, map, 'tag');
+  // Some charts read the tag from `version` (`{registry, repository, version}`); `tag` wins when both exist.
+  const tagKey = findPair(map, 'tag') === undefined && findPair(map, 'version') !== undefined ? 'version' : 'tag';
+  const tag = optionalSlot(doc, map, tagKey);
   const digest = optionalSlot(doc, map, 'digest');
   if (repository === undefined || registry === null || tag === null || digest === null) return undefined;
   if (tag === undefined && digest === undefined && !IMAGE_KEY.test(parentKey ?? '')) return undefined;
@@ -41,18 +43,25 @@ function helmMapSite(parsed: ParsedFile, doc: ParsedDoc, map: YAMLMap, parentKey
   const named = tryParseImageRef(name);
   // A repository that carries its own tag or digest is not the split layout this site rewrites.
   if (named === undefined || named.tag !== undefined || named.digest !== undefined) return undefined;
+  // Without a digest key a chart pins through the tag (`tag: 1.2.3@sha256:…`, see rewrite.ts).
+  const [tagText, tagDigest] = digest === undefined && tag !== undefined ? splitPinnedTag(tag.text) : [tag?.text, undefined];
   const parts = {
     kind: 'helm' as const,
-    image: imageWith(named, tag?.text, digest?.text),
+    image: imageWith(named, tagText, digest?.text ?? tagDigest),
     docIndex: doc.index,
     name,
-   
     claims: [...claimOf(registry), ...claimOf(repository), ...claimOf(tag), ...claimOf(digest)],
-    layout: { map, docIndex: doc.index, tagKey: 'tag', digestKey: 'digest', namePair: findPair(map, 'repository')! },
+    layout: { map, docIndex: doc.index, tagKey, digestKey: 'digest', namePair: findPair(map, 'repository')!, pinsInTag: digest === undefined },
     ...(tag === undefined ? {} : { tag }),
     ...(digest === undefined ? {} : { digest }),
   };
   return placeSite(parsed, parts, repository.alias ?? repository.node);
+}
+
+/** `1.2.3@sha256:…` → [`1.2.3`, `sha256:…`]; a value without `@` is all tag. */
+export function splitPinnedTag(text: string): [string, string | undefined] {
+  const at = text.indexOf('@');
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 
 /**

@@ -93,8 +93,12 @@ interface FieldsState {
 
 function fieldsPlan(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, pin: Pin): SitePlan {
   const state: FieldsState = { ops: [], adds: [], tag: site.image.tag, digest: site.image.digest, held: false };
-  planTag(parsed, site, wanted, pin, state);
-  planDigest(parsed, site, wanted, pin, state);
+  if (site.layout?.pinsInTag === true && pin !== 'tag') {
+    planPinnedTag(parsed, site, wanted, state);
+  } else {
+    planTag(parsed, site, wanted, pin, state);
+    planDigest(parsed, site, wanted, pin, state);
+  }
   if (site.rename !== undefined && site.rename.text !== site.name) state.ops.push(setOp(parsed, site.rename, site.name));
   if (!state.held) throw nothingToWrite(site, pin);
   state.ops.push(...addOps(parsed, site, state.adds));
@@ -102,6 +106,12 @@ function fieldsPlan(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, pin
 }
 
 function planTag(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, pin: Pin, state: FieldsState): void {
+  if (wanted.tag === undefined && pin === 'digest' && site.tag !== undefined && site.layout !== undefined && site.tag.text !== '') {
+    // `name@digest` with no tag given: a `newTag` left beside the digest would render a stale `name:old@digest`.
+    state.ops.push(removeOp(parsed, site, site.tag));
+    state.tag = undefined;
+    return;
+  }
   // Under pin `digest` an existing tag field is kept in step with the new tag, but none is added.
   if (wanted.tag === undefined || (site.tag === undefined && pin === 'digest')) return;
   if (site.tag !== undefined) {
@@ -136,6 +146,28 @@ function planDigest(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, pin
   }
   if (site.layout === undefined) return;
   state.adds.push([site.layout.digestKey, wanted.digest]);
+  state.digest = wanted.digest;
+  state.held = true;
+}
+
+/**
+ * Helm values without a digest key (see `FieldLayout.pinsInTag`): the digest goes into the tag,
+ * `tag: 1.2.3@sha256:…`. That needs a tag: with pin `digest` and none given the bump is refused.
+ */
+function planPinnedTag(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, state: FieldsState): void {
+  const layout = site.layout!;
+  if (wanted.tag === undefined) {
+    throw new UserError(
+      `${where(site)}: the values of ${site.name} have no "digest" key, so the chart reads the version from "${layout.tagKey}" only, and ` +
+        `"${layout.tagKey}: @sha256:…" is no reference. Give the image with its tag (${site.name}:<tag>@sha256:…) to write ` +
+        `"${layout.tagKey}: <tag>@sha256:…", or add a "digest" key the chart reads.`,
+      { input: 'image' },
+    );
+  }
+  const value = `${wanted.tag}@${wanted.digest}`;
+  if (site.tag === undefined) state.adds.push([layout.tagKey, value]);
+  else if (site.tag.text !== value) state.ops.push(setOp(parsed, site.tag, value));
+  state.tag = wanted.tag;
   state.digest = wanted.digest;
   state.held = true;
 }

@@ -13,6 +13,12 @@ export interface FieldLayout {
   readonly digestKey: string;
   /** The pair holding the name (`newName`/`name`, `repository`): a missing tag line goes after it. */
   readonly namePair: Pair;
+  /**
+   * Helm values without a digest key: a digest is written into the tag (`tag: 1.2.3@sha256:…`), since
+   * `{{ .Values.image.repository }}:{{ .Values.image.tag }}` (the `helm create` template) then renders a
+   * pinned reference, and a `digest:` line Baton added would be read by no template.
+   */
+  readonly pinsInTag?: boolean;
 }
 
 /**
