@@ -99,8 +99,9 @@ export const bumpSpec: StepSpec = {
     { name: 'pr-url', description: 'URL of the pull/merge request (pr mode).' },
     { name: 'pr-number', description: 'Number of the pull/merge request (pr mode).' },
     { name: 'old-tag', description: 'Tag (or digest) held before, for the first image.' },
-    { name: 'new-tag', description: 'Tag (or digest) held after, for the first image.' },
+    { name: 'new-tag', description: 'Tag (or digest) held after, for the first image; empty when a rollback holds it and it was not written.' },
     { name: 'image', description: 'The first image as written, name:tag[@digest].' },
     { name: 'files', description: 'Files changed, newline separated.' },
+    { name: 'held', description: 'Requested images a rollback holds in the environment and that were not written, newline separated.' },
   ],
 };

@@ -166,9 +166,33 @@ function allChanges(plan: Pick<GuardedPlan, 'edits'>): ValueChange[] {
   return plan.edits.flatMap((edit) => edit.changes);
 }
 
+/**
+ * The requested images the plan writes somewhere. Subject and trailers name only these: an image whose
+ * downgrade was refused, that a rollback holds, or that was already in place is not "bumped".
+ */
+export function writtenImages(images: readonly ImageRef[], plan: Pick<GuardedPlan, 'edits'>): ImageRef[] {
+  const written = new Set(allChanges(plan).map((change) => change.image));
+  return images.filter((image) => written.has(imageName(image)));
+}
+
 function commitMessage(env: Environment, inputs: BumpInputs, plan: GuardedPlan, origin: ChangeOrigin): string {
-  const subject = inputs.message ?? bumpSubject(env.name, inputs.images);
-  return bumpMessage(subject, env.name, inputs.images, allChanges(plan), origin);
+  const written = writtenImages(inputs.images, plan);
+  const subject = inputs.message ?? bumpSubject(env.name, written);
+  return bumpMessage(subject, env.name, written, allChanges(plan), origin);
+}
+
+/** Why nothing was written for each requested image that the plan leaves alone. */
+function notWritten(inputs: BumpInputs, plan: GuardedPlan): string[] {
+  const written = new Set(writtenImages(inputs.images, plan).map(imageName));
+  return inputs.images
+    .filter((image) => !written.has(imageName(image)))
+    .map((image) => {
+      const name = imageName(image);
+      if ((plan.held ?? []).some((hold) => hold.image === name)) return `${formatFamiliar(image)}: held by a rollback, not bumped`;
+      const kept = plan.skipped.find((skip) => skip.image === name);
+      if (kept !== undefined) return `${formatFamiliar(image)}: not written, ${kept.file}:${kept.line} holds the newer ${kept.current}`;
+      return `${formatFamiliar(image)}: already in place`;
+    });
 }
 
 /** The bump as a change the shared writer lands (push, push queue, or PR/MR). */
@@ -186,12 +210,14 @@ function bumpChange(env: Environment, inputs: BumpInputs, policies: Record<strin
 function summarise(env: Environment, inputs: BumpInputs, plan: GuardedPlan, outputs: Record<string, string>, mode: WriteMode): string {
   const changes = allChanges(plan);
   const lines = [`### Baton bump: ${env.name}${inputs.dryRun ? ' (dry run)' : ''}`, ''];
+  const left = notWritten(inputs, plan);
   if (changes.length === 0) {
-    lines.push(`Nothing to change: ${inputs.images.map(formatFamiliar).join(', ')} already in place under \`${env.path}\`.`);
+    lines.push(`Nothing written under \`${env.path}\`:`, '', ...left.map((line) => `- ${line}`));
   } else {
     lines.push(`| Image | Where | Old | New |`, '| --- | --- | --- | --- |');
     for (const c of changes) lines.push(`| \`${familiarName(parseImageRef(c.image))}\` | \`${c.file}:${c.line}\` | \`${c.old ?? '—'}\` | \`${c.new ?? '—'}\` |`);
     lines.push('', '```diff', unifiedDiff(plan.edits).trimEnd(), '```');
+    if (left.length > 0) lines.push('', 'Not written:', '', ...left.map((line) => `- ${line}`));
   }
   for (const skip of plan.skipped) lines.push('', `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`);
   for (const hold of plan.held ?? []) lines.push('', `**Held:** ${heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path)))}`);
@@ -230,7 +256,8 @@ export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepC
     for (const hold of attempt.plan.held ?? []) context.log.warn(heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))));
     const outputs = bumpOutputs(inputs, attempt, attempt.commit ?? (await repo.head()));
     for (const c of allChanges(attempt.plan)) context.log.info(`${c.file}:${c.line}: ${c.old ?? '(none)'} -> ${c.new ?? '(removed)'}`);
-    context.log.info(outputs['changed'] === 'true' ? `${inputs.dryRun ? 'would change' : 'changed'} ${outputs['files']!.split('\n').length} file(s)` : 'already up to date; nothing to commit');
+    for (const line of notWritten(inputs, attempt.plan)) context.log.info(line);
+    context.log.info(outputs['changed'] === 'true' ? `${inputs.dryRun ? 'would change' : 'changed'} ${outputs['files']!.split('\n').length} file(s)` : 'nothing written; nothing to commit');
     const annotations = (attempt.plan.held ?? []).map((hold) => ({ level: 'warning' as const, title: 'held by a rollback', message: heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))), file: hold.file, line: hold.line }));
     return { outputs, summary: summarise(env, inputs, attempt.plan, outputs, mode), annotations };
   } finally {
@@ -255,13 +282,17 @@ function bumpOutputs(inputs: BumpInputs, attempt: WriteOutcome<GuardedPlan>, com
   const firstChange = changes.find((c) => c.image === imageName(first));
   const site = attempt.plan.sites.get(imageName(first))?.[0];
   const current = site ? versionLabel(site.image) : '';
+  // A held image keeps its old version: new-tag stays empty so no later job mistakes it for deployed.
+  const held = (attempt.plan.held ?? []).map((hold) => hold.image);
+  const firstHeld = held.includes(imageName(first));
   return {
     changed: String(attempt.plan.edits.length > 0),
     commit: inputs.dryRun ? '' : commit,
     'pr-url': attempt.request?.url ?? '',
     'pr-number': attempt.request ? String(attempt.request.number) : '',
     'old-tag': firstChange ? (firstChange.oldTag ?? firstChange.oldDigest ?? '') : current,
-    'new-tag': firstChange ? (firstChange.newTag ?? firstChange.newDigest ?? '') : current,
+    'new-tag': firstChange ? (firstChange.newTag ?? firstChange.newDigest ?? '') : firstHeld ? '' : current,
+    held: [...new Set(held)].map((name) => familiarName(parseImageRef(name))).join('\n'),
     image: formatFamiliar(first),
     files: attempt.plan.edits.map((e) => e.file).join('\n'),
   };

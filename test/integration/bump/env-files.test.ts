@@ -147,4 +147,15 @@ describe('bump reads what it may edit, and only that', () => {
     assert.equal(missing.code, 2, missing.error);
     assert.match(missing.error ?? '', /policy: no \{"\$imagepolicy": "…flux-system:nope…"\} marker under envs\/f/);
   });
+
+  it('names in subject and trailers only what it wrote: a refused downgrade is not "bumped"', async () => {
+    await push({ 'envs/s/kustomization.yaml': 'images:\n  - name: ghcr.io/acme/checkout\n    newTag: 2.3.0\n  - name: ghcr.io/acme/cart\n    newTag: 5.0.0\n' });
+    const result = await run({ path: 'envs/s', image: 'ghcr.io/acme/checkout:2.4.0\nghcr.io/acme/cart:4.9.0' });
+    assert.equal(result.code, 0, result.error);
+    const [head] = await server.log('env', 'main');
+    assert.equal(head!.subject, 's: bump ghcr.io/acme/checkout to 2.4.0');
+    assert.match(head!.message, /\nBaton-Image: ghcr\.io\/acme\/checkout:2\.4\.0\n/);
+    assert.ok(!head!.message.includes('Baton-Image: ghcr.io/acme/cart'), head!.message);
+    assert.match(result.summary, /ghcr\.io\/acme\/cart:4\.9\.0: not written, envs\/s\/kustomization\.yaml:4 holds the newer 5\.0\.0/);
+  });
 });
