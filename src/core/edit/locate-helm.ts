@@ -1,13 +1,14 @@
 import { isMap, isSeq, type YAMLMap } from 'yaml';
 import { tryParseImageRef } from '../image-ref.ts';
+import { dottedKeySites } from './locate-argocd.ts';
 import { imageValueSite } from './locate-containers.ts';
 import { optionalSlot } from './locate-kustomize.ts';
 import { claimOf, fieldSlot, findPair, forEachCollection, getString, getValue, pairKey } from './nodes.ts';
 import type { ParsedDoc, ParsedFile } from './parse.ts';
 import { imageWith, type LocatedSite, placeSite } from './site.ts';
 
-/** Keys that hold an image in Helm values: `image`, and `*Image` (`sidecarImage`, `initImage`). */
-const IMAGE_KEY = /^image$|Image$/;
+/** Keys that hold an image in Helm values: any key ending in `image`, in any case (`sidecarImage`, `INIT_IMAGE`). */
+const IMAGE_KEY = /image$/i;
 
 /**
  * Sites in Helm values, at any depth: maps with `repository` and `tag` and/or `digest` (with an
@@ -20,6 +21,7 @@ export function helmSites(parsed: ParsedFile, doc: ParsedDoc, root: unknown): Lo
     if (!isMap(node)) return;
     const site = helmMapSite(parsed, doc, node, parentKey);
     if (site !== undefined) sites.push(site);
+    sites.push(...dottedKeySites(parsed, doc, node));
     for (const pair of node.items) {
       const key = pairKey(pair);
       if (key === undefined || !IMAGE_KEY.test(key)) continue;
@@ -31,7 +33,9 @@ export function helmSites(parsed: ParsedFile, doc: ParsedDoc, root: unknown): Lo
 }
 
 function helmMapSite(parsed: ParsedFile, doc: ParsedDoc, map: YAMLMap, parentKey: string | undefined): LocatedSite | undefined {
-  const repository = fieldSlot(doc, map, 'repository');
+  // Argo CD Image Updater's Helm convention names the image with `name` (`image.name`/`image.tag`).
+  const nameKey = findPair(map, 'repository') === undefined && IMAGE_KEY.test(parentKey ?? '') && findPair(map, 'name') !== undefined ? 'name' : 'repository';
+  const repository = fieldSlot(doc, map, nameKey);
   const registry = optionalSlot(doc, map, 'registry');
   // Some charts read the tag from `version` (`{registry, repository, version}`); `tag` wins when both exist.
   const tagKey = findPair(map, 'tag') === undefined && findPair(map, 'version') !== undefined ? 'version' : 'tag';
@@ -51,7 +55,8 @@ function helmMapSite(parsed: ParsedFile, doc: ParsedDoc, map: YAMLMap, parentKey
     docIndex: doc.index,
     name,
     claims: [...claimOf(registry), ...claimOf(repository), ...claimOf(tag), ...claimOf(digest)],
-    layout: { map, docIndex: doc.index, tagKey, digestKey: 'digest', namePair: findPair(map, 'repository')!, pinsInTag: digest === undefined },
+    layout: { map, docIndex: doc.index, tagKey, digestKey: 'digest', namePair: findPair(map, nameKey)! },
+    pinsInTag: digest === undefined,
     ...(tag === undefined ? {} : { tag }),
     ...(digest === undefined ? {} : { digest }),
   };

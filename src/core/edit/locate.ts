@@ -1,5 +1,6 @@
 import { isMap, type Node } from 'yaml';
-import { containerSites } from './locate-containers.ts';
+import { applicationSources, argocdSourceSites, isArgocdOverride } from './locate-argocd.ts';
+import { containerSites, imageKeySites } from './locate-containers.ts';
 import { embeddedValues, helmSites } from './locate-helm.ts';
 import { isKustomization, kustomizeSites } from './locate-kustomize.ts';
 import { markerSites, samePolicy } from './markers.ts';
@@ -60,12 +61,17 @@ function docSites(parsed: ParsedFile, doc: ParsedDoc, options: Pick<EditOptions,
 function heuristicSites(parsed: ParsedFile, doc: ParsedDoc): LocatedSite[] {
   const root = doc.doc.contents;
   if (isKustomization(parsed.file, root)) return isMap(root) ? kustomizeSites(parsed, doc, getValue(root, 'images')) : [];
+  if (isArgocdOverride(parsed.file) && isMap(root)) return [...argocdSourceSites(parsed, doc, root), ...helmSites(parsed, doc, root)];
   if (isKubernetesObject(root)) {
     const fluxImages = isFluxKustomization(root) ? valueAt(root, 'spec', 'images') : undefined;
+    const argocd = getString(root, 'kind') === 'Application' ? applicationSources(root) : [];
     return [
       ...containerSites(parsed, doc, root),
       ...embeddedValues(root).flatMap((values) => helmSites(parsed, doc, values)),
       ...kustomizeSites(parsed, doc, fluxImages),
+      ...argocd.flatMap((source) => argocdSourceSites(parsed, doc, source)),
+      // Last: any other key ending in `image` that holds a whole reference (CRD fields, ConfigMap data).
+      ...imageKeySites(parsed, doc, root),
     ];
   }
   // Any other map is Helm values; a top-level list may still hold containers (a bare JSON array of objects).

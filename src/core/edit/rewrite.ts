@@ -78,7 +78,7 @@ export function refVersion(current: Version, wanted: Version, pin: Pin): Version
 
 function refPlan(parsed: ParsedFile, site: LocatedSite, ref: Slot, wanted: ImageRef, pin: Pin): SitePlan {
   const after = refVersion(site.image, wanted, pin);
-  const value = site.name + (after.tag === undefined ? '' : `:${after.tag}`) + (after.digest === undefined ? '' : `@${after.digest}`);
+  const value = (site.prefix ?? '') + site.name + (after.tag === undefined ? '' : `:${after.tag}`) + (after.digest === undefined ? '' : `@${after.digest}`);
   return { site, ops: value === ref.text ? [] : [setOp(parsed, ref, value)], after };
 }
 
@@ -93,7 +93,7 @@ interface FieldsState {
 
 function fieldsPlan(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, pin: Pin): SitePlan {
   const state: FieldsState = { ops: [], adds: [], tag: site.image.tag, digest: site.image.digest, held: false };
-  if (site.layout?.pinsInTag === true && pin !== 'tag') {
+  if (site.pinsInTag === true && pin !== 'tag') {
     planPinnedTag(parsed, site, wanted, state);
   } else {
     planTag(parsed, site, wanted, pin, state);
@@ -151,11 +151,11 @@ function planDigest(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, pin
 }
 
 /**
- * Helm values without a digest key (see `FieldLayout.pinsInTag`): the digest goes into the tag,
+ * Helm values without a digest key (see `LocatedSite.pinsInTag`): the digest goes into the tag,
  * `tag: 1.2.3@sha256:…`. That needs a tag: with pin `digest` and none given the bump is refused.
  */
 function planPinnedTag(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, state: FieldsState): void {
-  const layout = site.layout!;
+  const layout = { tagKey: site.tag?.key ?? site.layout?.tagKey ?? 'tag' };
   if (wanted.tag === undefined) {
     throw new UserError(
       `${where(site)}: the values of ${site.name} have no "digest" key, so the chart reads the version from "${layout.tagKey}" only, and ` +
@@ -165,8 +165,13 @@ function planPinnedTag(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, 
     );
   }
   const value = `${wanted.tag}@${wanted.digest}`;
-  if (site.tag === undefined) state.adds.push([layout.tagKey, value]);
-  else if (site.tag.text !== value) state.ops.push(setOp(parsed, site.tag, value));
+  if (site.tag !== undefined) {
+    if (site.tag.text !== value) state.ops.push(setOp(parsed, site.tag, value));
+  } else if (site.layout !== undefined) {
+    state.adds.push([layout.tagKey, value]);
+  } else {
+    return;
+  }
   state.tag = wanted.tag;
   state.digest = wanted.digest;
   state.held = true;
@@ -235,6 +240,13 @@ function where(site: LocatedSite): string {
 
 function nothingToWrite(site: LocatedSite, pin: Pin): UserError {
   const wants = pin === 'digest' ? 'a digest' : pin === 'tag' ? 'a tag' : 'a tag or digest';
+  if (site.kind !== 'marker' && site.kind !== 'flux-marker') {
+    return new UserError(
+      `${where(site)}: ${site.name} is named here without a value that can hold ${wants} (pin "${pin}"), and Baton adds no entry here; ` +
+        'add the tag (or digest) entry next to the name.',
+      { input: where(site) },
+    );
+  }
   return new UserError(
     `${where(site)}: the markers for ${site.name} mark no value that can hold ${wants} (pin "${pin}"); ` +
       'add a ":tag" or ":digest" marker on the value to write.',

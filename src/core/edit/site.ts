@@ -13,12 +13,6 @@ export interface FieldLayout {
   readonly digestKey: string;
   /** The pair holding the name (`newName`/`name`, `repository`): a missing tag line goes after it. */
   readonly namePair: Pair;
-  /**
-   * Helm values without a digest key: a digest is written into the tag (`tag: 1.2.3@sha256:…`), since
-   * `{{ .Values.image.repository }}:{{ .Values.image.tag }}` (the `helm create` template) then renders a
-   * pinned reference, and a `digest:` line Baton added would be read by no template.
-   */
-  readonly pinsInTag?: boolean;
 }
 
 /**
@@ -35,6 +29,14 @@ export interface LocatedSite extends ImageSite {
   readonly ref?: Slot;
   readonly tag?: Slot;
   readonly digest?: Slot;
+  /**
+   * Helm values without a digest key: a digest is written into the tag (`tag: 1.2.3@sha256:…`), since
+   * `{{ .Values.image.repository }}:{{ .Values.image.tag }}` (the `helm create` template) then renders a
+   * pinned reference, and a `digest:` line Baton added would be read by no template.
+   */
+  readonly pinsInTag?: boolean;
+  /** Text kept before a whole reference: Argo CD's `old=` in `kustomize.images` (`api=ghcr.io/acme/api:1.0`). */
+  readonly prefix?: string;
   /** A `:name` marker value holding another image than the marker names: rewritten to {@link name}. */
   readonly rename?: Slot;
   /**
