@@ -3,6 +3,7 @@ import { UserError } from '../errors.ts';
 import { familiarName, formatFamiliar, type ImageRef, imageName, sameImage } from '../image-ref.ts';
 import { type LocatedFile, locateSites, publicSite } from './locate.ts';
 import { imageNeedles, mayHoldImage } from './candidates.ts';
+import { addImageEntry, rootKustomization } from './kustomize-add.ts';
 import { MalformedYamlError, positionOf, textPosition } from './parse.ts';
 import { type Op, type PlannedSite, planSite, type SitePlan, type Version } from './rewrite.ts';
 import type { LocatedSite } from './site.ts';
@@ -25,10 +26,14 @@ export function planEdits(files: ReadonlyMap<string, string>, images: readonly I
     .sort()
     .flatMap((file) => locateOrSkip(file, files.get(file)!, [...wanted.values()], options, notices));
   const sites = new Map<string, readonly ImageSite[]>();
+  const root = options.root ?? commonFolder([...files.keys()]);
+  const additions: Array<{ image: ImageRef; site: LocatedSite }> = [];
   for (const [name, image] of wanted) {
     const found = located.flatMap((file) => file.sites.filter((site) => sameImage(site.image, image)));
-    if (found.length === 0) throw notFound(image, options.root ?? commonFolder([...files.keys()]), options.policy);
-    sites.set(name, found.map(publicSite));
+    const inBase = found.length === 0 ? baseSite(options, image) : undefined;
+    if (found.length === 0 && inBase === undefined) throw notFound(image, root, options.policy);
+    if (inBase !== undefined) additions.push({ image, site: inBase });
+    sites.set(name, (inBase === undefined ? found : [inBase]).map(publicSite));
   }
   const edits: FileEdit[] = [];
   const skipped: SkippedSite[] = [];
@@ -37,7 +42,36 @@ export function planEdits(files: ReadonlyMap<string, string>, images: readonly I
     skipped.push(...result.skipped);
     if (result.edit !== undefined) edits.push(result.edit);
   }
-  return { edits, sites, skipped, ...(notices.length > 0 ? { notices } : {}) };
+  for (const { image, site } of additions) addEntry(edits, files, root, image, site, options);
+  return { edits: edits.sort((a, b) => (a.file < b.file ? -1 : 1)), sites, skipped, ...(notices.length > 0 ? { notices } : {}) };
+}
+
+/** The first site of the image in the bases, when the caller gave them. */
+function baseSite(options: EditOptions, image: ImageRef): LocatedSite | undefined {
+  if (options.bases === undefined || options.policy !== undefined) return undefined;
+  for (const file of [...options.bases.keys()].sort()) {
+    let sites: readonly LocatedSite[];
+    try {
+      sites = locateSites(file, options.bases.get(file)!, options).sites;
+    } catch {
+      continue; // a base Baton cannot read is only evidence, never edited
+    }
+    const site = sites.find((candidate) => sameImage(candidate.image, image));
+    if (site !== undefined) return site;
+  }
+  return undefined;
+}
+
+/** Adds an `images:` entry for an image only the bases use to the environment's kustomization (on top of its other edits). */
+function addEntry(edits: FileEdit[], files: ReadonlyMap<string, string>, root: string, image: ImageRef, site: LocatedSite, options: EditOptions): void {
+  const file = rootKustomization(files, root);
+  if (file === undefined) throw notFound(image, root, undefined);
+  const index = edits.findIndex((edit) => edit.file === file);
+  const earlier = index < 0 ? undefined : edits[index]!;
+  const added = addImageEntry(file, earlier?.after ?? files.get(file)!, site.name, image, options.pin, options);
+  const edit = { file, before: files.get(file)!, after: added.after, changes: [...(earlier?.changes ?? []), ...added.changes] };
+  if (index < 0) edits.push(edit);
+  else edits[index] = edit;
 }
 
 /**

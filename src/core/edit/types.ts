@@ -68,6 +68,12 @@ export interface EditOptions {
    * is the policy's latest image; `policies` is not needed for it.
    */
   readonly policy?: string;
+  /**
+   * Files of the kustomize bases the environment's kustomization builds on (path → text), read only.
+   * An image found in no file of the environment but in a base gets an `images:` entry added to the
+   * environment's kustomization (at `root`), as `kustomize edit set image` does.
+   */
+  readonly bases?: ReadonlyMap<string, string>;
   /** The path that was searched (e.g. `envs/staging`), for messages; defaults to the files' common folder. */
   readonly root?: string;
 }

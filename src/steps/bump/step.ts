@@ -4,7 +4,7 @@ import type { Pin, ValueChange } from '../../core/edit/types.ts';
 import { type Environment, normaliseRepoPath, type WriteMode } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
 import { familiarName, formatFamiliar, type ImageRef, imageName, parseImageRef } from '../../core/image-ref.ts';
-import { type GuardedPlan, heldMessage, planRespectingHolds } from '../../core/rollback/guard.ts';
+import { type GuardedPlan, type GuardOptions, heldMessage, planRespectingHolds } from '../../core/rollback/guard.ts';
 import { envSelector } from '../../core/rollback/holds.ts';
 import { unifiedDiff } from '../../core/unified-diff.ts';
 import type { Forge } from '../../adapters/forges/types.ts';
@@ -13,7 +13,7 @@ import type { RetryPolicy } from '../../adapters/retry.ts';
 import { bumpSpec } from '../../specs/bump.ts';
 import type { InputValues } from '../../specs/types.ts';
 import { imageNeedles } from '../../core/edit/candidates.ts';
-import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
+import { type EnvRepoCheckout, type ReadOptions, readEnvFiles, readKustomizeBases } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
 import type { Step, StepContext, StepResult } from '../shared/types.ts';
 
@@ -140,7 +140,7 @@ export async function planOnHead(repo: EnvRepoCheckout, env: Environment, reques
   const files = await readEnvFiles(repo, env.path, readOptions);
   try {
     const options = { pin, allowDowngrade, overrideHold, policies, root: env.path, ...(policy === undefined ? {} : { policy }) };
-    const plan = planRespectingHolds(files, request.images, options);
+    const plan = await planWithBases(repo, env, files, request.images, options, readOptions);
     const all = [...notices, ...(plan.notices ?? [])];
     return all.length > 0 ? { ...plan, notices: all } : plan;
   } catch (error) {
@@ -148,6 +148,21 @@ export async function planOnHead(repo: EnvRepoCheckout, env: Environment, reques
       throw new UserError(`path: "${env.path}" holds no YAML or JSON files; check env/path.`, { input: 'path', cause: error });
     }
     throw error;
+  }
+}
+
+/**
+ * Plans over the environment's files; when an image is found nowhere there, plans again with the files
+ * of the kustomization's local bases, so that an image only a base uses gets an `images:` entry.
+ */
+async function planWithBases(repo: EnvRepoCheckout, env: Environment, files: ReadonlyMap<string, string>, images: readonly ImageRef[], options: GuardOptions, reading: ReadOptions): Promise<GuardedPlan> {
+  try {
+    return planRespectingHolds(files, images, options);
+  } catch (error) {
+    if (!(error instanceof UserError) || error.input !== 'image' || !/ was not found /.test(error.message) || options.policy !== undefined) throw error;
+    const bases = await readKustomizeBases(repo, env.path, reading);
+    if (bases.size === 0) throw error;
+    return planRespectingHolds(files, images, { ...options, bases });
   }
 }
 

@@ -1,6 +1,7 @@
 import { lstat, readFile, readlink, realpath, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { invalidUtf8Offset, mayHoldImage, type Needles } from '../../core/edit/candidates.ts';
+import { KUSTOMIZATION_NAMES, kustomizationBases } from '../../core/edit/kustomize-add.ts';
 import type { FileEdit } from '../../core/edit/types.ts';
 import { CONFIG_FILE, type EnvRepoConfig, parseEnvRepoConfig } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
@@ -142,6 +143,47 @@ async function checkLink(root: string, full: string, file: string, notice: (mess
 
 function outside(file: string): UserError {
   return new UserError(`path: ${file} is a symlink that leads outside the env repo; refusing to follow it.`, { input: 'path' });
+}
+
+/** How deep {@link readKustomizeBases} follows bases of bases (kustomize allows any depth; real repos use two or three). */
+const MAX_BASE_DEPTH = 5;
+
+/**
+ * The files of the local kustomize bases the environment's kustomization builds on, read only: the
+ * checkout is widened to them (they usually sit outside the environment's path), then read as
+ * {@link readEnvFiles} reads, bases of bases included. Used when an image is found nowhere in the
+ * environment, to add an `images:` entry for an image its bases use.
+ */
+export async function readKustomizeBases(repo: EnvRepoCheckout, path: string, options: ReadOptions = {}): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const seen = new Set<string>([path]);
+  let frontier = [path];
+  for (let depth = 0; depth < MAX_BASE_DEPTH && frontier.length > 0; depth++) {
+    const next: string[] = [];
+    for (const dir of frontier) {
+      const kustomization = await readKustomization(repo, dir);
+      if (kustomization === undefined) continue;
+      for (const base of kustomizationBases(kustomization.file, kustomization.text)) if (!seen.has(base)) next.push(base);
+    }
+    for (const base of next) seen.add(base);
+    if (next.length === 0) break;
+    await repo.setSparse([...seen]);
+    for (const base of next) {
+      const read = await readEnvFiles(repo, base, options).catch(() => new Map<string, string>());
+      for (const [file, text] of read) files.set(file, text);
+    }
+    frontier = next;
+  }
+  return files;
+}
+
+async function readKustomization(repo: EnvRepoCheckout, dir: string): Promise<{ file: string; text: string } | undefined> {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const file = `${dir}/${name}`;
+    const text = await readFile(join(repo.dir, file), 'utf8').catch(() => undefined);
+    if (text !== undefined) return { file, text };
+  }
+  return undefined;
 }
 
 /** Reads `baton.yaml` at the repo's root, if there is one. */

@@ -158,4 +158,20 @@ describe('bump reads what it may edit, and only that', () => {
     assert.ok(!head!.message.includes('Baton-Image: ghcr.io/acme/cart'), head!.message);
     assert.match(result.summary, /ghcr\.io\/acme\/cart:4\.9\.0: not written, envs\/s\/kustomization\.yaml:4 holds the newer 5\.0\.0/);
   });
+
+  it('adds an images entry to the overlay for an image only its base uses, reading the base outside the path', async () => {
+    const overlay = 'resources:\n  - ../../bases/shop\n';
+    await push({
+      'bases/shop/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+      'bases/shop/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: shop\n          image: ghcr.io/acme/shop:1.0.0\n',
+      'envs/b/kustomization.yaml': overlay,
+    });
+    const result = await run({ path: 'envs/b', image: 'ghcr.io/acme/shop:1.1.0' });
+    assert.equal(result.code, 0, result.error);
+    assert.equal(result.outputs['files'], 'envs/b/kustomization.yaml');
+    assert.equal(await server.readFile('env', 'main', 'envs/b/kustomization.yaml'), `${overlay}images:\n- name: ghcr.io/acme/shop\n  newTag: 1.1.0\n`);
+    assert.match((await server.readFile('env', 'main', 'bases/shop/deployment.yaml')) ?? '', /shop:1\.0\.0/, 'the base is never edited');
+    const again = await run({ path: 'envs/b', image: 'ghcr.io/acme/shop:1.1.0' });
+    assert.equal(again.outputs['changed'], 'false', again.error);
+  });
 });
