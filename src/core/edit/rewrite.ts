@@ -93,7 +93,9 @@ interface FieldsState {
 
 function fieldsPlan(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, pin: Pin): SitePlan {
   const state: FieldsState = { ops: [], adds: [], tag: site.image.tag, digest: site.image.digest, held: false };
-  if (site.pinsInTag === true && pin !== 'tag') {
+  // Under pin `tag`, a digest already pinned in the tag is replaced like a digest field (dropped when none is given).
+  const digestInTag = site.image.digest !== undefined && wanted.digest !== undefined;
+  if (site.pinsInTag === true && (pin !== 'tag' || digestInTag)) {
     planPinnedTag(parsed, site, wanted, state);
   } else {
     planTag(parsed, site, wanted, pin, state);
