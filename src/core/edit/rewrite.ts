@@ -257,9 +257,11 @@ function nothingToWrite(site: LocatedSite, pin: Pin): UserError {
 }
 
 function staleMarkedDigest(site: LocatedSite, digest: Slot): UserError {
+  const kind = site.kind === 'marker' || site.kind === 'flux-marker' ? 'a marked digest' : 'a digest';
+  const never = site.kind === 'marker' || site.kind === 'flux-marker' ? 'a marked value is never removed' : 'Baton does not remove an entry there';
   return new UserError(
-    `${where(site)}: ${site.name} has a marked digest (${digest.text}) that would override the new tag, and ` +
-      'a marked value is never removed; give the image with its digest (…@sha256:…) or use pin "tag+digest".',
+    `${where(site)}: ${site.name} has ${kind} (${digest.text}) that would override the new tag, and ` +
+      `${never}; give the image with its digest (…@sha256:…) or use pin "tag+digest".`,
     { input: where(site) },
   );
 }
