@@ -58,7 +58,17 @@ function helmParameterSites(parsed: ParsedFile, doc: ParsedDoc, parameters: unkn
     const value = fieldSlot(doc, item, 'value');
     if (name !== undefined && value !== undefined) entries.set(name, value);
   }
-  return groupedSites(parsed, doc, entries);
+  return [...groupedSites(parsed, doc, entries), ...wholeParameterSites(parsed, entries)];
+}
+
+/** Parameters whose name ends in `image` holding a whole reference (`{name: worker.image, value: ghcr.io/acme/worker:1.0}`). */
+function wholeParameterSites(parsed: ParsedFile, entries: ReadonlyMap<string, Slot>): LocatedSite[] {
+  return [...entries].flatMap(([name, slot]) => {
+    const image = IMAGE_PREFIX.test(name) ? tryParseImageRef(slot.text) : undefined;
+    if (image === undefined || (image.tag === undefined && image.digest === undefined)) return [];
+    const parts = { kind: 'helm' as const, image, docIndex: slot.docIndex, name: writtenName(slot.text), ref: slot, claims: claimOf(slot) };
+    return [placeSite(parsed, parts, slot.alias ?? slot.node)];
+  });
 }
 
 /** Dotted keys in one map of Helm values (`image.repository: …`, `image.tag: …`), read as one key each. */

@@ -4,6 +4,7 @@ import { familiarName, formatFamiliar, type ImageRef, imageName, sameImage } fro
 import { type LocatedFile, locateSites, publicSite } from './locate.ts';
 import { imageNeedles, mayHoldImage } from './candidates.ts';
 import { addImageEntry, rootKustomization } from './kustomize-add.ts';
+import { isArgocdOverride } from './locate-argocd.ts';
 import { MalformedYamlError, positionOf, textPosition } from './parse.ts';
 import { type Op, type PlannedSite, planSite, type SitePlan, type Version } from './rewrite.ts';
 import type { LocatedSite } from './site.ts';
@@ -35,6 +36,7 @@ export function planEdits(files: ReadonlyMap<string, string>, images: readonly I
     if (inBase !== undefined) additions.push({ image, site: inBase });
     sites.set(name, (inBase === undefined ? found : [inBase]).map(publicSite));
   }
+  notices.push(...unreadOverrides(located, [...wanted.values()]));
   const edits: FileEdit[] = [];
   const skipped: SkippedSite[] = [];
   for (const file of located) {
@@ -44,6 +46,20 @@ export function planEdits(files: ReadonlyMap<string, string>, images: readonly I
   }
   for (const { image, site } of additions) addEntry(edits, files, root, image, site, options);
   return { edits: edits.sort((a, b) => (a.file < b.file ? -1 : 1)), sites, skipped, ...(notices.length > 0 ? { notices } : {}) };
+}
+
+/**
+ * Argo CD override files that name an image without a value Baton can edit: Argo CD reads the override
+ * over the files Baton changes, so the environment may stay on the old version. Said, not guessed at.
+ */
+function unreadOverrides(located: readonly LocatedFile[], wanted: readonly ImageRef[]): string[] {
+  return located
+    .filter((file) => isArgocdOverride(file.parsed.file))
+    .flatMap((file) =>
+      wanted
+        .filter((image) => file.parsed.text.includes(familiarName(image)) && !file.sites.some((site) => sameImage(site.image, image)))
+        .map((image) => `warning: ${file.parsed.file} names ${familiarName(image)}, but holds no value Baton can edit for it; Argo CD reads this override over the other files, so check it by hand.`),
+    );
 }
 
 /** The first site of the image in the bases, when the caller gave them. */

@@ -266,7 +266,7 @@ export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepC
     if (inputs.dryRun) attempt = { plan: await change.plan(repo), commit: undefined };
     else if (mode === 'pr') attempt = await proposeChange(repo, change, bumpProposal(env, inputs, deps, origin), context, env.path);
     else attempt = await pushChange(repo, change, deps, context);
-    for (const line of attempt.plan.notices ?? []) context.log.info(line);
+    for (const line of attempt.plan.notices ?? []) line.startsWith('warning: ') ? context.log.warn(line.slice('warning: '.length)) : context.log.info(line);
     for (const skip of attempt.plan.skipped) context.log.warn(`${skip.file}:${skip.line}: kept ${skip.current}, newer than ${skip.wanted}`);
     for (const hold of attempt.plan.held ?? []) context.log.warn(heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))));
     const outputs = bumpOutputs(inputs, attempt, attempt.commit ?? (await repo.head()));

@@ -244,4 +244,17 @@ describe('the after-edit check', () => {
   it('fails when the edited text does not parse', () => {
     assert.throws(() => verifyEdit(before, 'image: nginx:2\nother: [a # keep\n', expected, patches, {}), EditCheckError);
   });
+  it('edits a whole-reference Helm parameter of an Argo CD override, and warns about an override that names the image without an editable value', () => {
+    const result = plan(
+      {
+        'envs/p/.argocd-source-api.yaml': 'helm:\n  parameters:\n  - name: worker.image\n    value: ghcr.io/acme/api:1.0.0\n',
+        'envs/p/.argocd-source-web.yaml': 'helm:\n  parameters:\n  - name: image.spec\n    value: "ghcr.io/acme/api"\n',
+      },
+      ['ghcr.io/acme/api:1.1.0'],
+    );
+    assert.equal(result.edits[0]?.after, 'helm:\n  parameters:\n  - name: worker.image\n    value: ghcr.io/acme/api:1.1.0\n');
+    assert.deepEqual(result.notices, [
+      'warning: envs/p/.argocd-source-web.yaml names ghcr.io/acme/api, but holds no value Baton can edit for it; Argo CD reads this override over the other files, so check it by hand.',
+    ]);
+  });
 });
