@@ -44,6 +44,19 @@ export const bumpSpec = {
       default: 'tag',
       description: 'What to write where the file allows it: the tag, the digest, or both.',
     },
+    {
+      name: 'policy',
+      type: 'string',
+      description:
+        'Write only the values marked with this Flux image policy (`# {"$imagepolicy": "<ns>:<policy>"}`, with or without `:tag`/`:name`), as Flux does; values of other policies and unmarked values are left alone. Give one image: the policy\'s latest.',
+    },
+    {
+      name: 'max-file-size',
+      type: 'string',
+      default: '4MiB',
+      description:
+        'Files under the environment larger than this (bytes, or with KiB/MiB/GiB) are skipped with a notice when they do not mention the image, and refused when they do.',
+    },
     modeInput,
     {
       name: 'token',
@@ -84,8 +97,9 @@ export const bumpSpec = {
     prUrlOutput,
     prNumberOutput,
     { name: 'old-tag', description: 'Tag (or digest) held before, for the first image.' },
-    { name: 'new-tag', description: 'Tag (or digest) held after, for the first image.' },
+    { name: 'new-tag', description: 'Tag (or digest) held after, for the first image; empty when a rollback holds it and it was not written.' },
     { name: 'image', description: 'The first image as written, name:tag[@digest].' },
     filesOutput,
+    { name: 'held', description: 'Requested images a rollback holds in the environment and that were not written, newline separated.' },
   ],
 } as const satisfies StepSpec;

@@ -1,6 +1,7 @@
 
 import { bumpMessage, bumpSubject, type ChangeOrigin, originFromEnv, proposalBody, proposalBranch, versionLabel } from '../../core/change-text.ts';
 import { checkPin } from '../../core/edit/pin.ts';
+import { parseSize } from '../../core/size.ts';
 import type { Pin, ValueChange } from '../../core/edit/types.ts';
 import { type Environment, normaliseRepoPath, type WriteMode } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
@@ -39,6 +40,10 @@ export interface BumpInputs {
   /** Write images a rollback holds in the environment too, releasing the hold (see core/rollback/holds.ts). */
   readonly overrideHold: boolean;
   readonly dryRun: boolean;
+  /** Write only the Flux `$imagepolicy` markers of this policy (see EditOptions.policy). */
+  readonly policy?: string;
+  /** Bytes above which a file is read only when it may hold the image. */
+  readonly maxFileSize: number;
 }
 
 /** Side effects bump uses, injectable for tests. */
@@ -56,6 +61,13 @@ export function bumpInputs(values: InputsOf<typeof bumpSpec>): BumpInputs {
   const dup = names.find((name, i) => names.indexOf(name) !== i);
   if (dup) throw new UserError(`image: ${dup} is given twice; give each image once.`, { input: 'image' });
   if (values.path) normaliseRepoPath(values.path);
+  const policy = values.policy?.trim() || undefined;
+  if (policy !== undefined && !POLICY_RE.test(policy)) {
+    throw new UserError(`policy: "${policy}" is not a Flux image policy name ("name" or "namespace:name").`, { input: 'policy' });
+  }
+  if (policy !== undefined && images.length !== 1) {
+    throw new UserError(`policy: a policy stands for one image, but ${images.length} images are given; bump one image per policy.`, { input: 'policy' });
+  }
   return {
     repo: values.repo,
     branch: values.branch,
@@ -74,7 +86,21 @@ export function bumpInputs(values: InputsOf<typeof bumpSpec>): BumpInputs {
     allowDowngrade: values['allow-downgrade'],
     overrideHold: values['override-hold'],
     dryRun: values['dry-run'],
+    ...(policy === undefined ? {} : { policy }),
+    maxFileSize: parseSize(values['max-file-size'] ?? '4MiB', 'max-file-size'),
   };
+}
+
+/** A Flux ImagePolicy name, optionally with its namespace (Kubernetes DNS labels and subdomains). */
+const POLICY_RE = /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?:)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The requested images the plan writes somewhere. Subject and trailers name only these: an image whose
+ * downgrade was refused, that a rollback holds, or that was already in place is not "bumped".
+ */
+export function writtenImages(images: readonly ImageRef[], plan: Pick<GuardedPlan, 'edits'>): ImageRef[] {
+  const written = new Set(allChanges(plan).map((change) => change.image));
+  return images.filter((image) => written.has(imageName(image)));
 }
 
 function allChanges(plan: Pick<GuardedPlan, 'edits'>): ValueChange[] {
@@ -82,15 +108,31 @@ function allChanges(plan: Pick<GuardedPlan, 'edits'>): ValueChange[] {
 }
 
 function commitMessage(env: Environment, inputs: BumpInputs, plan: GuardedPlan, origin: ChangeOrigin): string {
-  const subject = inputs.message ?? bumpSubject(env.name, inputs.images);
-  return bumpMessage(subject, env.name, inputs.images, allChanges(plan), origin);
+  const written = writtenImages(inputs.images, plan);
+  const subject = inputs.message ?? bumpSubject(env.name, written);
+  return bumpMessage(subject, env.name, written, allChanges(plan), origin);
+}
+
+/** Why nothing was written for each requested image that the plan leaves alone. */
+function notWritten(inputs: BumpInputs, plan: GuardedPlan): string[] {
+  const written = new Set(writtenImages(inputs.images, plan).map(imageName));
+  return inputs.images
+    .filter((image) => !written.has(imageName(image)))
+    .map((image) => {
+      const name = imageName(image);
+      if ((plan.held ?? []).some((hold) => hold.image === name)) return `${formatFamiliar(image)}: held by a rollback, not bumped`;
+      const kept = plan.skipped.find((skip) => skip.image === name);
+      if (kept !== undefined) return `${formatFamiliar(image)}: not written, ${kept.file}:${kept.line} holds the newer ${kept.current}`;
+      return `${formatFamiliar(image)}: already in place`;
+    });
 }
 
 /** The bump as a change the shared writer lands (push, push queue, or PR/MR). */
 function bumpChange(env: Environment, inputs: BumpInputs, policies: Record<string, string>, origin: ChangeOrigin): EnvChange<GuardedPlan> {
   const request = { images: inputs.images, pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, overrideHold: inputs.overrideHold };
+  const reading = { maxFileSize: inputs.maxFileSize, ...(inputs.policy === undefined ? {} : { policy: inputs.policy }) };
   return {
-    plan: (repo) => planOnHead(repo, env, { ...request, policies }),
+    plan: (repo) => planOnHead(repo, env, { ...request, ...reading, policies }),
     message: (plan) => commitMessage(env, inputs, plan, origin),
     author: inputs.author,
     queue: { path: env.path, ...request },
@@ -100,15 +142,18 @@ function bumpChange(env: Environment, inputs: BumpInputs, policies: Record<strin
 function summarise(env: Environment, inputs: BumpInputs, plan: GuardedPlan, outputs: Record<string, string>, mode: WriteMode): string {
   const changes = allChanges(plan);
   const lines = [`### Baton bump: ${env.name}${inputs.dryRun ? ' (dry run)' : ''}`, ''];
+  const left = notWritten(inputs, plan);
   if (changes.length === 0) {
-    lines.push(`Nothing to change: ${inputs.images.map(formatFamiliar).join(', ')} already in place under \`${env.path}\`.`);
+    lines.push(`Nothing written under \`${env.path}\`:`, '', ...left.map((line) => `- ${line}`));
   } else {
     lines.push(`| Image | Where | Old | New |`, '| --- | --- | --- | --- |');
     for (const c of changes) lines.push(`| \`${familiarName(parseImageRef(c.image))}\` | \`${c.file}:${c.line}\` | \`${c.old ?? '—'}\` | \`${c.new ?? '—'}\` |`);
     lines.push('', '```diff', unifiedDiff(plan.edits).trimEnd(), '```');
+    if (left.length > 0) lines.push('', 'Not written:', '', ...left.map((line) => `- ${line}`));
   }
   for (const skip of plan.skipped) lines.push('', `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`);
   for (const hold of plan.held ?? []) lines.push('', `**Held:** ${heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path)))}`);
+  if (plan.notices?.length) lines.push('', '<details><summary>Files left out</summary>', '', ...plan.notices.map((line) => `- ${line}`), '', '</details>');
   for (const hold of plan.released ?? []) lines.push('', `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
   if (outputs['commit']) lines.push('', `Commit: \`${outputs['commit']}\` (${mode} mode)`);
   if (outputs['pr-url']) lines.push('', `Request: ${outputs['pr-url']}`);
@@ -126,11 +171,13 @@ export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepC
     if (inputs.dryRun) attempt = { plan: await change.plan(repo), commit: undefined };
     else if (mode === 'pr') attempt = await proposeChange(repo, change, bumpProposal(env, inputs, deps, origin), context, env.path);
     else attempt = await pushChange(repo, change, deps, context);
+    for (const line of attempt.plan.notices ?? []) line.startsWith('warning: ') ? context.log.warn(line.slice('warning: '.length)) : context.log.info(line);
     for (const skip of attempt.plan.skipped) context.log.warn(`${skip.file}:${skip.line}: kept ${skip.current}, newer than ${skip.wanted}`);
     for (const hold of attempt.plan.held ?? []) context.log.warn(heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))));
     const outputs = bumpOutputs(inputs, attempt, attempt.commit ?? (await repo.head()));
     for (const c of allChanges(attempt.plan)) context.log.info(`${c.file}:${c.line}: ${c.old ?? '(none)'} -> ${c.new ?? '(removed)'}`);
-    context.log.info(outputs['changed'] === 'true' ? `${inputs.dryRun ? 'would change' : 'changed'} ${outputs['files']!.split('\n').length} file(s)` : 'already up to date; nothing to commit');
+    for (const line of notWritten(inputs, attempt.plan)) context.log.info(line);
+    context.log.info(outputs['changed'] === 'true' ? `${inputs.dryRun ? 'would change' : 'changed'} ${outputs['files']!.split('\n').length} file(s)` : 'nothing written; nothing to commit');
     const annotations = (attempt.plan.held ?? []).map((hold) => ({ level: 'warning' as const, title: 'held by a rollback', message: heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))), file: hold.file, line: hold.line }));
     return { outputs, summary: summarise(env, inputs, attempt.plan, outputs, mode), annotations };
   } finally {
@@ -153,6 +200,9 @@ function bumpOutputs(inputs: BumpInputs, attempt: WriteOutcome<GuardedPlan>, com
   const changes = allChanges(attempt.plan);
   const first = inputs.images[0]!;
   const firstChange = changes.find((c) => c.image === imageName(first));
+  // A held image keeps its old version: new-tag stays empty so no later job mistakes it for deployed.
+  const held = (attempt.plan.held ?? []).map((hold) => hold.image);
+  const firstHeld = held.includes(imageName(first));
   const site = attempt.plan.sites.get(imageName(first))?.[0];
   const current = site ? versionLabel(site.image) : '';
   return {
@@ -161,7 +211,8 @@ function bumpOutputs(inputs: BumpInputs, attempt: WriteOutcome<GuardedPlan>, com
     'pr-url': attempt.request?.url ?? '',
     'pr-number': attempt.request ? String(attempt.request.number) : '',
     'old-tag': firstChange ? (firstChange.oldTag ?? firstChange.oldDigest ?? '') : current,
-    'new-tag': firstChange ? (firstChange.newTag ?? firstChange.newDigest ?? '') : current,
+    'new-tag': firstChange ? (firstChange.newTag ?? firstChange.newDigest ?? '') : firstHeld ? '' : current,
+    held: [...new Set(held)].map((name) => familiarName(parseImageRef(name))).join('\n'),
     image: formatFamiliar(first),
     files: attempt.plan.edits.map((e) => e.file).join('\n'),
   };

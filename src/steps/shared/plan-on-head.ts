@@ -3,12 +3,13 @@
  * editor's plan with the environment's policies, leaving alone images a rollback holds there (unless
  * override-hold).
  */
+import { imageNeedles } from '../../core/edit/candidates.ts';
 import type { Pin } from '../../core/edit/types.ts';
 import type { Environment } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
 import type { ImageRef } from '../../core/image-ref.ts';
-import { type GuardedPlan, planRespectingHolds } from '../../core/rollback/guard.ts';
-import { type EnvRepoCheckout, readEnvFiles } from './env-repo.ts';
+import { type GuardedPlan, type GuardOptions, planRespectingHolds } from '../../core/rollback/guard.ts';
+import { type EnvRepoCheckout, type ReadOptions, readEnvFiles, readKustomizeBases } from './env-repo.ts';
 
 /** What {@link planOnHead} writes. */
 export interface PlanRequest {
@@ -17,18 +18,50 @@ export interface PlanRequest {
   readonly allowDowngrade: boolean;
   readonly overrideHold: boolean;
   readonly policies: Readonly<Record<string, string>>;
+  /** A Flux image policy name: only that policy's markers are written. */
+  readonly policy?: string;
+  readonly maxFileSize?: number;
 }
 
 /** Plans the edit on the checkout's current head; an environment with no YAML or JSON at all is the path's fault. */
 export async function planOnHead(repo: EnvRepoCheckout, env: Environment, request: PlanRequest): Promise<GuardedPlan> {
-  const files = await readEnvFiles(repo, env.path);
+  const notices: string[] = [];
+  const { pin, allowDowngrade, overrideHold, policies, policy } = request;
+  // Only files that may hold the image are parsed: an unrelated large file costs a byte search.
+  const needles = imageNeedles(request.images, Object.keys(policies).length > 0 || policy !== undefined);
+  const readOptions = { needles, notice: (line: string) => notices.push(line), ...(request.maxFileSize ? { maxFileSize: request.maxFileSize } : {}) };
+  const files = await readEnvFiles(repo, env.path, readOptions);
   try {
-    const { pin, allowDowngrade, overrideHold, policies } = request;
-    return planRespectingHolds(files, request.images, { pin, allowDowngrade, overrideHold, policies, root: env.path });
+    const options = { pin, allowDowngrade, overrideHold, policies, root: env.path, ...(policy === undefined ? {} : { policy }) };
+    const plan = await planWithBases(repo, env, files, request.images, options, readOptions);
+    const all = [...notices, ...(plan.notices ?? [])];
+    return all.length > 0 ? { ...plan, notices: all } : plan;
   } catch (error) {
     if (error instanceof UserError && /not found/i.test(error.message) && files.size === 0) {
       throw new UserError(`path: "${env.path}" holds no YAML or JSON files; check env/path.`, { input: 'path', cause: error });
     }
     throw error;
+  }
+}
+
+/**
+ * Plans over the environment's files; when an image is found nowhere there, plans again with the files
+ * of the kustomization's local bases, so that an image only a base uses gets an `images:` entry.
+ */
+async function planWithBases(
+  repo: EnvRepoCheckout,
+  env: Environment,
+  files: ReadonlyMap<string, string>,
+  images: readonly ImageRef[],
+  options: GuardOptions,
+  reading: ReadOptions,
+): Promise<GuardedPlan> {
+  try {
+    return planRespectingHolds(files, images, options);
+  } catch (error) {
+    if (!(error instanceof UserError) || error.input !== 'image' || !/ was not found /.test(error.message) || options.policy !== undefined) throw error;
+    const bases = await readKustomizeBases(repo, env.path, reading);
+    if (bases.size === 0) throw error;
+    return planRespectingHolds(files, images, { ...options, bases });
   }
 }
