@@ -3,9 +3,8 @@ import { type KindMatcher, parseKindMatchers } from '../../core/validate/gvk.ts'
 import { type KubeVersion, parseKubeVersion } from '../../core/validate/kube-version.ts';
 import { REPORT_FORMATS, type FailOn, type ReportFormat } from '../../core/validate/report/index.ts';
 import type { InputValues } from '../../specs/types.ts';
+import type { RenderMode } from '../shared/sources.ts';
 
-/** How directories are rendered. */
-export type RenderMode = 'auto' | 'kustomize' | 'helm' | 'none';
 
 /** A report to write: a format and a path. */
 export interface ReportTarget {
