@@ -81,9 +81,17 @@ export function groupOf(apiVersion: string | undefined): string {
   return slash < 0 ? '' : text.slice(0, slash);
 }
 
+/** Built-in and common kinds that live outside namespaces: a namespace in Git is meaningless for them. */
+export const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'StorageClass', 'PriorityClass',
+  'IngressClass', 'RuntimeClass', 'CSIDriver', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'ClusterIssuer',
+]);
+
 /** The key of an object, with `namespace` for a namespaced object that names none. */
 export function keyOf(doc: KubeDoc, namespace = ''): ObjectKey {
-  return { group: groupOf(doc.apiVersion), kind: String(doc.kind ?? ''), namespace: doc.metadata?.namespace ?? namespace, name: String(doc.metadata?.name ?? '') };
+  const kind = String(doc.kind ?? '');
+  const ns = CLUSTER_SCOPED.has(kind) ? '' : (doc.metadata?.namespace ?? namespace);
+  return { group: groupOf(doc.apiVersion), kind, namespace: ns, name: String(doc.metadata?.name ?? '') };
 }
 
 /** A string that identifies a key, for maps. */
