@@ -25,7 +25,7 @@ function objectsOf(text: string, file: string): KubeDoc[] {
     if (doc.errors.length) {
       const error = doc.errors[0]!;
       const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [0, 0];
-      throw new UserError(`${file}:${line}:${col}: not valid YAML: ${error.message.split('\n')[0]}`, { input: 'path' });
+      throw new UserError(`path: ${file}:${line}:${col}: not valid YAML: ${error.message.split('\n')[0]}`, { input: 'path' });
     }
     const value = doc.toJS() as KubeDoc | null;
     if (!value || typeof value !== 'object' || !value.kind) continue;
