@@ -272,6 +272,8 @@ export interface KubeApiServer {
   read(kind: string, namespace: string, name: string): KubeObject | undefined;
   list(kind: string, namespace: string): KubeObject[];
   fail(fault: KubeFault): void;
+  /** Runs after each PATCH is stored: the scenario's stand-in for a controller that reacts to it. */
+  onPatch(hook: (object: KubeObject) => void): void;
   stop(): Promise<void>;
 }
 
@@ -312,6 +314,7 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
   const watchers = new Set<Watcher>();
   const faults: { fault: KubeFault; left: number }[] = [];
   const requests: KubeRequest[] = [];
+  const patchHooks: ((object: KubeObject) => void)[] = [];
   let rv = 1000;
 
   const byKind = (kind: string) => {
@@ -410,6 +413,7 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
       return [...objects.values()].filter((e) => e.def === def && e.object.metadata.namespace === namespace).map((e) => withType(def, e.object));
     },
     fail: (fault) => void faults.push({ fault, left: fault.times ?? 1 }),
+    onPatch: (hook) => void patchHooks.push(hook),
     stop: () =>
       new Promise<void>((resolve) => {
         for (const watcher of watchers) watcher.res.end();
@@ -573,7 +577,9 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
       return send(res, 400, status(400, 'BadRequest', 'error decoding patch: invalid JSON'));
     }
     const after = mergePatch(entry.object, body) as KubeObject;
-    send(res, 200, commit(def, entry.object, { ...after, metadata: { ...after.metadata, uid: entry.object.metadata.uid, name, namespace } }));
+    const stored = commit(def, entry.object, { ...after, metadata: { ...after.metadata, uid: entry.object.metadata.uid, name, namespace } });
+    for (const hook of patchHooks) hook(stored);
+    send(res, 200, stored);
   }
 
   function takeFault(method: string, path: string): KubeFault | undefined {
