@@ -19,6 +19,11 @@ export const driftSpec: StepSpec = {
     { name: 'path', type: 'string', short: 'p', description: "The environment's directory in the env-repo checkout (kubernetes). Default: env's path in baton.yaml." },
     { name: 'env', type: 'string', description: 'Environment name (baton.yaml); names the issue and the commit status too.' },
     {
+      name: 'revision',
+      type: 'string',
+      description: "Env-repo commit, branch or tag whose state is desired (kubernetes); default: the checkout as it is. Read from git; the checkout is not touched.",
+    },
+    {
       name: 'render',
       type: 'enum',
       options: ['auto', 'kustomize', 'helm', 'none'],

@@ -2,9 +2,11 @@
  * The desired state: the environment as Git renders it, with validate's renderers (kustomize, Helm,
  * plain files). A rendering that fails is the user's to fix: exit 2 with the renderer's own words.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { exportTree } from '../../adapters/git/git-export.ts';
 import type { KubeDoc } from '../../core/drift/types.ts';
 import { CONFIG_FILE, parseEnvRepoConfig, resolveEnvironment } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
@@ -35,8 +37,19 @@ function objectsOf(text: string, file: string): KubeDoc[] {
   return out;
 }
 
-/** Renders the environment and returns its objects. */
-export async function desiredObjects(inputs: DriftInputs, renderers: Renderers, cwd: string): Promise<{ path: string; objects: KubeDoc[] }> {
+/** Renders the environment (at `revision` when given) and returns its objects. */
+export async function desiredObjects(inputs: DriftInputs, renderers: Renderers, cwd: string): Promise<{ path: string; objects: KubeDoc[]; commit?: string }> {
+  if (!inputs.revision) return renderAt(inputs, renderers, cwd);
+  const dir = await mkdtemp(join(tmpdir(), 'baton-drift-'));
+  try {
+    const commit = await exportTree(cwd, inputs.revision, dir);
+    return { ...(await renderAt(inputs, renderers, join(dir, 'tree'))), commit };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function renderAt(inputs: DriftInputs, renderers: Renderers, cwd: string): Promise<{ path: string; objects: KubeDoc[] }> {
   const path = await environmentPath(inputs, cwd);
   const sources = await discoverSources([path], inputs.render, cwd).catch((error: unknown) => {
     if (error instanceof UserError) throw new UserError(error.message.replace(/^paths:/, 'path:'), { input: 'path', cause: error });

@@ -22,6 +22,7 @@ export interface DriftInputs {
   readonly provider: DriftProvider;
   readonly path?: string;
   readonly env?: string;
+  readonly revision?: string;
   readonly render: RenderMode;
   readonly values: readonly string[];
   readonly kubernetesVersion: string;
@@ -117,6 +118,11 @@ function positive(values: InputValues, name: string): number {
   return value;
 }
 
+function checkRevision(text: string): string {
+  if (text.startsWith('-') || /[\s~^:?*[\\]|\.\.|@\{/.test(text)) throw new UserError(`revision: "${text}" is not a commit, branch or tag name.`, { input: 'revision' });
+  return text;
+}
+
 function checkProvider(inputs: DriftInputs): void {
   if (inputs.provider === 'kubernetes' && !inputs.path && !inputs.env) {
     throw new UserError('path: give the environment\'s directory (path) or its name in baton.yaml (env), so drift knows what Git says.', { input: 'path' });
@@ -143,6 +149,7 @@ export function driftInputs(values: InputValues): DriftInputs {
     provider,
     ...(value('path') ? { path: value('path')! } : {}),
     ...(value('env') ? { env: value('env')! } : {}),
+    ...(value('revision') ? { revision: checkRevision(value('revision')!) } : {}),
     render: (value('render') ?? 'auto') as RenderMode,
     values: list(values, 'values'),
     kubernetesVersion: value('kubernetes-version') ?? '1.36.0',

@@ -46,13 +46,13 @@ function openKube(inputs: DriftInputs, deps: LiveDeps, context: StepContext): Ku
 /** kubernetes: Git's rendering against LISTs of the live objects. */
 export async function kubernetesCheck(inputs: DriftInputs, deps: LiveDeps, context: StepContext): Promise<LiveCheck> {
   const api = openKube(inputs, deps, context);
-  const { path, objects } = await context.log.group('Render the environment', () => desiredObjects(inputs, deps.renderers, context.cwd));
+  const { path, objects, commit } = await context.log.group('Render the environment', () => desiredObjects(inputs, deps.renderers, context.cwd));
   const namespace = inputs.namespace ?? api.namespace;
   const request = {
     objects: objects.map((doc) => ({ apiVersion: String(doc.apiVersion ?? 'v1'), key: keyOf(doc, namespace) })),
     ...(inputs.ownedSelector ? { ownedSelector: inputs.ownedSelector } : {}),
   };
-  const source = `${path} as Git renders it, against context ${api.context}`;
+  const source = `${path}${commit ? ` at ${commit.slice(0, 12)}` : ''} as Git renders it, against context ${api.context}`;
   return { check: async () => assessDrift(objects, await readLiveState(api, request), inputs.ignore, namespace, source) };
 }
 

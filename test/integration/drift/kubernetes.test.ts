@@ -7,6 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { KubeDoc } from '../../../src/core/drift/types.ts';
+import { writeFile } from 'node:fs/promises';
+import { stringify } from 'yaml';
+import { gitIn } from '../../helpers/git-temp.ts';
 import { type KubeApiServer, manualClock, startKubeApi, type TokenGrant } from '../../helpers/kube-api.ts';
 import { applyAll, driftDeps, envRepo, runDriftStep } from './harness.ts';
 
@@ -156,6 +159,25 @@ describe('drift: provider kubernetes', () => {
     const details = JSON.parse(run.result!.outputs['details']!);
     assert.deepEqual(details.map((d: { kind: string; key: { kind: string } }) => [d.kind, d.key.kind]), [['changed', 'Deployment'], ['unreadable', 'ConfigMap']]);
     assert.match(details[1].message, /cannot list resource "configmaps"/);
+  });
+
+  test('revision: the desired state at an older commit, the checkout left as it is', async () => {
+    await start();
+    for (const args of [['init', '-q', '-b', 'main'], ['add', '.'], ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'prod']]) await gitIn(repo.dir, args);
+    const first = (await gitIn(repo.dir, ['rev-parse', 'HEAD'])).trim();
+    const bumped = structuredClone(deployment) as { spec: { template: { spec: { containers: { image: string }[] } } } };
+    bumped.spec.template.spec.containers[0]!.image = 'registry.example/shop/web:1.5.0';
+    await writeFile(join(repo.dir, 'envs/prod/deployment.yaml'), stringify(bumped));
+    for (const args of [['add', '.'], ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'bump']]) await gitIn(repo.dir, args);
+    const head = await runDriftStep(inputs(), driftDeps(clock), repo.dir);
+    assert.equal(head.code, 1, 'HEAD wants 1.5.0, the cluster runs 1.4.2');
+    const old = await runDriftStep(inputs({ revision: first }), driftDeps(clock), repo.dir);
+    assert.equal(old.code, 0, old.message);
+    assert.match(old.result!.summary, new RegExp(`envs/prod at ${first.slice(0, 12)} as Git renders it`));
+    assert.equal((await gitIn(repo.dir, ['status', '--porcelain'])).trim(), '');
+    const unknown = await runDriftStep(inputs({ revision: 'no-such-branch' }), driftDeps(clock), repo.dir);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.message, /^revision: "no-such-branch" names no commit/);
   });
 
   test('fail-on-drift false: drift reported, exit 0', async () => {
