@@ -11,10 +11,11 @@ import { KubeApi } from '../../adapters/clusters/kube-http.ts';
 import { createForge, detectForge } from '../../adapters/forges/detect.ts';
 import { GitHubIssues } from '../../adapters/forges/github-issues.ts';
 import { GitLabIssues } from '../../adapters/forges/gitlab-issues.ts';
+import type { IssueTracker } from '../../adapters/forges/issues.ts';
 import { renderHelm } from '../../adapters/render/helm.ts';
 import { renderKustomize } from '../../adapters/render/kustomize.ts';
 import type { DriftReport } from '../../core/drift/types.ts';
-import { describeError } from '../../core/errors.ts';
+import { describeError, UserError } from '../../core/errors.ts';
 import { driftSpec } from '../../specs/drift.ts';
 import { type Step, type StepContext, StepFailure, type StepResult } from '../shared/types.ts';
 import { driftStatus, type IssuesFactory, type StatusSetter, syncIssue } from './alert.ts';
@@ -81,25 +82,41 @@ async function remediate(inputs: DriftInputs, deps: DriftDeps, live: LiveCheck, 
   return { report, note: `${asked}; still drifted after ${Math.round(inputs.timeoutMs / 1000)}s`, fixed: false };
 }
 
-async function alert(inputs: DriftInputs, deps: DriftDeps, report: DriftReport, context: StepContext): Promise<{ issueUrl: string; notes: string[] }> {
+/** Opens the issue tracker before anything is read, so a repo URL no forge answers for is bad input up front. */
+function openTracker(inputs: DriftInputs, deps: DriftDeps, context: StepContext): IssueTracker | undefined {
+  if (inputs.alert !== 'issue' || inputs.dryRun) return undefined;
+  return deps.issues({ repoUrl: inputs.repo ?? '', token: inputs.token ?? '', env: context.env });
+}
+
+/** A forge that fails on its side must not hide the verdict: warn, and let the next scheduled run try again. */
+async function softly(what: string, context: StepContext, notes: string[], action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    context.log.warn(`${what}: ${describeError(error)}`);
+    notes.push(`${what}: ${describeError(error)}`);
+  }
+}
+
+async function alert(inputs: DriftInputs, deps: DriftDeps, tracker: IssueTracker | undefined, report: DriftReport, context: StepContext): Promise<{ issueUrl: string; notes: string[] }> {
   const notes: string[] = [];
   let issueUrl = '';
   const name = envName(inputs);
-  const target = { repoUrl: inputs.repo ?? '', token: inputs.token ?? '', env: context.env };
-  if (inputs.alert === 'issue' && !inputs.dryRun) {
-    issueUrl = await syncIssue(deps.issues(target), name, inputs.alertLabel, report, context);
-    notes.push(issueUrl ? `issue: ${issueUrl}` : 'no drift issue open');
+  if (tracker) {
+    await softly('issue not updated', context, notes, async () => {
+      issueUrl = await syncIssue(tracker, name, inputs.alertLabel, report, context);
+      notes.push(issueUrl ? `issue: ${issueUrl}` : 'no drift issue open');
+    });
   }
   if (inputs.commitStatus && !inputs.dryRun) {
     const sha = context.env['GITHUB_SHA'] || context.env['CI_COMMIT_SHA'];
     if (!sha) context.log.warn('commit-status: no commit to mark (GITHUB_SHA / CI_COMMIT_SHA are unset)');
     else {
-      try {
-        await deps.commitStatus(target, driftStatus(name, report, sha, context.env));
+      await softly('commit status not set', context, notes, async () => {
+        await deps.commitStatus({ repoUrl: inputs.repo ?? '', token: inputs.token ?? '', env: context.env }, driftStatus(name, report, sha, context.env));
         notes.push(`commit status baton/drift/${name} on ${sha.slice(0, 12)}`);
-      } catch (error) {
-        context.log.warn(`commit status not set: ${describeError(error)}`);
-      }
+      });
     }
   }
   return { issueUrl, notes };
@@ -108,11 +125,12 @@ async function alert(inputs: DriftInputs, deps: DriftDeps, report: DriftReport, 
 /** Runs drift with checked inputs; throws {@link DriftFailure} (exit 1) on drift when fail-on-drift is on. */
 export async function runDrift(inputs: DriftInputs, deps: DriftDeps, context: StepContext): Promise<StepResult> {
   maskSecrets(inputs, context);
+  const tracker = openTracker(inputs, deps, context);
   const live = await providerCheck(inputs, deps, context);
   const first = await context.log.group('Compare with the cluster', () => live.check());
   const { report, note, fixed } = await remediate(inputs, deps, live, first, context);
   const reportPaths = await writeDriftReports(report, inputs.reports, envName(inputs), context.cwd);
-  const { issueUrl, notes } = await alert(inputs, deps, report, context);
+  const { issueUrl, notes } = await alert(inputs, deps, tracker, report, context);
   const result: StepResult = {
     outputs: driftOutputs(report, { reportPaths, issueUrl, remediated: fixed }),
     summary: driftSummary(report, `drift ${envName(inputs)}`, [...(note ? [note] : []), ...notes]),

@@ -124,6 +124,16 @@ for (const forge of FORGES) {
       assert.match(issues[0]!.comments[0]!, /The drift changed: now 2 object\(s\)/);
     });
 
+    test('the forge failing on its side does not hide the verdict: a warning, and the next run catches up', async () => {
+      const fault = forge.name === 'GitHub' ? github : gitlab;
+      fault.fail({ status: 502, times: 3 });
+      const result = await run();
+      assert.equal(result.code, 1, 'still the drift verdict');
+      assert.match(result.result!.summary, /issue not updated: .*HTTP 502/);
+      assert.equal(result.result?.outputs['verdict'], 'drifted');
+      assert.equal(forge.list().length, 1);
+    });
+
     test('drift gone: the issue is closed with a comment, and a new drift opens a new one', async () => {
       api.update('ConfigMap', 'shop', 'web-config', (o) => {
         o['data'] = { LOG_LEVEL: 'info' };

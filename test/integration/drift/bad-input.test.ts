@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { GitHubIssues } from '../../../src/adapters/forges/github-issues.ts';
 import { type GitHubApi, startGitHubApi } from '../../helpers/github-api.ts';
 import { type KubeApiServer, manualClock, startKubeApi } from '../../helpers/kube-api.ts';
+import { systemDriftDeps } from '../../../src/steps/drift/step.ts';
 import { driftDeps, envRepo, runDriftStep } from './harness.ts';
 
 describe('drift: bad input', () => {
@@ -60,4 +61,12 @@ describe('drift: bad input', () => {
       assert.equal(github.requests.length, 0, 'no request reached the forge');
     });
   }
+
+  test('a repo on a host no forge answers for: exit 2 naming forge, before the cluster is asked', async () => {
+    const kubeBefore = api.requests.length;
+    const run = await runDriftStep({ ...base(), repo: 'https://git.example.org/acme/env' }, driftDeps(clock, { issues: systemDriftDeps().issues }), repo.dir, {});
+    assert.equal(run.code, 2, run.message);
+    assert.match(run.message, /^forge: cannot tell whether git\.example\.org is a GitHub or a GitLab server/);
+    assert.equal(api.requests.length, kubeBefore);
+  });
 });
