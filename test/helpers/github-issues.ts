@@ -52,7 +52,7 @@ function json(repo: IssueRepo, issue: IssueState): Record<string, unknown> {
     id: issue.id,
     node_id: `I_kwDO${Buffer.from(`${repo.fullName}:${issue.number}`).toString('base64url')}`,
     url: `${repo.base}/repos/${repo.fullName}/issues/${issue.number}`,
-    html_url: `https://github.example/${repo.fullName}/issues/${issue.number}`,
+    html_url: `${repo.base}/${repo.fullName}/issues/${issue.number}`,
     number: issue.number,
     state: issue.state,
     state_reason: issue.stateReason,
@@ -82,7 +82,7 @@ export function listIssues(repo: IssueRepo, url: URL): Reply {
     rows.push({
       createdAt: pull.createdAt,
       number: pull.number,
-      body: { number: pull.number, title: pull.title, body: pull.body, state: pull.state, labels: pull.labels, html_url: `https://github.example/${repo.fullName}/pull/${pull.number}`, pull_request: { url: `${repo.base}/repos/${repo.fullName}/pulls/${pull.number}` } },
+      body: { number: pull.number, title: pull.title, body: pull.body, state: pull.state, labels: pull.labels, html_url: `${repo.base}/${repo.fullName}/pull/${pull.number}`, pull_request: { url: `${repo.base}/repos/${repo.fullName}/pulls/${pull.number}` } },
     });
   }
   const matches = rows.filter((row) => {
@@ -138,5 +138,5 @@ export function commentIssue(repo: IssueRepo, number: number, body: unknown): Re
   const comment = { id: repo.nextId(), body: text, createdAt: timestamp(new Date()) };
   issue.comments.push(comment);
   issue.updatedAt = comment.createdAt;
-  return { status: 201, body: { id: comment.id, body: comment.body, created_at: comment.createdAt, html_url: `https://github.example/${repo.fullName}/issues/${number}#issuecomment-${comment.id}` } };
+  return { status: 201, body: { id: comment.id, body: comment.body, created_at: comment.createdAt, html_url: `${repo.base}/${repo.fullName}/issues/${number}#issuecomment-${comment.id}` } };
 }
