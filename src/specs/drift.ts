@@ -44,7 +44,7 @@ export const driftSpec: StepSpec = {
       type: 'string',
       description:
         'What the environment owns, to find objects Git no longer has: a label selector (app.kubernetes.io/part-of=shop), ' +
-        'applyset=<id>, argocd=<application> (its tracking label) or flux=<namespace>/<kustomization>.',
+        'applyset=<id>, argocd=<application> (its tracking label or annotation) or flux=<namespace>/<kustomization>.',
     },
     {
       name: 'ignore-differences',

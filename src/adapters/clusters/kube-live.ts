@@ -1,11 +1,12 @@
 /**
  * Reads the live copies of an environment's objects the cheap way: one LIST per kind and namespace
  * (never one GET per object), optionally narrowed by the environment's ownership label selector so the
- * same answer also tells which objects the environment owns. A kind the user may not list (RBAC 403) or
+ * same answer also tells which objects the environment owns (Argo CD's tracking annotation, which no
+ * selector can match, is checked on the listed objects). A kind the user may not list (RBAC 403) or
  * the cluster does not serve is reported and the other kinds are still read.
  */
 import type { LiveState, Unreadable } from '../../core/drift/assess.ts';
-import { groupOf, type KubeDoc, keyId, keyOf, type ObjectKey } from '../../core/drift/types.ts';
+import { groupOf, type KubeDoc, keyId, keyOf, type ObjectKey, type Ownership, trackedByArgo } from '../../core/drift/types.ts';
 import { isForbidden, isNotFound } from './kube-errors.ts';
 import type { KubeApi } from './kube-http.ts';
 import { collectionPath, groupVersionPath, objectPath, type ResourceType } from './kube-resources.ts';
@@ -14,8 +15,8 @@ import { collectionPath, groupVersionPath, objectPath, type ResourceType } from 
 export interface LiveRequest {
   /** The desired objects' apiVersion, kind, namespace (empty when cluster-scoped or unknown) and name. */
   readonly objects: readonly { readonly apiVersion: string; readonly key: ObjectKey }[];
-  /** The label selector of what the environment owns; without one, extra objects are not looked for. */
-  readonly ownedSelector?: string;
+  /** What the environment owns; without it, extra objects are not looked for. */
+  readonly owned?: Ownership;
   /** How many requests run at once; default 8. */
   readonly concurrency?: number;
 }
@@ -82,19 +83,22 @@ export async function readLiveState(api: KubeApi, request: LiveRequest): Promise
   }
   const objects = new Map<string, KubeDoc>();
   const owned: KubeDoc[] = [];
+  const selector = request.owned && 'selector' in request.owned ? request.owned.selector : undefined;
+  const app = request.owned && 'argocdApp' in request.owned ? request.owned.argocdApp : undefined;
   await pool([...lists.values()], limit, async ({ type, namespace, apiVersion }) => {
     try {
-      for (const item of await listAll(api, type, namespace, request.ownedSelector)) {
+      for (const item of await listAll(api, type, namespace, selector)) {
         const doc = { apiVersion, kind: type.kind, ...item };
         objects.set(keyId(keyOf(doc)), doc);
-        if (request.ownedSelector) owned.push(doc);
+        // A selector LIST returns only owned objects; Argo CD's tracking annotation is matched here.
+        if (selector || (app && trackedByArgo(doc, app))) owned.push(doc);
       }
     } catch (error) {
       if (!isForbidden(error)) throw error;
       unreadable.push({ group: type.group, kind: type.kind, namespace, message: reason(error) });
     }
   });
-  if (request.ownedSelector) await readUnlabelled(api, request, lists, objects, limit);
+  if (selector) await readUnlabelled(api, request, lists, objects, limit);
   return { objects, owned, unreadable };
 }
 

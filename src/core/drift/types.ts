@@ -98,3 +98,18 @@ export function keyOf(doc: KubeDoc, namespace = ''): ObjectKey {
 export function keyId(key: ObjectKey): string {
   return `${key.group}|${key.kind}|${key.namespace}|${key.name}`;
 }
+
+/**
+ * What the environment owns, to find objects Git no longer has: a label selector the API server
+ * evaluates, or an Argo CD application, whose objects carry its tracking label
+ * (`app.kubernetes.io/instance`) or tracking annotation (`argocd.argoproj.io/tracking-id:
+ * <app>:<group>/<kind>:<namespace>/<name>`, the default since Argo CD 3.0) that no selector can match.
+ */
+export type Ownership = { readonly selector: string } | { readonly argocdApp: string };
+
+/** True when a live object belongs to the Argo CD application (by label or tracking annotation). */
+export function trackedByArgo(doc: KubeDoc, app: string): boolean {
+  const label = doc.metadata?.labels?.['app.kubernetes.io/instance'];
+  const tracking = doc.metadata?.annotations?.['argocd.argoproj.io/tracking-id'];
+  return label === app || tracking?.startsWith(`${app}:`) === true;
+}

@@ -3,6 +3,7 @@
  */
 import { DRIFT_FORMATS, type DriftFormat } from '../../core/drift/report.ts';
 import { type IgnoreRule, parseIgnoreRules } from '../../core/drift/ignore.ts';
+import type { Ownership } from '../../core/drift/types.ts';
 import { UserError } from '../../core/errors.ts';
 import { checkSelector, parseTarget, type TargetRef } from '../../core/verify/targets.ts';
 import type { InputValues } from '../../specs/types.ts';
@@ -29,8 +30,8 @@ export interface DriftInputs {
   readonly namespace?: string;
   readonly kubeconfig?: string;
   readonly context?: string;
-  /** The label selector of what the environment owns. */
-  readonly ownedSelector?: string;
+  /** What the environment owns (owned-by). */
+  readonly owned?: Ownership;
   readonly ignore: readonly IgnoreRule[];
   readonly argocdServer?: string;
   readonly argocdToken?: string;
@@ -61,18 +62,21 @@ function list(values: InputValues, name: string): string[] {
   return Array.isArray(value) ? [...value] : [];
 }
 
-/** Turns owned-by into a label selector: a selector as written, or the label an ApplySet, Argo CD or Flux puts on what it applied. */
-export function ownedSelector(text: string | undefined): string | undefined {
+/**
+ * Turns owned-by into an {@link Ownership}: a selector as written, the label an ApplySet or Flux puts on
+ * what it applied, or an Argo CD application (its tracking label or annotation).
+ */
+export function ownership(text: string | undefined): Ownership | undefined {
   if (!text) return undefined;
   const m = /^(applyset|argocd|flux)=(.+)$/.exec(text);
-  if (m?.[1] === 'applyset') return `applyset.kubernetes.io/part-of=${checkValue(m[2]!)}`;
-  if (m?.[1] === 'argocd') return `app.kubernetes.io/instance=${checkValue(m[2]!)}`;
+  if (m?.[1] === 'applyset') return { selector: `applyset.kubernetes.io/part-of=${checkValue(m[2]!)}` };
+  if (m?.[1] === 'argocd') return { argocdApp: checkValue(m[2]!) };
   if (m?.[1] === 'flux') {
     const [namespace, name, ...rest] = m[2]!.split('/');
     if (!namespace || !name || rest.length) throw new UserError(`owned-by: "${text}": write flux=<namespace>/<kustomization>, e.g. flux=flux-system/apps.`, { input: 'owned-by' });
-    return `kustomize.toolkit.fluxcd.io/name=${checkValue(name)},kustomize.toolkit.fluxcd.io/namespace=${checkValue(namespace)}`;
+    return { selector: `kustomize.toolkit.fluxcd.io/name=${checkValue(name)},kustomize.toolkit.fluxcd.io/namespace=${checkValue(namespace)}` };
   }
-  return checkSelector(text, 'owned-by');
+  return { selector: checkSelector(text, 'owned-by') };
 }
 
 function checkValue(value: string): string {
@@ -156,7 +160,7 @@ export function driftInputs(values: InputValues): DriftInputs {
     ...(value('namespace') ? { namespace: value('namespace')! } : {}),
     ...(value('kubeconfig') ? { kubeconfig: value('kubeconfig')! } : {}),
     ...(value('context') ? { context: value('context')! } : {}),
-    ...(value('owned-by') ? { ownedSelector: ownedSelector(value('owned-by'))! } : {}),
+    ...(value('owned-by') ? { owned: ownership(value('owned-by'))! } : {}),
     ignore: parseIgnoreRules(value('ignore-differences')),
     ...(value('argocd-server') ? { argocdServer: value('argocd-server')! } : {}),
     ...(value('argocd-token') ? { argocdToken: value('argocd-token')! } : {}),

@@ -50,7 +50,7 @@ export async function kubernetesCheck(inputs: DriftInputs, deps: LiveDeps, conte
   const namespace = inputs.namespace ?? api.namespace;
   const request = {
     objects: objects.map((doc) => ({ apiVersion: String(doc.apiVersion ?? 'v1'), key: keyOf(doc, namespace) })),
-    ...(inputs.ownedSelector ? { ownedSelector: inputs.ownedSelector } : {}),
+    ...(inputs.owned ? { owned: inputs.owned } : {}),
   };
   const source = `${path}${commit ? ` at ${commit.slice(0, 12)}` : ''} as Git renders it, against context ${api.context}`;
   return { check: async () => assessDrift(objects, await readLiveState(api, request), inputs.ignore, namespace, source) };

@@ -119,6 +119,20 @@ describe('drift: provider kubernetes', () => {
     assert.equal(lists().length, 3);
   });
 
+  test('owned by an Argo CD application: its tracking annotation or label marks extra objects', async () => {
+    await start();
+    const tracked = (name: string, tracking: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop', annotations: { 'argocd.argoproj.io/tracking-id': tracking } }, data: {} });
+    api.create(tracked('old-by-annotation', 'shop:/ConfigMap:shop/old-by-annotation'));
+    api.create(tracked('other-app', 'billing:/ConfigMap:shop/other-app'));
+    api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'old-by-label', namespace: 'shop', labels: { 'app.kubernetes.io/instance': 'shop' } }, data: {} });
+    const run = await runDriftStep(inputs({ 'owned-by': 'argocd=shop' }), driftDeps(clock), repo.dir);
+    assert.equal(run.code, 1);
+    const details = JSON.parse(run.result!.outputs['details']!);
+    assert.deepEqual(details.map((d: { kind: string; key: { name: string } }) => [d.kind, d.key.name]), [['extra', 'old-by-annotation'], ['extra', 'old-by-label']]);
+    assert.equal(lists().length, 3);
+    assert.ok(lists().every((r) => r.query['labelSelector'] === undefined), 'annotations cannot be selected: plain LISTs');
+  });
+
   test('an object whose ownership label was removed by hand is compared, not called missing', async () => {
     await start();
     api.update('ConfigMap', 'shop', 'web-config', (o) => {
