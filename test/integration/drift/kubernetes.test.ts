@@ -32,6 +32,12 @@ const configMap: KubeDoc = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { na
 const service: KubeDoc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', labels: OWNED }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } };
 const DESIRED = [deployment, configMap, service];
 
+function withImage(doc: KubeDoc, image: string): KubeDoc {
+  const copy = structuredClone(doc) as KubeDoc & { spec: { template: { spec: { containers: { image: string }[] } } } };
+  copy.spec.template.spec.containers[0]!.image = image;
+  return copy;
+}
+
 describe('drift: provider kubernetes', () => {
   const clock = manualClock();
   let api: KubeApiServer;
@@ -179,9 +185,7 @@ describe('drift: provider kubernetes', () => {
     await start();
     for (const args of [['init', '-q', '-b', 'main'], ['add', '.'], ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'prod']]) await gitIn(repo.dir, args);
     const first = (await gitIn(repo.dir, ['rev-parse', 'HEAD'])).trim();
-    const bumped = structuredClone(deployment) as { spec: { template: { spec: { containers: { image: string }[] } } } };
-    bumped.spec.template.spec.containers[0]!.image = 'registry.example/shop/web:1.5.0';
-    await writeFile(join(repo.dir, 'envs/prod/deployment.yaml'), stringify(bumped));
+    await writeFile(join(repo.dir, 'envs/prod/deployment.yaml'), stringify(withImage(deployment, 'registry.example/shop/web:1.5.0')));
     for (const args of [['add', '.'], ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'bump']]) await gitIn(repo.dir, args);
     const head = await runDriftStep(inputs(), driftDeps(clock), repo.dir);
     assert.equal(head.code, 1, 'HEAD wants 1.5.0, the cluster runs 1.4.2');
@@ -192,6 +196,30 @@ describe('drift: provider kubernetes', () => {
     const unknown = await runDriftStep(inputs({ revision: 'no-such-branch' }), driftDeps(clock), repo.dir);
     assert.equal(unknown.code, 2);
     assert.match(unknown.message, /^revision: "no-such-branch" names no commit/);
+  });
+
+  test('a kustomization: rendered with kustomize (namespace and images transformers) before comparing', async () => {
+    await start();
+    const base = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config', labels: OWNED }, data: { LOG_LEVEL: 'info', FEATURE_X: 'on' } };
+    const kustomized = await envRepo({
+      'envs/prod/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: shop\nresources: [deployment.yaml, config.yaml]\nimages:\n  - name: registry.example/shop/web\n    newTag: 1.4.2\n',
+      // The base says 0.0.1; the kustomization's images transformer makes it 1.4.2.
+      'envs/prod/deployment.yaml': [withImage(deployment, 'registry.example/shop/web:0.0.1')],
+      'envs/prod/config.yaml': [base, service],
+    });
+    try {
+      const synced = await runDriftStep({ ...inputs(), render: 'auto' }, driftDeps(clock), kustomized.dir);
+      assert.equal(synced.code, 0, synced.message);
+      assert.match(synced.logs.join('\n'), /== Render the environment/);
+      api.update('Deployment', 'shop', 'web', (o) => {
+        (o.spec['template'] as { spec: { containers: { image: string }[] } }).spec.containers[0]!.image = 'registry.example/shop/web:0.0.1';
+      });
+      const drifted = await runDriftStep({ ...inputs(), render: 'auto' }, driftDeps(clock), kustomized.dir);
+      assert.equal(drifted.code, 1);
+      assert.match(drifted.result!.summary, /registry\.example\/shop\/web:1\.4\.2 → registry\.example\/shop\/web:0\.0\.1/);
+    } finally {
+      await kustomized.cleanup();
+    }
   });
 
   test('fail-on-drift false: drift reported, exit 0', async () => {
