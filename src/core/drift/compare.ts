@@ -13,6 +13,11 @@ const SERVER_METADATA = new Set(['resourceVersion', 'uid', 'managedFields', 'cre
 const SERVER_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision', 'kubectl.kubernetes.io/restartedAt']);
 const SECRET_KINDS = new Set(['Secret']);
 const HIDDEN = '(hidden)';
+/**
+ * Names that suggest a credential. Why: a value set by hand (`kubectl set env … API_TOKEN=…`) would
+ * otherwise reach the summary and a possibly public issue; such values are shown only as differing.
+ */
+const SENSITIVE_NAME = /pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|auth/i;
 
 interface Walk {
   readonly kind: string;
@@ -44,10 +49,23 @@ function isImage(path: readonly PathSegment[]): boolean {
   return names.at(-1) === 'image' && ['containers', 'initContainers', 'ephemeralContainers'].includes(names.at(-2) ?? '');
 }
 
+/** True when the path goes through an env var, a data key or an annotation whose name suggests a credential. */
+function sensitive(path: readonly PathSegment[]): boolean {
+  return path.some((segment, i) => {
+    if (typeof segment !== 'string') return path[i - 1] === 'env' && typeof segment.key?.['name'] === 'string' && SENSITIVE_NAME.test(segment.key['name']);
+    return i > 0 && ['data', 'stringData', 'binaryData', 'annotations'].includes(String(path[i - 1])) && SENSITIVE_NAME.test(segment);
+  });
+}
+
+function hidden(value: unknown): unknown {
+  return value === undefined ? undefined : HIDDEN;
+}
+
 function record(walk: Walk, path: readonly PathSegment[], want: unknown, got: unknown): void {
   if (walk.ignore(path)) return;
   const image = isImage(path);
-  walk.diffs.push({ path: pathText(path), want, got, ...(image ? { image } : {}) });
+  const hide = sensitive(path);
+  walk.diffs.push({ path: pathText(path), want: hide ? hidden(want) : want, got: hide ? hidden(got) : got, ...(image ? { image } : {}) });
 }
 
 function compareList(walk: Walk, path: readonly PathSegment[], want: readonly unknown[], got: unknown): void {
@@ -110,12 +128,13 @@ export function desiredFields(desired: KubeDoc): Record<string, unknown> {
 }
 
 function hideSecrets(diffs: FieldDiff[]): FieldDiff[] {
-  return diffs.map((d) => ({ ...d, want: d.want === undefined ? undefined : HIDDEN, got: d.got === undefined ? undefined : HIDDEN }));
+  return diffs.map((d) => ({ ...d, want: hidden(d.want), got: hidden(d.got) }));
 }
 
 /**
- * The fields where the live object differs from Git's, images first. Secret values are never shown
- * (only that they differ); the rules say which differences to ignore.
+ * The fields where the live object differs from Git's, images first. Secret values, and values under
+ * names that suggest a credential, are never shown (only that they differ); the rules say which
+ * differences to ignore.
  */
 export function compareObject(key: ObjectKey, desired: KubeDoc, live: KubeDoc, rules: readonly IgnoreRule[] = []): FieldDiff[] {
   const walk: Walk = { kind: key.kind, ignore: ignorerFor(rules, key, live), diffs: [] };

@@ -65,6 +65,22 @@ describe('compareObject', () => {
   });
 });
 
+test('values under credential-like names are hidden, other values shown', () => {
+  const desired = deployment({ containers: [container({ env: [{ name: 'API_TOKEN', value: 'from-git' }, { name: 'LOG_LEVEL', value: 'info' }] })] });
+  const live = deployment({ containers: [container({ env: [{ name: 'API_TOKEN', value: 'set-by-hand-s3cr3t' }, { name: 'LOG_LEVEL', value: 'debug' }] })] });
+  const diffs = compareObject(KEY, desired, live);
+  assert.deepEqual(diffs.map((d) => [d.path, d.want, d.got]), [
+    ['spec.template.spec.containers[name=web].env[name=API_TOKEN].value', '(hidden)', '(hidden)'],
+    ['spec.template.spec.containers[name=web].env[name=LOG_LEVEL].value', 'info', 'debug'],
+  ]);
+  const cmKey = { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'c' };
+  const cm = (value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { db_password: value } });
+  assert.deepEqual(compareObject(cmKey, cm('a'), cm('b')).map((d) => [d.want, d.got]), [['(hidden)', '(hidden)']]);
+  // A container named like a credential is not a credential: its image stays visible.
+  const proxy = (image: string) => deployment({ containers: [{ name: 'auth-proxy', image }] });
+  assert.deepEqual(compareObject(KEY, proxy('proxy:1'), proxy('proxy:2')).map((d) => [d.want, d.got]), [['proxy:1', 'proxy:2']]);
+});
+
 describe('ignore rules', () => {
   const live = (replicas: number, managers: { manager: string; subresource?: string; fieldsV1: Record<string, unknown> }[]) => ({
     ...deployment({ containers: [container()] }, { replicas }),
