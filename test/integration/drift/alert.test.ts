@@ -34,7 +34,7 @@ const FORGES: Forge[] = [
   {
     name: 'GitHub',
     start: async () => {
-      github = await startGitHubApi({ tokens: { 'gh-token': 'write' }, repos: ['acme/env'] });
+      github = await startGitHubApi({ tokens: { 'gh-token': 'write', 'gh-read': 'read' }, repos: ['acme/env'] });
     },
     stop: () => github.stop(),
     repoUrl: () => 'https://github.example/acme/env.git',
@@ -46,7 +46,7 @@ const FORGES: Forge[] = [
   {
     name: 'GitLab',
     start: async () => {
-      gitlab = await startGitLabApi({ tokens: { 'gl-token': 'write' }, projects: ['acme/env'] });
+      gitlab = await startGitLabApi({ tokens: { 'gl-token': 'write', 'gl-read': 'read' }, projects: ['acme/env'] });
     },
     stop: () => gitlab.stop(),
     repoUrl: () => `${gitlab.origin}/acme/env.git`,
@@ -74,8 +74,8 @@ for (const forge of FORGES) {
       await repo.cleanup();
     });
 
-    const token = forge.name === 'GitHub' ? 'gh-token' : 'gl-token';
-    const run = () =>
+    const writeToken = forge.name === 'GitHub' ? 'gh-token' : 'gl-token';
+    const run = (token = writeToken) =>
       runDriftStep(
         { env: 'prod', path: 'envs/prod', render: 'none', kubeconfig: api.kubeconfig({ namespace: 'shop' }), alert: 'issue', repo: forge.repoUrl(), token },
         driftDeps(clock, { issues: ({ repoUrl, token: t, env }) => forge.issues(repoUrl, t, env) }),
@@ -88,6 +88,16 @@ for (const forge of FORGES) {
       assert.equal(result.code, 0, result.message);
       assert.equal(forge.list().length, 0);
       assert.equal(result.result?.outputs['issue-url'], '');
+    });
+
+    test('a token that may not write issues: exit 2 naming token and what it needs, nothing opened', async () => {
+      api.update('ConfigMap', 'shop', 'web-config', (o) => {
+        o['data'] = { LOG_LEVEL: 'debug' };
+      });
+      const result = await run(forge.name === 'GitHub' ? 'gh-read' : 'gl-read');
+      assert.equal(result.code, 2, result.message);
+      assert.match(result.message, forge.name === 'GitHub' ? /^token: GitHub refused opening an issue on acme\/env \(403 .*\); the token needs `issues: write`/ : /^token: opening an issue was refused \(403: .*insufficient_scope.*\); the token needs the api scope/);
+      assert.equal(forge.list().length, 0);
     });
 
     test('drift appears: one issue opened, labelled, with the table of drifted objects', async () => {
