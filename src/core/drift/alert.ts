@@ -34,7 +34,8 @@ export function alertBody(env: string, report: DriftReport, runUrl?: string): st
   return [
     `What runs in **${env}** differs from what Git says: ${report.drifts.length} object(s) drifted of ${report.checked} compared (${report.source}).`,
     '',
-    driftTable(report),
+    // Why: GitHub caps an issue body at 65,536 characters; 30 rows of at most ten diffs stay well below.
+    driftTable(report, 30),
     '',
     'Baton keeps this issue up to date on every drift run and closes it once the environment matches Git again. ' +
       'Fix it by putting the change into Git, or by letting the agent that owns the environment re-apply Git.',
