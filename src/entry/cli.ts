@@ -40,6 +40,10 @@ void cliMain(
       const [{ historyStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/history/step.ts'), import('../steps/shared/history-deps.ts')]);
       return historyStep(defaultHistoryDeps());
     },
+    drift: async () => {
+      const { driftStep, systemDriftDeps } = await import('../steps/drift/step.ts');
+      return driftStep(systemDriftDeps());
+    },
     status: async () => {
       const [{ statusStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/status/step.ts'), import('../steps/shared/history-deps.ts')]);
       return statusStep(defaultHistoryDeps());

@@ -1,5 +1,6 @@
 import { buildPushSpec } from './build-push.ts';
 import { bumpSpec } from './bump.ts';
+import { driftSpec } from './drift.ts';
 import { historySpec } from './history.ts';
 import { promoteSpec } from './promote.ts';
 import { releaseHoldSpec } from './release-hold.ts';
@@ -12,7 +13,7 @@ import { verifySpec } from './verify.ts';
 export * from './types.ts';
 
 /** Every step Baton ships, in pipeline order. */
-export const stepSpecs: readonly StepSpec[] = [buildPushSpec, bumpSpec, validateSpec, verifySpec, promoteSpec, rollbackSpec, statusSpec];
+export const stepSpecs: readonly StepSpec[] = [buildPushSpec, bumpSpec, validateSpec, verifySpec, promoteSpec, rollbackSpec, statusSpec, driftSpec];
 
 /** Commands of the `baton` CLI only: no action or component is generated for them. */
 export const cliOnlySpecs: readonly StepSpec[] = [historySpec, releaseHoldSpec];

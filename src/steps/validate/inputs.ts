@@ -4,9 +4,8 @@ import { type KubeVersion, parseKubeVersion } from '../../core/validate/kube-ver
 import { REPORT_FORMATS, type FailOn, type ReportFormat } from '../../core/validate/report/index.ts';
 import type { InputsOf } from '../../specs/types.ts';
 import type { validateSpec } from '../../specs/validate.ts';
+import type { RenderMode } from '../shared/sources.ts';
 
-/** How directories are rendered. */
-export type RenderMode = 'auto' | 'kustomize' | 'helm' | 'none';
 
 /** A report to write: a format and a path. */
 export interface ReportTarget {

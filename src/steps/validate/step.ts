@@ -17,8 +17,9 @@ import { validateSpec } from '../../specs/validate.ts';
 import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 import { type ValidateInputs, validateInputs } from './inputs.ts';
 import { printReport, settleResult, writeReports } from './output.ts';
-import { checkImages, customResourceSchemas, loadStreams, type Renderers, type Stream } from './run.ts';
-import { discoverSources } from './sources.ts';
+import type { Renderers, Stream } from '../shared/render-env.ts';
+import { discoverSources } from '../shared/sources.ts';
+import { checkImages, customResourceSchemas, loadStreams } from './run.ts';
 
 /** Side effects validate uses, injectable for tests. */
 export interface ValidateDeps {

@@ -8,6 +8,7 @@ import { bumpSpec } from '../../../src/specs/bump.ts';
 import { cliOnlySpecs, stepSpecs } from '../../../src/specs/index.ts';
 import type { StepSpec } from '../../../src/specs/types.ts';
 import { promoteSpec } from '../../../src/specs/promote.ts';
+import { driftSpec } from '../../../src/specs/drift.ts';
 import { rollbackSpec } from '../../../src/specs/rollback.ts';
 import { validateSpec } from '../../../src/specs/validate.ts';
 import { verifySpec } from '../../../src/specs/verify.ts';
@@ -25,6 +26,7 @@ const DEFAULT_TRUE: [StepSpec, string][] = [
   [verifySpec, 'record'],
   [promoteSpec, 'require-verified'],
   [rollbackSpec, 'hold'],
+  [driftSpec, 'fail-on-drift'],
 ];
 
 describe('boolean flags on the command line', () => {

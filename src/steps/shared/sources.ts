@@ -1,9 +1,11 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../../core/errors.ts';
-import type { RenderMode } from './inputs.ts';
 
-/** Something validate reads: a manifest file, or a directory a renderer turns into a stream. */
+/** How directories are rendered: auto (a kustomization, else a chart), one renderer, or none (plain files). */
+export type RenderMode = 'auto' | 'kustomize' | 'helm' | 'none';
+
+/** Something a step reads: a manifest file, or a directory a renderer turns into a stream. */
 export type Source =
   | { readonly kind: 'file'; readonly path: string; readonly abs: string }
   | { readonly kind: 'kustomize'; readonly path: string; readonly abs: string; readonly kustomization: string }
