@@ -147,3 +147,11 @@ export function isPolicyDowngrade(policy: UpdatePolicy, current: TagCandidate, c
   if (order.key(current) === undefined) return false;
   return order.compare(current, chosen) > 0;
 }
+
+/** The tags a policy's allow/ignore lists and filter let through, before its strategy looks at them. */
+export function admittedTags(policy: UpdatePolicy, tags: readonly string[]): string[] {
+  const where = `policies.${policy.name}`;
+  const passes = compileAllowIgnore(policy.allow, policy.ignore, where);
+  const filter = policy.filter ? compileFilter(policy.filter, `${where}.filter`) : undefined;
+  return tags.filter((tag) => passes(tag) && (!filter || filter.apply(tag) !== undefined));
+}
