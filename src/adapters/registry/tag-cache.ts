@@ -12,7 +12,7 @@ export interface CachedRepository {
   readonly pages: readonly CachedPage[];
   /** tag → digest, as resolved when the listing was read (newest-build). */
   readonly digests?: Readonly<Record<string, string>>;
-  /** digest → the image config's `created` (newest-build). */
+  /** `<platform>@<digest>` → the image config's `created` (newest-build). */
   readonly created?: Readonly<Record<string, string>>;
 }
 

@@ -111,23 +111,26 @@ async function withCreated(policy: UpdatePolicy, ref: ImageRef, listed: Listing,
   // Tags already resolved keep their digest: newest-build follows new tags, and re-reading every tag on
   // every change would cost a HEAD per tag per run. A tag moved onto another image is seen once the
   // cache file is dropped.
-  const missing = tags.filter((tag) => digests[tag] === undefined || created[digests[tag]!] === undefined).sort().reverse();
+  const platformName = policy.platform ?? 'linux/amd64';
+  // A multi-arch image has one creation time per platform: the cache keys them by platform and digest.
+  const timeKey = (tag: string) => `${platformName}@${digests[tag]}`;
+  const missing = tags.filter((tag) => digests[tag] === undefined || created[timeKey(tag)] === undefined).sort().reverse();
   if (missing.length > MAX_CONFIG_READS) {
     ctx.warn(`policies.${policy.name}: ${missing.length} tags of ${listed.key} have no known creation time; reading ${MAX_CONFIG_READS} now, the rest on later runs.`);
   }
-  const platform = parsePlatform(policy.platform ?? 'linux/amd64', `policies.${policy.name}.platform`);
+  const platform = parsePlatform(platformName, `policies.${policy.name}.platform`);
   await mapLimit(missing.slice(0, MAX_CONFIG_READS), 8, async (tag) => {
     stats.heads++;
     const digest = (await ctx.client.resolve({ ...ref, tag })).digest;
     digests[tag] = digest;
-    if (created[digest] === undefined) {
+    if (created[timeKey(tag)] === undefined) {
       stats.configReads++;
       const time = await createdOf(ctx.client, ref, digest, platform);
-      if (time) created[digest] = time;
+      if (time) created[timeKey(tag)] = time;
     }
   });
   ctx.cache.repositories[listed.key] = { ...entry, digests, created };
-  return tags.map((tag) => ({ tag, ...(digests[tag] && created[digests[tag]!] ? { created: created[digests[tag]!] } : {}) }));
+  return tags.map((tag) => ({ tag, ...(digests[tag] && created[timeKey(tag)] ? { created: created[timeKey(tag)] } : {}) }));
 }
 
 /** The `created` of an image's config; for an index, of the policy's platform. */
