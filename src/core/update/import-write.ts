@@ -45,22 +45,22 @@ export function importEdits(result: ImportResult, config: string | undefined, fi
   return edits.filter((edit) => edit.after !== edit.before);
 }
 
-/** Appends ` # <marker>` to the line of each keyed value that has no comment yet. */
+/**
+ * Puts ` # <marker>` right after each keyed value. An existing comment stays, after the marker (the
+ * marker must open the comment to be read); a value already marked for Baton is left alone.
+ */
 function addMarkers(file: string, text: string, markers: readonly ImportedMarker[]): string {
   const doc = parseDocument(text);
-  const ends: { at: number; marker: string }[] = [];
+  const inserts: { at: number; marker: string }[] = [];
   for (const marker of markers) {
     const node = doc.getIn(marker.key.split('.'), true) as Scalar | undefined;
     if (!node || !isScalar(node) || !node.range) throw new UserError(`${file}: no value at ${marker.key} for the marker "${marker.marker}".`, { input: file });
     const lineEnd = text.indexOf('\n', node.range[1]);
     const rest = text.slice(node.range[1], lineEnd < 0 ? text.length : lineEnd);
-    if (rest.includes('#')) continue;
-    ends.push({ at: lineEnd < 0 ? text.length : lineEnd, marker: marker.marker });
+    if (/^\s*#\s*baton:/.test(rest)) continue;
+    inserts.push({ at: node.range[1], marker: marker.marker });
   }
   let out = text;
-  for (const { at, marker } of ends.sort((a, b) => b.at - a.at)) {
-    const cr = out[at - 1] === '\r' ? 1 : 0;
-    out = `${out.slice(0, at - cr)} # ${marker}${out.slice(at - cr)}`;
-  }
+  for (const { at, marker } of inserts.sort((a, b) => b.at - a.at)) out = `${out.slice(0, at)} # ${marker}${out.slice(at)}`;
   return out;
 }
