@@ -99,6 +99,7 @@ function paginateTags(req: IncomingMessage, res: ServerResponse, target: URL, en
           return;
         }
       }
+      entry.responseBytes += Buffer.byteLength(text);
       res.writeHead(200, headers).end(text);
     });
   });
