@@ -110,7 +110,7 @@ describe('update in push mode', () => {
     );
     assert.equal(result.code, 0, result.error);
     assert.equal(result.outputs['changed'], 'true');
-    assert.match(result.summary, /-    newTag: 7\.4\.1\n\+    newTag: 7\.5\.0/);
+    assert.match(result.summary, /- {4}newTag: 7\.4\.1\n\+ {4}newTag: 7\.5\.0/);
     assert.equal(await git.head('acme/env', 'main'), head);
   });
 });
