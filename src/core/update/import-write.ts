@@ -1,6 +1,7 @@
 /**
  * Writes an import into the repo's text: the policies and environments into baton.yaml (kept as it
- * was elsewhere: comments, order, other keys), and the markers into the values files they belong to.
+ * was elsewhere: comments, order, other keys; the yaml library moves a comment that follows a mapping
+ * key to the line below it), and the markers into the values files they belong to.
  * Pure: texts in, file edits out; the result is checked by parsing it as Baton would.
  */
 import { isMap, isScalar, parseDocument, type Scalar, type YAMLMap } from 'yaml';
