@@ -79,18 +79,19 @@ function environmentsToUpdate(config: EnvRepoConfig | undefined, inputs: UpdateI
 /** Opens every environment and locates each policy's image; cleans up everything on failure. */
 async function openTargets(deps: UpdateDeps, remote: GitRemote, inputs: UpdateInputs, envs: readonly Environment[], config: EnvRepoConfig): Promise<Target[]> {
   const targets: Target[] = [];
+  const opened: OpenedEnv[] = [];
   try {
     for (const env of envs) {
-      const opened = await openEnvironment(deps.clone, remote, { env: env.name, branch: inputs.branch }, inputs.author);
-      const scope = { root: opened.env.path, markers: { ...config.policies } };
-      const policies = opened.env.update ?? [];
-      targets.push({ ...opened, policies, scope, sites: new Map() });
-      const files = await readEnvFiles(opened.repo, opened.env.path);
-      targets[targets.length - 1] = { ...targets.at(-1)!, sites: policySites(files, policies, scope) };
+      const one = await openEnvironment(deps.clone, remote, { env: env.name, branch: inputs.branch }, inputs.author);
+      opened.push(one);
+      const scope = { root: one.env.path, markers: { ...config.policies } };
+      const policies = one.env.update ?? [];
+      const sites = policySites(await readEnvFiles(one.repo, one.env.path), policies, scope);
+      targets.push({ ...one, policies, scope, sites });
     }
     return targets;
   } catch (error) {
-    await Promise.all(targets.map((target) => target.repo.cleanup()));
+    await Promise.all(opened.map((one) => one.repo.cleanup()));
     throw error;
   }
 }
