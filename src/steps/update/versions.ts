@@ -65,8 +65,15 @@ export async function readOffers(policies: readonly UpdatePolicy[], ctx: OfferCo
   const offers = new Map<string, Offer>();
   await mapLimit([...byImage], 8, async ([image, group]) => {
     const ref = refOf(image);
-    const listed = group.some((p) => p.strategy !== 'digest') ? await listOnce(ref, ctx, stats) : undefined;
-    for (const policy of group) offers.set(offerKey(policy), await offerFor(policy, ref, listed, ctx, stats));
+    try {
+      const listed = group.some((p) => p.strategy !== 'digest') ? await listOnce(ref, ctx, stats) : undefined;
+      for (const policy of group) offers.set(offerKey(policy), await offerFor(policy, ref, listed, ctx, stats));
+    } catch (error) {
+      // A missing repository or refused credentials is the policy's problem to fix: name it.
+      if (!(error instanceof UserError) || error.message.startsWith('policies.')) throw error;
+      const names = group.map((p) => `policies.${p.name}`).join(', ');
+      throw new UserError(`${names}: ${error.message}`, { input: `policies.${group[0]!.name}`, cause: error });
+    }
   });
   return { offers, stats };
 }

@@ -46,7 +46,9 @@ describe('update refuses bad policies: exit 2, the policy named, nothing written
     proxy = await startRegistryProxy(registry.url, { paginateTags: true, etags: true });
     git = await startGitServer({ users: { 'x-access-token': TOKEN } });
     for (const [, name, policy] of cases) await git.createRepo(`acme/${name}`, repoFiles(proxy.host, policy), { branch: 'main' });
-    github = await startGitHubApi({ tokens: { [TOKEN]: 'write' }, repos: cases.map(([, name]) => ({ name: `acme/${name}` })) });
+    // A policy whose image is in the files but whose repository the registry does not have.
+    await git.createRepo('acme/unlisted', { ...repoFiles(proxy.host, '    strategy: semver\n'), 'envs/staging/web.yaml': `image:\n  repository: ${proxy.host}/acme/web\n  tag: 1.0.0\n` }, { branch: 'main' });
+    github = await startGitHubApi({ tokens: { [TOKEN]: 'write' }, repos: [...cases.map(([, name]) => ({ name: `acme/${name}` })), { name: 'acme/unlisted' }] });
   });
   after(async () => {
     await Promise.all([git?.stop(), github?.stop(), proxy?.stop()]);
@@ -75,6 +77,16 @@ describe('update refuses bad policies: exit 2, the policy named, nothing written
       assert.deepEqual(await readdir(CLONES), [], 'no clone left behind');
     });
   }
+
+  it('a repository the registry does not have: exit 2 naming the policy, nothing written', async () => {
+    const log = await git.log('acme/unlisted', 'main');
+    const env = { RUNNER_TEMP: CLONES };
+    const result = await runInMemory(updateStep(defaultUpdateDeps(env)), { repo: git.url('acme/unlisted'), token: TOKEN, forge: 'github', 'api-url': github.url, 'insecure-registries': proxy.host }, env);
+    assert.equal(result.code, 2, result.error);
+    assert.match(result.error ?? '', /^policies\.web: .*acme\/web does not exist/);
+    assert.deepEqual(await git.log('acme/unlisted', 'main'), log);
+    assert.deepEqual(await readdir(CLONES), []);
+  });
 
   it('the CLI exits 2 with the same message', async () => {
     // Asynchronously: the git server answers from this process.
