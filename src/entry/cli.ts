@@ -48,6 +48,10 @@ void cliMain(
       const [{ statusStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/status/step.ts'), import('../steps/shared/history-deps.ts')]);
       return statusStep(defaultHistoryDeps());
     },
+    update: async () => {
+      const [{ updateStep }, { defaultUpdateDeps }] = await Promise.all([import('../steps/update/step.ts'), import('../steps/update/deps.ts')]);
+      return updateStep(defaultUpdateDeps());
+    },
   },
   process.argv.slice(2),
 );

@@ -1,3 +1,4 @@
+import { insecureRegistriesInput } from './registry-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `build-push`: build an image once, push it by digest, tag it last. */
@@ -42,12 +43,7 @@ export const buildPushSpec = {
     { name: 'push', type: 'boolean', default: 'true', description: 'Push the image; false builds only.' },
     { name: 'username', type: 'string', description: 'Registry user name. Default: the docker/containers credential stores, or GitLab CI_REGISTRY_USER.' },
     { name: 'password', type: 'string', secret: true, description: 'Registry password or token (with username).' },
-    {
-      name: 'insecure-registries',
-      type: 'list',
-      env: ['BATON_INSECURE_REGISTRIES'],
-      description: 'Registries (host:port) that may be reached over plain HTTP or without verifying TLS. Nothing else ever is.',
-    },
+    insecureRegistriesInput,
     { name: 'dry-run', type: 'boolean', default: 'false', description: 'Compute tags, labels and the source key and check the registry; build and push nothing.' },
   ],
   outputs: [

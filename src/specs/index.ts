@@ -7,13 +7,14 @@ import { releaseHoldSpec } from './release-hold.ts';
 import { rollbackSpec } from './rollback.ts';
 import { statusSpec } from './status.ts';
 import type { StepSpec } from './types.ts';
+import { updateSpec } from './update.ts';
 import { validateSpec } from './validate.ts';
 import { verifySpec } from './verify.ts';
 
 export * from './types.ts';
 
 /** Every step Baton ships, in pipeline order. */
-export const stepSpecs: readonly StepSpec[] = [buildPushSpec, bumpSpec, validateSpec, verifySpec, promoteSpec, rollbackSpec, statusSpec, driftSpec];
+export const stepSpecs: readonly StepSpec[] = [buildPushSpec, bumpSpec, validateSpec, verifySpec, promoteSpec, rollbackSpec, statusSpec, updateSpec, driftSpec];
 
 /** Commands of the `baton` CLI only: no action or component is generated for them. */
 export const cliOnlySpecs: readonly StepSpec[] = [historySpec, releaseHoldSpec];

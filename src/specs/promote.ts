@@ -1,4 +1,5 @@
 import { authorInput, autoMergeInput, branchInput, dryRunInput, forgeInputs, labelsInput, modeInput, repoInput, tokenInput } from './env-inputs.ts';
+import { insecureRegistriesInput } from './registry-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `promote`: carry the verified digests of one environment into the next. */
@@ -60,12 +61,7 @@ export const promoteSpec = {
       type: 'string',
       description: 'An extra tag to point at each promoted digest (in the copy-to registry when given), e.g. prod.',
     },
-    {
-      name: 'insecure-registries',
-      type: 'list',
-      description: 'Registries (host:port) that may be reached over plain HTTP.',
-      env: ['BATON_INSECURE_REGISTRIES'],
-    },
+    insecureRegistriesInput,
     {
       name: 'override-hold',
       type: 'boolean',
