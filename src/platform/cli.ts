@@ -61,6 +61,19 @@ export function stepHelp(spec: StepSpec): string {
   return lines.join('\n');
 }
 
+/**
+ * An output for the `--json` document: outputs that hold JSON (status's matrix, history's entries) are
+ * nested as JSON values, so the document reads with one parse; every other output stays a string.
+ */
+export function jsonOutputValue(value: string): unknown {
+  if (!/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
 /** What the command line asked for: the platform, whether help was wanted. */
 export interface CliInvocation {
   readonly platform: Platform;
@@ -107,7 +120,7 @@ export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocat
     },
     async setOutputs(outputs) {
       const text = json
-        ? JSON.stringify(outputs, null, 2)
+        ? JSON.stringify(Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, jsonOutputValue(value)])), null, 2)
         : Object.entries(outputs)
             .map(([name, value]) => `${name}=${value.replace(/\n/g, ',')}`)
             .join('\n');

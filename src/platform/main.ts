@@ -58,7 +58,9 @@ export async function cliMain(loaders: Readonly<Record<string, StepLoader>>, arg
     }
     process.exitCode = await runStep(step, platform, process.env, process.cwd());
   } catch (error) {
+    // Flags that do not parse: with --json asked for, the error is still the one document on stdout.
     process.stderr.write(`error: ${describeError(error)}\n`);
+    if (rest.includes('--json')) process.stdout.write(`${JSON.stringify({ error: describeError(error), exitCode: exitCodeFor(error) })}\n`);
     process.exitCode = exitCodeFor(error);
   }
 }
