@@ -44,6 +44,10 @@ void cliMain(
       const [{ statusStep }, { defaultHistoryDeps }] = await Promise.all([import('../steps/status/step.ts'), import('../steps/shared/history-deps.ts')]);
       return statusStep(defaultHistoryDeps());
     },
+    report: async () => {
+      const { defaultReportDeps, reportStep } = await import('../steps/report/step.ts');
+      return reportStep(defaultReportDeps());
+    },
   },
   process.argv.slice(2),
 );

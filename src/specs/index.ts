@@ -3,6 +3,7 @@ import { bumpSpec } from './bump.ts';
 import { historySpec } from './history.ts';
 import { promoteSpec } from './promote.ts';
 import { releaseHoldSpec } from './release-hold.ts';
+import { reportSpec } from './report.ts';
 import { rollbackSpec } from './rollback.ts';
 import { statusSpec } from './status.ts';
 import type { StepSpec } from './types.ts';
@@ -12,7 +13,7 @@ import { verifySpec } from './verify.ts';
 export * from './types.ts';
 
 /** Every step Baton ships, in pipeline order. */
-export const stepSpecs: readonly StepSpec[] = [buildPushSpec, bumpSpec, validateSpec, verifySpec, promoteSpec, rollbackSpec, statusSpec];
+export const stepSpecs: readonly StepSpec[] = [buildPushSpec, bumpSpec, validateSpec, verifySpec, promoteSpec, rollbackSpec, statusSpec, reportSpec];
 
 /** Commands of the `baton` CLI only: no action or component is generated for them. */
 export const cliOnlySpecs: readonly StepSpec[] = [historySpec, releaseHoldSpec];
