@@ -126,10 +126,10 @@ function verdictNote(env: string, time: number, status: 'healthy' | 'failed'): s
 }
 
 /**
- * Generates the repo: `days` of history from `start` (ms), about 5.5 deploys a day over three
- * environments for the default settings (about 2,000 in a year).
+ * Generates the repo (a bare repo at `dir`, e.g. under a test git server's root, or a new temporary
+ * one): `days` of history from `start` (ms), about 2,000 deploys in a year over three environments.
  */
-export async function generateReportHistory(options: { seed?: number; start?: number; days?: number } = {}): Promise<GeneratedHistory> {
+export async function generateReportHistory(options: { seed?: number; start?: number; days?: number; dir?: string } = {}): Promise<GeneratedHistory> {
   const rand = random(options.seed ?? 42);
   const start = options.start ?? Date.parse('2029-01-01T00:00:00Z');
   const events = plan(rand, start, options.days ?? 365);
@@ -208,9 +208,9 @@ export async function generateReportHistory(options: { seed?: number; start?: nu
     for (const [on, lines] of notes) chunks.push(`N inline :${on}\n${data(`${lines.join('\n')}\n`)}`);
     chunks.push('\n');
   }
-  const path = await mkdtemp(join(tmpdir(), 'baton-report-repo-'));
+  const path = options.dir ?? (await mkdtemp(join(tmpdir(), 'baton-report-repo-')));
   await git(['init', '--quiet', '--bare', '--initial-branch', 'main', path]);
-  const exported = join(path, 'marks');
+  const exported = join(path, 'baton-marks');
   await git(['fast-import', '--quiet', `--export-marks=${exported}`], path, `${chunks.join('')}done\n`);
   // Marks to commit ids, for the test's records (fast-import knows them only as marks).
   const ids = new Map(await readMarks(exported));

@@ -99,7 +99,7 @@ export const PAGE_SCRIPT = `
         var bar = svgEl('rect', { x: x, y: H - B - height, width: Math.max(2, step - 3), height: height, 'class': bad ? 'bar bad' : 'bar', 'data-month': p.label }, svg);
         svgEl('title', {}, bar).textContent = p.label + ': ' + format(p.value);
       }
-      if (points.length <= 13 || i % 2 === 0) svgEl('text', { x: x + step / 2, y: H - 5, 'text-anchor': 'middle' }, svg).textContent = name(p.label);
+      if (points.length <= 7 || i % 2 === 0) svgEl('text', { x: x + step / 2, y: H - 5, 'text-anchor': 'middle' }, svg).textContent = name(p.label);
     });
     return fig;
   }
@@ -141,7 +141,7 @@ export const PAGE_SCRIPT = `
     function more() {
       events.slice(shown, shown + PAGE).forEach(function (e) {
         var li = h('li', e.kind + (e.status ? ' ' + e.status : ''), null, list);
-        var t = h('time', null, e.time.replace('T', ' ').replace(/:\\d\\d(\\.\\d+)?Z$/, 'Z'), li);
+        var t = h('time', null, new Date(e.time).toISOString().slice(0, 16).replace('T', ' ') + 'Z', li);
         t.setAttribute('datetime', e.time);
         h('span', 'kind', e.kind, li);
         var text = h(e.link ? 'a' : 'span', 'text', e.text, li);
