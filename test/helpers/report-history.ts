@@ -168,8 +168,10 @@ export async function generateReportHistory(options: { seed?: number; start?: nu
     const current = versions.get(env)!;
     if (event.what === 'verdict') {
       const on = heads.get(env)!;
-      notes.set(on, [...(notes.get(on) ?? []), verdictNote(env, event.at, event.status)]);
-      verdicts.push({ seq: seq++, env, commit: `:${on}`, time: event.at, status: event.status });
+      // Whole milliseconds: the note's ISO time holds no more.
+      const time = Math.floor(event.at);
+      notes.set(on, [...(notes.get(on) ?? []), verdictNote(env, time, event.status)]);
+      verdicts.push({ seq: seq++, env, commit: `:${on}`, time, status: event.status });
       continue;
     }
     const image = event.image;
