@@ -135,6 +135,7 @@ describe('report from a year of history', () => {
       const row = matrix.rows.find((r) => r.image === image)!;
       for (const env of REPORT_ENVS) assert.equal(row.cells[env]!.tag, last.get(`${env} ${image}`), `${env} ${image}`);
     }
+    assert.equal(matrix.rows.find((r) => r.image === REPORT_IMAGES[0])!.cells['production']!.hold?.actor, 'bob', 'the last rollback holds production');
     assert.match(run.summary, /\| Image \| dev \| staging \| production \| \|/);
     assert.match(run.summary, /```mermaid\ntimeline\n/);
   });
@@ -160,6 +161,7 @@ describe('report from a year of history', () => {
           const cell = page.locator(`#matrix td.cell[data-env="${env}"][data-image="${row.image}"]`);
           assert.equal(await cell.locator('.version').textContent(), row.cells[env]!.tag);
           assert.equal(await cell.locator('.badge').count(), 1);
+          assert.equal(await cell.locator('.hold').count(), row.cells[env]!.hold ? 1 : 0);
         }
       }
       // The charts: four per environment and the promotion chart, one bar per month with a value.
