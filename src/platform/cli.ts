@@ -4,6 +4,7 @@ import { UserError } from '../core/errors.ts';
 import type { InputSpec, StepSpec } from '../specs/types.ts';
 import type { Annotation, StepLog } from '../steps/shared/types.ts';
 import type { RawInputs } from './inputs.ts';
+import { progressLine } from './progress.ts';
 import { Redactor } from './redactor.ts';
 import type { Platform } from './types.ts';
 
@@ -78,6 +79,8 @@ export function jsonOutputValue(value: string): unknown {
 export interface CliInvocation {
   readonly platform: Platform;
   readonly help: boolean;
+  /** Writes the `--json` document (outputs, and the error of a failed step) once the step is done. */
+  flush(): void;
 }
 
 /**
@@ -94,9 +97,16 @@ export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocat
   }
   const values = parsed.values as Record<string, unknown>;
   const json = values['json'] === true;
-  const err = (line: string) => process.stderr.write(`${redactor.apply(line)}\n`);
+  /** The `--json` document, written once by `flush`. */
+  let document: Record<string, unknown> | undefined;
+  const status = progressLine(process.stderr);
+  const err = (line: string) => {
+    status.clear();
+    process.stderr.write(`${redactor.apply(line)}\n`);
+  };
   const log: StepLog = {
     info: err,
+    progress: (message) => status.update(redactor.apply(message)),
     warn: (message) => err(`warning: ${message}`),
     secret: (value) => redactor.add(value),
     group: async (title, body) => {
@@ -119,11 +129,13 @@ export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocat
       return raw;
     },
     async setOutputs(outputs) {
-      const text = json
-        ? JSON.stringify(Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, jsonOutputValue(value)])), null, 2)
-        : Object.entries(outputs)
-            .map(([name, value]) => `${name}=${value.replace(/\n/g, ',')}`)
-            .join('\n');
+      if (json) {
+        document = { ...document, ...Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, jsonOutputValue(redactor.apply(value))])) };
+        return;
+      }
+      const text = Object.entries(outputs)
+        .map(([name, value]) => `${name}=${value.replace(/\n/g, ',')}`)
+        .join('\n');
       process.stdout.write(`${redactor.apply(text)}\n`);
     },
     async writeSummary(markdown) {
@@ -137,11 +149,16 @@ export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocat
     },
     fail(message, exitCode) {
       err(`error: ${message}`);
-      if (json) process.stdout.write(`${JSON.stringify({ error: redactor.apply(message), exitCode })}\n`);
+      // A failed verdict's outputs and its error make one document, never two.
+      if (json) document = { ...document, error: redactor.apply(message), exitCode };
       process.exitCode = exitCode;
     },
   };
-  return { platform, help: values['help'] === true };
+  const flush = () => {
+    if (json && document) process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    document = undefined;
+  };
+  return { platform, help: values['help'] === true, flush };
 }
 
 export { COMMON_FLAGS };

@@ -41,6 +41,8 @@ export function gitlabPlatform(env: NodeJS.ProcessEnv = process.env, cwd = proce
   };
   const log: StepLog = {
     info: print,
+    // CI logs do not redraw lines: each status is a line of its own.
+    progress: print,
     warn: (message) => print(paint('33', `warning: ${message}`)),
     secret: (value) => redactor.add(value),
     group: (title, body) => section(title, body),

@@ -104,6 +104,30 @@ describe('output conventions of the baton command', () => {
     assert.ok(run.stderr.includes(`baton rollback --repo ${repo} --env staging --to`), run.stderr);
   });
 
+  it('report: the page written, its outputs nested as JSON on stdout, the summary on stderr', () => {
+    const run = baton(['report', '--repo', repo, '--out', join(scratch, 'site'), '--json']);
+    const doc = json(run);
+    assert.equal(doc['page'], join(scratch, 'site/index.html'));
+    assert.equal(typeof doc['metrics'], 'object');
+    assert.deepEqual((doc['matrix'] as { environments: { name: string }[] }).environments.map((e) => e.name), ['staging', 'production']);
+    assert.match(run.stderr, /```mermaid/);
+  });
+
+  it('validate: outputs on stdout, findings on stderr; a failed verdict is still one JSON document', () => {
+    const manifests = join(scratch, 'manifests');
+    mkdirSync(manifests);
+    writeFileSync(join(manifests, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: "1"\n');
+    const doc = json(baton(['validate', '--paths', manifests, '--render', 'none', '--json']));
+    assert.equal(doc['valid'], 'true');
+    const failed = baton(['validate', '--paths', join(repo, 'envs/staging'), '--render', 'none', '--json']);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /no-objects/);
+    const one = JSON.parse(failed.stdout) as Record<string, unknown>;
+    assert.equal(one['valid'], 'false');
+    assert.equal(one['exitCode'], 1);
+    assert.match(String(one['error']), /./);
+  });
+
   it('rollback and release-hold: JSON outputs on stdout', () => {
     const back = json(baton(['rollback', '--repo', repo, '--env', 'staging', '--to', 'previous', '--reason', 'errors', '--json']));
     assert.equal(typeof back['commit'], 'string');
