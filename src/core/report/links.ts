@@ -13,8 +13,8 @@ export interface RepoLinks {
 
 /** The web address of a repo URL (`https://host/group/name`), undefined for a local path or ssh. */
 export function webBase(repo: string): string | undefined {
-  const match = /^https?:\/\/(?:[^/@]*@)?([^/]+)\/(.+?)(?:\.git)?\/?$/.exec(repo);
-  return match ? `https://${match[1]}/${match[2]}` : undefined;
+  const match = /^(https?):\/\/(?:[^/@]*@)?([^/]+)\/(.+?)(?:\.git)?\/?$/.exec(repo);
+  return match ? `${match[1]}://${match[2]}/${match[3]}` : undefined;
 }
 
 /** Links for `repo`; `forge` picks the URL shapes (auto: GitLab when the host names it). */

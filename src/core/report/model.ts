@@ -54,6 +54,8 @@ export interface Deploy {
   readonly run?: string;
   readonly promotedFrom?: string;
   readonly reason?: string;
+  /** The message line naming the PR/MR that carried it (a merge or squash of one), for links. */
+  readonly request?: string;
   /** Verdicts for this environment noted while this state was current, oldest first. */
   readonly verdicts: readonly VerdictRecord[];
   /** A verdict failed on it, or the next state rolled it back. */
@@ -125,6 +127,9 @@ export function monthOf(time: string): string {
   return new Date(Date.parse(time)).toISOString().slice(0, 7);
 }
 
+/** How GitHub and GitLab name a merged PR/MR in the commit message. */
+const REQUEST_RE = /^Merge pull request #\d+.*$|^See merge request \S+!\d+$|^.*\(#\d+\)$/m;
+
 interface Working extends Omit<Deploy, 'verdicts' | 'failed' | 'leadMs'> {
   verdicts: VerdictRecord[];
   rolledBack: boolean;
@@ -154,7 +159,7 @@ function statesOf(env: EnvInput): { states: Working[]; holds: TimelineEvent[] } 
       const kind: DeployKind = trailers.has('Baton-Rollback') ? 'rollback' : trailers.has('Baton-Promoted-From') ? 'promotion' : 'deploy';
       if (kind === 'rollback' && states.length > 0) states.at(-1)!.rolledBack = true;
       const sourceTime = Date.parse(first('Baton-Source-Time') ?? '');
-      const optional = { source: first('Baton-Source'), run: first('Baton-Run'), promotedFrom: first('Baton-Promoted-From')?.split('@')[0], reason: first('Baton-Reason') };
+      const optional = { source: first('Baton-Source'), run: first('Baton-Run'), promotedFrom: first('Baton-Promoted-From')?.split('@')[0], reason: first('Baton-Reason'), request: REQUEST_RE.exec(c.message)?.[0] };
       states.push({
         env: env.name,
         commit: c.commit,

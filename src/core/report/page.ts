@@ -57,7 +57,7 @@ function matrixHtml(input: ReportPageInput): string {
         cell.commit ? link(links.commit(cell.commit), cell.commit.slice(0, 8), 'commit') : '',
         from?.source ? ` ${link(from.source, 'source')}` : '',
         from?.run ? ` ${link(from.run, 'run')}` : '',
-        from ? ` ${link(links.request(from.subject), links.request(from.subject) ? 'PR' : '')}` : '',
+        from?.request && links.request(from.request) ? ` ${link(links.request(from.request), 'PR')}` : '',
         '</div>',
         cell.hold ? `<div class="hold" title="${escapeHtml(cell.hold.reason)}">held by ${escapeHtml(cell.hold.actor)}: ${escapeHtml(cell.hold.reason)}</div>` : '',
       ];

@@ -61,6 +61,8 @@ describe('report model', () => {
     assert.equal(model.deploys['production']![0]!.kind, 'promotion');
     assert.equal(model.deploys['production']![0]!.promotedFrom, 'staging');
     assert.equal(model.deploys['staging']![1]!.source, 'https://git.example/app/commit/abc');
+    const merged: EnvInput = { name: 'qa', commits: [{ ...commit(7, T0, '3.0'), message: 'Merge pull request #42 from acme/baton/qa\n\nqa: bump api\n' }] };
+    assert.equal(reportModel([merged]).deploys['qa']![0]!.request, 'Merge pull request #42 from acme/baton/qa');
   });
 
   it('computes the four metrics per month', () => {
