@@ -164,6 +164,11 @@ describe('report from a year of history', () => {
           assert.equal(await cell.locator('.hold').count(), row.cells[env]!.hold ? 1 : 0);
         }
       }
+      // Links: the env-repo commit that set the value, the source change and the CI run from the trailers.
+      const first = page.locator('#matrix td.cell[data-env="dev"]').first();
+      assert.match((await first.locator('a.commit').getAttribute('href')) ?? '', new RegExp(`^${server.url('env').replace(/\.git$/, '')}/commit/[0-9a-f]{40}$`));
+      assert.match((await first.locator('a', { hasText: 'source' }).getAttribute('href')) ?? '', /^https:\/\/github\.com\/acme\/app\/commit\/[0-9a-f]+$/);
+      assert.match((await first.locator('a', { hasText: 'run' }).getAttribute('href')) ?? '', /^https:\/\/github\.com\/acme\/app\/actions\/runs\/\d+$/);
       // The charts: four per environment and the promotion chart, one bar per month with a value.
       const expected = expectedMetrics(history);
       assert.equal(await page.locator('svg.bars').count(), REPORT_ENVS.length * 4 + 1);
