@@ -202,8 +202,10 @@ describe('report from a year of history', () => {
     await assert.rejects(readFile(join(out, 'index.html')), { code: 'ENOENT' });
   });
 
-  it('writes report.json next to the page', async () => {
-    const json = JSON.parse(await readFile(join(work, 'site/report.json'), 'utf8')) as { metrics: Record<string, unknown[]> };
+  it('writes report.json next to the page, and no secret anywhere in the site', async () => {
+    const text = await readFile(join(work, 'site/report.json'), 'utf8');
+    const json = JSON.parse(text) as { metrics: Record<string, unknown[]> };
+    assert.ok(!text.includes(TOKEN) && !(await readFile(join(work, 'site/index.html'), 'utf8')).includes(TOKEN), 'no token in the site');
     assert.deepEqual(Object.keys(json.metrics), [...REPORT_ENVS]);
   });
 });
