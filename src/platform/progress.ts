@@ -26,7 +26,8 @@ export function progressLine(stream: ProgressStream): ProgressLine {
   if (!stream.isTTY) {
     return { update: (line) => void stream.write(`${line}\n`), clear: () => {} };
   }
-  const width = Math.max(20, (stream.columns ?? 80) - 1);
+  // A pseudo-terminal without a size (script(1), some CI runners) reports 0 columns.
+  const width = Math.max(20, (stream.columns || 80) - 1);
   return {
     update(line) {
       const text = line.replace(/\s+/g, ' ').slice(0, width);
