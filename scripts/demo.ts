@@ -47,7 +47,9 @@ function say(text: string): void {
 }
 
 function heading(title: string): void {
-  say(`\n\x1b[1m== ${title}\x1b[0m`);
+  // Bold only on a terminal, and never under NO_COLOR (https://no-color.org).
+  const bold = process.stdout.isTTY && !process.env['NO_COLOR'];
+  say(bold ? `\n\x1b[1m== ${title}\x1b[0m` : `\n== ${title}`);
 }
 
 function git(dir: string, ...args: string[]): string {
