@@ -52,6 +52,10 @@ void cliMain(
       const [{ updateStep }, { defaultUpdateDeps }] = await Promise.all([import('../steps/update/step.ts'), import('../steps/update/deps.ts')]);
       return updateStep(defaultUpdateDeps());
     },
+    report: async () => {
+      const { defaultReportDeps, reportStep } = await import('../steps/report/step.ts');
+      return reportStep(defaultReportDeps());
+    },
   },
   process.argv.slice(2),
 );

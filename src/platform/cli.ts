@@ -4,6 +4,7 @@ import { UserError } from '../core/errors.ts';
 import type { InputSpec, StepSpec } from '../specs/types.ts';
 import type { Annotation, StepLog } from '../steps/shared/types.ts';
 import { FALSE_WORDS, type RawInputs, TRUE_WORDS } from './inputs.ts';
+import { progressLine } from './progress.ts';
 import { Redactor } from './redactor.ts';
 import type { Platform } from './types.ts';
 import { inertText } from './workflow-commands.ts';
@@ -82,10 +83,25 @@ export function stepHelp(spec: StepSpec): string {
   return lines.join('\n');
 }
 
+/**
+ * An output for the `--json` document: outputs that hold JSON (status's matrix, history's entries) are
+ * nested as JSON values, so the document reads with one parse; every other output stays a string.
+ */
+export function jsonOutputValue(value: string): unknown {
+  if (!/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
 /** What the command line asked for: the platform, whether help was wanted. */
 export interface CliInvocation {
   readonly platform: Platform;
   readonly help: boolean;
+  /** Writes the `--json` document (outputs, and the error of a failed step) once the step is done. */
+  flush(): void;
 }
 
 /**
@@ -105,9 +121,16 @@ export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocat
   const json = values['json'] === true;
   // On a GitHub runner (`run: baton …`) stderr is read for workflow commands too.
   const inert = process.env['GITHUB_ACTIONS'] === 'true' ? inertText : (text: string) => text;
-  const err = (line: string) => process.stderr.write(`${inert(redactor.apply(line))}\n`);
+  /** The `--json` document, written once by `flush`. */
+  let document: Record<string, unknown> | undefined;
+  const status = progressLine(process.stderr);
+  const err = (line: string) => {
+    status.clear();
+    process.stderr.write(`${inert(redactor.apply(line))}\n`);
+  };
   const log: StepLog = {
     info: err,
+    progress: (message) => status.update(inert(redactor.apply(message))),
     warn: (message) => err(`warning: ${message}`),
     secret: (value) => redactor.add(value),
     group: async (title, body) => {
@@ -130,11 +153,13 @@ export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocat
       return raw;
     },
     async setOutputs(outputs) {
-      const text = json
-        ? JSON.stringify(outputs, null, 2)
-        : Object.entries(outputs)
-            .map(([name, value]) => `${name}=${value.replace(/\n/g, ',')}`)
-            .join('\n');
+      if (json) {
+        document = { ...document, ...Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, jsonOutputValue(redactor.apply(value))])) };
+        return;
+      }
+      const text = Object.entries(outputs)
+        .map(([name, value]) => `${name}=${value.replace(/\n/g, ',')}`)
+        .join('\n');
       process.stdout.write(`${redactor.apply(text)}\n`);
     },
     async writeSummary(markdown) {
@@ -148,11 +173,16 @@ export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocat
     },
     fail(message, exitCode) {
       err(`error: ${message}`);
-      if (json) process.stdout.write(`${JSON.stringify({ error: redactor.apply(message), exitCode })}\n`);
+      // A failed verdict's outputs and its error make one document, never two.
+      if (json) document = { ...document, error: redactor.apply(message), exitCode };
       process.exitCode = exitCode;
     },
   };
-  return { platform, help: values['help'] === true };
+  const flush = () => {
+    if (json && document) process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    document = undefined;
+  };
+  return { platform, help: values['help'] === true, flush };
 }
 
 export { COMMON_FLAGS };

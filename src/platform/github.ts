@@ -11,6 +11,8 @@ export function githubPlatform(): Platform {
   const redactor = new Redactor();
   const log: StepLog = {
     info: (message) => core.info(inertText(redactor.apply(message))),
+    // CI logs do not redraw lines: each status is a line of its own.
+    progress: (message) => core.info(inertText(redactor.apply(message))),
     warn: (message) => core.warning(redactor.apply(message)),
     secret: (value) => {
       redactor.add(value);

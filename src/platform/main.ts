@@ -51,14 +51,17 @@ export async function cliMain(loaders: Readonly<Record<string, StepLoader>>, arg
     return;
   }
   try {
-    const { platform, help } = cliPlatform(step.spec, rest);
+    const { platform, help, flush } = cliPlatform(step.spec, rest);
     if (help) {
       process.stdout.write(`${stepHelp(step.spec)}\n`);
       return;
     }
     process.exitCode = await runStep(step, platform, process.env, process.cwd());
+    flush();
   } catch (error) {
+    // Flags that do not parse: with --json asked for, the error is still the one document on stdout.
     process.stderr.write(`error: ${describeError(error)}\n`);
+    if (rest.includes('--json')) process.stdout.write(`${JSON.stringify({ error: describeError(error), exitCode: exitCodeFor(error) })}\n`);
     process.exitCode = exitCodeFor(error);
   }
 }

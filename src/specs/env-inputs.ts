@@ -100,3 +100,10 @@ export const dryRunInput = {
   default: 'false',
   description: 'Compute and show the diff and outputs; write nothing.',
 } as const satisfies InputSpec;
+
+/** `env` as a list: the environments a read-only view shows (status, report). */
+export const envListInput = {
+  name: 'env',
+  type: 'list',
+  description: 'Environments to show, in this order. Default: every environment in baton.yaml.',
+} as const satisfies InputSpec;

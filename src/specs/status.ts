@@ -1,4 +1,4 @@
-import { repoInput, tokenInput } from './env-inputs.ts';
+import { envListInput, repoInput, tokenInput } from './env-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `status`: the matrix of images × environments, written to the job summary. */
@@ -10,11 +10,7 @@ export const statusSpec = {
   branding: { icon: 'grid', color: 'blue' },
   inputs: [
     repoInput,
-    {
-      name: 'env',
-      type: 'list',
-      description: 'Environments to show, in this order. Default: every environment in baton.yaml.',
-    },
+    envListInput,
     {
       name: 'image',
       type: 'list',

@@ -42,6 +42,8 @@ interface Run {
 
 async function timed<T>(run: Run, label: string, work: () => Promise<T>): Promise<T> {
   const start = run.deps.clock();
+  // Each stage as the current status (an updating line on a terminal, a log line in CI).
+  run.context.log.progress?.(`build-push: ${label}…`);
   try {
     return await work();
   } finally {

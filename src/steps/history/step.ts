@@ -45,7 +45,7 @@ export async function runHistory(inputs: HistoryInputs, deps: HistoryDeps, conte
     context.log.info(`${env.name}: ${entries.length} state(s) read${complete ? ', back to the first commit' : ''}`);
     return {
       outputs: { entries: JSON.stringify(historyJson(entries)), current: entries[0]?.folded[0]?.commit ?? entries[0]?.commit ?? '', count: String(entries.length) },
-      summary: historyMarkdown(env.name, entries, complete),
+      summary: historyMarkdown(env.name, entries, complete, { repo: inputs.repo, ...(inputs.path ? { path: env.path } : {}) }),
       annotations: [],
     };
   } finally {

@@ -19,6 +19,11 @@ export interface StepLog {
   secret(value: string): void;
   /** A titled, collapsible block of lines. */
   group<T>(title: string, body: () => Promise<T>): Promise<T>;
+  /**
+   * The status of long work, replacing the previous one: one updating line on a terminal, a plain line
+   * in CI logs. Platforms without it get `info` lines from the callers.
+   */
+  progress?(message: string): void;
 }
 
 /** What a step hands back: outputs (always all of them, as strings), a Markdown summary, annotations. */

@@ -23,6 +23,8 @@ export interface StatusInputs {
   readonly envs: readonly string[];
   /** Canonical image names to show; all when empty. */
   readonly images: readonly string[];
+  /** The image names as given, by canonical name (for messages). */
+  readonly given?: ReadonlyMap<string, string>;
   readonly token?: string;
 }
 
@@ -31,8 +33,8 @@ const SINCE_LIMIT = 10;
 
 /** Checks status's inputs. */
 export function statusInputs(values: InputsOf<typeof statusSpec>): StatusInputs {
-  const images = values.image.map((text) => imageName(parseImageRef(text, 'image')));
-  return { repo: values.repo, envs: values.env, images, token: values.token };
+  const given = new Map(values.image.map((text) => [imageName(parseImageRef(text, 'image')), text]));
+  return { repo: values.repo, envs: values.env, images: [...given.keys()], given, token: values.token };
 }
 
 function pickEnvironments(all: ReadonlyMap<string, Environment>, names: readonly string[]): Environment[] {
@@ -107,6 +109,13 @@ async function readAll(inputs: StatusInputs, deps: HistoryDeps, context: StepCon
 /** Runs status with checked inputs. */
 export async function runStatus(inputs: StatusInputs, deps: HistoryDeps, context: StepContext): Promise<StepResult> {
   const readings = await readAll(inputs, deps, context);
+  const known = new Set(readings.flatMap((r) => [...r.images.keys()]));
+  const unknown = inputs.images.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    const names = unknown.map((name) => `"${inputs.given?.get(name) ?? name}"`).join(', ');
+    const list = [...known].map((name) => familiarName(parseImageRef(name))).join(', ') || 'none';
+    throw new UserError(`image: ${names} is not an image of any environment shown (known: ${list}).`, { input: 'image' });
+  }
   const shown = inputs.images.length === 0 ? readings : readings.map((r) => ({ ...r, images: new Map([...r.images].filter(([name]) => inputs.images.includes(name))) }));
   const matrix = statusMatrix(shown, deps.now());
   for (const env of matrix.environments.filter((e) => e.error)) context.log.warn(`${env.name}: ${env.error}`);

@@ -8,11 +8,8 @@
  * policies fail there), open every environment and find each policy's image in it, then read the
  * registries, then write environment by environment.
  */
-import type { Forge } from '../../adapters/forges/types.ts';
-import type { GitIdentity, GitRemote } from '../../adapters/git/types.ts';
-import type { RegistryClient } from '../../adapters/registry/registry-client.ts';
+import type { GitRemote } from '../../adapters/git/types.ts';
 import { loadTagCache, saveTagCache } from '../../adapters/registry/tag-cache.ts';
-import type { RetryPolicy } from '../../adapters/retry.ts';
 import { type ChangeOrigin, originFromEnv } from '../../core/change-text.ts';
 import type { ImageSite } from '../../core/edit/types.ts';
 import { type Environment, type EnvRepoConfig, CONFIG_FILE } from '../../core/env-config.ts';
@@ -21,7 +18,7 @@ import { planUpdate, policySites, type UpdatePlan, type UpdateRequest, type Upda
 import type { UpdatePolicy } from '../../core/update/types.ts';
 import { unifiedDiff } from '../../core/unified-diff.ts';
 import { updateSpec } from '../../specs/update.ts';
-import { type EnvRepoCheckout, readConfig, readEnvFiles } from '../shared/env-repo.ts';
+import { readConfig, readEnvFiles } from '../shared/env-repo.ts';
 import { type EnvChange, type OpenedEnv, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
 import type { Step, StepContext, StepResult } from '../shared/types.ts';
 import { runImport } from './import.ts';

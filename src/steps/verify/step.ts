@@ -102,7 +102,9 @@ async function rollbackIfAsked(inputs: VerifyInputs, verdict: Verdict, deps: Ver
 export async function runVerify(inputs: VerifyInputs, deps: VerifyDeps, context: StepContext): Promise<StepResult> {
   maskSecrets(inputs, context);
   const probes = buildProbes(inputs, deps, context);
-  const options = { clock: deps.clock, timeoutMs: inputs.timeoutMs, intervalMs: inputs.intervalMs, watch: deps.watch, log: (line: string) => context.log.info(line) };
+  // The wait's lines are status: one updating line on a terminal, plain lines (on change, or a quiet minute) in CI.
+  const waiting = (line: string) => (context.log.progress ? context.log.progress(line) : context.log.info(line));
+  const options = { clock: deps.clock, timeoutMs: inputs.timeoutMs, intervalMs: inputs.intervalMs, watch: deps.watch, log: waiting };
   const verdict = await context.log.group(`Waiting for ${probes.map((p) => p.label).join(', ')}`, () => runProbes(probes, options));
   const recorded = await record(inputs, verdict, deps, context);
   const rollback = await rollbackIfAsked(inputs, verdict, deps, context);
