@@ -164,11 +164,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
 let shared: HttpClient | undefined;
 
-/**
- * One request on a process-wide client with the default limits and the proxies of `process.env`, for
- * callers with no options of their own.
- */
-export function httpRequest(url: string | URL, options?: HttpRequestOptions): Promise<Response> {
+/** The process-wide client: default limits and retries, the proxies of `process.env`; made on first use. */
+export function defaultHttpClient(): HttpClient {
   shared ??= createHttpClient();
-  return shared.request(url, options);
+  return shared;
+}
+
+/** One request on the {@link defaultHttpClient}, for callers with no options of their own. */
+export function httpRequest(url: string | URL, options?: HttpRequestOptions): Promise<Response> {
+  return defaultHttpClient().request(url, options);
 }
