@@ -4,6 +4,8 @@
  * through an injected sleep, which records them; nothing here depends on how fast the machine is.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -254,6 +256,22 @@ describe('a private CA', () => {
     } finally {
       await Promise.all([fromFile.close(), fromPem.close()]);
     }
+  });
+
+  it('trusts NODE_EXTRA_CA_CERTS, which Node reads at start-up, with no option', async () => {
+    const client = new URL('../../../src/adapters/http/client.ts', import.meta.url).href;
+    const script = `const { createHttpClient } = await import(${JSON.stringify(client)});
+      const http = createHttpClient({ retry: false, env: {} });
+      const response = await http.request(${JSON.stringify(server.url)});
+      console.log(response.status); await http.close();`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env['PATH'] ?? '', NODE_EXTRA_CA_CERTS: certs.caPath } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (err += chunk));
+    const [code] = (await once(child, 'close')) as [number];
+    assert.equal(code, 0, err);
+    assert.equal(out.trim(), '200');
   });
 
   it('names an unreadable CA file', () => {
