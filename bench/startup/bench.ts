@@ -1,0 +1,99 @@
+/**
+ * How long each command takes to start and answer, against bare `node -e 0` measured in the same run:
+ * `baton --help`, `baton --version`, `baton <step> --help` for every step, and every action bundle
+ * `dist/<step>/index.cjs` refusing a bad input (no inputs at all, as the runner would start it with
+ * `INPUT_*` unset: exit 2). Runs the committed dist/ (run `npm run build` first to measure a change).
+ * Prints the median wall time of several runs and the difference and ratio to bare node; asserts nothing.
+ * `--dist DIR` measures another build (e.g. `git archive <commit> dist | tar -x -C DIR`, or
+ * `node scripts/build.ts --out DIR`), so a before and an after can be measured in the same run.
+ *
+ *   node bench/startup/bench.ts [--runs 9] [--dist DIR]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cliOnlySpecs, stepSpecs } from '../../src/specs/index.ts';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' }, dist: { type: 'string' } } });
+const RUNS = Math.max(1, Number(values.runs));
+const DIST = resolve(values.dist ?? join(import.meta.dirname, '../../dist'));
+
+interface Case {
+  readonly label: string;
+  readonly args: readonly string[];
+  readonly env?: Record<string, string>;
+  /** The exit code a correct run gives; a case that answers otherwise is reported, not timed silently. */
+  readonly code: number;
+}
+
+/** The environment a GitHub runner gives a `node24` action, without any `INPUT_*`. */
+function runnerEnv(dir: string): Record<string, string> {
+  const files = { output: join(dir, 'output'), summary: join(dir, 'summary'), event: join(dir, 'event.json') };
+  writeFileSync(files.output, '');
+  writeFileSync(files.summary, '');
+  writeFileSync(files.event, '{}');
+  return {
+    PATH: process.env['PATH'] ?? '',
+    HOME: dir,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    RUNNER_TEMP: dir,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_WORKSPACE: dir,
+  };
+}
+
+/** The environment of a shell: PATH and HOME only, so no runner or proxy variable changes a run. */
+function plainEnv(dir: string): Record<string, string> {
+  return { PATH: process.env['PATH'] ?? '', HOME: dir };
+}
+
+/** Median wall time in milliseconds of `node <args>`, after one unmeasured warm-up run. */
+function measure(test: Case, cwd: string): { median: number; code: number | null } {
+  const times: number[] = [];
+  let code: number | null = null;
+  for (let run = 0; run <= RUNS; run++) {
+    const start = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, test.args, { cwd, env: test.env ?? plainEnv(cwd), encoding: 'utf8' });
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+    code = child.status;
+    if (run > 0) times.push(elapsed);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)]!, code };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'baton-startup-'));
+try {
+  const cli = join(DIST, 'cli/index.cjs');
+  const cases: Case[] = [
+    { label: 'node -e 0', args: ['-e', '0'], code: 0 },
+    { label: 'baton --help', args: [cli, '--help'], code: 0 },
+    { label: 'baton --version', args: [cli, '--version'], code: 0 },
+    // Why: the loader turns on Node's compile cache, so repeated runs above are warm; a fresh runner is not.
+    { label: 'baton --help (no compile cache)', args: [cli, '--help'], env: { ...plainEnv(dir), NODE_DISABLE_COMPILE_CACHE: '1' }, code: 0 },
+    { label: 'baton bump --help (no cache)', args: [cli, 'bump', '--help'], env: { ...plainEnv(dir), NODE_DISABLE_COMPILE_CACHE: '1' }, code: 0 },
+  ];
+  for (const spec of [...stepSpecs, ...cliOnlySpecs]) cases.push({ label: `baton ${spec.name} --help`, args: [cli, spec.name, '--help'], code: 0 });
+  const env = runnerEnv(dir);
+  for (const entry of readdirSync(DIST).sort()) {
+    const bundle = join(DIST, entry, 'index.cjs');
+    if (entry === 'cli' || !existsSync(bundle)) continue;
+    cases.push({ label: `dist/${entry} bad input`, args: [bundle], env, code: 2 });
+  }
+  let bare = 0;
+  console.log(`${DIST}: median of ${RUNS} run(s), wall time in ms`);
+  console.log(`${'command'.padEnd(36)} ${'median'.padStart(8)} ${'- node'.padStart(8)} ${'x node'.padStart(7)}`);
+  for (const test of cases) {
+    const { median, code } = measure(test, dir);
+    if (test.label === 'node -e 0') bare = median;
+    const note = code === test.code ? '' : `   (exit ${code}, expected ${test.code})`;
+    console.log(`${test.label.padEnd(36)} ${median.toFixed(0).padStart(8)} ${(median - bare).toFixed(0).padStart(8)} ${(median / bare).toFixed(2).padStart(7)}${note}`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
