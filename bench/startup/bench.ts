@@ -4,10 +4,10 @@
  * `dist/<step>/index.cjs` refusing a bad input (no inputs at all, as the runner would start it with
  * `INPUT_*` unset: exit 2). Runs the committed dist/ (run `npm run build` first to measure a change).
  * Prints the median wall time of several runs and the difference and ratio to bare node; asserts nothing.
- * `--dist DIR` measures another build (e.g. `git archive <commit> dist | tar -x -C DIR`, or
- * `node scripts/build.ts --out DIR`), so a before and an after can be measured in the same run.
+ * `--dist DIR` (repeatable) measures other builds (e.g. `git archive <commit> dist | tar -x -C DIR`, or
+ * `node scripts/build.ts --out DIR`): a before and an after measured in the same, interleaved run.
  *
- *   node bench/startup/bench.ts [--runs 9] [--dist DIR]
+ *   node bench/startup/bench.ts [--runs 9] [--dist DIR]...
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,9 +16,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliOnlySpecs, stepSpecs } from '../../src/specs/index.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' }, dist: { type: 'string' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' }, dist: { type: 'string', multiple: true } } });
 const RUNS = Math.max(1, Number(values.runs));
-const DIST = resolve(values.dist ?? join(import.meta.dirname, '../../dist'));
+const DISTS = (values.dist?.length ? values.dist : [join(import.meta.dirname, '../../dist')]).map((dir) => resolve(dir));
 
 interface Case {
   readonly label: string;
@@ -52,47 +52,69 @@ function plainEnv(dir: string): Record<string, string> {
   return { PATH: process.env['PATH'] ?? '', HOME: dir };
 }
 
-/** Median wall time in milliseconds of `node <args>`, after one unmeasured warm-up run. */
-function measure(test: Case, cwd: string): { median: number; code: number | null } {
-  const times: number[] = [];
-  let code: number | null = null;
-  for (let run = 0; run <= RUNS; run++) {
-    const start = process.hrtime.bigint();
-    const child = spawnSync(process.execPath, test.args, { cwd, env: test.env ?? plainEnv(cwd), encoding: 'utf8' });
-    const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-    code = child.status;
-    if (run > 0) times.push(elapsed);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)]!, code };
+/** Wall time in milliseconds of one `node <args>`, and its exit code. */
+function runOnce(test: Case, cwd: string): { ms: number; code: number | null } {
+  const start = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, test.args, { cwd, env: test.env ?? plainEnv(cwd), encoding: 'utf8' });
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, code: child.status };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'baton-startup-'));
-try {
-  const cli = join(DIST, 'cli/index.cjs');
+/**
+ * Median wall time of each case. Runs go round-robin over the cases (after one unmeasured warm-up
+ * round), so a machine that gets busier or quieter during the bench affects every case alike.
+ */
+function measureAll(cases: readonly Case[], cwd: string): { median: number; code: number | null }[] {
+  const times = cases.map(() => [] as number[]);
+  const codes: (number | null)[] = cases.map(() => null);
+  for (let run = 0; run <= RUNS; run++) {
+    cases.forEach((test, index) => {
+      const { ms, code } = runOnce(test, cwd);
+      codes[index] = code;
+      if (run > 0) times[index]!.push(ms);
+    });
+  }
+  return times.map((list, index) => {
+    list.sort((a, b) => a - b);
+    return { median: list[Math.floor(list.length / 2)]!, code: codes[index]! };
+  });
+}
+
+/** The cases of one build: the `baton` command and every action bundle. */
+function casesOf(dist: string, env: Record<string, string>, dir: string): Case[] {
+  const cli = join(dist, 'cli/index.cjs');
   const cases: Case[] = [
-    { label: 'node -e 0', args: ['-e', '0'], code: 0 },
     { label: 'baton --help', args: [cli, '--help'], code: 0 },
     { label: 'baton --version', args: [cli, '--version'], code: 0 },
-    // Why: the loader turns on Node's compile cache, so repeated runs above are warm; a fresh runner is not.
+    // Why: the command turns on Node's compile cache, so repeated runs above are warm; a fresh runner is not.
     { label: 'baton --help (no compile cache)', args: [cli, '--help'], env: { ...plainEnv(dir), NODE_DISABLE_COMPILE_CACHE: '1' }, code: 0 },
     { label: 'baton bump --help (no cache)', args: [cli, 'bump', '--help'], env: { ...plainEnv(dir), NODE_DISABLE_COMPILE_CACHE: '1' }, code: 0 },
   ];
   for (const spec of [...stepSpecs, ...cliOnlySpecs]) cases.push({ label: `baton ${spec.name} --help`, args: [cli, spec.name, '--help'], code: 0 });
-  const env = runnerEnv(dir);
-  for (const entry of readdirSync(DIST).sort()) {
-    const bundle = join(DIST, entry, 'index.cjs');
+  for (const entry of readdirSync(dist).sort()) {
+    const bundle = join(dist, entry, 'index.cjs');
     if (entry === 'cli' || !existsSync(bundle)) continue;
     cases.push({ label: `dist/${entry} bad input`, args: [bundle], env, code: 2 });
   }
-  let bare = 0;
-  console.log(`${DIST}: median of ${RUNS} run(s), wall time in ms`);
-  console.log(`${'command'.padEnd(36)} ${'median'.padStart(8)} ${'- node'.padStart(8)} ${'x node'.padStart(7)}`);
-  for (const test of cases) {
-    const { median, code } = measure(test, dir);
-    if (test.label === 'node -e 0') bare = median;
-    const note = code === test.code ? '' : `   (exit ${code}, expected ${test.code})`;
-    console.log(`${test.label.padEnd(36)} ${median.toFixed(0).padStart(8)} ${(median - bare).toFixed(0).padStart(8)} ${(median / bare).toFixed(2).padStart(7)}${note}`);
+  return cases;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'baton-startup-'));
+try {
+  const env = runnerEnv(dir);
+  const bareNode: Case = { label: 'node -e 0', args: ['-e', '0'], code: 0 };
+  const perDist = DISTS.map((dist) => casesOf(dist, env, dir));
+  const results = measureAll([bareNode, ...perDist.flat()], dir);
+  const bare = results[0]!.median;
+  let offset = 1;
+  for (const [index, cases] of perDist.entries()) {
+    console.log(`\n${DISTS[index]}: median of ${RUNS} run(s), wall time in ms`);
+    console.log(`${'command'.padEnd(36)} ${'median'.padStart(8)} ${'- node'.padStart(8)} ${'x node'.padStart(7)}`);
+    console.log(`${'node -e 0'.padEnd(36)} ${bare.toFixed(0).padStart(8)} ${'0'.padStart(8)} ${'1.00'.padStart(7)}`);
+    for (const test of cases) {
+      const { median, code } = results[offset++]!;
+      const note = code === test.code ? '' : `   (exit ${code}, expected ${test.code})`;
+      console.log(`${test.label.padEnd(36)} ${median.toFixed(0).padStart(8)} ${(median - bare).toFixed(0).padStart(8)} ${(median / bare).toFixed(2).padStart(7)}${note}`);
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
