@@ -52,6 +52,24 @@ function stepBundles(prefix: string): Plugin {
 }
 
 /**
+ * Leaves `@actions/http-client` (790 kB: it bundles its own undici) out of the action entries. Only
+ * `core.getIDToken` (OIDC) uses it there, and Baton never asks for an OIDC token; a call would throw
+ * this message instead of reaching the network. Step bundles keep the real package.
+ */
+const withoutActionsHttpClient: Plugin = {
+  name: 'without-actions-http-client',
+  setup(builder) {
+    builder.onResolve({ filter: /^@actions\/http-client(\/|$)/ }, (args) => ({ path: args.path, namespace: 'no-http-client' }));
+    builder.onLoad({ filter: /.*/, namespace: 'no-http-client' }, () => ({
+      contents: `const refuse = () => { throw new Error('OIDC tokens (core.getIDToken) are not available in a Baton action entry'); };
+export class HttpClient { constructor() { refuse(); } }
+export class BearerCredentialHandler { constructor() { refuse(); } }`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * The `baton` command turns on Node's on-disk compile cache before a step's bundle is parsed: a repeated
  * `baton` call (a pipeline's later steps, twenty jobs on one runner) skips most of its compile time.
  * Actions start once per job, so they need none.
@@ -82,7 +100,7 @@ for (const spec of stepSpecs) {
       loader: 'ts',
     },
     outfile: join(outDir, spec.name, 'index.cjs'),
-    plugins: [stepBundles('../cli/')],
+    plugins: [stepBundles('../cli/'), withoutActionsHttpClient],
   });
 }
 console.log(`built ${steps.length} step bundle(s), the baton command and ${stepSpecs.length} action(s) into ${outIndex > 0 ? outDir : 'dist/'}`);

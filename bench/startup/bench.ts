@@ -1,8 +1,8 @@
 /**
  * How long each command takes to start and answer, against bare `node -e 0` measured in the same run:
  * `baton --help`, `baton --version`, `baton <step> --help` for every step, and every action bundle
- * `dist/<step>/index.cjs` refusing a bad input (no inputs at all, as the runner would start it with
- * `INPUT_*` unset: exit 2). Runs the committed dist/ (run `npm run build` first to measure a change).
+ * `dist/<step>/index.cjs` refusing bad input (exit 2) the way the runner starts it: with no `INPUT_*` at
+ * all, and with a boolean or choice input set to nonsense. Runs the committed dist/ (run `npm run build` first to measure a change).
  * Prints the median wall time of several runs and the difference and ratio to bare node; asserts nothing.
  * `--dist DIR` (repeatable) measures other builds (e.g. `git archive <commit> dist | tar -x -C DIR`, or
  * `node scripts/build.ts --out DIR`): a before and an after measured in the same, interleaved run.
@@ -93,7 +93,13 @@ function casesOf(dist: string, env: Record<string, string>, dir: string): Case[]
   for (const entry of readdirSync(dist).sort()) {
     const bundle = join(dist, entry, 'index.cjs');
     if (entry === 'cli' || !existsSync(bundle)) continue;
-    cases.push({ label: `dist/${entry} bad input`, args: [bundle], env, code: 2 });
+    cases.push({ label: `dist/${entry} no inputs`, args: [bundle], env, code: 2 });
+    // A value the spec refuses (a boolean or a choice given nonsense), as a typo in a workflow would be.
+    const typed = [...stepSpecs, ...cliOnlySpecs].find((spec) => spec.name === entry)?.inputs.find((input) => input.type === 'boolean' || input.type === 'enum');
+    if (typed) {
+      const variable = `INPUT_${typed.name.replace(/ /g, '_').toUpperCase()}`;
+      cases.push({ label: `dist/${entry} bad ${typed.name}`, args: [bundle], env: { ...env, [variable]: 'not-a-choice' }, code: 2 });
+    }
   }
   return cases;
 }
