@@ -9,12 +9,14 @@
  *   and checks `INPUT_*`, then requires `../cli/<step>.cjs`.
  *
  * Steps are found, not listed: every file in src/entry/steps/ is a step bundle, every spec in
- * `stepSpecs` an action. `--out DIR` writes elsewhere (the freshness test).
+ * `stepSpecs` an action. dist/licenses.txt lists the licence of every package bundled anywhere.
+ * `--out DIR` writes elsewhere (the freshness test).
  */
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { type BuildOptions, type BuildResult, build, type Plugin } from 'esbuild';
 import { stepSpecs } from '../src/specs/index.ts';
+import { bundledPackages, renderLicenses } from './licenses.ts';
 
 const root = join(import.meta.dirname, '..');
 const outIndex = process.argv.indexOf('--out');
@@ -27,6 +29,9 @@ const common: BuildOptions = {
   format: 'cjs',
   legalComments: 'none',
   logLevel: 'warning',
+  metafile: true,
+  // Why: metafile paths relative to the repository, whatever the working directory.
+  absWorkingDir: root,
   // Why: Node's built-in punycode prints a deprecation warning on every start; a dependency of the
   // schema validators requires it, and the userland package of the same code is already installed.
   alias: { punycode: 'punycode/punycode.js' },
@@ -78,12 +83,14 @@ const COMPILE_CACHE = 'try { require("node:module").enableCompileCache?.(); } ca
 
 await rm(outDir, { recursive: true, force: true });
 const steps = (await readdir(join(root, 'src/entry/steps'))).filter((file) => file.endsWith('.ts')).sort();
+const results: BuildResult[] = [];
+const bundle = async (options: BuildOptions) => void results.push(await build(options));
 await Promise.all(
   steps.map((file) =>
-    build({ ...common, entryPoints: [join(root, 'src/entry/steps', file)], outfile: join(outDir, 'cli', file.replace(/\.ts$/, '.cjs')) }),
+    bundle({ ...common, entryPoints: [join(root, 'src/entry/steps', file)], outfile: join(outDir, 'cli', file.replace(/\.ts$/, '.cjs')) }),
   ),
 );
-await build({
+await bundle({
   ...common,
   entryPoints: [join(root, 'src/entry/cli.ts')],
   outfile: join(outDir, 'cli', 'index.cjs'),
@@ -91,7 +98,7 @@ await build({
   plugins: [stepBundles('./')],
 });
 for (const spec of stepSpecs) {
-  await build({
+  await bundle({
     ...common,
     stdin: {
       contents: `import { actionMain } from './platform/action-main.ts';\nimport { stepModules } from './entry/steps.ts';\n\nvoid actionMain(${JSON.stringify(spec.name)}, stepModules);\n`,
@@ -103,4 +110,6 @@ for (const spec of stepSpecs) {
     plugins: [stepBundles('../cli/'), withoutActionsHttpClient],
   });
 }
+const inputs = results.flatMap((result) => Object.keys(result.metafile?.inputs ?? {}));
+await writeFile(join(outDir, 'licenses.txt'), renderLicenses(await bundledPackages(root, inputs)));
 console.log(`built ${steps.length} step bundle(s), the baton command and ${stepSpecs.length} action(s) into ${outIndex > 0 ? outDir : 'dist/'}`);
