@@ -75,6 +75,22 @@ export class BearerCredentialHandler { constructor() { refuse(); } }`,
 };
 
 /**
+ * One undici in a bundle instead of two: the `@actions/*` packages pin undici 6 for `ProxyAgent` and
+ * `fetch` only (both unchanged in Baton's undici 7), and Baton hands Octokit its own fetch anyway.
+ * Each copy is about 900 kB that every step bundle with a forge would read and run at start-up.
+ * (@kubernetes/client-node keeps its undici 8.)
+ */
+const oneUndici: Plugin = {
+  name: 'one-undici',
+  setup(builder) {
+    builder.onResolve({ filter: /^undici$/ }, (args) => {
+      if (!/node_modules[\\/]@actions[\\/]/.test(args.importer)) return undefined;
+      return builder.resolve('undici', { kind: args.kind, resolveDir: root });
+    });
+  },
+};
+
+/**
  * The `baton` command turns on Node's on-disk compile cache before a step's bundle is parsed: a repeated
  * `baton` call (a pipeline's later steps, twenty jobs on one runner) skips most of its compile time.
  * Actions start once per job, so they need none.
@@ -87,7 +103,7 @@ const results: BuildResult[] = [];
 const bundle = async (options: BuildOptions) => void results.push(await build(options));
 await Promise.all(
   steps.map((file) =>
-    bundle({ ...common, entryPoints: [join(root, 'src/entry/steps', file)], outfile: join(outDir, 'cli', file.replace(/\.ts$/, '.cjs')) }),
+    bundle({ ...common, entryPoints: [join(root, 'src/entry/steps', file)], outfile: join(outDir, 'cli', file.replace(/\.ts$/, '.cjs')), plugins: [oneUndici] }),
   ),
 );
 await bundle({
