@@ -4,9 +4,14 @@ import { refuseSecretsInFreeText } from './free-text.ts';
 import { parseInputs } from './inputs.ts';
 import type { Platform } from './types.ts';
 
-/** The result a failing step attached to its error (e.g. a failed rollout's last state), if any. */
+/**
+ * The result a failing step attached to its error (e.g. a failed rollout's last state), if any. Read by
+ * shape as well: a step runs from its own bundle, whose {@link StepFailure} is another class.
+ */
 function resultOf(error: unknown): StepResult | undefined {
-  return error instanceof StepFailure ? error.result : undefined;
+  if (error instanceof StepFailure) return error.result;
+  const result = (error as { result?: Partial<StepResult> } | undefined)?.result;
+  return error instanceof Error && typeof result === 'object' && result !== null && typeof result.outputs === 'object' ? (result as StepResult) : undefined;
 }
 
 /**

@@ -57,7 +57,7 @@ function openTarget(inputs: BuildPushInputs, registry: RegistryClient): ImageLoc
 
 function registryOptions(inputs: BuildPushInputs, env: StepContext['env']): RegistryClientOptions {
   const credentials = inputs.username && inputs.password && !inputs.layout ? [{ registry: inputs.imageRef.registry, username: inputs.username, password: inputs.password }] : [];
-  return { credentials, env, insecureRegistries: inputs.insecureRegistries, userAgent: 'baton-build-push' };
+  return { credentials, env, insecureRegistries: inputs.insecureRegistries };
 }
 
 /** The per-platform digests of an image already in the target. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { kustomization } from '../promote/fixture.ts';
+import { cliOnlySpecs, stepSpecs } from '../../../src/specs/index.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const API = 'ghcr.io/acme/api';
@@ -45,7 +46,8 @@ describe('npm pack and a global install', () => {
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('ships only what the command needs, starting with a shebang and the run bit', () => {
-    assert.deepEqual(files, ['README.md', 'dist/cli/baton.cjs', 'dist/cli/index.cjs', 'package.json']);
+    const stepBundles = [...stepSpecs, ...cliOnlySpecs].map((spec) => `dist/cli/${spec.name}.cjs`);
+    assert.deepEqual(files, ['README.md', ...stepBundles, 'dist/cli/index.cjs', 'package.json'].sort());
     const installed = join(prefix, 'lib/node_modules/baton');
     assert.ok(readFileSync(join(installed, 'dist/cli/index.cjs'), 'utf8').startsWith('#!/usr/bin/env node\n'));
     assert.ok(statSync(join(installed, 'dist/cli/index.cjs')).mode & 0o100, 'executable');
