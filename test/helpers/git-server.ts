@@ -94,7 +94,21 @@ export interface GitServer {
   clearFaults(): void;
   /** Answers every request under `/<from>` with a 301 to `location` + the rest of the path and query. */
   redirect(from: string, location: string): void;
+  /**
+   * Holds the next request of `filter.user` (and `filter.service`, when given) before git sees it, until
+   * released: a test can then land other pushes first, or kill the client mid-push (a held request whose
+   * client is gone is dropped, never served). Events, not time: `reached` resolves when it arrives.
+   */
+  hold(filter: { readonly user: string; readonly service?: GitService }): HeldRequest;
   stop(): Promise<void>;
+}
+
+/** A request {@link GitServer.hold} is holding. */
+export interface HeldRequest {
+  /** Resolves when the request arrived and is being held. */
+  readonly reached: Promise<void>;
+  /** Lets the request through to git (or drops it, when its client has gone meanwhile). */
+  release(): void;
 }
 
 /** Options for {@link startGitServer}. */
@@ -137,6 +151,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     requests: [],
     faults: [],
     redirects: new Map(),
+    holds: [],
   };
   const server = createServer((req, res) => {
     handle(state, req, res).catch((error: unknown) => {
@@ -159,6 +174,7 @@ interface ServerState {
   readonly requests: GitRequestRecord[];
   readonly faults: { status: number; count: number; service?: GitService; after?: number }[];
   readonly redirects: Map<string, string>;
+  readonly holds: { user: string; service?: GitService; arrived: () => void; released: Promise<void> }[];
 }
 
 /** `git http-backend` lives in git's exec path (`/usr/lib/git-core` on Debian), not on PATH. */
@@ -197,6 +213,14 @@ function makeApi(state: ServerState, server: Server, base: string): GitServer {
     },
     redirect: (from, location) => {
       state.redirects.set(`/${from.replace(/^\/+/, '')}`, location);
+    },
+    hold: (filter) => {
+      let arrived = () => {};
+      let release = () => {};
+      const reached = new Promise<void>((resolve) => (arrived = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      state.holds.push({ ...filter, arrived, released });
+      return { reached, release };
     },
     stop: async () => {
       server.closeAllConnections();
@@ -257,6 +281,18 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     return;
   }
   const user = authenticate(state.users, req.headers.authorization) ?? undefined;
+  const held = state.holds.findIndex((h) => h.user === user && (h.service === undefined || h.service === service));
+  if (held >= 0) {
+    const [hold] = state.holds.splice(held, 1);
+    let gone = false;
+    req.socket.once('close', () => (gone = true));
+    hold!.arrived();
+    await hold!.released;
+    if (gone || req.socket.destroyed) {
+      record(499);
+      return;
+    }
+  }
   const { status, bytesOut, bytesIn } = await runBackend(state, req, res, url, user);
   record(status, bytesOut, bytesIn, user);
 }

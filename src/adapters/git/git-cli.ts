@@ -58,6 +58,8 @@ export interface GitRunOptions {
   readonly input?: string;
   /** Extra variables for this command only (commit identity). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Standard output as bytes in `bytes` (see `ExecOptions.keepBytes`); `stdout` is then empty. */
+  readonly keepBytes?: boolean;
 }
 
 /** How to run one network command. */
@@ -127,6 +129,7 @@ export class GitCli {
       env: options.env ? { ...this.#env, ...options.env } : this.#env,
       secrets: this.secrets,
       timeoutMs: NETWORK_TIMEOUT_MS,
+      ...(options.keepBytes ? { keepBytes: true } : {}),
     });
   }
 

@@ -98,11 +98,17 @@ export function bumpInputs(values: InputValues): BumpInputs {
  * Plans the edit on the checkout's current head, leaving alone images a rollback holds there (unless
  * override-hold). Exported for promote, which writes the same way.
  */
-export async function planOnHead(repo: EnvRepoCheckout, env: Environment, request: PlanRequest): Promise<GuardedPlan> {
+export async function planOnHead(repo: EnvRepoCheckout, env: Environment, request: PlanRequest, leaveOut?: ReadonlySet<string>): Promise<GuardedPlan> {
   const files = await readEnvFiles(repo, env.path);
   try {
     const { pin, allowDowngrade, overrideHold, policies } = request;
-    return planRespectingHolds(files, request.images, { pin, allowDowngrade, overrideHold, policies, root: env.path });
+    const options = { pin, allowDowngrade, overrideHold, policies, root: env.path };
+    const all = planRespectingHolds(files, request.images, options);
+    if (!leaveOut || leaveOut.size === 0) return all;
+    // Superseded images are not written, but where they are found still counts (outputs, summary).
+    const rest = request.images.filter((image) => !leaveOut.has(imageName(image)));
+    const partial = rest.length > 0 ? planRespectingHolds(files, rest, options) : { ...all, edits: [], skipped: [], released: [] };
+    return { ...partial, sites: all.sites };
   } catch (error) {
     if (error instanceof UserError && /not found/i.test(error.message) && files.size === 0) {
       throw new UserError(`path: "${env.path}" holds no YAML or JSON files; check env/path.`, { input: 'path', cause: error });
@@ -133,14 +139,15 @@ function commitMessage(env: Environment, inputs: BumpInputs, plan: GuardedPlan, 
 function bumpChange(env: Environment, inputs: BumpInputs, policies: Record<string, string>, origin: ChangeOrigin): EnvChange<GuardedPlan> {
   const request = { images: inputs.images, pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, overrideHold: inputs.overrideHold };
   return {
-    plan: (repo) => planOnHead(repo, env, { ...request, policies }),
+    plan: (repo, leaveOut) => planOnHead(repo, env, { ...request, policies }, leaveOut),
     message: (plan) => commitMessage(env, inputs, plan, origin),
     author: inputs.author,
-    queue: { path: env.path, ...request },
+    race: { images: inputs.images, allowDowngrade: inputs.allowDowngrade },
   };
 }
 
-function summarise(env: Environment, inputs: BumpInputs, plan: GuardedPlan, outputs: Record<string, string>, mode: WriteMode): string {
+function summarise(env: Environment, inputs: BumpInputs, attempt: WriteOutcome<GuardedPlan>, outputs: Record<string, string>, mode: WriteMode): string {
+  const plan = attempt.plan;
   const changes = allChanges(plan);
   const lines = [`### Baton bump: ${env.name}${inputs.dryRun ? ' (dry run)' : ''}`, ''];
   if (changes.length === 0) {
@@ -153,6 +160,7 @@ function summarise(env: Environment, inputs: BumpInputs, plan: GuardedPlan, outp
   for (const skip of plan.skipped) lines.push('', `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`);
   for (const hold of plan.held ?? []) lines.push('', `**Held:** ${heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path)))}`);
   for (const hold of plan.released ?? []) lines.push('', `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
+  for (const s of attempt.superseded ?? []) lines.push('', `**Superseded:** \`${s.image}\` stays at \`${s.landed}\`, written by a newer run after this one read the environment; \`${s.wanted}\` was not written.`);
   if (outputs['commit']) lines.push('', `Commit: \`${outputs['commit']}\` (${mode} mode)`);
   if (outputs['pr-url']) lines.push('', `Request: ${outputs['pr-url']}`);
   return lines.join('\n');
@@ -187,7 +195,7 @@ export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepC
     for (const c of allChanges(attempt.plan)) context.log.info(`${c.file}:${c.line}: ${c.old ?? '(none)'} -> ${c.new ?? '(removed)'}`);
     context.log.info(outputs['changed'] === 'true' ? `${inputs.dryRun ? 'would change' : 'changed'} ${outputs['files']!.split('\n').length} file(s)` : 'already up to date; nothing to commit');
     const annotations = (attempt.plan.held ?? []).map((hold) => ({ level: 'warning' as const, title: 'held by a rollback', message: heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))), file: hold.file, line: hold.line }));
-    return { outputs, summary: summarise(env, inputs, attempt.plan, outputs, mode), annotations };
+    return { outputs, summary: summarise(env, inputs, attempt, outputs, mode), annotations };
   } finally {
     await repo.cleanup();
   }

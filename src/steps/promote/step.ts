@@ -69,15 +69,15 @@ function promoteChange(opened: OpenedEnv, run: SourceRun, inputs: PromoteInputs,
   const request = { images, pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, overrideHold: inputs.overrideHold };
   const context = promotionContext(run, env);
   return {
-    async plan(repo) {
-      const plan = await planOnHead(repo, env, { ...request, policies: { ...(opened.config?.policies ?? {}) } });
+    async plan(repo, leaveOut) {
+      const plan = await planOnHead(repo, env, { ...request, policies: { ...(opened.config?.policies ?? {}) } }, leaveOut);
       const selector = envSelector(env, false);
       if (plan.held.length > 0) throw new PromotionRefused(`to: ${plan.held.map((h) => heldMessage(h, env.name, 'promoted', selector)).join(' ')}`);
       return plan;
     },
     message: (plan) => promoteMessage(promoteSubject(context, images), images, plan.edits.flatMap((e) => e.changes), context, origin),
     author: inputs.author,
-    queue: { path: env.path, ...request },
+    race: { images, allowDowngrade: inputs.allowDowngrade },
   };
 }
 
