@@ -75,7 +75,7 @@ export interface GitServer {
   /** Makes a bare repository `<name>.git` and pushes `files` to it; resolves with its URL. */
   createRepo(name: string, files: Record<string, string>, options?: CreateRepoOptions): Promise<string>;
   /** Commits `files` (content, or `null` to delete) on top of `branch` as another client would. */
-  commitFiles(repo: string, branch: string, files: Record<string, string | null>, message?: string): Promise<string>;
+  commitFiles(repo: string, branch: string, files: Record<string, string | Uint8Array | null>, message?: string): Promise<string>;
   /** Creates branch `name` at the tip of `from`. */
   createBranch(repo: string, name: string, from: string): Promise<void>;
   /** A file's content at the tip of `branch`, or undefined when the file or branch does not exist. */
@@ -458,7 +458,7 @@ function git(args: readonly string[], cwd?: string, input?: string) {
   return exec('git', args, { cwd, env: HELPER_ENV, input });
 }
 
-async function writeFiles(dir: string, files: Record<string, string | null>): Promise<void> {
+async function writeFiles(dir: string, files: Record<string, string | Uint8Array | null>): Promise<void> {
   for (const [path, content] of Object.entries(files)) {
     const target = join(dir, path);
     if (content === null) {
@@ -496,7 +496,7 @@ async function seedRepo(gitDir: string, files: Record<string, string>, options: 
 async function commitFiles(
   gitDir: string,
   branch: string,
-  files: Record<string, string | null>,
+  files: Record<string, string | Uint8Array | null>,
   message = 'Another change',
 ): Promise<string> {
   const work = await mkdtemp(join(tmpdir(), 'baton-git-commit-'));
