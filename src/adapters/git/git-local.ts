@@ -103,7 +103,7 @@ const LOCK_NAME = 'baton-land.lock';
  * wall-clock time, and reset whenever the lock changes hands: a queue of live landings is waited out
  * however slow the machine; only a lock that stays the same the whole time ends the wait.
  */
-const LOCK_LOOKS = 600;
+const LOCK_LOOKS = 200;
 
 /**
  * Takes the landing lock, waiting while other landings take turns; a lock left by a process that no

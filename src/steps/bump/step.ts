@@ -13,7 +13,7 @@ import type { RetryPolicy } from '../../adapters/retry.ts';
 import { bumpSpec } from '../../specs/bump.ts';
 import type { InputValues } from '../../specs/types.ts';
 import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
-import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
+import { type EnvChange, openEnvironment, proposeChange, pushChange, recheckEnvironment, type WriteOutcome } from '../shared/env-write.ts';
 import type { Step, StepContext, StepResult } from '../shared/types.ts';
 
 /** The typed inputs of bump, checked. */
@@ -136,10 +136,14 @@ function commitMessage(env: Environment, inputs: BumpInputs, plan: GuardedPlan, 
 }
 
 /** The bump as a change the shared writer lands (push, push queue, or PR/MR). */
-function bumpChange(env: Environment, inputs: BumpInputs, policies: Record<string, string>, origin: ChangeOrigin): EnvChange<GuardedPlan> {
+function bumpChange(env: Environment, inputs: BumpInputs, origin: ChangeOrigin): EnvChange<GuardedPlan> {
   const request = { images: inputs.images, pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, overrideHold: inputs.overrideHold };
   return {
-    plan: (repo, leaveOut) => planOnHead(repo, env, { ...request, policies }, leaveOut),
+    // baton.yaml (mode, path, policies) is read again on every head the bump is planned on.
+    async plan(repo, leaveOut) {
+      const config = await recheckEnvironment(repo, env, inputs);
+      return planOnHead(repo, env, { ...request, policies: { ...(config?.policies ?? {}) } }, leaveOut);
+    },
     message: (plan) => commitMessage(env, inputs, plan, origin),
     author: inputs.author,
     race: { images: inputs.images, allowDowngrade: inputs.allowDowngrade },
@@ -181,10 +185,10 @@ export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepC
   const origin = originFromEnv(context.env);
   const username = gitUsername(inputs, context.env);
   const remote: GitRemote = { url: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), ...(username ? { username } : {}) };
-  const { repo, env, config } = await openEnvironment(deps.clone, remote, inputs, inputs.author);
+  const { repo, env } = await openEnvironment(deps.clone, remote, inputs, inputs.author);
   try {
     const mode: WriteMode = inputs.mode ?? env.mode ?? 'push';
-    const change = bumpChange(env, inputs, { ...(config?.policies ?? {}) }, origin);
+    const change = bumpChange(env, inputs, origin);
     let attempt: WriteOutcome<GuardedPlan>;
     if (inputs.dryRun) attempt = { plan: await change.plan(repo), commit: undefined };
     else if (mode === 'pr') attempt = await proposeChange(repo, change, bumpProposal(env, inputs, deps, origin), context, env.path);

@@ -16,7 +16,7 @@ import type { OciClient } from '../../adapters/registry/types.ts';
 import { promoteSpec } from '../../specs/promote.ts';
 import { planOnHead } from '../bump/step.ts';
 import { readConfig } from '../shared/env-repo.ts';
-import { type EnvChange, type OpenedEnv, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
+import { type EnvChange, type OpenedEnv, openEnvironment, proposeChange, pushChange, recheckEnvironment, type WriteOutcome } from '../shared/env-write.ts';
 import { remoteOf } from '../shared/history-deps.ts';
 import type { HistoryCheckout } from '../shared/history-read.ts';
 import type { PromoteDeps } from './deps.ts';
@@ -70,7 +70,8 @@ function promoteChange(opened: OpenedEnv, run: SourceRun, inputs: PromoteInputs,
   const context = promotionContext(run, env);
   return {
     async plan(repo, leaveOut) {
-      const plan = await planOnHead(repo, env, { ...request, policies: { ...(opened.config?.policies ?? {}) } }, leaveOut);
+      const config = await recheckEnvironment(repo, env, { env: env.name, mode: inputs.mode });
+      const plan = await planOnHead(repo, env, { ...request, policies: { ...(config?.policies ?? {}) } }, leaveOut);
       const selector = envSelector(env, false);
       if (plan.held.length > 0) throw new PromotionRefused(`to: ${plan.held.map((h) => heldMessage(h, env.name, 'promoted', selector)).join(' ')}`);
       return plan;

@@ -6,9 +6,9 @@
  * on a deterministic branch and open or update the PR/MR. Taken out of bump so the steps share one code
  * path. Nothing is parked anywhere between attempts: a bump that dies leaves nothing behind to replay.
  */
-import { type Environment, normaliseRepoPath, resolveEnvironment, type EnvRepoConfig } from '../../core/env-config.ts';
+import { type Environment, normaliseRepoPath, resolveEnvironment, type EnvRepoConfig, type WriteMode } from '../../core/env-config.ts';
 import type { EditPlan } from '../../core/edit/types.ts';
-import { TransientError } from '../../core/errors.ts';
+import { TransientError, UserError } from '../../core/errors.ts';
 import { type RaceRequest, type Superseded, supersededImages } from '../../core/push-race.ts';
 import type { ChangeRequest, Forge } from '../../adapters/forges/types.ts';
 import type { GitIdentity, GitRemote } from '../../adapters/git/types.ts';
@@ -60,6 +60,27 @@ export async function openEnvironment<R extends EnvRepoCheckout>(clone: CloneEnv
     throw error;
   }
 }
+
+/**
+ * Reads baton.yaml on the checkout's current head and checks that the environment still resolves as it
+ * did when it was opened (same path and branch) and still takes a direct push (an explicit `mode` input
+ * wins). Called on every head a change is planned on, so a baton.yaml that switched the environment to
+ * `mode: pr` meanwhile refuses a push planned on an older head. Resolves with that head's config.
+ */
+export async function recheckEnvironment(repo: EnvRepoCheckout, opened: Environment, selection: EnvSelection & { readonly mode?: WriteMode | undefined }): Promise<EnvRepoConfig | undefined> {
+  const config = await readConfig(repo);
+  if (selection.path) return config;
+  const now = resolveEnvironment(config, selection);
+  if (now.path !== opened.path || (now.branch ?? opened.branch) !== opened.branch) {
+    throw new UserError(`env: ${CONFIG_NAME} on the newest head of ${repo.branch} moved "${opened.name}" (now ${now.path}); nothing was pushed. Run again.`, { input: 'env' });
+  }
+  if (!selection.mode && (now.mode ?? 'push') !== (opened.mode ?? 'push')) {
+    throw new UserError(`env: ${CONFIG_NAME} on the newest head of ${repo.branch} now says mode: ${now.mode ?? 'push'} for "${opened.name}"; nothing was pushed. Run again.`, { input: 'env' });
+  }
+  return config;
+}
+
+const CONFIG_NAME = 'baton.yaml';
 
 /** A change to an environment, described so that it can be applied again to a newer head. */
 export interface EnvChange<P extends EditPlan> {
