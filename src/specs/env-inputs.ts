@@ -90,3 +90,11 @@ export const dryRunInput: InputSpec = {
   default: 'false',
   description: 'Compute and show the diff and outputs; write nothing.',
 };
+
+/** `allowed-signers`: require good signatures on the source commits promote and rollback act on. */
+export const allowedSignersInput: InputSpec = {
+  name: 'allowed-signers',
+  type: 'string',
+  description:
+    'File of keys that may sign the env-repo commits this step acts on: an SSH allowed-signers file (principals keytype key per line) or GPG key fingerprints, one per line. When set, a commit without a good signature by one of them is refused.',
+};

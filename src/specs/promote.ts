@@ -1,4 +1,4 @@
-import { authorInput, branchInput, dryRunInput, forgeInputs, labelsInput, modeInput, repoInput, tokenInput } from './env-inputs.ts';
+import { allowedSignersInput, authorInput, branchInput, dryRunInput, forgeInputs, labelsInput, modeInput, repoInput, tokenInput } from './env-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `promote`: carry the verified digests of one environment into the next. */
@@ -96,6 +96,7 @@ export const promoteSpec: StepSpec = {
       description: 'Enable auto-merge on the pull/merge request.',
     },
     dryRunInput,
+    allowedSignersInput,
   ],
   outputs: [
     { name: 'changed', description: '"true" when any target changed (or would, in dry-run).' },

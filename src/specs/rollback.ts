@@ -1,4 +1,4 @@
-import { authorInput, branchInput, dryRunInput, envInput, forgeInputs, labelsInput, modeInput, pathInput, repoInput, tokenInput } from './env-inputs.ts';
+import { allowedSignersInput, authorInput, branchInput, dryRunInput, envInput, forgeInputs, labelsInput, modeInput, pathInput, repoInput, tokenInput } from './env-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `rollback`: write an earlier version of an environment's images back, as a new commit, and hold it. */
@@ -45,6 +45,7 @@ export const rollbackSpec: StepSpec = {
     authorInput,
     labelsInput,
     dryRunInput,
+    allowedSignersInput,
   ],
   outputs: [
     { name: 'changed', description: '"true" when the env repo changed (or would, in dry-run).' },

@@ -440,10 +440,11 @@ function writeCgiHeaders(res: ServerResponse, block: string): number {
 
 // --- repository helpers -------------------------------------------------------------------------
 
-/** A clean environment for the helper's own git calls: no user config, fixed identity. */
+/** A clean environment for the helper's own git calls: no user config (files or GIT_CONFIG_*), fixed identity. */
 const HELPER_ENV: Record<string, string | undefined> = {
   GIT_CONFIG_NOSYSTEM: '1',
   GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_COUNT: '0',
   GIT_AUTHOR_NAME: 'Test Seeder',
   GIT_AUTHOR_EMAIL: 'seeder@example.test',
   GIT_COMMITTER_NAME: 'Test Seeder',

@@ -6,6 +6,7 @@ import { UserError } from '../../core/errors.ts';
 import { type CloneHandle, gitIn, identityEnv } from './git-handle.ts';
 import { readBlobs } from './git-history.ts';
 import { parsePushOutput } from './git-push.ts';
+import { signRefTip } from './git-signing.ts';
 import type { PushResult } from './types.ts';
 
 /** One ref of an atomic push: where it should point (null: delete) and where it must point now. */
@@ -62,6 +63,8 @@ export async function fetchRef(handle: CloneHandle, ref: string): Promise<string
 export async function appendNote(handle: CloneHandle, notesRef: string, commit: string, text: string): Promise<string> {
   const args = ['notes', `--ref=${notesRef}`, 'append', '-F', '-', commit];
   await handle.cli.network(args, { verb: 'notes' }, { cwd: handle.dir, input: text, env: identityEnv(handle.identity) });
+  // git notes cannot sign; when signing is on, the notes commit is made again, signed, with the same content.
+  if (handle.cli.signs) return signRefTip(handle, notesRef, identityEnv(handle.identity));
   return (await gitIn(handle, ['rev-parse', '--verify', notesRef])).stdout.trim();
 }
 

@@ -1,6 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { UserError } from '../../core/errors.ts';
+import type { SignaturePolicy } from '../../core/signers.ts';
 import type { RetryPolicy } from '../retry.ts';
+import type { ConfigEntry } from './git-auth.ts';
 import { GitCli } from './git-cli.ts';
 import { commitChanges } from './git-commit.ts';
 import type { CloneHandle } from './git-handle.ts';
@@ -9,6 +11,7 @@ import { fastForwardWorktree, worktreeWithBranch } from './git-local.ts';
 import { checkedOutFiles, parentDir, parseStatus, repoPath, type StatusEntry } from './git-paths.ts';
 import { pushOutcome } from './git-push.ts';
 import { appendNote, fetchRef, notesOf, pushRefs, type RefUpdate } from './git-refs.ts';
+import { checkSignature, type SignatureCheck } from './git-signing.ts';
 import { lookUpRemote, repoRef } from './git-remote.ts';
 import { resolveRemote } from './git-url.ts';
 
@@ -23,6 +26,8 @@ export const DEFAULT_IDENTITY: GitIdentity = { name: 'Baton', email: 'baton@nore
 export interface GitRepoTuning {
   /** Retry policy of network verbs (default: 3 attempts with jitter). */
   readonly retry?: RetryPolicy;
+  /** Signing settings (see git-signing.ts); read from the environment and git config when omitted. */
+  readonly signing?: readonly ConfigEntry[];
 }
 
 /**
@@ -307,6 +312,11 @@ export class GitRepo {
     return filesAt(this.#handle, commits, path, keep);
   }
 
+  /** See {@link checkSignature}. */
+  checkSignature(commit: string, policy: SignaturePolicy): Promise<SignatureCheck> {
+    return checkSignature(this.#handle, commit, policy);
+  }
+
   /** See {@link notesOf}. */
   notesOf(notesRef: string, commits: readonly string[]): Promise<Map<string, string>> {
     return notesOf(this.#handle, notesRef, commits);
@@ -326,5 +336,5 @@ export class GitRepo {
 }
 
 function logAndRetry(options: CloneOptions & GitRepoTuning) {
-  return { ...(options.log ? { log: options.log } : {}), ...(options.retry ? { retry: options.retry } : {}) };
+  return { ...(options.log ? { log: options.log } : {}), ...(options.retry ? { retry: options.retry } : {}), ...(options.signing ? { signing: options.signing } : {}) };
 }

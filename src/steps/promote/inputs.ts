@@ -18,6 +18,8 @@ export interface PromoteInputs {
   readonly branch?: string;
   readonly mode?: WriteMode;
   readonly requireVerified: boolean;
+  /** Path of the allowed-signers file: the source commit must carry a good signature by one of its keys. */
+  readonly allowedSigners?: string;
   readonly soakMs: number;
   readonly pin: Extract<Pin, 'digest' | 'tag+digest'>;
   readonly copyTo?: { readonly registry: string; readonly prefix: string };
@@ -60,6 +62,7 @@ export function promoteInputs(values: InputValues): PromoteInputs {
     ['token', optional(values, 'token')],
     ['sourceToken', optional(values, 'source-token')],
     ['apiUrl', optional(values, 'api-url')],
+    ['allowedSigners', optional(values, 'allowed-signers')],
   ];
   return {
     repo: String(values['repo']),

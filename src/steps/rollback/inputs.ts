@@ -27,6 +27,8 @@ export interface EnvWriteInputs {
 
 /** The inputs of rollback. */
 export interface RollbackInputs extends EnvWriteInputs {
+  /** Path of the allowed-signers file: the commit rolled back to must carry a good signature by one of its keys. */
+  readonly allowedSigners?: string;
   readonly to: RollbackTarget;
   readonly reason: string;
   readonly hold: boolean;
@@ -73,7 +75,8 @@ export function rollbackInputs(values: InputValues): RollbackInputs {
   const reason = oneLine(String(values['reason'] ?? ''));
   if (!reason) throw new UserError('reason: say why you roll back; it goes into the commit and the hold.', { input: 'reason' });
   if (reason.length > 500) throw new UserError(`reason: keep it under 500 characters (it is ${reason.length}).`, { input: 'reason' });
-  return { ...envWriteInputs(values), to: parseRollbackTarget(String(values['to'] ?? 'previous')), reason, hold: values['hold'] !== false };
+  const allowedSigners = optional(values, 'allowed-signers');
+  return { ...envWriteInputs(values), ...(allowedSigners ? { allowedSigners } : {}), to: parseRollbackTarget(String(values['to'] ?? 'previous')), reason, hold: values['hold'] !== false };
 }
 
 /** Checks release-hold's inputs. */

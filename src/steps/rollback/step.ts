@@ -17,6 +17,7 @@ import { rollbackSpec } from '../../specs/rollback.ts';
 import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
 import { actorOf, type HistoryDeps, remoteOf } from '../shared/history-deps.ts';
+import { loadSignaturePolicy, requireSigned } from '../shared/signatures.ts';
 import { type EnvRepoReader, readHistory } from '../shared/history-read.ts';
 import { type RollbackInputs, rollbackInputs } from './inputs.ts';
 import type { Step, StepContext, StepResult } from '../shared/types.ts';
@@ -90,10 +91,12 @@ function rollbackOutputs(story: RollbackStory, inputs: RollbackInputs, attempt: 
 /** Runs rollback with checked inputs. */
 export async function runRollback(inputs: RollbackInputs, deps: HistoryDeps, context: StepContext): Promise<StepResult> {
   const origin = originFromEnv(context.env);
+  const signers = await loadSignaturePolicy(inputs.allowedSigners);
   const { repo, env, config } = await openEnvironment(deps.clone, remoteOf(inputs, context.env), inputs, inputs.author);
   try {
     const policies = { ...(config?.policies ?? {}) };
     const choice = await chooseFromHistory(repo, env, inputs, policies);
+    if (signers) context.log.info(`${choice.entry.commit.slice(0, 12)} signed by ${await requireSigned(repo, choice.entry.commit, signers, 'the commit to roll back to,')}`);
     const story: RollbackStory = { env, choice, actor: actorOf(origin, inputs.author, context.env), origin };
     const time = new Date(deps.now()).toISOString();
     const selector = envSelector(env, Boolean(inputs.path));

@@ -89,15 +89,15 @@ describe('push races: only a current, authorised request lands', () => {
     const late = await raced(repo, (url) => bump(url, 'staging', `${WEB}:2.0.0`, true), async () => {
       other = await bump(server.url(repo), 'staging', `${API}:1.1.0`);
     });
+    const log = await server.log(repo, 'main');
+    assert.ok(!log.some((c) => /sneaky|evil/.test(c.message)), 'the forged commit is not in main');
+    assert.equal(await server.readFile(repo, 'main', 'envs/production/kustomization.yaml'), kustomization('1.0.0', '1.0.0'));
     for (const result of [other!, late]) {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(JSON.parse(result.stdout).changed, 'true');
     }
     assert.match(late.stderr, /push rejected \(the branch moved\)/, 'the held bump lost the race');
-    const log = await server.log(repo, 'main');
     assert.deepEqual(log.map((c) => c.oid).slice(0, 3), [JSON.parse(late.stdout).commit, JSON.parse(other!.stdout).commit, seeded], 'both landed on main, one after the other');
-    assert.ok(!log.some((c) => /sneaky|evil/.test(c.message)), 'the forged commit is not in main');
-    assert.equal(await server.readFile(repo, 'main', 'envs/production/kustomization.yaml'), kustomization('1.0.0', '1.0.0'));
     assert.equal(git(repo, ['for-each-ref', '--format=%(refname) %(objectname)', 'refs/baton']), `refs/baton/done/main/000000002-deadbeef ${forged}\nrefs/baton/queue/main/000000001-deadbeef ${forged}`, 'the forged refs are neither read nor touched');
   });
 
