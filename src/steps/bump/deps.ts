@@ -5,8 +5,12 @@ import { createForge } from '../../adapters/forges/detect.ts';
 import { GitRepo } from '../../adapters/git/git-repo.ts';
 import type { BumpDeps } from './step.ts';
 
-/** The push-race bound: twenty pipelines bumping one branch at once must all land. */
-export const PUSH_RETRY = { attempts: 40, baseDelayMs: 200, maxDelayMs: 3_000 } as const;
+/**
+ * The push-race bound: twenty pipelines bumping one branch at once must all land. The ceiling is wide so
+ * that many waiters spread out (one landing takes a few hundred ms), and the bound is a count of attempts,
+ * never a wall-clock deadline that a busy machine could overrun.
+ */
+export const PUSH_RETRY = { attempts: 40, baseDelayMs: 250, maxDelayMs: 10_000 } as const;
 
 /** Bump wired to the real git CLI and forge APIs. Clones go under `RUNNER_TEMP` (or the OS temp dir). */
 export function defaultBumpDeps(env: Readonly<Record<string, string | undefined>> = process.env, log?: (line: string) => void): BumpDeps {

@@ -12,7 +12,7 @@ import { TransientError, UserError } from '../../core/errors.ts';
 import { type RaceRequest, type Superseded, supersededImages } from '../../core/push-race.ts';
 import type { ChangeRequest, Forge } from '../../adapters/forges/types.ts';
 import type { GitIdentity, GitRemote } from '../../adapters/git/types.ts';
-import { backoffDelay, type RetryPolicy } from '../../adapters/retry.ts';
+import type { RetryPolicy } from '../../adapters/retry.ts';
 import { type EnvRepoCheckout, readConfig, writeEdits } from './env-repo.ts';
 import type { StepContext } from './types.ts';
 
@@ -140,9 +140,20 @@ export async function pushChange<P extends EditPlan>(repo: EnvRepoCheckout, chan
       throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`);
     }
     context.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
-    await wait(backoffDelay(deps.retry, attempt));
+    await wait(raceDelay(deps.retry, attempt));
     await repo.refresh();
   }
+}
+
+/**
+ * The wait before attempt `attempt + 1` after a lost race: exponential with "full jitter" (uniform below
+ * the ceiling). Racing writers then spread over the whole window instead of its upper half, which costs
+ * the fewest attempts in total (AWS Architecture Blog, "Exponential Backoff And Jitter", 2015): every
+ * attempt is a fetch and a push, on the forge too.
+ */
+function raceDelay(policy: RetryPolicy, attempt: number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round((policy.random ?? Math.random)() * ceiling);
 }
 
 /**
