@@ -109,6 +109,7 @@ describe('concurrent bumps of one branch', () => {
 
     const log = await server.log('env', 'main');
     assert.equal(log.length, 1 + 20 + 1 + 5, 'one commit per bump that landed, no empty commits');
+    for (const [i, entry] of log.slice(0, -1).entries()) assert.deepEqual(entry.parents, [log[i + 1]!.oid], 'main only moved forward: one line of history, nothing forced over');
     const retried = [...results, ...again].filter((r) => /push rejected \(the branch moved\)/.test(r.stderr)).length;
     assert.ok(retried > 0, 'some bumps lost a race and re-applied their edit');
     const refs = execFileSync('git', ['--git-dir', join(server.root, 'env.git'), 'for-each-ref', '--format=%(refname)'], { encoding: 'utf8' });
