@@ -267,11 +267,6 @@ export class GitRepo {
     await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
   }
 
-  /** True when the remote is a local non-bare repository whose branch is landed by a fast-forward. */
-  get isLocalRemote(): boolean {
-    return this.#cli.remote.localPath !== undefined;
-  }
-
   /** See {@link pushRefs}. */
   pushRefs(updates: readonly RefUpdate[]): Promise<PushResult> {
     return pushRefs(this.#handle, updates);

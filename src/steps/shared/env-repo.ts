@@ -26,8 +26,6 @@ export interface EnvRepoCheckout {
   remoteBranchHead(name: string): Promise<string | undefined>;
   treeOf(ref: string, path: string): Promise<string | undefined>;
   cleanup(): Promise<void>;
-  /** True for a local non-bare repository (landed by a fast-forward instead of a push). */
-  readonly isLocalRemote: boolean;
 }
 
 /** Refuses an environment directory that is, or resolves through a symlink to, a place outside the repo. */
