@@ -13,7 +13,10 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { defaultBumpDeps } from '../../../src/steps/bump/deps.ts';
+import { bumpStep } from '../../../src/steps/bump/step.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
+import { runInMemory } from '../../helpers/memory-platform.ts';
 
 const TOKEN = 'race-safety-token-81c3e';
 /** The token of the bump whose push is held; the GitLab forge's user name (`oauth2`) tells it apart. */
@@ -126,5 +129,25 @@ describe('push races: only a current, authorised request lands', () => {
     assert.equal(late.code, 0, late.stderr);
     assert.equal(JSON.parse(late.stdout).changed, 'false');
     assert.match(await server.readFile(repo, 'main', 'envs/staging/kustomization.yaml') ?? '', /newTag: 1\.5\.0/);
+  });
+
+  it('a bump that loses every race up to its bound ends with exit 1 saying nothing landed, and leaves nothing behind', async () => {
+    const repo = await freshRepo();
+    const deps = { ...defaultBumpDeps({}), retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } };
+    const first = server.hold({ user: 'oauth2', service: 'receive-pack' });
+    const run = runInMemory(bumpStep(deps), { repo: server.url(repo), token: HELD_TOKEN, forge: 'gitlab', env: 'staging', image: `${API}:1.2.0` });
+    await first.reached;
+    await server.commitFiles(repo, 'main', { 'notes-0.md': 'someone else\n' }, 'other change 0');
+    // The next push of the same bump is held too, so it loses again for certain.
+    const second = server.hold({ user: 'oauth2', service: 'receive-pack' });
+    first.release();
+    await second.reached;
+    await server.commitFiles(repo, 'main', { 'notes-1.md': 'someone else\n' }, 'other change 1');
+    second.release();
+    const result = await run;
+    assert.equal(result.code, 1, result.error);
+    assert.match(result.error ?? '', /push to main was rejected 2 times because others pushed first; nothing of this run landed/);
+    assert.match(await server.readFile(repo, 'main', 'envs/staging/kustomization.yaml') ?? '', /newTag: 1\.0\.0/);
+    assert.equal(git(repo, ['for-each-ref', 'refs/baton']), '');
   });
 });
