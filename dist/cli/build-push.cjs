@@ -28942,10 +28942,12 @@ function execRaw(file, args, options = {}) {
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       const secrets = options.secrets ?? [];
+      const bytes = Buffer.concat(out);
       resolve2({
         code: code ?? (signal ? 128 : 1),
-        stdout: redact(Buffer.concat(out).toString("utf8"), secrets),
-        stderr: redact(Buffer.concat(err).toString("utf8"), secrets)
+        stdout: options.keepBytes ? "" : redact(bytes.toString("utf8"), secrets),
+        stderr: redact(Buffer.concat(err).toString("utf8"), secrets),
+        ...options.keepBytes ? { bytes } : {}
       });
     });
     child.stdin.on("error", () => {

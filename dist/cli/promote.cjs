@@ -2072,12 +2072,12 @@ var require_diagnostics = __commonJS({
       diagnosticsChannel.subscribe(
         "undici:websocket:close",
         (evt) => {
-          const { websocket, code, reason } = evt;
+          const { websocket, code, reason: reason2 } = evt;
           debugLog(
             "closed connection to %s - %s %s",
             websocket.url,
             code,
-            reason
+            reason2
           );
         }
       );
@@ -2550,7 +2550,7 @@ var require_wrap_handler = __commonJS({
       }
       // Wrap Interface
       onRequestStart(controller, context3) {
-        this.#handler.onConnect?.((reason) => controller.abort(reason), context3);
+        this.#handler.onConnect?.((reason2) => controller.abort(reason2), context3);
       }
       onRequestUpgrade(controller, statusCode, headers, socket) {
         const rawHeaders = [];
@@ -2662,11 +2662,11 @@ var require_unwrap_handler = __commonJS({
           this[kResume]?.();
         }
       }
-      abort(reason) {
+      abort(reason2) {
         if (!this.#aborted) {
           this.#aborted = true;
-          this.#reason = reason;
-          this.#abort(reason);
+          this.#reason = reason2;
+          this.#abort(reason2);
         }
       }
       get aborted() {
@@ -6409,8 +6409,8 @@ var require_body = __commonJS({
               }
             }
           },
-          cancel(reason) {
-            return action()[Symbol.asyncIterator]?.().return(reason);
+          cancel(reason2) {
+            return action()[Symbol.asyncIterator]?.().return(reason2);
           },
           type: "bytes"
         });
@@ -11100,8 +11100,8 @@ var require_retry_handler = __commonJS({
         this.#paused = false;
         this.#target?.resume();
       }
-      abort(reason) {
-        this.#target?.abort(reason);
+      abort(reason2) {
+        this.#target?.abort(reason2);
       }
       get paused() {
         return this.#paused || (this.#target?.paused ?? false);
@@ -13961,7 +13961,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports2, module2) {
     "use strict";
-    var { writeFile: writeFile2, readFile: readFile6, mkdir } = require("node:fs/promises");
+    var { writeFile: writeFile2, readFile: readFile7, mkdir } = require("node:fs/promises");
     var { dirname: dirname2, resolve: resolve4 } = require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
@@ -14163,7 +14163,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile6(resolve4(path), "utf8");
+          const data = await readFile7(resolve4(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -14485,9 +14485,9 @@ var require_snapshot_agent = __commonJS({
             },
             resume() {
             },
-            abort(reason) {
+            abort(reason2) {
               this.aborted = true;
-              this.reason = reason;
+              this.reason = reason2;
             },
             aborted: false,
             paused: false
@@ -15054,9 +15054,9 @@ var require_dump = __commonJS({
         super(handler2);
         this.#maxSize = maxSize ?? this.#maxSize;
       }
-      #abort(reason) {
+      #abort(reason2) {
         this.aborted = true;
-        this.reason = reason;
+        this.reason = reason2;
       }
       onRequestStart(controller, context3) {
         controller.abort = this.#abort.bind(this);
@@ -17851,8 +17851,8 @@ var require_cache2 = __commonJS({
         get reason() {
           return stream.errored;
         },
-        abort(reason) {
-          stream.destroy(reason ?? new AbortError());
+        abort(reason2) {
+          stream.destroy(reason2 ?? new AbortError());
         }
       };
       stream.on("error", function(err) {
@@ -18154,9 +18154,9 @@ var require_decompress = __commonJS({
         this.#paused = false;
         this.#onResume();
       }
-      abort(reason) {
-        this.target?.abort(reason);
-        this.#onAbort(reason);
+      abort(reason2) {
+        this.target?.abort(reason2);
+        this.#onAbort(reason2);
       }
       get paused() {
         return this.#paused;
@@ -18260,9 +18260,9 @@ var require_decompress = __commonJS({
         this.#controller = new DecompressController(
           () => this.#onDownstreamPause(),
           () => this.#onDownstreamResume(),
-          (reason) => {
+          (reason2) => {
             if (this.#inputEnded && !this.#terminated) {
-              this.onResponseError(this.#controller, reason);
+              this.onResponseError(this.#controller, reason2);
             }
           }
         );
@@ -18911,9 +18911,9 @@ var require_deduplication_handler = __commonJS({
           get reason() {
             return state.reason;
           },
-          abort: (reason) => {
+          abort: (reason2) => {
             state.aborted = true;
-            state.reason = reason ?? null;
+            state.reason = reason2 ?? null;
             waitingHandler.done = true;
             waitingHandler.pendingTrailers = null;
             waitingHandler.bufferedChunks = [];
@@ -20152,13 +20152,13 @@ var require_response = __commonJS({
         urlList: init?.urlList ? [...init.urlList] : []
       };
     }
-    function makeNetworkError(reason) {
-      const isError = isErrorLike(reason);
+    function makeNetworkError(reason2) {
+      const isError = isErrorLike(reason2);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError ? reason : new Error(reason ? String(reason) : reason),
-        aborted: reason && reason.name === "AbortError"
+        error: isError ? reason2 : new Error(reason2 ? String(reason2) : reason2),
+        aborted: reason2 && reason2.name === "AbortError"
       });
     }
     function isNetworkError3(response) {
@@ -21295,13 +21295,13 @@ var require_fetch = __commonJS({
         this.dump = false;
         this.state = "ongoing";
       }
-      terminate(reason) {
+      terminate(reason2) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "terminated";
-        this.connection?.destroy(reason);
-        this.emit("terminated", reason);
+        this.connection?.destroy(reason2);
+        this.emit("terminated", reason2);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
       abort(error) {
@@ -21581,7 +21581,7 @@ var require_fetch = __commonJS({
           fetchParams.controller.dump = true;
         }
         if (request3.integrity) {
-          const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
+          const processBodyError = (reason2) => fetchFinale(fetchParams, makeNetworkError(reason2));
           if (request3.responseTainting === "opaque" || response.body == null) {
             processBodyError(response.error);
             return;
@@ -22089,9 +22089,9 @@ var require_fetch = __commonJS({
       const pullAlgorithm = () => {
         return fetchParams.controller.resume();
       };
-      const cancelAlgorithm = (reason) => {
+      const cancelAlgorithm = (reason2) => {
         if (!isCancelled(fetchParams)) {
-          fetchParams.controller.abort(reason);
+          fetchParams.controller.abort(reason2);
         }
       };
       const stream = new ReadableStream(
@@ -22149,7 +22149,7 @@ var require_fetch = __commonJS({
           }
         }
       };
-      function onAborted(reason) {
+      function onAborted(reason2) {
         if (isAborted(fetchParams)) {
           response.aborted = true;
           if (isReadable(stream)) {
@@ -22160,7 +22160,7 @@ var require_fetch = __commonJS({
         } else {
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(new TypeError("terminated", {
-              cause: isErrorLike(reason) ? reason : void 0
+              cause: isErrorLike(reason2) ? reason2 : void 0
             }));
           }
         }
@@ -23997,14 +23997,14 @@ var require_util5 = __commonJS({
       }
       return urlRecord;
     }
-    function validateCloseCodeAndReason(code, reason) {
+    function validateCloseCodeAndReason(code, reason2) {
       if (code !== null) {
         if (code !== 1e3 && (code < 3e3 || code > 4999)) {
           throw new DOMException("invalid code", "InvalidAccessError");
         }
       }
-      if (reason !== null) {
-        const reasonBytesLength = Buffer.byteLength(reason);
+      if (reason2 !== null) {
+        const reasonBytesLength = Buffer.byteLength(reason2);
         if (reasonBytesLength > 123) {
           throw new DOMException(`Reason must be less than 123 bytes; received ${reasonBytesLength}`, "SyntaxError");
         }
@@ -24254,29 +24254,29 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(object, code, reason, validate = false) {
+    function closeWebSocketConnection(object, code, reason2, validate = false) {
       code ??= null;
-      reason ??= "";
-      if (validate) validateCloseCodeAndReason(code, reason);
+      reason2 ??= "";
+      if (validate) validateCloseCodeAndReason(code, reason2);
       if (isClosed(object.readyState) || isClosing(object.readyState)) {
       } else if (!isEstablished(object.readyState)) {
         failWebsocketConnection(object);
         object.readyState = states.CLOSING;
       } else if (!object.closeState.has(sentCloseFrameState.SENT) && !object.closeState.has(sentCloseFrameState.RECEIVED)) {
         const frame = new WebsocketFrameSend();
-        if (reason.length !== 0 && code === null) {
+        if (reason2.length !== 0 && code === null) {
           code = 1e3;
         }
         assert(code === null || Number.isInteger(code));
-        if (code === null && reason.length === 0) {
+        if (code === null && reason2.length === 0) {
           frame.frameData = emptyBuffer;
-        } else if (code !== null && reason === null) {
+        } else if (code !== null && reason2 === null) {
           frame.frameData = Buffer.allocUnsafe(2);
           frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== null && reason !== null) {
-          frame.frameData = Buffer.allocUnsafe(2 + Buffer.byteLength(reason));
+        } else if (code !== null && reason2 !== null) {
+          frame.frameData = Buffer.allocUnsafe(2 + Buffer.byteLength(reason2));
           frame.frameData.writeUInt16BE(code, 0);
-          frame.frameData.write(reason, 2, "utf-8");
+          frame.frameData.write(reason2, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
         }
@@ -24287,15 +24287,15 @@ var require_connection = __commonJS({
         object.readyState = states.CLOSING;
       }
     }
-    function failHandshake(handler2, response, code, reason, cause) {
+    function failHandshake(handler2, response, code, reason2, cause) {
       if (response.socket?.session != null && !response.socket.destroyed) {
         response.socket.destroy();
       }
-      failWebsocketConnection(handler2, code, reason, cause);
+      failWebsocketConnection(handler2, code, reason2, cause);
     }
-    function failWebsocketConnection(handler2, code, reason, cause) {
+    function failWebsocketConnection(handler2, code, reason2, cause) {
       if (isEstablished(handler2.readyState)) {
-        closeWebSocketConnection(handler2, code, reason, false);
+        closeWebSocketConnection(handler2, code, reason2, false);
       }
       handler2.controller.abort();
       if (isConnecting(handler2.readyState)) {
@@ -24700,16 +24700,16 @@ var require_receiver = __commonJS({
         if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
-        if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
-          reason = reason.subarray(3);
+        let reason2 = data.subarray(2);
+        if (reason2[0] === 239 && reason2[1] === 187 && reason2[2] === 191) {
+          reason2 = reason2.subarray(3);
         }
         try {
-          reason = utf8Decode(reason);
+          reason2 = utf8Decode(reason2);
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code, reason: reason2, error: false };
       }
       /**
        * Parses control frames.
@@ -24724,8 +24724,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            failWebsocketConnection(this.#handler, code, reason);
+            const { code, reason: reason2 } = this.#info.closeInfo;
+            failWebsocketConnection(this.#handler, code, reason2);
             return false;
           }
           if (!this.#handler.closeState.has(sentCloseFrameState.SENT) && !this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
@@ -24983,18 +24983,18 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code = void 0, reason2 = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
         if (code !== void 0) {
           code = webidl.converters["unsigned short"](code, prefix, "code", webidl.attributes.Clamp);
         }
-        if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason);
+        if (reason2 !== void 0) {
+          reason2 = webidl.converters.USVString(reason2);
         }
         code ??= null;
-        reason ??= "";
-        closeWebSocketConnection(this.#handler, code, reason, true);
+        reason2 ??= "";
+        closeWebSocketConnection(this.#handler, code, reason2, true);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -25209,29 +25209,29 @@ var require_websocket = __commonJS({
       #onSocketClose() {
         const wasClean = this.#handler.closeState.has(sentCloseFrameState.SENT) && this.#handler.closeState.has(sentCloseFrameState.RECEIVED);
         let code = 1005;
-        let reason = "";
+        let reason2 = "";
         const result = this.#parser?.closingInfo;
         if (result && !result.error) {
           code = result.code ?? 1005;
-          reason = result.reason;
+          reason2 = result.reason;
         }
         this.#handler.readyState = states.CLOSED;
         if (!this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
           code = 1006;
           fireEvent("error", this, (type, init) => new ErrorEvent(type, init), {
-            error: new TypeError(reason)
+            error: new TypeError(reason2)
           });
         }
         fireEvent("close", this, (type, init) => new CloseEvent(type, init), {
           wasClean,
           code,
-          reason
+          reason: reason2
         });
         if (channels.close.hasSubscribers) {
           channels.close.publish({
             websocket: this,
             code,
-            reason
+            reason: reason2
           });
         }
       }
@@ -25376,13 +25376,13 @@ var require_websocketerror = __commonJS({
           init = webidl.converters.WebSocketCloseInfo(init);
         }
         let code = init.closeCode ?? null;
-        const reason = init.reason ?? "";
-        validateCloseCodeAndReason(code, reason);
-        if (reason.length !== 0 && code === null) {
+        const reason2 = init.reason ?? "";
+        validateCloseCodeAndReason(code, reason2);
+        if (reason2.length !== 0 && code === null) {
           code = 1e3;
         }
         this.#closeCode = code;
-        this.#reason = reason;
+        this.#reason = reason2;
       }
       get closeCode() {
         return this.#closeCode;
@@ -25395,10 +25395,10 @@ var require_websocketerror = __commonJS({
        * @param {number|null} code
        * @param {string} reason
        */
-      static createUnvalidatedWebSocketError(message, code, reason) {
+      static createUnvalidatedWebSocketError(message, code, reason2) {
         const error = new _WebSocketError(message, kConstruct);
         error.#closeCode = code;
-        error.#reason = reason;
+        error.#reason = reason2;
         return error;
       }
     };
@@ -25556,8 +25556,8 @@ var require_websocketstream = __commonJS({
           closeInfo = webidl.converters.WebSocketCloseInfo(closeInfo);
         }
         const code = closeInfo.closeCode ?? null;
-        const reason = closeInfo.reason;
-        closeWebSocketConnection(this.#handler, code, reason, true);
+        const reason2 = closeInfo.reason;
+        closeWebSocketConnection(this.#handler, code, reason2, true);
       }
       #write(chunk) {
         chunk = webidl.converters.WebSocketStreamWrite(chunk);
@@ -25605,7 +25605,7 @@ var require_websocketstream = __commonJS({
           start: (controller) => {
             this.#readableStreamController = controller;
           },
-          cancel: (reason) => this.#cancel(reason)
+          cancel: (reason2) => this.#cancel(reason2)
         });
         const writable = new WritableStream({
           start: (controller) => {
@@ -25613,7 +25613,7 @@ var require_websocketstream = __commonJS({
           },
           write: (chunk) => this.#write(chunk),
           close: () => closeWebSocketConnection(this.#handler, null, null),
-          abort: (reason) => this.#closeUsingReason(reason)
+          abort: (reason2) => this.#closeUsingReason(reason2)
         });
         this.#readableStream = readable;
         this.#openedPromise.resolve({
@@ -25656,33 +25656,33 @@ var require_websocketstream = __commonJS({
         if (!this.#handler.closeState.has(sentCloseFrameState.SENT) && !this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
           code = 1006;
         }
-        const reason = result?.reason == null ? "" : utf8DecodeBytes(Buffer.from(result.reason));
+        const reason2 = result?.reason == null ? "" : utf8DecodeBytes(Buffer.from(result.reason));
         if (wasClean) {
           this.#readableStreamController.close();
           this.#writableStreamController.error(new DOMException("A closed WebSocketStream cannot be written to", "InvalidStateError"));
           this.#closedPromise.resolve({
             closeCode: code,
-            reason
+            reason: reason2
           });
         } else {
-          const error = createUnvalidatedWebSocketError("unclean close", code, reason);
+          const error = createUnvalidatedWebSocketError("unclean close", code, reason2);
           this.#readableStreamController?.error(error);
           this.#writableStreamController?.error(error);
           this.#closedPromise.reject(error);
         }
       }
-      #closeUsingReason(reason) {
+      #closeUsingReason(reason2) {
         let code = null;
         let reasonString = "";
-        if (webidl.is.WebSocketError(reason)) {
-          code = reason.closeCode;
-          reasonString = reason.reason;
+        if (webidl.is.WebSocketError(reason2)) {
+          code = reason2.closeCode;
+          reasonString = reason2.reason;
         }
         closeWebSocketConnection(this.#handler, code, reasonString);
       }
       //  To cancel a WebSocketStream stream given reason , close using reason giving stream and reason .
-      #cancel(reason) {
-        this.#closeUsingReason(reason);
+      #cancel(reason2) {
+        this.#closeUsingReason(reason2);
       }
     };
     Object.defineProperties(WebSocketStream.prototype, {
@@ -44180,8 +44180,8 @@ var GitLabErrors = class {
       409: "the source branch moved while it was being set",
       422: "the branch cannot be merged (conflicts or failed merge checks)"
     };
-    const reason = why[error.status] ?? "GitLab refused it";
-    return redact(`${prefix} (${text2}): ${reason}; it stays open for review`, this.#project.token);
+    const reason2 = why[error.status] ?? "GitLab refused it";
+    return redact(`${prefix} (${text2}): ${reason2}; it stays open for review`, this.#project.token);
   }
   /** The error to throw for a failed call: what went wrong, in terms of the input to fix. */
   failure(error, action) {
@@ -45593,10 +45593,12 @@ function execRaw(file, args, options = {}) {
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       const secrets = options.secrets ?? [];
+      const bytes = Buffer.concat(out);
       resolve4({
         code: code ?? (signal ? 128 : 1),
-        stdout: redact2(Buffer.concat(out).toString("utf8"), secrets),
-        stderr: redact2(Buffer.concat(err).toString("utf8"), secrets)
+        stdout: options.keepBytes ? "" : redact2(bytes.toString("utf8"), secrets),
+        stderr: redact2(Buffer.concat(err).toString("utf8"), secrets),
+        ...options.keepBytes ? { bytes } : {}
       });
     });
     child.stdin.on("error", () => {
@@ -46267,13 +46269,12 @@ async function cancelUpload(session, op2, response) {
 }
 
 // src/steps/shared/clone.ts
-var import_promises10 = require("node:fs/promises");
+var import_promises11 = require("node:fs/promises");
 var import_node_os3 = require("node:os");
 var import_node_path8 = require("node:path");
 
 // src/adapters/git/git-repo.ts
-var import_promises9 = require("node:fs/promises");
-var import_node_path7 = require("node:path");
+var import_promises10 = require("node:fs/promises");
 
 // src/adapters/git/git-auth.ts
 function authFor(remote) {
@@ -46418,6 +46419,40 @@ function authError(context3, detail, cause) {
   return new UserError(message, { input: "token", cause });
 }
 
+// src/adapters/git/git-signing-config.ts
+var SIGNING_KEYS = ["commit.gpgsign", "user.signingkey", "gpg.format", "gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.x509.program"];
+function fromEnvironment(env) {
+  const found = /* @__PURE__ */ new Map();
+  const count = Number.parseInt(env["GIT_CONFIG_COUNT"] ?? "0", 10);
+  for (let i = 0; i < (Number.isInteger(count) ? count : 0); i++) {
+    const key = env[`GIT_CONFIG_KEY_${i}`]?.toLowerCase();
+    const value = env[`GIT_CONFIG_VALUE_${i}`];
+    if (key && value !== void 0 && SIGNING_KEYS.includes(key)) found.set(key, value);
+  }
+  return found;
+}
+async function fromGlobalConfig(env) {
+  const pattern = `^(${SIGNING_KEYS.map((k) => k.replace(/\./g, "\\.")).join("|")})$`;
+  const clean = { HOME: env["HOME"], XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"], GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"], PATH: env["PATH"], LC_ALL: "C", GIT_CONFIG_NOSYSTEM: "1" };
+  const result = await execRaw("git", ["config", "--global", "--get-regexp", pattern], { env: clean, replaceEnv: true });
+  const found = /* @__PURE__ */ new Map();
+  for (const line of result.code === 0 ? result.stdout.split("\n") : []) {
+    const space = line.indexOf(" ");
+    if (space > 0) found.set(line.slice(0, space).toLowerCase(), line.slice(space + 1));
+  }
+  return found;
+}
+async function signingConfig(env = process.env) {
+  const settings = new Map([...await fromGlobalConfig(env), ...fromEnvironment(env)]);
+  if (!/^(true|yes|on|1)$/i.test(settings.get("commit.gpgsign") ?? "")) return [];
+  if (!settings.get("user.signingkey")) {
+    throw new UserError("commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way.");
+  }
+  const format = settings.get("gpg.format") ?? "openpgp";
+  if (!["openpgp", "ssh", "x509"].includes(format)) throw new UserError(`gpg.format "${format}" is not one of openpgp, ssh, x509.`);
+  return [...settings].filter(([key]) => key !== "commit.gpgsign").map(([key, value]) => [key, value]).concat([["commit.gpgsign", "true"]]);
+}
+
 // src/adapters/git/git-cli.ts
 var MIN_GIT_VERSION = [2, 31, 0];
 var NETWORK_RETRY = { attempts: 3, baseDelayMs: 1e3, maxDelayMs: 8e3 };
@@ -46458,14 +46493,20 @@ var GitCli = class _GitCli {
   remote;
   /** Values that never appear in anything this class returns, throws or logs. */
   secrets;
+  /** True when the commits (and notes) this runner writes are signed. */
+  signs;
   #env;
   #options;
   #log;
   #retry;
-  /** Checks the git version (once per process) and builds the environment. */
+  /** Checks the git version and reads the signing settings (once per process), and builds the environment. */
   static async create(options) {
     await ensureGitVersion();
-    return new _GitCli(options);
+    signingCheck ??= signingConfig().catch((error) => {
+      signingCheck = void 0;
+      throw error;
+    });
+    return new _GitCli({ signing: await signingCheck, ...options });
   }
   /** Prefer {@link GitCli.create}, which checks the git version first. */
   constructor(options) {
@@ -46473,7 +46514,8 @@ var GitCli = class _GitCli {
     this.remote = options.remote;
     this.#options = options;
     this.secrets = auth2.secrets;
-    this.#env = hardenedEnv([...HARDENING, ...auth2.config]);
+    this.#env = hardenedEnv([...HARDENING, ...auth2.config, ...options.signing ?? []]);
+    this.signs = (options.signing ?? []).length > 0;
     this.#log = options.log ?? (() => {
     });
     this.#retry = options.retry ?? NETWORK_RETRY;
@@ -46494,7 +46536,8 @@ var GitCli = class _GitCli {
       input: options.input,
       env: options.env ? { ...this.#env, ...options.env } : this.#env,
       secrets: this.secrets,
-      timeoutMs: NETWORK_TIMEOUT_MS
+      timeoutMs: NETWORK_TIMEOUT_MS,
+      ...options.keepBytes ? { keepBytes: true } : {}
     });
   }
   /** Runs a local git command; throws {@link ExecError} (redacted) when it fails. */
@@ -46552,6 +46595,7 @@ function hardenedEnv(config) {
   return env;
 }
 var versionCheck;
+var signingCheck;
 function ensureGitVersion() {
   versionCheck ??= checkVersion().catch((error) => {
     versionCheck = void 0;
@@ -46586,10 +46630,192 @@ function compareVersions(a, b) {
   return 0;
 }
 
-// src/adapters/git/git-local.ts
-var import_promises7 = require("node:fs/promises");
+// src/adapters/git/git-handle.ts
+function gitIn(handle, args, options = {}) {
+  return handle.cli.run(args, { cwd: handle.dir, ...options });
+}
+function identityEnv(committer, author = committer) {
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: committer.name,
+    GIT_COMMITTER_EMAIL: committer.email
+  };
+}
+
+// src/adapters/git/git-paths.ts
 var import_node_path5 = require("node:path");
-var import_promises8 = require("node:timers/promises");
+function repoPath(path, input = "path") {
+  const slashed = path.trim().replace(/\\/g, "/");
+  if (slashed.startsWith("/")) {
+    throw new UserError(`${input}: "${path}" is absolute; give a path relative to the env repo's root.`, { input });
+  }
+  const normal = import_node_path5.posix.normalize(slashed || ".").replace(/\/+$/, "");
+  if (normal === ".." || normal.startsWith("../")) {
+    throw new UserError(`${input}: "${path}" points outside the env repo.`, { input });
+  }
+  return normal === "." ? "" : normal;
+}
+function parentDir(path) {
+  const dir = import_node_path5.posix.dirname(path);
+  return dir === "." ? "" : dir;
+}
+function checkedOutFiles(output) {
+  return output.split("\0").filter((entry) => entry.length > 2 && !entry.startsWith("S ")).map((entry) => entry.slice(2));
+}
+function parseStatus(output) {
+  const fields = output.split("\0");
+  const entries = [];
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] ?? "";
+    if (field.length < 4) continue;
+    const code = field.slice(0, 2);
+    const path = field.slice(3);
+    if (code[0] === "R" || code[0] === "C") entries.push({ code, path, from: fields[++i] ?? "" });
+    else entries.push({ code, path });
+  }
+  return entries;
+}
+
+// src/adapters/git/git-commit.ts
+var SUMMARY_RE = /^\[[^\]]* ([0-9a-f]{40}|[0-9a-f]{64})\] /m;
+var NOTHING_RE = /nothing to commit|no changes added to commit|nothing added to commit/i;
+async function commitChanges(handle, options) {
+  const paths = options.paths?.map((p) => repoPath(p));
+  if (!paths) await gitIn(handle, ["add", "--all"]);
+  const author = options.author ?? handle.identity;
+  const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--cleanup=whitespace", "-F", "-"];
+  if (paths) args.push("--only", "--", ...paths);
+  const result = await handle.cli.raw(args, { cwd: handle.dir, input: options.message, env: identityEnv(handle.identity, author) });
+  if (result.code !== 0) {
+    if (NOTHING_RE.test(result.stdout + result.stderr)) return void 0;
+    throw new ExecError("git commit", result);
+  }
+  const id = SUMMARY_RE.exec(result.stdout)?.[1];
+  return id ?? (await gitIn(handle, ["rev-parse", "HEAD"])).stdout.trim();
+}
+
+// src/adapters/git/git-history.ts
+var import_promises7 = require("node:fs/promises");
+var import_node_path6 = require("node:path");
+var DEEPEN_STEPS = [15, 240, 3840];
+var HISTORY_DEEPEN_STEPS = [30, 300, 3e3];
+function isFullCommitId(text2) {
+  return /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(text2);
+}
+async function deepen(handle, step) {
+  const refspec = `+refs/heads/${handle.branch}:refs/remotes/origin/${handle.branch}`;
+  const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
+  await handle.cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: handle.branch }, { cwd: handle.dir });
+}
+async function shallowCommits(handle) {
+  const file = (await gitIn(handle, ["rev-parse", "--git-path", "shallow"])).stdout.trim();
+  const text2 = await (0, import_promises7.readFile)((0, import_node_path6.resolve)(handle.dir, file), "utf8").catch(() => "");
+  return new Set(text2.split("\n").filter(Boolean));
+}
+async function searchHistory(handle, probe) {
+  for (const step of [0, ...DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
+    if (step > 0) await deepen(handle, step);
+    const found = await probe();
+    if (found) return found;
+    if ((await shallowCommits(handle)).size === 0) return void 0;
+  }
+  return void 0;
+}
+async function hasCommit(handle, id) {
+  const result = await handle.cli.raw(["cat-file", "-e", `${id}^{commit}`], { cwd: handle.dir });
+  return result.code === 0;
+}
+async function fetchCommit(handle, id) {
+  if (!isFullCommitId(id)) throw new Error(`fetchCommit needs a full commit id, got "${id}"`);
+  if (await hasCommit(handle, id)) return true;
+  const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", id];
+  const missing = (r) => /not our ref|no such remote ref|unadvertised object/i.test(r.stderr);
+  const result = await handle.cli.network(args, { verb: "fetch" }, { cwd: handle.dir, accept: missing });
+  return result.code === 0 && await hasCommit(handle, id);
+}
+function findCommit(handle, abbreviated) {
+  return searchHistory(handle, async () => {
+    const args = ["rev-parse", "--verify", "--quiet", "--end-of-options", `${abbreviated}^{commit}`];
+    const result = await handle.cli.raw(args, { cwd: handle.dir });
+    return result.code === 0 ? result.stdout.trim() : void 0;
+  });
+}
+function newestCommitTouching(handle, path) {
+  const spec = repoPath(path);
+  return searchHistory(handle, async () => {
+    const { stdout } = await gitIn(handle, ["log", "-1", "--format=%H", "HEAD", "--", ...spec ? [spec] : []]);
+    const commit = stdout.trim();
+    return commit && !(await shallowCommits(handle)).has(commit) ? commit : void 0;
+  });
+}
+async function historyOf(handle, path, limit) {
+  const spec = repoPath(path);
+  for (const step of [0, ...HISTORY_DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
+    if (step > 0) await deepen(handle, step);
+    const boundary = await shallowCommits(handle);
+    const commits = (await logTouching(handle, spec, limit + boundary.size + 1)).filter((c) => !boundary.has(c.commit));
+    if (commits.length > limit) return { commits: commits.slice(0, limit), complete: false };
+    if (boundary.size === 0) return { commits, complete: true };
+  }
+  return { commits: [], complete: true };
+}
+async function logTouching(handle, spec, max) {
+  const format = "--format=%H%x1f%cI%x1f%an%x1f%B%x1e";
+  const { stdout } = await gitIn(handle, ["log", `--max-count=${max}`, format, "HEAD", "--", ...spec ? [spec] : []]);
+  return stdout.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record.includes("")).map((record) => {
+    const [commit = "", time = "", author = "", message = ""] = record.split("");
+    return { commit, time, author, subject: message.split("\n")[0] ?? "", message: message.replace(/\n+$/, "\n") };
+  });
+}
+async function filesAt(handle, commits, path, keep) {
+  const spec = repoPath(path);
+  const listed = /* @__PURE__ */ new Map();
+  for (const commit of commits) {
+    const { stdout } = await gitIn(handle, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...spec ? [spec] : []]);
+    const blobs = stdout.split("\0").filter((entry) => /^100[0-7]{3} blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
+    listed.set(commit, blobs);
+  }
+  const texts = await readBlobs(handle, commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
+  return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))]));
+}
+async function readBlobs(handle, commits, oids, path = "") {
+  const unique = [...new Set(oids)];
+  if (unique.length === 0) return /* @__PURE__ */ new Map();
+  const args = ["rev-list", "--objects", "--no-walk", "--missing=print", ...new Set(commits), "--", ...path ? [path] : []];
+  const { stdout: listed } = await gitIn(handle, args);
+  const wanted = new Set(unique);
+  const missing = listed.split("\n").filter((line) => line.startsWith("?") && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
+  if (missing.length > 0) {
+    const fetch2 = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
+    await handle.cli.network(fetch2, { verb: "fetch" }, { cwd: handle.dir, input: `${missing.join("\n")}
+` });
+  }
+  const { bytes } = await gitIn(handle, ["cat-file", "--batch"], { input: `${unique.join("\n")}
+`, keepBytes: true });
+  const blobs = parseCatFileBatch(bytes ?? Buffer.alloc(0));
+  return new Map([...blobs].map(([oid, blob]) => [oid, redact2(blob.toString("utf8"), handle.cli.secrets)]));
+}
+function parseCatFileBatch(out) {
+  const blobs = /* @__PURE__ */ new Map();
+  let at = 0;
+  while (at < out.length) {
+    const eol = out.indexOf(10, at);
+    if (eol < 0) break;
+    const [oid = "", type = "", size = ""] = out.subarray(at, eol).toString("latin1").split(" ");
+    at = eol + 1;
+    if (type === "missing" || !/^\d+$/.test(size)) continue;
+    const end = at + Number(size);
+    if (type === "blob") blobs.set(oid, out.subarray(at, end));
+    at = end + 1;
+  }
+  return blobs;
+}
+
+// src/adapters/git/git-local.ts
+var import_promises8 = require("node:fs/promises");
+var import_node_path7 = require("node:path");
+var import_promises9 = require("node:timers/promises");
 async function worktreeWithBranch(cli, repo, branch) {
   const { stdout } = await cli.run(["worktree", "list", "--porcelain"], { cwd: repo });
   for (const block of stdout.split(/\n\n+/)) {
@@ -46603,11 +46829,7 @@ var LOCAL_CHANGES_RE = /would be overwritten|Your local changes|untracked workin
 var RACE_RE = /Not possible to fast-forward|index\.lock|cannot lock ref|Unable to create .*\.lock/i;
 async function fastForwardWorktree(cli, worktree, source, commit, branch) {
   const gitDir = (await cli.run(["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: worktree })).stdout;
-  const release = await acquireLock((0, import_node_path5.join)(gitDir.trim(), LOCK_NAME));
-  if (!release) {
-    cli.log(`${worktree} is busy with another landing; reporting a rejection to try again`);
-    return "rejected";
-  }
+  const release = await acquireLock((0, import_node_path7.join)(gitDir.trim(), LOCK_NAME));
   try {
     return await fetchAndFastForward(cli, worktree, source, commit, branch);
   } finally {
@@ -46637,69 +46859,47 @@ ${merge2.stdout}`;
   throw new Error(`could not fast-forward "${branch}" in ${worktree}: ${failureDetail(merge2)}`);
 }
 var LOCK_NAME = "baton-land.lock";
-var LOCK_WAIT_MS = 3e4;
+var LOCK_LOOKS = 200;
 async function acquireLock(path) {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  while (Date.now() < deadline) {
+  let holder = "";
+  for (let looks = 0; looks < LOCK_LOOKS; looks++) {
     try {
-      const handle = await (0, import_promises7.open)(path, "wx");
-      await handle.writeFile(`${process.pid}
+      const handle = await (0, import_promises8.open)(path, "wx");
+      await handle.writeFile(`${process.pid} ${await startTime(process.pid) ?? ""}
 `);
       await handle.close();
-      return () => (0, import_promises7.unlink)(path).catch(() => {
+      return () => (0, import_promises8.unlink)(path).catch(() => {
       });
     } catch (error) {
       if (error.code !== "EEXIST") throw error;
-      if (await isStale(path)) await (0, import_promises7.unlink)(path).catch(() => {
+      const seen = await (0, import_promises8.readFile)(path, "utf8").catch(() => "");
+      if (seen !== holder) looks = 0;
+      holder = seen;
+      if (await isStale(seen)) await (0, import_promises8.unlink)(path).catch(() => {
       });
-      else await (0, import_promises8.setTimeout)(25 + Math.random() * 50);
+      else await (0, import_promises9.setTimeout)(25 + Math.random() * 50);
     }
   }
-  return void 0;
+  throw new UserError(
+    `repo: ${path} has been held by process ${holder.trim().split(" ")[0] || "(unknown)"} for the whole wait; another landing is stuck or the lock was left behind. If no Baton run is landing in this repository, delete the file and run again.`,
+    { input: "repo" }
+  );
 }
-async function isStale(path) {
-  const pid = Number.parseInt(await (0, import_promises7.readFile)(path, "utf8").catch(() => ""), 10);
+async function startTime(pid) {
+  const stat = await (0, import_promises8.readFile)(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
+  return stat?.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+}
+async function isStale(content) {
+  const [pidText = "", started = ""] = content.trim().split(" ");
+  const pid = Number.parseInt(pidText, 10);
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return false;
   } catch (error) {
     return error.code === "ESRCH";
   }
-}
-
-// src/adapters/git/git-paths.ts
-var import_node_path6 = require("node:path");
-function repoPath(path, input = "path") {
-  const slashed = path.trim().replace(/\\/g, "/");
-  if (slashed.startsWith("/")) {
-    throw new UserError(`${input}: "${path}" is absolute; give a path relative to the env repo's root.`, { input });
-  }
-  const normal = import_node_path6.posix.normalize(slashed || ".").replace(/\/+$/, "");
-  if (normal === ".." || normal.startsWith("../")) {
-    throw new UserError(`${input}: "${path}" points outside the env repo.`, { input });
-  }
-  return normal === "." ? "" : normal;
-}
-function parentDir(path) {
-  const dir = import_node_path6.posix.dirname(path);
-  return dir === "." ? "" : dir;
-}
-function checkedOutFiles(output) {
-  return output.split("\0").filter((entry) => entry.length > 2 && !entry.startsWith("S ")).map((entry) => entry.slice(2));
-}
-function parseStatus(output) {
-  const fields = output.split("\0");
-  const entries = [];
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i] ?? "";
-    if (field.length < 4) continue;
-    const code = field.slice(0, 2);
-    const path = field.slice(3);
-    if (code[0] === "R" || code[0] === "C") entries.push({ code, path, from: fields[++i] ?? "" });
-    else entries.push({ code, path });
-  }
-  return entries;
+  const now = await startTime(pid);
+  return started !== "" && now !== void 0 && now !== started;
 }
 
 // src/adapters/git/git-push.ts
@@ -46722,6 +46922,82 @@ function pushOutcome(result, ref, remote) {
     `branch: ${remote} refused the push to "${branch}": ${line.summary}. If the branch is protected, use mode: pr, or allow the token to push to it.`,
     { input: "branch" }
   );
+}
+
+// src/adapters/git/git-signing.ts
+async function signRefTip(handle, ref, env) {
+  const tip = (await gitIn(handle, ["rev-parse", "--verify", ref])).stdout.trim();
+  const { stdout } = await gitIn(handle, ["log", "-1", "--format=%T%x00%P%x00%B", tip]);
+  const [tree = "", parents = "", message = ""] = stdout.split("\0");
+  const args = ["commit-tree", "-S", tree, ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]), "-F", "-"];
+  const signed = (await gitIn(handle, args, { input: message, env })).stdout.trim();
+  await gitIn(handle, ["update-ref", ref, signed, tip]);
+  return signed;
+}
+async function checkSignature(handle, commit, policy) {
+  const args = policy.kind === "ssh" ? ["-c", `gpg.ssh.allowedSignersFile=${policy.file}`, "verify-commit", "--raw", commit] : ["verify-commit", "--raw", commit];
+  const result = await handle.cli.raw(args, { cwd: handle.dir });
+  const status = `${result.stderr}
+${result.stdout}`;
+  if (policy.kind === "ssh") {
+    const principal = /Good "git" signature for (\S+)/.exec(status)?.[1];
+    return result.code === 0 && principal ? { good: true, detail: principal } : { good: false, detail: reason(status) };
+  }
+  const valid = /^\[GNUPG:\] VALIDSIG (\S+)(?: \S+){8} (\S+)/m.exec(status);
+  const fingerprints = valid ? [valid[1].toUpperCase(), valid[2].toUpperCase()] : [];
+  const allowed = fingerprints.find((f) => policy.fingerprints.includes(f));
+  if (result.code === 0 && allowed) return { good: true, detail: allowed };
+  return { good: false, detail: valid ? `signed by ${fingerprints[0]}, which is not an allowed key` : reason(status) };
+}
+function reason(status) {
+  if (/no signature found|^\s*$/i.test(status)) return "no signature";
+  const line = status.split("\n").find((l) => /no principal matched|bad signature|BADSIG|ERRSIG|NO_PUBKEY|EXPKEYSIG|REVKEYSIG|could not verify|error/i.test(l));
+  return line?.replace(/^\[GNUPG:\]\s*/, "").trim() || "no good signature";
+}
+
+// src/adapters/git/git-refs.ts
+var ATOMIC_RACE_RE = /\((fetch first|non-fast-forward|stale info|atomic push failed|atomic transaction failed|cannot lock ref[^)]*|failed to update ref|incorrect old value[^)]*|failed to lock|already exists)\)/i;
+async function pushRefs(handle, updates) {
+  const { cli } = handle;
+  const args = ["push", "--porcelain", "--no-verify", "--atomic"];
+  for (const u of updates) args.push(`--force-with-lease=${u.ref}:${u.expect ?? ""}`);
+  args.push("origin", ...updates.map((u) => `${u.to ?? ""}:${u.ref}`));
+  const accept = (r) => parsePushOutput(r.stdout).length > 0;
+  const result = await cli.network(args, { verb: "push" }, { cwd: handle.dir, accept });
+  if (result.code === 0) return "pushed";
+  const lines = parsePushOutput(result.stdout).filter((line) => line.flag === "!");
+  if (lines.every((line) => ATOMIC_RACE_RE.test(line.summary))) return "rejected";
+  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, { input: "repo" });
+}
+async function fetchRef(handle, ref) {
+  const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", `+${ref}:${ref}`];
+  const absent = (r) => /couldn't find remote ref/i.test(r.stderr);
+  const result = await handle.cli.network(args, { verb: "fetch" }, { cwd: handle.dir, accept: absent });
+  if (result.code !== 0) {
+    await gitIn(handle, ["update-ref", "-d", ref]);
+    return null;
+  }
+  return (await gitIn(handle, ["rev-parse", "--verify", ref])).stdout.trim();
+}
+async function appendNote(handle, notesRef, commit, text2) {
+  const args = ["notes", `--ref=${notesRef}`, "append", "-F", "-", commit];
+  await handle.cli.network(args, { verb: "notes" }, { cwd: handle.dir, input: text2, env: identityEnv(handle.identity) });
+  if (handle.cli.signs) return signRefTip(handle, notesRef, identityEnv(handle.identity));
+  return (await gitIn(handle, ["rev-parse", "--verify", notesRef])).stdout.trim();
+}
+async function notesOf(handle, notesRef, commits) {
+  const tip = await handle.cli.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${notesRef}^{commit}`], { cwd: handle.dir });
+  if (tip.code !== 0) return /* @__PURE__ */ new Map();
+  const head = tip.stdout.trim();
+  const { stdout } = await gitIn(handle, ["ls-tree", "-r", "-z", head]);
+  const wanted = new Set(commits);
+  const notes = /* @__PURE__ */ new Map();
+  for (const entry of stdout.split("\0").filter(Boolean)) {
+    const commit = entry.slice(entry.indexOf("	") + 1).replace(/\//g, "");
+    if (wanted.has(commit)) notes.set(commit, entry.split("	")[0].split(" ")[2]);
+  }
+  const texts = await readBlobs(handle, [head], [...notes.values()]);
+  return new Map([...notes].map(([commit, oid]) => [commit, texts.get(oid) ?? ""]));
 }
 
 // src/adapters/git/git-remote.ts
@@ -46772,11 +47048,6 @@ async function lsRemote(cli, branch) {
 }
 
 // src/adapters/git/git-repo.ts
-var ATOMIC_RACE_RE = /\((fetch first|non-fast-forward|stale info|atomic push failed|atomic transaction failed|cannot lock ref[^)]*|failed to update ref|incorrect old value[^)]*|failed to lock|already exists)\)/i;
-var DEEPEN_STEPS = [15, 240, 3840];
-function isFullCommitId(text2) {
-  return /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(text2);
-}
 var DEFAULT_IDENTITY = { name: "Baton", email: "baton@noreply.invalid" };
 var LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack";
 var GitRepo = class _GitRepo {
@@ -46790,6 +47061,7 @@ var GitRepo = class _GitRepo {
   defaultBranch;
   #cli;
   #identity;
+  #handle;
   /** Remote branch → the head this clone last saw there (null: absent); the lease of a forced push. */
   #seen = /* @__PURE__ */ new Map();
   constructor(cli, dir, branch, defaultBranch, identity) {
@@ -46799,6 +47071,7 @@ var GitRepo = class _GitRepo {
     this.branch = branch;
     this.defaultBranch = defaultBranch;
     this.#identity = identity;
+    this.#handle = { cli, dir, branch, identity };
   }
   /**
    * Clones `remote` into `options.dir`: `--depth 1 --single-branch --filter=blob:none --no-checkout`,
@@ -46896,22 +47169,8 @@ var GitRepo = class _GitRepo {
    * Stages the changes under `paths` (everything when omitted) and commits them with `message` (passed on
    * standard input, trailers and all). Resolves undefined when nothing changed: no empty commits.
    */
-  async commit(options) {
-    const pathspec = options.paths ? ["--", ...options.paths.map((p) => repoPath(p))] : [];
-    await this.#git(["add", "--all", ...pathspec]);
-    const staged = await this.#cli.raw(["diff", "--cached", "--quiet", "--ignore-submodules"], { cwd: this.dir });
-    if (staged.code === 0) return void 0;
-    const author = options.author ?? this.#identity;
-    await this.#git(["commit", "--quiet", "--no-verify", "--cleanup=whitespace", "-F", "-"], {
-      input: options.message,
-      env: {
-        GIT_AUTHOR_NAME: author.name,
-        GIT_AUTHOR_EMAIL: author.email,
-        GIT_COMMITTER_NAME: this.#identity.name,
-        GIT_COMMITTER_EMAIL: this.#identity.email
-      }
-    });
-    return this.head();
+  commit(options) {
+    return commitChanges(this.#handle, options);
   }
   /**
    * Pushes `HEAD` to branch `ref` (default: the cloned branch). Resolves 'rejected' when the branch moved
@@ -46990,153 +47249,47 @@ var GitRepo = class _GitRepo {
   }
   /** Removes the clone, credentials never having been written into it. */
   async cleanup() {
-    await (0, import_promises9.rm)(this.dir, { recursive: true, force: true, maxRetries: 3 });
+    await (0, import_promises10.rm)(this.dir, { recursive: true, force: true, maxRetries: 3 });
   }
-  /** Rewrites the message of the commit checked out (author kept); resolves with the new commit. */
-  async amendMessage(message) {
-    await this.#git(["commit", "--amend", "--quiet", "--no-verify", "--cleanup=whitespace", "--allow-empty", "-F", "-"], {
-      input: message,
-      env: { GIT_COMMITTER_NAME: this.#identity.name, GIT_COMMITTER_EMAIL: this.#identity.email }
-    });
-    return this.head();
+  /** See {@link pushRefs}. */
+  pushRefs(updates) {
+    return pushRefs(this.#handle, updates);
   }
-  /** True when the remote is a local non-bare repository whose branch is landed by a fast-forward. */
-  get isLocalRemote() {
-    return this.#cli.remote.localPath !== void 0;
+  /** See {@link fetchCommit}. */
+  fetchCommit(id) {
+    return fetchCommit(this.#handle, id);
   }
-  /**
-   * Remote refs matching `patterns` (ls-remote tail patterns, e.g. `refs/baton/queue/main/*`) with their
-   * heads, in one request; nothing is fetched.
-   */
-  async listRemoteRefs(patterns) {
-    const { stdout } = await this.#cli.network(["ls-remote", "--", "origin", ...patterns], { verb: "ls-remote" }, { cwd: this.dir });
-    const refs = /* @__PURE__ */ new Map();
-    for (const line of stdout.split("\n")) {
-      const [sha = "", name = ""] = line.split("	");
-      if (name) refs.set(name, sha);
-    }
-    return refs;
+  /** See {@link findCommit}. */
+  findCommit(abbreviated) {
+    return findCommit(this.#handle, abbreviated);
   }
-  /** Fetches exact remote refs (depth 1, blobless like the clone) so their commits can be read. */
-  async fetchRefs(refs) {
-    if (refs.length === 0) return;
-    const specs = refs.map((ref) => `+${ref}:refs/baton-fetched/${ref.replace(/^refs\//, "")}`);
-    await this.#cli.network(["fetch", "--quiet", "--depth", "1", "--no-tags", "origin", ...specs], { verb: "fetch" }, { cwd: this.dir });
+  /** See {@link newestCommitTouching}. */
+  newestCommitTouching(path) {
+    return newestCommitTouching(this.#handle, path);
   }
-  /** The author and full message of a commit. */
-  async readCommit(commit) {
-    const { stdout } = await this.#git(["show", "-s", "--format=%an%x00%ae%x00%B", commit, "--"]);
-    const [name = "", email = "", ...rest] = stdout.split("\0");
-    return { author: { name, email }, message: rest.join("\0").replace(/\n+$/, "\n") };
+  /** See {@link fetchRef}. */
+  fetchRef(ref) {
+    return fetchRef(this.#handle, ref);
   }
-  /**
-   * Updates several remote refs in one atomic push, each guarded by a lease (`expect`: the head the ref
-   * must still have, or null: it must not exist). `to: null` deletes the ref. 'rejected' when any lease
-   * failed or a ref moved: nothing was changed then (git-push(1) `--atomic`).
-   */
-  async pushRefs(updates) {
-    const args = ["push", "--porcelain", "--no-verify", "--atomic"];
-    for (const u of updates) args.push(`--force-with-lease=${u.ref}:${u.expect ?? ""}`);
-    args.push("origin", ...updates.map((u) => `${u.to ?? ""}:${u.ref}`));
-    const accept = (r) => parsePushOutput(r.stdout).length > 0;
-    const result = await this.#cli.network(args, { verb: "push" }, { cwd: this.dir, accept });
-    if (result.code === 0) return "pushed";
-    const lines = parsePushOutput(result.stdout).filter((line) => line.flag === "!");
-    if (lines.every((line) => ATOMIC_RACE_RE.test(line.summary))) return "rejected";
-    throw new UserError(
-      `repo: ${this.#cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`,
-      { input: "repo" }
-    );
+  /** See {@link appendNote}. */
+  appendNote(notesRef, commit, text2) {
+    return appendNote(this.#handle, notesRef, commit, text2);
   }
-  /**
-   * Makes commit `id` (a full id) present: fetched on its own at depth 1 when the clone lacks it
-   * (protocol v2 serves any object asked for). Resolves false when the remote has no such commit.
-   */
-  async fetchCommit(id) {
-    if (!isFullCommitId(id)) throw new Error(`fetchCommit needs a full commit id, got "${id}"`);
-    if (await this.#hasCommit(id)) return true;
-    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", id];
-    const missing = (r) => /not our ref|no such remote ref|unadvertised object/i.test(r.stderr);
-    const result = await this.#cli.network(args, { verb: "fetch" }, { cwd: this.dir, accept: missing });
-    return result.code === 0 && await this.#hasCommit(id);
+  /** See {@link historyOf}. */
+  historyOf(path, limit) {
+    return historyOf(this.#handle, path, limit);
   }
-  /**
-   * The commit an abbreviated or full id names on the cloned branch, deepening history step by step
-   * until it is found or the history is whole; undefined when the branch has no such commit.
-   */
-  async findCommit(abbreviated) {
-    return this.#searchHistory(async () => {
-      const result = await this.#cli.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${abbreviated}^{commit}`], { cwd: this.dir });
-      return result.code === 0 ? result.stdout.trim() : void 0;
-    });
+  /** See {@link filesAt}. */
+  filesAt(commits, path, keep) {
+    return filesAt(this.#handle, commits, path, keep);
   }
-  /**
-   * The newest commit of the checked-out head that changed something under `path` (`git log -1 -- path`),
-   * deepening the depth-1 history only as far as needed: a commit at the shallow boundary looks as if it
-   * added every file, so it counts only once its parent is known. Undefined when nothing ever did.
-   */
-  async newestCommitTouching(path) {
-    const spec = repoPath(path);
-    return this.#searchHistory(async () => {
-      const { stdout } = await this.#git(["log", "-1", "--format=%H", "HEAD", "--", ...spec ? [spec] : []]);
-      const commit = stdout.trim();
-      return commit && !(await this.#shallowCommits()).has(commit) ? commit : void 0;
-    });
+  /** See {@link checkSignature}. */
+  checkSignature(commit, policy) {
+    return checkSignature(this.#handle, commit, policy);
   }
-  /** Runs `probe`, deepening the branch's history between tries, until it answers or the history is whole. */
-  async #searchHistory(probe) {
-    const refspec = `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`;
-    for (const step of [0, ...DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
-      if (step > 0) {
-        const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
-        await this.#cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: this.branch }, { cwd: this.dir });
-      }
-      const found = await probe();
-      if (found) return found;
-      if ((await this.#shallowCommits()).size === 0) return void 0;
-    }
-    return void 0;
-  }
-  /** The commits at the shallow boundary (`$GIT_DIR/shallow`); empty when the history is whole. */
-  async #shallowCommits() {
-    const file = (await this.#git(["rev-parse", "--git-path", "shallow"])).stdout.trim();
-    const text2 = await (0, import_promises9.readFile)((0, import_node_path7.resolve)(this.dir, file), "utf8").catch(() => "");
-    return new Set(text2.split("\n").filter(Boolean));
-  }
-  async #hasCommit(id) {
-    const result = await this.#cli.raw(["cat-file", "-e", `${id}^{commit}`], { cwd: this.dir });
-    return result.code === 0;
-  }
-  /**
-   * Fetches a remote ref that is not a branch (e.g. `refs/notes/baton`) into the same local ref, depth 1
-   * and blobless like the clone. Resolves with its head, the lease for {@link pushRefs}, or null when the
-   * remote has no such ref (the local ref is then deleted too).
-   */
-  async fetchRef(ref) {
-    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", `+${ref}:${ref}`];
-    const absent = (r) => /couldn't find remote ref/i.test(r.stderr);
-    const result = await this.#cli.network(args, { verb: "fetch" }, { cwd: this.dir, accept: absent });
-    if (result.code !== 0) {
-      await this.#git(["update-ref", "-d", ref]);
-      return null;
-    }
-    return (await this.#git(["rev-parse", "--verify", ref])).stdout.trim();
-  }
-  /**
-   * Appends `text` to the note of `commit` under `notesRef` (git-notes(1) `append`: a new paragraph
-   * after what the note holds) as a new notes commit; resolves with the notes ref's new head. Reading the
-   * old note may fetch its blob (blobless clone), so it runs as a network verb.
-   */
-  async appendNote(notesRef, commit, text2) {
-    const env = {
-      GIT_AUTHOR_NAME: this.#identity.name,
-      GIT_AUTHOR_EMAIL: this.#identity.email,
-      GIT_COMMITTER_NAME: this.#identity.name,
-      GIT_COMMITTER_EMAIL: this.#identity.email
-    };
-    const args = ["notes", `--ref=${notesRef}`, "append", "-F", "-", commit];
-    await this.#cli.network(args, { verb: "notes" }, { cwd: this.dir, input: text2, env });
-    return (await this.#git(["rev-parse", "--verify", notesRef])).stdout.trim();
+  /** See {@link notesOf}. */
+  notesOf(notesRef, commits) {
+    return notesOf(this.#handle, notesRef, commits);
   }
   #git(args, options = {}) {
     return this.#cli.run(args, { cwd: this.dir, ...options });
@@ -47148,125 +47301,20 @@ var GitRepo = class _GitRepo {
   #fetching(args, input) {
     return this.#cli.network(args, { verb: args[0] ?? "checkout", branch: this.branch }, { cwd: this.dir, input });
   }
-  // ── History reading for promote, rollback, history and status (issue 6) ─────────────────────────
-  // Added as a block of its own; it uses only #cli, #git and repoPath from the rest of the class.
-  /**
-   * Commits of the checked-out head that touched `path`, newest first, at most `limit`, deepening the
-   * depth-1 history step by step only as far as needed. `complete` is true when the whole history was
-   * read. A commit at the shallow boundary is left out until its parent is known: without it, it looks
-   * as if it added every file.
-   */
-  async historyOf(path, limit) {
-    const spec = repoPath(path);
-    const refspec = `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`;
-    for (const step of [0, ...HISTORY_DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
-      if (step > 0) {
-        const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
-        await this.#cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: this.branch }, { cwd: this.dir });
-      }
-      const boundary = await this.#historyBoundary();
-      const commits = (await this.#logTouching(spec, limit + boundary.size + 1)).filter((c) => !boundary.has(c.commit));
-      if (commits.length > limit) return { commits: commits.slice(0, limit), complete: false };
-      if (boundary.size === 0) return { commits, complete: true };
-    }
-    return { commits: [], complete: true };
-  }
-  async #logTouching(spec, max) {
-    const format = "--format=%H%x1f%cI%x1f%an%x1f%B%x1e";
-    const { stdout } = await this.#git(["log", `--max-count=${max}`, format, "HEAD", "--", ...spec ? [spec] : []]);
-    return stdout.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record.includes("")).map((record) => {
-      const [commit = "", time = "", author = "", message = ""] = record.split("");
-      return { commit, time, author, subject: message.split("\n")[0] ?? "", message: message.replace(/\n+$/, "\n") };
-    });
-  }
-  async #historyBoundary() {
-    const file = (await this.#git(["rev-parse", "--git-path", "shallow"])).stdout.trim();
-    const text2 = await (0, import_promises9.readFile)((0, import_node_path7.resolve)(this.dir, file), "utf8").catch(() => "");
-    return new Set(text2.split("\n").filter(Boolean));
-  }
-  /**
-   * The files under `path` that `keep` accepts, at each of `commits`: commit → (file → text). Read from
-   * the object store, not the working tree; blobs a blobless clone lacks are fetched in one request.
-   */
-  async filesAt(commits, path, keep) {
-    const spec = repoPath(path);
-    const listed = /* @__PURE__ */ new Map();
-    for (const commit of commits) {
-      const { stdout } = await this.#git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...spec ? [spec] : []]);
-      const blobs = stdout.split("\0").filter((entry) => /^100[0-7]{3} blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
-      listed.set(commit, blobs);
-    }
-    const texts = await this.#readBlobs(commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
-    return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))]));
-  }
-  /**
-   * The notes under `notesRef` (already fetched, e.g. with `fetchRef`) of the given commits: commit →
-   * note text; commits without a note are absent.
-   */
-  async notesOf(notesRef, commits) {
-    const tip = await this.#cli.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${notesRef}^{commit}`], { cwd: this.dir });
-    if (tip.code !== 0) return /* @__PURE__ */ new Map();
-    const head = tip.stdout.trim();
-    const { stdout } = await this.#git(["ls-tree", "-r", "-z", head]);
-    const wanted = new Set(commits);
-    const notes = /* @__PURE__ */ new Map();
-    for (const entry of stdout.split("\0").filter(Boolean)) {
-      const commit = entry.slice(entry.indexOf("	") + 1).replace(/\//g, "");
-      if (wanted.has(commit)) notes.set(commit, entry.split("	")[0].split(" ")[2]);
-    }
-    const texts = await this.#readBlobs([head], [...notes.values()]);
-    return new Map([...notes].map(([commit, oid]) => [commit, texts.get(oid) ?? ""]));
-  }
-  /**
-   * Blob texts by id, found under `path` of `commits`; those missing from a blobless clone are fetched
-   * first, in one request.
-   */
-  async #readBlobs(commits, oids, path = "") {
-    const unique = [...new Set(oids)];
-    if (unique.length === 0) return /* @__PURE__ */ new Map();
-    const args = ["rev-list", "--objects", "--no-walk", "--missing=print", ...new Set(commits), "--", ...path ? [path] : []];
-    const { stdout: listed } = await this.#git(args);
-    const wanted = new Set(unique);
-    const missing = listed.split("\n").filter((line) => line.startsWith("?") && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
-    if (missing.length > 0) {
-      const args2 = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
-      await this.#cli.network(args2, { verb: "fetch" }, { cwd: this.dir, input: `${missing.join("\n")}
-` });
-    }
-    const { stdout } = await this.#git(["cat-file", "--batch"], { input: `${unique.join("\n")}
-` });
-    return parseCatFileBatch(Buffer.from(stdout, "utf8"));
-  }
 };
 function logAndRetry(options) {
-  return { ...options.log ? { log: options.log } : {}, ...options.retry ? { retry: options.retry } : {} };
-}
-var HISTORY_DEEPEN_STEPS = [30, 300, 3e3];
-function parseCatFileBatch(out) {
-  const texts = /* @__PURE__ */ new Map();
-  let at = 0;
-  while (at < out.length) {
-    const eol = out.indexOf(10, at);
-    if (eol < 0) break;
-    const [oid = "", type = "", size = ""] = out.subarray(at, eol).toString("utf8").split(" ");
-    at = eol + 1;
-    if (type === "missing" || size === "") continue;
-    const end = at + Number(size);
-    if (type === "blob") texts.set(oid, out.subarray(at, end).toString("utf8"));
-    at = end + 1;
-  }
-  return texts;
+  return { ...options.log ? { log: options.log } : {}, ...options.retry ? { retry: options.retry } : {}, ...options.signing ? { signing: options.signing } : {} };
 }
 
 // src/steps/shared/clone.ts
-var PUSH_RETRY = { attempts: 40, baseDelayMs: 200, maxDelayMs: 3e3 };
+var PUSH_RETRY = { attempts: 40, baseDelayMs: 250, maxDelayMs: 1e4 };
 function cloneEnvRepo(wiring) {
   return async (remote, request3) => {
-    const dir = await (0, import_promises10.mkdtemp)((0, import_node_path8.join)(wiring.env["RUNNER_TEMP"] || (0, import_node_os3.tmpdir)(), wiring.prefix ?? "baton-env-"));
+    const dir = await (0, import_promises11.mkdtemp)((0, import_node_path8.join)(wiring.env["RUNNER_TEMP"] || (0, import_node_os3.tmpdir)(), wiring.prefix ?? "baton-env-"));
     try {
       return await GitRepo.clone(remote, { ...request3, dir, ...wiring.log ? { log: wiring.log } : {} });
     } catch (error) {
-      await (0, import_promises10.rm)(dir, { recursive: true, force: true });
+      await (0, import_promises11.rm)(dir, { recursive: true, force: true });
       throw error;
     }
   };
@@ -49427,6 +49475,11 @@ var dryRunInput = {
   default: "false",
   description: "Compute and show the diff and outputs; write nothing."
 };
+var allowedSignersInput = {
+  name: "allowed-signers",
+  type: "string",
+  description: "File of keys that may sign the env-repo commits this step acts on: an SSH allowed-signers file (principals keytype key per line) or GPG key fingerprints, one per line. When set, a commit without a good signature by one of them is refused."
+};
 
 // src/specs/registry-inputs.ts
 var insecureRegistriesInput = {
@@ -49517,7 +49570,8 @@ var promoteSpec = {
     authorInput,
     labelsInput,
     autoMergeInput,
-    dryRunInput
+    dryRunInput,
+    allowedSignersInput
   ],
   outputs: [
     { name: "changed", description: '"true" when any target changed (or would, in dry-run).' },
@@ -49529,7 +49583,7 @@ var promoteSpec = {
 };
 
 // src/steps/shared/env-repo.ts
-var import_promises11 = require("node:fs/promises");
+var import_promises12 = require("node:fs/promises");
 var import_node_path9 = require("node:path");
 var EDITABLE_RE = /\.(ya?ml|json)$/i;
 var KUSTOMIZATION_RE = /(?:^|\/)Kustomization$/;
@@ -49538,10 +49592,10 @@ function isEditable(file) {
 }
 var DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
 async function checkInsideRepo(dir, path) {
-  const root = await (0, import_promises11.realpath)(dir);
+  const root = await (0, import_promises12.realpath)(dir);
   let resolved;
   try {
-    resolved = await (0, import_promises11.realpath)((0, import_node_path9.join)(dir, path));
+    resolved = await (0, import_promises12.realpath)((0, import_node_path9.join)(dir, path));
   } catch {
     throw new UserError(`path: "${path}" does not exist in the env repo.`, { input: "path" });
   }
@@ -49551,13 +49605,13 @@ async function checkInsideRepo(dir, path) {
 }
 async function readEnvFiles(repo, path, options = {}) {
   await checkInsideRepo(repo.dir, path);
-  const root = await (0, import_promises11.realpath)(repo.dir);
+  const root = await (0, import_promises12.realpath)(repo.dir);
   const notice = options.notice ?? (() => {
   });
   const files = /* @__PURE__ */ new Map();
   for (const file of (await repo.listFiles(path)).filter(isEditable).sort()) {
     const full = (0, import_node_path9.join)(repo.dir, file);
-    const stat = await (0, import_promises11.lstat)(full);
+    const stat = await (0, import_promises12.lstat)(full);
     if (stat.isSymbolicLink()) {
       await checkLink(root, full, file, notice);
       continue;
@@ -49566,7 +49620,7 @@ async function readEnvFiles(repo, path, options = {}) {
       notice(`${file}: not a regular file (a submodule?); skipped.`);
       continue;
     }
-    const bytes = await (0, import_promises11.readFile)(full);
+    const bytes = await (0, import_promises12.readFile)(full);
     if (options.needles !== void 0 && !candidate(file, bytes, options.needles, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, notice)) continue;
     const bad2 = invalidUtf8Offset(bytes);
     if (bad2 !== void 0) {
@@ -49593,16 +49647,16 @@ function candidate(file, bytes, needles, limit, notice) {
 }
 async function checkLink(root, full, file, notice) {
   const inside = (target2) => target2 === root || target2.startsWith(root + import_node_path9.sep);
-  const target = await (0, import_promises11.realpath)(full).catch(() => void 0);
+  const target = await (0, import_promises12.realpath)(full).catch(() => void 0);
   if (target !== void 0) {
     if (!inside(target)) throw outside(file);
     return;
   }
   let hop = full;
   for (let depth = 0; depth < 40; depth++) {
-    hop = (0, import_node_path9.resolve)(await (0, import_promises11.realpath)((0, import_node_path9.dirname)(hop)).catch(() => (0, import_node_path9.dirname)(hop)), await (0, import_promises11.readlink)(hop));
+    hop = (0, import_node_path9.resolve)(await (0, import_promises12.realpath)((0, import_node_path9.dirname)(hop)).catch(() => (0, import_node_path9.dirname)(hop)), await (0, import_promises12.readlink)(hop));
     if (!inside(hop)) throw outside(file);
-    if (!(await (0, import_promises11.lstat)(hop).catch(() => void 0))?.isSymbolicLink()) break;
+    if (!(await (0, import_promises12.lstat)(hop).catch(() => void 0))?.isSymbolicLink()) break;
   }
   notice(`${file}: a symlink to a file that does not exist; skipped.`);
 }
@@ -49635,21 +49689,21 @@ async function readKustomizeBases(repo, path, options = {}) {
 async function readKustomization(repo, dir) {
   for (const name of KUSTOMIZATION_NAMES) {
     const file = `${dir}/${name}`;
-    const text2 = await (0, import_promises11.readFile)((0, import_node_path9.join)(repo.dir, file), "utf8").catch(() => void 0);
+    const text2 = await (0, import_promises12.readFile)((0, import_node_path9.join)(repo.dir, file), "utf8").catch(() => void 0);
     if (text2 !== void 0) return { file, text: text2 };
   }
   return void 0;
 }
 async function readConfig(repo) {
-  const text2 = await (0, import_promises11.readFile)((0, import_node_path9.join)(repo.dir, CONFIG_FILE), "utf8").catch(() => void 0);
+  const text2 = await (0, import_promises12.readFile)((0, import_node_path9.join)(repo.dir, CONFIG_FILE), "utf8").catch(() => void 0);
   return text2 === void 0 ? void 0 : parseEnvRepoConfig(text2);
 }
 async function writeEdits(repo, edits) {
-  for (const edit of edits) await (0, import_promises11.writeFile)((0, import_node_path9.join)(repo.dir, edit.file), edit.after);
+  for (const edit of edits) await (0, import_promises12.writeFile)((0, import_node_path9.join)(repo.dir, edit.file), edit.after);
 }
 
 // src/steps/shared/plan-on-head.ts
-async function planOnHead(repo, env, request3) {
+async function planOnHead(repo, env, request3, leaveOut) {
   const notices = [];
   const { pin, allowDowngrade, overrideHold, policies, policy } = request3;
   const needles = imageNeedles(request3.images, Object.keys(policies).length > 0 || policy !== void 0);
@@ -49657,7 +49711,8 @@ async function planOnHead(repo, env, request3) {
   const files = await readEnvFiles(repo, env.path, readOptions);
   try {
     const options = { pin, allowDowngrade, overrideHold, policies, root: env.path, ...policy === void 0 ? {} : { policy } };
-    const plan = await planWithBases(repo, env, files, request3.images, options, readOptions);
+    const whole = await planWithBases(repo, env, files, request3.images, options, readOptions);
+    const plan = leaveOut && leaveOut.size > 0 ? await withoutSuperseded(repo, env, files, whole, request3.images, leaveOut, options, readOptions) : whole;
     const all = [...notices, ...plan.notices ?? []];
     return all.length > 0 ? { ...plan, notices: all } : plan;
   } catch (error) {
@@ -49677,176 +49732,40 @@ async function planWithBases(repo, env, files, images, options, reading) {
     return planRespectingHolds(files, images, { ...options, bases });
   }
 }
+async function withoutSuperseded(repo, env, files, whole, images, leaveOut, options, reading) {
+  const rest = images.filter((image) => !leaveOut.has(imageName(image)));
+  const partial = rest.length > 0 ? await planWithBases(repo, env, files, rest, options, reading) : { ...whole, edits: [], skipped: [], released: [] };
+  return { ...partial, sites: whole.sites };
+}
 
-// src/steps/shared/push-queue.ts
-var import_node_crypto2 = require("node:crypto");
-
-// src/core/push-queue.ts
-var TRAILER = "Baton-Request: ";
-var ID_RE = /^([0-9a-z]{9})-([0-9a-f]{8})$/;
-function queueId(nowMs, randomHex) {
-  return `${nowMs.toString(36).padStart(9, "0")}-${randomHex.padStart(8, "0").slice(0, 8)}`;
+// src/core/push-race.ts
+var import_semver3 = __toESM(require_semver2(), 1);
+function versionOf(site) {
+  return `${site.image.tag ?? ""}${site.image.digest ? `@${site.image.digest}` : ""}`;
 }
-function queueIdTime(id) {
-  const match = ID_RE.exec(id);
-  return match ? Number.parseInt(match[1], 36) : void 0;
+function signature(sites) {
+  return (sites ?? []).map((site) => `${site.file}	${versionOf(site)}`).sort().join("\n");
 }
-function queueRef(branch, id) {
-  return `refs/baton/queue/${branch}/${id}`;
+function holdsWanted(sites, wanted) {
+  return sites.every((site) => (wanted.tag === void 0 || site.image.tag === wanted.tag) && (wanted.digest === void 0 || site.image.digest === wanted.digest));
 }
-function doneRef(branch, id) {
-  return `refs/baton/done/${branch}/${id}`;
-}
-function idsUnder(refs, prefix) {
-  return [...refs.keys()].filter((ref) => ref.startsWith(prefix) && queueIdTime(ref.slice(prefix.length)) !== void 0).map((ref) => ref.slice(prefix.length)).sort();
-}
-function withRequest(message, request3) {
-  const json = JSON.stringify({
-    path: request3.path,
-    images: request3.images.map(formatImageRef),
-    pin: request3.pin,
-    allowDowngrade: request3.allowDowngrade,
-    ...request3.overrideHold ? { overrideHold: true } : {}
+function ordered(sites, wanted) {
+  const want = wanted.tag === void 0 ? null : import_semver3.default.valid(wanted.tag);
+  return want !== null && sites.every((site) => {
+    const have = site.image.tag === void 0 ? null : import_semver3.default.valid(site.image.tag);
+    return have !== null && import_semver3.default.neq(have, want);
   });
-  return `${message.replace(/\n*$/, "\n")}${TRAILER}${json}
-`;
 }
-function readRequest(message) {
-  const lines = message.replace(/\n+$/, "").split("\n");
-  const index = lines.findLastIndex((line) => line.startsWith(TRAILER));
-  if (index < 0) return void 0;
-  try {
-    const raw = JSON.parse(lines[index].slice(TRAILER.length));
-    if (typeof raw["path"] !== "string" || !Array.isArray(raw["images"])) return void 0;
-    const pin = raw["pin"];
-    if (pin !== "tag" && pin !== "digest" && pin !== "tag+digest") return void 0;
-    const request3 = {
-      path: raw["path"],
-      images: raw["images"].map((text2) => parseImageRef(String(text2))),
-      pin,
-      allowDowngrade: raw["allowDowngrade"] === true,
-      ...raw["overrideHold"] === true ? { overrideHold: true } : {}
-    };
-    lines.splice(index, 1);
-    return { message: `${lines.join("\n")}
-`, request: request3 };
-  } catch {
-    return void 0;
+function supersededImages(base, head, request3) {
+  const out = [];
+  for (const wanted of request3.images) {
+    const name = imageName(wanted);
+    const now = head.get(name) ?? [];
+    if (signature(base.get(name)) === signature(now) || now.length === 0 || holdsWanted(now, wanted)) continue;
+    if (!request3.allowDowngrade && ordered(now, wanted)) continue;
+    out.push({ image: name, wanted: `${wanted.tag ?? ""}${wanted.digest ? `@${wanted.digest}` : ""}`, landed: versionOf(now[0]) });
   }
-}
-
-// src/steps/shared/push-queue.ts
-var DONE_REF_MAX_AGE_MS = 15 * 6e4;
-var TAKEOVER_MS = 6e4;
-var DEADLINE_MS = 5 * 6e4;
-async function landThroughQueue(repo, request3, context3) {
-  const branch = repo.branch;
-  const own = await repo.readCommit("HEAD");
-  const message = readRequest(own.message)?.message ?? own.message;
-  let id = await park(repo, request3, message, context3);
-  const deadline = context3.now() + DEADLINE_MS;
-  for (let attempt = 1; context3.now() < deadline; attempt++) {
-    const refs = await repo.listRemoteRefs([`refs/heads/${branch}`, `refs/baton/queue/${branch}/*`, `refs/baton/done/${branch}/*`]);
-    const done = refs.get(doneRef(branch, id));
-    if (done) {
-      await repo.pushRefs([{ ref: doneRef(branch, id), to: null, expect: done }]).catch(() => "rejected");
-      context3.log.info(`landed by another bump as ${done.slice(0, 12)}`);
-      return { commit: done, plan: void 0 };
-    }
-    if (!refs.has(queueRef(branch, id))) {
-      await repo.refresh();
-      const plan = await planRequest(repo, request3, await policiesOf(repo));
-      if (plan.edits.length === 0) return { commit: void 0, plan };
-      await writeEdits(repo, plan.edits);
-      await repo.commit({ message, author: own.author, paths: plan.edits.map((e) => e.file) });
-      id = await park(repo, request3, message, context3);
-      continue;
-    }
-    if (isIntegrator(refs, branch, id, context3.now())) {
-      const integration = await integrate(repo, refs, id, context3);
-      if (integration && await repo.pushRefs(integration.updates) === "pushed") {
-        context3.log.info(`integrated ${integration.landed.size} queued bump(s) in one push`);
-        return { commit: integration.landed.get(id), plan: integration.plans.get(id) };
-      }
-    }
-    await context3.sleep(Math.min(2e3, 200 * attempt) + Math.floor(Math.random() * 200));
-  }
-  throw new TransientError(`${branch} kept moving; the bump is parked in the queue and lands with the next bump of this branch, or run it again.`);
-}
-function isIntegrator(refs, branch, id, now) {
-  const oldest = idsUnder(refs, `refs/baton/queue/${branch}/`)[0];
-  return oldest === void 0 || oldest === id || now - (queueIdTime(oldest) ?? 0) > TAKEOVER_MS;
-}
-async function park(repo, request3, message, context3) {
-  const parked = await repo.amendMessage(withRequest(message, request3));
-  const id = queueId(context3.now(), (0, import_node_crypto2.randomBytes)(4).toString("hex"));
-  await repo.pushRefs([{ ref: queueRef(repo.branch, id), to: parked, expect: null }]);
-  context3.log.info(`push lost a race; queued as ${id}`);
-  return id;
-}
-async function policiesOf(repo) {
-  return { ...(await readConfig(repo))?.policies ?? {} };
-}
-async function planRequest(repo, request3, policies) {
-  const files = await readEnvFiles(repo, request3.path);
-  const options = { pin: request3.pin, allowDowngrade: request3.allowDowngrade, overrideHold: request3.overrideHold === true, policies, root: request3.path };
-  return planRespectingHolds(files, request3.images, options);
-}
-async function readParked(repo, branch, ids, refs) {
-  await repo.fetchRefs(ids.map((id) => queueRef(branch, id)));
-  const parked = [];
-  for (const id of ids) {
-    const sha = refs.get(queueRef(branch, id));
-    const { author, message } = await repo.readCommit(sha);
-    const read = readRequest(message);
-    if (read) parked.push({ id, sha, author, message: read.message, request: read.request });
-  }
-  return parked;
-}
-async function integrate(repo, refs, ownId, context3) {
-  const branch = repo.branch;
-  await repo.refresh();
-  const base = await repo.head();
-  if (refs.get(`refs/heads/${branch}`) !== base) return void 0;
-  const ids = idsUnder(refs, `refs/baton/queue/${branch}/`);
-  let parked;
-  try {
-    parked = await readParked(repo, branch, ids, refs);
-  } catch (error) {
-    if (/couldn't find remote ref|not our ref/i.test(describeError(error))) return void 0;
-    throw error;
-  }
-  await repo.setSparse([...new Set(parked.map((p) => p.request.path))]);
-  const policies = await policiesOf(repo);
-  const landed = /* @__PURE__ */ new Map();
-  const plans = /* @__PURE__ */ new Map();
-  for (const item of parked) {
-    let plan;
-    try {
-      plan = await planRequest(repo, item.request, policies);
-    } catch (error) {
-      context3.log.info(`queued bump ${item.id} does not apply here (${error.message}); its own job will say why`);
-      continue;
-    }
-    plans.set(item.id, plan);
-    if (plan.edits.length === 0) continue;
-    await writeEdits(repo, plan.edits);
-    const commit = await repo.commit({ message: item.message, author: item.author, paths: plan.edits.map((e) => e.file) });
-    if (commit) landed.set(item.id, commit);
-  }
-  const head = await repo.head();
-  const updates = [];
-  if (head !== base) updates.push({ ref: `refs/heads/${branch}`, to: head, expect: base });
-  for (const item of parked) {
-    updates.push({ ref: queueRef(branch, item.id), to: null, expect: item.sha });
-    const commit = landed.get(item.id);
-    if (commit && item.id !== ownId) updates.push({ ref: doneRef(branch, item.id), to: commit, expect: null });
-  }
-  for (const id of idsUnder(refs, `refs/baton/done/${branch}/`)) {
-    const made = queueIdTime(id) ?? 0;
-    if (context3.now() - made > DONE_REF_MAX_AGE_MS) updates.push({ ref: doneRef(branch, id), to: null, expect: refs.get(doneRef(branch, id)) });
-  }
-  return { updates, landed, plans };
+  return out;
 }
 
 // src/steps/shared/env-write.ts
@@ -49869,28 +49788,51 @@ async function openEnvironment(clone, remote, selection, identity) {
     throw error;
   }
 }
+async function recheckEnvironment(repo, opened, selection) {
+  const config = await readConfig(repo);
+  if (selection.path) return config;
+  const now = resolveEnvironment(config, selection);
+  if (now.path !== opened.path || (now.branch ?? opened.branch) !== opened.branch) {
+    throw new UserError(`env: ${CONFIG_NAME} on the newest head of ${repo.branch} moved "${opened.name}" (now ${now.path}); nothing was pushed. Run again.`, { input: "env" });
+  }
+  if (!selection.mode && (now.mode ?? "push") !== (opened.mode ?? "push")) {
+    throw new UserError(`env: ${CONFIG_NAME} on the newest head of ${repo.branch} now says mode: ${now.mode ?? "push"} for "${opened.name}"; nothing was pushed. Run again.`, { input: "env" });
+  }
+  return config;
+}
+var CONFIG_NAME = "baton.yaml";
 async function pushChange(repo, change2, deps, context3) {
   const wait = deps.retry.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const first = await change2.plan(repo);
+  let superseded = [];
   for (let attempt = 1; ; attempt++) {
-    const plan = await change2.plan(repo);
-    if (plan.edits.length === 0) return { plan, commit: void 0 };
+    const plan = attempt === 1 ? first : await replan(repo, change2, first, (found) => superseded = found, context3);
+    const outcome = { plan, commit: void 0, ...superseded.length > 0 ? { superseded } : {} };
+    if (plan.edits.length === 0) return outcome;
     await writeEdits(repo, plan.edits);
     const commit = await repo.commit({ message: change2.message(plan), author: change2.author, paths: plan.edits.map((e) => e.file) });
-    if (!commit) return { plan, commit: void 0 };
-    if (await repo.push() === "pushed") return { plan, commit };
-    if (!repo.isLocalRemote && change2.queue) {
-      const queueContext = { log: context3.log, sleep: wait, now: () => Date.now() };
-      const outcome = await landThroughQueue(repo, change2.queue, queueContext);
-      const finalPlan = outcome.plan ?? plan;
-      return { plan: outcome.commit ? finalPlan : { ...finalPlan, edits: [] }, commit: outcome.commit };
-    }
+    if (!commit) return outcome;
+    if (await repo.push() === "pushed") return { ...outcome, commit };
     if (attempt >= deps.retry.attempts) {
-      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; run the step again.`);
+      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`);
     }
     context3.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
-    await wait(backoffDelay(deps.retry, attempt));
+    await wait(raceDelay(deps.retry, attempt));
     await repo.refresh();
   }
+}
+function raceDelay(policy, attempt) {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round((policy.random ?? Math.random)() * ceiling);
+}
+async function replan(repo, change2, first, report, context3) {
+  const plan = await change2.plan(repo);
+  if (!change2.race) return plan;
+  const found = supersededImages(first.sites, plan.sites, change2.race);
+  report(found);
+  if (found.length === 0) return plan;
+  for (const s of found) context3.log.warn(`${s.image}: not writing ${s.wanted}; a newer write landed ${s.landed} after this run read the environment`);
+  return change2.plan(repo, new Set(found.map((s) => s.image)));
 }
 async function proposeChange(repo, change2, proposal, context3, path) {
   const base = repo.branch;
@@ -49940,6 +49882,44 @@ function forgeOptions(inputs) {
   return { repoUrl: inputs.repo, ...inputs.token ? { token: inputs.token } : {}, forge: inputs.forge, ...inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {} };
 }
 
+// src/steps/shared/signatures.ts
+var import_promises13 = require("node:fs/promises");
+
+// src/core/signers.ts
+var FINGERPRINT_RE = /^(?:[0-9A-F]{40}|[0-9A-F]{64})$/;
+var SSH_KEY_RE = /(^|\s)(ssh-(ed25519|rsa|dss)|ecdsa-sha2-\S+|sk-(ssh-ed25519|ecdsa-sha2-\S+)@openssh\.com)\s+[A-Za-z0-9+/=]+/;
+function parseAllowedSigners(text2, file) {
+  const lines = text2.split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+  if (lines.length === 0) throw new UserError(`allowed-signers: ${file} lists no key.`, { input: "allowed-signers" });
+  const fingerprints = lines.map((line) => line.replace(/\s+/g, "").toUpperCase());
+  if (fingerprints.every((f) => FINGERPRINT_RE.test(f))) return { kind: "gpg", fingerprints };
+  const bad2 = lines.findIndex((line) => !SSH_KEY_RE.test(line));
+  if (bad2 < 0) return { kind: "ssh", file };
+  throw new UserError(
+    `allowed-signers: line "${lines[bad2].slice(0, 60)}" of ${file} is neither an SSH allowed-signers entry (principals keytype key) nor a GPG fingerprint (40 or 64 hex digits); one kind per file.`,
+    { input: "allowed-signers" }
+  );
+}
+
+// src/steps/shared/signatures.ts
+var UnsignedCommit = class extends VerdictError {
+  name = "UnsignedCommit";
+};
+async function loadSignaturePolicy(file) {
+  if (!file) return void 0;
+  const text2 = await (0, import_promises13.readFile)(file, "utf8").catch((cause) => {
+    throw new UserError(`allowed-signers: cannot read ${file} (${cause.code ?? "error"}); give the path of an allowed-signers file.`, { input: "allowed-signers", cause });
+  });
+  return parseAllowedSigners(text2, file);
+}
+async function requireSigned(repo, commit, policy, what) {
+  const check2 = await repo.checkSignature(commit, policy);
+  if (!check2.good) {
+    throw new UnsignedCommit(`${what} ${commit.slice(0, 12)} has no good signature by a key in allowed-signers (${check2.detail}); nothing was written. Sign the commit with an allowed key, or add its key to allowed-signers.`);
+  }
+  return check2.detail;
+}
+
 // src/steps/promote/inputs.ts
 function promoteInputs(values) {
   const { to, from } = values;
@@ -49973,7 +49953,8 @@ function promoteInputs(values) {
     author: parseIdentity(values.author),
     labels: values.labels,
     autoMerge: values["auto-merge"],
-    dryRun: values["dry-run"]
+    dryRun: values["dry-run"],
+    allowedSigners: values["allowed-signers"]
   };
 }
 
@@ -50756,15 +50737,16 @@ function promoteChange(opened, run, inputs, origin) {
   const request3 = { images, pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, overrideHold: inputs.overrideHold };
   const context3 = promotionContext(run, env);
   return {
-    async plan(repo) {
-      const plan = await planOnHead(repo, env, { ...request3, policies: { ...opened.config?.policies ?? {} } });
+    async plan(repo, leaveOut) {
+      const config = await recheckEnvironment(repo, env, { env: env.name, mode: inputs.mode });
+      const plan = await planOnHead(repo, env, { ...request3, policies: { ...config?.policies ?? {} } }, leaveOut);
       const selector = envSelector(env, false);
       if (plan.held.length > 0) throw new PromotionRefused(`to: ${plan.held.map((h) => heldMessage(h, env.name, "promoted", selector)).join(" ")}`);
       return plan;
     },
     message: (plan) => promoteMessage(promoteSubject(context3, images), images, plan.edits.flatMap((e) => e.changes), context3, origin),
     author: inputs.author,
-    queue: { path: env.path, ...request3 }
+    race: { images, allowDowngrade: inputs.allowDowngrade }
   };
 }
 function promotionContext(run, env) {
@@ -50794,14 +50776,16 @@ async function writeTarget(opened, run, inputs, deps, context3) {
   } else attempt = await pushChange(repo, change2, deps, context3);
   return { env, mode, plan: attempt.plan, commit: attempt.commit, head: await repo.head(), request: attempt.request, stories, promotion };
 }
-async function sourceRun(pair, reader, registry, inputs, deps, context3, policies) {
+async function sourceRun(pair, reader, registry, inputs, deps, context3, policies, signers) {
   const state = await readSource(reader, pair.from, policies, { requireVerified: inputs.requireVerified, soakMs: inputs.soakMs, nowMs: deps.now(), repo: inputs.repo });
+  if (signers) context3.log.info(`${pair.from.name} runs ${state.commit.slice(0, 12)}, signed by ${await requireSigned(reader, state.commit, signers, `the commit ${pair.from.name} runs,`)}`);
   context3.log.info(`${pair.from.name} runs ${state.commit.slice(0, 12)}${state.record ? `, verified ${state.record.status} at ${state.record.time}` : " (not checked: require-verified is off)"}`);
   const images = await promotedImages(registry, state, inputs, context3);
   const copied = inputs.copyTo && !inputs.dryRun ? await copyAll(registry, images, context3) : /* @__PURE__ */ new Map();
   return { state, images, copied };
 }
 async function runPromote(inputs, deps, context3) {
+  const signers = await loadSignaturePolicy(inputs.allowedSigners);
   const remote = remoteOf(inputs, context3.env);
   const clone = (branch) => deps.clone(remote, { ...branch ? { branch } : {}, sparsePaths: [], identity: inputs.author });
   const base = await clone();
@@ -50818,7 +50802,7 @@ async function runPromote(inputs, deps, context3) {
       const branch = pair.from.branch ?? base.branch;
       const reader = clones.get(branch) ?? await clone(branch);
       clones.set(branch, reader);
-      runs.set(pair.from.name, await sourceRun(pair, reader, registry, inputs, deps, context3, policies));
+      runs.set(pair.from.name, await sourceRun(pair, reader, registry, inputs, deps, context3, policies, signers));
     }
     for (const pair of pairs) {
       const target = await openEnvironment(deps.clone, remote, { env: pair.to.name, ...inputs.branch ? { branch: inputs.branch } : {} }, inputs.author);

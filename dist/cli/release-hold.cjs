@@ -13709,12 +13709,12 @@ var require_diagnostics = __commonJS({
       diagnosticsChannel.subscribe(
         "undici:websocket:close",
         (evt) => {
-          const { websocket, code, reason } = evt;
+          const { websocket, code, reason: reason2 } = evt;
           debugLog(
             "closed connection to %s - %s %s",
             websocket.url,
             code,
-            reason
+            reason2
           );
         }
       );
@@ -14187,7 +14187,7 @@ var require_wrap_handler = __commonJS({
       }
       // Wrap Interface
       onRequestStart(controller, context3) {
-        this.#handler.onConnect?.((reason) => controller.abort(reason), context3);
+        this.#handler.onConnect?.((reason2) => controller.abort(reason2), context3);
       }
       onRequestUpgrade(controller, statusCode, headers, socket) {
         const rawHeaders = [];
@@ -14299,11 +14299,11 @@ var require_unwrap_handler = __commonJS({
           this[kResume]?.();
         }
       }
-      abort(reason) {
+      abort(reason2) {
         if (!this.#aborted) {
           this.#aborted = true;
-          this.#reason = reason;
-          this.#abort(reason);
+          this.#reason = reason2;
+          this.#abort(reason2);
         }
       }
       get aborted() {
@@ -16115,7 +16115,7 @@ var require_webidl = __commonJS({
     var SYMBOL = 4;
     var NUMBER = 5;
     var BIGINT = 6;
-    var NULL2 = 7;
+    var NULL = 7;
     var OBJECT = 8;
     var FunctionPrototypeSymbolHasInstance = Function.call.bind(Function.prototype[Symbol.hasInstance]);
     var webidl = {
@@ -16192,7 +16192,7 @@ var require_webidl = __commonJS({
         case "function":
         case "object": {
           if (V === null) {
-            return NULL2;
+            return NULL;
           }
           return OBJECT;
         }
@@ -16205,7 +16205,7 @@ var require_webidl = __commonJS({
       SYMBOL,
       NUMBER,
       BIGINT,
-      NULL: NULL2,
+      NULL,
       OBJECT
     };
     webidl.util.TypeValueToString = function(o) {
@@ -16222,7 +16222,7 @@ var require_webidl = __commonJS({
           return "Number";
         case BIGINT:
           return "BigInt";
-        case NULL2:
+        case NULL:
           return "Null";
         case OBJECT:
           return "Object";
@@ -18046,8 +18046,8 @@ var require_body = __commonJS({
               }
             }
           },
-          cancel(reason) {
-            return action()[Symbol.asyncIterator]?.().return(reason);
+          cancel(reason2) {
+            return action()[Symbol.asyncIterator]?.().return(reason2);
           },
           type: "bytes"
         });
@@ -22737,8 +22737,8 @@ var require_retry_handler = __commonJS({
         this.#paused = false;
         this.#target?.resume();
       }
-      abort(reason) {
-        this.#target?.abort(reason);
+      abort(reason2) {
+        this.#target?.abort(reason2);
       }
       get paused() {
         return this.#paused || (this.#target?.paused ?? false);
@@ -25779,14 +25779,14 @@ var require_snapshot_recorder = __commonJS({
         }
         const request2 = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
         const hash = createRequestHash(request2);
-        const snapshot2 = this.#snapshots.get(hash);
-        if (!snapshot2) return void 0;
-        const currentCallCount = snapshot2.callCount || 0;
-        const responseIndex = Math.min(currentCallCount, snapshot2.responses.length - 1);
-        snapshot2.callCount = currentCallCount + 1;
+        const snapshot = this.#snapshots.get(hash);
+        if (!snapshot) return void 0;
+        const currentCallCount = snapshot.callCount || 0;
+        const responseIndex = Math.min(currentCallCount, snapshot.responses.length - 1);
+        snapshot.callCount = currentCallCount + 1;
         return {
-          ...snapshot2,
-          response: snapshot2.responses[responseIndex]
+          ...snapshot,
+          response: snapshot.responses[responseIndex]
         };
       }
       /**
@@ -25804,8 +25804,8 @@ var require_snapshot_recorder = __commonJS({
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
-            for (const { hash, snapshot: snapshot2 } of parsed) {
-              this.#snapshots.set(hash, snapshot2);
+            for (const { hash, snapshot } of parsed) {
+              this.#snapshots.set(hash, snapshot);
             }
           } else {
             this.#snapshots = new Map(Object.entries(parsed));
@@ -25831,9 +25831,9 @@ var require_snapshot_recorder = __commonJS({
         }
         const resolvedPath = resolve4(path);
         await mkdir(dirname2(resolvedPath), { recursive: true });
-        const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot2]) => ({
+        const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
-          snapshot: snapshot2
+          snapshot
         }));
         await writeFile2(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
       }
@@ -25863,8 +25863,8 @@ var require_snapshot_recorder = __commonJS({
        * @returns {void}
        */
       resetCallCounts() {
-        for (const snapshot2 of this.#snapshots.values()) {
-          snapshot2.callCount = 0;
+        for (const snapshot of this.#snapshots.values()) {
+          snapshot.callCount = 0;
         }
       }
       /**
@@ -25885,15 +25885,15 @@ var require_snapshot_recorder = __commonJS({
       getSnapshotInfo(requestOpts) {
         const request2 = formatRequestKey(requestOpts, this.#headerFilters, this.matchOptions);
         const hash = createRequestHash(request2);
-        const snapshot2 = this.#snapshots.get(hash);
-        if (!snapshot2) return null;
+        const snapshot = this.#snapshots.get(hash);
+        if (!snapshot) return null;
         return {
           hash,
-          request: snapshot2.request,
-          responseCount: snapshot2.responses ? snapshot2.responses.length : snapshot2.response ? 1 : 0,
+          request: snapshot.request,
+          responseCount: snapshot.responses ? snapshot.responses.length : snapshot.response ? 1 : 0,
           // .response for legacy snapshots
-          callCount: snapshot2.callCount || 0,
-          timestamp: snapshot2.timestamp
+          callCount: snapshot.callCount || 0,
+          timestamp: snapshot.timestamp
         };
       }
       /**
@@ -25904,8 +25904,8 @@ var require_snapshot_recorder = __commonJS({
       replaceSnapshots(snapshotData) {
         this.#snapshots.clear();
         if (Array.isArray(snapshotData)) {
-          for (const { hash, snapshot: snapshot2 } of snapshotData) {
-            this.#snapshots.set(hash, snapshot2);
+          for (const { hash, snapshot } of snapshotData) {
+            this.#snapshots.set(hash, snapshot);
           }
         } else if (snapshotData && typeof snapshotData === "object") {
           this.#snapshots = new Map(Object.entries(snapshotData));
@@ -26042,9 +26042,9 @@ var require_snapshot_agent = __commonJS({
           if (!this[kSnapshotLoaded]) {
             return this.#asyncDispatch(opts, handler2);
           }
-          const snapshot2 = this[kSnapshotRecorder].findSnapshot(opts);
-          if (snapshot2) {
-            return this.#replaySnapshot(snapshot2, handler2);
+          const snapshot = this[kSnapshotRecorder].findSnapshot(opts);
+          if (snapshot) {
+            return this.#replaySnapshot(snapshot, handler2);
           } else if (mode === "update") {
             return this.#recordAndReplay(opts, handler2);
           } else {
@@ -26114,17 +26114,17 @@ var require_snapshot_agent = __commonJS({
        * @param {Object} handler - The handler to call with the response data.
        * @returns {void}
        */
-      #replaySnapshot(snapshot2, handler2) {
+      #replaySnapshot(snapshot, handler2) {
         try {
-          const { response } = snapshot2;
+          const { response } = snapshot;
           const controller = {
             pause() {
             },
             resume() {
             },
-            abort(reason) {
+            abort(reason2) {
               this.aborted = true;
-              this.reason = reason;
+              this.reason = reason2;
             },
             aborted: false,
             paused: false
@@ -26174,8 +26174,8 @@ var require_snapshot_agent = __commonJS({
        * @returns {void}
        */
       #setupMockInterceptors() {
-        for (const snapshot2 of this[kSnapshotRecorder].getSnapshots()) {
-          const { request: request2, responses, response } = snapshot2;
+        for (const snapshot of this[kSnapshotRecorder].getSnapshots()) {
+          const { request: request2, responses, response } = snapshot;
           const url = new URL(request2.url);
           const mockPool = this.get(url.origin);
           const responseData = responses ? responses[0] : response;
@@ -26691,9 +26691,9 @@ var require_dump = __commonJS({
         super(handler2);
         this.#maxSize = maxSize ?? this.#maxSize;
       }
-      #abort(reason) {
+      #abort(reason2) {
         this.aborted = true;
-        this.reason = reason;
+        this.reason = reason2;
       }
       onRequestStart(controller, context3) {
         controller.abort = this.#abort.bind(this);
@@ -29488,8 +29488,8 @@ var require_cache2 = __commonJS({
         get reason() {
           return stream.errored;
         },
-        abort(reason) {
-          stream.destroy(reason ?? new AbortError());
+        abort(reason2) {
+          stream.destroy(reason2 ?? new AbortError());
         }
       };
       stream.on("error", function(err) {
@@ -29791,9 +29791,9 @@ var require_decompress = __commonJS({
         this.#paused = false;
         this.#onResume();
       }
-      abort(reason) {
-        this.target?.abort(reason);
-        this.#onAbort(reason);
+      abort(reason2) {
+        this.target?.abort(reason2);
+        this.#onAbort(reason2);
       }
       get paused() {
         return this.#paused;
@@ -29897,9 +29897,9 @@ var require_decompress = __commonJS({
         this.#controller = new DecompressController(
           () => this.#onDownstreamPause(),
           () => this.#onDownstreamResume(),
-          (reason) => {
+          (reason2) => {
             if (this.#inputEnded && !this.#terminated) {
-              this.onResponseError(this.#controller, reason);
+              this.onResponseError(this.#controller, reason2);
             }
           }
         );
@@ -30548,9 +30548,9 @@ var require_deduplication_handler = __commonJS({
           get reason() {
             return state.reason;
           },
-          abort: (reason) => {
+          abort: (reason2) => {
             state.aborted = true;
-            state.reason = reason ?? null;
+            state.reason = reason2 ?? null;
             waitingHandler.done = true;
             waitingHandler.pendingTrailers = null;
             waitingHandler.bufferedChunks = [];
@@ -31789,13 +31789,13 @@ var require_response = __commonJS({
         urlList: init?.urlList ? [...init.urlList] : []
       };
     }
-    function makeNetworkError(reason) {
-      const isError = isErrorLike(reason);
+    function makeNetworkError(reason2) {
+      const isError = isErrorLike(reason2);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError ? reason : new Error(reason ? String(reason) : reason),
-        aborted: reason && reason.name === "AbortError"
+        error: isError ? reason2 : new Error(reason2 ? String(reason2) : reason2),
+        aborted: reason2 && reason2.name === "AbortError"
       });
     }
     function isNetworkError3(response) {
@@ -32932,13 +32932,13 @@ var require_fetch = __commonJS({
         this.dump = false;
         this.state = "ongoing";
       }
-      terminate(reason) {
+      terminate(reason2) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "terminated";
-        this.connection?.destroy(reason);
-        this.emit("terminated", reason);
+        this.connection?.destroy(reason2);
+        this.emit("terminated", reason2);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
       abort(error) {
@@ -33218,7 +33218,7 @@ var require_fetch = __commonJS({
           fetchParams.controller.dump = true;
         }
         if (request2.integrity) {
-          const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
+          const processBodyError = (reason2) => fetchFinale(fetchParams, makeNetworkError(reason2));
           if (request2.responseTainting === "opaque" || response.body == null) {
             processBodyError(response.error);
             return;
@@ -33726,9 +33726,9 @@ var require_fetch = __commonJS({
       const pullAlgorithm = () => {
         return fetchParams.controller.resume();
       };
-      const cancelAlgorithm = (reason) => {
+      const cancelAlgorithm = (reason2) => {
         if (!isCancelled(fetchParams)) {
-          fetchParams.controller.abort(reason);
+          fetchParams.controller.abort(reason2);
         }
       };
       const stream = new ReadableStream(
@@ -33786,7 +33786,7 @@ var require_fetch = __commonJS({
           }
         }
       };
-      function onAborted(reason) {
+      function onAborted(reason2) {
         if (isAborted(fetchParams)) {
           response.aborted = true;
           if (isReadable(stream)) {
@@ -33797,7 +33797,7 @@ var require_fetch = __commonJS({
         } else {
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(new TypeError("terminated", {
-              cause: isErrorLike(reason) ? reason : void 0
+              cause: isErrorLike(reason2) ? reason2 : void 0
             }));
           }
         }
@@ -35634,14 +35634,14 @@ var require_util5 = __commonJS({
       }
       return urlRecord;
     }
-    function validateCloseCodeAndReason(code, reason) {
+    function validateCloseCodeAndReason(code, reason2) {
       if (code !== null) {
         if (code !== 1e3 && (code < 3e3 || code > 4999)) {
           throw new DOMException("invalid code", "InvalidAccessError");
         }
       }
-      if (reason !== null) {
-        const reasonBytesLength = Buffer.byteLength(reason);
+      if (reason2 !== null) {
+        const reasonBytesLength = Buffer.byteLength(reason2);
         if (reasonBytesLength > 123) {
           throw new DOMException(`Reason must be less than 123 bytes; received ${reasonBytesLength}`, "SyntaxError");
         }
@@ -35891,29 +35891,29 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(object, code, reason, validate = false) {
+    function closeWebSocketConnection(object, code, reason2, validate = false) {
       code ??= null;
-      reason ??= "";
-      if (validate) validateCloseCodeAndReason(code, reason);
+      reason2 ??= "";
+      if (validate) validateCloseCodeAndReason(code, reason2);
       if (isClosed(object.readyState) || isClosing(object.readyState)) {
       } else if (!isEstablished(object.readyState)) {
         failWebsocketConnection(object);
         object.readyState = states.CLOSING;
       } else if (!object.closeState.has(sentCloseFrameState.SENT) && !object.closeState.has(sentCloseFrameState.RECEIVED)) {
         const frame = new WebsocketFrameSend();
-        if (reason.length !== 0 && code === null) {
+        if (reason2.length !== 0 && code === null) {
           code = 1e3;
         }
         assert(code === null || Number.isInteger(code));
-        if (code === null && reason.length === 0) {
+        if (code === null && reason2.length === 0) {
           frame.frameData = emptyBuffer;
-        } else if (code !== null && reason === null) {
+        } else if (code !== null && reason2 === null) {
           frame.frameData = Buffer.allocUnsafe(2);
           frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== null && reason !== null) {
-          frame.frameData = Buffer.allocUnsafe(2 + Buffer.byteLength(reason));
+        } else if (code !== null && reason2 !== null) {
+          frame.frameData = Buffer.allocUnsafe(2 + Buffer.byteLength(reason2));
           frame.frameData.writeUInt16BE(code, 0);
-          frame.frameData.write(reason, 2, "utf-8");
+          frame.frameData.write(reason2, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
         }
@@ -35924,15 +35924,15 @@ var require_connection = __commonJS({
         object.readyState = states.CLOSING;
       }
     }
-    function failHandshake(handler2, response, code, reason, cause) {
+    function failHandshake(handler2, response, code, reason2, cause) {
       if (response.socket?.session != null && !response.socket.destroyed) {
         response.socket.destroy();
       }
-      failWebsocketConnection(handler2, code, reason, cause);
+      failWebsocketConnection(handler2, code, reason2, cause);
     }
-    function failWebsocketConnection(handler2, code, reason, cause) {
+    function failWebsocketConnection(handler2, code, reason2, cause) {
       if (isEstablished(handler2.readyState)) {
-        closeWebSocketConnection(handler2, code, reason, false);
+        closeWebSocketConnection(handler2, code, reason2, false);
       }
       handler2.controller.abort();
       if (isConnecting(handler2.readyState)) {
@@ -36337,16 +36337,16 @@ var require_receiver = __commonJS({
         if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
-        if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
-          reason = reason.subarray(3);
+        let reason2 = data.subarray(2);
+        if (reason2[0] === 239 && reason2[1] === 187 && reason2[2] === 191) {
+          reason2 = reason2.subarray(3);
         }
         try {
-          reason = utf8Decode(reason);
+          reason2 = utf8Decode(reason2);
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code, reason: reason2, error: false };
       }
       /**
        * Parses control frames.
@@ -36361,8 +36361,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            failWebsocketConnection(this.#handler, code, reason);
+            const { code, reason: reason2 } = this.#info.closeInfo;
+            failWebsocketConnection(this.#handler, code, reason2);
             return false;
           }
           if (!this.#handler.closeState.has(sentCloseFrameState.SENT) && !this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
@@ -36620,18 +36620,18 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code = void 0, reason2 = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
         if (code !== void 0) {
           code = webidl.converters["unsigned short"](code, prefix, "code", webidl.attributes.Clamp);
         }
-        if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason);
+        if (reason2 !== void 0) {
+          reason2 = webidl.converters.USVString(reason2);
         }
         code ??= null;
-        reason ??= "";
-        closeWebSocketConnection(this.#handler, code, reason, true);
+        reason2 ??= "";
+        closeWebSocketConnection(this.#handler, code, reason2, true);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -36846,29 +36846,29 @@ var require_websocket = __commonJS({
       #onSocketClose() {
         const wasClean = this.#handler.closeState.has(sentCloseFrameState.SENT) && this.#handler.closeState.has(sentCloseFrameState.RECEIVED);
         let code = 1005;
-        let reason = "";
+        let reason2 = "";
         const result = this.#parser?.closingInfo;
         if (result && !result.error) {
           code = result.code ?? 1005;
-          reason = result.reason;
+          reason2 = result.reason;
         }
         this.#handler.readyState = states.CLOSED;
         if (!this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
           code = 1006;
           fireEvent("error", this, (type, init) => new ErrorEvent(type, init), {
-            error: new TypeError(reason)
+            error: new TypeError(reason2)
           });
         }
         fireEvent("close", this, (type, init) => new CloseEvent(type, init), {
           wasClean,
           code,
-          reason
+          reason: reason2
         });
         if (channels.close.hasSubscribers) {
           channels.close.publish({
             websocket: this,
             code,
-            reason
+            reason: reason2
           });
         }
       }
@@ -37013,13 +37013,13 @@ var require_websocketerror = __commonJS({
           init = webidl.converters.WebSocketCloseInfo(init);
         }
         let code = init.closeCode ?? null;
-        const reason = init.reason ?? "";
-        validateCloseCodeAndReason(code, reason);
-        if (reason.length !== 0 && code === null) {
+        const reason2 = init.reason ?? "";
+        validateCloseCodeAndReason(code, reason2);
+        if (reason2.length !== 0 && code === null) {
           code = 1e3;
         }
         this.#closeCode = code;
-        this.#reason = reason;
+        this.#reason = reason2;
       }
       get closeCode() {
         return this.#closeCode;
@@ -37032,10 +37032,10 @@ var require_websocketerror = __commonJS({
        * @param {number|null} code
        * @param {string} reason
        */
-      static createUnvalidatedWebSocketError(message, code, reason) {
+      static createUnvalidatedWebSocketError(message, code, reason2) {
         const error = new _WebSocketError(message, kConstruct);
         error.#closeCode = code;
-        error.#reason = reason;
+        error.#reason = reason2;
         return error;
       }
     };
@@ -37193,8 +37193,8 @@ var require_websocketstream = __commonJS({
           closeInfo = webidl.converters.WebSocketCloseInfo(closeInfo);
         }
         const code = closeInfo.closeCode ?? null;
-        const reason = closeInfo.reason;
-        closeWebSocketConnection(this.#handler, code, reason, true);
+        const reason2 = closeInfo.reason;
+        closeWebSocketConnection(this.#handler, code, reason2, true);
       }
       #write(chunk) {
         chunk = webidl.converters.WebSocketStreamWrite(chunk);
@@ -37242,7 +37242,7 @@ var require_websocketstream = __commonJS({
           start: (controller) => {
             this.#readableStreamController = controller;
           },
-          cancel: (reason) => this.#cancel(reason)
+          cancel: (reason2) => this.#cancel(reason2)
         });
         const writable = new WritableStream({
           start: (controller) => {
@@ -37250,7 +37250,7 @@ var require_websocketstream = __commonJS({
           },
           write: (chunk) => this.#write(chunk),
           close: () => closeWebSocketConnection(this.#handler, null, null),
-          abort: (reason) => this.#closeUsingReason(reason)
+          abort: (reason2) => this.#closeUsingReason(reason2)
         });
         this.#readableStream = readable;
         this.#openedPromise.resolve({
@@ -37293,33 +37293,33 @@ var require_websocketstream = __commonJS({
         if (!this.#handler.closeState.has(sentCloseFrameState.SENT) && !this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
           code = 1006;
         }
-        const reason = result?.reason == null ? "" : utf8DecodeBytes(Buffer.from(result.reason));
+        const reason2 = result?.reason == null ? "" : utf8DecodeBytes(Buffer.from(result.reason));
         if (wasClean) {
           this.#readableStreamController.close();
           this.#writableStreamController.error(new DOMException("A closed WebSocketStream cannot be written to", "InvalidStateError"));
           this.#closedPromise.resolve({
             closeCode: code,
-            reason
+            reason: reason2
           });
         } else {
-          const error = createUnvalidatedWebSocketError("unclean close", code, reason);
+          const error = createUnvalidatedWebSocketError("unclean close", code, reason2);
           this.#readableStreamController?.error(error);
           this.#writableStreamController?.error(error);
           this.#closedPromise.reject(error);
         }
       }
-      #closeUsingReason(reason) {
+      #closeUsingReason(reason2) {
         let code = null;
         let reasonString = "";
-        if (webidl.is.WebSocketError(reason)) {
-          code = reason.closeCode;
-          reasonString = reason.reason;
+        if (webidl.is.WebSocketError(reason2)) {
+          code = reason2.closeCode;
+          reasonString = reason2.reason;
         }
         closeWebSocketConnection(this.#handler, code, reasonString);
       }
       //  To cancel a WebSocketStream stream given reason , close using reason giving stream and reason .
-      #cancel(reason) {
-        this.#closeUsingReason(reason);
+      #cancel(reason2) {
+        this.#closeUsingReason(reason2);
       }
     };
     Object.defineProperties(WebSocketStream.prototype, {
@@ -39162,12 +39162,6 @@ function familiarName(ref) {
   if (ref.registry !== DOCKER_HUB) return imageName(ref);
   return ref.repository.startsWith("library/") && ref.repository.split("/").length === 2 ? ref.repository.slice("library/".length) : ref.repository;
 }
-function formatImageRef(ref) {
-  return imageName(ref) + (ref.tag ? `:${ref.tag}` : "") + (ref.digest ? `@${ref.digest}` : "");
-}
-function formatFamiliar(ref) {
-  return familiarName(ref) + (ref.tag ? `:${ref.tag}` : "") + (ref.digest ? `@${ref.digest}` : "");
-}
 function sameImage(a, b) {
   return a.registry === b.registry && a.repository === b.repository;
 }
@@ -39288,9 +39282,9 @@ function parseFile(file, text2) {
   if (error !== void 0) {
     if (text2.includes("{{")) return { ...base, docs: [] };
     const { line, column } = positionOf(base, error.pos[0]);
-    const where3 = `${file}:${line}:${column}`;
-    throw new MalformedYamlError(`${where3}: malformed YAML: ${error.message} (${error.code}). Fix the file; nothing was changed.`, {
-      input: where3
+    const where2 = `${file}:${line}:${column}`;
+    throw new MalformedYamlError(`${where2}: malformed YAML: ${error.message} (${error.code}). Fix the file; nothing was changed.`, {
+      input: where2
     });
   }
   return { ...base, docs: docs.map((doc, index) => ({ index, doc, paths: indexPaths(doc.contents) })) };
@@ -39298,13 +39292,6 @@ function parseFile(file, text2) {
 function positionOf(parsed, offset) {
   const { line, col } = parsed.lineCounter.linePos(offset);
   return { line, column: parsed.bom && line === 1 ? Math.max(1, col - 1) : col };
-}
-function textPosition(text2, offset) {
-  const lineStart2 = text2.lastIndexOf("\n", offset - 1) + 1;
-  let line = 1;
-  for (let i = text2.indexOf("\n"); i >= 0 && i < offset; i = text2.indexOf("\n", i + 1)) line++;
-  const bom = lineStart2 === 0 && text2.startsWith("\uFEFF") && offset > 0 ? 1 : 0;
-  return { line, column: offset - lineStart2 - bom + 1 };
 }
 function dominantEol(text2) {
   const lf = text2.split("\n").length - 1;
@@ -39617,18 +39604,18 @@ function commentAfter(text2, end) {
   const rest = text2.slice(end, lineEnd < 0 ? text2.length : lineEnd).replace(/\r$/, "");
   return /^[ \t]*#(.*)$/.exec(rest)?.[1];
 }
-function parseMarker(comment, policies, where3) {
+function parseMarker(comment, policies, where2) {
   const baton = BATON.exec(comment.trim());
-  if (baton !== null) return batonMarker(baton[1], where3);
+  if (baton !== null) return batonMarker(baton[1], where2);
   const flux = FLUX.exec(comment);
   return flux === null ? void 0 : fluxMarker(flux[1], policies ?? {});
 }
-function batonMarker(value, where3) {
+function batonMarker(value, where2) {
   const colon = value.lastIndexOf(":");
   const suffix = value.slice(colon + 1);
   const isField = colon > value.lastIndexOf("/") && FIELDS.has(suffix);
   const name = isField ? value.slice(0, colon) : value;
-  const ref = parseImageRef(name, `${where3} (marker "# baton: ${value}")`);
+  const ref = parseImageRef(name, `${where2} (marker "# baton: ${value}")`);
   const field = isField ? suffix : "whole";
   return { kind: "marker", image: ref, name: writtenName(name), field };
 }
@@ -39810,10 +39797,6 @@ function isFluxKustomization(root) {
 
 // src/core/edit/candidates.ts
 var NAME_CHAR = /[A-Za-z0-9_.-]/;
-function imageNeedles(images, fluxMarkers) {
-  const words = [...new Set(images.map((image) => image.repository.split("/").at(-1)))];
-  return { words, literals: fluxMarkers ? ["$imagepolicy"] : [] };
-}
 function mayHoldImage(bytes, needles) {
   if (needles.literals.some((literal) => find(bytes, ENCODER.encode(literal), () => true))) return true;
   return needles.words.some((word) => {
@@ -39855,671 +39838,17 @@ function invalidUtf8Offset(bytes) {
   return void 0;
 }
 
-// src/core/edit/pin.ts
-function checkPin(image, pin, input = "image") {
-  checkVersioned(image, input);
-  const shown = formatFamiliar(image);
-  if (pin !== "digest" && image.tag === void 0) {
-    throw new UserError(`${input}: ${shown} has no tag, but pin "${pin}" writes one; give ${familiarName(image)}:<tag> or use pin "digest".`, { input });
-  }
-  if (pin !== "tag" && image.digest === void 0) {
-    throw new UserError(`${input}: ${shown} has no digest, but pin "${pin}" writes one; give ${shown}@sha256:<digest> or use pin "tag".`, { input });
-  }
-}
-function checkVersioned(image, input) {
-  if (image.tag === void 0 && image.digest === void 0) {
-    throw new UserError(`${input}: ${formatFamiliar(image)} has neither a tag nor a digest; write name:tag or name@sha256:\u2026.`, { input });
-  }
-}
-
 // src/core/edit/kustomize-add.ts
 var import_yaml10 = __toESM(require_dist(), 1);
 
-// src/core/edit/scalar-write.ts
-var NULL = /^(?:~|null|Null|NULL)$/;
-var BOOL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
-var INT_12 = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
-var INT_11 = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|[0-9][0-9_]*|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
-var FLOAT_12 = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-var FLOAT_11 = /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$/;
-var INF_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-var TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/;
-var SPECIAL = /^(?:<<|=)$/;
-var RESOLVES = [NULL, BOOL, INT_12, INT_11, FLOAT_12, FLOAT_11, INF_NAN, TIMESTAMP, SPECIAL];
-function resolvesToNonString(value) {
-  return value === "" || RESOLVES.some((re) => re.test(value));
-}
-function cannotBePlain(value, inFlow) {
-  if (value !== value.trim() || /[\u0000-\u001f\u007f]/.test(value)) return true;
-  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(value)) return true;
-  if (/: |:$| #/.test(value)) return true;
-  return inFlow && /[,[\]{}]/.test(value);
-}
-function doubleQuoted(value) {
-  return JSON.stringify(value);
-}
-function singleQuoted(value) {
-  if (/[\u0000-\u001f\u007f]/.test(value)) return doubleQuoted(value);
-  return `'${value.replaceAll("'", "''")}'`;
-}
-function renderScalar(value, style, inFlow, explicitString = false) {
-  if (style === "QUOTE_DOUBLE") return doubleQuoted(value);
-  if (style === "QUOTE_SINGLE") return singleQuoted(value);
-  if (cannotBePlain(value, inFlow)) return doubleQuoted(value);
-  return !explicitString && resolvesToNonString(value) ? doubleQuoted(value) : value;
-}
-
 // src/core/edit/splice.ts
 var import_yaml9 = __toESM(require_dist(), 1);
-function replaceValue(source, slot, value) {
-  const [start, end] = slot.node.range ?? [0, 0];
-  const style = slot.node.type;
-  let text2 = renderScalar(value, style, slot.flow, slot.node.tag === "tag:yaml.org,2002:str");
-  if (start === end) {
-    if (source[start - 1] === ":") text2 = ` ${text2}`;
-    if (source[start] === "#") text2 = `${text2} `;
-  }
-  return { start, end, text: text2 };
-}
-function insertFields(parsed, map, after, fields) {
-  const { text: text2 } = parsed;
-  const keyNode = after.key;
-  const valueNode = after.value;
-  const keyStart = keyNode.range[0];
-  const valueEnd = valueNode.range[1];
-  const indent = indentOf(text2, keyStart);
-  const flow = map.flow === true;
-  const colon = flow ? reuse(text2.slice(keyNode.range[1], valueNode.range[0]), /^[ \t]*:[ \t]*$/, ": ") : ": ";
-  const written = fields.map(([key, value]) => styled(key, keyNode, flow) + colon + styled(value, valueNode, flow));
-  if (flow) {
-    const spread = lineStart(text2, keyStart) > (map.range?.[0] ?? 0);
-    const separator = spread ? `,${lineEnding(text2, keyStart, parsed.eol)}${indent}` : reuse(commaNear(text2, map, after), /^[ \t]*,[ \t]*$/, ", ");
-    return { start: valueEnd, end: valueEnd, text: written.map((field) => separator + field).join("") };
-  }
-  const newline = text2.indexOf("\n", valueEnd);
-  if (newline < 0) return { start: text2.length, end: text2.length, text: written.map((field) => parsed.eol + indent + field).join("") };
-  const eol = text2[newline - 1] === "\r" ? "\r\n" : "\n";
-  return { start: newline + 1, end: newline + 1, text: written.map((field) => indent + field + eol).join("") };
-}
-function removePair(text2, map, pair) {
-  const index = map.items.indexOf(pair);
-  const keyStart = pair.key.range[0];
-  const valueEnd = pair.value?.range?.[1] ?? pair.key.range[1];
-  const next = map.items[index + 1];
-  if (map.flow === true) {
-    const previous = map.items[index - 1];
-    if (previous !== void 0) return { start: endOf(previous), end: valueEnd, text: "" };
-    return { start: keyStart, end: next === void 0 ? valueEnd : next.key.range[0], text: "" };
-  }
-  const start = lineStart(text2, keyStart);
-  const newline = text2.indexOf("\n", valueEnd);
-  if (/^[ \t]*$/.test(text2.slice(start, keyStart))) {
-    if (newline >= 0) return { start, end: newline + 1, text: "" };
-    const before = start > 0 && text2[start - 2] === "\r" ? 2 : start > 0 ? 1 : 0;
-    return { start: start - before, end: text2.length, text: "" };
-  }
-  if (next === void 0) throw new Error(`cannot remove the only field of the entry at offset ${keyStart}`);
-  return { start: keyStart, end: next.key.range[0], text: "" };
-}
-function applySplices(text2, splices) {
-  const sorted = sortSplices(splices);
-  let out = "";
-  let at = 0;
-  for (const splice of sorted) {
-    if (splice.start < at) throw new Error(`overlapping edits at offset ${splice.start}`);
-    out += text2.slice(at, splice.start) + splice.text;
-    at = splice.end;
-  }
-  return out + text2.slice(at);
-}
-function mapOffset(splices, offset, self) {
-  let shift = 0;
-  splices.forEach((splice, index) => {
-    if (index === self) return;
-    const before = splice.end < offset || splice.end === offset && (self === void 0 || index < self);
-    if (before) shift += splice.text.length - (splice.end - splice.start);
-  });
-  return offset + shift;
-}
-function sortSplices(splices) {
-  return [...splices].sort((a, b) => a.start - b.start || a.end - b.end);
-}
-function endOf(pair) {
-  return (pair.value ?? pair.key).range[1];
-}
-function lineStart(text2, offset) {
-  const start = text2.lastIndexOf("\n", offset - 1) + 1;
-  return start === 0 && text2.startsWith("\uFEFF") ? 1 : start;
-}
-function indentOf(text2, keyStart) {
-  return text2.slice(lineStart(text2, keyStart), keyStart).replace(/[^\t]/g, " ");
-}
-function lineEnding(text2, offset, fallback) {
-  const newline = text2.indexOf("\n", offset);
-  if (newline < 0) return fallback;
-  return text2[newline - 1] === "\r" ? "\r\n" : "\n";
-}
-function reuse(found, shape, fallback) {
-  return shape.test(found) ? found : fallback;
-}
-function commaNear(text2, map, pair) {
-  const index = map.items.indexOf(pair);
-  const previous = map.items[index - 1];
-  if (previous !== void 0) return text2.slice(endOf(previous), pair.key.range[0]);
-  const next = map.items[index + 1];
-  return next === void 0 ? "" : text2.slice(endOf(pair), next.key.range[0]);
-}
-function styled(value, like, inFlow) {
-  const style = (0, import_yaml9.isScalar)(like) ? like.type : "PLAIN";
-  return renderScalar(value, style, inFlow);
-}
-
-// src/core/edit/kustomize-add.ts
-var NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-function rootKustomization(files, root) {
-  const prefix = root === "." || root === "" ? "" : `${root.replace(/\/$/, "")}/`;
-  return NAMES.map((name) => prefix + name).find((file) => files.has(file));
-}
-function addImageEntry(file, text2, name, image, pin, options) {
-  const parsed = parseFile(file, text2);
-  const root = parsed.docs[0]?.doc.contents;
-  if (parsed.docs.length !== 1 || !(0, import_yaml10.isMap)(root) || !isKustomization(file, root)) throw cannot(file, "it is not a single kustomization document");
-  const fields = [["name", name]];
-  if (pin !== "digest" && image.tag !== void 0) fields.push(["newTag", image.tag]);
-  if (pin !== "tag" && image.digest !== void 0) fields.push(["digest", image.digest]);
-  const images = findPair(root, "images");
-  const eol = parsed.eol;
-  let start;
-  let insert;
-  if (images === void 0) {
-    start = text2.length;
-    const lead = text2 === "" || text2.endsWith("\n") ? "" : eol;
-    insert = `${lead}images:${eol}${entryLines(fields, "", eol)}`;
-  } else {
-    const list2 = images.value;
-    if (!(0, import_yaml10.isSeq)(list2) || list2.flow === true || list2.items.length === 0) throw cannot(file, "its `images:` is not a block list");
-    const last = list2.items.at(-1);
-    const dash = dashIndent(text2, list2);
-    const end = last.range?.[2] ?? last.range?.[1] ?? text2.length;
-    const lineEnd = text2.indexOf("\n", end - 1 < 0 ? 0 : end - 1);
-    start = lineEnd < 0 ? text2.length : lineEnd + 1;
-    insert = `${lineEnd < 0 ? eol : ""}${entryLines(fields, dash, eol)}`;
-  }
-  const after = text2.slice(0, start) + insert + text2.slice(start);
-  check(file, text2, after, image, pin, options);
-  const { line, column } = textPosition(after, start + insert.indexOf("name:"));
-  const change2 = {
-    file,
-    line,
-    column,
-    kind: "kustomize",
-    image: imageName(image),
-    field: "images",
-    old: void 0,
-    new: fields.slice(1).map(([, value]) => value).join("@") || name,
-    oldTag: void 0,
-    newTag: pin === "digest" ? void 0 : image.tag,
-    oldDigest: void 0,
-    newDigest: pin === "tag" ? void 0 : image.digest
-  };
-  return { file, before: text2, after, changes: [change2] };
-}
-function entryLines(fields, dash, eol) {
-  return fields.map(([key, value], i) => `${i === 0 ? `${dash}- ` : `${dash}  `}${key}: ${renderScalar(value, "PLAIN", false)}${eol}`).join("");
-}
-function dashIndent(text2, list2) {
-  const first = list2.items[0];
-  const at = first.range?.[0] ?? 0;
-  const start = lineStart(text2, at);
-  const dash = text2.lastIndexOf("-", at);
-  return text2.slice(start, dash >= start ? dash : start).replace(/[^\t]/g, " ");
-}
-function check(file, before, after, image, pin, options) {
-  const was = locateSites(file, before, options).sites.map((site) => formatImageRef(site.image));
-  let now;
-  try {
-    now = locateSites(file, after, options).sites.map((site) => formatImageRef(site.image));
-  } catch (error) {
-    throw new Error(`${file}: the added images entry does not parse (${String(error)}); nothing was written.`);
-  }
-  const want = { registry: image.registry, repository: image.repository, ...pin !== "digest" && image.tag ? { tag: image.tag } : {}, ...pin !== "tag" && image.digest ? { digest: image.digest } : {} };
-  const expected = [...was, formatImageRef(want)].sort();
-  if (JSON.stringify([...now].sort()) !== JSON.stringify(expected)) {
-    throw new Error(`${file}: after adding an images entry the sites are ${now.join(", ")}, expected ${expected.join(", ")}; nothing was written.`);
-  }
-}
-function cannot(file, why) {
-  return new UserError(`${file}: the image is used only by the bases, and Baton would add an images entry here, but ${why}; add the entry by hand once.`, {
-    input: file
-  });
-}
 
 // src/core/edit/rewrite.ts
 var import_semver = __toESM(require_semver2(), 1);
-function isDowngrade(current, next) {
-  const a = current === void 0 ? null : import_semver.default.valid(current);
-  const b = next === void 0 ? null : import_semver.default.valid(next);
-  return a !== null && b !== null && import_semver.default.gt(a, b);
-}
-function planSite(parsed, site, wanted, pin, allowDowngrade) {
-  if (!allowDowngrade && isDowngrade(site.image.tag, wanted.tag)) {
-    const skipped = {
-      file: site.file,
-      line: site.line,
-      image: imageName(site.image),
-      current: site.image.tag,
-      wanted: wanted.tag,
-      reason: "downgrade"
-    };
-    return { site, skipped };
-  }
-  return site.ref === void 0 ? fieldsPlan(parsed, site, wanted, pin) : refPlan(parsed, site, site.ref, wanted, pin);
-}
-function refVersion(current, wanted, pin) {
-  if (pin === "digest") return { digest: wanted.digest };
-  if (pin === "tag+digest") return { tag: wanted.tag, digest: wanted.digest };
-  return { tag: wanted.tag, digest: current.digest === void 0 ? void 0 : wanted.digest };
-}
-function refPlan(parsed, site, ref, wanted, pin) {
-  const after = refVersion(site.image, wanted, pin);
-  const value = (site.prefix ?? "") + site.name + (after.tag === void 0 ? "" : `:${after.tag}`) + (after.digest === void 0 ? "" : `@${after.digest}`);
-  return { site, ops: value === ref.text ? [] : [setOp(parsed, ref, value)], after };
-}
-function fieldsPlan(parsed, site, wanted, pin) {
-  const state = { ops: [], adds: [], tag: site.image.tag, digest: site.image.digest, held: false };
-  const digestInTag = site.image.digest !== void 0 && wanted.digest !== void 0;
-  if (site.pinsInTag === true && (pin !== "tag" || digestInTag)) {
-    planPinnedTag(parsed, site, wanted, state);
-  } else {
-    planTag(parsed, site, wanted, pin, state);
-    planDigest(parsed, site, wanted, pin, state);
-  }
-  if (site.rename !== void 0 && site.rename.text !== site.name) state.ops.push(setOp(parsed, site.rename, site.name));
-  if (!state.held) throw nothingToWrite(site, pin);
-  state.ops.push(...addOps(parsed, site, state.adds));
-  return { site, ops: state.ops, after: { tag: state.tag, digest: state.digest } };
-}
-function planTag(parsed, site, wanted, pin, state) {
-  if (wanted.tag === void 0 && pin === "digest" && site.tag !== void 0 && site.layout !== void 0 && site.tag.text !== "") {
-    state.ops.push(removeOp(parsed, site, site.tag));
-    state.tag = void 0;
-    return;
-  }
-  if (wanted.tag === void 0 || site.tag === void 0 && pin === "digest") return;
-  if (site.tag !== void 0) {
-    if (site.tag.text !== wanted.tag) state.ops.push(setOp(parsed, site.tag, wanted.tag));
-  } else if (site.layout !== void 0) {
-    state.adds.push([site.layout.tagKey, wanted.tag]);
-  } else {
-    return;
-  }
-  state.tag = wanted.tag;
-  state.held = true;
-}
-function planDigest(parsed, site, wanted, pin, state) {
-  const digest = site.digest;
-  if (pin === "tag") {
-    if (digest === void 0 || digest.text === "") return;
-    if (wanted.digest !== void 0) {
-      writeDigest(parsed, digest, wanted.digest, state);
-      return;
-    }
-    if (site.layout === void 0) throw staleMarkedDigest(site, digest);
-    state.ops.push(removeOp(parsed, site, digest));
-    state.digest = void 0;
-    return;
-  }
-  if (wanted.digest === void 0) return;
-  if (digest !== void 0) {
-    writeDigest(parsed, digest, wanted.digest, state);
-    return;
-  }
-  if (site.layout === void 0) return;
-  state.adds.push([site.layout.digestKey, wanted.digest]);
-  state.digest = wanted.digest;
-  state.held = true;
-}
-function planPinnedTag(parsed, site, wanted, state) {
-  const layout = { tagKey: site.tag?.key ?? site.layout?.tagKey ?? "tag" };
-  if (wanted.tag === void 0) {
-    throw new UserError(
-      `${where2(site)}: the values of ${site.name} have no "digest" key, so the chart reads the version from "${layout.tagKey}" only, and "${layout.tagKey}: @sha256:\u2026" is no reference. Give the image with its tag (${site.name}:<tag>@sha256:\u2026) to write "${layout.tagKey}: <tag>@sha256:\u2026", or add a "digest" key the chart reads.`,
-      { input: "image" }
-    );
-  }
-  const value = `${wanted.tag}@${wanted.digest}`;
-  if (site.tag !== void 0) {
-    if (site.tag.text !== value) state.ops.push(setOp(parsed, site.tag, value));
-  } else if (site.layout !== void 0) {
-    state.adds.push([layout.tagKey, value]);
-  } else {
-    return;
-  }
-  state.tag = wanted.tag;
-  state.digest = wanted.digest;
-  state.held = true;
-}
-function writeDigest(parsed, slot, digest, state) {
-  if (slot.text !== digest) state.ops.push(setOp(parsed, slot, digest));
-  state.digest = digest;
-  state.held = true;
-}
-function setOp(parsed, slot, value) {
-  return {
-    splice: replaceValue(parsed.text, slot, value),
-    field: slot.key,
-    old: slot.text,
-    new: value,
-    patch: { docIndex: slot.docIndex, path: slot.path, value },
-    at: slot.node.range?.[0] ?? 0,
-    kind: "set",
-    node: slot.node
-  };
-}
-function removeOp(parsed, site, slot) {
-  const map = site.layout.map;
-  const pair = findPair(map, slot.key);
-  const splice = removePair(parsed.text, map, pair);
-  const path = parsed.docs[site.layout.docIndex].paths.get(map) ?? [];
-  return {
-    splice,
-    field: slot.key,
-    old: slot.text,
-    new: void 0,
-    patch: { docIndex: site.docIndex, path: [...path, slot.key], value: void 0 },
-    at: pair.key.range?.[0] ?? splice.start,
-    kind: "remove"
-  };
-}
-function addOps(parsed, site, adds) {
-  const layout = site.layout;
-  if (layout === void 0 || adds.length === 0) return [];
-  const mapPath = parsed.docs[layout.docIndex].paths.get(layout.map) ?? [];
-  const tagPair = findPair(layout.map, layout.tagKey);
-  return adds.map(([key, value]) => {
-    const after = key === layout.digestKey && tagPair !== void 0 ? tagPair : layout.namePair;
-    const splice = insertFields(parsed, layout.map, after, [[key, value]]);
-    return {
-      splice,
-      field: key,
-      old: void 0,
-      new: value,
-      patch: { docIndex: layout.docIndex, path: [...mapPath, key], value },
-      at: Math.max(0, splice.text.search(/[^\s,]/)),
-      kind: "add"
-    };
-  });
-}
-function where2(site) {
-  return `${site.file}:${site.line}:${site.column}`;
-}
-function nothingToWrite(site, pin) {
-  const wants = pin === "digest" ? "a digest" : pin === "tag" ? "a tag" : "a tag or digest";
-  if (site.kind !== "marker" && site.kind !== "flux-marker") {
-    return new UserError(
-      `${where2(site)}: ${site.name} is named here without a value that can hold ${wants} (pin "${pin}"), and Baton adds no entry here; add the tag (or digest) entry next to the name.`,
-      { input: where2(site) }
-    );
-  }
-  return new UserError(
-    `${where2(site)}: the markers for ${site.name} mark no value that can hold ${wants} (pin "${pin}"); add a ":tag" or ":digest" marker on the value to write.`,
-    { input: where2(site) }
-  );
-}
-function staleMarkedDigest(site, digest) {
-  const kind = site.kind === "marker" || site.kind === "flux-marker" ? "a marked digest" : "a digest";
-  const never = site.kind === "marker" || site.kind === "flux-marker" ? "a marked value is never removed" : "Baton does not remove an entry there";
-  return new UserError(
-    `${where2(site)}: ${site.name} has ${kind} (${digest.text}) that would override the new tag, and ${never}; give the image with its digest (\u2026@sha256:\u2026) or use pin "tag+digest".`,
-    { input: where2(site) }
-  );
-}
 
 // src/core/edit/verify.ts
 var import_yaml11 = __toESM(require_dist(), 1);
-var EditCheckError = class extends Error {
-  name = "EditCheckError";
-};
-function verifyEdit(before, afterText, expected, patches, options) {
-  const { file } = before.parsed;
-  let after;
-  try {
-    after = locateSites(file, afterText, options);
-  } catch (error) {
-    throw new EditCheckError(`${file}: the edited text no longer parses (${String(error)}); nothing was written.`);
-  }
-  if (after.parsed.docs.length !== before.parsed.docs.length) fail(file, "the number of documents changed");
-  checkSites(file, before.sites, after.sites, expected);
-  checkValues(file, before.parsed, after.parsed, patches);
-}
-function fail(file, why) {
-  throw new EditCheckError(`${file}: the edit did not check out: ${why}; nothing was written.`);
-}
-function checkSites(file, before, after, expected) {
-  if (before.length !== after.length) fail(file, `${before.length} image sites before the edit, ${after.length} after`);
-  before.forEach((site, i) => {
-    const now = after[i];
-    const version = expected.get(site) ?? site.image;
-    const want = formatImageRef(versioned(site.image, version));
-    const got = formatImageRef(now.image);
-    if (now.kind !== site.kind || got !== want) fail(file, `the site at line ${site.line} holds ${got}, expected ${want}`);
-  });
-}
-function versioned(image, version) {
-  const { registry, repository } = image;
-  return {
-    registry,
-    repository,
-    ...version.tag === void 0 ? {} : { tag: version.tag },
-    ...version.digest === void 0 ? {} : { digest: version.digest }
-  };
-}
-function checkValues(file, before, after, patches) {
-  const want = snapshot(before);
-  for (const patch of patches) {
-    const key = JSON.stringify([patch.docIndex, ...patch.path]);
-    if (patch.value === void 0) want.delete(key);
-    else want.set(key, describe({ ...parseDescriptor(want.get(key)), type: "string", value: patch.value }));
-  }
-  const got = snapshot(after);
-  for (const [key, value] of got) if (want.get(key) !== value) fail(file, `the value at ${key} is ${value}, expected ${want.get(key)}`);
-  for (const key of want.keys()) if (!got.has(key)) fail(file, `the value at ${key} is gone`);
-}
-function describe(descriptor) {
-  return JSON.stringify(descriptor);
-}
-function parseDescriptor(text2) {
-  return text2 === void 0 ? { node: "scalar" } : JSON.parse(text2);
-}
-function snapshot(parsed) {
-  const out = /* @__PURE__ */ new Map();
-  const visit = (node, path) => {
-    const key = JSON.stringify(path);
-    if ((0, import_yaml11.isAlias)(node)) out.set(key, describe({ node: "alias", value: node.source }));
-    else if ((0, import_yaml11.isScalar)(node)) {
-      const { anchor, tag } = node;
-      out.set(key, describe({ node: "scalar", anchor, tag, type: typeof node.value, value: String(node.value) }));
-    } else if ((0, import_yaml11.isMap)(node) || (0, import_yaml11.isSeq)(node)) {
-      const { anchor, tag } = node;
-      out.set(key, describe({ node: (0, import_yaml11.isMap)(node) ? "map" : "seq", anchor, tag, ...node.flow ? { type: "flow" } : {} }));
-      if ((0, import_yaml11.isSeq)(node)) for (const [i, item] of node.items.entries()) visit(item, [...path, i]);
-      else for (const pair of node.items) if ((0, import_yaml11.isPair)(pair)) visit(pair.value, [...path, keyOf(pair.key)]);
-    } else if (node === null || node === void 0) {
-      out.set(key, describe({ node: "empty" }));
-    }
-  };
-  for (const doc of parsed.docs) visit(doc.doc.contents, [doc.index]);
-  return out;
-}
-
-// src/core/edit/plan.ts
-function planEdits(files, images, given) {
-  const wanted = checkRequests(images, given.pin);
-  const options = withPolicy(given, [...wanted.values()]);
-  const notices = [];
-  const located = [...files.keys()].sort().flatMap((file) => locateOrSkip(file, files.get(file), [...wanted.values()], options, notices));
-  const sites = /* @__PURE__ */ new Map();
-  const root = options.root ?? commonFolder([...files.keys()]);
-  const additions = [];
-  for (const [name, image] of wanted) {
-    const found = located.flatMap((file) => file.sites.filter((site) => sameImage(site.image, image)));
-    const inBase = found.length === 0 ? baseSite(options, image) : void 0;
-    if (found.length === 0 && inBase === void 0) throw notFound(image, root, options.policy);
-    if (inBase !== void 0) additions.push({ image, site: inBase });
-    sites.set(name, (inBase === void 0 ? found : [inBase]).map(publicSite));
-  }
-  notices.push(...unreadOverrides(located, [...wanted.values()]));
-  const edits = [];
-  const skipped = [];
-  for (const file of located) {
-    const result = editFile(file, [...wanted.values()], options);
-    skipped.push(...result.skipped);
-    if (result.edit !== void 0) edits.push(result.edit);
-  }
-  for (const { image, site } of additions) addEntry(edits, files, root, image, site, options);
-  return { edits: edits.sort((a, b) => a.file < b.file ? -1 : 1), sites, skipped, ...notices.length > 0 ? { notices } : {} };
-}
-function unreadOverrides(located, wanted) {
-  return located.filter((file) => isArgocdOverride(file.parsed.file)).flatMap(
-    (file) => wanted.filter((image) => file.parsed.text.includes(familiarName(image)) && !file.sites.some((site) => sameImage(site.image, image))).map((image) => `warning: ${file.parsed.file} names ${familiarName(image)}, but holds no value Baton can edit for it; Argo CD reads this override over the other files, so check it by hand.`)
-  );
-}
-function baseSite(options, image) {
-  if (options.bases === void 0 || options.policy !== void 0) return void 0;
-  for (const file of [...options.bases.keys()].sort()) {
-    let sites;
-    try {
-      sites = locateSites(file, options.bases.get(file), options).sites;
-    } catch {
-      continue;
-    }
-    const site = sites.find((candidate2) => sameImage(candidate2.image, image));
-    if (site !== void 0) return site;
-  }
-  return void 0;
-}
-function addEntry(edits, files, root, image, site, options) {
-  const file = rootKustomization(files, root);
-  if (file === void 0) throw notFound(image, root, void 0);
-  const index = edits.findIndex((edit2) => edit2.file === file);
-  const earlier = index < 0 ? void 0 : edits[index];
-  const added = addImageEntry(file, earlier?.after ?? files.get(file), site.name, image, options.pin, options);
-  const edit = { file, before: files.get(file), after: added.after, changes: [...earlier?.changes ?? [], ...added.changes] };
-  if (index < 0) edits.push(edit);
-  else edits[index] = edit;
-}
-function locateOrSkip(file, text2, wanted, options, notices) {
-  try {
-    return [locateSites(file, text2, options)];
-  } catch (error) {
-    const needles = imageNeedles(wanted, options.policies !== void 0 || options.policy !== void 0);
-    if (!(error instanceof MalformedYamlError) || mayHoldImage(new TextEncoder().encode(text2), needles)) throw error;
-    notices.push(`${error.message.replace(/\. Fix the file; nothing was changed\.$/, "")}; it does not mention the image, skipped.`);
-    return [];
-  }
-}
-function checkRequests(images, pin) {
-  const wanted = /* @__PURE__ */ new Map();
-  for (const image of images) {
-    const shown = formatFamiliar(image);
-    checkPin(image, pin);
-    const name = imageName(image);
-    const earlier = wanted.get(name);
-    if (earlier !== void 0 && formatFamiliar(earlier) !== shown) {
-      throw new UserError(`image: ${familiarName(image)} is given twice (${formatFamiliar(earlier)} and ${shown}); give it once.`, { input: "image" });
-    }
-    wanted.set(name, image);
-  }
-  return wanted;
-}
-function withPolicy(options, wanted) {
-  if (options.policy === void 0) return options;
-  if (wanted.length !== 1) throw new UserError(`policy: a policy stands for one image, but ${wanted.length} are given.`, { input: "policy" });
-  return { ...options, policies: { ...options.policies, [options.policy]: familiarName(wanted[0]) } };
-}
-function notFound(image, root, policy) {
-  const name = familiarName(image);
-  if (policy !== void 0) {
-    return new UserError(`policy: no {"$imagepolicy": "\u2026${policy}\u2026"} marker under ${root}; mark the values to write, or check the policy name.`, { input: "policy" });
-  }
-  return new UserError(
-    `image: ${name} was not found in any kustomization, manifest, Helm values file or marker under ${root}; check the name or add a \`# baton: ${name}\` marker.`,
-    { input: "image" }
-  );
-}
-function commonFolder(files) {
-  const folders = files.map((file) => file.split("/").slice(0, -1));
-  const first = folders[0] ?? [];
-  let depth = 0;
-  while (depth < first.length && folders.every((parts) => parts[depth] === first[depth])) depth++;
-  return depth === 0 ? "." : first.slice(0, depth).join("/");
-}
-function editFile(file, wanted, options) {
-  const plans = [];
-  for (const site of file.sites) {
-    const image = wanted.find((candidate2) => sameImage(candidate2, site.image));
-    if (image !== void 0) plans.push(planSite(file.parsed, site, image, options.pin, options.allowDowngrade));
-  }
-  const skipped = plans.flatMap((plan) => plan.skipped === void 0 ? [] : [plan.skipped]);
-  const done = plans.filter((plan) => plan.skipped === void 0);
-  const ops = dedupeShared(file, done);
-  if (ops.length === 0) return { skipped };
-  const splices = sortSplices(ops.map((op) => op.splice));
-  const after = applySplices(file.parsed.text, splices);
-  if (after === file.parsed.text) return { skipped };
-  const expected = new Map(done.map((plan) => [plan.site, plan.after]));
-  verifyEdit(file, after, expected, ops.map((op) => op.patch), options);
-  const changes = done.flatMap((plan) => plan.ops.filter((op) => ops.includes(op)).map((op) => change(plan, op, splices, file.parsed.text, after)));
-  return { edit: { file: file.parsed.file, before: file.parsed.text, after, changes }, skipped };
-}
-function dedupeShared(file, plans) {
-  const written = /* @__PURE__ */ new Map();
-  const ops = [];
-  for (const op of plans.flatMap((plan) => plan.ops)) {
-    const earlier = op.node === void 0 ? void 0 : written.get(op.node);
-    if (earlier === void 0) {
-      if (op.node !== void 0) written.set(op.node, op);
-      ops.push(op);
-    } else if (earlier.new !== op.new) {
-      throw sharedError(file, op, `two sites want ${earlier.new} and ${op.new} there`);
-    }
-  }
-  const changing = new Set(plans.map((plan) => plan.site));
-  for (const site of file.sites) {
-    for (const slot of [site.ref, site.tag, site.digest, site.rename]) {
-      const op = slot === void 0 ? void 0 : written.get(slot.node);
-      if (op === void 0 || changing.has(site)) continue;
-      throw sharedError(file, op, `it also holds the ${slot.key} of ${site.name} at line ${site.line}, which this bump does not change`);
-    }
-  }
-  return ops;
-}
-function sharedError(file, op, why) {
-  const { line, column } = positionOf(file.parsed, op.at);
-  const where3 = `${file.parsed.file}:${line}:${column}`;
-  return new UserError(
-    `${where3}: the ${op.field} value is shared through a YAML anchor and ${why}; write the values without the alias, or bump every image that reads it to the same version.`,
-    { input: where3 }
-  );
-}
-function change(plan, op, splices, before, after) {
-  const { site } = plan;
-  const { line, column } = op.kind === "remove" ? textPosition(before, op.at) : textPosition(after, op.kind === "add" ? mapOffset(splices, op.splice.start, splices.indexOf(op.splice)) + op.at : mapOffset(splices, op.at));
-  return {
-    file: site.file,
-    line,
-    column,
-    kind: site.kind,
-    image: imageName(site.image),
-    field: op.field,
-    old: op.old,
-    new: op.new,
-    oldTag: site.image.tag,
-    newTag: plan.after.tag,
-    oldDigest: site.image.digest,
-    newDigest: plan.after.digest
-  };
-}
 
 // src/core/history/states.ts
 function imagesIn(files, policies = {}) {
@@ -40585,11 +39914,6 @@ function findHolds(files) {
   }
   return found;
 }
-function holdsByImage(holds) {
-  const map = /* @__PURE__ */ new Map();
-  for (const hold of holds) map.set(hold.image, [...map.get(hold.image) ?? [], hold]);
-  return map;
-}
 function removeHolds(files, images) {
   const changed = /* @__PURE__ */ new Map();
   for (const [file, text2] of files) {
@@ -40606,20 +39930,12 @@ function removeHolds(files, images) {
   }
   return changed;
 }
-function lineAfterRemoval(text2, images) {
-  const removed = [];
-  for (const [index, line] of linesOf(text2).entries()) {
-    const hold = ANY_HOLD_RE.test(line.replace(BOM, "")) ? parseHold(line.replace(BOM, "")) : void 0;
-    if (hold && images.has(hold.image)) removed.push(index + 1);
-  }
-  return (line) => line - removed.filter((at) => at < line).length;
-}
 
 // src/core/rollback/text.ts
-function releaseMessage(envName, images, actor, reason, origin) {
+function releaseMessage(envName, images, actor, reason2, origin) {
   const names = images.map((name) => name.replace(/^docker\.io\/(library\/)?/, ""));
   const subject = `${envName}: release the rollback hold on ${names.length === 1 ? names[0] : `${names.length} images`}`;
-  const why = `Released by ${actor}${reason ? `: ${oneLine(reason)}` : ""}. Bumps and promotions of ${names.join(", ")} into ${envName} apply again.`;
+  const why = `Released by ${actor}${reason2 ? `: ${oneLine(reason2)}` : ""}. Bumps and promotions of ${names.join(", ")} into ${envName} apply again.`;
   const trailers = [`Baton-Release-Hold: ${images.join(", ")}`, `Baton-Env: ${envName}`, `Baton-Actor: ${actor}`];
   if (origin.runUrl) trailers.push(`Baton-Run: ${origin.runUrl}`);
   return `${subject}
@@ -41278,18 +40594,18 @@ var import_picomatch = __toESM(require_picomatch2(), 1);
 function goPattern(pattern) {
   return pattern.replace(/\(\?P</g, "(?<");
 }
-function compilePattern(pattern, where3) {
+function compilePattern(pattern, where2) {
   try {
     return new RegExp(goPattern(pattern));
   } catch (error) {
-    throw new UserError(`${where3}: "${pattern}" is not a valid regular expression (${error.message}).`, { input: where3, cause: error });
+    throw new UserError(`${where2}: "${pattern}" is not a valid regular expression (${error.message}).`, { input: where2, cause: error });
   }
 }
 function extractNames(extract) {
   return [...extract.matchAll(/\$(?:\{(\w+)\}|(\w+))/g)].map((m) => m[1] ?? m[2]);
 }
-function compileFilter(filter, where3) {
-  const re = compilePattern(filter.pattern, `${where3}.pattern`);
+function compileFilter(filter, where2) {
+  const re = compilePattern(filter.pattern, `${where2}.pattern`);
   const groupCount = new RegExp(`${re.source}|`).exec("").length - 1;
   const named = new Set(Object.keys(new RegExp(`${re.source}|`).exec("")?.groups ?? {}));
   const extract = filter.extract;
@@ -41297,7 +40613,7 @@ function compileFilter(filter, where3) {
     for (const name of extractNames(extract)) {
       const ok = /^\d+$/.test(name) ? Number(name) <= groupCount : named.has(name);
       if (!ok) {
-        throw new UserError(`${where3}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`, { input: where3 });
+        throw new UserError(`${where2}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`, { input: where2 });
       }
     }
   }
@@ -41313,19 +40629,19 @@ function compileFilter(filter, where3) {
     }
   };
 }
-function compileTagMatcher(entry, where3) {
+function compileTagMatcher(entry, where2) {
   const text2 = entry.trim();
   if (text2 === "any") return () => true;
   if (text2.startsWith("regexp:")) {
-    const re = compilePattern(text2.slice("regexp:".length), where3);
+    const re = compilePattern(text2.slice("regexp:".length), where2);
     return (tag) => re.test(tag);
   }
-  if (text2 === "") throw new UserError(`${where3}: an empty pattern matches nothing; remove it.`, { input: where3 });
+  if (text2 === "") throw new UserError(`${where2}: an empty pattern matches nothing; remove it.`, { input: where2 });
   return (0, import_picomatch.default)(text2, { dot: true });
 }
-function compileAllowIgnore(allow, ignore, where3) {
-  const allowed = allow.map((entry, i) => compileTagMatcher(entry, `${where3}.allow[${i}]`));
-  const ignored = ignore.map((entry, i) => compileTagMatcher(entry, `${where3}.ignore[${i}]`));
+function compileAllowIgnore(allow, ignore, where2) {
+  const allowed = allow.map((entry, i) => compileTagMatcher(entry, `${where2}.allow[${i}]`));
+  const ignored = ignore.map((entry, i) => compileTagMatcher(entry, `${where2}.ignore[${i}]`));
   return (tag) => (allowed.length === 0 || allowed.some((m) => m(tag))) && !ignored.some((m) => m(tag));
 }
 
@@ -41333,10 +40649,10 @@ function compileAllowIgnore(allow, ignore, where3) {
 function normaliseRange(range) {
   return range.replace(/\s*,\s*/g, " ").trim();
 }
-function checkRange(range, where3) {
+function checkRange(range, where2) {
   const normal = normaliseRange(range);
   if (normal === "" || import_semver2.default.validRange(normal) === null) {
-    throw new UserError(`${where3}.range: "${range}" is not a valid semver range (e.g. "^1.2", ">=1.0.0 <2.0.0", "1.x").`, { input: where3 });
+    throw new UserError(`${where2}.range: "${range}" is not a valid semver range (e.g. "^1.2", ">=1.0.0 <2.0.0", "1.x").`, { input: where2 });
   }
   return normal;
 }
@@ -41347,83 +40663,83 @@ var UPDATE_STRATEGIES = ["semver", "alphabetical", "numerical", "newest-build", 
 // src/core/update/policy-config.ts
 var POLICY_KEYS = /* @__PURE__ */ new Set(["name", "image", "strategy", "range", "prereleases", "order", "filter", "tag", "allow", "ignore", "platform", "pin", "allow-downgrade"]);
 var PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
-function fail2(where3, message) {
-  throw new UserError(`baton.yaml: ${where3}: ${message}`, { input: where3 });
+function fail(where2, message) {
+  throw new UserError(`baton.yaml: ${where2}: ${message}`, { input: where2 });
 }
-function list(value, where3) {
+function list(value, where2) {
   if (value === void 0 || value === null) return [];
   if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) fail2(where3, "must be a list of patterns");
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) fail(where2, "must be a list of patterns");
   return value;
 }
-function text(record, key, where3) {
+function text(record, key, where2) {
   const value = record[key];
   if (value === void 0 || value === null) return void 0;
   if (typeof value === "number") return String(value);
-  if (typeof value !== "string" || value.trim() === "") fail2(`${where3}.${key}`, "must be a non-empty string");
+  if (typeof value !== "string" || value.trim() === "") fail(`${where2}.${key}`, "must be a non-empty string");
   return value.trim();
 }
-function flag(record, key, where3) {
+function flag(record, key, where2) {
   const value = record[key];
   if (value === void 0 || value === null) return false;
-  if (typeof value !== "boolean") fail2(`${where3}.${key}`, "must be true or false");
+  if (typeof value !== "boolean") fail(`${where2}.${key}`, "must be true or false");
   return value;
 }
-function parseUpdatePolicy(name, value, where3 = `policies.${name}`) {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) fail2(where3, 'must be a mapping with at least "image"');
+function parseUpdatePolicy(name, value, where2 = `policies.${name}`) {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) fail(where2, 'must be a mapping with at least "image"');
   const record = value;
   for (const key of Object.keys(record)) {
-    if (!POLICY_KEYS.has(key)) fail2(where3, `unknown key "${key}" (known: ${[...POLICY_KEYS].join(", ")})`);
+    if (!POLICY_KEYS.has(key)) fail(where2, `unknown key "${key}" (known: ${[...POLICY_KEYS].join(", ")})`);
   }
-  const image = text(record, "image", where3) ?? fail2(where3, '"image" is required (the image name, without a tag)');
+  const image = text(record, "image", where2) ?? fail(where2, '"image" is required (the image name, without a tag)');
   const ref = (() => {
     try {
-      return parseImageRef(image, `${where3}.image`);
+      return parseImageRef(image, `${where2}.image`);
     } catch (error) {
-      throw new UserError(`baton.yaml: ${where3}.image: ${error.message}`, { input: where3, cause: error });
+      throw new UserError(`baton.yaml: ${where2}.image: ${error.message}`, { input: where2, cause: error });
     }
   })();
-  if (ref.tag || ref.digest) fail2(`${where3}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
-  const strategy = text(record, "strategy", where3) ?? (record["range"] !== void 0 ? "semver" : void 0);
-  if (strategy === void 0) fail2(where3, `"strategy" is required (one of ${UPDATE_STRATEGIES.join(", ")})`);
-  if (!UPDATE_STRATEGIES.includes(strategy)) fail2(`${where3}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
-  const order = text(record, "order", where3) ?? "asc";
-  if (order !== "asc" && order !== "desc") fail2(`${where3}.order`, `must be asc or desc, not "${order}"`);
-  const pin = text(record, "pin", where3) ?? (strategy === "digest" ? "tag+digest" : "tag");
-  if (!["tag", "digest", "tag+digest"].includes(pin)) fail2(`${where3}.pin`, `must be tag, digest or tag+digest, not "${pin}"`);
-  const platform = text(record, "platform", where3);
-  if (platform !== void 0 && !PLATFORM_RE.test(platform)) fail2(`${where3}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
-  const rawRange = text(record, "range", where3);
-  if (rawRange !== void 0 && strategy !== "semver") fail2(`${where3}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
-  const range = rawRange === void 0 ? void 0 : checkRange(rawRange, `baton.yaml: ${where3}`);
-  const filter = parseFilter(record["filter"], `${where3}.filter`);
+  if (ref.tag || ref.digest) fail(`${where2}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
+  const strategy = text(record, "strategy", where2) ?? (record["range"] !== void 0 ? "semver" : void 0);
+  if (strategy === void 0) fail(where2, `"strategy" is required (one of ${UPDATE_STRATEGIES.join(", ")})`);
+  if (!UPDATE_STRATEGIES.includes(strategy)) fail(`${where2}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
+  const order = text(record, "order", where2) ?? "asc";
+  if (order !== "asc" && order !== "desc") fail(`${where2}.order`, `must be asc or desc, not "${order}"`);
+  const pin = text(record, "pin", where2) ?? (strategy === "digest" ? "tag+digest" : "tag");
+  if (!["tag", "digest", "tag+digest"].includes(pin)) fail(`${where2}.pin`, `must be tag, digest or tag+digest, not "${pin}"`);
+  const platform = text(record, "platform", where2);
+  if (platform !== void 0 && !PLATFORM_RE.test(platform)) fail(`${where2}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
+  const rawRange = text(record, "range", where2);
+  if (rawRange !== void 0 && strategy !== "semver") fail(`${where2}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
+  const range = rawRange === void 0 ? void 0 : checkRange(rawRange, `baton.yaml: ${where2}`);
+  const filter = parseFilter(record["filter"], `${where2}.filter`);
   const policy = {
     name,
     image: imageName(ref),
     strategy,
     ...range !== void 0 ? { range } : {},
-    prereleases: flag(record, "prereleases", where3),
+    prereleases: flag(record, "prereleases", where2),
     order,
     ...filter ? { filter } : {},
-    ...strategy === "digest" ? { tag: text(record, "tag", where3) ?? "latest" } : {},
-    allow: list(record["allow"], `${where3}.allow`),
-    ignore: list(record["ignore"], `${where3}.ignore`),
+    ...strategy === "digest" ? { tag: text(record, "tag", where2) ?? "latest" } : {},
+    allow: list(record["allow"], `${where2}.allow`),
+    ignore: list(record["ignore"], `${where2}.ignore`),
     ...platform ? { platform } : {},
     pin,
-    allowDowngrade: flag(record, "allow-downgrade", where3)
+    allowDowngrade: flag(record, "allow-downgrade", where2)
   };
-  if (record["tag"] !== void 0 && strategy !== "digest") fail2(`${where3}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
-  compileAllowIgnore(policy.allow, policy.ignore, `baton.yaml: ${where3}`);
-  if (filter) compileFilter(filter, `baton.yaml: ${where3}.filter`);
+  if (record["tag"] !== void 0 && strategy !== "digest") fail(`${where2}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
+  compileAllowIgnore(policy.allow, policy.ignore, `baton.yaml: ${where2}`);
+  if (filter) compileFilter(filter, `baton.yaml: ${where2}.filter`);
   return policy;
 }
-function parseFilter(value, where3) {
+function parseFilter(value, where2) {
   if (value === void 0 || value === null) return void 0;
-  if (typeof value !== "object" || Array.isArray(value)) fail2(where3, 'must be a mapping with "pattern" (and "extract")');
+  if (typeof value !== "object" || Array.isArray(value)) fail(where2, 'must be a mapping with "pattern" (and "extract")');
   const record = value;
-  for (const key of Object.keys(record)) if (key !== "pattern" && key !== "extract") fail2(where3, `unknown key "${key}" (known: pattern, extract)`);
-  const pattern = text(record, "pattern", where3) ?? fail2(where3, '"pattern" is required');
-  const extract = text(record, "extract", where3);
+  for (const key of Object.keys(record)) if (key !== "pattern" && key !== "extract") fail(where2, `unknown key "${key}" (known: pattern, extract)`);
+  const pattern = text(record, "pattern", where2) ?? fail(where2, '"pattern" is required');
+  const extract = text(record, "extract", where2);
   return { pattern, ...extract !== void 0 ? { extract } : {} };
 }
 function parseSharedPolicies(policies) {
@@ -41434,23 +40750,23 @@ function parseSharedPolicies(policies) {
   return shared;
 }
 function parseEnvUpdates(envName, value, shared) {
-  const where3 = `environments.${envName}.update`;
+  const where2 = `environments.${envName}.update`;
   if (value === void 0 || value === null) return [];
-  if (!Array.isArray(value)) fail2(where3, "must be a list of policy names or policies");
+  if (!Array.isArray(value)) fail(where2, "must be a list of policy names or policies");
   const policies = value.map((entry, i) => {
     if (typeof entry === "string") {
       const policy = shared.get(entry);
-      if (!policy) fail2(`${where3}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(", ") || "none"})`);
+      if (!policy) fail(`${where2}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(", ") || "none"})`);
       return policy;
     }
     const record = entry;
     const image = typeof record?.["image"] === "string" ? record["image"] : "";
     const name = typeof record?.["name"] === "string" ? record["name"] : image.split("/").pop()?.split(":")[0] ?? `${envName}-${i}`;
-    return parseUpdatePolicy(name, entry, `${where3}[${i}]`);
+    return parseUpdatePolicy(name, entry, `${where2}[${i}]`);
   });
   const names = policies.map((p) => p.image);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) fail2(where3, `two policies follow ${dup}; an environment follows each image under one policy`);
+  if (dup) fail(where2, `two policies follow ${dup}; an environment follows each image under one policy`);
   return policies;
 }
 
@@ -41475,27 +40791,27 @@ function normaliseRepoPath(path, input = "path") {
   }
   return parts.length === 0 ? "." : parts.join("/");
 }
-function fail3(message, where3) {
-  throw new UserError(`${CONFIG_FILE}${where3}: ${message}`, { input: CONFIG_FILE });
+function fail2(message, where2) {
+  throw new UserError(`${CONFIG_FILE}${where2}: ${message}`, { input: CONFIG_FILE });
 }
-function parseEnvironment(name, value, where3) {
-  if (!ENV_NAME_RE.test(name)) fail3(`environment name "${name}" may use letters, digits, ".", "_" and "-"`, where3);
+function parseEnvironment(name, value, where2) {
+  if (!ENV_NAME_RE.test(name)) fail2(`environment name "${name}" may use letters, digits, ".", "_" and "-"`, where2);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    fail3(`environment "${name}" must be a mapping with at least "path"`, where3);
+    fail2(`environment "${name}" must be a mapping with at least "path"`, where2);
   }
   const record = value;
   for (const key of Object.keys(record)) {
-    if (!ENV_KEYS.has(key)) fail3(`environment "${name}" has an unknown key "${key}" (known: ${[...ENV_KEYS].join(", ")})`, where3);
+    if (!ENV_KEYS.has(key)) fail2(`environment "${name}" has an unknown key "${key}" (known: ${[...ENV_KEYS].join(", ")})`, where2);
   }
   const text2 = (key) => {
     const v = record[key];
     if (v === void 0 || v === null) return void 0;
-    if (typeof v !== "string" || v.trim() === "") fail3(`environments.${name}.${key} must be a non-empty string`, where3);
+    if (typeof v !== "string" || v.trim() === "") fail2(`environments.${name}.${key} must be a non-empty string`, where2);
     return v.trim();
   };
-  const path = text2("path") ?? fail3(`environments.${name}.path is required`, where3);
+  const path = text2("path") ?? fail2(`environments.${name}.path is required`, where2);
   const mode = text2("mode");
-  if (mode !== void 0 && mode !== "push" && mode !== "pr") fail3(`environments.${name}.mode must be push or pr, not "${mode}"`, where3);
+  if (mode !== void 0 && mode !== "push" && mode !== "pr") fail2(`environments.${name}.mode must be push or pr, not "${mode}"`, where2);
   const branch = text2("branch");
   const promoteFrom = text2("promote-from");
   return {
@@ -41512,18 +40828,18 @@ function parseEnvRepoConfig(text2) {
   const problem = doc.errors[0];
   if (problem) {
     const pos = lineCounter.linePos(problem.pos[0]);
-    fail3(problem.message.split("\n")[0], `:${pos.line}:${pos.col}`);
+    fail2(problem.message.split("\n")[0], `:${pos.line}:${pos.col}`);
   }
-  if (doc.contents !== null && !(0, import_yaml12.isMap)(doc.contents)) fail3('the top level must be a mapping with "environments"', "");
+  if (doc.contents !== null && !(0, import_yaml12.isMap)(doc.contents)) fail2('the top level must be a mapping with "environments"', "");
   const data = doc.toJS() ?? {};
   for (const key of Object.keys(data)) {
-    if (key !== "environments" && key !== "policies") fail3(`unknown top-level key "${key}" (known: environments, policies)`, "");
+    if (key !== "environments" && key !== "policies") fail2(`unknown top-level key "${key}" (known: environments, policies)`, "");
   }
   const environments = /* @__PURE__ */ new Map();
   const envs = data["environments"] ?? {};
-  if (typeof envs !== "object" || envs === null || Array.isArray(envs)) fail3('"environments" must be a mapping', "");
+  if (typeof envs !== "object" || envs === null || Array.isArray(envs)) fail2('"environments" must be a mapping', "");
   const policies = data["policies"] ?? {};
-  if (typeof policies !== "object" || policies === null || Array.isArray(policies)) fail3('"policies" must map policy names to images or update policies', "");
+  if (typeof policies !== "object" || policies === null || Array.isArray(policies)) fail2('"policies" must map policy names to images or update policies', "");
   const updatePolicies = parseSharedPolicies(policies);
   for (const [name, value] of Object.entries(envs)) {
     const env = parseEnvironment(name, value, "");
@@ -41532,7 +40848,7 @@ function parseEnvRepoConfig(text2) {
   }
   for (const env of environments.values()) {
     if (env.promoteFrom && !environments.has(env.promoteFrom)) {
-      fail3(`environments.${env.name}.promote-from names "${env.promoteFrom}", which is not an environment`, "");
+      fail2(`environments.${env.name}.promote-from names "${env.promoteFrom}", which is not an environment`, "");
     }
   }
   const markers = {};
@@ -41655,225 +40971,34 @@ async function writeEdits(repo, edits) {
   for (const edit of edits) await (0, import_promises.writeFile)((0, import_node_path.join)(repo.dir, edit.file), edit.after);
 }
 
-// src/adapters/retry.ts
-var import_promises2 = require("node:timers/promises");
-function backoffDelay(policy, attempt) {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  const random = policy.random ?? Math.random;
-  return Math.round(ceiling / 2 + random() * ceiling / 2);
+// src/core/push-race.ts
+var import_semver3 = __toESM(require_semver2(), 1);
+function versionOf(site) {
+  return `${site.image.tag ?? ""}${site.image.digest ? `@${site.image.digest}` : ""}`;
 }
-async function withRetry(policy, operation, shouldRetry) {
-  const wait = policy.sleep ?? ((ms) => (0, import_promises2.setTimeout)(ms).then(() => void 0));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await operation(attempt);
-    } catch (error) {
-      if (attempt >= policy.attempts || !shouldRetry(error, attempt)) throw error;
-      await wait(backoffDelay(policy, attempt));
-    }
-  }
+function signature(sites) {
+  return (sites ?? []).map((site) => `${site.file}	${versionOf(site)}`).sort().join("\n");
 }
-
-// src/steps/shared/push-queue.ts
-var import_node_crypto = require("node:crypto");
-
-// src/core/push-queue.ts
-var TRAILER = "Baton-Request: ";
-var ID_RE = /^([0-9a-z]{9})-([0-9a-f]{8})$/;
-function queueId(nowMs, randomHex) {
-  return `${nowMs.toString(36).padStart(9, "0")}-${randomHex.padStart(8, "0").slice(0, 8)}`;
+function holdsWanted(sites, wanted) {
+  return sites.every((site) => (wanted.tag === void 0 || site.image.tag === wanted.tag) && (wanted.digest === void 0 || site.image.digest === wanted.digest));
 }
-function queueIdTime(id) {
-  const match = ID_RE.exec(id);
-  return match ? Number.parseInt(match[1], 36) : void 0;
-}
-function queueRef(branch, id) {
-  return `refs/baton/queue/${branch}/${id}`;
-}
-function doneRef(branch, id) {
-  return `refs/baton/done/${branch}/${id}`;
-}
-function idsUnder(refs, prefix) {
-  return [...refs.keys()].filter((ref) => ref.startsWith(prefix) && queueIdTime(ref.slice(prefix.length)) !== void 0).map((ref) => ref.slice(prefix.length)).sort();
-}
-function withRequest(message, request2) {
-  const json = JSON.stringify({
-    path: request2.path,
-    images: request2.images.map(formatImageRef),
-    pin: request2.pin,
-    allowDowngrade: request2.allowDowngrade,
-    ...request2.overrideHold ? { overrideHold: true } : {}
+function ordered(sites, wanted) {
+  const want = wanted.tag === void 0 ? null : import_semver3.default.valid(wanted.tag);
+  return want !== null && sites.every((site) => {
+    const have = site.image.tag === void 0 ? null : import_semver3.default.valid(site.image.tag);
+    return have !== null && import_semver3.default.neq(have, want);
   });
-  return `${message.replace(/\n*$/, "\n")}${TRAILER}${json}
-`;
 }
-function readRequest(message) {
-  const lines = message.replace(/\n+$/, "").split("\n");
-  const index = lines.findLastIndex((line) => line.startsWith(TRAILER));
-  if (index < 0) return void 0;
-  try {
-    const raw = JSON.parse(lines[index].slice(TRAILER.length));
-    if (typeof raw["path"] !== "string" || !Array.isArray(raw["images"])) return void 0;
-    const pin = raw["pin"];
-    if (pin !== "tag" && pin !== "digest" && pin !== "tag+digest") return void 0;
-    const request2 = {
-      path: raw["path"],
-      images: raw["images"].map((text2) => parseImageRef(String(text2))),
-      pin,
-      allowDowngrade: raw["allowDowngrade"] === true,
-      ...raw["overrideHold"] === true ? { overrideHold: true } : {}
-    };
-    lines.splice(index, 1);
-    return { message: `${lines.join("\n")}
-`, request: request2 };
-  } catch {
-    return void 0;
+function supersededImages(base, head, request2) {
+  const out = [];
+  for (const wanted of request2.images) {
+    const name = imageName(wanted);
+    const now = head.get(name) ?? [];
+    if (signature(base.get(name)) === signature(now) || now.length === 0 || holdsWanted(now, wanted)) continue;
+    if (!request2.allowDowngrade && ordered(now, wanted)) continue;
+    out.push({ image: name, wanted: `${wanted.tag ?? ""}${wanted.digest ? `@${wanted.digest}` : ""}`, landed: versionOf(now[0]) });
   }
-}
-
-// src/core/rollback/guard.ts
-function planRespectingHolds(files, images, options) {
-  const holds = holdsByImage(findHolds(files));
-  const heldNames = new Set(images.map(imageName).filter((name) => holds.has(name)));
-  const all = planEdits(files, images, options);
-  const list2 = (names) => [...names].flatMap((name) => holds.get(name) ?? []);
-  if (heldNames.size === 0) return { ...all, held: [], released: [] };
-  if (options.overrideHold) return { ...releaseIn(files, all, heldNames), held: [], released: list2(heldNames) };
-  const free = images.filter((image) => !heldNames.has(imageName(image)));
-  const partial = free.length > 0 ? planEdits(files, free, options) : { edits: [], skipped: [] };
-  return { edits: partial.edits, sites: all.sites, skipped: partial.skipped, held: list2(heldNames), released: [] };
-}
-function releaseIn(files, plan, names) {
-  const edited = new Map(plan.edits.map((edit) => [edit.file, edit]));
-  const current = new Map([...files].map(([file, text2]) => [file, edited.get(file)?.after ?? text2]));
-  const released = removeHolds(current, names);
-  const edits = [];
-  for (const file of [.../* @__PURE__ */ new Set([...edited.keys(), ...released.keys()])].sort()) {
-    const edit = edited.get(file);
-    const after = released.get(file);
-    if (after === void 0) {
-      edits.push(edit);
-      continue;
-    }
-    const moved = lineAfterRemoval(current.get(file), names);
-    const changes = (edit?.changes ?? []).map((change2) => ({ ...change2, line: moved(change2.line) }));
-    edits.push({ file, before: files.get(file), after, changes });
-  }
-  return { ...plan, edits };
-}
-
-// src/steps/shared/push-queue.ts
-var DONE_REF_MAX_AGE_MS = 15 * 6e4;
-var TAKEOVER_MS = 6e4;
-var DEADLINE_MS = 5 * 6e4;
-async function landThroughQueue(repo, request2, context3) {
-  const branch = repo.branch;
-  const own = await repo.readCommit("HEAD");
-  const message = readRequest(own.message)?.message ?? own.message;
-  let id = await park(repo, request2, message, context3);
-  const deadline = context3.now() + DEADLINE_MS;
-  for (let attempt = 1; context3.now() < deadline; attempt++) {
-    const refs = await repo.listRemoteRefs([`refs/heads/${branch}`, `refs/baton/queue/${branch}/*`, `refs/baton/done/${branch}/*`]);
-    const done = refs.get(doneRef(branch, id));
-    if (done) {
-      await repo.pushRefs([{ ref: doneRef(branch, id), to: null, expect: done }]).catch(() => "rejected");
-      context3.log.info(`landed by another bump as ${done.slice(0, 12)}`);
-      return { commit: done, plan: void 0 };
-    }
-    if (!refs.has(queueRef(branch, id))) {
-      await repo.refresh();
-      const plan = await planRequest(repo, request2, await policiesOf(repo));
-      if (plan.edits.length === 0) return { commit: void 0, plan };
-      await writeEdits(repo, plan.edits);
-      await repo.commit({ message, author: own.author, paths: plan.edits.map((e) => e.file) });
-      id = await park(repo, request2, message, context3);
-      continue;
-    }
-    if (isIntegrator(refs, branch, id, context3.now())) {
-      const integration = await integrate(repo, refs, id, context3);
-      if (integration && await repo.pushRefs(integration.updates) === "pushed") {
-        context3.log.info(`integrated ${integration.landed.size} queued bump(s) in one push`);
-        return { commit: integration.landed.get(id), plan: integration.plans.get(id) };
-      }
-    }
-    await context3.sleep(Math.min(2e3, 200 * attempt) + Math.floor(Math.random() * 200));
-  }
-  throw new TransientError(`${branch} kept moving; the bump is parked in the queue and lands with the next bump of this branch, or run it again.`);
-}
-function isIntegrator(refs, branch, id, now) {
-  const oldest = idsUnder(refs, `refs/baton/queue/${branch}/`)[0];
-  return oldest === void 0 || oldest === id || now - (queueIdTime(oldest) ?? 0) > TAKEOVER_MS;
-}
-async function park(repo, request2, message, context3) {
-  const parked = await repo.amendMessage(withRequest(message, request2));
-  const id = queueId(context3.now(), (0, import_node_crypto.randomBytes)(4).toString("hex"));
-  await repo.pushRefs([{ ref: queueRef(repo.branch, id), to: parked, expect: null }]);
-  context3.log.info(`push lost a race; queued as ${id}`);
-  return id;
-}
-async function policiesOf(repo) {
-  return { ...(await readConfig(repo))?.policies ?? {} };
-}
-async function planRequest(repo, request2, policies) {
-  const files = await readEnvFiles(repo, request2.path);
-  const options = { pin: request2.pin, allowDowngrade: request2.allowDowngrade, overrideHold: request2.overrideHold === true, policies, root: request2.path };
-  return planRespectingHolds(files, request2.images, options);
-}
-async function readParked(repo, branch, ids, refs) {
-  await repo.fetchRefs(ids.map((id) => queueRef(branch, id)));
-  const parked = [];
-  for (const id of ids) {
-    const sha = refs.get(queueRef(branch, id));
-    const { author, message } = await repo.readCommit(sha);
-    const read = readRequest(message);
-    if (read) parked.push({ id, sha, author, message: read.message, request: read.request });
-  }
-  return parked;
-}
-async function integrate(repo, refs, ownId, context3) {
-  const branch = repo.branch;
-  await repo.refresh();
-  const base = await repo.head();
-  if (refs.get(`refs/heads/${branch}`) !== base) return void 0;
-  const ids = idsUnder(refs, `refs/baton/queue/${branch}/`);
-  let parked;
-  try {
-    parked = await readParked(repo, branch, ids, refs);
-  } catch (error) {
-    if (/couldn't find remote ref|not our ref/i.test(describeError(error))) return void 0;
-    throw error;
-  }
-  await repo.setSparse([...new Set(parked.map((p) => p.request.path))]);
-  const policies = await policiesOf(repo);
-  const landed = /* @__PURE__ */ new Map();
-  const plans = /* @__PURE__ */ new Map();
-  for (const item of parked) {
-    let plan;
-    try {
-      plan = await planRequest(repo, item.request, policies);
-    } catch (error) {
-      context3.log.info(`queued bump ${item.id} does not apply here (${error.message}); its own job will say why`);
-      continue;
-    }
-    plans.set(item.id, plan);
-    if (plan.edits.length === 0) continue;
-    await writeEdits(repo, plan.edits);
-    const commit = await repo.commit({ message: item.message, author: item.author, paths: plan.edits.map((e) => e.file) });
-    if (commit) landed.set(item.id, commit);
-  }
-  const head = await repo.head();
-  const updates = [];
-  if (head !== base) updates.push({ ref: `refs/heads/${branch}`, to: head, expect: base });
-  for (const item of parked) {
-    updates.push({ ref: queueRef(branch, item.id), to: null, expect: item.sha });
-    const commit = landed.get(item.id);
-    if (commit && item.id !== ownId) updates.push({ ref: doneRef(branch, item.id), to: commit, expect: null });
-  }
-  for (const id of idsUnder(refs, `refs/baton/done/${branch}/`)) {
-    const made = queueIdTime(id) ?? 0;
-    if (context3.now() - made > DONE_REF_MAX_AGE_MS) updates.push({ ref: doneRef(branch, id), to: null, expect: refs.get(doneRef(branch, id)) });
-  }
-  return { updates, landed, plans };
+  return out;
 }
 
 // src/steps/shared/env-write.ts
@@ -41896,38 +41021,48 @@ async function openEnvironment(clone, remote, selection, identity) {
     throw error;
   }
 }
-async function pushChange(repo, change2, deps, context3) {
+async function pushChange(repo, change, deps, context3) {
   const wait = deps.retry.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const first = await change.plan(repo);
+  let superseded = [];
   for (let attempt = 1; ; attempt++) {
-    const plan = await change2.plan(repo);
-    if (plan.edits.length === 0) return { plan, commit: void 0 };
+    const plan = attempt === 1 ? first : await replan(repo, change, first, (found) => superseded = found, context3);
+    const outcome = { plan, commit: void 0, ...superseded.length > 0 ? { superseded } : {} };
+    if (plan.edits.length === 0) return outcome;
     await writeEdits(repo, plan.edits);
-    const commit = await repo.commit({ message: change2.message(plan), author: change2.author, paths: plan.edits.map((e) => e.file) });
-    if (!commit) return { plan, commit: void 0 };
-    if (await repo.push() === "pushed") return { plan, commit };
-    if (!repo.isLocalRemote && change2.queue) {
-      const queueContext = { log: context3.log, sleep: wait, now: () => Date.now() };
-      const outcome = await landThroughQueue(repo, change2.queue, queueContext);
-      const finalPlan = outcome.plan ?? plan;
-      return { plan: outcome.commit ? finalPlan : { ...finalPlan, edits: [] }, commit: outcome.commit };
-    }
+    const commit = await repo.commit({ message: change.message(plan), author: change.author, paths: plan.edits.map((e) => e.file) });
+    if (!commit) return outcome;
+    if (await repo.push() === "pushed") return { ...outcome, commit };
     if (attempt >= deps.retry.attempts) {
-      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; run the step again.`);
+      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`);
     }
     context3.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
-    await wait(backoffDelay(deps.retry, attempt));
+    await wait(raceDelay(deps.retry, attempt));
     await repo.refresh();
   }
 }
-async function proposeChange(repo, change2, proposal, context3, path) {
+function raceDelay(policy, attempt) {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round((policy.random ?? Math.random)() * ceiling);
+}
+async function replan(repo, change, first, report, context3) {
+  const plan = await change.plan(repo);
+  if (!change.race) return plan;
+  const found = supersededImages(first.sites, plan.sites, change.race);
+  report(found);
+  if (found.length === 0) return plan;
+  for (const s of found) context3.log.warn(`${s.image}: not writing ${s.wanted}; a newer write landed ${s.landed} after this run read the environment`);
+  return change.plan(repo, new Set(found.map((s) => s.image)));
+}
+async function proposeChange(repo, change, proposal, context3, path) {
   const base = repo.branch;
   const head = proposal.branch;
-  const plan = await change2.plan(repo);
+  const plan = await change.plan(repo);
   if (plan.edits.length === 0) return { plan, commit: void 0, pushed: false };
   const baseHead = await repo.head();
   await repo.checkoutNewBranch(head, baseHead);
   await writeEdits(repo, plan.edits);
-  const commit = await repo.commit({ message: change2.message(plan), author: change2.author, paths: plan.edits.map((e) => e.file) });
+  const commit = await repo.commit({ message: change.message(plan), author: change.author, paths: plan.edits.map((e) => e.file) });
   const remoteHead = await repo.remoteBranchHead(head);
   const same = remoteHead !== void 0 && commit !== void 0 && await repo.treeOf(remoteHead, path) === await repo.treeOf(commit, path);
   let pushed = false;
@@ -42005,8 +41140,8 @@ function envWriteInputs(values) {
 
 // src/steps/release-hold/inputs.ts
 function releaseInputs(values) {
-  const { reason } = values;
-  return { ...envWriteInputs(values), ...reason ? { reason: oneLine(reason) } : {} };
+  const { reason: reason2 } = values;
+  return { ...envWriteInputs(values), ...reason2 ? { reason: oneLine(reason2) } : {} };
 }
 
 // src/steps/shared/types.ts
@@ -42048,12 +41183,12 @@ async function runRelease(inputs, deps, context3) {
   const origin = originFromEnv(context3.env);
   const { repo, env, config } = await openEnvironment(deps.clone, remoteOf(inputs, context3.env), inputs, inputs.author);
   try {
-    const change2 = releaseChange(env, inputs, { ...config?.policies ?? {} }, actorOf(origin, inputs.author, context3.env), origin);
+    const change = releaseChange(env, inputs, { ...config?.policies ?? {} }, actorOf(origin, inputs.author, context3.env), origin);
     const mode = inputs.mode ?? env.mode ?? "push";
     let attempt;
-    if (inputs.dryRun) attempt = { plan: await change2.plan(repo), commit: void 0 };
-    else if (mode === "pr") attempt = await proposeChange(repo, change2, releaseProposal(env, inputs, deps), context3, env.path);
-    else attempt = await pushChange(repo, change2, deps, context3);
+    if (inputs.dryRun) attempt = { plan: await change.plan(repo), commit: void 0 };
+    else if (mode === "pr") attempt = await proposeChange(repo, change, releaseProposal(env, inputs, deps), context3, env.path);
+    else attempt = await pushChange(repo, change, deps, context3);
     const released = [...new Set(attempt.plan.released.map((h) => familiarName(parseImageRef(h.image))))];
     context3.log.info(released.length ? `released ${released.join(", ")}` : "no hold to release");
     const outputs = {
@@ -46420,21 +45555,42 @@ var HttpNetworkError = class extends TransientError {
     this.code = code;
   }
 };
-function describeNetworkFailure(where3, error, limits) {
+function describeNetworkFailure(where2, error, limits) {
   const codes = errorCodes(error);
   const timeout = codes.find((code2) => code2 in TIMEOUT_WORDS);
   if (timeout) {
     const limit = timeout === "UND_ERR_CONNECT_TIMEOUT" ? limits.connectTimeoutMs : limits.idleTimeoutMs;
-    return `${where3}: the server ${TIMEOUT_WORDS[timeout]} ${limit} ms (${timeout})`;
+    return `${where2}: the server ${TIMEOUT_WORDS[timeout]} ${limit} ms (${timeout})`;
   }
   const name = error?.name;
-  if (name === "TimeoutError") return `${where3}: no complete answer within the request's time limit`;
+  if (name === "TimeoutError") return `${where2}: no complete answer within the request's time limit`;
   const code = codes[0];
-  return `${where3}: ${innermostMessage(error)}${code ? ` (${code})` : ""}`;
+  return `${where2}: ${innermostMessage(error)}${code ? ` (${code})` : ""}`;
 }
 
 // src/adapters/http/policy.ts
 var import_promises3 = require("node:timers/promises");
+
+// src/adapters/retry.ts
+var import_promises2 = require("node:timers/promises");
+function backoffDelay(policy, attempt) {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  const random = policy.random ?? Math.random;
+  return Math.round(ceiling / 2 + random() * ceiling / 2);
+}
+async function withRetry(policy, operation, shouldRetry) {
+  const wait = policy.sleep ?? ((ms) => (0, import_promises2.setTimeout)(ms).then(() => void 0));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation(attempt);
+    } catch (error) {
+      if (attempt >= policy.attempts || !shouldRetry(error, attempt)) throw error;
+      await wait(backoffDelay(policy, attempt));
+    }
+  }
+}
+
+// src/adapters/http/policy.ts
 var DEFAULT_HTTP_RETRY = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8e3, maxRetryAfterMs: 6e4 };
 var RetriableError = class extends TransientError {
   name = "RetriableError";
@@ -46511,18 +45667,18 @@ function withUserAgent(headers, userAgent2) {
   const has = Object.keys(headers ?? {}).some((name) => name.toLowerCase() === "user-agent");
   return has ? { ...headers } : { ...headers, "user-agent": userAgent2 };
 }
-function failure(error, where3, secrets, limits) {
+function failure(error, where2, secrets, limits) {
   if (error instanceof UserError) return error;
   const codes = errorCodes(error);
   const trust = codes.find((code) => TLS_TRUST_CODES.has(code));
-  const host = /^\S+ (\w+:\/\/[^/]+)/.exec(where3)?.[1] ?? where3;
+  const host = /^\S+ (\w+:\/\/[^/]+)/.exec(where2)?.[1] ?? where2;
   if (trust) {
     return new UserError(
       redact(`the TLS certificate of ${host} is not trusted (${trust}); give its CA certificate in NODE_EXTRA_CA_CERTS or the CA file option.`, secrets),
       { cause: error }
     );
   }
-  const message = redact(describeNetworkFailure(where3, error, limits), secrets);
+  const message = redact(describeNetworkFailure(where2, error, limits), secrets);
   if (isNetworkError(error) || error?.name === "TimeoutError") return new HttpNetworkError(message, codes[0], error);
   return new Error(message, { cause: error });
 }
@@ -46684,48 +45840,48 @@ var GitHubErrors = class {
     const status = httpStatus(error);
     if (status === void 0) return error instanceof Error ? error : new Error(String(error));
     const failure2 = error;
-    const where3 = `${action.doing} in ${this.#repo.owner}/${this.#repo.name}`;
+    const where2 = `${action.doing} in ${this.#repo.owner}/${this.#repo.name}`;
     const text2 = failureText(error);
-    if (!failure2.response) return this.#transient(`Could not reach the GitHub API at ${this.#repo.apiUrl} to ${where3}: ${text2}`);
+    if (!failure2.response) return this.#transient(`Could not reach the GitHub API at ${this.#repo.apiUrl} to ${where2}: ${text2}`);
     if (status === 401) {
       return this.#user(
         "token",
-        `token: GitHub rejected the token (401 ${text2}) when trying to ${where3}; set \`token\` to a valid, unexpired token for ${this.#repo.apiUrl}`
+        `token: GitHub rejected the token (401 ${text2}) when trying to ${where2}; set \`token\` to a valid, unexpired token for ${this.#repo.apiUrl}`
       );
     }
     if (isRateLimited(failure2)) {
-      return this.#transient(`GitHub rate limit hit when trying to ${where3} (${status} ${text2}); try again ${this.#whenToRetry(failure2)}`);
+      return this.#transient(`GitHub rate limit hit when trying to ${where2} (${status} ${text2}); try again ${this.#whenToRetry(failure2)}`);
     }
-    if (status === 403) return this.#forbidden(failure2, action, where3, text2);
+    if (status === 403) return this.#forbidden(failure2, action, where2, text2);
     if (status === 404) {
       return this.#user(
         "repo",
         `repo: GitHub repository ${this.#repo.owner}/${this.#repo.name} was not found at ${this.#repo.apiUrl}, or the token cannot see it (404 when trying to ${action.doing}); check \`repo\` and that \`token\` has access to it`
       );
     }
-    if (status === 422) return this.#unprocessable(failure2, where3, text2);
-    const message = `GitHub API answered ${status} (${text2}) when trying to ${where3}`;
+    if (status === 422) return this.#unprocessable(failure2, where2, text2);
+    const message = `GitHub API answered ${status} (${text2}) when trying to ${where2}`;
     if (!isRetryableStatus(status)) return new Error(redact(message, this.#repo.token));
     const attempts = this.#repo.retry.attempts ?? DEFAULT_FORGE_RETRY.attempts;
     return this.#transient(`${message}; gave up (up to ${attempts} attempts); try again ${this.#whenToRetry(failure2)}`);
   }
-  #forbidden(failure2, action, where3, text2) {
+  #forbidden(failure2, action, where2, text2) {
     if (/GitHub Actions is not permitted/i.test(text2)) {
       return this.#user(
         "token",
-        `token: GitHub Actions may not ${where3} (403 ${text2}); turn on Settings \u2192 Actions \u2192 General \u2192 "Allow GitHub Actions to create and approve pull requests", or pass a GitHub App or personal access token as \`token\``
+        `token: GitHub Actions may not ${where2} (403 ${text2}); turn on Settings \u2192 Actions \u2192 General \u2192 "Allow GitHub Actions to create and approve pull requests", or pass a GitHub App or personal access token as \`token\``
       );
     }
     const accepted = headerValue(failure2.response?.headers, "x-accepted-github-permissions");
     const needs = accepted ? describePermissions(accepted) : action.needs;
     const grant = action.grant ?? `(and \`contents: write\` to push the branch): ${PERMISSION_HINT}`;
-    return this.#user("token", `token: the token may not ${where3} (403 ${text2}); it needs ${needs}${action.grant ? "; " : " "}${grant}`);
+    return this.#user("token", `token: the token may not ${where2} (403 ${text2}); it needs ${needs}${action.grant ? "; " : " "}${grant}`);
   }
-  #unprocessable(failure2, where3, text2) {
+  #unprocessable(failure2, where2, text2) {
     if (validationErrors(failure2.response?.data).some((entry) => entry.field === "base")) {
-      return this.#user("branch", `branch: GitHub refused to ${where3}: the base branch does not exist (${text2})`);
+      return this.#user("branch", `branch: GitHub refused to ${where2}: the base branch does not exist (${text2})`);
     }
-    return new Error(redact(`GitHub refused to ${where3} (422 ${text2})`, this.#repo.token));
+    return new Error(redact(`GitHub refused to ${where2} (422 ${text2})`, this.#repo.token));
   }
   #whenToRetry(failure2) {
     const wait = serverWaitMs(failure2.response?.headers, (this.#repo.retry.now ?? Date.now)());
@@ -47196,33 +46352,33 @@ var GitLabErrors = class {
       409: "the source branch moved while it was being set",
       422: "the branch cannot be merged (conflicts or failed merge checks)"
     };
-    const reason = why[error.status] ?? "GitLab refused it";
-    return redact(`${prefix} (${text2}): ${reason}; it stays open for review`, this.#project.token);
+    const reason2 = why[error.status] ?? "GitLab refused it";
+    return redact(`${prefix} (${text2}): ${reason2}; it stays open for review`, this.#project.token);
   }
   /** The error to throw for a failed call: what went wrong, in terms of the input to fix. */
   failure(error, action) {
     const safe = (message) => redact(message, this.#project.token);
-    const where3 = `${action.doing} in ${this.#project.projectPath}`;
+    const where2 = `${action.doing} in ${this.#project.projectPath}`;
     if (!(error instanceof GitLabResponseError)) {
-      return new TransientError(safe(`Could not reach the GitLab API at ${this.#project.apiUrl} to ${where3}: ${describeCause(error)}`));
+      return new TransientError(safe(`Could not reach the GitLab API at ${this.#project.apiUrl} to ${where2}: ${describeCause(error)}`));
     }
     const text2 = `${error.status} ${gitlabMessage(error.data)}`;
     if (this.#project.tokenType === "job" && (error.status === 401 || error.status === 404)) {
       return new UserError(
         safe(
-          `token: GitLab does not accept CI_JOB_TOKEN for ${action.api ?? "the merge requests API"} (${text2} when trying to ${where3}); pass a project or group access token with the \`api\` scope and at least the Developer role as \`token\``
+          `token: GitLab does not accept CI_JOB_TOKEN for ${action.api ?? "the merge requests API"} (${text2} when trying to ${where2}); pass a project or group access token with the \`api\` scope and at least the Developer role as \`token\``
         ),
         { input: "token" }
       );
     }
     if (error.status === 401) {
       return new UserError(
-        safe(`token: GitLab rejected the token (${text2}) when trying to ${where3}; set \`token\` to a valid, unexpired access token for ${this.#project.apiUrl}`),
+        safe(`token: GitLab rejected the token (${text2}) when trying to ${where2}; set \`token\` to a valid, unexpired access token for ${this.#project.apiUrl}`),
         { input: "token" }
       );
     }
-    if (error.status === 403) return this.#forbidden(error, where3, text2);
-    if (error.status >= 300 && error.status < 400) return this.#redirected(error, where3);
+    if (error.status === 403) return this.#forbidden(error, where2, text2);
+    if (error.status >= 300 && error.status < 400) return this.#redirected(error, where2);
     if (error.status === 404) {
       return new UserError(
         safe(
@@ -47231,29 +46387,29 @@ var GitLabErrors = class {
         { input: "repo" }
       );
     }
-    return this.#otherFailure(error, where3, text2);
+    return this.#otherFailure(error, where2, text2);
   }
-  #forbidden(error, where3, text2) {
+  #forbidden(error, where2, text2) {
     const data = error.data;
-    const message = data?.error === "insufficient_scope" ? `token: the token lacks the \`${typeof data.scope === "string" ? data.scope : "api"}\` scope (${text2} when trying to ${where3}); use an access token with the \`api\` scope` : `token: the token's user may not ${where3} (${text2}); it needs at least the Developer role on the project and an access token with the \`api\` scope`;
+    const message = data?.error === "insufficient_scope" ? `token: the token lacks the \`${typeof data.scope === "string" ? data.scope : "api"}\` scope (${text2} when trying to ${where2}); use an access token with the \`api\` scope` : `token: the token's user may not ${where2} (${text2}); it needs at least the Developer role on the project and an access token with the \`api\` scope`;
     return new UserError(redact(message, this.#project.token), { input: "token" });
   }
-  #redirected(error, where3) {
+  #redirected(error, where2) {
     const location2 = error.headers.get("location") ?? "elsewhere";
-    const message = `api-url: the GitLab API at ${this.#project.apiUrl} redirects to ${location2} (${error.status} when trying to ${where3}); set \`api-url\` to the API's real address`;
+    const message = `api-url: the GitLab API at ${this.#project.apiUrl} redirects to ${location2} (${error.status} when trying to ${where2}); set \`api-url\` to the API's real address`;
     return new UserError(redact(message, this.#project.token), { input: "api-url" });
   }
-  #otherFailure(error, where3, text2) {
+  #otherFailure(error, where2, text2) {
     const safe = (message) => redact(message, this.#project.token);
-    if (!isRetryableStatus(error.status)) return new Error(safe(`GitLab refused to ${where3} (${text2})`));
+    if (!isRetryableStatus(error.status)) return new Error(safe(`GitLab refused to ${where2} (${text2})`));
     const wait = serverWaitMs(error.headers, (this.#project.retry.now ?? Date.now)());
     const when = wait === void 0 ? "in a few minutes" : `in ${describeWait(wait)}`;
     if (error.status === 429) {
-      return new TransientError(safe(`GitLab rate limit hit when trying to ${where3} (${text2}); try again ${when}`));
+      return new TransientError(safe(`GitLab rate limit hit when trying to ${where2} (${text2}); try again ${when}`));
     }
     const attempts = this.#project.retry.attempts ?? DEFAULT_FORGE_RETRY.attempts;
     return new TransientError(
-      safe(`GitLab API answered ${text2} when trying to ${where3}; gave up (up to ${attempts} attempts); try again ${when}`)
+      safe(`GitLab API answered ${text2} when trying to ${where2}; gave up (up to ${attempts} attempts); try again ${when}`)
     );
   }
 };
@@ -47560,13 +46716,12 @@ function hostOf(url) {
 }
 
 // src/steps/shared/clone.ts
-var import_promises8 = require("node:fs/promises");
+var import_promises9 = require("node:fs/promises");
 var import_node_os = require("node:os");
 var import_node_path6 = require("node:path");
 
 // src/adapters/git/git-repo.ts
-var import_promises7 = require("node:fs/promises");
-var import_node_path5 = require("node:path");
+var import_promises8 = require("node:fs/promises");
 
 // src/adapters/exec.ts
 var import_node_child_process = require("node:child_process");
@@ -47611,10 +46766,12 @@ function execRaw(file, args, options = {}) {
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       const secrets = options.secrets ?? [];
+      const bytes = Buffer.concat(out);
       resolve4({
         code: code ?? (signal ? 128 : 1),
-        stdout: redact2(Buffer.concat(out).toString("utf8"), secrets),
-        stderr: redact2(Buffer.concat(err).toString("utf8"), secrets)
+        stdout: options.keepBytes ? "" : redact2(bytes.toString("utf8"), secrets),
+        stderr: redact2(Buffer.concat(err).toString("utf8"), secrets),
+        ...options.keepBytes ? { bytes } : {}
       });
     });
     child.stdin.on("error", () => {
@@ -47766,6 +46923,40 @@ function authError(context3, detail, cause) {
   return new UserError(message, { input: "token", cause });
 }
 
+// src/adapters/git/git-signing-config.ts
+var SIGNING_KEYS = ["commit.gpgsign", "user.signingkey", "gpg.format", "gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.x509.program"];
+function fromEnvironment(env) {
+  const found = /* @__PURE__ */ new Map();
+  const count = Number.parseInt(env["GIT_CONFIG_COUNT"] ?? "0", 10);
+  for (let i = 0; i < (Number.isInteger(count) ? count : 0); i++) {
+    const key = env[`GIT_CONFIG_KEY_${i}`]?.toLowerCase();
+    const value = env[`GIT_CONFIG_VALUE_${i}`];
+    if (key && value !== void 0 && SIGNING_KEYS.includes(key)) found.set(key, value);
+  }
+  return found;
+}
+async function fromGlobalConfig(env) {
+  const pattern = `^(${SIGNING_KEYS.map((k) => k.replace(/\./g, "\\.")).join("|")})$`;
+  const clean = { HOME: env["HOME"], XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"], GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"], PATH: env["PATH"], LC_ALL: "C", GIT_CONFIG_NOSYSTEM: "1" };
+  const result = await execRaw("git", ["config", "--global", "--get-regexp", pattern], { env: clean, replaceEnv: true });
+  const found = /* @__PURE__ */ new Map();
+  for (const line of result.code === 0 ? result.stdout.split("\n") : []) {
+    const space = line.indexOf(" ");
+    if (space > 0) found.set(line.slice(0, space).toLowerCase(), line.slice(space + 1));
+  }
+  return found;
+}
+async function signingConfig(env = process.env) {
+  const settings = new Map([...await fromGlobalConfig(env), ...fromEnvironment(env)]);
+  if (!/^(true|yes|on|1)$/i.test(settings.get("commit.gpgsign") ?? "")) return [];
+  if (!settings.get("user.signingkey")) {
+    throw new UserError("commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way.");
+  }
+  const format = settings.get("gpg.format") ?? "openpgp";
+  if (!["openpgp", "ssh", "x509"].includes(format)) throw new UserError(`gpg.format "${format}" is not one of openpgp, ssh, x509.`);
+  return [...settings].filter(([key]) => key !== "commit.gpgsign").map(([key, value]) => [key, value]).concat([["commit.gpgsign", "true"]]);
+}
+
 // src/adapters/git/git-cli.ts
 var MIN_GIT_VERSION = [2, 31, 0];
 var NETWORK_RETRY = { attempts: 3, baseDelayMs: 1e3, maxDelayMs: 8e3 };
@@ -47806,14 +46997,20 @@ var GitCli = class _GitCli {
   remote;
   /** Values that never appear in anything this class returns, throws or logs. */
   secrets;
+  /** True when the commits (and notes) this runner writes are signed. */
+  signs;
   #env;
   #options;
   #log;
   #retry;
-  /** Checks the git version (once per process) and builds the environment. */
+  /** Checks the git version and reads the signing settings (once per process), and builds the environment. */
   static async create(options) {
     await ensureGitVersion();
-    return new _GitCli(options);
+    signingCheck ??= signingConfig().catch((error) => {
+      signingCheck = void 0;
+      throw error;
+    });
+    return new _GitCli({ signing: await signingCheck, ...options });
   }
   /** Prefer {@link GitCli.create}, which checks the git version first. */
   constructor(options) {
@@ -47821,7 +47018,8 @@ var GitCli = class _GitCli {
     this.remote = options.remote;
     this.#options = options;
     this.secrets = auth2.secrets;
-    this.#env = hardenedEnv([...HARDENING, ...auth2.config]);
+    this.#env = hardenedEnv([...HARDENING, ...auth2.config, ...options.signing ?? []]);
+    this.signs = (options.signing ?? []).length > 0;
     this.#log = options.log ?? (() => {
     });
     this.#retry = options.retry ?? NETWORK_RETRY;
@@ -47842,7 +47040,8 @@ var GitCli = class _GitCli {
       input: options.input,
       env: options.env ? { ...this.#env, ...options.env } : this.#env,
       secrets: this.secrets,
-      timeoutMs: NETWORK_TIMEOUT_MS
+      timeoutMs: NETWORK_TIMEOUT_MS,
+      ...options.keepBytes ? { keepBytes: true } : {}
     });
   }
   /** Runs a local git command; throws {@link ExecError} (redacted) when it fails. */
@@ -47900,6 +47099,7 @@ function hardenedEnv(config) {
   return env;
 }
 var versionCheck;
+var signingCheck;
 function ensureGitVersion() {
   versionCheck ??= checkVersion().catch((error) => {
     versionCheck = void 0;
@@ -47934,10 +47134,192 @@ function compareVersions(a, b) {
   return 0;
 }
 
-// src/adapters/git/git-local.ts
-var import_promises5 = require("node:fs/promises");
+// src/adapters/git/git-handle.ts
+function gitIn(handle, args, options = {}) {
+  return handle.cli.run(args, { cwd: handle.dir, ...options });
+}
+function identityEnv(committer, author = committer) {
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: committer.name,
+    GIT_COMMITTER_EMAIL: committer.email
+  };
+}
+
+// src/adapters/git/git-paths.ts
 var import_node_path3 = require("node:path");
-var import_promises6 = require("node:timers/promises");
+function repoPath(path, input = "path") {
+  const slashed = path.trim().replace(/\\/g, "/");
+  if (slashed.startsWith("/")) {
+    throw new UserError(`${input}: "${path}" is absolute; give a path relative to the env repo's root.`, { input });
+  }
+  const normal = import_node_path3.posix.normalize(slashed || ".").replace(/\/+$/, "");
+  if (normal === ".." || normal.startsWith("../")) {
+    throw new UserError(`${input}: "${path}" points outside the env repo.`, { input });
+  }
+  return normal === "." ? "" : normal;
+}
+function parentDir(path) {
+  const dir = import_node_path3.posix.dirname(path);
+  return dir === "." ? "" : dir;
+}
+function checkedOutFiles(output) {
+  return output.split("\0").filter((entry) => entry.length > 2 && !entry.startsWith("S ")).map((entry) => entry.slice(2));
+}
+function parseStatus(output) {
+  const fields = output.split("\0");
+  const entries = [];
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] ?? "";
+    if (field.length < 4) continue;
+    const code = field.slice(0, 2);
+    const path = field.slice(3);
+    if (code[0] === "R" || code[0] === "C") entries.push({ code, path, from: fields[++i] ?? "" });
+    else entries.push({ code, path });
+  }
+  return entries;
+}
+
+// src/adapters/git/git-commit.ts
+var SUMMARY_RE = /^\[[^\]]* ([0-9a-f]{40}|[0-9a-f]{64})\] /m;
+var NOTHING_RE = /nothing to commit|no changes added to commit|nothing added to commit/i;
+async function commitChanges(handle, options) {
+  const paths = options.paths?.map((p) => repoPath(p));
+  if (!paths) await gitIn(handle, ["add", "--all"]);
+  const author = options.author ?? handle.identity;
+  const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--cleanup=whitespace", "-F", "-"];
+  if (paths) args.push("--only", "--", ...paths);
+  const result = await handle.cli.raw(args, { cwd: handle.dir, input: options.message, env: identityEnv(handle.identity, author) });
+  if (result.code !== 0) {
+    if (NOTHING_RE.test(result.stdout + result.stderr)) return void 0;
+    throw new ExecError("git commit", result);
+  }
+  const id = SUMMARY_RE.exec(result.stdout)?.[1];
+  return id ?? (await gitIn(handle, ["rev-parse", "HEAD"])).stdout.trim();
+}
+
+// src/adapters/git/git-history.ts
+var import_promises5 = require("node:fs/promises");
+var import_node_path4 = require("node:path");
+var DEEPEN_STEPS = [15, 240, 3840];
+var HISTORY_DEEPEN_STEPS = [30, 300, 3e3];
+function isFullCommitId(text2) {
+  return /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(text2);
+}
+async function deepen(handle, step) {
+  const refspec = `+refs/heads/${handle.branch}:refs/remotes/origin/${handle.branch}`;
+  const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
+  await handle.cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: handle.branch }, { cwd: handle.dir });
+}
+async function shallowCommits(handle) {
+  const file = (await gitIn(handle, ["rev-parse", "--git-path", "shallow"])).stdout.trim();
+  const text2 = await (0, import_promises5.readFile)((0, import_node_path4.resolve)(handle.dir, file), "utf8").catch(() => "");
+  return new Set(text2.split("\n").filter(Boolean));
+}
+async function searchHistory(handle, probe) {
+  for (const step of [0, ...DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
+    if (step > 0) await deepen(handle, step);
+    const found = await probe();
+    if (found) return found;
+    if ((await shallowCommits(handle)).size === 0) return void 0;
+  }
+  return void 0;
+}
+async function hasCommit(handle, id) {
+  const result = await handle.cli.raw(["cat-file", "-e", `${id}^{commit}`], { cwd: handle.dir });
+  return result.code === 0;
+}
+async function fetchCommit(handle, id) {
+  if (!isFullCommitId(id)) throw new Error(`fetchCommit needs a full commit id, got "${id}"`);
+  if (await hasCommit(handle, id)) return true;
+  const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", id];
+  const missing = (r) => /not our ref|no such remote ref|unadvertised object/i.test(r.stderr);
+  const result = await handle.cli.network(args, { verb: "fetch" }, { cwd: handle.dir, accept: missing });
+  return result.code === 0 && await hasCommit(handle, id);
+}
+function findCommit(handle, abbreviated) {
+  return searchHistory(handle, async () => {
+    const args = ["rev-parse", "--verify", "--quiet", "--end-of-options", `${abbreviated}^{commit}`];
+    const result = await handle.cli.raw(args, { cwd: handle.dir });
+    return result.code === 0 ? result.stdout.trim() : void 0;
+  });
+}
+function newestCommitTouching(handle, path) {
+  const spec = repoPath(path);
+  return searchHistory(handle, async () => {
+    const { stdout } = await gitIn(handle, ["log", "-1", "--format=%H", "HEAD", "--", ...spec ? [spec] : []]);
+    const commit = stdout.trim();
+    return commit && !(await shallowCommits(handle)).has(commit) ? commit : void 0;
+  });
+}
+async function historyOf(handle, path, limit) {
+  const spec = repoPath(path);
+  for (const step of [0, ...HISTORY_DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
+    if (step > 0) await deepen(handle, step);
+    const boundary = await shallowCommits(handle);
+    const commits = (await logTouching(handle, spec, limit + boundary.size + 1)).filter((c) => !boundary.has(c.commit));
+    if (commits.length > limit) return { commits: commits.slice(0, limit), complete: false };
+    if (boundary.size === 0) return { commits, complete: true };
+  }
+  return { commits: [], complete: true };
+}
+async function logTouching(handle, spec, max) {
+  const format = "--format=%H%x1f%cI%x1f%an%x1f%B%x1e";
+  const { stdout } = await gitIn(handle, ["log", `--max-count=${max}`, format, "HEAD", "--", ...spec ? [spec] : []]);
+  return stdout.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record.includes("")).map((record) => {
+    const [commit = "", time = "", author = "", message = ""] = record.split("");
+    return { commit, time, author, subject: message.split("\n")[0] ?? "", message: message.replace(/\n+$/, "\n") };
+  });
+}
+async function filesAt(handle, commits, path, keep) {
+  const spec = repoPath(path);
+  const listed = /* @__PURE__ */ new Map();
+  for (const commit of commits) {
+    const { stdout } = await gitIn(handle, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...spec ? [spec] : []]);
+    const blobs = stdout.split("\0").filter((entry) => /^100[0-7]{3} blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
+    listed.set(commit, blobs);
+  }
+  const texts = await readBlobs(handle, commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
+  return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))]));
+}
+async function readBlobs(handle, commits, oids, path = "") {
+  const unique = [...new Set(oids)];
+  if (unique.length === 0) return /* @__PURE__ */ new Map();
+  const args = ["rev-list", "--objects", "--no-walk", "--missing=print", ...new Set(commits), "--", ...path ? [path] : []];
+  const { stdout: listed } = await gitIn(handle, args);
+  const wanted = new Set(unique);
+  const missing = listed.split("\n").filter((line) => line.startsWith("?") && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
+  if (missing.length > 0) {
+    const fetch2 = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
+    await handle.cli.network(fetch2, { verb: "fetch" }, { cwd: handle.dir, input: `${missing.join("\n")}
+` });
+  }
+  const { bytes } = await gitIn(handle, ["cat-file", "--batch"], { input: `${unique.join("\n")}
+`, keepBytes: true });
+  const blobs = parseCatFileBatch(bytes ?? Buffer.alloc(0));
+  return new Map([...blobs].map(([oid, blob]) => [oid, redact2(blob.toString("utf8"), handle.cli.secrets)]));
+}
+function parseCatFileBatch(out) {
+  const blobs = /* @__PURE__ */ new Map();
+  let at = 0;
+  while (at < out.length) {
+    const eol = out.indexOf(10, at);
+    if (eol < 0) break;
+    const [oid = "", type = "", size = ""] = out.subarray(at, eol).toString("latin1").split(" ");
+    at = eol + 1;
+    if (type === "missing" || !/^\d+$/.test(size)) continue;
+    const end = at + Number(size);
+    if (type === "blob") blobs.set(oid, out.subarray(at, end));
+    at = end + 1;
+  }
+  return blobs;
+}
+
+// src/adapters/git/git-local.ts
+var import_promises6 = require("node:fs/promises");
+var import_node_path5 = require("node:path");
+var import_promises7 = require("node:timers/promises");
 async function worktreeWithBranch(cli, repo, branch) {
   const { stdout } = await cli.run(["worktree", "list", "--porcelain"], { cwd: repo });
   for (const block of stdout.split(/\n\n+/)) {
@@ -47951,11 +47333,7 @@ var LOCAL_CHANGES_RE = /would be overwritten|Your local changes|untracked workin
 var RACE_RE = /Not possible to fast-forward|index\.lock|cannot lock ref|Unable to create .*\.lock/i;
 async function fastForwardWorktree(cli, worktree, source, commit, branch) {
   const gitDir = (await cli.run(["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: worktree })).stdout;
-  const release = await acquireLock((0, import_node_path3.join)(gitDir.trim(), LOCK_NAME));
-  if (!release) {
-    cli.log(`${worktree} is busy with another landing; reporting a rejection to try again`);
-    return "rejected";
-  }
+  const release = await acquireLock((0, import_node_path5.join)(gitDir.trim(), LOCK_NAME));
   try {
     return await fetchAndFastForward(cli, worktree, source, commit, branch);
   } finally {
@@ -47985,69 +47363,47 @@ ${merge2.stdout}`;
   throw new Error(`could not fast-forward "${branch}" in ${worktree}: ${failureDetail(merge2)}`);
 }
 var LOCK_NAME = "baton-land.lock";
-var LOCK_WAIT_MS = 3e4;
+var LOCK_LOOKS = 200;
 async function acquireLock(path) {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  while (Date.now() < deadline) {
+  let holder = "";
+  for (let looks = 0; looks < LOCK_LOOKS; looks++) {
     try {
-      const handle = await (0, import_promises5.open)(path, "wx");
-      await handle.writeFile(`${process.pid}
+      const handle = await (0, import_promises6.open)(path, "wx");
+      await handle.writeFile(`${process.pid} ${await startTime(process.pid) ?? ""}
 `);
       await handle.close();
-      return () => (0, import_promises5.unlink)(path).catch(() => {
+      return () => (0, import_promises6.unlink)(path).catch(() => {
       });
     } catch (error) {
       if (error.code !== "EEXIST") throw error;
-      if (await isStale(path)) await (0, import_promises5.unlink)(path).catch(() => {
+      const seen = await (0, import_promises6.readFile)(path, "utf8").catch(() => "");
+      if (seen !== holder) looks = 0;
+      holder = seen;
+      if (await isStale(seen)) await (0, import_promises6.unlink)(path).catch(() => {
       });
-      else await (0, import_promises6.setTimeout)(25 + Math.random() * 50);
+      else await (0, import_promises7.setTimeout)(25 + Math.random() * 50);
     }
   }
-  return void 0;
+  throw new UserError(
+    `repo: ${path} has been held by process ${holder.trim().split(" ")[0] || "(unknown)"} for the whole wait; another landing is stuck or the lock was left behind. If no Baton run is landing in this repository, delete the file and run again.`,
+    { input: "repo" }
+  );
 }
-async function isStale(path) {
-  const pid = Number.parseInt(await (0, import_promises5.readFile)(path, "utf8").catch(() => ""), 10);
+async function startTime(pid) {
+  const stat = await (0, import_promises6.readFile)(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
+  return stat?.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+}
+async function isStale(content) {
+  const [pidText = "", started = ""] = content.trim().split(" ");
+  const pid = Number.parseInt(pidText, 10);
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return false;
   } catch (error) {
     return error.code === "ESRCH";
   }
-}
-
-// src/adapters/git/git-paths.ts
-var import_node_path4 = require("node:path");
-function repoPath(path, input = "path") {
-  const slashed = path.trim().replace(/\\/g, "/");
-  if (slashed.startsWith("/")) {
-    throw new UserError(`${input}: "${path}" is absolute; give a path relative to the env repo's root.`, { input });
-  }
-  const normal = import_node_path4.posix.normalize(slashed || ".").replace(/\/+$/, "");
-  if (normal === ".." || normal.startsWith("../")) {
-    throw new UserError(`${input}: "${path}" points outside the env repo.`, { input });
-  }
-  return normal === "." ? "" : normal;
-}
-function parentDir(path) {
-  const dir = import_node_path4.posix.dirname(path);
-  return dir === "." ? "" : dir;
-}
-function checkedOutFiles(output) {
-  return output.split("\0").filter((entry) => entry.length > 2 && !entry.startsWith("S ")).map((entry) => entry.slice(2));
-}
-function parseStatus(output) {
-  const fields = output.split("\0");
-  const entries = [];
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i] ?? "";
-    if (field.length < 4) continue;
-    const code = field.slice(0, 2);
-    const path = field.slice(3);
-    if (code[0] === "R" || code[0] === "C") entries.push({ code, path, from: fields[++i] ?? "" });
-    else entries.push({ code, path });
-  }
-  return entries;
+  const now = await startTime(pid);
+  return started !== "" && now !== void 0 && now !== started;
 }
 
 // src/adapters/git/git-push.ts
@@ -48070,6 +47426,82 @@ function pushOutcome(result, ref, remote) {
     `branch: ${remote} refused the push to "${branch}": ${line.summary}. If the branch is protected, use mode: pr, or allow the token to push to it.`,
     { input: "branch" }
   );
+}
+
+// src/adapters/git/git-signing.ts
+async function signRefTip(handle, ref, env) {
+  const tip = (await gitIn(handle, ["rev-parse", "--verify", ref])).stdout.trim();
+  const { stdout } = await gitIn(handle, ["log", "-1", "--format=%T%x00%P%x00%B", tip]);
+  const [tree = "", parents = "", message = ""] = stdout.split("\0");
+  const args = ["commit-tree", "-S", tree, ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]), "-F", "-"];
+  const signed = (await gitIn(handle, args, { input: message, env })).stdout.trim();
+  await gitIn(handle, ["update-ref", ref, signed, tip]);
+  return signed;
+}
+async function checkSignature(handle, commit, policy) {
+  const args = policy.kind === "ssh" ? ["-c", `gpg.ssh.allowedSignersFile=${policy.file}`, "verify-commit", "--raw", commit] : ["verify-commit", "--raw", commit];
+  const result = await handle.cli.raw(args, { cwd: handle.dir });
+  const status = `${result.stderr}
+${result.stdout}`;
+  if (policy.kind === "ssh") {
+    const principal = /Good "git" signature for (\S+)/.exec(status)?.[1];
+    return result.code === 0 && principal ? { good: true, detail: principal } : { good: false, detail: reason(status) };
+  }
+  const valid = /^\[GNUPG:\] VALIDSIG (\S+)(?: \S+){8} (\S+)/m.exec(status);
+  const fingerprints = valid ? [valid[1].toUpperCase(), valid[2].toUpperCase()] : [];
+  const allowed = fingerprints.find((f) => policy.fingerprints.includes(f));
+  if (result.code === 0 && allowed) return { good: true, detail: allowed };
+  return { good: false, detail: valid ? `signed by ${fingerprints[0]}, which is not an allowed key` : reason(status) };
+}
+function reason(status) {
+  if (/no signature found|^\s*$/i.test(status)) return "no signature";
+  const line = status.split("\n").find((l) => /no principal matched|bad signature|BADSIG|ERRSIG|NO_PUBKEY|EXPKEYSIG|REVKEYSIG|could not verify|error/i.test(l));
+  return line?.replace(/^\[GNUPG:\]\s*/, "").trim() || "no good signature";
+}
+
+// src/adapters/git/git-refs.ts
+var ATOMIC_RACE_RE = /\((fetch first|non-fast-forward|stale info|atomic push failed|atomic transaction failed|cannot lock ref[^)]*|failed to update ref|incorrect old value[^)]*|failed to lock|already exists)\)/i;
+async function pushRefs(handle, updates) {
+  const { cli } = handle;
+  const args = ["push", "--porcelain", "--no-verify", "--atomic"];
+  for (const u of updates) args.push(`--force-with-lease=${u.ref}:${u.expect ?? ""}`);
+  args.push("origin", ...updates.map((u) => `${u.to ?? ""}:${u.ref}`));
+  const accept = (r) => parsePushOutput(r.stdout).length > 0;
+  const result = await cli.network(args, { verb: "push" }, { cwd: handle.dir, accept });
+  if (result.code === 0) return "pushed";
+  const lines = parsePushOutput(result.stdout).filter((line) => line.flag === "!");
+  if (lines.every((line) => ATOMIC_RACE_RE.test(line.summary))) return "rejected";
+  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, { input: "repo" });
+}
+async function fetchRef(handle, ref) {
+  const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", `+${ref}:${ref}`];
+  const absent = (r) => /couldn't find remote ref/i.test(r.stderr);
+  const result = await handle.cli.network(args, { verb: "fetch" }, { cwd: handle.dir, accept: absent });
+  if (result.code !== 0) {
+    await gitIn(handle, ["update-ref", "-d", ref]);
+    return null;
+  }
+  return (await gitIn(handle, ["rev-parse", "--verify", ref])).stdout.trim();
+}
+async function appendNote(handle, notesRef, commit, text2) {
+  const args = ["notes", `--ref=${notesRef}`, "append", "-F", "-", commit];
+  await handle.cli.network(args, { verb: "notes" }, { cwd: handle.dir, input: text2, env: identityEnv(handle.identity) });
+  if (handle.cli.signs) return signRefTip(handle, notesRef, identityEnv(handle.identity));
+  return (await gitIn(handle, ["rev-parse", "--verify", notesRef])).stdout.trim();
+}
+async function notesOf(handle, notesRef, commits) {
+  const tip = await handle.cli.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${notesRef}^{commit}`], { cwd: handle.dir });
+  if (tip.code !== 0) return /* @__PURE__ */ new Map();
+  const head = tip.stdout.trim();
+  const { stdout } = await gitIn(handle, ["ls-tree", "-r", "-z", head]);
+  const wanted = new Set(commits);
+  const notes = /* @__PURE__ */ new Map();
+  for (const entry of stdout.split("\0").filter(Boolean)) {
+    const commit = entry.slice(entry.indexOf("	") + 1).replace(/\//g, "");
+    if (wanted.has(commit)) notes.set(commit, entry.split("	")[0].split(" ")[2]);
+  }
+  const texts = await readBlobs(handle, [head], [...notes.values()]);
+  return new Map([...notes].map(([commit, oid]) => [commit, texts.get(oid) ?? ""]));
 }
 
 // src/adapters/git/git-remote.ts
@@ -48120,11 +47552,6 @@ async function lsRemote(cli, branch) {
 }
 
 // src/adapters/git/git-repo.ts
-var ATOMIC_RACE_RE = /\((fetch first|non-fast-forward|stale info|atomic push failed|atomic transaction failed|cannot lock ref[^)]*|failed to update ref|incorrect old value[^)]*|failed to lock|already exists)\)/i;
-var DEEPEN_STEPS = [15, 240, 3840];
-function isFullCommitId(text2) {
-  return /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(text2);
-}
 var DEFAULT_IDENTITY2 = { name: "Baton", email: "baton@noreply.invalid" };
 var LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack";
 var GitRepo = class _GitRepo {
@@ -48138,6 +47565,7 @@ var GitRepo = class _GitRepo {
   defaultBranch;
   #cli;
   #identity;
+  #handle;
   /** Remote branch → the head this clone last saw there (null: absent); the lease of a forced push. */
   #seen = /* @__PURE__ */ new Map();
   constructor(cli, dir, branch, defaultBranch, identity) {
@@ -48147,6 +47575,7 @@ var GitRepo = class _GitRepo {
     this.branch = branch;
     this.defaultBranch = defaultBranch;
     this.#identity = identity;
+    this.#handle = { cli, dir, branch, identity };
   }
   /**
    * Clones `remote` into `options.dir`: `--depth 1 --single-branch --filter=blob:none --no-checkout`,
@@ -48244,22 +47673,8 @@ var GitRepo = class _GitRepo {
    * Stages the changes under `paths` (everything when omitted) and commits them with `message` (passed on
    * standard input, trailers and all). Resolves undefined when nothing changed: no empty commits.
    */
-  async commit(options) {
-    const pathspec = options.paths ? ["--", ...options.paths.map((p) => repoPath(p))] : [];
-    await this.#git(["add", "--all", ...pathspec]);
-    const staged = await this.#cli.raw(["diff", "--cached", "--quiet", "--ignore-submodules"], { cwd: this.dir });
-    if (staged.code === 0) return void 0;
-    const author = options.author ?? this.#identity;
-    await this.#git(["commit", "--quiet", "--no-verify", "--cleanup=whitespace", "-F", "-"], {
-      input: options.message,
-      env: {
-        GIT_AUTHOR_NAME: author.name,
-        GIT_AUTHOR_EMAIL: author.email,
-        GIT_COMMITTER_NAME: this.#identity.name,
-        GIT_COMMITTER_EMAIL: this.#identity.email
-      }
-    });
-    return this.head();
+  commit(options) {
+    return commitChanges(this.#handle, options);
   }
   /**
    * Pushes `HEAD` to branch `ref` (default: the cloned branch). Resolves 'rejected' when the branch moved
@@ -48338,153 +47753,47 @@ var GitRepo = class _GitRepo {
   }
   /** Removes the clone, credentials never having been written into it. */
   async cleanup() {
-    await (0, import_promises7.rm)(this.dir, { recursive: true, force: true, maxRetries: 3 });
+    await (0, import_promises8.rm)(this.dir, { recursive: true, force: true, maxRetries: 3 });
   }
-  /** Rewrites the message of the commit checked out (author kept); resolves with the new commit. */
-  async amendMessage(message) {
-    await this.#git(["commit", "--amend", "--quiet", "--no-verify", "--cleanup=whitespace", "--allow-empty", "-F", "-"], {
-      input: message,
-      env: { GIT_COMMITTER_NAME: this.#identity.name, GIT_COMMITTER_EMAIL: this.#identity.email }
-    });
-    return this.head();
+  /** See {@link pushRefs}. */
+  pushRefs(updates) {
+    return pushRefs(this.#handle, updates);
   }
-  /** True when the remote is a local non-bare repository whose branch is landed by a fast-forward. */
-  get isLocalRemote() {
-    return this.#cli.remote.localPath !== void 0;
+  /** See {@link fetchCommit}. */
+  fetchCommit(id) {
+    return fetchCommit(this.#handle, id);
   }
-  /**
-   * Remote refs matching `patterns` (ls-remote tail patterns, e.g. `refs/baton/queue/main/*`) with their
-   * heads, in one request; nothing is fetched.
-   */
-  async listRemoteRefs(patterns) {
-    const { stdout } = await this.#cli.network(["ls-remote", "--", "origin", ...patterns], { verb: "ls-remote" }, { cwd: this.dir });
-    const refs = /* @__PURE__ */ new Map();
-    for (const line of stdout.split("\n")) {
-      const [sha = "", name = ""] = line.split("	");
-      if (name) refs.set(name, sha);
-    }
-    return refs;
+  /** See {@link findCommit}. */
+  findCommit(abbreviated) {
+    return findCommit(this.#handle, abbreviated);
   }
-  /** Fetches exact remote refs (depth 1, blobless like the clone) so their commits can be read. */
-  async fetchRefs(refs) {
-    if (refs.length === 0) return;
-    const specs = refs.map((ref) => `+${ref}:refs/baton-fetched/${ref.replace(/^refs\//, "")}`);
-    await this.#cli.network(["fetch", "--quiet", "--depth", "1", "--no-tags", "origin", ...specs], { verb: "fetch" }, { cwd: this.dir });
+  /** See {@link newestCommitTouching}. */
+  newestCommitTouching(path) {
+    return newestCommitTouching(this.#handle, path);
   }
-  /** The author and full message of a commit. */
-  async readCommit(commit) {
-    const { stdout } = await this.#git(["show", "-s", "--format=%an%x00%ae%x00%B", commit, "--"]);
-    const [name = "", email = "", ...rest] = stdout.split("\0");
-    return { author: { name, email }, message: rest.join("\0").replace(/\n+$/, "\n") };
+  /** See {@link fetchRef}. */
+  fetchRef(ref) {
+    return fetchRef(this.#handle, ref);
   }
-  /**
-   * Updates several remote refs in one atomic push, each guarded by a lease (`expect`: the head the ref
-   * must still have, or null: it must not exist). `to: null` deletes the ref. 'rejected' when any lease
-   * failed or a ref moved: nothing was changed then (git-push(1) `--atomic`).
-   */
-  async pushRefs(updates) {
-    const args = ["push", "--porcelain", "--no-verify", "--atomic"];
-    for (const u of updates) args.push(`--force-with-lease=${u.ref}:${u.expect ?? ""}`);
-    args.push("origin", ...updates.map((u) => `${u.to ?? ""}:${u.ref}`));
-    const accept = (r) => parsePushOutput(r.stdout).length > 0;
-    const result = await this.#cli.network(args, { verb: "push" }, { cwd: this.dir, accept });
-    if (result.code === 0) return "pushed";
-    const lines = parsePushOutput(result.stdout).filter((line) => line.flag === "!");
-    if (lines.every((line) => ATOMIC_RACE_RE.test(line.summary))) return "rejected";
-    throw new UserError(
-      `repo: ${this.#cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`,
-      { input: "repo" }
-    );
+  /** See {@link appendNote}. */
+  appendNote(notesRef, commit, text2) {
+    return appendNote(this.#handle, notesRef, commit, text2);
   }
-  /**
-   * Makes commit `id` (a full id) present: fetched on its own at depth 1 when the clone lacks it
-   * (protocol v2 serves any object asked for). Resolves false when the remote has no such commit.
-   */
-  async fetchCommit(id) {
-    if (!isFullCommitId(id)) throw new Error(`fetchCommit needs a full commit id, got "${id}"`);
-    if (await this.#hasCommit(id)) return true;
-    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", id];
-    const missing = (r) => /not our ref|no such remote ref|unadvertised object/i.test(r.stderr);
-    const result = await this.#cli.network(args, { verb: "fetch" }, { cwd: this.dir, accept: missing });
-    return result.code === 0 && await this.#hasCommit(id);
+  /** See {@link historyOf}. */
+  historyOf(path, limit) {
+    return historyOf(this.#handle, path, limit);
   }
-  /**
-   * The commit an abbreviated or full id names on the cloned branch, deepening history step by step
-   * until it is found or the history is whole; undefined when the branch has no such commit.
-   */
-  async findCommit(abbreviated) {
-    return this.#searchHistory(async () => {
-      const result = await this.#cli.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${abbreviated}^{commit}`], { cwd: this.dir });
-      return result.code === 0 ? result.stdout.trim() : void 0;
-    });
+  /** See {@link filesAt}. */
+  filesAt(commits, path, keep) {
+    return filesAt(this.#handle, commits, path, keep);
   }
-  /**
-   * The newest commit of the checked-out head that changed something under `path` (`git log -1 -- path`),
-   * deepening the depth-1 history only as far as needed: a commit at the shallow boundary looks as if it
-   * added every file, so it counts only once its parent is known. Undefined when nothing ever did.
-   */
-  async newestCommitTouching(path) {
-    const spec = repoPath(path);
-    return this.#searchHistory(async () => {
-      const { stdout } = await this.#git(["log", "-1", "--format=%H", "HEAD", "--", ...spec ? [spec] : []]);
-      const commit = stdout.trim();
-      return commit && !(await this.#shallowCommits()).has(commit) ? commit : void 0;
-    });
+  /** See {@link checkSignature}. */
+  checkSignature(commit, policy) {
+    return checkSignature(this.#handle, commit, policy);
   }
-  /** Runs `probe`, deepening the branch's history between tries, until it answers or the history is whole. */
-  async #searchHistory(probe) {
-    const refspec = `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`;
-    for (const step of [0, ...DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
-      if (step > 0) {
-        const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
-        await this.#cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: this.branch }, { cwd: this.dir });
-      }
-      const found = await probe();
-      if (found) return found;
-      if ((await this.#shallowCommits()).size === 0) return void 0;
-    }
-    return void 0;
-  }
-  /** The commits at the shallow boundary (`$GIT_DIR/shallow`); empty when the history is whole. */
-  async #shallowCommits() {
-    const file = (await this.#git(["rev-parse", "--git-path", "shallow"])).stdout.trim();
-    const text2 = await (0, import_promises7.readFile)((0, import_node_path5.resolve)(this.dir, file), "utf8").catch(() => "");
-    return new Set(text2.split("\n").filter(Boolean));
-  }
-  async #hasCommit(id) {
-    const result = await this.#cli.raw(["cat-file", "-e", `${id}^{commit}`], { cwd: this.dir });
-    return result.code === 0;
-  }
-  /**
-   * Fetches a remote ref that is not a branch (e.g. `refs/notes/baton`) into the same local ref, depth 1
-   * and blobless like the clone. Resolves with its head, the lease for {@link pushRefs}, or null when the
-   * remote has no such ref (the local ref is then deleted too).
-   */
-  async fetchRef(ref) {
-    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", `+${ref}:${ref}`];
-    const absent = (r) => /couldn't find remote ref/i.test(r.stderr);
-    const result = await this.#cli.network(args, { verb: "fetch" }, { cwd: this.dir, accept: absent });
-    if (result.code !== 0) {
-      await this.#git(["update-ref", "-d", ref]);
-      return null;
-    }
-    return (await this.#git(["rev-parse", "--verify", ref])).stdout.trim();
-  }
-  /**
-   * Appends `text` to the note of `commit` under `notesRef` (git-notes(1) `append`: a new paragraph
-   * after what the note holds) as a new notes commit; resolves with the notes ref's new head. Reading the
-   * old note may fetch its blob (blobless clone), so it runs as a network verb.
-   */
-  async appendNote(notesRef, commit, text2) {
-    const env = {
-      GIT_AUTHOR_NAME: this.#identity.name,
-      GIT_AUTHOR_EMAIL: this.#identity.email,
-      GIT_COMMITTER_NAME: this.#identity.name,
-      GIT_COMMITTER_EMAIL: this.#identity.email
-    };
-    const args = ["notes", `--ref=${notesRef}`, "append", "-F", "-", commit];
-    await this.#cli.network(args, { verb: "notes" }, { cwd: this.dir, input: text2, env });
-    return (await this.#git(["rev-parse", "--verify", notesRef])).stdout.trim();
+  /** See {@link notesOf}. */
+  notesOf(notesRef, commits) {
+    return notesOf(this.#handle, notesRef, commits);
   }
   #git(args, options = {}) {
     return this.#cli.run(args, { cwd: this.dir, ...options });
@@ -48496,125 +47805,20 @@ var GitRepo = class _GitRepo {
   #fetching(args, input) {
     return this.#cli.network(args, { verb: args[0] ?? "checkout", branch: this.branch }, { cwd: this.dir, input });
   }
-  // ── History reading for promote, rollback, history and status (issue 6) ─────────────────────────
-  // Added as a block of its own; it uses only #cli, #git and repoPath from the rest of the class.
-  /**
-   * Commits of the checked-out head that touched `path`, newest first, at most `limit`, deepening the
-   * depth-1 history step by step only as far as needed. `complete` is true when the whole history was
-   * read. A commit at the shallow boundary is left out until its parent is known: without it, it looks
-   * as if it added every file.
-   */
-  async historyOf(path, limit) {
-    const spec = repoPath(path);
-    const refspec = `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`;
-    for (const step of [0, ...HISTORY_DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
-      if (step > 0) {
-        const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
-        await this.#cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: this.branch }, { cwd: this.dir });
-      }
-      const boundary = await this.#historyBoundary();
-      const commits = (await this.#logTouching(spec, limit + boundary.size + 1)).filter((c) => !boundary.has(c.commit));
-      if (commits.length > limit) return { commits: commits.slice(0, limit), complete: false };
-      if (boundary.size === 0) return { commits, complete: true };
-    }
-    return { commits: [], complete: true };
-  }
-  async #logTouching(spec, max) {
-    const format = "--format=%H%x1f%cI%x1f%an%x1f%B%x1e";
-    const { stdout } = await this.#git(["log", `--max-count=${max}`, format, "HEAD", "--", ...spec ? [spec] : []]);
-    return stdout.split("").map((record) => record.replace(/^\n/, "")).filter((record) => record.includes("")).map((record) => {
-      const [commit = "", time = "", author = "", message = ""] = record.split("");
-      return { commit, time, author, subject: message.split("\n")[0] ?? "", message: message.replace(/\n+$/, "\n") };
-    });
-  }
-  async #historyBoundary() {
-    const file = (await this.#git(["rev-parse", "--git-path", "shallow"])).stdout.trim();
-    const text2 = await (0, import_promises7.readFile)((0, import_node_path5.resolve)(this.dir, file), "utf8").catch(() => "");
-    return new Set(text2.split("\n").filter(Boolean));
-  }
-  /**
-   * The files under `path` that `keep` accepts, at each of `commits`: commit → (file → text). Read from
-   * the object store, not the working tree; blobs a blobless clone lacks are fetched in one request.
-   */
-  async filesAt(commits, path, keep) {
-    const spec = repoPath(path);
-    const listed = /* @__PURE__ */ new Map();
-    for (const commit of commits) {
-      const { stdout } = await this.#git(["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...spec ? [spec] : []]);
-      const blobs = stdout.split("\0").filter((entry) => /^100[0-7]{3} blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
-      listed.set(commit, blobs);
-    }
-    const texts = await this.#readBlobs(commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
-    return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))]));
-  }
-  /**
-   * The notes under `notesRef` (already fetched, e.g. with `fetchRef`) of the given commits: commit →
-   * note text; commits without a note are absent.
-   */
-  async notesOf(notesRef, commits) {
-    const tip = await this.#cli.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${notesRef}^{commit}`], { cwd: this.dir });
-    if (tip.code !== 0) return /* @__PURE__ */ new Map();
-    const head = tip.stdout.trim();
-    const { stdout } = await this.#git(["ls-tree", "-r", "-z", head]);
-    const wanted = new Set(commits);
-    const notes = /* @__PURE__ */ new Map();
-    for (const entry of stdout.split("\0").filter(Boolean)) {
-      const commit = entry.slice(entry.indexOf("	") + 1).replace(/\//g, "");
-      if (wanted.has(commit)) notes.set(commit, entry.split("	")[0].split(" ")[2]);
-    }
-    const texts = await this.#readBlobs([head], [...notes.values()]);
-    return new Map([...notes].map(([commit, oid]) => [commit, texts.get(oid) ?? ""]));
-  }
-  /**
-   * Blob texts by id, found under `path` of `commits`; those missing from a blobless clone are fetched
-   * first, in one request.
-   */
-  async #readBlobs(commits, oids, path = "") {
-    const unique = [...new Set(oids)];
-    if (unique.length === 0) return /* @__PURE__ */ new Map();
-    const args = ["rev-list", "--objects", "--no-walk", "--missing=print", ...new Set(commits), "--", ...path ? [path] : []];
-    const { stdout: listed } = await this.#git(args);
-    const wanted = new Set(unique);
-    const missing = listed.split("\n").filter((line) => line.startsWith("?") && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
-    if (missing.length > 0) {
-      const args2 = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
-      await this.#cli.network(args2, { verb: "fetch" }, { cwd: this.dir, input: `${missing.join("\n")}
-` });
-    }
-    const { stdout } = await this.#git(["cat-file", "--batch"], { input: `${unique.join("\n")}
-` });
-    return parseCatFileBatch(Buffer.from(stdout, "utf8"));
-  }
 };
 function logAndRetry(options) {
-  return { ...options.log ? { log: options.log } : {}, ...options.retry ? { retry: options.retry } : {} };
-}
-var HISTORY_DEEPEN_STEPS = [30, 300, 3e3];
-function parseCatFileBatch(out) {
-  const texts = /* @__PURE__ */ new Map();
-  let at = 0;
-  while (at < out.length) {
-    const eol = out.indexOf(10, at);
-    if (eol < 0) break;
-    const [oid = "", type = "", size = ""] = out.subarray(at, eol).toString("utf8").split(" ");
-    at = eol + 1;
-    if (type === "missing" || size === "") continue;
-    const end = at + Number(size);
-    if (type === "blob") texts.set(oid, out.subarray(at, end).toString("utf8"));
-    at = end + 1;
-  }
-  return texts;
+  return { ...options.log ? { log: options.log } : {}, ...options.retry ? { retry: options.retry } : {}, ...options.signing ? { signing: options.signing } : {} };
 }
 
 // src/steps/shared/clone.ts
-var PUSH_RETRY = { attempts: 40, baseDelayMs: 200, maxDelayMs: 3e3 };
+var PUSH_RETRY = { attempts: 40, baseDelayMs: 250, maxDelayMs: 1e4 };
 function cloneEnvRepo(wiring) {
   return async (remote, request2) => {
-    const dir = await (0, import_promises8.mkdtemp)((0, import_node_path6.join)(wiring.env["RUNNER_TEMP"] || (0, import_node_os.tmpdir)(), wiring.prefix ?? "baton-env-"));
+    const dir = await (0, import_promises9.mkdtemp)((0, import_node_path6.join)(wiring.env["RUNNER_TEMP"] || (0, import_node_os.tmpdir)(), wiring.prefix ?? "baton-env-"));
     try {
       return await GitRepo.clone(remote, { ...request2, dir, ...wiring.log ? { log: wiring.log } : {} });
     } catch (error) {
-      await (0, import_promises8.rm)(dir, { recursive: true, force: true });
+      await (0, import_promises9.rm)(dir, { recursive: true, force: true });
       throw error;
     }
   };

@@ -11369,7 +11369,7 @@ module.exports = __toCommonJS(report_exports);
 var import_promises3 = require("node:fs/promises");
 var import_node_path3 = require("node:path");
 
-// src/adapters/git/git-history.ts
+// src/adapters/git/full-history.ts
 var import_promises2 = require("node:fs/promises");
 var import_node_os = require("node:os");
 var import_node_path2 = require("node:path");
@@ -11444,10 +11444,12 @@ function execRaw(file, args, options = {}) {
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       const secrets = options.secrets ?? [];
+      const bytes = Buffer.concat(out);
       resolve3({
         code: code ?? (signal ? 128 : 1),
-        stdout: redact(Buffer.concat(out).toString("utf8"), secrets),
-        stderr: redact(Buffer.concat(err).toString("utf8"), secrets)
+        stdout: options.keepBytes ? "" : redact(bytes.toString("utf8"), secrets),
+        stderr: redact(Buffer.concat(err).toString("utf8"), secrets),
+        ...options.keepBytes ? { bytes } : {}
       });
     });
     child.stdin.on("error", () => {
@@ -11618,6 +11620,40 @@ function authError(context, detail, cause) {
   return new UserError(message, { input: "token", cause });
 }
 
+// src/adapters/git/git-signing-config.ts
+var SIGNING_KEYS = ["commit.gpgsign", "user.signingkey", "gpg.format", "gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.x509.program"];
+function fromEnvironment(env) {
+  const found = /* @__PURE__ */ new Map();
+  const count = Number.parseInt(env["GIT_CONFIG_COUNT"] ?? "0", 10);
+  for (let i = 0; i < (Number.isInteger(count) ? count : 0); i++) {
+    const key2 = env[`GIT_CONFIG_KEY_${i}`]?.toLowerCase();
+    const value = env[`GIT_CONFIG_VALUE_${i}`];
+    if (key2 && value !== void 0 && SIGNING_KEYS.includes(key2)) found.set(key2, value);
+  }
+  return found;
+}
+async function fromGlobalConfig(env) {
+  const pattern = `^(${SIGNING_KEYS.map((k) => k.replace(/\./g, "\\.")).join("|")})$`;
+  const clean = { HOME: env["HOME"], XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"], GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"], PATH: env["PATH"], LC_ALL: "C", GIT_CONFIG_NOSYSTEM: "1" };
+  const result = await execRaw("git", ["config", "--global", "--get-regexp", pattern], { env: clean, replaceEnv: true });
+  const found = /* @__PURE__ */ new Map();
+  for (const line of result.code === 0 ? result.stdout.split("\n") : []) {
+    const space = line.indexOf(" ");
+    if (space > 0) found.set(line.slice(0, space).toLowerCase(), line.slice(space + 1));
+  }
+  return found;
+}
+async function signingConfig(env = process.env) {
+  const settings = new Map([...await fromGlobalConfig(env), ...fromEnvironment(env)]);
+  if (!/^(true|yes|on|1)$/i.test(settings.get("commit.gpgsign") ?? "")) return [];
+  if (!settings.get("user.signingkey")) {
+    throw new UserError("commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way.");
+  }
+  const format = settings.get("gpg.format") ?? "openpgp";
+  if (!["openpgp", "ssh", "x509"].includes(format)) throw new UserError(`gpg.format "${format}" is not one of openpgp, ssh, x509.`);
+  return [...settings].filter(([key2]) => key2 !== "commit.gpgsign").map(([key2, value]) => [key2, value]).concat([["commit.gpgsign", "true"]]);
+}
+
 // src/adapters/git/git-cli.ts
 var MIN_GIT_VERSION = [2, 31, 0];
 var NETWORK_RETRY = { attempts: 3, baseDelayMs: 1e3, maxDelayMs: 8e3 };
@@ -11658,14 +11694,20 @@ var GitCli = class _GitCli {
   remote;
   /** Values that never appear in anything this class returns, throws or logs. */
   secrets;
+  /** True when the commits (and notes) this runner writes are signed. */
+  signs;
   #env;
   #options;
   #log;
   #retry;
-  /** Checks the git version (once per process) and builds the environment. */
+  /** Checks the git version and reads the signing settings (once per process), and builds the environment. */
   static async create(options) {
     await ensureGitVersion();
-    return new _GitCli(options);
+    signingCheck ??= signingConfig().catch((error) => {
+      signingCheck = void 0;
+      throw error;
+    });
+    return new _GitCli({ signing: await signingCheck, ...options });
   }
   /** Prefer {@link GitCli.create}, which checks the git version first. */
   constructor(options) {
@@ -11673,7 +11715,8 @@ var GitCli = class _GitCli {
     this.remote = options.remote;
     this.#options = options;
     this.secrets = auth.secrets;
-    this.#env = hardenedEnv([...HARDENING, ...auth.config]);
+    this.#env = hardenedEnv([...HARDENING, ...auth.config, ...options.signing ?? []]);
+    this.signs = (options.signing ?? []).length > 0;
     this.#log = options.log ?? (() => {
     });
     this.#retry = options.retry ?? NETWORK_RETRY;
@@ -11694,7 +11737,8 @@ var GitCli = class _GitCli {
       input: options.input,
       env: options.env ? { ...this.#env, ...options.env } : this.#env,
       secrets: this.secrets,
-      timeoutMs: NETWORK_TIMEOUT_MS
+      timeoutMs: NETWORK_TIMEOUT_MS,
+      ...options.keepBytes ? { keepBytes: true } : {}
     });
   }
   /** Runs a local git command; throws {@link ExecError} (redacted) when it fails. */
@@ -11752,6 +11796,7 @@ function hardenedEnv(config) {
   return env;
 }
 var versionCheck;
+var signingCheck;
 function ensureGitVersion() {
   versionCheck ??= checkVersion().catch((error) => {
     versionCheck = void 0;
@@ -11833,7 +11878,7 @@ async function lsRemote(cli, branch) {
   return { defaultBranch, heads };
 }
 
-// src/adapters/git/git-history.ts
+// src/adapters/git/full-history.ts
 var LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack";
 var GitHistory = class _GitHistory {
   #cli;

@@ -164,6 +164,11 @@ var envListInput = {
   type: "list",
   description: "Environments to show, in this order. Default: every environment in baton.yaml."
 };
+var allowedSignersInput = {
+  name: "allowed-signers",
+  type: "string",
+  description: "File of keys that may sign the env-repo commits this step acts on: an SSH allowed-signers file (principals keytype key per line) or GPG key fingerprints, one per line. When set, a commit without a good signature by one of them is refused."
+};
 
 // src/specs/env-outputs.ts
 var changedOutput = {
@@ -496,7 +501,8 @@ var promoteSpec = {
     authorInput,
     labelsInput,
     autoMergeInput,
-    dryRunInput
+    dryRunInput,
+    allowedSignersInput
   ],
   outputs: [
     { name: "changed", description: '"true" when any target changed (or would, in dry-run).' },
@@ -624,7 +630,8 @@ var rollbackSpec = {
     ...forgeInputs,
     authorInput,
     labelsInput,
-    dryRunInput
+    dryRunInput,
+    allowedSignersInput
   ],
   outputs: [
     changedOutput,

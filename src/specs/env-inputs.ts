@@ -107,3 +107,11 @@ export const envListInput = {
   type: 'list',
   description: 'Environments to show, in this order. Default: every environment in baton.yaml.',
 } as const satisfies InputSpec;
+
+/** `allowed-signers`: require good signatures on the source commits promote and rollback act on. */
+export const allowedSignersInput = {
+  name: 'allowed-signers',
+  type: 'string',
+  description:
+    'File of keys that may sign the env-repo commits this step acts on: an SSH allowed-signers file (principals keytype key per line) or GPG key fingerprints, one per line. When set, a commit without a good signature by one of them is refused.',
+} as const satisfies InputSpec;

@@ -1,4 +1,4 @@
-import { authorInput, autoMergeInput, branchInput, dryRunInput, forgeInputs, labelsInput, modeInput, repoInput, tokenInput } from './env-inputs.ts';
+import { allowedSignersInput, authorInput, autoMergeInput, branchInput, dryRunInput, forgeInputs, labelsInput, modeInput, repoInput, tokenInput } from './env-inputs.ts';
 import { insecureRegistriesInput } from './registry-inputs.ts';
 import type { StepSpec } from './types.ts';
 
@@ -87,6 +87,7 @@ export const promoteSpec = {
     labelsInput,
     autoMergeInput,
     dryRunInput,
+    allowedSignersInput,
   ],
   outputs: [
     { name: 'changed', description: '"true" when any target changed (or would, in dry-run).' },

@@ -1,4 +1,4 @@
-import { authorInput, branchInput, dryRunInput, envInput, forgeInputs, labelsInput, modeInput, pathInput, repoInput, tokenInput } from './env-inputs.ts';
+import { allowedSignersInput, authorInput, branchInput, dryRunInput, envInput, forgeInputs, labelsInput, modeInput, pathInput, repoInput, tokenInput } from './env-inputs.ts';
 import { changedOutput, filesOutput, prNumberOutput, prUrlOutput } from './env-outputs.ts';
 import type { StepSpec } from './types.ts';
 
@@ -47,6 +47,7 @@ export const rollbackSpec = {
     authorInput,
     labelsInput,
     dryRunInput,
+    allowedSignersInput,
   ],
   outputs: [
     changedOutput,

@@ -15,7 +15,7 @@ import type { RetryPolicy } from '../../adapters/retry.ts';
 import { bumpSpec } from '../../specs/bump.ts';
 import type { InputsOf } from '../../specs/types.ts';
 import type { EnvRepoCheckout } from '../shared/env-repo.ts';
-import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
+import { type EnvChange, openEnvironment, proposeChange, pushChange, recheckEnvironment, type WriteOutcome } from '../shared/env-write.ts';
 import { type ForgeOptions, forgeOptions, parseIdentity, remoteOf } from '../shared/identity.ts';
 import { planOnHead } from '../shared/plan-on-head.ts';
 import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
@@ -128,18 +128,23 @@ function notWritten(inputs: BumpInputs, plan: GuardedPlan): string[] {
 }
 
 /** The bump as a change the shared writer lands (push, push queue, or PR/MR). */
-function bumpChange(env: Environment, inputs: BumpInputs, policies: Record<string, string>, origin: ChangeOrigin): EnvChange<GuardedPlan> {
+function bumpChange(env: Environment, inputs: BumpInputs, origin: ChangeOrigin): EnvChange<GuardedPlan> {
   const request = { images: inputs.images, pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, overrideHold: inputs.overrideHold };
   const reading = { maxFileSize: inputs.maxFileSize, ...(inputs.policy === undefined ? {} : { policy: inputs.policy }) };
   return {
-    plan: (repo) => planOnHead(repo, env, { ...request, ...reading, policies }),
+    // baton.yaml (mode, path, policies) is read again on every head the bump is planned on.
+    async plan(repo, leaveOut) {
+      const config = await recheckEnvironment(repo, env, inputs);
+      return planOnHead(repo, env, { ...request, ...reading, policies: { ...(config?.policies ?? {}) } }, leaveOut);
+    },
     message: (plan) => commitMessage(env, inputs, plan, origin),
     author: inputs.author,
-    queue: { path: env.path, ...request },
+    race: { images: inputs.images, allowDowngrade: inputs.allowDowngrade },
   };
 }
 
-function summarise(env: Environment, inputs: BumpInputs, plan: GuardedPlan, outputs: Record<string, string>, mode: WriteMode): string {
+function summarise(env: Environment, inputs: BumpInputs, attempt: WriteOutcome<GuardedPlan>, outputs: Record<string, string>, mode: WriteMode): string {
+  const plan = attempt.plan;
   const changes = allChanges(plan);
   const lines = [`### Baton bump: ${env.name}${inputs.dryRun ? ' (dry run)' : ''}`, ''];
   const left = notWritten(inputs, plan);
@@ -155,6 +160,7 @@ function summarise(env: Environment, inputs: BumpInputs, plan: GuardedPlan, outp
   for (const hold of plan.held ?? []) lines.push('', `**Held:** ${heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path)))}`);
   if (plan.notices?.length) lines.push('', '<details><summary>Files left out</summary>', '', ...plan.notices.map((line) => `- ${line}`), '', '</details>');
   for (const hold of plan.released ?? []) lines.push('', `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
+  for (const s of attempt.superseded ?? []) lines.push('', `**Superseded:** \`${s.image}\` stays at \`${s.landed}\`, written by a newer run after this one read the environment; \`${s.wanted}\` was not written.`);
   if (outputs['commit']) lines.push('', `Commit: \`${outputs['commit']}\` (${mode} mode)`);
   if (outputs['pr-url']) lines.push('', `Request: ${outputs['pr-url']}`);
   return lines.join('\n');
@@ -163,10 +169,10 @@ function summarise(env: Environment, inputs: BumpInputs, plan: GuardedPlan, outp
 /** Runs bump with checked inputs. */
 export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepContext): Promise<StepResult> {
   const origin = originFromEnv(context.env);
-  const { repo, env, config } = await openEnvironment(deps.clone, remoteOf(inputs, context.env), inputs, inputs.author);
+  const { repo, env } = await openEnvironment(deps.clone, remoteOf(inputs, context.env), inputs, inputs.author);
   try {
     const mode: WriteMode = inputs.mode ?? env.mode ?? 'push';
-    const change = bumpChange(env, inputs, { ...(config?.policies ?? {}) }, origin);
+    const change = bumpChange(env, inputs, origin);
     let attempt: WriteOutcome<GuardedPlan>;
     if (inputs.dryRun) attempt = { plan: await change.plan(repo), commit: undefined };
     else if (mode === 'pr') attempt = await proposeChange(repo, change, bumpProposal(env, inputs, deps, origin), context, env.path);
@@ -179,7 +185,7 @@ export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepC
     for (const line of notWritten(inputs, attempt.plan)) context.log.info(line);
     context.log.info(outputs['changed'] === 'true' ? `${inputs.dryRun ? 'would change' : 'changed'} ${outputs['files']!.split('\n').length} file(s)` : 'nothing written; nothing to commit');
     const annotations = (attempt.plan.held ?? []).map((hold) => ({ level: 'warning' as const, title: 'held by a rollback', message: heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))), file: hold.file, line: hold.line }));
-    return { outputs, summary: summarise(env, inputs, attempt.plan, outputs, mode), annotations };
+    return { outputs, summary: summarise(env, inputs, attempt, outputs, mode), annotations };
   } finally {
     await repo.cleanup();
   }

@@ -19,6 +19,8 @@ export interface PromoteInputs {
   readonly branch?: string;
   readonly mode?: WriteMode;
   readonly requireVerified: boolean;
+  /** Path of the allowed-signers file: the source commit must carry a good signature by one of its keys. */
+  readonly allowedSigners?: string;
   readonly soakMs: number;
   readonly pin: Extract<Pin, 'digest' | 'tag+digest'>;
   readonly copyTo?: { readonly registry: string; readonly prefix: string };
@@ -70,5 +72,6 @@ export function promoteInputs(values: InputsOf<typeof promoteSpec>): PromoteInpu
     labels: values.labels,
     autoMerge: values['auto-merge'],
     dryRun: values['dry-run'],
+    allowedSigners: values['allowed-signers'],
   };
 }

@@ -3,7 +3,7 @@
  * its path, its files replayed commit by commit from the raw diffs (each blob read and parsed once), the
  * verification notes and the holds; and what status shows for each environment now.
  */
-import type { ChangedCommit, GitHistory } from '../../adapters/git/git-history.ts';
+import type { ChangedCommit, GitHistory } from '../../adapters/git/full-history.ts';
 import type { Environment } from '../../core/env-config.ts';
 import type { EnvReading } from '../../core/history/status.ts';
 import { digestAmong, imagesIn, type ImageVersion } from '../../core/history/states.ts';

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { GitHistory } from '../../adapters/git/git-history.ts';
+import { GitHistory } from '../../adapters/git/full-history.ts';
 import { CONFIG_FILE, type Environment, parseEnvRepoConfig } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
 import { statusMatrix } from '../../core/history/status.ts';

@@ -8,6 +8,8 @@ import { type EnvWriteInputs, envWriteInputs } from '../shared/env-write-inputs.
 
 /** The inputs of rollback. */
 export interface RollbackInputs extends EnvWriteInputs {
+  /** Path of the allowed-signers file: the commit rolled back to must carry a good signature by one of its keys. */
+  readonly allowedSigners?: string;
   readonly to: RollbackTarget;
   readonly reason: string;
   readonly hold: boolean;
@@ -18,5 +20,5 @@ export function rollbackInputs(values: InputsOf<typeof rollbackSpec>): RollbackI
   const reason = oneLine(values.reason);
   if (!reason) throw new UserError('reason: say why you roll back; it goes into the commit and the hold.', { input: 'reason' });
   if (reason.length > 500) throw new UserError(`reason: keep it under 500 characters (it is ${reason.length}).`, { input: 'reason' });
-  return { ...envWriteInputs(values), to: parseRollbackTarget(values.to), reason, hold: values.hold };
+  return { ...envWriteInputs(values), allowedSigners: values['allowed-signers'], to: parseRollbackTarget(values.to), reason, hold: values.hold };
 }

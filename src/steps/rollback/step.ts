@@ -20,6 +20,7 @@ import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
 import type { HistoryDeps } from '../shared/history-deps.ts';
 import { actorOf, forgeOptions, remoteOf } from '../shared/identity.ts';
+import { loadSignaturePolicy, requireSigned } from '../shared/signatures.ts';
 import { type EnvRepoReader, readHistory } from '../shared/history-read.ts';
 import { type RollbackInputs, rollbackInputs } from './inputs.ts';
 import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
@@ -93,10 +94,12 @@ function rollbackOutputs(story: RollbackStory, inputs: RollbackInputs, attempt: 
 /** Runs rollback with checked inputs. */
 export async function runRollback(inputs: RollbackInputs, deps: HistoryDeps, context: StepContext): Promise<StepResult> {
   const origin = originFromEnv(context.env);
+  const signers = await loadSignaturePolicy(inputs.allowedSigners);
   const { repo, env, config } = await openEnvironment(deps.clone, remoteOf(inputs, context.env), inputs, inputs.author);
   try {
     const policies = { ...(config?.policies ?? {}) };
     const choice = await chooseFromHistory(repo, env, inputs, policies);
+    if (signers) context.log.info(`${choice.entry.commit.slice(0, 12)} signed by ${await requireSigned(repo, choice.entry.commit, signers, 'the commit to roll back to,')}`);
     const story: RollbackStory = { env, choice, actor: actorOf(origin, inputs.author, context.env), origin };
     const time = new Date(deps.now()).toISOString();
     const selector = envSelector(env, Boolean(inputs.path));
@@ -162,6 +165,7 @@ export function rollbackHandoff(deps: HistoryDeps, env: Readonly<Record<string, 
         author: authorInput.default,
         labels: [],
         'dry-run': false,
+        'allowed-signers': undefined,
       };
       const out = (await runRollback(rollbackInputs(values), deps, context)).outputs;
       if (out['changed'] !== 'true') return `${request.env} already holds its previous version; nothing rolled back`;

@@ -9,8 +9,12 @@ import { join } from 'node:path';
 import { GitRepo } from '../../adapters/git/git-repo.ts';
 import type { GitIdentity, GitRemote } from '../../adapters/git/types.ts';
 
-/** The push-race bound: twenty pipelines bumping one branch at once must all land. */
-export const PUSH_RETRY = { attempts: 40, baseDelayMs: 200, maxDelayMs: 3_000 } as const;
+/**
+ * The push-race bound: twenty pipelines bumping one branch at once must all land. The ceiling is wide so
+ * that many waiters spread out (one landing takes a few hundred ms), and the bound is a count of attempts,
+ * never a wall-clock deadline that a busy machine could overrun.
+ */
+export const PUSH_RETRY = { attempts: 40, baseDelayMs: 250, maxDelayMs: 10_000 } as const;
 
 /** What a clone is asked for: the branch (default branch when omitted), sparse paths, the committer. */
 export interface CloneRequest {

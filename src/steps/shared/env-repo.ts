@@ -17,7 +17,6 @@ export function isEditable(file: string): boolean {
 
 /** The default of bump's `max-file-size`: larger files are read only when they may hold the image. */
 export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
-import type { RefUpdate } from '../../adapters/git/git-repo.ts';
 import type { GitIdentity, PushResult } from '../../adapters/git/types.ts';
 
 /** What the writing steps need from a checked-out env repo (implemented by the git adapter). */
@@ -34,13 +33,6 @@ export interface EnvRepoCheckout {
   remoteBranchHead(name: string): Promise<string | undefined>;
   treeOf(ref: string, path: string): Promise<string | undefined>;
   cleanup(): Promise<void>;
-  /** True for a local non-bare repository (landed by a fast-forward, no push queue). */
-  readonly isLocalRemote: boolean;
-  listRemoteRefs(patterns: readonly string[]): Promise<Map<string, string>>;
-  fetchRefs(refs: readonly string[]): Promise<void>;
-  readCommit(commit: string): Promise<{ author: GitIdentity; message: string }>;
-  pushRefs(updates: readonly RefUpdate[]): Promise<PushResult>;
-  amendMessage(message: string): Promise<string>;
 }
 
 /** Refuses an environment directory that is, or resolves through a symlink to, a place outside the repo. */

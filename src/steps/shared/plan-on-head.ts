@@ -7,7 +7,7 @@ import { imageNeedles } from '../../core/edit/candidates.ts';
 import type { Pin } from '../../core/edit/types.ts';
 import type { Environment } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
-import type { ImageRef } from '../../core/image-ref.ts';
+import { type ImageRef, imageName } from '../../core/image-ref.ts';
 import { type GuardedPlan, type GuardOptions, planRespectingHolds } from '../../core/rollback/guard.ts';
 import { type EnvRepoCheckout, type ReadOptions, readEnvFiles, readKustomizeBases } from './env-repo.ts';
 
@@ -23,8 +23,12 @@ export interface PlanRequest {
   readonly maxFileSize?: number;
 }
 
-/** Plans the edit on the checkout's current head; an environment with no YAML or JSON at all is the path's fault. */
-export async function planOnHead(repo: EnvRepoCheckout, env: Environment, request: PlanRequest): Promise<GuardedPlan> {
+/**
+ * Plans the edit on the checkout's current head; an environment with no YAML or JSON at all is the path's
+ * fault. Images in `leaveOut` (superseded by a newer write after this run read the environment) are not
+ * written, but where they are found still counts (outputs, summary).
+ */
+export async function planOnHead(repo: EnvRepoCheckout, env: Environment, request: PlanRequest, leaveOut?: ReadonlySet<string>): Promise<GuardedPlan> {
   const notices: string[] = [];
   const { pin, allowDowngrade, overrideHold, policies, policy } = request;
   // Only files that may hold the image are parsed: an unrelated large file costs a byte search.
@@ -33,7 +37,8 @@ export async function planOnHead(repo: EnvRepoCheckout, env: Environment, reques
   const files = await readEnvFiles(repo, env.path, readOptions);
   try {
     const options = { pin, allowDowngrade, overrideHold, policies, root: env.path, ...(policy === undefined ? {} : { policy }) };
-    const plan = await planWithBases(repo, env, files, request.images, options, readOptions);
+    const whole = await planWithBases(repo, env, files, request.images, options, readOptions);
+    const plan = leaveOut && leaveOut.size > 0 ? await withoutSuperseded(repo, env, files, whole, request.images, leaveOut, options, readOptions) : whole;
     const all = [...notices, ...(plan.notices ?? [])];
     return all.length > 0 ? { ...plan, notices: all } : plan;
   } catch (error) {
@@ -64,4 +69,20 @@ async function planWithBases(
     if (bases.size === 0) throw error;
     return planRespectingHolds(files, images, { ...options, bases });
   }
+}
+
+/** The plan without the superseded images' edits; their sites stay, so outputs still say where they are. */
+async function withoutSuperseded(
+  repo: EnvRepoCheckout,
+  env: Environment,
+  files: ReadonlyMap<string, string>,
+  whole: GuardedPlan,
+  images: readonly ImageRef[],
+  leaveOut: ReadonlySet<string>,
+  options: GuardOptions,
+  reading: ReadOptions,
+): Promise<GuardedPlan> {
+  const rest = images.filter((image) => !leaveOut.has(imageName(image)));
+  const partial = rest.length > 0 ? await planWithBases(repo, env, files, rest, options, reading) : { ...whole, edits: [], skipped: [], released: [] };
+  return { ...partial, sites: whole.sites };
 }
