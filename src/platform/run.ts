@@ -8,6 +8,13 @@ function resultOf(error: unknown): StepResult | undefined {
   return error instanceof StepFailure ? error.result : undefined;
 }
 
+/** Summary and annotations, except where they would repeat in the log what the step printed already. */
+async function publish(platform: Platform, result: StepResult): Promise<void> {
+  const repeats = result.logged === true && platform.name === 'cli';
+  if (result.summary && !repeats) await platform.writeSummary(result.summary);
+  if (!repeats) platform.annotate(result.annotations);
+}
+
 /**
  * Runs one step on one platform: parse and check every input, mask secrets, run, then publish outputs,
  * summary and annotations. Resolves with the exit code (0, 1 or 2); never throws.
@@ -26,8 +33,7 @@ export async function runStep(step: Step, platform: Platform, env: NodeJS.Proces
     const inputs = parseInputs(step.spec, raw, env);
     const result = await step.run(inputs, { log: platform.log, env, cwd });
     await platform.setOutputs(result.outputs);
-    if (result.summary) await platform.writeSummary(result.summary);
-    platform.annotate(result.annotations);
+    await publish(platform, result);
     return 0;
   } catch (error) {
     const code = exitCodeFor(error);
@@ -35,8 +41,7 @@ export async function runStep(step: Step, platform: Platform, env: NodeJS.Proces
     if (partial) {
       // A failed verdict still tells what it saw: outputs, summary and annotations before the failure.
       await platform.setOutputs(partial.outputs).catch(() => undefined);
-      if (partial.summary) await platform.writeSummary(partial.summary).catch(() => undefined);
-      platform.annotate(partial.annotations);
+      await publish(platform, partial).catch(() => undefined);
     }
     platform.fail(describeError(error), code);
     return code;

@@ -29,7 +29,7 @@ export function fillTemplate(template: string, apiVersion: string, kind: string,
   const groupHead = parts[0]!.split('.')[0]!.toLowerCase();
   const kindSuffix = `-${groupHead}${parts.length > 1 ? `-${parts[1]!.toLowerCase()}` : ''}`;
   const values: Record<string, string> = {
-    NormalizedKubernetesVersion: `v${kubernetesVersion}`,
+    NormalizedKubernetesVersion: kubernetesVersion === 'master' ? 'master' : `v${kubernetesVersion}`,
     KubernetesVersion: kubernetesVersion,
     StrictSuffix: strict ? '-strict' : '',
     ResourceKind: kind.toLowerCase(),

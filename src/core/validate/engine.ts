@@ -62,19 +62,31 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     parse(text, origin) {
       files++;
-      const stream = parseStream(text, origin.file, { strict: options.strict });
-      const found = streamResources(stream.documents, origin);
-      raw.push(...stream.findings, ...found.findings);
-      return { resources: found.resources, kinds: new Set(found.resources.map((r) => `${r.id.apiVersion}/${r.id.kind}`)) };
+      try {
+        const stream = parseStream(text, origin.file, { strict: options.strict });
+        const found = streamResources(stream.documents, origin);
+        for (const finding of stream.findings) raw.push(finding);
+        for (const finding of found.findings) raw.push(finding);
+        return { resources: found.resources, kinds: new Set(found.resources.map((r) => `${r.id.apiVersion}/${r.id.kind}`)) };
+      } catch (error) {
+        if (!isStackOverflow(error)) throw error;
+        raw.push(tooDeep(origin.file));
+        return { resources: [], kinds: new Set() };
+      }
     },
     check(input, schemas) {
       for (const resource of input.resources) {
-        const result = checkResource(resource, schemas, options);
-        raw.push(...result.findings);
-        reported.push({ id: resource.id, location: resource.location, ...(result.skipped ? { skipped: result.skipped } : {}) });
-        if (result.skipped) continue;
-        raw.push(...runPolicies(resource, policies, state));
-        if (options.collectImages) collectImages(resource, images);
+        try {
+          const result = checkResource(resource, schemas, options);
+          for (const finding of result.findings) raw.push(finding);
+          reported.push({ id: resource.id, location: resource.location, ...(result.skipped ? { skipped: result.skipped } : {}) });
+          if (result.skipped) continue;
+          for (const finding of runPolicies(resource, policies, state)) raw.push(finding);
+          if (options.collectImages) collectImages(resource, images);
+        } catch (error) {
+          if (!isStackOverflow(error)) throw error;
+          raw.push({ ...tooDeep(resource.location.file), location: resource.location, resource: resource.id });
+        }
       }
     },
     add(findings) {
@@ -82,6 +94,23 @@ export function createEngine(options: EngineOptions): Engine {
     },
     images: () => images,
     finish: () => settle(raw, reported, files, options, level),
+  };
+}
+
+/**
+ * Why catch rather than pre-measure: the parser, the schema validators and the policies all recurse, and
+ * a depth count on every object costs the common case; V8 throws a RangeError that unwinds cleanly.
+ */
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+function tooDeep(file: string): RawFinding {
+  return {
+    rule: 'too-deep',
+    message: `${file} nests values too deeply to be read; it was not checked`,
+    location: { file },
+    fix: 'Kubernetes objects nest a few dozen levels at most; fix or remove the file.',
   };
 }
 

@@ -49,6 +49,9 @@ const fail = (): never => {
 export const YAML_READ_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   merge: true,
+  // Why: yaml reports odd shapes (a mapping as a key) through process.emitWarning, which Node prints raw
+  // on stderr; validate reports what matters as findings instead.
+  logLevel: 'error',
   // Why: the API server's decoder leaves timestamps as strings; YAML 1.1's timestamp tag makes Dates.
   customTags: (tags) => tags.filter((tag) => (typeof tag === 'string' ? tag !== 'timestamp' : tag.tag !== 'tag:yaml.org,2002:timestamp')),
 };

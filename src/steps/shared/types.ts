@@ -26,6 +26,12 @@ export interface StepResult {
   readonly outputs: Readonly<Record<string, string>>;
   readonly summary: string;
   readonly annotations: readonly Annotation[];
+  /**
+   * The step already printed its findings in the log (validate prints its report there). A platform
+   * whose summary and annotations would land in that same log (the command line) leaves them out, so
+   * each finding is printed once; GitHub's annotations and summary are separate views and still come.
+   */
+  readonly logged?: boolean;
 }
 
 /** What the platform gives a step besides its inputs. */

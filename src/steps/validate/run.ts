@@ -23,10 +23,11 @@ export interface Renderers {
   helm(dir: string, options: RenderOptions): Promise<RenderResult>;
 }
 
-/** How sources are read: render options, the environment name (for Helm values files) and extra values files. */
+/** How sources are read: render options, the environment name (for Helm values files), extra values files, standard input. */
 export interface StreamOptions extends RenderOptions {
   readonly envName?: string;
   readonly extraValues: readonly string[];
+  readonly readStdin?: () => Promise<string>;
 }
 
 /** Maps with bounded concurrency, keeping order. */
@@ -55,6 +56,7 @@ function renderFailure(file: string, result: Extract<RenderResult, { ok: false }
 /** Reads or renders one source; a failed rendering becomes a finding instead of a stream. */
 async function streamOf(source: Source, renderers: Renderers, options: StreamOptions): Promise<Stream | RawFinding> {
   if (source.kind === 'file') return { text: await readFile(source.abs, 'utf8'), origin: { file: source.path } };
+  if (source.kind === 'stdin') return { text: options.readStdin ? await options.readStdin() : '', origin: { file: source.path } };
   if (source.kind === 'kustomize') {
     const result = await renderers.kustomize(source.path, options);
     if (!result.ok) return renderFailure(source.kustomization, result);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { CONFIG_FILE, parseEnvRepoConfig, resolveEnvironment } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
 import { createEngine, type Engine } from '../../core/validate/engine.ts';
-import { formatKubeVersion } from '../../core/validate/kube-version.ts';
+import { formatKubeVersion, schemaVersionOf } from '../../core/validate/kube-version.ts';
 import { DEFAULT_POLICY, type PolicyConfig, parsePolicyConfig } from '../../core/validate/policy-config.ts';
 import { summaryLine } from '../../core/validate/report/index.ts';
 import type { Report } from '../../core/validate/types.ts';
@@ -25,6 +25,15 @@ export interface ValidateDeps {
   readonly renderers: Renderers;
   /** The registry client for check-images, given the step's environment (for the Docker config). */
   manifestHead(env: Readonly<Record<string, string | undefined>>): Promise<ManifestHead>;
+  /** All of standard input, for the path `-`. */
+  readStdin(): Promise<string>;
+}
+
+/** Reads all of this process's standard input as UTF-8. */
+async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The real renderers and registry client. */
@@ -33,6 +42,7 @@ export function defaultValidateDeps(): ValidateDeps {
     renderers: { kustomize: renderKustomize, helm: renderHelm },
     manifestHead: async (env) =>
       clientManifestHead(new RegistryClient({ env, insecureRegistries: (env['BATON_INSECURE_REGISTRIES'] ?? '').split(',').filter(Boolean) })),
+    readStdin: readProcessStdin,
   };
 }
 
@@ -72,7 +82,8 @@ async function addCrds(catalog: SchemaCatalog, streams: readonly Stream[], input
     if (error instanceof UserError) throw new UserError(error.message.replace(/^paths:/, 'crd-dir:'), { input: 'crd-dir', cause: error });
     throw error;
   });
-  const crdStreams = await loadStreams(crdSources, renderers, engine, { cwd, kubernetesVersion: formatKubeVersion(inputs.kubernetesVersion), extraValues: [] });
+  engine.add(crdSources.findings);
+  const crdStreams = await loadStreams(crdSources.sources, renderers, engine, { cwd, kubernetesVersion: formatKubeVersion(inputs.kubernetesVersion), extraValues: [] });
   catalog.addCustomResources(customResourceSchemas([...crdStreams, ...streams], inputs.strict));
 }
 
@@ -93,11 +104,14 @@ export async function runValidation(inputs: ValidateInputs, deps: ValidateDeps, 
   await checkValuesFiles(inputs, cwd);
   const engine = createEngine({ ...inputs, policy, collectImages: inputs.checkImages, ...(inputs.env ? { env: inputs.env } : {}) });
   const version = formatKubeVersion(inputs.kubernetesVersion);
-  const catalog = createSchemaCatalog({ strict: inputs.strict, kubernetesVersion: version, locations: parseSchemaLocations(inputs.schemaLocations), cwd });
-  const sources = await discoverSources(paths, inputs.render, cwd);
+  const catalog = createSchemaCatalog({ strict: inputs.strict, kubernetesVersion: schemaVersionOf(inputs.kubernetesVersion), locations: parseSchemaLocations(inputs.schemaLocations), cwd });
+  const discovered = await discoverSources(paths, inputs.render, cwd);
+  engine.add(discovered.findings);
+  const sources = discovered.sources;
   const streams = await context.log.group('Render and read', async () => {
-    for (const s of sources) if (s.kind !== 'file') context.log.info(`${s.kind === 'helm' ? 'helm template' : 'kustomize build'} ${s.path}`);
-    return loadStreams(sources, deps.renderers, engine, { cwd, kubernetesVersion: version, extraValues: inputs.values, ...(inputs.env ? { envName: inputs.env } : {}) });
+    for (const s of sources) if (s.kind === 'helm' || s.kind === 'kustomize') context.log.info(`${s.kind === 'helm' ? 'helm template' : 'kustomize build'} ${s.path}`);
+    const options = { cwd, kubernetesVersion: version, extraValues: inputs.values, readStdin: deps.readStdin, ...(inputs.env ? { envName: inputs.env } : {}) };
+    return loadStreams(sources, deps.renderers, engine, options);
   });
   await addCrds(catalog, streams, inputs, cwd, deps.renderers, engine);
   await checkStreams(engine, catalog, streams);
@@ -113,7 +127,7 @@ export async function runValidate(inputs: ValidateInputs, deps: ValidateDeps, co
   if (!inputs.outputFile) printReport(report, inputs.output, inputs.failOn, context);
   else context.log.info(summaryLine(report));
   const title = inputs.env ?? (inputs.paths.join(', ') || '.');
-  return settleResult(report, title, inputs.failOn, files);
+  return settleResult(report, title, inputs.failOn, files, !inputs.outputFile);
 }
 
 /** Creates the validate step with its side effects. */

@@ -36,6 +36,7 @@ const deps: ValidateDeps = {
   manifestHead: async () => {
     throw new Error('not used');
   },
+  readStdin: async () => '',
 };
 
 async function validate(cwd: string, raw: Record<string, string | string[]>): Promise<Report> {
@@ -122,6 +123,8 @@ describe('helm (stand-in executable)', () => {
   });
 
   test('helm missing from PATH is bad input that says what to do', async () => {
-    await assert.rejects(renderHelm('charts/api', { cwd: chartDir, kubernetesVersion: '1.36.0', env: { PATH: '/nonexistent' } }), /helm is not on PATH; install helm, or set render to none/);
+    await assert.rejects(renderHelm('charts/api', { cwd: chartDir, kubernetesVersion: '1.36.0', env: { PATH: '/nonexistent' } }), /helm is not on PATH; install helm .*render the chart first \(helm template <release> charts\/api > rendered.yaml\)/);
+    // render: none would read Go templates as manifests and report junk; the message must not send users there.
+    await assert.rejects(renderHelm('charts/api', { cwd: chartDir, kubernetesVersion: '1.36.0', env: { PATH: '/nonexistent' } }), (error: Error) => !/set render to none/.test(error.message));
   });
 });
