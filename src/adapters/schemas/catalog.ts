@@ -1,8 +1,11 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CustomResourceSchema } from '../../core/validate/crd-schema.ts';
 import type { ObjectValidator, SchemaEntry, SchemaSource } from '../../core/validate/schema-types.ts';
 import { compileSchema } from './ajv.ts';
 import { BUILTIN_SOURCE, loadBuiltinSchema } from './builtin.ts';
-import { fillTemplate, readSchemaDocument, type SchemaLocation } from './locations.ts';
+import { fillTemplate, NotJsonError, readSchemaDocument, type SchemaLocation } from './locations.ts';
+import { createRefCompiler, type RefCompiler } from './refs.ts';
 
 /** How a catalog finds schemas. */
 export interface SchemaCatalogOptions {
@@ -11,6 +14,8 @@ export interface SchemaCatalogOptions {
   /** Locations in order; `default` (the built-in schemas) when none is given, as kubeconform does. */
   readonly locations: readonly SchemaLocation[];
   readonly cwd: string;
+  /** Where to say that a location answered with something that is not a schema. */
+  readonly warn?: (message: string) => void;
 }
 
 /** Schemas of one run: CRDs first, then the locations in order. Load with `prepare`, then `lookup`. */
@@ -25,11 +30,32 @@ function failingValidator(message: string): ObjectValidator {
   return () => [{ keyword: 'schema', instancePath: '', params: {}, message }];
 }
 
+const isWeb = (where: string) => /^https?:\/\//.test(where);
+
 /** Creates the schema catalog of a run. */
 export function createSchemaCatalog(options: SchemaCatalogOptions): SchemaCatalog {
   const entries = new Map<string, SchemaEntry | null>();
   const custom = new Map<string, SchemaEntry>();
   const locations = options.locations.length > 0 ? options.locations : [{ template: '', builtin: true }];
+  // Every document is read once per run, also when many schemas $ref it.
+  const documents = new Map<string, Promise<Record<string, unknown> | undefined>>();
+  const read = (url: string) => {
+    let document = documents.get(url);
+    if (!document) {
+      document = readSchemaDocument(url.startsWith('file:') ? fileURLToPath(url) : url, options.cwd);
+      documents.set(url, document);
+    }
+    return document;
+  };
+  const compilers = new Map<string, RefCompiler>();
+  const compilerFor = (scheme: 'file:' | 'http:') => {
+    let compiler = compilers.get(scheme);
+    if (!compiler) {
+      compiler = createRefCompiler(scheme, read);
+      compilers.set(scheme, compiler);
+    }
+    return compiler;
+  };
 
   async function fromLocations(apiVersion: string, kind: string): Promise<SchemaEntry | null> {
     for (const location of locations) {
@@ -39,8 +65,13 @@ export function createSchemaCatalog(options: SchemaCatalogOptions): SchemaCatalo
         continue;
       }
       const where = fillTemplate(location.template, apiVersion, kind, options.kubernetesVersion, options.strict);
-      const document = await readSchemaDocument(where, options.cwd);
-      if (document) return { validate: compileOrExplain(document, where), source: where };
+      const url = isWeb(where) ? where : pathToFileURL(isAbsolute(where) ? where : resolve(options.cwd, where)).href;
+      const document = await read(url).catch((error: unknown) => {
+        if (!(error instanceof NotJsonError)) throw error;
+        options.warn?.(`schema-location: ${where} answered with something that is not JSON; trying the next location.`);
+        return undefined;
+      });
+      if (document) return { validate: await compileLocation(compilerFor(isWeb(where) ? 'http:' : 'file:'), document, url, where), source: where };
     }
     return null;
   }
@@ -69,6 +100,14 @@ export function createSchemaCatalog(options: SchemaCatalogOptions): SchemaCatalo
 function compileOrExplain(schema: Record<string, unknown>, where: string): ObjectValidator {
   try {
     return compileSchema(schema);
+  } catch (error) {
+    return failingValidator(`the schema from ${where} does not compile: ${(error as Error).message}`);
+  }
+}
+
+async function compileLocation(compiler: RefCompiler, schema: Record<string, unknown>, url: string, where: string): Promise<ObjectValidator> {
+  try {
+    return await compiler.compile(schema, url);
   } catch (error) {
     return failingValidator(`the schema from ${where} does not compile: ${(error as Error).message}`);
   }

@@ -104,7 +104,7 @@ export async function runValidation(inputs: ValidateInputs, deps: ValidateDeps, 
   await checkValuesFiles(inputs, cwd);
   const engine = createEngine({ ...inputs, policy, collectImages: inputs.checkImages, ...(inputs.env ? { env: inputs.env } : {}) });
   const version = formatKubeVersion(inputs.kubernetesVersion);
-  const catalog = createSchemaCatalog({ strict: inputs.strict, kubernetesVersion: schemaVersionOf(inputs.kubernetesVersion), locations: parseSchemaLocations(inputs.schemaLocations), cwd });
+  const catalog = createSchemaCatalog({ strict: inputs.strict, kubernetesVersion: schemaVersionOf(inputs.kubernetesVersion), locations: parseSchemaLocations(inputs.schemaLocations), cwd, warn: (m) => context.log.warn(m) });
   const discovered = await discoverSources(paths, inputs.render, cwd);
   engine.add(discovered.findings);
   const sources = discovered.sources;
