@@ -69,30 +69,57 @@ function firstLine(message: string): string {
 
 /**
  * A document the fast reader read. Positions come from parsing the document's own text with `yaml`,
- * once, the first time a finding needs one (most documents never do).
+ * once, the first time a finding needs one (most documents never do). Inside a `List`, only the item's
+ * own text is parsed: the node tree of a 100,000-item List would take a gigabyte.
  */
 function fromFast(text: string, doc: FastDocument, index: number): ParsedDocument {
-  let located: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
-  const lineBase = (): number => {
-    let lines = 0;
-    for (let i = text.indexOf('\n'); i >= 0 && i < doc.start; i = text.indexOf('\n', i + 1)) lines++;
-    return lines;
-  };
-  let base = -1;
+  let located: Located | undefined;
+  let item: { index: number; located: Located } | undefined;
   return {
     index,
     value: doc.value,
     start: { line: doc.line, column: doc.column },
     ...(doc.comment ? { comment: doc.comment } : {}),
     locate(pointer, options) {
-      if (!located) {
-        const lineCounter = new LineCounter();
-        located = { doc: parseDocument(text.slice(doc.start, doc.end), { ...YAML_READ_OPTIONS, lineCounter }), lineCounter };
-        base = lineBase();
+      const segments = pointerSegments(pointer);
+      const at = doc.items && segments[0] === 'items' ? Number(segments[1]) : Number.NaN;
+      const start = Number.isInteger(at) ? doc.items?.[at] : undefined;
+      if (start) {
+        if (segments.length === 2 && !options?.key) return { line: start.line, column: start.column };
+        if (item?.index !== at) {
+          const end = doc.items?.[at + 1]?.offset ?? doc.end;
+          item = { index: at, located: locateIn(text, start.offset, end, lineOf(text, start.offset, start.line)) };
+        }
+        return item.located.find(['0', ...segments.slice(2)], options?.key === true) ?? { line: start.line, column: start.column };
       }
-      const offset = offsetOf(located.doc.contents, pointerSegments(pointer), options?.key === true);
-      if (offset === undefined) return { line: doc.line, column: doc.column };
-      const pos = located.lineCounter.linePos(offset);
+      located ??= locateIn(text, doc.start, doc.end, lineOf(text, doc.start));
+      return located.find(segments, options?.key === true) ?? { line: doc.line, column: doc.column };
+    },
+  };
+}
+
+/** A piece of a stream parsed with `yaml` for positions. */
+interface Located {
+  find(segments: readonly string[], key: boolean): Position | undefined;
+}
+
+/** Lines before `offset`: given when known, else counted. */
+function lineOf(text: string, offset: number, known?: number): number {
+  if (known !== undefined) return known - 1;
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
+/** Parses `text[start, end)` (which starts at a line start) and finds pointers in it, in stream lines. */
+function locateIn(text: string, start: number, end: number, base: number): Located {
+  const lineCounter = new LineCounter();
+  const parsed = parseDocument(text.slice(start, end), { ...YAML_READ_OPTIONS, lineCounter });
+  return {
+    find(segments, key) {
+      const offset = offsetOf(parsed.contents, segments, key);
+      if (offset === undefined) return undefined;
+      const pos = lineCounter.linePos(offset);
       return { line: pos.line + base, column: pos.col };
     },
   };

@@ -27,6 +27,15 @@ export interface FastDocument {
   readonly column: number;
   /** The comment lines before the content, without `#` (Helm writes `Source: …` there). */
   readonly comment?: string;
+  /** Where each item of a root `items:` block sequence (a `List`) starts, for locating inside one item. */
+  readonly items?: readonly ItemStart[];
+}
+
+/** Where a sequence item starts: the offset of its `- ` line, its 1-based line, and the column of its content. */
+export interface ItemStart {
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
 }
 
 interface Line {
@@ -171,6 +180,11 @@ function inlineValue(text: string): unknown {
 class Reader {
   readonly lines: Line[];
   i = 0;
+  /** Mapping depth, to know the root mapping's `items:` key. */
+  depth = 0;
+  /** Set while reading the value of the root `items:` key; the first sequence there records its items. */
+  recordItems = false;
+  items: ItemStart[] | undefined;
   constructor(lines: Line[]) {
     this.lines = lines;
   }
@@ -208,8 +222,12 @@ class Reader {
 
   sequence(indent: number): unknown[] {
     const out: unknown[] = [];
+    const record: ItemStart[] | undefined = this.recordItems ? [] : undefined;
+    this.recordItems = false;
+    if (record) this.items = record;
     for (let line = this.skip(); line && line.indent === indent && (line.text === '-' || line.text.startsWith('- ')); line = this.skip()) {
       const rest = line.text.slice(1).trimStart();
+      record?.push({ offset: line.offset, line: line.number, column: indent + 1 + (rest === '' || rest[0] === '#' ? 0 : line.text.length - rest.length) });
       if (rest === '' || rest[0] === '#') {
         this.i++;
         out.push(this.nested(indent, false));
@@ -233,6 +251,7 @@ class Reader {
 
   mapping(indent: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    this.depth++;
     for (let line = this.skip(); line && line.indent === indent; line = this.skip()) {
       if (line.text === '-' || line.text.startsWith('- ')) fail();
       const colon = keyEnd(line.text);
@@ -240,8 +259,12 @@ class Reader {
       const key = blockKey(line.text.slice(0, colon).trimEnd());
       const rest = line.text.slice(colon + 1).trimStart();
       this.i++;
-      setKey(out, key, rest === '' || rest[0] === '#' ? this.nested(indent, true) : this.scalarOrBlockScalar(rest, indent));
+      const block = rest === '' || rest[0] === '#';
+      this.recordItems = block && this.depth === 1 && key === 'items';
+      setKey(out, key, block ? this.nested(indent, true) : this.scalarOrBlockScalar(rest, indent));
+      this.recordItems = false;
     }
+    this.depth--;
     const after = this.skip();
     if (after && after.indent > indent) fail();
     return out;
@@ -343,6 +366,7 @@ function documentOf(lines: Line[], start: number, end: number): FastDocument {
     line: first?.number ?? lines[0]?.number ?? 1,
     column: (first?.indent ?? 0) + 1,
     ...(comments.length > 0 ? { comment: comments.join('\n') } : {}),
+    ...(reader.items ? { items: reader.items } : {}),
   };
 }
 
