@@ -1,8 +1,10 @@
+import { isMainThread } from 'node:worker_threads';
 import { cliMain } from '../platform/main.ts';
 
 // Each step is imported only when it runs: the validators' schemas and the Kubernetes client are large,
-// and a bump should not pay for them at start-up.
-void cliMain(
+// and a bump should not pay for them at start-up. A worker thread is validate's (it runs this same bundle).
+if (!isMainThread) void import('../steps/validate/worker.ts');
+else void cliMain(
   {
     'build-push': async () => {
       const [{ buildPushStep }, { defaultBuildPushDeps }] = await Promise.all([import('../steps/build-push/step.ts'), import('../steps/build-push/deps.ts')]);

@@ -1,4 +1,5 @@
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, parseDocument } from 'yaml';
+import { exceedsDepth, TooDeepError } from './depth.ts';
 import { type FastDocument, fastReadStream, YAML_READ_OPTIONS } from './fast-yaml.ts';
 import { pointerSegments } from './pointer.ts';
 import type { Position, RawFinding } from './types.ts';
@@ -127,6 +128,7 @@ function locateIn(text: string, start: number, end: number, base: number): Locat
 
 function toParsed(doc: Document.Parsed, index: number, lineCounter: LineCounter): ParsedDocument {
   const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (exceedsDepth(value)) throw new TooDeepError();
   const startOffset = doc.contents?.range?.[0] ?? doc.range[0];
   const position = (offset: number): Position => {
     const pos = lineCounter.linePos(offset);

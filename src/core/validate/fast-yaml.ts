@@ -1,4 +1,5 @@
 import { type DocumentOptions, type ParseOptions, parse, type SchemaOptions } from 'yaml';
+import { MAX_DEPTH, TooDeepError } from './depth.ts';
 
 /**
  * A fast reader for the YAML that manifests are made of: block mappings and sequences, plain and
@@ -135,7 +136,22 @@ function flowValue(text: string): [unknown, string] {
   return [plainValue(raw), end < 0 ? '' : s.slice(end)];
 }
 
+/** How deep the flow collection being read nests (flowCollection recurses through flowValue). */
+let flowDepth = 0;
+
 function flowCollection(text: string): [unknown, string] {
+  if (++flowDepth > MAX_DEPTH) {
+    flowDepth = 0;
+    throw new TooDeepError();
+  }
+  try {
+    return flowCollectionBody(text);
+  } finally {
+    flowDepth = Math.max(0, flowDepth - 1);
+  }
+}
+
+function flowCollectionBody(text: string): [unknown, string] {
   const mapping = text[0] === '{';
   const close = mapping ? '}' : ']';
   const out: unknown = mapping ? {} : [];
@@ -199,6 +215,19 @@ class Reader {
     return undefined;
   }
 
+  /** Block nodes open around the current line. */
+  level = 0;
+
+  /** Runs `read` one block level deeper, refusing documents that nest beyond MAX_DEPTH. */
+  deeper<T>(read: () => T): T {
+    if (++this.level > MAX_DEPTH) throw new TooDeepError();
+    try {
+      return read();
+    } finally {
+      this.level--;
+    }
+  }
+
   /** A block node starting at the current line, at exactly `indent`. */
   block(indent: number): unknown {
     const line = this.skip();
@@ -221,6 +250,10 @@ class Reader {
   }
 
   sequence(indent: number): unknown[] {
+    return this.deeper(() => this.sequenceBody(indent));
+  }
+
+  sequenceBody(indent: number): unknown[] {
     const out: unknown[] = [];
     const record: ItemStart[] | undefined = this.recordItems ? [] : undefined;
     this.recordItems = false;
@@ -250,6 +283,10 @@ class Reader {
   }
 
   mapping(indent: number): Record<string, unknown> {
+    return this.deeper(() => this.mappingBody(indent));
+  }
+
+  mappingBody(indent: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     this.depth++;
     for (let line = this.skip(); line && line.indent === indent; line = this.skip()) {

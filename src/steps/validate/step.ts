@@ -1,7 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { CONFIG_FILE, parseEnvRepoConfig, resolveEnvironment } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
+import type { CustomResourceSchema } from '../../core/validate/crd-schema.ts';
 import { createEngine, type Engine } from '../../core/validate/engine.ts';
 import { formatKubeVersion, schemaVersionOf } from '../../core/validate/kube-version.ts';
 import { DEFAULT_POLICY, type PolicyConfig, parsePolicyConfig } from '../../core/validate/policy-config.ts';
@@ -17,6 +19,7 @@ import { validateSpec } from '../../specs/validate.ts';
 import type { Step, StepContext, StepResult } from '../shared/types.ts';
 import { type ValidateInputs, validateInputs } from './inputs.ts';
 import { printReport, settleResult, writeReports } from './output.ts';
+import { checkInWorkers, type ParallelOptions, worthParallel } from './parallel.ts';
 import { checkImages, customResourceSchemas, loadStreams, type Renderers, type Stream } from './run.ts';
 import { discoverSources } from './sources.ts';
 
@@ -27,6 +30,17 @@ export interface ValidateDeps {
   manifestHead(env: Readonly<Record<string, string | undefined>>): Promise<ManifestHead>;
   /** All of standard input, for the path `-`. */
   readStdin(): Promise<string>;
+  /** Worker threads for large runs of plain files. */
+  readonly parallel: ParallelOptions;
+}
+
+/**
+ * The module a worker thread runs: worker.ts from source; in a bundle, the bundle itself (whose entry
+ * hands a worker thread to worker.ts).
+ */
+function workerScript(): URL {
+  const here = import.meta.url;
+  return here.endsWith('.ts') ? new URL('./worker.ts', here) : new URL(here);
 }
 
 /** Reads all of this process's standard input as UTF-8. */
@@ -43,6 +57,8 @@ export function defaultValidateDeps(): ValidateDeps {
     manifestHead: async (env) =>
       clientManifestHead(new RegistryClient({ env, insecureRegistries: (env['BATON_INSECURE_REGISTRIES'] ?? '').split(',').filter(Boolean) })),
     readStdin: readProcessStdin,
+    // Why 2 MiB: below it (a few thousand resources) starting the threads costs more than they save.
+    parallel: { workers: availableParallelism(), minBytes: 2 * 1024 * 1024, script: workerScript() },
   };
 }
 
@@ -76,15 +92,17 @@ async function checkValuesFiles(inputs: ValidateInputs, cwd: string): Promise<vo
   }
 }
 
-/** Loads CRDs from crd-dir and the inputs into the catalog. */
-async function addCrds(catalog: SchemaCatalog, streams: readonly Stream[], inputs: ValidateInputs, cwd: string, renderers: Renderers, engine: Engine): Promise<void> {
+/** Loads CRDs from crd-dir and the inputs into the catalog; returns their schemas. */
+async function addCrds(catalog: SchemaCatalog, streams: readonly Stream[], inputs: ValidateInputs, cwd: string, renderers: Renderers, engine: Engine): Promise<CustomResourceSchema[]> {
   const crdSources = await discoverSources(inputs.crdDirs, 'none', cwd).catch((error: unknown) => {
     if (error instanceof UserError) throw new UserError(error.message.replace(/^paths:/, 'crd-dir:'), { input: 'crd-dir', cause: error });
     throw error;
   });
   engine.add(crdSources.findings);
   const crdStreams = await loadStreams(crdSources.sources, renderers, engine, { cwd, kubernetesVersion: formatKubeVersion(inputs.kubernetesVersion), extraValues: [] });
-  catalog.addCustomResources(customResourceSchemas([...crdStreams, ...streams], inputs.strict));
+  const schemas = customResourceSchemas([...crdStreams, ...streams], inputs.strict);
+  catalog.addCustomResources(schemas);
+  return schemas;
 }
 
 /** Parses and checks every stream, loading the schemas each one needs first. */
@@ -113,8 +131,11 @@ export async function runValidation(inputs: ValidateInputs, deps: ValidateDeps, 
     const options = { cwd, kubernetesVersion: version, extraValues: inputs.values, readStdin: deps.readStdin, ...(inputs.env ? { envName: inputs.env } : {}) };
     return loadStreams(sources, deps.renderers, engine, options);
   });
-  await addCrds(catalog, streams, inputs, cwd, deps.renderers, engine);
-  await checkStreams(engine, catalog, streams);
+  const crds = await addCrds(catalog, streams, inputs, cwd, deps.renderers, engine);
+  if (!inputs.checkImages && worthParallel(streams, deps.parallel)) {
+    const setup = { ...inputs, cwd, policy, crds, ...(inputs.env ? { env: inputs.env } : {}) };
+    await checkInWorkers(streams, engine, setup, deps.parallel, (m) => context.log.warn(m));
+  } else await checkStreams(engine, catalog, streams);
   if (inputs.checkImages) engine.add(await checkImages(engine, await deps.manifestHead(context.env)));
   return engine.finish();
 }

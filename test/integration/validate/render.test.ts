@@ -13,7 +13,7 @@ import type { Report } from '../../../src/core/validate/types.ts';
 import { parseInputs } from '../../../src/platform/inputs.ts';
 import { validateSpec } from '../../../src/specs/validate.ts';
 import type { StepContext } from '../../../src/steps/shared/types.ts';
-import { runValidation, type ValidateDeps } from '../../../src/steps/validate/step.ts';
+import { defaultValidateDeps, runValidation, type ValidateDeps } from '../../../src/steps/validate/step.ts';
 import { validateInputs } from '../../../src/steps/validate/inputs.ts';
 import { skipWithout } from '../../helpers/registry.ts';
 
@@ -29,6 +29,7 @@ function context(cwd: string, logs: string[] = []): StepContext {
 }
 
 const deps: ValidateDeps = {
+  ...defaultValidateDeps(),
   renderers: {
     kustomize: renderKustomize,
     helm: (dir: string, options: RenderOptions) => renderHelm(dir, { ...options, env: { PATH: `${STAND_IN}:${process.env['PATH']}` } }),

@@ -99,11 +99,16 @@ describe('hostile shapes', () => {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'flow.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\ndata: {a: ${'['.repeat(10_000)}${']'.repeat(10_000)}}\n`);
     await writeFile(join(dir, 'block.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: e}\nx:\n${Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(i)}- `).join('\n')}1\n`);
+    // Just over the limit, where no stack overflows: the verdict must not depend on the machine's stack.
+    await writeFile(join(dir, 'limit.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: f}\ndata: {a: ${'['.repeat(1000)}${']'.repeat(1000)}}\n`);
+    // The same through the yaml package (an anchor sends the document there).
+    await writeFile(join(dir, 'anchored.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: &n g}\ndata: {a: ${'['.repeat(1000)}${']'.repeat(1000)}}\n`);
     await writeFile(join(dir, 'ok.yaml'), CONFIGMAP);
     const { failed, result, log } = await validate({ paths: 'envs/deep' });
     assert.equal(failed, true);
     const deep = result.annotations.filter((a) => a.title === 'baton validate: too-deep').map((a) => a.file);
-    assert.deepEqual(deep.sort(), ['envs/deep/block.yaml', 'envs/deep/flow.yaml']);
+    assert.deepEqual(deep.sort(), ['envs/deep/anchored.yaml', 'envs/deep/block.yaml', 'envs/deep/flow.yaml', 'envs/deep/limit.yaml']);
+    assert.match(result.annotations.find((a) => a.file === 'envs/deep/flow.yaml')!.message, /envs\/deep\/flow\.yaml nests values deeper than 1000 levels/);
     assert.doesNotMatch(`${log}${result.summary}`, /Maximum call stack/);
     assert.equal(result.outputs['resources'], '1');
   });
