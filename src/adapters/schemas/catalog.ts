@@ -2,10 +2,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CustomResourceSchema } from '../../core/validate/crd-schema.ts';
 import type { ObjectValidator, SchemaEntry, SchemaSource } from '../../core/validate/schema-types.ts';
-import { compileSchema } from './ajv.ts';
 import { BUILTIN_SOURCE, loadBuiltinSchema } from './builtin.ts';
 import { fillTemplate, NotJsonError, readSchemaDocument, type SchemaLocation } from './locations.ts';
-import { createRefCompiler, type RefCompiler } from './refs.ts';
+import type { RefCompiler } from './refs.ts';
 
 /** How a catalog finds schemas. */
 export interface SchemaCatalogOptions {
@@ -36,6 +35,8 @@ const isWeb = (where: string) => /^https?:\/\//.test(where);
 export function createSchemaCatalog(options: SchemaCatalogOptions): SchemaCatalog {
   const entries = new Map<string, SchemaEntry | null>();
   const custom = new Map<string, SchemaEntry>();
+  // Why compiled on first use: ajv (and its compiler) loads only when a run has CRDs whose kinds it meets.
+  const pendingCustom = new Map<string, CustomResourceSchema>();
   const locations = options.locations.length > 0 ? options.locations : [{ template: '', builtin: true }];
   // Every document is read once per run, also when many schemas $ref it.
   const documents = new Map<string, Promise<Record<string, unknown> | undefined>>();
@@ -48,9 +49,10 @@ export function createSchemaCatalog(options: SchemaCatalogOptions): SchemaCatalo
     return document;
   };
   const compilers = new Map<string, RefCompiler>();
-  const compilerFor = (scheme: 'file:' | 'http:') => {
+  const compilerFor = async (scheme: 'file:' | 'http:') => {
     let compiler = compilers.get(scheme);
     if (!compiler) {
+      const { createRefCompiler } = await import('./refs.ts');
       compiler = createRefCompiler(scheme, read);
       compilers.set(scheme, compiler);
     }
@@ -71,7 +73,7 @@ export function createSchemaCatalog(options: SchemaCatalogOptions): SchemaCatalo
         options.warn?.(`schema-location: ${where} answered with something that is not JSON; trying the next location.`);
         return undefined;
       });
-      if (document) return { validate: await compileLocation(compilerFor(isWeb(where) ? 'http:' : 'file:'), document, url, where), source: where };
+      if (document) return { validate: await compileLocation(await compilerFor(isWeb(where) ? 'http:' : 'file:'), document, url, where), source: where };
     }
     return null;
   }
@@ -80,11 +82,16 @@ export function createSchemaCatalog(options: SchemaCatalogOptions): SchemaCatalo
     addCustomResources(schemas) {
       for (const s of schemas) {
         const key = `${s.apiVersion}/${s.kind}`;
-        if (!custom.has(key)) custom.set(key, { validate: compileOrExplain(s.schema, `CRD ${s.crd}`), source: `CRD ${s.crd}` });
+        if (!custom.has(key) && !pendingCustom.has(key)) pendingCustom.set(key, s);
       }
     },
     async prepare(kinds) {
       for (const key of kinds) {
+        const pending = pendingCustom.get(key);
+        if (pending) {
+          pendingCustom.delete(key);
+          custom.set(key, { validate: await compileOrExplain(pending.schema, `CRD ${pending.crd}`), source: `CRD ${pending.crd}` });
+        }
         if (custom.has(key) || entries.has(key)) continue;
         const slash = key.lastIndexOf('/');
         entries.set(key, await fromLocations(key.slice(0, slash), key.slice(slash + 1)));
@@ -97,8 +104,9 @@ export function createSchemaCatalog(options: SchemaCatalogOptions): SchemaCatalo
   };
 }
 
-function compileOrExplain(schema: Record<string, unknown>, where: string): ObjectValidator {
+async function compileOrExplain(schema: Record<string, unknown>, where: string): Promise<ObjectValidator> {
   try {
+    const { compileSchema } = await import('./ajv.ts');
     return compileSchema(schema);
   } catch (error) {
     return failingValidator(`the schema from ${where} does not compile: ${(error as Error).message}`);

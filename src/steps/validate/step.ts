@@ -9,8 +9,7 @@ import { formatKubeVersion, schemaVersionOf } from '../../core/validate/kube-ver
 import { DEFAULT_POLICY, type PolicyConfig, parsePolicyConfig } from '../../core/validate/policy-config.ts';
 import { summaryLine } from '../../core/validate/report/index.ts';
 import type { Report } from '../../core/validate/types.ts';
-import { clientManifestHead, type ManifestHead } from '../../adapters/registry/manifest-head.ts';
-import { RegistryClient } from '../../adapters/registry/registry-client.ts';
+import type { ManifestHead } from '../../adapters/registry/manifest-head.ts';
 import { renderHelm } from '../../adapters/render/helm.ts';
 import { renderKustomize } from '../../adapters/render/kustomize.ts';
 import { createSchemaCatalog, type SchemaCatalog } from '../../adapters/schemas/catalog.ts';
@@ -54,8 +53,11 @@ async function readProcessStdin(): Promise<string> {
 export function defaultValidateDeps(): ValidateDeps {
   return {
     renderers: { kustomize: renderKustomize, helm: renderHelm },
-    manifestHead: async (env) =>
-      clientManifestHead(new RegistryClient({ env, insecureRegistries: (env['BATON_INSECURE_REGISTRIES'] ?? '').split(',').filter(Boolean) })),
+    // Why loaded here: the registry client (and its HTTP stack) is needed only with check-images.
+    manifestHead: async (env) => {
+      const [{ clientManifestHead }, { RegistryClient }] = await Promise.all([import('../../adapters/registry/manifest-head.ts'), import('../../adapters/registry/registry-client.ts')]);
+      return clientManifestHead(new RegistryClient({ env, insecureRegistries: (env['BATON_INSECURE_REGISTRIES'] ?? '').split(',').filter(Boolean) }));
+    },
     readStdin: readProcessStdin,
     // Why 2 MiB: below it (a few thousand resources) starting the threads costs more than they save.
     parallel: { workers: availableParallelism(), minBytes: 2 * 1024 * 1024, script: workerScript() },
