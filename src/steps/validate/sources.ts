@@ -101,7 +101,8 @@ async function walk(dir: string, w: Walk): Promise<void> {
     if (entry.name.startsWith('.')) continue;
     const abs = join(dir, entry.name);
     if (entry.isSymbolicLink() && (await followLink(abs, w.root, w.cwd, w.out.findings)) === undefined) continue;
-    const info = await stat(abs).catch(() => undefined);
+    // Why the entry's own type first: a stat per file is a tenth of the time on a large tree; links need one.
+    const info = entry.isSymbolicLink() ? await stat(abs).catch(() => undefined) : entry;
     if (info?.isDirectory()) await walk(abs, w);
     else if (info?.isFile() && MANIFEST_RE.test(entry.name) && !NOT_MANIFESTS.has(entry.name) && !VALUES_RE.test(entry.name)) {
       w.out.sources.push({ kind: 'file', path: displayPath(abs, w.cwd), abs });
