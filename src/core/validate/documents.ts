@@ -1,5 +1,6 @@
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, parseDocument } from 'yaml';
 import { exceedsDepth, TooDeepError } from './depth.ts';
+import { locateByLines } from './locate-lines.ts';
 import { type FastDocument, fastReadStream, YAML_READ_OPTIONS } from './fast-yaml.ts';
 import { pointerSegments } from './pointer.ts';
 import type { Position, RawFinding } from './types.ts';
@@ -75,6 +76,7 @@ function firstLine(message: string): string {
  */
 function fromFast(text: string, doc: FastDocument, index: number): ParsedDocument {
   let located: Located | undefined;
+  let base: number | undefined;
   let item: { index: number; located: Located } | undefined;
   return {
     index,
@@ -83,18 +85,23 @@ function fromFast(text: string, doc: FastDocument, index: number): ParsedDocumen
     ...(doc.comment ? { comment: doc.comment } : {}),
     locate(pointer, options) {
       const segments = pointerSegments(pointer);
+      const key = options?.key === true;
       const at = doc.items && segments[0] === 'items' ? Number(segments[1]) : Number.NaN;
       const start = Number.isInteger(at) ? doc.items?.[at] : undefined;
       if (start) {
-        if (segments.length === 2 && !options?.key) return { line: start.line, column: start.column };
-        if (item?.index !== at) {
-          const end = doc.items?.[at + 1]?.offset ?? doc.end;
-          item = { index: at, located: locateIn(text, start.offset, end, lineOf(text, start.offset, start.line)) };
-        }
-        return item.located.find(['0', ...segments.slice(2)], options?.key === true) ?? { line: start.line, column: start.column };
+        if (segments.length === 2 && !key) return { line: start.line, column: start.column };
+        const end = doc.items?.[at + 1]?.offset ?? doc.end;
+        const inItem = ['0', ...segments.slice(2)];
+        const quick = locateByLines(text, start.offset, end, start.line, inItem, key);
+        if (quick) return quick;
+        if (item?.index !== at) item = { index: at, located: locateIn(text, start.offset, end, lineOf(text, start.offset, start.line)) };
+        return item.located.find(inItem, key) ?? { line: start.line, column: start.column };
       }
-      located ??= locateIn(text, doc.start, doc.end, lineOf(text, doc.start));
-      return located.find(segments, options?.key === true) ?? { line: doc.line, column: doc.column };
+      base ??= lineOf(text, doc.start);
+      const quick = locateByLines(text, doc.start, doc.end, base + 1, segments, key);
+      if (quick) return quick;
+      located ??= locateIn(text, doc.start, doc.end, base);
+      return located.find(segments, key) ?? { line: doc.line, column: doc.column };
     },
   };
 }
