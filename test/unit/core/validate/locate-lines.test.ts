@@ -37,7 +37,10 @@ spec:
           -
             name: B
             value: '2'
-        ports: [{containerPort: 80}]
+        ports: [{containerPort: 80}, {name: "a,b", containerPort: 81, hostIP: 'it''s'}]
+        resources: {requests: {cpu: lots, memory: 1Gi}, limits: {memory: [1, [2, 3]]}}
+        volumeMounts:
+          - {name: data, mountPath: /data, readOnly: true}
       volumes:
         - - nested
           - items
@@ -116,10 +119,11 @@ test('line positions equal the yaml node tree for every pointer the line reader 
   assert.ok(answered > compared / 2, `${answered} of ${compared} answered`);
 });
 
-test('unsure places are left to yaml: a missing key, flow collections, an empty value', () => {
+test('unsure places are left to yaml: a missing key, an empty value; one-line flow collections are read', () => {
   const text = 'metadata:\n  labels: {app: a}\n  empty:\nspec: 1\n';
   assert.equal(locateByLines(text, 0, text.length, 1, ['metadata', 'nope'], false), undefined);
-  assert.equal(locateByLines(text, 0, text.length, 1, ['metadata', 'labels', 'app'], false), undefined);
+  assert.deepEqual(locateByLines(text, 0, text.length, 1, ['metadata', 'labels', 'app'], false), { line: 2, column: 17 });
+  assert.equal(locateByLines(text, 0, text.length, 1, ['metadata', 'labels', 'nope'], false), undefined);
   assert.equal(locateByLines(text, 0, text.length, 1, ['metadata', 'empty'], false), undefined);
   assert.deepEqual(locateByLines(text, 0, text.length, 1, ['metadata', 'empty'], true), { line: 3, column: 3 });
   assert.deepEqual(locateByLines(text, 0, text.length, 1, ['spec'], false), { line: 4, column: 7 });
