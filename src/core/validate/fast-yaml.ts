@@ -66,7 +66,10 @@ export const YAML_READ_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions =
   customTags: (tags) => tags.filter((tag) => (typeof tag === 'string' ? tag !== 'timestamp' : tag.tag !== 'tag:yaml.org,2002:timestamp')),
 };
 
-const WORD_RE = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
+// Why the first character decides: YAML 1.1 gives a non-string type only to words in SPECIAL_WORDS and
+// to numbers, which start with a digit, a sign or a dot (or, for `yaml`, an exponent: `e10` is a float
+// there); image references and names need no parse.
+const WORD_RE = /^(?![eE][-+]?[0-9])[A-Za-z_/]/;
 const INT_RE = /^-?[1-9][0-9]{0,14}$|^0$/;
 const SPECIAL_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL']);
 const resolved = new Map<string, unknown>();
