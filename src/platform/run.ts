@@ -8,11 +8,14 @@ function resultOf(error: unknown): StepResult | undefined {
   return error instanceof StepFailure ? error.result : undefined;
 }
 
-/** Summary and annotations, except where they would repeat in the log what the step printed already. */
+/**
+ * Summary and annotations, except where they would repeat in the log what the step printed already:
+ * the command line prints both there; GitLab prints annotations there (its summary is a file too).
+ */
 async function publish(platform: Platform, result: StepResult): Promise<void> {
-  const repeats = result.logged === true && platform.name === 'cli';
-  if (result.summary && !repeats) await platform.writeSummary(result.summary);
-  if (!repeats) platform.annotate(result.annotations);
+  const logged = result.logged === true;
+  if (result.summary && !(logged && platform.name === 'cli')) await platform.writeSummary(result.summary);
+  if (!(logged && platform.name !== 'github')) platform.annotate(result.annotations);
 }
 
 /**

@@ -27,9 +27,9 @@ export interface StepResult {
   readonly summary: string;
   readonly annotations: readonly Annotation[];
   /**
-   * The step already printed its findings in the log (validate prints its report there). A platform
-   * whose summary and annotations would land in that same log (the command line) leaves them out, so
-   * each finding is printed once; GitHub's annotations and summary are separate views and still come.
+   * The step already printed its findings in the log (validate prints its report there). What would
+   * land in that same log again is left out, so each finding is printed once: on the command line the
+   * summary and annotations, on GitLab the annotations; GitHub's are separate views and still come.
    */
   readonly logged?: boolean;
 }
