@@ -48,6 +48,9 @@ export function parseStream(text: string, file: string, options: ParseOptions): 
   const list = Array.isArray(docs) ? docs : [];
   list.forEach((doc, i) => {
     const index = i + 1;
+    // Why: yaml catches its own stack overflow on absurd nesting and reports it as a syntax error at a
+    // place that depends on the machine's stack; it is the same verdict as the depth limit.
+    if (doc.errors.some((error) => /call stack/i.test(error.message))) throw new TooDeepError();
     const broken = doc.errors.filter((error) => error.code !== 'DUPLICATE_KEY');
     for (const error of doc.errors) {
       const pos = lineCounter.linePos(error.pos[0]);

@@ -4,7 +4,7 @@ import type { Engine, PartResult } from '../../core/validate/engine.ts';
 import { streamResources } from '../../core/validate/resources.ts';
 import type { Resource } from '../../core/validate/types.ts';
 import type { Stream } from './run.ts';
-import { VALIDATE_WORKER_ROLE, type WorkerAnswer, type WorkerJob, type WorkerSetup } from './worker.ts';
+import { VALIDATE_WORKER_ROLE, type WorkerAnswer, type WorkerJob, type WorkerMessage, type WorkerSetup } from './worker.ts';
 
 /** How a run spreads its files over threads. */
 export interface ParallelOptions {
@@ -18,6 +18,14 @@ export interface ParallelOptions {
   readonly jobBytes?: number;
   /** Told how the work was split, for tests and benchmarks. */
   readonly onSplit?: (split: { jobs: number; workers: number }) => void;
+}
+
+/** Bytes a manifest file holds on average, to guess from a count of files whether a run will be large. */
+const TYPICAL_FILE_BYTES = 4096;
+
+/** True when this many files are likely worth worker threads: then they are started before the files are read. */
+export function likelyParallel(files: number, options: ParallelOptions): boolean {
+  return options.workers >= 2 && files >= 2 && files * TYPICAL_FILE_BYTES >= options.minBytes;
 }
 
 /** True when these streams are worth checking in worker threads: plain files (no renderer origins), enough of them. */
@@ -48,50 +56,76 @@ function jobsOf(streams: readonly Stream[], jobBytes: number): WorkerJob[] {
   return jobs;
 }
 
-/** Runs the jobs on `count` workers, each taking the next job when it answers; resolves with the parts in job order. */
-async function runJobs(jobs: readonly WorkerJob[], setup: WorkerSetup, options: ParallelOptions, warn: (message: string) => void): Promise<PartResult[]> {
-  const parts = new Array<PartResult>(jobs.length);
-  const warned = new Set<string>();
-  let next = 0;
-  const one = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const worker = new Worker(options.script, { workerData: { role: VALIDATE_WORKER_ROLE, setup } });
-      const give = () => {
-        if (next >= jobs.length) {
-          void worker.terminate().then(() => resolve(), reject);
-          return;
-        }
-        worker.postMessage(jobs[next++]);
-      };
-      worker.on('message', (answer: WorkerAnswer) => {
-        if ('error' in answer) {
-          void worker.terminate();
-          reject(new Error(`validate worker: ${answer.error}`));
-          return;
-        }
-        parts[answer.id] = answer.part;
-        for (const message of answer.warnings) {
-          if (warned.has(message)) continue;
-          warned.add(message);
-          warn(message);
-        }
-        give();
-      });
-      worker.on('error', reject);
-      give();
-    });
-  const workers = Math.min(options.workers, jobs.length);
-  options.onSplit?.({ jobs: jobs.length, workers });
-  await Promise.all(Array.from({ length: workers }, one));
-  return parts;
+/** Worker threads started ahead of the work, so that their start-up overlaps the reading of the files. */
+export interface WorkerPool {
+  /** Sends the run's setup, then the jobs, each worker taking the next job when it answers; resolves with the parts in job order. */
+  run(jobs: readonly WorkerJob[], setup: WorkerSetup, warn: (message: string) => void): Promise<PartResult[]>;
+  /** Ends every worker. */
+  close(): Promise<void>;
+}
+
+/** Starts the workers of a run (they load their modules while the files are read). */
+export function startWorkers(options: ParallelOptions): WorkerPool {
+  const workers = Array.from({ length: Math.max(options.workers, 0) }, () => {
+    const worker = new Worker(options.script, { workerData: { role: VALIDATE_WORKER_ROLE } });
+    // Why: a worker that fails while unused must not end the process; `run` listens for its own errors.
+    worker.on('error', () => {});
+    return worker;
+  });
+  const close = async () => {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  };
+  return {
+    close,
+    async run(jobs, setup, warn) {
+      const parts = new Array<PartResult>(jobs.length);
+      const warned = new Set<string>();
+      let next = 0;
+      const used = workers.slice(0, Math.min(workers.length, jobs.length));
+      options.onSplit?.({ jobs: jobs.length, workers: used.length });
+      const one = (worker: Worker): Promise<void> =>
+        new Promise((resolve, reject) => {
+          const give = () => {
+            if (next >= jobs.length) {
+              worker.removeAllListeners('message');
+              resolve();
+              return;
+            }
+            worker.postMessage(jobs[next++]);
+          };
+          worker.on('message', (answer: WorkerAnswer) => {
+            if ('error' in answer) {
+              reject(new Error(`validate worker: ${answer.error}`));
+              return;
+            }
+            parts[answer.id] = answer.part;
+            for (const message of answer.warnings) {
+              if (warned.has(message)) continue;
+              warned.add(message);
+              warn(message);
+            }
+            give();
+          });
+          worker.once('error', reject);
+          worker.postMessage({ setup } satisfies WorkerMessage);
+          give();
+        });
+      try {
+        await Promise.all(used.map(one));
+      } finally {
+        await close();
+      }
+      return parts;
+    },
+  };
 }
 
 /**
  * Checks plain files in worker threads and merges what they found into the run's engine, in file
  * order, so that the report is the same as on one thread (duplicates across threads included).
  */
-export async function checkInWorkers(streams: readonly Stream[], engine: Engine, setup: WorkerSetup, options: ParallelOptions, warn: (message: string) => void): Promise<void> {
-  const parts = await runJobs(jobsOf(streams, options.jobBytes ?? 256 * 1024), setup, options, warn);
+export async function checkInWorkers(streams: readonly Stream[], engine: Engine, setup: WorkerSetup, pool: WorkerPool, options: ParallelOptions, warn: (message: string) => void): Promise<void> {
+  const parts = await pool.run(jobsOf(streams, options.jobBytes ?? 256 * 1024), setup, warn);
   const texts = new Map(streams.map((stream) => [stream.origin.file, stream.text]));
   const resourceAt = (file: string, index: number): Resource | undefined => {
     const text = texts.get(file);

@@ -18,9 +18,9 @@ import { validateSpec } from '../../specs/validate.ts';
 import type { Step, StepContext, StepResult } from '../shared/types.ts';
 import { type ValidateInputs, validateInputs } from './inputs.ts';
 import { printReport, settleResult, writeReports } from './output.ts';
-import { checkInWorkers, type ParallelOptions, worthParallel } from './parallel.ts';
+import { checkInWorkers, likelyParallel, type ParallelOptions, startWorkers, type WorkerPool, worthParallel } from './parallel.ts';
 import { checkImages, customResourceSchemas, loadStreams, type Renderers, type Stream } from './run.ts';
-import { discoverSources } from './sources.ts';
+import { discoverSources, type Source } from './sources.ts';
 
 /** Side effects validate uses, injectable for tests. */
 export interface ValidateDeps {
@@ -128,15 +128,39 @@ export async function runValidation(inputs: ValidateInputs, deps: ValidateDeps, 
   const discovered = await discoverSources(paths, inputs.render, cwd);
   engine.add(discovered.findings);
   const sources = discovered.sources;
+  const plain = !inputs.checkImages && sources.every((s) => s.kind === 'file' || s.kind === 'stdin');
+  const pool = plain && likelyParallel(sources.length, deps.parallel) ? startWorkers(deps.parallel) : undefined;
+  try {
+    return await checkAll(sources, { inputs, deps, context, engine, catalog, policy, version, pool });
+  } finally {
+    await pool?.close();
+  }
+}
+
+interface Run {
+  readonly inputs: ValidateInputs;
+  readonly deps: ValidateDeps;
+  readonly context: StepContext;
+  readonly engine: Engine;
+  readonly catalog: SchemaCatalog;
+  readonly policy: PolicyConfig;
+  readonly version: string;
+  readonly pool: WorkerPool | undefined;
+}
+
+/** Reads (or renders) the sources and checks them, in worker threads when it is worth it. */
+async function checkAll(sources: readonly Source[], run: Run): Promise<Report> {
+  const { inputs, deps, context, engine, catalog, policy, version, pool } = run;
+  const cwd = context.cwd;
   const streams = await context.log.group('Render and read', async () => {
     for (const s of sources) if (s.kind === 'helm' || s.kind === 'kustomize') context.log.info(`${s.kind === 'helm' ? 'helm template' : 'kustomize build'} ${s.path}`);
     const options = { cwd, kubernetesVersion: version, extraValues: inputs.values, readStdin: deps.readStdin, ...(inputs.env ? { envName: inputs.env } : {}) };
     return loadStreams(sources, deps.renderers, engine, options);
   });
   const crds = await addCrds(catalog, streams, inputs, cwd, deps.renderers, engine);
-  if (!inputs.checkImages && worthParallel(streams, deps.parallel)) {
+  if (pool && worthParallel(streams, deps.parallel)) {
     const setup = { ...inputs, cwd, policy, crds, ...(inputs.env ? { env: inputs.env } : {}) };
-    await checkInWorkers(streams, engine, setup, deps.parallel, (m) => context.log.warn(m));
+    await checkInWorkers(streams, engine, setup, pool, deps.parallel, (m) => context.log.warn(m));
   } else await checkStreams(engine, catalog, streams);
   if (inputs.checkImages) engine.add(await checkImages(engine, await deps.manifestHead(context.env)));
   return engine.finish();

@@ -9,7 +9,7 @@ import { createEngine, type PartResult } from '../../core/validate/engine.ts';
 import type { KindMatcher } from '../../core/validate/gvk.ts';
 import { type KubeVersion, schemaVersionOf } from '../../core/validate/kube-version.ts';
 import type { PolicyConfig } from '../../core/validate/policy-config.ts';
-import { createSchemaCatalog } from '../../adapters/schemas/catalog.ts';
+import { createSchemaCatalog, type SchemaCatalog } from '../../adapters/schemas/catalog.ts';
 import { parseSchemaLocations } from '../../adapters/schemas/locations.ts';
 
 /** The workerData role that makes a thread a validate worker. */
@@ -36,40 +36,51 @@ export interface WorkerJob {
   readonly streams: ReadonlyArray<{ readonly text: string; readonly file: string }>;
 }
 
+/** What the parent sends: the run's setup first, then jobs. */
+export type WorkerMessage = { readonly setup: WorkerSetup } | WorkerJob;
+
 /** A worker's answer to one job. */
 export type WorkerAnswer =
   | { readonly id: number; readonly part: PartResult; readonly warnings: readonly string[] }
   | { readonly id: number; readonly error: string };
 
-/** Serves jobs on the parent port until the parent ends the thread. */
-function serve(setup: WorkerSetup): void {
+/**
+ * Serves jobs on the parent port until the parent ends the thread. The modules are loaded as soon as
+ * the thread starts; the run's setup (which needs the files read) comes as the first message.
+ */
+function serve(): void {
   const port = parentPort;
   if (!port) return;
   let warnings: string[] = [];
-  const catalog = createSchemaCatalog({
-    strict: setup.strict,
-    kubernetesVersion: schemaVersionOf(setup.kubernetesVersion),
-    locations: parseSchemaLocations(setup.schemaLocations),
-    cwd: setup.cwd,
-    warn: (message) => warnings.push(message),
-  });
-  catalog.addCustomResources(setup.crds);
-  port.on('message', async (job: WorkerJob) => {
+  let setup: WorkerSetup | undefined;
+  let catalog: SchemaCatalog | undefined;
+  port.on('message', async (message: WorkerMessage) => {
+    if ('setup' in message) {
+      setup = message.setup;
+      catalog = createSchemaCatalog({
+        strict: setup.strict,
+        kubernetesVersion: schemaVersionOf(setup.kubernetesVersion),
+        locations: parseSchemaLocations(setup.schemaLocations),
+        cwd: setup.cwd,
+        warn: (m) => warnings.push(m),
+      });
+      catalog.addCustomResources(setup.crds);
+      return;
+    }
     try {
+      if (!setup || !catalog) throw new Error('a job came before the setup');
       const engine = createEngine({ ...setup, part: true });
-      for (const stream of job.streams) {
+      for (const stream of message.streams) {
         const parsed = engine.parse(stream.text, { file: stream.file });
         await catalog.prepare(parsed.kinds);
         engine.check(parsed, catalog);
       }
-      port.postMessage({ id: job.id, part: engine.partResult(), warnings } satisfies WorkerAnswer);
+      port.postMessage({ id: message.id, part: engine.partResult(), warnings } satisfies WorkerAnswer);
       warnings = [];
     } catch (error) {
-      port.postMessage({ id: job.id, error: (error as Error).stack ?? String(error) } satisfies WorkerAnswer);
+      port.postMessage({ id: message.id, error: (error as Error).stack ?? String(error) } satisfies WorkerAnswer);
     }
   });
 }
 
-if (!isMainThread && (workerData as { role?: string } | null)?.role === VALIDATE_WORKER_ROLE) {
-  serve((workerData as { setup: WorkerSetup }).setup);
-}
+if (!isMainThread && (workerData as { role?: string } | null)?.role === VALIDATE_WORKER_ROLE) serve();
