@@ -4,11 +4,12 @@ import type { Engine, PartResult } from '../../core/validate/engine.ts';
 import { streamResources } from '../../core/validate/resources.ts';
 import type { Resource } from '../../core/validate/types.ts';
 import type { Stream } from './run.ts';
-import { VALIDATE_WORKER_ROLE, type WorkerAnswer, type WorkerJob, type WorkerMessage, type WorkerSetup } from './worker.ts';
+import type { SchemaCatalog } from '../../adapters/schemas/catalog.ts';
+import { checkJob, VALIDATE_WORKER_ROLE, type WorkerAnswer, type WorkerJob, type WorkerMessage, type WorkerSetup } from './worker.ts';
 
 /** How a run spreads its files over threads. */
 export interface ParallelOptions {
-  /** Worker threads to use; fewer than 2 means none. */
+  /** Threads to use, this one included (it takes jobs too); fewer than 2 means this one alone. */
   readonly workers: number;
   /** Below this many bytes of files a run stays on one thread (starting workers costs more). */
   readonly minBytes: number;
@@ -59,14 +60,15 @@ function jobsOf(streams: readonly Stream[], jobBytes: number): WorkerJob[] {
 /** Worker threads started ahead of the work, so that their start-up overlaps the reading of the files. */
 export interface WorkerPool {
   /** Sends the run's setup, then the jobs, each worker taking the next job when it answers; resolves with the parts in job order. */
-  run(jobs: readonly WorkerJob[], setup: WorkerSetup, warn: (message: string) => void): Promise<PartResult[]>;
+  run(jobs: readonly WorkerJob[], setup: WorkerSetup, warn: (message: string) => void, local: (job: WorkerJob) => Promise<PartResult>): Promise<PartResult[]>;
   /** Ends every worker. */
   close(): Promise<void>;
 }
 
 /** Starts the workers of a run (they load their modules while the files are read). */
 export function startWorkers(options: ParallelOptions): WorkerPool {
-  const workers = Array.from({ length: Math.max(options.workers, 0) }, () => {
+  // Why one fewer: this thread takes jobs too, with its modules loaded and its validators warm.
+  const workers = Array.from({ length: Math.max(options.workers - 1, 0) }, () => {
     const worker = new Worker(options.script, { workerData: { role: VALIDATE_WORKER_ROLE } });
     // Why: a worker that fails while unused must not end the process; `run` listens for its own errors.
     worker.on('error', () => {});
@@ -77,12 +79,20 @@ export function startWorkers(options: ParallelOptions): WorkerPool {
   };
   return {
     close,
-    async run(jobs, setup, warn) {
+    async run(jobs, setup, warn, local) {
       const parts = new Array<PartResult>(jobs.length);
       const warned = new Set<string>();
       let next = 0;
-      const used = workers.slice(0, Math.min(workers.length, jobs.length));
-      options.onSplit?.({ jobs: jobs.length, workers: used.length });
+      const used = workers.slice(0, Math.min(workers.length, jobs.length - 1));
+      options.onSplit?.({ jobs: jobs.length, workers: used.length + 1 });
+      const here = async (): Promise<void> => {
+        while (next < jobs.length) {
+          const job = jobs[next++]!;
+          parts[job.id] = await local(job);
+          // Let the workers' answers in between jobs.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      };
       const one = (worker: Worker): Promise<void> =>
         new Promise((resolve, reject) => {
           const give = () => {
@@ -111,7 +121,7 @@ export function startWorkers(options: ParallelOptions): WorkerPool {
           give();
         });
       try {
-        await Promise.all(used.map(one));
+        await Promise.all([here(), ...used.map(one)]);
       } finally {
         await close();
       }
@@ -124,8 +134,9 @@ export function startWorkers(options: ParallelOptions): WorkerPool {
  * Checks plain files in worker threads and merges what they found into the run's engine, in file
  * order, so that the report is the same as on one thread (duplicates across threads included).
  */
-export async function checkInWorkers(streams: readonly Stream[], engine: Engine, setup: WorkerSetup, pool: WorkerPool, options: ParallelOptions, warn: (message: string) => void): Promise<void> {
-  const parts = await pool.run(jobsOf(streams, options.jobBytes ?? 256 * 1024), setup, warn);
+export async function checkInWorkers(streams: readonly Stream[], engine: Engine, setup: WorkerSetup, pool: WorkerPool, options: ParallelOptions, catalog: SchemaCatalog, warn: (message: string) => void): Promise<void> {
+  const local = (job: WorkerJob) => checkJob(job, setup, catalog);
+  const parts = await pool.run(jobsOf(streams, options.jobBytes ?? 256 * 1024), setup, warn, local);
   const texts = new Map(streams.map((stream) => [stream.origin.file, stream.text]));
   const resourceAt = (file: string, index: number): Resource | undefined => {
     const text = texts.get(file);

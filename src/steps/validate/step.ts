@@ -160,7 +160,7 @@ async function checkAll(sources: readonly Source[], run: Run): Promise<Report> {
   const crds = await addCrds(catalog, streams, inputs, cwd, deps.renderers, engine);
   if (pool && worthParallel(streams, deps.parallel)) {
     const setup = { ...inputs, cwd, policy, crds, ...(inputs.env ? { env: inputs.env } : {}) };
-    await checkInWorkers(streams, engine, setup, pool, deps.parallel, (m) => context.log.warn(m));
+    await checkInWorkers(streams, engine, setup, pool, deps.parallel, catalog, (m) => context.log.warn(m));
   } else await checkStreams(engine, catalog, streams);
   if (inputs.checkImages) engine.add(await checkImages(engine, await deps.manifestHead(context.env)));
   return engine.finish();

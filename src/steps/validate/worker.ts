@@ -44,6 +44,17 @@ export type WorkerAnswer =
   | { readonly id: number; readonly part: PartResult; readonly warnings: readonly string[] }
   | { readonly id: number; readonly error: string };
 
+/** Checks one job's files as a part of the run (in a worker, or on the main thread beside them). */
+export async function checkJob(job: WorkerJob, setup: WorkerSetup, catalog: SchemaCatalog): Promise<PartResult> {
+  const engine = createEngine({ ...setup, part: true });
+  for (const stream of job.streams) {
+    const parsed = engine.parse(stream.text, { file: stream.file });
+    await catalog.prepare(parsed.kinds);
+    engine.check(parsed, catalog);
+  }
+  return engine.partResult();
+}
+
 /**
  * Serves jobs on the parent port until the parent ends the thread. The modules are loaded as soon as
  * the thread starts; the run's setup (which needs the files read) comes as the first message.
@@ -69,13 +80,7 @@ function serve(): void {
     }
     try {
       if (!setup || !catalog) throw new Error('a job came before the setup');
-      const engine = createEngine({ ...setup, part: true });
-      for (const stream of message.streams) {
-        const parsed = engine.parse(stream.text, { file: stream.file });
-        await catalog.prepare(parsed.kinds);
-        engine.check(parsed, catalog);
-      }
-      port.postMessage({ id: message.id, part: engine.partResult(), warnings } satisfies WorkerAnswer);
+      port.postMessage({ id: message.id, part: await checkJob(message, setup, catalog), warnings } satisfies WorkerAnswer);
       warnings = [];
     } catch (error) {
       port.postMessage({ id: message.id, error: (error as Error).stack ?? String(error) } satisfies WorkerAnswer);
