@@ -19,7 +19,8 @@ export async function expectedFiles(): Promise<Map<string, string>> {
     files.set(`actions/${spec.name}/action.yml`, renderActionYaml(spec));
     files.set(`templates/${spec.name}.yml`, renderGitlabTemplate(spec));
     const page = await readFile(join(root, 'docs', `${spec.name}.md`), 'utf8').catch(() => undefined);
-    files.set(`docs/${spec.name}.md`, updateDocsPage(spec, page));
+    // Docs pages may copy examples too (publishing workflows), kept in step with the files like the README's.
+    files.set(`docs/${spec.name}.md`, updateDocsPage(spec, page === undefined ? undefined : await syncSnippets(page, root)));
   }
   files.set('README.md', await syncSnippets(await readFile(join(root, 'README.md'), 'utf8'), root));
   return files;

@@ -2,6 +2,7 @@
  * The test command: static checks (types, lint, generated files), then every test with Node's runner.
  * `node scripts/test.ts unit` runs only the unit tests.
  */
+import './need-node.cjs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 

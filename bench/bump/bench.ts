@@ -1,7 +1,9 @@
 /**
  * bench/bump: end-to-end latency of `baton bump` against a real smart-HTTP git server, on a generated env
- * repo with a long history and many files, against the naive way (full clone, edit, commit, push)
- * measured in the same run. Prints medians and ratios; asserts nothing about time.
+ * repo with a long history and many files, against the naive way (full clone, edit, commit, push) and
+ * the physical floor (the least plain-git bump: shallow, sparse, blob-less clone, edit, commit, push),
+ * both measured in the same run. Prints medians, CPU per bump (client and server) and ratios; asserts
+ * nothing about time.
  *
  *   node bench/bump/bench.ts [--commits 20000] [--files 5000] [--runs 5] [--concurrent 20]
  */
@@ -83,6 +85,43 @@ async function naiveBump(url: string, app: number, tag: string): Promise<void> {
   }
 }
 
+/**
+ * The physical floor: what any tool must do at least to bump one file over git, done with plain git and
+ * no checks: a depth-1, single-branch, blob-less clone without checkout, a cone-mode sparse checkout of
+ * the app's directory, a text edit, one commit and one push.
+ */
+async function floorBump(url: string, app: number, tag: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'baton-floor-'));
+  const auth = `Authorization: Basic ${Buffer.from(`${USER}:${TOKEN}`).toString('base64')}`;
+  const env = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: auth, GIT_TERMINAL_PROMPT: '0' };
+  const path = `envs/staging/apps/app-${app}`;
+  try {
+    await run('git', ['clone', '--quiet', '--depth', '1', '--single-branch', '--no-tags', '--filter=blob:none', '--no-checkout', url, dir], env);
+    await run('git', ['sparse-checkout', 'set', '--cone', path], env, dir);
+    await run('git', ['checkout', '--quiet'], env, dir);
+    const file = join(dir, path, 'deployment.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/(image: ghcr\.io\/acme\/app-\d+:)\S+/, `$1${tag}`));
+    await run('git', ['-c', 'user.name=floor', '-c', 'user.email=floor@example.invalid', 'commit', '-qam', `floor bump ${tag}`], env, dir);
+    await run('git', ['push', '--quiet', 'origin', 'HEAD'], env, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * How many of the last `count` bumps' tags (`2.0.<n-count+1>` … `2.0.<n>`, apps 10…) are missing from the
+ * big repo's main: an update lost in the race.
+ */
+async function lostUpdates(root: string, count: number, last: number): Promise<number> {
+  let lost = 0;
+  for (let i = 0; i < count; i++) {
+    const tagOf = `2.0.${last - count + 1 + i}`;
+    const text = await run('git', ['--git-dir', join(root, 'big.git'), 'show', `main:envs/staging/apps/app-${10 + i}/deployment.yaml`]);
+    if (!text.includes(`:${tagOf}`)) lost++;
+  }
+  return lost;
+}
+
 async function series(label: string, fn: (i: number) => Promise<unknown>): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) times.push(await timed(() => fn(i)));
@@ -116,23 +155,40 @@ try {
   server.resetRequests();
   const naive = await series('naive full clone+edit+push, 20k-commit repo', () => naiveBump(server.url('big'), 2, tag()));
   const sentNaive = sentPerRun();
+  server.resetRequests();
+  const floorCpuBefore = cpuSeconds();
+  const floor = await series('floor: least plain-git bump, 20k-commit repo', () => floorBump(server.url('big'), 3, tag()));
+  const cpuFloor = (cpuSeconds() - floorCpuBefore) / RUNS;
+  const sentFloor = sentPerRun();
+  const startup = await series('start-up: baton --help (no git)', () => run(process.execPath, [CLI, '--help']));
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   process.stdout.write(
-    `bytes the server sent per bump: baton ${kib(sentBig)} (20k commits), ${kib(sentShort)} (10 commits); naive ${kib(sentNaive)}\n`,
+    `bytes the server sent per bump: baton ${kib(sentBig)} (20k commits), ${kib(sentShort)} (10 commits); floor ${kib(sentFloor)}; naive ${kib(sentNaive)}\n`,
   );
   const count = Number(values.concurrent);
+  server.resetRequests();
   const cpuStart = cpuSeconds();
   const concurrent = await timed(() => Promise.all(Array.from({ length: count }, (_, i) => batonBump(server.url('big'), 10 + i, tag()))));
   const cpuAll = cpuSeconds() - cpuStart;
-  process.stdout.write(`${`${count} concurrent baton bumps (different images)`.padEnd(44)} wall   ${concurrent.toFixed(0).padStart(6)} ms\n`);
+  const pushes = server.requestCount('receive-pack', 'big');
+  const perBump = (service: 'info-refs' | 'upload-pack' | 'receive-pack') => (server.requestCount(service, 'big') / count).toFixed(1);
+  const serverMs = server.requests.reduce((sum, r) => sum + r.ms, 0);
+  const lost = await lostUpdates(server.root, count, n);
+  process.stdout.write(`${`${count} concurrent baton bumps (different images)`.padEnd(44)} wall   ${concurrent.toFixed(0).padStart(6)} ms; ${lost} lost; ${pushes} pushes (${(pushes / count).toFixed(1)} per bump)\n`);
+  process.stdout.write(
+    `requests per concurrent bump: info-refs ${perBump('info-refs')}, upload-pack ${perBump('upload-pack')}, receive-pack ${perBump('receive-pack')}; server busy ${(serverMs / count).toFixed(0)} ms per bump\n`,
+  );
   const cores = availableParallelism();
   process.stdout.write(
-    `cpu (client + git server): one bump ${cpuOne.toFixed(2)} s; ${count} concurrent ${cpuAll.toFixed(2)} s ` +
+    `cpu (client + git server): one bump ${cpuOne.toFixed(2)} s; floor ${cpuFloor.toFixed(2)} s; ${count} concurrent ${cpuAll.toFixed(2)} s ` +
       `(${(cpuAll / count).toFixed(2)} s each); on ${cores} cores the ${count} bumps need at least ` +
       `${((cpuAll / cores) * 1000).toFixed(0)} ms of wall time\n\n`,
   );
   process.stdout.write(`history growth: 20k-commit / 10-commit       ${(baton / batonShort).toFixed(2)}x  (goal: ~1, no growth)\n`);
   process.stdout.write(`speed-up vs naive:                          ${(naive / baton).toFixed(1)}x  (goal: >= 10x)\n`);
+  process.stdout.write(`lone bump / floor:                          ${(baton / floor).toFixed(2)}x  (goal: <= 1.3x)\n`);
+  process.stdout.write(`lone bump without start-up / floor:         ${((baton - startup) / floor).toFixed(2)}x\n`);
+  process.stdout.write(`cpu per concurrent bump / lone bump:        ${(cpuAll / count / cpuOne).toFixed(2)}x  (goal: <= 1.5x)\n`);
   process.stdout.write(`${count} concurrent / one:                        ${(concurrent / baton).toFixed(1)}x  (goal: < 3x)\n`);
 } finally {
   await server.stop();

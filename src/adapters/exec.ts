@@ -12,6 +12,13 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
   /** Values to hide in any text this module returns or throws (tokens, passwords). */
   readonly secrets?: readonly string[];
+  /**
+   * Also return standard output as the bytes the program wrote (`bytes`), unredacted and undecoded: for
+   * output that is counted in bytes (`git cat-file --batch`), where decoding or redacting first would
+   * shift every offset after the first invalid UTF-8 sequence or secret. The caller redacts what it
+   * decodes.
+   */
+  readonly keepBytes?: boolean;
 }
 
 /** What a finished program left behind. */
@@ -19,6 +26,8 @@ export interface ExecResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** Standard output as written, when asked for with `keepBytes`. */
+  readonly bytes?: Buffer;
 }
 
 /** A program that exited non-zero; its output is already redacted. */
@@ -74,10 +83,12 @@ export function execRaw(file: string, args: readonly string[], options: ExecOpti
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const secrets = options.secrets ?? [];
+      const bytes = Buffer.concat(out);
       resolve({
         code: code ?? (signal ? 128 : 1),
-        stdout: redact(Buffer.concat(out).toString('utf8'), secrets),
+        stdout: options.keepBytes ? '' : redact(bytes.toString('utf8'), secrets),
         stderr: redact(Buffer.concat(err).toString('utf8'), secrets),
+        ...(options.keepBytes ? { bytes } : {}),
       });
     });
     child.stdin.on('error', () => {});

@@ -1,5 +1,7 @@
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import { UserError } from './errors.ts';
+import { parseEnvUpdates, parseSharedPolicies } from './update/policy-config.ts';
+import type { UpdatePolicy } from './update/types.ts';
 
 /** How an environment receives changes. */
 export type WriteMode = 'push' | 'pr';
@@ -12,20 +14,27 @@ export interface Environment {
   readonly branch?: string;
   readonly mode?: WriteMode;
   readonly promoteFrom?: string;
+  /** The update policies the environment follows (`update:`), shared ones resolved. */
+  readonly update?: readonly UpdatePolicy[];
 }
 
 /** The parsed `baton.yaml` at an env repo's root. */
 export interface EnvRepoConfig {
   readonly environments: ReadonlyMap<string, Environment>;
-  /** Flux `$imagepolicy` names mapped to images, for repos that keep Flux markers. */
+  /**
+   * Flux `$imagepolicy` names mapped to images, for repos that keep Flux markers: plain entries of
+   * `policies:`, and the image of every update policy under its name.
+   */
   readonly policies: Readonly<Record<string, string>>;
+  /** The update policies under `policies:` (mappings), by name. */
+  readonly updatePolicies?: ReadonlyMap<string, UpdatePolicy>;
 }
 
 /** The name of the config file at the env repo root. */
 export const CONFIG_FILE = 'baton.yaml';
 
 const ENV_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const ENV_KEYS = new Set(['path', 'branch', 'mode', 'promote-from']);
+const ENV_KEYS = new Set(['path', 'branch', 'mode', 'promote-from', 'update']);
 
 /**
  * Normalises a path inside the repo and refuses one that escapes it (`..`, absolute, NUL).
@@ -99,18 +108,26 @@ export function parseEnvRepoConfig(text: string): EnvRepoConfig {
   const environments = new Map<string, Environment>();
   const envs = data['environments'] ?? {};
   if (typeof envs !== 'object' || envs === null || Array.isArray(envs)) fail('"environments" must be a mapping', '');
-  for (const [name, value] of Object.entries(envs)) environments.set(name, parseEnvironment(name, value, ''));
+  const policies = data['policies'] ?? {};
+  if (typeof policies !== 'object' || policies === null || Array.isArray(policies)) fail('"policies" must map policy names to images or update policies', '');
+  const updatePolicies = parseSharedPolicies(policies as Record<string, unknown>);
+  for (const [name, value] of Object.entries(envs)) {
+    const env = parseEnvironment(name, value, '');
+    const update = parseEnvUpdates(name, (value as Record<string, unknown>)['update'], updatePolicies);
+    environments.set(name, update.length > 0 ? { ...env, update } : env);
+  }
   for (const env of environments.values()) {
     if (env.promoteFrom && !environments.has(env.promoteFrom)) {
       fail(`environments.${env.name}.promote-from names "${env.promoteFrom}", which is not an environment`, '');
     }
   }
-  const policies = data['policies'] ?? {};
-  if (typeof policies !== 'object' || policies === null || Array.isArray(policies)) fail('"policies" must map policy names to images', '');
+  const markers: Record<string, string> = {};
   for (const [name, image] of Object.entries(policies)) {
-    if (typeof image !== 'string') fail(`policies.${name} must be an image name`, '');
+    if (typeof image === 'string') markers[name] = image;
   }
-  return { environments, policies: policies as Record<string, string> };
+  for (const env of environments.values()) for (const policy of env.update ?? []) markers[policy.name] ??= policy.image;
+  for (const [name, policy] of updatePolicies) markers[name] = policy.image;
+  return { environments, policies: markers, updatePolicies };
 }
 
 /**

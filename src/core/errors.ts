@@ -6,9 +6,17 @@
  * - {@link TransientError}: a network or remote fault that an adapter may retry within its bound.
  */
 
+/**
+ * Marks a {@link UserError} where `instanceof` cannot see it: each step runs from its own bundle
+ * (dist/cli/<step>.cjs) with its own copy of these classes, while the entry that reads inputs and sets
+ * the exit code is another bundle.
+ */
+const USER_ERROR = Symbol.for('baton.user-error');
+
 /** Bad input or configuration: names the input and the problem, exits 2, is never retried. */
 export class UserError extends Error {
   override name = 'UserError';
+  readonly [USER_ERROR] = true;
   /** The input (or file) the problem is in, e.g. `image` or `envs/staging/kustomization.yaml:4:3`. */
   readonly input: string | undefined;
   constructor(message: string, options?: { input?: string; cause?: unknown }) {
@@ -29,7 +37,12 @@ export class TransientError extends Error {
 
 /** Exit code for an error, following DESIGN §5: 2 for bad input, 1 for everything else. */
 export function exitCodeFor(error: unknown): 1 | 2 {
-  return error instanceof UserError ? 2 : 1;
+  return isUserError(error) ? 2 : 1;
+}
+
+/** True for a {@link UserError} from this bundle or from a step's own bundle. */
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError || (typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[USER_ERROR] === true);
 }
 
 /** A message for any thrown value, with the chain of causes. */

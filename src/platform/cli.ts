@@ -3,9 +3,11 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../core/errors.ts';
 import type { InputSpec, StepSpec } from '../specs/types.ts';
 import type { Annotation, StepLog } from '../steps/shared/types.ts';
-import type { RawInputs } from './inputs.ts';
+import { FALSE_WORDS, type RawInputs, TRUE_WORDS } from './inputs.ts';
+import { progressLine } from './progress.ts';
 import { Redactor } from './redactor.ts';
 import type { Platform } from './types.ts';
+import { inertText } from './workflow-commands.ts';
 
 /** Options every step takes on the command line besides its inputs. */
 const COMMON_FLAGS = ['json', 'help'] as const;
@@ -55,13 +57,31 @@ function withPositionals(spec: StepSpec, values: Record<string, unknown>, positi
   return { ...values, [input.name]: [...((values[input.name] as string[] | undefined) ?? []), ...positionals] };
 }
 
+/**
+ * Rewrites `--x=true` / `--x=false` (and the other boolean words) of a boolean input to `--x` / `--no-x`,
+ * which node's parseArgs reads with `allowNegative`; a word that is not a boolean names the input.
+ * Arguments after `--` are left alone.
+ */
+export function booleanFlags(spec: StepSpec, argv: readonly string[]): string[] {
+  const booleans = new Set(spec.inputs.filter((input) => input.type === 'boolean').map((input) => input.name));
+  const end = argv.indexOf('--');
+  return argv.map((arg, index) => {
+    const match = /^--([^=]+)=(.*)$/s.exec(arg);
+    if (!match || (end >= 0 && index > end) || !booleans.has(match[1]!)) return arg;
+    const name = match[1]!;
+    if (TRUE_WORDS.has(match[2]!.trim())) return `--${name}`;
+    if (FALSE_WORDS.has(match[2]!.trim())) return `--no-${name}`;
+    throw new UserError(`${name}: "${match[2]}" is not a boolean; write --${name}, --no-${name} or --${name}=true|false.`, { input: name });
+  });
+}
+
 /** The help text of one step, generated from its spec. */
 export function stepHelp(spec: StepSpec): string {
   const positional = positionalInput(spec);
   const usage = positional ? [`Usage: baton ${spec.name} [options] [${positional.name}...]`, ''] : [];
   const lines = [...usage, `baton ${spec.name}: ${spec.description}`, '', 'Options:'];
   for (const input of spec.inputs) {
-    const value = input.type === 'boolean' ? '' : input.type === 'enum' ? ` <${input.options?.join('|')}>` : ' <value>';
+    const value = input.type === 'boolean' ? `, --no-${input.name}` : input.type === 'enum' ? ` <${input.options?.join('|')}>` : ' <value>';
     const flag = input.secret ? `--${input.name}-file <path>` : `--${input.name}${value}`;
     const extra = [
       input.required ? 'required' : '',
@@ -72,13 +92,30 @@ export function stepHelp(spec: StepSpec): string {
     lines.push(`  ${flag}`, `      ${input.description}${extra.length ? ` (${extra.join('; ')})` : ''}`);
   }
   lines.push('  --json', '      Print the outputs as JSON on stdout.');
+  const yesNo = spec.inputs.find((input) => input.type === 'boolean');
+  if (yesNo) lines.push('', `A yes/no option also takes a value: --${yesNo.name}=true, --${yesNo.name}=false.`);
   return lines.join('\n');
+}
+
+/**
+ * An output for the `--json` document: outputs that hold JSON (status's matrix, history's entries) are
+ * nested as JSON values, so the document reads with one parse; every other output stays a string.
+ */
+export function jsonOutputValue(value: string): unknown {
+  if (!/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
 }
 
 /** What the command line asked for: the platform, whether help was wanted. */
 export interface CliInvocation {
   readonly platform: Platform;
   readonly help: boolean;
+  /** Writes the `--json` document (outputs, and the error of a failed step) once the step is done. */
+  flush(): void;
 }
 
 /**
@@ -87,17 +124,27 @@ export interface CliInvocation {
  */
 export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocation {
   const redactor = new Redactor();
+  const args = booleanFlags(spec, argv);
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options: flagOptions(spec), allowPositionals: positionalInput(spec) !== undefined, strict: true });
+    parsed = parseArgs({ args, options: flagOptions(spec), allowPositionals: positionalInput(spec) !== undefined, allowNegative: true, strict: true });
   } catch (error) {
     throw new UserError(`${(error as Error).message}. Run "baton ${spec.name} --help" for the options.`, { cause: error });
   }
   const values = withPositionals(spec, parsed.values as Record<string, unknown>, parsed.positionals);
   const json = values['json'] === true;
-  const err = (line: string) => process.stderr.write(`${redactor.apply(line)}\n`);
+  // On a GitHub runner (`run: baton …`) stderr is read for workflow commands too.
+  const inert = process.env['GITHUB_ACTIONS'] === 'true' ? inertText : (text: string) => text;
+  /** The `--json` document, written once by `flush`. */
+  let document: Record<string, unknown> | undefined;
+  const status = progressLine(process.stderr);
+  const err = (line: string) => {
+    status.clear();
+    process.stderr.write(`${inert(redactor.apply(line))}\n`);
+  };
   const log: StepLog = {
     info: err,
+    progress: (message) => status.update(inert(redactor.apply(message))),
     warn: (message) => err(`warning: ${message}`),
     secret: (value) => redactor.add(value),
     group: async (title, body) => {
@@ -120,11 +167,13 @@ export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocat
       return raw;
     },
     async setOutputs(outputs) {
-      const text = json
-        ? JSON.stringify(outputs, null, 2)
-        : Object.entries(outputs)
-            .map(([name, value]) => `${name}=${value.replace(/\n/g, ',')}`)
-            .join('\n');
+      if (json) {
+        document = { ...document, ...Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, jsonOutputValue(redactor.apply(value))])) };
+        return;
+      }
+      const text = Object.entries(outputs)
+        .map(([name, value]) => `${name}=${value.replace(/\n/g, ',')}`)
+        .join('\n');
       process.stdout.write(`${redactor.apply(text)}\n`);
     },
     async writeSummary(markdown) {
@@ -138,11 +187,16 @@ export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocat
     },
     fail(message, exitCode) {
       err(`error: ${message}`);
-      if (json) process.stdout.write(`${JSON.stringify({ error: redactor.apply(message), exitCode })}\n`);
+      // A failed verdict's outputs and its error make one document, never two.
+      if (json) document = { ...document, error: redactor.apply(message), exitCode };
       process.exitCode = exitCode;
     },
   };
-  return { platform, help: values['help'] === true };
+  const flush = () => {
+    if (json && document) process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    document = undefined;
+  };
+  return { platform, help: values['help'] === true, flush };
 }
 
 export { COMMON_FLAGS };

@@ -4,12 +4,15 @@ import type { Annotation, StepLog } from '../steps/shared/types.ts';
 import type { RawInputs } from './inputs.ts';
 import { Redactor } from './redactor.ts';
 import type { Platform } from './types.ts';
+import { inertText } from './workflow-commands.ts';
 
 /** GitHub Actions: `INPUT_*` in, `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` out, workflow commands for the rest. */
 export function githubPlatform(): Platform {
   const redactor = new Redactor();
   const log: StepLog = {
-    info: (message) => core.info(redactor.apply(message)),
+    info: (message) => core.info(inertText(redactor.apply(message))),
+    // CI logs do not redraw lines: each status is a line of its own.
+    progress: (message) => core.info(inertText(redactor.apply(message))),
     warn: (message) => core.warning(redactor.apply(message)),
     secret: (value) => {
       redactor.add(value);
@@ -30,7 +33,7 @@ export function githubPlatform(): Platform {
     },
     async writeSummary(markdown) {
       if (!process.env['GITHUB_STEP_SUMMARY']) {
-        core.info(redactor.apply(markdown));
+        core.info(inertText(redactor.apply(markdown)));
         return;
       }
       await core.summary.addRaw(redactor.apply(markdown), true).write();

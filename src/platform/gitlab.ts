@@ -26,6 +26,9 @@ let sectionCounter = 0;
 export function gitlabPlatform(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Platform {
   const redactor = new Redactor();
   const print = (line: string) => process.stdout.write(`${redactor.apply(line)}\n`);
+  // Colours only when NO_COLOR is unset (https://no-color.org); the section markers are GitLab's log
+  // protocol, not colour, and stay.
+  const paint = (code: string, text: string) => (env['NO_COLOR'] ? text : `\x1b[${code}m${text}\x1b[0m`);
   const section = async <T>(title: string, body: () => Promise<T>, collapsed = true): Promise<T> => {
     const id = `baton_${++sectionCounter}`;
     const now = () => Math.floor(Date.now() / 1000);
@@ -38,7 +41,9 @@ export function gitlabPlatform(env: NodeJS.ProcessEnv = process.env, cwd = proce
   };
   const log: StepLog = {
     info: print,
-    warn: (message) => print(`\x1b[33mwarning: ${message}\x1b[0m`),
+    // CI logs do not redraw lines: each status is a line of its own.
+    progress: print,
+    warn: (message) => print(paint('33', `warning: ${message}`)),
     secret: (value) => redactor.add(value),
     group: (title, body) => section(title, body),
   };
@@ -66,7 +71,7 @@ export function gitlabPlatform(env: NodeJS.ProcessEnv = process.env, cwd = proce
       }
     },
     fail(message, exitCode) {
-      print(`\x1b[31mERROR: ${redactor.apply(message)}\x1b[0m`);
+      print(paint('31', `ERROR: ${redactor.apply(message)}`));
       process.exitCode = exitCode;
     },
   };

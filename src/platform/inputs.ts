@@ -1,11 +1,13 @@
 import { UserError } from '../core/errors.ts';
-import type { InputSpec, InputValues, StepSpec } from '../specs/types.ts';
+import type { InputSpec, InputsOf, InputValues, StepSpec } from '../specs/types.ts';
 
 /** Raw input strings as a platform found them; undefined or '' means "not given". */
 export type RawInputs = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-const TRUE = new Set(['true', 'True', 'TRUE', 'yes', '1', 'on']);
-const FALSE = new Set(['false', 'False', 'FALSE', 'no', '0', 'off']);
+/** The words a boolean input reads as true. */
+export const TRUE_WORDS: ReadonlySet<string> = new Set(['true', 'True', 'TRUE', 'yes', '1', 'on']);
+/** The words a boolean input reads as false. */
+export const FALSE_WORDS: ReadonlySet<string> = new Set(['false', 'False', 'FALSE', 'no', '0', 'off']);
 const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 
 /** Splits a list input on newlines and commas, trimming and dropping empty items. */
@@ -37,8 +39,8 @@ function parseOne(spec: InputSpec, raw: string | readonly string[]): InputValues
     case 'list':
       return splitList(raw);
     case 'boolean':
-      if (TRUE.has(text)) return true;
-      if (FALSE.has(text)) return false;
+      if (TRUE_WORDS.has(text)) return true;
+      if (FALSE_WORDS.has(text)) return false;
       throw new UserError(`${spec.name}: "${text}" is not a boolean; use true or false.`, { input: spec.name });
     case 'number': {
       const number = Number(text);
@@ -66,11 +68,7 @@ function isGiven(raw: string | readonly string[] | undefined): raw is string | r
  * Turns raw strings into typed values, applying defaults and environment fallbacks from the spec.
  * Every input is checked before anything is touched; the first bad one throws a UserError naming it.
  */
-export function parseInputs(
-  spec: StepSpec,
-  raw: RawInputs,
-  env: Readonly<Record<string, string | undefined>>,
-): InputValues {
+export function parseInputs<S extends StepSpec>(spec: S, raw: RawInputs, env: Readonly<Record<string, string | undefined>>): InputsOf<S> {
   const known = new Set(spec.inputs.map((input) => input.name));
   for (const name of Object.keys(raw)) {
     if (!known.has(name) && isGiven(raw[name])) {
@@ -93,5 +91,6 @@ export function parseInputs(
     }
     values[input.name] = parseOne(input, given);
   }
-  return values;
+  // Each value was parsed by its declared type just above, which is what InputsOf<S> says of it.
+  return values as InputsOf<S>;
 }

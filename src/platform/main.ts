@@ -1,18 +1,10 @@
+import { BATON_VERSION } from '../adapters/version.ts';
 import { describeError, exitCodeFor } from '../core/errors.ts';
-import { cliOnlySpecs, stepSpecs } from '../specs/index.ts';
-import type { Step } from '../steps/shared/types.ts';
+import { cliOnlySpecs, specFor, stepSpecs } from '../specs/index.ts';
 import { cliPlatform, stepHelp } from './cli.ts';
-import { githubPlatform } from './github.ts';
 import { gitlabPlatform } from './gitlab.ts';
+import { lazyStep, type StepModules } from './lazy-step.ts';
 import { runStep } from './run.ts';
-
-/** The version printed by `baton --version`. */
-export const VERSION = '0.1.0';
-
-/** Entry of a GitHub action bundle: runs one step with `INPUT_*` and sets the exit code. */
-export async function actionMain(step: Step): Promise<void> {
-  process.exitCode = await runStep(step, githubPlatform(), process.env, process.cwd());
-}
 
 function usage(): string {
   const lines = ['Usage: baton <step> [options]   (baton <step> --help for its options)', '', 'Steps:'];
@@ -23,12 +15,10 @@ function usage(): string {
 
 /**
  * Entry of the `baton` command. Under a GitLab component job (`BATON_PLATFORM=gitlab`) the inputs come
- * from `BATON_INPUT_*` and outputs go to a dotenv report; otherwise from flags.
+ * from `BATON_INPUT_*` and outputs go to a dotenv report; otherwise from flags. Usage and a step's
+ * help come from the specs; the step's module loads only when its inputs are good (start-up time).
  */
-/** Loads one step with its side effects wired; the CLI loads only the step it runs (start-up time). */
-export type StepLoader = () => Promise<Step>;
-
-export async function cliMain(loaders: Readonly<Record<string, StepLoader>>, argv: readonly string[]): Promise<void> {
+export async function cliMain(modules: StepModules, argv: readonly string[]): Promise<void> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
@@ -36,29 +26,33 @@ export async function cliMain(loaders: Readonly<Record<string, StepLoader>>, arg
     return;
   }
   if (name === '--version' || name === 'version') {
-    process.stdout.write(`baton ${VERSION}\n`);
+    process.stdout.write(`baton ${BATON_VERSION}\n`);
     return;
   }
-  const load = Object.hasOwn(loaders, name) ? loaders[name] : undefined;
-  if (!load) {
+  const module = Object.hasOwn(modules, name) ? modules[name] : undefined;
+  const spec = specFor(name);
+  if (!module || !spec) {
     process.stderr.write(`error: "${name}" is not a Baton step.\n\n${usage()}\n`);
     process.exitCode = 2;
     return;
   }
-  const step = await load();
+  const step = lazyStep(spec, module);
   if (process.env['BATON_PLATFORM'] === 'gitlab') {
     process.exitCode = await runStep(step, gitlabPlatform(), process.env, process.cwd());
     return;
   }
   try {
-    const { platform, help } = cliPlatform(step.spec, rest);
+    const { platform, help, flush } = cliPlatform(step.spec, rest);
     if (help) {
       process.stdout.write(`${stepHelp(step.spec)}\n`);
       return;
     }
     process.exitCode = await runStep(step, platform, process.env, process.cwd());
+    flush();
   } catch (error) {
+    // Flags that do not parse: with --json asked for, the error is still the one document on stdout.
     process.stderr.write(`error: ${describeError(error)}\n`);
+    if (rest.includes('--json')) process.stdout.write(`${JSON.stringify({ error: describeError(error), exitCode: exitCodeFor(error) })}\n`);
     process.exitCode = exitCodeFor(error);
   }
 }

@@ -1,11 +1,17 @@
 import { describeError, exitCodeFor } from '../core/errors.ts';
 import { type Step, StepFailure, type StepResult } from '../steps/shared/types.ts';
+import { refuseSecretsInFreeText } from './free-text.ts';
 import { parseInputs } from './inputs.ts';
 import type { Platform } from './types.ts';
 
-/** The result a failing step attached to its error (e.g. a failed rollout's last state), if any. */
+/**
+ * The result a failing step attached to its error (e.g. a failed rollout's last state), if any. Read by
+ * shape as well: a step runs from its own bundle, whose {@link StepFailure} is another class.
+ */
 function resultOf(error: unknown): StepResult | undefined {
-  return error instanceof StepFailure ? error.result : undefined;
+  if (error instanceof StepFailure) return error.result;
+  const result = (error as { result?: Partial<StepResult> } | undefined)?.result;
+  return error instanceof Error && typeof result === 'object' && result !== null && typeof result.outputs === 'object' ? (result as StepResult) : undefined;
 }
 
 /**
@@ -34,6 +40,7 @@ export async function runStep(step: Step, platform: Platform, env: NodeJS.Proces
       }
     }
     const inputs = parseInputs(step.spec, raw, env);
+    refuseSecretsInFreeText(step.spec, inputs, env);
     const result = await step.run(inputs, { log: platform.log, env, cwd });
     await platform.setOutputs(result.outputs);
     await publish(platform, result);

@@ -1,7 +1,8 @@
+import { insecureRegistriesInput } from './registry-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `build-push`: build an image once, push it by digest, tag it last. */
-export const buildPushSpec: StepSpec = {
+export const buildPushSpec = {
   name: 'build-push',
   title: 'Baton build-push',
   description:
@@ -38,16 +39,11 @@ export const buildPushSpec: StepSpec = {
         'Tags besides the computed ones (sha-<7>, branch, pr-<n>, semver from a git tag), or templates: ' +
         '{{sha}}, {{branch}}, {{tag}}, {{version}}, {{major}}, {{minor}}, {{patch}}, {{pr}}, {{run}}, {{date}}.',
     },
-    { name: 'labels', type: 'list', description: 'More image labels, KEY=VALUE, one per line (the OCI source, revision, created and version labels are set).' },
+    { name: 'labels', type: 'list', freeText: true, description: 'More image labels, KEY=VALUE, one per line (the OCI source, revision, created and version labels are set).' },
     { name: 'push', type: 'boolean', default: 'true', description: 'Push the image; false builds only.' },
     { name: 'username', type: 'string', description: 'Registry user name. Default: the docker/containers credential stores, or GitLab CI_REGISTRY_USER.' },
     { name: 'password', type: 'string', secret: true, description: 'Registry password or token (with username).' },
-    {
-      name: 'insecure-registries',
-      type: 'list',
-      env: ['BATON_INSECURE_REGISTRIES'],
-      description: 'Registries (host:port) that may be reached over plain HTTP or without verifying TLS. Nothing else ever is.',
-    },
+    insecureRegistriesInput,
     { name: 'dry-run', type: 'boolean', default: 'false', description: 'Compute tags, labels and the source key and check the registry; build and push nothing.' },
   ],
   outputs: [
@@ -58,4 +54,4 @@ export const buildPushSpec: StepSpec = {
     { name: 'builder', description: 'The builder that built the image (empty when nothing was built).' },
     { name: 'metadata', description: 'JSON: digest, digests per platform, source commit, source key, labels, tags, builder.' },
   ],
-};
+} as const satisfies StepSpec;

@@ -1,5 +1,6 @@
 import {
   authorInput,
+  autoMergeInput,
   dryRunInput,
   envInput,
   forgeInputs,
@@ -8,10 +9,11 @@ import {
   pathInput,
   repoInput,
 } from './env-inputs.ts';
+import { changedOutput, filesOutput, prNumberOutput, prUrlOutput } from './env-outputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `bump`: write a new image version into an environment repo, as a commit or a PR/MR. */
-export const bumpSpec: StepSpec = {
+export const bumpSpec = {
   name: 'bump',
   title: 'Baton bump',
   description:
@@ -42,6 +44,19 @@ export const bumpSpec: StepSpec = {
       default: 'tag',
       description: 'What to write where the file allows it: the tag, the digest, or both.',
     },
+    {
+      name: 'policy',
+      type: 'string',
+      description:
+        'Write only the values marked with this Flux image policy (`# {"$imagepolicy": "<ns>:<policy>"}`, with or without `:tag`/`:name`), as Flux does; values of other policies and unmarked values are left alone. Give one image: the policy\'s latest.',
+    },
+    {
+      name: 'max-file-size',
+      type: 'string',
+      default: '4MiB',
+      description:
+        'Files under the environment larger than this (bytes, or with KiB/MiB/GiB) are skipped with a notice when they do not mention the image, and refused when they do.',
+    },
     modeInput,
     {
       name: 'token',
@@ -56,15 +71,11 @@ export const bumpSpec: StepSpec = {
     {
       name: 'message',
       type: 'string',
+      freeText: true,
       description: 'Commit subject. Default: "<env>: bump <image> to <tag>". Trailers are always added.',
     },
     labelsInput,
-    {
-      name: 'auto-merge',
-      type: 'boolean',
-      default: 'false',
-      description: 'Enable auto-merge on the pull/merge request.',
-    },
+    autoMergeInput,
     {
       name: 'allow-downgrade',
       type: 'boolean',
@@ -81,13 +92,14 @@ export const bumpSpec: StepSpec = {
     dryRunInput,
   ],
   outputs: [
-    { name: 'changed', description: '"true" when the env repo changed (or would, in dry-run).' },
+    changedOutput,
     { name: 'commit', description: 'The commit that carries the change (the existing head when nothing changed).' },
-    { name: 'pr-url', description: 'URL of the pull/merge request (pr mode).' },
-    { name: 'pr-number', description: 'Number of the pull/merge request (pr mode).' },
+    prUrlOutput,
+    prNumberOutput,
     { name: 'old-tag', description: 'Tag (or digest) held before, for the first image.' },
-    { name: 'new-tag', description: 'Tag (or digest) held after, for the first image.' },
+    { name: 'new-tag', description: 'Tag (or digest) held after, for the first image; empty when a rollback holds it and it was not written.' },
     { name: 'image', description: 'The first image as written, name:tag[@digest].' },
-    { name: 'files', description: 'Files changed, newline separated.' },
+    filesOutput,
+    { name: 'held', description: 'Requested images a rollback holds in the environment and that were not written, newline separated.' },
   ],
-};
+} as const satisfies StepSpec;

@@ -2,7 +2,7 @@ import { branchInput, envInput, pathInput, repoInput, tokenInput } from './env-i
 import type { StepSpec } from './types.ts';
 
 /** `history` (command line): what an environment ran, newest first. */
-export const historySpec: StepSpec = {
+export const historySpec = {
   name: 'history',
   title: 'Baton history',
   description:
@@ -26,4 +26,4 @@ export const historySpec: StepSpec = {
     { name: 'current', description: 'The env-repo commit the environment runs now (the newest that touched its path).' },
     { name: 'count', description: 'How many states were listed.' },
   ],
-};
+} as const satisfies StepSpec;

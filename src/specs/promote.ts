@@ -1,8 +1,9 @@
-import { authorInput, branchInput, dryRunInput, forgeInputs, labelsInput, modeInput, repoInput, tokenInput } from './env-inputs.ts';
+import { allowedSignersInput, authorInput, autoMergeInput, branchInput, dryRunInput, forgeInputs, labelsInput, modeInput, repoInput, tokenInput } from './env-inputs.ts';
+import { insecureRegistriesInput } from './registry-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `promote`: carry the verified digests of one environment into the next. */
-export const promoteSpec: StepSpec = {
+export const promoteSpec = {
   name: 'promote',
   title: 'Baton promote',
   description:
@@ -60,12 +61,7 @@ export const promoteSpec: StepSpec = {
       type: 'string',
       description: 'An extra tag to point at each promoted digest (in the copy-to registry when given), e.g. prod.',
     },
-    {
-      name: 'insecure-registries',
-      type: 'list',
-      description: 'Registries (host:port) that may be reached over plain HTTP.',
-      env: ['BATON_INSECURE_REGISTRIES'],
-    },
+    insecureRegistriesInput,
     {
       name: 'override-hold',
       type: 'boolean',
@@ -89,13 +85,9 @@ export const promoteSpec: StepSpec = {
     },
     authorInput,
     labelsInput,
-    {
-      name: 'auto-merge',
-      type: 'boolean',
-      default: 'false',
-      description: 'Enable auto-merge on the pull/merge request.',
-    },
+    autoMergeInput,
     dryRunInput,
+    allowedSignersInput,
   ],
   outputs: [
     { name: 'changed', description: '"true" when any target changed (or would, in dry-run).' },
@@ -104,4 +96,4 @@ export const promoteSpec: StepSpec = {
     { name: 'images', description: 'JSON: [{"env", "image", "old", "new", "digest", "digestFrom", "copiedTo"}] for each promoted image.' },
     { name: 'verified-commit', description: 'The source commit whose verification record the promotion relied on.' },
   ],
-};
+} as const satisfies StepSpec;

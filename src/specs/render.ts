@@ -114,9 +114,12 @@ export function renderGitlabTemplate(spec: StepSpec): string {
     const gitlabDefault = spec.gitlab?.inputDefaults?.[input.name];
     inputs[snakeCase(input.name)] = gitlabInput(gitlabDefault === undefined ? input : { ...input, default: gitlabDefault });
   }
-  const variables: Record<string, string> = { BATON_PLATFORM: 'gitlab' };
+  const variables: Record<string, string | { value: string; expand: false }> = { BATON_PLATFORM: 'gitlab' };
   for (const input of spec.inputs) {
-    variables[`BATON_INPUT_${snakeCase(input.name).toUpperCase()}`] = `$[[ inputs.${snakeCase(input.name)} ]]`;
+    const value = `$[[ inputs.${snakeCase(input.name)} ]]`;
+    // Why expand: false: GitLab expands $VARIABLES inside variable values, so a message or reason
+    // naming $CI_JOB_TOKEN would carry the token itself into the commit (docs: ci/yaml#variablesexpand).
+    variables[`BATON_INPUT_${snakeCase(input.name).toUpperCase()}`] = input.freeText ? { value, expand: false } : value;
   }
   const environment = ENVIRONMENT_INPUT[spec.name];
   const job = {

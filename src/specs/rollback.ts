@@ -1,8 +1,9 @@
-import { authorInput, branchInput, dryRunInput, envInput, forgeInputs, labelsInput, modeInput, pathInput, repoInput, tokenInput } from './env-inputs.ts';
+import { allowedSignersInput, authorInput, branchInput, dryRunInput, envInput, forgeInputs, labelsInput, modeInput, pathInput, repoInput, tokenInput } from './env-inputs.ts';
+import { changedOutput, filesOutput, prNumberOutput, prUrlOutput } from './env-outputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `rollback`: write an earlier version of an environment's images back, as a new commit, and hold it. */
-export const rollbackSpec: StepSpec = {
+export const rollbackSpec = {
   name: 'rollback',
   title: 'Baton rollback',
   description:
@@ -30,6 +31,7 @@ export const rollbackSpec: StepSpec = {
     {
       name: 'reason',
       type: 'string',
+      freeText: true,
       required: true,
       description: 'Why: goes into the commit message and the hold.',
     },
@@ -45,15 +47,16 @@ export const rollbackSpec: StepSpec = {
     authorInput,
     labelsInput,
     dryRunInput,
+    allowedSignersInput,
   ],
   outputs: [
-    { name: 'changed', description: '"true" when the env repo changed (or would, in dry-run).' },
+    changedOutput,
     { name: 'commit', description: 'The commit that carries the rollback (the existing head when nothing changed).' },
-    { name: 'pr-url', description: 'URL of the pull/merge request (pr mode).' },
-    { name: 'pr-number', description: 'Number of the pull/merge request (pr mode).' },
+    prUrlOutput,
+    prNumberOutput,
     { name: 'restored', description: 'The env-repo commit whose state was restored.' },
     { name: 'images', description: 'JSON: [{"image", "from", "to"}] for each image written back.' },
     { name: 'held', description: 'Images held after the rollback, newline separated.' },
-    { name: 'files', description: 'Files changed, newline separated.' },
+    filesOutput,
   ],
-};
+} as const satisfies StepSpec;

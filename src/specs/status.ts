@@ -1,8 +1,8 @@
-import { repoInput, tokenInput } from './env-inputs.ts';
+import { envListInput, repoInput, tokenInput } from './env-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `status`: the matrix of images × environments, written to the job summary. */
-export const statusSpec: StepSpec = {
+export const statusSpec = {
   name: 'status',
   title: 'Baton status',
   description:
@@ -10,11 +10,7 @@ export const statusSpec: StepSpec = {
   branding: { icon: 'grid', color: 'blue' },
   inputs: [
     repoInput,
-    {
-      name: 'env',
-      type: 'list',
-      description: 'Environments to show, in this order. Default: every environment in baton.yaml.',
-    },
+    envListInput,
     {
       name: 'image',
       type: 'list',
@@ -28,4 +24,4 @@ export const statusSpec: StepSpec = {
     { name: 'differs', description: 'Images whose versions differ between the environments, newline separated.' },
     { name: 'held', description: '"<env> <image>" for each hold, newline separated.' },
   ],
-};
+} as const satisfies StepSpec;

@@ -18,6 +18,11 @@ export interface InputSpec {
   readonly options?: readonly string[];
   /** A credential: masked on every platform, never echoed, never in a process listing. */
   readonly secret?: boolean;
+  /**
+   * Text people write that Baton puts where others read it (a commit, a hold, a PR/MR title or body,
+   * labels): a secret value found in it is refused, and GitLab does not expand variables in it.
+   */
+  readonly freeText?: boolean;
   /** Where the CLI or the platform falls back to an environment variable, in order. */
   readonly env?: readonly string[];
   /** CLI only: a one-letter alias. */
@@ -52,8 +57,41 @@ export interface StepSpec {
   };
 }
 
-/** The parsed value of each input, keyed by input name. */
+/** The parsed value of each input, keyed by input name, when the spec is not known. */
 export type InputValues = Record<string, string | boolean | number | readonly string[] | undefined>;
+
+/** `undefined` when an input may be absent: neither required nor defaulted. */
+type Absent<I extends InputSpec> = I extends { readonly required: true } ? never : I extends { readonly default: string } ? never : undefined;
+
+/**
+ * The parsed value of one input as its declaration says: booleans are `false` and lists `[]` when not
+ * given; strings (trimmed, never empty), numbers, durations (milliseconds) and enums (the union of their
+ * options) are `undefined` when neither given, required nor defaulted.
+ */
+export type InputValueOf<I extends InputSpec> = I['type'] extends 'boolean'
+  ? boolean
+  : I['type'] extends 'list'
+    ? readonly string[]
+    :
+        | (I['type'] extends 'number' | 'duration'
+            ? number
+            : I['type'] extends 'enum'
+              ? I extends { readonly options: readonly (infer O extends string)[] }
+                ? O
+                : string
+              : string)
+        | Absent<I>;
+
+/**
+ * The typed inputs of a step, derived from its spec (declared `as const satisfies StepSpec`): one
+ * property per input name. A spec whose names are not literal falls back to {@link InputValues}.
+ */
+export type InputsOf<S extends StepSpec> = ValuesOf<S['inputs']>;
+
+/** The typed values of a list of input declarations (for code that reads a part shared by several specs). */
+export type ValuesOf<L extends readonly InputSpec[]> = string extends L[number]['name']
+  ? InputValues
+  : { readonly [I in L[number] as I['name']]: InputValueOf<I> };
 
 /** `env-repo` → `env_repo`. */
 export function snakeCase(name: string): string {

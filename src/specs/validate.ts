@@ -1,7 +1,7 @@
 import type { StepSpec } from './types.ts';
 
 /** `validate`: render and check the manifests of an environment before they merge. */
-export const validateSpec: StepSpec = {
+export const validateSpec = {
   name: 'validate',
   title: 'Baton validate',
   description:
@@ -129,4 +129,4 @@ export const validateSpec: StepSpec = {
     { name: 'skipped', description: 'Number of resources skipped (skip-kinds, or no schema under ignore-missing-schemas).' },
     { name: 'report-files', description: 'Report files written, newline separated.' },
   ],
-};
+} as const satisfies StepSpec;

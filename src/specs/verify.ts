@@ -1,7 +1,8 @@
+import { argocdServerInput, contextInput, kubeconfigInput } from './cluster-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `verify`: wait until an environment runs what Git says, and give a verdict a pipeline can gate on. */
-export const verifySpec: StepSpec = {
+export const verifySpec = {
   name: 'verify',
   title: 'Baton verify',
   description:
@@ -35,12 +36,8 @@ export const verifySpec: StepSpec = {
       short: 'n',
       description: "Namespace of targets that name none. Default: the kubeconfig context's namespace (flux: flux-system).",
     },
-    {
-      name: 'kubeconfig',
-      type: 'string',
-      description: 'Kubeconfig: a path or the content itself. Default: KUBECONFIG, then ~/.kube/config, then in-cluster.',
-    },
-    { name: 'context', type: 'string', description: 'Kubeconfig context to use instead of the current one.' },
+    kubeconfigInput,
+    contextInput,
     {
       name: 'expected-image',
       type: 'string',
@@ -51,7 +48,7 @@ export const verifySpec: StepSpec = {
       type: 'string',
       description: "The env-repo commit that must be deployed (argocd, flux; bump's commit output). Also the commit the verdict is recorded on.",
     },
-    { name: 'argocd-server', type: 'string', env: ['ARGOCD_SERVER'], description: 'Argo CD API server URL (argocd).' },
+    argocdServerInput,
     {
       name: 'argocd-token',
       type: 'string',
@@ -123,4 +120,4 @@ export const verifySpec: StepSpec = {
     { name: 'recorded', description: '"true" when the verdict was recorded in the env repo.' },
     { name: 'rollback', description: 'What on-failure: rollback did, when it ran.' },
   ],
-};
+} as const satisfies StepSpec;

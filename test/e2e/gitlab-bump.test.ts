@@ -40,6 +40,23 @@ describe('the bump component under gitlab-ci-local', () => {
     }
   });
 
+  it('a message naming $CI_JOB_TOKEN or $BATON_TOKEN reaches the commit literally, never expanded', async () => {
+    const message = 'staging: release 1.6.0 ($CI_JOB_TOKEN, ${BATON_TOKEN})';
+    const pipeline = {
+      stages: ['deploy'],
+      include: [{ local: 'templates/bump.yml', inputs: { repo: server.url('env'), env: 'staging', image: 'ghcr.io/acme/api:1.6.0', message } }],
+    };
+    const run = await runPipeline(pipeline, { BATON_TOKEN: TOKEN, GIT_USERNAME: 'oauth2' });
+    try {
+      assert.equal(run.code, 0, run.output);
+      const head = (await server.log('env', 'main'))[0]!;
+      assert.equal(head.subject, message);
+      assert.ok(!head.message.includes(TOKEN), head.message);
+    } finally {
+      await run.cleanup();
+    }
+  });
+
   it('bad input fails the job with exit 2 and the input named; nothing is pushed', async () => {
     const before = await server.log('env', 'main');
     const pipeline = {

@@ -1,7 +1,11 @@
 /**
  * An Argo CD API server for tests, modelled on Argo CD's REST API (the gRPC gateway of
- * `server/application/application.proto`, swagger at /swagger.json) for what verify calls:
- * `GET /api/v1/applications/{name}` with `project`, `appNamespace` and `refresh`.
+ * `server/application/application.proto`, swagger at /swagger.json) for what verify and drift call:
+ * `GET /api/v1/applications/{name}` with `project`, `appNamespace` and `refresh`;
+ * `GET /api/v1/applications/{name}/managed-resources` (`{items: ResourceDiff[]}`, states as JSON text,
+ * `"null"` when absent); `POST /api/v1/applications/{name}/sync` (ApplicationSyncRequest; answers the
+ * Application with `operation` set; a sync while an operation runs is 400 FailedPrecondition "another
+ * operation is already in progress").
  *
  * Semantics kept from Argo CD: bearer tokens (none → 401 "no session information", unknown → 401
  * "invalid session: token signature is invalid"); errors as the gateway writes them
@@ -32,6 +36,19 @@ export type ArgoApplication = KubeObject & {
 /** Runs when a refresh is asked for; the scenario's stand-in for the application controller. */
 export type RefreshHook = (app: ArgoApplication, kind: 'normal' | 'hard') => void;
 
+/** One managed resource: target (Git) and live state as objects, null when absent. */
+export interface ArgoManagedResource {
+  readonly group: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly targetState: Record<string, unknown> | null;
+  readonly liveState: Record<string, unknown> | null;
+}
+
+/** Runs when a sync is asked for; the scenario's stand-in for the controller running the operation. */
+export type SyncHook = (app: ArgoApplication, request: Record<string, unknown>) => void;
+
 /** Options of {@link startArgoCdApi}. */
 export interface ArgoCdApiOptions {
   readonly clock: Pick<Clock, 'now'>;
@@ -51,6 +68,10 @@ export interface ArgoCdApi {
   read(name: string, namespace?: string): ArgoApplication | undefined;
   /** What happens when a refresh is asked for. */
   onRefresh(name: string, hook: RefreshHook): void;
+  /** Sets the managed resources `managed-resources` answers with. */
+  setManagedResources(name: string, items: readonly ArgoManagedResource[], namespace?: string): void;
+  /** What happens when a sync is asked for (the operation stays set until the hook or a later step clears it). */
+  onSync(name: string, hook: SyncHook): void;
   stop(): Promise<void>;
 }
 
@@ -68,6 +89,8 @@ export async function startArgoCdApi(options: ArgoCdApiOptions): Promise<ArgoCdA
   const tokens = options.tokens ?? DEFAULT_TOKENS;
   const apps = new Map<string, ArgoApplication>();
   const hooks = new Map<string, RefreshHook>();
+  const syncHooks = new Map<string, SyncHook>();
+  const managed = new Map<string, readonly ArgoManagedResource[]>();
   let version = 5000;
   const stamp = () => new Date(options.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const key = (namespace: string, name: string) => `${namespace}/${name}`;
@@ -109,10 +132,50 @@ export async function startArgoCdApi(options: ArgoCdApiOptions): Promise<ArgoCdA
     return { status: 200, body: structuredClone(app) };
   }
 
+  function readable(name: string, url: URL, account: ArgoAccount): { app: ArgoApplication } | { denied: Reply } {
+    const app = apps.get(key(url.searchParams.get('appNamespace') || home, name));
+    if (!app || !mayRead(account, app.spec.project)) return { denied: PERMISSION_DENIED };
+    return { app };
+  }
+
+  function managedResources(name: string, url: URL, account: ArgoAccount): Reply {
+    const read = readable(name, url, account);
+    if ('denied' in read) return read.denied;
+    const found = read.app;
+    const text = (value: Record<string, unknown> | null) => JSON.stringify(value);
+    const items = (managed.get(key(found.metadata.namespace, name)) ?? []).map((r) => ({
+      group: r.group,
+      kind: r.kind,
+      namespace: r.namespace,
+      name: r.name,
+      targetState: text(r.targetState),
+      liveState: text(r.liveState),
+      normalizedLiveState: text(r.liveState),
+      predictedLiveState: text(r.targetState),
+      modified: JSON.stringify(r.targetState) !== JSON.stringify(r.liveState),
+    }));
+    return { status: 200, body: { items } };
+  }
+
+  function sync(name: string, url: URL, account: ArgoAccount, body: unknown): Reply {
+    const read = readable(name, url, account);
+    if ('denied' in read) return read.denied;
+    const found = read.app;
+    if (found.operation) return gateway(400, 9, 'another operation is already in progress');
+    const request = (body ?? {}) as Record<string, unknown>;
+    found.operation = { sync: { revision: request['revision'] ?? '', prune: request['prune'] ?? false }, initiatedBy: { username: account.account } };
+    touch(found);
+    syncHooks.get(key(found.metadata.namespace, name))?.(found, request);
+    return { status: 200, body: structuredClone(found) };
+  }
+
   const server = await startJsonServer((request, url) => {
     const auth = authorise(request.headers['authorization']);
     if ('status' in auth) return auth;
     const m = /^\/api\/v1\/applications\/([^/]+)$/.exec(request.path);
+    const sub = /^\/api\/v1\/applications\/([^/]+)\/(managed-resources|sync)$/.exec(request.path);
+    if (request.method === 'GET' && sub?.[2] === 'managed-resources') return managedResources(decodeURIComponent(sub[1]!), url, auth);
+    if (request.method === 'POST' && sub?.[2] === 'sync') return sync(decodeURIComponent(sub[1]!), url, auth, request.body);
     if (request.method === 'GET' && m) return getApplication(decodeURIComponent(m[1]!), url, auth);
     if (request.method === 'GET' && request.path === '/api/version') return { status: 200, body: { Version: 'v2.13.3+test' } };
     return { status: 404, body: '404 page not found\n', headers: { 'content-type': 'text/plain; charset=utf-8' } };
@@ -154,6 +217,8 @@ export async function startArgoCdApi(options: ArgoCdApiOptions): Promise<ArgoCdA
     },
     read: (name, namespace = home) => apps.get(key(namespace, name)),
     onRefresh: (name, hook) => void hooks.set(key(home, name), hook),
+    setManagedResources: (name, items, namespace = home) => void managed.set(key(namespace, name), items),
+    onSync: (name, hook) => void syncHooks.set(key(home, name), hook),
     stop: () => server.stop(),
   };
 }

@@ -75,7 +75,7 @@ export interface GitServer {
   /** Makes a bare repository `<name>.git` and pushes `files` to it; resolves with its URL. */
   createRepo(name: string, files: Record<string, string>, options?: CreateRepoOptions): Promise<string>;
   /** Commits `files` (content, or `null` to delete) on top of `branch` as another client would. */
-  commitFiles(repo: string, branch: string, files: Record<string, string | null>, message?: string): Promise<string>;
+  commitFiles(repo: string, branch: string, files: Record<string, string | Uint8Array | null>, message?: string): Promise<string>;
   /** Creates branch `name` at the tip of `from`. */
   createBranch(repo: string, name: string, from: string): Promise<void>;
   /** A file's content at the tip of `branch`, or undefined when the file or branch does not exist. */
@@ -94,7 +94,21 @@ export interface GitServer {
   clearFaults(): void;
   /** Answers every request under `/<from>` with a 301 to `location` + the rest of the path and query. */
   redirect(from: string, location: string): void;
+  /**
+   * Holds the next request of `filter.user` (and `filter.service`, when given) before git sees it, until
+   * released: a test can then land other pushes first, or kill the client mid-push (a held request whose
+   * client is gone is dropped, never served). Events, not time: `reached` resolves when it arrives.
+   */
+  hold(filter: { readonly user: string; readonly service?: GitService }): HeldRequest;
   stop(): Promise<void>;
+}
+
+/** A request {@link GitServer.hold} is holding. */
+export interface HeldRequest {
+  /** Resolves when the request arrived and is being held. */
+  readonly reached: Promise<void>;
+  /** Lets the request through to git (or drops it, when its client has gone meanwhile). */
+  release(): void;
 }
 
 /** Options for {@link startGitServer}. */
@@ -137,6 +151,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     requests: [],
     faults: [],
     redirects: new Map(),
+    holds: [],
   };
   const server = createServer((req, res) => {
     handle(state, req, res).catch((error: unknown) => {
@@ -159,6 +174,7 @@ interface ServerState {
   readonly requests: GitRequestRecord[];
   readonly faults: { status: number; count: number; service?: GitService; after?: number }[];
   readonly redirects: Map<string, string>;
+  readonly holds: { user: string; service?: GitService; arrived: () => void; released: Promise<void> }[];
 }
 
 /** `git http-backend` lives in git's exec path (`/usr/lib/git-core` on Debian), not on PATH. */
@@ -197,6 +213,14 @@ function makeApi(state: ServerState, server: Server, base: string): GitServer {
     },
     redirect: (from, location) => {
       state.redirects.set(`/${from.replace(/^\/+/, '')}`, location);
+    },
+    hold: (filter) => {
+      let arrived = () => {};
+      let release = () => {};
+      const reached = new Promise<void>((resolve) => (arrived = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      state.holds.push({ ...filter, arrived, released });
+      return { reached, release };
     },
     stop: async () => {
       server.closeAllConnections();
@@ -257,6 +281,18 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     return;
   }
   const user = authenticate(state.users, req.headers.authorization) ?? undefined;
+  const held = state.holds.findIndex((h) => h.user === user && (h.service === undefined || h.service === service));
+  if (held >= 0) {
+    const [hold] = state.holds.splice(held, 1);
+    let gone = false;
+    req.socket.once('close', () => (gone = true));
+    hold!.arrived();
+    await hold!.released;
+    if (gone || req.socket.destroyed) {
+      record(499);
+      return;
+    }
+  }
   const { status, bytesOut, bytesIn } = await runBackend(state, req, res, url, user);
   record(status, bytesOut, bytesIn, user);
 }
@@ -404,10 +440,11 @@ function writeCgiHeaders(res: ServerResponse, block: string): number {
 
 // --- repository helpers -------------------------------------------------------------------------
 
-/** A clean environment for the helper's own git calls: no user config, fixed identity. */
+/** A clean environment for the helper's own git calls: no user config (files or GIT_CONFIG_*), fixed identity. */
 const HELPER_ENV: Record<string, string | undefined> = {
   GIT_CONFIG_NOSYSTEM: '1',
   GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_COUNT: '0',
   GIT_AUTHOR_NAME: 'Test Seeder',
   GIT_AUTHOR_EMAIL: 'seeder@example.test',
   GIT_COMMITTER_NAME: 'Test Seeder',
@@ -422,7 +459,7 @@ function git(args: readonly string[], cwd?: string, input?: string) {
   return exec('git', args, { cwd, env: HELPER_ENV, input });
 }
 
-async function writeFiles(dir: string, files: Record<string, string | null>): Promise<void> {
+async function writeFiles(dir: string, files: Record<string, string | Uint8Array | null>): Promise<void> {
   for (const [path, content] of Object.entries(files)) {
     const target = join(dir, path);
     if (content === null) {
@@ -460,7 +497,7 @@ async function seedRepo(gitDir: string, files: Record<string, string>, options: 
 async function commitFiles(
   gitDir: string,
   branch: string,
-  files: Record<string, string | null>,
+  files: Record<string, string | Uint8Array | null>,
   message = 'Another change',
 ): Promise<string> {
   const work = await mkdtemp(join(tmpdir(), 'baton-git-commit-'));

@@ -2,7 +2,8 @@
  * A GitHub REST + GraphQL test server, modelled on the published API description
  * (docs.github.com/rest, github/rest-api-description) for the endpoints Baton's forge uses:
  * repositories, pull requests (list with filters and `Link` pagination, create, get, update), issue
- * labels, commit statuses (create, list for a ref) and the GraphQL `enablePullRequestAutoMerge` mutation.
+ * labels, commit statuses (create, list for a ref), issues and issue comments (github-issues.ts) and the
+ * GraphQL `enablePullRequestAutoMerge` mutation.
  *
  * Semantics kept from GitHub: repos are private (no token → 404, bad token → 401 "Bad credentials"),
  * a read-only token gets 403 "Resource not accessible by integration" with
@@ -48,6 +49,7 @@ import {
   project,
   validateSelections,
 } from './forge-graphql.ts';
+import { commentIssue, createIssue, type IssueRepo, type IssueState, listIssues, updateIssue } from './github-issues.ts';
 
 /** What a token may do: `write` (contents + pull requests) or `read` (read-only). */
 export type GitHubTokenAccess = 'write' | 'read';
@@ -154,6 +156,8 @@ export interface GitHubApi {
   deploymentStatuses(repo: string, deploymentId: number): GitHubDeploymentStatus[];
   /** Removes a deployment, as `DELETE …/deployments/{id}` or another user would. */
   deleteDeployment(repo: string, deploymentId: number): void;
+  /** The repository's issues (not pull requests), oldest first: number, state, title, body, labels, comments. */
+  issues(repo: string): { number: number; state: string; title: string; body: string | null; labels: string[]; comments: string[] }[];
   /** Opens a pull request as another user would (seeding; no request recorded). */
   openPull(repo: string, pull: { head: string; base?: string; title: string; body?: string }): GitHubPull;
   /** Queues a fault answered instead of the API (e.g. one 502). */
@@ -267,6 +271,8 @@ interface RepoState {
   /** Oldest first. */
   readonly deployments: DeploymentState[];
   readonly behind: Set<string>;
+  /** Issues (not pull requests), oldest first. */
+  readonly issues: IssueState[];
   nextNumber: number;
 }
 
@@ -301,6 +307,8 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
       if (at >= 0) deployments.splice(at, 1);
     },
     openPull: (repo, pull) => model.seedPull(repo, pull),
+    issues: (repo) =>
+      model.repo(repo).issues.map((i) => ({ number: i.number, state: i.state, title: i.title, body: i.body, labels: i.labels.map((l) => l.name), comments: i.comments.map((c) => c.body) })),
     fail: server.fail,
     onRequest: server.onRequest,
     stop: server.stop,
@@ -332,6 +340,7 @@ class GitHubModel {
         statuses: [],
         deployments: [],
         behind: new Set(spec.behindDefault ?? []),
+        issues: [],
         nextNumber: 1,
       });
     }
@@ -376,11 +385,37 @@ class GitHubModel {
     }
     if (rest.startsWith('/statuses/') || /^\/commits\/[^/]+\/statuses$/.test(rest)) return this.#statusRoute(request, url, caller, repo, rest);
     if (rest === '/deployments' || rest.startsWith('/deployments/')) return this.#deploymentRoute(request, url, caller, repo, rest);
+    if (rest === '/issues' || /^\/issues\/\d+(\/comments)?$/.test(rest)) return this.#issueRoute(request, url, caller, repo, rest);
     if (labels && m === 'GET') return this.#guard(caller, repo, 'read', DOC.listLabels, '', (r) => this.#issueLabels(r, Number(labels[1])));
     if (labels && m === 'POST') {
       return this.#guard(caller, repo, 'write', DOC.addLabels, 'issues=write; pull_requests=write', (r) =>
         this.#addLabels(r, Number(labels[1]), request.body),
       );
+    }
+    return notFound(DOCS);
+  }
+
+  #issueRepo(repo: RepoState): IssueRepo {
+    return {
+      base: this.base,
+      fullName: `${repo.owner}/${repo.name}`,
+      issues: repo.issues,
+      nextNumber: () => repo.nextNumber++,
+      nextId: () => this.#ids++,
+      label: (name) => this.#label(repo, name),
+      pulls: () => repo.pulls.map((p) => ({ number: p.number, title: p.title, body: p.body, state: p.state, labels: p.labels, createdAt: p.createdAt })),
+    };
+  }
+
+  #issueRoute(request: RecordedRequest, url: URL, caller: Caller, repo: RepoState | undefined, rest: string): Reply {
+    const m = request.method;
+    const one = /^\/issues\/(\d+)$/.exec(rest);
+    const comments = /^\/issues\/(\d+)\/comments$/.exec(rest);
+    if (rest === '/issues' && m === 'GET') return this.#guard(caller, repo, 'read', `${DOCS}/issues/issues#list-repository-issues`, '', (r) => listIssues(this.#issueRepo(r), url));
+    if (rest === '/issues' && m === 'POST') return this.#guard(caller, repo, 'write', `${DOCS}/issues/issues#create-an-issue`, 'issues=write', (r) => createIssue(this.#issueRepo(r), request.body));
+    if (one && m === 'PATCH') return this.#guard(caller, repo, 'write', `${DOCS}/issues/issues#update-an-issue`, 'issues=write', (r) => updateIssue(this.#issueRepo(r), Number(one[1]), request.body));
+    if (comments && m === 'POST') {
+      return this.#guard(caller, repo, 'write', `${DOCS}/issues/comments#create-an-issue-comment`, 'issues=write', (r) => commentIssue(this.#issueRepo(r), Number(comments[1]), request.body));
     }
     return notFound(DOCS);
   }

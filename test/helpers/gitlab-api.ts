@@ -2,7 +2,7 @@
  * A GitLab REST API v4 test server, modelled on GitLab's API documentation (docs.gitlab.com/api) and
  * its Grape source (lib/api/merge_requests.rb, lib/api/commit_statuses.rb) for the endpoints Baton's
  * forge uses: projects, merge requests (list with filters and offset pagination, create, get, update),
- * merge/auto-merge, and commit statuses (create, list for a commit).
+ * merge/auto-merge, commit statuses (create, list for a commit), and issues with notes (gitlab-issues.ts).
  *
  * Semantics kept from GitLab: `:id` is a numeric id or the URL-encoded full path; projects are private
  * (no token: GET → 404 "404 Project Not Found", writes → 401); a wrong `PRIVATE-TOKEN` or Bearer token
@@ -27,6 +27,7 @@ import {
   startJsonServer,
   timestamp,
 } from './forge-http.ts';
+import { type GitLabIssueState, issueRoute } from './gitlab-issues.ts';
 
 /** What a token may do: `write` (`api` scope, Developer) or `read` (`read_api` scope). */
 export type GitLabTokenAccess = 'write' | 'read';
@@ -106,6 +107,8 @@ export interface GitLabApi {
   addCommit(project: string, sha: string): void;
   /** The commit's statuses, newest first, as `GET …/repository/commits/:sha/statuses` returns them. */
   commitStatuses(project: string, sha: string): GitLabCommitStatus[];
+  /** The project's issues, oldest first: iid, state, title, description, labels, notes. */
+  issues(project: string): { iid: number; state: string; title: string; description: string | null; labels: string[]; notes: string[] }[];
   /** Queues a fault answered instead of the API (e.g. one 502). */
   fail(fault: Fault): void;
   /** Runs a hook before each request is answered. */
@@ -163,7 +166,10 @@ interface ProjectState {
   readonly mergeRequests: MergeRequestState[];
   readonly commits: Set<string>;
   readonly statuses: CommitStatusState[];
+  /** Issues, oldest first; their iids share nothing with merge requests'. */
+  readonly issues: GitLabIssueState[];
   nextIid: number;
+  nextIssueIid: number;
 }
 
 const STATUS_STATES = ['pending', 'running', 'success', 'failed', 'canceled', 'skipped'];
@@ -213,6 +219,7 @@ export async function startGitLabApi(options: GitLabApiOptions): Promise<GitLabA
       const state = model.project(project);
       return model.statusesOf(state, sha).map((status) => model.statusJson(state, status));
     },
+    issues: (project) => model.project(project).issues.map((i) => ({ iid: i.iid, state: i.state, title: i.title, description: i.description, labels: [...i.labels], notes: [...i.notes] })),
     fail: server.fail,
     onRequest: server.onRequest,
     stop: server.stop,
@@ -230,7 +237,7 @@ class GitLabModel {
     for (const entry of options.projects) {
       const spec = typeof entry === 'string' ? { path: entry } : entry;
       const commits = new Set((spec.commits ?? []).map((sha) => sha.toLowerCase()));
-      this.#projects.push({ id: this.#ids++, path: spec.path, spec, mergeRequests: [], commits, statuses: [], nextIid: 1 });
+      this.#projects.push({ id: this.#ids++, path: spec.path, spec, mergeRequests: [], commits, statuses: [], issues: [], nextIid: 1, nextIssueIid: 1 });
     }
   }
 
@@ -258,7 +265,8 @@ class GitLabModel {
     if (!match) return { status: 404, body: { error: '404 Not Found' } };
     const rest = match[2] ?? '';
     const mergeRequestRoute = rest.startsWith('/merge_requests');
-    const caller = this.#caller(request, mergeRequestRoute, rest.startsWith('/statuses/') || rest.startsWith('/repository/commits/'));
+    // Like commit statuses, the issues API does not read job tokens.
+    const caller = this.#caller(request, mergeRequestRoute, rest.startsWith('/statuses/') || rest.startsWith('/repository/commits/') || rest.startsWith('/issues'));
     const params = { ...request.query, ...(typeof request.body === 'object' && request.body !== null ? request.body : {}) } as Record<string, unknown>;
     const denied = this.#authenticate(request.method, caller);
     if (denied) return denied;
@@ -281,6 +289,11 @@ class GitLabModel {
     const statuses = /^\/repository\/commits\/([^/]+)\/statuses$/.exec(rest);
     if (status && method === 'POST') return this.#createStatus(project, safeDecode(status[1]!), params);
     if (statuses && method === 'GET') return this.#listStatuses(project, safeDecode(statuses[1]!), url);
+    if (rest.startsWith('/issues')) {
+      const issues = { id: project.id, webUrl: `${this.origin}/${project.path}`, issues: project.issues, nextIid: () => project.nextIssueIid++, nextId: () => this.#ids++ };
+      const reply = issueRoute(issues, method, rest, params, url);
+      if (reply) return reply;
+    }
     return { status: 404, body: { error: '404 Not Found' } };
   }
 

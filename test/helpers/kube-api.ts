@@ -97,7 +97,7 @@ export interface ResourceDef {
   readonly shortNames?: readonly string[];
 }
 
-/** The built-in types verify reads. */
+/** The built-in types verify and drift read. */
 export const BUILT_IN_RESOURCES: readonly ResourceDef[] = [
   { group: '', version: 'v1', plural: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'] },
   { group: '', version: 'v1', plural: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'] },
@@ -107,6 +107,18 @@ export const BUILT_IN_RESOURCES: readonly ResourceDef[] = [
   { group: 'apps', version: 'v1', plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'] },
   { group: 'apps', version: 'v1', plural: 'controllerrevisions', singular: 'controllerrevision', kind: 'ControllerRevision', namespaced: true },
   { group: 'batch', version: 'v1', plural: 'jobs', singular: 'job', kind: 'Job', namespaced: true },
+  { group: '', version: 'v1', plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] },
+  { group: '', version: 'v1', plural: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true },
+  { group: '', version: 'v1', plural: 'services', singular: 'service', kind: 'Service', namespaced: true, shortNames: ['svc'] },
+  { group: '', version: 'v1', plural: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', namespaced: true, shortNames: ['sa'] },
+  { group: '', version: 'v1', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', kind: 'PersistentVolumeClaim', namespaced: true, shortNames: ['pvc'] },
+  { group: '', version: 'v1', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'] },
+  { group: 'batch', version: 'v1', plural: 'cronjobs', singular: 'cronjob', kind: 'CronJob', namespaced: true, shortNames: ['cj'] },
+  { group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', kind: 'HorizontalPodAutoscaler', namespaced: true, shortNames: ['hpa'] },
+  { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses', singular: 'ingress', kind: 'Ingress', namespaced: true, shortNames: ['ing'] },
+  { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'] },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', singular: 'role', kind: 'Role', namespaced: true },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', singular: 'clusterrole', kind: 'ClusterRole', namespaced: false },
 ];
 
 /** Flux's and Argo Rollouts' types, for tests that install them. */
@@ -260,6 +272,8 @@ export interface KubeApiServer {
   read(kind: string, namespace: string, name: string): KubeObject | undefined;
   list(kind: string, namespace: string): KubeObject[];
   fail(fault: KubeFault): void;
+  /** Runs after each PATCH is stored: the scenario's stand-in for a controller that reacts to it. */
+  onPatch(hook: (object: KubeObject) => void): void;
   stop(): Promise<void>;
 }
 
@@ -300,6 +314,7 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
   const watchers = new Set<Watcher>();
   const faults: { fault: KubeFault; left: number }[] = [];
   const requests: KubeRequest[] = [];
+  const patchHooks: ((object: KubeObject) => void)[] = [];
   let rv = 1000;
 
   const byKind = (kind: string) => {
@@ -398,6 +413,7 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
       return [...objects.values()].filter((e) => e.def === def && e.object.metadata.namespace === namespace).map((e) => withType(def, e.object));
     },
     fail: (fault) => void faults.push({ fault, left: fault.times ?? 1 }),
+    onPatch: (hook) => void patchHooks.push(hook),
     stop: () =>
       new Promise<void>((resolve) => {
         for (const watcher of watchers) watcher.res.end();
@@ -561,7 +577,9 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
       return send(res, 400, status(400, 'BadRequest', 'error decoding patch: invalid JSON'));
     }
     const after = mergePatch(entry.object, body) as KubeObject;
-    send(res, 200, commit(def, entry.object, { ...after, metadata: { ...after.metadata, uid: entry.object.metadata.uid, name, namespace } }));
+    const stored = commit(def, entry.object, { ...after, metadata: { ...after.metadata, uid: entry.object.metadata.uid, name, namespace } });
+    for (const hook of patchHooks) hook(stored);
+    send(res, 200, stored);
   }
 
   function takeFault(method: string, path: string): KubeFault | undefined {

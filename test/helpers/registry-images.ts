@@ -72,12 +72,12 @@ function manifestOf(mediaType: string, json: object, extra: Partial<Descriptor> 
 }
 
 /** An image with one gzip layer holding `files`, for a platform; `docker` uses Docker v2 media types. */
-export function makeImage(options: { files: Readonly<Record<string, string | Buffer>>; os?: string; architecture?: string; variant?: string; docker?: boolean }): TestImage {
+export function makeImage(options: { files: Readonly<Record<string, string | Buffer>>; os?: string; architecture?: string; variant?: string; docker?: boolean; created?: string }): TestImage {
   const tar = makeTar(options.files);
   const docker = options.docker ?? false;
   const layer = blob(docker ? MediaType.dockerLayer : MediaType.ociLayer, gzipSync(tar, { level: 6 }));
   const platform = { os: options.os ?? 'linux', architecture: options.architecture ?? 'amd64', ...(options.variant ? { variant: options.variant } : {}) };
-  const configJson = { ...platform, created: '2024-01-01T00:00:00Z', config: { Cmd: ['/hello'] }, rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] } };
+  const configJson = { ...platform, created: options.created ?? '2024-01-01T00:00:00Z', config: { Cmd: ['/hello'] }, rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] } };
   const config = blob(docker ? MediaType.dockerConfig : MediaType.ociConfig, Buffer.from(JSON.stringify(configJson)));
   const mediaType = docker ? MediaType.dockerManifest : MediaType.ociManifest;
   const manifest = manifestOf(

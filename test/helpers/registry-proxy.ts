@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 
 /** What the proxy does with one request: answer it itself, cut the connection, or pass it on. */
@@ -68,7 +69,7 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, entry: 
  * `last`, a `Link: <…>; rel="next"` header while more remain). docker-registry 2.8 ignores `n`
  * (pagination came with distribution v3), so the proxy adds it on top of the full list.
  */
-function paginateTags(req: IncomingMessage, res: ServerResponse, target: URL, entry: ProxiedRequest): void {
+function paginateTags(req: IncomingMessage, res: ServerResponse, target: URL, entry: ProxiedRequest, etags = false, remember?: (etag: string) => void): void {
   const url = new URL(req.url ?? '/', 'http://proxy');
   const upstream = request({ host: target.hostname, port: target.port, method: 'GET', path: url.pathname, headers: req.headers }, (answer) => {
     let body = '';
@@ -86,7 +87,21 @@ function paginateTags(req: IncomingMessage, res: ServerResponse, target: URL, en
       const page = n > 0 ? sorted.slice(0, n) : sorted;
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (n > 0 && sorted.length > n) headers.link = `<${url.pathname}?last=${encodeURIComponent(page.at(-1)!)}&n=${n}>; rel="next"`;
-      res.writeHead(200, headers).end(JSON.stringify({ name: json.name, tags: page }));
+      const text = JSON.stringify({ name: json.name, tags: page });
+      if (etags) {
+        // A strong validator of this page's representation (body and Link), as RFC 9110 §8.8.3 has it.
+        headers.etag = `"${createHash('sha256').update(text).update(headers.link ?? '').digest('hex').slice(0, 32)}"`;
+        remember?.(headers.etag);
+        const wanted = req.headers['if-none-match'];
+        if (wanted?.split(',').some((tag) => tag.trim() === headers.etag || tag.trim() === '*')) {
+          entry.status = 304;
+          const { 'content-type': _type, ...rest } = headers;
+          res.writeHead(304, rest).end();
+          return;
+        }
+      }
+      entry.responseBytes += Buffer.byteLength(text);
+      res.writeHead(200, headers).end(text);
     });
   });
   upstream.on('error', () => res.destroy());
@@ -100,11 +115,23 @@ function paginateTags(req: IncomingMessage, res: ServerResponse, target: URL, en
  */
 export async function startRegistryProxy(
   targetUrl: string,
-  options: { rewrite?: (res: IncomingMessage) => Record<string, string | string[] | undefined>; paginateTags?: boolean } = {},
+  options: {
+    rewrite?: (res: IncomingMessage) => Record<string, string | string[] | undefined>;
+    paginateTags?: boolean;
+    /** With paginateTags: tag pages carry an ETag and answer `If-None-Match` with 304 (RFC 9110 §13.1.2). */
+    etags?: boolean;
+    /**
+     * With etags: answer a matching `If-None-Match` from the validator given last time, without asking
+     * the registry, until a manifest of that repository is written or deleted through the proxy (as a
+     * registry that keeps its listing validators would). Only for the same Authorization as before.
+     */
+    rememberEtags?: boolean;
+  } = {},
 ): Promise<RegistryProxy> {
   const target = new URL(targetUrl);
   const requests: ProxiedRequest[] = [];
   const proxy: { fault: RegistryProxy['fault'] } = { fault: () => undefined };
+  const validators = new Map<string, { etag: string; authorization: string | undefined }>();
   const server = createServer((req, res) => {
     const entry: ProxiedRequest = { method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, status: 0, requestBytes: 0, responseBytes: 0 };
     requests.push(entry);
@@ -121,8 +148,23 @@ export async function startRegistryProxy(
       req.resume();
       res.writeHead(fault.status, fault.headers ?? {}).end(fault.body ?? '');
     } else if (options.paginateTags && req.method === 'GET' && /^\/v2\/.+\/tags\/list(\?|$)/.test(req.url ?? '')) {
-      paginateTags(req, res, target, entry);
-    } else forward(req, res, target, entry, options.rewrite);
+      const url = req.url ?? '';
+      const known = options.rememberEtags ? validators.get(url) : undefined;
+      if (known && known.authorization === req.headers.authorization && req.headers['if-none-match'] === known.etag) {
+        entry.status = 304;
+        req.resume();
+        res.writeHead(304, { etag: known.etag }).end();
+        return;
+      }
+      const remember = options.rememberEtags ? (etag: string) => validators.set(url, { etag, authorization: req.headers.authorization }) : undefined;
+      paginateTags(req, res, target, entry, options.etags, remember);
+    } else {
+      const written = /^\/v2\/(.+)\/manifests\//.exec(req.url ?? '');
+      if (written && (req.method === 'PUT' || req.method === 'DELETE')) {
+        for (const key of validators.keys()) if (key.startsWith(`/v2/${written[1]}/tags/list`)) validators.delete(key);
+      }
+      forward(req, res, target, entry, options.rewrite);
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

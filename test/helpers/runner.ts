@@ -48,6 +48,8 @@ export async function runAction(
   inputs: Record<string, string>,
   env: Record<string, string> = {},
   event: unknown = {},
+  /** The script to run instead of the bundle, e.g. `src/entry/<step>.ts` (Node runs TypeScript). */
+  script: string = join(ROOT, 'dist', step, 'index.cjs'),
 ): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), 'baton-runner-'));
   try {
@@ -69,7 +71,7 @@ export async function runAction(
     };
     for (const [name, value] of Object.entries(inputs)) childEnv[inputVariable(name)] = value;
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(ROOT, 'dist', step, 'index.cjs')], { cwd: dir, env: childEnv });
+      const child = spawn(process.execPath, [script], { cwd: dir, env: childEnv });
       let out = '';
       let err = '';
       child.stdout.on('data', (chunk) => (out += chunk));
@@ -87,4 +89,35 @@ export async function runAction(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** One workflow command the runner would act on: its name and the whole line. */
+export interface WorkflowCommand {
+  readonly name: string;
+  readonly line: string;
+}
+
+/**
+ * The workflow commands the GitHub runner would act on in a step's output: lines that start with `::`
+ * after blanks (`::name props::data`) or hold `##[name]` (the older form), split at `\n`, `\r\n` and a
+ * lone `\r` as the runner reads lines, skipping what lies between `::stop-commands::<token>` and
+ * `::<token>::`.
+ */
+export function workflowCommands(output: string): WorkflowCommand[] {
+  const found: WorkflowCommand[] = [];
+  let stopped: string | undefined;
+  for (const line of output.split(/\r\n|\r|\n/)) {
+    const text = line.trimStart();
+    if (stopped !== undefined) {
+      if (text === `::${stopped}::`) stopped = undefined;
+      continue;
+    }
+    const v2 = /^::([A-Za-z-]+)[ :]/.exec(text);
+    const v1 = /##\[([A-Za-z-]+)/.exec(line);
+    const name = v2?.[1] ?? v1?.[1];
+    if (name === undefined) continue;
+    if (name === 'stop-commands') stopped = text.slice('::stop-commands::'.length);
+    found.push({ name, line });
+  }
+  return found;
 }

@@ -5,6 +5,7 @@
  * `refresh=normal`, which makes the API server re-read Git and answer after the refresh.
  */
 import { TransientError, UserError } from '../../core/errors.ts';
+import { defaultHttpClient, type HttpClient } from '../http/client.ts';
 import { type ApplicationRules, assessApplication } from '../../core/verify/argocd.ts';
 import type { KubeObject } from '../../core/verify/types.ts';
 import type { Observation, Probe } from './probe.ts';
@@ -16,7 +17,8 @@ export interface ArgoCdOptions {
   readonly token?: string;
   /** Time limit of one request; default 30 s (a refresh waits for Argo CD to re-read Git). */
   readonly timeoutMs?: number;
-  readonly fetch?: typeof fetch;
+  /** The transport; default the process-wide client (proxies of the environment). */
+  readonly http?: HttpClient;
 }
 
 /** Which application to read. */
@@ -55,13 +57,13 @@ export class ArgoCdClient {
   readonly #base: string;
   readonly #token: string | undefined;
   readonly #timeoutMs: number;
-  readonly #fetch: typeof fetch;
+  readonly #http: HttpClient;
 
   constructor(options: ArgoCdOptions) {
     this.#base = argoCdBaseUrl(options.server);
     this.#token = options.token;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#fetch = options.fetch ?? fetch;
+    this.#http = options.http ?? defaultHttpClient();
   }
 
   #failure(status: number, text: string, query: ApplicationQuery): Error {
@@ -88,12 +90,13 @@ export class ArgoCdClient {
     if (query.project) url.searchParams.set('project', query.project);
     if (query.refresh) url.searchParams.set('refresh', query.refresh);
     const headers: Record<string, string> = { accept: 'application/json', ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}) };
-    let response: Response;
+    let response: Awaited<ReturnType<HttpClient['request']>>;
     try {
-      response = await this.#fetch(url, { headers, signal: AbortSignal.timeout(this.#timeoutMs) });
+      // Why: no retries here; verify's runner polls again and owns the deadline.
+      response = await this.#http.request(url, { headers, timeoutMs: this.#timeoutMs, retry: false });
     } catch (error) {
-      const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-      throw new TransientError(`cannot reach Argo CD at ${this.#base}: ${cause}`, { cause: error });
+      if (error instanceof UserError) throw error;
+      throw new TransientError(`cannot reach Argo CD at ${this.#base}: ${(error as Error).message}`, { cause: error });
     }
     const text = await response.text();
     if (!response.ok) throw this.#failure(response.status, text, query);

@@ -3,6 +3,7 @@
  * connection or a 502 from a load balancer during the rollout is "not yet", never a failure.
  */
 import { assessAnswer, type HttpExpectations } from '../../core/verify/http-check.ts';
+import { defaultHttpClient } from '../http/client.ts';
 import type { Observation, Probe } from './probe.ts';
 
 /** Options of {@link HttpProbe}. */
@@ -11,6 +12,7 @@ export interface HttpProbeOptions {
   readonly expect: HttpExpectations;
   /** Time limit of one request; default 10 s. */
   readonly timeoutMs?: number;
+  /** Default the shared client's fetch: its limits, proxies and CA, no retries (the runner looks again). */
   readonly fetch?: typeof fetch;
 }
 
@@ -32,7 +34,7 @@ export class HttpProbe implements Probe {
 
   async observe(): Promise<Observation[]> {
     const { url, expect } = this.#options;
-    const get = this.#options.fetch ?? fetch;
+    const get = this.#options.fetch ?? defaultHttpClient().fetch;
     const response = await get(url, { redirect: 'follow', signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000), headers: { 'cache-control': 'no-cache' } });
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {

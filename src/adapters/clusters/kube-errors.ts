@@ -53,7 +53,11 @@ export function apiFailure(status: number, body: string, site: CallSite): Error 
     );
   }
   if (status === 403) {
-    return new UserError(`kubeconfig: ${message} (403 Forbidden); grant the user of context "${site.context}" get, list and watch on it.`, { input: 'kubeconfig' });
+    // The cause keeps the status, so a caller that reads many kinds can report one denied kind and go on.
+    return new UserError(`kubeconfig: ${message} (403 Forbidden); grant the user of context "${site.context}" get, list and watch on it.`, {
+      input: 'kubeconfig',
+      cause: new KubeApiError(403, parsed?.reason ?? 'Forbidden', message),
+    });
   }
   return new KubeApiError(status, parsed?.reason ?? '', `${site.path}: ${message} (HTTP ${status})`);
 }
@@ -70,6 +74,11 @@ export function transportFailure(error: unknown, site: CallSite): Error {
     });
   }
   return new TransientError(`cannot reach the API server at ${site.server}: ${detail}${code ? ` (${code})` : ''}`, { cause: error });
+}
+
+/** True for an answer that says the caller may not do this (RBAC). */
+export function isForbidden(error: unknown): boolean {
+  return error instanceof UserError && error.cause instanceof KubeApiError && error.cause.status === 403;
 }
 
 /** True for an answer that says the object does not exist. */

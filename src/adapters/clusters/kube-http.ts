@@ -37,6 +37,7 @@ export class KubeApi {
   readonly #loaded: LoadedKubeConfig;
   readonly #http = new IsomorphicFetchHttpLibrary();
   readonly #timeoutMs: number;
+  #dispatcher?: ReturnType<RequestContext['getDispatcher']>;
 
   constructor(loaded: LoadedKubeConfig, options: KubeApiOptions = {}) {
     this.#loaded = loaded;
@@ -66,6 +67,17 @@ export class KubeApi {
   async #authorise(context: RequestContext): Promise<void> {
     try {
       await this.#loaded.config.applySecurityAuthentication(context);
+      // Why: client-node builds a new undici Agent for every request, so each one pays a TLS handshake
+      // and a new secure context; keeping the first lets requests share kept-alive connections (drift's
+      // hundreds of LISTs went from one handshake each to a few).
+      const made = context.getDispatcher();
+      if (made) {
+        this.#dispatcher ??= made;
+        if (made !== this.#dispatcher) {
+          context.setDispatcher(this.#dispatcher);
+          void made.close().catch(() => undefined);
+        }
+      }
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       throw new UserError(`kubeconfig: cannot get credentials for context "${this.#loaded.context}": ${detail}`, { input: 'kubeconfig', cause: error });

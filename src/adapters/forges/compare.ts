@@ -6,10 +6,11 @@
  * retries: the list only adds to a body, so a forge that does not answer costs the list, nothing more.
  * The forge is told by the host (github.com, gitlab.com, or the CI's own server); others get no list.
  */
+import { httpRequest } from '../http/client.ts';
+import { redact } from '../http/redact.ts';
 import { detectForge } from './detect.ts';
-import { githubApiUrl, githubRepoName } from './github.ts';
-import { gitlabApiUrl, gitlabProjectPath } from './gitlab.ts';
-import { redact } from './http.ts';
+import { githubApiUrl, githubRepoName } from './github-api.ts';
+import { gitlabApiUrl, gitlabProjectPath } from './gitlab-api.ts';
 import { parseRepoUrl } from './repo-url.ts';
 
 /** One commit as the body lists it. */
@@ -45,7 +46,7 @@ interface GitLabCompare {
 }
 
 async function getJson<T>(url: URL, headers: Record<string, string>, request: CompareRequest): Promise<T> {
-  const response = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(request.timeoutMs ?? 10_000) });
+  const response = await httpRequest(url, { headers, redirect: 'manual', timeoutMs: request.timeoutMs ?? 10_000, retry: false });
   if (!response.ok) {
     const text = (await response.text()).slice(0, 200);
     throw new Error(redact(`${response.status} from ${url.origin}${url.pathname}: ${text}`, request.token ?? ''));
@@ -59,7 +60,7 @@ async function fromGitHub(request: CompareRequest): Promise<ListedCommit[]> {
   const base = githubApiUrl(repo, undefined, request.env);
   const url = new URL(`${base}/repos/${owner}/${name}/compare/${encodeURIComponent(request.from)}...${encodeURIComponent(request.to)}`);
   url.searchParams.set('per_page', String(LIMIT));
-  const headers: Record<string, string> = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'user-agent': 'baton' };
+  const headers: Record<string, string> = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
   if (request.token) headers['authorization'] = `Bearer ${request.token}`;
   const data = await getJson<GitHubCompare>(url, headers, request);
   return data.commits.map((c) => ({
@@ -77,7 +78,7 @@ async function fromGitLab(request: CompareRequest): Promise<ListedCommit[]> {
   url.searchParams.set('from', request.from);
   url.searchParams.set('to', request.to);
   url.searchParams.set('straight', 'false');
-  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'baton' };
+  const headers: Record<string, string> = { accept: 'application/json' };
   if (request.token) headers['private-token'] = request.token;
   const data = await getJson<GitLabCompare>(url, headers, request);
   // GitLab lists the commits oldest first, GitHub too: keep the forge's order.

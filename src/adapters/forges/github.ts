@@ -1,20 +1,15 @@
+/**
+ * The GitHub forge's operations: pull requests, labels, auto-merge, commit and deployment statuses,
+ * through Octokit on the shared HTTP transport. Errors are worded by github-errors.ts.
+ */
 import { getOctokit } from '@actions/github';
-import { TransientError, UserError } from '../../core/errors.ts';
-import { type RepoLocation, parseRepoUrl } from './repo-url.ts';
-import {
-  DEFAULT_FORGE_RETRY,
-  DEFAULT_MAX_WAIT_MS,
-  DEFAULT_TIMEOUT_MS,
-  type ForgeRetryOptions,
-  type RetryVerdict,
-  describeWait,
-  headerValue,
-  isRetryableStatus,
-  redact,
-  retryForge,
-  serverWaitMs,
-  shorten,
-} from './http.ts';
+import { UserError } from '../../core/errors.ts';
+import { createHttpClient, type HttpClient } from '../http/client.ts';
+import { USER_AGENT } from '../version.ts';
+import { githubApiUrl, githubRepoName } from './github-api.ts';
+import { type Action, GitHubErrors, httpStatus, isDuplicatePull, judgeGitHub } from './github-errors.ts';
+import { DEFAULT_TIMEOUT_MS, type ForgeRetryOptions, retryForge } from './http.ts';
+import { parseRepoUrl } from './repo-url.ts';
 import {
   type ChangeProposal,
   type ChangeRequest,
@@ -39,7 +34,12 @@ export interface GitHubForgeOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Retry, wait and timeout limits; defaults suit CI. */
   readonly retry?: ForgeRetryOptions;
+  /** The transport (time limits, proxies, CA); default one with the proxies of `env`. */
+  readonly http?: HttpClient;
 }
+
+export { describePermissions, judgeGitHub } from './github-errors.ts';
+export { githubApiUrl, githubRepoName } from './github-api.ts';
 
 type Octokit = ReturnType<typeof getOctokit>;
 
@@ -56,54 +56,6 @@ interface Pull {
   readonly base: { readonly ref: string };
 }
 
-/** What Baton was doing when a call failed, for messages. */
-interface Action {
-  readonly doing: string;
-  /** Permission(s) the call needs, in workflow `permissions:` syntax. */
-  readonly needs: string;
-  /** How to grant them, when it differs from the pull-request hint. */
-  readonly grant?: string;
-}
-
-/** An error from Octokit's request layer (`RequestError`), read by shape. */
-interface HttpFailure {
-  readonly status: number;
-  readonly message: string;
-  readonly response?: { readonly headers?: Record<string, string | number | undefined>; readonly data?: unknown };
-}
-
-const PERMISSION_HINT =
-  'in a workflow, give the job `permissions: { contents: write, pull-requests: write }`; for a GitHub App or fine-grained token, grant those repository permissions';
-
-/**
- * The REST API base for a repository: the explicit option, else `GITHUB_API_URL`, else
- * `https://api.github.com` for github.com, `https://api.<host>` for *.ghe.com and
- * `https://<host>/api/v3` for GitHub Enterprise Server.
- */
-export function githubApiUrl(
-  repo: RepoLocation,
-  apiUrl?: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string {
-  const chosen = apiUrl?.trim() || env.GITHUB_API_URL?.trim();
-  if (chosen) return checkedApiUrl(chosen);
-  if (repo.hostname === 'github.com') return 'https://api.github.com';
-  if (repo.hostname.endsWith('.ghe.com')) return `https://api.${repo.hostname}`;
-  return `${repo.origin}/api/v3`;
-}
-
-/** Owner and name from a GitHub repository location (`owner/name`, nothing more, nothing less). */
-export function githubRepoName(repo: RepoLocation): { owner: string; name: string } {
-  const parts = repo.path.split('/');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new UserError(
-      `repo: ${repo.origin}/${repo.path} is not a GitHub repository URL; expected <host>/<owner>/<name>`,
-      { input: 'repo' },
-    );
-  }
-  return { owner: parts[0], name: parts[1] };
-}
-
 /** {@link Forge} on the GitHub REST and GraphQL APIs through Octokit (`@actions/github`). */
 export class GitHubForge implements Forge {
   readonly kind = 'github' as const;
@@ -113,9 +65,9 @@ export class GitHubForge implements Forge {
   readonly name: string;
   /** REST API base URL in use. */
   readonly apiUrl: string;
-  readonly #token: string;
   readonly #retry: ForgeRetryOptions;
   readonly #octokit: Octokit;
+  readonly #errors: GitHubErrors;
 
   /** Parses the repo URL and prepares the client; makes no request. */
   constructor(options: GitHubForgeOptions) {
@@ -129,9 +81,12 @@ export class GitHubForge implements Forge {
     this.owner = owner;
     this.name = name;
     this.apiUrl = githubApiUrl(repo, options.apiUrl, options.env ?? process.env);
-    this.#token = options.token.trim();
+    const token = options.token.trim();
     this.#retry = options.retry ?? {};
-    this.#octokit = getOctokit(this.#token, { baseUrl: this.apiUrl, userAgent: 'baton' });
+    this.#errors = new GitHubErrors({ owner, name, apiUrl: this.apiUrl, token, retry: this.#retry });
+    // Why: Octokit retries nothing itself here (the hook below does), so the transport adds no retries.
+    const http = options.http ?? createHttpClient({ env: options.env ?? process.env, retry: false, secrets: [token] });
+    this.#octokit = getOctokit(token, { baseUrl: this.apiUrl, userAgent: USER_AGENT, request: { fetch: http.fetch } });
     this.#octokit.hook.wrap('request', (request, requestOptions) =>
       this.#withRetry(async () => request(withTimeout(requestOptions, this.#retry.timeoutMs))),
     );
@@ -189,14 +144,14 @@ export class GitHubForge implements Forge {
         return { deploymentId: existing, statusId: await this.#addDeploymentStatus(existing, status), createdDeployment: false };
       } catch (error) {
         // Why: someone deleted the deployment between our lookup and our status; make a fresh one.
-        if (httpStatus(error) !== 404) throw this.#failure(error, this.#deploymentAction(`add a status to deployment ${existing}`));
+        if (httpStatus(error) !== 404) throw this.#errors.failure(error, this.#deploymentAction(`add a status to deployment ${existing}`));
       }
     }
     const created = await this.#createDeployment(status);
     try {
       return { deploymentId: created, statusId: await this.#addDeploymentStatus(created, status), createdDeployment: true };
     } catch (error) {
-      throw this.#failure(error, this.#deploymentAction(`add a status to deployment ${created}`));
+      throw this.#errors.failure(error, this.#deploymentAction(`add a status to deployment ${created}`));
     }
   }
 
@@ -310,10 +265,10 @@ export class GitHubForge implements Forge {
       });
       return { ...(response.data as Pull), created: true };
     } catch (error) {
-      if (!isDuplicatePull(error)) throw this.#failure(error, action);
+      if (!isDuplicatePull(error)) throw this.#errors.failure(error, action);
       // Another job opened it between our lookup and our create: adopt that one.
       const other = (await this.#findOpen(proposal.head, proposal.base)) ?? (await this.#scanOpen(proposal.head, proposal.base));
-      if (!other) throw this.#failure(error, action);
+      if (!other) throw this.#errors.failure(error, action);
       return { ...(await this.#update(other, proposal)), created: false };
     }
   }
@@ -361,32 +316,17 @@ export class GitHubForge implements Forge {
       return { on: true, warnings: [] };
     } catch (error) {
       if (httpStatus(error) === 401) {
-        throw this.#failure(error, { doing: 'enable auto-merge', needs: '`pull-requests: write`' });
+        throw this.#errors.failure(error, { doing: 'enable auto-merge', needs: '`pull-requests: write`' });
       }
-      return { on: false, warnings: [this.#autoMergeWarning(pull.number, error)] };
+      return { on: false, warnings: [this.#errors.autoMergeWarning(pull.number, error)] };
     }
-  }
-
-  #autoMergeWarning(number: number, error: unknown): string {
-    const problems = graphqlProblems(error);
-    const text = problems.map((problem) => problem.message).join('; ') || failureText(error);
-    let hint = '';
-    if (/not allowed for this repository/i.test(text)) {
-      hint = '; turn on "Allow auto-merge" in the repository settings (Settings → General → Pull Requests)';
-    } else if (/clean status/i.test(text)) {
-      hint =
-        '; the pull request can be merged right away (no required checks pending): auto-merge needs a base branch that requires status checks';
-    } else if (problems.some((problem) => problem.type === 'FORBIDDEN') || /not accessible/i.test(text)) {
-      hint = '; the token needs `contents: write` and `pull-requests: write`';
-    }
-    return redact(`auto-merge was not enabled on pull request #${number}: ${text}${hint}`, this.#token);
   }
 
   async #call<T>(action: Action, operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {
-      throw this.#failure(error, action);
+      throw this.#errors.failure(error, action);
     }
   }
 
@@ -394,173 +334,12 @@ export class GitHubForge implements Forge {
     return retryForge(this.#retry, operation, (error) => judgeGitHub(error, this.#retry));
   }
 
-  /** The error to throw for a failed call: what went wrong, in terms of the input to fix. */
-  #failure(error: unknown, action: Action): Error {
-    const status = httpStatus(error);
-    if (status === undefined) return error instanceof Error ? error : new Error(String(error));
-    const failure = error as HttpFailure;
-    const where = `${action.doing} in ${this.owner}/${this.name}`;
-    const text = failureText(error);
-    if (!failure.response) return this.#transient(`Could not reach the GitHub API at ${this.apiUrl} to ${where}: ${text}`);
-    if (status === 401) {
-      return this.#user(
-        'token',
-        `token: GitHub rejected the token (401 ${text}) when trying to ${where}; set \`token\` to a valid, unexpired token for ${this.apiUrl}`,
-      );
-    }
-    if (isRateLimited(failure)) {
-      return this.#transient(`GitHub rate limit hit when trying to ${where} (${status} ${text}); try again ${this.#whenToRetry(failure)}`);
-    }
-    if (status === 403) return this.#forbidden(failure, action, where, text);
-    if (status === 404) {
-      return this.#user(
-        'repo',
-        `repo: GitHub repository ${this.owner}/${this.name} was not found at ${this.apiUrl}, or the token cannot see it (404 when trying to ${action.doing}); check \`repo\` and that \`token\` has access to it`,
-      );
-    }
-    if (status === 422) return this.#unprocessable(failure, where, text);
-    const message = `GitHub API answered ${status} (${text}) when trying to ${where}`;
-    if (!isRetryableStatus(status)) return new Error(redact(message, this.#token));
-    const attempts = this.#retry.attempts ?? DEFAULT_FORGE_RETRY.attempts;
-    return this.#transient(`${message}; gave up (up to ${attempts} attempts); try again ${this.#whenToRetry(failure)}`);
-  }
-
-  #forbidden(failure: HttpFailure, action: Action, where: string, text: string): UserError {
-    if (/GitHub Actions is not permitted/i.test(text)) {
-      return this.#user(
-        'token',
-        `token: GitHub Actions may not ${where} (403 ${text}); turn on Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests", or pass a GitHub App or personal access token as \`token\``,
-      );
-    }
-    const accepted = headerValue(failure.response?.headers, 'x-accepted-github-permissions');
-    const needs = accepted ? describePermissions(accepted) : action.needs;
-    const grant = action.grant ?? `(and \`contents: write\` to push the branch): ${PERMISSION_HINT}`;
-    return this.#user('token', `token: the token may not ${where} (403 ${text}); it needs ${needs}${action.grant ? '; ' : ' '}${grant}`);
-  }
-
-  #unprocessable(failure: HttpFailure, where: string, text: string): Error {
-    if (validationErrors(failure.response?.data).some((entry) => entry.field === 'base')) {
-      return this.#user('branch', `branch: GitHub refused to ${where}: the base branch does not exist (${text})`);
-    }
-    return new Error(redact(`GitHub refused to ${where} (422 ${text})`, this.#token));
-  }
-
-  #whenToRetry(failure: HttpFailure): string {
-    const wait = serverWaitMs(failure.response?.headers, (this.#retry.now ?? Date.now)());
-    return wait === undefined ? 'in a few minutes' : `in ${describeWait(wait)}`;
-  }
-
-  #user(input: string, message: string): UserError {
-    return new UserError(redact(message, this.#token), { input });
-  }
-
-  #transient(message: string): TransientError {
-    return new TransientError(redact(message, this.#token));
-  }
 }
 
 /** The options of one Octokit request with a fresh per-attempt time limit. */
 function withTimeout<T extends { request?: object }>(options: T, timeoutMs: number | undefined): T {
   const signal = AbortSignal.timeout(timeoutMs ?? DEFAULT_TIMEOUT_MS);
   return { ...options, request: { ...options.request, signal } };
-}
-
-/** Whether a failed GitHub request may be tried again, and after how long. */
-export function judgeGitHub(error: unknown, retry: ForgeRetryOptions = {}): RetryVerdict {
-  const status = httpStatus(error);
-  if (status === undefined) return { retry: false };
-  const failure = error as HttpFailure;
-  if (!failure.response) return { retry: true };
-  const now = (retry.now ?? Date.now)();
-  const hinted = serverWaitMs(failure.response.headers, now);
-  const limit = retry.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
-  if (isRateLimited(failure)) {
-    // GitHub: without a hint, wait at least a minute after a secondary rate limit.
-    const wait = hinted ?? 60_000;
-    return wait <= limit ? { retry: true, waitMs: wait } : { retry: false };
-  }
-  if (!isRetryableStatus(status)) return { retry: false };
-  if (hinted !== undefined && hinted > limit) return { retry: false };
-  return { retry: true, ...(hinted === undefined ? {} : { waitMs: hinted }) };
-}
-
-function isRateLimited(failure: HttpFailure): boolean {
-  if (failure.status !== 403 && failure.status !== 429) return false;
-  const headers = failure.response?.headers;
-  if (failure.status === 429) return true;
-  if (headerValue(headers, 'retry-after') !== undefined) return true;
-  if (headerValue(headers, 'x-ratelimit-remaining') === '0') return true;
-  return /rate limit/i.test(failureText(failure));
-}
-
-function httpStatus(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const status = (error as { status?: unknown }).status;
-  return typeof status === 'number' && (error as { name?: unknown }).name === 'HttpError' ? status : undefined;
-}
-
-/** The server's message (without Octokit's appended documentation URL), else the error's. */
-function failureText(error: unknown): string {
-  const data = (error as HttpFailure).response?.data;
-  if (typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string') {
-    const { message } = data as { message: string };
-    const details = validationErrors(data)
-      .map((entry) => entry.message ?? [entry.field, entry.code].filter(Boolean).join(' '))
-      .filter(Boolean);
-    return details.length > 0 ? `${message}: ${details.join('; ')}` : message;
-  }
-  return shorten(error instanceof Error ? error.message : String(error));
-}
-
-
-interface ValidationEntry {
-  readonly resource?: string;
-  readonly field?: string;
-  readonly code?: string;
-  readonly message?: string;
-}
-
-function validationErrors(data: unknown): ValidationEntry[] {
-  const errors = (data as { errors?: unknown } | undefined)?.errors;
-  if (!Array.isArray(errors)) return [];
-  return errors.map((entry) => (typeof entry === 'string' ? { message: entry } : (entry as ValidationEntry)));
-}
-
-function isDuplicatePull(error: unknown): boolean {
-  if (httpStatus(error) !== 422) return false;
-  return validationErrors((error as HttpFailure).response?.data).some((entry) =>
-    /pull request already exists/i.test(entry.message ?? ''),
-  );
-}
-
-/** `pull_requests=write; issues=write` → "`pull-requests: write` or `issues: write`". */
-export function describePermissions(header: string): string {
-  return header
-    .split(';')
-    .map((set) =>
-      set
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter(Boolean)
-        .map((entry) => {
-          const [name = '', level = 'write'] = entry.split('=');
-          return `\`${name.trim().replace(/_/g, '-')}: ${level.trim()}\``;
-        })
-        .join(' and '),
-    )
-    .filter(Boolean)
-    .join(' or ');
-}
-
-interface GraphqlProblem {
-  readonly type?: string;
-  readonly message: string;
-}
-
-function graphqlProblems(error: unknown): GraphqlProblem[] {
-  const errors = (error as { errors?: unknown } | undefined)?.errors;
-  if ((error as { name?: unknown })?.name !== 'GraphqlResponseError' || !Array.isArray(errors)) return [];
-  return errors.map((entry) => ({ type: entry?.type, message: String(entry?.message ?? 'unknown error') }));
 }
 
 function autoMergeMutation(method: MergeMethod | undefined): string {
@@ -573,12 +352,3 @@ function autoMergeMutation(method: MergeMethod | undefined): string {
 }`;
 }
 
-function checkedApiUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(parsed.protocol);
-  } catch {
-    throw new UserError(`api-url: ${url} is not an http(s) URL of the GitHub API`, { input: 'api-url' });
-  }
-  return url.replace(/\/+$/, '');
-}

@@ -1,18 +1,13 @@
-import { TransientError, UserError } from '../../core/errors.ts';
-import { type RepoLocation, parseRepoUrl } from './repo-url.ts';
-import {
-  DEFAULT_FORGE_RETRY,
-  DEFAULT_MAX_WAIT_MS,
-  DEFAULT_TIMEOUT_MS,
-  type ForgeRetryOptions,
-  type RetryVerdict,
-  describeWait,
-  isRetryableStatus,
-  redact,
-  retryForge,
-  serverWaitMs,
-  shorten,
-} from './http.ts';
+/**
+ * The GitLab forge's operations: merge requests, labels, auto-merge and commit statuses on the REST API
+ * v4, through the shared HTTP client. Errors are worded by gitlab-errors.ts.
+ */
+import { UserError } from '../../core/errors.ts';
+import { createHttpClient, type HttpClient, type Response } from '../http/client.ts';
+import { type GitLabTokenType, gitlabApiUrl, gitlabProjectPath, nextPageUrl } from './gitlab-api.ts';
+import { type Action, GitLabErrors, GitLabResponseError, gitlabMessage, judgeGitLab } from './gitlab-errors.ts';
+import { DEFAULT_FORGE_RETRY, DEFAULT_TIMEOUT_MS, type ForgeRetryOptions, type HeaderLookup, retryForge } from './http.ts';
+import { parseRepoUrl } from './repo-url.ts';
 import {
   type ChangeProposal,
   type ChangeRequest,
@@ -22,12 +17,6 @@ import {
   type Forge,
   statusDescription,
 } from './types.ts';
-
-/**
- * How the token authenticates: `private` sends `PRIVATE-TOKEN` (personal, project or group access
- * tokens), `job` sends `JOB-TOKEN` (`CI_JOB_TOKEN`), `oauth` sends `Authorization: Bearer`.
- */
-export type GitLabTokenType = 'private' | 'job' | 'oauth';
 
 /** How to reach one GitLab project. */
 export interface GitLabForgeOptions {
@@ -43,9 +32,12 @@ export interface GitLabForgeOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Retry, wait and timeout limits; defaults suit CI. */
   readonly retry?: ForgeRetryOptions;
-  /** The fetch to use; default the global one. */
-  readonly fetch?: typeof fetch;
+  /** The transport (time limits, proxies, CA); default one with the proxies of `env`. */
+  readonly http?: HttpClient;
 }
+
+export { type GitLabTokenType, gitlabApiUrl, gitlabProjectPath, nextPageUrl } from './gitlab-api.ts';
+export { judgeGitLab } from './gitlab-errors.ts';
 
 /** The fields of a merge request Baton reads. */
 interface MergeRequest {
@@ -62,84 +54,14 @@ interface MergeRequest {
   readonly merge_when_pipeline_succeeds?: boolean;
 }
 
-/** What Baton was doing when a call failed, for messages. */
-interface Action {
-  readonly doing: string;
-  /** The API, for the job-token message; default the merge requests API. */
-  readonly api?: string;
-}
-
 /** GitLab's commit status states for Baton's (GitLab has no `error`: a status that could not finish failed). */
 const GITLAB_STATE: Readonly<Record<CommitState, string>> = { pending: 'pending', success: 'success', failure: 'failed', error: 'failed' };
-
-/** A non-2xx answer from the GitLab API. */
-class GitLabResponseError extends Error {
-  override name = 'GitLabResponseError';
-  readonly status: number;
-  readonly headers: Headers;
-  readonly data: unknown;
-  constructor(status: number, headers: Headers, data: unknown) {
-    super(`${status} ${gitlabMessage(data)}`);
-    this.status = status;
-    this.headers = headers;
-    this.data = data;
-  }
-}
 
 /** Further tries of the merge call while GitLab has not yet attached the new pipeline (405). */
 const AUTO_MERGE_EXTRA_TRIES = 2;
 
-/** The REST v4 base: the explicit option, else `CI_API_V4_URL`, else `<repo origin>/api/v4`. */
-export function gitlabApiUrl(
-  repo: RepoLocation,
-  apiUrl?: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string {
-  const chosen = apiUrl?.trim() || env.CI_API_V4_URL?.trim();
-  if (!chosen) return `${repo.origin}/api/v4`;
-  try {
-    const parsed = new URL(chosen);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(parsed.protocol);
-  } catch {
-    throw new UserError(`api-url: ${chosen} is not an http(s) URL of the GitLab API`, { input: 'api-url' });
-  }
-  return chosen.replace(/\/+$/, '');
-}
-
 /**
- * The project's full path (`group/sub/project`). On an instance under a relative URL root
- * (`https://host/gitlab/api/v4`) the root is removed from the repo path.
- */
-export function gitlabProjectPath(repo: RepoLocation, apiUrl: string): string {
-  const api = new URL(apiUrl);
-  const root = api.pathname.replace(/\/api\/v4\/?$/, '').replace(/^\/+|\/+$/g, '');
-  const path = root && api.hostname === repo.hostname && repo.path.startsWith(`${root}/`)
-    ? repo.path.slice(root.length + 1)
-    : repo.path;
-  if (!path.includes('/')) {
-    throw new UserError(`repo: ${repo.origin}/${repo.path} is not a GitLab project URL; expected <host>/<group>/<project>`, {
-      input: 'repo',
-    });
-  }
-  return path;
-}
-
-/** The URL of the next page from `Link: <…>; rel="next"` (same origin only) or `x-next-page`. */
-export function nextPageUrl(current: URL, headers: Headers): URL | undefined {
-  const next = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(headers.get('link') ?? '')?.[1];
-  if (next) {
-    const url = new URL(next, current);
-    if (url.origin === current.origin) return url;
-  }
-  const page = headers.get('x-next-page')?.trim();
-  if (!page) return undefined;
-  const url = new URL(current);
-  url.searchParams.set('page', page);
-  return url;
-}
-
-/**
- * {@link Forge} on the GitLab REST API v4 with Node's fetch. It has no `setDeploymentStatus`: GitLab's
+ * {@link Forge} on the GitLab REST API v4 with the shared HTTP client. It has no `setDeploymentStatus`: GitLab's
  * environments and deployments are made by the pipeline jobs that declare `environment:`, so verify's
  * verdict is mirrored there as a commit status only (see {@link Forge.setDeploymentStatus}).
  */
@@ -153,7 +75,8 @@ export class GitLabForge implements Forge {
   readonly tokenType: GitLabTokenType;
   readonly #token: string;
   readonly #retry: ForgeRetryOptions;
-  readonly #fetch: typeof fetch;
+  readonly #http: HttpClient;
+  readonly #errors: GitLabErrors;
 
   /** Parses the repo URL and prepares the client; makes no request. */
   constructor(options: GitLabForgeOptions) {
@@ -169,7 +92,9 @@ export class GitLabForge implements Forge {
     this.#token = options.token.trim();
     this.tokenType = options.tokenType ?? (env.CI_JOB_TOKEN && env.CI_JOB_TOKEN === this.#token ? 'job' : 'private');
     this.#retry = options.retry ?? {};
-    this.#fetch = options.fetch ?? fetch;
+    this.#errors = new GitLabErrors({ projectPath: this.projectPath, apiUrl: this.apiUrl, tokenType: this.tokenType, token: this.#token, retry: this.#retry });
+    // Why: the retries are this forge's own (they read GitLab's rate-limit headers), so the transport adds none.
+    this.#http = options.http ?? createHttpClient({ env, retry: false, secrets: [this.#token] });
   }
 
   /** Opens a merge request from `head` to `base`, or updates the open one; adds labels and auto-merge. */
@@ -206,7 +131,7 @@ export class GitLabForge implements Forge {
       if (error instanceof GitLabResponseError && error.status === 404 && /commit/i.test(gitlabMessage(error.data))) {
         throw new Error(`GitLab project ${this.projectPath} has no commit ${status.sha} (${error.status} ${gitlabMessage(error.data)})`);
       }
-      throw this.#failure(error, action);
+      throw this.#errors.failure(error, action);
     }
   }
 
@@ -251,10 +176,10 @@ export class GitLabForge implements Forge {
       const { data } = await this.#request<MergeRequest>('POST', this.#url(`${this.#project}/merge_requests`), body);
       return { request: data, created: true };
     } catch (error) {
-      if (!(error instanceof GitLabResponseError) || error.status !== 409) throw this.#failure(error, action);
+      if (!(error instanceof GitLabResponseError) || error.status !== 409) throw this.#errors.failure(error, action);
       // Another job opened it between our lookup and our create: adopt that one.
       const other = await this.#adopt(error, proposal);
-      if (!other) throw this.#failure(error, action);
+      if (!other) throw this.#errors.failure(error, action);
       return this.#update(other, proposal);
     }
   }
@@ -311,7 +236,7 @@ export class GitLabForge implements Forge {
           await this.#pause(attempt + 1);
           continue;
         }
-        return { on: false, warnings: [this.#autoMergeWarning(mr, error)] };
+        return { on: false, warnings: [this.#errors.autoMergeWarning(mr, error)] };
       }
     }
   }
@@ -320,21 +245,6 @@ export class GitLabForge implements Forge {
     const { baseDelayMs } = { ...DEFAULT_FORGE_RETRY, ...this.#retry };
     const wait = this.#retry.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
     await wait(baseDelayMs * 2 ** attempt);
-  }
-
-  #autoMergeWarning(mr: MergeRequest, error: unknown): string {
-    const prefix = `auto-merge was not set on merge request !${mr.iid}`;
-    if (!(error instanceof GitLabResponseError)) return redact(`${prefix}: ${describeCause(error)}`, this.#token);
-    const text = `${error.status} ${gitlabMessage(error.data)}`;
-    const why: Record<number, string> = {
-      401: `the token's user may not merge into ${mr.target_branch}`,
-      405: 'GitLab does not allow it yet: the merge request has no running pipeline, is a draft, or is blocked by merge checks',
-      406: 'the branch cannot be merged (conflicts)',
-      409: 'the source branch moved while it was being set',
-      422: 'the branch cannot be merged (conflicts or failed merge checks)',
-    };
-    const reason = why[error.status] ?? 'GitLab refused it';
-    return redact(`${prefix} (${text}): ${reason}; it stays open for review`, this.#token);
   }
 
   #url(path: string, query: Record<string, string> = {}): URL {
@@ -347,21 +257,22 @@ export class GitLabForge implements Forge {
     try {
       return await operation();
     } catch (error) {
-      throw this.#failure(error, action);
+      throw this.#errors.failure(error, action);
     }
   }
 
   /** One API call with retries; throws {@link GitLabResponseError} for a non-2xx answer. */
-  #request<T>(method: string, url: URL, body?: unknown): Promise<{ data: T; headers: Headers }> {
+  #request<T>(method: string, url: URL, body?: unknown): Promise<{ data: T; headers: HeaderLookup }> {
     return retryForge(
       this.#retry,
       async () => {
-        const response = await this.#fetch(url, {
+        const response = await this.#http.request(url, {
           method,
           headers: this.#headers(body !== undefined),
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(this.#retry.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-          // Never follow a redirect: fetch would forward PRIVATE-TOKEN / JOB-TOKEN to the new host.
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          timeoutMs: this.#retry.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+          retry: false,
+          // Never follow a redirect: it would forward PRIVATE-TOKEN / JOB-TOKEN to the new host.
           redirect: 'manual',
         });
         const data = await readBody(response);
@@ -373,7 +284,7 @@ export class GitLabForge implements Forge {
   }
 
   #headers(withBody: boolean): Record<string, string> {
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'baton' };
+    const headers: Record<string, string> = { accept: 'application/json' };
     if (withBody) headers['content-type'] = 'application/json';
     if (this.tokenType === 'job') headers['job-token'] = this.#token;
     else if (this.tokenType === 'oauth') headers.authorization = `Bearer ${this.#token}`;
@@ -381,82 +292,6 @@ export class GitLabForge implements Forge {
     return headers;
   }
 
-  #failure(error: unknown, action: Action): Error {
-    const safe = (message: string) => redact(message, this.#token);
-    const where = `${action.doing} in ${this.projectPath}`;
-    if (!(error instanceof GitLabResponseError)) {
-      return new TransientError(safe(`Could not reach the GitLab API at ${this.apiUrl} to ${where}: ${describeCause(error)}`));
-    }
-    const text = `${error.status} ${gitlabMessage(error.data)}`;
-    if (this.tokenType === 'job' && (error.status === 401 || error.status === 404)) {
-      return new UserError(
-        safe(
-          `token: GitLab does not accept CI_JOB_TOKEN for ${action.api ?? 'the merge requests API'} (${text} when trying to ${where}); pass a project or group access token with the \`api\` scope and at least the Developer role as \`token\``,
-        ),
-        { input: 'token' },
-      );
-    }
-    if (error.status === 401) {
-      return new UserError(
-        safe(`token: GitLab rejected the token (${text}) when trying to ${where}; set \`token\` to a valid, unexpired access token for ${this.apiUrl}`),
-        { input: 'token' },
-      );
-    }
-    if (error.status === 403) return this.#forbidden(error, where, text);
-    if (error.status >= 300 && error.status < 400) return this.#redirected(error, where);
-    if (error.status === 404) {
-      return new UserError(
-        safe(
-          `repo: GitLab project ${this.projectPath} was not found at ${this.apiUrl}, or the token cannot see it (${text} when trying to ${action.doing}); check \`repo\` and that \`token\` has access to it`,
-        ),
-        { input: 'repo' },
-      );
-    }
-    return this.#otherFailure(error, where, text);
-  }
-
-  #forbidden(error: GitLabResponseError, where: string, text: string): UserError {
-    const data = error.data as { error?: unknown; scope?: unknown } | undefined;
-    const message =
-      data?.error === 'insufficient_scope'
-        ? `token: the token lacks the \`${typeof data.scope === 'string' ? data.scope : 'api'}\` scope (${text} when trying to ${where}); use an access token with the \`api\` scope`
-        : `token: the token's user may not ${where} (${text}); it needs at least the Developer role on the project and an access token with the \`api\` scope`;
-    return new UserError(redact(message, this.#token), { input: 'token' });
-  }
-
-  #redirected(error: GitLabResponseError, where: string): UserError {
-    const location = error.headers.get('location') ?? 'elsewhere';
-    const message = `api-url: the GitLab API at ${this.apiUrl} redirects to ${location} (${error.status} when trying to ${where}); set \`api-url\` to the API's real address`;
-    return new UserError(redact(message, this.#token), { input: 'api-url' });
-  }
-
-  #otherFailure(error: GitLabResponseError, where: string, text: string): Error {
-    const safe = (message: string) => redact(message, this.#token);
-    if (!isRetryableStatus(error.status)) return new Error(safe(`GitLab refused to ${where} (${text})`));
-    const wait = serverWaitMs(error.headers, (this.#retry.now ?? Date.now)());
-    const when = wait === undefined ? 'in a few minutes' : `in ${describeWait(wait)}`;
-    if (error.status === 429) {
-      return new TransientError(safe(`GitLab rate limit hit when trying to ${where} (${text}); try again ${when}`));
-    }
-    const attempts = this.#retry.attempts ?? DEFAULT_FORGE_RETRY.attempts;
-    return new TransientError(
-      safe(`GitLab API answered ${text} when trying to ${where}; gave up (up to ${attempts} attempts); try again ${when}`),
-    );
-  }
-}
-
-/** Whether a failed GitLab request may be tried again, and after how long. */
-export function judgeGitLab(error: unknown, retry: ForgeRetryOptions = {}): RetryVerdict {
-  if (!(error instanceof GitLabResponseError)) return { retry: isNetworkError(error) };
-  if (!isRetryableStatus(error.status)) return { retry: false };
-  const wait = serverWaitMs(error.headers, (retry.now ?? Date.now)());
-  if (wait !== undefined && wait > (retry.maxWaitMs ?? DEFAULT_MAX_WAIT_MS)) return { retry: false };
-  return { retry: true, ...(wait === undefined ? {} : { waitMs: wait }) };
-}
-
-function isNetworkError(error: unknown): boolean {
-  const name = (error as { name?: unknown })?.name;
-  return error instanceof TypeError || name === 'TimeoutError' || name === 'AbortError';
 }
 
 function isOurs(mr: MergeRequest, head: string, base: string): boolean {
@@ -474,24 +309,3 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-/** GitLab's error text from any of its body shapes: `{message}`, `{message: [..]}`, `{message: {field: [..]}}`, `{error}`. */
-function gitlabMessage(data: unknown): string {
-  if (typeof data === 'string') return shorten(data);
-  if (typeof data !== 'object' || data === null) return '';
-  const { message, error, error_description: description } = data as Record<string, unknown>;
-  if (typeof message === 'string') return message;
-  if (Array.isArray(message)) return message.map(String).join('; ');
-  if (typeof message === 'object' && message !== null) {
-    return Object.entries(message)
-      .map(([field, problems]) => `${field} ${Array.isArray(problems) ? problems.join(', ') : String(problems)}`)
-      .join('; ');
-  }
-  if (typeof description === 'string') return description;
-  return typeof error === 'string' ? error : '';
-}
-
-function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? error.cause.message : undefined;
-  return cause && cause !== error.message ? `${error.message} (${cause})` : error.message;
-}

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isRetriableStatus, parseRetryAfter } from '../http/policy.ts';
 import { type RetryPolicy, withRetry } from '../retry.ts';
 
 /** How a forge adapter retries: the shared backoff policy plus the server's own hints. */
@@ -26,10 +27,8 @@ export const DEFAULT_MAX_WAIT_MS = 60_000;
 /** Default time limit for one request. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** Statuses that may pass on their own: timeouts, rate limits and server faults. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
-}
+/** Statuses that may pass on their own: the shared client's rule (408, 429, 5xx but 501 and 505). */
+export const isRetryableStatus: (status: number) => boolean = isRetriableStatus;
 
 /**
  * Runs `operation` with {@link withRetry}: `judge` decides per error, and a wait the server asked for
@@ -54,14 +53,19 @@ export async function retryForge<T>(
   });
 }
 
-/** Reads one response header from a Fetch `Headers` or a plain (lower-case keyed) object. */
-export type HeaderSource = Headers | Readonly<Record<string, string | number | undefined>>;
+/** Fetch-style headers: Node's global `Headers` or undici's own class (not `instanceof` each other). */
+export interface HeaderLookup {
+  get(name: string): string | null;
+}
+
+/** Reads one response header from Fetch-style headers or a plain (lower-case keyed) object. */
+export type HeaderSource = HeaderLookup | Readonly<Record<string, string | number | undefined>>;
 
 /** One header's value, or undefined. */
 export function headerValue(headers: HeaderSource | undefined, name: string): string | undefined {
   if (!headers) return undefined;
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const value = headers[name.toLowerCase()];
+  if (typeof headers.get === 'function') return (headers as HeaderLookup).get(name) ?? undefined;
+  const value = (headers as Readonly<Record<string, string | number | undefined>>)[name.toLowerCase()];
   return value === undefined ? undefined : String(value);
 }
 
@@ -71,13 +75,8 @@ export function headerValue(headers: HeaderSource | undefined, name: string): st
  * `ratelimit-remaining`/`ratelimit-reset` on GitLab). Undefined when the server gave no hint.
  */
 export function serverWaitMs(headers: HeaderSource | undefined, now: number): number | undefined {
-  const retryAfter = headerValue(headers, 'retry-after');
-  if (retryAfter !== undefined) {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
+  const retryAfter = parseRetryAfter(headerValue(headers, 'retry-after'), now);
+  if (retryAfter !== undefined) return retryAfter;
   for (const prefix of ['x-ratelimit', 'ratelimit']) {
     if (headerValue(headers, `${prefix}-remaining`) !== '0') continue;
     const reset = Number(headerValue(headers, `${prefix}-reset`));
@@ -97,10 +96,7 @@ export function shorten(text: string): string {
   return plain.length > 200 ? `${plain.slice(0, 199)}…` : plain;
 }
 
-/** Removes every occurrence of `secret` from `text`. */
-export function redact(text: string, secret: string | undefined): string {
-  return secret && secret.length >= 4 ? text.split(secret).join('***') : text;
-}
+export { redact } from '../http/redact.ts';
 
 function stripUndefined(options: ForgeRetryOptions | undefined): Partial<RetryPolicy> {
   const result: Record<string, unknown> = {};

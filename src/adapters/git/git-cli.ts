@@ -3,6 +3,7 @@ import { ExecError, type ExecResult, execRaw, redact } from '../exec.ts';
 import { type RetryPolicy, withRetry } from '../retry.ts';
 import { authFor, type ConfigEntry } from './git-auth.ts';
 import { classifyFailure, type FailureContext } from './git-errors.ts';
+import { signingConfig } from './git-signing-config.ts';
 import { describeRemote, type ResolvedRemote } from './git-url.ts';
 
 /** Oldest git Baton runs with: `GIT_CONFIG_COUNT` (credentials in the environment) arrived in 2.31. */
@@ -58,6 +59,8 @@ export interface GitRunOptions {
   readonly input?: string;
   /** Extra variables for this command only (commit identity). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Standard output as bytes in `bytes` (see `ExecOptions.keepBytes`); `stdout` is then empty. */
+  readonly keepBytes?: boolean;
 }
 
 /** How to run one network command. */
@@ -74,6 +77,11 @@ export interface GitCliOptions {
   readonly log?: (line: string) => void;
   /** How network verbs are retried; {@link NETWORK_RETRY} when omitted. */
   readonly retry?: RetryPolicy;
+  /**
+   * Signing settings passed through the hardened environment (see git-signing.ts); {@link GitCli.create}
+   * reads them from the caller's environment and git config when omitted.
+   */
+  readonly signing?: readonly ConfigEntry[];
 }
 
 /**
@@ -86,15 +94,21 @@ export class GitCli {
   readonly remote: ResolvedRemote;
   /** Values that never appear in anything this class returns, throws or logs. */
   readonly secrets: readonly string[];
+  /** True when the commits (and notes) this runner writes are signed. */
+  readonly signs: boolean;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #options: GitCliOptions;
   readonly #log: (line: string) => void;
   readonly #retry: RetryPolicy;
 
-  /** Checks the git version (once per process) and builds the environment. */
+  /** Checks the git version and reads the signing settings (once per process), and builds the environment. */
   static async create(options: GitCliOptions): Promise<GitCli> {
     await ensureGitVersion();
-    return new GitCli(options);
+    signingCheck ??= signingConfig().catch((error: unknown) => {
+      signingCheck = undefined;
+      throw error;
+    });
+    return new GitCli({ signing: await signingCheck, ...options });
   }
 
   /** Prefer {@link GitCli.create}, which checks the git version first. */
@@ -103,7 +117,9 @@ export class GitCli {
     this.remote = options.remote;
     this.#options = options;
     this.secrets = auth.secrets;
-    this.#env = hardenedEnv([...HARDENING, ...auth.config]);
+    // Signing comes last: its `commit.gpgsign=true` overrides the hardening's off (the last value wins).
+    this.#env = hardenedEnv([...HARDENING, ...auth.config, ...(options.signing ?? [])]);
+    this.signs = (options.signing ?? []).length > 0;
     this.#log = options.log ?? (() => {});
     this.#retry = options.retry ?? NETWORK_RETRY;
   }
@@ -127,6 +143,7 @@ export class GitCli {
       env: options.env ? { ...this.#env, ...options.env } : this.#env,
       secrets: this.secrets,
       timeoutMs: NETWORK_TIMEOUT_MS,
+      ...(options.keepBytes ? { keepBytes: true } : {}),
     });
   }
 
@@ -193,6 +210,7 @@ function hardenedEnv(config: readonly ConfigEntry[]): Record<string, string | un
 }
 
 let versionCheck: Promise<void> | undefined;
+let signingCheck: Promise<readonly ConfigEntry[]> | undefined;
 
 /** Fails with what to install when git is missing or older than {@link MIN_GIT_VERSION}. Runs once. */
 export function ensureGitVersion(): Promise<void> {

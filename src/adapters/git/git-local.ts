@@ -20,7 +20,8 @@
  * Neither way is safe for two landings at once: `merge` releases `index.lock` after writing the working
  * tree and only then moves the branch, so a second merge in that gap starts from the old head and leaves
  * the working tree half-updated (seen in this adapter's tests). Landings therefore take a lock file of
- * their own in the repository (`baton-land.lock`), held by a live process id.
+ * their own in the repository (`baton-land.lock`), naming the live process that holds it and when that
+ * process started, so a lock whose process id was reused is recognised as left behind.
  */
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -59,10 +60,6 @@ export async function fastForwardWorktree(
 ): Promise<PushResult> {
   const gitDir = (await cli.run(['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: worktree })).stdout;
   const release = await acquireLock(join(gitDir.trim(), LOCK_NAME));
-  if (!release) {
-    cli.log(`${worktree} is busy with another landing; reporting a rejection to try again`);
-    return 'rejected';
-  }
   try {
     return await fetchAndFastForward(cli, worktree, source, commit, branch);
   } finally {
@@ -101,37 +98,58 @@ async function fetchAndFastForward(
 }
 
 const LOCK_NAME = 'baton-land.lock';
-const LOCK_WAIT_MS = 30_000;
+/**
+ * How many times a busy lock is looked at (25–75 ms apart) before Baton gives up. Counted in looks, not
+ * wall-clock time, and reset whenever the lock changes hands: a queue of live landings is waited out
+ * however slow the machine; only a lock that stays the same the whole time ends the wait.
+ */
+const LOCK_LOOKS = 200;
 
 /**
- * Takes the landing lock, waiting up to {@link LOCK_WAIT_MS} for another landing to finish; a lock left
- * by a process that no longer runs is taken over. Resolves with a release function, or undefined when
- * the lock stayed busy.
+ * Takes the landing lock, waiting while other landings take turns; a lock left by a process that no
+ * longer runs (or whose id now belongs to a process started later) is taken over. Resolves with a
+ * release function; throws a {@link UserError} naming the lock when one holder keeps it the whole wait.
  */
-async function acquireLock(path: string): Promise<(() => Promise<void>) | undefined> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  while (Date.now() < deadline) {
+async function acquireLock(path: string): Promise<() => Promise<void>> {
+  let holder = '';
+  for (let looks = 0; looks < LOCK_LOOKS; looks++) {
     try {
       const handle = await open(path, 'wx');
-      await handle.writeFile(`${process.pid}\n`);
+      await handle.writeFile(`${process.pid} ${(await startTime(process.pid)) ?? ''}\n`);
       await handle.close();
       return () => unlink(path).catch(() => {});
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (await isStale(path)) await unlink(path).catch(() => {});
+      const seen = await readFile(path, 'utf8').catch(() => '');
+      if (seen !== holder) looks = 0;
+      holder = seen;
+      if (await isStale(seen)) await unlink(path).catch(() => {});
       else await sleep(25 + Math.random() * 50);
     }
   }
-  return undefined;
+  throw new UserError(
+    `repo: ${path} has been held by process ${holder.trim().split(' ')[0] || '(unknown)'} for the whole wait; another landing ` +
+      'is stuck or the lock was left behind. If no Baton run is landing in this repository, delete the file and run again.',
+    { input: 'repo' },
+  );
 }
 
-async function isStale(path: string): Promise<boolean> {
-  const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+/** When process `pid` started (clock ticks since boot, /proc/<pid>/stat field 22), where /proc exists. */
+async function startTime(pid: number): Promise<string | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+}
+
+/** True when the lock's holder no longer runs, or its id now names another process (started at another time). */
+async function isStale(content: string): Promise<boolean> {
+  const [pidText = '', started = ''] = content.trim().split(' ');
+  const pid = Number.parseInt(pidText, 10);
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+  const now = await startTime(pid);
+  return started !== '' && now !== undefined && now !== started;
 }

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { TransientError, UserError } from '../../core/errors.ts';
-import { type RetryPolicy, withRetry } from '../retry.ts';
+import { errorCodes, NETWORK_CODES, TLS_TRUST_CODES } from '../http/errors.ts';
+import { RetriableError } from '../http/policy.ts';
 import type { Dispatchers } from './tls.ts';
 
 /** HTTP methods the distribution API uses. */
@@ -25,26 +25,7 @@ export interface HttpResponse {
   readonly url: URL;
 }
 
-/** A retry policy for registry traffic, with the longest `Retry-After` Baton is willing to wait. */
-export interface HttpRetryPolicy extends RetryPolicy {
-  readonly maxRetryAfterMs: number;
-}
-
-/** Retries for registry traffic: four attempts, 0.5 s doubling to 8 s, `Retry-After` up to 60 s. */
-export const DEFAULT_HTTP_RETRY: HttpRetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
-
-/** A fault worth another attempt, with the wait the server asked for. */
-export class RetriableError extends TransientError {
-  override name = 'RetriableError';
-  /** From `Retry-After`, in milliseconds. */
-  readonly retryAfterMs: number | undefined;
-  readonly status: number | undefined;
-  constructor(message: string, options: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.status = options.status;
-    this.retryAfterMs = options.retryAfterMs;
-  }
-}
+export { DEFAULT_HTTP_RETRY, type HttpRetryPolicy, isRetriableStatus, parseRetryAfter, RetriableError } from '../http/policy.ts';
 
 /** The first value of a response header. */
 export function header(response: Pick<HttpResponse, 'headers'>, name: string): string | undefined {
@@ -55,22 +36,6 @@ export function header(response: Pick<HttpResponse, 'headers'>, name: string): s
 /** Reads and drops a body so the connection can be reused. */
 export async function discard(response: HttpResponse): Promise<void> {
   await response.body.dump({ limit: 1 << 20 }).catch(() => undefined);
-}
-
-/**
- * Statuses worth retrying: 408, 429 and 5xx except 501/505, which will not change
- * (RFC 9110 §15.6; distribution spec lists 429 TOOMANYREQUESTS).
- */
-export function isRetriableStatus(status: number): boolean {
-  return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
-}
-
-/** `Retry-After` as milliseconds from `now`: delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -140,46 +105,6 @@ export class HttpClient {
   }
 }
 
-const TLS_TRUST_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_UNTRUSTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-]);
-
-/** Error codes along the `cause` chain, outermost first. */
-function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  let current = error as { code?: unknown; cause?: unknown } | undefined;
-  for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-    if (typeof current.code === 'string') codes.push(current.code);
-    current = current.cause as typeof current;
-  }
-  return codes;
-}
-
 /**
  * Turns a thrown network error into what to do about it: an untrusted certificate, a plain-HTTP
  * server on an HTTPS port or an unknown host is the user's to fix; a reset, refusal or timeout may
@@ -212,23 +137,4 @@ export function networkFailure(error: unknown, url: URL): Error {
   return error instanceof Error ? error : new Error(message);
 }
 
-/** True for faults worth another attempt: a {@link TransientError} or a network error from undici or Node. */
-export function isTransient(error: unknown): boolean {
-  return networkFailure(error, new URL('http://registry')) instanceof TransientError;
-}
-
-/**
- * Runs `operation` with retries on transient faults. The wait is the backoff with jitter, or longer
- * when the server sent `Retry-After`; a `Retry-After` beyond the policy's bound ends the retries at once
- * rather than block a CI job for longer than anyone would want.
- */
-export function withHttpRetry<T>(policy: HttpRetryPolicy, operation: (attempt: number) => Promise<T>): Promise<T> {
-  let hinted = 0;
-  const wait = policy.sleep ?? ((ms: number) => sleep(ms).then(() => undefined));
-  const patient: RetryPolicy = { ...policy, sleep: (ms) => wait(Math.max(ms, hinted)) };
-  return withRetry(patient, operation, (error) => {
-    if (!isTransient(error)) return false;
-    hinted = error instanceof RetriableError ? (error.retryAfterMs ?? 0) : 0;
-    return hinted <= policy.maxRetryAfterMs;
-  });
-}
+export { isTransient, withHttpRetry } from '../http/policy.ts';

@@ -7,6 +7,7 @@ import { copyImage } from './copy.ts';
 import { type CredentialOptions, CredentialResolver } from './credentials.ts';
 import { DigestMismatchError, sha256Digest, verifyDigest, verifyingStream } from './digest.ts';
 import { DEFAULT_HTTP_RETRY, discard, HttpClient, type HttpResponse, type HttpRetryPolicy, header, networkFailure } from './http.ts';
+import { USER_AGENT } from '../version.ts';
 import { baseMediaType, type Descriptor, detectMediaType, isManifestMediaType, MANIFEST_ACCEPT } from './media-types.ts';
 import { isNotFound } from './registry-errors.ts';
 import { type Operation, RegistrySession } from './registry-session.ts';
@@ -73,7 +74,7 @@ export class RegistryClient implements OciClient {
 
   constructor(options: RegistryClientOptions = {}) {
     this.#dispatchers = new Dispatchers(options);
-    this.#http = new HttpClient({ dispatchers: this.#dispatchers, userAgent: options.userAgent ?? 'baton' });
+    this.#http = new HttpClient({ dispatchers: this.#dispatchers, userAgent: options.userAgent ?? USER_AGENT });
     this.#authenticator = new Authenticator({ http: this.#http, cache: options.tokenCache ?? new TokenCache() });
     this.#credentials = new CredentialResolver(options);
     this.#retry = { ...DEFAULT_HTTP_RETRY, ...options.retry };

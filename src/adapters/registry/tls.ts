@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import * as tls from 'node:tls';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { createDispatcher, type TransportOptions } from '../http/dispatcher.ts';
 
-/** How Baton trusts registries. */
-export interface TlsOptions {
+/** How Baton trusts registries; the time limits and proxies are the shared client's (../http/dispatcher.ts). */
+export interface TlsOptions extends Pick<TransportOptions, 'connectTimeoutMs' | 'idleTimeoutMs' | 'env'> {
   /**
    * Directories in the containers `certs.d` layout searched before the system ones: `<dir>/<host[:port]>/`
    * holding `*.crt` CA certificates and `*.cert`/`*.key` client certificate pairs.
@@ -36,9 +36,9 @@ export function defaultCertsDirs(home = homedir()): string[] {
 }
 
 /**
- * One undici dispatcher per registry host, built from its `certs.d` entry. Node already trusts
- * `NODE_EXTRA_CA_CERTS` for the whole process; a per-host CA is added on top of the default store
- * (passing `ca` alone would replace it).
+ * One dispatcher per registry host, built from its `certs.d` entry by the shared transport (time limits,
+ * proxy variables). Node already trusts `NODE_EXTRA_CA_CERTS` for the whole process; a per-host CA is
+ * added on top of the default store.
  */
 export class Dispatchers {
   readonly #options: TlsOptions;
@@ -70,16 +70,20 @@ export class Dispatchers {
   }
 
   async #create(url: URL): Promise<Dispatcher> {
-    if (url.protocol !== 'https:') return new Agent();
+    const { connectTimeoutMs, idleTimeoutMs, env } = this.#options;
+    const transport: TransportOptions = {
+      ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+      ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+      ...(env === undefined ? {} : { env }),
+    };
+    if (url.protocol !== 'https:') return createDispatcher(transport);
     const certs = await this.#hostCerts(url.host);
-    const connect: tls.ConnectionOptions = {};
-    if (certs.ca.length > 0) connect.ca = [...defaultCaCertificates(), ...certs.ca];
-    if (certs.cert && certs.key) {
-      connect.cert = certs.cert;
-      connect.key = certs.key;
-    }
-    if (this.isInsecure(url.host)) connect.rejectUnauthorized = false;
-    return new Agent({ connect });
+    return createDispatcher({
+      ...transport,
+      ca: certs.ca,
+      ...(certs.cert && certs.key ? { cert: certs.cert, key: certs.key } : {}),
+      insecure: this.isInsecure(url.host),
+    });
   }
 
   async #hostCerts(host: string): Promise<HostCerts> {
@@ -100,12 +104,6 @@ export class Dispatchers {
     this.#agents.clear();
     await Promise.all(agents.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
   }
-}
-
-function defaultCaCertificates(): string[] {
-  // tls.getCACertificates('default') includes NODE_EXTRA_CA_CERTS; older Nodes only have rootCertificates.
-  const withExtra = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
-  return withExtra ? withExtra('default') : [...tls.rootCertificates];
 }
 
 /** Reads `*.crt` (CAs) and the first `*.cert` with its `*.key` from one `certs.d/<host>` directory. */

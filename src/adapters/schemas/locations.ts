@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../../core/errors.ts';
+import { httpRequest } from '../http/client.ts';
 
 /**
  * kubeconform-compatible schema locations: a template with `{{ .ResourceKind }}` and friends, a local
@@ -53,7 +54,8 @@ export class NotJsonError extends Error {
 export async function readSchemaDocument(location: string, cwd: string): Promise<Record<string, unknown> | undefined> {
   let text: string;
   if (/^https?:\/\//.test(location)) {
-    const response = await fetch(location);
+    // Why: schema sites redirect to their CDN; no credentials are sent, so following is safe.
+    const response = await httpRequest(location, { redirect: 'follow', timeoutMs: 60_000 });
     if (response.status === 404) return undefined;
     if (!response.ok) throw new Error(`schema-location: GET ${location} answered ${response.status}`);
     text = await response.text();

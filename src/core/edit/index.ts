@@ -14,7 +14,8 @@
  */
 export type * from './types.ts';
 export { locateImages, publicSite } from './locate.ts';
-export { commentAfter, type Marker, type MarkerField, parseMarker } from './markers.ts';
+export { commentAfter, locatePolicyMarkers, type Marker, type MarkerField, type PolicyMarker, parseMarker, samePolicy } from './markers.ts';
+export { imageNeedles, invalidUtf8Offset, mayHoldImage, type Needles } from './candidates.ts';
 export { commonFolder, planEdits } from './plan.ts';
 export { isDowngrade, refVersion } from './rewrite.ts';
 export { cannotBePlain, doubleQuoted, needsQuotes, renderScalar, resolvesToNonString, type ScalarStyle, singleQuoted } from './scalar-write.ts';

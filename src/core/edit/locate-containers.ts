@@ -1,6 +1,6 @@
 import { isMap, isSeq, type YAMLMap } from 'yaml';
 import { tryParseImageRef } from '../image-ref.ts';
-import { claimOf, fieldSlot, forEachCollection } from './nodes.ts';
+import { claimOf, fieldSlot, forEachCollection, pairKey } from './nodes.ts';
 import type { ParsedDoc, ParsedFile } from './parse.ts';
 import { type LocatedSite, placeSite, writtenName } from './site.ts';
 import type { SiteKind } from './types.ts';
@@ -23,6 +23,31 @@ export function containerSites(parsed: ParsedFile, doc: ParsedDoc, root: unknown
       for (const item of node.items) if (isMap(item)) pushSite(sites, imageValueSite(parsed, doc, item, 'image', 'container'));
     } else if (isMap(node) && CONTAINER_MAPS.has(parentKey)) {
       pushSite(sites, imageValueSite(parsed, doc, node, 'image', 'container'));
+    } else if (isMap(node) && parentKey === 'image') {
+      // Kubernetes image volumes: `volumes[].image.reference` (an OCI image mounted as a volume).
+      pushSite(sites, imageValueSite(parsed, doc, node, 'reference', 'container'));
+    }
+  });
+  return sites;
+}
+
+/** Keys that may hold a whole image reference in any Kubernetes object: ending in `image`, any case. */
+const IMAGE_KEY = /image$/i;
+
+/**
+ * Whole references under any key ending in `image` (`spec.image` of an operator's resource,
+ * `SIDECAR_IMAGE` in a ConfigMap), as Renovate's kubernetes manager finds `image:` lines anywhere.
+ * Only values that parse as a reference with a tag or digest count: a bare word is too likely prose.
+ */
+export function imageKeySites(parsed: ParsedFile, doc: ParsedDoc, root: unknown): LocatedSite[] {
+  const sites: LocatedSite[] = [];
+  forEachCollection(root, (node) => {
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      const key = pairKey(pair);
+      if (key === undefined || !IMAGE_KEY.test(key)) continue;
+      const site = imageValueSite(parsed, doc, node, key, 'container');
+      if (site !== undefined && (site.image.tag !== undefined || site.image.digest !== undefined)) sites.push(site);
     }
   });
   return sites;

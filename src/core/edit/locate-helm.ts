@@ -1,13 +1,14 @@
-import { isMap, isSeq, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isSeq, type YAMLMap } from 'yaml';
 import { tryParseImageRef } from '../image-ref.ts';
+import { dottedKeySites } from './locate-argocd.ts';
 import { imageValueSite } from './locate-containers.ts';
 import { optionalSlot } from './locate-kustomize.ts';
 import { claimOf, fieldSlot, findPair, forEachCollection, getString, getValue, pairKey } from './nodes.ts';
 import type { ParsedDoc, ParsedFile } from './parse.ts';
-import { imageWith, type LocatedSite, placeSite } from './site.ts';
+import { imageWith, type LocatedSite, placeSite, splitPinnedTag } from './site.ts';
 
-/** Keys that hold an image in Helm values: `image`, and `*Image` (`sidecarImage`, `initImage`). */
-const IMAGE_KEY = /^image$|Image$/;
+/** Keys that hold an image in Helm values: any key ending in `image`, in any case (`sidecarImage`, `INIT_IMAGE`). */
+const IMAGE_KEY = /image$/i;
 
 /**
  * Sites in Helm values, at any depth: maps with `repository` and `tag` and/or `digest` (with an
@@ -20,6 +21,7 @@ export function helmSites(parsed: ParsedFile, doc: ParsedDoc, root: unknown): Lo
     if (!isMap(node)) return;
     const site = helmMapSite(parsed, doc, node, parentKey);
     if (site !== undefined) sites.push(site);
+    sites.push(...dottedKeySites(parsed, doc, node));
     for (const pair of node.items) {
       const key = pairKey(pair);
       if (key === undefined || !IMAGE_KEY.test(key)) continue;
@@ -31,28 +33,44 @@ export function helmSites(parsed: ParsedFile, doc: ParsedDoc, root: unknown): Lo
 }
 
 function helmMapSite(parsed: ParsedFile, doc: ParsedDoc, map: YAMLMap, parentKey: string | undefined): LocatedSite | undefined {
-  const repository = fieldSlot(doc, map, 'repository');
-  const registry = optionalSlot(doc, map, 'registry');
-  const tag = optionalSlot(doc, map, 'tag');
+  // Argo CD Image Updater's Helm convention names the image with `name` (`image.name`/`image.tag`).
+  const nameKey = findPair(map, 'repository') === undefined && IMAGE_KEY.test(parentKey ?? '') && findPair(map, 'name') !== undefined ? 'name' : 'repository';
+  const inherited = findPair(map, nameKey) === undefined ? mergedMap(doc, map) : undefined;
+  // `sidecar: {<<: *app, tag: …}` takes the repository of the map it merges; only its own fields are its site.
+  const repository = fieldSlot(doc, inherited ?? map, nameKey);
+  const registry = optionalSlot(doc, findPair(map, 'registry') === undefined && inherited !== undefined ? inherited : map, 'registry');
+  // Some charts read the tag from `version` (`{registry, repository, version}`); `tag` wins when both exist.
+  const tagKey = findPair(map, 'tag') === undefined && findPair(map, 'version') !== undefined ? 'version' : 'tag';
+  const tag = optionalSlot(doc, map, tagKey);
   const digest = optionalSlot(doc, map, 'digest');
   if (repository === undefined || registry === null || tag === null || digest === null) return undefined;
-  if (tag === undefined && digest === undefined && !IMAGE_KEY.test(parentKey ?? '')) return undefined;
+  if (tag === undefined && digest === undefined && (inherited !== undefined || !IMAGE_KEY.test(parentKey ?? ''))) return undefined;
   const name = registry !== undefined && registry.text !== '' ? `${registry.text}/${repository.text}` : repository.text;
   const named = tryParseImageRef(name);
   // A repository that carries its own tag or digest is not the split layout this site rewrites.
   if (named === undefined || named.tag !== undefined || named.digest !== undefined) return undefined;
+  // Without a digest key a chart pins through the tag (`tag: 1.2.3@sha256:…`, see rewrite.ts).
+  const [tagText, tagDigest] = digest === undefined && tag !== undefined ? splitPinnedTag(tag.text) : [tag?.text, undefined];
   const parts = {
     kind: 'helm' as const,
-    image: imageWith(named, tag?.text, digest?.text),
+    image: imageWith(named, tagText, digest?.text ?? tagDigest),
     docIndex: doc.index,
     name,
-   
-    claims: [...claimOf(registry), ...claimOf(repository), ...claimOf(tag), ...claimOf(digest)],
-    layout: { map, docIndex: doc.index, tagKey: 'tag', digestKey: 'digest', namePair: findPair(map, 'repository')! },
+    claims: [...(inherited === undefined ? [...claimOf(registry), ...claimOf(repository)] : []), ...claimOf(tag), ...claimOf(digest)],
+    layout: { map, docIndex: doc.index, tagKey, digestKey: 'digest', namePair: findPair(map, nameKey) ?? findPair(map, '<<')! },
+    pinsInTag: digest === undefined,
     ...(tag === undefined ? {} : { tag }),
     ...(digest === undefined ? {} : { digest }),
   };
-  return placeSite(parsed, parts, repository.alias ?? repository.node);
+  const at = inherited === undefined ? repository : (tag ?? digest)!;
+  return placeSite(parsed, parts, at.alias ?? at.node);
+}
+
+/** The map a `<<: *anchor` merge key brings in, if any (YAML 1.1 merge keys, as Helm reads them). */
+function mergedMap(doc: ParsedDoc, map: YAMLMap): YAMLMap | undefined {
+  const merge = findPair(map, '<<')?.value;
+  const target = isAlias(merge) ? merge.resolve(doc.doc) : undefined;
+  return isMap(target) ? target : undefined;
 }
 
 /**

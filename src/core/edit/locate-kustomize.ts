@@ -40,6 +40,14 @@ function entrySite(parsed: ParsedFile, doc: ParsedDoc, entry: YAMLMap): LocatedS
   if (nameSlot === undefined || tag === null || digest === null) return undefined;
   const named = tryParseImageRef(nameSlot.text);
   if (named === undefined) return undefined;
+  if (named.tag !== undefined || named.digest !== undefined) {
+    // `newName: awesome/postgres:11` is a whole reference kustomize writes as is: a `newTag` added
+    // beside it would render `awesome/postgres:11:12`. It is rewritten whole, in place; an entry that
+    // has a tag in its name and a `newTag`/`digest` too is already broken and left alone.
+    if (tag !== undefined || digest !== undefined) return undefined;
+    const whole = { kind: 'kustomize' as const, image: named, docIndex: doc.index, name: writtenName(nameSlot.text), ref: nameSlot, claims: claimOf(nameSlot) };
+    return placeSite(parsed, whole, nameSlot.alias ?? nameSlot.node);
+  }
   const parts = {
     kind: 'kustomize' as const,
     image: imageWith(named, tag?.text, digest?.text),

@@ -1,8 +1,9 @@
 import { isMap, type Node } from 'yaml';
-import { containerSites } from './locate-containers.ts';
+import { applicationSources, argocdSourceSites, isArgocdOverride } from './locate-argocd.ts';
+import { containerSites, imageKeySites } from './locate-containers.ts';
 import { embeddedValues, helmSites } from './locate-helm.ts';
 import { isKustomization, kustomizeSites } from './locate-kustomize.ts';
-import { markerSites } from './markers.ts';
+import { markerSites, samePolicy } from './markers.ts';
 import { getString, getValue, valueAt } from './nodes.ts';
 import { type ParsedDoc, type ParsedFile, parseFile } from './parse.ts';
 import type { LocatedSite } from './site.ts';
@@ -23,16 +24,25 @@ export function locateImages(file: string, text: string, options: EditOptions): 
 }
 
 /** {@link locateImages} with what the editor needs: the parsed file and the sites' nodes. */
-export function locateSites(file: string, text: string, options: Pick<EditOptions, 'policies'>): LocatedFile {
+export function locateSites(file: string, text: string, options: Pick<EditOptions, 'policies' | 'policy'>): LocatedFile {
   const parsed = parseFile(file, text);
   const sites = parsed.docs.flatMap((doc) => docSites(parsed, doc, options));
-  return { parsed, sites: sites.sort((a, b) => a.offset - b.offset) };
+  return { parsed, sites: onlyPolicy(sites, options.policy).sort((a, b) => a.offset - b.offset) };
+}
+
+/**
+ * With a policy named, only its markers are sites: other policies' markers and unmarked values are
+ * left alone, as Flux's setters do.
+ */
+function onlyPolicy(sites: LocatedSite[], policy: string | undefined): LocatedSite[] {
+  if (policy === undefined) return sites;
+  return sites.filter((site) => site.kind === 'flux-marker' && site.policy !== undefined && samePolicy(site.policy, policy));
 }
 
 /** The public view of a site: where it is and what it holds, without the parser's nodes. */
 export function publicSite(site: LocatedSite): ImageSite {
-  const { file, line, column, kind, image } = site;
-  return { file, line, column, kind, image };
+  const { file, line, column, kind, image, policy } = site;
+  return { file, line, column, kind, image, ...(policy === undefined ? {} : { policy }) };
 }
 
 function docSites(parsed: ParsedFile, doc: ParsedDoc, options: Pick<EditOptions, 'policies'>): LocatedSite[] {
@@ -51,12 +61,17 @@ function docSites(parsed: ParsedFile, doc: ParsedDoc, options: Pick<EditOptions,
 function heuristicSites(parsed: ParsedFile, doc: ParsedDoc): LocatedSite[] {
   const root = doc.doc.contents;
   if (isKustomization(parsed.file, root)) return isMap(root) ? kustomizeSites(parsed, doc, getValue(root, 'images')) : [];
+  if (isArgocdOverride(parsed.file) && isMap(root)) return [...argocdSourceSites(parsed, doc, root), ...helmSites(parsed, doc, root)];
   if (isKubernetesObject(root)) {
     const fluxImages = isFluxKustomization(root) ? valueAt(root, 'spec', 'images') : undefined;
+    const argocd = getString(root, 'kind') === 'Application' ? applicationSources(root) : [];
     return [
       ...containerSites(parsed, doc, root),
       ...embeddedValues(root).flatMap((values) => helmSites(parsed, doc, values)),
       ...kustomizeSites(parsed, doc, fluxImages),
+      ...argocd.flatMap((source) => argocdSourceSites(parsed, doc, source)),
+      // Last: any other key ending in `image` that holds a whole reference (CRD fields, ConfigMap data).
+      ...imageKeySites(parsed, doc, root),
     ];
   }
   // Any other map is Helm values; a top-level list may still hold containers (a bare JSON array of objects).

@@ -1,8 +1,8 @@
 import { isAlias, isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import { UserError } from '../errors.ts';
 import { type ImageRef, imageName, parseImageRef, sameImage, tryParseImageRef } from '../image-ref.ts';
-import { claimOf, fieldSlot, forEachCollection, pairKey, type Slot, slotOf } from './nodes.ts';
-import { type ParsedDoc, type ParsedFile, positionOf } from './parse.ts';
+import { claimOf, fieldSlot, forEachCollection, pairKey, type Slot, scalarText, slotOf } from './nodes.ts';
+import { type ParsedDoc, type ParsedFile, parseFile, positionOf } from './parse.ts';
 import { imageWith, type LocatedSite, placeSite, writtenName } from './site.ts';
 import type { EditOptions } from './types.ts';
 
@@ -17,6 +17,8 @@ export interface Marker {
   /** The name as the marker (or the policy mapping) writes it. */
   readonly name: string;
   readonly field: MarkerField;
+  /** For a Flux marker: the policy it names, as written (`flux-system:podinfo`). */
+  readonly policy?: string;
 }
 
 interface Marked {
@@ -74,9 +76,61 @@ function fluxMarker(value: string, policies: Readonly<Record<string, string>>): 
     if (key === undefined) continue;
     const mapped = policies[key]!;
     const ref = parseImageRef(mapped, `policies["${key}"]`);
-    return { kind: 'flux-marker', image: ref, name: writtenName(mapped), field };
+    return { kind: 'flux-marker', image: ref, name: writtenName(mapped), field, policy };
   }
   return undefined;
+}
+
+/** True when a marker's policy (`ns:name`) is the policy asked for (`ns:name`, or `name` in any namespace). */
+export function samePolicy(marker: string, asked: string): boolean {
+  if (marker === asked) return true;
+  const bare = (policy: string) => policy.slice(policy.indexOf(':') + 1);
+  return (!asked.includes(':') || !marker.includes(':')) && bare(marker) === bare(asked);
+}
+
+/** A Flux `$imagepolicy` marker as written, for callers that resolve policies themselves (the update step). */
+export interface PolicyMarker {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** The policy as written (`flux-system:podinfo`). */
+  readonly policy: string;
+  readonly field: MarkerField;
+  /** The value on the marked line, as text. */
+  readonly value: string;
+}
+
+/**
+ * Every Flux `$imagepolicy` marker in a file with its policy name, whatever image it stands for: the
+ * update step reads which policies an environment uses from this, resolves each to its latest image,
+ * and bumps it with `EditOptions.policy` set to the policy name. Malformed YAML throws, as locating does.
+ */
+export function locatePolicyMarkers(file: string, text: string): PolicyMarker[] {
+  const parsed = parseFile(file, text);
+  const found: PolicyMarker[] = [];
+  for (const doc of parsed.docs) {
+    forEachCollection(doc.doc.contents, (node) => {
+      const values = isMap(node) ? node.items.map((pair) => pair.value) : node.items;
+      for (const value of values) {
+        if (!isScalar(value)) continue;
+        const comment = commentAfter(parsed.text, value.range?.[1] ?? 0);
+        const match = comment === undefined ? null : FLUX.exec(comment);
+        if (match === null) continue;
+        const { policy, field } = splitPolicy(match[1]!);
+        const { line, column } = positionOf(parsed, value.range?.[0] ?? 0);
+        found.push({ file, line, column, policy, field, value: scalarText(value) });
+      }
+    });
+  }
+  return found;
+}
+
+/** `ns:policy:tag` → policy `ns:policy`, field tag; a two-part value with a field suffix reads as `policy:field`. */
+function splitPolicy(value: string): { policy: string; field: MarkerField } {
+  const parts = value.split(':');
+  const last = parts.at(-1) ?? '';
+  if (parts.length >= 2 && FIELDS.has(last)) return { policy: parts.slice(0, -1).join(':'), field: last as MarkerField };
+  return { policy: value, field: 'whole' };
 }
 
 /** The key of `policies` a marker's policy matches: `ns:name`, or just `name`. */
@@ -131,6 +185,7 @@ function wholeSite(parsed: ParsedFile, doc: ParsedDoc, { marker, slot }: Marked)
   const same = current !== undefined && sameImage(current, marker.image);
   const parts = {
     kind: marker.kind,
+    ...(marker.policy === undefined ? {} : { policy: marker.policy }),
     image: imageWith(marker.image, current?.tag, current?.digest),
     docIndex: doc.index,
     name: same ? writtenName(slot.text) : marker.name,
@@ -172,6 +227,7 @@ function fieldSite(parsed: ParsedFile, doc: ParsedDoc, group: readonly Marked[],
   const at = field('name') ?? group[0]!.slot;
   const parts = {
     kind: marker.kind,
+    ...(marker.policy === undefined ? {} : { policy: marker.policy }),
     image: imageWith(marker.image, tag?.text, digest?.text),
     docIndex: doc.index,
     ...naming,

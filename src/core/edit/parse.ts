@@ -25,6 +25,11 @@ export interface ParsedFile {
   readonly bom: boolean;
 }
 
+/** A file that is not well-formed YAML: a {@link UserError} the planner may turn into a notice. */
+export class MalformedYamlError extends UserError {
+  override name = 'MalformedYamlError';
+}
+
 /** 1-based line and column of an offset; the BOM is not counted as a column. */
 export interface Position {
   readonly line: number;
@@ -47,7 +52,7 @@ export function parseFile(file: string, text: string): ParsedFile {
     if (text.includes('{{')) return { ...base, docs: [] };
     const { line, column } = positionOf(base, error.pos[0]);
     const where = `${file}:${line}:${column}`;
-    throw new UserError(`${where}: malformed YAML: ${error.message} (${error.code}). Fix the file; nothing was changed.`, {
+    throw new MalformedYamlError(`${where}: malformed YAML: ${error.message} (${error.code}). Fix the file; nothing was changed.`, {
       input: where,
     });
   }

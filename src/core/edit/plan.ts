@@ -2,7 +2,11 @@ import type { Scalar } from 'yaml';
 import { UserError } from '../errors.ts';
 import { familiarName, formatFamiliar, type ImageRef, imageName, sameImage } from '../image-ref.ts';
 import { type LocatedFile, locateSites, publicSite } from './locate.ts';
-import { positionOf, textPosition } from './parse.ts';
+import { checkPin } from './pin.ts';
+import { imageNeedles, mayHoldImage } from './candidates.ts';
+import { addImageEntry, rootKustomization } from './kustomize-add.ts';
+import { isArgocdOverride } from './locate-argocd.ts';
+import { MalformedYamlError, positionOf, textPosition } from './parse.ts';
 import { type Op, type PlannedSite, planSite, type SitePlan, type Version } from './rewrite.ts';
 import type { LocatedSite } from './site.ts';
 import { applySplices, mapOffset, type Splice, sortSplices } from './splice.ts';
@@ -16,15 +20,24 @@ import { verifyEdit } from './verify.ts';
  * `edits`; each edited text has passed the after-edit check. Throws a {@link UserError} for malformed
  * YAML, an image without the tag or digest the pin needs, and an image found in no file.
  */
-export function planEdits(files: ReadonlyMap<string, string>, images: readonly ImageRef[], options: EditOptions): EditPlan {
-  const wanted = checkRequests(images, options.pin);
-  const located = [...files.keys()].sort().map((file) => locateSites(file, files.get(file)!, options));
+export function planEdits(files: ReadonlyMap<string, string>, images: readonly ImageRef[], given: EditOptions): EditPlan {
+  const wanted = checkRequests(images, given.pin);
+  const options = withPolicy(given, [...wanted.values()]);
+  const notices: string[] = [];
+  const located = [...files.keys()]
+    .sort()
+    .flatMap((file) => locateOrSkip(file, files.get(file)!, [...wanted.values()], options, notices));
   const sites = new Map<string, readonly ImageSite[]>();
+  const root = options.root ?? commonFolder([...files.keys()]);
+  const additions: Array<{ image: ImageRef; site: LocatedSite }> = [];
   for (const [name, image] of wanted) {
     const found = located.flatMap((file) => file.sites.filter((site) => sameImage(site.image, image)));
-    if (found.length === 0) throw notFound(image, options.root ?? commonFolder([...files.keys()]));
-    sites.set(name, found.map(publicSite));
+    const inBase = found.length === 0 ? baseSite(options, image) : undefined;
+    if (found.length === 0 && inBase === undefined) throw notFound(image, root, options.policy);
+    if (inBase !== undefined) additions.push({ image, site: inBase });
+    sites.set(name, (inBase === undefined ? found : [inBase]).map(publicSite));
   }
+  notices.push(...unreadOverrides(located, [...wanted.values()]));
   const edits: FileEdit[] = [];
   const skipped: SkippedSite[] = [];
   for (const file of located) {
@@ -32,7 +45,65 @@ export function planEdits(files: ReadonlyMap<string, string>, images: readonly I
     skipped.push(...result.skipped);
     if (result.edit !== undefined) edits.push(result.edit);
   }
-  return { edits, sites, skipped };
+  for (const { image, site } of additions) addEntry(edits, files, root, image, site, options);
+  return { edits: edits.sort((a, b) => (a.file < b.file ? -1 : 1)), sites, skipped, ...(notices.length > 0 ? { notices } : {}) };
+}
+
+/**
+ * Argo CD override files that name an image without a value Baton can edit: Argo CD reads the override
+ * over the files Baton changes, so the environment may stay on the old version. Said, not guessed at.
+ */
+function unreadOverrides(located: readonly LocatedFile[], wanted: readonly ImageRef[]): string[] {
+  return located
+    .filter((file) => isArgocdOverride(file.parsed.file))
+    .flatMap((file) =>
+      wanted
+        .filter((image) => file.parsed.text.includes(familiarName(image)) && !file.sites.some((site) => sameImage(site.image, image)))
+        .map((image) => `warning: ${file.parsed.file} names ${familiarName(image)}, but holds no value Baton can edit for it; Argo CD reads this override over the other files, so check it by hand.`),
+    );
+}
+
+/** The first site of the image in the bases, when the caller gave them. */
+function baseSite(options: EditOptions, image: ImageRef): LocatedSite | undefined {
+  if (options.bases === undefined || options.policy !== undefined) return undefined;
+  for (const file of [...options.bases.keys()].sort()) {
+    let sites: readonly LocatedSite[];
+    try {
+      sites = locateSites(file, options.bases.get(file)!, options).sites;
+    } catch {
+      continue; // a base Baton cannot read is only evidence, never edited
+    }
+    const site = sites.find((candidate) => sameImage(candidate.image, image));
+    if (site !== undefined) return site;
+  }
+  return undefined;
+}
+
+/** Adds an `images:` entry for an image only the bases use to the environment's kustomization (on top of its other edits). */
+function addEntry(edits: FileEdit[], files: ReadonlyMap<string, string>, root: string, image: ImageRef, site: LocatedSite, options: EditOptions): void {
+  const file = rootKustomization(files, root);
+  if (file === undefined) throw notFound(image, root, undefined);
+  const index = edits.findIndex((edit) => edit.file === file);
+  const earlier = index < 0 ? undefined : edits[index]!;
+  const added = addImageEntry(file, earlier?.after ?? files.get(file)!, site.name, image, options.pin, options);
+  const edit = { file, before: files.get(file)!, after: added.after, changes: [...(earlier?.changes ?? []), ...added.changes] };
+  if (index < 0) edits.push(edit);
+  else edits[index] = edit;
+}
+
+/**
+ * The located file, or nothing when it is not YAML and cannot hold any of the images (a CI file with
+ * repeated merge keys, a template): such a file is skipped with a notice. One that may hold them fails.
+ */
+function locateOrSkip(file: string, text: string, wanted: readonly ImageRef[], options: EditOptions, notices: string[]): LocatedFile[] {
+  try {
+    return [locateSites(file, text, options)];
+  } catch (error) {
+    const needles = imageNeedles(wanted, options.policies !== undefined || options.policy !== undefined);
+    if (!(error instanceof MalformedYamlError) || mayHoldImage(new TextEncoder().encode(text), needles)) throw error;
+    notices.push(`${error.message.replace(/\. Fix the file; nothing was changed\.$/, '')}; it does not mention the image, skipped.`);
+    return [];
+  }
 }
 
 /** The requested images by canonical name, checked against what the pin writes. */
@@ -40,16 +111,7 @@ function checkRequests(images: readonly ImageRef[], pin: Pin): Map<string, Image
   const wanted = new Map<string, ImageRef>();
   for (const image of images) {
     const shown = formatFamiliar(image);
-    if (pin !== 'digest' && image.tag === undefined) {
-      throw new UserError(`image: ${shown} has no tag, but pin "${pin}" writes one; give ${familiarName(image)}:<tag> or use pin "digest".`, {
-        input: 'image',
-      });
-    }
-    if (pin !== 'tag' && image.digest === undefined) {
-      throw new UserError(`image: ${shown} has no digest, but pin "${pin}" writes one; give ${shown}@sha256:<digest> or use pin "tag".`, {
-        input: 'image',
-      });
-    }
+    checkPin(image, pin);
     const name = imageName(image);
     const earlier = wanted.get(name);
     if (earlier !== undefined && formatFamiliar(earlier) !== shown) {
@@ -60,8 +122,21 @@ function checkRequests(images: readonly ImageRef[], pin: Pin): Map<string, Image
   return wanted;
 }
 
-function notFound(image: ImageRef, root: string): UserError {
+/**
+ * With a policy named, its markers stand for the one requested image (Flux writes the policy's latest
+ * image there), whatever baton.yaml maps it to.
+ */
+function withPolicy(options: EditOptions, wanted: readonly ImageRef[]): EditOptions {
+  if (options.policy === undefined) return options;
+  if (wanted.length !== 1) throw new UserError(`policy: a policy stands for one image, but ${wanted.length} are given.`, { input: 'policy' });
+  return { ...options, policies: { ...options.policies, [options.policy]: familiarName(wanted[0]!) } };
+}
+
+function notFound(image: ImageRef, root: string, policy?: string): UserError {
   const name = familiarName(image);
+  if (policy !== undefined) {
+    return new UserError(`policy: no {"$imagepolicy": "…${policy}…"} marker under ${root}; mark the values to write, or check the policy name.`, { input: 'policy' });
+  }
   return new UserError(
     `image: ${name} was not found in any kustomization, manifest, Helm values file or marker under ${root}; ` +
       `check the name or add a \`# baton: ${name}\` marker.`,

@@ -78,7 +78,7 @@ export function refVersion(current: Version, wanted: Version, pin: Pin): Version
 
 function refPlan(parsed: ParsedFile, site: LocatedSite, ref: Slot, wanted: ImageRef, pin: Pin): SitePlan {
   const after = refVersion(site.image, wanted, pin);
-  const value = site.name + (after.tag === undefined ? '' : `:${after.tag}`) + (after.digest === undefined ? '' : `@${after.digest}`);
+  const value = (site.prefix ?? '') + site.name + (after.tag === undefined ? '' : `:${after.tag}`) + (after.digest === undefined ? '' : `@${after.digest}`);
   return { site, ops: value === ref.text ? [] : [setOp(parsed, ref, value)], after };
 }
 
@@ -93,8 +93,14 @@ interface FieldsState {
 
 function fieldsPlan(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, pin: Pin): SitePlan {
   const state: FieldsState = { ops: [], adds: [], tag: site.image.tag, digest: site.image.digest, held: false };
-  planTag(parsed, site, wanted, pin, state);
-  planDigest(parsed, site, wanted, pin, state);
+  // Under pin `tag`, a digest already pinned in the tag is replaced like a digest field (dropped when none is given).
+  const digestInTag = site.image.digest !== undefined && wanted.digest !== undefined;
+  if (site.pinsInTag === true && (pin !== 'tag' || digestInTag)) {
+    planPinnedTag(parsed, site, wanted, state);
+  } else {
+    planTag(parsed, site, wanted, pin, state);
+    planDigest(parsed, site, wanted, pin, state);
+  }
   if (site.rename !== undefined && site.rename.text !== site.name) state.ops.push(setOp(parsed, site.rename, site.name));
   if (!state.held) throw nothingToWrite(site, pin);
   state.ops.push(...addOps(parsed, site, state.adds));
@@ -102,6 +108,12 @@ function fieldsPlan(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, pin
 }
 
 function planTag(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, pin: Pin, state: FieldsState): void {
+  if (wanted.tag === undefined && pin === 'digest' && site.tag !== undefined && site.layout !== undefined && site.tag.text !== '') {
+    // `name@digest` with no tag given: a `newTag` left beside the digest would render a stale `name:old@digest`.
+    state.ops.push(removeOp(parsed, site, site.tag));
+    state.tag = undefined;
+    return;
+  }
   // Under pin `digest` an existing tag field is kept in step with the new tag, but none is added.
   if (wanted.tag === undefined || (site.tag === undefined && pin === 'digest')) return;
   if (site.tag !== undefined) {
@@ -136,6 +148,33 @@ function planDigest(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, pin
   }
   if (site.layout === undefined) return;
   state.adds.push([site.layout.digestKey, wanted.digest]);
+  state.digest = wanted.digest;
+  state.held = true;
+}
+
+/**
+ * Helm values without a digest key (see `LocatedSite.pinsInTag`): the digest goes into the tag,
+ * `tag: 1.2.3@sha256:…`. That needs a tag: with pin `digest` and none given the bump is refused.
+ */
+function planPinnedTag(parsed: ParsedFile, site: LocatedSite, wanted: ImageRef, state: FieldsState): void {
+  const layout = { tagKey: site.tag?.key ?? site.layout?.tagKey ?? 'tag' };
+  if (wanted.tag === undefined) {
+    throw new UserError(
+      `${where(site)}: the values of ${site.name} have no "digest" key, so the chart reads the version from "${layout.tagKey}" only, and ` +
+        `"${layout.tagKey}: @sha256:…" is no reference. Give the image with its tag (${site.name}:<tag>@sha256:…) to write ` +
+        `"${layout.tagKey}: <tag>@sha256:…", or add a "digest" key the chart reads.`,
+      { input: 'image' },
+    );
+  }
+  const value = `${wanted.tag}@${wanted.digest}`;
+  if (site.tag !== undefined) {
+    if (site.tag.text !== value) state.ops.push(setOp(parsed, site.tag, value));
+  } else if (site.layout !== undefined) {
+    state.adds.push([layout.tagKey, value]);
+  } else {
+    return;
+  }
+  state.tag = wanted.tag;
   state.digest = wanted.digest;
   state.held = true;
 }
@@ -203,6 +242,13 @@ function where(site: LocatedSite): string {
 
 function nothingToWrite(site: LocatedSite, pin: Pin): UserError {
   const wants = pin === 'digest' ? 'a digest' : pin === 'tag' ? 'a tag' : 'a tag or digest';
+  if (site.kind !== 'marker' && site.kind !== 'flux-marker') {
+    return new UserError(
+      `${where(site)}: ${site.name} is named here without a value that can hold ${wants} (pin "${pin}"), and Baton adds no entry here; ` +
+        'add the tag (or digest) entry next to the name.',
+      { input: where(site) },
+    );
+  }
   return new UserError(
     `${where(site)}: the markers for ${site.name} mark no value that can hold ${wants} (pin "${pin}"); ` +
       'add a ":tag" or ":digest" marker on the value to write.',
@@ -211,9 +257,11 @@ function nothingToWrite(site: LocatedSite, pin: Pin): UserError {
 }
 
 function staleMarkedDigest(site: LocatedSite, digest: Slot): UserError {
+  const kind = site.kind === 'marker' || site.kind === 'flux-marker' ? 'a marked digest' : 'a digest';
+  const never = site.kind === 'marker' || site.kind === 'flux-marker' ? 'a marked value is never removed' : 'Baton does not remove an entry there';
   return new UserError(
-    `${where(site)}: ${site.name} has a marked digest (${digest.text}) that would override the new tag, and ` +
-      'a marked value is never removed; give the image with its digest (…@sha256:…) or use pin "tag+digest".',
+    `${where(site)}: ${site.name} has ${kind} (${digest.text}) that would override the new tag, and ` +
+      `${never}; give the image with its digest (…@sha256:…) or use pin "tag+digest".`,
     { input: where(site) },
   );
 }

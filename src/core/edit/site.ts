@@ -29,6 +29,14 @@ export interface LocatedSite extends ImageSite {
   readonly ref?: Slot;
   readonly tag?: Slot;
   readonly digest?: Slot;
+  /**
+   * Helm values without a digest key: a digest is written into the tag (`tag: 1.2.3@sha256:…`), since
+   * `{{ .Values.image.repository }}:{{ .Values.image.tag }}` (the `helm create` template) then renders a
+   * pinned reference, and a `digest:` line Baton added would be read by no template.
+   */
+  readonly pinsInTag?: boolean;
+  /** Text kept before a whole reference: Argo CD's `old=` in `kustomize.images` (`api=ghcr.io/acme/api:1.0`). */
+  readonly prefix?: string;
   /** A `:name` marker value holding another image than the marker names: rewritten to {@link name}. */
   readonly rename?: Slot;
   /**
@@ -69,4 +77,10 @@ export function writtenName(reference: string): string {
   const rest = at < 0 ? reference : reference.slice(0, at);
   const colon = rest.lastIndexOf(':');
   return colon > rest.lastIndexOf('/') ? rest.slice(0, colon) : rest;
+}
+
+/** `1.2.3@sha256:…` → [`1.2.3`, `sha256:…`]; a value without `@` is all tag. */
+export function splitPinnedTag(text: string): [string, string | undefined] {
+  const at = text.indexOf('@');
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }

@@ -22,6 +22,8 @@ export interface ImageSite {
   readonly kind: SiteKind;
   /** The image as written there, normalised (tag and digest as currently held). */
   readonly image: ImageRef;
+  /** For a Flux `$imagepolicy` marker: the policy it names (`flux-system:podinfo`). */
+  readonly policy?: string;
 }
 
 /** One value that changed (or would change) in one file. */
@@ -60,6 +62,18 @@ export interface EditOptions {
   readonly allowDowngrade: boolean;
   /** Flux `$imagepolicy` markers: policy name (`ns:name` or `name`) → image name it stands for. */
   readonly policies?: Readonly<Record<string, string>>;
+  /**
+   * Write only the Flux `$imagepolicy` markers of this policy (`ns:name` or `name`), as Flux's setters
+   * do: markers of other policies and values without a marker are left alone. The requested image (one)
+   * is the policy's latest image; `policies` is not needed for it.
+   */
+  readonly policy?: string;
+  /**
+   * Files of the kustomize bases the environment's kustomization builds on (path → text), read only.
+   * An image found in no file of the environment but in a base gets an `images:` entry added to the
+   * environment's kustomization (at `root`), as `kustomize edit set image` does.
+   */
+  readonly bases?: ReadonlyMap<string, string>;
   /** The path that was searched (e.g. `envs/staging`), for messages; defaults to the files' common folder. */
   readonly root?: string;
 }
@@ -79,4 +93,6 @@ export interface EditPlan {
   /** Every site where each requested image (canonical name) was found, changed or not. */
   readonly sites: ReadonlyMap<string, readonly ImageSite[]>;
   readonly skipped: readonly SkippedSite[];
+  /** Files left out and why (unparsable files that cannot hold the image), one line each, for the log. */
+  readonly notices?: readonly string[];
 }

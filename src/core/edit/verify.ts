@@ -24,7 +24,7 @@ export function verifyEdit(
   afterText: string,
   expected: ReadonlyMap<LocatedSite, Version>,
   patches: readonly Patch[],
-  options: Pick<EditOptions, 'policies'>,
+  options: Pick<EditOptions, 'policies' | 'policy'>,
 ): void {
   const { file } = before.parsed;
   let after: LocatedFile;

@@ -42,8 +42,16 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** The history as a Markdown table, newest first: the menu a rollback picks from. */
-export function historyMarkdown(envName: string, entries: readonly HistoryEntry[], complete: boolean): string {
+/** A repo URL fit to print in a hint: without credentials. */
+function shownRepo(repo: string): string {
+  return repo.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+}
+
+/**
+ * The history as a Markdown table, newest first: the menu a rollback picks from. The closing hint is a
+ * command that runs as printed (the repo and environment filled in).
+ */
+export function historyMarkdown(envName: string, entries: readonly HistoryEntry[], complete: boolean, target?: { repo: string; path?: string }): string {
   const lines = [`### Baton history: ${envName}`, '', '| # | Commit | Date | Images | Verified | Change |', '| --- | --- | --- | --- | --- | --- |'];
   for (const [index, entry] of entries.entries()) {
     const images = [...entry.images]
@@ -61,6 +69,8 @@ export function historyMarkdown(envName: string, entries: readonly HistoryEntry[
   }
   if (entries.length === 0) lines.push('', 'No commit has touched this environment yet.');
   else if (!complete) lines.push('', `Older history not shown; raise \`limit\` to see more.`);
-  lines.push('', 'Roll back with `baton rollback --env <env> --to <# or tag or digest or commit> --reason "…"`.');
+  const repo = target ? `--repo ${shownRepo(target.repo)} ` : '';
+  const which = target?.path ? `--path ${target.path}` : `--env ${envName}`;
+  lines.push('', `Roll back with \`baton rollback ${repo}${which} --to <# or tag or digest or commit> --reason "…"\`.`);
   return lines.join('\n');
 }

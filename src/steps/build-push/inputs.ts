@@ -6,7 +6,8 @@ import { type KeyValue, parseKeyValues } from '../../core/build/key-values.ts';
 import { checkTemplate } from '../../core/build/tags.ts';
 import { UserError } from '../../core/errors.ts';
 import { type ImageRef, parseImageRef } from '../../core/image-ref.ts';
-import type { InputValues } from '../../specs/types.ts';
+import type { buildPushSpec } from '../../specs/build-push.ts';
+import type { InputsOf } from '../../specs/types.ts';
 
 /** The typed inputs of build-push. */
 export interface BuildPushInputs {
@@ -45,38 +46,36 @@ function parsePlatforms(items: readonly string[]): PlatformSpec[] {
   return platforms;
 }
 
-function credentials(values: InputValues): { username?: string; password?: string } {
-  const username = (values['username'] as string | undefined) || undefined;
-  const password = (values['password'] as string | undefined) || undefined;
+type Values = InputsOf<typeof buildPushSpec>;
+
+function credentials({ username, password }: Values): { username?: string; password?: string } {
   if (username && !password) throw new UserError('password: username is given but password is not; give both, or neither to use the credential stores.', { input: 'password' });
   if (password && !username) throw new UserError('username: password is given but username is not; give both, or neither to use the credential stores.', { input: 'username' });
   return { ...(username ? { username } : {}), ...(password ? { password } : {}) };
 }
 
-/** Checks raw input values and turns them into {@link BuildPushInputs}. */
-export function buildPushInputs(values: InputValues): BuildPushInputs {
-  const imageText = String(values['image']).trim();
-  const { ref, layout } = parseImage(imageText);
-  const tags = [...(ref.tag ? [ref.tag] : []), ...(values['tags'] as string[])];
+/** Checks build-push's inputs and turns them into {@link BuildPushInputs}. */
+export function buildPushInputs(values: Values): BuildPushInputs {
+  const { ref, layout } = parseImage(values.image);
+  const tags = [...(ref.tag ? [ref.tag] : []), ...values.tags];
   for (const template of tags) checkTemplate(template, 'tags');
-  const optional = (name: string) => (values[name] as string | undefined) || undefined;
-  const target = optional('target');
+  const { target, file } = values;
   if (target !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(target)) throw new UserError(`target: "${target}" is not a stage name.`, { input: 'target' });
   const { tag: _tag, ...untagged } = ref;
   return {
     imageRef: untagged,
     layout,
-    context: optional('context') ?? '.',
-    ...(optional('file') ? { file: optional('file')! } : {}),
+    context: values.context,
+    ...(file ? { file } : {}),
     ...(target ? { target } : {}),
-    buildArgs: parseKeyValues(values['build-args'] as string[], 'build-args', 'build-arg'),
-    platforms: parsePlatforms(values['platforms'] as string[]),
-    builder: values['builder'] as BuildPushInputs['builder'],
+    buildArgs: parseKeyValues(values['build-args'], 'build-args', 'build-arg'),
+    platforms: parsePlatforms(values.platforms),
+    builder: values.builder,
     tags,
-    labels: parseKeyValues(values['labels'] as string[], 'labels', 'label'),
-    push: values['push'] !== false,
+    labels: parseKeyValues(values.labels, 'labels', 'label'),
+    push: values.push,
     ...credentials(values),
-    insecureRegistries: values['insecure-registries'] as string[],
-    dryRun: values['dry-run'] === true,
+    insecureRegistries: values['insecure-registries'],
+    dryRun: values['dry-run'],
   };
 }

@@ -17,7 +17,7 @@ import { type BuildPushInputs, buildPushInputs } from './inputs.ts';
 import { applyTags, pushByDigest, type TagOutcome } from './publish.ts';
 import { type BuildSource, buildSource, type SourceDeps } from './source.ts';
 import { type BuildPushReport, buildPushOutputs, buildPushSummary, repositoryName } from './summary.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
 /** Side effects build-push uses, injectable for tests. */
 export interface BuildPushDeps extends SourceDeps {
@@ -42,6 +42,8 @@ interface Run {
 
 async function timed<T>(run: Run, label: string, work: () => Promise<T>): Promise<T> {
   const start = run.deps.clock();
+  // Each stage as the current status (an updating line on a terminal, a log line in CI).
+  run.context.log.progress?.(`build-push: ${label}…`);
   try {
     return await work();
   } finally {
@@ -55,7 +57,7 @@ function openTarget(inputs: BuildPushInputs, registry: RegistryClient): ImageLoc
 
 function registryOptions(inputs: BuildPushInputs, env: StepContext['env']): RegistryClientOptions {
   const credentials = inputs.username && inputs.password && !inputs.layout ? [{ registry: inputs.imageRef.registry, username: inputs.username, password: inputs.password }] : [];
-  return { credentials, env, insecureRegistries: inputs.insecureRegistries, userAgent: 'baton-build-push' };
+  return { credentials, env, insecureRegistries: inputs.insecureRegistries };
 }
 
 /** The per-platform digests of an image already in the target. */
@@ -152,10 +154,7 @@ export async function runBuildPush(inputs: BuildPushInputs, deps: BuildPushDeps,
 
 /** Creates the build-push step with its side effects. */
 export function buildPushStep(deps: BuildPushDeps): Step {
-  return {
-    spec: buildPushSpec,
-    run: (values, context) => runBuildPush(buildPushInputs(values), deps, context),
-  };
+  return defineStep(buildPushSpec, (values, context) => runBuildPush(buildPushInputs(values), deps, context));
 }
 
 /** A private temporary directory for one run. */

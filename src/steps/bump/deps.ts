@@ -1,25 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createForge } from '../../adapters/forges/detect.ts';
-import { GitRepo } from '../../adapters/git/git-repo.ts';
+import { cloneEnvRepo, PUSH_RETRY } from '../shared/clone.ts';
 import type { BumpDeps } from './step.ts';
-
-/** The push-race bound: twenty pipelines bumping one branch at once must all land. */
-export const PUSH_RETRY = { attempts: 40, baseDelayMs: 200, maxDelayMs: 3_000 } as const;
 
 /** Bump wired to the real git CLI and forge APIs. Clones go under `RUNNER_TEMP` (or the OS temp dir). */
 export function defaultBumpDeps(env: Readonly<Record<string, string | undefined>> = process.env, log?: (line: string) => void): BumpDeps {
   return {
-    async clone(remote, options) {
-      const dir = await mkdtemp(join(env['RUNNER_TEMP'] || tmpdir(), 'baton-env-'));
-      try {
-        return await GitRepo.clone(remote, { ...options, dir, ...(log ? { log } : {}) });
-      } catch (error) {
-        await rm(dir, { recursive: true, force: true });
-        throw error;
-      }
-    },
+    clone: cloneEnvRepo({ env, log }),
     forge: (options) => createForge({ ...options, env: env as NodeJS.ProcessEnv }),
     retry: PUSH_RETRY,
   };

@@ -1,20 +1,24 @@
 
 import { bumpMessage, bumpSubject, type ChangeOrigin, originFromEnv, proposalBody, proposalBranch, versionLabel } from '../../core/change-text.ts';
+import { checkPin } from '../../core/edit/pin.ts';
+import { parseSize } from '../../core/size.ts';
 import type { Pin, ValueChange } from '../../core/edit/types.ts';
 import { type Environment, normaliseRepoPath, type WriteMode } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
 import { familiarName, formatFamiliar, type ImageRef, imageName, parseImageRef } from '../../core/image-ref.ts';
-import { type GuardedPlan, heldMessage, planRespectingHolds } from '../../core/rollback/guard.ts';
+import { type GuardedPlan, heldMessage } from '../../core/rollback/guard.ts';
 import { envSelector } from '../../core/rollback/holds.ts';
 import { unifiedDiff } from '../../core/unified-diff.ts';
 import type { Forge } from '../../adapters/forges/types.ts';
 import type { GitIdentity, GitRemote } from '../../adapters/git/types.ts';
 import type { RetryPolicy } from '../../adapters/retry.ts';
 import { bumpSpec } from '../../specs/bump.ts';
-import type { InputValues } from '../../specs/types.ts';
-import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
-import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import type { InputsOf } from '../../specs/types.ts';
+import type { EnvRepoCheckout } from '../shared/env-repo.ts';
+import { type EnvChange, openEnvironment, proposeChange, pushChange, recheckEnvironment, type WriteOutcome } from '../shared/env-write.ts';
+import { type ForgeOptions, forgeOptions, parseIdentity, remoteOf } from '../shared/identity.ts';
+import { planOnHead } from '../shared/plan-on-head.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
 /** The typed inputs of bump, checked. */
 export interface BumpInputs {
@@ -36,88 +40,67 @@ export interface BumpInputs {
   /** Write images a rollback holds in the environment too, releasing the hold (see core/rollback/holds.ts). */
   readonly overrideHold: boolean;
   readonly dryRun: boolean;
+  /** Write only the Flux `$imagepolicy` markers of this policy (see EditOptions.policy). */
+  readonly policy?: string;
+  /** Bytes above which a file is read only when it may hold the image. */
+  readonly maxFileSize: number;
 }
 
 /** Side effects bump uses, injectable for tests. */
 export interface BumpDeps {
   clone(remote: GitRemote, options: { branch?: string; sparsePaths: string[]; identity: GitIdentity }): Promise<EnvRepoCheckout>;
-  forge(options: { repoUrl: string; token?: string; forge: 'auto' | 'github' | 'gitlab'; apiUrl?: string }): Forge;
+  forge(options: ForgeOptions): Forge;
   readonly retry: RetryPolicy;
 }
 
-const IDENTITY_RE = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*$/;
-
-/** Parses `Name <email>`. */
-export function parseIdentity(text: string, input = 'author'): GitIdentity {
-  const match = IDENTITY_RE.exec(text);
-  if (!match) throw new UserError(`${input}: "${text}" is not "Name <email>".`, { input });
-  return { name: match[1]!, email: match[2]! };
-}
-
-/** Checks raw input values and turns them into {@link BumpInputs}. */
-export function bumpInputs(values: InputValues): BumpInputs {
-  const images = (values['image'] as string[]).map((text) => parseImageRef(text, 'image'));
-  for (const ref of images) {
-    if (!ref.tag && !ref.digest) {
-      throw new UserError(`image: "${formatFamiliar(ref)}" has neither a tag nor a digest; write name:tag or name@sha256:….`, { input: 'image' });
-    }
-  }
+/** Checks bump's inputs and turns them into {@link BumpInputs}; nothing is cloned before this passes. */
+export function bumpInputs(values: InputsOf<typeof bumpSpec>): BumpInputs {
+  const images = values.image.map((text) => parseImageRef(text, 'image'));
+  for (const ref of images) checkPin(ref, values.pin);
   const names = images.map(imageName);
   const dup = names.find((name, i) => names.indexOf(name) !== i);
   if (dup) throw new UserError(`image: ${dup} is given twice; give each image once.`, { input: 'image' });
-  const pin = values['pin'] as Pin;
-  for (const ref of images) {
-    if (pin !== 'tag' && !ref.digest) throw new UserError(`image: pin ${pin} needs a digest; "${formatFamiliar(ref)}" has none.`, { input: 'image' });
-    if (pin !== 'digest' && !ref.tag) throw new UserError(`image: pin ${pin} needs a tag; "${formatFamiliar(ref)}" has none.`, { input: 'image' });
+  if (values.path) normaliseRepoPath(values.path);
+  const policy = values.policy?.trim() || undefined;
+  if (policy !== undefined && !POLICY_RE.test(policy)) {
+    throw new UserError(`policy: "${policy}" is not a Flux image policy name ("name" or "namespace:name").`, { input: 'policy' });
   }
-  const repo = String(values['repo']);
-  if (typeof values['path'] === 'string' && values['path']) normaliseRepoPath(values['path']);
-  const optional = (name: string) => (values[name] as string | undefined) || undefined;
+  if (policy !== undefined && images.length !== 1) {
+    throw new UserError(`policy: a policy stands for one image, but ${images.length} images are given; bump one image per policy.`, { input: 'policy' });
+  }
   return {
-    repo,
-    branch: optional('branch'),
-    env: optional('env'),
-    path: optional('path'),
+    repo: values.repo,
+    branch: values.branch,
+    env: values.env,
+    path: values.path,
     images,
-    pin,
-    mode: optional('mode') as WriteMode | undefined,
-    token: optional('token'),
-    forge: values['forge'] as BumpInputs['forge'],
-    apiUrl: optional('api-url'),
-    author: parseIdentity(String(values['author'])),
-    message: optional('message'),
-    labels: values['labels'] as string[],
-    autoMerge: values['auto-merge'] === true,
-    allowDowngrade: values['allow-downgrade'] === true,
-    overrideHold: values['override-hold'] === true,
-    dryRun: values['dry-run'] === true,
-  } as BumpInputs;
+    pin: values.pin,
+    mode: values.mode,
+    token: values.token,
+    forge: values.forge,
+    apiUrl: values['api-url'],
+    author: parseIdentity(values.author),
+    message: values.message,
+    labels: values.labels,
+    autoMerge: values['auto-merge'],
+    allowDowngrade: values['allow-downgrade'],
+    overrideHold: values['override-hold'],
+    dryRun: values['dry-run'],
+    ...(policy === undefined ? {} : { policy }),
+    maxFileSize: parseSize(values['max-file-size'] ?? '4MiB', 'max-file-size'),
+  };
 }
+
+/** A Flux ImagePolicy name, optionally with its namespace (Kubernetes DNS labels and subdomains). */
+const POLICY_RE = /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?:)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/;
 
 /**
- * Plans the edit on the checkout's current head, leaving alone images a rollback holds there (unless
- * override-hold). Exported for promote, which writes the same way.
+ * The requested images the plan writes somewhere. Subject and trailers name only these: an image whose
+ * downgrade was refused, that a rollback holds, or that was already in place is not "bumped".
  */
-export async function planOnHead(repo: EnvRepoCheckout, env: Environment, request: PlanRequest): Promise<GuardedPlan> {
-  const files = await readEnvFiles(repo, env.path);
-  try {
-    const { pin, allowDowngrade, overrideHold, policies } = request;
-    return planRespectingHolds(files, request.images, { pin, allowDowngrade, overrideHold, policies, root: env.path });
-  } catch (error) {
-    if (error instanceof UserError && /not found/i.test(error.message) && files.size === 0) {
-      throw new UserError(`path: "${env.path}" holds no YAML or JSON files; check env/path.`, { input: 'path', cause: error });
-    }
-    throw error;
-  }
-}
-
-/** What {@link planOnHead} writes. */
-export interface PlanRequest {
-  readonly images: readonly ImageRef[];
-  readonly pin: Pin;
-  readonly allowDowngrade: boolean;
-  readonly overrideHold: boolean;
-  readonly policies: Readonly<Record<string, string>>;
+export function writtenImages(images: readonly ImageRef[], plan: Pick<GuardedPlan, 'edits'>): ImageRef[] {
+  const written = new Set(allChanges(plan).map((change) => change.image));
+  return images.filter((image) => written.has(imageName(image)));
 }
 
 function allChanges(plan: Pick<GuardedPlan, 'edits'>): ValueChange[] {
@@ -125,69 +108,84 @@ function allChanges(plan: Pick<GuardedPlan, 'edits'>): ValueChange[] {
 }
 
 function commitMessage(env: Environment, inputs: BumpInputs, plan: GuardedPlan, origin: ChangeOrigin): string {
-  const subject = inputs.message ?? bumpSubject(env.name, inputs.images);
-  return bumpMessage(subject, env.name, inputs.images, allChanges(plan), origin);
+  const written = writtenImages(inputs.images, plan);
+  const subject = inputs.message ?? bumpSubject(env.name, written);
+  return bumpMessage(subject, env.name, written, allChanges(plan), origin);
+}
+
+/** Why nothing was written for each requested image that the plan leaves alone. */
+function notWritten(inputs: BumpInputs, plan: GuardedPlan): string[] {
+  const written = new Set(writtenImages(inputs.images, plan).map(imageName));
+  return inputs.images
+    .filter((image) => !written.has(imageName(image)))
+    .map((image) => {
+      const name = imageName(image);
+      if ((plan.held ?? []).some((hold) => hold.image === name)) return `${formatFamiliar(image)}: held by a rollback, not bumped`;
+      const kept = plan.skipped.find((skip) => skip.image === name);
+      if (kept !== undefined) return `${formatFamiliar(image)}: not written, ${kept.file}:${kept.line} holds the newer ${kept.current}`;
+      return `${formatFamiliar(image)}: already in place`;
+    });
 }
 
 /** The bump as a change the shared writer lands (push, push queue, or PR/MR). */
-function bumpChange(env: Environment, inputs: BumpInputs, policies: Record<string, string>, origin: ChangeOrigin): EnvChange<GuardedPlan> {
+function bumpChange(env: Environment, inputs: BumpInputs, origin: ChangeOrigin): EnvChange<GuardedPlan> {
   const request = { images: inputs.images, pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, overrideHold: inputs.overrideHold };
+  const reading = { maxFileSize: inputs.maxFileSize, ...(inputs.policy === undefined ? {} : { policy: inputs.policy }) };
   return {
-    plan: (repo) => planOnHead(repo, env, { ...request, policies }),
+    // baton.yaml (mode, path, policies) is read again on every head the bump is planned on.
+    async plan(repo, leaveOut) {
+      const config = await recheckEnvironment(repo, env, inputs);
+      return planOnHead(repo, env, { ...request, ...reading, policies: { ...(config?.policies ?? {}) } }, leaveOut);
+    },
     message: (plan) => commitMessage(env, inputs, plan, origin),
     author: inputs.author,
-    queue: { path: env.path, ...request },
+    race: { images: inputs.images, allowDowngrade: inputs.allowDowngrade },
   };
 }
 
-function summarise(env: Environment, inputs: BumpInputs, plan: GuardedPlan, outputs: Record<string, string>, mode: WriteMode): string {
+function summarise(env: Environment, inputs: BumpInputs, attempt: WriteOutcome<GuardedPlan>, outputs: Record<string, string>, mode: WriteMode): string {
+  const plan = attempt.plan;
   const changes = allChanges(plan);
   const lines = [`### Baton bump: ${env.name}${inputs.dryRun ? ' (dry run)' : ''}`, ''];
+  const left = notWritten(inputs, plan);
   if (changes.length === 0) {
-    lines.push(`Nothing to change: ${inputs.images.map(formatFamiliar).join(', ')} already in place under \`${env.path}\`.`);
+    lines.push(`Nothing written under \`${env.path}\`:`, '', ...left.map((line) => `- ${line}`));
   } else {
     lines.push(`| Image | Where | Old | New |`, '| --- | --- | --- | --- |');
     for (const c of changes) lines.push(`| \`${familiarName(parseImageRef(c.image))}\` | \`${c.file}:${c.line}\` | \`${c.old ?? '—'}\` | \`${c.new ?? '—'}\` |`);
     lines.push('', '```diff', unifiedDiff(plan.edits).trimEnd(), '```');
+    if (left.length > 0) lines.push('', 'Not written:', '', ...left.map((line) => `- ${line}`));
   }
   for (const skip of plan.skipped) lines.push('', `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`);
   for (const hold of plan.held ?? []) lines.push('', `**Held:** ${heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path)))}`);
+  if (plan.notices?.length) lines.push('', '<details><summary>Files left out</summary>', '', ...plan.notices.map((line) => `- ${line}`), '', '</details>');
   for (const hold of plan.released ?? []) lines.push('', `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
+  for (const s of attempt.superseded ?? []) lines.push('', `**Superseded:** \`${s.image}\` stays at \`${s.landed}\`, written by a newer run after this one read the environment; \`${s.wanted}\` was not written.`);
   if (outputs['commit']) lines.push('', `Commit: \`${outputs['commit']}\` (${mode} mode)`);
   if (outputs['pr-url']) lines.push('', `Request: ${outputs['pr-url']}`);
   return lines.join('\n');
 }
 
-/**
- * The user name that goes with the token over HTTPS: GitLab wants `gitlab-ci-token` with a job token and
- * takes `oauth2` with access tokens; elsewhere the git adapter's default (`x-access-token`) serves.
- */
-export function gitUsername(inputs: Pick<BumpInputs, 'token' | 'forge'>, env: Readonly<Record<string, string | undefined>>): string | undefined {
-  if (inputs.token && inputs.token === env['CI_JOB_TOKEN']) return 'gitlab-ci-token';
-  if (inputs.forge === 'gitlab' || (inputs.forge === 'auto' && (env['GITLAB_CI'] === 'true' || env['BATON_PLATFORM'] === 'gitlab'))) return 'oauth2';
-  return undefined;
-}
-
 /** Runs bump with checked inputs. */
 export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepContext): Promise<StepResult> {
   const origin = originFromEnv(context.env);
-  const username = gitUsername(inputs, context.env);
-  const remote: GitRemote = { url: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), ...(username ? { username } : {}) };
-  const { repo, env, config } = await openEnvironment(deps.clone, remote, inputs, inputs.author);
+  const { repo, env } = await openEnvironment(deps.clone, remoteOf(inputs, context.env), inputs, inputs.author);
   try {
     const mode: WriteMode = inputs.mode ?? env.mode ?? 'push';
-    const change = bumpChange(env, inputs, { ...(config?.policies ?? {}) }, origin);
+    const change = bumpChange(env, inputs, origin);
     let attempt: WriteOutcome<GuardedPlan>;
     if (inputs.dryRun) attempt = { plan: await change.plan(repo), commit: undefined };
     else if (mode === 'pr') attempt = await proposeChange(repo, change, bumpProposal(env, inputs, deps, origin), context, env.path);
     else attempt = await pushChange(repo, change, deps, context);
+    for (const line of attempt.plan.notices ?? []) line.startsWith('warning: ') ? context.log.warn(line.slice('warning: '.length)) : context.log.info(line);
     for (const skip of attempt.plan.skipped) context.log.warn(`${skip.file}:${skip.line}: kept ${skip.current}, newer than ${skip.wanted}`);
     for (const hold of attempt.plan.held ?? []) context.log.warn(heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))));
     const outputs = bumpOutputs(inputs, attempt, attempt.commit ?? (await repo.head()));
     for (const c of allChanges(attempt.plan)) context.log.info(`${c.file}:${c.line}: ${c.old ?? '(none)'} -> ${c.new ?? '(removed)'}`);
-    context.log.info(outputs['changed'] === 'true' ? `${inputs.dryRun ? 'would change' : 'changed'} ${outputs['files']!.split('\n').length} file(s)` : 'already up to date; nothing to commit');
+    for (const line of notWritten(inputs, attempt.plan)) context.log.info(line);
+    context.log.info(outputs['changed'] === 'true' ? `${inputs.dryRun ? 'would change' : 'changed'} ${outputs['files']!.split('\n').length} file(s)` : 'nothing written; nothing to commit');
     const annotations = (attempt.plan.held ?? []).map((hold) => ({ level: 'warning' as const, title: 'held by a rollback', message: heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))), file: hold.file, line: hold.line }));
-    return { outputs, summary: summarise(env, inputs, attempt.plan, outputs, mode), annotations };
+    return { outputs, summary: summarise(env, inputs, attempt, outputs, mode), annotations };
   } finally {
     await repo.cleanup();
   }
@@ -200,7 +198,7 @@ function bumpProposal(env: Environment, inputs: BumpInputs, deps: BumpDeps, orig
     body: (plan: GuardedPlan) => proposalBody(env.name, allChanges(plan), origin),
     labels: inputs.labels,
     autoMerge: inputs.autoMerge,
-    forge: () => deps.forge({ repoUrl: inputs.repo, token: inputs.token, forge: inputs.forge, apiUrl: inputs.apiUrl }),
+    forge: () => deps.forge(forgeOptions(inputs)),
   };
 }
 
@@ -208,6 +206,9 @@ function bumpOutputs(inputs: BumpInputs, attempt: WriteOutcome<GuardedPlan>, com
   const changes = allChanges(attempt.plan);
   const first = inputs.images[0]!;
   const firstChange = changes.find((c) => c.image === imageName(first));
+  // A held image keeps its old version: new-tag stays empty so no later job mistakes it for deployed.
+  const held = (attempt.plan.held ?? []).map((hold) => hold.image);
+  const firstHeld = held.includes(imageName(first));
   const site = attempt.plan.sites.get(imageName(first))?.[0];
   const current = site ? versionLabel(site.image) : '';
   return {
@@ -216,7 +217,8 @@ function bumpOutputs(inputs: BumpInputs, attempt: WriteOutcome<GuardedPlan>, com
     'pr-url': attempt.request?.url ?? '',
     'pr-number': attempt.request ? String(attempt.request.number) : '',
     'old-tag': firstChange ? (firstChange.oldTag ?? firstChange.oldDigest ?? '') : current,
-    'new-tag': firstChange ? (firstChange.newTag ?? firstChange.newDigest ?? '') : current,
+    'new-tag': firstChange ? (firstChange.newTag ?? firstChange.newDigest ?? '') : firstHeld ? '' : current,
+    held: [...new Set(held)].map((name) => familiarName(parseImageRef(name))).join('\n'),
     image: formatFamiliar(first),
     files: attempt.plan.edits.map((e) => e.file).join('\n'),
   };
@@ -224,8 +226,5 @@ function bumpOutputs(inputs: BumpInputs, attempt: WriteOutcome<GuardedPlan>, com
 
 /** Creates the bump step with its side effects. */
 export function bumpStep(deps: BumpDeps): Step {
-  return {
-    spec: bumpSpec,
-    run: (values, context) => runBump(bumpInputs(values), deps, context),
-  };
+  return defineStep(bumpSpec, (values, context) => runBump(bumpInputs(values), deps, context));
 }

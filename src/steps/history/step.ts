@@ -3,11 +3,12 @@ import { normaliseRepoPath, resolveEnvironment } from '../../core/env-config.ts'
 import { UserError } from '../../core/errors.ts';
 import { historyJson, historyMarkdown } from '../../core/history/format.ts';
 import { historySpec } from '../../specs/history.ts';
-import type { InputValues } from '../../specs/types.ts';
+import type { InputsOf } from '../../specs/types.ts';
 import { readConfig } from '../shared/env-repo.ts';
-import { type HistoryDeps, remoteOf } from '../shared/history-deps.ts';
+import type { HistoryDeps } from '../shared/history-deps.ts';
+import { DEFAULT_IDENTITY, remoteOf } from '../shared/identity.ts';
 import { readHistory } from '../shared/history-read.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
 /** The checked inputs of history. */
 export interface HistoryInputs {
@@ -20,20 +21,17 @@ export interface HistoryInputs {
 }
 
 /** Checks history's inputs. */
-export function historyInputs(values: InputValues): HistoryInputs {
-  const text = (name: string) => (typeof values[name] === 'string' && (values[name] as string).trim() ? (values[name] as string).trim() : undefined);
-  const limit = Number(values['limit'] ?? 20);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UserError(`limit: "${values['limit']}" must be a whole number from 1 to 500.`, { input: 'limit' });
-  const path = text('path');
+export function historyInputs(values: InputsOf<typeof historySpec>): HistoryInputs {
+  const { limit, path } = values;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UserError(`limit: "${limit}" must be a whole number from 1 to 500.`, { input: 'limit' });
   if (path) normaliseRepoPath(path);
-  const entries: [string, string | undefined][] = [['branch', text('branch')], ['env', text('env')], ['path', path], ['token', text('token')]];
-  return { repo: String(values['repo']), limit, ...Object.fromEntries(entries.filter(([, v]) => v !== undefined)) } as HistoryInputs;
+  return { repo: values.repo, limit, branch: values.branch, env: values.env, path, token: values.token };
 }
 
 /** Runs history: clones without a checkout, reads the environment's path history and its notes. */
 export async function runHistory(inputs: HistoryInputs, deps: HistoryDeps, context: StepContext): Promise<StepResult> {
   const remote = remoteOf({ ...inputs, forge: 'auto' }, context.env);
-  const identity = { name: 'baton', email: 'baton@users.noreply.localhost' };
+  const identity = DEFAULT_IDENTITY;
   let repo = await deps.clone(remote, { ...(inputs.branch ? { branch: inputs.branch } : {}), sparsePaths: [], identity });
   try {
     const config = await readConfig(repo);
@@ -47,7 +45,7 @@ export async function runHistory(inputs: HistoryInputs, deps: HistoryDeps, conte
     context.log.info(`${env.name}: ${entries.length} state(s) read${complete ? ', back to the first commit' : ''}`);
     return {
       outputs: { entries: JSON.stringify(historyJson(entries)), current: entries[0]?.folded[0]?.commit ?? entries[0]?.commit ?? '', count: String(entries.length) },
-      summary: historyMarkdown(env.name, entries, complete),
+      summary: historyMarkdown(env.name, entries, complete, { repo: inputs.repo, ...(inputs.path ? { path: env.path } : {}) }),
       annotations: [],
     };
   } finally {
@@ -57,5 +55,5 @@ export async function runHistory(inputs: HistoryInputs, deps: HistoryDeps, conte
 
 /** Creates the history step (a command-line step) with its side effects. */
 export function historyStep(deps: HistoryDeps): Step {
-  return { spec: historySpec, run: (values, context) => runHistory(historyInputs(values), deps, context) };
+  return defineStep(historySpec, (values, context) => runHistory(historyInputs(values), deps, context));
 }

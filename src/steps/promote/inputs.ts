@@ -5,8 +5,9 @@ import { UserError } from '../../core/errors.ts';
 import { validateTag } from '../../core/image-ref.ts';
 import { parseCopyTo } from '../../core/promote/images.ts';
 import type { GitIdentity } from '../../adapters/git/types.ts';
-import type { InputValues } from '../../specs/types.ts';
-import { parseIdentity } from '../bump/step.ts';
+import type { promoteSpec } from '../../specs/promote.ts';
+import type { InputsOf } from '../../specs/types.ts';
+import { parseIdentity } from '../shared/identity.ts';
 
 /** The inputs of promote. */
 export interface PromoteInputs {
@@ -18,6 +19,8 @@ export interface PromoteInputs {
   readonly branch?: string;
   readonly mode?: WriteMode;
   readonly requireVerified: boolean;
+  /** Path of the allowed-signers file: the source commit must carry a good signature by one of its keys. */
+  readonly allowedSigners?: string;
   readonly soakMs: number;
   readonly pin: Extract<Pin, 'digest' | 'tag+digest'>;
   readonly copyTo?: { readonly registry: string; readonly prefix: string };
@@ -35,48 +38,40 @@ export interface PromoteInputs {
   readonly dryRun: boolean;
 }
 
-function optional(values: InputValues, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /** Checks promote's inputs. */
-export function promoteInputs(values: InputValues): PromoteInputs {
-  const to = values['to'] as string[];
-  const from = optional(values, 'from');
+export function promoteInputs(values: InputsOf<typeof promoteSpec>): PromoteInputs {
+  const { to, from } = values;
   if (from && to.includes(from)) throw new UserError(`from: "${from}" is also a target; promote from another environment.`, { input: 'from' });
-  const soakMs = Number(values['soak'] ?? 0);
-  if (soakMs > 0 && values['require-verified'] === false) {
+  const soakMs = values.soak;
+  if (soakMs > 0 && !values['require-verified']) {
     throw new UserError('soak: a soak time is measured from the verification record; it needs require-verified: true.', { input: 'soak' });
   }
-  const tagAs = optional(values, 'tag-as');
+  const tagAs = values['tag-as'];
   if (tagAs) validateTag(tagAs, 'tag-as');
-  const copyTo = optional(values, 'copy-to');
-  const texts: [string, string | undefined][] = [
-    ['from', from],
-    ['branch', optional(values, 'branch')],
-    ['mode', optional(values, 'mode')],
-    ['tagAs', tagAs],
-    ['token', optional(values, 'token')],
-    ['sourceToken', optional(values, 'source-token')],
-    ['apiUrl', optional(values, 'api-url')],
-  ];
+  const copyTo = values['copy-to'];
   return {
-    repo: String(values['repo']),
+    repo: values.repo,
+    from,
     to,
-    images: values['image'] as string[],
-    requireVerified: values['require-verified'] !== false,
+    images: values.image,
+    branch: values.branch,
+    mode: values.mode,
+    requireVerified: values['require-verified'],
     soakMs,
-    pin: values['pin'] as PromoteInputs['pin'],
+    pin: values.pin,
     ...(copyTo ? { copyTo: parseCopyTo(copyTo) } : {}),
-    insecureRegistries: (values['insecure-registries'] as string[] | undefined) ?? [],
-    overrideHold: values['override-hold'] === true,
-    allowDowngrade: values['allow-downgrade'] === true,
-    forge: values['forge'] as PromoteInputs['forge'],
-    author: parseIdentity(String(values['author'])),
-    labels: (values['labels'] as string[] | undefined) ?? [],
-    autoMerge: values['auto-merge'] === true,
-    dryRun: values['dry-run'] === true,
-    ...Object.fromEntries(texts.filter(([, v]) => v !== undefined)),
-  } as PromoteInputs;
+    tagAs,
+    insecureRegistries: values['insecure-registries'],
+    overrideHold: values['override-hold'],
+    allowDowngrade: values['allow-downgrade'],
+    token: values.token,
+    sourceToken: values['source-token'],
+    forge: values.forge,
+    apiUrl: values['api-url'],
+    author: parseIdentity(values.author),
+    labels: values.labels,
+    autoMerge: values['auto-merge'],
+    dryRun: values['dry-run'],
+    allowedSigners: values['allowed-signers'],
+  };
 }

@@ -5,7 +5,7 @@ import { describeRecord, type ImageStory, type PromotionContext } from '../../co
 import type { GuardedPlan } from '../../core/rollback/guard.ts';
 import { unifiedDiff } from '../../core/unified-diff.ts';
 import type { ChangeRequest } from '../../adapters/forges/types.ts';
-import type { SourceRun } from './step.ts';
+import type { SourceRun } from './types.ts';
 import type { PromoteInputs } from './inputs.ts';
 
 /** What one target's promotion came to. */

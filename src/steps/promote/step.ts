@@ -12,27 +12,23 @@ import { type PromotionPair, promotionPairs } from '../../core/promote/targets.t
 import { promoteMessage, promoteSubject, promotionBody, type PromotionContext } from '../../core/promote/text.ts';
 import { type GuardedPlan, heldMessage } from '../../core/rollback/guard.ts';
 import { envSelector } from '../../core/rollback/holds.ts';
+import type { SignaturePolicy } from '../../core/signers.ts';
 import type { OciClient } from '../../adapters/registry/types.ts';
 import { promoteSpec } from '../../specs/promote.ts';
-import { planOnHead } from '../bump/step.ts';
+import { planOnHead } from '../shared/plan-on-head.ts';
 import { readConfig } from '../shared/env-repo.ts';
-import { type EnvChange, type OpenedEnv, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
-import { remoteOf } from '../shared/history-deps.ts';
+import { type EnvChange, type OpenedEnv, openEnvironment, proposeChange, pushChange, recheckEnvironment, type WriteOutcome } from '../shared/env-write.ts';
+import { forgeOptions, remoteOf } from '../shared/identity.ts';
 import type { HistoryCheckout } from '../shared/history-read.ts';
+import { loadSignaturePolicy, requireSigned } from '../shared/signatures.ts';
 import type { PromoteDeps } from './deps.ts';
 import { type PromoteInputs, promoteInputs } from './inputs.ts';
 import { promoteOutputs, promoteSummary, type TargetResult } from './output.ts';
 import { addTag, copyByDigest, resolveDigest } from './registry.ts';
 import { readSource, type SourceState } from './source.ts';
 import { storiesFor } from './stories.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
-
-/** Everything one source's promotions share. */
-interface SourceRun {
-  readonly state: SourceState;
-  readonly images: readonly PromotedImage[];
-  readonly copied: ReadonlyMap<string, string>;
-}
+import type { SourceRun } from './types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
 /** Each image at its digest: pinned or verified, else looked up from its tag (and said so). */
 async function promotedImages(registry: OciClient, state: SourceState, inputs: PromoteInputs, context: StepContext): Promise<PromotedImage[]> {
@@ -69,15 +65,16 @@ function promoteChange(opened: OpenedEnv, run: SourceRun, inputs: PromoteInputs,
   const request = { images, pin: inputs.pin, allowDowngrade: inputs.allowDowngrade, overrideHold: inputs.overrideHold };
   const context = promotionContext(run, env);
   return {
-    async plan(repo) {
-      const plan = await planOnHead(repo, env, { ...request, policies: { ...(opened.config?.policies ?? {}) } });
+    async plan(repo, leaveOut) {
+      const config = await recheckEnvironment(repo, env, { env: env.name, mode: inputs.mode });
+      const plan = await planOnHead(repo, env, { ...request, policies: { ...(config?.policies ?? {}) } }, leaveOut);
       const selector = envSelector(env, false);
       if (plan.held.length > 0) throw new PromotionRefused(`to: ${plan.held.map((h) => heldMessage(h, env.name, 'promoted', selector)).join(' ')}`);
       return plan;
     },
     message: (plan) => promoteMessage(promoteSubject(context, images), images, plan.edits.flatMap((e) => e.changes), context, origin),
     author: inputs.author,
-    queue: { path: env.path, ...request },
+    race: { images, allowDowngrade: inputs.allowDowngrade },
   };
 }
 
@@ -104,7 +101,7 @@ async function writeTarget(opened: OpenedEnv, run: SourceRun, inputs: PromoteInp
       body: () => promotionBody(stories, promotion, origin),
       labels: inputs.labels,
       autoMerge: inputs.autoMerge,
-      forge: () => deps.forge({ repoUrl: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), forge: inputs.forge, ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}) }),
+      forge: () => deps.forge(forgeOptions(inputs)),
     };
     attempt = await proposeChange(repo, change, proposal, context, env.path);
   } else attempt = await pushChange(repo, change, deps, context);
@@ -112,8 +109,9 @@ async function writeTarget(opened: OpenedEnv, run: SourceRun, inputs: PromoteInp
 }
 
 /** Reads the source on a clone of its branch, takes its images at their digests, and copies them (copy-to). */
-async function sourceRun(pair: PromotionPair, reader: HistoryCheckout, registry: OciClient, inputs: PromoteInputs, deps: PromoteDeps, context: StepContext, policies: Record<string, string>): Promise<SourceRun> {
+async function sourceRun(pair: PromotionPair, reader: HistoryCheckout, registry: OciClient, inputs: PromoteInputs, deps: PromoteDeps, context: StepContext, policies: Record<string, string>, signers: SignaturePolicy | undefined): Promise<SourceRun> {
   const state = await readSource(reader, pair.from, policies, { requireVerified: inputs.requireVerified, soakMs: inputs.soakMs, nowMs: deps.now(), repo: inputs.repo });
+  if (signers) context.log.info(`${pair.from.name} runs ${state.commit.slice(0, 12)}, signed by ${await requireSigned(reader, state.commit, signers, `the commit ${pair.from.name} runs,`)}`);
   context.log.info(`${pair.from.name} runs ${state.commit.slice(0, 12)}${state.record ? `, verified ${state.record.status} at ${state.record.time}` : ' (not checked: require-verified is off)'}`);
   const images = await promotedImages(registry, state, inputs, context);
   const copied = inputs.copyTo && !inputs.dryRun ? await copyAll(registry, images, context) : new Map<string, string>();
@@ -122,6 +120,7 @@ async function sourceRun(pair: PromotionPair, reader: HistoryCheckout, registry:
 
 /** Runs promote with checked inputs. */
 export async function runPromote(inputs: PromoteInputs, deps: PromoteDeps, context: StepContext): Promise<StepResult> {
+  const signers = await loadSignaturePolicy(inputs.allowedSigners);
   const remote = remoteOf(inputs, context.env);
   const clone = (branch?: string) => deps.clone(remote, { ...(branch ? { branch } : {}), sparsePaths: [], identity: inputs.author });
   const base = await clone();
@@ -139,7 +138,7 @@ export async function runPromote(inputs: PromoteInputs, deps: PromoteDeps, conte
       const branch = pair.from.branch ?? base.branch;
       const reader = clones.get(branch) ?? (await clone(branch));
       clones.set(branch, reader);
-      runs.set(pair.from.name, await sourceRun(pair, reader, registry, inputs, deps, context, policies));
+      runs.set(pair.from.name, await sourceRun(pair, reader, registry, inputs, deps, context, policies, signers));
     }
     // Every target is opened and checked (holds, not-found images) before any is written.
     for (const pair of pairs) {
@@ -170,7 +169,5 @@ async function tagAll(registry: OciClient, runs: readonly SourceRun[], inputs: P
 
 /** Creates the promote step with its side effects. */
 export function promoteStep(deps: PromoteDeps): Step {
-  return { spec: promoteSpec, run: (values, context) => runPromote(promoteInputs(values), deps, context) };
+  return defineStep(promoteSpec, (values, context) => runPromote(promoteInputs(values), deps, context));
 }
-
-export type { SourceRun };

@@ -11,7 +11,7 @@ import type { PromotedImage } from '../../core/promote/images.ts';
 import type { ImageStory } from '../../core/promote/text.ts';
 import type { GuardedPlan } from '../../core/rollback/guard.ts';
 import type { OciClient } from '../../adapters/registry/types.ts';
-import type { SourceRun } from './step.ts';
+import type { SourceRun } from './types.ts';
 import type { PromoteDeps } from './deps.ts';
 import type { PromoteInputs } from './inputs.ts';
 import { imageLabels, resolveDigest } from './registry.ts';

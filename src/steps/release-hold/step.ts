@@ -14,9 +14,10 @@ import { unifiedDiff } from '../../core/unified-diff.ts';
 import { releaseHoldSpec } from '../../specs/release-hold.ts';
 import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
-import { actorOf, type HistoryDeps, remoteOf } from '../shared/history-deps.ts';
-import { type ReleaseInputs, releaseInputs } from '../rollback/inputs.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import type { HistoryDeps } from '../shared/history-deps.ts';
+import { actorOf, forgeOptions, remoteOf } from '../shared/identity.ts';
+import { type ReleaseInputs, releaseInputs } from './inputs.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
 /** The release as an edit plan: files that lose hold lines, and the holds removed. */
 interface ReleasePlan extends EditPlan {
@@ -89,11 +90,11 @@ function releaseProposal(env: Environment, inputs: ReleaseInputs, deps: HistoryD
     body: (plan: ReleasePlan) => `Baton releases the rollback hold on ${plan.released.map((h) => `\`${familiarName(parseImageRef(h.image))}\``).join(', ')} in **${env.name}**.`,
     labels: inputs.labels,
     autoMerge: false,
-    forge: () => deps.forge({ repoUrl: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), forge: inputs.forge, ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}) }),
+    forge: () => deps.forge(forgeOptions(inputs)),
   };
 }
 
 /** Creates the release-hold step (a command-line step) with its side effects. */
 export function releaseHoldStep(deps: HistoryDeps): Step {
-  return { spec: releaseHoldSpec, run: (values, context) => runRelease(releaseInputs(values), deps, context) };
+  return defineStep(releaseHoldSpec, (values, context) => runRelease(releaseInputs(values), deps, context));
 }

@@ -13,14 +13,18 @@ import { envSelector, type Hold } from '../../core/rollback/holds.ts';
 import { chooseRollback, describeTarget, type RollbackChoice } from '../../core/rollback/plan.ts';
 import { rollbackMessage, rollbackSubject } from '../../core/rollback/text.ts';
 import { unifiedDiff } from '../../core/unified-diff.ts';
+import { authorInput } from '../../specs/env-inputs.ts';
 import { rollbackSpec } from '../../specs/rollback.ts';
+import type { InputsOf } from '../../specs/types.ts';
 import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
-import { actorOf, type HistoryDeps, remoteOf } from '../shared/history-deps.ts';
+import type { HistoryDeps } from '../shared/history-deps.ts';
+import { actorOf, forgeOptions, remoteOf } from '../shared/identity.ts';
+import { loadSignaturePolicy, requireSigned } from '../shared/signatures.ts';
 import { type EnvRepoReader, readHistory } from '../shared/history-read.ts';
 import { type RollbackInputs, rollbackInputs } from './inputs.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
-import type { RollbackHandoff } from '../verify/record.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
+import type { RollbackHandoff } from '../shared/rollback-handoff.ts';
 
 /** How many states are read, step by step, while the target is not found and the history goes on. */
 const HISTORY_LIMITS = [10, 60, 400] as const;
@@ -90,10 +94,12 @@ function rollbackOutputs(story: RollbackStory, inputs: RollbackInputs, attempt: 
 /** Runs rollback with checked inputs. */
 export async function runRollback(inputs: RollbackInputs, deps: HistoryDeps, context: StepContext): Promise<StepResult> {
   const origin = originFromEnv(context.env);
+  const signers = await loadSignaturePolicy(inputs.allowedSigners);
   const { repo, env, config } = await openEnvironment(deps.clone, remoteOf(inputs, context.env), inputs, inputs.author);
   try {
     const policies = { ...(config?.policies ?? {}) };
     const choice = await chooseFromHistory(repo, env, inputs, policies);
+    if (signers) context.log.info(`${choice.entry.commit.slice(0, 12)} signed by ${await requireSigned(repo, choice.entry.commit, signers, 'the commit to roll back to,')}`);
     const story: RollbackStory = { env, choice, actor: actorOf(origin, inputs.author, context.env), origin };
     const time = new Date(deps.now()).toISOString();
     const selector = envSelector(env, Boolean(inputs.path));
@@ -121,13 +127,13 @@ function rollbackProposal(story: RollbackStory, inputs: RollbackInputs, deps: Hi
       [`Baton rolls **${story.env.name}** back, by ${story.actor}: ${inputs.reason}`, '', changeTable(plan.edits.flatMap((e) => e.changes)), '', `Restores the state of \`${story.choice.entry.commit}\` (${story.choice.entry.time}).`].join('\n'),
     labels: inputs.labels,
     autoMerge: false,
-    forge: () => deps.forge({ repoUrl: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), forge: inputs.forge, ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}) }),
+    forge: () => deps.forge(forgeOptions(inputs)),
   };
 }
 
 /** Creates the rollback step with its side effects. */
 export function rollbackStep(deps: HistoryDeps): Step {
-  return { spec: rollbackSpec, run: (values, context) => runRollback(rollbackInputs(values), deps, context) };
+  return defineStep(rollbackSpec, (values, context) => runRollback(rollbackInputs(values), deps, context));
 }
 
 /**
@@ -143,18 +149,23 @@ export function rollbackHandoff(deps: HistoryDeps, env: Readonly<Record<string, 
   };
   return {
     async rollback(request) {
-      const values = {
+      const values: InputsOf<typeof rollbackSpec> = {
         repo: request.repo,
+        branch: request.branch,
         env: request.env,
+        path: undefined,
         to: 'previous',
-        reason: `verify failed: ${request.reason}`.slice(0, 500),
-        forge: 'auto',
-        author: 'baton <baton@users.noreply.localhost>',
         image: [],
-        labels: [],
+        reason: `verify failed: ${request.reason}`.slice(0, 500),
         hold: true,
-        ...(request.token ? { token: request.token } : {}),
-        ...(request.branch ? { branch: request.branch } : {}),
+        mode: undefined,
+        token: request.token,
+        forge: 'auto',
+        'api-url': undefined,
+        author: authorInput.default,
+        labels: [],
+        'dry-run': false,
+        'allowed-signers': undefined,
       };
       const out = (await runRollback(rollbackInputs(values), deps, context)).outputs;
       if (out['changed'] !== 'true') return `${request.env} already holds its previous version; nothing rolled back`;

@@ -1,18 +1,18 @@
 /**
  * How every writing step (bump, promote, rollback, release-hold) lands a change in an environment:
  * open the least clone on the environment's branch, then either commit and push with the push-race
- * handling of DESIGN §3 (re-plan on the new head; the push queue when the change is an image request),
- * or put it on a deterministic branch and open or update the PR/MR. Taken out of bump so the steps share
- * one code path.
+ * handling of DESIGN §3 (on a rejected push: fetch the new head, plan the same request again with every
+ * check, drop what a newer write superseded, push again with jittered backoff, up to a bound), or put it
+ * on a deterministic branch and open or update the PR/MR. Taken out of bump so the steps share one code
+ * path. Nothing is parked anywhere between attempts: a bump that dies leaves nothing behind to replay.
  */
-import { type Environment, normaliseRepoPath, resolveEnvironment, type EnvRepoConfig } from '../../core/env-config.ts';
+import { type Environment, normaliseRepoPath, resolveEnvironment, type EnvRepoConfig, type WriteMode } from '../../core/env-config.ts';
 import type { EditPlan } from '../../core/edit/types.ts';
-import { TransientError } from '../../core/errors.ts';
-import type { QueuedRequest } from '../../core/push-queue.ts';
+import { TransientError, UserError } from '../../core/errors.ts';
+import { type RaceRequest, type Superseded, supersededImages } from '../../core/push-race.ts';
 import type { ChangeRequest, Forge } from '../../adapters/forges/types.ts';
 import type { GitIdentity, GitRemote } from '../../adapters/git/types.ts';
-import { backoffDelay, type RetryPolicy } from '../../adapters/retry.ts';
-import { landThroughQueue } from './push-queue.ts';
+import type { RetryPolicy } from '../../adapters/retry.ts';
 import { type EnvRepoCheckout, readConfig, writeEdits } from './env-repo.ts';
 import type { StepContext } from './types.ts';
 
@@ -61,18 +61,44 @@ export async function openEnvironment<R extends EnvRepoCheckout>(clone: CloneEnv
   }
 }
 
+/**
+ * Reads baton.yaml on the checkout's current head and checks that the environment still resolves as it
+ * did when it was opened (same path and branch) and still takes a direct push (an explicit `mode` input
+ * wins). Called on every head a change is planned on, so a baton.yaml that switched the environment to
+ * `mode: pr` meanwhile refuses a push planned on an older head. Resolves with that head's config.
+ */
+export async function recheckEnvironment(repo: EnvRepoCheckout, opened: Environment, selection: EnvSelection & { readonly mode?: WriteMode | undefined }): Promise<EnvRepoConfig | undefined> {
+  const config = await readConfig(repo);
+  if (selection.path) return config;
+  const now = resolveEnvironment(config, selection);
+  if (now.path !== opened.path || (now.branch ?? opened.branch) !== opened.branch) {
+    throw new UserError(`env: ${CONFIG_NAME} on the newest head of ${repo.branch} moved "${opened.name}" (now ${now.path}); nothing was pushed. Run again.`, { input: 'env' });
+  }
+  if (!selection.mode && (now.mode ?? 'push') !== (opened.mode ?? 'push')) {
+    throw new UserError(`env: ${CONFIG_NAME} on the newest head of ${repo.branch} now says mode: ${now.mode ?? 'push'} for "${opened.name}"; nothing was pushed. Run again.`, { input: 'env' });
+  }
+  return config;
+}
+
+const CONFIG_NAME = 'baton.yaml';
+
 /** A change to an environment, described so that it can be applied again to a newer head. */
 export interface EnvChange<P extends EditPlan> {
-  /** Plans the edit on the checkout's current files: a function of the files, never a patch. */
-  plan(repo: EnvRepoCheckout): Promise<P>;
+  /**
+   * Plans the edit on the checkout's current files: a function of the files, never a patch. `leaveOut`
+   * names images (canonical names) a newer write superseded: they are not written.
+   */
+  plan(repo: EnvRepoCheckout, leaveOut?: ReadonlySet<string>): Promise<P>;
   /** The commit message for a plan. */
   message(plan: P): string;
   readonly author: GitIdentity;
   /**
-   * The image request the push queue can re-apply for this change (bump, promote). Without one, a lost
-   * race is retried here with backoff (rollback, release-hold: rare, hand-started changes).
+   * The images this change writes (bump, promote): after a lost race, an image another write changed
+   * since this change first read it expires instead of being overwritten (see core/push-race.ts).
+   * Without one (rollback, release-hold: hand-started changes of what is there), the edit is re-applied
+   * as planned.
    */
-  readonly queue?: QueuedRequest;
+  readonly race?: RaceRequest;
 }
 
 /** What writing a change did. */
@@ -83,6 +109,8 @@ export interface WriteOutcome<P extends EditPlan> {
   readonly request?: ChangeRequest;
   /** PR mode: whether the branch was pushed (false when it already held this change). */
   readonly pushed?: boolean;
+  /** Images left out because a newer write changed them after this change read them. */
+  readonly superseded?: readonly Superseded[];
 }
 
 /** The bound and backoff of push races. */
@@ -91,34 +119,55 @@ export interface WriteDeps {
 }
 
 /**
- * Push mode: edit, commit, push; on a rejected push re-read the new head and re-apply the same edit,
- * with jittered backoff, up to the retry bound (or through the push queue for image requests).
+ * Push mode: edit, commit, push; on a rejected push fetch the new head, plan the same request on it
+ * again (baton.yaml, holds, the downgrade rule and "image found" all checked again on what it lands
+ * on), leave out images a newer write superseded, and push again after a jittered backoff, up to the
+ * retry bound. Never a forced push: the branch only moves forward, by a commit made on its newest head.
  */
 export async function pushChange<P extends EditPlan>(repo: EnvRepoCheckout, change: EnvChange<P>, deps: WriteDeps, context: StepContext): Promise<WriteOutcome<P>> {
   const wait = deps.retry.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const first = await change.plan(repo);
+  let superseded: Superseded[] = [];
   for (let attempt = 1; ; attempt++) {
-    const plan = await change.plan(repo);
-    if (plan.edits.length === 0) return { plan, commit: undefined };
+    const plan = attempt === 1 ? first : await replan(repo, change, first, (found) => (superseded = found), context);
+    const outcome = { plan, commit: undefined, ...(superseded.length > 0 ? { superseded } : {}) };
+    if (plan.edits.length === 0) return outcome;
     await writeEdits(repo, plan.edits);
     const commit = await repo.commit({ message: change.message(plan), author: change.author, paths: plan.edits.map((e) => e.file) });
-    if (!commit) return { plan, commit: undefined };
-    if ((await repo.push()) === 'pushed') return { plan, commit };
-    if (!repo.isLocalRemote && change.queue) {
-      // Why a queue and not plain retries: with n bumps racing, retries cost n rounds of n attempts;
-      // the queue lands all parked bumps in one atomic push (src/core/push-queue.ts).
-      const queueContext = { log: context.log, sleep: wait, now: () => Date.now() };
-      const outcome = await landThroughQueue(repo, change.queue, queueContext);
-      // The queue plans requests the way bump and promote do (holds respected), so its plan has their shape.
-      const finalPlan = (outcome.plan as P | undefined) ?? plan;
-      return { plan: outcome.commit ? finalPlan : { ...finalPlan, edits: [] }, commit: outcome.commit };
-    }
+    if (!commit) return outcome;
+    if ((await repo.push()) === 'pushed') return { ...outcome, commit };
     if (attempt >= deps.retry.attempts) {
-      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; run the step again.`);
+      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`);
     }
     context.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
-    await wait(backoffDelay(deps.retry, attempt));
+    await wait(raceDelay(deps.retry, attempt));
     await repo.refresh();
   }
+}
+
+/**
+ * The wait before attempt `attempt + 1` after a lost race: exponential with "full jitter" (uniform below
+ * the ceiling). Racing writers then spread over the whole window instead of its upper half, which costs
+ * the fewest attempts in total (AWS Architecture Blog, "Exponential Backoff And Jitter", 2015): every
+ * attempt is a fetch and a push, on the forge too.
+ */
+function raceDelay(policy: RetryPolicy, attempt: number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round((policy.random ?? Math.random)() * ceiling);
+}
+
+/**
+ * Plans the change again on the refreshed head; with a race request, images another write changed since
+ * the first plan are left out (and reported through `report`), so a stale value never overwrites a newer one.
+ */
+async function replan<P extends EditPlan>(repo: EnvRepoCheckout, change: EnvChange<P>, first: P, report: (found: Superseded[]) => void, context: StepContext): Promise<P> {
+  const plan = await change.plan(repo);
+  if (!change.race) return plan;
+  const found = supersededImages(first.sites, plan.sites, change.race);
+  report(found);
+  if (found.length === 0) return plan;
+  for (const s of found) context.log.warn(`${s.image}: not writing ${s.wanted}; a newer write landed ${s.landed} after this run read the environment`);
+  return change.plan(repo, new Set(found.map((s) => s.image)));
 }
 
 /** What PR mode needs besides the change. */

@@ -8,6 +8,7 @@ import { buildHistory, type CommitSnapshot, type HistoryEntry } from '../../core
 import { NOTES_REF } from '../../core/verify/verdict-note.ts';
 import type { HistoryCommit } from '../../adapters/git/git-repo.ts';
 import { type EnvRepoCheckout, isEditable } from './env-repo.ts';
+import type { SignatureReader } from './signatures.ts';
 
 /** What reading history needs from a clone (implemented by the git adapter's `GitRepo`). */
 export interface EnvRepoReader {
@@ -17,8 +18,8 @@ export interface EnvRepoReader {
   notesOf(notesRef: string, commits: readonly string[]): Promise<Map<string, string>>;
 }
 
-/** A clone that can both write and read history. */
-export type HistoryCheckout = EnvRepoCheckout & EnvRepoReader;
+/** A clone that can both write and read history, and check the signatures of its commits. */
+export type HistoryCheckout = EnvRepoCheckout & EnvRepoReader & SignatureReader;
 
 /** The history read: entries newest first, and whether they reach back to the first commit. */
 export interface EnvHistory {

@@ -1,5 +1,5 @@
 import { VerdictError } from '../../core/errors.ts';
-import type { InputValues, StepSpec } from '../../specs/types.ts';
+import type { InputsOf, InputValues, StepSpec } from '../../specs/types.ts';
 
 /** A file-level finding shown as an annotation (GitHub) or in the report (GitLab, CLI). */
 export interface Annotation {
@@ -19,6 +19,11 @@ export interface StepLog {
   secret(value: string): void;
   /** A titled, collapsible block of lines. */
   group<T>(title: string, body: () => Promise<T>): Promise<T>;
+  /**
+   * The status of long work, replacing the previous one: one updating line on a terminal, a plain line
+   * in CI logs. Platforms without it get `info` lines from the callers.
+   */
+  progress?(message: string): void;
 }
 
 /** What a step hands back: outputs (always all of them, as strings), a Markdown summary, annotations. */
@@ -43,10 +48,19 @@ export interface StepContext {
   readonly cwd: string;
 }
 
-/** A step as the platforms see it: its spec and a function from parsed inputs to a result. */
+/** A step as the platforms see it: its spec and a function from the inputs parsed by that spec to a result. */
 export interface Step {
   readonly spec: StepSpec;
   run(inputs: InputValues, context: StepContext): Promise<StepResult>;
+}
+
+/**
+ * Makes a step whose `run` sees its inputs typed by its spec ({@link InputsOf}). The platforms parse
+ * a step's inputs with `parseInputs(step.spec, …)`, which yields exactly that shape: the one place the
+ * untyped record becomes the typed one.
+ */
+export function defineStep<const S extends StepSpec>(spec: S, run: (inputs: InputsOf<S>, context: StepContext) => Promise<StepResult>): Step {
+  return { spec, run: (inputs, context) => run(inputs as InputsOf<S>, context) };
 }
 
 /**

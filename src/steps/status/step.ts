@@ -10,11 +10,12 @@ import { familiarName, imageName, parseImageRef } from '../../core/image-ref.ts'
 import { findHolds } from '../../core/rollback/holds.ts';
 import { latestVerdict } from '../../core/verify/verdict-note.ts';
 import { statusSpec } from '../../specs/status.ts';
-import type { InputValues } from '../../specs/types.ts';
+import type { InputsOf } from '../../specs/types.ts';
 import { isEditable, readConfig } from '../shared/env-repo.ts';
-import { type HistoryDeps, remoteOf } from '../shared/history-deps.ts';
+import type { HistoryDeps } from '../shared/history-deps.ts';
+import { DEFAULT_IDENTITY, remoteOf } from '../shared/identity.ts';
 import { type HistoryCheckout, readHistory } from '../shared/history-read.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
 /** The checked inputs of status. */
 export interface StatusInputs {
@@ -22,6 +23,8 @@ export interface StatusInputs {
   readonly envs: readonly string[];
   /** Canonical image names to show; all when empty. */
   readonly images: readonly string[];
+  /** The image names as given, by canonical name (for messages). */
+  readonly given?: ReadonlyMap<string, string>;
   readonly token?: string;
 }
 
@@ -29,10 +32,9 @@ export interface StatusInputs {
 const SINCE_LIMIT = 10;
 
 /** Checks status's inputs. */
-export function statusInputs(values: InputValues): StatusInputs {
-  const images = (values['image'] as string[]).map((text) => imageName(parseImageRef(text, 'image')));
-  const token = typeof values['token'] === 'string' && values['token'] ? { token: values['token'] } : {};
-  return { repo: String(values['repo']), envs: values['env'] as string[], images, ...token };
+export function statusInputs(values: InputsOf<typeof statusSpec>): StatusInputs {
+  const given = new Map(values.image.map((text) => [imageName(parseImageRef(text, 'image')), text]));
+  return { repo: values.repo, envs: values.env, images: [...given.keys()], given, token: values.token };
 }
 
 function pickEnvironments(all: ReadonlyMap<string, Environment>, names: readonly string[]): Environment[] {
@@ -82,7 +84,7 @@ async function readEnv(repo: HistoryCheckout, env: Environment, policies: Record
 /** Clones each branch the environments live on once, reading every environment on it. */
 async function readAll(inputs: StatusInputs, deps: HistoryDeps, context: StepContext): Promise<EnvReading[]> {
   const remote = remoteOf({ ...inputs, forge: 'auto' }, context.env);
-  const identity = { name: 'baton', email: 'baton@users.noreply.localhost' };
+  const identity = DEFAULT_IDENTITY;
   const first = await deps.clone(remote, { sparsePaths: [], identity });
   const clones = new Map<string, HistoryCheckout>([[first.branch, first]]);
   try {
@@ -107,6 +109,13 @@ async function readAll(inputs: StatusInputs, deps: HistoryDeps, context: StepCon
 /** Runs status with checked inputs. */
 export async function runStatus(inputs: StatusInputs, deps: HistoryDeps, context: StepContext): Promise<StepResult> {
   const readings = await readAll(inputs, deps, context);
+  const known = new Set(readings.flatMap((r) => [...r.images.keys()]));
+  const unknown = inputs.images.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    const names = unknown.map((name) => `"${inputs.given?.get(name) ?? name}"`).join(', ');
+    const list = [...known].map((name) => familiarName(parseImageRef(name))).join(', ') || 'none';
+    throw new UserError(`image: ${names} is not an image of any environment shown (known: ${list}).`, { input: 'image' });
+  }
   const shown = inputs.images.length === 0 ? readings : readings.map((r) => ({ ...r, images: new Map([...r.images].filter(([name]) => inputs.images.includes(name))) }));
   const matrix = statusMatrix(shown, deps.now());
   for (const env of matrix.environments.filter((e) => e.error)) context.log.warn(`${env.name}: ${env.error}`);
@@ -124,5 +133,5 @@ export async function runStatus(inputs: StatusInputs, deps: HistoryDeps, context
 
 /** Creates the status step with its side effects. */
 export function statusStep(deps: HistoryDeps): Step {
-  return { spec: statusSpec, run: (values, context) => runStatus(statusInputs(values), deps, context) };
+  return defineStep(statusSpec, (values, context) => runStatus(statusInputs(values), deps, context));
 }

@@ -2,10 +2,10 @@ import { UserError } from '../../core/errors.ts';
 import { type KindMatcher, parseKindMatchers } from '../../core/validate/gvk.ts';
 import { type KubeVersion, parseKubeVersion } from '../../core/validate/kube-version.ts';
 import { REPORT_FORMATS, type FailOn, type ReportFormat } from '../../core/validate/report/index.ts';
-import type { InputValues } from '../../specs/types.ts';
+import type { InputsOf } from '../../specs/types.ts';
+import type { validateSpec } from '../../specs/validate.ts';
+import type { RenderMode } from '../shared/sources.ts';
 
-/** How directories are rendered. */
-export type RenderMode = 'auto' | 'kustomize' | 'helm' | 'none';
 
 /** A report to write: a format and a path. */
 export interface ReportTarget {
@@ -35,15 +35,6 @@ export interface ValidateInputs {
   readonly allowEmpty: boolean;
 }
 
-function list(values: InputValues, name: string): string[] {
-  return [...((values[name] as readonly string[] | undefined) ?? [])];
-}
-
-function optional(values: InputValues, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /** Parses `format=path` report items. */
 export function parseReports(items: readonly string[]): ReportTarget[] {
   return items.map((item) => {
@@ -66,29 +57,28 @@ function checkSchemaLocations(items: readonly string[]): string[] {
   return [...items];
 }
 
-/** Checks raw input values and turns them into {@link ValidateInputs}; the first bad one throws a UserError naming it. */
-export function validateInputs(values: InputValues): ValidateInputs {
-  const policy = optional(values, 'policy');
-  const outputFile = optional(values, 'output-file');
-  const env = optional(values, 'env');
+/** Checks validate's inputs and turns them into {@link ValidateInputs}; the first bad one throws a UserError naming it. */
+export function validateInputs(values: InputsOf<typeof validateSpec>): ValidateInputs {
+  const { policy, env } = values;
+  const outputFile = values['output-file'];
   return {
-    paths: list(values, 'paths'),
+    paths: [...values.paths],
     ...(env ? { env } : {}),
-    render: values['render'] as RenderMode,
-    values: list(values, 'values'),
-    kubernetesVersion: parseKubeVersion(String(values['kubernetes-version'])),
-    strict: values['strict'] === true,
-    schemaLocations: checkSchemaLocations(list(values, 'schema-location')),
-    crdDirs: list(values, 'crd-dir'),
-    ignoreMissingSchemas: values['ignore-missing-schemas'] === true,
-    skipKinds: parseKindMatchers(list(values, 'skip-kinds'), 'skip-kinds'),
-    rejectKinds: parseKindMatchers(list(values, 'reject-kinds'), 'reject-kinds'),
+    render: values.render,
+    values: [...values.values],
+    kubernetesVersion: parseKubeVersion(values['kubernetes-version']),
+    strict: values.strict,
+    schemaLocations: checkSchemaLocations(values['schema-location']),
+    crdDirs: [...values['crd-dir']],
+    ignoreMissingSchemas: values['ignore-missing-schemas'],
+    skipKinds: parseKindMatchers(values['skip-kinds'], 'skip-kinds'),
+    rejectKinds: parseKindMatchers(values['reject-kinds'], 'reject-kinds'),
     ...(policy ? { policy } : {}),
-    checkImages: values['check-images'] === true,
-    output: values['output'] as ReportFormat,
+    checkImages: values['check-images'],
+    output: values.output,
     ...(outputFile ? { outputFile } : {}),
-    reports: parseReports(list(values, 'reports')),
-    failOn: values['fail-on'] as FailOn,
-    allowEmpty: values['allow-empty'] === true,
+    reports: parseReports(values.reports),
+    failOn: values['fail-on'],
+    allowEmpty: values['allow-empty'],
   };
 }

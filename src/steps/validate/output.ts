@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { BATON_VERSION } from '../../adapters/version.ts';
 import { describeResource, type FailOn, fails, formatReport, markdownSummary, type ReportFormat, reportFails, type SarifTool, textReport } from '../../core/validate/report/index.ts';
 import type { Finding, Report } from '../../core/validate/types.ts';
 import { type Annotation, type StepContext, StepFailure, type StepResult } from '../shared/types.ts';
@@ -8,8 +9,8 @@ import type { ReportTarget } from './inputs.ts';
 /** GitHub shows the first annotations of a step; the rest are in the summary and the reports. */
 const MAX_ANNOTATIONS = 50;
 
-/** The SARIF tool entry. */
-export const SARIF_TOOL: SarifTool = { name: 'baton validate', version: '0.1.0' };
+/** The SARIF tool entry, with Baton's version from package.json. */
+export const SARIF_TOOL: SarifTool = { name: 'baton validate', version: BATON_VERSION };
 
 /**
  * The step failed its verdict (invalid manifests). It carries the full result so that a platform can

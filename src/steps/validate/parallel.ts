@@ -3,7 +3,7 @@ import { parseStream } from '../../core/validate/documents.ts';
 import type { Engine, PartResult } from '../../core/validate/engine.ts';
 import { streamResources } from '../../core/validate/resources.ts';
 import type { Resource } from '../../core/validate/types.ts';
-import type { Stream } from './run.ts';
+import type { Stream } from '../shared/render-env.ts';
 import type { SchemaCatalog } from '../../adapters/schemas/catalog.ts';
 import { checkJob, VALIDATE_WORKER_ROLE, type WorkerAnswer, type WorkerJob, type WorkerMessage, type WorkerSetup } from './worker.ts';
 

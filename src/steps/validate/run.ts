@@ -1,82 +1,28 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { tryParseImageRef } from '../../core/image-ref.ts';
 import { crdSchemas, type CustomResourceSchema } from '../../core/validate/crd-schema.ts';
 import { parseStream } from '../../core/validate/documents.ts';
 import type { Engine, ImageUse } from '../../core/validate/engine.ts';
-import { helmOrigin, kustomizeOrigin } from '../../core/validate/render-sources.ts';
-import type { StreamOrigin } from '../../core/validate/resources.ts';
 import type { RawFinding } from '../../core/validate/types.ts';
 import type { ManifestHead } from '../../adapters/registry/manifest-head.ts';
-import type { RenderOptions, RenderResult } from '../../adapters/render/types.ts';
-import { displayPath, envValuesFiles, type Source } from './sources.ts';
+import { mapPool, type Renderers, renderSource, type Stream, type StreamOptions } from '../shared/render-env.ts';
+import type { Source } from '../shared/sources.ts';
 
-/** A stream of YAML documents to check, with where it came from. */
-export interface Stream {
-  readonly text: string;
-  readonly origin: StreamOrigin;
-}
-
-/** The renderers validate uses, injectable for tests. */
-export interface Renderers {
-  kustomize(dir: string, options: RenderOptions): Promise<RenderResult>;
-  helm(dir: string, options: RenderOptions): Promise<RenderResult>;
-}
-
-/** How sources are read: render options, the environment name (for Helm values files), extra values files, standard input. */
-export interface StreamOptions extends RenderOptions {
-  readonly envName?: string;
-  readonly extraValues: readonly string[];
-  readonly readStdin?: () => Promise<string>;
-}
-
-/** Maps with bounded concurrency, keeping order. */
-export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-function renderFailure(file: string, result: Extract<RenderResult, { ok: false }>): RawFinding {
+function renderFailure(file: string, command: string, message: string): RawFinding {
   return {
     rule: 'render',
-    message: `${result.command} failed: ${result.message}`,
+    message: `${command} failed: ${message}`,
     location: { file },
     fix: 'Fix the kustomization or chart so that it renders; the message above is the renderer\'s own.',
   };
 }
 
-/** Reads or renders one source; a failed rendering becomes a finding instead of a stream. */
-async function streamOf(source: Source, renderers: Renderers, options: StreamOptions): Promise<Stream | RawFinding> {
-  // Why synchronous: a manifest is a few kilobytes, and four thread-pool round trips per file (open,
-  // stat, read, close) cost more than reading it; renderers still run side by side.
-  if (source.kind === 'file') return { text: readFileSync(source.abs, 'utf8'), origin: { file: source.path } };
-  if (source.kind === 'stdin') return { text: options.readStdin ? await options.readStdin() : '', origin: { file: source.path } };
-  if (source.kind === 'kustomize') {
-    const result = await renderers.kustomize(source.path, options);
-    if (!result.ok) return renderFailure(source.kustomization, result);
-    return { text: result.text, origin: kustomizeOrigin(source.path, source.kustomization, `kustomize ${source.path}`) };
-  }
-  const valuesFiles = [...(await envValuesFiles(source.abs, options.envName)), ...options.extraValues.map((v) => resolve(options.cwd, v))].map((file) => displayPath(file, options.cwd));
-  const result = await renderers.helm(source.path, { ...options, valuesFiles });
-  if (!result.ok) return renderFailure(source.path === '.' ? 'Chart.yaml' : `${source.path}/Chart.yaml`, result);
-  return { text: result.text, origin: helmOrigin(source.path, `helm ${source.path}`) };
-}
-
 /** Reads and renders every source (files in parallel); render failures go to the engine as findings. */
 export async function loadStreams(sources: readonly Source[], renderers: Renderers, engine: Engine, options: StreamOptions): Promise<Stream[]> {
-  const loaded = await mapPool(sources, 16, (source) => streamOf(source, renderers, options));
+  const loaded = await mapPool(sources, 16, (source) => renderSource(source, renderers, options));
   const streams: Stream[] = [];
   for (const item of loaded) {
-    if ('text' in item) streams.push(item);
-    else engine.add([item]);
+    if (item.ok) streams.push(item.stream);
+    else engine.add([renderFailure(item.file, item.command, item.message)]);
   }
   return streams;
 }

@@ -15,12 +15,13 @@ import { renderKustomize } from '../../adapters/render/kustomize.ts';
 import { createSchemaCatalog, type SchemaCatalog } from '../../adapters/schemas/catalog.ts';
 import { parseSchemaLocations } from '../../adapters/schemas/locations.ts';
 import { validateSpec } from '../../specs/validate.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 import { type ValidateInputs, validateInputs } from './inputs.ts';
 import { printReport, settleResult, writeReports } from './output.ts';
+import type { Renderers, Stream } from '../shared/render-env.ts';
+import { discoverSources, type Source } from '../shared/sources.ts';
 import { checkInWorkers, likelyParallel, type ParallelOptions, startWorkers, type WorkerPool, worthParallel } from './parallel.ts';
-import { checkImages, customResourceSchemas, loadStreams, type Renderers, type Stream } from './run.ts';
-import { discoverSources, type Source } from './sources.ts';
+import { checkImages, customResourceSchemas, loadStreams } from './run.ts';
 
 /** Side effects validate uses, injectable for tests. */
 export interface ValidateDeps {
@@ -179,9 +180,6 @@ export async function runValidate(inputs: ValidateInputs, deps: ValidateDeps, co
 
 /** Creates the validate step with its side effects. */
 export function validateStep(deps: ValidateDeps): Step {
-  return {
-    spec: validateSpec,
-    run: (values, context) => runValidate(validateInputs(values), deps, context),
-  };
+  return defineStep(validateSpec, (values, context) => runValidate(validateInputs(values), deps, context));
 }
 

@@ -5,18 +5,15 @@
  * deployment status on the deployment of that commit to the environment. The note is the record
  * (DESIGN §3); the mirrors are copies, so failing to set one is a warning, never a failed verdict.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type CreateForgeOptions, createForge } from '../../adapters/forges/detect.ts';
 import type { CommitState, Forge } from '../../adapters/forges/types.ts';
-import { GitRepo, isFullCommitId } from '../../adapters/git/git-repo.ts';
-import type { GitRemote } from '../../adapters/git/types.ts';
+import { type GitRepo, isFullCommitId } from '../../adapters/git/git-repo.ts';
 import { backoffDelay, type RetryPolicy } from '../../adapters/retry.ts';
 import { describeError, TransientError, UserError } from '../../core/errors.ts';
 import type { VerdictStatus } from '../../core/verify/verdict.ts';
-import { gitUsername } from '../bump/step.ts';
+import { cloneEnvRepo } from '../shared/clone.ts';
 import { readConfig } from '../shared/env-repo.ts';
+import { remoteOf } from '../shared/identity.ts';
 import type { RecordOutcome, RecordRequest, VerdictRecorder } from './record.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -94,17 +91,10 @@ export class GitVerdictRecorder implements VerdictRecorder {
     }
   }
 
-  async #clone(request: RecordRequest, branch: string | undefined): Promise<GitRepo> {
-    const username = gitUsername({ token: request.token, forge: 'auto' }, this.#env);
-    const remote: GitRemote = { url: request.repo, ...(request.token ? { token: request.token } : {}), ...(username ? { username } : {}) };
-    const dir = await mkdtemp(join(this.#env['RUNNER_TEMP'] || tmpdir(), 'baton-verdict-'));
-    try {
-      const log = this.#gitLog ? { log: this.#gitLog } : {};
-      return await GitRepo.clone(remote, { ...(branch ? { branch } : {}), sparsePaths: [], dir, ...log });
-    } catch (error) {
-      await rm(dir, { recursive: true, force: true });
-      throw error;
-    }
+  #clone(request: RecordRequest, branch: string | undefined): Promise<GitRepo> {
+    const remote = remoteOf({ repo: request.repo, token: request.token, forge: 'auto' }, this.#env);
+    const clone = cloneEnvRepo({ env: this.#env, prefix: 'baton-verdict-', log: this.#gitLog });
+    return clone(remote, { ...(branch ? { branch } : {}), sparsePaths: [] });
   }
 
   /**

@@ -1,11 +1,13 @@
 /**
  * verify's inputs, checked before anything is touched: each problem is a UserError naming the input.
  */
+import { checkVersioned } from '../../core/edit/pin.ts';
 import { UserError } from '../../core/errors.ts';
 import { type ImageRef, parseImageRef } from '../../core/image-ref.ts';
 import { checkStatusCode, type HttpExpectations, parseExpectations } from '../../core/verify/http-check.ts';
 import { checkSelector, parseTarget, type TargetRef } from '../../core/verify/targets.ts';
-import type { InputValues } from '../../specs/types.ts';
+import type { InputsOf } from '../../specs/types.ts';
+import type { verifySpec } from '../../specs/verify.ts';
 
 /** The providers verify asks. */
 export type Provider = 'kubernetes' | 'argocd' | 'flux' | 'http';
@@ -54,20 +56,11 @@ const COMMIT_RE = /^[0-9a-fA-F]{7,64}$/;
 const DEFAULT_SELECTOR_KINDS = ['deployment', 'statefulset', 'daemonset'];
 const SELECTABLE = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Rollout']);
 
-function optional(values: InputValues, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
+type Values = InputsOf<typeof verifySpec>;
 
-function list(values: InputValues, name: string): string[] {
-  const value = values[name];
-  return Array.isArray(value) ? [...value] : [];
-}
-
-function positive(values: InputValues, name: string, allowZero = false): number {
-  const value = Number(values[name]);
+function positive(value: number, name: string, allowZero = false): number {
   if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new UserError(`${name}: must be more than ${allowZero ? 'or equal to ' : ''}0, got ${values[name]}.`, { input: name });
+    throw new UserError(`${name}: must be more than ${allowZero ? 'or equal to ' : ''}0, got ${value}.`, { input: name });
   }
   return value;
 }
@@ -75,9 +68,7 @@ function positive(values: InputValues, name: string, allowZero = false): number 
 function expectedImage(text: string | undefined): ImageRef | undefined {
   if (!text) return undefined;
   const ref = parseImageRef(text, 'expected-image');
-  if (!ref.tag && !ref.digest) {
-    throw new UserError(`expected-image: "${text}" has neither a tag nor a digest; write name:tag or name@sha256:….`, { input: 'expected-image' });
-  }
+  checkVersioned(ref, 'expected-image');
   return ref;
 }
 
@@ -96,10 +87,9 @@ function namespaceOf(text: string | undefined): string | undefined {
   return text;
 }
 
-function restartThreshold(values: InputValues): number {
-  const value = Number(values['restart-threshold']);
+function restartThreshold(value: number): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new UserError(`restart-threshold: must be a whole number of at least 1, got ${values['restart-threshold']}.`, { input: 'restart-threshold' });
+    throw new UserError(`restart-threshold: must be a whole number of at least 1, got ${value}.`, { input: 'restart-threshold' });
   }
   return value;
 }
@@ -124,8 +114,8 @@ function applicationName(text: string): ApplicationName {
 }
 
 /** Splits targets into named ones and kind-only ones (those need a selector). */
-function splitTargets(values: InputValues, selector: string | undefined): { named: VerifyInputs['targets']; kinds: TargetRef[] } {
-  const parsed = list(values, 'targets').map((text) => parseTarget(text, 'targets', selector !== undefined));
+function splitTargets(targets: readonly string[], selector: string | undefined): { named: VerifyInputs['targets']; kinds: TargetRef[] } {
+  const parsed = targets.map((text) => parseTarget(text, 'targets', selector !== undefined));
   const named = parsed.filter((t): t is TargetRef & { name: string } => t.name !== undefined);
   let kinds = parsed.filter((t) => t.name === undefined);
   if (selector !== undefined && kinds.length === 0) kinds = DEFAULT_SELECTOR_KINDS.map((k) => parseTarget(k, 'targets', true));
@@ -162,34 +152,32 @@ function checkSources(inputs: Pick<VerifyInputs, 'provider' | 'applications' | '
   if (inputs.provider === 'http' && !inputs.url) throw new UserError('url: required with provider http.', { input: 'url' });
 }
 
-function applications(values: InputValues, targets: VerifyInputs['targets']): ApplicationName[] {
-  const named = list(values, 'application').map(applicationName);
+function applications(values: Values, targets: VerifyInputs['targets']): ApplicationName[] {
+  const named = values.application.map(applicationName);
   const fromTargets = targets.filter((t) => t.known?.kind === 'Application').map((t) => ({ name: t.name, ...(t.namespace ? { namespace: t.namespace } : {}) }));
   return [...named, ...fromTargets];
 }
 
-function recording(values: InputValues, dryRun: boolean): { record: boolean; onFailure: 'fail' | 'rollback' } {
-  const record = values['record'] !== false;
-  const onFailure = values['on-failure'] === 'rollback' ? 'rollback' : 'fail';
-  const repo = optional(values, 'repo');
-  if (repo && record && !dryRun && !optional(values, 'env')) {
+function recording(values: Values, dryRun: boolean): { record: boolean; onFailure: 'fail' | 'rollback' } {
+  const { record, repo, env } = values;
+  const onFailure = values['on-failure'];
+  if (repo && record && !dryRun && !env) {
     throw new UserError('env: needed to record the verdict for the env repo; give env, or set record: false.', { input: 'env' });
   }
-  if (onFailure === 'rollback' && (!repo || !optional(values, 'env'))) {
+  if (onFailure === 'rollback' && (!repo || !env)) {
     throw new UserError('on-failure: rollback needs repo and env (the environment to roll back).', { input: 'on-failure' });
   }
   return { record, onFailure };
 }
 
-/** Checks raw input values and turns them into {@link VerifyInputs}. */
-export function verifyInputs(values: InputValues): VerifyInputs {
-  const provider = (optional(values, 'provider') ?? 'kubernetes') as Provider;
-  const selector = optional(values, 'selector');
+/** Checks verify's inputs and turns them into {@link VerifyInputs}. */
+export function verifyInputs(values: Values): VerifyInputs {
+  const { provider, selector } = values;
   if (selector !== undefined) checkSelector(selector);
-  const { named, kinds } = splitTargets(values, selector);
-  const dryRun = values['dry-run'] === true;
-  const timeoutMs = positive(values, 'timeout');
-  const intervalMs = positive(values, 'interval');
+  const { named, kinds } = splitTargets(values.targets, selector);
+  const dryRun = values['dry-run'];
+  const timeoutMs = positive(values.timeout, 'timeout');
+  const intervalMs = positive(values.interval, 'interval');
   if (intervalMs < 100) throw new UserError(`interval: ${intervalMs}ms would flood the API; give 100ms or more (default 2s).`, { input: 'interval' });
   checkTargets(provider, named, kinds);
   const base = {
@@ -197,35 +185,34 @@ export function verifyInputs(values: InputValues): VerifyInputs {
     targets: provider === 'argocd' ? [] : named,
     selectorKinds: kinds,
     applications: applications(values, named),
-    url: httpUrl(optional(values, 'url')),
-    argocdServer: optional(values, 'argocd-server'),
+    url: httpUrl(values.url),
+    argocdServer: values['argocd-server'],
   };
   checkSources(base);
-  const value = (name: string) => optional(values, name);
   return {
     ...base,
     ...(selector !== undefined ? { selector } : {}),
-    namespace: namespaceOf(value('namespace')),
-    kubeconfig: value('kubeconfig'),
-    context: value('context'),
-    expectedImage: expectedImage(value('expected-image')),
-    expectedRevision: expectedRevision(value('expected-revision')),
-    argocdToken: value('argocd-token'),
-    project: value('project'),
+    namespace: namespaceOf(values.namespace),
+    kubeconfig: values.kubeconfig,
+    context: values.context,
+    expectedImage: expectedImage(values['expected-image']),
+    expectedRevision: expectedRevision(values['expected-revision']),
+    argocdToken: values['argocd-token'],
+    project: values.project,
     expect: {
-      status: checkStatusCode(values['expect-status'] as number | undefined),
-      json: parseExpectations(list(values, 'expect-json'), 'expect-json'),
-      headers: parseExpectations(list(values, 'expect-header'), 'expect-header'),
+      status: checkStatusCode(values['expect-status']),
+      json: parseExpectations(values['expect-json'], 'expect-json'),
+      headers: parseExpectations(values['expect-header'], 'expect-header'),
     },
-    repo: value('repo'),
-    branch: value('branch'),
-    env: value('env'),
-    token: value('token'),
+    repo: values.repo,
+    branch: values.branch,
+    env: values.env,
+    token: values.token,
     timeoutMs,
     intervalMs: Math.min(intervalMs, timeoutMs),
-    graceMs: positive(values, 'grace', true),
-    restartThreshold: restartThreshold(values),
-    reconcile: values['reconcile'] === true,
+    graceMs: positive(values.grace, 'grace', true),
+    restartThreshold: restartThreshold(values['restart-threshold']),
+    reconcile: values.reconcile,
     dryRun,
     ...recording(values, dryRun),
   };

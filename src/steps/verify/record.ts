@@ -6,6 +6,7 @@
  */
 import { describeError } from '../../core/errors.ts';
 import { formatNoteLine, NOTES_REF, type VerdictRecord } from '../../core/verify/verdict-note.ts';
+import type { RollbackHandoff, RollbackRequest } from '../shared/rollback-handoff.ts';
 import type { StepLog } from '../shared/types.ts';
 
 /** What to record, and where. */
@@ -44,23 +45,6 @@ export interface RecordOutcome {
  */
 export interface VerdictRecorder {
   record(request: RecordRequest): Promise<RecordOutcome>;
-}
-
-/** What a rollback hand-off gets. */
-export interface RollbackRequest {
-  readonly repo: string;
-  readonly token?: string;
-  readonly branch?: string;
-  readonly env: string;
-  /** The commit that failed verification. */
-  readonly revision?: string;
-  /** Why, for the rollback's commit message. */
-  readonly reason: string;
-}
-
-/** Hands a failed environment to the rollback step; resolves with one line saying what it did. */
-export interface RollbackHandoff {
-  rollback(request: RollbackRequest): Promise<string>;
 }
 
 /** What recording came to, for outputs and the summary. */

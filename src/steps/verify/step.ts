@@ -10,11 +10,12 @@ import type { Verdict } from '../../core/verify/verdict.ts';
 import { verdictRecord } from '../../core/verify/verdict-note.ts';
 import { isKubeconfigContent, kubeconfigSecrets } from '../../adapters/clusters/kube-config.ts';
 import { verifySpec } from '../../specs/verify.ts';
-import { type Step, type StepContext, StepFailure, type StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, StepFailure, type StepResult } from '../shared/types.ts';
 import { GitVerdictRecorder } from './git-record.ts';
 import { type VerifyInputs, verifyInputs } from './inputs.ts';
 import { buildProbes, type ClusterDeps, openKubernetes } from './probes.ts';
-import { handOff, type Recorded, recordVerdict, type RollbackHandoff, type VerdictRecorder } from './record.ts';
+import type { RollbackHandoff } from '../shared/rollback-handoff.ts';
+import { handOff, type Recorded, recordVerdict, type VerdictRecorder } from './record.ts';
 import { runProbes } from './runner.ts';
 import { verifyOutputs, verifySummary } from './summary.ts';
 
@@ -101,7 +102,9 @@ async function rollbackIfAsked(inputs: VerifyInputs, verdict: Verdict, deps: Ver
 export async function runVerify(inputs: VerifyInputs, deps: VerifyDeps, context: StepContext): Promise<StepResult> {
   maskSecrets(inputs, context);
   const probes = buildProbes(inputs, deps, context);
-  const options = { clock: deps.clock, timeoutMs: inputs.timeoutMs, intervalMs: inputs.intervalMs, watch: deps.watch, log: (line: string) => context.log.info(line) };
+  // The wait's lines are status: one updating line on a terminal, plain lines (on change, or a quiet minute) in CI.
+  const waiting = (line: string) => (context.log.progress ? context.log.progress(line) : context.log.info(line));
+  const options = { clock: deps.clock, timeoutMs: inputs.timeoutMs, intervalMs: inputs.intervalMs, watch: deps.watch, log: waiting };
   const verdict = await context.log.group(`Waiting for ${probes.map((p) => p.label).join(', ')}`, () => runProbes(probes, options));
   const recorded = await record(inputs, verdict, deps, context);
   const rollback = await rollbackIfAsked(inputs, verdict, deps, context);
@@ -117,8 +120,5 @@ export async function runVerify(inputs: VerifyInputs, deps: VerifyDeps, context:
 
 /** Creates the verify step with its side effects. */
 export function verifyStep(deps: VerifyDeps): Step {
-  return {
-    spec: verifySpec,
-    run: (values, context) => runVerify(verifyInputs(values), deps, context),
-  };
+  return defineStep(verifySpec, (values, context) => runVerify(verifyInputs(values), deps, context));
 }

@@ -60,11 +60,17 @@ describe('bump refuses bad input: exit 2, the input named, nothing pushed', () =
     ['absolute path', { path: '/etc', image: 'ghcr.io/acme/api:1.1.0' }, 'path', /path: "\/etc" is absolute/],
     ['path that does not exist', { path: 'envs/nowhere', image: 'ghcr.io/acme/api:1.1.0' }, 'path', /path: "envs\/nowhere" does not exist/],
     ['image found nowhere', { path: 'envs/with-link', image: 'ghcr.io/acme/other:1.0.0' }, 'image', /ghcr\.io\/acme\/other.*not found/],
-    ['pin digest without a digest', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', pin: 'digest' }, 'image', /pin digest needs a digest/],
+    ['pin digest without a digest', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', pin: 'digest' }, 'image', /has no digest, but pin "digest" writes one/],
     ['bad pin', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', pin: 'sha' }, 'pin', /pin: "sha" is not one of/],
     ['bad author', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', author: 'nobody' }, 'author', /author: "nobody" is not "Name <email>"/],
+    ['max-file-size that is not a size', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', 'max-file-size': 'lots' }, 'max-file-size', /max-file-size: "lots" is not a size/],
+    ['max-file-size of zero', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', 'max-file-size': '0' }, 'max-file-size', /max-file-size: "0" is not a size/],
+    ['policy that is no policy name', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', policy: 'Flux/API' }, 'policy', /policy: "Flux\/API" is not a Flux image policy name/],
+    ['policy with two images', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0\nghcr.io/acme/web:1.0.0', policy: 'flux-system:api' }, 'policy', /policy: a policy stands for one image, but 2 images are given/],
     ['unknown branch', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', branch: 'nope' }, 'branch', /branch/],
     ['unknown repo', { repo: 'REPLACED', env: 'staging', image: 'ghcr.io/acme/api:1.1.0' }, 'repo', /repo/],
+    ['the token inside the message', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', message: `release ${TOKEN}` }, 'message', /message: holds the value of the token input, a secret/],
+    ['the token inside a label', { env: 'staging', image: 'ghcr.io/acme/api:1.1.0', mode: 'pr', labels: `ok,${TOKEN}` }, 'labels', /labels: holds the value of the token input/],
   ];
   for (const [title, inputs, input, message] of cases) {
     it(title, async () => {

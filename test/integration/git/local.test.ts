@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -176,5 +177,32 @@ describe('local repositories', () => {
     assert.equal(await repo.push({ ref: 'baton/staging', force: true }), 'pushed');
     assert.equal(await head(target, 'refs/heads/baton/staging'), commit);
     assert.equal(await gitIn(target, ['status', '--porcelain']), '');
+  });
+
+  it('a landing lock whose process id now names another process (started later) is taken over', async () => {
+    const target = await makeRepo(join(work.path, 'lock-reused'));
+    const sleeper = spawn('sleep', ['1000'], { stdio: 'ignore' });
+    try {
+      // What a lock left by a killed landing looks like once its process id was given to another process.
+      await writeFile(join(target, '.git', 'baton-land.lock'), `${sleeper.pid} 1\n`);
+      const repo = await clone(target);
+      const commit = await bumpApi(repo, '7.0.0');
+      assert.equal(await repo.push(), 'pushed');
+      assert.equal(await head(target), commit);
+      await assert.rejects(readFile(join(target, '.git', 'baton-land.lock')), /ENOENT/);
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+  });
+
+  it('a landing lock a live process keeps the whole wait is a clear error naming it, not minutes of rejected pushes', async () => {
+    const target = await makeRepo(join(work.path, 'lock-held'));
+    const before = await head(target);
+    // A lock in the older format (process id only) naming a process that stays alive: this one.
+    await writeFile(join(target, '.git', 'baton-land.lock'), `${process.pid}\n`);
+    const repo = await clone(target);
+    await bumpApi(repo, '7.1.0');
+    await assert.rejects(repo.push(), (error: unknown) => error instanceof UserError && /baton-land\.lock.*held by process \d+/.test(error.message) && /delete the file/.test(error.message));
+    assert.equal(await head(target), before, 'nothing landed');
   });
 });

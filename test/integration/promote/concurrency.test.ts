@@ -1,6 +1,6 @@
 /**
  * A promotion racing with bumps of other images in the target environment, each its own job against the
- * real smart-HTTP git server: everything lands, through the same push-race handling (and push queue).
+ * real smart-HTTP git server: everything lands, through the same push-race handling.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -47,7 +47,7 @@ describe('a promotion racing with bumps of other images', () => {
     const real = defaultPromoteDeps({});
     let clones = 0;
     // The second clone is the target's: a bump of another image lands right after it, so the promotion's
-    // push is rejected for certain and takes the push-race path (the queue, over HTTP).
+    // push is rejected for certain and takes the push-race path (fetch, re-plan, push again, over HTTP).
     const deps = {
       ...real,
       clone: async (...args: Parameters<typeof real.clone>) => {
@@ -58,7 +58,7 @@ describe('a promotion racing with bumps of other images', () => {
     };
     const promoted = await runInMemory(promoteStep(deps), { repo: server.url('one'), token: TOKEN, to: 'production' });
     assert.equal(promoted.code, 0, promoted.error);
-    assert.ok(promoted.logs.some((line) => /push lost a race; queued as/.test(line)), promoted.logs.join('\n'));
+    assert.ok(promoted.logs.some((line) => /push rejected \(the branch moved\)/.test(line)), promoted.logs.join('\n'));
     await landed('one', [OTHERS[0]!]);
     assert.equal(promoted.outputs['commit'], (await server.log('one', 'main'))[0]!.oid);
   });

@@ -79,9 +79,19 @@ describe('rollback, history and release-hold', () => {
     assert.ok(result.logs.some((l) => /warning: ghcr\.io\/acme\/api is held in production since 2024-06-01T10:00:00\.000Z by alice \(error rate up; envs\/production\/kustomization\.yaml:\d+\): not bumped\. Release it with "baton release-hold --env production --image ghcr\.io\/acme\/api", or run with override-hold\./.test(l)), result.logs.join('\n'));
     assert.equal(result.annotations[0]?.level, 'warning');
     assert.deepEqual(await server.log('env', 'main'), before);
-    // Another image of the same environment is not held.
-    const web = await bump(server, 'env', TOKEN, { env: 'production', image: 'ghcr.io/acme/web:2.1.0' });
+    // Held is said as held: not "already in place", and no new-tag a later job could take for deployed.
+    assert.equal(result.outputs['held'], API);
+    assert.equal(result.outputs['new-tag'], '');
+    assert.equal(result.outputs['old-tag'], '1.2.0');
+    assert.match(result.summary, /ghcr\.io\/acme\/api:1\.4\.0: held by a rollback, not bumped/);
+    assert.ok(!/already in place/.test(result.summary + result.logs.join('\n')));
+    // Another image of the same environment is not held; bumped together, only it is named in subject and trailers.
+    const web = await bump(server, 'env', TOKEN, { env: 'production', image: `ghcr.io/acme/web:2.1.0\n${API}:1.4.0` });
     assert.equal(web.outputs['changed'], 'true', web.error);
+    const [head] = await server.log('env', 'main');
+    assert.equal(head!.subject, 'production: bump ghcr.io/acme/web to 2.1.0');
+    assert.match(head!.message, /\nBaton-Image: ghcr\.io\/acme\/web:2\.1\.0\n/);
+    assert.ok(!head!.message.includes(`Baton-Image: ${API}`), head!.message);
   });
 
   it('history shows the rollback', async () => {

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { parseInputs, type RawInputs } from '../../../src/platform/inputs.ts';
 import type { StepContext, StepResult } from '../../../src/steps/shared/types.ts';
 import { ValidationFailed } from '../../../src/steps/validate/output.ts';
-import type { Renderers } from '../../../src/steps/validate/run.ts';
+import type { Renderers } from '../../../src/steps/shared/render-env.ts';
 import { defaultValidateDeps, validateStep } from '../../../src/steps/validate/step.ts';
 
 /** A value that must never appear in anything validate prints or writes. */

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type KubeApiServer, manualClock, startKubeApi } from '../../helpers/kube-api.ts';
 import { parseVerdictNote } from '../../../src/core/verify/verdict-note.ts';
-import type { RecordRequest, RollbackRequest } from '../../../src/steps/verify/record.ts';
+import type { RollbackRequest } from '../../../src/steps/shared/rollback-handoff.ts';
+import type { RecordRequest } from '../../../src/steps/verify/record.ts';
 import { runVerifyStep, testDeps } from './harness.ts';
 import { seedDeployment, startRollout } from './rollout-scenarios.ts';
 

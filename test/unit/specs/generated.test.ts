@@ -27,10 +27,12 @@ for (const spec of stepSpecs) {
     const [header, job] = renderGitlabTemplate(spec).split('\n---\n').map((part) => parse(part));
     const names = Object.keys(header.spec.inputs);
     for (const input of spec.inputs) assert.ok(names.includes(input.name.replace(/-/g, '_')), input.name);
-    const body = Object.values(job)[0] as { variables: Record<string, string>; script: string[]; artifacts: { reports: { dotenv: string } } };
+    const body = Object.values(job)[0] as { variables: Record<string, unknown>; script: string[]; artifacts: { reports: { dotenv: string } } };
     for (const input of spec.inputs) {
       const snake = input.name.replace(/-/g, '_');
-      assert.equal(body.variables[`BATON_INPUT_${snake.toUpperCase()}`], `$[[ inputs.${snake} ]]`, input.name);
+      // Free text goes unexpanded: GitLab would otherwise put the value of a $VARIABLE named in it.
+      const expected = input.freeText ? { value: `$[[ inputs.${snake} ]]`, expand: false } : `$[[ inputs.${snake} ]]`;
+      assert.deepEqual(body.variables[`BATON_INPUT_${snake.toUpperCase()}`], expected, input.name);
     }
     assert.deepEqual(body.script, [`baton ${spec.name}`]);
     assert.equal(body.artifacts.reports.dotenv, 'baton.env');

@@ -5,7 +5,7 @@
  * <image_registry>/baton:$[[ component.sha ]], whose default names that very repository.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
@@ -31,7 +31,10 @@ test('the Dockerfile: Node 24, git, and the baton command from the CLI bundle', 
   assert.ok(!final.instructions.some((i) => i.keyword === 'ENTRYPOINT'), 'GitLab runs the script through the shell: no ENTRYPOINT');
   const ignore = new DockerIgnore(await read('.dockerignore'));
   assert.equal(ignore.ignores('dist/cli/index.cjs'), false, 'the build context holds the CLI loader');
-  assert.equal(ignore.ignores('dist/cli/baton.cjs'), false, 'the build context holds the CLI bundle');
+  for (const file of await readdir(join(root, 'src/entry/steps'))) {
+    const bundle = `dist/cli/${file.replace(/\.ts$/, '.cjs')}`;
+    assert.equal(ignore.ignores(bundle), false, `the build context holds the step bundle ${bundle}`);
+  }
   assert.equal(ignore.ignores('node_modules/yaml/package.json'), true);
   assert.equal(ignore.ignores('.git/config'), true);
 });

@@ -70,10 +70,10 @@ const ROWS: readonly Row[] = [
     sites: ['container 1:84 nginx:1.27'],
   },
   {
-    name: 'image strings outside container lists of a Kubernetes object are not sites',
+    name: 'whole references under keys ending in image, any case, anywhere in a Kubernetes object; bare words are not sites',
     file: 'cm.yaml',
-    text: 'apiVersion: v1\nkind: ConfigMap\ndata:\n  image: nginx:1.27\n',
-    sites: [],
+    text: 'apiVersion: v1\nkind: ConfigMap\ndata:\n  image: nginx:1.27\n  SIDECAR_IMAGE: ghcr.io/acme/side:2\n  baseImage: busybox\n  imagePullPolicy: Always\n',
+    sites: ['container 4:10 nginx:1.27', 'container 5:18 ghcr.io/acme/side:2'],
   },
   {
     name: 'Helm values: split registry, nested maps, *Image strings, image map without a tag',

@@ -63,15 +63,23 @@ describe('planEdits: changes, sites and skipped', () => {
   });
 
   it('positions an added field where it lands in the edited text', () => {
-    const result = plan({ 'v.yaml': 'a:\n  image:\n    repository: nginx\nb: 1\n' }, [`nginx:1.27.0@${D2}`], { pin: 'tag+digest' });
-    assert.equal(result.edits[0]?.after, `a:\n  image:\n    repository: nginx\n    tag: 1.27.0\n    digest: ${D2}\nb: 1\n`);
+    const result = plan({ 'kustomization.yaml': 'a: 0\nimages:\n  - name: nginx\nb: 1\n' }, [`nginx:1.27.0@${D2}`], { pin: 'tag+digest' });
+    assert.equal(result.edits[0]?.after, `a: 0\nimages:\n  - name: nginx\n    newTag: 1.27.0\n    digest: ${D2}\nb: 1\n`);
     assert.deepEqual(
       result.edits[0]?.changes.map((change) => [change.field, change.line, change.column]),
       [
-        ['tag', 4, 5],
+        ['newTag', 4, 5],
         ['digest', 5, 5],
       ],
     );
+  });
+
+  it('pins Helm values without a digest key through the tag, and refuses pin digest without a tag there', () => {
+    const values = { 'v.yaml': 'a:\n  image:\n    repository: nginx\nb: 1\n' };
+    const result = plan(values, [`nginx:1.27.0@${D2}`], { pin: 'tag+digest' });
+    assert.equal(result.edits[0]?.after, `a:\n  image:\n    repository: nginx\n    tag: 1.27.0@${D2}\nb: 1\n`);
+    assert.deepEqual(result.edits[0]?.changes.map((change) => [change.field, change.line, change.column, change.newTag, change.newDigest]), [['tag', 4, 5, '1.27.0', D2]]);
+    assert.throws(() => plan(values, [`nginx@${D2}`], { pin: 'digest' }), /v\.yaml:3:17: the values of nginx have no "digest" key.*Give the image with its tag/);
   });
 
   it('lists every site of each requested image by canonical name, changed or not, and only edited files', () => {
@@ -235,5 +243,18 @@ describe('the after-edit check', () => {
 
   it('fails when the edited text does not parse', () => {
     assert.throws(() => verifyEdit(before, 'image: nginx:2\nother: [a # keep\n', expected, patches, {}), EditCheckError);
+  });
+  it('edits a whole-reference Helm parameter of an Argo CD override, and warns about an override that names the image without an editable value', () => {
+    const result = plan(
+      {
+        'envs/p/.argocd-source-api.yaml': 'helm:\n  parameters:\n  - name: worker.image\n    value: ghcr.io/acme/api:1.0.0\n',
+        'envs/p/.argocd-source-web.yaml': 'helm:\n  parameters:\n  - name: image.spec\n    value: "ghcr.io/acme/api"\n',
+      },
+      ['ghcr.io/acme/api:1.1.0'],
+    );
+    assert.equal(result.edits[0]?.after, 'helm:\n  parameters:\n  - name: worker.image\n    value: ghcr.io/acme/api:1.1.0\n');
+    assert.deepEqual(result.notices, [
+      'warning: envs/p/.argocd-source-web.yaml names ghcr.io/acme/api, but holds no value Baton can edit for it; Argo CD reads this override over the other files, so check it by hand.',
+    ]);
   });
 });

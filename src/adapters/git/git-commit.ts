@@ -1,0 +1,35 @@
+/**
+ * Writing a commit in a clone with as few git processes as possible: one `git commit` for the usual case
+ * (named files that exist), whose summary line already names the new commit.
+ */
+import { ExecError } from '../exec.ts';
+import { type CloneHandle, gitIn, identityEnv } from './git-handle.ts';
+import { repoPath } from './git-paths.ts';
+import type { CommitOptions } from './types.ts';
+
+/** `git commit`'s summary line, `[<branch> <commit>] subject`, with the id unabbreviated (core.abbrev=40). */
+const SUMMARY_RE = /^\[[^\]]* ([0-9a-f]{40}|[0-9a-f]{64})\] /m;
+/** What `git commit` says when the named paths hold no change. */
+const NOTHING_RE = /nothing to commit|no changes added to commit|nothing added to commit/i;
+
+/**
+ * Commits the changes under `options.paths` (everything when omitted) with `options.message` on
+ * standard input; resolves with the new commit, or undefined when nothing changed (no empty commits).
+ * With paths, `git commit --only -- <paths>` stages and commits in one process; without, `add --all`
+ * comes first.
+ */
+export async function commitChanges(handle: CloneHandle, options: CommitOptions): Promise<string | undefined> {
+  const paths = options.paths?.map((p) => repoPath(p));
+  if (!paths) await gitIn(handle, ['add', '--all']);
+  const author = options.author ?? handle.identity;
+  // --cleanup=whitespace: the default "strip" would delete message lines starting with "#".
+  const args = ['-c', 'core.abbrev=40', 'commit', '--no-verify', '--cleanup=whitespace', '-F', '-'];
+  if (paths) args.push('--only', '--', ...paths);
+  const result = await handle.cli.raw(args, { cwd: handle.dir, input: options.message, env: identityEnv(handle.identity, author) });
+  if (result.code !== 0) {
+    if (NOTHING_RE.test(result.stdout + result.stderr)) return undefined;
+    throw new ExecError('git commit', result);
+  }
+  const id = SUMMARY_RE.exec(result.stdout)?.[1];
+  return id ?? (await gitIn(handle, ['rev-parse', 'HEAD'])).stdout.trim();
+}
