@@ -78,8 +78,8 @@ export function booleanFlags(spec: StepSpec, argv: readonly string[]): string[] 
 /** The help text of one step, generated from its spec. */
 export function stepHelp(spec: StepSpec): string {
   const positional = positionalInput(spec);
-  const usage = positional ? [`Usage: baton ${spec.name} [options] [${positional.name}...]`, ''] : [];
-  const lines = [...usage, `baton ${spec.name}: ${spec.description}`, '', 'Options:'];
+  const usage = `Usage: baton ${spec.name} [options]${positional ? ` [${positional.name}...]` : ''}`;
+  const lines = [usage, '', `baton ${spec.name}: ${spec.description}`, '', 'Options:'];
   for (const input of spec.inputs) {
     const value = input.type === 'boolean' ? `, --no-${input.name}` : input.type === 'enum' ? ` <${input.options?.join('|')}>` : ' <value>';
     const flag = input.secret ? `--${input.name}-file <path>` : `--${input.name}${value}`;

@@ -72,7 +72,7 @@ describe('output conventions of the baton command', () => {
     it(`${spec.name}: --help is the result, on stdout`, () => {
       const run = baton([spec.name, '--help']);
       assert.equal(run.code, 0);
-      assert.match(run.stdout, new RegExp(`^baton ${spec.name}: `));
+      assert.match(run.stdout, new RegExp(`^Usage: baton ${spec.name} \\[options\\].*\n\nbaton ${spec.name}: `));
       assert.equal(run.stderr, '');
     });
   }
