@@ -17,7 +17,7 @@ import { renderKustomize } from '../../adapters/render/kustomize.ts';
 import type { DriftReport } from '../../core/drift/types.ts';
 import { describeError, UserError } from '../../core/errors.ts';
 import { driftSpec } from '../../specs/drift.ts';
-import { type Step, type StepContext, StepFailure, type StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, StepFailure, type StepResult } from '../shared/types.ts';
 import { driftStatus, type IssuesFactory, type StatusSetter, syncIssue } from './alert.ts';
 import { type DriftInputs, driftInputs } from './inputs.ts';
 import { driftOutputs, driftSummary, writeDriftReports } from './output.ts';
@@ -143,8 +143,5 @@ export async function runDrift(inputs: DriftInputs, deps: DriftDeps, context: St
 
 /** Creates the drift step with its side effects. */
 export function driftStep(deps: DriftDeps): Step {
-  return {
-    spec: driftSpec,
-    run: (values, context) => runDrift(driftInputs(values), deps, context),
-  };
+  return defineStep(driftSpec, (values, context) => runDrift(driftInputs(values), deps, context));
 }
