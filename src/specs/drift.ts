@@ -105,6 +105,13 @@ export const driftSpec = {
     { name: 'interval', type: 'duration', default: '5s', description: 'How often to look again while remediation runs.' },
     { name: 'dry-run', type: 'boolean', default: 'false', description: 'Report drift; open no issue, set no status, remediate nothing.' },
   ],
+  needsOneOf: [
+    {
+      inputs: ['path', 'env'],
+      when: { input: 'provider', is: 'kubernetes' },
+      message: "path: give the environment's directory (path) or its name in baton.yaml (env), so drift knows what Git says.",
+    },
+  ],
   outputs: [
     { name: 'verdict', description: 'in-sync or drifted.' },
     { name: 'drifted', description: '"true" when the environment drifted.' },

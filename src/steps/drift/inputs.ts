@@ -118,9 +118,7 @@ function checkRevision(text: string): string {
 }
 
 function checkProvider(inputs: DriftInputs): void {
-  if (inputs.provider === 'kubernetes' && !inputs.path && !inputs.env) {
-    throw new UserError('path: give the environment\'s directory (path) or its name in baton.yaml (env), so drift knows what Git says.', { input: 'path' });
-  }
+  // Provider kubernetes with neither path nor env is refused earlier, by the spec (needsOneOf).
   if (inputs.provider === 'argocd') {
     if (!inputs.argocdServer) throw new UserError('argocd-server: required with provider argocd (or set ARGOCD_SERVER).', { input: 'argocd-server' });
     if (inputs.applications.length === 0) throw new UserError('application: name the Argo CD application(s) to check.', { input: 'application' });

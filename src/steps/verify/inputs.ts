@@ -138,9 +138,7 @@ function checkTargets(provider: Provider, named: VerifyInputs['targets'], kinds:
     throw new UserError(`targets: "${wrong.text}" is read by provider ${owner}, not ${provider}; set provider: ${owner} or remove it.`, { input: 'targets' });
   }
   if (provider !== 'kubernetes' && kinds.length) throw new UserError(`selector: ${provider} targets are named, not selected by labels.`, { input: 'selector' });
-  if (provider === 'kubernetes' && named.length === 0 && kinds.length === 0) {
-    throw new UserError('targets: give at least one kind/name (e.g. deployment/web), or a selector.', { input: 'targets' });
-  }
+  // Provider kubernetes with neither targets nor selector is refused earlier, by the spec (needsOneOf).
   if (provider === 'flux' && named.length === 0) throw new UserError('targets: give the Kustomization or HelmRelease to wait for (e.g. kustomization/apps).', { input: 'targets' });
 }
 
