@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { GitHistory } from '../../adapters/git/full-history.ts';
-import { CONFIG_FILE, type Environment, parseEnvRepoConfig } from '../../core/env-config.ts';
+import { CONFIG_FILE, parseEnvRepoConfig, pickEnvironments } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
 import { statusMatrix } from '../../core/history/status.ts';
 import { repoLinks } from '../../core/report/links.ts';
@@ -57,15 +57,6 @@ export function reportInputs(values: InputsOf<typeof reportSpec>): ReportInputs 
   return { repo, envs: values.env, out, title, forge, ...(token ? { token } : {}) };
 }
 
-function pick(all: ReadonlyMap<string, Environment>, names: readonly string[]): Environment[] {
-  if (names.length === 0) return [...all.values()];
-  return names.map((name) => {
-    const env = all.get(name);
-    if (!env) throw new UserError(`env: "${name}" is not an environment in ${CONFIG_FILE} (known: ${[...all.keys()].join(', ') || 'none'}).`, { input: 'env' });
-    return env;
-  });
-}
-
 /** Runs report with checked inputs. */
 export async function runReport(inputs: ReportInputs, deps: ReportDeps, context: StepContext): Promise<StepResult> {
   const source = await deps.open(remoteOf(inputs, context.env), { log: () => {} });
@@ -73,7 +64,7 @@ export async function runReport(inputs: ReportInputs, deps: ReportDeps, context:
     const text = await source.readFile(source.defaultBranch, CONFIG_FILE);
     if (text === undefined) throw new UserError(`repo: report needs ${CONFIG_FILE} at the env repo root naming the environments.`, { input: 'repo' });
     const config = parseEnvRepoConfig(text);
-    const envs = pick(config.environments, inputs.envs);
+    const envs = pickEnvironments(config, inputs.envs);
     const read = await readEnvironments(source, envs, { ...config.policies });
     const nowMs = deps.now();
     const matrix = statusMatrix(

@@ -12,7 +12,7 @@ import type { GitRemote } from '../../adapters/git/types.ts';
 import { loadTagCache, saveTagCache } from '../../adapters/registry/tag-cache.ts';
 import { type ChangeOrigin, originFromEnv } from '../../core/change-text.ts';
 import type { ImageSite } from '../../core/edit/types.ts';
-import { type Environment, type EnvRepoConfig, CONFIG_FILE } from '../../core/env-config.ts';
+import { CONFIG_FILE, type Environment, type EnvRepoConfig, namedEnvironment } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
 import { planUpdate, policySites, type UpdatePlan, type UpdateRequest, type UpdateScope } from '../../core/update/plan.ts';
 import type { UpdatePolicy } from '../../core/update/types.ts';
@@ -44,8 +44,7 @@ export function updateBranch(envName: string): string {
 function environmentsToUpdate(config: EnvRepoConfig | undefined, inputs: UpdateInputs): Environment[] {
   if (!config) throw new UserError(`repo: the env repo has no ${CONFIG_FILE}; update reads its policies from there (see docs/update.md).`, { input: 'repo' });
   if (inputs.env) {
-    const env = config.environments.get(inputs.env);
-    if (!env) throw new UserError(`env: "${inputs.env}" is not an environment in ${CONFIG_FILE} (known: ${[...config.environments.keys()].join(', ') || 'none'}).`, { input: 'env' });
+    const env = namedEnvironment(config, inputs.env);
     if (!env.update?.length) throw new UserError(`env: "${inputs.env}" has no update policies in ${CONFIG_FILE} (add "update:" to it).`, { input: 'env' });
     return [env];
   }
