@@ -5,7 +5,7 @@ import { DRIFT_FORMATS, type DriftFormat } from '../../core/drift/report.ts';
 import { type IgnoreRule, parseIgnoreRules } from '../../core/drift/ignore.ts';
 import type { Ownership } from '../../core/drift/types.ts';
 import { UserError } from '../../core/errors.ts';
-import { checkSelector, parseTarget, type TargetRef } from '../../core/verify/targets.ts';
+import { type ApplicationName, checkSelector, parseApplicationName, parseTarget, type TargetRef } from '../../core/verify/targets.ts';
 import type { driftSpec } from '../../specs/drift.ts';
 import type { InputsOf } from '../../specs/types.ts';
 import type { RenderMode } from '../shared/sources.ts';
@@ -36,7 +36,7 @@ export interface DriftInputs {
   readonly ignore: readonly IgnoreRule[];
   readonly argocdServer?: string;
   readonly argocdToken?: string;
-  readonly applications: readonly { readonly name: string; readonly namespace?: string }[];
+  readonly applications: readonly ApplicationName[];
   readonly targets: readonly (TargetRef & { readonly name: string })[];
   readonly failOnDrift: boolean;
   readonly reports: readonly DriftReportTarget[];
@@ -84,16 +84,6 @@ function reports(items: readonly string[]): DriftReportTarget[] {
       throw new UserError(`reports: "${item}" is not format=path with a format among ${DRIFT_FORMATS.join(', ')}; e.g. junit=drift-junit.xml.`, { input: 'reports' });
     }
     return { format: format as DriftFormat, path };
-  });
-}
-
-function applications(items: readonly string[]): DriftInputs['applications'] {
-  return items.map((text) => {
-    const parts = text.split('/');
-    if (parts.length > 2 || !parts.every((p) => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(p))) {
-      throw new UserError(`application: "${text}" is not an application name or namespace/name.`, { input: 'application' });
-    }
-    return parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! };
   });
 }
 
@@ -152,7 +142,7 @@ export function driftInputs(values: Values): DriftInputs {
     ignore: parseIgnoreRules(values['ignore-differences']),
     ...(argocdServer ? { argocdServer } : {}),
     ...(argocdToken ? { argocdToken } : {}),
-    applications: applications(values.application),
+    applications: values.application.map(parseApplicationName),
     targets: provider === 'flux' ? fluxTargets(values.targets) : [],
     failOnDrift: values['fail-on-drift'],
     reports: reports(values.reports),
