@@ -44990,13 +44990,19 @@ function parseStatus(output) {
 // src/adapters/git/git-commit.ts
 var SUMMARY_RE = /^\[[^\]]* ([0-9a-f]{40}|[0-9a-f]{64})\] /m;
 var NOTHING_RE = /nothing to commit|no changes added to commit|nothing added to commit/i;
+var UNKNOWN_PATH_RE = /pathspec '.*' did not match any file\(s\) known to git/;
 async function commitChanges(handle, options) {
   const paths = options.paths?.map((p) => repoPath(p));
   if (!paths) await gitIn(handle, ["add", "--all"]);
   const author = options.author ?? handle.identity;
   const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--cleanup=whitespace", "-F", "-"];
   if (paths) args.push("--only", "--", ...paths);
-  const result = await handle.cli.raw(args, { cwd: handle.dir, input: options.message, env: identityEnv(handle.identity, author) });
+  const commit = () => handle.cli.raw(args, { cwd: handle.dir, input: options.message, env: identityEnv(handle.identity, author) });
+  let result = await commit();
+  if (result.code !== 0 && paths && UNKNOWN_PATH_RE.test(result.stderr)) {
+    await gitIn(handle, ["add", "--", ...paths]);
+    result = await commit();
+  }
   if (result.code !== 0) {
     if (NOTHING_RE.test(result.stdout + result.stderr)) return void 0;
     throw new ExecError("git commit", result);

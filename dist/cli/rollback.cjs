@@ -42256,7 +42256,11 @@ function rollbackChange(story, inputs, policies, hold) {
   const refs = choice.writes.map((w) => w.ref);
   const context3 = { envName: env.name, toCommit: choice.entry.commit, toTime: choice.entry.time, reason: inputs.reason, actor: story.actor, holding: hold !== void 0 };
   return {
-    plan: async (repo) => planRollback(await readEnvFiles(repo, env.path), choice.writes, { policies, root: env.path, ...hold ? { hold } : {} }),
+    // Only files that may hold an image written back are read: an unrelated file (large, or not UTF-8) is left alone.
+    plan: async (repo) => {
+      const needles = imageNeedles(refs, Object.keys(policies).length > 0);
+      return planRollback(await readEnvFiles(repo, env.path, { needles }), choice.writes, { policies, root: env.path, ...hold ? { hold } : {} });
+    },
     message: (plan) => rollbackMessage(rollbackSubject(env.name, refs), refs, plan.edits.flatMap((e) => e.changes), context3, story.origin),
     author: inputs.author
   };
@@ -48296,13 +48300,19 @@ function parseStatus(output) {
 // src/adapters/git/git-commit.ts
 var SUMMARY_RE = /^\[[^\]]* ([0-9a-f]{40}|[0-9a-f]{64})\] /m;
 var NOTHING_RE = /nothing to commit|no changes added to commit|nothing added to commit/i;
+var UNKNOWN_PATH_RE = /pathspec '.*' did not match any file\(s\) known to git/;
 async function commitChanges(handle, options) {
   const paths = options.paths?.map((p) => repoPath(p));
   if (!paths) await gitIn(handle, ["add", "--all"]);
   const author = options.author ?? handle.identity;
   const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--cleanup=whitespace", "-F", "-"];
   if (paths) args.push("--only", "--", ...paths);
-  const result = await handle.cli.raw(args, { cwd: handle.dir, input: options.message, env: identityEnv(handle.identity, author) });
+  const commit = () => handle.cli.raw(args, { cwd: handle.dir, input: options.message, env: identityEnv(handle.identity, author) });
+  let result = await commit();
+  if (result.code !== 0 && paths && UNKNOWN_PATH_RE.test(result.stderr)) {
+    await gitIn(handle, ["add", "--", ...paths]);
+    result = await commit();
+  }
   if (result.code !== 0) {
     if (NOTHING_RE.test(result.stdout + result.stderr)) return void 0;
     throw new ExecError("git commit", result);

@@ -746,7 +746,8 @@ var validateSpec = {
       name: "paths",
       type: "list",
       short: "p",
-      description: 'Files and directories to check, relative to the working directory ("." for all of it). Default: the path of env in baton.yaml; give paths or env.'
+      positional: true,
+      description: 'Files and directories to check, relative to the working directory ("." for all of it; "-" reads standard input). Default: the path of env in baton.yaml; give paths or env. On the command line, bare arguments are paths too.'
     },
     {
       name: "env",
@@ -769,7 +770,7 @@ var validateSpec = {
       name: "kubernetes-version",
       type: "string",
       default: "1.36.0",
-      description: "Kubernetes version to check against (x.y.z): APIs it no longer (or not yet) serves are errors."
+      description: "Kubernetes version to check against (x.y or x.y.z, or master for the newest): APIs it no longer (or not yet) serves are errors."
     },
     {
       name: "strict",
@@ -1745,6 +1746,11 @@ function resultOf(error2) {
   const result = error2?.result;
   return error2 instanceof Error && typeof result === "object" && result !== null && typeof result.outputs === "object" ? result : void 0;
 }
+async function publish(platform2, result) {
+  const logged = result.logged === true;
+  if (result.summary && !(logged && platform2.name === "cli")) await platform2.writeSummary(result.summary);
+  if (!(logged && platform2.name !== "github")) platform2.annotate(result.annotations);
+}
 async function runStep(step, platform2, env, cwd) {
   try {
     const raw = platform2.rawInputs(step.spec);
@@ -1760,16 +1766,14 @@ async function runStep(step, platform2, env, cwd) {
     refuseSecretsInFreeText(step.spec, inputs, env);
     const result = await step.run(inputs, { log: platform2.log, env, cwd });
     await platform2.setOutputs(result.outputs);
-    if (result.summary) await platform2.writeSummary(result.summary);
-    platform2.annotate(result.annotations);
+    await publish(platform2, result);
     return 0;
   } catch (error2) {
     const code = exitCodeFor(error2);
     const partial = resultOf(error2);
     if (partial) {
       await platform2.setOutputs(partial.outputs).catch(() => void 0);
-      if (partial.summary) await platform2.writeSummary(partial.summary).catch(() => void 0);
-      platform2.annotate(partial.annotations);
+      await publish(platform2, partial).catch(() => void 0);
     }
     platform2.fail(describeError(error2), code);
     return code;

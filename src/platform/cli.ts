@@ -45,6 +45,18 @@ function readSecret(input: InputSpec, values: Record<string, unknown>): string |
   }
 }
 
+/** The list input that takes bare arguments, if the step has one. */
+function positionalInput(spec: StepSpec): InputSpec | undefined {
+  return spec.inputs.find((input) => input.positional && input.type === 'list');
+}
+
+/** Bare arguments join the positional input's flag values, after them (as kubeconform and kubectl take paths). */
+function withPositionals(spec: StepSpec, values: Record<string, unknown>, positionals: readonly string[]): Record<string, unknown> {
+  const input = positionalInput(spec);
+  if (!input || positionals.length === 0) return values;
+  return { ...values, [input.name]: [...((values[input.name] as string[] | undefined) ?? []), ...positionals] };
+}
+
 /**
  * Rewrites `--x=true` / `--x=false` (and the other boolean words) of a boolean input to `--x` / `--no-x`,
  * which node's parseArgs reads with `allowNegative`; a word that is not a boolean names the input.
@@ -65,7 +77,9 @@ export function booleanFlags(spec: StepSpec, argv: readonly string[]): string[] 
 
 /** The help text of one step, generated from its spec. */
 export function stepHelp(spec: StepSpec): string {
-  const lines = [`baton ${spec.name}: ${spec.description}`, '', 'Options:'];
+  const positional = positionalInput(spec);
+  const usage = positional ? [`Usage: baton ${spec.name} [options] [${positional.name}...]`, ''] : [];
+  const lines = [...usage, `baton ${spec.name}: ${spec.description}`, '', 'Options:'];
   for (const input of spec.inputs) {
     const value = input.type === 'boolean' ? `, --no-${input.name}` : input.type === 'enum' ? ` <${input.options?.join('|')}>` : ' <value>';
     const flag = input.secret ? `--${input.name}-file <path>` : `--${input.name}${value}`;
@@ -113,11 +127,11 @@ export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocat
   const args = booleanFlags(spec, argv);
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args, options: flagOptions(spec), allowPositionals: false, allowNegative: true, strict: true });
+    parsed = parseArgs({ args, options: flagOptions(spec), allowPositionals: positionalInput(spec) !== undefined, allowNegative: true, strict: true });
   } catch (error) {
     throw new UserError(`${(error as Error).message}. Run "baton ${spec.name} --help" for the options.`, { cause: error });
   }
-  const values = parsed.values as Record<string, unknown>;
+  const values = withPositionals(spec, parsed.values as Record<string, unknown>, parsed.positionals);
   const json = values['json'] === true;
   // On a GitHub runner (`run: baton …`) stderr is read for workflow commands too.
   const inert = process.env['GITHUB_ACTIONS'] === 'true' ? inertText : (text: string) => text;

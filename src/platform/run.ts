@@ -15,6 +15,16 @@ function resultOf(error: unknown): StepResult | undefined {
 }
 
 /**
+ * Summary and annotations, except where they would repeat in the log what the step printed already:
+ * the command line prints both there; GitLab prints annotations there (its summary is a file too).
+ */
+async function publish(platform: Platform, result: StepResult): Promise<void> {
+  const logged = result.logged === true;
+  if (result.summary && !(logged && platform.name === 'cli')) await platform.writeSummary(result.summary);
+  if (!(logged && platform.name !== 'github')) platform.annotate(result.annotations);
+}
+
+/**
  * Runs one step on one platform: parse and check every input, mask secrets, run, then publish outputs,
  * summary and annotations. Resolves with the exit code (0, 1 or 2); never throws.
  */
@@ -33,8 +43,7 @@ export async function runStep(step: Step, platform: Platform, env: NodeJS.Proces
     refuseSecretsInFreeText(step.spec, inputs, env);
     const result = await step.run(inputs, { log: platform.log, env, cwd });
     await platform.setOutputs(result.outputs);
-    if (result.summary) await platform.writeSummary(result.summary);
-    platform.annotate(result.annotations);
+    await publish(platform, result);
     return 0;
   } catch (error) {
     const code = exitCodeFor(error);
@@ -42,8 +51,7 @@ export async function runStep(step: Step, platform: Platform, env: NodeJS.Proces
     if (partial) {
       // A failed verdict still tells what it saw: outputs, summary and annotations before the failure.
       await platform.setOutputs(partial.outputs).catch(() => undefined);
-      if (partial.summary) await platform.writeSummary(partial.summary).catch(() => undefined);
-      platform.annotate(partial.annotations);
+      await publish(platform, partial).catch(() => undefined);
     }
     platform.fail(describeError(error), code);
     return code;

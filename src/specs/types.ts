@@ -27,6 +27,8 @@ export interface InputSpec {
   readonly env?: readonly string[];
   /** CLI only: a one-letter alias. */
   readonly short?: string;
+  /** CLI only: bare arguments (`baton validate envs/prod other/`) are values of this list input too. */
+  readonly positional?: boolean;
   /** GitHub only: the default in action.yml when it differs (e.g. `${{ github.token }}`). */
   readonly githubDefault?: string;
 }

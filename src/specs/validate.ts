@@ -13,8 +13,9 @@ export const validateSpec = {
       name: 'paths',
       type: 'list',
       short: 'p',
+      positional: true,
       description:
-        'Files and directories to check, relative to the working directory ("." for all of it). Default: the path of env in baton.yaml; give paths or env.',
+        'Files and directories to check, relative to the working directory ("." for all of it; "-" reads standard input). Default: the path of env in baton.yaml; give paths or env. On the command line, bare arguments are paths too.',
     },
     {
       name: 'env',
@@ -38,7 +39,7 @@ export const validateSpec = {
       name: 'kubernetes-version',
       type: 'string',
       default: '1.36.0',
-      description: 'Kubernetes version to check against (x.y.z): APIs it no longer (or not yet) serves are errors.',
+      description: 'Kubernetes version to check against (x.y or x.y.z, or master for the newest): APIs it no longer (or not yet) serves are errors.',
     },
     {
       name: 'strict',

@@ -107,6 +107,8 @@ export interface GitServer {
 export interface HeldRequest {
   /** Resolves when the request arrived and is being held. */
   readonly reached: Promise<void>;
+  /** Resolves when the held request's client has gone (its connection closed): the server saw it. */
+  readonly gone: Promise<void>;
   /** Lets the request through to git (or drops it, when its client has gone meanwhile). */
   release(): void;
 }
@@ -174,7 +176,7 @@ interface ServerState {
   readonly requests: GitRequestRecord[];
   readonly faults: { status: number; count: number; service?: GitService; after?: number }[];
   readonly redirects: Map<string, string>;
-  readonly holds: { user: string; service?: GitService; arrived: () => void; released: Promise<void> }[];
+  readonly holds: { user: string; service?: GitService; arrived: () => void; released: Promise<void>; left: () => void }[];
 }
 
 /** `git http-backend` lives in git's exec path (`/usr/lib/git-core` on Debian), not on PATH. */
@@ -217,10 +219,12 @@ function makeApi(state: ServerState, server: Server, base: string): GitServer {
     hold: (filter) => {
       let arrived = () => {};
       let release = () => {};
+      let left = () => {};
       const reached = new Promise<void>((resolve) => (arrived = resolve));
       const released = new Promise<void>((resolve) => (release = resolve));
-      state.holds.push({ ...filter, arrived, released });
-      return { reached, release };
+      const gone = new Promise<void>((resolve) => (left = resolve));
+      state.holds.push({ ...filter, arrived, released, left });
+      return { reached, release, gone };
     },
     stop: async () => {
       server.closeAllConnections();
@@ -285,7 +289,10 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
   if (held >= 0) {
     const [hold] = state.holds.splice(held, 1);
     let gone = false;
-    req.socket.once('close', () => (gone = true));
+    req.socket.once('close', () => {
+      gone = true;
+      hold!.left();
+    });
     hold!.arrived();
     await hold!.released;
     if (gone || req.socket.destroyed) {

@@ -11,12 +11,14 @@ import type { CommitOptions } from './types.ts';
 const SUMMARY_RE = /^\[[^\]]* ([0-9a-f]{40}|[0-9a-f]{64})\] /m;
 /** What `git commit` says when the named paths hold no change. */
 const NOTHING_RE = /nothing to commit|no changes added to commit|nothing added to commit/i;
+/** What `git commit --only` says when a named path is new (not yet known to git). */
+const UNKNOWN_PATH_RE = /pathspec '.*' did not match any file\(s\) known to git/;
 
 /**
  * Commits the changes under `options.paths` (everything when omitted) with `options.message` on
  * standard input; resolves with the new commit, or undefined when nothing changed (no empty commits).
- * With paths, `git commit --only -- <paths>` stages and commits in one process; without, `add --all`
- * comes first.
+ * With paths, `git commit --only -- <paths>` stages and commits in one process (a new file, which
+ * `--only` does not know, is added first and the commit tried again); without, `add --all` comes first.
  */
 export async function commitChanges(handle: CloneHandle, options: CommitOptions): Promise<string | undefined> {
   const paths = options.paths?.map((p) => repoPath(p));
@@ -25,7 +27,12 @@ export async function commitChanges(handle: CloneHandle, options: CommitOptions)
   // --cleanup=whitespace: the default "strip" would delete message lines starting with "#".
   const args = ['-c', 'core.abbrev=40', 'commit', '--no-verify', '--cleanup=whitespace', '-F', '-'];
   if (paths) args.push('--only', '--', ...paths);
-  const result = await handle.cli.raw(args, { cwd: handle.dir, input: options.message, env: identityEnv(handle.identity, author) });
+  const commit = () => handle.cli.raw(args, { cwd: handle.dir, input: options.message, env: identityEnv(handle.identity, author) });
+  let result = await commit();
+  if (result.code !== 0 && paths && UNKNOWN_PATH_RE.test(result.stderr)) {
+    await gitIn(handle, ['add', '--', ...paths]);
+    result = await commit();
+  }
   if (result.code !== 0) {
     if (NOTHING_RE.test(result.stdout + result.stderr)) return undefined;
     throw new ExecError('git commit', result);

@@ -32,7 +32,7 @@ export async function renderHelm(dir: string, options: RenderOptions): Promise<R
     return { ok: false, message: rendererMessage(result.stderr, result.stdout), command };
   } catch (error) {
     if ((error as Error).cause && ((error as Error).cause as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UserError(`render: ${dir} is a Helm chart, but helm is not on PATH; install helm, or set render to none.`, { input: 'render' });
+      throw new UserError(`render: ${dir} is a Helm chart, but helm is not on PATH; install helm (https://helm.sh/docs/intro/install/), or render the chart first (helm template <release> ${dir} > rendered.yaml) and validate the rendered file; render: none is no way out, it would check the templates themselves, not what the cluster gets.`, { input: 'render' });
     }
     throw error;
   }

@@ -30,7 +30,7 @@ export function fillTemplate(template: string, apiVersion: string, kind: string,
   const groupHead = parts[0]!.split('.')[0]!.toLowerCase();
   const kindSuffix = `-${groupHead}${parts.length > 1 ? `-${parts[1]!.toLowerCase()}` : ''}`;
   const values: Record<string, string> = {
-    NormalizedKubernetesVersion: `v${kubernetesVersion}`,
+    NormalizedKubernetesVersion: kubernetesVersion === 'master' ? 'master' : `v${kubernetesVersion}`,
     KubernetesVersion: kubernetesVersion,
     StrictSuffix: strict ? '-strict' : '',
     ResourceKind: kind.toLowerCase(),
@@ -45,7 +45,12 @@ export function fillTemplate(template: string, apiVersion: string, kind: string,
   });
 }
 
-/** Reads a schema document from a filled location: undefined when it does not exist. */
+/** A location answered with something that is not JSON (an HTML error page, a login form): not a schema. */
+export class NotJsonError extends Error {
+  override name = 'NotJsonError';
+}
+
+/** Reads a schema document from a filled location: undefined when it does not exist; NotJsonError when it is not JSON. */
 export async function readSchemaDocument(location: string, cwd: string): Promise<Record<string, unknown> | undefined> {
   let text: string;
   if (/^https?:\/\//.test(location)) {
@@ -66,6 +71,6 @@ export async function readSchemaDocument(location: string, cwd: string): Promise
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new UserError(`schema-location: ${location} is not JSON.`, { input: 'schema-location', cause: error });
+    throw new NotJsonError(`${location} is not JSON`, { cause: error });
   }
 }

@@ -1,4 +1,6 @@
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, parseDocument } from 'yaml';
+import { exceedsDepth, TooDeepError } from './depth.ts';
+import { locateByLines } from './locate-lines.ts';
 import { type FastDocument, fastReadStream, YAML_READ_OPTIONS } from './fast-yaml.ts';
 import { pointerSegments } from './pointer.ts';
 import type { Position, RawFinding } from './types.ts';
@@ -46,6 +48,9 @@ export function parseStream(text: string, file: string, options: ParseOptions): 
   const list = Array.isArray(docs) ? docs : [];
   list.forEach((doc, i) => {
     const index = i + 1;
+    // Why: yaml catches its own stack overflow on absurd nesting and reports it as a syntax error at a
+    // place that depends on the machine's stack; it is the same verdict as the depth limit.
+    if (doc.errors.some((error) => /call stack/i.test(error.message))) throw new TooDeepError();
     const broken = doc.errors.filter((error) => error.code !== 'DUPLICATE_KEY');
     for (const error of doc.errors) {
       const pos = lineCounter.linePos(error.pos[0]);
@@ -69,30 +74,63 @@ function firstLine(message: string): string {
 
 /**
  * A document the fast reader read. Positions come from parsing the document's own text with `yaml`,
- * once, the first time a finding needs one (most documents never do).
+ * once, the first time a finding needs one (most documents never do). Inside a `List`, only the item's
+ * own text is parsed: the node tree of a 100,000-item List would take a gigabyte.
  */
 function fromFast(text: string, doc: FastDocument, index: number): ParsedDocument {
-  let located: { doc: Document.Parsed; lineCounter: LineCounter } | undefined;
-  const lineBase = (): number => {
-    let lines = 0;
-    for (let i = text.indexOf('\n'); i >= 0 && i < doc.start; i = text.indexOf('\n', i + 1)) lines++;
-    return lines;
-  };
-  let base = -1;
+  let located: Located | undefined;
+  let base: number | undefined;
+  let item: { index: number; located: Located } | undefined;
   return {
     index,
     value: doc.value,
     start: { line: doc.line, column: doc.column },
     ...(doc.comment ? { comment: doc.comment } : {}),
     locate(pointer, options) {
-      if (!located) {
-        const lineCounter = new LineCounter();
-        located = { doc: parseDocument(text.slice(doc.start, doc.end), { ...YAML_READ_OPTIONS, lineCounter }), lineCounter };
-        base = lineBase();
+      const segments = pointerSegments(pointer);
+      const key = options?.key === true;
+      const at = doc.items && segments[0] === 'items' ? Number(segments[1]) : Number.NaN;
+      const start = Number.isInteger(at) ? doc.items?.[at] : undefined;
+      if (start) {
+        if (segments.length === 2 && !key) return { line: start.line, column: start.column };
+        const end = doc.items?.[at + 1]?.offset ?? doc.end;
+        const inItem = ['0', ...segments.slice(2)];
+        const quick = locateByLines(text, start.offset, end, start.line, inItem, key);
+        if (quick) return quick;
+        if (item?.index !== at) item = { index: at, located: locateIn(text, start.offset, end, lineOf(text, start.offset, start.line)) };
+        return item.located.find(inItem, key) ?? { line: start.line, column: start.column };
       }
-      const offset = offsetOf(located.doc.contents, pointerSegments(pointer), options?.key === true);
-      if (offset === undefined) return { line: doc.line, column: doc.column };
-      const pos = located.lineCounter.linePos(offset);
+      base ??= lineOf(text, doc.start);
+      const quick = locateByLines(text, doc.start, doc.end, base + 1, segments, key);
+      if (quick) return quick;
+      located ??= locateIn(text, doc.start, doc.end, base);
+      return located.find(segments, key) ?? { line: doc.line, column: doc.column };
+    },
+  };
+}
+
+/** A piece of a stream parsed with `yaml` for positions. */
+interface Located {
+  find(segments: readonly string[], key: boolean): Position | undefined;
+}
+
+/** Lines before `offset`: given when known, else counted. */
+function lineOf(text: string, offset: number, known?: number): number {
+  if (known !== undefined) return known - 1;
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
+/** Parses `text[start, end)` (which starts at a line start) and finds pointers in it, in stream lines. */
+function locateIn(text: string, start: number, end: number, base: number): Located {
+  const lineCounter = new LineCounter();
+  const parsed = parseDocument(text.slice(start, end), { ...YAML_READ_OPTIONS, lineCounter });
+  return {
+    find(segments, key) {
+      const offset = offsetOf(parsed.contents, segments, key);
+      if (offset === undefined) return undefined;
+      const pos = lineCounter.linePos(offset);
       return { line: pos.line + base, column: pos.col };
     },
   };
@@ -100,6 +138,7 @@ function fromFast(text: string, doc: FastDocument, index: number): ParsedDocumen
 
 function toParsed(doc: Document.Parsed, index: number, lineCounter: LineCounter): ParsedDocument {
   const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (exceedsDepth(value)) throw new TooDeepError();
   const startOffset = doc.contents?.range?.[0] ?? doc.range[0];
   const position = (offset: number): Position => {
     const pos = lineCounter.linePos(offset);

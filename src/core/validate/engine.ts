@@ -1,5 +1,7 @@
 import { parseStream } from './documents.ts';
 import { containersOf } from './policies/pod-spec.ts';
+import { MAX_DEPTH, TooDeepError } from './depth.ts';
+import { duplicateKey, duplicateResourceRule, whereOf } from './policies/duplicate-resource.ts';
 import { POLICIES, type PolicyState, runPolicies } from './policies/index.ts';
 import { activeLevel, levelFor, type PolicyConfig } from './policy-config.ts';
 import { type StreamOrigin, streamResources } from './resources.ts';
@@ -19,6 +21,29 @@ export interface EngineOptions extends SchemaCheckOptions {
   readonly allowEmpty: boolean;
   /** Keep the image references for check-images. */
   readonly collectImages?: boolean;
+  /**
+   * A part of a run (a worker thread's share of the files): duplicates across parts cannot be seen
+   * here, so each checked resource's identity is kept for the run's engine to compare (see `merge`).
+   */
+  readonly part?: boolean;
+}
+
+/** A checked resource's identity, for finding duplicates across the parts of a run. */
+export interface ResourceKey {
+  readonly key: string;
+  /** Where it is, as a duplicate's message names the first one. */
+  readonly where: string;
+  readonly file: string;
+  /** Its index among the resources of its stream, to find it again. */
+  readonly index: number;
+}
+
+/** What one part of a run found, as plain data (it crosses threads). */
+export interface PartResult {
+  readonly findings: readonly RawFinding[];
+  readonly reported: readonly ReportedResource[];
+  readonly files: number;
+  readonly keys: readonly ResourceKey[];
 }
 
 /** An image reference found in a resource, for check-images. */
@@ -48,6 +73,13 @@ export interface Engine {
   images(): readonly ImageUse[];
   /** Settles levels and counts. */
   finish(): Report;
+  /** What this engine found so far, unsettled (for an engine made with `part`). */
+  partResult(): PartResult;
+  /**
+   * Adds what a part found, in stream order, and reports duplicates against everything seen before;
+   * `resourceAt` finds a duplicate again (by file and index) to locate its name.
+   */
+  merge(part: PartResult, resourceAt: (file: string, index: number) => Resource | undefined): void;
 }
 
 /** Starts a validation run. */
@@ -56,25 +88,41 @@ export function createEngine(options: EngineOptions): Engine {
   const reported: ReportedResource[] = [];
   const images: ImageUse[] = [];
   const level = (rule: string) => activeLevel(levelFor(options.policy, rule, options.env));
-  const policies = POLICIES.filter((rule) => level(rule.id) !== undefined);
+  const policies = POLICIES.filter((rule) => level(rule.id) !== undefined && !(options.part && rule === duplicateResourceRule));
+  const keepKeys = options.part === true && level(duplicateResourceRule.id) !== undefined;
+  const keys: ResourceKey[] = [];
   const state: PolicyState = { seen: new Map() };
   let files = 0;
   return {
     parse(text, origin) {
       files++;
-      const stream = parseStream(text, origin.file, { strict: options.strict });
-      const found = streamResources(stream.documents, origin);
-      raw.push(...stream.findings, ...found.findings);
-      return { resources: found.resources, kinds: new Set(found.resources.map((r) => `${r.id.apiVersion}/${r.id.kind}`)) };
+      try {
+        const stream = parseStream(text, origin.file, { strict: options.strict });
+        const found = streamResources(stream.documents, origin);
+        for (const finding of stream.findings) raw.push(finding);
+        for (const finding of found.findings) raw.push(finding);
+        return { resources: found.resources, kinds: new Set(found.resources.map((r) => `${r.id.apiVersion}/${r.id.kind}`)) };
+      } catch (error) {
+        if (!isStackOverflow(error)) throw error;
+        raw.push(tooDeep(origin.file));
+        return { resources: [], kinds: new Set() };
+      }
     },
     check(input, schemas) {
-      for (const resource of input.resources) {
-        const result = checkResource(resource, schemas, options);
-        raw.push(...result.findings);
-        reported.push({ id: resource.id, location: resource.location, ...(result.skipped ? { skipped: result.skipped } : {}) });
-        if (result.skipped) continue;
-        raw.push(...runPolicies(resource, policies, state));
-        if (options.collectImages) collectImages(resource, images);
+      for (const [index, resource] of input.resources.entries()) {
+        try {
+          const result = checkResource(resource, schemas, options);
+          for (const finding of result.findings) raw.push(finding);
+          reported.push({ id: resource.id, location: resource.location, ...(result.skipped ? { skipped: result.skipped } : {}) });
+          if (result.skipped) continue;
+          for (const finding of runPolicies(resource, policies, state)) raw.push(finding);
+          const key = keepKeys ? duplicateKey(resource) : undefined;
+          if (key !== undefined) keys.push({ key, where: whereOf(resource), file: resource.location.file, index });
+          if (options.collectImages) collectImages(resource, images);
+        } catch (error) {
+          if (!isStackOverflow(error)) throw error;
+          raw.push({ ...tooDeep(resource.location.file), location: resource.location, resource: resource.id });
+        }
       }
     },
     add(findings) {
@@ -82,6 +130,39 @@ export function createEngine(options: EngineOptions): Engine {
     },
     images: () => images,
     finish: () => settle(raw, reported, files, options, level),
+    partResult: () => ({ findings: raw, reported, files, keys }),
+    merge(part, resourceAt) {
+      files += part.files;
+      for (const finding of part.findings) raw.push(finding);
+      for (const resource of part.reported) reported.push(resource);
+      if (!policies.includes(duplicateResourceRule)) return;
+      for (const { key, where, file, index } of part.keys) {
+        if (!state.seen.has(key)) {
+          state.seen.set(key, where);
+          continue;
+        }
+        // A duplicate: rare, so it is found again (a parse of its file) only to locate its name.
+        const resource = resourceAt(file, index);
+        if (resource) for (const finding of duplicateResourceRule.check(resource, state)) raw.push(finding);
+      }
+    },
+  };
+}
+
+/**
+ * The readers refuse documents nesting beyond MAX_DEPTH (TooDeepError). A stack overflow further on
+ * (the validators and policies recurse) is caught too: V8 throws a RangeError that unwinds cleanly.
+ */
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof TooDeepError || (error instanceof RangeError && /call stack/i.test(error.message));
+}
+
+function tooDeep(file: string): RawFinding {
+  return {
+    rule: 'too-deep',
+    message: `${file} nests values deeper than ${MAX_DEPTH} levels; it was not checked`,
+    location: { file },
+    fix: 'Kubernetes objects nest a few dozen levels at most; fix or remove the file.',
   };
 }
 

@@ -1,4 +1,5 @@
 import { type DocumentOptions, type ParseOptions, parse, type SchemaOptions } from 'yaml';
+import { MAX_DEPTH, TooDeepError } from './depth.ts';
 
 /**
  * A fast reader for the YAML that manifests are made of: block mappings and sequences, plain and
@@ -27,6 +28,15 @@ export interface FastDocument {
   readonly column: number;
   /** The comment lines before the content, without `#` (Helm writes `Source: …` there). */
   readonly comment?: string;
+  /** Where each item of a root `items:` block sequence (a `List`) starts, for locating inside one item. */
+  readonly items?: readonly ItemStart[];
+}
+
+/** Where a sequence item starts: the offset of its `- ` line, its 1-based line, and the column of its content. */
+export interface ItemStart {
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
 }
 
 interface Line {
@@ -49,11 +59,17 @@ const fail = (): never => {
 export const YAML_READ_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   merge: true,
+  // Why: yaml reports odd shapes (a mapping as a key) through process.emitWarning, which Node prints raw
+  // on stderr; validate reports what matters as findings instead.
+  logLevel: 'error',
   // Why: the API server's decoder leaves timestamps as strings; YAML 1.1's timestamp tag makes Dates.
   customTags: (tags) => tags.filter((tag) => (typeof tag === 'string' ? tag !== 'timestamp' : tag.tag !== 'tag:yaml.org,2002:timestamp')),
 };
 
-const WORD_RE = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
+// Why the first character decides: YAML 1.1 gives a non-string type only to words in SPECIAL_WORDS and
+// to numbers, which start with a digit, a sign or a dot (or, for `yaml`, an exponent: `e10` is a float
+// there); image references and names need no parse.
+const WORD_RE = /^(?![eE][-+]?[0-9])[A-Za-z_/]/;
 const INT_RE = /^-?[1-9][0-9]{0,14}$|^0$/;
 const SPECIAL_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL']);
 const resolved = new Map<string, unknown>();
@@ -123,7 +139,22 @@ function flowValue(text: string): [unknown, string] {
   return [plainValue(raw), end < 0 ? '' : s.slice(end)];
 }
 
+/** How deep the flow collection being read nests (flowCollection recurses through flowValue). */
+let flowDepth = 0;
+
 function flowCollection(text: string): [unknown, string] {
+  if (++flowDepth > MAX_DEPTH) {
+    flowDepth = 0;
+    throw new TooDeepError();
+  }
+  try {
+    return flowCollectionBody(text);
+  } finally {
+    flowDepth = Math.max(0, flowDepth - 1);
+  }
+}
+
+function flowCollectionBody(text: string): [unknown, string] {
   const mapping = text[0] === '{';
   const close = mapping ? '}' : ']';
   const out: unknown = mapping ? {} : [];
@@ -168,6 +199,11 @@ function inlineValue(text: string): unknown {
 class Reader {
   readonly lines: Line[];
   i = 0;
+  /** Mapping depth, to know the root mapping's `items:` key. */
+  depth = 0;
+  /** Set while reading the value of the root `items:` key; the first sequence there records its items. */
+  recordItems = false;
+  items: ItemStart[] | undefined;
   constructor(lines: Line[]) {
     this.lines = lines;
   }
@@ -180,6 +216,19 @@ class Reader {
       this.i++;
     }
     return undefined;
+  }
+
+  /** Block nodes open around the current line. */
+  level = 0;
+
+  /** Runs `read` one block level deeper, refusing documents that nest beyond MAX_DEPTH. */
+  deeper<T>(read: () => T): T {
+    if (++this.level > MAX_DEPTH) throw new TooDeepError();
+    try {
+      return read();
+    } finally {
+      this.level--;
+    }
   }
 
   /** A block node starting at the current line, at exactly `indent`. */
@@ -204,9 +253,17 @@ class Reader {
   }
 
   sequence(indent: number): unknown[] {
+    return this.deeper(() => this.sequenceBody(indent));
+  }
+
+  sequenceBody(indent: number): unknown[] {
     const out: unknown[] = [];
+    const record: ItemStart[] | undefined = this.recordItems ? [] : undefined;
+    this.recordItems = false;
+    if (record) this.items = record;
     for (let line = this.skip(); line && line.indent === indent && (line.text === '-' || line.text.startsWith('- ')); line = this.skip()) {
       const rest = line.text.slice(1).trimStart();
+      record?.push({ offset: line.offset, line: line.number, column: indent + 1 + (rest === '' || rest[0] === '#' ? 0 : line.text.length - rest.length) });
       if (rest === '' || rest[0] === '#') {
         this.i++;
         out.push(this.nested(indent, false));
@@ -229,7 +286,12 @@ class Reader {
   }
 
   mapping(indent: number): Record<string, unknown> {
+    return this.deeper(() => this.mappingBody(indent));
+  }
+
+  mappingBody(indent: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    this.depth++;
     for (let line = this.skip(); line && line.indent === indent; line = this.skip()) {
       if (line.text === '-' || line.text.startsWith('- ')) fail();
       const colon = keyEnd(line.text);
@@ -237,8 +299,12 @@ class Reader {
       const key = blockKey(line.text.slice(0, colon).trimEnd());
       const rest = line.text.slice(colon + 1).trimStart();
       this.i++;
-      setKey(out, key, rest === '' || rest[0] === '#' ? this.nested(indent, true) : this.scalarOrBlockScalar(rest, indent));
+      const block = rest === '' || rest[0] === '#';
+      this.recordItems = block && this.depth === 1 && key === 'items';
+      setKey(out, key, block ? this.nested(indent, true) : this.scalarOrBlockScalar(rest, indent));
+      this.recordItems = false;
     }
+    this.depth--;
     const after = this.skip();
     if (after && after.indent > indent) fail();
     return out;
@@ -340,6 +406,7 @@ function documentOf(lines: Line[], start: number, end: number): FastDocument {
     line: first?.number ?? lines[0]?.number ?? 1,
     column: (first?.indent ?? 0) + 1,
     ...(comments.length > 0 ? { comment: comments.join('\n') } : {}),
+    ...(reader.items ? { items: reader.items } : {}),
   };
 }
 

@@ -15,23 +15,58 @@ import type { ObjectValidator, SchemaIssue } from './schema-types.ts';
  */
 type Shape = ReadonlySet<string> | 'open' | 'free';
 
+/**
+ * Learned shapes as a tree over path patterns: a node per place (`/spec/template/spec/containers[]`),
+ * so that checking an object is a walk with one map lookup per field and no strings built.
+ */
+interface ShapeNode {
+  shape?: Shape;
+  /** Fields of a closed object. */
+  readonly fields: Map<string, ShapeNode>;
+  /** The items of an array, and the values of an open object (a map). */
+  items?: ShapeNode;
+  values?: ShapeNode;
+}
+
+const newNode = (): ShapeNode => ({ fields: new Map() });
+
+function fieldNode(node: ShapeNode, key: string): ShapeNode {
+  let child = node.fields.get(key);
+  if (!child) {
+    child = newNode();
+    node.fields.set(key, child);
+  }
+  return child;
+}
+
 /** What a recording run saw of one object. */
 interface Seen {
   readonly reads: Set<string>;
   enumerated: boolean;
 }
 
+/** A walk's context: where the validator found wrong types (it did not look inside), and what was found. */
+interface Walk {
+  readonly broken: ReadonlySet<string>;
+  readonly out: SchemaIssue[];
+  readonly final: boolean;
+  /** The path to here, as segments; joined only when a path is needed. */
+  readonly stack: string[];
+}
+
+const pathOf = (stack: readonly string[]) => (stack.length === 0 ? '' : joinPointer(...stack));
+
 /** Wraps a validator so that it also reports fields its schema does not declare (except those `known` accepts). */
 export function withUnknownFields(validate: ObjectValidator, known: (key: string) => boolean = () => false): ObjectValidator {
-  const shapes = new Map<string, Shape>();
+  const root = newNode();
   return (object) => {
     const issues = validate(object);
     const broken = brokenPaths(issues);
     const unknown: SchemaIssue[] = [];
-    if (!checkShapes(object, '', '', shapes, broken, unknown, false)) {
-      learnShapes(validate, object, shapes, broken);
+    if (!checkShapes(object, root, { broken, out: unknown, final: false, stack: [] })) {
+      learnShapes(validate, object, root, broken);
       unknown.length = 0;
-      checkShapes(object, '', '', shapes, broken, unknown, true);
+      checkShapes(object, root, { broken, out: unknown, final: true, stack: [] });
     }
     const reported = unknown.filter((issue) => !known(String(issue.params['additionalProperty'])));
     return reported.length === 0 ? issues : [...issues, ...reported];
@@ -48,37 +83,43 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Walks `value` against learned shapes, collecting unknown fields. Returns false when it met a path
- * pattern not learned yet (unless `final`, after learning, when such places are left alone).
+ * Walks `value` against learned shapes, collecting unknown fields. Returns false when it met a place
+ * not learned yet (unless `final`, after learning, when such places are left alone).
  */
-function checkShapes(value: unknown, path: string, pattern: string, shapes: Map<string, Shape>, broken: Set<string>, out: SchemaIssue[], final: boolean): boolean {
-  if (broken.has(path)) return true;
+function checkShapes(value: unknown, node: ShapeNode | undefined, w: Walk): boolean {
+  if (w.broken.size > 0 && w.broken.has(pathOf(w.stack))) return true;
   if (Array.isArray(value)) {
-    return value.every((item, i) => checkShapes(item, `${path}/${i}`, `${pattern}[]`, shapes, broken, out, final));
+    let complete = true;
+    for (let i = 0; i < value.length && complete; i++) {
+      w.stack.push(String(i));
+      complete = checkShapes(value[i], node?.items, w);
+      w.stack.pop();
+    }
+    return complete;
   }
   if (!isObject(value)) return true;
-  const shape = shapes.get(pattern);
-  if (shape === undefined) return final;
+  const shape = node?.shape;
+  if (shape === undefined) return w.final;
   if (shape === 'free') return true;
   let complete = true;
-  for (const key of Object.keys(value)) {
-    const child = `${path}${joinPointer(key)}`;
-    if (shape === 'open') {
-      complete = checkShapes(value[key], child, `${pattern}{}`, shapes, broken, out, final) && complete;
-    } else if (!shape.has(key)) {
-      out.push({ keyword: 'additionalProperties', instancePath: path, params: { additionalProperty: key } });
-    } else {
-      complete = checkShapes(value[key], child, `${pattern}${joinPointer(key)}`, shapes, broken, out, final) && complete;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (shape !== 'open' && !shape.has(key)) {
+      w.out.push({ keyword: 'additionalProperties', instancePath: pathOf(w.stack), params: { additionalProperty: key } });
+      continue;
     }
+    w.stack.push(key);
+    complete = checkShapes(value[key], shape === 'open' ? node?.values : node?.fields.get(key), w) && complete;
+    w.stack.pop();
   }
   return complete;
 }
 
 /** Runs the validator once over recording proxies and stores the shapes of every object it visited. */
-function learnShapes(validate: ObjectValidator, object: unknown, shapes: Map<string, Shape>, broken: Set<string>): void {
+function learnShapes(validate: ObjectValidator, object: unknown, root: ShapeNode, broken: Set<string>): void {
   const seen = new Map<object, Seen>();
   validate(record(object, seen, new Map()));
-  storeShapes(object, '', '', seen, shapes, broken);
+  storeShapes(object, '', root, seen, broken);
 }
 
 function record(value: unknown, seen: Map<object, Seen>, proxies: Map<object, object>): unknown {
@@ -105,21 +146,22 @@ function record(value: unknown, seen: Map<object, Seen>, proxies: Map<object, ob
   return proxy;
 }
 
-function storeShapes(value: unknown, path: string, pattern: string, seen: Map<object, Seen>, shapes: Map<string, Shape>, broken: Set<string>): void {
+function storeShapes(value: unknown, path: string, node: ShapeNode, seen: Map<object, Seen>, broken: Set<string>): void {
   if (broken.has(path) || value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      storeShapes(item, `${path}/${i}`, `${pattern}[]`, seen, shapes, broken);
-    });
+    node.items ??= newNode();
+    for (const [i, item] of value.entries()) storeShapes(item, `${path}/${i}`, node.items, seen, broken);
     return;
   }
   const entry = seen.get(value);
   if (!entry) return;
   const shape: Shape = entry.enumerated ? 'open' : entry.reads.size === 0 ? 'free' : entry.reads;
-  if (!shapes.has(pattern)) shapes.set(pattern, shape);
+  node.shape ??= shape;
   if (shape === 'free') return;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    const childPattern = shape === 'open' ? `${pattern}{}` : `${pattern}${joinPointer(key)}`;
-    if (shape === 'open' || shape.has(key)) storeShapes(child, `${path}${joinPointer(key)}`, childPattern, seen, shapes, broken);
+    if (shape === 'open') {
+      node.values ??= newNode();
+      storeShapes(child, `${path}${joinPointer(key)}`, node.values, seen, broken);
+    } else if (shape.has(key)) storeShapes(child, `${path}${joinPointer(key)}`, fieldNode(node, key), seen, broken);
   }
 }

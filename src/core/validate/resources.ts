@@ -65,6 +65,16 @@ function objectProblem(value: unknown, origin: StreamOrigin, doc: ParsedDocument
   }
   const missing = ['apiVersion', 'kind'].filter((key) => typeof value[key] !== 'string' || value[key] === '');
   if (missing.length === 0) return undefined;
+  // Why a notice: a directory of manifests often holds other YAML (tool configs, values); with neither
+  // key the document does not claim to be an object. kubeconform calls it an error; the policy file can too.
+  if (base === '' && !('apiVersion' in value) && !('kind' in value)) {
+    return {
+      rule: 'not-kubernetes',
+      message: `${label} has neither apiVersion nor kind: not a Kubernetes object, not checked`,
+      location: locationIn(origin, doc, base),
+      fix: 'If it should be a Kubernetes object, add apiVersion and kind; otherwise keep it out of the paths (or turn the rule off).',
+    };
+  }
   return {
     rule: 'missing-kind',
     message: `${label} has no ${missing.join(' and no ')}`,

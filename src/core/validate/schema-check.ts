@@ -21,16 +21,17 @@ export interface ResourceCheck {
 }
 
 /**
- * Checks one resource: rejected and skipped kinds first, then whether the target release serves its
+ * Checks one resource: skipped and rejected kinds first, then whether the target release serves its
  * API, then its schema (built-in, CRD, or a schema location).
  */
 export function checkResource(resource: Resource, schemas: SchemaSource, options: SchemaCheckOptions): ResourceCheck {
   const { apiVersion, kind } = resource.id;
   const at = (message: string, rule: string, fix: string): RawFinding => ({ rule, message, fix, location: resource.location, resource: resource.id });
+  // Why skip first: kubeconform does (validator.go), so a kind on both lists is skipped there and here.
+  if (matchesKind(options.skipKinds, apiVersion, kind)) return { findings: [], skipped: 'skip-kinds' };
   if (matchesKind(options.rejectKinds, apiVersion, kind)) {
     return { findings: [at(`${apiVersion} ${kind} is not allowed here (reject-kinds)`, 'rejected-kind', `Remove the ${kind} or take it off reject-kinds.`)] };
   }
-  if (matchesKind(options.skipKinds, apiVersion, kind)) return { findings: [], skipped: 'skip-kinds' };
   const availability = checkApiAvailability(apiVersion, kind, options.kubernetesVersion);
   if (availability) return { findings: [at(availability.message, 'removed-api', availability.fix)] };
   const schema = schemas.lookup(apiVersion, kind);

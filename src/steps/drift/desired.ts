@@ -51,10 +51,14 @@ export async function desiredObjects(inputs: DriftInputs, renderers: Renderers, 
 
 async function renderAt(inputs: DriftInputs, renderers: Renderers, cwd: string): Promise<{ path: string; objects: KubeDoc[] }> {
   const path = await environmentPath(inputs, cwd);
-  const sources = await discoverSources([path], inputs.render, cwd).catch((error: unknown) => {
+  const discovered = await discoverSources([path], inputs.render, cwd).catch((error: unknown) => {
     if (error instanceof UserError) throw new UserError(error.message.replace(/^paths:/, 'path:'), { input: 'path', cause: error });
     throw error;
   });
+  // A symbolic link leading out of the environment is never followed; drift cannot leave it out silently.
+  const outside = discovered.findings[0];
+  if (outside) throw new UserError(`path: ${outside.message}.`, { input: 'path' });
+  const sources = discovered.sources;
   const options = { cwd, kubernetesVersion: inputs.kubernetesVersion, extraValues: inputs.values, ...(inputs.env ? { envName: inputs.env } : {}) };
   const rendered = await mapPool(sources, 8, (source) => renderSource(source, renderers, options));
   const objects: KubeDoc[] = [];

@@ -39,9 +39,13 @@ export function planRelease(files: ReadonlyMap<string, string>, images: readonly
   return { edits, sites: new Map(), skipped: [], released: holds.filter((h) => wanted.has(h.image)) };
 }
 
+/** What a file must contain to carry a rollback hold. */
+const HOLD_NEEDLES = { words: [], literals: ['baton-hold:'] };
+
 function releaseChange(env: Environment, inputs: ReleaseInputs, policies: Record<string, string>, actor: string, origin: ChangeOrigin): EnvChange<ReleasePlan> {
   return {
-    plan: async (repo: EnvRepoCheckout) => planRelease(await readEnvFiles(repo, env.path), inputs.images, env.name, policies),
+    // A hold is a comment on the line of the value it holds: only files that carry one are read.
+    plan: async (repo: EnvRepoCheckout) => planRelease(await readEnvFiles(repo, env.path, { needles: HOLD_NEEDLES }), inputs.images, env.name, policies),
     message: (plan) => releaseMessage(env.name, [...new Set(plan.released.map((h) => h.image))], actor, inputs.reason, origin),
     author: inputs.author,
   };

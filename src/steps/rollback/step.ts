@@ -16,6 +16,7 @@ import { unifiedDiff } from '../../core/unified-diff.ts';
 import { authorInput } from '../../specs/env-inputs.ts';
 import { rollbackSpec } from '../../specs/rollback.ts';
 import type { InputsOf } from '../../specs/types.ts';
+import { imageNeedles } from '../../core/edit/candidates.ts';
 import { type EnvRepoCheckout, readEnvFiles } from '../shared/env-repo.ts';
 import { type EnvChange, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
 import type { HistoryDeps } from '../shared/history-deps.ts';
@@ -55,7 +56,11 @@ function rollbackChange(story: RollbackStory, inputs: RollbackInputs, policies: 
   const refs = choice.writes.map((w) => w.ref);
   const context = { envName: env.name, toCommit: choice.entry.commit, toTime: choice.entry.time, reason: inputs.reason, actor: story.actor, holding: hold !== undefined };
   return {
-    plan: async (repo: EnvRepoCheckout) => planRollback(await readEnvFiles(repo, env.path), choice.writes, { policies, root: env.path, ...(hold ? { hold } : {}) }),
+    // Only files that may hold an image written back are read: an unrelated file (large, or not UTF-8) is left alone.
+    plan: async (repo: EnvRepoCheckout) => {
+      const needles = imageNeedles(refs, Object.keys(policies).length > 0);
+      return planRollback(await readEnvFiles(repo, env.path, { needles }), choice.writes, { policies, root: env.path, ...(hold ? { hold } : {}) });
+    },
     message: (plan) => rollbackMessage(rollbackSubject(env.name, refs), refs, plan.edits.flatMap((e) => e.changes), context, story.origin),
     author: inputs.author,
   };

@@ -31,6 +31,12 @@ export interface StepResult {
   readonly outputs: Readonly<Record<string, string>>;
   readonly summary: string;
   readonly annotations: readonly Annotation[];
+  /**
+   * The step already printed its findings in the log (validate prints its report there). What would
+   * land in that same log again is left out, so each finding is printed once: on the command line the
+   * summary and annotations, on GitLab the annotations; GitHub's are separate views and still come.
+   */
+  readonly logged?: boolean;
 }
 
 /** What the platform gives a step besides its inputs. */

@@ -58,8 +58,11 @@ export function printReport(report: Report, format: ReportFormat, failOn: FailOn
   for (const line of text.trimEnd().split('\n')) context.log.info(line);
 }
 
-/** The step's result; throws {@link ValidationFailed} (exit 1) when a finding reaches fail-on. */
-export function settleResult(report: Report, title: string, failOn: FailOn, reportFiles: readonly string[]): StepResult {
+/**
+ * The step's result; throws {@link ValidationFailed} (exit 1) when a finding reaches fail-on. `logged`
+ * says the report was printed in the log (no output-file), so the command line need not repeat it.
+ */
+export function settleResult(report: Report, title: string, failOn: FailOn, reportFiles: readonly string[], logged = false): StepResult {
   const failed = reportFails(report, failOn);
   const c = report.counts;
   const result: StepResult = {
@@ -74,6 +77,7 @@ export function settleResult(report: Report, title: string, failOn: FailOn, repo
     },
     summary: markdownSummary(report, title, failed),
     annotations: annotationsFor(report),
+    logged,
   };
   if (failed) {
     const failing = report.findings.filter((f) => fails(f, failOn)).length;

@@ -1,14 +1,15 @@
 import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { CONFIG_FILE, parseEnvRepoConfig, resolveEnvironment } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
+import type { CustomResourceSchema } from '../../core/validate/crd-schema.ts';
 import { createEngine, type Engine } from '../../core/validate/engine.ts';
-import { formatKubeVersion } from '../../core/validate/kube-version.ts';
+import { formatKubeVersion, schemaVersionOf } from '../../core/validate/kube-version.ts';
 import { DEFAULT_POLICY, type PolicyConfig, parsePolicyConfig } from '../../core/validate/policy-config.ts';
 import { summaryLine } from '../../core/validate/report/index.ts';
 import type { Report } from '../../core/validate/types.ts';
-import { clientManifestHead, type ManifestHead } from '../../adapters/registry/manifest-head.ts';
-import { RegistryClient } from '../../adapters/registry/registry-client.ts';
+import type { ManifestHead } from '../../adapters/registry/manifest-head.ts';
 import { renderHelm } from '../../adapters/render/helm.ts';
 import { renderKustomize } from '../../adapters/render/kustomize.ts';
 import { createSchemaCatalog, type SchemaCatalog } from '../../adapters/schemas/catalog.ts';
@@ -18,7 +19,8 @@ import { defineStep, type Step, type StepContext, type StepResult } from '../sha
 import { type ValidateInputs, validateInputs } from './inputs.ts';
 import { printReport, settleResult, writeReports } from './output.ts';
 import type { Renderers, Stream } from '../shared/render-env.ts';
-import { discoverSources } from '../shared/sources.ts';
+import { discoverSources, type Source } from '../shared/sources.ts';
+import { checkInWorkers, likelyParallel, type ParallelOptions, startWorkers, type WorkerPool, worthParallel } from './parallel.ts';
 import { checkImages, customResourceSchemas, loadStreams } from './run.ts';
 
 /** Side effects validate uses, injectable for tests. */
@@ -26,14 +28,40 @@ export interface ValidateDeps {
   readonly renderers: Renderers;
   /** The registry client for check-images, given the step's environment (for the Docker config). */
   manifestHead(env: Readonly<Record<string, string | undefined>>): Promise<ManifestHead>;
+  /** All of standard input, for the path `-`. */
+  readStdin(): Promise<string>;
+  /** Worker threads for large runs of plain files. */
+  readonly parallel: ParallelOptions;
+}
+
+/**
+ * The module a worker thread runs: worker.ts from source; in a bundle, the bundle itself (whose entry
+ * hands a worker thread to worker.ts).
+ */
+function workerScript(): URL {
+  const here = import.meta.url;
+  return here.endsWith('.ts') ? new URL('./worker.ts', here) : new URL(here);
+}
+
+/** Reads all of this process's standard input as UTF-8. */
+async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The real renderers and registry client. */
 export function defaultValidateDeps(): ValidateDeps {
   return {
     renderers: { kustomize: renderKustomize, helm: renderHelm },
-    manifestHead: async (env) =>
-      clientManifestHead(new RegistryClient({ env, insecureRegistries: (env['BATON_INSECURE_REGISTRIES'] ?? '').split(',').filter(Boolean) })),
+    // Why loaded here: the registry client (and its HTTP stack) is needed only with check-images.
+    manifestHead: async (env) => {
+      const [{ clientManifestHead }, { RegistryClient }] = await Promise.all([import('../../adapters/registry/manifest-head.ts'), import('../../adapters/registry/registry-client.ts')]);
+      return clientManifestHead(new RegistryClient({ env, insecureRegistries: (env['BATON_INSECURE_REGISTRIES'] ?? '').split(',').filter(Boolean) }));
+    },
+    readStdin: readProcessStdin,
+    // Why 2 MiB: below it (a few thousand resources) starting the threads costs more than they save.
+    parallel: { workers: availableParallelism(), minBytes: 2 * 1024 * 1024, script: workerScript() },
   };
 }
 
@@ -67,14 +95,17 @@ async function checkValuesFiles(inputs: ValidateInputs, cwd: string): Promise<vo
   }
 }
 
-/** Loads CRDs from crd-dir and the inputs into the catalog. */
-async function addCrds(catalog: SchemaCatalog, streams: readonly Stream[], inputs: ValidateInputs, cwd: string, renderers: Renderers, engine: Engine): Promise<void> {
+/** Loads CRDs from crd-dir and the inputs into the catalog; returns their schemas. */
+async function addCrds(catalog: SchemaCatalog, streams: readonly Stream[], inputs: ValidateInputs, cwd: string, renderers: Renderers, engine: Engine): Promise<CustomResourceSchema[]> {
   const crdSources = await discoverSources(inputs.crdDirs, 'none', cwd).catch((error: unknown) => {
     if (error instanceof UserError) throw new UserError(error.message.replace(/^paths:/, 'crd-dir:'), { input: 'crd-dir', cause: error });
     throw error;
   });
-  const crdStreams = await loadStreams(crdSources, renderers, engine, { cwd, kubernetesVersion: formatKubeVersion(inputs.kubernetesVersion), extraValues: [] });
-  catalog.addCustomResources(customResourceSchemas([...crdStreams, ...streams], inputs.strict));
+  engine.add(crdSources.findings);
+  const crdStreams = await loadStreams(crdSources.sources, renderers, engine, { cwd, kubernetesVersion: formatKubeVersion(inputs.kubernetesVersion), extraValues: [] });
+  const schemas = customResourceSchemas([...crdStreams, ...streams], inputs.strict);
+  catalog.addCustomResources(schemas);
+  return schemas;
 }
 
 /** Parses and checks every stream, loading the schemas each one needs first. */
@@ -94,14 +125,44 @@ export async function runValidation(inputs: ValidateInputs, deps: ValidateDeps, 
   await checkValuesFiles(inputs, cwd);
   const engine = createEngine({ ...inputs, policy, collectImages: inputs.checkImages, ...(inputs.env ? { env: inputs.env } : {}) });
   const version = formatKubeVersion(inputs.kubernetesVersion);
-  const catalog = createSchemaCatalog({ strict: inputs.strict, kubernetesVersion: version, locations: parseSchemaLocations(inputs.schemaLocations), cwd });
-  const sources = await discoverSources(paths, inputs.render, cwd);
+  const catalog = createSchemaCatalog({ strict: inputs.strict, kubernetesVersion: schemaVersionOf(inputs.kubernetesVersion), locations: parseSchemaLocations(inputs.schemaLocations), cwd, warn: (m) => context.log.warn(m) });
+  const discovered = await discoverSources(paths, inputs.render, cwd);
+  engine.add(discovered.findings);
+  const sources = discovered.sources;
+  const plain = !inputs.checkImages && sources.every((s) => s.kind === 'file' || s.kind === 'stdin');
+  const pool = plain && likelyParallel(sources.length, deps.parallel) ? startWorkers(deps.parallel) : undefined;
+  try {
+    return await checkAll(sources, { inputs, deps, context, engine, catalog, policy, version, pool });
+  } finally {
+    await pool?.close();
+  }
+}
+
+interface Run {
+  readonly inputs: ValidateInputs;
+  readonly deps: ValidateDeps;
+  readonly context: StepContext;
+  readonly engine: Engine;
+  readonly catalog: SchemaCatalog;
+  readonly policy: PolicyConfig;
+  readonly version: string;
+  readonly pool: WorkerPool | undefined;
+}
+
+/** Reads (or renders) the sources and checks them, in worker threads when it is worth it. */
+async function checkAll(sources: readonly Source[], run: Run): Promise<Report> {
+  const { inputs, deps, context, engine, catalog, policy, version, pool } = run;
+  const cwd = context.cwd;
   const streams = await context.log.group('Render and read', async () => {
-    for (const s of sources) if (s.kind !== 'file') context.log.info(`${s.kind === 'helm' ? 'helm template' : 'kustomize build'} ${s.path}`);
-    return loadStreams(sources, deps.renderers, engine, { cwd, kubernetesVersion: version, extraValues: inputs.values, ...(inputs.env ? { envName: inputs.env } : {}) });
+    for (const s of sources) if (s.kind === 'helm' || s.kind === 'kustomize') context.log.info(`${s.kind === 'helm' ? 'helm template' : 'kustomize build'} ${s.path}`);
+    const options = { cwd, kubernetesVersion: version, extraValues: inputs.values, readStdin: deps.readStdin, ...(inputs.env ? { envName: inputs.env } : {}) };
+    return loadStreams(sources, deps.renderers, engine, options);
   });
-  await addCrds(catalog, streams, inputs, cwd, deps.renderers, engine);
-  await checkStreams(engine, catalog, streams);
+  const crds = await addCrds(catalog, streams, inputs, cwd, deps.renderers, engine);
+  if (pool && worthParallel(streams, deps.parallel)) {
+    const setup = { ...inputs, cwd, policy, crds, ...(inputs.env ? { env: inputs.env } : {}) };
+    await checkInWorkers(streams, engine, setup, pool, deps.parallel, catalog, (m) => context.log.warn(m));
+  } else await checkStreams(engine, catalog, streams);
   if (inputs.checkImages) engine.add(await checkImages(engine, await deps.manifestHead(context.env)));
   return engine.finish();
 }
@@ -114,7 +175,7 @@ export async function runValidate(inputs: ValidateInputs, deps: ValidateDeps, co
   if (!inputs.outputFile) printReport(report, inputs.output, inputs.failOn, context);
   else context.log.info(summaryLine(report));
   const title = inputs.env ?? (inputs.paths.join(', ') || '.');
-  return settleResult(report, title, inputs.failOn, files);
+  return settleResult(report, title, inputs.failOn, files, !inputs.outputFile);
 }
 
 /** Creates the validate step with its side effects. */

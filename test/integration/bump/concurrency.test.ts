@@ -82,6 +82,8 @@ describe('concurrent bumps of one branch', () => {
     await killedPush.reached;
     killed.child.kill('SIGKILL');
     assert.equal((await killed.done).signal, 'SIGKILL');
+    // The server sees the connection close on its own schedule; release only once it has (events, not time).
+    await killedPush.gone;
     killedPush.release();
 
     // The older bump read the environment before the newer one starts; the newer one lands first.

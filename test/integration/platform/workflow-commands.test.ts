@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
-import { ROOT, runAction, workflowCommands } from '../../helpers/runner.ts';
+import { runAction, workflowCommands } from '../../helpers/runner.ts';
 
 const TOKEN = 'wf-command-token-77a1c';
 const DEPLOYMENT = (tag: string) =>
@@ -25,7 +24,7 @@ describe('env-repo text on the GitHub log never acts as a workflow command', () 
   after(() => server.stop());
 
   it('bump run as the runner runs an action, over files named with newlines, carriage returns and ##[', async () => {
-    const run = await runAction('bump', { repo: server.url('env'), env: 'staging', image: 'ghcr.io/acme/api:1.1.0', token: TOKEN }, {}, {}, join(ROOT, 'src/entry/bump.ts'));
+    const run = await runAction('bump', { repo: server.url('env'), env: 'staging', image: 'ghcr.io/acme/api:1.1.0', token: TOKEN });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const output = run.stdout + run.stderr;
     for (const name of ['pwned-newline', 'pwned-cr', 'pwned-legacy']) assert.match(output, new RegExp(name), `the file ${name} is still shown`);

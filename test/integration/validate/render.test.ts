@@ -13,7 +13,7 @@ import type { Report } from '../../../src/core/validate/types.ts';
 import { parseInputs } from '../../../src/platform/inputs.ts';
 import { validateSpec } from '../../../src/specs/validate.ts';
 import type { StepContext } from '../../../src/steps/shared/types.ts';
-import { runValidation, type ValidateDeps } from '../../../src/steps/validate/step.ts';
+import { defaultValidateDeps, runValidation, type ValidateDeps } from '../../../src/steps/validate/step.ts';
 import { validateInputs } from '../../../src/steps/validate/inputs.ts';
 import { skipWithout } from '../../helpers/registry.ts';
 
@@ -29,6 +29,7 @@ function context(cwd: string, logs: string[] = []): StepContext {
 }
 
 const deps: ValidateDeps = {
+  ...defaultValidateDeps(),
   renderers: {
     kustomize: renderKustomize,
     helm: (dir: string, options: RenderOptions) => renderHelm(dir, { ...options, env: { PATH: `${STAND_IN}:${process.env['PATH']}` } }),
@@ -36,6 +37,7 @@ const deps: ValidateDeps = {
   manifestHead: async () => {
     throw new Error('not used');
   },
+  readStdin: async () => '',
 };
 
 async function validate(cwd: string, raw: Record<string, string | string[]>): Promise<Report> {
@@ -122,6 +124,8 @@ describe('helm (stand-in executable)', () => {
   });
 
   test('helm missing from PATH is bad input that says what to do', async () => {
-    await assert.rejects(renderHelm('charts/api', { cwd: chartDir, kubernetesVersion: '1.36.0', env: { PATH: '/nonexistent' } }), /helm is not on PATH; install helm, or set render to none/);
+    await assert.rejects(renderHelm('charts/api', { cwd: chartDir, kubernetesVersion: '1.36.0', env: { PATH: '/nonexistent' } }), /helm is not on PATH; install helm .*render the chart first \(helm template <release> charts\/api > rendered.yaml\)/);
+    // render: none would read Go templates as manifests and report junk; the message must not send users there.
+    await assert.rejects(renderHelm('charts/api', { cwd: chartDir, kubernetesVersion: '1.36.0', env: { PATH: '/nonexistent' } }), (error: Error) => !/set render to none/.test(error.message));
   });
 });

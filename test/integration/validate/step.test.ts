@@ -145,7 +145,7 @@ describe('validate step', () => {
   });
 
   const BAD: Array<[RawInputs, string, RegExp]> = [
-    [{ 'kubernetes-version': '1.36', paths: 'envs/staging' }, 'kubernetes-version', /"1\.36" is not a Kubernetes version; write x\.y\.z/],
+    [{ 'kubernetes-version': '1.36.x', paths: 'envs/staging' }, 'kubernetes-version', /"1\.36\.x" is not a Kubernetes version; write x\.y or x\.y\.z/],
     [{ render: 'jsonnet' }, 'render', /"jsonnet" is not one of auto, kustomize, helm, none/],
     [{ output: 'html' }, 'output', /"html" is not one of text, json, junit, sarif, codequality/],
     [{ 'fail-on': 'notice' }, 'fail-on', /"notice" is not one of error, warning/],

@@ -2,10 +2,18 @@ import { parseApiVersion } from '../gvk.ts';
 import type { Resource } from '../types.ts';
 import { finding, type PolicyRule } from './types.ts';
 
-function where(resource: Resource): string {
+/** Where a resource is, as the duplicate message names the first one. */
+export function whereOf(resource: Resource): string {
   const l = resource.location;
   const r = l.rendered;
   return r ? `${l.file} (${r.by}, document ${r.document})` : `${l.file}:${l.line ?? 1}`;
+}
+
+/** What makes two objects the same object: group, kind, namespace and name; undefined for generated names. */
+export function duplicateKey(resource: Resource): string | undefined {
+  const { apiVersion, kind, name, namespace } = resource.id;
+  if (!name || name.endsWith('*')) return undefined;
+  return `duplicate:${parseApiVersion(apiVersion).group}/${kind}/${namespace ?? ''}/${name}`;
 }
 
 /**
@@ -19,12 +27,12 @@ export const duplicateResourceRule: PolicyRule = {
   defaultLevel: 'error',
   fix: 'Keep one definition of the object, or give the copies different names or namespaces.',
   check(resource, state) {
-    const { apiVersion, kind, name, namespace } = resource.id;
-    if (!name || name.endsWith('*')) return [];
-    const key = `duplicate:${parseApiVersion(apiVersion).group}/${kind}/${namespace ?? ''}/${name}`;
+    const { kind, name, namespace } = resource.id;
+    const key = duplicateKey(resource);
+    if (key === undefined) return [];
     const earlier = state.seen.get(key);
     if (earlier === undefined) {
-      state.seen.set(key, where(resource));
+      state.seen.set(key, whereOf(resource));
       return [];
     }
     const ns = namespace ? ` in namespace ${namespace}` : '';

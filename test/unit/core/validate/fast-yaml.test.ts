@@ -44,6 +44,7 @@ function files(dir: string): string[] {
 const TRICKY: Record<string, string> = {
   'booleans and nulls (YAML 1.1)': 'a: yes\nb: off\nc: ~\nd:\ne: Null\nf: "yes"\ng: y\nn: 1\n',
   'numbers': 'a: 0777\nb: 0x1F\nc: 1_000\nd: 1:20\ne: .inf\nf: -0\ng: 1e3\nh: 3.14\ni: +12\nj: 012345678901234567\n',
+  'words that look like numbers to yaml': 'a: e10\nb: E+3\nc: e5x\nd: registry.example.com/a:1.2\ne: yes please\nf: nULL\ng: tRUE\nh: _1\n',
   'timestamps stay strings': 'a: 2024-01-01T00:00:00Z\nb: 2024-01-01\n',
   'quotes and escapes': 'a: "x\\ty\\n\\u00e9 \\"q\\""\nb: \'it\'\'s\'\nc: "#not a comment" # a comment\n\'d e\': 1\n',
   'flow collections': 'a: {x: 1, y: [a, "b,c", {z: null}]}\nb: []\nc: {}\nd: [http://x/y, a:b]\n',
