@@ -151,13 +151,19 @@ export function resolveEnvironment(
       input: 'env',
     });
   }
-  const env = config.environments.get(inputs.env);
-  if (!env) {
-    const known = [...config.environments.keys()];
-    throw new UserError(
-      `env: "${inputs.env}" is not an environment in ${CONFIG_FILE} (known: ${known.join(', ') || 'none'}).`,
-      { input: 'env' },
-    );
-  }
-  return env;
+  return namedEnvironment(config, inputs.env);
+}
+
+/** The environment of baton.yaml called `name`; else a UserError naming `input` that lists the known ones. */
+export function namedEnvironment(config: EnvRepoConfig, name: string, input = 'env'): Environment {
+  const env = config.environments.get(name);
+  if (env) return env;
+  const known = [...config.environments.keys()].join(', ') || 'none';
+  throw new UserError(`${input}: "${name}" is not an environment in ${CONFIG_FILE} (known: ${known}).`, { input });
+}
+
+/** The environments called `names`, in that order (the `env` input); every one of baton.yaml when none is named. */
+export function pickEnvironments(config: EnvRepoConfig, names: readonly string[]): Environment[] {
+  if (names.length === 0) return [...config.environments.values()];
+  return names.map((name) => namedEnvironment(config, name));
 }

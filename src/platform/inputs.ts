@@ -91,6 +91,19 @@ export function parseInputs<S extends StepSpec>(spec: S, raw: RawInputs, env: Re
     }
     values[input.name] = parseOne(input, given);
   }
+  checkNeedsOneOf(spec, values);
   // Each value was parsed by its declared type just above, which is what InputsOf<S> says of it.
   return values as InputsOf<S>;
+}
+
+function isEmpty(value: InputValues[string]): boolean {
+  return value === undefined || value === false || (Array.isArray(value) && value.length === 0);
+}
+
+/** Throws the spec's message (a UserError naming its first input) for the first {@link StepSpec.needsOneOf} group left empty. */
+function checkNeedsOneOf(spec: StepSpec, values: InputValues): void {
+  for (const rule of spec.needsOneOf ?? []) {
+    if (rule.when && values[rule.when.input] !== rule.when.is) continue;
+    if (rule.inputs.every((name) => isEmpty(values[name]))) throw new UserError(rule.message, { input: rule.inputs[0] });
+  }
 }

@@ -2,7 +2,7 @@ import { argocdServerInput, contextInput, kubeconfigInput } from './cluster-inpu
 import type { StepSpec } from './types.ts';
 
 /** `drift`: tell, on a schedule, where what runs differs from Git, and say so where people look. */
-export const driftSpec: StepSpec = {
+export const driftSpec = {
   name: 'drift',
   title: 'Baton drift',
   description:
@@ -79,7 +79,7 @@ export const driftSpec: StepSpec = {
       default: 'none',
       description: 'issue: keep one issue per environment on the env repo (opened on drift, updated while it lasts, closed when gone).',
     },
-    { name: 'alert-label', type: 'string', default: 'baton-drift', description: 'Label of the drift issue; with the title marker, how the issue is found again.' },
+    { name: 'alert-label', type: 'string', freeText: true, default: 'baton-drift', description: 'Label of the drift issue; with the title marker, how the issue is found again.' },
     { name: 'commit-status', type: 'boolean', default: 'false', description: "Also set a commit status (baton/drift/<env>) on the env repo's head." },
     {
       name: 'repo',
@@ -105,6 +105,13 @@ export const driftSpec: StepSpec = {
     { name: 'interval', type: 'duration', default: '5s', description: 'How often to look again while remediation runs.' },
     { name: 'dry-run', type: 'boolean', default: 'false', description: 'Report drift; open no issue, set no status, remediate nothing.' },
   ],
+  needsOneOf: [
+    {
+      inputs: ['path', 'env'],
+      when: { input: 'provider', is: 'kubernetes' },
+      message: "path: give the environment's directory (path) or its name in baton.yaml (env), so drift knows what Git says.",
+    },
+  ],
   outputs: [
     { name: 'verdict', description: 'in-sync or drifted.' },
     { name: 'drifted', description: '"true" when the environment drifted.' },
@@ -120,4 +127,4 @@ export const driftSpec: StepSpec = {
     { name: 'remediated', description: '"true" when remediation ran and the environment is back in sync.' },
   ],
   gitlab: { reports: { junit: 'drift-junit.xml' }, inputDefaults: { reports: 'junit=drift-junit.xml' } },
-};
+} as const satisfies StepSpec;

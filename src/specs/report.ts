@@ -2,7 +2,7 @@ import { envListInput, repoInput, tokenInput } from './env-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `report`: the delivery dashboard, a static site built from the env repo alone. */
-export const reportSpec: StepSpec = {
+export const reportSpec = {
   name: 'report',
   title: 'Baton report',
   description:
@@ -20,6 +20,7 @@ export const reportSpec: StepSpec = {
     {
       name: 'title',
       type: 'string',
+      freeText: true,
       default: 'Baton delivery report',
       description: "The page's title.",
     },
@@ -38,4 +39,4 @@ export const reportSpec: StepSpec = {
     { name: 'metrics', description: 'JSON: {env: [{"month", "deployments", "leadTimeMs", "changeFailureRate", "timeToRestoreMs", "failures"}]}.' },
     { name: 'deployments', description: 'How many deploys and promotions the history holds, all environments together.' },
   ],
-};
+} as const satisfies StepSpec;

@@ -39,6 +39,17 @@ export interface OutputSpec {
   readonly description: string;
 }
 
+/**
+ * Inputs of which at least one must be given (`when` the named input has the given value, if set): a
+ * rule the platforms check right after parsing, before the step's code loads, so that a run with
+ * nothing to do fails fast and says what to give. The message starts with the first input's name.
+ */
+export interface NeedsOneOf {
+  readonly inputs: readonly [string, ...string[]];
+  readonly when?: { readonly input: string; readonly is: string };
+  readonly message: string;
+}
+
 /** One step. */
 export interface StepSpec {
   /** kebab-case name: `bump`, `build-push`. */
@@ -50,6 +61,8 @@ export interface StepSpec {
   readonly branding: { readonly icon: string; readonly color: string };
   readonly inputs: readonly InputSpec[];
   readonly outputs: readonly OutputSpec[];
+  /** Groups of inputs that may not all be empty (see {@link NeedsOneOf}). */
+  readonly needsOneOf?: readonly NeedsOneOf[];
   /** GitLab only: artifact reports the job leaves (type → path), and input defaults that differ there. */
   readonly gitlab?: {
     readonly reports?: Readonly<Record<string, string>>;

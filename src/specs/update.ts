@@ -1,10 +1,10 @@
-import { filesOutput } from './env-outputs.ts';
-import { authorInput, branchInput, dryRunInput, forgeInputs, labelsInput, repoInput, tokenInput } from './env-inputs.ts';
+import { changedOutput, filesOutput } from './env-outputs.ts';
+import { authorInput, autoMergeInput, branchInput, dryRunInput, forgeInputs, labelsInput, repoInput, tokenInput } from './env-inputs.ts';
 import { insecureRegistriesInput } from './registry-inputs.ts';
 import type { StepSpec } from './types.ts';
 
 /** `update`: move environments to the newest image each policy in baton.yaml allows, meant for a schedule. */
-export const updateSpec: StepSpec = {
+export const updateSpec = {
   name: 'update',
   title: 'Baton update',
   description:
@@ -30,12 +30,7 @@ export const updateSpec: StepSpec = {
     ...forgeInputs,
     authorInput,
     labelsInput,
-    {
-      name: 'auto-merge',
-      type: 'boolean',
-      default: 'false',
-      description: 'Enable auto-merge on the pull/merge requests.',
-    },
+    autoMergeInput,
     {
       name: 'cache',
       type: 'string',
@@ -65,9 +60,9 @@ export const updateSpec: StepSpec = {
   ],
   outputs: [
     { name: 'updates', description: 'JSON list of the updates found: env, policy, image, old, new, link (also when dry-run).' },
-    { name: 'changed', description: '"true" when an environment changed (or would, in dry-run).' },
+    changedOutput,
     { name: 'pr-url', description: 'URLs of the pull/merge requests opened or updated, one per line.' },
     { name: 'commit', description: 'Commits pushed (push mode) or on the request branches, one per line.' },
     filesOutput,
   ],
-};
+} as const satisfies StepSpec;

@@ -116,6 +116,14 @@ export const validateSpec = {
       description: 'Pass when the inputs hold no Kubernetes objects (by default that fails: a renderer that printed nothing must not pass).',
     },
   ],
+  // Why: the working directory of a CI job is the whole checkout, so checking it by default would fail on
+  // files that were never manifests; and this is known before the schemas and renderers load.
+  needsOneOf: [
+    {
+      inputs: ['paths', 'env'],
+      message: 'paths: nothing to check; give paths (files and directories, e.g. envs/staging or .) or env (its path comes from baton.yaml).',
+    },
+  ],
   gitlab: {
     reports: { junit: 'baton-junit.xml', codequality: 'gl-code-quality-report.json' },
     inputDefaults: { reports: 'junit=baton-junit.xml,codequality=gl-code-quality-report.json' },

@@ -112,6 +112,13 @@ export const verifySpec = {
     },
     { name: 'dry-run', type: 'boolean', default: 'false', description: 'Give the verdict; record nothing and roll nothing back.' },
   ],
+  needsOneOf: [
+    {
+      inputs: ['targets', 'selector'],
+      when: { input: 'provider', is: 'kubernetes' },
+      message: 'targets: give at least one kind/name (e.g. deployment/web), or a selector.',
+    },
+  ],
   outputs: [
     { name: 'status', description: 'healthy, failed or timeout.' },
     { name: 'reason', description: 'Why, in one line; on timeout the last state of each target.' },

@@ -5,18 +5,13 @@
  * remediate, a sync (`POST /api/v1/applications/{name}/sync`).
  */
 import { TransientError, UserError } from '../../core/errors.ts';
+import type { ArgoResourceState } from '../../core/drift/argocd.ts';
 import type { KubeDoc } from '../../core/drift/types.ts';
-import { argoCdBaseUrl } from './argocd.ts';
+import { defaultHttpClient, type HttpClient, type Response } from '../http/client.ts';
+import { argoCdBaseUrl, gatewayMessage as message } from './argocd.ts';
 
 /** One managed resource as `managed-resources` returns it: states are JSON text ("null" when absent). */
-export interface ManagedResource {
-  readonly group?: string;
-  readonly kind?: string;
-  readonly namespace?: string;
-  readonly name?: string;
-  readonly targetState?: string;
-  readonly liveState?: string;
-  readonly normalizedLiveState?: string;
+export interface ManagedResource extends ArgoResourceState {
   readonly predictedLiveState?: string;
   readonly diff?: string;
   readonly modified?: boolean;
@@ -33,16 +28,8 @@ export interface ArgoCdDriftOptions {
   readonly server: string;
   readonly token?: string;
   readonly timeoutMs?: number;
-  readonly fetch?: typeof fetch;
-}
-
-function message(text: string): string {
-  try {
-    const body = JSON.parse(text) as { message?: string; error?: string };
-    return body.message || body.error || text.slice(0, 200);
-  } catch {
-    return text.replace(/\s+/g, ' ').trim().slice(0, 200);
-  }
+  /** The transport (time limits, proxies, CA); default the process-wide client. */
+  readonly http?: HttpClient;
 }
 
 /** A client of the Argo CD calls drift makes. */
@@ -50,13 +37,13 @@ export class ArgoCdDriftClient {
   readonly #base: string;
   readonly #token: string | undefined;
   readonly #timeoutMs: number;
-  readonly #fetch: typeof fetch;
+  readonly #http: HttpClient;
 
   constructor(options: ArgoCdDriftOptions) {
     this.#base = argoCdBaseUrl(options.server);
     this.#token = options.token;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#fetch = options.fetch ?? fetch;
+    this.#http = options.http ?? defaultHttpClient();
   }
 
   async #call<T>(method: 'GET' | 'POST', app: ApplicationRef, suffix: string, body?: unknown): Promise<T> {
@@ -66,10 +53,11 @@ export class ArgoCdDriftClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await this.#fetch(url, { method, headers, signal: AbortSignal.timeout(this.#timeoutMs), ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      // Why: no retries here, as before the shared client: drift's remediation loop looks again and owns the deadline.
+      response = await this.#http.request(url, { method, headers, timeoutMs: this.#timeoutMs, retry: false, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     } catch (error) {
-      const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-      throw new TransientError(`cannot reach Argo CD at ${this.#base}: ${cause}`, { cause: error });
+      if (error instanceof UserError) throw error;
+      throw new TransientError(`cannot reach Argo CD at ${this.#base}: ${(error as Error).message}`, { cause: error });
     }
     const text = await response.text();
     if (response.status === 401) throw new UserError(`argocd-token: Argo CD at ${this.#base} rejected the token (401: ${message(text)}).`, { input: 'argocd-token' });

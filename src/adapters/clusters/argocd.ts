@@ -43,7 +43,8 @@ export function argoCdBaseUrl(server: string): string {
   return /^https?:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
 }
 
-function gatewayMessage(text: string): string {
+/** The message of an Argo CD API error body (the gRPC gateway's JSON, else the text without markup), at most 200 characters. */
+export function gatewayMessage(text: string): string {
   try {
     const body = JSON.parse(text) as GatewayError;
     return body.message || body.error || text.slice(0, 200);

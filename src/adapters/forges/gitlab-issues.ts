@@ -1,5 +1,6 @@
 /** Issues on GitLab's REST API (`/projects/:id/issues`), for drift alerts. */
-import { gitlabApiUrl, gitlabProjectPath } from './gitlab.ts';
+import { createHttpClient, type HttpClient } from '../http/client.ts';
+import { gitlabApiUrl, gitlabProjectPath } from './gitlab-api.ts';
 import { type IssueTracker, issueCall, type TrackedIssue } from './issues.ts';
 import { parseRepoUrl } from './repo-url.ts';
 
@@ -21,18 +22,19 @@ export class GitLabIssues implements IssueTracker {
   readonly kind = 'gitlab' as const;
   readonly #base: string;
   readonly #token: string;
-  readonly #fetch: typeof fetch | undefined;
+  readonly #http: HttpClient;
 
-  constructor(options: { repoUrl: string; token: string; apiUrl?: string; env?: Readonly<Record<string, string | undefined>>; fetch?: typeof fetch }) {
+  constructor(options: { repoUrl: string; token: string; apiUrl?: string; env?: Readonly<Record<string, string | undefined>>; http?: HttpClient }) {
     const repo = parseRepoUrl(options.repoUrl);
     const api = gitlabApiUrl(repo, options.apiUrl, options.env);
     this.#base = `${api}/projects/${encodeURIComponent(gitlabProjectPath(repo, api))}`;
     this.#token = options.token;
-    this.#fetch = options.fetch;
+    // Why: the retries are issueCall's (the forge's rules), so the transport adds none.
+    this.#http = options.http ?? createHttpClient({ ...(options.env ? { env: options.env } : {}), retry: false, secrets: [options.token] });
   }
 
   #call<T>(method: string, path: string, what: string, body?: unknown) {
-    return issueCall<T>({
+    return issueCall<T>(this.#http, {
       url: `${this.#base}${path}`,
       method,
       headers: { 'private-token': this.#token },
@@ -40,7 +42,6 @@ export class GitLabIssues implements IssueTracker {
       what,
       token: this.#token,
       permission: PERMISSION,
-      ...(this.#fetch ? { fetch: this.#fetch } : {}),
     });
   }
 

@@ -3,6 +3,7 @@
  * update its body, comment, close it. GitHub and GitLab implement it in their own files.
  */
 import { TransientError, UserError } from '../../core/errors.ts';
+import type { HttpClient, Response } from '../http/client.ts';
 import { isRetryableStatus, redact, retryForge } from './http.ts';
 
 /** An issue as the tracker needs it. */
@@ -25,23 +26,28 @@ export interface IssueTracker {
   close(issue: TrackedIssue): Promise<void>;
 }
 
-/** A JSON call with the forge's retry rules: 408/429/5xx and network faults are retried, 401/403/404 are the user's to fix. */
+/**
+ * A JSON call through the shared HTTP client with the forge's retry rules: 408/429/5xx and network
+ * faults are retried here (the client is asked for none), 401/403/404 are the user's to fix.
+ */
 export async function issueCall<T>(
-  request: { url: string; method: string; headers: Record<string, string>; body?: unknown; what: string; token: string; permission: string; fetch?: typeof fetch },
-): Promise<{ body: T; headers: Headers }> {
-  const send = request.fetch ?? fetch;
+  http: HttpClient,
+  request: { url: string; method: string; headers: Record<string, string>; body?: unknown; what: string; token: string; permission: string },
+): Promise<{ body: T; headers: Response['headers'] }> {
   return retryForge(
     { attempts: 3, baseDelayMs: 200, maxDelayMs: 2000 },
     async () => {
       let response: Response;
       try {
-        response = await send(request.url, {
+        response = await http.request(request.url, {
           method: request.method,
           headers: { accept: 'application/json', ...request.headers, ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}) },
           ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-          signal: AbortSignal.timeout(30_000),
+          timeoutMs: 30_000,
+          retry: false,
         });
       } catch (error) {
+        if (error instanceof UserError) throw error;
         throw new TransientError(`${request.what}: cannot reach ${new URL(request.url).origin}: ${(error as Error).message}`, { cause: error });
       }
       const text = await response.text();

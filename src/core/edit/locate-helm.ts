@@ -2,7 +2,7 @@ import { isAlias, isMap, isSeq, type YAMLMap } from 'yaml';
 import { tryParseImageRef } from '../image-ref.ts';
 import { dottedKeySites } from './locate-argocd.ts';
 import { imageValueSite } from './locate-containers.ts';
-import { optionalSlot } from './locate-kustomize.ts';
+import { slotIfAny } from './locate-kustomize.ts';
 import { claimOf, fieldSlot, findPair, forEachCollection, getString, getValue, pairKey } from './nodes.ts';
 import type { ParsedDoc, ParsedFile } from './parse.ts';
 import { imageWith, type LocatedSite, placeSite, splitPinnedTag } from './site.ts';
@@ -38,11 +38,11 @@ function helmMapSite(parsed: ParsedFile, doc: ParsedDoc, map: YAMLMap, parentKey
   const inherited = findPair(map, nameKey) === undefined ? mergedMap(doc, map) : undefined;
   // `sidecar: {<<: *app, tag: …}` takes the repository of the map it merges; only its own fields are its site.
   const repository = fieldSlot(doc, inherited ?? map, nameKey);
-  const registry = optionalSlot(doc, findPair(map, 'registry') === undefined && inherited !== undefined ? inherited : map, 'registry');
+  const registry = slotIfAny(doc, findPair(map, 'registry') === undefined && inherited !== undefined ? inherited : map, 'registry');
   // Some charts read the tag from `version` (`{registry, repository, version}`); `tag` wins when both exist.
   const tagKey = findPair(map, 'tag') === undefined && findPair(map, 'version') !== undefined ? 'version' : 'tag';
-  const tag = optionalSlot(doc, map, tagKey);
-  const digest = optionalSlot(doc, map, 'digest');
+  const tag = slotIfAny(doc, map, tagKey);
+  const digest = slotIfAny(doc, map, 'digest');
   if (repository === undefined || registry === null || tag === null || digest === null) return undefined;
   if (tag === undefined && digest === undefined && (inherited !== undefined || !IMAGE_KEY.test(parentKey ?? ''))) return undefined;
   const name = registry !== undefined && registry.text !== '' ? `${registry.text}/${repository.text}` : repository.text;

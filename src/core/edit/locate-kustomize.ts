@@ -35,8 +35,8 @@ export function kustomizeSites(parsed: ParsedFile, doc: ParsedDoc, images: unkno
 function entrySite(parsed: ParsedFile, doc: ParsedDoc, entry: YAMLMap): LocatedSite | undefined {
   const key = findPair(entry, 'newName') === undefined ? 'name' : 'newName';
   const nameSlot = fieldSlot(doc, entry, key);
-  const tag = optionalSlot(doc, entry, 'newTag');
-  const digest = optionalSlot(doc, entry, 'digest');
+  const tag = slotIfAny(doc, entry, 'newTag');
+  const digest = slotIfAny(doc, entry, 'digest');
   if (nameSlot === undefined || tag === null || digest === null) return undefined;
   const named = tryParseImageRef(nameSlot.text);
   if (named === undefined) return undefined;
@@ -66,7 +66,7 @@ function entrySite(parsed: ParsedFile, doc: ParsedDoc, entry: YAMLMap): LocatedS
  * The slot under `key`, undefined when the key is absent, and null when it is present but cannot be
  * edited (templated, a map, a block scalar): such an entry is left alone as a whole.
  */
-export function optionalSlot(doc: ParsedDoc, map: YAMLMap, key: string): Slot | undefined | null {
+export function slotIfAny(doc: ParsedDoc, map: YAMLMap, key: string): Slot | undefined | null {
   if (findPair(map, key) === undefined) return undefined;
   return fieldSlot(doc, map, key) ?? null;
 }

@@ -1,18 +1,11 @@
 /** Which environment promotes into which: `from`/`to` inputs checked against baton.yaml. Pure. */
-import { CONFIG_FILE, type EnvRepoConfig, type Environment } from '../env-config.ts';
+import { CONFIG_FILE, type EnvRepoConfig, type Environment, namedEnvironment } from '../env-config.ts';
 import { UserError } from '../errors.ts';
 
 /** One promotion: the source environment and the target. */
 export interface PromotionPair {
   readonly from: Environment;
   readonly to: Environment;
-}
-
-function lookUp(config: EnvRepoConfig, name: string, input: 'from' | 'to'): Environment {
-  const env = config.environments.get(name);
-  if (env) return env;
-  const known = [...config.environments.keys()].join(', ') || 'none';
-  throw new UserError(`${input}: "${name}" is not an environment in ${CONFIG_FILE} (known: ${known}).`, { input });
 }
 
 /**
@@ -48,12 +41,12 @@ export function promotionPairs(config: EnvRepoConfig | undefined, from: string |
   const dup = to.find((name, i) => to.indexOf(name) !== i);
   if (dup) throw new UserError(`to: "${dup}" is given twice.`, { input: 'to' });
   return to.map((name) => {
-    const target = lookUp(config, name, 'to');
+    const target = namedEnvironment(config, name, 'to');
     const sourceName = from ?? target.promoteFrom;
     if (!sourceName) {
       throw new UserError(`from: "${name}" has no promote-from in ${CONFIG_FILE}; give from, or add promote-from to environments.${name}.`, { input: 'from' });
     }
-    const source = lookUp(config, sourceName, 'from');
+    const source = namedEnvironment(config, sourceName, 'from');
     if (source.name === target.name) throw new UserError(`from: "${source.name}" is also the target; promote from another environment.`, { input: 'from' });
     if (source.path === target.path && (source.branch ?? '') === (target.branch ?? '')) {
       throw new UserError(`from: "${source.name}" and "${target.name}" are the same directory (${source.path}) on the same branch.`, { input: 'from' });

@@ -3,18 +3,12 @@
  * promotions, rollbacks), the verdicts verify noted, holds placed and released, and the four delivery
  * metrics per month. Pure: commits, texts and the clock come in.
  */
-import { parseTrailers } from '../history/states.ts';
+import { type PathCommit, parseTrailers } from '../history/states.ts';
 import type { ImageRef } from '../image-ref.ts';
 import { parseVerdictNote, type VerdictRecord } from '../verify/verdict-note.ts';
 
 /** One commit that touched an environment's path, with what the files then held. */
-export interface ReportCommit {
-  readonly commit: string;
-  /** Committer time, ISO 8601. */
-  readonly time: string;
-  readonly author: string;
-  readonly subject: string;
-  readonly message: string;
+export interface ReportCommit extends PathCommit {
   /** Canonical image name → reference in the files at this commit. */
   readonly images: ReadonlyMap<string, ImageRef>;
   /** Images held (rollback holds) in the files at this commit. */

@@ -17,7 +17,7 @@ export function numberAt(source: unknown, path: string, fallback = 0): number {
 }
 
 /** A number at `path`, or undefined when absent (for fields where absent and zero differ). */
-export function optionalNumberAt(source: unknown, path: string): number | undefined {
+export function numberAtIfAny(source: unknown, path: string): number | undefined {
   const value = field(source, path);
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

@@ -4,7 +4,7 @@
  * revision last applied. A failure counts only when it is about the expected revision (or none is given):
  * an older revision's failure does not fail a rollout that has not been attempted yet.
  */
-import { arrayAt, findCondition, generationOf, optionalNumberAt, stringAt } from './fields.ts';
+import { arrayAt, findCondition, generationOf, numberAtIfAny, stringAt } from './fields.ts';
 import { parseFluxRevision, revisionNames, shortRevision } from './flux-revision.ts';
 import { type Assessment, assess, type KubeObject, objectLabel } from './types.ts';
 
@@ -88,7 +88,7 @@ export function assessFlux(kind: FluxKind, object: KubeObject | undefined, rules
   if (object.spec?.['suspend'] === true) {
     return assess('failed', 'suspended', `${label} is suspended (spec.suspend); resume it with "flux resume ${kind.toLowerCase()} ${object.metadata.name} -n ${object.metadata.namespace}"`);
   }
-  const observed = optionalNumberAt(object, 'status.observedGeneration') ?? -1;
+  const observed = numberAtIfAny(object, 'status.observedGeneration') ?? -1;
   if (observed < generationOf(object)) return assess('progressing', 'not-observed', `${label}: generation ${generationOf(object)} not observed yet`);
   const stalled = findCondition(object, 'Stalled');
   if (stalled?.status === 'True') return assess('failed', 'stalled', `${label} is stalled: ${why(stalled)}`);

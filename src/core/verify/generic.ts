@@ -3,7 +3,7 @@
  * an unobserved generation, `Stalled=True` (failed), `Reconciling=True` (in progress) and `Ready`.
  * Unlike kstatus, a resource that reports nothing is not taken as ready: silence is not success.
  */
-import { conditionsOf, findCondition, generationOf, optionalNumberAt } from './fields.ts';
+import { conditionsOf, findCondition, generationOf, numberAtIfAny } from './fields.ts';
 import { type Assessment, assess, type KubeObject, objectLabel } from './types.ts';
 
 function because(condition: { reason?: string; message?: string }): string {
@@ -13,7 +13,7 @@ function because(condition: { reason?: string; message?: string }): string {
 /** A generation the controller has not acted on yet, by `status.observedGeneration` or Ready's own. */
 function unobserved(object: KubeObject): number | undefined {
   const generation = generationOf(object);
-  const observed = optionalNumberAt(object, 'status.observedGeneration');
+  const observed = numberAtIfAny(object, 'status.observedGeneration');
   if (observed !== undefined && observed < generation) return observed;
   const ready = findCondition(object, 'Ready');
   if (ready?.observedGeneration !== undefined && ready.observedGeneration < generation) return ready.observedGeneration;

@@ -3,7 +3,7 @@
  * same checks in the same order and the same messages, so "done" means what `kubectl rollout status`
  * means. Baton's own rules (fast failure from pods, paused, OnDelete) sit on top, in workloads.ts.
  */
-import { field, findCondition, generationOf, numberAt, optionalNumberAt, stringAt } from './fields.ts';
+import { field, findCondition, generationOf, numberAt, numberAtIfAny, stringAt } from './fields.ts';
 import type { KubeObject } from './types.ts';
 
 /** What kubectl's status viewer answers: a message, whether the rollout is done, or an error. */
@@ -35,7 +35,7 @@ export function deploymentRolloutStatus(object: KubeObject): RolloutStatus {
   if (findCondition(object, 'Progressing')?.reason === PROGRESS_DEADLINE_EXCEEDED) {
     return { done: false, message: '', error: `deployment "${n}" exceeded its progress deadline` };
   }
-  const replicas = optionalNumberAt(object, 'spec.replicas');
+  const replicas = numberAtIfAny(object, 'spec.replicas');
   const updated = numberAt(object, 'status.updatedReplicas');
   const current = numberAt(object, 'status.replicas');
   const available = numberAt(object, 'status.availableReplicas');
@@ -79,14 +79,14 @@ export function statefulSetRolloutStatus(object: KubeObject): RolloutStatus {
   if (observed === 0 || generationOf(object) > observed) {
     return { done: false, message: 'Waiting for statefulset spec update to be observed...' };
   }
-  const replicas = optionalNumberAt(object, 'spec.replicas');
+  const replicas = numberAtIfAny(object, 'spec.replicas');
   const ready = numberAt(object, 'status.readyReplicas');
   const updated = numberAt(object, 'status.updatedReplicas');
   if (replicas !== undefined && ready < replicas) {
     return { done: false, message: `Waiting for ${replicas - ready} pods to be ready...` };
   }
   if (field(object, 'spec.updateStrategy.rollingUpdate') !== undefined) {
-    const partition = optionalNumberAt(object, 'spec.updateStrategy.rollingUpdate.partition');
+    const partition = numberAtIfAny(object, 'spec.updateStrategy.rollingUpdate.partition');
     if (replicas !== undefined && partition !== undefined && updated < replicas - partition) {
       return {
         done: false,

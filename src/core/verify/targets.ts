@@ -105,3 +105,17 @@ export function checkSelector(selector: string, input = 'selector'): string {
   }
   return selector.trim();
 }
+
+/** An Argo CD application by name, with its namespace when outside Argo CD's own. */
+export interface ApplicationName {
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+/** Parses the `application` input's `name` or `namespace/name` (verify and drift ask Argo CD the same way). */
+export function parseApplicationName(text: string): ApplicationName {
+  const parts = text.split('/');
+  const ok = parts.length <= 2 && parts.every((p) => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(p));
+  if (!ok) throw new UserError(`application: "${text}" is not an application name or namespace/name.`, { input: 'application' });
+  return parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! };
+}

@@ -4,7 +4,7 @@
  * being deleted each get their own verdict instead of an endless wait.
  */
 import { familiarName, formatFamiliar, type ImageRef } from '../image-ref.ts';
-import { findCondition, generationOf, isTrue, numberAt, optionalNumberAt } from './fields.ts';
+import { findCondition, generationOf, isTrue, numberAt, numberAtIfAny } from './fields.ts';
 import { checkTemplateImage, podDigestMismatch } from './image-match.ts';
 import { type NewRevision, newRevision, type Related } from './new-revision.ts';
 import { type PodFinding, type PodRules, podCounts, podFindings, runningImages } from './pods.ts';
@@ -99,7 +99,7 @@ function onDeleteAssessment(label: string, object: KubeObject, kind: string, rev
   if (generationOf(object) > numberAt(object, 'status.observedGeneration')) {
     return assess('progressing', 'progressing', `${label}: waiting for the controller to observe generation ${generationOf(object)}`);
   }
-  const want = kind === 'DaemonSet' ? numberAt(object, 'status.desiredNumberScheduled') : (optionalNumberAt(object, 'spec.replicas') ?? 1);
+  const want = kind === 'DaemonSet' ? numberAt(object, 'status.desiredNumberScheduled') : (numberAtIfAny(object, 'spec.replicas') ?? 1);
   const updated = numberAt(object, kind === 'DaemonSet' ? 'status.updatedNumberScheduled' : 'status.updatedReplicas');
   const ready = numberAt(object, kind === 'DaemonSet' ? 'status.numberAvailable' : 'status.readyReplicas');
   if (updated >= want && ready >= want) return assess('healthy', 'rolled-out', `${label}: all ${want} pods run the new revision (OnDelete)`, facts(revision));

@@ -5,8 +5,9 @@ import { DRIFT_FORMATS, type DriftFormat } from '../../core/drift/report.ts';
 import { type IgnoreRule, parseIgnoreRules } from '../../core/drift/ignore.ts';
 import type { Ownership } from '../../core/drift/types.ts';
 import { UserError } from '../../core/errors.ts';
-import { checkSelector, parseTarget, type TargetRef } from '../../core/verify/targets.ts';
-import type { InputValues } from '../../specs/types.ts';
+import { type ApplicationName, checkSelector, parseApplicationName, parseTarget, type TargetRef } from '../../core/verify/targets.ts';
+import type { driftSpec } from '../../specs/drift.ts';
+import type { InputsOf } from '../../specs/types.ts';
 import type { RenderMode } from '../shared/sources.ts';
 
 /** Where live state comes from. */
@@ -35,7 +36,7 @@ export interface DriftInputs {
   readonly ignore: readonly IgnoreRule[];
   readonly argocdServer?: string;
   readonly argocdToken?: string;
-  readonly applications: readonly { readonly name: string; readonly namespace?: string }[];
+  readonly applications: readonly ApplicationName[];
   readonly targets: readonly (TargetRef & { readonly name: string })[];
   readonly failOnDrift: boolean;
   readonly reports: readonly DriftReportTarget[];
@@ -50,17 +51,7 @@ export interface DriftInputs {
   readonly dryRun: boolean;
 }
 
-const PROVIDERS: readonly DriftProvider[] = ['kubernetes', 'argocd', 'flux'];
-
-function optional(values: InputValues, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-function list(values: InputValues, name: string): string[] {
-  const value = values[name];
-  return Array.isArray(value) ? [...value] : [];
-}
+type Values = InputsOf<typeof driftSpec>;
 
 /**
  * Turns owned-by into an {@link Ownership}: a selector as written, the label an ApplySet or Flux puts on
@@ -96,18 +87,8 @@ function reports(items: readonly string[]): DriftReportTarget[] {
   });
 }
 
-function applications(values: InputValues): DriftInputs['applications'] {
-  return list(values, 'application').map((text) => {
-    const parts = text.split('/');
-    if (parts.length > 2 || !parts.every((p) => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(p))) {
-      throw new UserError(`application: "${text}" is not an application name or namespace/name.`, { input: 'application' });
-    }
-    return parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! };
-  });
-}
-
-function fluxTargets(values: InputValues): DriftInputs['targets'] {
-  return list(values, 'targets').map((text) => {
+function fluxTargets(items: readonly string[]): DriftInputs['targets'] {
+  return items.map((text) => {
     const target = parseTarget(text, 'targets');
     if (target.known?.provider !== 'flux' || !target.name) {
       throw new UserError(`targets: "${text}" is not a Flux Kustomization or HelmRelease (kustomization/apps, helmrelease/shop/web).`, { input: 'targets' });
@@ -116,9 +97,8 @@ function fluxTargets(values: InputValues): DriftInputs['targets'] {
   });
 }
 
-function positive(values: InputValues, name: string): number {
-  const value = Number(values[name]);
-  if (!Number.isFinite(value) || value <= 0) throw new UserError(`${name}: must be more than 0, got ${values[name]}.`, { input: name });
+function positive(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0) throw new UserError(`${name}: must be more than 0, got ${value}.`, { input: name });
   return value;
 }
 
@@ -128,9 +108,7 @@ function checkRevision(text: string): string {
 }
 
 function checkProvider(inputs: DriftInputs): void {
-  if (inputs.provider === 'kubernetes' && !inputs.path && !inputs.env) {
-    throw new UserError('path: give the environment\'s directory (path) or its name in baton.yaml (env), so drift knows what Git says.', { input: 'path' });
-  }
+  // Provider kubernetes with neither path nor env is refused earlier, by the spec (needsOneOf).
   if (inputs.provider === 'argocd') {
     if (!inputs.argocdServer) throw new UserError('argocd-server: required with provider argocd (or set ARGOCD_SERVER).', { input: 'argocd-server' });
     if (inputs.applications.length === 0) throw new UserError('application: name the Argo CD application(s) to check.', { input: 'application' });
@@ -144,39 +122,39 @@ function checkProvider(inputs: DriftInputs): void {
   }
 }
 
-/** Checks raw input values and turns them into {@link DriftInputs}. */
-export function driftInputs(values: InputValues): DriftInputs {
-  const provider = (optional(values, 'provider') ?? 'kubernetes') as DriftProvider;
-  if (!PROVIDERS.includes(provider)) throw new UserError(`provider: "${provider}" is not one of ${PROVIDERS.join(', ')}.`, { input: 'provider' });
-  const value = (name: string) => optional(values, name);
+/** Checks drift's inputs and turns them into {@link DriftInputs}. */
+export function driftInputs(values: Values): DriftInputs {
+  const { provider, path, env, revision, namespace, kubeconfig, context, repo, token } = values;
+  const argocdServer = values['argocd-server'];
+  const argocdToken = values['argocd-token'];
   const inputs: DriftInputs = {
     provider,
-    ...(value('path') ? { path: value('path')! } : {}),
-    ...(value('env') ? { env: value('env')! } : {}),
-    ...(value('revision') ? { revision: checkRevision(value('revision')!) } : {}),
-    render: (value('render') ?? 'auto') as RenderMode,
-    values: list(values, 'values'),
-    kubernetesVersion: value('kubernetes-version') ?? '1.36.0',
-    ...(value('namespace') ? { namespace: value('namespace')! } : {}),
-    ...(value('kubeconfig') ? { kubeconfig: value('kubeconfig')! } : {}),
-    ...(value('context') ? { context: value('context')! } : {}),
-    ...(value('owned-by') ? { owned: ownership(value('owned-by'))! } : {}),
-    ignore: parseIgnoreRules(value('ignore-differences')),
-    ...(value('argocd-server') ? { argocdServer: value('argocd-server')! } : {}),
-    ...(value('argocd-token') ? { argocdToken: value('argocd-token')! } : {}),
-    applications: applications(values),
-    targets: provider === 'flux' ? fluxTargets(values) : [],
-    failOnDrift: values['fail-on-drift'] !== false,
-    reports: reports(list(values, 'reports')),
-    alert: value('alert') === 'issue' ? 'issue' : 'none',
-    alertLabel: value('alert-label') ?? 'baton-drift',
-    commitStatus: values['commit-status'] === true,
-    ...(value('repo') ? { repo: value('repo')! } : {}),
-    ...(value('token') ? { token: value('token')! } : {}),
-    remediate: values['remediate'] === true,
-    timeoutMs: positive(values, 'timeout'),
-    intervalMs: positive(values, 'interval'),
-    dryRun: values['dry-run'] === true,
+    ...(path ? { path } : {}),
+    ...(env ? { env } : {}),
+    ...(revision ? { revision: checkRevision(revision) } : {}),
+    render: values.render,
+    values: [...values.values],
+    kubernetesVersion: values['kubernetes-version'],
+    ...(namespace ? { namespace } : {}),
+    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(context ? { context } : {}),
+    ...(values['owned-by'] ? { owned: ownership(values['owned-by'])! } : {}),
+    ignore: parseIgnoreRules(values['ignore-differences']),
+    ...(argocdServer ? { argocdServer } : {}),
+    ...(argocdToken ? { argocdToken } : {}),
+    applications: values.application.map(parseApplicationName),
+    targets: provider === 'flux' ? fluxTargets(values.targets) : [],
+    failOnDrift: values['fail-on-drift'],
+    reports: reports(values.reports),
+    alert: values.alert,
+    alertLabel: values['alert-label'],
+    commitStatus: values['commit-status'],
+    ...(repo ? { repo } : {}),
+    ...(token ? { token } : {}),
+    remediate: values.remediate,
+    timeoutMs: positive(values.timeout, 'timeout'),
+    intervalMs: positive(values.interval, 'interval'),
+    dryRun: values['dry-run'],
   };
   checkProvider(inputs);
   return inputs;

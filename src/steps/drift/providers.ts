@@ -13,6 +13,7 @@ import { argoReport, assessArgoApplication } from '../../core/drift/argocd.ts';
 import { assessDrift, orderDrifts } from '../../core/drift/assess.ts';
 import { assessFluxObject, inventoryOf } from '../../core/drift/flux.ts';
 import { type DriftReport, type KubeDoc, keyOf, type ObjectDrift } from '../../core/drift/types.ts';
+import { kubeSourceOf } from '../shared/cluster.ts';
 import type { StepContext } from '../shared/types.ts';
 import type { Renderers } from '../shared/render-env.ts';
 import { desiredObjects } from './desired.ts';
@@ -35,12 +36,7 @@ export interface LiveCheck {
 }
 
 function openKube(inputs: DriftInputs, deps: LiveDeps, context: StepContext): KubeApi {
-  return deps.kubernetes({
-    ...(inputs.kubeconfig ? { kubeconfig: inputs.kubeconfig } : {}),
-    ...(inputs.context ? { context: inputs.context } : {}),
-    env: context.env,
-    cwd: context.cwd,
-  });
+  return deps.kubernetes(kubeSourceOf(inputs, context));
 }
 
 /** kubernetes: Git's rendering against LISTs of the live objects. */

@@ -6,8 +6,6 @@
 import { basename } from 'node:path';
 import { ArgoCdDriftClient } from '../../adapters/clusters/argocd-drift.ts';
 import { systemClock } from '../../adapters/clusters/clock.ts';
-import { isKubeconfigContent, kubeconfigSecrets, loadKubeConfig } from '../../adapters/clusters/kube-config.ts';
-import { KubeApi } from '../../adapters/clusters/kube-http.ts';
 import { createForge, detectForge } from '../../adapters/forges/detect.ts';
 import { GitHubIssues } from '../../adapters/forges/github-issues.ts';
 import { GitLabIssues } from '../../adapters/forges/gitlab-issues.ts';
@@ -17,7 +15,8 @@ import { renderKustomize } from '../../adapters/render/kustomize.ts';
 import type { DriftReport } from '../../core/drift/types.ts';
 import { describeError, UserError } from '../../core/errors.ts';
 import { driftSpec } from '../../specs/drift.ts';
-import { type Step, type StepContext, StepFailure, type StepResult } from '../shared/types.ts';
+import { maskClusterSecrets, openKubernetes } from '../shared/cluster.ts';
+import { defineStep, type Step, type StepContext, StepFailure, type StepResult } from '../shared/types.ts';
 import { driftStatus, type IssuesFactory, type StatusSetter, syncIssue } from './alert.ts';
 import { type DriftInputs, driftInputs } from './inputs.ts';
 import { driftOutputs, driftSummary, writeDriftReports } from './output.ts';
@@ -34,22 +33,16 @@ export class DriftFailure extends StepFailure {
   override name = 'DriftFailure';
 }
 
-/** The real side effects: client-node, fetch, the system clock, kustomize/helm, the forge's REST API. */
+/** The real side effects: client-node, the shared HTTP client, the system clock, kustomize/helm, the forge's REST API. */
 export function systemDriftDeps(): DriftDeps {
   return {
     clock: systemClock,
     renderers: { kustomize: renderKustomize, helm: renderHelm },
-    kubernetes: (source) => new KubeApi(loadKubeConfig(source)),
+    kubernetes: openKubernetes,
     argocd: (options) => new ArgoCdDriftClient(options),
     issues: ({ repoUrl, token, env }) => (detectForge(repoUrl, env) === 'github' ? new GitHubIssues({ repoUrl, token, env }) : new GitLabIssues({ repoUrl, token, env })),
     commitStatus: ({ repoUrl, token, env }, status) => createForge({ repoUrl, token, env }).setCommitStatus(status),
   };
-}
-
-function maskSecrets(inputs: DriftInputs, context: StepContext): void {
-  if (inputs.kubeconfig && isKubeconfigContent(inputs.kubeconfig)) for (const secret of kubeconfigSecrets(inputs.kubeconfig)) context.log.secret(secret);
-  if (inputs.argocdToken) context.log.secret(inputs.argocdToken);
-  if (inputs.token) context.log.secret(inputs.token);
 }
 
 /** The name the environment goes by in issues, statuses and reports. */
@@ -124,7 +117,7 @@ async function alert(inputs: DriftInputs, deps: DriftDeps, tracker: IssueTracker
 
 /** Runs drift with checked inputs; throws {@link DriftFailure} (exit 1) on drift when fail-on-drift is on. */
 export async function runDrift(inputs: DriftInputs, deps: DriftDeps, context: StepContext): Promise<StepResult> {
-  maskSecrets(inputs, context);
+  maskClusterSecrets(inputs, context);
   const tracker = openTracker(inputs, deps, context);
   const live = await providerCheck(inputs, deps, context);
   const first = await context.log.group('Compare with the cluster', () => live.check());
@@ -143,8 +136,5 @@ export async function runDrift(inputs: DriftInputs, deps: DriftDeps, context: St
 
 /** Creates the drift step with its side effects. */
 export function driftStep(deps: DriftDeps): Step {
-  return {
-    spec: driftSpec,
-    run: (values, context) => runDrift(driftInputs(values), deps, context),
-  };
+  return defineStep(driftSpec, (values, context) => runDrift(driftInputs(values), deps, context));
 }

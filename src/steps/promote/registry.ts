@@ -6,7 +6,8 @@
 import { DigestMismatchError } from '../../adapters/registry/digest.ts';
 import { copyImage } from '../../adapters/registry/copy.ts';
 import { isAttestation, selectPlatform } from '../../adapters/registry/platform.ts';
-import { parseManifest } from '../../adapters/registry/media-types.ts';
+import { readImageConfig } from '../../adapters/registry/image-config.ts';
+import type { ImageIndex } from '../../adapters/registry/media-types.ts';
 import type { CopyResult, OciClient } from '../../adapters/registry/types.ts';
 import { describeError } from '../../core/errors.ts';
 import { formatFamiliar, type ImageRef } from '../../core/image-ref.ts';
@@ -50,18 +51,9 @@ export async function addTag(client: OciClient, ref: Pinned, tag: string): Promi
  */
 export async function imageLabels(client: OciClient, ref: Pinned, log: (line: string) => void): Promise<Record<string, string> | undefined> {
   try {
-    const at = (digest: string) => ({ registry: ref.registry, repository: ref.repository, digest });
-    let data = await client.getManifest(at(ref.digest));
-    let parsed = parseManifest(data.bytes, data.mediaType);
-    if (parsed.kind === 'index') {
-      const entry = selectPlatform(parsed.index, { os: 'linux', architecture: 'amd64' }) ?? parsed.index.manifests.find((m) => !isAttestation(m));
-      if (!entry) return undefined;
-      data = await client.getManifest(at(entry.digest));
-      parsed = parseManifest(data.bytes, data.mediaType);
-    }
-    if (parsed.kind !== 'manifest') return undefined;
-    const stream = await client.getBlob(at(ref.digest), parsed.manifest.config);
-    const config = JSON.parse(Buffer.concat(await stream.toArray()).toString('utf8')) as { config?: { Labels?: Record<string, string> } };
+    const pick = (index: ImageIndex) => selectPlatform(index, { os: 'linux', architecture: 'amd64' }) ?? index.manifests.find((m) => !isAttestation(m));
+    const config = (await readImageConfig(client, ref, ref.digest, pick)) as { config?: { Labels?: Record<string, string> } } | undefined;
+    if (!config) return undefined;
     return config.config?.Labels ?? {};
   } catch (error) {
     log(`labels of ${formatFamiliar(ref)} not read (no source links): ${describeError(error)}`);

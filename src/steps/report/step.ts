@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { GitHistory } from '../../adapters/git/full-history.ts';
-import { CONFIG_FILE, type Environment, parseEnvRepoConfig } from '../../core/env-config.ts';
+import { CONFIG_FILE, parseEnvRepoConfig, pickEnvironments } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
 import { statusMatrix } from '../../core/history/status.ts';
 import { repoLinks } from '../../core/report/links.ts';
@@ -14,9 +14,9 @@ import { reportModel } from '../../core/report/model.ts';
 import { reportPage } from '../../core/report/page.ts';
 import { reportMarkdown } from '../../core/report/summary.ts';
 import { reportSpec } from '../../specs/report.ts';
-import type { InputValues } from '../../specs/types.ts';
+import type { InputsOf } from '../../specs/types.ts';
 import { remoteOf } from '../shared/identity.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 import { type HistorySource, readEnvironments } from './read.ts';
 
 /** The checked inputs of report. */
@@ -51,31 +51,20 @@ export function defaultReportDeps(env: Readonly<Record<string, string | undefine
 }
 
 /** Checks report's inputs. */
-export function reportInputs(values: InputValues): ReportInputs {
-  const out = String(values['out'] ?? 'baton-report').trim();
+export function reportInputs(values: InputsOf<typeof reportSpec>): ReportInputs {
+  const { repo, out, title, forge, token } = values;
   if (!out) throw new UserError('out: give the directory the site is written to.', { input: 'out' });
-  const token = typeof values['token'] === 'string' && values['token'] ? { token: values['token'] } : {};
-  const forge = (values['forge'] ?? 'auto') as ReportInputs['forge'];
-  return { repo: String(values['repo']), envs: (values['env'] as string[] | undefined) ?? [], out, title: String(values['title'] ?? 'Baton delivery report'), forge, ...token };
-}
-
-function pick(all: ReadonlyMap<string, Environment>, names: readonly string[]): Environment[] {
-  if (names.length === 0) return [...all.values()];
-  return names.map((name) => {
-    const env = all.get(name);
-    if (!env) throw new UserError(`env: "${name}" is not an environment in ${CONFIG_FILE} (known: ${[...all.keys()].join(', ') || 'none'}).`, { input: 'env' });
-    return env;
-  });
+  return { repo, envs: values.env, out, title, forge, ...(token ? { token } : {}) };
 }
 
 /** Runs report with checked inputs. */
 export async function runReport(inputs: ReportInputs, deps: ReportDeps, context: StepContext): Promise<StepResult> {
-  const source = await deps.open(remoteOf({ ...inputs, forge: inputs.forge }, context.env), { log: () => {} });
+  const source = await deps.open(remoteOf(inputs, context.env), { log: () => {} });
   try {
     const text = await source.readFile(source.defaultBranch, CONFIG_FILE);
     if (text === undefined) throw new UserError(`repo: report needs ${CONFIG_FILE} at the env repo root naming the environments.`, { input: 'repo' });
     const config = parseEnvRepoConfig(text);
-    const envs = pick(config.environments, inputs.envs);
+    const envs = pickEnvironments(config, inputs.envs);
     const read = await readEnvironments(source, envs, { ...config.policies });
     const nowMs = deps.now();
     const matrix = statusMatrix(
@@ -105,5 +94,5 @@ export async function runReport(inputs: ReportInputs, deps: ReportDeps, context:
 
 /** Creates the report step with its side effects. */
 export function reportStep(deps: ReportDeps): Step {
-  return { spec: reportSpec, run: (values, context) => runReport(reportInputs(values), deps, context) };
+  return defineStep(reportSpec, (values, context) => runReport(reportInputs(values), deps, context));
 }

@@ -2,7 +2,7 @@
  * The status step: a matrix of images × environments read from the env repo alone (files, history,
  * verification notes, holds), written to the job summary and as JSON.
  */
-import { CONFIG_FILE, type Environment } from '../../core/env-config.ts';
+import { CONFIG_FILE, type Environment, pickEnvironments } from '../../core/env-config.ts';
 import { describeError, UserError } from '../../core/errors.ts';
 import { type EnvReading, statusMarkdown, statusMatrix } from '../../core/history/status.ts';
 import type { HistoryEntry } from '../../core/history/states.ts';
@@ -35,15 +35,6 @@ const SINCE_LIMIT = 10;
 export function statusInputs(values: InputsOf<typeof statusSpec>): StatusInputs {
   const given = new Map(values.image.map((text) => [imageName(parseImageRef(text, 'image')), text]));
   return { repo: values.repo, envs: values.env, images: [...given.keys()], given, token: values.token };
-}
-
-function pickEnvironments(all: ReadonlyMap<string, Environment>, names: readonly string[]): Environment[] {
-  if (names.length === 0) return [...all.values()];
-  return names.map((name) => {
-    const env = all.get(name);
-    if (!env) throw new UserError(`env: "${name}" is not an environment in ${CONFIG_FILE} (known: ${[...all.keys()].join(', ') || 'none'}).`, { input: 'env' });
-    return env;
-  });
 }
 
 /** The commit that set each image's current value: the oldest consecutive state holding it. */
@@ -91,7 +82,7 @@ async function readAll(inputs: StatusInputs, deps: HistoryDeps, context: StepCon
     const config = await readConfig(first);
     if (!config) throw new UserError(`repo: status needs ${CONFIG_FILE} at the env repo root naming the environments.`, { input: 'repo' });
     const readings: EnvReading[] = [];
-    for (const env of pickEnvironments(config.environments, inputs.envs)) {
+    for (const env of pickEnvironments(config, inputs.envs)) {
       const branch = env.branch ?? first.branch;
       let repo = clones.get(branch);
       if (!repo) {

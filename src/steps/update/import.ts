@@ -16,6 +16,7 @@ import { importEdits } from '../../core/update/import-write.ts';
 import { unifiedDiff } from '../../core/unified-diff.ts';
 import { type EnvRepoCheckout, isEditable } from '../shared/env-repo.ts';
 import { type EnvChange, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
+import { forgeOptions } from '../shared/identity.ts';
 import type { StepContext, StepResult } from '../shared/types.ts';
 import type { UpdateInputs } from './inputs.ts';
 import type { UpdateDeps } from './types.ts';
@@ -77,7 +78,7 @@ export async function runImport(inputs: UpdateInputs, deps: UpdateDeps, context:
                 body: () => ['Baton policies equivalent to the image automation found in this repo.', '', '```diff', diff, '```', '', ...result.notes.map((n) => `- ${n}`)].join('\n'),
                 labels: inputs.labels,
                 autoMerge: false,
-                forge: () => deps.forge({ repoUrl: inputs.repo, token: inputs.token, forge: inputs.forge, apiUrl: inputs.apiUrl }),
+                forge: () => deps.forge(forgeOptions(inputs)),
               },
               context,
               '.',

@@ -12,7 +12,7 @@ import type { GitRemote } from '../../adapters/git/types.ts';
 import { loadTagCache, saveTagCache } from '../../adapters/registry/tag-cache.ts';
 import { type ChangeOrigin, originFromEnv } from '../../core/change-text.ts';
 import type { ImageSite } from '../../core/edit/types.ts';
-import { type Environment, type EnvRepoConfig, CONFIG_FILE } from '../../core/env-config.ts';
+import { CONFIG_FILE, type Environment, type EnvRepoConfig, namedEnvironment } from '../../core/env-config.ts';
 import { UserError } from '../../core/errors.ts';
 import { planUpdate, policySites, type UpdatePlan, type UpdateRequest, type UpdateScope } from '../../core/update/plan.ts';
 import type { UpdatePolicy } from '../../core/update/types.ts';
@@ -20,7 +20,8 @@ import { unifiedDiff } from '../../core/unified-diff.ts';
 import { updateSpec } from '../../specs/update.ts';
 import { readConfig, readEnvFiles } from '../shared/env-repo.ts';
 import { type EnvChange, type OpenedEnv, openEnvironment, proposeChange, pushChange, type WriteOutcome } from '../shared/env-write.ts';
-import type { Step, StepContext, StepResult } from '../shared/types.ts';
+import { forgeOptions, remoteOf } from '../shared/identity.ts';
+import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 import { runImport } from './import.ts';
 import type { UpdateDeps } from './types.ts';
 import { type UpdateInputs, updateInputs } from './inputs.ts';
@@ -39,25 +40,11 @@ export function updateBranch(envName: string): string {
   return `baton/update/${envName}`;
 }
 
-/** GitLab wants `gitlab-ci-token` with a job token and takes `oauth2` with access tokens. */
-function gitUsername(inputs: UpdateInputs, env: Readonly<Record<string, string | undefined>>): string | undefined {
-  if (inputs.token && inputs.token === env['CI_JOB_TOKEN']) return 'gitlab-ci-token';
-  if (inputs.forge === 'gitlab' || (inputs.forge === 'auto' && (env['GITLAB_CI'] === 'true' || env['BATON_PLATFORM'] === 'gitlab'))) return 'oauth2';
-  return undefined;
-}
-
-/** The remote of the env repo with the token, never in a URL. */
-export function envRemote(inputs: UpdateInputs, env: Readonly<Record<string, string | undefined>>): GitRemote {
-  const username = gitUsername(inputs, env);
-  return { url: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), ...(username ? { username } : {}) };
-}
-
 /** The environments to update: those with policies (only `env` when given). */
 function environmentsToUpdate(config: EnvRepoConfig | undefined, inputs: UpdateInputs): Environment[] {
   if (!config) throw new UserError(`repo: the env repo has no ${CONFIG_FILE}; update reads its policies from there (see docs/update.md).`, { input: 'repo' });
   if (inputs.env) {
-    const env = config.environments.get(inputs.env);
-    if (!env) throw new UserError(`env: "${inputs.env}" is not an environment in ${CONFIG_FILE} (known: ${[...config.environments.keys()].join(', ') || 'none'}).`, { input: 'env' });
+    const env = namedEnvironment(config, inputs.env);
     if (!env.update?.length) throw new UserError(`env: "${inputs.env}" has no update policies in ${CONFIG_FILE} (add "update:" to it).`, { input: 'env' });
     return [env];
   }
@@ -130,7 +117,7 @@ async function updateEnvironment(target: Target, requests: readonly UpdateReques
         body: (plan) => updateBody(env.name, updateRecords(env.name, plan), plan, origin),
         labels: inputs.labels,
         autoMerge: inputs.autoMerge,
-        forge: () => deps.forge({ repoUrl: inputs.repo, token: inputs.token, forge: inputs.forge, apiUrl: inputs.apiUrl }),
+        forge: () => deps.forge(forgeOptions(inputs)),
       },
       context,
       env.path,
@@ -159,7 +146,7 @@ function summarise(outcomes: readonly EnvOutcome[], stats: OfferStats, inputs: U
 
 /** Runs update with checked inputs. */
 export async function runUpdate(inputs: UpdateInputs, deps: UpdateDeps, context: StepContext): Promise<StepResult> {
-  const remote = envRemote(inputs, context.env);
+  const remote = remoteOf(inputs, context.env);
   if (inputs.import) return runImport(inputs, deps, context, remote);
   const origin = originFromEnv(context.env);
   const first = await deps.clone(remote, { ...(inputs.branch ? { branch: inputs.branch } : {}), sparsePaths: [], identity: inputs.author });
@@ -207,8 +194,5 @@ export async function runUpdate(inputs: UpdateInputs, deps: UpdateDeps, context:
 
 /** Creates the update step with its side effects. */
 export function updateStep(deps: UpdateDeps): Step {
-  return {
-    spec: updateSpec,
-    run: (values, context) => runUpdate(updateInputs(values), deps, context),
-  };
+  return defineStep(updateSpec, (values, context) => runUpdate(updateInputs(values), deps, context));
 }

@@ -4,6 +4,7 @@
  * cached by digest), and the digest a followed tag points at now for the digest strategy.
  */
 import { listTagsConditional } from '../../adapters/registry/conditional-tags.ts';
+import { readImageConfig } from '../../adapters/registry/image-config.ts';
 import { parseManifest } from '../../adapters/registry/media-types.ts';
 import { isAttestation, parsePlatform, selectPlatform } from '../../adapters/registry/platform.ts';
 import type { RegistryClient } from '../../adapters/registry/registry-client.ts';
@@ -142,19 +143,8 @@ async function withCreated(policy: UpdatePolicy, ref: ImageRef, listed: Listing,
 
 /** The `created` of an image's config; for an index, of the policy's platform. */
 async function createdOf(client: RegistryClient, ref: ImageRef, digest: string, platform: ReturnType<typeof parsePlatform>): Promise<string | undefined> {
-  const at = (d: string) => ({ registry: ref.registry, repository: ref.repository, digest: d });
-  let data = await client.getManifest(at(digest));
-  let parsed = parseManifest(data.bytes, data.mediaType);
-  if (parsed.kind === 'index') {
-    const entry = selectPlatform(parsed.index, platform);
-    if (!entry) return undefined;
-    data = await client.getManifest(at(entry.digest));
-    parsed = parseManifest(data.bytes, data.mediaType);
-  }
-  if (parsed.kind !== 'manifest') return undefined;
-  const stream = await client.getBlob(at(digest), parsed.manifest.config);
-  const config = JSON.parse(Buffer.concat(await stream.toArray()).toString('utf8')) as { created?: string };
-  return typeof config.created === 'string' ? config.created : undefined;
+  const config = await readImageConfig(client, ref, digest, (index) => selectPlatform(index, platform));
+  return typeof config?.['created'] === 'string' ? config['created'] : undefined;
 }
 
 /** A digest policy with a platform: the followed tag must offer that platform. */

@@ -9,6 +9,7 @@ import { type CreateForgeOptions, createForge } from '../../adapters/forges/dete
 import type { CommitState, Forge } from '../../adapters/forges/types.ts';
 import { type GitRepo, isFullCommitId } from '../../adapters/git/git-repo.ts';
 import { backoffDelay, type RetryPolicy } from '../../adapters/retry.ts';
+import { namedEnvironment } from '../../core/env-config.ts';
 import { describeError, TransientError, UserError } from '../../core/errors.ts';
 import type { VerdictStatus } from '../../core/verify/verdict.ts';
 import { cloneEnvRepo } from '../shared/clone.ts';
@@ -75,11 +76,7 @@ export class GitVerdictRecorder implements VerdictRecorder {
     try {
       const config = await readConfig(repo);
       if (!config) return { repo };
-      const env = config.environments.get(request.env);
-      if (!env) {
-        const known = [...config.environments.keys()].join(', ') || 'none';
-        throw new UserError(`env: "${request.env}" is not an environment in baton.yaml (known: ${known}).`, { input: 'env' });
-      }
+      const env = namedEnvironment(config, request.env);
       if (!request.branch && env.branch && env.branch !== repo.branch) {
         await repo.cleanup();
         repo = await this.#clone(request, env.branch);

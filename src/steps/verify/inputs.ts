@@ -5,18 +5,12 @@ import { checkVersioned } from '../../core/edit/pin.ts';
 import { UserError } from '../../core/errors.ts';
 import { type ImageRef, parseImageRef } from '../../core/image-ref.ts';
 import { checkStatusCode, type HttpExpectations, parseExpectations } from '../../core/verify/http-check.ts';
-import { checkSelector, parseTarget, type TargetRef } from '../../core/verify/targets.ts';
+import { type ApplicationName, checkSelector, parseApplicationName, parseTarget, type TargetRef } from '../../core/verify/targets.ts';
 import type { InputsOf } from '../../specs/types.ts';
 import type { verifySpec } from '../../specs/verify.ts';
 
 /** The providers verify asks. */
 export type Provider = 'kubernetes' | 'argocd' | 'flux' | 'http';
-
-/** An Argo CD application by name, with its namespace when outside Argo CD's own. */
-export interface ApplicationName {
-  readonly name: string;
-  readonly namespace?: string;
-}
 
 /** The typed inputs of verify, checked. */
 export interface VerifyInputs {
@@ -106,13 +100,6 @@ function httpUrl(text: string | undefined): string | undefined {
   return url.toString();
 }
 
-function applicationName(text: string): ApplicationName {
-  const parts = text.split('/');
-  const ok = parts.length <= 2 && parts.every((p) => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(p));
-  if (!ok) throw new UserError(`application: "${text}" is not an application name or namespace/name.`, { input: 'application' });
-  return parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! };
-}
-
 /** Splits targets into named ones and kind-only ones (those need a selector). */
 function splitTargets(targets: readonly string[], selector: string | undefined): { named: VerifyInputs['targets']; kinds: TargetRef[] } {
   const parsed = targets.map((text) => parseTarget(text, 'targets', selector !== undefined));
@@ -138,9 +125,7 @@ function checkTargets(provider: Provider, named: VerifyInputs['targets'], kinds:
     throw new UserError(`targets: "${wrong.text}" is read by provider ${owner}, not ${provider}; set provider: ${owner} or remove it.`, { input: 'targets' });
   }
   if (provider !== 'kubernetes' && kinds.length) throw new UserError(`selector: ${provider} targets are named, not selected by labels.`, { input: 'selector' });
-  if (provider === 'kubernetes' && named.length === 0 && kinds.length === 0) {
-    throw new UserError('targets: give at least one kind/name (e.g. deployment/web), or a selector.', { input: 'targets' });
-  }
+  // Provider kubernetes with neither targets nor selector is refused earlier, by the spec (needsOneOf).
   if (provider === 'flux' && named.length === 0) throw new UserError('targets: give the Kustomization or HelmRelease to wait for (e.g. kustomization/apps).', { input: 'targets' });
 }
 
@@ -153,7 +138,7 @@ function checkSources(inputs: Pick<VerifyInputs, 'provider' | 'applications' | '
 }
 
 function applications(values: Values, targets: VerifyInputs['targets']): ApplicationName[] {
-  const named = values.application.map(applicationName);
+  const named = values.application.map(parseApplicationName);
   const fromTargets = targets.filter((t) => t.known?.kind === 'Application').map((t) => ({ name: t.name, ...(t.namespace ? { namespace: t.namespace } : {}) }));
   return [...named, ...fromTargets];
 }

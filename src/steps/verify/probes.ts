@@ -6,11 +6,12 @@ import { type ArgoCdClient, type ArgoCdOptions, ApplicationProbe } from '../../a
 import type { Clock } from '../../adapters/clusters/clock.ts';
 import { FluxProbe } from '../../adapters/clusters/flux.ts';
 import { HttpProbe } from '../../adapters/clusters/http-probe.ts';
-import { type KubeConfigSource, loadKubeConfig } from '../../adapters/clusters/kube-config.ts';
-import { KubeApi } from '../../adapters/clusters/kube-http.ts';
+import type { KubeConfigSource } from '../../adapters/clusters/kube-config.ts';
+import type { KubeApi } from '../../adapters/clusters/kube-http.ts';
 import { ResourceCatalog } from '../../adapters/clusters/kube-resources.ts';
 import { type KubernetesContext, SelectorProbe, TargetProbe } from '../../adapters/clusters/kubernetes.ts';
 import type { Probe } from '../../adapters/clusters/probe.ts';
+import { kubeSourceOf } from '../shared/cluster.ts';
 import type { StepContext } from '../shared/types.ts';
 import type { VerifyInputs } from './inputs.ts';
 
@@ -25,18 +26,8 @@ export interface ClusterDeps {
   readonly watch: boolean;
 }
 
-/** The real clusters: client-node for Kubernetes, fetch for Argo CD and URLs. */
-export function openKubernetes(source: KubeConfigSource): KubeApi {
-  return new KubeApi(loadKubeConfig(source));
-}
-
 function kubernetesContext(inputs: VerifyInputs, deps: ClusterDeps, context: StepContext): { api: KubeApi; catalog: ResourceCatalog } {
-  const api = deps.kubernetes({
-    ...(inputs.kubeconfig ? { kubeconfig: inputs.kubeconfig } : {}),
-    ...(inputs.context ? { context: inputs.context } : {}),
-    env: context.env,
-    cwd: context.cwd,
-  });
+  const api = deps.kubernetes(kubeSourceOf(inputs, context));
   return { api, catalog: new ResourceCatalog(api) };
 }
 

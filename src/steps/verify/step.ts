@@ -8,12 +8,12 @@ import { originFromEnv } from '../../core/change-text.ts';
 import { describeError, TransientError, UserError } from '../../core/errors.ts';
 import type { Verdict } from '../../core/verify/verdict.ts';
 import { verdictRecord } from '../../core/verify/verdict-note.ts';
-import { isKubeconfigContent, kubeconfigSecrets } from '../../adapters/clusters/kube-config.ts';
 import { verifySpec } from '../../specs/verify.ts';
+import { maskClusterSecrets, openKubernetes } from '../shared/cluster.ts';
 import { defineStep, type Step, type StepContext, StepFailure, type StepResult } from '../shared/types.ts';
 import { GitVerdictRecorder } from './git-record.ts';
 import { type VerifyInputs, verifyInputs } from './inputs.ts';
-import { buildProbes, type ClusterDeps, openKubernetes } from './probes.ts';
+import { buildProbes, type ClusterDeps } from './probes.ts';
 import type { RollbackHandoff } from '../shared/rollback-handoff.ts';
 import { handOff, type Recorded, recordVerdict, type VerdictRecorder } from './record.ts';
 import { runProbes } from './runner.ts';
@@ -45,14 +45,6 @@ export function systemVerifyDeps(extra: Pick<VerifyDeps, 'recorder' | 'rollback'
     recorder: new GitVerdictRecorder({ env }),
     ...extra,
   };
-}
-
-function maskSecrets(inputs: VerifyInputs, context: StepContext): void {
-  if (inputs.kubeconfig && isKubeconfigContent(inputs.kubeconfig)) {
-    for (const secret of kubeconfigSecrets(inputs.kubeconfig)) context.log.secret(secret);
-  }
-  if (inputs.argocdToken) context.log.secret(inputs.argocdToken);
-  if (inputs.token) context.log.secret(inputs.token);
 }
 
 async function record(inputs: VerifyInputs, verdict: Verdict, deps: VerifyDeps, context: StepContext): Promise<Recorded | undefined> {
@@ -100,7 +92,7 @@ async function rollbackIfAsked(inputs: VerifyInputs, verdict: Verdict, deps: Ver
 
 /** Runs verify with checked inputs; throws {@link VerifyFailure} (exit 1) unless healthy. */
 export async function runVerify(inputs: VerifyInputs, deps: VerifyDeps, context: StepContext): Promise<StepResult> {
-  maskSecrets(inputs, context);
+  maskClusterSecrets(inputs, context);
   const probes = buildProbes(inputs, deps, context);
   // The wait's lines are status: one updating line on a terminal, plain lines (on change, or a quiet minute) in CI.
   const waiting = (line: string) => (context.log.progress ? context.log.progress(line) : context.log.info(line));

@@ -10,7 +10,7 @@ import type { Clock } from '../../../src/adapters/clusters/clock.ts';
 import { describeError, exitCodeFor } from '../../../src/core/errors.ts';
 import { parseInputs, type RawInputs } from '../../../src/platform/inputs.ts';
 import type { StepContext, StepResult } from '../../../src/steps/shared/types.ts';
-import { openKubernetes } from '../../../src/steps/verify/probes.ts';
+import { openKubernetes } from '../../../src/steps/shared/cluster.ts';
 import { type VerifyDeps, VerifyFailure, verifyStep } from '../../../src/steps/verify/step.ts';
 import { verifySpec } from '../../../src/specs/verify.ts';
 

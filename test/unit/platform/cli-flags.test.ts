@@ -78,6 +78,8 @@ describe('boolean flags on the command line', () => {
 
 /** The required inputs of a spec with plausible values, as flags. */
 function required(spec: StepSpec): string[] {
-  const values: Record<string, string> = { repo: 'https://git.example/env.git', image: 'ghcr.io/acme/api:1.0.0', to: 'production', reason: 'broken', paths: '.' };
-  return spec.inputs.filter((i) => i.required && !i.secret).flatMap((i) => [`--${i.name}`, values[i.name] ?? 'x']);
+  const values: Record<string, string> = { repo: 'https://git.example/env.git', image: 'ghcr.io/acme/api:1.0.0', to: 'production', reason: 'broken', paths: '.', targets: 'deployment/web' };
+  // The first input of each needsOneOf group counts as required (validate's paths, verify's targets).
+  const needed = new Set((spec.needsOneOf ?? []).map((rule) => rule.inputs[0]));
+  return spec.inputs.filter((i) => (i.required || needed.has(i.name)) && !i.secret).flatMap((i) => [`--${i.name}`, values[i.name] ?? 'x']);
 }

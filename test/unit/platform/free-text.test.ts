@@ -37,9 +37,9 @@ describe('a secret inside free text is refused', () => {
     check({ ...base, token: TOKEN, message: 'release 1.2.0', labels: 'release' }, { GITHUB_TOKEN: TOKEN })();
     check({ ...base, message: 'abc deploy' }, { GITHUB_TOKEN: 'abc' })();
   });
-  test('every free-text input is text people write: author, labels, message, reason', () => {
+  test('every free-text input is text people write: author, labels, message, reason, titles', () => {
     const names = new Set([...stepSpecs, ...cliOnlySpecs].flatMap((spec) => spec.inputs.filter((i) => i.freeText).map((i) => i.name)));
-    assert.deepEqual([...names].sort(), ['author', 'labels', 'message', 'reason']);
+    assert.deepEqual([...names].sort(), ['alert-label', 'author', 'labels', 'message', 'reason', 'title']);
     for (const spec of [...stepSpecs, ...cliOnlySpecs]) for (const input of spec.inputs) assert.ok(!(input.freeText && input.secret), `${spec.name} ${input.name}`);
   });
 });
