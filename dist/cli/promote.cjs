@@ -47771,8 +47771,8 @@ function kustomizeSites(parsed, doc, images) {
 function entrySite(parsed, doc, entry) {
   const key = findPair(entry, "newName") === void 0 ? "name" : "newName";
   const nameSlot = fieldSlot(doc, entry, key);
-  const tag = optionalSlot(doc, entry, "newTag");
-  const digest = optionalSlot(doc, entry, "digest");
+  const tag = slotIfAny(doc, entry, "newTag");
+  const digest = slotIfAny(doc, entry, "digest");
   if (nameSlot === void 0 || tag === null || digest === null) return void 0;
   const named = tryParseImageRef(nameSlot.text);
   if (named === void 0) return void 0;
@@ -47793,7 +47793,7 @@ function entrySite(parsed, doc, entry) {
   };
   return placeSite(parsed, parts, nameSlot.alias ?? nameSlot.node);
 }
-function optionalSlot(doc, map, key) {
+function slotIfAny(doc, map, key) {
   if (findPair(map, key) === void 0) return void 0;
   return fieldSlot(doc, map, key) ?? null;
 }
@@ -47820,10 +47820,10 @@ function helmMapSite(parsed, doc, map, parentKey) {
   const nameKey = findPair(map, "repository") === void 0 && IMAGE_KEY2.test(parentKey ?? "") && findPair(map, "name") !== void 0 ? "name" : "repository";
   const inherited = findPair(map, nameKey) === void 0 ? mergedMap(doc, map) : void 0;
   const repository = fieldSlot(doc, inherited ?? map, nameKey);
-  const registry = optionalSlot(doc, findPair(map, "registry") === void 0 && inherited !== void 0 ? inherited : map, "registry");
+  const registry = slotIfAny(doc, findPair(map, "registry") === void 0 && inherited !== void 0 ? inherited : map, "registry");
   const tagKey = findPair(map, "tag") === void 0 && findPair(map, "version") !== void 0 ? "version" : "tag";
-  const tag = optionalSlot(doc, map, tagKey);
-  const digest = optionalSlot(doc, map, "digest");
+  const tag = slotIfAny(doc, map, tagKey);
+  const digest = slotIfAny(doc, map, "digest");
   if (repository === void 0 || registry === null || tag === null || digest === null) return void 0;
   if (tag === void 0 && digest === void 0 && (inherited !== void 0 || !IMAGE_KEY2.test(parentKey ?? ""))) return void 0;
   const name = registry !== void 0 && registry.text !== "" ? `${registry.text}/${repository.text}` : repository.text;
@@ -49169,24 +49169,16 @@ function resolveEnvironment(config, inputs) {
       input: "env"
     });
   }
-  const env = config.environments.get(inputs.env);
-  if (!env) {
-    const known = [...config.environments.keys()];
-    throw new UserError(
-      `env: "${inputs.env}" is not an environment in ${CONFIG_FILE} (known: ${known.join(", ") || "none"}).`,
-      { input: "env" }
-    );
-  }
-  return env;
+  return namedEnvironment(config, inputs.env);
 }
-
-// src/core/promote/targets.ts
-function lookUp(config, name, input) {
+function namedEnvironment(config, name, input = "env") {
   const env = config.environments.get(name);
   if (env) return env;
   const known = [...config.environments.keys()].join(", ") || "none";
   throw new UserError(`${input}: "${name}" is not an environment in ${CONFIG_FILE} (known: ${known}).`, { input });
 }
+
+// src/core/promote/targets.ts
 function checkPromoteChains(config) {
   for (const start of config.environments.values()) {
     const path = [start.name];
@@ -49210,12 +49202,12 @@ function promotionPairs(config, from, to) {
   const dup = to.find((name, i) => to.indexOf(name) !== i);
   if (dup) throw new UserError(`to: "${dup}" is given twice.`, { input: "to" });
   return to.map((name) => {
-    const target = lookUp(config, name, "to");
+    const target = namedEnvironment(config, name, "to");
     const sourceName = from ?? target.promoteFrom;
     if (!sourceName) {
       throw new UserError(`from: "${name}" has no promote-from in ${CONFIG_FILE}; give from, or add promote-from to environments.${name}.`, { input: "from" });
     }
-    const source = lookUp(config, sourceName, "from");
+    const source = namedEnvironment(config, sourceName, "from");
     if (source.name === target.name) throw new UserError(`from: "${source.name}" is also the target; promote from another environment.`, { input: "from" });
     if (source.path === target.path && (source.branch ?? "") === (target.branch ?? "")) {
       throw new UserError(`from: "${source.name}" and "${target.name}" are the same directory (${source.path}) on the same branch.`, { input: "from" });
@@ -50547,6 +50539,22 @@ function selectPlatform(index, wanted) {
   return candidates.find((entry) => !entry.platform?.variant || entry.platform.variant === fallback) ?? candidates[0];
 }
 
+// src/adapters/registry/image-config.ts
+async function readImageConfig(client, repo, digest, pick) {
+  const at = (d) => ({ registry: repo.registry, repository: repo.repository, digest: d });
+  let data = await client.getManifest(at(digest));
+  let parsed = parseManifest(data.bytes, data.mediaType);
+  if (parsed.kind === "index") {
+    const entry = pick(parsed.index);
+    if (!entry) return void 0;
+    data = await client.getManifest(at(entry.digest));
+    parsed = parseManifest(data.bytes, data.mediaType);
+  }
+  if (parsed.kind !== "manifest") return void 0;
+  const stream = await client.getBlob(at(digest), parsed.manifest.config);
+  return JSON.parse(Buffer.concat(await stream.toArray()).toString("utf8"));
+}
+
 // src/steps/promote/registry.ts
 async function resolveDigest(client, ref) {
   return (await client.resolve({ registry: ref.registry, repository: ref.repository, ...ref.tag ? { tag: ref.tag } : {} })).digest;
@@ -50570,18 +50578,9 @@ async function addTag(client, ref, tag) {
 }
 async function imageLabels(client, ref, log) {
   try {
-    const at = (digest) => ({ registry: ref.registry, repository: ref.repository, digest });
-    let data = await client.getManifest(at(ref.digest));
-    let parsed = parseManifest(data.bytes, data.mediaType);
-    if (parsed.kind === "index") {
-      const entry = selectPlatform(parsed.index, { os: "linux", architecture: "amd64" }) ?? parsed.index.manifests.find((m) => !isAttestation(m));
-      if (!entry) return void 0;
-      data = await client.getManifest(at(entry.digest));
-      parsed = parseManifest(data.bytes, data.mediaType);
-    }
-    if (parsed.kind !== "manifest") return void 0;
-    const stream = await client.getBlob(at(ref.digest), parsed.manifest.config);
-    const config = JSON.parse(Buffer.concat(await stream.toArray()).toString("utf8"));
+    const pick = (index) => selectPlatform(index, { os: "linux", architecture: "amd64" }) ?? index.manifests.find((m) => !isAttestation(m));
+    const config = await readImageConfig(client, ref, ref.digest, pick);
+    if (!config) return void 0;
     return config.config?.Labels ?? {};
   } catch (error) {
     log(`labels of ${formatFamiliar(ref)} not read (no source links): ${describeError(error)}`);

@@ -12403,6 +12403,16 @@ function parseEnvRepoConfig(text2) {
   for (const [name, policy] of updatePolicies) markers[name] = policy.image;
   return { environments, policies: markers, updatePolicies };
 }
+function namedEnvironment(config, name, input = "env") {
+  const env = config.environments.get(name);
+  if (env) return env;
+  const known = [...config.environments.keys()].join(", ") || "none";
+  throw new UserError(`${input}: "${name}" is not an environment in ${CONFIG_FILE} (known: ${known}).`, { input });
+}
+function pickEnvironments(config, names) {
+  if (names.length === 0) return [...config.environments.values()];
+  return names.map((name) => namedEnvironment(config, name));
+}
 
 // src/core/verify/verdict-note.ts
 var NOTE_PREFIX = "baton-verify: ";
@@ -12819,8 +12829,8 @@ function kustomizeSites(parsed, doc, images) {
 function entrySite(parsed, doc, entry) {
   const key2 = findPair(entry, "newName") === void 0 ? "name" : "newName";
   const nameSlot = fieldSlot(doc, entry, key2);
-  const tag = optionalSlot(doc, entry, "newTag");
-  const digest = optionalSlot(doc, entry, "digest");
+  const tag = slotIfAny(doc, entry, "newTag");
+  const digest = slotIfAny(doc, entry, "digest");
   if (nameSlot === void 0 || tag === null || digest === null) return void 0;
   const named = tryParseImageRef(nameSlot.text);
   if (named === void 0) return void 0;
@@ -12841,7 +12851,7 @@ function entrySite(parsed, doc, entry) {
   };
   return placeSite(parsed, parts, nameSlot.alias ?? nameSlot.node);
 }
-function optionalSlot(doc, map, key2) {
+function slotIfAny(doc, map, key2) {
   if (findPair(map, key2) === void 0) return void 0;
   return fieldSlot(doc, map, key2) ?? null;
 }
@@ -12868,10 +12878,10 @@ function helmMapSite(parsed, doc, map, parentKey) {
   const nameKey = findPair(map, "repository") === void 0 && IMAGE_KEY2.test(parentKey ?? "") && findPair(map, "name") !== void 0 ? "name" : "repository";
   const inherited = findPair(map, nameKey) === void 0 ? mergedMap(doc, map) : void 0;
   const repository = fieldSlot(doc, inherited ?? map, nameKey);
-  const registry = optionalSlot(doc, findPair(map, "registry") === void 0 && inherited !== void 0 ? inherited : map, "registry");
+  const registry = slotIfAny(doc, findPair(map, "registry") === void 0 && inherited !== void 0 ? inherited : map, "registry");
   const tagKey = findPair(map, "tag") === void 0 && findPair(map, "version") !== void 0 ? "version" : "tag";
-  const tag = optionalSlot(doc, map, tagKey);
-  const digest = optionalSlot(doc, map, "digest");
+  const tag = slotIfAny(doc, map, tagKey);
+  const digest = slotIfAny(doc, map, "digest");
   if (repository === void 0 || registry === null || tag === null || digest === null) return void 0;
   if (tag === void 0 && digest === void 0 && (inherited !== void 0 || !IMAGE_KEY2.test(parentKey ?? ""))) return void 0;
   const name = registry !== void 0 && registry.text !== "" ? `${registry.text}/${repository.text}` : repository.text;
@@ -13652,6 +13662,7 @@ var reportSpec = {
     {
       name: "title",
       type: "string",
+      freeText: true,
       default: "Baton delivery report",
       description: "The page's title."
     },
@@ -13689,6 +13700,11 @@ function remoteOf(inputs, env) {
   return { url: inputs.repo, ...inputs.token ? { token: inputs.token } : {}, ...username ? { username } : {} };
 }
 var DEFAULT_IDENTITY = parseIdentity(authorInput.default);
+
+// src/steps/shared/types.ts
+function defineStep(spec, run) {
+  return { spec, run: (inputs, context) => run(inputs, context) };
+}
 
 // src/core/rollback/holds.ts
 var PREFIX = "baton-hold:";
@@ -13835,28 +13851,18 @@ function defaultReportDeps(env = process.env) {
   };
 }
 function reportInputs(values) {
-  const out = String(values["out"] ?? "baton-report").trim();
+  const { repo, out, title, forge, token } = values;
   if (!out) throw new UserError("out: give the directory the site is written to.", { input: "out" });
-  const token = typeof values["token"] === "string" && values["token"] ? { token: values["token"] } : {};
-  const forge = values["forge"] ?? "auto";
-  return { repo: String(values["repo"]), envs: values["env"] ?? [], out, title: String(values["title"] ?? "Baton delivery report"), forge, ...token };
-}
-function pick(all, names) {
-  if (names.length === 0) return [...all.values()];
-  return names.map((name) => {
-    const env = all.get(name);
-    if (!env) throw new UserError(`env: "${name}" is not an environment in ${CONFIG_FILE} (known: ${[...all.keys()].join(", ") || "none"}).`, { input: "env" });
-    return env;
-  });
+  return { repo, envs: values.env, out, title, forge, ...token ? { token } : {} };
 }
 async function runReport(inputs, deps, context) {
-  const source = await deps.open(remoteOf({ ...inputs, forge: inputs.forge }, context.env), { log: () => {
+  const source = await deps.open(remoteOf(inputs, context.env), { log: () => {
   } });
   try {
     const text2 = await source.readFile(source.defaultBranch, CONFIG_FILE);
     if (text2 === void 0) throw new UserError(`repo: report needs ${CONFIG_FILE} at the env repo root naming the environments.`, { input: "repo" });
     const config = parseEnvRepoConfig(text2);
-    const envs = pick(config.environments, inputs.envs);
+    const envs = pickEnvironments(config, inputs.envs);
     const read = await readEnvironments(source, envs, { ...config.policies });
     const nowMs = deps.now();
     const matrix = statusMatrix(
@@ -13885,7 +13891,7 @@ async function runReport(inputs, deps, context) {
   }
 }
 function reportStep(deps) {
-  return { spec: reportSpec, run: (values, context) => runReport(reportInputs(values), deps, context) };
+  return defineStep(reportSpec, (values, context) => runReport(reportInputs(values), deps, context));
 }
 
 // src/entry/steps/report.ts

@@ -39541,8 +39541,8 @@ function kustomizeSites(parsed, doc, images) {
 function entrySite(parsed, doc, entry) {
   const key = findPair(entry, "newName") === void 0 ? "name" : "newName";
   const nameSlot = fieldSlot(doc, entry, key);
-  const tag = optionalSlot(doc, entry, "newTag");
-  const digest = optionalSlot(doc, entry, "digest");
+  const tag = slotIfAny(doc, entry, "newTag");
+  const digest = slotIfAny(doc, entry, "digest");
   if (nameSlot === void 0 || tag === null || digest === null) return void 0;
   const named = tryParseImageRef(nameSlot.text);
   if (named === void 0) return void 0;
@@ -39563,7 +39563,7 @@ function entrySite(parsed, doc, entry) {
   };
   return placeSite(parsed, parts, nameSlot.alias ?? nameSlot.node);
 }
-function optionalSlot(doc, map, key) {
+function slotIfAny(doc, map, key) {
   if (findPair(map, key) === void 0) return void 0;
   return fieldSlot(doc, map, key) ?? null;
 }
@@ -39590,10 +39590,10 @@ function helmMapSite(parsed, doc, map, parentKey) {
   const nameKey = findPair(map, "repository") === void 0 && IMAGE_KEY2.test(parentKey ?? "") && findPair(map, "name") !== void 0 ? "name" : "repository";
   const inherited = findPair(map, nameKey) === void 0 ? mergedMap(doc, map) : void 0;
   const repository = fieldSlot(doc, inherited ?? map, nameKey);
-  const registry = optionalSlot(doc, findPair(map, "registry") === void 0 && inherited !== void 0 ? inherited : map, "registry");
+  const registry = slotIfAny(doc, findPair(map, "registry") === void 0 && inherited !== void 0 ? inherited : map, "registry");
   const tagKey = findPair(map, "tag") === void 0 && findPair(map, "version") !== void 0 ? "version" : "tag";
-  const tag = optionalSlot(doc, map, tagKey);
-  const digest = optionalSlot(doc, map, "digest");
+  const tag = slotIfAny(doc, map, tagKey);
+  const digest = slotIfAny(doc, map, "digest");
   if (repository === void 0 || registry === null || tag === null || digest === null) return void 0;
   if (tag === void 0 && digest === void 0 && (inherited !== void 0 || !IMAGE_KEY2.test(parentKey ?? ""))) return void 0;
   const name = registry !== void 0 && registry.text !== "" ? `${registry.text}/${repository.text}` : repository.text;
@@ -41795,15 +41795,13 @@ function resolveEnvironment(config, inputs) {
       input: "env"
     });
   }
-  const env = config.environments.get(inputs.env);
-  if (!env) {
-    const known = [...config.environments.keys()];
-    throw new UserError(
-      `env: "${inputs.env}" is not an environment in ${CONFIG_FILE} (known: ${known.join(", ") || "none"}).`,
-      { input: "env" }
-    );
-  }
-  return env;
+  return namedEnvironment(config, inputs.env);
+}
+function namedEnvironment(config, name, input = "env") {
+  const env = config.environments.get(name);
+  if (env) return env;
+  const known = [...config.environments.keys()].join(", ") || "none";
+  throw new UserError(`${input}: "${name}" is not an environment in ${CONFIG_FILE} (known: ${known}).`, { input });
 }
 
 // src/steps/shared/env-repo.ts

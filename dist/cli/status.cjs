@@ -39446,6 +39446,16 @@ function parseEnvRepoConfig(text2) {
   for (const [name, policy] of updatePolicies) markers[name] = policy.image;
   return { environments, policies: markers, updatePolicies };
 }
+function namedEnvironment(config, name, input = "env") {
+  const env = config.environments.get(name);
+  if (env) return env;
+  const known = [...config.environments.keys()].join(", ") || "none";
+  throw new UserError(`${input}: "${name}" is not an environment in ${CONFIG_FILE} (known: ${known}).`, { input });
+}
+function pickEnvironments(config, names) {
+  if (names.length === 0) return [...config.environments.values()];
+  return names.map((name) => namedEnvironment(config, name));
+}
 
 // src/core/verify/verdict-note.ts
 var NOTE_PREFIX = "baton-verify: ";
@@ -39952,8 +39962,8 @@ function kustomizeSites(parsed, doc, images) {
 function entrySite(parsed, doc, entry) {
   const key2 = findPair(entry, "newName") === void 0 ? "name" : "newName";
   const nameSlot = fieldSlot(doc, entry, key2);
-  const tag = optionalSlot(doc, entry, "newTag");
-  const digest = optionalSlot(doc, entry, "digest");
+  const tag = slotIfAny(doc, entry, "newTag");
+  const digest = slotIfAny(doc, entry, "digest");
   if (nameSlot === void 0 || tag === null || digest === null) return void 0;
   const named = tryParseImageRef(nameSlot.text);
   if (named === void 0) return void 0;
@@ -39974,7 +39984,7 @@ function entrySite(parsed, doc, entry) {
   };
   return placeSite(parsed, parts, nameSlot.alias ?? nameSlot.node);
 }
-function optionalSlot(doc, map, key2) {
+function slotIfAny(doc, map, key2) {
   if (findPair(map, key2) === void 0) return void 0;
   return fieldSlot(doc, map, key2) ?? null;
 }
@@ -40001,10 +40011,10 @@ function helmMapSite(parsed, doc, map, parentKey) {
   const nameKey = findPair(map, "repository") === void 0 && IMAGE_KEY2.test(parentKey ?? "") && findPair(map, "name") !== void 0 ? "name" : "repository";
   const inherited = findPair(map, nameKey) === void 0 ? mergedMap(doc, map) : void 0;
   const repository = fieldSlot(doc, inherited ?? map, nameKey);
-  const registry = optionalSlot(doc, findPair(map, "registry") === void 0 && inherited !== void 0 ? inherited : map, "registry");
+  const registry = slotIfAny(doc, findPair(map, "registry") === void 0 && inherited !== void 0 ? inherited : map, "registry");
   const tagKey = findPair(map, "tag") === void 0 && findPair(map, "version") !== void 0 ? "version" : "tag";
-  const tag = optionalSlot(doc, map, tagKey);
-  const digest = optionalSlot(doc, map, "digest");
+  const tag = slotIfAny(doc, map, tagKey);
+  const digest = slotIfAny(doc, map, "digest");
   if (repository === void 0 || registry === null || tag === null || digest === null) return void 0;
   if (tag === void 0 && digest === void 0 && (inherited !== void 0 || !IMAGE_KEY2.test(parentKey ?? ""))) return void 0;
   const name = registry !== void 0 && registry.text !== "" ? `${registry.text}/${repository.text}` : repository.text;
@@ -40414,14 +40424,6 @@ function statusInputs(values) {
   const given = new Map(values.image.map((text2) => [imageName(parseImageRef(text2, "image")), text2]));
   return { repo: values.repo, envs: values.env, images: [...given.keys()], given, token: values.token };
 }
-function pickEnvironments(all, names) {
-  if (names.length === 0) return [...all.values()];
-  return names.map((name) => {
-    const env = all.get(name);
-    if (!env) throw new UserError(`env: "${name}" is not an environment in ${CONFIG_FILE} (known: ${[...all.keys()].join(", ") || "none"}).`, { input: "env" });
-    return env;
-  });
-}
 function sinceOf(entries) {
   const since = /* @__PURE__ */ new Map();
   for (const [name, version] of entries[0]?.images ?? []) {
@@ -40462,7 +40464,7 @@ async function readAll(inputs, deps, context3) {
     const config = await readConfig(first);
     if (!config) throw new UserError(`repo: status needs ${CONFIG_FILE} at the env repo root naming the environments.`, { input: "repo" });
     const readings = [];
-    for (const env of pickEnvironments(config.environments, inputs.envs)) {
+    for (const env of pickEnvironments(config, inputs.envs)) {
       const branch = env.branch ?? first.branch;
       let repo = clones.get(branch);
       if (!repo) {

@@ -39007,11 +39007,6 @@ __export(update_exports, {
 });
 module.exports = __toCommonJS(update_exports);
 
-// src/steps/update/deps.ts
-var import_promises11 = require("node:fs/promises");
-var import_node_os3 = require("node:os");
-var import_node_path8 = require("node:path");
-
 // src/core/errors.ts
 var USER_ERROR = /* @__PURE__ */ Symbol.for("baton.user-error");
 var UserError = class extends Error {
@@ -44526,1102 +44521,6 @@ function hostOf(url) {
   }
 }
 
-// src/adapters/git/git-repo.ts
-var import_promises7 = require("node:fs/promises");
-
-// src/adapters/exec.ts
-var import_node_child_process = require("node:child_process");
-var ExecError = class extends Error {
-  name = "ExecError";
-  result;
-  command;
-  constructor(command, result) {
-    const detail = (result.stderr || result.stdout).trim().split("\n").slice(-8).join("\n");
-    super(`${command} exited with ${result.code}${detail ? `: ${detail}` : ""}`);
-    this.command = command;
-    this.result = result;
-  }
-};
-function redact2(text2, secrets = []) {
-  let out = text2;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 3) out = out.split(secret).join("***");
-  }
-  return out;
-}
-function execRaw(file, args, options = {}) {
-  const env = options.replaceEnv ? { ...options.env } : { ...process.env, ...options.env };
-  for (const key of Object.keys(env)) if (env[key] === void 0) delete env[key];
-  return new Promise((resolve4, reject) => {
-    const child = (0, import_node_child_process.spawn)(file, args, {
-      cwd: options.cwd,
-      env,
-      stdio: ["pipe", "pipe", "pipe"]
-    });
-    const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), options.timeoutMs) : void 0;
-    const out = [];
-    const err = [];
-    child.stdout.on("data", (chunk) => out.push(chunk));
-    child.stderr.on("data", (chunk) => err.push(chunk));
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(
-        error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error
-      );
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const secrets = options.secrets ?? [];
-      const bytes = Buffer.concat(out);
-      resolve4({
-        code: code ?? (signal ? 128 : 1),
-        stdout: options.keepBytes ? "" : redact2(bytes.toString("utf8"), secrets),
-        stderr: redact2(Buffer.concat(err).toString("utf8"), secrets),
-        ...options.keepBytes ? { bytes } : {}
-      });
-    });
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(options.input ?? "");
-  });
-}
-
-// src/adapters/git/git-auth.ts
-function authFor(remote) {
-  if (remote.kind !== "http" || !remote.token || !remote.origin) {
-    return { config: [], secrets: [...remote.extraSecrets] };
-  }
-  const basic = Buffer.from(`${remote.username ?? ""}:${remote.token}`, "utf8").toString("base64");
-  const key = `http.${remote.origin}/.extraHeader`;
-  return {
-    config: [
-      [key, ""],
-      [key, `Authorization: Basic ${basic}`],
-      ["credential.helper", ""],
-      ["http.followRedirects", "false"]
-    ],
-    secrets: [remote.token, basic, ...remote.extraSecrets]
-  };
-}
-
-// src/adapters/git/git-url.ts
-var import_node_path = require("node:path");
-var import_node_url = require("node:url");
-var SCHEME_RE = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
-var SCP_RE = /^[^/\\:]+@[^/\\:]+:/;
-function describeRemote(text2) {
-  return text2.replace(/\b([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/@\s'"]*@/g, "$1");
-}
-function defaultUsername(origin) {
-  return /gitlab/i.test(new URL(origin).hostname) ? "oauth2" : "x-access-token";
-}
-function resolveRemote(remote) {
-  const text2 = remote.url.trim();
-  if (!text2) throw new UserError("repo: the repository URL is empty; give an https:// URL or a path.", { input: "repo" });
-  const scheme = SCHEME_RE.exec(text2)?.[1]?.toLowerCase();
-  if (scheme === "http" || scheme === "https") return resolveHttp(text2, remote);
-  if (scheme === "file") return resolveLocal((0, import_node_url.fileURLToPath)(new URL(text2)));
-  if (scheme || SCP_RE.test(text2)) {
-    return { url: text2, display: describeRemote(text2), kind: "other", extraSecrets: [] };
-  }
-  return resolveLocal((0, import_node_path.resolve)(text2));
-}
-function resolveLocal(path) {
-  return { url: (0, import_node_url.pathToFileURL)(path).href, display: path, kind: "file", localPath: path, extraSecrets: [] };
-}
-function resolveHttp(text2, remote) {
-  let url;
-  try {
-    url = new URL(text2);
-  } catch (cause) {
-    throw new UserError(`repo: "${describeRemote(text2)}" is not a valid URL.`, { input: "repo", cause });
-  }
-  const urlUser = decodeURIComponent(url.username);
-  const urlPassword = decodeURIComponent(url.password);
-  const extraSecrets = [url.password, urlPassword].filter((s) => s.length > 0);
-  url.username = "";
-  url.password = "";
-  const token = remote.token || urlPassword || void 0;
-  const origin = url.origin;
-  const username = token ? remote.username || urlUser || defaultUsername(origin) : void 0;
-  if (token) extraSecrets.push(encodeURIComponent(token));
-  return {
-    url: url.href,
-    display: url.href,
-    kind: "http",
-    origin,
-    extraSecrets,
-    ...token ? { token, username } : {}
-  };
-}
-
-// src/adapters/git/git-errors.ts
-var AUTH_RE = /Authentication failed|could not read (Username|Password)|terminal prompts disabled|returned error: 40[13]\b|HTTP Basic: Access denied|Invalid username or password|Permission to .* denied/i;
-var REDIRECT_RE = /returned error: 30[1278]\b/;
-var REPO_MISSING_RE = /repository '.*' not found|Repository not found|returned error: 404\b|does not appear to be a git repository|not a git repository/i;
-var BRANCH_MISSING_RE = /Remote branch .* not found in upstream|couldn't find remote ref|Could not find remote branch/i;
-var NETWORK_RE = new RegExp(
-  [
-    "Could not resolve (host|proxy)",
-    "Failed to connect",
-    "Couldn't connect to server",
-    "Connection (refused|reset|timed out)",
-    "Operation timed out",
-    "Operation too slow",
-    "returned error: (408|429|5\\d\\d)\\b",
-    "RPC failed",
-    "early EOF",
-    "unexpected disconnect",
-    "the remote end hung up unexpectedly",
-    "transfer closed with",
-    "Empty reply from server",
-    "(Recv|Send) failure",
-    "SSL_ERROR_SYSCALL",
-    "GnuTLS recv error",
-    "gnutls_handshake\\(\\) failed",
-    "HTTP/2 stream \\d+ was not closed cleanly",
-    "index-pack failed",
-    "Temporary failure in name resolution",
-    "Network is unreachable"
-  ].join("|"),
-  "i"
-);
-function failureDetail(result) {
-  const lines = (result.stderr || result.stdout).split(/\r?\n|\r/).map((line2) => line2.trim()).filter((line2) => line2 && !/^(hint:|Cloning into|remote: (Counting|Compressing|Enumerating|Total))/.test(line2));
-  const line = lines.find((l) => l.startsWith("fatal:")) ?? lines.find((l) => l.startsWith("error:")) ?? lines.at(-1) ?? `exit code ${result.code}`;
-  return describeRemote(line.replace(/^(fatal|error): /, ""));
-}
-function isNetworkFailure(stderr) {
-  return NETWORK_RE.test(stderr) && !AUTH_RE.test(stderr) && !REPO_MISSING_RE.test(stderr);
-}
-function classifyFailure(result, context3, cause) {
-  const text2 = `${result.stderr}
-${result.stdout}`;
-  const detail = failureDetail(result);
-  if (AUTH_RE.test(text2)) return authError(context3, detail, cause);
-  if (REDIRECT_RE.test(text2)) {
-    return new UserError(
-      `repo: ${context3.remote} answers with a redirect; Baton does not follow redirects while it sends credentials, since git would send them on to wherever the redirect points. Set repo to the repository's current URL (it may have been renamed or moved).`,
-      { input: "repo", cause }
-    );
-  }
-  if (REPO_MISSING_RE.test(text2)) {
-    const access2 = context3.hasToken ? ", or the token cannot see it" : "";
-    return new UserError(`repo: no git repository at ${context3.remote}${access2}. Check the repo input (${detail}).`, {
-      input: "repo",
-      cause
-    });
-  }
-  if (BRANCH_MISSING_RE.test(text2)) {
-    return new UserError(
-      `branch: ${context3.remote} has no branch "${context3.branch ?? ""}". Check the branch input, or leave it empty for the default branch.`,
-      { input: "branch", cause }
-    );
-  }
-  if (isNetworkFailure(text2)) {
-    return new TransientError(`git ${context3.verb} ${context3.remote} failed: ${detail}`, { cause });
-  }
-  return new Error(`git ${context3.verb} ${context3.remote} failed: ${detail}`, { cause });
-}
-function authError(context3, detail, cause) {
-  const scopes = 'Baton needs to read and push: GitHub "contents: write", GitLab "write_repository"';
-  const message = context3.hasToken ? `token: ${context3.remote} refused the token during ${context3.verb} (${detail}). Check that the token input holds a valid, unexpired token for this repository (${scopes}).` : `token: ${context3.remote} asks for credentials (${detail}). Set the token input (${scopes}).`;
-  return new UserError(message, { input: "token", cause });
-}
-
-// src/adapters/git/git-signing-config.ts
-var SIGNING_KEYS = ["commit.gpgsign", "user.signingkey", "gpg.format", "gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.x509.program"];
-function fromEnvironment(env) {
-  const found = /* @__PURE__ */ new Map();
-  const count = Number.parseInt(env["GIT_CONFIG_COUNT"] ?? "0", 10);
-  for (let i = 0; i < (Number.isInteger(count) ? count : 0); i++) {
-    const key = env[`GIT_CONFIG_KEY_${i}`]?.toLowerCase();
-    const value = env[`GIT_CONFIG_VALUE_${i}`];
-    if (key && value !== void 0 && SIGNING_KEYS.includes(key)) found.set(key, value);
-  }
-  return found;
-}
-async function fromGlobalConfig(env) {
-  const pattern = `^(${SIGNING_KEYS.map((k) => k.replace(/\./g, "\\.")).join("|")})$`;
-  const clean = { HOME: env["HOME"], XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"], GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"], PATH: env["PATH"], LC_ALL: "C", GIT_CONFIG_NOSYSTEM: "1" };
-  const result = await execRaw("git", ["config", "--global", "--get-regexp", pattern], { env: clean, replaceEnv: true });
-  const found = /* @__PURE__ */ new Map();
-  for (const line of result.code === 0 ? result.stdout.split("\n") : []) {
-    const space = line.indexOf(" ");
-    if (space > 0) found.set(line.slice(0, space).toLowerCase(), line.slice(space + 1));
-  }
-  return found;
-}
-async function signingConfig(env = process.env) {
-  const settings = new Map([...await fromGlobalConfig(env), ...fromEnvironment(env)]);
-  if (!/^(true|yes|on|1)$/i.test(settings.get("commit.gpgsign") ?? "")) return [];
-  if (!settings.get("user.signingkey")) {
-    throw new UserError("commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way.");
-  }
-  const format = settings.get("gpg.format") ?? "openpgp";
-  if (!["openpgp", "ssh", "x509"].includes(format)) throw new UserError(`gpg.format "${format}" is not one of openpgp, ssh, x509.`);
-  return [...settings].filter(([key]) => key !== "commit.gpgsign").map(([key, value]) => [key, value]).concat([["commit.gpgsign", "true"]]);
-}
-
-// src/adapters/git/git-cli.ts
-var MIN_GIT_VERSION = [2, 31, 0];
-var NETWORK_RETRY = { attempts: 3, baseDelayMs: 1e3, maxDelayMs: 8e3 };
-var NETWORK_TIMEOUT_MS = 10 * 60 * 1e3;
-var HARDENING = [
-  ["core.hooksPath", "/dev/null"],
-  ["core.autocrlf", "false"],
-  ["core.fsmonitor", "false"],
-  ["index.sparse", "false"],
-  ["commit.gpgSign", "false"],
-  ["push.gpgSign", "false"],
-  ["gc.auto", "0"],
-  ["maintenance.auto", "false"],
-  ["submodule.recurse", "false"],
-  ["protocol.version", "2"],
-  ["advice.detachedHead", "false"]
-];
-var CLEARED = [
-  "GIT_DIR",
-  "GIT_WORK_TREE",
-  "GIT_INDEX_FILE",
-  "GIT_OBJECT_DIRECTORY",
-  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-  "GIT_COMMON_DIR",
-  "GIT_NAMESPACE",
-  "GIT_PREFIX",
-  "GIT_CONFIG",
-  "GIT_CONFIG_PARAMETERS",
-  "GIT_CURL_VERBOSE",
-  "GIT_AUTHOR_NAME",
-  "GIT_AUTHOR_EMAIL",
-  "GIT_COMMITTER_NAME",
-  "GIT_COMMITTER_EMAIL",
-  "SSH_ASKPASS"
-];
-var GitCli = class _GitCli {
-  /** The remote this runner's credentials are for. */
-  remote;
-  /** Values that never appear in anything this class returns, throws or logs. */
-  secrets;
-  /** True when the commits (and notes) this runner writes are signed. */
-  signs;
-  #env;
-  #options;
-  #log;
-  #retry;
-  /** Checks the git version and reads the signing settings (once per process), and builds the environment. */
-  static async create(options) {
-    await ensureGitVersion();
-    signingCheck ??= signingConfig().catch((error) => {
-      signingCheck = void 0;
-      throw error;
-    });
-    return new _GitCli({ signing: await signingCheck, ...options });
-  }
-  /** Prefer {@link GitCli.create}, which checks the git version first. */
-  constructor(options) {
-    const auth2 = authFor(options.remote);
-    this.remote = options.remote;
-    this.#options = options;
-    this.secrets = auth2.secrets;
-    this.#env = hardenedEnv([...HARDENING, ...auth2.config, ...options.signing ?? []]);
-    this.signs = (options.signing ?? []).length > 0;
-    this.#log = options.log ?? (() => {
-    });
-    this.#retry = options.retry ?? NETWORK_RETRY;
-  }
-  /** The same runner for another URL of the same remote (a corrected URL). */
-  withRemote(remote) {
-    return new _GitCli({ ...this.#options, remote });
-  }
-  /** Logs a line through the caller's log hook, redacted. */
-  log(line) {
-    this.#log(redact2(describeRemote(line), this.secrets));
-  }
-  /** Runs git and resolves with its result whatever the exit code. */
-  async raw(args, options = {}) {
-    this.log(`git ${args.join(" ")}`);
-    return execRaw("git", args, {
-      cwd: options.cwd,
-      input: options.input,
-      env: options.env ? { ...this.#env, ...options.env } : this.#env,
-      secrets: this.secrets,
-      timeoutMs: NETWORK_TIMEOUT_MS,
-      ...options.keepBytes ? { keepBytes: true } : {}
-    });
-  }
-  /** Runs a local git command; throws {@link ExecError} (redacted) when it fails. */
-  async run(args, options = {}) {
-    const result = await this.raw(args, options);
-    if (result.code !== 0) throw this.#execError(args, result);
-    return result;
-  }
-  /**
-   * Runs a command that talks to the remote: failures become {@link UserError} (auth, missing repo or
-   * branch: never retried) or {@link TransientError} (network: retried with jitter within the bound).
-   */
-  async network(args, context3, options = {}) {
-    const full = { ...context3, remote: this.remote.display, hasToken: Boolean(this.remote.token) };
-    return withRetry(
-      this.#retry,
-      async (attempt) => {
-        if (attempt > 1) this.log(`retrying git ${context3.verb} (attempt ${attempt} of ${this.#retry.attempts})`);
-        const result = await this.raw(args, options);
-        if (result.code === 0 || options.accept?.(result)) return result;
-        throw classifyFailure(result, full, this.#execError(args, result));
-      },
-      (error) => error instanceof TransientError
-    );
-  }
-  #execError(args, result) {
-    return new ExecError(redact2(describeRemote(`git ${args.join(" ")}`), this.secrets), result);
-  }
-};
-function hardenedEnv(config) {
-  const env = {
-    LC_ALL: "C",
-    LANGUAGE: void 0,
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_TERMINAL_PROMPT: "0",
-    GCM_INTERACTIVE: "never",
-    // An askpass that answers nothing: whatever helper the user's session set (an IDE's, ssh's) is not
-    // asked, and a missing credential fails at once instead of waiting for input.
-    GIT_ASKPASS: "true",
-    SSH_ASKPASS_REQUIRE: "never",
-    GIT_TRACE_REDACT: "1",
-    // Paths Baton passes are file names, never patterns (`*`, `:(glob)` stay literal).
-    GIT_LITERAL_PATHSPECS: "1",
-    // Abort transfers that stall below 1 KB/s for a minute, so a hung connection becomes a retryable
-    // "Operation too slow" instead of a job that runs until the CI timeout.
-    GIT_HTTP_LOW_SPEED_LIMIT: "1000",
-    GIT_HTTP_LOW_SPEED_TIME: "60",
-    GIT_CONFIG_COUNT: String(config.length)
-  };
-  for (const name of CLEARED) env[name] = void 0;
-  config.forEach(([key, value], i) => {
-    env[`GIT_CONFIG_KEY_${i}`] = key;
-    env[`GIT_CONFIG_VALUE_${i}`] = value;
-  });
-  return env;
-}
-var versionCheck;
-var signingCheck;
-function ensureGitVersion() {
-  versionCheck ??= checkVersion().catch((error) => {
-    versionCheck = void 0;
-    throw error;
-  });
-  return versionCheck;
-}
-async function checkVersion() {
-  const wanted = MIN_GIT_VERSION.join(".");
-  const result = await execRaw("git", ["version"], { env: { LC_ALL: "C" } }).catch((cause) => {
-    throw new UserError(`git was not found on PATH; Baton needs git ${wanted} or later. Install git and run again.`, {
-      cause
-    });
-  });
-  const found = parseGitVersion(result.stdout);
-  if (!found || compareVersions(found, MIN_GIT_VERSION) < 0) {
-    throw new UserError(
-      `Baton needs git ${wanted} or later (found "${result.stdout.trim()}"): install a newer git (e.g. a current distribution package or git-scm.com) and put it first on PATH.`
-    );
-  }
-}
-function parseGitVersion(text2) {
-  const match = /git version (\d+)\.(\d+)(?:\.(\d+))?/.exec(text2);
-  if (!match) return void 0;
-  return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
-}
-function compareVersions(a, b) {
-  for (let i = 0; i < 3; i++) {
-    const diff = (a[i] ?? 0) - (b[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
-}
-
-// src/adapters/git/git-handle.ts
-function gitIn(handle, args, options = {}) {
-  return handle.cli.run(args, { cwd: handle.dir, ...options });
-}
-function identityEnv(committer, author = committer) {
-  return {
-    GIT_AUTHOR_NAME: author.name,
-    GIT_AUTHOR_EMAIL: author.email,
-    GIT_COMMITTER_NAME: committer.name,
-    GIT_COMMITTER_EMAIL: committer.email
-  };
-}
-
-// src/adapters/git/git-paths.ts
-var import_node_path2 = require("node:path");
-function repoPath(path, input = "path") {
-  const slashed = path.trim().replace(/\\/g, "/");
-  if (slashed.startsWith("/")) {
-    throw new UserError(`${input}: "${path}" is absolute; give a path relative to the env repo's root.`, { input });
-  }
-  const normal = import_node_path2.posix.normalize(slashed || ".").replace(/\/+$/, "");
-  if (normal === ".." || normal.startsWith("../")) {
-    throw new UserError(`${input}: "${path}" points outside the env repo.`, { input });
-  }
-  return normal === "." ? "" : normal;
-}
-function parentDir(path) {
-  const dir = import_node_path2.posix.dirname(path);
-  return dir === "." ? "" : dir;
-}
-function checkedOutFiles(output) {
-  return output.split("\0").filter((entry) => entry.length > 2 && !entry.startsWith("S ")).map((entry) => entry.slice(2));
-}
-function parseStatus(output) {
-  const fields = output.split("\0");
-  const entries = [];
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i] ?? "";
-    if (field.length < 4) continue;
-    const code = field.slice(0, 2);
-    const path = field.slice(3);
-    if (code[0] === "R" || code[0] === "C") entries.push({ code, path, from: fields[++i] ?? "" });
-    else entries.push({ code, path });
-  }
-  return entries;
-}
-
-// src/adapters/git/git-commit.ts
-var SUMMARY_RE = /^\[[^\]]* ([0-9a-f]{40}|[0-9a-f]{64})\] /m;
-var NOTHING_RE = /nothing to commit|no changes added to commit|nothing added to commit/i;
-var UNKNOWN_PATH_RE = /pathspec '.*' did not match any file\(s\) known to git/;
-async function commitChanges(handle, options) {
-  const paths = options.paths?.map((p) => repoPath(p));
-  if (!paths) await gitIn(handle, ["add", "--all"]);
-  const author = options.author ?? handle.identity;
-  const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--cleanup=whitespace", "-F", "-"];
-  if (paths) args.push("--only", "--", ...paths);
-  const commit = () => handle.cli.raw(args, { cwd: handle.dir, input: options.message, env: identityEnv(handle.identity, author) });
-  let result = await commit();
-  if (result.code !== 0 && paths && UNKNOWN_PATH_RE.test(result.stderr)) {
-    await gitIn(handle, ["add", "--", ...paths]);
-    result = await commit();
-  }
-  if (result.code !== 0) {
-    if (NOTHING_RE.test(result.stdout + result.stderr)) return void 0;
-    throw new ExecError("git commit", result);
-  }
-  const id = SUMMARY_RE.exec(result.stdout)?.[1];
-  return id ?? (await gitIn(handle, ["rev-parse", "HEAD"])).stdout.trim();
-}
-
-// src/adapters/git/git-history.ts
-var import_promises4 = require("node:fs/promises");
-var import_node_path3 = require("node:path");
-var DEEPEN_STEPS = [15, 240, 3840];
-var HISTORY_DEEPEN_STEPS = [30, 300, 3e3];
-function isFullCommitId(text2) {
-  return /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(text2);
-}
-async function deepen(handle, step) {
-  const refspec = `+refs/heads/${handle.branch}:refs/remotes/origin/${handle.branch}`;
-  const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
-  await handle.cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: handle.branch }, { cwd: handle.dir });
-}
-async function shallowCommits(handle) {
-  const file = (await gitIn(handle, ["rev-parse", "--git-path", "shallow"])).stdout.trim();
-  const text2 = await (0, import_promises4.readFile)((0, import_node_path3.resolve)(handle.dir, file), "utf8").catch(() => "");
-  return new Set(text2.split("\n").filter(Boolean));
-}
-async function searchHistory(handle, probe) {
-  for (const step of [0, ...DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
-    if (step > 0) await deepen(handle, step);
-    const found = await probe();
-    if (found) return found;
-    if ((await shallowCommits(handle)).size === 0) return void 0;
-  }
-  return void 0;
-}
-async function hasCommit(handle, id) {
-  const result = await handle.cli.raw(["cat-file", "-e", `${id}^{commit}`], { cwd: handle.dir });
-  return result.code === 0;
-}
-async function fetchCommit(handle, id) {
-  if (!isFullCommitId(id)) throw new Error(`fetchCommit needs a full commit id, got "${id}"`);
-  if (await hasCommit(handle, id)) return true;
-  const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", id];
-  const missing = (r) => /not our ref|no such remote ref|unadvertised object/i.test(r.stderr);
-  const result = await handle.cli.network(args, { verb: "fetch" }, { cwd: handle.dir, accept: missing });
-  return result.code === 0 && await hasCommit(handle, id);
-}
-function findCommit(handle, abbreviated) {
-  return searchHistory(handle, async () => {
-    const args = ["rev-parse", "--verify", "--quiet", "--end-of-options", `${abbreviated}^{commit}`];
-    const result = await handle.cli.raw(args, { cwd: handle.dir });
-    return result.code === 0 ? result.stdout.trim() : void 0;
-  });
-}
-function newestCommitTouching(handle, path) {
-  const spec = repoPath(path);
-  return searchHistory(handle, async () => {
-    const { stdout } = await gitIn(handle, ["log", "-1", "--format=%H", "HEAD", "--", ...spec ? [spec] : []]);
-    const commit = stdout.trim();
-    return commit && !(await shallowCommits(handle)).has(commit) ? commit : void 0;
-  });
-}
-async function historyOf(handle, path, limit) {
-  const spec = repoPath(path);
-  for (const step of [0, ...HISTORY_DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
-    if (step > 0) await deepen(handle, step);
-    const boundary = await shallowCommits(handle);
-    const commits = (await logTouching(handle, spec, limit + boundary.size + 1)).filter((c) => !boundary.has(c.commit));
-    if (commits.length > limit) return { commits: commits.slice(0, limit), complete: false };
-    if (boundary.size === 0) return { commits, complete: true };
-  }
-  return { commits: [], complete: true };
-}
-async function logTouching(handle, spec, max) {
-  const format = "--format=%H%x1f%cI%x1f%an%x1f%B%x1e";
-  const { stdout } = await gitIn(handle, ["log", `--max-count=${max}`, format, "HEAD", "--", ...spec ? [spec] : []]);
-  return stdout.split("").map((record2) => record2.replace(/^\n/, "")).filter((record2) => record2.includes("")).map((record2) => {
-    const [commit = "", time = "", author = "", message = ""] = record2.split("");
-    return { commit, time, author, subject: message.split("\n")[0] ?? "", message: message.replace(/\n+$/, "\n") };
-  });
-}
-async function filesAt(handle, commits, path, keep) {
-  const spec = repoPath(path);
-  const listed = /* @__PURE__ */ new Map();
-  for (const commit of commits) {
-    const { stdout } = await gitIn(handle, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...spec ? [spec] : []]);
-    const blobs = stdout.split("\0").filter((entry) => /^100[0-7]{3} blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
-    listed.set(commit, blobs);
-  }
-  const texts = await readBlobs(handle, commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
-  return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))]));
-}
-async function readBlobs(handle, commits, oids, path = "") {
-  const unique = [...new Set(oids)];
-  if (unique.length === 0) return /* @__PURE__ */ new Map();
-  const args = ["rev-list", "--objects", "--no-walk", "--missing=print", ...new Set(commits), "--", ...path ? [path] : []];
-  const { stdout: listed } = await gitIn(handle, args);
-  const wanted = new Set(unique);
-  const missing = listed.split("\n").filter((line) => line.startsWith("?") && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
-  if (missing.length > 0) {
-    const fetch2 = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
-    await handle.cli.network(fetch2, { verb: "fetch" }, { cwd: handle.dir, input: `${missing.join("\n")}
-` });
-  }
-  const { bytes } = await gitIn(handle, ["cat-file", "--batch"], { input: `${unique.join("\n")}
-`, keepBytes: true });
-  const blobs = parseCatFileBatch(bytes ?? Buffer.alloc(0));
-  return new Map([...blobs].map(([oid, blob]) => [oid, redact2(blob.toString("utf8"), handle.cli.secrets)]));
-}
-function parseCatFileBatch(out) {
-  const blobs = /* @__PURE__ */ new Map();
-  let at = 0;
-  while (at < out.length) {
-    const eol = out.indexOf(10, at);
-    if (eol < 0) break;
-    const [oid = "", type = "", size = ""] = out.subarray(at, eol).toString("latin1").split(" ");
-    at = eol + 1;
-    if (type === "missing" || !/^\d+$/.test(size)) continue;
-    const end = at + Number(size);
-    if (type === "blob") blobs.set(oid, out.subarray(at, end));
-    at = end + 1;
-  }
-  return blobs;
-}
-
-// src/adapters/git/git-local.ts
-var import_promises5 = require("node:fs/promises");
-var import_node_path4 = require("node:path");
-var import_promises6 = require("node:timers/promises");
-async function worktreeWithBranch(cli, repo, branch) {
-  const { stdout } = await cli.run(["worktree", "list", "--porcelain"], { cwd: repo });
-  for (const block of stdout.split(/\n\n+/)) {
-    const lines = block.split("\n");
-    const path = lines.find((l) => l.startsWith("worktree "))?.slice("worktree ".length);
-    if (path && lines.includes(`branch refs/heads/${branch}`) && !lines.includes("bare")) return path;
-  }
-  return void 0;
-}
-var LOCAL_CHANGES_RE = /would be overwritten|Your local changes|untracked working tree files|not concluded your merge|unmerged files/i;
-var RACE_RE = /Not possible to fast-forward|index\.lock|cannot lock ref|Unable to create .*\.lock/i;
-async function fastForwardWorktree(cli, worktree, source, commit, branch) {
-  const gitDir = (await cli.run(["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: worktree })).stdout;
-  const release = await acquireLock((0, import_node_path4.join)(gitDir.trim(), LOCK_NAME));
-  try {
-    return await fetchAndFastForward(cli, worktree, source, commit, branch);
-  } finally {
-    await release();
-  }
-}
-async function fetchAndFastForward(cli, worktree, source, commit, branch) {
-  await cli.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", source, "HEAD"], { cwd: worktree });
-  const merge2 = await cli.raw(["merge", "--ff-only", "--quiet", commit], {
-    cwd: worktree,
-    env: { GIT_REFLOG_ACTION: `baton: fast-forward ${branch}` }
-  });
-  if (merge2.code === 0) return "pushed";
-  const text2 = `${merge2.stderr}
-${merge2.stdout}`;
-  if (LOCAL_CHANGES_RE.test(text2)) {
-    const files = text2.split("\n").filter((l) => l.startsWith("	")).map((l) => l.trim());
-    throw new UserError(
-      `repo: ${worktree} has "${branch}" checked out with local changes to ${files.join(", ") || "files"} that this commit updates (${failureDetail(merge2)}). Commit or stash them there and run again.`,
-      { input: "repo" }
-    );
-  }
-  if (RACE_RE.test(text2)) {
-    cli.log(`fast-forward of ${branch} in ${worktree} lost a race: ${failureDetail(merge2)}`);
-    return "rejected";
-  }
-  throw new Error(`could not fast-forward "${branch}" in ${worktree}: ${failureDetail(merge2)}`);
-}
-var LOCK_NAME = "baton-land.lock";
-var LOCK_LOOKS = 200;
-async function acquireLock(path) {
-  let holder = "";
-  for (let looks = 0; looks < LOCK_LOOKS; looks++) {
-    try {
-      const handle = await (0, import_promises5.open)(path, "wx");
-      await handle.writeFile(`${process.pid} ${await startTime(process.pid) ?? ""}
-`);
-      await handle.close();
-      return () => (0, import_promises5.unlink)(path).catch(() => {
-      });
-    } catch (error) {
-      if (error.code !== "EEXIST") throw error;
-      const seen = await (0, import_promises5.readFile)(path, "utf8").catch(() => "");
-      if (seen !== holder) looks = 0;
-      holder = seen;
-      if (await isStale(seen)) await (0, import_promises5.unlink)(path).catch(() => {
-      });
-      else await (0, import_promises6.setTimeout)(25 + Math.random() * 50);
-    }
-  }
-  throw new UserError(
-    `repo: ${path} has been held by process ${holder.trim().split(" ")[0] || "(unknown)"} for the whole wait; another landing is stuck or the lock was left behind. If no Baton run is landing in this repository, delete the file and run again.`,
-    { input: "repo" }
-  );
-}
-async function startTime(pid) {
-  const stat = await (0, import_promises5.readFile)(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
-  return stat?.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-}
-async function isStale(content) {
-  const [pidText = "", started = ""] = content.trim().split(" ");
-  const pid = Number.parseInt(pidText, 10);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return error.code === "ESRCH";
-  }
-  const now = await startTime(pid);
-  return started !== "" && now !== void 0 && now !== started;
-}
-
-// src/adapters/git/git-push.ts
-function parsePushOutput(stdout) {
-  const refs = [];
-  for (const line of stdout.split("\n")) {
-    const match = /^(.)\t([^\t]*):([^\t]*)\t(.*)$/.exec(line);
-    if (match) refs.push({ flag: match[1], to: match[3], summary: match[4] });
-  }
-  return refs;
-}
-var RACE_RE2 = /\((fetch first|non-fast-forward|stale info|cannot lock ref[^)]*|failed to update ref|incorrect old value[^)]*|failed to lock)\)/i;
-function pushOutcome(result, ref, remote) {
-  const line = parsePushOutput(result.stdout).find((r) => r.to === ref);
-  if (!line) return void 0;
-  if (line.flag !== "!") return result.code === 0 ? { result: "pushed", summary: line.summary } : void 0;
-  if (RACE_RE2.test(line.summary)) return { result: "rejected", summary: line.summary };
-  const branch = ref.replace(/^refs\/heads\//, "");
-  throw new UserError(
-    `branch: ${remote} refused the push to "${branch}": ${line.summary}. If the branch is protected, use mode: pr, or allow the token to push to it.`,
-    { input: "branch" }
-  );
-}
-
-// src/adapters/git/git-signing.ts
-async function signRefTip(handle, ref, env) {
-  const tip = (await gitIn(handle, ["rev-parse", "--verify", ref])).stdout.trim();
-  const { stdout } = await gitIn(handle, ["log", "-1", "--format=%T%x00%P%x00%B", tip]);
-  const [tree = "", parents = "", message = ""] = stdout.split("\0");
-  const args = ["commit-tree", "-S", tree, ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]), "-F", "-"];
-  const signed = (await gitIn(handle, args, { input: message, env })).stdout.trim();
-  await gitIn(handle, ["update-ref", ref, signed, tip]);
-  return signed;
-}
-async function checkSignature(handle, commit, policy) {
-  const args = policy.kind === "ssh" ? ["-c", `gpg.ssh.allowedSignersFile=${policy.file}`, "verify-commit", "--raw", commit] : ["verify-commit", "--raw", commit];
-  const result = await handle.cli.raw(args, { cwd: handle.dir });
-  const status = `${result.stderr}
-${result.stdout}`;
-  if (policy.kind === "ssh") {
-    const principal = /Good "git" signature for (\S+)/.exec(status)?.[1];
-    return result.code === 0 && principal ? { good: true, detail: principal } : { good: false, detail: reason(status) };
-  }
-  const valid = /^\[GNUPG:\] VALIDSIG (\S+)(?: \S+){8} (\S+)/m.exec(status);
-  const fingerprints = valid ? [valid[1].toUpperCase(), valid[2].toUpperCase()] : [];
-  const allowed = fingerprints.find((f) => policy.fingerprints.includes(f));
-  if (result.code === 0 && allowed) return { good: true, detail: allowed };
-  return { good: false, detail: valid ? `signed by ${fingerprints[0]}, which is not an allowed key` : reason(status) };
-}
-function reason(status) {
-  if (/no signature found|^\s*$/i.test(status)) return "no signature";
-  const line = status.split("\n").find((l) => /no principal matched|bad signature|BADSIG|ERRSIG|NO_PUBKEY|EXPKEYSIG|REVKEYSIG|could not verify|error/i.test(l));
-  return line?.replace(/^\[GNUPG:\]\s*/, "").trim() || "no good signature";
-}
-
-// src/adapters/git/git-refs.ts
-var ATOMIC_RACE_RE = /\((fetch first|non-fast-forward|stale info|atomic push failed|atomic transaction failed|cannot lock ref[^)]*|failed to update ref|incorrect old value[^)]*|failed to lock|already exists)\)/i;
-async function pushRefs(handle, updates) {
-  const { cli } = handle;
-  const args = ["push", "--porcelain", "--no-verify", "--atomic"];
-  for (const u of updates) args.push(`--force-with-lease=${u.ref}:${u.expect ?? ""}`);
-  args.push("origin", ...updates.map((u) => `${u.to ?? ""}:${u.ref}`));
-  const accept = (r) => parsePushOutput(r.stdout).length > 0;
-  const result = await cli.network(args, { verb: "push" }, { cwd: handle.dir, accept });
-  if (result.code === 0) return "pushed";
-  const lines = parsePushOutput(result.stdout).filter((line) => line.flag === "!");
-  if (lines.every((line) => ATOMIC_RACE_RE.test(line.summary))) return "rejected";
-  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, { input: "repo" });
-}
-async function fetchRef(handle, ref) {
-  const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", `+${ref}:${ref}`];
-  const absent = (r) => /couldn't find remote ref/i.test(r.stderr);
-  const result = await handle.cli.network(args, { verb: "fetch" }, { cwd: handle.dir, accept: absent });
-  if (result.code !== 0) {
-    await gitIn(handle, ["update-ref", "-d", ref]);
-    return null;
-  }
-  return (await gitIn(handle, ["rev-parse", "--verify", ref])).stdout.trim();
-}
-async function appendNote(handle, notesRef, commit, text2) {
-  const args = ["notes", `--ref=${notesRef}`, "append", "-F", "-", commit];
-  await handle.cli.network(args, { verb: "notes" }, { cwd: handle.dir, input: text2, env: identityEnv(handle.identity) });
-  if (handle.cli.signs) return signRefTip(handle, notesRef, identityEnv(handle.identity));
-  return (await gitIn(handle, ["rev-parse", "--verify", notesRef])).stdout.trim();
-}
-async function notesOf(handle, notesRef, commits) {
-  const tip = await handle.cli.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${notesRef}^{commit}`], { cwd: handle.dir });
-  if (tip.code !== 0) return /* @__PURE__ */ new Map();
-  const head = tip.stdout.trim();
-  const { stdout } = await gitIn(handle, ["ls-tree", "-r", "-z", head]);
-  const wanted = new Set(commits);
-  const notes = /* @__PURE__ */ new Map();
-  for (const entry of stdout.split("\0").filter(Boolean)) {
-    const commit = entry.slice(entry.indexOf("	") + 1).replace(/\//g, "");
-    if (wanted.has(commit)) notes.set(commit, entry.split("	")[0].split(" ")[2]);
-  }
-  const texts = await readBlobs(handle, [head], [...notes.values()]);
-  return new Map([...notes].map(([commit, oid]) => [commit, texts.get(oid) ?? ""]));
-}
-
-// src/adapters/git/git-remote.ts
-function repoRef(name) {
-  const branch = name.replace(/^refs\/heads\//, "");
-  if (!branch || branch.startsWith("-") || /[\s~^:?*[\\]|\.\.|@\{/.test(branch)) {
-    throw new UserError(`branch: "${name}" is not a valid branch name.`, { input: "branch" });
-  }
-  return branch;
-}
-async function lookUpRemote(cli, branch) {
-  try {
-    return { cli, heads: await lsRemote(cli, branch) };
-  } catch (error) {
-    const withSuffix = gitSuffixed(cli.remote);
-    if (!(error instanceof UserError && /redirect/.test(error.message) && withSuffix)) throw error;
-    const retried = cli.withRemote(withSuffix);
-    cli.log(`${cli.remote.display} redirects; trying ${withSuffix.display}`);
-    return { cli: retried, heads: await lsRemote(retried, branch).catch(() => Promise.reject(error)) };
-  }
-}
-function gitSuffixed(remote) {
-  if (remote.kind !== "http") return void 0;
-  const url = new URL(remote.url);
-  if (url.pathname.endsWith(".git") || url.pathname.endsWith(".git/")) return void 0;
-  url.pathname = `${url.pathname.replace(/\/+$/, "")}.git`;
-  return { ...remote, url: url.href, display: url.href };
-}
-async function lsRemote(cli, branch) {
-  const patterns = ["HEAD", ...branch ? [`refs/heads/${repoRef(branch)}`] : []];
-  const { stdout } = await cli.network(["ls-remote", "--symref", "--", cli.remote.url, ...patterns], {
-    verb: "ls-remote",
-    ...branch ? { branch } : {}
-  });
-  const heads = /* @__PURE__ */ new Map();
-  let defaultBranch;
-  for (const line of stdout.split("\n")) {
-    const [left = "", name = ""] = line.split("	");
-    if (left.startsWith("ref: ") && name === "HEAD") defaultBranch = left.slice(5).replace(/^refs\/heads\//, "");
-    else if (name.startsWith("refs/heads/")) heads.set(name.slice("refs/heads/".length), left);
-  }
-  if (branch && !heads.has(repoRef(branch))) {
-    throw new UserError(`branch: ${cli.remote.display} has no branch "${branch}". Check the branch input.`, {
-      input: "branch"
-    });
-  }
-  return { defaultBranch, heads };
-}
-
-// src/adapters/git/git-repo.ts
-var DEFAULT_IDENTITY = { name: "Baton", email: "baton@noreply.invalid" };
-var LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack";
-var GitRepo = class _GitRepo {
-  /** The clone's working tree. */
-  dir;
-  /** The remote for messages: its URL without credentials, or its local path. */
-  remote;
-  /** The branch cloned: what `push()` updates and `refresh()` returns to by default. */
-  branch;
-  /** The remote's default branch (its `HEAD`). */
-  defaultBranch;
-  #cli;
-  #identity;
-  #handle;
-  /** Remote branch → the head this clone last saw there (null: absent); the lease of a forced push. */
-  #seen = /* @__PURE__ */ new Map();
-  constructor(cli, dir, branch, defaultBranch, identity) {
-    this.#cli = cli;
-    this.dir = dir;
-    this.remote = cli.remote.display;
-    this.branch = branch;
-    this.defaultBranch = defaultBranch;
-    this.#identity = identity;
-    this.#handle = { cli, dir, branch, identity };
-  }
-  /**
-   * Clones `remote` into `options.dir`: `--depth 1 --single-branch --filter=blob:none --no-checkout`,
-   * then a cone-mode sparse checkout of `options.sparsePaths`, so the cost does not grow with history
-   * or with the size of the rest of the repository.
-   */
-  static async clone(remote, options) {
-    let cli = await GitCli.create({ remote: resolveRemote(remote), ...logAndRetry(options) });
-    const found = await lookUpRemote(cli, options.branch);
-    cli = found.cli;
-    const branch = options.branch ?? found.heads.defaultBranch;
-    if (!branch) {
-      throw new UserError(`repo: ${cli.remote.display} has no default branch (is it empty?); set the branch input.`, {
-        input: "repo"
-      });
-    }
-    const repo = new _GitRepo(cli, options.dir, branch, found.heads.defaultBranch ?? branch, options.identity ?? DEFAULT_IDENTITY);
-    try {
-      await repo.#cloneInto(options.sparsePaths);
-      repo.#seen.set(branch, await repo.head());
-    } catch (error) {
-      await repo.cleanup();
-      throw error;
-    }
-    return repo;
-  }
-  async #cloneInto(sparsePaths) {
-    const local = this.#cli.remote.kind === "file";
-    const args = ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--filter=blob:none"];
-    args.push("--no-checkout", "--branch", this.branch);
-    if (local) args.push("--upload-pack", LOCAL_UPLOAD_PACK);
-    await this.#cli.network([...args, "--", this.#cli.remote.url, this.dir], { verb: "clone", branch: this.branch });
-    if (local) await this.#git(["config", "remote.origin.uploadpack", LOCAL_UPLOAD_PACK]);
-    await this.#git(["sparse-checkout", "init", "--cone"]);
-    await this.setSparse(sparsePaths);
-    await this.#fetching(["checkout", "--quiet", this.branch, "--"]);
-  }
-  /**
-   * Sets the directories checked out, in cone mode: each directory with everything below it, plus the
-   * files directly inside each of its parent directories (root files such as `baton.yaml` included).
-   * A path naming a file checks out its directory; `''` or `.` checks out everything.
-   */
-  async setSparse(paths) {
-    const normal = paths.map((p) => repoPath(p));
-    if (normal.includes("")) {
-      await this.#fetching(["sparse-checkout", "disable"]);
-      return;
-    }
-    const dirs = await this.#directoriesOf(normal);
-    await this.#fetching(["sparse-checkout", "set", "--stdin"], dirs.map((d) => `${d}
-`).join(""));
-  }
-  /** Cone mode takes directories only; files become their directory, missing paths stay as given. */
-  async #directoriesOf(paths) {
-    if (paths.length === 0) return [];
-    const { stdout } = await this.#git(["ls-tree", "-z", "HEAD", "--", ...paths]);
-    const blobs = new Set(
-      stdout.split("\0").filter((entry) => / blob /.test(entry.split("	")[0] ?? "")).map((entry) => entry.slice(entry.indexOf("	") + 1))
-    );
-    const dirs = paths.map((p) => blobs.has(p) ? parentDir(p) : p).filter((p) => p !== "");
-    return [...new Set(dirs)];
-  }
-  /** The commit checked out. */
-  async head() {
-    return (await this.#git(["rev-parse", "HEAD"])).stdout.trim();
-  }
-  /** Tracked files under `underPath` that are checked out (sparse-excluded ones are left out). */
-  async listFiles(underPath) {
-    const path = repoPath(underPath);
-    const { stdout } = await this.#git(["ls-files", "-z", "-t", "--", ...path ? [path] : []]);
-    return checkedOutFiles(stdout);
-  }
-  /** Changed, added, deleted and untracked files, as `git status` sees them. */
-  async status(paths = []) {
-    const args = ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ...paths.map((p) => repoPath(p))];
-    return parseStatus((await this.#git(args)).stdout);
-  }
-  /**
-   * The uncommitted changes (new files included) as a unified diff against `HEAD`. New files are
-   * marked intent-to-add in the index to show up; `commit()` stages them as usual.
-   */
-  async diff(paths = []) {
-    const pathspec = ["--", ...paths.map((p) => repoPath(p))];
-    await this.#git(["add", "--intent-to-add", "--all", ...pathspec]);
-    return (await this.#git(["diff", "--no-color", "--no-ext-diff", "HEAD", ...pathspec])).stdout;
-  }
-  /** The tree (or blob) id of `path` at `ref`, or undefined when it does not exist there. */
-  async treeOf(ref, path) {
-    const normal = repoPath(path);
-    const spec = normal ? `${ref}:${normal}` : `${ref}^{tree}`;
-    const result = await this.#cli.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", spec], { cwd: this.dir });
-    return result.code === 0 ? result.stdout.trim() : void 0;
-  }
-  /**
-   * Stages the changes under `paths` (everything when omitted) and commits them with `message` (passed on
-   * standard input, trailers and all). Resolves undefined when nothing changed: no empty commits.
-   */
-  commit(options) {
-    return commitChanges(this.#handle, options);
-  }
-  /**
-   * Pushes `HEAD` to branch `ref` (default: the cloned branch). Resolves 'rejected' when the branch moved
-   * first (non-fast-forward, a failed lease, a concurrent update): `refresh()`, re-apply, push again.
-   * Throws {@link UserError} for credentials, protections and missing repositories.
-   */
-  async push(options = {}) {
-    const target2 = repoRef(options.ref ?? this.branch);
-    const ref = `refs/heads/${target2}`;
-    const commit = await this.head();
-    const local = this.#cli.remote.localPath;
-    const worktree = local ? await worktreeWithBranch(this.#cli, local, target2) : void 0;
-    if (worktree) return this.#landInWorktree(worktree, target2, commit, options.force === true);
-    const args = ["push", "--porcelain", "--no-verify"];
-    if (options.force) args.push(`--force-with-lease=${ref}:${this.#seen.get(target2) ?? ""}`);
-    const result = await this.#cli.network([...args, "origin", `HEAD:${ref}`], {
-      verb: "push",
-      branch: target2
-    }, { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== void 0 });
-    const outcome = pushOutcome(result, ref, this.#cli.remote.display) ?? { result: "pushed", summary: "" };
-    if (outcome.result === "pushed") this.#seen.set(target2, commit);
-    else this.#cli.log(`push to ${target2} rejected, the branch moved: ${outcome.summary}`);
-    return outcome.result;
-  }
-  async #landInWorktree(worktree, target2, commit, force) {
-    if (force) {
-      throw new UserError(
-        `repo: "${target2}" is checked out in ${worktree}; Baton does not force-update a checked-out branch. Check out another branch there, or use a bare repository.`,
-        { input: "repo" }
-      );
-    }
-    const outcome = await fastForwardWorktree(this.#cli, worktree, this.dir, commit, target2);
-    if (outcome === "pushed") this.#seen.set(target2, commit);
-    return outcome;
-  }
-  /**
-   * Fetches the newest head of the cloned branch (depth 1) and resets the clone to it, discarding local
-   * commits and edits, so an edit can be applied again on top of what others pushed.
-   */
-  async refresh() {
-    const head = await this.fetchBranch(this.branch);
-    if (!head) {
-      throw new UserError(`branch: "${this.branch}" no longer exists on ${this.#cli.remote.display}.`, { input: "branch" });
-    }
-    await this.#fetching(["checkout", "--quiet", "--force", "-B", this.branch, head, "--"]);
-    await this.#git(["clean", "-ffdq"]);
-  }
-  /**
-   * Fetches branch `name` (depth 1) and resolves with its head, or undefined when the remote has no such
-   * branch. Also records the head as the lease for a later forced push.
-   */
-  async fetchBranch(name) {
-    const branch = repoRef(name);
-    const tracking = `refs/remotes/origin/${branch}`;
-    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "origin", `+refs/heads/${branch}:${tracking}`];
-    try {
-      await this.#cli.network(args, { verb: "fetch", branch }, { cwd: this.dir });
-    } catch (error) {
-      if (error instanceof UserError && error.input === "branch") {
-        this.#seen.set(branch, null);
-        return void 0;
-      }
-      throw error;
-    }
-    const head = (await this.#git(["rev-parse", tracking])).stdout.trim();
-    this.#seen.set(branch, head);
-    return head;
-  }
-  /** Same as {@link fetchBranch}: the head of a remote branch (PR mode asks whether it exists). */
-  remoteBranchHead(name) {
-    return this.fetchBranch(name);
-  }
-  /** Creates (or resets) local branch `name` at `fromRef` and checks it out. */
-  async checkoutNewBranch(name, fromRef) {
-    await this.#git(["checkout", "--quiet", "-B", repoRef(name), fromRef, "--"]);
-  }
-  /** Removes the clone, credentials never having been written into it. */
-  async cleanup() {
-    await (0, import_promises7.rm)(this.dir, { recursive: true, force: true, maxRetries: 3 });
-  }
-  /** See {@link pushRefs}. */
-  pushRefs(updates) {
-    return pushRefs(this.#handle, updates);
-  }
-  /** See {@link fetchCommit}. */
-  fetchCommit(id) {
-    return fetchCommit(this.#handle, id);
-  }
-  /** See {@link findCommit}. */
-  findCommit(abbreviated) {
-    return findCommit(this.#handle, abbreviated);
-  }
-  /** See {@link newestCommitTouching}. */
-  newestCommitTouching(path) {
-    return newestCommitTouching(this.#handle, path);
-  }
-  /** See {@link fetchRef}. */
-  fetchRef(ref) {
-    return fetchRef(this.#handle, ref);
-  }
-  /** See {@link appendNote}. */
-  appendNote(notesRef, commit, text2) {
-    return appendNote(this.#handle, notesRef, commit, text2);
-  }
-  /** See {@link historyOf}. */
-  historyOf(path, limit) {
-    return historyOf(this.#handle, path, limit);
-  }
-  /** See {@link filesAt}. */
-  filesAt(commits, path, keep) {
-    return filesAt(this.#handle, commits, path, keep);
-  }
-  /** See {@link checkSignature}. */
-  checkSignature(commit, policy) {
-    return checkSignature(this.#handle, commit, policy);
-  }
-  /** See {@link notesOf}. */
-  notesOf(notesRef, commits) {
-    return notesOf(this.#handle, notesRef, commits);
-  }
-  #git(args, options = {}) {
-    return this.#cli.run(args, { cwd: this.dir, ...options });
-  }
-  /**
-   * A command that writes files to the working tree: in a blobless clone it fetches the missing blobs
-   * from the remote on the way (partial clone "lazy fetch"), so it is a network verb, retried as one.
-   */
-  #fetching(args, input) {
-    return this.#cli.network(args, { verb: args[0] ?? "checkout", branch: this.branch }, { cwd: this.dir, input });
-  }
-};
-function logAndRetry(options) {
-  return { ...options.log ? { log: options.log } : {}, ...options.retry ? { retry: options.retry } : {}, ...options.signing ? { signing: options.signing } : {} };
-}
-
 // src/core/image-ref.ts
 var DOCKER_HUB = "docker.io";
 var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
@@ -46198,7 +45097,7 @@ var import_node_stream = require("node:stream");
 function isStream(content) {
   return typeof content.pipe === "function";
 }
-async function open2(content) {
+async function open(content) {
   if (typeof content === "function") return content();
   if (isStream(content)) return content;
   return Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
@@ -46212,7 +45111,7 @@ async function uploadOnce(job) {
   if (started === "mounted") return "mounted";
   let location2 = started.location;
   try {
-    const body = await open2(job.content);
+    const body = await open(job.content);
     const large = job.size > Math.max(job.chunkSize, started.minChunk) && job.chunkSize > 0;
     if (large) location2 = await sendChunks(job, location2, toStream(body), Math.max(job.chunkSize, started.minChunk));
     await finish(job, location2, large ? void 0 : body);
@@ -46493,22 +45392,22 @@ async function copyImage(source, target2, options = {}) {
 var import_node_os = require("node:os");
 
 // src/adapters/registry/auth-files.ts
-var import_promises8 = require("node:fs/promises");
-var import_node_path5 = require("node:path");
+var import_promises4 = require("node:fs/promises");
+var import_node_path = require("node:path");
 var DOCKER_HUB_AUTH_KEY = "https://index.docker.io/v1/";
 var DOCKER_HUB_HOSTS = /* @__PURE__ */ new Set([DOCKER_HUB, "index.docker.io", "registry-1.docker.io"]);
 function authFileLocations(env, home) {
   const locations = [];
   if (env.REGISTRY_AUTH_FILE) locations.push({ path: env.REGISTRY_AUTH_FILE, kind: "containers" });
-  locations.push({ path: (0, import_node_path5.join)(env.DOCKER_CONFIG || (0, import_node_path5.join)(home, ".docker"), "config.json"), kind: "docker" });
-  if (env.XDG_RUNTIME_DIR) locations.push({ path: (0, import_node_path5.join)(env.XDG_RUNTIME_DIR, "containers", "auth.json"), kind: "containers" });
-  locations.push({ path: (0, import_node_path5.join)(env.XDG_CONFIG_HOME || (0, import_node_path5.join)(home, ".config"), "containers", "auth.json"), kind: "containers" });
+  locations.push({ path: (0, import_node_path.join)(env.DOCKER_CONFIG || (0, import_node_path.join)(home, ".docker"), "config.json"), kind: "docker" });
+  if (env.XDG_RUNTIME_DIR) locations.push({ path: (0, import_node_path.join)(env.XDG_RUNTIME_DIR, "containers", "auth.json"), kind: "containers" });
+  locations.push({ path: (0, import_node_path.join)(env.XDG_CONFIG_HOME || (0, import_node_path.join)(home, ".config"), "containers", "auth.json"), kind: "containers" });
   return locations;
 }
 async function readAuthFile(location2) {
   let text2;
   try {
-    text2 = await (0, import_promises8.readFile)(location2.path, "utf8");
+    text2 = await (0, import_promises4.readFile)(location2.path, "utf8");
   } catch (error) {
     if (error.code === "ENOENT" || error.code === "ENOTDIR") return void 0;
     throw new UserError(`cannot read registry credentials file ${location2.path}: ${error.message}`, { cause: error });
@@ -46573,8 +45472,67 @@ function decodeAuthEntry(entry) {
 
 // src/adapters/registry/credential-helper.ts
 var import_node_fs2 = require("node:fs");
-var import_promises9 = require("node:fs/promises");
-var import_node_path6 = require("node:path");
+var import_promises5 = require("node:fs/promises");
+var import_node_path2 = require("node:path");
+
+// src/adapters/exec.ts
+var import_node_child_process = require("node:child_process");
+var ExecError = class extends Error {
+  name = "ExecError";
+  result;
+  command;
+  constructor(command, result) {
+    const detail = (result.stderr || result.stdout).trim().split("\n").slice(-8).join("\n");
+    super(`${command} exited with ${result.code}${detail ? `: ${detail}` : ""}`);
+    this.command = command;
+    this.result = result;
+  }
+};
+function redact2(text2, secrets = []) {
+  let out = text2;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 3) out = out.split(secret).join("***");
+  }
+  return out;
+}
+function execRaw(file, args, options = {}) {
+  const env = options.replaceEnv ? { ...options.env } : { ...process.env, ...options.env };
+  for (const key of Object.keys(env)) if (env[key] === void 0) delete env[key];
+  return new Promise((resolve4, reject) => {
+    const child = (0, import_node_child_process.spawn)(file, args, {
+      cwd: options.cwd,
+      env,
+      stdio: ["pipe", "pipe", "pipe"]
+    });
+    const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), options.timeoutMs) : void 0;
+    const out = [];
+    const err = [];
+    child.stdout.on("data", (chunk) => out.push(chunk));
+    child.stderr.on("data", (chunk) => err.push(chunk));
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(
+        error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error
+      );
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const secrets = options.secrets ?? [];
+      const bytes = Buffer.concat(out);
+      resolve4({
+        code: code ?? (signal ? 128 : 1),
+        stdout: options.keepBytes ? "" : redact2(bytes.toString("utf8"), secrets),
+        stderr: redact2(Buffer.concat(err).toString("utf8"), secrets),
+        ...options.keepBytes ? { bytes } : {}
+      });
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+// src/adapters/registry/credential-helper.ts
 async function runCredentialHelper(name, serverUrl, env, configured) {
   const program = `docker-credential-${name}`;
   const missing = `${configured} names the credential helper "${name}", but ${program}`;
@@ -46590,10 +45548,10 @@ async function runCredentialHelper(name, serverUrl, env, configured) {
   return parseAnswer(program, result.stdout, configured);
 }
 async function onPath(program, path) {
-  for (const dir of (path ?? "").split(import_node_path6.delimiter)) {
+  for (const dir of (path ?? "").split(import_node_path2.delimiter)) {
     if (!dir) continue;
     try {
-      await (0, import_promises9.access)((0, import_node_path6.join)(dir, program), import_node_fs2.constants.X_OK);
+      await (0, import_promises5.access)((0, import_node_path2.join)(dir, program), import_node_fs2.constants.X_OK);
       return true;
     } catch {
     }
@@ -46903,11 +45861,11 @@ function nextPageUrl2(link, current) {
 }
 
 // src/adapters/registry/tls.ts
-var import_promises10 = require("node:fs/promises");
+var import_promises6 = require("node:fs/promises");
 var import_node_os2 = require("node:os");
-var import_node_path7 = require("node:path");
+var import_node_path3 = require("node:path");
 function defaultCertsDirs(home = (0, import_node_os2.homedir)()) {
-  return [(0, import_node_path7.join)(home, ".config", "containers", "certs.d"), "/etc/containers/certs.d", "/etc/docker/certs.d"];
+  return [(0, import_node_path3.join)(home, ".config", "containers", "certs.d"), "/etc/containers/certs.d", "/etc/docker/certs.d"];
 }
 var Dispatchers = class {
   #options;
@@ -46955,7 +45913,7 @@ var Dispatchers = class {
     const ca = [];
     let pair;
     for (const dir of dirs) {
-      const found = await readHostDir((0, import_node_path7.join)(dir, host));
+      const found = await readHostDir((0, import_node_path3.join)(dir, host));
       ca.push(...found.ca);
       if (!pair && found.cert && found.key) pair = { cert: found.cert, key: found.key };
     }
@@ -46971,16 +45929,16 @@ var Dispatchers = class {
 async function readHostDir(dir) {
   let names;
   try {
-    names = (await (0, import_promises10.readdir)(dir)).sort();
+    names = (await (0, import_promises6.readdir)(dir)).sort();
   } catch {
     return { ca: [] };
   }
-  const ca = await Promise.all(names.filter((name) => name.endsWith(".crt")).map((name) => (0, import_promises10.readFile)((0, import_node_path7.join)(dir, name), "utf8")));
+  const ca = await Promise.all(names.filter((name) => name.endsWith(".crt")).map((name) => (0, import_promises6.readFile)((0, import_node_path3.join)(dir, name), "utf8")));
   const certName = names.find((name) => name.endsWith(".cert") && names.includes(name.replace(/\.cert$/, ".key")));
   if (!certName) return { ca };
   const [cert, key] = await Promise.all([
-    (0, import_promises10.readFile)((0, import_node_path7.join)(dir, certName), "utf8"),
-    (0, import_promises10.readFile)((0, import_node_path7.join)(dir, certName.replace(/\.cert$/, ".key")), "utf8")
+    (0, import_promises6.readFile)((0, import_node_path3.join)(dir, certName), "utf8"),
+    (0, import_promises6.readFile)((0, import_node_path3.join)(dir, certName.replace(/\.cert$/, ".key")), "utf8")
   ]);
   return { ca, cert, key };
 }
@@ -47235,21 +46193,1071 @@ async function cancelUpload(session, op2, response) {
   }
 }
 
+// src/steps/shared/clone.ts
+var import_promises11 = require("node:fs/promises");
+var import_node_os3 = require("node:os");
+var import_node_path8 = require("node:path");
+
+// src/adapters/git/git-repo.ts
+var import_promises10 = require("node:fs/promises");
+
+// src/adapters/git/git-auth.ts
+function authFor(remote) {
+  if (remote.kind !== "http" || !remote.token || !remote.origin) {
+    return { config: [], secrets: [...remote.extraSecrets] };
+  }
+  const basic = Buffer.from(`${remote.username ?? ""}:${remote.token}`, "utf8").toString("base64");
+  const key = `http.${remote.origin}/.extraHeader`;
+  return {
+    config: [
+      [key, ""],
+      [key, `Authorization: Basic ${basic}`],
+      ["credential.helper", ""],
+      ["http.followRedirects", "false"]
+    ],
+    secrets: [remote.token, basic, ...remote.extraSecrets]
+  };
+}
+
+// src/adapters/git/git-url.ts
+var import_node_path4 = require("node:path");
+var import_node_url = require("node:url");
+var SCHEME_RE = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
+var SCP_RE = /^[^/\\:]+@[^/\\:]+:/;
+function describeRemote(text2) {
+  return text2.replace(/\b([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/@\s'"]*@/g, "$1");
+}
+function defaultUsername(origin) {
+  return /gitlab/i.test(new URL(origin).hostname) ? "oauth2" : "x-access-token";
+}
+function resolveRemote(remote) {
+  const text2 = remote.url.trim();
+  if (!text2) throw new UserError("repo: the repository URL is empty; give an https:// URL or a path.", { input: "repo" });
+  const scheme = SCHEME_RE.exec(text2)?.[1]?.toLowerCase();
+  if (scheme === "http" || scheme === "https") return resolveHttp(text2, remote);
+  if (scheme === "file") return resolveLocal((0, import_node_url.fileURLToPath)(new URL(text2)));
+  if (scheme || SCP_RE.test(text2)) {
+    return { url: text2, display: describeRemote(text2), kind: "other", extraSecrets: [] };
+  }
+  return resolveLocal((0, import_node_path4.resolve)(text2));
+}
+function resolveLocal(path) {
+  return { url: (0, import_node_url.pathToFileURL)(path).href, display: path, kind: "file", localPath: path, extraSecrets: [] };
+}
+function resolveHttp(text2, remote) {
+  let url;
+  try {
+    url = new URL(text2);
+  } catch (cause) {
+    throw new UserError(`repo: "${describeRemote(text2)}" is not a valid URL.`, { input: "repo", cause });
+  }
+  const urlUser = decodeURIComponent(url.username);
+  const urlPassword = decodeURIComponent(url.password);
+  const extraSecrets = [url.password, urlPassword].filter((s) => s.length > 0);
+  url.username = "";
+  url.password = "";
+  const token = remote.token || urlPassword || void 0;
+  const origin = url.origin;
+  const username = token ? remote.username || urlUser || defaultUsername(origin) : void 0;
+  if (token) extraSecrets.push(encodeURIComponent(token));
+  return {
+    url: url.href,
+    display: url.href,
+    kind: "http",
+    origin,
+    extraSecrets,
+    ...token ? { token, username } : {}
+  };
+}
+
+// src/adapters/git/git-errors.ts
+var AUTH_RE = /Authentication failed|could not read (Username|Password)|terminal prompts disabled|returned error: 40[13]\b|HTTP Basic: Access denied|Invalid username or password|Permission to .* denied/i;
+var REDIRECT_RE = /returned error: 30[1278]\b/;
+var REPO_MISSING_RE = /repository '.*' not found|Repository not found|returned error: 404\b|does not appear to be a git repository|not a git repository/i;
+var BRANCH_MISSING_RE = /Remote branch .* not found in upstream|couldn't find remote ref|Could not find remote branch/i;
+var NETWORK_RE = new RegExp(
+  [
+    "Could not resolve (host|proxy)",
+    "Failed to connect",
+    "Couldn't connect to server",
+    "Connection (refused|reset|timed out)",
+    "Operation timed out",
+    "Operation too slow",
+    "returned error: (408|429|5\\d\\d)\\b",
+    "RPC failed",
+    "early EOF",
+    "unexpected disconnect",
+    "the remote end hung up unexpectedly",
+    "transfer closed with",
+    "Empty reply from server",
+    "(Recv|Send) failure",
+    "SSL_ERROR_SYSCALL",
+    "GnuTLS recv error",
+    "gnutls_handshake\\(\\) failed",
+    "HTTP/2 stream \\d+ was not closed cleanly",
+    "index-pack failed",
+    "Temporary failure in name resolution",
+    "Network is unreachable"
+  ].join("|"),
+  "i"
+);
+function failureDetail(result) {
+  const lines = (result.stderr || result.stdout).split(/\r?\n|\r/).map((line2) => line2.trim()).filter((line2) => line2 && !/^(hint:|Cloning into|remote: (Counting|Compressing|Enumerating|Total))/.test(line2));
+  const line = lines.find((l) => l.startsWith("fatal:")) ?? lines.find((l) => l.startsWith("error:")) ?? lines.at(-1) ?? `exit code ${result.code}`;
+  return describeRemote(line.replace(/^(fatal|error): /, ""));
+}
+function isNetworkFailure(stderr) {
+  return NETWORK_RE.test(stderr) && !AUTH_RE.test(stderr) && !REPO_MISSING_RE.test(stderr);
+}
+function classifyFailure(result, context3, cause) {
+  const text2 = `${result.stderr}
+${result.stdout}`;
+  const detail = failureDetail(result);
+  if (AUTH_RE.test(text2)) return authError(context3, detail, cause);
+  if (REDIRECT_RE.test(text2)) {
+    return new UserError(
+      `repo: ${context3.remote} answers with a redirect; Baton does not follow redirects while it sends credentials, since git would send them on to wherever the redirect points. Set repo to the repository's current URL (it may have been renamed or moved).`,
+      { input: "repo", cause }
+    );
+  }
+  if (REPO_MISSING_RE.test(text2)) {
+    const access2 = context3.hasToken ? ", or the token cannot see it" : "";
+    return new UserError(`repo: no git repository at ${context3.remote}${access2}. Check the repo input (${detail}).`, {
+      input: "repo",
+      cause
+    });
+  }
+  if (BRANCH_MISSING_RE.test(text2)) {
+    return new UserError(
+      `branch: ${context3.remote} has no branch "${context3.branch ?? ""}". Check the branch input, or leave it empty for the default branch.`,
+      { input: "branch", cause }
+    );
+  }
+  if (isNetworkFailure(text2)) {
+    return new TransientError(`git ${context3.verb} ${context3.remote} failed: ${detail}`, { cause });
+  }
+  return new Error(`git ${context3.verb} ${context3.remote} failed: ${detail}`, { cause });
+}
+function authError(context3, detail, cause) {
+  const scopes = 'Baton needs to read and push: GitHub "contents: write", GitLab "write_repository"';
+  const message = context3.hasToken ? `token: ${context3.remote} refused the token during ${context3.verb} (${detail}). Check that the token input holds a valid, unexpired token for this repository (${scopes}).` : `token: ${context3.remote} asks for credentials (${detail}). Set the token input (${scopes}).`;
+  return new UserError(message, { input: "token", cause });
+}
+
+// src/adapters/git/git-signing-config.ts
+var SIGNING_KEYS = ["commit.gpgsign", "user.signingkey", "gpg.format", "gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.x509.program"];
+function fromEnvironment(env) {
+  const found = /* @__PURE__ */ new Map();
+  const count = Number.parseInt(env["GIT_CONFIG_COUNT"] ?? "0", 10);
+  for (let i = 0; i < (Number.isInteger(count) ? count : 0); i++) {
+    const key = env[`GIT_CONFIG_KEY_${i}`]?.toLowerCase();
+    const value = env[`GIT_CONFIG_VALUE_${i}`];
+    if (key && value !== void 0 && SIGNING_KEYS.includes(key)) found.set(key, value);
+  }
+  return found;
+}
+async function fromGlobalConfig(env) {
+  const pattern = `^(${SIGNING_KEYS.map((k) => k.replace(/\./g, "\\.")).join("|")})$`;
+  const clean = { HOME: env["HOME"], XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"], GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"], PATH: env["PATH"], LC_ALL: "C", GIT_CONFIG_NOSYSTEM: "1" };
+  const result = await execRaw("git", ["config", "--global", "--get-regexp", pattern], { env: clean, replaceEnv: true });
+  const found = /* @__PURE__ */ new Map();
+  for (const line of result.code === 0 ? result.stdout.split("\n") : []) {
+    const space = line.indexOf(" ");
+    if (space > 0) found.set(line.slice(0, space).toLowerCase(), line.slice(space + 1));
+  }
+  return found;
+}
+async function signingConfig(env = process.env) {
+  const settings = new Map([...await fromGlobalConfig(env), ...fromEnvironment(env)]);
+  if (!/^(true|yes|on|1)$/i.test(settings.get("commit.gpgsign") ?? "")) return [];
+  if (!settings.get("user.signingkey")) {
+    throw new UserError("commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way.");
+  }
+  const format = settings.get("gpg.format") ?? "openpgp";
+  if (!["openpgp", "ssh", "x509"].includes(format)) throw new UserError(`gpg.format "${format}" is not one of openpgp, ssh, x509.`);
+  return [...settings].filter(([key]) => key !== "commit.gpgsign").map(([key, value]) => [key, value]).concat([["commit.gpgsign", "true"]]);
+}
+
+// src/adapters/git/git-cli.ts
+var MIN_GIT_VERSION = [2, 31, 0];
+var NETWORK_RETRY = { attempts: 3, baseDelayMs: 1e3, maxDelayMs: 8e3 };
+var NETWORK_TIMEOUT_MS = 10 * 60 * 1e3;
+var HARDENING = [
+  ["core.hooksPath", "/dev/null"],
+  ["core.autocrlf", "false"],
+  ["core.fsmonitor", "false"],
+  ["index.sparse", "false"],
+  ["commit.gpgSign", "false"],
+  ["push.gpgSign", "false"],
+  ["gc.auto", "0"],
+  ["maintenance.auto", "false"],
+  ["submodule.recurse", "false"],
+  ["protocol.version", "2"],
+  ["advice.detachedHead", "false"]
+];
+var CLEARED = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_INDEX_FILE",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_COMMON_DIR",
+  "GIT_NAMESPACE",
+  "GIT_PREFIX",
+  "GIT_CONFIG",
+  "GIT_CONFIG_PARAMETERS",
+  "GIT_CURL_VERBOSE",
+  "GIT_AUTHOR_NAME",
+  "GIT_AUTHOR_EMAIL",
+  "GIT_COMMITTER_NAME",
+  "GIT_COMMITTER_EMAIL",
+  "SSH_ASKPASS"
+];
+var GitCli = class _GitCli {
+  /** The remote this runner's credentials are for. */
+  remote;
+  /** Values that never appear in anything this class returns, throws or logs. */
+  secrets;
+  /** True when the commits (and notes) this runner writes are signed. */
+  signs;
+  #env;
+  #options;
+  #log;
+  #retry;
+  /** Checks the git version and reads the signing settings (once per process), and builds the environment. */
+  static async create(options) {
+    await ensureGitVersion();
+    signingCheck ??= signingConfig().catch((error) => {
+      signingCheck = void 0;
+      throw error;
+    });
+    return new _GitCli({ signing: await signingCheck, ...options });
+  }
+  /** Prefer {@link GitCli.create}, which checks the git version first. */
+  constructor(options) {
+    const auth2 = authFor(options.remote);
+    this.remote = options.remote;
+    this.#options = options;
+    this.secrets = auth2.secrets;
+    this.#env = hardenedEnv([...HARDENING, ...auth2.config, ...options.signing ?? []]);
+    this.signs = (options.signing ?? []).length > 0;
+    this.#log = options.log ?? (() => {
+    });
+    this.#retry = options.retry ?? NETWORK_RETRY;
+  }
+  /** The same runner for another URL of the same remote (a corrected URL). */
+  withRemote(remote) {
+    return new _GitCli({ ...this.#options, remote });
+  }
+  /** Logs a line through the caller's log hook, redacted. */
+  log(line) {
+    this.#log(redact2(describeRemote(line), this.secrets));
+  }
+  /** Runs git and resolves with its result whatever the exit code. */
+  async raw(args, options = {}) {
+    this.log(`git ${args.join(" ")}`);
+    return execRaw("git", args, {
+      cwd: options.cwd,
+      input: options.input,
+      env: options.env ? { ...this.#env, ...options.env } : this.#env,
+      secrets: this.secrets,
+      timeoutMs: NETWORK_TIMEOUT_MS,
+      ...options.keepBytes ? { keepBytes: true } : {}
+    });
+  }
+  /** Runs a local git command; throws {@link ExecError} (redacted) when it fails. */
+  async run(args, options = {}) {
+    const result = await this.raw(args, options);
+    if (result.code !== 0) throw this.#execError(args, result);
+    return result;
+  }
+  /**
+   * Runs a command that talks to the remote: failures become {@link UserError} (auth, missing repo or
+   * branch: never retried) or {@link TransientError} (network: retried with jitter within the bound).
+   */
+  async network(args, context3, options = {}) {
+    const full = { ...context3, remote: this.remote.display, hasToken: Boolean(this.remote.token) };
+    return withRetry(
+      this.#retry,
+      async (attempt) => {
+        if (attempt > 1) this.log(`retrying git ${context3.verb} (attempt ${attempt} of ${this.#retry.attempts})`);
+        const result = await this.raw(args, options);
+        if (result.code === 0 || options.accept?.(result)) return result;
+        throw classifyFailure(result, full, this.#execError(args, result));
+      },
+      (error) => error instanceof TransientError
+    );
+  }
+  #execError(args, result) {
+    return new ExecError(redact2(describeRemote(`git ${args.join(" ")}`), this.secrets), result);
+  }
+};
+function hardenedEnv(config) {
+  const env = {
+    LC_ALL: "C",
+    LANGUAGE: void 0,
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_TERMINAL_PROMPT: "0",
+    GCM_INTERACTIVE: "never",
+    // An askpass that answers nothing: whatever helper the user's session set (an IDE's, ssh's) is not
+    // asked, and a missing credential fails at once instead of waiting for input.
+    GIT_ASKPASS: "true",
+    SSH_ASKPASS_REQUIRE: "never",
+    GIT_TRACE_REDACT: "1",
+    // Paths Baton passes are file names, never patterns (`*`, `:(glob)` stay literal).
+    GIT_LITERAL_PATHSPECS: "1",
+    // Abort transfers that stall below 1 KB/s for a minute, so a hung connection becomes a retryable
+    // "Operation too slow" instead of a job that runs until the CI timeout.
+    GIT_HTTP_LOW_SPEED_LIMIT: "1000",
+    GIT_HTTP_LOW_SPEED_TIME: "60",
+    GIT_CONFIG_COUNT: String(config.length)
+  };
+  for (const name of CLEARED) env[name] = void 0;
+  config.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
+}
+var versionCheck;
+var signingCheck;
+function ensureGitVersion() {
+  versionCheck ??= checkVersion().catch((error) => {
+    versionCheck = void 0;
+    throw error;
+  });
+  return versionCheck;
+}
+async function checkVersion() {
+  const wanted = MIN_GIT_VERSION.join(".");
+  const result = await execRaw("git", ["version"], { env: { LC_ALL: "C" } }).catch((cause) => {
+    throw new UserError(`git was not found on PATH; Baton needs git ${wanted} or later. Install git and run again.`, {
+      cause
+    });
+  });
+  const found = parseGitVersion(result.stdout);
+  if (!found || compareVersions(found, MIN_GIT_VERSION) < 0) {
+    throw new UserError(
+      `Baton needs git ${wanted} or later (found "${result.stdout.trim()}"): install a newer git (e.g. a current distribution package or git-scm.com) and put it first on PATH.`
+    );
+  }
+}
+function parseGitVersion(text2) {
+  const match = /git version (\d+)\.(\d+)(?:\.(\d+))?/.exec(text2);
+  if (!match) return void 0;
+  return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
+}
+function compareVersions(a, b) {
+  for (let i = 0; i < 3; i++) {
+    const diff = (a[i] ?? 0) - (b[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+// src/adapters/git/git-handle.ts
+function gitIn(handle, args, options = {}) {
+  return handle.cli.run(args, { cwd: handle.dir, ...options });
+}
+function identityEnv(committer, author = committer) {
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: committer.name,
+    GIT_COMMITTER_EMAIL: committer.email
+  };
+}
+
+// src/adapters/git/git-paths.ts
+var import_node_path5 = require("node:path");
+function repoPath(path, input = "path") {
+  const slashed = path.trim().replace(/\\/g, "/");
+  if (slashed.startsWith("/")) {
+    throw new UserError(`${input}: "${path}" is absolute; give a path relative to the env repo's root.`, { input });
+  }
+  const normal = import_node_path5.posix.normalize(slashed || ".").replace(/\/+$/, "");
+  if (normal === ".." || normal.startsWith("../")) {
+    throw new UserError(`${input}: "${path}" points outside the env repo.`, { input });
+  }
+  return normal === "." ? "" : normal;
+}
+function parentDir(path) {
+  const dir = import_node_path5.posix.dirname(path);
+  return dir === "." ? "" : dir;
+}
+function checkedOutFiles(output) {
+  return output.split("\0").filter((entry) => entry.length > 2 && !entry.startsWith("S ")).map((entry) => entry.slice(2));
+}
+function parseStatus(output) {
+  const fields = output.split("\0");
+  const entries = [];
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] ?? "";
+    if (field.length < 4) continue;
+    const code = field.slice(0, 2);
+    const path = field.slice(3);
+    if (code[0] === "R" || code[0] === "C") entries.push({ code, path, from: fields[++i] ?? "" });
+    else entries.push({ code, path });
+  }
+  return entries;
+}
+
+// src/adapters/git/git-commit.ts
+var SUMMARY_RE = /^\[[^\]]* ([0-9a-f]{40}|[0-9a-f]{64})\] /m;
+var NOTHING_RE = /nothing to commit|no changes added to commit|nothing added to commit/i;
+var UNKNOWN_PATH_RE = /pathspec '.*' did not match any file\(s\) known to git/;
+async function commitChanges(handle, options) {
+  const paths = options.paths?.map((p) => repoPath(p));
+  if (!paths) await gitIn(handle, ["add", "--all"]);
+  const author = options.author ?? handle.identity;
+  const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--cleanup=whitespace", "-F", "-"];
+  if (paths) args.push("--only", "--", ...paths);
+  const commit = () => handle.cli.raw(args, { cwd: handle.dir, input: options.message, env: identityEnv(handle.identity, author) });
+  let result = await commit();
+  if (result.code !== 0 && paths && UNKNOWN_PATH_RE.test(result.stderr)) {
+    await gitIn(handle, ["add", "--", ...paths]);
+    result = await commit();
+  }
+  if (result.code !== 0) {
+    if (NOTHING_RE.test(result.stdout + result.stderr)) return void 0;
+    throw new ExecError("git commit", result);
+  }
+  const id = SUMMARY_RE.exec(result.stdout)?.[1];
+  return id ?? (await gitIn(handle, ["rev-parse", "HEAD"])).stdout.trim();
+}
+
+// src/adapters/git/git-history.ts
+var import_promises7 = require("node:fs/promises");
+var import_node_path6 = require("node:path");
+var DEEPEN_STEPS = [15, 240, 3840];
+var HISTORY_DEEPEN_STEPS = [30, 300, 3e3];
+function isFullCommitId(text2) {
+  return /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(text2);
+}
+async function deepen(handle, step) {
+  const refspec = `+refs/heads/${handle.branch}:refs/remotes/origin/${handle.branch}`;
+  const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
+  await handle.cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: handle.branch }, { cwd: handle.dir });
+}
+async function shallowCommits(handle) {
+  const file = (await gitIn(handle, ["rev-parse", "--git-path", "shallow"])).stdout.trim();
+  const text2 = await (0, import_promises7.readFile)((0, import_node_path6.resolve)(handle.dir, file), "utf8").catch(() => "");
+  return new Set(text2.split("\n").filter(Boolean));
+}
+async function searchHistory(handle, probe) {
+  for (const step of [0, ...DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
+    if (step > 0) await deepen(handle, step);
+    const found = await probe();
+    if (found) return found;
+    if ((await shallowCommits(handle)).size === 0) return void 0;
+  }
+  return void 0;
+}
+async function hasCommit(handle, id) {
+  const result = await handle.cli.raw(["cat-file", "-e", `${id}^{commit}`], { cwd: handle.dir });
+  return result.code === 0;
+}
+async function fetchCommit(handle, id) {
+  if (!isFullCommitId(id)) throw new Error(`fetchCommit needs a full commit id, got "${id}"`);
+  if (await hasCommit(handle, id)) return true;
+  const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", id];
+  const missing = (r) => /not our ref|no such remote ref|unadvertised object/i.test(r.stderr);
+  const result = await handle.cli.network(args, { verb: "fetch" }, { cwd: handle.dir, accept: missing });
+  return result.code === 0 && await hasCommit(handle, id);
+}
+function findCommit(handle, abbreviated) {
+  return searchHistory(handle, async () => {
+    const args = ["rev-parse", "--verify", "--quiet", "--end-of-options", `${abbreviated}^{commit}`];
+    const result = await handle.cli.raw(args, { cwd: handle.dir });
+    return result.code === 0 ? result.stdout.trim() : void 0;
+  });
+}
+function newestCommitTouching(handle, path) {
+  const spec = repoPath(path);
+  return searchHistory(handle, async () => {
+    const { stdout } = await gitIn(handle, ["log", "-1", "--format=%H", "HEAD", "--", ...spec ? [spec] : []]);
+    const commit = stdout.trim();
+    return commit && !(await shallowCommits(handle)).has(commit) ? commit : void 0;
+  });
+}
+async function historyOf(handle, path, limit) {
+  const spec = repoPath(path);
+  for (const step of [0, ...HISTORY_DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
+    if (step > 0) await deepen(handle, step);
+    const boundary = await shallowCommits(handle);
+    const commits = (await logTouching(handle, spec, limit + boundary.size + 1)).filter((c) => !boundary.has(c.commit));
+    if (commits.length > limit) return { commits: commits.slice(0, limit), complete: false };
+    if (boundary.size === 0) return { commits, complete: true };
+  }
+  return { commits: [], complete: true };
+}
+async function logTouching(handle, spec, max) {
+  const format = "--format=%H%x1f%cI%x1f%an%x1f%B%x1e";
+  const { stdout } = await gitIn(handle, ["log", `--max-count=${max}`, format, "HEAD", "--", ...spec ? [spec] : []]);
+  return stdout.split("").map((record2) => record2.replace(/^\n/, "")).filter((record2) => record2.includes("")).map((record2) => {
+    const [commit = "", time = "", author = "", message = ""] = record2.split("");
+    return { commit, time, author, subject: message.split("\n")[0] ?? "", message: message.replace(/\n+$/, "\n") };
+  });
+}
+async function filesAt(handle, commits, path, keep) {
+  const spec = repoPath(path);
+  const listed = /* @__PURE__ */ new Map();
+  for (const commit of commits) {
+    const { stdout } = await gitIn(handle, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...spec ? [spec] : []]);
+    const blobs = stdout.split("\0").filter((entry) => /^100[0-7]{3} blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
+    listed.set(commit, blobs);
+  }
+  const texts = await readBlobs(handle, commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
+  return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))]));
+}
+async function readBlobs(handle, commits, oids, path = "") {
+  const unique = [...new Set(oids)];
+  if (unique.length === 0) return /* @__PURE__ */ new Map();
+  const args = ["rev-list", "--objects", "--no-walk", "--missing=print", ...new Set(commits), "--", ...path ? [path] : []];
+  const { stdout: listed } = await gitIn(handle, args);
+  const wanted = new Set(unique);
+  const missing = listed.split("\n").filter((line) => line.startsWith("?") && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
+  if (missing.length > 0) {
+    const fetch2 = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
+    await handle.cli.network(fetch2, { verb: "fetch" }, { cwd: handle.dir, input: `${missing.join("\n")}
+` });
+  }
+  const { bytes } = await gitIn(handle, ["cat-file", "--batch"], { input: `${unique.join("\n")}
+`, keepBytes: true });
+  const blobs = parseCatFileBatch(bytes ?? Buffer.alloc(0));
+  return new Map([...blobs].map(([oid, blob]) => [oid, redact2(blob.toString("utf8"), handle.cli.secrets)]));
+}
+function parseCatFileBatch(out) {
+  const blobs = /* @__PURE__ */ new Map();
+  let at = 0;
+  while (at < out.length) {
+    const eol = out.indexOf(10, at);
+    if (eol < 0) break;
+    const [oid = "", type = "", size = ""] = out.subarray(at, eol).toString("latin1").split(" ");
+    at = eol + 1;
+    if (type === "missing" || !/^\d+$/.test(size)) continue;
+    const end = at + Number(size);
+    if (type === "blob") blobs.set(oid, out.subarray(at, end));
+    at = end + 1;
+  }
+  return blobs;
+}
+
+// src/adapters/git/git-local.ts
+var import_promises8 = require("node:fs/promises");
+var import_node_path7 = require("node:path");
+var import_promises9 = require("node:timers/promises");
+async function worktreeWithBranch(cli, repo, branch) {
+  const { stdout } = await cli.run(["worktree", "list", "--porcelain"], { cwd: repo });
+  for (const block of stdout.split(/\n\n+/)) {
+    const lines = block.split("\n");
+    const path = lines.find((l) => l.startsWith("worktree "))?.slice("worktree ".length);
+    if (path && lines.includes(`branch refs/heads/${branch}`) && !lines.includes("bare")) return path;
+  }
+  return void 0;
+}
+var LOCAL_CHANGES_RE = /would be overwritten|Your local changes|untracked working tree files|not concluded your merge|unmerged files/i;
+var RACE_RE = /Not possible to fast-forward|index\.lock|cannot lock ref|Unable to create .*\.lock/i;
+async function fastForwardWorktree(cli, worktree, source, commit, branch) {
+  const gitDir = (await cli.run(["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: worktree })).stdout;
+  const release = await acquireLock((0, import_node_path7.join)(gitDir.trim(), LOCK_NAME));
+  try {
+    return await fetchAndFastForward(cli, worktree, source, commit, branch);
+  } finally {
+    await release();
+  }
+}
+async function fetchAndFastForward(cli, worktree, source, commit, branch) {
+  await cli.run(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", source, "HEAD"], { cwd: worktree });
+  const merge2 = await cli.raw(["merge", "--ff-only", "--quiet", commit], {
+    cwd: worktree,
+    env: { GIT_REFLOG_ACTION: `baton: fast-forward ${branch}` }
+  });
+  if (merge2.code === 0) return "pushed";
+  const text2 = `${merge2.stderr}
+${merge2.stdout}`;
+  if (LOCAL_CHANGES_RE.test(text2)) {
+    const files = text2.split("\n").filter((l) => l.startsWith("	")).map((l) => l.trim());
+    throw new UserError(
+      `repo: ${worktree} has "${branch}" checked out with local changes to ${files.join(", ") || "files"} that this commit updates (${failureDetail(merge2)}). Commit or stash them there and run again.`,
+      { input: "repo" }
+    );
+  }
+  if (RACE_RE.test(text2)) {
+    cli.log(`fast-forward of ${branch} in ${worktree} lost a race: ${failureDetail(merge2)}`);
+    return "rejected";
+  }
+  throw new Error(`could not fast-forward "${branch}" in ${worktree}: ${failureDetail(merge2)}`);
+}
+var LOCK_NAME = "baton-land.lock";
+var LOCK_LOOKS = 200;
+async function acquireLock(path) {
+  let holder = "";
+  for (let looks = 0; looks < LOCK_LOOKS; looks++) {
+    try {
+      const handle = await (0, import_promises8.open)(path, "wx");
+      await handle.writeFile(`${process.pid} ${await startTime(process.pid) ?? ""}
+`);
+      await handle.close();
+      return () => (0, import_promises8.unlink)(path).catch(() => {
+      });
+    } catch (error) {
+      if (error.code !== "EEXIST") throw error;
+      const seen = await (0, import_promises8.readFile)(path, "utf8").catch(() => "");
+      if (seen !== holder) looks = 0;
+      holder = seen;
+      if (await isStale(seen)) await (0, import_promises8.unlink)(path).catch(() => {
+      });
+      else await (0, import_promises9.setTimeout)(25 + Math.random() * 50);
+    }
+  }
+  throw new UserError(
+    `repo: ${path} has been held by process ${holder.trim().split(" ")[0] || "(unknown)"} for the whole wait; another landing is stuck or the lock was left behind. If no Baton run is landing in this repository, delete the file and run again.`,
+    { input: "repo" }
+  );
+}
+async function startTime(pid) {
+  const stat = await (0, import_promises8.readFile)(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
+  return stat?.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+}
+async function isStale(content) {
+  const [pidText = "", started = ""] = content.trim().split(" ");
+  const pid = Number.parseInt(pidText, 10);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return error.code === "ESRCH";
+  }
+  const now = await startTime(pid);
+  return started !== "" && now !== void 0 && now !== started;
+}
+
+// src/adapters/git/git-push.ts
+function parsePushOutput(stdout) {
+  const refs = [];
+  for (const line of stdout.split("\n")) {
+    const match = /^(.)\t([^\t]*):([^\t]*)\t(.*)$/.exec(line);
+    if (match) refs.push({ flag: match[1], to: match[3], summary: match[4] });
+  }
+  return refs;
+}
+var RACE_RE2 = /\((fetch first|non-fast-forward|stale info|cannot lock ref[^)]*|failed to update ref|incorrect old value[^)]*|failed to lock)\)/i;
+function pushOutcome(result, ref, remote) {
+  const line = parsePushOutput(result.stdout).find((r) => r.to === ref);
+  if (!line) return void 0;
+  if (line.flag !== "!") return result.code === 0 ? { result: "pushed", summary: line.summary } : void 0;
+  if (RACE_RE2.test(line.summary)) return { result: "rejected", summary: line.summary };
+  const branch = ref.replace(/^refs\/heads\//, "");
+  throw new UserError(
+    `branch: ${remote} refused the push to "${branch}": ${line.summary}. If the branch is protected, use mode: pr, or allow the token to push to it.`,
+    { input: "branch" }
+  );
+}
+
+// src/adapters/git/git-signing.ts
+async function signRefTip(handle, ref, env) {
+  const tip = (await gitIn(handle, ["rev-parse", "--verify", ref])).stdout.trim();
+  const { stdout } = await gitIn(handle, ["log", "-1", "--format=%T%x00%P%x00%B", tip]);
+  const [tree = "", parents = "", message = ""] = stdout.split("\0");
+  const args = ["commit-tree", "-S", tree, ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]), "-F", "-"];
+  const signed = (await gitIn(handle, args, { input: message, env })).stdout.trim();
+  await gitIn(handle, ["update-ref", ref, signed, tip]);
+  return signed;
+}
+async function checkSignature(handle, commit, policy) {
+  const args = policy.kind === "ssh" ? ["-c", `gpg.ssh.allowedSignersFile=${policy.file}`, "verify-commit", "--raw", commit] : ["verify-commit", "--raw", commit];
+  const result = await handle.cli.raw(args, { cwd: handle.dir });
+  const status = `${result.stderr}
+${result.stdout}`;
+  if (policy.kind === "ssh") {
+    const principal = /Good "git" signature for (\S+)/.exec(status)?.[1];
+    return result.code === 0 && principal ? { good: true, detail: principal } : { good: false, detail: reason(status) };
+  }
+  const valid = /^\[GNUPG:\] VALIDSIG (\S+)(?: \S+){8} (\S+)/m.exec(status);
+  const fingerprints = valid ? [valid[1].toUpperCase(), valid[2].toUpperCase()] : [];
+  const allowed = fingerprints.find((f) => policy.fingerprints.includes(f));
+  if (result.code === 0 && allowed) return { good: true, detail: allowed };
+  return { good: false, detail: valid ? `signed by ${fingerprints[0]}, which is not an allowed key` : reason(status) };
+}
+function reason(status) {
+  if (/no signature found|^\s*$/i.test(status)) return "no signature";
+  const line = status.split("\n").find((l) => /no principal matched|bad signature|BADSIG|ERRSIG|NO_PUBKEY|EXPKEYSIG|REVKEYSIG|could not verify|error/i.test(l));
+  return line?.replace(/^\[GNUPG:\]\s*/, "").trim() || "no good signature";
+}
+
+// src/adapters/git/git-refs.ts
+var ATOMIC_RACE_RE = /\((fetch first|non-fast-forward|stale info|atomic push failed|atomic transaction failed|cannot lock ref[^)]*|failed to update ref|incorrect old value[^)]*|failed to lock|already exists)\)/i;
+async function pushRefs(handle, updates) {
+  const { cli } = handle;
+  const args = ["push", "--porcelain", "--no-verify", "--atomic"];
+  for (const u of updates) args.push(`--force-with-lease=${u.ref}:${u.expect ?? ""}`);
+  args.push("origin", ...updates.map((u) => `${u.to ?? ""}:${u.ref}`));
+  const accept = (r) => parsePushOutput(r.stdout).length > 0;
+  const result = await cli.network(args, { verb: "push" }, { cwd: handle.dir, accept });
+  if (result.code === 0) return "pushed";
+  const lines = parsePushOutput(result.stdout).filter((line) => line.flag === "!");
+  if (lines.every((line) => ATOMIC_RACE_RE.test(line.summary))) return "rejected";
+  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, { input: "repo" });
+}
+async function fetchRef(handle, ref) {
+  const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", `+${ref}:${ref}`];
+  const absent = (r) => /couldn't find remote ref/i.test(r.stderr);
+  const result = await handle.cli.network(args, { verb: "fetch" }, { cwd: handle.dir, accept: absent });
+  if (result.code !== 0) {
+    await gitIn(handle, ["update-ref", "-d", ref]);
+    return null;
+  }
+  return (await gitIn(handle, ["rev-parse", "--verify", ref])).stdout.trim();
+}
+async function appendNote(handle, notesRef, commit, text2) {
+  const args = ["notes", `--ref=${notesRef}`, "append", "-F", "-", commit];
+  await handle.cli.network(args, { verb: "notes" }, { cwd: handle.dir, input: text2, env: identityEnv(handle.identity) });
+  if (handle.cli.signs) return signRefTip(handle, notesRef, identityEnv(handle.identity));
+  return (await gitIn(handle, ["rev-parse", "--verify", notesRef])).stdout.trim();
+}
+async function notesOf(handle, notesRef, commits) {
+  const tip = await handle.cli.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${notesRef}^{commit}`], { cwd: handle.dir });
+  if (tip.code !== 0) return /* @__PURE__ */ new Map();
+  const head = tip.stdout.trim();
+  const { stdout } = await gitIn(handle, ["ls-tree", "-r", "-z", head]);
+  const wanted = new Set(commits);
+  const notes = /* @__PURE__ */ new Map();
+  for (const entry of stdout.split("\0").filter(Boolean)) {
+    const commit = entry.slice(entry.indexOf("	") + 1).replace(/\//g, "");
+    if (wanted.has(commit)) notes.set(commit, entry.split("	")[0].split(" ")[2]);
+  }
+  const texts = await readBlobs(handle, [head], [...notes.values()]);
+  return new Map([...notes].map(([commit, oid]) => [commit, texts.get(oid) ?? ""]));
+}
+
+// src/adapters/git/git-remote.ts
+function repoRef(name) {
+  const branch = name.replace(/^refs\/heads\//, "");
+  if (!branch || branch.startsWith("-") || /[\s~^:?*[\\]|\.\.|@\{/.test(branch)) {
+    throw new UserError(`branch: "${name}" is not a valid branch name.`, { input: "branch" });
+  }
+  return branch;
+}
+async function lookUpRemote(cli, branch) {
+  try {
+    return { cli, heads: await lsRemote(cli, branch) };
+  } catch (error) {
+    const withSuffix = gitSuffixed(cli.remote);
+    if (!(error instanceof UserError && /redirect/.test(error.message) && withSuffix)) throw error;
+    const retried = cli.withRemote(withSuffix);
+    cli.log(`${cli.remote.display} redirects; trying ${withSuffix.display}`);
+    return { cli: retried, heads: await lsRemote(retried, branch).catch(() => Promise.reject(error)) };
+  }
+}
+function gitSuffixed(remote) {
+  if (remote.kind !== "http") return void 0;
+  const url = new URL(remote.url);
+  if (url.pathname.endsWith(".git") || url.pathname.endsWith(".git/")) return void 0;
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}.git`;
+  return { ...remote, url: url.href, display: url.href };
+}
+async function lsRemote(cli, branch) {
+  const patterns = ["HEAD", ...branch ? [`refs/heads/${repoRef(branch)}`] : []];
+  const { stdout } = await cli.network(["ls-remote", "--symref", "--", cli.remote.url, ...patterns], {
+    verb: "ls-remote",
+    ...branch ? { branch } : {}
+  });
+  const heads = /* @__PURE__ */ new Map();
+  let defaultBranch;
+  for (const line of stdout.split("\n")) {
+    const [left = "", name = ""] = line.split("	");
+    if (left.startsWith("ref: ") && name === "HEAD") defaultBranch = left.slice(5).replace(/^refs\/heads\//, "");
+    else if (name.startsWith("refs/heads/")) heads.set(name.slice("refs/heads/".length), left);
+  }
+  if (branch && !heads.has(repoRef(branch))) {
+    throw new UserError(`branch: ${cli.remote.display} has no branch "${branch}". Check the branch input.`, {
+      input: "branch"
+    });
+  }
+  return { defaultBranch, heads };
+}
+
+// src/adapters/git/git-repo.ts
+var DEFAULT_IDENTITY = { name: "Baton", email: "baton@noreply.invalid" };
+var LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack";
+var GitRepo = class _GitRepo {
+  /** The clone's working tree. */
+  dir;
+  /** The remote for messages: its URL without credentials, or its local path. */
+  remote;
+  /** The branch cloned: what `push()` updates and `refresh()` returns to by default. */
+  branch;
+  /** The remote's default branch (its `HEAD`). */
+  defaultBranch;
+  #cli;
+  #identity;
+  #handle;
+  /** Remote branch → the head this clone last saw there (null: absent); the lease of a forced push. */
+  #seen = /* @__PURE__ */ new Map();
+  constructor(cli, dir, branch, defaultBranch, identity) {
+    this.#cli = cli;
+    this.dir = dir;
+    this.remote = cli.remote.display;
+    this.branch = branch;
+    this.defaultBranch = defaultBranch;
+    this.#identity = identity;
+    this.#handle = { cli, dir, branch, identity };
+  }
+  /**
+   * Clones `remote` into `options.dir`: `--depth 1 --single-branch --filter=blob:none --no-checkout`,
+   * then a cone-mode sparse checkout of `options.sparsePaths`, so the cost does not grow with history
+   * or with the size of the rest of the repository.
+   */
+  static async clone(remote, options) {
+    let cli = await GitCli.create({ remote: resolveRemote(remote), ...logAndRetry(options) });
+    const found = await lookUpRemote(cli, options.branch);
+    cli = found.cli;
+    const branch = options.branch ?? found.heads.defaultBranch;
+    if (!branch) {
+      throw new UserError(`repo: ${cli.remote.display} has no default branch (is it empty?); set the branch input.`, {
+        input: "repo"
+      });
+    }
+    const repo = new _GitRepo(cli, options.dir, branch, found.heads.defaultBranch ?? branch, options.identity ?? DEFAULT_IDENTITY);
+    try {
+      await repo.#cloneInto(options.sparsePaths);
+      repo.#seen.set(branch, await repo.head());
+    } catch (error) {
+      await repo.cleanup();
+      throw error;
+    }
+    return repo;
+  }
+  async #cloneInto(sparsePaths) {
+    const local = this.#cli.remote.kind === "file";
+    const args = ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--filter=blob:none"];
+    args.push("--no-checkout", "--branch", this.branch);
+    if (local) args.push("--upload-pack", LOCAL_UPLOAD_PACK);
+    await this.#cli.network([...args, "--", this.#cli.remote.url, this.dir], { verb: "clone", branch: this.branch });
+    if (local) await this.#git(["config", "remote.origin.uploadpack", LOCAL_UPLOAD_PACK]);
+    await this.#git(["sparse-checkout", "init", "--cone"]);
+    await this.setSparse(sparsePaths);
+    await this.#fetching(["checkout", "--quiet", this.branch, "--"]);
+  }
+  /**
+   * Sets the directories checked out, in cone mode: each directory with everything below it, plus the
+   * files directly inside each of its parent directories (root files such as `baton.yaml` included).
+   * A path naming a file checks out its directory; `''` or `.` checks out everything.
+   */
+  async setSparse(paths) {
+    const normal = paths.map((p) => repoPath(p));
+    if (normal.includes("")) {
+      await this.#fetching(["sparse-checkout", "disable"]);
+      return;
+    }
+    const dirs = await this.#directoriesOf(normal);
+    await this.#fetching(["sparse-checkout", "set", "--stdin"], dirs.map((d) => `${d}
+`).join(""));
+  }
+  /** Cone mode takes directories only; files become their directory, missing paths stay as given. */
+  async #directoriesOf(paths) {
+    if (paths.length === 0) return [];
+    const { stdout } = await this.#git(["ls-tree", "-z", "HEAD", "--", ...paths]);
+    const blobs = new Set(
+      stdout.split("\0").filter((entry) => / blob /.test(entry.split("	")[0] ?? "")).map((entry) => entry.slice(entry.indexOf("	") + 1))
+    );
+    const dirs = paths.map((p) => blobs.has(p) ? parentDir(p) : p).filter((p) => p !== "");
+    return [...new Set(dirs)];
+  }
+  /** The commit checked out. */
+  async head() {
+    return (await this.#git(["rev-parse", "HEAD"])).stdout.trim();
+  }
+  /** Tracked files under `underPath` that are checked out (sparse-excluded ones are left out). */
+  async listFiles(underPath) {
+    const path = repoPath(underPath);
+    const { stdout } = await this.#git(["ls-files", "-z", "-t", "--", ...path ? [path] : []]);
+    return checkedOutFiles(stdout);
+  }
+  /** Changed, added, deleted and untracked files, as `git status` sees them. */
+  async status(paths = []) {
+    const args = ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ...paths.map((p) => repoPath(p))];
+    return parseStatus((await this.#git(args)).stdout);
+  }
+  /**
+   * The uncommitted changes (new files included) as a unified diff against `HEAD`. New files are
+   * marked intent-to-add in the index to show up; `commit()` stages them as usual.
+   */
+  async diff(paths = []) {
+    const pathspec = ["--", ...paths.map((p) => repoPath(p))];
+    await this.#git(["add", "--intent-to-add", "--all", ...pathspec]);
+    return (await this.#git(["diff", "--no-color", "--no-ext-diff", "HEAD", ...pathspec])).stdout;
+  }
+  /** The tree (or blob) id of `path` at `ref`, or undefined when it does not exist there. */
+  async treeOf(ref, path) {
+    const normal = repoPath(path);
+    const spec = normal ? `${ref}:${normal}` : `${ref}^{tree}`;
+    const result = await this.#cli.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", spec], { cwd: this.dir });
+    return result.code === 0 ? result.stdout.trim() : void 0;
+  }
+  /**
+   * Stages the changes under `paths` (everything when omitted) and commits them with `message` (passed on
+   * standard input, trailers and all). Resolves undefined when nothing changed: no empty commits.
+   */
+  commit(options) {
+    return commitChanges(this.#handle, options);
+  }
+  /**
+   * Pushes `HEAD` to branch `ref` (default: the cloned branch). Resolves 'rejected' when the branch moved
+   * first (non-fast-forward, a failed lease, a concurrent update): `refresh()`, re-apply, push again.
+   * Throws {@link UserError} for credentials, protections and missing repositories.
+   */
+  async push(options = {}) {
+    const target2 = repoRef(options.ref ?? this.branch);
+    const ref = `refs/heads/${target2}`;
+    const commit = await this.head();
+    const local = this.#cli.remote.localPath;
+    const worktree = local ? await worktreeWithBranch(this.#cli, local, target2) : void 0;
+    if (worktree) return this.#landInWorktree(worktree, target2, commit, options.force === true);
+    const args = ["push", "--porcelain", "--no-verify"];
+    if (options.force) args.push(`--force-with-lease=${ref}:${this.#seen.get(target2) ?? ""}`);
+    const result = await this.#cli.network([...args, "origin", `HEAD:${ref}`], {
+      verb: "push",
+      branch: target2
+    }, { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== void 0 });
+    const outcome = pushOutcome(result, ref, this.#cli.remote.display) ?? { result: "pushed", summary: "" };
+    if (outcome.result === "pushed") this.#seen.set(target2, commit);
+    else this.#cli.log(`push to ${target2} rejected, the branch moved: ${outcome.summary}`);
+    return outcome.result;
+  }
+  async #landInWorktree(worktree, target2, commit, force) {
+    if (force) {
+      throw new UserError(
+        `repo: "${target2}" is checked out in ${worktree}; Baton does not force-update a checked-out branch. Check out another branch there, or use a bare repository.`,
+        { input: "repo" }
+      );
+    }
+    const outcome = await fastForwardWorktree(this.#cli, worktree, this.dir, commit, target2);
+    if (outcome === "pushed") this.#seen.set(target2, commit);
+    return outcome;
+  }
+  /**
+   * Fetches the newest head of the cloned branch (depth 1) and resets the clone to it, discarding local
+   * commits and edits, so an edit can be applied again on top of what others pushed.
+   */
+  async refresh() {
+    const head = await this.fetchBranch(this.branch);
+    if (!head) {
+      throw new UserError(`branch: "${this.branch}" no longer exists on ${this.#cli.remote.display}.`, { input: "branch" });
+    }
+    await this.#fetching(["checkout", "--quiet", "--force", "-B", this.branch, head, "--"]);
+    await this.#git(["clean", "-ffdq"]);
+  }
+  /**
+   * Fetches branch `name` (depth 1) and resolves with its head, or undefined when the remote has no such
+   * branch. Also records the head as the lease for a later forced push.
+   */
+  async fetchBranch(name) {
+    const branch = repoRef(name);
+    const tracking = `refs/remotes/origin/${branch}`;
+    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "origin", `+refs/heads/${branch}:${tracking}`];
+    try {
+      await this.#cli.network(args, { verb: "fetch", branch }, { cwd: this.dir });
+    } catch (error) {
+      if (error instanceof UserError && error.input === "branch") {
+        this.#seen.set(branch, null);
+        return void 0;
+      }
+      throw error;
+    }
+    const head = (await this.#git(["rev-parse", tracking])).stdout.trim();
+    this.#seen.set(branch, head);
+    return head;
+  }
+  /** Same as {@link fetchBranch}: the head of a remote branch (PR mode asks whether it exists). */
+  remoteBranchHead(name) {
+    return this.fetchBranch(name);
+  }
+  /** Creates (or resets) local branch `name` at `fromRef` and checks it out. */
+  async checkoutNewBranch(name, fromRef) {
+    await this.#git(["checkout", "--quiet", "-B", repoRef(name), fromRef, "--"]);
+  }
+  /** Removes the clone, credentials never having been written into it. */
+  async cleanup() {
+    await (0, import_promises10.rm)(this.dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+  /** See {@link pushRefs}. */
+  pushRefs(updates) {
+    return pushRefs(this.#handle, updates);
+  }
+  /** See {@link fetchCommit}. */
+  fetchCommit(id) {
+    return fetchCommit(this.#handle, id);
+  }
+  /** See {@link findCommit}. */
+  findCommit(abbreviated) {
+    return findCommit(this.#handle, abbreviated);
+  }
+  /** See {@link newestCommitTouching}. */
+  newestCommitTouching(path) {
+    return newestCommitTouching(this.#handle, path);
+  }
+  /** See {@link fetchRef}. */
+  fetchRef(ref) {
+    return fetchRef(this.#handle, ref);
+  }
+  /** See {@link appendNote}. */
+  appendNote(notesRef, commit, text2) {
+    return appendNote(this.#handle, notesRef, commit, text2);
+  }
+  /** See {@link historyOf}. */
+  historyOf(path, limit) {
+    return historyOf(this.#handle, path, limit);
+  }
+  /** See {@link filesAt}. */
+  filesAt(commits, path, keep) {
+    return filesAt(this.#handle, commits, path, keep);
+  }
+  /** See {@link checkSignature}. */
+  checkSignature(commit, policy) {
+    return checkSignature(this.#handle, commit, policy);
+  }
+  /** See {@link notesOf}. */
+  notesOf(notesRef, commits) {
+    return notesOf(this.#handle, notesRef, commits);
+  }
+  #git(args, options = {}) {
+    return this.#cli.run(args, { cwd: this.dir, ...options });
+  }
+  /**
+   * A command that writes files to the working tree: in a blobless clone it fetches the missing blobs
+   * from the remote on the way (partial clone "lazy fetch"), so it is a network verb, retried as one.
+   */
+  #fetching(args, input) {
+    return this.#cli.network(args, { verb: args[0] ?? "checkout", branch: this.branch }, { cwd: this.dir, input });
+  }
+};
+function logAndRetry(options) {
+  return { ...options.log ? { log: options.log } : {}, ...options.retry ? { retry: options.retry } : {}, ...options.signing ? { signing: options.signing } : {} };
+}
+
+// src/steps/shared/clone.ts
+var PUSH_RETRY = { attempts: 40, baseDelayMs: 250, maxDelayMs: 1e4 };
+function cloneEnvRepo(wiring) {
+  return async (remote, request3) => {
+    const dir = await (0, import_promises11.mkdtemp)((0, import_node_path8.join)(wiring.env["RUNNER_TEMP"] || (0, import_node_os3.tmpdir)(), wiring.prefix ?? "baton-env-"));
+    try {
+      return await GitRepo.clone(remote, { ...request3, dir, ...wiring.log ? { log: wiring.log } : {} });
+    } catch (error) {
+      await (0, import_promises11.rm)(dir, { recursive: true, force: true });
+      throw error;
+    }
+  };
+}
+
 // src/steps/update/deps.ts
 function defaultUpdateDeps(env = process.env) {
   return {
-    async clone(remote, options) {
-      const dir = await (0, import_promises11.mkdtemp)((0, import_node_path8.join)(env["RUNNER_TEMP"] || (0, import_node_os3.tmpdir)(), "baton-env-"));
-      try {
-        return await GitRepo.clone(remote, { ...options, dir });
-      } catch (error) {
-        await (0, import_promises11.rm)(dir, { recursive: true, force: true });
-        throw error;
-      }
-    },
+    clone: cloneEnvRepo({ env }),
     forge: (options) => createForge({ ...options, env }),
     // The push-race bound of the writing steps: an update's push competes with bumps.
-    retry: { attempts: 40, baseDelayMs: 200, maxDelayMs: 3e3 },
+    retry: PUSH_RETRY,
     registry: ({ insecure }) => new RegistryClient({ env, insecureRegistries: insecure })
   };
 }
@@ -47680,15 +47688,13 @@ function resolveEnvironment(config, inputs) {
       input: "env"
     });
   }
-  const env = config.environments.get(inputs.env);
-  if (!env) {
-    const known = [...config.environments.keys()];
-    throw new UserError(
-      `env: "${inputs.env}" is not an environment in ${CONFIG_FILE} (known: ${known.join(", ") || "none"}).`,
-      { input: "env" }
-    );
-  }
-  return env;
+  return namedEnvironment(config, inputs.env);
+}
+function namedEnvironment(config, name, input = "env") {
+  const env = config.environments.get(name);
+  if (env) return env;
+  const known = [...config.environments.keys()].join(", ") || "none";
+  throw new UserError(`${input}: "${name}" is not an environment in ${CONFIG_FILE} (known: ${known}).`, { input });
 }
 
 // src/core/edit/locate.ts
@@ -47999,8 +48005,8 @@ function kustomizeSites(parsed, doc, images) {
 function entrySite(parsed, doc, entry) {
   const key = findPair(entry, "newName") === void 0 ? "name" : "newName";
   const nameSlot = fieldSlot(doc, entry, key);
-  const tag = optionalSlot(doc, entry, "newTag");
-  const digest = optionalSlot(doc, entry, "digest");
+  const tag = slotIfAny(doc, entry, "newTag");
+  const digest = slotIfAny(doc, entry, "digest");
   if (nameSlot === void 0 || tag === null || digest === null) return void 0;
   const named = tryParseImageRef(nameSlot.text);
   if (named === void 0) return void 0;
@@ -48021,7 +48027,7 @@ function entrySite(parsed, doc, entry) {
   };
   return placeSite(parsed, parts, nameSlot.alias ?? nameSlot.node);
 }
-function optionalSlot(doc, map, key) {
+function slotIfAny(doc, map, key) {
   if (findPair(map, key) === void 0) return void 0;
   return fieldSlot(doc, map, key) ?? null;
 }
@@ -48048,10 +48054,10 @@ function helmMapSite(parsed, doc, map, parentKey) {
   const nameKey = findPair(map, "repository") === void 0 && IMAGE_KEY2.test(parentKey ?? "") && findPair(map, "name") !== void 0 ? "name" : "repository";
   const inherited = findPair(map, nameKey) === void 0 ? mergedMap(doc, map) : void 0;
   const repository = fieldSlot(doc, inherited ?? map, nameKey);
-  const registry = optionalSlot(doc, findPair(map, "registry") === void 0 && inherited !== void 0 ? inherited : map, "registry");
+  const registry = slotIfAny(doc, findPair(map, "registry") === void 0 && inherited !== void 0 ? inherited : map, "registry");
   const tagKey = findPair(map, "tag") === void 0 && findPair(map, "version") !== void 0 ? "version" : "tag";
-  const tag = optionalSlot(doc, map, tagKey);
-  const digest = optionalSlot(doc, map, "digest");
+  const tag = slotIfAny(doc, map, tagKey);
+  const digest = slotIfAny(doc, map, "digest");
   if (repository === void 0 || registry === null || tag === null || digest === null) return void 0;
   if (tag === void 0 && digest === void 0 && (inherited !== void 0 || !IMAGE_KEY2.test(parentKey ?? ""))) return void 0;
   const name = registry !== void 0 && registry.text !== "" ? `${registry.text}/${repository.text}` : repository.text;
@@ -49700,6 +49706,10 @@ function unifiedDiff(edits) {
 }
 
 // src/specs/env-outputs.ts
+var changedOutput = {
+  name: "changed",
+  description: '"true" when the env repo changed (or would, in dry-run).'
+};
 var filesOutput = { name: "files", description: "Files changed, newline separated." };
 
 // src/specs/env-inputs.ts
@@ -49750,6 +49760,12 @@ var labelsInput = {
   freeText: true,
   description: "Labels for the pull/merge request (comma or newline separated)."
 };
+var autoMergeInput = {
+  name: "auto-merge",
+  type: "boolean",
+  default: "false",
+  description: "Enable auto-merge on the pull/merge request."
+};
 var dryRunInput = {
   name: "dry-run",
   type: "boolean",
@@ -49790,12 +49806,7 @@ var updateSpec = {
     ...forgeInputs,
     authorInput,
     labelsInput,
-    {
-      name: "auto-merge",
-      type: "boolean",
-      default: "false",
-      description: "Enable auto-merge on the pull/merge requests."
-    },
+    autoMergeInput,
     {
       name: "cache",
       type: "string",
@@ -49824,7 +49835,7 @@ var updateSpec = {
   ],
   outputs: [
     { name: "updates", description: "JSON list of the updates found: env, policy, image, old, new, link (also when dry-run)." },
-    { name: "changed", description: '"true" when an environment changed (or would, in dry-run).' },
+    changedOutput,
     { name: "pr-url", description: "URLs of the pull/merge requests opened or updated, one per line." },
     { name: "commit", description: "Commits pushed (push mode) or on the request branches, one per line." },
     filesOutput
@@ -50028,6 +50039,32 @@ async function proposeChange(repo, change2, proposal, context3, path) {
   const request3 = await proposal.forge().propose({ base, head, title: proposal.title, body: proposal.body(plan), labels: proposal.labels, autoMerge: proposal.autoMerge });
   for (const warning of request3.warnings ?? []) context3.log.warn(warning);
   return { plan, commit: result, request: request3, pushed };
+}
+
+// src/steps/shared/identity.ts
+var IDENTITY_RE = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*$/;
+function parseIdentity(text2, input = "author") {
+  const match = IDENTITY_RE.exec(text2);
+  if (!match) throw new UserError(`${input}: "${text2}" is not "Name <email>".`, { input });
+  return { name: match[1], email: match[2] };
+}
+function gitUsername(inputs, env) {
+  if (inputs.token && inputs.token === env["CI_JOB_TOKEN"]) return "gitlab-ci-token";
+  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab")) return "oauth2";
+  return void 0;
+}
+function remoteOf(inputs, env) {
+  const username = gitUsername(inputs, env);
+  return { url: inputs.repo, ...inputs.token ? { token: inputs.token } : {}, ...username ? { username } : {} };
+}
+var DEFAULT_IDENTITY2 = parseIdentity(authorInput.default);
+function forgeOptions(inputs) {
+  return { repoUrl: inputs.repo, ...inputs.token ? { token: inputs.token } : {}, forge: inputs.forge, ...inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {} };
+}
+
+// src/steps/shared/types.ts
+function defineStep(spec, run) {
+  return { spec, run: (inputs, context3) => run(inputs, context3) };
 }
 
 // src/steps/update/import.ts
@@ -50330,7 +50367,7 @@ ${[...result.policies.keys()].map((name) => `- ${name}`).join("\n")}
           body: () => ["Baton policies equivalent to the image automation found in this repo.", "", "```diff", diff, "```", "", ...result.notes.map((n) => `- ${n}`)].join("\n"),
           labels: inputs.labels,
           autoMerge: false,
-          forge: () => deps.forge({ repoUrl: inputs.repo, token: inputs.token, forge: inputs.forge, apiUrl: inputs.apiUrl })
+          forge: () => deps.forge(forgeOptions(inputs))
         },
         context3,
         "."
@@ -50360,33 +50397,30 @@ ${[...result.policies.keys()].map((name) => `- ${name}`).join("\n")}
 }
 
 // src/steps/update/inputs.ts
-var IDENTITY_RE = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*$/;
 function updateInputs(values) {
-  const optional = (name) => values[name] || void 0;
-  const author = IDENTITY_RE.exec(String(values["author"]));
-  if (!author) throw new UserError(`author: "${String(values["author"])}" is not "Name <email>".`, { input: "author" });
+  const author = parseIdentity(values.author);
   const pageSize = values["page-size"];
   if (pageSize !== void 0 && (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1e4)) {
     throw new UserError(`page-size: ${pageSize} is not a whole number from 1 to 10000.`, { input: "page-size" });
   }
-  if (values["write"] === true && !values["import"]) throw new UserError("write: only goes with import (flux or argocd).", { input: "write" });
+  if (values.write && !values.import) throw new UserError("write: only goes with import (flux or argocd).", { input: "write" });
   return {
-    repo: String(values["repo"]),
-    branch: optional("branch"),
-    env: optional("env"),
-    mode: optional("mode") ?? "pr",
-    token: optional("token"),
-    forge: values["forge"],
-    apiUrl: optional("api-url"),
-    author: { name: author[1], email: author[2] },
-    labels: values["labels"] ?? [],
-    autoMerge: values["auto-merge"] === true,
-    cache: optional("cache"),
-    insecureRegistries: values["insecure-registries"] ?? [],
+    repo: values.repo,
+    branch: values.branch,
+    env: values.env,
+    mode: values.mode,
+    token: values.token,
+    forge: values.forge,
+    apiUrl: values["api-url"],
+    author,
+    labels: values.labels,
+    autoMerge: values["auto-merge"],
+    cache: values.cache,
+    insecureRegistries: values["insecure-registries"],
     ...pageSize !== void 0 ? { pageSize } : {},
-    import: optional("import"),
-    write: values["write"] === true,
-    dryRun: values["dry-run"] === true
+    import: values.import,
+    write: values.write,
+    dryRun: values["dry-run"]
   };
 }
 
@@ -50508,6 +50542,22 @@ function nextCached(previous, path) {
   return index >= 0 ? previous[index + 1]?.path : void 0;
 }
 
+// src/adapters/registry/image-config.ts
+async function readImageConfig(client, repo, digest, pick) {
+  const at = (d) => ({ registry: repo.registry, repository: repo.repository, digest: d });
+  let data = await client.getManifest(at(digest));
+  let parsed = parseManifest(data.bytes, data.mediaType);
+  if (parsed.kind === "index") {
+    const entry = pick(parsed.index);
+    if (!entry) return void 0;
+    data = await client.getManifest(at(entry.digest));
+    parsed = parseManifest(data.bytes, data.mediaType);
+  }
+  if (parsed.kind !== "manifest") return void 0;
+  const stream = await client.getBlob(at(digest), parsed.manifest.config);
+  return JSON.parse(Buffer.concat(await stream.toArray()).toString("utf8"));
+}
+
 // src/adapters/registry/platform.ts
 var REFERENCE_TYPE_ANNOTATION = "vnd.docker.reference.type";
 function parsePlatform(text2, input = "platform") {
@@ -50615,19 +50665,8 @@ async function withCreated(policy, ref, listed, ctx, stats) {
   return tags.map((tag) => ({ tag, ...digests[tag] && created[timeKey(tag)] ? { created: created[timeKey(tag)] } : {} }));
 }
 async function createdOf(client, ref, digest, platform) {
-  const at = (d) => ({ registry: ref.registry, repository: ref.repository, digest: d });
-  let data = await client.getManifest(at(digest));
-  let parsed = parseManifest(data.bytes, data.mediaType);
-  if (parsed.kind === "index") {
-    const entry = selectPlatform(parsed.index, platform);
-    if (!entry) return void 0;
-    data = await client.getManifest(at(entry.digest));
-    parsed = parseManifest(data.bytes, data.mediaType);
-  }
-  if (parsed.kind !== "manifest") return void 0;
-  const stream = await client.getBlob(at(digest), parsed.manifest.config);
-  const config = JSON.parse(Buffer.concat(await stream.toArray()).toString("utf8"));
-  return typeof config.created === "string" ? config.created : void 0;
+  const config = await readImageConfig(client, ref, digest, (index) => selectPlatform(index, platform));
+  return typeof config?.["created"] === "string" ? config["created"] : void 0;
 }
 async function checkPlatform(client, ref, digest, policy) {
   const data = await client.getManifest({ registry: ref.registry, repository: ref.repository, digest });
@@ -50651,20 +50690,10 @@ async function mapLimit(items, limit, work) {
 function updateBranch(envName) {
   return `baton/update/${envName}`;
 }
-function gitUsername(inputs, env) {
-  if (inputs.token && inputs.token === env["CI_JOB_TOKEN"]) return "gitlab-ci-token";
-  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab")) return "oauth2";
-  return void 0;
-}
-function envRemote(inputs, env) {
-  const username = gitUsername(inputs, env);
-  return { url: inputs.repo, ...inputs.token ? { token: inputs.token } : {}, ...username ? { username } : {} };
-}
 function environmentsToUpdate(config, inputs) {
   if (!config) throw new UserError(`repo: the env repo has no ${CONFIG_FILE}; update reads its policies from there (see docs/update.md).`, { input: "repo" });
   if (inputs.env) {
-    const env = config.environments.get(inputs.env);
-    if (!env) throw new UserError(`env: "${inputs.env}" is not an environment in ${CONFIG_FILE} (known: ${[...config.environments.keys()].join(", ") || "none"}).`, { input: "env" });
+    const env = namedEnvironment(config, inputs.env);
     if (!env.update?.length) throw new UserError(`env: "${inputs.env}" has no update policies in ${CONFIG_FILE} (add "update:" to it).`, { input: "env" });
     return [env];
   }
@@ -50723,7 +50752,7 @@ async function updateEnvironment(target2, requests, inputs, deps, context3, orig
         body: (plan) => updateBody(env.name, updateRecords(env.name, plan), plan, origin),
         labels: inputs.labels,
         autoMerge: inputs.autoMerge,
-        forge: () => deps.forge({ repoUrl: inputs.repo, token: inputs.token, forge: inputs.forge, apiUrl: inputs.apiUrl })
+        forge: () => deps.forge(forgeOptions(inputs))
       },
       context3,
       env.path
@@ -50749,7 +50778,7 @@ function summarise(outcomes, stats, inputs) {
   return lines.join("\n");
 }
 async function runUpdate(inputs, deps, context3) {
-  const remote = envRemote(inputs, context3.env);
+  const remote = remoteOf(inputs, context3.env);
   if (inputs.import) return runImport(inputs, deps, context3, remote);
   const origin = originFromEnv(context3.env);
   const first = await deps.clone(remote, { ...inputs.branch ? { branch: inputs.branch } : {}, sparsePaths: [], identity: inputs.author });
@@ -50794,10 +50823,7 @@ async function runUpdate(inputs, deps, context3) {
   }
 }
 function updateStep(deps) {
-  return {
-    spec: updateSpec,
-    run: (values, context3) => runUpdate(updateInputs(values), deps, context3)
-  };
+  return defineStep(updateSpec, (values, context3) => runUpdate(updateInputs(values), deps, context3));
 }
 
 // src/entry/steps/update.ts

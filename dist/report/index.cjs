@@ -351,7 +351,7 @@ var driftSpec = {
       default: "none",
       description: "issue: keep one issue per environment on the env repo (opened on drift, updated while it lasts, closed when gone)."
     },
-    { name: "alert-label", type: "string", default: "baton-drift", description: "Label of the drift issue; with the title marker, how the issue is found again." },
+    { name: "alert-label", type: "string", freeText: true, default: "baton-drift", description: "Label of the drift issue; with the title marker, how the issue is found again." },
     { name: "commit-status", type: "boolean", default: "false", description: "Also set a commit status (baton/drift/<env>) on the env repo's head." },
     {
       name: "repo",
@@ -376,6 +376,13 @@ var driftSpec = {
     { name: "timeout", type: "duration", default: "5m", description: "How long remediation may take before the drift stands." },
     { name: "interval", type: "duration", default: "5s", description: "How often to look again while remediation runs." },
     { name: "dry-run", type: "boolean", default: "false", description: "Report drift; open no issue, set no status, remediate nothing." }
+  ],
+  needsOneOf: [
+    {
+      inputs: ["path", "env"],
+      when: { input: "provider", is: "kubernetes" },
+      message: "path: give the environment's directory (path) or its name in baton.yaml (env), so drift knows what Git says."
+    }
   ],
   outputs: [
     { name: "verdict", description: "in-sync or drifted." },
@@ -569,6 +576,7 @@ var reportSpec = {
     {
       name: "title",
       type: "string",
+      freeText: true,
       default: "Baton delivery report",
       description: "The page's title."
     },
@@ -694,12 +702,7 @@ var updateSpec = {
     ...forgeInputs,
     authorInput,
     labelsInput,
-    {
-      name: "auto-merge",
-      type: "boolean",
-      default: "false",
-      description: "Enable auto-merge on the pull/merge requests."
-    },
+    autoMergeInput,
     {
       name: "cache",
       type: "string",
@@ -728,7 +731,7 @@ var updateSpec = {
   ],
   outputs: [
     { name: "updates", description: "JSON list of the updates found: env, policy, image, old, new, link (also when dry-run)." },
-    { name: "changed", description: '"true" when an environment changed (or would, in dry-run).' },
+    changedOutput,
     { name: "pr-url", description: "URLs of the pull/merge requests opened or updated, one per line." },
     { name: "commit", description: "Commits pushed (push mode) or on the request branches, one per line." },
     filesOutput
@@ -844,6 +847,14 @@ var validateSpec = {
       type: "boolean",
       default: "false",
       description: "Pass when the inputs hold no Kubernetes objects (by default that fails: a renderer that printed nothing must not pass)."
+    }
+  ],
+  // Why: the working directory of a CI job is the whole checkout, so checking it by default would fail on
+  // files that were never manifests; and this is known before the schemas and renderers load.
+  needsOneOf: [
+    {
+      inputs: ["paths", "env"],
+      message: "paths: nothing to check; give paths (files and directories, e.g. envs/staging or .) or env (its path comes from baton.yaml)."
     }
   ],
   gitlab: {
@@ -967,6 +978,13 @@ var verifySpec = {
       description: "fail: report and exit 1; rollback: also hand the environment to the rollback step."
     },
     { name: "dry-run", type: "boolean", default: "false", description: "Give the verdict; record nothing and roll nothing back." }
+  ],
+  needsOneOf: [
+    {
+      inputs: ["targets", "selector"],
+      when: { input: "provider", is: "kubernetes" },
+      message: "targets: give at least one kind/name (e.g. deployment/web), or a selector."
+    }
   ],
   outputs: [
     { name: "status", description: "healthy, failed or timeout." },
@@ -1737,7 +1755,17 @@ function parseInputs(spec, raw, env) {
     }
     values[input.name] = parseOne(input, given);
   }
+  checkNeedsOneOf(spec, values);
   return values;
+}
+function isEmpty(value) {
+  return value === void 0 || value === false || Array.isArray(value) && value.length === 0;
+}
+function checkNeedsOneOf(spec, values) {
+  for (const rule of spec.needsOneOf ?? []) {
+    if (rule.when && values[rule.when.input] !== rule.when.is) continue;
+    if (rule.inputs.every((name) => isEmpty(values[name]))) throw new UserError(rule.message, { input: rule.inputs[0] });
+  }
 }
 
 // src/platform/run.ts
