@@ -83,11 +83,25 @@ type Contexts = Record<string, Json>;
 
 const STATUS_FUNCTIONS = /\b(success|failure|always|cancelled)\s*\(/i;
 
+/**
+ * What the status check functions answer where an expression is evaluated. At step level `success()`
+ * is true while no earlier step of the job failed and `failure()` once one has; at job level they look
+ * at the job's ancestors (its `needs`, transitively): `success()` is true when every ancestor succeeded
+ * (a skipped ancestor is not a success), `failure()` when any ancestor failed (a skipped one is not a
+ * failure). `always()` is always true; nothing is ever cancelled here, so `cancelled()` is false.
+ */
+export interface Status {
+  readonly success: boolean;
+  readonly failure: boolean;
+}
+
+const SUCCEEDED: Status = { success: true, failure: false };
+
 /** Evaluates one expression (the text inside `${{ }}`) over the contexts. */
-export function evaluate(expression: string, contexts: Contexts, status: { failed: boolean } = { failed: false }): Json {
+export function evaluate(expression: string, contexts: Contexts, status: Status = SUCCEEDED): Json {
   const functions = [
-    { name: 'success', description: '', minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(!status.failed) },
-    { name: 'failure', description: '', minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(status.failed) },
+    { name: 'success', description: '', minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(status.success) },
+    { name: 'failure', description: '', minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(status.failure) },
     { name: 'always', description: '', minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(true) },
     { name: 'cancelled', description: '', minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(false) },
   ];
@@ -118,14 +132,33 @@ function expandString(template: unknown, contexts: Contexts): string {
   return asString(expand(template, contexts));
 }
 
-/** An `if:`: an expression with or without `${{ }}`, with GitHub's implicit `success() &&`. */
-function condition(text: unknown, contexts: Contexts, failed: boolean): boolean {
-  if (text === undefined) return !failed;
-  if (typeof text === 'boolean') return text && !failed;
+/**
+ * An `if:`: an expression with or without `${{ }}`. Without a status check function GitHub evaluates it
+ * as `success() && (…)`, so a job whose ancestor failed or was skipped (or a step after a failed one)
+ * does not run unless its `if` names `always()`, `failure()`, `success()` or `cancelled()`.
+ */
+function condition(text: unknown, contexts: Contexts, status: Status): boolean {
+  if (text === undefined) return status.success;
+  if (typeof text === 'boolean') return text && status.success;
   const expression = String(text).trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
   const full = STATUS_FUNCTIONS.test(expression) ? expression : `success() && (${expression})`;
-  const value = evaluate(full, contexts, { failed });
+  const value = evaluate(full, contexts, status);
   return value !== false && value !== null && value !== 0 && value !== '';
+}
+
+/** A job's status for its `if:`: from the results of all its ancestors, not only the direct `needs`. */
+function jobStatus(name: string, specs: Record<string, JobSpec>, jobs: Record<string, JobRun>): Status {
+  const ancestors = new Set<string>();
+  const visit = (job: string) => {
+    for (const need of [specs[job]!.needs ?? []].flat()) {
+      if (ancestors.has(need)) continue;
+      ancestors.add(need);
+      visit(need);
+    }
+  };
+  visit(name);
+  const results = [...ancestors].map((ancestor) => jobs[ancestor]!.result);
+  return { success: results.every((result) => result === 'success'), failure: results.includes('failure') };
 }
 
 interface Workflow {
@@ -174,10 +207,9 @@ export async function runWorkflow(workflow: Workflow, options: RunnerOptions): P
     const spec = workflow.jobs[name]!;
     const needs = [spec.needs ?? []].flat();
     const needsContext = Object.fromEntries(needs.map((n) => [n, { result: jobs[n]!.result, outputs: jobs[n]!.outputs }]));
-    const upstreamFailed = needs.some((n) => jobs[n]!.result !== 'success');
     const contexts: Contexts = { github: options.github, inputs, secrets: options.secrets ?? {}, vars: options.vars ?? {}, needs: needsContext, env: {} };
     contexts['env'] = expandMap(workflow.env, contexts);
-    if (options.skipJobs?.includes(name) || !condition(spec.if, contexts, upstreamFailed)) {
+    if (options.skipJobs?.includes(name) || !condition(spec.if, contexts, jobStatus(name, workflow.jobs, jobs))) {
       jobs[name] = { result: 'skipped', outputs: {}, steps: [] };
       logs.push(`[${name}] skipped`);
       continue;
@@ -270,7 +302,7 @@ async function runJob(name: string, spec: JobSpec, base: Contexts, options: Runn
     for (const [index, step] of (spec.steps ?? []).entries()) {
       const id = step.id ?? `__${index}`;
       const stepContexts = { ...contexts(), env: { ...jobEnv, ...addedEnv } };
-      if (!condition(step.if, stepContexts, failed)) {
+      if (!condition(step.if, stepContexts, { success: !failed, failure: failed })) {
         steps[id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
         runs.push({ id, outcome: 'skipped', outputs: {}, log: '', summary: '' });
         continue;
@@ -284,7 +316,8 @@ async function runJob(name: string, spec: JobSpec, base: Contexts, options: Runn
       runs.push({ id, outcome, outputs: run.outputs, log: run.log, summary: run.summary });
       if (outcome === 'failure' && !step['continue-on-error']) failed = true;
     }
-    const outputs = failed ? {} : expandMap(spec.outputs, contexts());
+    // A failed job's outputs are what its steps set before failing; jobs that run after it see them.
+    const outputs = expandMap(spec.outputs, contexts());
     return { result: failed ? 'failure' : 'success', outputs, steps: runs };
   } finally {
     await rm(temp, { recursive: true, force: true });
