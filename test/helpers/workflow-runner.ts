@@ -320,6 +320,7 @@ async function runJob(name: string, spec: JobSpec, base: Contexts, options: Runn
     const outputs = expandMap(spec.outputs, contexts());
     return { result: failed ? 'failure' : 'success', outputs, steps: runs };
   } finally {
+    stopJobProcesses(workspace);
     await rm(temp, { recursive: true, force: true });
   }
 }
@@ -381,7 +382,7 @@ async function runStep(step: StepSpec, id: string, contexts: Contexts, env: Reco
     const script = join(place.runnerTemp, `${id}.sh`);
     await writeFile(script, expandString(step.run, contexts));
     const cwd = step['working-directory'] ? resolve(place.workspace, expandString(step['working-directory'], contexts)) : place.workspace;
-    ({ code, log } = await spawnLogged('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], cwd, childEnv));
+    ({ code, log } = await spawnLogged('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], cwd, childEnv, place.workspace));
   } else if (step.uses) {
     const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([key, value]) => [key, expandString(value, contexts)]));
     ({ code, log } = await runUses(step.uses, inputs, contexts, childEnv, place));
@@ -426,12 +427,36 @@ async function runNodeAction(dir: string, given: Record<string, string>, context
     const value = given[name] ?? (input.default === undefined ? undefined : expandString(input.default, contexts));
     if (value !== undefined) childEnv[inputVariable(name)] = value;
   }
-  return spawnLogged(process.execPath, [resolve(dir, metadata.runs.main)], place.workspace, childEnv);
+  return spawnLogged(process.execPath, [resolve(dir, metadata.runs.main)], place.workspace, childEnv, place.workspace);
 }
 
-function spawnLogged(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; log: string }> {
+/**
+ * Process groups started by steps, per job directory. At the end of a job the runner stops every process
+ * the job left running ("Cleaning up orphan processes"), so a step may start a server in the background
+ * and rely on it living until the job ends.
+ */
+const jobProcesses = new Map<string, Set<number>>();
+
+function stopJobProcesses(workspace: string): void {
+  for (const group of jobProcesses.get(workspace) ?? []) {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // The group is gone already: nothing was left running.
+    }
+  }
+  jobProcesses.delete(workspace);
+}
+
+function spawnLogged(command: string, args: string[], cwd: string, env: Record<string, string>, workspace?: string): Promise<{ code: number; log: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd, env });
+    // Its own process group, so that what it leaves in the background can be stopped with it.
+    const child = spawn(command, args, { cwd, env, detached: workspace !== undefined });
+    if (workspace !== undefined && child.pid !== undefined) {
+      const groups = jobProcesses.get(workspace) ?? new Set<number>();
+      groups.add(child.pid);
+      jobProcesses.set(workspace, groups);
+    }
     let log = '';
     child.stdout.on('data', (chunk) => (log += chunk));
     child.stderr.on('data', (chunk) => (log += chunk));

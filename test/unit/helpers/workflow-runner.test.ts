@@ -5,7 +5,9 @@
  * jobs that run after it). Jobs here are `run:` steps only, so each test spawns a few `bash`es and no node.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runWorkflow, type WorkflowRun } from '../../helpers/workflow-runner.ts';
 
 type Jobs = Parameters<typeof runWorkflow>[0]['jobs'];
@@ -150,5 +152,28 @@ describe('workflow runner: step-level status check functions', () => {
       [['bad', 'failure'], ['next', 'success'], ['onfail', 'skipped'], ['conclusion', 'success']],
     );
     assert.equal(r.jobs['a']!.result, 'success');
+  });
+});
+
+/** Whether a process runs (a zombie waiting to be reaped has stopped running). */
+async function running(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat !== '' && !/^\d+ \(.*\) Z /.test(stat);
+}
+
+describe('workflow runner: processes a job leaves running', () => {
+  it('live until the job ends, then the runner stops them (orphan process clean-up)', async () => {
+    const r = await run({
+      a: {
+        steps: [
+          { id: 'start', run: 'sleep 600 >/dev/null 2>&1 & echo "pid=$!" >> "$GITHUB_OUTPUT"' },
+          { id: 'later', run: 'kill -0 ${{ steps.start.outputs.pid }} && echo "alive=yes" >> "$GITHUB_OUTPUT"' },
+        ],
+      },
+    });
+    assert.equal(r.jobs['a']!.steps[1]!.outputs['alive'], 'yes', 'a later step of the job still reaches it');
+    const pid = Number(r.jobs['a']!.steps[0]!.outputs['pid']);
+    // SIGKILL is sent before runWorkflow returns; the kernel takes it from there: wait for that event.
+    while (await running(pid)) await sleep(10);
   });
 });
