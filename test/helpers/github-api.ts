@@ -286,8 +286,12 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
   const contract = new OpenApiContract(options.checkAnswersOnly);
   const handle = async (request: RecordedRequest, url: URL): Promise<Reply> => {
     const reply = await model.handle(request, url);
-    // GraphQL is outside the REST description; forge-graphql.ts checks documents against its schema.
+    // GraphQL is outside the REST description: its documents are held to GitHub's GraphQL schema instead.
     if (request.path !== '/graphql') contract.check({ ...request, status: reply.status, reply: reply.body });
+    else {
+      const body = (request.body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
+      if (typeof body.query === 'string') contract.checkGraphql(body.query, body.variables ?? {});
+    }
     return reply;
   };
   const server = await startJsonServer(handle, {

@@ -22,6 +22,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { checkGraphqlRequest } from './github-graphql.ts';
 
 type Json = Record<string, unknown>;
 
@@ -266,6 +267,11 @@ export class OpenApiContract {
   /** Checks one exchange and keeps what does not match. */
   check(exchange: Exchange): void {
     this.mismatches.push(...checkExchange(exchange).filter((problem) => !this.#answersOnly || problem.includes(': answer ')));
+  }
+
+  /** Checks a GraphQL request against GitHub's published GraphQL schema (see github-graphql.ts). */
+  checkGraphql(query: string, variables: Readonly<Record<string, unknown>>): void {
+    if (!this.#answersOnly) this.mismatches.push(...checkGraphqlRequest(query, variables));
   }
 
   /** Throws when any exchange so far did not match GitHub's description. */

@@ -8,8 +8,8 @@
  * The forge tests run once more in one process (`--test-isolation=none`, a couple of seconds) with
  * `BATON_OPENAPI_RECORD` set; their test servers record each operation they checked, and they fail on a
  * mismatch, so a green run plus a recorded operation means the route was exercised and validated.
- * GraphQL (auto-merge) is outside the REST description: forge-graphql.ts validates the documents Baton
- * sends against the test server's schema instead.
+ * GraphQL (auto-merge) is outside the REST description: the GitHub test API holds every document sent
+ * to `/graphql` to GitHub's published GraphQL schema (`@octokit/graphql-schema`, github-graphql.ts).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { checkGraphqlRequest } from '../../helpers/github-graphql.ts';
 import { checkExchange, findOperation } from '../../helpers/github-openapi.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
@@ -145,5 +146,12 @@ describe('the OpenAPI check itself', () => {
     assert.deepEqual(answer(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' }), []);
     assert.match(answer(401, { message: 401 }).join('\n'), /answer 401: \/message must be string/);
     assert.match(answer(204, undefined).join('\n'), /status 204 is not documented/);
+  });
+
+  it("holds GraphQL documents to GitHub's published GraphQL schema: fields, enum values, variable types", () => {
+    const mutation = 'mutation M($id: ID!, $method: PullRequestMergeMethod!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $method }) { clientMutationId } }';
+    assert.deepEqual(checkGraphqlRequest(mutation, { id: 'PR_1', method: 'SQUASH' }), []);
+    assert.match(checkGraphqlRequest(mutation, { id: 'PR_1', method: 'SQUISH' }).join('\n'), /Value "SQUISH" does not exist in "PullRequestMergeMethod" enum/);
+    assert.match(checkGraphqlRequest(mutation.replace('clientMutationId', 'clientId')).join('\n'), /Cannot query field "clientId" on type "EnablePullRequestAutoMergePayload"/);
   });
 });
