@@ -12,12 +12,12 @@
  * root. Third-party actions are stand-ins named in {@link RunnerOptions.actions}; anything else fails
  * the run, so a workflow can never pass on a step that did not run.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import { parse } from 'yaml';
+import { spawnLogged, stopJobProcesses } from './job-processes.ts';
 import { inputVariable, parseGithubOutput, ROOT } from './runner.ts';
 
 /** The owner/name Baton's workflows and README call it by. */
@@ -430,76 +430,4 @@ async function runNodeAction(dir: string, given: Record<string, string>, context
   return spawnLogged(process.execPath, [resolve(dir, metadata.runs.main)], place.workspace, childEnv, place.workspace);
 }
 
-/**
- * Process groups started by steps, per job directory. At the end of a job the runner stops every process
- * the job left running ("Cleaning up orphan processes"), so a step may start a server in the background
- * and rely on it living until the job ends.
- */
-const jobProcesses = new Map<string, Set<number>>();
-
-function stopJobProcesses(workspace: string): void {
-  for (const group of jobProcesses.get(workspace) ?? []) {
-    try {
-      process.kill(-group, 'SIGKILL');
-    } catch {
-      // The group is gone already: nothing was left running.
-    }
-  }
-  jobProcesses.delete(workspace);
-}
-
-function spawnLogged(command: string, args: string[], cwd: string, env: Record<string, string>, workspace?: string): Promise<{ code: number; log: string }> {
-  return new Promise((resolvePromise, reject) => {
-    // Its own process group, so that what it leaves in the background can be stopped with it.
-    const child = spawn(command, args, { cwd, env, detached: workspace !== undefined });
-    if (workspace !== undefined && child.pid !== undefined) {
-      const groups = jobProcesses.get(workspace) ?? new Set<number>();
-      groups.add(child.pid);
-      jobProcesses.set(workspace, groups);
-    }
-    let log = '';
-    child.stdout.on('data', (chunk) => (log += chunk));
-    child.stderr.on('data', (chunk) => (log += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code: code ?? 1, log }));
-  });
-}
-
-/** How the checkout stand-in gets the workflow's own repository. */
-export interface CheckoutOptions {
-  /** Puts the workflow's own repository into `path`; without it, it is cloned like any other. */
-  readonly self?: (workspace: string, path: string) => Promise<void>;
-  /** `github.token`, actions/checkout's default `token`. */
-  readonly token?: string;
-}
-
-/**
- * A stand-in for `actions/checkout`: clones `repository` (default the workflow's own) at `ref` (default
- * the workflow's commit) into `path` of the workspace, with `token` as the action passes it (an
- * `http.extraHeader` through the environment, never in the URL). The test git server names
- * repositories `<owner>/<name>.git`, so `.git` is added to the URL.
- */
-export function checkoutStandIn(options: CheckoutOptions = {}): StandIn {
-  return async ({ with: inputs, workspace, env, log }) => {
-    const path = resolve(workspace, inputs['path'] ?? '.');
-    const repository = inputs['repository'] || env['GITHUB_REPOSITORY'] || '';
-    if (repository === env['GITHUB_REPOSITORY'] && options.self) {
-      await options.self(workspace, path);
-      log(`checkout: ${repository} (the workflow's repository) into ${path}`);
-      return undefined;
-    }
-    const url = `${env['GITHUB_SERVER_URL']}/${repository}.git`;
-    const token = inputs['token'] || options.token || '';
-    const ref = inputs['ref'] || (repository === env['GITHUB_REPOSITORY'] ? env['GITHUB_SHA'] : '') || 'HEAD';
-    const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
-    const gitEnv = { ...env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${url}.extraheader`, GIT_CONFIG_VALUE_0: header };
-    await mkdir(path, { recursive: true });
-    const git = (...args: string[]) => spawnLogged('git', args, path, gitEnv);
-    for (const args of [['init', '-q'], ['remote', 'add', 'origin', url], ['fetch', '-q', '--depth=1', 'origin', ref], ['checkout', '-q', 'FETCH_HEAD']]) {
-      const result = await git(...args);
-      if (result.code !== 0) throw new Error(`checkout of ${repository}: git ${args[0]} failed: ${result.log}`);
-    }
-    log(`checkout: ${repository}@${ref} into ${path}`);
-    return undefined;
-  };
-}
+export { checkoutStandIn, type CheckoutOptions } from './workflow-stand-ins.ts';
