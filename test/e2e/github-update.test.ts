@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REGISTRY_PASSWORD, REGISTRY_USER, startUpdateRegistry, type UpdateRegistry } from '../integration/update/fixture.ts';
+import { REGISTRY_PASSWORD, REGISTRY_USER, startUpdateRegistry, type UpdateRegistry } from '../helpers/update-fixture.ts';
 import { type GitServer, startGitServer } from '../helpers/git-server.ts';
 import { type GitHubApi, startGitHubApi } from '../helpers/github-api.ts';
 import { runAction } from '../helpers/runner.ts';

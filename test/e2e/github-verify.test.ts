@@ -11,7 +11,7 @@ import { gitIn } from '../helpers/git-temp.ts';
 import { type GitHubApi, startGitHubApi } from '../helpers/github-api.ts';
 import { type KubeApiServer, realScheduler, startKubeApi } from '../helpers/kube-api.ts';
 import { runAction } from '../helpers/runner.ts';
-import { seedDeployment, startRollout } from '../integration/verify/rollout-scenarios.ts';
+import { seedDeployment, startRollout } from '../helpers/rollout-scenarios.ts';
 
 const TOKEN = 'gh-verify-token-6a0c2';
 const FILES = {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type RunningRegistry, skipWithout, skopeoInspect, startRegistry } from '../helpers/registry.ts';
 import { runPipeline } from '../helpers/gitlab-ci-local.ts';
-import { appCheckout, buildahStorage, type Scratch, scratch } from '../integration/build-push/setup.ts';
+import { appCheckout, buildahStorage, type Scratch, scratch } from '../helpers/build-push.ts';
 
 const USER = 'gitlab-ci-token';
 const PASSWORD = 'gl-registry-pass-0b7d2';

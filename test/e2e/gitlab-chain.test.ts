@@ -28,7 +28,7 @@ import { type GitLabApi, startGitLabApi } from '../helpers/gitlab-api.ts';
 import { type PipelineRun, runPipeline } from '../helpers/gitlab-ci-local.ts';
 import { type RunningRegistry, skipWithout, skopeoInspect, startRegistry } from '../helpers/registry.ts';
 import { ROOT } from '../helpers/runner.ts';
-import { type AppRepo, appRepo, envRepoFiles, pendingSteps, type Scratch, scratch } from './chain-fixture.ts';
+import { type AppRepo, appRepo, envRepoFiles, pendingSteps, type Scratch, scratch } from '../helpers/chain-fixture.ts';
 
 const REGISTRY_USER = 'gitlab-ci-token';
 const REGISTRY_PASSWORD = 'glcbt-registry-9c2e4';

@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { freePort } from '../helpers/registry.ts';
 import { type PipelineRun, runPipeline } from '../helpers/gitlab-ci-local.ts';
 import { ROOT } from '../helpers/runner.ts';
-import { pendingSteps, type Scratch, scratch } from './chain-fixture.ts';
+import { pendingSteps, type Scratch, scratch } from '../helpers/chain-fixture.ts';
 
 const STEPS = ['build-push', 'bump', 'validate', 'verify', 'promote', 'rollback', 'status'];
 

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { type GitServer, startGitServer } from '../helpers/git-server.ts';
 import { runPipeline } from '../helpers/gitlab-ci-local.ts';
 import { ROOT } from '../helpers/runner.ts';
-import { batonYaml, bump, kustomization } from '../integration/promote/fixture.ts';
+import { batonYaml, bump, kustomization } from '../helpers/promote-fixture.ts';
 
 const TOKEN = 'gl-rollback-token-93ad1';
 const API = 'ghcr.io/acme/api';

@@ -1,7 +1,7 @@
 /** The update component under gitlab-ci-local: a scheduled job that pushes the newest allowed version and reports it. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { REGISTRY_PASSWORD, REGISTRY_USER, startUpdateRegistry, type UpdateRegistry } from '../integration/update/fixture.ts';
+import { REGISTRY_PASSWORD, REGISTRY_USER, startUpdateRegistry, type UpdateRegistry } from '../helpers/update-fixture.ts';
 import { type GitServer, startGitServer } from '../helpers/git-server.ts';
 import { runPipeline } from '../helpers/gitlab-ci-local.ts';
 

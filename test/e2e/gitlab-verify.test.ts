@@ -12,7 +12,7 @@ import { gitIn } from '../helpers/git-temp.ts';
 import { type GitLabApi, startGitLabApi } from '../helpers/gitlab-api.ts';
 import { runPipeline } from '../helpers/gitlab-ci-local.ts';
 import { type KubeApiServer, realScheduler, startKubeApi } from '../helpers/kube-api.ts';
-import { seedDeployment, startRollout } from '../integration/verify/rollout-scenarios.ts';
+import { seedDeployment, startRollout } from '../helpers/rollout-scenarios.ts';
 
 const TOKEN = 'glpat-verify-runner-3c9d1';
 const FILES = {

@@ -50,6 +50,8 @@ import {
   validateSelections,
 } from './forge-graphql.ts';
 import { commentIssue, createIssue, type IssueRepo, type IssueState, listIssues, updateIssue } from './github-issues.ts';
+import { type Account, repositoryJson, userJson } from './github-json.ts';
+import { OpenApiContract } from './github-openapi.ts';
 
 /** What a token may do: `write` (contents + pull requests) or `read` (read-only). */
 export type GitHubTokenAccess = 'write' | 'read';
@@ -76,6 +78,11 @@ export interface GitHubRepoSpec {
 export interface GitHubApiOptions {
   readonly tokens: Readonly<Record<string, GitHubTokenAccess>>;
   readonly repos: readonly (string | GitHubRepoSpec)[];
+  /**
+   * Check only the answers against GitHub's REST description, not the requests: for tests of the server
+   * itself that send wrong requests on purpose. Off by default: every request is checked.
+   */
+  readonly checkAnswersOnly?: boolean;
 }
 
 /** A pull request as the REST API returns it (the fields tests read; the JSON holds more). */
@@ -164,6 +171,9 @@ export interface GitHubApi {
   fail(fault: Fault): void;
   /** Runs a hook before each request is answered. */
   onRequest(hook: RequestHook): void;
+  /** What did not match GitHub's REST description so far (requests and answers; faults are not checked). */
+  readonly openApiMismatches: readonly string[];
+  /** Stops the server; throws when any exchange did not match GitHub's REST description. */
   stop(): Promise<void>;
 }
 
@@ -188,7 +198,7 @@ const DOC = {
 const STATUS_STATES = ['error', 'failure', 'pending', 'success'];
 const DEPLOYMENT_STATES: readonly string[] = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
 
-const BOT = {
+const BOT: Account = {
   login: 'github-actions[bot]',
   id: 41898282,
   node_id: 'MDM6Qm90NDE4OTgyODI=',
@@ -196,7 +206,7 @@ const BOT = {
   site_admin: false,
 };
 
-const OTHER_USER = { login: 'octocat', id: 583231, node_id: 'MDQ6VXNlcjU4MzIzMQ==', type: 'User', site_admin: false };
+const OTHER_USER: Account = { login: 'octocat', id: 583231, node_id: 'MDQ6VXNlcjU4MzIzMQ==', type: 'User', site_admin: false };
 
 interface Label {
   readonly id: number;
@@ -215,7 +225,7 @@ interface PullState {
   readonly head: string;
   base: string;
   labels: Label[];
-  readonly user: Readonly<Record<string, unknown>>;
+  readonly user: Account;
   autoMerge: null | { merge_method: string; enabled_by: typeof BOT; commit_title: string; commit_message: string; enabledAt: string };
   readonly createdAt: string;
   updatedAt: string;
@@ -279,7 +289,18 @@ interface RepoState {
 /** Starts the server on 127.0.0.1 with an ephemeral port. */
 export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubApi> {
   const model = new GitHubModel(options);
-  const server = await startJsonServer((request, url) => model.handle(request, url), {
+  const contract = new OpenApiContract(options.checkAnswersOnly);
+  const handle = async (request: RecordedRequest, url: URL): Promise<Reply> => {
+    const reply = await model.handle(request, url);
+    // GraphQL is outside the REST description: its documents are held to GitHub's GraphQL schema instead.
+    if (request.path !== '/graphql') contract.check({ ...request, status: reply.status, reply: reply.body });
+    else {
+      const body = (request.body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
+      if (typeof body.query === 'string') contract.checkGraphql(body.query, body.variables ?? {});
+    }
+    return reply;
+  };
+  const server = await startJsonServer(handle, {
     'x-github-media-type': 'github.v3; format=json',
     'x-github-api-version-selected': '2022-11-28',
     'x-ratelimit-limit': '5000',
@@ -311,7 +332,11 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
       model.repo(repo).issues.map((i) => ({ number: i.number, state: i.state, title: i.title, body: i.body, labels: i.labels.map((l) => l.name), comments: i.comments.map((c) => c.body) })),
     fail: server.fail,
     onRequest: server.onRequest,
-    stop: server.stop,
+    openApiMismatches: contract.mismatches,
+    stop: async () => {
+      await server.stop();
+      contract.assertClean();
+    },
   };
 }
 
@@ -595,7 +620,7 @@ class GitHubModel {
       updated_at: deployment.updatedAt,
       statuses_url: `${url}/statuses`,
       repository_url: `${this.base}/repos/${repo.owner}/${repo.name}`,
-      creator: BOT,
+      creator: userJson(this.base, BOT),
       sha: deployment.sha,
       ref: deployment.ref,
       payload: deployment.payload,
@@ -612,7 +637,7 @@ class GitHubModel {
       id: status.id,
       node_id: `DES_kwDO${Buffer.from(String(status.id)).toString('base64url')}`,
       state: status.state,
-      creator: BOT,
+      creator: userJson(this.base, BOT),
       description: status.description,
       environment: status.environment,
       target_url: status.logUrl,
@@ -675,7 +700,7 @@ class GitHubModel {
       context: status.context,
       created_at: status.createdAt,
       updated_at: status.createdAt,
-      creator: BOT,
+      creator: userJson(this.base, BOT),
     };
   }
 
@@ -757,7 +782,7 @@ class GitHubModel {
   #newPull(
     repo: RepoState,
     input: { head: string; base: string; title: string; body: string | null },
-    user: Readonly<Record<string, unknown>> = BOT,
+    user: Account = BOT,
   ): PullState {
     const now = timestamp(new Date());
     const number = repo.nextNumber++;
@@ -951,19 +976,26 @@ class GitHubModel {
 
   pullJson(repo: RepoState, pull: PullState, full: boolean): GitHubPull {
     const api = `${this.base}/repos/${repo.owner}/${repo.name}`;
+    const url = this.#pullUrl(repo, pull);
+    const link = (href: string) => ({ href });
     const simple = {
-      url: this.#pullUrl(repo, pull),
+      url,
       id: pull.id,
       node_id: pull.nodeId,
       html_url: this.#htmlUrl(repo, pull),
       diff_url: `${this.#htmlUrl(repo, pull)}.diff`,
       patch_url: `${this.#htmlUrl(repo, pull)}.patch`,
       issue_url: `${api}/issues/${pull.number}`,
+      commits_url: `${url}/commits`,
+      review_comments_url: `${url}/comments`,
+      review_comment_url: `${api}/pulls/comments{/number}`,
+      comments_url: `${api}/issues/${pull.number}/comments`,
+      statuses_url: `${api}/statuses/${branchSha(repo, pull.head)}`,
       number: pull.number,
       state: pull.state,
       locked: false,
       title: pull.title,
-      user: pull.user,
+      user: userJson(this.base, pull.user),
       body: pull.body,
       labels: pull.labels.map((label) => this.#labelJson(repo, label)),
       milestone: null,
@@ -981,12 +1013,22 @@ class GitHubModel {
       base: this.#ref(repo, pull.base),
       author_association: 'CONTRIBUTOR',
       auto_merge: pull.autoMerge && {
-        enabled_by: pull.autoMerge.enabled_by,
+        enabled_by: userJson(this.base, pull.autoMerge.enabled_by),
         merge_method: pull.autoMerge.merge_method,
         commit_title: pull.autoMerge.commit_title,
         commit_message: pull.autoMerge.commit_message,
       },
       draft: false,
+      _links: {
+        self: link(url),
+        html: link(this.#htmlUrl(repo, pull)),
+        issue: link(`${api}/issues/${pull.number}`),
+        comments: link(`${api}/issues/${pull.number}/comments`),
+        review_comments: link(`${url}/comments`),
+        review_comment: link(`${api}/pulls/comments{/number}`),
+        commits: link(`${url}/commits`),
+        statuses: link(`${api}/statuses/${branchSha(repo, pull.head)}`),
+      },
     };
     if (!full) return simple;
     return {
@@ -1019,29 +1061,18 @@ class GitHubModel {
     return `${this.base}/${repo.owner}/${repo.name}/pull/${pull.number}`;
   }
 
+  #owner(repo: RepoState): Account {
+    return { login: repo.owner, id: repo.id + 500_000, node_id: `O_kgDO${Buffer.from(String(repo.id + 500_000)).toString('base64url')}`, type: 'Organization', site_admin: false };
+  }
+
   #ownerJson(repo: RepoState): unknown {
-    return { login: repo.owner, id: repo.id + 500_000, type: 'Organization', site_admin: false };
+    return userJson(this.base, this.#owner(repo));
   }
 
   #repoJson(repo: RepoState, caller?: Caller): unknown {
     const write = caller?.kind === 'token' && caller.access === 'write';
-    return {
-      id: repo.id,
-      node_id: `R_kgDO${Buffer.from(String(repo.id)).toString('base64url')}`,
-      name: repo.name,
-      full_name: `${repo.owner}/${repo.name}`,
-      private: true,
-      owner: this.#ownerJson(repo),
-      html_url: `${this.base}/${repo.owner}/${repo.name}`,
-      url: `${this.base}/repos/${repo.owner}/${repo.name}`,
-      default_branch: 'main',
-      visibility: 'private',
-      allow_auto_merge: repo.spec.allowAutoMerge ?? false,
-      allow_merge_commit: true,
-      allow_squash_merge: true,
-      allow_rebase_merge: true,
-      ...(caller ? { permissions: { admin: false, maintain: false, push: write, triage: write, pull: true } } : {}),
-    };
+    const permissions = caller ? { push: write, triage: write } : undefined;
+    return repositoryJson(this.base, { id: repo.id, owner: this.#owner(repo), name: repo.name, allowAutoMerge: repo.spec.allowAutoMerge ?? false, ...(permissions ? { permissions } : {}) });
   }
 
   #labelJson(repo: RepoState, label: Label): { name: string; [field: string]: unknown } {
@@ -1052,7 +1083,8 @@ class GitHubModel {
       name: label.name,
       color: label.color,
       default: false,
-      description: null,
+      // The description declares label.description as a string inside a pull request's labels.
+      description: '',
     };
   }
 }

@@ -12,12 +12,12 @@
  * root. Third-party actions are stand-ins named in {@link RunnerOptions.actions}; anything else fails
  * the run, so a workflow can never pass on a step that did not run.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import { parse } from 'yaml';
+import { spawnLogged, stopJobProcesses } from './job-processes.ts';
 import { inputVariable, parseGithubOutput, ROOT } from './runner.ts';
 
 /** The owner/name Baton's workflows and README call it by. */
@@ -83,11 +83,25 @@ type Contexts = Record<string, Json>;
 
 const STATUS_FUNCTIONS = /\b(success|failure|always|cancelled)\s*\(/i;
 
+/**
+ * What the status check functions answer where an expression is evaluated. At step level `success()`
+ * is true while no earlier step of the job failed and `failure()` once one has; at job level they look
+ * at the job's ancestors (its `needs`, transitively): `success()` is true when every ancestor succeeded
+ * (a skipped ancestor is not a success), `failure()` when any ancestor failed (a skipped one is not a
+ * failure). `always()` is always true; nothing is ever cancelled here, so `cancelled()` is false.
+ */
+export interface Status {
+  readonly success: boolean;
+  readonly failure: boolean;
+}
+
+const SUCCEEDED: Status = { success: true, failure: false };
+
 /** Evaluates one expression (the text inside `${{ }}`) over the contexts. */
-export function evaluate(expression: string, contexts: Contexts, status: { failed: boolean } = { failed: false }): Json {
+export function evaluate(expression: string, contexts: Contexts, status: Status = SUCCEEDED): Json {
   const functions = [
-    { name: 'success', description: '', minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(!status.failed) },
-    { name: 'failure', description: '', minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(status.failed) },
+    { name: 'success', description: '', minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(status.success) },
+    { name: 'failure', description: '', minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(status.failure) },
     { name: 'always', description: '', minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(true) },
     { name: 'cancelled', description: '', minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(false) },
   ];
@@ -118,14 +132,33 @@ function expandString(template: unknown, contexts: Contexts): string {
   return asString(expand(template, contexts));
 }
 
-/** An `if:`: an expression with or without `${{ }}`, with GitHub's implicit `success() &&`. */
-function condition(text: unknown, contexts: Contexts, failed: boolean): boolean {
-  if (text === undefined) return !failed;
-  if (typeof text === 'boolean') return text && !failed;
+/**
+ * An `if:`: an expression with or without `${{ }}`. Without a status check function GitHub evaluates it
+ * as `success() && (…)`, so a job whose ancestor failed or was skipped (or a step after a failed one)
+ * does not run unless its `if` names `always()`, `failure()`, `success()` or `cancelled()`.
+ */
+function condition(text: unknown, contexts: Contexts, status: Status): boolean {
+  if (text === undefined) return status.success;
+  if (typeof text === 'boolean') return text && status.success;
   const expression = String(text).trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
   const full = STATUS_FUNCTIONS.test(expression) ? expression : `success() && (${expression})`;
-  const value = evaluate(full, contexts, { failed });
+  const value = evaluate(full, contexts, status);
   return value !== false && value !== null && value !== 0 && value !== '';
+}
+
+/** A job's status for its `if:`: from the results of all its ancestors, not only the direct `needs`. */
+function jobStatus(name: string, specs: Record<string, JobSpec>, jobs: Record<string, JobRun>): Status {
+  const ancestors = new Set<string>();
+  const visit = (job: string) => {
+    for (const need of [specs[job]!.needs ?? []].flat()) {
+      if (ancestors.has(need)) continue;
+      ancestors.add(need);
+      visit(need);
+    }
+  };
+  visit(name);
+  const results = [...ancestors].map((ancestor) => jobs[ancestor]!.result);
+  return { success: results.every((result) => result === 'success'), failure: results.includes('failure') };
 }
 
 interface Workflow {
@@ -174,10 +207,9 @@ export async function runWorkflow(workflow: Workflow, options: RunnerOptions): P
     const spec = workflow.jobs[name]!;
     const needs = [spec.needs ?? []].flat();
     const needsContext = Object.fromEntries(needs.map((n) => [n, { result: jobs[n]!.result, outputs: jobs[n]!.outputs }]));
-    const upstreamFailed = needs.some((n) => jobs[n]!.result !== 'success');
     const contexts: Contexts = { github: options.github, inputs, secrets: options.secrets ?? {}, vars: options.vars ?? {}, needs: needsContext, env: {} };
     contexts['env'] = expandMap(workflow.env, contexts);
-    if (options.skipJobs?.includes(name) || !condition(spec.if, contexts, upstreamFailed)) {
+    if (options.skipJobs?.includes(name) || !condition(spec.if, contexts, jobStatus(name, workflow.jobs, jobs))) {
       jobs[name] = { result: 'skipped', outputs: {}, steps: [] };
       logs.push(`[${name}] skipped`);
       continue;
@@ -270,7 +302,7 @@ async function runJob(name: string, spec: JobSpec, base: Contexts, options: Runn
     for (const [index, step] of (spec.steps ?? []).entries()) {
       const id = step.id ?? `__${index}`;
       const stepContexts = { ...contexts(), env: { ...jobEnv, ...addedEnv } };
-      if (!condition(step.if, stepContexts, failed)) {
+      if (!condition(step.if, stepContexts, { success: !failed, failure: failed })) {
         steps[id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
         runs.push({ id, outcome: 'skipped', outputs: {}, log: '', summary: '' });
         continue;
@@ -284,9 +316,11 @@ async function runJob(name: string, spec: JobSpec, base: Contexts, options: Runn
       runs.push({ id, outcome, outputs: run.outputs, log: run.log, summary: run.summary });
       if (outcome === 'failure' && !step['continue-on-error']) failed = true;
     }
-    const outputs = failed ? {} : expandMap(spec.outputs, contexts());
+    // A failed job's outputs are what its steps set before failing; jobs that run after it see them.
+    const outputs = expandMap(spec.outputs, contexts());
     return { result: failed ? 'failure' : 'success', outputs, steps: runs };
   } finally {
+    stopJobProcesses(workspace);
     await rm(temp, { recursive: true, force: true });
   }
 }
@@ -348,7 +382,7 @@ async function runStep(step: StepSpec, id: string, contexts: Contexts, env: Reco
     const script = join(place.runnerTemp, `${id}.sh`);
     await writeFile(script, expandString(step.run, contexts));
     const cwd = step['working-directory'] ? resolve(place.workspace, expandString(step['working-directory'], contexts)) : place.workspace;
-    ({ code, log } = await spawnLogged('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], cwd, childEnv));
+    ({ code, log } = await spawnLogged('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], cwd, childEnv, place.workspace));
   } else if (step.uses) {
     const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([key, value]) => [key, expandString(value, contexts)]));
     ({ code, log } = await runUses(step.uses, inputs, contexts, childEnv, place));
@@ -393,55 +427,7 @@ async function runNodeAction(dir: string, given: Record<string, string>, context
     const value = given[name] ?? (input.default === undefined ? undefined : expandString(input.default, contexts));
     if (value !== undefined) childEnv[inputVariable(name)] = value;
   }
-  return spawnLogged(process.execPath, [resolve(dir, metadata.runs.main)], place.workspace, childEnv);
+  return spawnLogged(process.execPath, [resolve(dir, metadata.runs.main)], place.workspace, childEnv, place.workspace);
 }
 
-function spawnLogged(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; log: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd, env });
-    let log = '';
-    child.stdout.on('data', (chunk) => (log += chunk));
-    child.stderr.on('data', (chunk) => (log += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code: code ?? 1, log }));
-  });
-}
-
-/** How the checkout stand-in gets the workflow's own repository. */
-export interface CheckoutOptions {
-  /** Puts the workflow's own repository into `path`; without it, it is cloned like any other. */
-  readonly self?: (workspace: string, path: string) => Promise<void>;
-  /** `github.token`, actions/checkout's default `token`. */
-  readonly token?: string;
-}
-
-/**
- * A stand-in for `actions/checkout`: clones `repository` (default the workflow's own) at `ref` (default
- * the workflow's commit) into `path` of the workspace, with `token` as the action passes it (an
- * `http.extraHeader` through the environment, never in the URL). The test git server names
- * repositories `<owner>/<name>.git`, so `.git` is added to the URL.
- */
-export function checkoutStandIn(options: CheckoutOptions = {}): StandIn {
-  return async ({ with: inputs, workspace, env, log }) => {
-    const path = resolve(workspace, inputs['path'] ?? '.');
-    const repository = inputs['repository'] || env['GITHUB_REPOSITORY'] || '';
-    if (repository === env['GITHUB_REPOSITORY'] && options.self) {
-      await options.self(workspace, path);
-      log(`checkout: ${repository} (the workflow's repository) into ${path}`);
-      return undefined;
-    }
-    const url = `${env['GITHUB_SERVER_URL']}/${repository}.git`;
-    const token = inputs['token'] || options.token || '';
-    const ref = inputs['ref'] || (repository === env['GITHUB_REPOSITORY'] ? env['GITHUB_SHA'] : '') || 'HEAD';
-    const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
-    const gitEnv = { ...env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${url}.extraheader`, GIT_CONFIG_VALUE_0: header };
-    await mkdir(path, { recursive: true });
-    const git = (...args: string[]) => spawnLogged('git', args, path, gitEnv);
-    for (const args of [['init', '-q'], ['remote', 'add', 'origin', url], ['fetch', '-q', '--depth=1', 'origin', ref], ['checkout', '-q', 'FETCH_HEAD']]) {
-      const result = await git(...args);
-      if (result.code !== 0) throw new Error(`checkout of ${repository}: git ${args[0]} failed: ${result.log}`);
-    }
-    log(`checkout: ${repository}@${ref} into ${path}`);
-    return undefined;
-  };
-}
+export { checkoutStandIn, type CheckoutOptions } from './workflow-stand-ins.ts';

@@ -26,6 +26,10 @@ export function containersBuildArgs(request: BuildRequest, name: string): string
   for (const [key, value] of request.labels) args.push('--label', `${key}=${value}`);
   if (request.platforms.length > 0) args.push('--platform', request.platforms.map(formatPlatform).join(','), '--manifest', name);
   else args.push('--tag', name);
+  // Podman 4.3 (buildah 1.28) looks up its layer cache without the platform: a second platform whose
+  // steps match the first (FROM scratch + COPY) reuses the first's image, and the list ends up with one
+  // entry. Building several platforms without the layer cache gives each its own image.
+  if (request.platforms.length > 1) args.push('--layers=false');
   // --timestamp sets the created time and every file's time in new layers: reproducible builds.
   if (request.sourceDateEpoch !== undefined) args.push('--timestamp', String(request.sourceDateEpoch));
   if (request.authFile) args.push('--authfile', request.authFile);

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningRegistry, skipWithout, startRegistry } from '../../helpers/registry.ts';
-import { appCheckout, runBuildPush, type Scratch, scratch } from './setup.ts';
+import { appCheckout, runBuildPush, type Scratch, scratch } from '../../helpers/build-push.ts';
 
 const USER = 'ci';
 const PASSWORD = 'right-password-9c';

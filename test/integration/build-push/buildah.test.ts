@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { exec } from '../../../src/adapters/exec.ts';
 import { type RunningRegistry, skipWithout, skopeoInspect, startRegistry } from '../../helpers/registry.ts';
-import { appCheckout, buildahStorage, runBuildPush, type Scratch, scratch } from './setup.ts';
+import { appCheckout, buildahStorage, runBuildPush, type Scratch, scratch } from '../../helpers/build-push.ts';
 
 const USER = 'ci';
 const PASSWORD = 'push-secret-7f3a';

@@ -17,7 +17,7 @@ import { defaultBuildPushDeps } from '../../../src/steps/build-push/deps.ts';
 import { type MemoryRun, runInMemory } from '../../helpers/memory-platform.ts';
 import { type RunningRegistry, skipWithout, skopeoRaw, startRegistry } from '../../helpers/registry.ts';
 import { type Fault, type RegistryProxy, startRegistryProxy } from '../../helpers/registry-proxy.ts';
-import { appCheckout, type Scratch, scratch } from './setup.ts';
+import { appCheckout, type Scratch, scratch } from '../../helpers/build-push.ts';
 
 const USER = 'ci';
 const PASSWORD = 'fault-step-pass';

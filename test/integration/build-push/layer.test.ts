@@ -7,7 +7,7 @@ import { RegistryClient } from '../../../src/adapters/registry/registry-client.t
 import { type RunningRegistry, skipWithout, skopeoInspect, skopeoRaw, startRegistry, testClientOptions } from '../../helpers/registry.ts';
 import { makeImage, makeIndex, pushIndex } from '../../helpers/registry-images.ts';
 import { type RegistryProxy, startRegistryProxy } from '../../helpers/registry-proxy.ts';
-import { appCheckout, runBuildPush, type Scratch, scratch } from './setup.ts';
+import { appCheckout, runBuildPush, type Scratch, scratch } from '../../helpers/build-push.ts';
 import { sha256Digest } from '../../../src/adapters/registry/digest.ts';
 
 const EPOCH = '1700000000';

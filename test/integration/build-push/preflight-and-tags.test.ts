@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { type RunningRegistry, skipWithout, skopeoInspect, startRegistry } from '../../helpers/registry.ts';
 import { type RegistryProxy, startRegistryProxy } from '../../helpers/registry-proxy.ts';
 import { startTokenServer, type TokenServer } from '../../helpers/registry-token-server.ts';
-import { appCheckout, runBuildPush, type Scratch, scratch } from './setup.ts';
+import { appCheckout, runBuildPush, type Scratch, scratch } from '../../helpers/build-push.ts';
 
 const USERS = { builder: 'build-pass-1', viewer: 'view-pass-1' };
 

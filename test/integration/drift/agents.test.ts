@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { type ArgoCdApi, type ArgoManagedResource, startArgoCdApi } from '../../helpers/argocd-api.ts';
 import { CUSTOM_RESOURCES, type KubeApiServer, manualClock, startKubeApi } from '../../helpers/kube-api.ts';
-import { driftDeps, envRepo, runDriftStep } from './harness.ts';
+import { driftDeps, envRepo, runDriftStep } from '../../helpers/drift-harness.ts';
 
 const deployment = (image: string, replicas = 2) => ({
   apiVersion: 'apps/v1',

@@ -11,7 +11,7 @@ import type { KubeDoc } from '../../../src/core/drift/types.ts';
 import { type GitHubApi, startGitHubApi } from '../../helpers/github-api.ts';
 import { type GitLabApi, startGitLabApi } from '../../helpers/gitlab-api.ts';
 import { type KubeApiServer, manualClock, startKubeApi } from '../../helpers/kube-api.ts';
-import { applyAll, driftDeps, envRepo, runDriftStep } from './harness.ts';
+import { applyAll, driftDeps, envRepo, runDriftStep } from '../../helpers/drift-harness.ts';
 
 const configMap: KubeDoc = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config' }, data: { LOG_LEVEL: 'info' } };
 const secret: KubeDoc = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flags' }, data: { beta: 'off' } };

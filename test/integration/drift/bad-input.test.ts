@@ -7,7 +7,7 @@ import { GitHubIssues } from '../../../src/adapters/forges/github-issues.ts';
 import { type GitHubApi, startGitHubApi } from '../../helpers/github-api.ts';
 import { type KubeApiServer, manualClock, startKubeApi } from '../../helpers/kube-api.ts';
 import { systemDriftDeps } from '../../../src/steps/drift/step.ts';
-import { driftDeps, envRepo, runDriftStep } from './harness.ts';
+import { driftDeps, envRepo, runDriftStep } from '../../helpers/drift-harness.ts';
 
 describe('drift: bad input', () => {
   const clock = manualClock();

@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { gitIn } from '../../helpers/git-temp.ts';
 import { type KubeApiServer, manualClock, startKubeApi, type TokenGrant } from '../../helpers/kube-api.ts';
-import { applyAll, driftDeps, envRepo, runDriftStep } from './harness.ts';
+import { applyAll, driftDeps, envRepo, runDriftStep } from '../../helpers/drift-harness.ts';
 
 const OWNED = { 'app.kubernetes.io/part-of': 'shop' };
 

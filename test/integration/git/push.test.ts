@@ -24,6 +24,9 @@ async function raiseTag(repo: GitRepo, file: string, tag: string): Promise<void>
   await writeFile(path, current.replace(/tag: .*/, `tag: ${tag}`));
 }
 
+/** How many clones push to one branch at once in the race test. */
+const WRITERS = 8;
+
 describe('GitRepo commit and push', () => {
   let server: GitServer;
   let work: Awaited<ReturnType<typeof tempDir>>;
@@ -108,9 +111,13 @@ describe('GitRepo commit and push', () => {
     assert.equal((await gitIn(slow.dir, ['rev-list', '--count', 'HEAD'])).trim(), '2');
   });
 
-  it('lands twenty concurrent bumps of the same branch, none lost', async () => {
+  // Eight writers race here: the push, reject, refresh and re-apply path of the adapter, with every
+  // landing checked. Pushes to one branch land one at a time, so n writers cost about n²/2 attempts of
+  // several git processes each; the twenty pipelines of one repository are the bump step's own
+  // concurrency test.
+  it('lands eight concurrent bumps of the same branch, none lost', async () => {
     const files: Record<string, string> = { 'baton.yaml': 'x\n' };
-    for (let i = 0; i < 20; i++) files[`envs/staging/app-${i}.yaml`] = 'tag: 1.0.0\n';
+    for (let i = 0; i < WRITERS; i++) files[`envs/staging/app-${i}.yaml`] = 'tag: 1.0.0\n';
     await server.createRepo('crowd', files);
     const rejections: string[] = [];
     const bump = async (i: number): Promise<number> => {
@@ -132,13 +139,13 @@ describe('GitRepo commit and push', () => {
       }
       throw new Error(`app-${i} never landed`);
     };
-    const attempts = await Promise.all(Array.from({ length: 20 }, (_, i) => bump(i)));
+    const attempts = await Promise.all(Array.from({ length: WRITERS }, (_, i) => bump(i)));
     assert.ok(attempts.some((a) => a > 1), 'some pushes raced');
     assert.ok(rejections.every((line) => /non-fast-forward|fetch first|failed to update ref|cannot lock ref/.test(line)));
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < WRITERS; i++) {
       assert.equal(await server.readFile('crowd', 'main', `envs/staging/app-${i}.yaml`), `tag: 2.0.${i}\n`);
     }
-    assert.equal((await server.log('crowd', 'main')).length, 21);
+    assert.equal((await server.log('crowd', 'main')).length, WRITERS + 1);
   });
 
   it('PR mode: creates a branch, force-pushes it with a lease, and reports a lost lease', async () => {

@@ -18,7 +18,7 @@ import { promoteStep } from '../../../src/steps/promote/step.ts';
 import { rollbackStep } from '../../../src/steps/rollback/step.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
-import { batonYaml, bump, kustomization, recordVerification, testHistoryDeps, USER } from '../promote/fixture.ts';
+import { batonYaml, bump, kustomization, recordVerification, testHistoryDeps, USER } from '../../helpers/promote-fixture.ts';
 
 const TOKEN = 'signing-token-2f9c4';
 const API = '127.0.0.1:1/acme/api';

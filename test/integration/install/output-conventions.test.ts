@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cliOnlySpecs, stepSpecs } from '../../../src/specs/index.ts';
-import { kustomization } from '../promote/fixture.ts';
+import { kustomization } from '../../helpers/promote-fixture.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const API = 'ghcr.io/acme/api';

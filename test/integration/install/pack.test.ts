@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { kustomization } from '../promote/fixture.ts';
+import { kustomization } from '../../helpers/promote-fixture.ts';
 import { cliOnlySpecs, stepSpecs } from '../../../src/specs/index.ts';
 
 const root = join(import.meta.dirname, '../../..');

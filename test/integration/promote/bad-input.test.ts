@@ -8,7 +8,7 @@ import { promoteStep } from '../../../src/steps/promote/step.ts';
 import { defaultPromoteDeps } from '../../../src/steps/promote/deps.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
-import { batonYaml, kustomization, USER } from './fixture.ts';
+import { batonYaml, kustomization, USER } from '../../helpers/promote-fixture.ts';
 
 const TOKEN = 'promote-bad-token-9f0a1';
 const IMAGES = { '127.0.0.1:1/acme/api': `1.0.0@sha256:${'a'.repeat(64)}` };

@@ -9,7 +9,7 @@ import { promoteStep } from '../../../src/steps/promote/step.ts';
 import { defaultPromoteDeps } from '../../../src/steps/promote/deps.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
-import { batonYaml, bump, kustomization, recordVerification, USER } from './fixture.ts';
+import { batonYaml, bump, kustomization, recordVerification, USER } from '../../helpers/promote-fixture.ts';
 
 const TOKEN = 'promote-race-token-3d7b5';
 // Port 1 refuses at once: labels for the PR body are best effort and must not slow the race down.

@@ -17,8 +17,8 @@ import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { type GitHubApi, startGitHubApi } from '../../helpers/github-api.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
 import { type RunningRegistry, skipWithout, startRegistry, testClientOptions } from '../../helpers/registry.ts';
-import { type CompareServer, startCompareServer } from './compare-server.ts';
-import { batonYaml, bump, kustomization, pushLabelledImage, recordVerification, testHistoryDeps, USER } from './fixture.ts';
+import { type CompareServer, startCompareServer } from '../../helpers/compare-api.ts';
+import { batonYaml, bump, kustomization, pushLabelledImage, recordVerification, testHistoryDeps, USER } from '../../helpers/promote-fixture.ts';
 
 const TOKEN = 'promote-token-2b9d4';
 const PROD_REGISTRY = { user: 'prod', password: 'prod-registry-pass' };

@@ -14,7 +14,7 @@ import { rollbackStep } from '../../../src/steps/rollback/step.ts';
 import { statusStep } from '../../../src/steps/status/step.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
-import { bump, kustomization, recordVerification, testHistoryDeps, USER } from '../promote/fixture.ts';
+import { bump, kustomization, recordVerification, testHistoryDeps, USER } from '../../helpers/promote-fixture.ts';
 
 const TOKEN = 'report-status-token-3b9d';
 const API = 'ghcr.io/acme/api';

@@ -10,7 +10,7 @@ import { releaseHoldStep } from '../../../src/steps/release-hold/step.ts';
 import { rollbackHandoff, rollbackStep } from '../../../src/steps/rollback/step.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
-import { batonYaml, bump, kustomization, recordVerification, testHistoryDeps, USER } from '../promote/fixture.ts';
+import { batonYaml, bump, kustomization, recordVerification, testHistoryDeps, USER } from '../../helpers/promote-fixture.ts';
 
 const TOKEN = 'rollback-token-71c3e';
 const API = 'ghcr.io/acme/api';

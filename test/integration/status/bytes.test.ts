@@ -11,7 +11,7 @@ import { rollbackStep } from '../../../src/steps/rollback/step.ts';
 import { statusStep } from '../../../src/steps/status/step.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
-import { batonYaml, bump, kustomization, testHistoryDeps, USER } from '../promote/fixture.ts';
+import { batonYaml, bump, kustomization, testHistoryDeps, USER } from '../../helpers/promote-fixture.ts';
 
 const TOKEN = 'bytes-token-3e8a1';
 const API = 'ghcr.io/acme/api';

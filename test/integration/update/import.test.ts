@@ -12,7 +12,7 @@ import { defaultUpdateDeps } from '../../../src/steps/update/deps.ts';
 import { updateStep } from '../../../src/steps/update/step.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
-import { REGISTRY_PASSWORD, REGISTRY_USER, startUpdateRegistry, type UpdateRegistry } from './fixture.ts';
+import { REGISTRY_PASSWORD, REGISTRY_USER, startUpdateRegistry, type UpdateRegistry } from '../../helpers/update-fixture.ts';
 
 const TOKEN = 'update-import-token-1b7c';
 

@@ -14,7 +14,7 @@ import { defaultUpdateDeps } from '../../../src/steps/update/deps.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { type GitHubApi, startGitHubApi } from '../../helpers/github-api.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
-import { REGISTRY_PASSWORD, startUpdateRegistry, type UpdateRegistry } from './fixture.ts';
+import { REGISTRY_PASSWORD, startUpdateRegistry, type UpdateRegistry } from '../../helpers/update-fixture.ts';
 
 const TOKEN = 'update-pr-token-4e2b';
 

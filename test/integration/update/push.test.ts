@@ -13,7 +13,7 @@ import { updateStep } from '../../../src/steps/update/step.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
 import { type GitHubApi, startGitHubApi } from '../../helpers/github-api.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
-import { REGISTRY_PASSWORD, REGISTRY_USER, startUpdateRegistry, type UpdateRegistry } from './fixture.ts';
+import { REGISTRY_PASSWORD, REGISTRY_USER, startUpdateRegistry, type UpdateRegistry } from '../../helpers/update-fixture.ts';
 
 const TOKEN = 'update-push-token-6a0e';
 

@@ -10,7 +10,7 @@ import { emptyTagCache } from '../../../src/adapters/registry/tag-cache.ts';
 import { parseUpdatePolicy } from '../../../src/core/update/policy-config.ts';
 import { offerKey, readOffers } from '../../../src/steps/update/versions.ts';
 import { makeImage, makeIndex, pushIndex } from '../../helpers/registry-images.ts';
-import { startUpdateRegistry, type UpdateRegistry } from './fixture.ts';
+import { startUpdateRegistry, type UpdateRegistry } from '../../helpers/update-fixture.ts';
 
 const TAGS = Array.from({ length: 1000 }, (_, i) => `1.${Math.floor(i / 100)}.${i % 100}`);
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type ArgoApplication, type ArgoCdApi, startArgoCdApi } from '../../helpers/argocd-api.ts';
 import { type ManualClock, manualClock } from '../../helpers/kube-api.ts';
-import { runVerifyStep, testDeps } from './harness.ts';
+import { runVerifyStep, testDeps } from '../../helpers/verify-harness.ts';
 
 const NEW = '5f3c2d1e0b9a8f7e6d5c4b3a29180716253a4b5c';
 const OLD = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';

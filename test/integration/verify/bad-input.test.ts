@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type KubeApiServer, manualClock, startKubeApi } from '../../helpers/kube-api.ts';
-import { kubeconfigFile, runVerifyStep, testDeps } from './harness.ts';
+import { kubeconfigFile, runVerifyStep, testDeps } from '../../helpers/verify-harness.ts';
 
 describe('bad input: exit 2 with the input named, nothing touched', () => {
   const clock = manualClock();

@@ -18,8 +18,8 @@ import { gitIn, tempDir } from '../../helpers/git-temp.ts';
 import { type GitHubApi, startGitHubApi } from '../../helpers/github-api.ts';
 import { type GitLabApi, startGitLabApi } from '../../helpers/gitlab-api.ts';
 import { type KubeApiServer, manualClock, startKubeApi } from '../../helpers/kube-api.ts';
-import { runVerifyStep, testDeps } from './harness.ts';
-import { seedDeployment } from './rollout-scenarios.ts';
+import { runVerifyStep, testDeps } from '../../helpers/verify-harness.ts';
+import { seedDeployment } from '../../helpers/rollout-scenarios.ts';
 
 const TOKEN = 'env-write-token-5e1f';
 const WRONG = 'env-wrong-token-0000';

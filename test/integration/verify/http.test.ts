@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type JsonServer, startJsonServer } from '../../helpers/forge-http.ts';
 import { manualClock } from '../../helpers/kube-api.ts';
-import { runVerifyStep, testDeps } from './harness.ts';
+import { runVerifyStep, testDeps } from '../../helpers/verify-harness.ts';
 
 const clock = manualClock();
 let version = '1.4.1';

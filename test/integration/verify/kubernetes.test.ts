@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { type KubeApiServer, type ManualClock, manualClock, realScheduler, startKubeApi, type TokenGrant } from '../../helpers/kube-api.ts';
 import { systemClock } from '../../../src/adapters/clusters/clock.ts';
-import { kubeconfigFile, runVerifyStep, testDeps } from './harness.ts';
-import { type App, imageDigest, seedDeployment, startRollout } from './rollout-scenarios.ts';
+import { kubeconfigFile, runVerifyStep, testDeps } from '../../helpers/verify-harness.ts';
+import { type App, imageDigest, seedDeployment, startRollout } from '../../helpers/rollout-scenarios.ts';
 
 const WEB: App = { name: 'web', namespace: 'prod', replicas: 3 };
 

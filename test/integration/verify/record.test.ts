@@ -8,8 +8,8 @@ import { type KubeApiServer, manualClock, startKubeApi } from '../../helpers/kub
 import { parseVerdictNote } from '../../../src/core/verify/verdict-note.ts';
 import type { RollbackRequest } from '../../../src/steps/shared/rollback-handoff.ts';
 import type { RecordRequest } from '../../../src/steps/verify/record.ts';
-import { runVerifyStep, testDeps } from './harness.ts';
-import { seedDeployment, startRollout } from './rollout-scenarios.ts';
+import { runVerifyStep, testDeps } from '../../helpers/verify-harness.ts';
+import { seedDeployment, startRollout } from '../../helpers/rollout-scenarios.ts';
 
 const SHA = '5f3c2d1e0b9a8f7e6d5c4b3a29180716253a4b5c';
 const CI_ENV = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/app', GITHUB_RUN_ID: '42' };

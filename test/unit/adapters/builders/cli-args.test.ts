@@ -34,9 +34,9 @@ describe('buildah/podman arguments', () => {
     assert.deepEqual(containersPushArgs(request, 'localhost/x', '/ci/work/l'), ['push', 'localhost/x', 'oci:/ci/work/l:baton']);
     assert.deepEqual(containersCleanupArgs(request, 'localhost/x'), ['rmi', 'localhost/x']);
   });
-  it('several platforms: a manifest list, --timestamp, --authfile, --tls-verify=false', () => {
+  it('several platforms: a manifest list without the layer cache, --timestamp, --authfile, --tls-verify=false', () => {
     assert.deepEqual(containersBuildArgs(multi, 'localhost/x').slice(11), [
-      '--platform', 'linux/amd64,linux/arm64/v8', '--manifest', 'localhost/x', '--timestamp', '1700000000', '--authfile', '/ci/work/config.json', '--tls-verify=false', '/src/app',
+      '--platform', 'linux/amd64,linux/arm64/v8', '--manifest', 'localhost/x', '--layers=false', '--timestamp', '1700000000', '--authfile', '/ci/work/config.json', '--tls-verify=false', '/src/app',
     ]);
     assert.deepEqual(containersPushArgs(multi, 'localhost/x', '/l'), ['manifest', 'push', '--all', 'localhost/x', 'oci:/l:baton']);
     assert.deepEqual(containersCleanupArgs(multi, 'localhost/x'), ['manifest', 'rm', 'localhost/x']);

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { type EditOptions, type Pin, planEdits } from '../../../../src/core/edit/index.ts';
 import { UserError } from '../../../../src/core/errors.ts';
 import { imageName, parseImageRef } from '../../../../src/core/image-ref.ts';
-import { valueDiffProblems } from './value-diff.ts';
+import { valueDiffProblems } from '../../../helpers/value-diff.ts';
 
 const GOLDEN = fileURLToPath(new URL('../../../fixtures/golden/', import.meta.url));
 

@@ -1,7 +1,7 @@
 /** The golden suite's independent "only values changed" check must itself catch what it claims to. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { valueDiffProblems } from './value-diff.ts';
+import { valueDiffProblems } from '../../../helpers/value-diff.ts';
 
 const BEFORE = 'images: &i # list\n  - name: nginx\n    newTag: "1.25" # web\n  - name: redis\n';
 

@@ -5,7 +5,7 @@ import { UserError } from '../../../../src/core/errors.ts';
 import { POLICIES } from '../../../../src/core/validate/policies/index.ts';
 import { DEFAULT_POLICY, levelFor, parsePolicyConfig, type PolicyConfig } from '../../../../src/core/validate/policy-config.ts';
 import { reportFails } from '../../../../src/core/validate/report/index.ts';
-import { runEngine } from './run-engine.ts';
+import { runEngine } from '../../../helpers/validate-engine.ts';
 
 /** A Deployment that passes every policy; cases change one thing. */
 const GOOD_CONTAINER = `        - name: api

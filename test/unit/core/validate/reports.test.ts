@@ -19,7 +19,7 @@ import { textReport } from '../../../../src/core/validate/report/text.ts';
 import type { Report } from '../../../../src/core/validate/types.ts';
 import { DEFAULT_POLICY } from '../../../../src/core/validate/policy-config.ts';
 import { skipWithout } from '../../../helpers/registry.ts';
-import { runEngine } from './run-engine.ts';
+import { runEngine } from '../../../helpers/validate-engine.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/validate/schemas');
 const TOOL = { name: 'baton validate', version: '0.1.0' };

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { brief, type RunOptions, runEngine } from './run-engine.ts';
+import { brief, type RunOptions, runEngine } from '../../../helpers/validate-engine.ts';
 
 const DEPLOYMENT = (replicas: string, extra = '') => `apiVersion: apps/v1
 kind: Deployment

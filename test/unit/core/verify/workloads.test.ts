@@ -8,7 +8,7 @@ import { parseImageRef } from '../../../../src/core/image-ref.ts';
 import type { Related } from '../../../../src/core/verify/new-revision.ts';
 import type { Assessment, KubeObject } from '../../../../src/core/verify/types.ts';
 import { assessWorkload, type WorkloadRules } from '../../../../src/core/verify/workloads.ts';
-import { ago, deployment, NOW, pod, type PodShape, replicaSet } from './fixtures.ts';
+import { ago, deployment, NOW, pod, type PodShape, replicaSet } from '../../../helpers/verify-fixtures.ts';
 
 const RULES: WorkloadRules = { now: NOW, graceMs: 60_000, restartThreshold: 3 };
 const OLD = replicaSet('old111', '1');

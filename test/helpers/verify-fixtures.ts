@@ -1,5 +1,5 @@
 /** Builders of Kubernetes objects as the API serves them, for the rule tables. */
-import type { KubeObject } from '../../../../src/core/verify/types.ts';
+import type { KubeObject } from '../../src/core/verify/types.ts';
 
 /** The cluster's "now" in the tables. */
 export const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);

@@ -7,8 +7,8 @@
  * progress. Steps run on a scheduler: the manual clock in tests, real timers in the benchmark.
  */
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../../../src/core/verify/types.ts';
-import type { KubeApiServer, KubeObjectDraft, ManualClock } from '../../helpers/kube-api.ts';
+import type { KubeObject } from '../../src/core/verify/types.ts';
+import type { KubeApiServer, KubeObjectDraft, ManualClock } from './kube-api.ts';
 
 /** Runs scenario steps at times. */
 export type Scheduler = Pick<ManualClock, 'now' | 'after'>;

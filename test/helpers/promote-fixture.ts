@@ -3,19 +3,19 @@
  * steps wired to the real git adapter, and verification records written by verify's own recorder.
  */
 import { gzipSync } from 'node:zlib';
-import { sha256Digest } from '../../../src/adapters/registry/digest.ts';
-import { MediaType } from '../../../src/adapters/registry/media-types.ts';
-import type { OciClient } from '../../../src/adapters/registry/types.ts';
-import type { ImageRef } from '../../../src/core/image-ref.ts';
-import type { Verdict } from '../../../src/core/verify/verdict.ts';
-import { formatNoteLine, NOTES_REF, type VerdictRecord, verdictRecord } from '../../../src/core/verify/verdict-note.ts';
-import { bumpStep } from '../../../src/steps/bump/step.ts';
-import { defaultBumpDeps } from '../../../src/steps/bump/deps.ts';
-import { defaultHistoryDeps, type HistoryDeps } from '../../../src/steps/shared/history-deps.ts';
-import { GitVerdictRecorder } from '../../../src/steps/verify/git-record.ts';
-import type { GitServer } from '../../helpers/git-server.ts';
-import { type MemoryRun, runInMemory } from '../../helpers/memory-platform.ts';
-import { makeTar, pushImage } from '../../helpers/registry-images.ts';
+import { sha256Digest } from '../../src/adapters/registry/digest.ts';
+import { MediaType } from '../../src/adapters/registry/media-types.ts';
+import type { OciClient } from '../../src/adapters/registry/types.ts';
+import type { ImageRef } from '../../src/core/image-ref.ts';
+import type { Verdict } from '../../src/core/verify/verdict.ts';
+import { formatNoteLine, NOTES_REF, type VerdictRecord, verdictRecord } from '../../src/core/verify/verdict-note.ts';
+import { bumpStep } from '../../src/steps/bump/step.ts';
+import { defaultBumpDeps } from '../../src/steps/bump/deps.ts';
+import { defaultHistoryDeps, type HistoryDeps } from '../../src/steps/shared/history-deps.ts';
+import { GitVerdictRecorder } from '../../src/steps/verify/git-record.ts';
+import type { GitServer } from './git-server.ts';
+import { type MemoryRun, runInMemory } from './memory-platform.ts';
+import { makeTar, pushImage } from './registry-images.ts';
 
 /** The user and token the test git servers accept. */
 export const USER = 'x-access-token';

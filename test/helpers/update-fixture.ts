@@ -1,9 +1,9 @@
 /** A registry behind the paginating, ETag-answering proxy, with helpers to tag one image many times. */
-import { RegistryClient } from '../../../src/adapters/registry/registry-client.ts';
-import type { ImageRef } from '../../../src/core/image-ref.ts';
-import { makeImage, pushImage } from '../../helpers/registry-images.ts';
-import { type RegistryProxy, startRegistryProxy } from '../../helpers/registry-proxy.ts';
-import { type RunningRegistry, startRegistry, testClientOptions } from '../../helpers/registry.ts';
+import { RegistryClient } from '../../src/adapters/registry/registry-client.ts';
+import type { ImageRef } from '../../src/core/image-ref.ts';
+import { makeImage, pushImage } from './registry-images.ts';
+import { type RegistryProxy, startRegistryProxy } from './registry-proxy.ts';
+import { type RunningRegistry, startRegistry, testClientOptions } from './registry.ts';
 
 export const REGISTRY_USER = 'update-user';
 export const REGISTRY_PASSWORD = 'update-pass-5c1d';

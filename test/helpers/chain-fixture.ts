@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { exec } from '../../src/adapters/exec.ts';
-import { ROOT } from '../helpers/runner.ts';
+import { ROOT } from './runner.ts';
 
 /** The image name examples/env-repo writes; the chains replace it with the test registry's. */
 export const EXAMPLE_IMAGE = 'localhost:5000/baton/hello';

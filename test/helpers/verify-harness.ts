@@ -5,14 +5,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArgoCdClient } from '../../../src/adapters/clusters/argocd.ts';
-import type { Clock } from '../../../src/adapters/clusters/clock.ts';
-import { describeError, exitCodeFor } from '../../../src/core/errors.ts';
-import { parseInputs, type RawInputs } from '../../../src/platform/inputs.ts';
-import type { StepContext, StepResult } from '../../../src/steps/shared/types.ts';
-import { openKubernetes } from '../../../src/steps/shared/cluster.ts';
-import { type VerifyDeps, VerifyFailure, verifyStep } from '../../../src/steps/verify/step.ts';
-import { verifySpec } from '../../../src/specs/verify.ts';
+import { ArgoCdClient } from '../../src/adapters/clusters/argocd.ts';
+import type { Clock } from '../../src/adapters/clusters/clock.ts';
+import { describeError, exitCodeFor } from '../../src/core/errors.ts';
+import { parseInputs, type RawInputs } from '../../src/platform/inputs.ts';
+import type { StepContext, StepResult } from '../../src/steps/shared/types.ts';
+import { openKubernetes } from '../../src/steps/shared/cluster.ts';
+import { type VerifyDeps, VerifyFailure, verifyStep } from '../../src/steps/verify/step.ts';
+import { verifySpec } from '../../src/specs/verify.ts';
 
 /** What one run of the step came to. */
 export interface VerifyRun {

@@ -1,16 +1,16 @@
 /**
- * Shared parts of the build-push tests: a git checkout of the fixture app, a private buildah storage
+ * Shared parts of the build-push tests: a git checkout of the fixture app, a private buildah or podman storage
  * with a busybox base image made locally (nothing can be pulled here), and the step run in-process.
  */
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exec } from '../../../src/adapters/exec.ts';
-import { buildPushStep } from '../../../src/steps/build-push/step.ts';
-import { defaultBuildPushDeps } from '../../../src/steps/build-push/deps.ts';
-import type { RawInputs } from '../../../src/platform/inputs.ts';
-import { type MemoryRun, runInMemory } from '../../helpers/memory-platform.ts';
-import { ROOT } from '../../helpers/runner.ts';
+import { exec } from '../../src/adapters/exec.ts';
+import { buildPushStep } from '../../src/steps/build-push/step.ts';
+import { defaultBuildPushDeps } from '../../src/steps/build-push/deps.ts';
+import type { RawInputs } from '../../src/platform/inputs.ts';
+import { type MemoryRun, runInMemory } from './memory-platform.ts';
+import { ROOT } from './runner.ts';
 
 /** The fixture app: a Dockerfile for the layer builder and a multi-stage one for buildah. */
 export const FIXTURE = join(ROOT, 'test/fixtures/build-push/app');
@@ -54,17 +54,28 @@ export async function appCheckout(into: string): Promise<{ dir: string; head: st
 
 /**
  * A private containers storage (vfs, chroot isolation: no privileges or daemon needed) with the
- * busybox base image built from `/bin/busybox`. Returns the environment buildah needs.
+ * busybox base image built from `/bin/busybox` by `tool`. Returns the environment buildah or podman
+ * needs: everything either tool writes (storage, run root, podman's engine temp dir) stays under `into`;
+ * only the signature policy comes from the system (`/etc/containers/policy.json`, installed with the
+ * tools by Debian's containers-common).
  */
-export async function buildahStorage(into: string): Promise<Record<string, string>> {
+export async function containersStorage(into: string, tool: 'buildah' | 'podman' = 'buildah'): Promise<Record<string, string>> {
   const conf = join(into, 'storage.conf');
   await writeFile(conf, `[storage]\ndriver = "vfs"\ngraphroot = "${join(into, 'storage')}"\nrunroot = "${join(into, 'run')}"\n`);
-  const env = { CONTAINERS_STORAGE_CONF: conf, BUILDAH_ISOLATION: 'chroot', STORAGE_DRIVER: 'vfs' };
+  // podman keeps its engine state (alive lock, exit files, events) in tmp_dir, /run/libpod by default.
+  const engine = join(into, 'containers.conf');
+  await writeFile(engine, `[engine]\ntmp_dir = "${join(into, 'engine')}"\nevents_logger = "none"\n`);
+  const env = { CONTAINERS_STORAGE_CONF: conf, CONTAINERS_CONF: engine, BUILDAH_ISOLATION: 'chroot', STORAGE_DRIVER: 'vfs' };
   const base = join(into, 'base');
   await cp('/bin/busybox', join(base, 'busybox'));
   await writeFile(join(base, 'Containerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n');
-  await exec('buildah', ['build', '--quiet', '-t', BUSYBOX_BASE, '-f', join(base, 'Containerfile'), base], { env });
+  await exec(tool, ['build', '--quiet', '-t', BUSYBOX_BASE, '-f', join(base, 'Containerfile'), base], { env });
   return env;
+}
+
+/** {@link containersStorage} for buildah. */
+export function buildahStorage(into: string): Promise<Record<string, string>> {
+  return containersStorage(into, 'buildah');
 }
 
 /** The step wired to the real side effects. */

@@ -7,21 +7,21 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { ArgoCdDriftClient } from '../../../src/adapters/clusters/argocd-drift.ts';
-import type { Clock } from '../../../src/adapters/clusters/clock.ts';
-import { loadKubeConfig } from '../../../src/adapters/clusters/kube-config.ts';
-import { KubeApi } from '../../../src/adapters/clusters/kube-http.ts';
-import { GitHubIssues } from '../../../src/adapters/forges/github-issues.ts';
-import { GitLabIssues } from '../../../src/adapters/forges/gitlab-issues.ts';
-import { renderHelm } from '../../../src/adapters/render/helm.ts';
-import { renderKustomize } from '../../../src/adapters/render/kustomize.ts';
-import type { KubeDoc } from '../../../src/core/drift/types.ts';
-import { describeError, exitCodeFor } from '../../../src/core/errors.ts';
-import { parseInputs, type RawInputs } from '../../../src/platform/inputs.ts';
-import { driftSpec } from '../../../src/specs/drift.ts';
-import type { StepContext, StepResult } from '../../../src/steps/shared/types.ts';
-import { type DriftDeps, DriftFailure, driftStep } from '../../../src/steps/drift/step.ts';
-import type { KubeApiServer } from '../../helpers/kube-api.ts';
+import { ArgoCdDriftClient } from '../../src/adapters/clusters/argocd-drift.ts';
+import type { Clock } from '../../src/adapters/clusters/clock.ts';
+import { loadKubeConfig } from '../../src/adapters/clusters/kube-config.ts';
+import { KubeApi } from '../../src/adapters/clusters/kube-http.ts';
+import { GitHubIssues } from '../../src/adapters/forges/github-issues.ts';
+import { GitLabIssues } from '../../src/adapters/forges/gitlab-issues.ts';
+import { renderHelm } from '../../src/adapters/render/helm.ts';
+import { renderKustomize } from '../../src/adapters/render/kustomize.ts';
+import type { KubeDoc } from '../../src/core/drift/types.ts';
+import { describeError, exitCodeFor } from '../../src/core/errors.ts';
+import { parseInputs, type RawInputs } from '../../src/platform/inputs.ts';
+import { driftSpec } from '../../src/specs/drift.ts';
+import type { StepContext, StepResult } from '../../src/steps/shared/types.ts';
+import { type DriftDeps, DriftFailure, driftStep } from '../../src/steps/drift/step.ts';
+import type { KubeApiServer } from './kube-api.ts';
 
 /** What one run of the step came to. */
 export interface DriftRun {

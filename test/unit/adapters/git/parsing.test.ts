@@ -1,13 +1,13 @@
 /** The git adapter's pure parts: URL handling, auth config, failure classification, output parsing. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { authFor } from '../../../src/adapters/git/git-auth.ts';
-import { parseGitVersion } from '../../../src/adapters/git/git-cli.ts';
-import { classifyFailure } from '../../../src/adapters/git/git-errors.ts';
-import { checkedOutFiles, parseStatus, repoPath } from '../../../src/adapters/git/git-paths.ts';
-import { parsePushOutput, pushOutcome } from '../../../src/adapters/git/git-push.ts';
-import { describeRemote, resolveRemote } from '../../../src/adapters/git/git-url.ts';
-import { TransientError, UserError } from '../../../src/core/errors.ts';
+import { authFor } from '../../../../src/adapters/git/git-auth.ts';
+import { parseGitVersion } from '../../../../src/adapters/git/git-cli.ts';
+import { classifyFailure } from '../../../../src/adapters/git/git-errors.ts';
+import { checkedOutFiles, parseStatus, repoPath } from '../../../../src/adapters/git/git-paths.ts';
+import { parsePushOutput, pushOutcome } from '../../../../src/adapters/git/git-push.ts';
+import { describeRemote, resolveRemote } from '../../../../src/adapters/git/git-url.ts';
+import { TransientError, UserError } from '../../../../src/core/errors.ts';
 
 describe('resolveRemote', () => {
   it('moves credentials out of an HTTPS URL', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { listCommitsBetween } from '../../../src/adapters/forges/compare.ts';
 import { type GitServer, startGitServer } from '../../helpers/git-server.ts';
-import { type CompareServer, startCompareServer } from './compare-server.ts';
+import { type CompareServer, startCompareServer } from '../../helpers/compare-api.ts';
 
 const TOKEN = 'compare-token-77e1a';
 

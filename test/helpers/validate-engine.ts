@@ -1,14 +1,14 @@
 /** Runs the validate engine in memory over YAML texts, with the real built-in schemas and CRDs from the texts. */
-import { createSchemaCatalog } from '../../../../src/adapters/schemas/catalog.ts';
-import { parseSchemaLocations } from '../../../../src/adapters/schemas/locations.ts';
-import { crdSchemas } from '../../../../src/core/validate/crd-schema.ts';
-import { parseStream } from '../../../../src/core/validate/documents.ts';
-import { createEngine, type EngineOptions } from '../../../../src/core/validate/engine.ts';
-import { parseKindMatchers } from '../../../../src/core/validate/gvk.ts';
-import { parseKubeVersion } from '../../../../src/core/validate/kube-version.ts';
-import { POLICIES } from '../../../../src/core/validate/policies/index.ts';
-import type { PolicyConfig } from '../../../../src/core/validate/policy-config.ts';
-import type { Report } from '../../../../src/core/validate/types.ts';
+import { createSchemaCatalog } from '../../src/adapters/schemas/catalog.ts';
+import { parseSchemaLocations } from '../../src/adapters/schemas/locations.ts';
+import { crdSchemas } from '../../src/core/validate/crd-schema.ts';
+import { parseStream } from '../../src/core/validate/documents.ts';
+import { createEngine, type EngineOptions } from '../../src/core/validate/engine.ts';
+import { parseKindMatchers } from '../../src/core/validate/gvk.ts';
+import { parseKubeVersion } from '../../src/core/validate/kube-version.ts';
+import { POLICIES } from '../../src/core/validate/policies/index.ts';
+import type { PolicyConfig } from '../../src/core/validate/policy-config.ts';
+import type { Report } from '../../src/core/validate/types.ts';
 
 /** Policies off: only the schema-level checks speak. */
 export const SCHEMA_ONLY: PolicyConfig = { rules: Object.fromEntries(POLICIES.map((p) => [p.id, 'off'])), environments: {} };
