@@ -8,6 +8,29 @@
  * Issues and pull requests share one number sequence per repository.
  */
 import { type Page, pageOf, type Reply, timestamp } from './forge-http.ts';
+import { type Account, userJson } from './github-json.ts';
+
+/** The account the test server's issues and comments are written by (the Actions bot). */
+const BOT: Account = { login: 'github-actions[bot]', id: 41898282, node_id: 'MDM6Qm90NDE4OTgyODI=', type: 'Bot', site_admin: false };
+
+/** The fields every `issue` object of GitHub's description requires, for an issue or a pull request. */
+function issueShape(repo: IssueRepo, number: number): Record<string, unknown> {
+  const url = `${repo.base}/repos/${repo.fullName}/issues/${number}`;
+  return {
+    url,
+    repository_url: `${repo.base}/repos/${repo.fullName}`,
+    labels_url: `${url}/labels{/name}`,
+    comments_url: `${url}/comments`,
+    events_url: `${url}/events`,
+    assignee: null,
+    assignees: [],
+    milestone: null,
+    locked: false,
+    active_lock_reason: null,
+    author_association: 'NONE',
+    user: userJson(repo.base, BOT),
+  };
+}
 
 /** An issue as kept by the test server. */
 export interface IssueState {
@@ -49,9 +72,9 @@ export interface IssueRepo {
 
 function json(repo: IssueRepo, issue: IssueState): Record<string, unknown> {
   return {
+    ...issueShape(repo, issue.number),
     id: issue.id,
     node_id: `I_kwDO${Buffer.from(`${repo.fullName}:${issue.number}`).toString('base64url')}`,
-    url: `${repo.base}/repos/${repo.fullName}/issues/${issue.number}`,
     html_url: `${repo.base}/${repo.fullName}/issues/${issue.number}`,
     number: issue.number,
     state: issue.state,
@@ -63,7 +86,6 @@ function json(repo: IssueRepo, issue: IssueState): Record<string, unknown> {
     created_at: issue.createdAt,
     updated_at: issue.updatedAt,
     closed_at: issue.closedAt,
-    user: { login: 'github-actions[bot]', id: 41898282, type: 'Bot' },
   };
 }
 
@@ -82,7 +104,27 @@ export function listIssues(repo: IssueRepo, url: URL): Reply {
     rows.push({
       createdAt: pull.createdAt,
       number: pull.number,
-      body: { number: pull.number, title: pull.title, body: pull.body, state: pull.state, labels: pull.labels, html_url: `${repo.base}/${repo.fullName}/pull/${pull.number}`, pull_request: { url: `${repo.base}/repos/${repo.fullName}/pulls/${pull.number}` } },
+      body: {
+        ...issueShape(repo, pull.number),
+        id: 1_000_000 + pull.number,
+        node_id: `PR_kwDO${Buffer.from(`${repo.fullName}:${pull.number}`).toString('base64url')}`,
+        number: pull.number,
+        title: pull.title,
+        body: pull.body,
+        state: pull.state,
+        labels: pull.labels.map((l, i) => ({ id: i + 1, node_id: `LA_${i + 1}`, name: l.name, color: 'ededed', url: `${repo.base}/repos/${repo.fullName}/labels/${encodeURIComponent(l.name)}`, default: false, description: null })),
+        comments: 0,
+        created_at: pull.createdAt,
+        updated_at: pull.createdAt,
+        closed_at: null,
+        html_url: `${repo.base}/${repo.fullName}/pull/${pull.number}`,
+        pull_request: {
+          url: `${repo.base}/repos/${repo.fullName}/pulls/${pull.number}`,
+          html_url: `${repo.base}/${repo.fullName}/pull/${pull.number}`,
+          diff_url: `${repo.base}/${repo.fullName}/pull/${pull.number}.diff`,
+          patch_url: `${repo.base}/${repo.fullName}/pull/${pull.number}.patch`,
+        },
+      },
     });
   }
   const matches = rows.filter((row) => {
@@ -138,5 +180,20 @@ export function commentIssue(repo: IssueRepo, number: number, body: unknown): Re
   const comment = { id: repo.nextId(), body: text, createdAt: timestamp(new Date()) };
   issue.comments.push(comment);
   issue.updatedAt = comment.createdAt;
-  return { status: 201, body: { id: comment.id, body: comment.body, created_at: comment.createdAt, html_url: `${repo.base}/${repo.fullName}/issues/${number}#issuecomment-${comment.id}` } };
+  const url = `${repo.base}/repos/${repo.fullName}/issues/comments/${comment.id}`;
+  return {
+    status: 201,
+    body: {
+      id: comment.id,
+      node_id: `IC_kwDO${Buffer.from(String(comment.id)).toString('base64url')}`,
+      url,
+      issue_url: `${repo.base}/repos/${repo.fullName}/issues/${number}`,
+      html_url: `${repo.base}/${repo.fullName}/issues/${number}#issuecomment-${comment.id}`,
+      body: comment.body,
+      user: userJson(repo.base, BOT),
+      author_association: 'NONE',
+      created_at: comment.createdAt,
+      updated_at: comment.createdAt,
+    },
+  };
 }

@@ -95,6 +95,8 @@ function description(): NonNullable<typeof loaded> {
   // the empty string is a documented value of them, so it passes.
   const uri = addFormats.default.get('uri') as unknown as (value: string) => boolean;
   ajv.addFormat('uri', (value: string) => value === '' || uri(value));
+  // GitHub's own format for `owner/name` (a repository's "name with owner").
+  ajv.addFormat('repo.nwo', /^[^/\s]+\/[^/\s]+$/);
   ajv.addSchema({ $id: COMPONENTS_ID, components: { schemas: components['schemas'] } });
   const routes: Route[] = [];
   for (const [template, item] of Object.entries(parsed.paths)) {
