@@ -17,9 +17,10 @@ describe('raceDelay', () => {
     assert.equal(raceDelay({ ...POLICY, random: () => 0 }, 3), 0);
   });
 
-  it('starts the window at the length of the attempt that lost, when that is longer than the base', () => {
-    assert.equal(raceDelay(half, 1, 2000), 1000);
-    assert.equal(raceDelay(half, 3, 2000), 4000);
+  it('starts the window at twice the length of the attempt that lost, when that is longer than the base', () => {
+    assert.equal(raceDelay(half, 1, 2000), 2000);
+    assert.equal(raceDelay(half, 2, 2000), 4000);
+    assert.equal(raceDelay(half, 3, 2000), 5000, 'capped at 10 s');
     assert.equal(raceDelay(half, 1, 100), 125, 'a short attempt keeps the base');
   });
 
@@ -41,8 +42,8 @@ describe('pushChange backoff', () => {
       const deps = { retry: { ...half, sleep: async (ms: number) => void waits.push(ms) }, now: () => clock };
       const outcome = await pushChange(repo, change, deps, quietContext());
       assert.equal(outcome.commit, 'c3');
-      // Each attempt "takes" 3 s (the push moves the clock): windows 3 s, then 6 s, half of each drawn.
-      assert.deepEqual(waits, [1500, 3000]);
+      // Each attempt "takes" 3 s (the push moves the clock): windows 6 s, then 12 s (capped at 10 s), half of each drawn.
+      assert.deepEqual(waits, [3000, 5000]);
     } finally {
       await work.remove();
     }
