@@ -17,11 +17,11 @@ describe('raceDelay', () => {
     assert.equal(raceDelay({ ...POLICY, random: () => 0 }, 3), 0);
   });
 
-  it('starts the window at twice the length of the attempt that lost, when that is longer than the base', () => {
-    assert.equal(raceDelay(half, 1, 2000), 2000);
-    assert.equal(raceDelay(half, 2, 2000), 4000);
-    assert.equal(raceDelay(half, 3, 2000), 5000, 'capped at 10 s');
-    assert.equal(raceDelay(half, 1, 100), 125, 'a short attempt keeps the base');
+  it('starts the window at four times the length of the attempt that lost, when that is longer than the base', () => {
+    assert.equal(raceDelay(half, 1, 1000), 2000);
+    assert.equal(raceDelay(half, 2, 1000), 4000);
+    assert.equal(raceDelay(half, 3, 1000), 5000, 'capped at 10 s');
+    assert.equal(raceDelay(half, 1, 50), 125, 'a short attempt keeps the base');
   });
 
   it('never waits longer than the policy maximum', () => {
@@ -35,15 +35,15 @@ describe('pushChange backoff', () => {
     try {
       let clock = 0;
       const pushes: string[] = ['rejected', 'rejected', 'pushed'];
-      const repo = fakeRepo(work.path, pushes, () => (clock += 3000));
+      const repo = fakeRepo(work.path, pushes, () => (clock += 1000));
       const waits: number[] = [];
       const plan: EditPlan = { edits: [{ file: 'a.yaml', before: 'a: 1\n', after: 'a: 2\n', changes: [] }], sites: new Map(), skipped: [] };
       const change = { plan: async () => plan, message: () => 'change', author: { name: 'a', email: 'a@example.invalid' } };
       const deps = { retry: { ...half, sleep: async (ms: number) => void waits.push(ms) }, now: () => clock };
       const outcome = await pushChange(repo, change, deps, quietContext());
       assert.equal(outcome.commit, 'c3');
-      // Each attempt "takes" 3 s (the push moves the clock): windows 6 s, then 12 s (capped at 10 s), half of each drawn.
-      assert.deepEqual(waits, [3000, 5000]);
+      // Each attempt "takes" 1 s (the push moves the clock): windows 4 s, then 8 s, half of each drawn.
+      assert.deepEqual(waits, [2000, 4000]);
     } finally {
       await work.remove();
     }
