@@ -12,9 +12,9 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startGitServer } from '../../test/helpers/git-server.ts';
+import { type GitServer, startGitServer } from '../../test/helpers/git-server.ts';
 import { generateEnvRepo } from './generate-repo.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -32,16 +32,42 @@ const { values } = parseArgs({
 });
 const RUNS = Number(values.runs);
 
+/** Extra variables for every command the bench runs (GIT_TRACE while git processes are counted). */
+let traceEnv: Record<string, string> = {};
+/** Push races lost by `baton bump` runs, counted from their log ("push rejected … re-applying"). */
+let racesLost = 0;
+
 function run(command: string, args: string[], env: Record<string, string> = {}, cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env } });
+    const child = spawn(command, args, { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...traceEnv, ...env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (err += c));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${args[0]} exited ${code}: ${err.slice(-400)}`))));
+    child.on('close', (code) => {
+      racesLost += err.match(/push rejected \(the branch moved\)/g)?.length ?? 0;
+      code === 0 ? resolve(out) : reject(new Error(`${command} ${args[0]} exited ${code}: ${err.slice(-400)}`));
+    });
   });
+}
+
+/**
+ * The git processes one call of `fn` starts (GIT_TRACE: one `built-in:` line per git command, one `exec:`
+ * line per transport helper such as git-remote-http), and the requests the server answered for it.
+ */
+async function gitProcesses(server: GitServer, fn: () => Promise<unknown>): Promise<{ processes: number; requests: number }> {
+  const file = join(await mkdtemp(join(tmpdir(), 'baton-trace-')), 'trace');
+  traceEnv = { GIT_TRACE: file };
+  server.resetRequests();
+  try {
+    await fn();
+  } finally {
+    traceEnv = {};
+  }
+  const trace = await readFile(file, 'utf8').catch(() => '');
+  await rm(dirname(file), { recursive: true, force: true });
+  return { processes: trace.match(/trace: (built-in: git |exec: git-)/g)?.length ?? 0, requests: server.requests.length };
 }
 
 /** CPU seconds used by this process and its reaped children (git, the git server's CGI processes, baton). */
@@ -165,8 +191,14 @@ try {
   process.stdout.write(
     `bytes the server sent per bump: baton ${kib(sentBig)} (20k commits), ${kib(sentShort)} (10 commits); floor ${kib(sentFloor)}; naive ${kib(sentNaive)}\n`,
   );
+  const batonGit = await gitProcesses(server, () => batonBump(server.url('big'), 1, tag()));
+  const floorGit = await gitProcesses(server, () => floorBump(server.url('big'), 3, tag()));
+  process.stdout.write(
+    `git processes per bump (and server requests): baton ${batonGit.processes} (${batonGit.requests}); floor ${floorGit.processes} (${floorGit.requests})\n`,
+  );
   const count = Number(values.concurrent);
   server.resetRequests();
+  racesLost = 0;
   const cpuStart = cpuSeconds();
   const concurrent = await timed(() => Promise.all(Array.from({ length: count }, (_, i) => batonBump(server.url('big'), 10 + i, tag()))));
   const cpuAll = cpuSeconds() - cpuStart;
@@ -175,6 +207,7 @@ try {
   const serverMs = server.requests.reduce((sum, r) => sum + r.ms, 0);
   const lost = await lostUpdates(server.root, count, n);
   process.stdout.write(`${`${count} concurrent baton bumps (different images)`.padEnd(44)} wall   ${concurrent.toFixed(0).padStart(6)} ms; ${lost} lost; ${pushes} pushes (${(pushes / count).toFixed(1)} per bump)\n`);
+  process.stdout.write(`push races lost per concurrent bump: ${(racesLost / count).toFixed(1)} (each one fetch, a re-plan and a push)\n`);
   process.stdout.write(
     `requests per concurrent bump: info-refs ${perBump('info-refs')}, upload-pack ${perBump('upload-pack')}, receive-pack ${perBump('receive-pack')}; server busy ${(serverMs / count).toFixed(0)} ms per bump\n`,
   );

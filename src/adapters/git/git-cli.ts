@@ -101,14 +101,18 @@ export class GitCli {
   readonly #log: (line: string) => void;
   readonly #retry: RetryPolicy;
 
-  /** Checks the git version and reads the signing settings (once per process), and builds the environment. */
+  /** Checks the git version and reads the signing settings (once per process, side by side), and builds the environment. */
   static async create(options: GitCliOptions): Promise<GitCli> {
-    await ensureGitVersion();
     signingCheck ??= signingConfig().catch((error: unknown) => {
       signingCheck = undefined;
       throw error;
     });
-    return new GitCli({ signing: await signingCheck, ...options });
+    // Both run git once per process; side by side, their start-up costs overlap. The version check's
+    // failure wins (it says what to install), so the other's is awaited only after it.
+    const signing = signingCheck;
+    signing.catch(() => {});
+    await ensureGitVersion();
+    return new GitCli({ signing: await signing, ...options });
   }
 
   /** Prefer {@link GitCli.create}, which checks the git version first. */

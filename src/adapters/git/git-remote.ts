@@ -21,19 +21,47 @@ export function repoRef(name: string): string {
 
 /**
  * Asks the remote for its default branch and `branch`'s head in one round trip. A URL without `.git`
- * that answers with a redirect is tried once more with `.git` (GitLab redirects such URLs), since
- * redirects are not followed while credentials are sent (see `authFor`).
+ * that answers with a redirect is tried once more with `.git` (see {@link followingGitSuffix}).
  */
 export async function lookUpRemote(cli: GitCli, branch: string | undefined): Promise<{ cli: GitCli; heads: RemoteHeads }> {
+  let heads: RemoteHeads | undefined;
+  const used = await followingGitSuffix(cli, async (c) => {
+    heads = await lsRemote(c, branch);
+  });
+  return { cli: used, heads: heads! };
+}
+
+/**
+ * Runs `attempt` (a clone, an `ls-remote`) against `cli`'s remote; when a URL without `.git` answers with
+ * a redirect, runs it once more with `.git` appended (GitLab redirects such URLs), since redirects are
+ * not followed while credentials are sent (see `authFor`). Resolves with the runner that worked.
+ */
+export async function followingGitSuffix(cli: GitCli, attempt: (cli: GitCli) => Promise<unknown>): Promise<GitCli> {
   try {
-    return { cli, heads: await lsRemote(cli, branch) };
+    await attempt(cli);
+    return cli;
   } catch (error) {
     const withSuffix = gitSuffixed(cli.remote);
     if (!(error instanceof UserError && /redirect/.test(error.message) && withSuffix)) throw error;
     const retried = cli.withRemote(withSuffix);
     cli.log(`${cli.remote.display} redirects; trying ${withSuffix.display}`);
-    return { cli: retried, heads: await lsRemote(retried, branch).catch(() => Promise.reject(error)) };
+    await attempt(retried).catch(() => Promise.reject(error));
+    return retried;
   }
+}
+
+/**
+ * The branch a clone made without `--branch` checked out: the remote's default branch, which the clone's
+ * ref listing carried (protocol v2 `ls-refs` with `symrefs`). An empty repository (unborn `HEAD`) or a
+ * remote whose `HEAD` names no branch is a user error: the branch must be given.
+ */
+export async function clonedBranch(cli: GitCli, dir: string): Promise<string> {
+  const result = await cli.raw(['rev-parse', '--symbolic-full-name', 'HEAD'], { cwd: dir });
+  const ref = result.code === 0 ? result.stdout.trim() : '';
+  if (!ref.startsWith('refs/heads/')) {
+    throw new UserError(`repo: ${cli.remote.display} has no default branch (is it empty?); set the branch input.`, { input: 'repo' });
+  }
+  return ref.slice('refs/heads/'.length);
 }
 
 /** The same remote with `.git` appended to its path, when it is an HTTP(S) URL without it. */

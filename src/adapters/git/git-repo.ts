@@ -12,7 +12,7 @@ import { checkedOutFiles, parentDir, parseStatus, repoPath, type StatusEntry } f
 import { pushOutcome } from './git-push.ts';
 import { appendNote, fetchRef, notesOf, pushRefs, type RefUpdate } from './git-refs.ts';
 import { checkSignature, type SignatureCheck } from './git-signing.ts';
-import { lookUpRemote, repoRef } from './git-remote.ts';
+import { clonedBranch, followingGitSuffix, repoRef } from './git-remote.ts';
 import { resolveRemote } from './git-url.ts';
 
 export { type HistoryCommit, isFullCommitId } from './git-history.ts';
@@ -49,20 +49,22 @@ export class GitRepo {
   readonly remote: string;
   /** The branch cloned: what `push()` updates and `refresh()` returns to by default. */
   readonly branch: string;
-  /** The remote's default branch (its `HEAD`). */
-  readonly defaultBranch: string;
   readonly #cli: GitCli;
   readonly #identity: GitIdentity;
   readonly #handle: CloneHandle;
-  /** Remote branch → the head this clone last saw there (null: absent); the lease of a forced push. */
+  /**
+   * Remote branch → the head this clone last saw there (null: absent); the lease of a forced push. A
+   * branch missing here takes its lease from its remote-tracking ref, which clone and refresh update.
+   */
   readonly #seen = new Map<string, string | null>();
+  /** `HEAD` as this object last moved it (a commit it made), so a push needs no `rev-parse` first. */
+  #head: string | undefined;
 
-  private constructor(cli: GitCli, dir: string, branch: string, defaultBranch: string, identity: GitIdentity) {
+  private constructor(cli: GitCli, dir: string, branch: string, identity: GitIdentity) {
     this.#cli = cli;
     this.dir = dir;
     this.remote = cli.remote.display;
     this.branch = branch;
-    this.defaultBranch = defaultBranch;
     this.#identity = identity;
     this.#handle = { cli, dir, branch, identity };
   }
@@ -70,22 +72,18 @@ export class GitRepo {
   /**
    * Clones `remote` into `options.dir`: `--depth 1 --single-branch --filter=blob:none --no-checkout`,
    * then a cone-mode sparse checkout of `options.sparsePaths`, so the cost does not grow with history
-   * or with the size of the rest of the repository.
+   * or with the size of the rest of the repository. Without a branch the clone takes the remote's
+   * default branch and reads its name from the clone: no `ls-remote` round trip before it (the clone's
+   * own ref listing already carries the remote's `HEAD`).
    */
   static async clone(remote: GitRemote, options: CloneOptions & GitRepoTuning): Promise<GitRepo> {
+    if (options.branch !== undefined) repoRef(options.branch);
     let cli = await GitCli.create({ remote: resolveRemote(remote), ...logAndRetry(options) });
-    const found = await lookUpRemote(cli, options.branch);
-    cli = found.cli;
-    const branch = options.branch ?? found.heads.defaultBranch;
-    if (!branch) {
-      throw new UserError(`repo: ${cli.remote.display} has no default branch (is it empty?); set the branch input.`, {
-        input: 'repo',
-      });
-    }
-    const repo = new GitRepo(cli, options.dir, branch, found.heads.defaultBranch ?? branch, options.identity ?? DEFAULT_IDENTITY);
+    cli = await followingGitSuffix(cli, (c) => cloneCommand(c, options.dir, options.branch));
+    const branch = options.branch ?? (await clonedBranch(cli, options.dir));
+    const repo = new GitRepo(cli, options.dir, branch, options.identity ?? DEFAULT_IDENTITY);
     try {
-      await repo.#cloneInto(options.sparsePaths);
-      repo.#seen.set(branch, await repo.head());
+      await repo.#checkOut(options.sparsePaths);
     } catch (error) {
       await repo.cleanup();
       throw error;
@@ -93,16 +91,11 @@ export class GitRepo {
     return repo;
   }
 
-  async #cloneInto(sparsePaths: readonly string[]): Promise<void> {
-    const local = this.#cli.remote.kind === 'file';
-    const args = ['clone', '--quiet', '--depth', '1', '--single-branch', '--no-tags', '--filter=blob:none'];
-    args.push('--no-checkout', '--branch', this.branch);
-    if (local) args.push('--upload-pack', LOCAL_UPLOAD_PACK);
-    await this.#cli.network([...args, '--', this.#cli.remote.url, this.dir], { verb: 'clone', branch: this.branch });
-    if (local) await this.#git(['config', 'remote.origin.uploadpack', LOCAL_UPLOAD_PACK]);
+  async #checkOut(sparsePaths: readonly string[]): Promise<void> {
+    if (this.#cli.remote.kind === 'file') await this.#git(['config', 'remote.origin.uploadpack', LOCAL_UPLOAD_PACK]);
     // Patterns first, checkout second: the checkout then fetches only the blobs inside the cone, in one
-    // batch (git-sparse-checkout(1), "EXAMPLES" shows the same order for partial clones).
-    await this.#git(['sparse-checkout', 'init', '--cone']);
+    // batch (git-sparse-checkout(1), "EXAMPLES" shows the same order for partial clones). `set --cone`
+    // turns cone mode on by itself, so no separate `sparse-checkout init`.
     await this.setSparse(sparsePaths);
     await this.#fetching(['checkout', '--quiet', this.branch, '--']);
   }
@@ -119,7 +112,7 @@ export class GitRepo {
       return;
     }
     const dirs = await this.#directoriesOf(normal);
-    await this.#fetching(['sparse-checkout', 'set', '--stdin'], dirs.map((d) => `${d}\n`).join(''));
+    await this.#fetching(['sparse-checkout', 'set', '--cone', '--stdin'], dirs.map((d) => `${d}\n`).join(''));
   }
 
   /** Cone mode takes directories only; files become their directory, missing paths stay as given. */
@@ -138,7 +131,8 @@ export class GitRepo {
 
   /** The commit checked out. */
   async head(): Promise<string> {
-    return (await this.#git(['rev-parse', 'HEAD'])).stdout.trim();
+    this.#head ??= (await this.#git(['rev-parse', 'HEAD'])).stdout.trim();
+    return this.#head;
   }
 
   /** Tracked files under `underPath` that are checked out (sparse-excluded ones are left out). */
@@ -176,8 +170,10 @@ export class GitRepo {
    * Stages the changes under `paths` (everything when omitted) and commits them with `message` (passed on
    * standard input, trailers and all). Resolves undefined when nothing changed: no empty commits.
    */
-  commit(options: CommitOptions): Promise<string | undefined> {
-    return commitChanges(this.#handle, options);
+  async commit(options: CommitOptions): Promise<string | undefined> {
+    const commit = await commitChanges(this.#handle, options);
+    if (commit) this.#head = commit;
+    return commit;
   }
 
   /**
@@ -193,7 +189,7 @@ export class GitRepo {
     const worktree = local ? await worktreeWithBranch(this.#cli, local, target) : undefined;
     if (worktree) return this.#landInWorktree(worktree, target, commit, options.force === true);
     const args = ['push', '--porcelain', '--no-verify'];
-    if (options.force) args.push(`--force-with-lease=${ref}:${this.#seen.get(target) ?? ''}`);
+    if (options.force) args.push(`--force-with-lease=${ref}:${await this.#lease(target)}`);
     const result = await this.#cli.network([...args, 'origin', `HEAD:${ref}`], {
       verb: 'push',
       branch: target,
@@ -219,14 +215,18 @@ export class GitRepo {
 
   /**
    * Fetches the newest head of the cloned branch (depth 1) and resets the clone to it, discarding local
-   * commits and edits, so an edit can be applied again on top of what others pushed.
+   * commits and edits, so an edit can be applied again on top of what others pushed. Three processes:
+   * the fetch, a checkout straight from the remote-tracking ref (it writes only the files that differ,
+   * so only blobs inside the sparse cone that changed are fetched) and a clean.
    */
   async refresh(): Promise<void> {
-    const head = await this.fetchBranch(this.branch);
-    if (!head) {
+    const tracking = await this.#fetch(this.branch);
+    if (!tracking) {
       throw new UserError(`branch: "${this.branch}" no longer exists on ${this.#cli.remote.display}.`, { input: 'branch' });
     }
-    await this.#fetching(['checkout', '--quiet', '--force', '-B', this.branch, head, '--']);
+    this.#seen.delete(this.branch);
+    this.#head = undefined;
+    await this.#fetching(['checkout', '--quiet', '--force', '-B', this.branch, tracking, '--']);
     await this.#git(['clean', '-ffdq']);
   }
 
@@ -236,20 +236,39 @@ export class GitRepo {
    */
   async fetchBranch(name: string): Promise<string | undefined> {
     const branch = repoRef(name);
-    const tracking = `refs/remotes/origin/${branch}`;
-    const args = ['fetch', '--quiet', '--depth', '1', '--no-tags', 'origin', `+refs/heads/${branch}:${tracking}`];
-    try {
-      await this.#cli.network(args, { verb: 'fetch', branch }, { cwd: this.dir });
-    } catch (error) {
-      if (error instanceof UserError && error.input === 'branch') {
-        this.#seen.set(branch, null);
-        return undefined;
-      }
-      throw error;
+    const tracking = await this.#fetch(branch);
+    if (!tracking) {
+      this.#seen.set(branch, null);
+      return undefined;
     }
     const head = (await this.#git(['rev-parse', tracking])).stdout.trim();
     this.#seen.set(branch, head);
     return head;
+  }
+
+  /**
+   * Fetches one branch into its remote-tracking ref and resolves with that ref's name, or undefined when
+   * the remote has no such branch. As little as git allows: depth 1, no tags, no FETCH_HEAD, no
+   * submodule pass and no forced-update check (both walk history), blobs left for the checkout to ask.
+   */
+  async #fetch(name: string): Promise<string | undefined> {
+    const branch = repoRef(name);
+    const tracking = `refs/remotes/origin/${branch}`;
+    const args = ['fetch', '--quiet', '--depth', '1', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--no-show-forced-updates', '--filter=blob:none'];
+    try {
+      await this.#cli.network([...args, 'origin', `+refs/heads/${branch}:${tracking}`], { verb: 'fetch', branch }, { cwd: this.dir });
+    } catch (error) {
+      if (error instanceof UserError && error.input === 'branch') return undefined;
+      throw error;
+    }
+    return tracking;
+  }
+
+  /** The lease of a forced push to `branch`: the head last seen there, '' when it was absent. */
+  async #lease(branch: string): Promise<string> {
+    if (this.#seen.has(branch)) return this.#seen.get(branch) ?? '';
+    const result = await this.#cli.raw(['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`], { cwd: this.dir });
+    return result.code === 0 ? result.stdout.trim() : '';
   }
 
   /** Same as {@link fetchBranch}: the head of a remote branch (PR mode asks whether it exists). */
@@ -259,6 +278,7 @@ export class GitRepo {
 
   /** Creates (or resets) local branch `name` at `fromRef` and checks it out. */
   async checkoutNewBranch(name: string, fromRef: string): Promise<void> {
+    this.#head = undefined;
     await this.#git(['checkout', '--quiet', '-B', repoRef(name), fromRef, '--']);
   }
 
@@ -332,4 +352,12 @@ export class GitRepo {
 
 function logAndRetry(options: CloneOptions & GitRepoTuning) {
   return { ...(options.log ? { log: options.log } : {}), ...(options.retry ? { retry: options.retry } : {}), ...(options.signing ? { signing: options.signing } : {}) };
+}
+
+/** Runs the least clone of `branch` (the remote's default branch when undefined) into `dir`. */
+function cloneCommand(cli: GitCli, dir: string, branch: string | undefined) {
+  const args = ['clone', '--quiet', '--depth', '1', '--single-branch', '--no-tags', '--filter=blob:none', '--no-checkout'];
+  if (branch !== undefined) args.push('--branch', branch);
+  if (cli.remote.kind === 'file') args.push('--upload-pack', LOCAL_UPLOAD_PACK);
+  return cli.network([...args, '--', cli.remote.url, dir], { verb: 'clone', ...(branch === undefined ? {} : { branch }) });
 }

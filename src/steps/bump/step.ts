@@ -49,7 +49,8 @@ export interface BumpInputs {
 /** Side effects bump uses, injectable for tests. */
 export interface BumpDeps {
   clone(remote: GitRemote, options: { branch?: string; sparsePaths: string[]; identity: GitIdentity }): Promise<EnvRepoCheckout>;
-  forge(options: ForgeOptions): Forge;
+  /** The forge of PR mode (a promise: the forge clients are loaded only when a PR/MR is opened). */
+  forge(options: ForgeOptions): Forge | Promise<Forge>;
   readonly retry: RetryPolicy;
 }
 

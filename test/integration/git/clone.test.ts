@@ -51,7 +51,6 @@ describe('GitRepo.clone', () => {
       'envs/staging/only-on-release.yaml',
     ]);
     assert.equal(repo.branch, 'main');
-    assert.equal(repo.defaultBranch, 'main');
     assert.equal(await repo.head(), await server.head('env', 'main'));
   });
 
@@ -128,7 +127,6 @@ describe('GitRepo.clone', () => {
       { branch: 'release', sparsePaths: [], dir: join(work.path, 'named') },
     );
     assert.equal(repo.branch, 'release');
-    assert.equal(repo.defaultBranch, 'main');
     assert.equal(await readFile(join(repo.dir, 'baton.yaml'), 'utf8'), 'release\n');
     assert.equal(await repo.head(), await server.head('branches', 'release'));
   });
@@ -137,7 +135,6 @@ describe('GitRepo.clone', () => {
     const trunk = await server.createRepo('trunk', { 'baton.yaml': 'x\n' }, { branch: 'trunk' });
     const repo = await GitRepo.clone({ url: trunk, token: TOKEN }, { sparsePaths: [], dir: join(work.path, 'trunk') });
     assert.equal(repo.branch, 'trunk');
-    assert.equal(repo.defaultBranch, 'trunk');
   });
 
   it('removes the clone on cleanup', async () => {

@@ -101,8 +101,8 @@ describe('GitRepo failures', () => {
 
   it('retries a fault during checkout, where a blobless clone fetches the blobs it checks out', async () => {
     server.resetRequests();
-    // ls-remote, clone's ref listing and clone's fetch pass; the checkout's blob fetch fails once.
-    server.injectFault({ status: 500, count: 1, service: 'upload-pack', after: 3 });
+    // the clone's ref listing and its fetch pass; the checkout's blob fetch fails once.
+    server.injectFault({ status: 500, count: 1, service: 'upload-pack', after: 2 });
     const repo = await clone({ token: WRITER.token });
     assert.deepEqual(await repo.listFiles('envs'), ['envs/a.yaml']);
     assert.equal(server.requests.filter((r) => r.status === 500).length, 1);
