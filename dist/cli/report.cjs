@@ -11700,14 +11700,17 @@ var GitCli = class _GitCli {
   #options;
   #log;
   #retry;
-  /** Checks the git version and reads the signing settings (once per process), and builds the environment. */
+  /** Checks the git version and reads the signing settings (once per process, side by side), and builds the environment. */
   static async create(options) {
-    await ensureGitVersion();
     signingCheck ??= signingConfig().catch((error) => {
       signingCheck = void 0;
       throw error;
     });
-    return new _GitCli({ signing: await signingCheck, ...options });
+    const signing = signingCheck;
+    signing.catch(() => {
+    });
+    await ensureGitVersion();
+    return new _GitCli({ signing: await signing, ...options });
   }
   /** Prefer {@link GitCli.create}, which checks the git version first. */
   constructor(options) {
@@ -11840,14 +11843,23 @@ function repoRef(name) {
   return branch;
 }
 async function lookUpRemote(cli, branch) {
+  let heads;
+  const used = await followingGitSuffix(cli, async (c) => {
+    heads = await lsRemote(c, branch);
+  });
+  return { cli: used, heads };
+}
+async function followingGitSuffix(cli, attempt) {
   try {
-    return { cli, heads: await lsRemote(cli, branch) };
+    await attempt(cli);
+    return cli;
   } catch (error) {
     const withSuffix = gitSuffixed(cli.remote);
     if (!(error instanceof UserError && /redirect/.test(error.message) && withSuffix)) throw error;
     const retried = cli.withRemote(withSuffix);
     cli.log(`${cli.remote.display} redirects; trying ${withSuffix.display}`);
-    return { cli: retried, heads: await lsRemote(retried, branch).catch(() => Promise.reject(error)) };
+    await attempt(retried).catch(() => Promise.reject(error));
+    return retried;
   }
 }
 function gitSuffixed(remote) {

@@ -41943,6 +41943,8 @@ async function openEnvironment(clone, remote, selection, identity) {
 }
 async function pushChange(repo, change2, deps, context3) {
   const wait = deps.retry.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = deps.now ?? (() => performance.now());
+  let started = now();
   const first = await change2.plan(repo);
   let superseded = [];
   for (let attempt = 1; ; attempt++) {
@@ -41957,12 +41959,14 @@ async function pushChange(repo, change2, deps, context3) {
       throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`);
     }
     context3.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
-    await wait(raceDelay(deps.retry, attempt));
+    await wait(raceDelay(deps.retry, attempt, now() - started));
+    started = now();
     await repo.refresh();
   }
 }
-function raceDelay(policy, attempt) {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+function raceDelay(policy, attempt, attemptMs = 0) {
+  const base = Math.max(policy.baseDelayMs, 4 * attemptMs);
+  const ceiling = Math.min(policy.maxDelayMs, base * 2 ** (attempt - 1));
   return Math.round((policy.random ?? Math.random)() * ceiling);
 }
 async function replan(repo, change2, first, report, context3) {
@@ -41996,7 +42000,7 @@ async function proposeChange(repo, change2, proposal, context3, path) {
     }
     pushed = true;
   }
-  const request2 = await proposal.forge().propose({ base, head, title: proposal.title, body: proposal.body(plan), labels: proposal.labels, autoMerge: proposal.autoMerge });
+  const request2 = await (await proposal.forge()).propose({ base, head, title: proposal.title, body: proposal.body(plan), labels: proposal.labels, autoMerge: proposal.autoMerge });
   for (const warning of request2.warnings ?? []) context3.log.warn(warning);
   return { plan, commit: result, request: request2, pushed };
 }
@@ -48121,14 +48125,17 @@ var GitCli = class _GitCli {
   #options;
   #log;
   #retry;
-  /** Checks the git version and reads the signing settings (once per process), and builds the environment. */
+  /** Checks the git version and reads the signing settings (once per process, side by side), and builds the environment. */
   static async create(options) {
-    await ensureGitVersion();
     signingCheck ??= signingConfig().catch((error) => {
       signingCheck = void 0;
       throw error;
     });
-    return new _GitCli({ signing: await signingCheck, ...options });
+    const signing = signingCheck;
+    signing.catch(() => {
+    });
+    await ensureGitVersion();
+    return new _GitCli({ signing: await signing, ...options });
   }
   /** Prefer {@link GitCli.create}, which checks the git version first. */
   constructor(options) {
@@ -48636,16 +48643,26 @@ function repoRef(name) {
   }
   return branch;
 }
-async function lookUpRemote(cli, branch) {
+async function followingGitSuffix(cli, attempt) {
   try {
-    return { cli, heads: await lsRemote(cli, branch) };
+    await attempt(cli);
+    return cli;
   } catch (error) {
     const withSuffix = gitSuffixed(cli.remote);
     if (!(error instanceof UserError && /redirect/.test(error.message) && withSuffix)) throw error;
     const retried = cli.withRemote(withSuffix);
     cli.log(`${cli.remote.display} redirects; trying ${withSuffix.display}`);
-    return { cli: retried, heads: await lsRemote(retried, branch).catch(() => Promise.reject(error)) };
+    await attempt(retried).catch(() => Promise.reject(error));
+    return retried;
   }
+}
+async function clonedBranch(cli, dir) {
+  const result = await cli.raw(["rev-parse", "--symbolic-full-name", "HEAD"], { cwd: dir });
+  const ref = result.code === 0 ? result.stdout.trim() : "";
+  if (!ref.startsWith("refs/heads/")) {
+    throw new UserError(`repo: ${cli.remote.display} has no default branch (is it empty?); set the branch input.`, { input: "repo" });
+  }
+  return ref.slice("refs/heads/".length);
 }
 function gitSuffixed(remote) {
   if (remote.kind !== "http") return void 0;
@@ -48653,26 +48670,6 @@ function gitSuffixed(remote) {
   if (url.pathname.endsWith(".git") || url.pathname.endsWith(".git/")) return void 0;
   url.pathname = `${url.pathname.replace(/\/+$/, "")}.git`;
   return { ...remote, url: url.href, display: url.href };
-}
-async function lsRemote(cli, branch) {
-  const patterns = ["HEAD", ...branch ? [`refs/heads/${repoRef(branch)}`] : []];
-  const { stdout } = await cli.network(["ls-remote", "--symref", "--", cli.remote.url, ...patterns], {
-    verb: "ls-remote",
-    ...branch ? { branch } : {}
-  });
-  const heads = /* @__PURE__ */ new Map();
-  let defaultBranch;
-  for (const line of stdout.split("\n")) {
-    const [left = "", name = ""] = line.split("	");
-    if (left.startsWith("ref: ") && name === "HEAD") defaultBranch = left.slice(5).replace(/^refs\/heads\//, "");
-    else if (name.startsWith("refs/heads/")) heads.set(name.slice("refs/heads/".length), left);
-  }
-  if (branch && !heads.has(repoRef(branch))) {
-    throw new UserError(`branch: ${cli.remote.display} has no branch "${branch}". Check the branch input.`, {
-      input: "branch"
-    });
-  }
-  return { defaultBranch, heads };
 }
 
 // src/adapters/git/git-repo.ts
@@ -48685,55 +48682,47 @@ var GitRepo = class _GitRepo {
   remote;
   /** The branch cloned: what `push()` updates and `refresh()` returns to by default. */
   branch;
-  /** The remote's default branch (its `HEAD`). */
-  defaultBranch;
   #cli;
   #identity;
   #handle;
-  /** Remote branch → the head this clone last saw there (null: absent); the lease of a forced push. */
+  /**
+   * Remote branch → the head this clone last saw there (null: absent); the lease of a forced push. A
+   * branch missing here takes its lease from its remote-tracking ref, which clone and refresh update.
+   */
   #seen = /* @__PURE__ */ new Map();
-  constructor(cli, dir, branch, defaultBranch, identity) {
+  /** `HEAD` as this object last moved it (a commit it made), so a push needs no `rev-parse` first. */
+  #head;
+  constructor(cli, dir, branch, identity) {
     this.#cli = cli;
     this.dir = dir;
     this.remote = cli.remote.display;
     this.branch = branch;
-    this.defaultBranch = defaultBranch;
     this.#identity = identity;
     this.#handle = { cli, dir, branch, identity };
   }
   /**
    * Clones `remote` into `options.dir`: `--depth 1 --single-branch --filter=blob:none --no-checkout`,
    * then a cone-mode sparse checkout of `options.sparsePaths`, so the cost does not grow with history
-   * or with the size of the rest of the repository.
+   * or with the size of the rest of the repository. Without a branch the clone takes the remote's
+   * default branch and reads its name from the clone: no `ls-remote` round trip before it (the clone's
+   * own ref listing already carries the remote's `HEAD`).
    */
   static async clone(remote, options) {
+    if (options.branch !== void 0) repoRef(options.branch);
     let cli = await GitCli.create({ remote: resolveRemote(remote), ...logAndRetry(options) });
-    const found = await lookUpRemote(cli, options.branch);
-    cli = found.cli;
-    const branch = options.branch ?? found.heads.defaultBranch;
-    if (!branch) {
-      throw new UserError(`repo: ${cli.remote.display} has no default branch (is it empty?); set the branch input.`, {
-        input: "repo"
-      });
-    }
-    const repo = new _GitRepo(cli, options.dir, branch, found.heads.defaultBranch ?? branch, options.identity ?? DEFAULT_IDENTITY2);
+    cli = await followingGitSuffix(cli, (c) => cloneCommand(c, options.dir, options.branch));
+    const branch = options.branch ?? await clonedBranch(cli, options.dir);
+    const repo = new _GitRepo(cli, options.dir, branch, options.identity ?? DEFAULT_IDENTITY2);
     try {
-      await repo.#cloneInto(options.sparsePaths);
-      repo.#seen.set(branch, await repo.head());
+      await repo.#checkOut(options.sparsePaths);
     } catch (error) {
       await repo.cleanup();
       throw error;
     }
     return repo;
   }
-  async #cloneInto(sparsePaths) {
-    const local = this.#cli.remote.kind === "file";
-    const args = ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--filter=blob:none"];
-    args.push("--no-checkout", "--branch", this.branch);
-    if (local) args.push("--upload-pack", LOCAL_UPLOAD_PACK);
-    await this.#cli.network([...args, "--", this.#cli.remote.url, this.dir], { verb: "clone", branch: this.branch });
-    if (local) await this.#git(["config", "remote.origin.uploadpack", LOCAL_UPLOAD_PACK]);
-    await this.#git(["sparse-checkout", "init", "--cone"]);
+  async #checkOut(sparsePaths) {
+    if (this.#cli.remote.kind === "file") await this.#git(["config", "remote.origin.uploadpack", LOCAL_UPLOAD_PACK]);
     await this.setSparse(sparsePaths);
     await this.#fetching(["checkout", "--quiet", this.branch, "--"]);
   }
@@ -48749,7 +48738,7 @@ var GitRepo = class _GitRepo {
       return;
     }
     const dirs = await this.#directoriesOf(normal);
-    await this.#fetching(["sparse-checkout", "set", "--stdin"], dirs.map((d) => `${d}
+    await this.#fetching(["sparse-checkout", "set", "--cone", "--stdin"], dirs.map((d) => `${d}
 `).join(""));
   }
   /** Cone mode takes directories only; files become their directory, missing paths stay as given. */
@@ -48764,7 +48753,8 @@ var GitRepo = class _GitRepo {
   }
   /** The commit checked out. */
   async head() {
-    return (await this.#git(["rev-parse", "HEAD"])).stdout.trim();
+    this.#head ??= (await this.#git(["rev-parse", "HEAD"])).stdout.trim();
+    return this.#head;
   }
   /** Tracked files under `underPath` that are checked out (sparse-excluded ones are left out). */
   async listFiles(underPath) {
@@ -48797,8 +48787,10 @@ var GitRepo = class _GitRepo {
    * Stages the changes under `paths` (everything when omitted) and commits them with `message` (passed on
    * standard input, trailers and all). Resolves undefined when nothing changed: no empty commits.
    */
-  commit(options) {
-    return commitChanges(this.#handle, options);
+  async commit(options) {
+    const commit = await commitChanges(this.#handle, options);
+    if (commit) this.#head = commit;
+    return commit;
   }
   /**
    * Pushes `HEAD` to branch `ref` (default: the cloned branch). Resolves 'rejected' when the branch moved
@@ -48813,7 +48805,7 @@ var GitRepo = class _GitRepo {
     const worktree = local ? await worktreeWithBranch(this.#cli, local, target) : void 0;
     if (worktree) return this.#landInWorktree(worktree, target, commit, options.force === true);
     const args = ["push", "--porcelain", "--no-verify"];
-    if (options.force) args.push(`--force-with-lease=${ref}:${this.#seen.get(target) ?? ""}`);
+    if (options.force) args.push(`--force-with-lease=${ref}:${await this.#lease(target)}`);
     const result = await this.#cli.network([...args, "origin", `HEAD:${ref}`], {
       verb: "push",
       branch: target
@@ -48836,14 +48828,18 @@ var GitRepo = class _GitRepo {
   }
   /**
    * Fetches the newest head of the cloned branch (depth 1) and resets the clone to it, discarding local
-   * commits and edits, so an edit can be applied again on top of what others pushed.
+   * commits and edits, so an edit can be applied again on top of what others pushed. Three processes:
+   * the fetch, a checkout straight from the remote-tracking ref (it writes only the files that differ,
+   * so only blobs inside the sparse cone that changed are fetched) and a clean.
    */
   async refresh() {
-    const head = await this.fetchBranch(this.branch);
-    if (!head) {
+    const tracking = await this.#fetch(this.branch);
+    if (!tracking) {
       throw new UserError(`branch: "${this.branch}" no longer exists on ${this.#cli.remote.display}.`, { input: "branch" });
     }
-    await this.#fetching(["checkout", "--quiet", "--force", "-B", this.branch, head, "--"]);
+    this.#seen.delete(this.branch);
+    this.#head = void 0;
+    await this.#fetching(["checkout", "--quiet", "--force", "-B", this.branch, tracking, "--"]);
     await this.#git(["clean", "-ffdq"]);
   }
   /**
@@ -48852,20 +48848,37 @@ var GitRepo = class _GitRepo {
    */
   async fetchBranch(name) {
     const branch = repoRef(name);
-    const tracking = `refs/remotes/origin/${branch}`;
-    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "origin", `+refs/heads/${branch}:${tracking}`];
-    try {
-      await this.#cli.network(args, { verb: "fetch", branch }, { cwd: this.dir });
-    } catch (error) {
-      if (error instanceof UserError && error.input === "branch") {
-        this.#seen.set(branch, null);
-        return void 0;
-      }
-      throw error;
+    const tracking = await this.#fetch(branch);
+    if (!tracking) {
+      this.#seen.set(branch, null);
+      return void 0;
     }
     const head = (await this.#git(["rev-parse", tracking])).stdout.trim();
     this.#seen.set(branch, head);
     return head;
+  }
+  /**
+   * Fetches one branch into its remote-tracking ref and resolves with that ref's name, or undefined when
+   * the remote has no such branch. As little as git allows: depth 1, no tags, no FETCH_HEAD, no
+   * submodule pass and no forced-update check (both walk history), blobs left for the checkout to ask.
+   */
+  async #fetch(name) {
+    const branch = repoRef(name);
+    const tracking = `refs/remotes/origin/${branch}`;
+    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", "--no-show-forced-updates", "--filter=blob:none"];
+    try {
+      await this.#cli.network([...args, "origin", `+refs/heads/${branch}:${tracking}`], { verb: "fetch", branch }, { cwd: this.dir });
+    } catch (error) {
+      if (error instanceof UserError && error.input === "branch") return void 0;
+      throw error;
+    }
+    return tracking;
+  }
+  /** The lease of a forced push to `branch`: the head last seen there, '' when it was absent. */
+  async #lease(branch) {
+    if (this.#seen.has(branch)) return this.#seen.get(branch) ?? "";
+    const result = await this.#cli.raw(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}`], { cwd: this.dir });
+    return result.code === 0 ? result.stdout.trim() : "";
   }
   /** Same as {@link fetchBranch}: the head of a remote branch (PR mode asks whether it exists). */
   remoteBranchHead(name) {
@@ -48873,6 +48886,7 @@ var GitRepo = class _GitRepo {
   }
   /** Creates (or resets) local branch `name` at `fromRef` and checks it out. */
   async checkoutNewBranch(name, fromRef) {
+    this.#head = void 0;
     await this.#git(["checkout", "--quiet", "-B", repoRef(name), fromRef, "--"]);
   }
   /** Removes the clone, credentials never having been written into it. */
@@ -48932,6 +48946,12 @@ var GitRepo = class _GitRepo {
 };
 function logAndRetry(options) {
   return { ...options.log ? { log: options.log } : {}, ...options.retry ? { retry: options.retry } : {}, ...options.signing ? { signing: options.signing } : {} };
+}
+function cloneCommand(cli, dir, branch) {
+  const args = ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--filter=blob:none", "--no-checkout"];
+  if (branch !== void 0) args.push("--branch", branch);
+  if (cli.remote.kind === "file") args.push("--upload-pack", LOCAL_UPLOAD_PACK);
+  return cli.network([...args, "--", cli.remote.url, dir], { verb: "clone", ...branch === void 0 ? {} : { branch } });
 }
 
 // src/steps/shared/clone.ts

@@ -94,7 +94,7 @@ describe('concurrent bumps of one branch', () => {
     olderPush.release();
     const late = await older.done;
     assert.equal(late.code, 0, late.stderr);
-    assert.equal(JSON.parse(late.stdout).changed, 'false', 'the older value expired instead of overwriting the newer one');
+    assert.equal(JSON.parse(late.stdout).changed, 'false', `the older value expired instead of overwriting the newer one:\n${late.stderr}`);
     assert.match(late.stderr, /not writing sha-2222222; a newer write landed sha-3333333/);
 
     const results = await Promise.all(others.map((run) => run.done));

@@ -92,12 +92,14 @@ describe("GitHub routes against GitHub's REST description", () => {
     }
   });
 
-  it('every route Baton calls is exercised by the forge tests and validated', async () => {
+  it('every route Baton calls is exercised by the forge tests (and drift\'s issue alerts) and validated', async () => {
     const routes = await routesBatonCalls();
     const temp = await mkdtemp(join(tmpdir(), 'baton-openapi-'));
     try {
       const record = join(temp, 'operations');
-      const files = (await readdir(HERE)).filter((name) => name.endsWith('.test.ts') && name !== basename(import.meta.filename)).map((name) => join(HERE, name));
+      const forgeTests = (await readdir(HERE)).filter((name) => name.endsWith('.test.ts') && name !== basename(import.meta.filename)).map((name) => join(HERE, name));
+      // Drift's alert tests drive the issue routes (open, update, comment, close) against the same test API.
+      const files = [...forgeTests, join(HERE, '../drift/alert.test.ts')];
       const run = spawnSync(process.execPath, ['--test', '--test-isolation=none', '--test-reporter=dot', ...files], {
         cwd: ROOT,
         env: { ...process.env, BATON_OPENAPI_RECORD: record },
