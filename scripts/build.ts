@@ -106,14 +106,18 @@ const oneUndici: Plugin = {
  */
 const COMPILE_CACHE = 'try { require("node:module").enableCompileCache?.(); } catch {}';
 
-
 await rm(outDir, { recursive: true, force: true });
 const steps = (await readdir(join(root, 'src/entry/steps'))).filter((file) => file.endsWith('.ts')).sort();
 const results: BuildResult[] = [];
 const bundle = async (options: BuildOptions) => void results.push(await build(options));
 await Promise.all(
   steps.map((file) =>
-    bundle({ ...common, entryPoints: [join(root, 'src/entry/steps', file)], outfile: join(outDir, 'cli', file.replace(/\.ts$/, '.cjs')), plugins: [oneUndici] }),
+    bundle({
+      ...common,
+      entryPoints: [join(root, 'src/entry/steps', file)],
+      outfile: join(outDir, 'cli', file.replace(/\.ts$/, '.cjs')),
+      plugins: [oneUndici],
+    }),
   ),
 );
 await bundle({
@@ -128,7 +132,9 @@ for (const spec of stepSpecs) {
   await bundle({
     ...common,
     stdin: {
-      contents: `import { actionMain } from './platform/action-main.ts';\nimport { stepModules } from './entry/steps.ts';\n\nvoid actionMain(${JSON.stringify(spec.name)}, stepModules);\n`,
+      contents:
+        `import { actionMain } from './platform/action-main.ts';\nimport { stepModules } from './entry/steps.ts';\n\nvoid ` +
+        `actionMain(${JSON.stringify(spec.name)}, stepModules);\n`,
       resolveDir: join(root, 'src'),
       sourcefile: `action-${spec.name}.ts`,
       loader: 'ts',
@@ -140,4 +146,6 @@ for (const spec of stepSpecs) {
 await chmod(join(outDir, 'cli', 'index.cjs'), 0o755);
 const inputs = results.flatMap((result) => Object.keys(result.metafile?.inputs ?? {}));
 await writeFile(join(outDir, 'licenses.txt'), renderLicenses(await bundledPackages(root, inputs)));
-console.log(`built ${steps.length} step bundle(s), the baton command and ${stepSpecs.length} action(s) into ${outIndex > 0 ? outDir : 'dist/'}`);
+console.log(
+  `built ${steps.length} step bundle(s), the baton command and ${stepSpecs.length} action(s) into ${outIndex > 0 ? outDir : 'dist/'}`,
+);

@@ -91,7 +91,11 @@ async function answer(req: IncomingMessage, res: ServerResponse, sync: () => Pro
   }
   const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/^\/+/, '') || 'index.html';
   if (path === 'version') {
-    const build = { version: deployed.labels['org.opencontainers.image.version'] ?? '', revision: deployed.labels['org.opencontainers.image.revision'] ?? '', image: deployed.reference };
+    const build = {
+      version: deployed.labels['org.opencontainers.image.version'] ?? '',
+      revision: deployed.labels['org.opencontainers.image.revision'] ?? '',
+      image: deployed.reference,
+    };
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(`${JSON.stringify(build)}\n`);
     return;
@@ -136,7 +140,9 @@ async function loadImage(client: OciClient, ref: ImageRef, root: string): Promis
     if (!pick) throw new Error(`${formatImageRef(ref)} is an empty index`);
     manifest = JSON.parse((await client.getManifest({ ...ref, digest: pick.digest })).bytes.toString('utf8')) as Manifest;
   }
-  const config = manifest.config ? (JSON.parse((await readBlob(client, ref, manifest.config)).toString('utf8')) as { config?: { Labels?: Record<string, string> } }) : {};
+  const config = manifest.config
+    ? (JSON.parse((await readBlob(client, ref, manifest.config)).toString('utf8')) as { config?: { Labels?: Record<string, string> } })
+    : {};
   const files = new Map<string, Buffer>();
   for (const layer of manifest.layers ?? []) {
     const blob = await readBlob(client, ref, layer);
@@ -159,7 +165,11 @@ function* readTar(tar: Buffer): Generator<[string, Buffer]> {
   while (offset + 512 <= tar.length) {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((byte) => byte === 0)) return;
-    const field = (start: number, length: number) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
+    const field = (start: number, length: number) =>
+      header
+        .subarray(start, start + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const size = Number.parseInt(field(124, 12).trim() || '0', 8);
     const type = field(156, 1) || '0';
     const prefix = field(345, 155);

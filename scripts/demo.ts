@@ -31,7 +31,9 @@ const IMAGE = 'localhost:5000/baton/hello';
 const VERSION = '0.2.0';
 
 /** The environment Baton runs in: the demo's own repos, never the CI job's context around it. */
-const batonEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CI|CI_.*|GITLAB_.*|GITHUB_.*|RUNNER_.*|BATON_.*)$/.test(name)));
+const batonEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(CI|CI_.*|GITLAB_.*|GITHUB_.*|RUNNER_.*|BATON_.*)$/.test(name)),
+);
 
 type Outputs = Record<string, string>;
 
@@ -53,7 +55,16 @@ function heading(title: string): void {
 }
 
 function git(dir: string, ...args: string[]): string {
-  const identity = ['-c', 'user.name=demo', '-c', 'user.email=demo@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false'];
+  const identity = [
+    '-c',
+    'user.name=demo',
+    '-c',
+    'user.email=demo@example.invalid',
+    '-c',
+    'commit.gpgsign=false',
+    '-c',
+    'tag.gpgsign=false',
+  ];
   return execFileSync('git', ['-C', dir, ...identity, ...args], { encoding: 'utf8' });
 }
 
@@ -78,7 +89,8 @@ async function baton(args: string[], cwd = work): Promise<Outputs> {
   });
   const lines = stderr.trimEnd().split('\n');
   const shown = lines.filter((line) => !offStory.some((re) => re.test(line)));
-  if (shown.length < lines.length) shown.push('(source links not read: the images live in the OCI layout, not in a registry at localhost:5000)');
+  if (shown.length < lines.length)
+    shown.push('(source links not read: the images live in the OCI layout, not in a registry at localhost:5000)');
   process.stdout.write(indent(shown.join('\n')));
   if (code !== 0) throw new Error(`baton ${args[0]} exited with ${code}`);
   return JSON.parse(stdout) as Outputs;
@@ -140,12 +152,32 @@ const STAGES: readonly Stage[] = [
     title: `bump: staging to ${VERSION}, by tag and digest`,
     step: 'bump',
     async run(demo) {
-      const out = await baton(['bump', '--repo', envRepo, '--env', 'staging', '--image', `${IMAGE}:${VERSION}@${demo.digest}`, '--pin', 'tag+digest']);
+      const out = await baton([
+        'bump',
+        '--repo',
+        envRepo,
+        '--env',
+        'staging',
+        '--image',
+        `${IMAGE}:${VERSION}@${demo.digest}`,
+        '--pin',
+        'tag+digest',
+      ]);
       demo.bumped = out['commit'] ?? '';
       say(`outputs: changed=${out['changed']} old-tag=${out['old-tag']} new-tag=${out['new-tag']} commit=${demo.bumped.slice(0, 12)}`);
       process.stdout.write(indent(git(envRepo, 'log', '-1', '--format=%B')));
       expect(out['changed'] === 'true', 'bump changes staging');
-      const again = await baton(['bump', '--repo', envRepo, '--env', 'staging', '--image', `${IMAGE}:${VERSION}@${demo.digest}`, '--pin', 'tag+digest']);
+      const again = await baton([
+        'bump',
+        '--repo',
+        envRepo,
+        '--env',
+        'staging',
+        '--image',
+        `${IMAGE}:${VERSION}@${demo.digest}`,
+        '--pin',
+        'tag+digest',
+      ]);
       say(`the same bump again: changed=${again['changed']}, no new commit`);
       expect(again['changed'] === 'false' && again['commit'] === demo.bumped, 'a bump already in place changes nothing');
     },
@@ -175,11 +207,29 @@ const STAGES: readonly Stage[] = [
       });
       say(`staging plays at ${demo.staging.url}: it syncs envs/staging from the env repo and serves the files of the image it names`);
       const out = await baton([
-        'verify', '--provider', 'http', '--url', `${demo.staging.url}/version`, '--expect-json', `version=${VERSION}`,
-        '--repo', envRepo, '--env', 'staging', '--expected-revision', demo.bumped, '--timeout', '30s', '--interval', '200ms',
+        'verify',
+        '--provider',
+        'http',
+        '--url',
+        `${demo.staging.url}/version`,
+        '--expect-json',
+        `version=${VERSION}`,
+        '--repo',
+        envRepo,
+        '--env',
+        'staging',
+        '--expected-revision',
+        demo.bumped,
+        '--timeout',
+        '30s',
+        '--interval',
+        '200ms',
       ]);
       say(`outputs: status=${out['status']} recorded=${out['recorded']} revision=${(out['revision'] ?? '').slice(0, 12)}`);
-      say(`the verdict, as a git note on the bump commit (refs/notes/baton):\n${indent(git(envRepo, 'notes', '--ref=refs/notes/baton', 'show', demo.bumped))}`);
+      say(
+        `the verdict, as a git note on the bump commit ` +
+          `(refs/notes/baton):\n${indent(git(envRepo, 'notes', '--ref=refs/notes/baton', 'show', demo.bumped))}`,
+      );
       expect(out['status'] === 'healthy' && out['recorded'] === 'true', 'staging is verified and recorded');
     },
   },
@@ -188,7 +238,10 @@ const STAGES: readonly Stage[] = [
     step: 'promote',
     async run(demo) {
       const out = await baton(['promote', '--repo', envRepo, '--from', 'staging', '--to', 'production', ...insecure(demo)]);
-      say(`outputs: changed=${out['changed']} commit=${(out['commit'] ?? '').slice(0, 12)} verified-commit=${(out['verified-commit'] ?? '').slice(0, 12)}`);
+      say(
+        `outputs: changed=${out['changed']} commit=${(out['commit'] ?? '').slice(0, 12)} ` +
+          `verified-commit=${(out['verified-commit'] ?? '').slice(0, 12)}`,
+      );
       process.stdout.write(indent(git(envRepo, 'log', '-1', '--format=%B')));
       expect(out['changed'] === 'true', 'promote changes production');
     },
@@ -197,8 +250,21 @@ const STAGES: readonly Stage[] = [
     title: 'rollback: production back to its previous version, held there',
     step: 'rollback',
     async run() {
-      const out = await baton(['rollback', '--repo', envRepo, '--env', 'production', '--to', 'previous', '--reason', 'demo: practise the way back']);
-      say(`outputs: changed=${out['changed']} restored=${(out['restored'] ?? '').slice(0, 12)} held=${(out['held'] ?? '').replace(/\n/g, ', ')}`);
+      const out = await baton([
+        'rollback',
+        '--repo',
+        envRepo,
+        '--env',
+        'production',
+        '--to',
+        'previous',
+        '--reason',
+        'demo: practise the way back',
+      ]);
+      say(
+        `outputs: changed=${out['changed']} restored=${(out['restored'] ?? '').slice(0, 12)} ` +
+          `held=${(out['held'] ?? '').replace(/\n/g, ', ')}`,
+      );
       process.stdout.write(indent(git(envRepo, 'log', '-1', '--format=%B')));
       expect(out['changed'] === 'true', 'rollback changes production');
     },
@@ -208,7 +274,10 @@ const STAGES: readonly Stage[] = [
     step: 'status',
     async run() {
       const out = await baton(['status', '--repo', envRepo]);
-      say(`outputs: differs=${(out['differs'] ?? '').replace(/\n/g, ', ') || '(none)'} held=${(out['held'] ?? '').replace(/\n/g, ', ') || '(none)'}`);
+      say(
+        `outputs: differs=${(out['differs'] ?? '').replace(/\n/g, ', ') || '(none)'} ` +
+          `held=${(out['held'] ?? '').replace(/\n/g, ', ') || '(none)'}`,
+      );
       expect(out['matrix'] !== undefined, 'status gives the matrix');
     },
   },

@@ -9,7 +9,12 @@ import { relative } from 'node:path';
 
 interface TestEvent {
   readonly type: string;
-  readonly data: { readonly file?: string; readonly nesting: number; readonly name: string; readonly details?: { readonly duration_ms?: number } };
+  readonly data: {
+    readonly file?: string;
+    readonly nesting: number;
+    readonly name: string;
+    readonly details?: { readonly duration_ms?: number };
+  };
 }
 
 /** The reporter: consumes the runner's events, yields the report text. */
@@ -29,7 +34,8 @@ export default async function* durations(source: AsyncIterable<TestEvent>): Asyn
     files.set(file, entry);
   }
   const sorted = [...files].sort((a, b) => b[1].ms - a[1].ms);
-  for (const [file, { ms, failed }] of sorted) yield `${(ms / 1000).toFixed(1).padStart(7)} s  ${file}${failed ? `  (${failed} failed)` : ''}\n`;
+  for (const [file, { ms, failed }] of sorted)
+    yield `${(ms / 1000).toFixed(1).padStart(7)} s  ${file}${failed ? `  (${failed} failed)` : ''}\n`;
   const total = sorted.reduce((sum, [, { ms }]) => sum + ms, 0);
   yield `${(total / 1000).toFixed(1).padStart(7)} s  in ${sorted.length} files (sum of top-level tests)\n`;
   for (const failure of failures) yield `FAILED ${failure}\n`;

@@ -22,11 +22,14 @@ function run(label: string, command: string, args: string[]): void {
 if (!only) {
   run('type-check', bin('tsc'), ['--noEmit', '-p', '.']);
   run('lint', bin('biome'), ['lint', 'src', 'test', 'scripts', 'bench']);
+  run('format', bin('biome'), ['format', 'src', 'test', 'scripts', 'bench']);
   run('generated files', process.execPath, ['scripts/generate.ts', '--check']);
 }
 // Unit tests are pure (no servers, no shared state between files): they run in one process, which saves
 // starting a Node and loading the sources once per file (about half the unit phase's time and most of
 // its CPU). Integration and e2e files start servers and tools: one process each, two at a time.
-if (!only || only === 'unit') run('unit tests', process.execPath, ['--test', '--test-isolation=none', '--test-reporter=spec', 'test/unit/**/*.test.ts']);
+if (!only || only === 'unit')
+  run('unit tests', process.execPath, ['--test', '--test-isolation=none', '--test-reporter=spec', 'test/unit/**/*.test.ts']);
 const globs = only ? (only === 'unit' ? [] : [`test/${only}/**/*.test.ts`]) : ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'];
-if (globs.length > 0) run('integration and e2e tests', process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...globs]);
+if (globs.length > 0)
+  run('integration and e2e tests', process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...globs]);

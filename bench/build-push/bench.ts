@@ -60,7 +60,10 @@ export async function measureBuildPush(options: BuildPushBenchOptions): Promise<
   const around = options.around ?? (<T>(_phase: BuildPushPhase, run: () => Promise<T>) => run());
   const nonce = Date.now().toString(36);
   try {
-    const [app, buildahEnv] = await Promise.all([appCheckout(tmp.dir), builders.includes('buildah') ? buildahStorage(tmp.dir) : Promise.resolve({})]);
+    const [app, buildahEnv] = await Promise.all([
+      appCheckout(tmp.dir),
+      builders.includes('buildah') ? buildahStorage(tmp.dir) : Promise.resolve({}),
+    ]);
     const timedRun = async (builder: string, tag: string, source: string) => {
       const file = builder === 'buildah' ? `${app.dir}/Dockerfile.multistage` : `${app.dir}/Dockerfile`;
       const start = performance.now();
@@ -89,7 +92,8 @@ export async function measureBuildPush(options: BuildPushBenchOptions): Promise<
         const source = `${nonce}-${i}`;
         const first = await around({ builder, phase: 'build', run: i }, () => timedRun(builder, `run-${i}`, source));
         const second = await around({ builder, phase: 'skip', run: i }, () => timedRun(builder, `again-${i}`, source));
-        if (first.skipped !== 'false' || second.skipped !== 'true') throw new Error(`unexpected skip flags ${first.skipped}/${second.skipped}`);
+        if (first.skipped !== 'false' || second.skipped !== 'true')
+          throw new Error(`unexpected skip flags ${first.skipped}/${second.skipped}`);
         built.push(first.ms);
         skipped.push(second.ms);
       }
@@ -109,6 +113,9 @@ if (import.meta.main) {
   console.log('builder   real build   skipped rebuild   ratio');
   for (const { builder, built, skipped } of await measureBuildPush({ runs })) {
     const [b, s] = [median(built), median(skipped)];
-    console.log(`${builder.padEnd(9)} ${(b / 1000).toFixed(2).padStart(8)} s   ${(s / 1000).toFixed(2).padStart(10)} s   ${(b / s).toFixed(1).padStart(5)}x`);
+    console.log(
+      `${builder.padEnd(9)} ${(b / 1000).toFixed(2).padStart(8)} s   ${(s / 1000).toFixed(2).padStart(10)} s   ` +
+        `${(b / s).toFixed(1).padStart(5)}x`,
+    );
   }
 }

@@ -39,7 +39,10 @@ let racesLost = 0;
 
 function run(command: string, args: string[], env: Record<string, string> = {}, cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...traceEnv, ...env } });
+    const child = spawn(command, args, {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...traceEnv, ...env },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
@@ -92,7 +95,9 @@ function median(values: number[]): number {
 /** `baton bump` as a CI job runs it: one process, token from the environment. */
 function batonBump(url: string, app: number, tag: string): Promise<string> {
   const image = `ghcr.io/acme/app-${app}:${tag}`;
-  return run(process.execPath, [CLI, 'bump', '--repo', url, '--path', `envs/staging/apps/app-${app}`, '--image', image, '--json'], { BATON_TOKEN: TOKEN });
+  return run(process.execPath, [CLI, 'bump', '--repo', url, '--path', `envs/staging/apps/app-${app}`, '--image', image, '--json'], {
+    BATON_TOKEN: TOKEN,
+  });
 }
 
 /** The naive way: a full clone, a text edit, a commit and a push, with the same credentials. */
@@ -122,7 +127,11 @@ async function floorBump(url: string, app: number, tag: string): Promise<void> {
   const env = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: auth, GIT_TERMINAL_PROMPT: '0' };
   const path = `envs/staging/apps/app-${app}`;
   try {
-    await run('git', ['clone', '--quiet', '--depth', '1', '--single-branch', '--no-tags', '--filter=blob:none', '--no-checkout', url, dir], env);
+    await run(
+      'git',
+      ['clone', '--quiet', '--depth', '1', '--single-branch', '--no-tags', '--filter=blob:none', '--no-checkout', url, dir],
+      env,
+    );
     await run('git', ['sparse-checkout', 'set', '--cone', path], env, dir);
     await run('git', ['checkout', '--quiet'], env, dir);
     const file = join(dir, path, 'deployment.yaml');
@@ -189,12 +198,14 @@ try {
   const startup = await series('start-up: baton --help (no git)', () => run(process.execPath, [CLI, '--help']));
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   process.stdout.write(
-    `bytes the server sent per bump: baton ${kib(sentBig)} (20k commits), ${kib(sentShort)} (10 commits); floor ${kib(sentFloor)}; naive ${kib(sentNaive)}\n`,
+    `bytes the server sent per bump: baton ${kib(sentBig)} (20k commits), ${kib(sentShort)} (10 commits); floor ${kib(sentFloor)}; ` +
+      `naive ${kib(sentNaive)}\n`,
   );
   const batonGit = await gitProcesses(server, () => batonBump(server.url('big'), 1, tag()));
   const floorGit = await gitProcesses(server, () => floorBump(server.url('big'), 3, tag()));
   process.stdout.write(
-    `git processes per bump (and server requests): baton ${batonGit.processes} (${batonGit.requests}); floor ${floorGit.processes} (${floorGit.requests})\n`,
+    `git processes per bump (and server requests): baton ${batonGit.processes} (${batonGit.requests}); floor ${floorGit.processes} ` +
+      `(${floorGit.requests})\n`,
   );
   const count = Number(values.concurrent);
   server.resetRequests();
@@ -206,14 +217,19 @@ try {
   const perBump = (service: 'info-refs' | 'upload-pack' | 'receive-pack') => (server.requestCount(service, 'big') / count).toFixed(1);
   const serverMs = server.requests.reduce((sum, r) => sum + r.ms, 0);
   const lost = await lostUpdates(server.root, count, n);
-  process.stdout.write(`${`${count} concurrent baton bumps (different images)`.padEnd(44)} wall   ${concurrent.toFixed(0).padStart(6)} ms; ${lost} lost; ${pushes} pushes (${(pushes / count).toFixed(1)} per bump)\n`);
+  process.stdout.write(
+    `${`${count} concurrent baton bumps (different images)`.padEnd(44)} wall   ${concurrent.toFixed(0).padStart(6)} ms; ${lost} ` +
+      `lost; ${pushes} pushes (${(pushes / count).toFixed(1)} per bump)\n`,
+  );
   process.stdout.write(`push races lost per concurrent bump: ${(racesLost / count).toFixed(1)} (each one fetch, a re-plan and a push)\n`);
   process.stdout.write(
-    `requests per concurrent bump: info-refs ${perBump('info-refs')}, upload-pack ${perBump('upload-pack')}, receive-pack ${perBump('receive-pack')}; server busy ${(serverMs / count).toFixed(0)} ms per bump\n`,
+    `requests per concurrent bump: info-refs ${perBump('info-refs')}, upload-pack ${perBump('upload-pack')}, receive-pack ` +
+      `${perBump('receive-pack')}; server busy ${(serverMs / count).toFixed(0)} ms per bump\n`,
   );
   const cores = availableParallelism();
   process.stdout.write(
-    `cpu (client + git server): one bump ${cpuOne.toFixed(2)} s; floor ${cpuFloor.toFixed(2)} s; ${count} concurrent ${cpuAll.toFixed(2)} s ` +
+    `cpu (client + git server): one bump ${cpuOne.toFixed(2)} s; floor ${cpuFloor.toFixed(2)} s; ${count} concurrent ` +
+      `${cpuAll.toFixed(2)} s ` +
       `(${(cpuAll / count).toFixed(2)} s each); on ${cores} cores the ${count} bumps need at least ` +
       `${((cpuAll / cores) * 1000).toFixed(0)} ms of wall time\n\n`,
   );

@@ -158,8 +158,7 @@ async function main(): Promise<void> {
   const { stdout } = await exec('git', ['count-objects', '-vH'], { cwd: repo.gitDir, env: GIT_ENV });
   const size = /size-pack: (.*)/.exec(stdout)?.[1] ?? '?';
   process.stdout.write(
-    `generated ${repo.gitDir}: ${repo.commits} commits, ${repo.files} files, pack ${size}, ` +
-      `in ${(repo.ms / 1000).toFixed(1)} s\n`,
+    `generated ${repo.gitDir}: ${repo.commits} commits, ${repo.files} files, pack ${size}, ` + `in ${(repo.ms / 1000).toFixed(1)} s\n`,
   );
 }
 

@@ -27,18 +27,72 @@ const RUNS = Math.max(1, Number(values.runs));
 const NAMESPACES = Array.from({ length: 20 }, (_, i) => `team-${String(i).padStart(2, '0')}`);
 const PER_KIND = 10;
 
-const pod = (name: string) => ({ metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: `registry.example/${name}:1.0.0`, ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '100m', memory: '128Mi' } } }] } });
+const pod = (name: string) => ({
+  metadata: { labels: { app: name } },
+  spec: {
+    containers: [
+      {
+        name: 'app',
+        image: `registry.example/${name}:1.0.0`,
+        ports: [{ containerPort: 8080 }],
+        resources: { requests: { cpu: '100m', memory: '128Mi' } },
+      },
+    ],
+  },
+});
 const MAKERS: ((name: string) => KubeDoc)[] = [
   (name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { a: '1', b: 'two' } }),
   (name) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, type: 'Opaque', data: { token: 'c2VjcmV0' } }),
-  (name) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] } }),
+  (name) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] },
+  }),
   (name) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } }),
-  (name) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: pod(name) } }),
-  (name) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name }, spec: { replicas: 1, serviceName: name, selector: { matchLabels: { app: name } }, template: pod(name) } }),
-  (name) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name }, spec: { template: { ...pod(name), spec: { ...pod(name).spec, restartPolicy: 'Never' } } } }),
-  (name) => ({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name }, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: pod(name) } } } }),
-  (name) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name }, spec: { rules: [{ host: `${name}.example`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: 80 } } } }] } }] } }),
-  (name) => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, minReplicas: 2, maxReplicas: 10 } }),
+  (name) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: pod(name) },
+  }),
+  (name) => ({
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name },
+    spec: { replicas: 1, serviceName: name, selector: { matchLabels: { app: name } }, template: pod(name) },
+  }),
+  (name) => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name },
+    spec: { template: { ...pod(name), spec: { ...pod(name).spec, restartPolicy: 'Never' } } },
+  }),
+  (name) => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name },
+    spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: pod(name) } } },
+  }),
+  (name) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name },
+    spec: {
+      rules: [
+        {
+          host: `${name}.example`,
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { number: 80 } } } }] },
+        },
+      ],
+    },
+  }),
+  (name) => ({
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, minReplicas: 2, maxReplicas: 10 },
+  }),
 ];
 
 function median(values: number[]): number {
@@ -65,7 +119,9 @@ const served = async () => (await reply<{ requests: string[] }>({ kind: 'request
 const dir = await mkdtemp(join(tmpdir(), 'baton-drift-bench-'));
 const all: KubeDoc[] = [];
 for (const namespace of NAMESPACES) {
-  const docs = MAKERS.flatMap((make) => Array.from({ length: PER_KIND }, (_, i) => ({ ...make(`app-${i}`), metadata: { name: `app-${i}`, namespace } }) as KubeDoc));
+  const docs = MAKERS.flatMap((make) =>
+    Array.from({ length: PER_KIND }, (_, i) => ({ ...make(`app-${i}`), metadata: { name: `app-${i}`, namespace } }) as KubeDoc),
+  );
   all.push(...docs);
   await reply({ kind: 'seed', docs, namespace }, 'seeded');
   await writeFile(join(dir, `${namespace}.yaml`), docs.map((doc) => stringify(doc)).join('---\n'));
@@ -97,7 +153,18 @@ const naiveBefore = (await served()).length;
 for (let run = 0; run < RUNS; run++) {
   const start = performance.now();
   let next = 0;
-  const plural: Record<string, string> = { ConfigMap: 'configmaps', Secret: 'secrets', Service: 'services', ServiceAccount: 'serviceaccounts', Deployment: 'deployments', StatefulSet: 'statefulsets', Job: 'jobs', CronJob: 'cronjobs', Ingress: 'ingresses', HorizontalPodAutoscaler: 'horizontalpodautoscalers' };
+  const plural: Record<string, string> = {
+    ConfigMap: 'configmaps',
+    Secret: 'secrets',
+    Service: 'services',
+    ServiceAccount: 'serviceaccounts',
+    Deployment: 'deployments',
+    StatefulSet: 'statefulsets',
+    Job: 'jobs',
+    CronJob: 'cronjobs',
+    Ingress: 'ingresses',
+    HorizontalPodAutoscaler: 'horizontalpodautoscalers',
+  };
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (next < all.length) {
@@ -111,11 +178,22 @@ for (let run = 0; run < RUNS; run++) {
 }
 const naiveRequests = ((await served()).length - naiveBefore) / RUNS;
 
-console.log(`drift bench: ${all.length} objects, ${MAKERS.length} kinds, ${NAMESPACES.length} namespaces; ${RUNS} run(s); ${cpus().length} CPU(s)`);
+console.log(
+  `drift bench: ${all.length} objects, ${MAKERS.length} kinds, ${NAMESPACES.length} namespaces; ${RUNS} run(s); ${cpus().length} CPU(s)`,
+);
 console.log(`  baton drift (whole step): median ${(median(times) / 1000).toFixed(2)} s; exit ${last?.code}, ${last?.drifted} drifted`);
-console.log(`    API requests per run: ${last?.lists} LIST (${MAKERS.length * NAMESPACES.length} kind×namespace pairs), ${last?.gets} GET of one object, ${last?.discovery} discovery`);
-console.log(`  naive, one GET per object (16 at a time, reading only): median ${(median(naive) / 1000).toFixed(2)} s, ${naiveRequests} requests per run`);
-console.log(`  ratio naive/baton: ${(median(naive) / median(times)).toFixed(1)}x time, ${(naiveRequests / ((last?.lists ?? 1) + (last?.discovery ?? 0))).toFixed(0)}x requests`);
+console.log(
+  `    API requests per run: ${last?.lists} LIST (${MAKERS.length * NAMESPACES.length} kind×namespace pairs), ${last?.gets} GET of ` +
+    `one object, ${last?.discovery} discovery`,
+);
+console.log(
+  `  naive, one GET per object (16 at a time, reading only): median ${(median(naive) / 1000).toFixed(2)} s, ${naiveRequests} ` +
+    `requests per run`,
+);
+console.log(
+  `  ratio naive/baton: ${(median(naive) / median(times)).toFixed(1)}x time, ` +
+    `${(naiveRequests / ((last?.lists ?? 1) + (last?.discovery ?? 0))).toFixed(0)}x requests`,
+);
 cluster.send({ kind: 'stop' } satisfies ClusterRequest);
 await once(cluster, 'exit');
 await rm(dir, { recursive: true, force: true });

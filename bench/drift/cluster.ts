@@ -8,7 +8,11 @@ import { manualClock, startKubeApi } from '../../test/helpers/kube-api.ts';
 import { applyAll } from '../../test/helpers/drift-harness.ts';
 
 /** Messages from the parent. */
-export type ClusterRequest = { kind: 'seed'; docs: KubeDoc[]; namespace: string } | { kind: 'drift' } | { kind: 'requests' } | { kind: 'stop' };
+export type ClusterRequest =
+  | { kind: 'seed'; docs: KubeDoc[]; namespace: string }
+  | { kind: 'drift' }
+  | { kind: 'requests' }
+  | { kind: 'stop' };
 
 const api = await startKubeApi({ clock: manualClock() });
 process.on('message', async (message: ClusterRequest) => {

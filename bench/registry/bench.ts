@@ -112,13 +112,19 @@ try {
   const stream: Sample[] = [];
   for (let i = 0; i < RUNS; i++) {
     const promoted = await measured<CopyResult>([proxyOne], () => client.copyImage(source, at(proxyOne, `bench/promoted-${i}`)));
-    check(promoted.result.digest === image.manifest.digest && promoted.result.blobs.mounted === image.blobs.length, `mount copy ${JSON.stringify(promoted.result)}`);
+    check(
+      promoted.result.digest === image.manifest.digest && promoted.result.blobs.mounted === image.blobs.length,
+      `mount copy ${JSON.stringify(promoted.result)}`,
+    );
     mount.push(promoted.sample);
     const pulled = await measured([proxyOne], () => pullAndPush(client, source, at(proxyOne, `bench/naive-${i}`)));
     check((await client.resolve(at(proxyOne, `bench/naive-${i}`))).digest === image.manifest.digest, 'naive copy digest');
     naive.push(pulled.sample);
     const copied = await measured<CopyResult>([proxyOne, proxyTwo], () => client.copyImage(source, at(proxyTwo, `bench/copied-${i}`)));
-    check(copied.result.digest === image.manifest.digest && copied.result.bytesCopied === imageBytes, `cross-registry copy ${JSON.stringify(copied.result)}`);
+    check(
+      copied.result.digest === image.manifest.digest && copied.result.bytesCopied === imageBytes,
+      `cross-registry copy ${JSON.stringify(copied.result)}`,
+    );
     stream.push(copied.sample);
   }
 
@@ -128,13 +134,19 @@ try {
     ['(b) the naive way: pull every blob, push it again', naive],
     ['(c) copy to another registry: copyImage, streamed', stream],
   ];
-  console.log(`${'copy'.padEnd(52)} ${'blob bytes read'.padStart(16)} ${'written'.padStart(10)} ${'requests'.padStart(9)} ${'time'.padStart(10)} ${'vs (a)'.padStart(8)}`);
+  console.log(
+    `${'copy'.padEnd(52)} ${'blob bytes read'.padStart(16)} ${'written'.padStart(10)} ${'requests'.padStart(9)} ` +
+      `${'time'.padStart(10)} ${'vs (a)'.padStart(8)}`,
+  );
   for (const [label, samples] of rows) {
     const ms = median(samples.map((s) => s.ms));
     const read = median(samples.map((s) => s.read));
     const written = median(samples.map((s) => s.written));
     const requests = median(samples.map((s) => s.requests));
-    console.log(`${label.padEnd(52)} ${size(read).padStart(16)} ${size(written).padStart(10)} ${String(requests).padStart(9)} ${seconds(ms).padStart(10)} ${`${(ms / base).toFixed(1)}x`.padStart(8)}`);
+    console.log(
+      `${label.padEnd(52)} ${size(read).padStart(16)} ${size(written).padStart(10)} ${String(requests).padStart(9)} ` +
+        `${seconds(ms).padStart(10)} ${`${(ms / base).toFixed(1)}x`.padStart(8)}`,
+    );
   }
 
   const moved = new Map<string, Record<BuildPushPhase['phase'], Sample[]>>();
@@ -145,19 +157,32 @@ try {
     moved.set(phase.builder, entry);
     return result;
   };
-  const figures = await measureBuildPush({ runs: RUNS, builders: BUILDERS, target: { host: proxyOne.host, username: USER, password: PASSWORD }, around: counting });
-  console.log(`\n${'build-push (fixture app)'.padEnd(26)} ${'real build'.padStart(11)} ${'skipped rebuild'.padStart(16)} ${'ratio'.padStart(7)}   blob bytes uploaded, read: build | skip`);
+  const figures = await measureBuildPush({
+    runs: RUNS,
+    builders: BUILDERS,
+    target: { host: proxyOne.host, username: USER, password: PASSWORD },
+    around: counting,
+  });
+  console.log(
+    `\n${'build-push (fixture app)'.padEnd(26)} ${'real build'.padStart(11)} ${'skipped rebuild'.padStart(16)} ` +
+      `${'ratio'.padStart(7)}   blob bytes uploaded, read: build | skip`,
+  );
   for (const { builder, built, skipped } of figures) {
     const [b, s] = [median(built), median(skipped)];
     const { build, skip } = moved.get(builder)!;
     const blobs = (samples: Sample[]) => `${size(median(samples.map((x) => x.written)))}, ${size(median(samples.map((x) => x.read)))}`;
-    console.log(`${builder.padEnd(26)} ${seconds(b).padStart(11)} ${seconds(s).padStart(16)} ${`${(b / s).toFixed(1)}x`.padStart(7)}   ${blobs(build)} | ${blobs(skip)}`);
+    console.log(
+      `${builder.padEnd(26)} ${seconds(b).padStart(11)} ${seconds(s).padStart(16)} ${`${(b / s).toFixed(1)}x`.padStart(7)}   ` +
+        `${blobs(build)} | ${blobs(skip)}`,
+    );
   }
 
   const mountMax = Math.max(...mount.map((s) => s.read + s.written));
   const skipMedians = figures.map(({ builder, skipped }) => `${builder} ${seconds(median(skipped))}`).join(', ');
   const skipSlowest = Math.max(...figures.map(({ skipped }) => median(skipped)));
-  console.log(`\ngoal: a same-registry copy moves no blob bytes: ${size(mountMax)} at most over ${RUNS} runs — ${mountMax === 0 ? 'met' : 'NOT met'}`);
+  console.log(
+    `\ngoal: a same-registry copy moves no blob bytes: ${size(mountMax)} at most over ${RUNS} runs — ${mountMax === 0 ? 'met' : 'NOT met'}`,
+  );
   console.log(`goal: a skipped build finishes in under 2 s: median ${skipMedians} — ${skipSlowest < 2000 ? 'met' : 'NOT met'}`);
   if (mountMax !== 0) process.exitCode = 1;
 } finally {

@@ -26,18 +26,28 @@ try {
   const generating = performance.now();
   const history = await generateReportHistory({ dir: join(server.root, 'env.git'), days: Number(values.days) });
   const deploys = history.commits.filter((c) => c.kind === 'deploy' || c.kind === 'promotion').length;
-  console.log(`history: ${history.commits.length} commits (${deploys} deploys and promotions), ${history.verdicts.length} verdicts, generated in ${Math.round(performance.now() - generating)} ms`);
+  console.log(
+    `history: ${history.commits.length} commits (${deploys} deploys and promotions), ${history.verdicts.length} verdicts, generated ` +
+      `in ${Math.round(performance.now() - generating)} ms`,
+  );
   const times: number[] = [];
   for (let run = 1; run <= RUNS; run++) {
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const result = await runInMemory(reportStep({ ...defaultReportDeps({}), now: () => history.end }), { repo: server.url('env'), token: TOKEN, out: join(work, 'site') });
+    const result = await runInMemory(reportStep({ ...defaultReportDeps({}), now: () => history.end }), {
+      repo: server.url('env'),
+      token: TOKEN,
+      out: join(work, 'site'),
+    });
     const ms = performance.now() - started;
     if (result.code !== 0) throw new Error(`report failed: ${result.error}`);
     const used = process.cpuUsage(cpu);
     times.push(ms);
     const size = (await stat(join(work, 'site/index.html'))).size;
-    console.log(`run ${run}: ${Math.round(ms)} ms (this process's CPU ${Math.round((used.user + used.system) / 1000)} ms; git runs in child processes), page ${Math.round(size / 1024)} KiB`);
+    console.log(
+      `run ${run}: ${Math.round(ms)} ms (this process's CPU ${Math.round((used.user + used.system) / 1000)} ms; git runs in child ` +
+        `processes), page ${Math.round(size / 1024)} KiB`,
+    );
   }
   const sorted = [...times].sort((a, b) => a - b);
   console.log(`median ${Math.round(sorted[Math.floor(sorted.length / 2)]!)} ms over ${RUNS} run(s) (goal: under 5000 ms)`);

@@ -86,16 +86,29 @@ function casesOf(dist: string, env: Record<string, string>, dir: string): Case[]
     { label: 'baton --help', args: [cli, '--help'], code: 0 },
     { label: 'baton --version', args: [cli, '--version'], code: 0 },
     // Why: the command turns on Node's compile cache, so repeated runs above are warm; a fresh runner is not.
-    { label: 'baton --help (no compile cache)', args: [cli, '--help'], env: { ...plainEnv(dir), NODE_DISABLE_COMPILE_CACHE: '1' }, code: 0 },
-    { label: 'baton bump --help (no cache)', args: [cli, 'bump', '--help'], env: { ...plainEnv(dir), NODE_DISABLE_COMPILE_CACHE: '1' }, code: 0 },
+    {
+      label: 'baton --help (no compile cache)',
+      args: [cli, '--help'],
+      env: { ...plainEnv(dir), NODE_DISABLE_COMPILE_CACHE: '1' },
+      code: 0,
+    },
+    {
+      label: 'baton bump --help (no cache)',
+      args: [cli, 'bump', '--help'],
+      env: { ...plainEnv(dir), NODE_DISABLE_COMPILE_CACHE: '1' },
+      code: 0,
+    },
   ];
-  for (const spec of [...stepSpecs, ...cliOnlySpecs]) cases.push({ label: `baton ${spec.name} --help`, args: [cli, spec.name, '--help'], code: 0 });
+  for (const spec of [...stepSpecs, ...cliOnlySpecs])
+    cases.push({ label: `baton ${spec.name} --help`, args: [cli, spec.name, '--help'], code: 0 });
   for (const entry of readdirSync(dist).sort()) {
     const bundle = join(dist, entry, 'index.cjs');
     if (entry === 'cli' || !existsSync(bundle)) continue;
     cases.push({ label: `dist/${entry} no inputs`, args: [bundle], env, code: 2 });
     // A value the spec refuses (a boolean or a choice given nonsense), as a typo in a workflow would be.
-    const typed = [...stepSpecs, ...cliOnlySpecs].find((spec) => spec.name === entry)?.inputs.find((input) => input.type === 'boolean' || input.type === 'enum');
+    const typed = [...stepSpecs, ...cliOnlySpecs]
+      .find((spec) => spec.name === entry)
+      ?.inputs.find((input) => input.type === 'boolean' || input.type === 'enum');
     if (typed) {
       const variable = `INPUT_${typed.name.replace(/ /g, '_').toUpperCase()}`;
       cases.push({ label: `dist/${entry} bad ${typed.name}`, args: [bundle], env: { ...env, [variable]: 'not-a-choice' }, code: 2 });
@@ -119,7 +132,10 @@ try {
     for (const test of cases) {
       const { median, code } = results[offset++]!;
       const note = code === test.code ? '' : `   (exit ${code}, expected ${test.code})`;
-      console.log(`${test.label.padEnd(36)} ${median.toFixed(0).padStart(8)} ${(median - bare).toFixed(0).padStart(8)} ${(median / bare).toFixed(2).padStart(7)}${note}`);
+      console.log(
+        `${test.label.padEnd(36)} ${median.toFixed(0).padStart(8)} ${(median - bare).toFixed(0).padStart(8)} ` +
+          `${(median / bare).toFixed(2).padStart(7)}${note}`,
+      );
     }
   }
 } finally {

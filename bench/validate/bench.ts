@@ -71,26 +71,42 @@ async function parseOnly(): Promise<void> {
   t = performance.now();
   let slowDocs = 0;
   for (const text of texts) {
-    for (const doc of parseAllDocuments(text, { ...YAML_READ_OPTIONS, lineCounter: new LineCounter(), uniqueKeys: true }) as ReturnType<typeof parseAllDocuments> & unknown[]) {
+    for (const doc of parseAllDocuments(text, { ...YAML_READ_OPTIONS, lineCounter: new LineCounter(), uniqueKeys: true }) as ReturnType<
+      typeof parseAllDocuments
+    > &
+      unknown[]) {
       doc.toJS();
       slowDocs++;
     }
   }
   const slowMs = performance.now() - t;
-  console.log(`parse only: fast reader ${(fastMs / 1000).toFixed(2)} s (${fastDocs} documents), yaml with positions ${(slowMs / 1000).toFixed(2)} s (${slowDocs}): ${(slowMs / fastMs).toFixed(1)}x`);
+  console.log(
+    `parse only: fast reader ${(fastMs / 1000).toFixed(2)} s (${fastDocs} documents), yaml with positions ` +
+      `${(slowMs / 1000).toFixed(2)} s (${slowDocs}): ${(slowMs / fastMs).toFixed(1)}x`,
+  );
 }
 
 /** A 100,000-item List: peak memory of validate against the yaml package's node tree of it. */
 async function listMemory(dir: string): Promise<void> {
   const lines = ['apiVersion: v1', 'kind: List', 'items:'];
-  for (let i = 0; i < listItems; i++) lines.push('  - apiVersion: v1', '    kind: ConfigMap', `    metadata: {name: cm-${i}${i % 20 === 0 ? ', colour: red' : ''}}`, `    data: {key: value-${i}}`);
+  for (let i = 0; i < listItems; i++)
+    lines.push(
+      '  - apiVersion: v1',
+      '    kind: ConfigMap',
+      `    metadata: {name: cm-${i}${i % 20 === 0 ? ', colour: red' : ''}}`,
+      `    data: {key: value-${i}}`,
+    );
   await mkdir(join(dir, 'list'), { recursive: true });
   await writeFile(join(dir, 'list/list.yaml'), `${lines.join('\n')}\n`);
   await writeFile(join(dir, 'list/one.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\n');
   const base = child(dir, 'list/one.yaml');
   const list = child(dir, 'list/list.yaml');
   const naive = child(dir, 'list/list.yaml', ['--naive-list']);
-  console.log(`List of ${listItems} items (${list.errors} findings): validate peak RSS ${list.maxRssMiB} MiB in ${(list.ms / 1000).toFixed(2)} s; one resource ${base.maxRssMiB} MiB; yaml node tree alone ${naive.maxRssMiB} MiB (${(naive.maxRssMiB / list.maxRssMiB).toFixed(1)}x validate)`);
+  console.log(
+    `List of ${listItems} items (${list.errors} findings): validate peak RSS ${list.maxRssMiB} MiB in ${(list.ms / 1000).toFixed(2)} ` +
+      `s; one resource ${base.maxRssMiB} MiB; yaml node tree alone ${naive.maxRssMiB} MiB ` +
+      `(${(naive.maxRssMiB / list.maxRssMiB).toFixed(1)}x validate)`,
+  );
 }
 
 /** A 300-resource environment validated as a whole process, against a bare node start. */
@@ -113,14 +129,25 @@ async function wholeProcess(dir: string): Promise<void> {
     bare.push(time(['-e', '0']));
   }
   const report = JSON.parse(await readFile(join(dir, 'env300.json'), 'utf8')) as { counts: { resources: number } };
-  console.log(`300-resource environment as a process (${command[0]!.endsWith('.cjs') ? 'dist/cli' : 'source'}, ${report.counts.resources} resources): median ${(median(full) / 1000).toFixed(3)} s; start-up alone (validate --help) ${(median(help) / 1000).toFixed(3)} s; bare node ${(median(bare) / 1000).toFixed(3)} s; validate's own work ${((median(full) - median(help)) / 1000).toFixed(3)} s`);
+  console.log(
+    `300-resource environment as a process (${command[0]!.endsWith('.cjs') ? 'dist/cli' : 'source'}, ${report.counts.resources} ` +
+      `resources): median ${(median(full) / 1000).toFixed(3)} s; start-up alone (validate --help) ${(median(help) / 1000).toFixed(3)} ` +
+      `s; bare node ${(median(bare) / 1000).toFixed(3)} s; validate's own work ${((median(full) - median(help)) / 1000).toFixed(3)} s`,
+  );
 }
 
 try {
-  console.log(`machine: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
+  console.log(
+    `machine: ${availableParallelism()} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at start`,
+  );
   const t0 = performance.now();
   const invalid = await generateCorpus({ dir: join(dir, 'corpus'), files, perFile, invalid: 0.05 });
-  console.log(`corpus: ${files * perFile} resources in ${files} files, ${invalid} invalid (${((performance.now() - t0) / 1000).toFixed(1)} s to write)`);
+  console.log(
+    `corpus: ${files * perFile} resources in ${files} files, ${invalid} invalid (${((performance.now() - t0) / 1000).toFixed(1)} s ` +
+      `to write)`,
+  );
   const parallel: number[] = [];
   const single: number[] = [];
   let last: ChildResult | undefined;
@@ -129,13 +156,23 @@ try {
     parallel.push(last.ms);
     const one = child(dir, 'corpus', ['--workers', '0']);
     single.push(one.ms);
-    console.log(`  run ${i + 1}: threads ${(last.ms / 1000).toFixed(2)} s = ${Math.round(last.resources / (last.ms / 1000))} resources/s (${last.errors} errors, ${last.maxRssMiB} MiB, ${last.cpuMs} CPU-ms); one thread ${(one.ms / 1000).toFixed(2)} s = ${Math.round(one.resources / (one.ms / 1000))} resources/s (${one.cpuMs} CPU-ms)`);
+    console.log(
+      `  run ${i + 1}: threads ${(last.ms / 1000).toFixed(2)} s = ${Math.round(last.resources / (last.ms / 1000))} resources/s ` +
+        `(${last.errors} errors, ${last.maxRssMiB} MiB, ${last.cpuMs} CPU-ms); one thread ${(one.ms / 1000).toFixed(2)} s = ` +
+        `${Math.round(one.resources / (one.ms / 1000))} resources/s (${one.cpuMs} CPU-ms)`,
+    );
   }
   const resources = last?.resources ?? 0;
   const m = median(parallel);
   const s1 = median(single);
-  console.log(`strict (default), ${availableParallelism()} threads: median ${(m / 1000).toFixed(2)} s over ${runs} runs = ${Math.round(resources / (m / 1000))} resources/s`);
-  console.log(`strict, one thread:    median ${(s1 / 1000).toFixed(2)} s = ${Math.round(resources / (s1 / 1000))} resources/s (threads ${(s1 / m).toFixed(2)}x faster)`);
+  console.log(
+    `strict (default), ${availableParallelism()} threads: median ${(m / 1000).toFixed(2)} s over ${runs} runs = ` +
+      `${Math.round(resources / (m / 1000))} resources/s`,
+  );
+  console.log(
+    `strict, one thread:    median ${(s1 / 1000).toFixed(2)} s = ${Math.round(resources / (s1 / 1000))} resources/s (threads ` +
+      `${(s1 / m).toFixed(2)}x faster)`,
+  );
   await parseOnly();
   await listMemory(dir);
   await wholeProcess(dir);

@@ -14,14 +14,19 @@ import { validateSpec } from '../../src/specs/validate.ts';
 import { validateInputs } from '../../src/steps/validate/inputs.ts';
 import { defaultValidateDeps, runValidation } from '../../src/steps/validate/step.ts';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { workers: { type: 'string' }, 'naive-list': { type: 'boolean' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { workers: { type: 'string' }, 'naive-list': { type: 'boolean' } },
+});
 const [dir, path] = positionals as [string, string];
 const start = performance.now();
 let resources = 0;
 let errors = 0;
 if (values['naive-list']) {
   // The naive way: the yaml package's node tree of the whole stream, then plain data (what positions cost before).
-  for (const doc of parseAllDocuments(await readFile(join(dir, path), 'utf8'), YAML_READ_OPTIONS) as unknown as Array<{ toJS(): { items?: unknown[] } }>) {
+  for (const doc of parseAllDocuments(await readFile(join(dir, path), 'utf8'), YAML_READ_OPTIONS) as unknown as Array<{
+    toJS(): { items?: unknown[] };
+  }>) {
     resources += doc.toJS().items?.length ?? 1;
   }
 } else {
@@ -34,4 +39,6 @@ if (values['naive-list']) {
   errors = report.counts.errors;
 }
 const ms = performance.now() - start;
-process.stdout.write(`${JSON.stringify({ ms, resources, errors, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ms, resources, errors, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000) })}\n`,
+);

@@ -62,7 +62,8 @@ function watchFlip(api: KubeApiServer, clock: Pick<Clock, 'now'>): () => number 
   const update = api.update.bind(api);
   api.update = (kind, namespace, name, mutate) => {
     const object = update(kind, namespace, name, mutate);
-    if (flipAt === undefined && kind === 'Deployment' && deploymentRolloutStatus(object).done && object.metadata.generation === 2) flipAt = clock.now();
+    if (flipAt === undefined && kind === 'Deployment' && deploymentRolloutStatus(object).done && object.metadata.generation === 2)
+      flipAt = clock.now();
     const waiting = kind === 'Pod' ? JSON.stringify(object.status?.['containerStatuses'] ?? '') : '';
     if (flipAt === undefined && /ErrImagePull|ImagePullBackOff/.test(waiting)) flipAt = clock.now();
     return object;
@@ -90,8 +91,21 @@ async function trial(t: Trial): Promise<{ ms: number; verdict: Verdict }> {
     startRollout(api, scheduler, APP, { image: 'ghcr.io/acme/web:1.1.0', behaviour: t.behaviour, stepMs: t.clock === 'real' ? 300 : 3000 });
     const kube = new KubeApi(loadKubeConfig({ kubeconfig: api.kubeconfig(), env: {}, cwd: process.cwd() }));
     const rules = { graceMs: t.graceMs, restartThreshold: 3 };
-    const probe = t.who === 'kubectl' ? new KubectlRolloutStatus(kube) : new TargetProbe({ api: kube, catalog: new ResourceCatalog(kube), clock, rules }, { ...parseTarget('deployment/prod/web'), name: 'web' }, 'prod');
-    const verdict = await runProbes([probe], { clock, timeoutMs: 900_000, intervalMs: 2000, watch: t.who !== 'baton-poll' && t.clock === 'real', log: () => {} });
+    const probe =
+      t.who === 'kubectl'
+        ? new KubectlRolloutStatus(kube)
+        : new TargetProbe(
+            { api: kube, catalog: new ResourceCatalog(kube), clock, rules },
+            { ...parseTarget('deployment/prod/web'), name: 'web' },
+            'prod',
+          );
+    const verdict = await runProbes([probe], {
+      clock,
+      timeoutMs: 900_000,
+      intervalMs: 2000,
+      watch: t.who !== 'baton-poll' && t.clock === 'real',
+      log: () => {},
+    });
     const end = clock.now();
     return { ms: end - (flip() ?? end), verdict };
   } finally {
@@ -129,8 +143,16 @@ async function row(label: string, baton: Trial, naive: Trial): Promise<void> {
   rows.push([label, `${show(a.median)} (${a.status})`, `${show(b.median)} (${b.status})`, ratio]);
 }
 
-await row('done → verdict, real time, watch', { behaviour: 'healthy', clock: 'real', who: 'baton', graceMs: GRACE_MS }, { behaviour: 'healthy', clock: 'real', who: 'kubectl', graceMs: GRACE_MS });
-await row('ImagePullBackOff → verdict, virtual time, grace 60 s', { behaviour: 'image-pull', clock: 'manual', who: 'baton-poll', graceMs: GRACE_MS }, { behaviour: 'image-pull', clock: 'manual', who: 'kubectl', graceMs: GRACE_MS });
+await row(
+  'done → verdict, real time, watch',
+  { behaviour: 'healthy', clock: 'real', who: 'baton', graceMs: GRACE_MS },
+  { behaviour: 'healthy', clock: 'real', who: 'kubectl', graceMs: GRACE_MS },
+);
+await row(
+  'ImagePullBackOff → verdict, virtual time, grace 60 s',
+  { behaviour: 'image-pull', clock: 'manual', who: 'baton-poll', graceMs: GRACE_MS },
+  { behaviour: 'image-pull', clock: 'manual', who: 'kubectl', graceMs: GRACE_MS },
+);
 const polled = await measure({ behaviour: 'healthy', clock: 'real', who: 'baton-poll', graceMs: GRACE_MS });
 const quick = await measure({ behaviour: 'image-pull', clock: 'real', who: 'baton', graceMs: 2000 });
 
@@ -144,4 +166,7 @@ console.log(`\nBaton without watches (poll every 2 s), done → verdict: ${show(
 console.log(`Baton, ImagePullBackOff → verdict, real time, grace 2 s: ${show(quick.median)} (${quick.status}); goal: grace + 2 s`);
 console.log('Goals: done within 2 s of the flip; ImagePullBackOff within grace + 2 s (kubectl: the 600 s progress deadline).');
 console.log('Flip: the Deployment status that kubectl calls done, or the first ErrImagePull the kubelet reports.');
-console.log('kubectl watches the Deployment too, so "done" costs it no more than Baton; its ImagePullBackOff verdict waits for progressDeadlineSeconds (600).');
+console.log(
+  'kubectl watches the Deployment too, so "done" costs it no more than Baton; its ImagePullBackOff verdict waits for ' +
+    'progressDeadlineSeconds (600).',
+);

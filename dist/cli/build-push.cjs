@@ -28935,9 +28935,7 @@ function execRaw(file, args, options = {}) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => {
       clearTimeout(timer);
-      reject(
-        error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error
-      );
+      reject(error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -29443,7 +29441,8 @@ var HttpClient = class {
       const location = header(response, "location");
       if (!REDIRECTS.has(response.status) || !location) return response;
       await discard(response);
-      if (hop >= this.#maxRedirects) throw new UserError(`${req.url.host} redirected more than ${this.#maxRedirects} times (last: ${location}).`);
+      if (hop >= this.#maxRedirects)
+        throw new UserError(`${req.url.host} redirected more than ${this.#maxRedirects} times (last: ${location}).`);
       current = this.#redirect(current, response.status, new URL(location, current.url));
     }
   }
@@ -29549,15 +29548,20 @@ function describeFailure(response, errors, ctx) {
   if (codes.has("NAME_UNKNOWN")) {
     return new NotFoundError(`could not ${ctx.what}: repository ${ctx.registry}/${ctx.repository} does not exist. Check the image name.`);
   }
-  if (status === 404) return new NotFoundError(`could not ${ctx.what}: it does not exist on ${ctx.registry}${detail}. Check the name, tag or digest.`);
+  if (status === 404)
+    return new NotFoundError(`could not ${ctx.what}: it does not exist on ${ctx.registry}${detail}. Check the name, tag or digest.`);
   return invalid(status, codes, detail, ctx);
 }
 function invalid(status, codes, detail, ctx) {
   if (codes.has("TAG_INVALID")) {
-    return new UserError(`could not ${ctx.what}: ${ctx.registry} refused the tag${detail}. Use a tag the registry accepts (it may be immutable).`);
+    return new UserError(
+      `could not ${ctx.what}: ${ctx.registry} refused the tag${detail}. Use a tag the registry accepts (it may be immutable).`
+    );
   }
   if (codes.has("MANIFEST_BLOB_UNKNOWN") || codes.has("BLOB_UNKNOWN") || codes.has("MANIFEST_UNKNOWN")) {
-    return new UserError(`could not ${ctx.what}: ${ctx.registry} is missing content the manifest refers to${detail}. Push the blobs first.`);
+    return new UserError(
+      `could not ${ctx.what}: ${ctx.registry} is missing content the manifest refers to${detail}. Push the blobs first.`
+    );
   }
   return new UserError(`could not ${ctx.what}: ${ctx.registry} answered ${status}${detail}.`);
 }
@@ -29679,7 +29683,9 @@ var ImageCopy = class {
     const parsed = parseManifest(data.bytes, data.mediaType);
     if (parsed.kind === "index") {
       await Promise.all(
-        parsed.index.manifests.map(async (child) => this.manifest(await this.#source.client.getManifest(byDigest(this.#source.ref, child.digest))))
+        parsed.index.manifests.map(
+          async (child) => this.manifest(await this.#source.client.getManifest(byDigest(this.#source.ref, child.digest)))
+        )
       );
     } else {
       await Promise.all(manifestBlobs(parsed).map((blob) => this.blob(blob)));
@@ -29805,7 +29811,8 @@ var OciLayoutStore = class {
     try {
       text = await (0, import_promises3.readFile)((0, import_node_path.join)(this.dir, "index.json"), "utf8");
     } catch (error) {
-      if (error.code === "ENOENT") throw new NotFoundError(`${this.dir} holds no OCI image layout (no index.json).`);
+      if (error.code === "ENOENT")
+        throw new NotFoundError(`${this.dir} holds no OCI image layout (no index.json).`);
       throw error;
     }
     try {
@@ -29826,7 +29833,9 @@ var OciLayoutStore = class {
     }
     if (index.manifests.length === 1) return plain(index.manifests[0]);
     if (index.manifests.length === 0) throw new NotFoundError(`${this.dir} holds no images.`);
-    throw new UserError(`${this.dir} holds ${index.manifests.length} images; name one as oci:${this.dir}:<tag> (tags: ${this.#names(index)}).`);
+    throw new UserError(
+      `${this.dir} holds ${index.manifests.length} images; name one as oci:${this.dir}:<tag> (tags: ${this.#names(index)}).`
+    );
   }
   #names(index) {
     return index.manifests.map(refName).filter(Boolean).join(", ");
@@ -29969,11 +29978,11 @@ var OciLayoutStore = class {
     const index = (0, import_node_path.join)(this.dir, "index.json");
     if (!await exists(index)) {
       await (0, import_promises3.writeFile)(index, `${JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] })}
-`, { flag: "wx" }).catch(
-        (error) => {
-          if (error.code !== "EEXIST") throw error;
-        }
-      );
+`, {
+        flag: "wx"
+      }).catch((error) => {
+        if (error.code !== "EEXIST") throw error;
+      });
     }
   }
   async #writeBlob(digest, bytes) {
@@ -30043,10 +30052,18 @@ async function describeImage(client, ref) {
   const parsed = parseManifest(top.bytes, top.mediaType);
   let platforms;
   if (parsed.kind === "index") {
-    platforms = Object.fromEntries(parsed.index.manifests.filter((entry) => !isAttestation(entry) && entry.platform).map((entry) => [formatPlatform(entry.platform), entry.digest]));
+    platforms = Object.fromEntries(
+      parsed.index.manifests.filter((entry) => !isAttestation(entry) && entry.platform).map((entry) => [formatPlatform(entry.platform), entry.digest])
+    );
   } else {
     const config = JSON.parse((await (0, import_consumers.buffer)(await client.getBlob(ref, parsed.manifest.config))).toString("utf8"));
-    platforms = { [formatPlatform({ os: config.os ?? "linux", architecture: config.architecture ?? "unknown", ...config.variant ? { variant: config.variant } : {} })]: top.digest };
+    platforms = {
+      [formatPlatform({
+        os: config.os ?? "linux",
+        architecture: config.architecture ?? "unknown",
+        ...config.variant ? { variant: config.variant } : {}
+      })]: top.digest
+    };
   }
   const byDigest3 = { registry: ref.registry, repository: ref.repository, digest: top.digest };
   return { location: { client, ref: byDigest3 }, digest: top.digest, mediaType: top.mediaType, platforms };
@@ -30111,7 +30128,10 @@ var BuildxBuilder = class {
     if (!inspect.ok) return { ok: false, reason: `no usable buildx builder: ${inspect.why}` };
     const driver = buildxDriver(inspect.stdout);
     if (driver === "docker") {
-      return { ok: false, reason: 'the buildx builder uses the "docker" driver, which cannot export OCI layouts; create one with docker/setup-buildx-action or "docker buildx create --use"' };
+      return {
+        ok: false,
+        reason: 'the buildx builder uses the "docker" driver, which cannot export OCI layouts; create one with docker/setup-buildx-action or "docker buildx create --use"'
+      };
     }
     return { ok: true, version: `${version.stdout.trim()} (driver ${driver ?? "unknown"})` };
   }
@@ -30171,9 +30191,14 @@ var ContainersBuilder = class {
     const layout = (0, import_node_path3.join)(request2.workDir, `${this.name}-layout`);
     await runTool({ program: this.name, args: containersBuildArgs(request2, name), what: `build the image with ${this.name}` }, request2);
     try {
-      await runTool({ program: this.name, args: containersPushArgs(request2, name, layout), what: `export the image from ${this.name}` }, request2);
+      await runTool(
+        { program: this.name, args: containersPushArgs(request2, name, layout), what: `export the image from ${this.name}` },
+        request2
+      );
     } finally {
-      await runTool({ program: this.name, args: containersCleanupArgs(request2, name), what: `remove ${name}` }, request2).catch(() => void 0);
+      await runTool({ program: this.name, args: containersCleanupArgs(request2, name), what: `remove ${name}` }, request2).catch(
+        () => void 0
+      );
     }
     return readLayoutOutput(layout, LAYOUT_TAG);
   }
@@ -30211,10 +30236,16 @@ function applyChanges(container, options, scratch) {
   if (plan.user !== void 0) container["User"] = plan.user;
   if (plan.stopSignal !== void 0) container["StopSignal"] = plan.stopSignal;
   if (plan.exposedPorts.length > 0) {
-    container["ExposedPorts"] = { ...container["ExposedPorts"], ...Object.fromEntries(plan.exposedPorts.map((port) => [port, {}])) };
+    container["ExposedPorts"] = {
+      ...container["ExposedPorts"],
+      ...Object.fromEntries(plan.exposedPorts.map((port) => [port, {}]))
+    };
   }
   if (plan.volumes.length > 0) {
-    container["Volumes"] = { ...container["Volumes"], ...Object.fromEntries(plan.volumes.map((volume) => [volume, {}])) };
+    container["Volumes"] = {
+      ...container["Volumes"],
+      ...Object.fromEntries(plan.volumes.map((volume) => [volume, {}]))
+    };
   }
 }
 function scratchConfig(platform) {
@@ -30287,7 +30318,15 @@ var KanikoBuilder = class {
     const built = [];
     for (const [i, platform] of platforms.entries()) {
       const layout = (0, import_node_path5.join)(request2.workDir, `kaniko-layout-${i}`);
-      await runTool({ program: "executor", args: kanikoArgs(request2, layout, platform), env, what: `build the image with kaniko${platform ? ` for ${formatPlatform(platform)}` : ""}` }, request2);
+      await runTool(
+        {
+          program: "executor",
+          args: kanikoArgs(request2, layout, platform),
+          env,
+          what: `build the image with kaniko${platform ? ` for ${formatPlatform(platform)}` : ""}`
+        },
+        request2
+      );
       built.push(await readLayoutOutput(layout));
     }
     return platforms.length === 1 ? built[0] : joinPlatforms(request2, built);
@@ -30299,12 +30338,24 @@ async function joinPlatforms(request2, built) {
   const entries = [];
   for (const image of built) {
     const platform = Object.keys(image.platforms)[0];
-    await store.copyImage(image.location.ref, { registry: LAYOUT_REGISTRY, repository: dir, digest: image.digest }, { from: image.location.client });
+    await store.copyImage(
+      image.location.ref,
+      { registry: LAYOUT_REGISTRY, repository: dir, digest: image.digest },
+      { from: image.location.client }
+    );
     const [os, architecture, variant] = platform.split("/");
-    entries.push({ mediaType: image.mediaType, digest: image.digest, size: (await store.resolve({ registry: LAYOUT_REGISTRY, repository: dir, digest: image.digest })).size, platform: { os, architecture, ...variant ? { variant } : {} } });
+    entries.push({
+      mediaType: image.mediaType,
+      digest: image.digest,
+      size: (await store.resolve({ registry: LAYOUT_REGISTRY, repository: dir, digest: image.digest })).size,
+      platform: { os, architecture, ...variant ? { variant } : {} }
+    });
   }
   const index = imageIndex(entries);
-  await store.putManifest({ registry: LAYOUT_REGISTRY, repository: dir, tag: "baton" }, { bytes: index.bytes, mediaType: index.descriptor.mediaType });
+  await store.putManifest(
+    { registry: LAYOUT_REGISTRY, repository: dir, tag: "baton" },
+    { bytes: index.bytes, mediaType: index.descriptor.mediaType }
+  );
   return readLayoutOutput(dir, "baton");
 }
 
@@ -30412,7 +30463,9 @@ function targetStage(dockerfile, target) {
   const stage = dockerfile.stages.find((candidate) => candidate.name === target.toLowerCase());
   if (!stage) {
     const names = dockerfile.stages.map((candidate) => candidate.name).filter(Boolean);
-    throw new UserError(`target: "${target}" is not a stage of ${dockerfile.file} (stages: ${names.join(", ") || "none named"}).`, { input: "target" });
+    throw new UserError(`target: "${target}" is not a stage of ${dockerfile.file} (stages: ${names.join(", ") || "none named"}).`, {
+      input: "target"
+    });
   }
   return stage;
 }
@@ -30512,7 +30565,11 @@ var UNSUPPORTED = {
   MAINTAINER: "MAINTAINER is deprecated; use LABEL"
 };
 function unsupported(file, instruction, why) {
-  return dockerfileError(file, instruction.line, `${why}; the layer builder only copies files onto a base. Use builder buildah, buildx, podman or kaniko for this Dockerfile.`);
+  return dockerfileError(
+    file,
+    instruction.line,
+    `${why}; the layer builder only copies files onto a base. Use builder buildah, buildx, podman or kaniko for this Dockerfile.`
+  );
 }
 function platformArgs(platform) {
   const text = [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/");
@@ -30568,7 +30625,8 @@ function parseChown(walk, instruction, value) {
   return { uid: Number(match[1]), gid: Number(match[2] ?? match[1]) };
 }
 function parseChmod(walk, instruction, value) {
-  if (!/^[0-7]{3,4}$/.test(value)) throw dockerfileError(walk.file, instruction.line, `COPY --chmod=${value} is not an octal mode such as 0755.`);
+  if (!/^[0-7]{3,4}$/.test(value))
+    throw dockerfileError(walk.file, instruction.line, `COPY --chmod=${value} is not an octal mode such as 0755.`);
   return Number.parseInt(value, 8);
 }
 function apply(walk, instruction, buildArgs, auto) {
@@ -30616,7 +30674,11 @@ function apply(walk, instruction, buildArgs, auto) {
       walk.cmd = command(walk, instruction);
       return;
     default:
-      throw unsupported(walk.file, instruction, UNSUPPORTED[instruction.keyword] ?? `${instruction.keyword} is not an instruction the layer builder knows`);
+      throw unsupported(
+        walk.file,
+        instruction,
+        UNSUPPORTED[instruction.keyword] ?? `${instruction.keyword} is not an instruction the layer builder knows`
+      );
   }
 }
 function resolveBase(dockerfile, stage, globals) {
@@ -30624,7 +30686,8 @@ function resolveBase(dockerfile, stage, globals) {
   if (dockerfile.stages.some((other) => other !== stage && other.name === base.toLowerCase() && other.from.line < stage.from.line)) {
     throw unsupported(dockerfile.file, stage.from, `FROM ${base} builds on another stage (a multi-stage build)`);
   }
-  if (stage.from.flags["platform"]) throw unsupported(dockerfile.file, stage.from, "FROM --platform is not taken by the layer builder; use the platforms input");
+  if (stage.from.flags["platform"])
+    throw unsupported(dockerfile.file, stage.from, "FROM --platform is not taken by the layer builder; use the platforms input");
   return base;
 }
 function planLayer(dockerfile, options) {
@@ -30818,18 +30881,33 @@ async function loadBase(text, platform, registry) {
   const location = openImage(text, registry, "file");
   const { manifest } = await resolvePlatformManifest(location.client, location.ref, platform);
   const parsed = parseManifest(manifest.bytes, manifest.mediaType);
-  if (parsed.kind !== "manifest") throw new UserError(`file: the base image ${text} is an index inside an index; name a platform image.`, { input: "file" });
+  if (parsed.kind !== "manifest")
+    throw new UserError(`file: the base image ${text} is an index inside an index; name a platform image.`, { input: "file" });
   const configBytes = await (0, import_consumers2.buffer)(await location.client.getBlob(location.ref, parsed.manifest.config));
   const config = JSON.parse(configBytes.toString("utf8"));
-  const byDigest3 = { client: location.client, ref: { registry: location.ref.registry, repository: location.ref.repository, digest: manifest.digest } };
+  const byDigest3 = {
+    client: location.client,
+    ref: { registry: location.ref.registry, repository: location.ref.repository, digest: manifest.digest }
+  };
   return {
-    image: { config, layers: parsed.manifest.layers, docker: parsed.mediaType === MediaType.dockerManifest, name: text, digest: manifest.digest },
+    image: {
+      config,
+      layers: parsed.manifest.layers,
+      docker: parsed.mediaType === MediaType.dockerManifest,
+      name: text,
+      digest: manifest.digest
+    },
     location: byDigest3
   };
 }
 async function transferBaseLayers(base, destination) {
   const sameStore = base.location.client === destination.client;
-  const transfer = (layer) => destination.client.putBlob(destination.ref, layer, () => base.location.client.getBlob(base.location.ref, layer), sameStore ? { mountFrom: base.location.ref } : {});
+  const transfer = (layer) => destination.client.putBlob(
+    destination.ref,
+    layer,
+    () => base.location.client.getBlob(base.location.ref, layer),
+    sameStore ? { mountFrom: base.location.ref } : {}
+  );
   await Promise.all(base.image.layers.filter((layer) => !isForeignLayer(layer)).map(transfer));
 }
 
@@ -30851,10 +30929,12 @@ function toEntry(source, name, copy, mtime) {
 }
 function copyEntries(copy, source, files, dest, mtime, dockerfile) {
   const rel = import_node_path9.posix.normalize(source).replace(/^(\.\/)+/, "").replace(/^\/+/, "").replace(/\/+$/, "");
-  if (rel === ".." || rel.startsWith("../")) throw dockerfileError(dockerfile, copy.line, `COPY ${source}: the path leaves the build context.`);
+  if (rel === ".." || rel.startsWith("../"))
+    throw dockerfileError(dockerfile, copy.line, `COPY ${source}: the path leaves the build context.`);
   const whole = rel === "" || rel === ".";
   const top = whole ? void 0 : files.find((entry) => entry.path === rel);
-  if (!whole && !top) throw dockerfileError(dockerfile, copy.line, `COPY ${source}: not found in the build context (or excluded by .dockerignore).`);
+  if (!whole && !top)
+    throw dockerfileError(dockerfile, copy.line, `COPY ${source}: not found in the build context (or excluded by .dockerignore).`);
   if (top && top.type !== "dir") {
     const target = dest.endsWith("/") ? import_node_path9.posix.join(dest, import_node_path9.posix.basename(rel)) : dest;
     return [toEntry(top, layerPath(target), copy, mtime)];
@@ -30875,7 +30955,8 @@ function layerEntries(copies, files, options) {
   for (const copy of copies) {
     const dest = absoluteDest(copy.dest, options.baseWorkdir);
     for (const source of copy.sources) {
-      for (const entry of copyEntries(copy, source, files, dest, options.mtime, options.dockerfile)) if (entry.name) byName.set(entry.name, entry);
+      for (const entry of copyEntries(copy, source, files, dest, options.mtime, options.dockerfile))
+        if (entry.name) byName.set(entry.name, entry);
     }
   }
   for (const name of [...byName.keys()]) {
@@ -30999,7 +31080,10 @@ function dockerfileName(request2) {
 }
 function plans(request2, dockerfile) {
   const platforms = request2.platforms.length > 0 ? request2.platforms : [hostPlatform()];
-  return platforms.map((platform) => ({ platform, plan: planLayer(dockerfile, { ...request2.target ? { target: request2.target } : {}, buildArgs: request2.buildArgs, platform }) }));
+  return platforms.map((platform) => ({
+    platform,
+    plan: planLayer(dockerfile, { ...request2.target ? { target: request2.target } : {}, buildArgs: request2.buildArgs, platform })
+  }));
 }
 function isoSeconds(seconds2) {
   return new Date(seconds2 * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -31021,7 +31105,14 @@ async function buildPlatform(request2, destination, files, { platform, plan }, l
   const { blob, path } = await layer;
   if (base) await transferBaseLayers(base, destination);
   await destination.client.putBlob(destination.ref, blob, () => Promise.resolve((0, import_node_fs4.createReadStream)(path)));
-  const config = imageConfig(base?.image, { plan: plan.config, labels: request2.labels, platform, created: isoSeconds(request2.created), layer: blob, createdBy: createdBy(plan) });
+  const config = imageConfig(base?.image, {
+    plan: plan.config,
+    labels: request2.labels,
+    platform,
+    created: isoSeconds(request2.created),
+    layer: blob,
+    createdBy: createdBy(plan)
+  });
   await destination.client.putBlob(destination.ref, config.descriptor, config.bytes);
   const manifest = imageManifest(base?.image, config, blob, configPlatform(JSON.parse(config.bytes.toString("utf8")), platform));
   await putByDigest(destination, manifest);
@@ -31092,9 +31183,12 @@ async function selectBuilder(name, request2, builders, env) {
     if (result.ok) return { builder, version: result.version, passed };
     passed.push(`${candidate}: ${result.reason.replace(/\.$/, "")}`);
   }
-  if (name !== "auto") throw new UserError(`builder: ${name} cannot build here: ${passed[0]?.replace(/^[a-z]+: /, "") ?? "not known"}.`, { input: "builder" });
+  if (name !== "auto")
+    throw new UserError(`builder: ${name} cannot build here: ${passed[0]?.replace(/^[a-z]+: /, "") ?? "not known"}.`, { input: "builder" });
   throw new UserError(`builder: no builder can build this here (auto tried ${candidates.join(", ")}):
-  ${passed.join("\n  ")}`, { input: "builder" });
+  ${passed.join("\n  ")}`, {
+    input: "builder"
+  });
 }
 
 // src/adapters/builders/source-tree.ts
@@ -31270,7 +31364,9 @@ function parseRealm(realm, req) {
     throw new UserError(`${req.ctx.registry} sent a Bearer challenge with an invalid realm "${realm}".`);
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && req.plainHttp)) {
-    throw new UserError(`${req.ctx.registry} sends Baton to a token server over ${url.protocol} (${url.origin}); refusing to send credentials there.`);
+    throw new UserError(
+      `${req.ctx.registry} sends Baton to a token server over ${url.protocol} (${url.origin}); refusing to send credentials there.`
+    );
   }
   return url;
 }
@@ -31302,7 +31398,10 @@ async function tokenFailure(response, realm, req) {
   if (isRetriableStatus(response.status)) {
     const retryAfterMs = parseRetryAfter(header(response, "retry-after"));
     await discard(response);
-    return new RetriableError(`${where} answered ${response.status}.`, { status: response.status, ...retryAfterMs === void 0 ? {} : { retryAfterMs } });
+    return new RetriableError(`${where} answered ${response.status}.`, {
+      status: response.status,
+      ...retryAfterMs === void 0 ? {} : { retryAfterMs }
+    });
   }
   const said = (await readErrors(response)).map((entry) => entry.message || entry.code).filter(Boolean).join("; ");
   const detail = said ? ` (${said})` : "";
@@ -31705,7 +31804,8 @@ var package_default = {
     "test:unit": "node --test --test-isolation=none --test-reporter=spec 'test/unit/**/*.test.ts'",
     bench: "node bench/bump/bench.ts",
     baton: "node dist/cli/index.cjs",
-    demo: "node scripts/need-node.cjs && npm run build --silent && node scripts/demo.ts"
+    demo: "node scripts/need-node.cjs && npm run build --silent && node scripts/demo.ts",
+    format: "biome format --write src test scripts bench"
   },
   devDependencies: {
     "@actions/core": "^3.0.1",
@@ -31853,7 +31953,14 @@ var RegistrySession = class {
       await discard(response);
       return endpoint;
     }
-    const failure = await responseFailure(response, { registry: this.registry, repository: "", access: "pull", what: `reach ${base.href}`, searched: [], scopes: [] });
+    const failure = await responseFailure(response, {
+      registry: this.registry,
+      repository: "",
+      access: "pull",
+      what: `reach ${base.href}`,
+      searched: [],
+      scopes: []
+    });
     if (failure instanceof TransientError) throw failure;
     throw new UserError(
       `${this.apiHost} answered ${response.status} at ${base.href}: no OCI distribution API there. Check the registry host and port.`,
@@ -31913,7 +32020,9 @@ function readCaFile(path) {
   try {
     return (0, import_node_fs7.readFileSync)(path, "utf8");
   } catch (error) {
-    throw new UserError(`the CA certificate file ${path} cannot be read (${error.code ?? String(error)}).`, { cause: error });
+    throw new UserError(`the CA certificate file ${path} cannot be read (${error.code ?? String(error)}).`, {
+      cause: error
+    });
   }
 }
 function tlsOptions(options, connectTimeoutMs) {
@@ -32111,7 +32220,11 @@ var RegistryClient = class {
       throw new UserError(`cannot push a manifest with digest ${digest} as ${show(ref)}: the digests differ.`);
     }
     const reference = ref.tag ?? digest;
-    const op2 = { repository: ref.repository, access: "push", what: `push the manifest ${reference} to ${ref.registry}/${ref.repository}` };
+    const op2 = {
+      repository: ref.repository,
+      access: "push",
+      what: `push the manifest ${reference} to ${ref.registry}/${ref.repository}`
+    };
     const response = await this.session(ref.registry).send(
       op2,
       (base) => ({
@@ -32142,7 +32255,11 @@ var RegistryClient = class {
   }
   /** `GET` the blob as a verifying stream; redirects to storage are followed without credentials. */
   async getBlob(ref, descriptor) {
-    const op2 = { repository: ref.repository, access: "pull", what: `pull blob ${descriptor.digest} from ${ref.registry}/${ref.repository}` };
+    const op2 = {
+      repository: ref.repository,
+      access: "pull",
+      what: `pull blob ${descriptor.digest} from ${ref.registry}/${ref.repository}`
+    };
     const response = await this.session(ref.registry).send(
       op2,
       (base) => ({ method: "GET", url: new URL(`${ref.repository}/blobs/${descriptor.digest}`, base) }),
@@ -32206,10 +32323,15 @@ var RegistryClient = class {
     for (let url = first, pages = 0; url; pages++) {
       if (pages >= 1e4) throw new UserError(`${ref.registry} kept sending tag pages for ${ref.repository}; stopped after 10000.`);
       const current = url;
-      const page = await session.fetch(op2, () => ({ method: "GET", url: current }), { expect: [200] }, async (response) => ({
-        json: JSON.parse((await readBodyLimited(response, 16 * MAX_MANIFEST_BYTES, op2.what)).toString("utf8")),
-        next: nextPageUrl(header(response, "link"), current)
-      }));
+      const page = await session.fetch(
+        op2,
+        () => ({ method: "GET", url: current }),
+        { expect: [200] },
+        async (response) => ({
+          json: JSON.parse((await readBodyLimited(response, 16 * MAX_MANIFEST_BYTES, op2.what)).toString("utf8")),
+          next: nextPageUrl(header(response, "link"), current)
+        })
+      );
       tags.push(...page.json.tags ?? []);
       url = page.next;
     }
@@ -32312,7 +32434,11 @@ var buildPushSpec = {
     { name: "file", type: "string", short: "f", description: "Path to the Dockerfile. Default: <context>/Dockerfile." },
     { name: "target", type: "string", description: "Stage of a multi-stage Dockerfile to build." },
     { name: "build-args", type: "list", description: "Build arguments, KEY=VALUE, one per line." },
-    { name: "platforms", type: "list", description: "Platforms to build (linux/amd64, linux/arm64); several make an image index. Default: the builder's own." },
+    {
+      name: "platforms",
+      type: "list",
+      description: "Platforms to build (linux/amd64, linux/arm64); several make an image index. Default: the builder's own."
+    },
     {
       name: "builder",
       type: "enum",
@@ -32326,12 +32452,26 @@ var buildPushSpec = {
       short: "t",
       description: "Tags besides the computed ones (sha-<7>, branch, pr-<n>, semver from a git tag), or templates: {{sha}}, {{branch}}, {{tag}}, {{version}}, {{major}}, {{minor}}, {{patch}}, {{pr}}, {{run}}, {{date}}."
     },
-    { name: "labels", type: "list", freeText: true, description: "More image labels, KEY=VALUE, one per line (the OCI source, revision, created and version labels are set)." },
+    {
+      name: "labels",
+      type: "list",
+      freeText: true,
+      description: "More image labels, KEY=VALUE, one per line (the OCI source, revision, created and version labels are set)."
+    },
     { name: "push", type: "boolean", default: "true", description: "Push the image; false builds only." },
-    { name: "username", type: "string", description: "Registry user name. Default: the docker/containers credential stores, or GitLab CI_REGISTRY_USER." },
+    {
+      name: "username",
+      type: "string",
+      description: "Registry user name. Default: the docker/containers credential stores, or GitLab CI_REGISTRY_USER."
+    },
     { name: "password", type: "string", secret: true, description: "Registry password or token (with username)." },
     insecureRegistriesInput,
-    { name: "dry-run", type: "boolean", default: "false", description: "Compute tags, labels and the source key and check the registry; build and push nothing." }
+    {
+      name: "dry-run",
+      type: "boolean",
+      default: "false",
+      description: "Compute tags, labels and the source key and check the registry; build and push nothing."
+    }
   ],
   outputs: [
     { name: "image", description: "The image by digest, name@sha256:\u2026." },
@@ -32355,7 +32495,9 @@ function parseKeyValues(items, input, kind) {
     const pattern = kind === "build-arg" ? BUILD_ARG_RE : LABEL_KEY_RE;
     if (!pattern.test(key)) {
       const rule = kind === "build-arg" ? 'letters, digits and "_", not starting with a digit' : 'letters, digits, ".", "_", "/" and "-"';
-      throw new UserError(`${input}: "${key}" is not a valid ${kind === "build-arg" ? "build argument name" : "label key"} (${rule}).`, { input });
+      throw new UserError(`${input}: "${key}" is not a valid ${kind === "build-arg" ? "build argument name" : "label key"} (${rule}).`, {
+        input
+      });
     }
     pairs.delete(key);
     pairs.set(key, item.slice(eq + 1));
@@ -32409,13 +32551,19 @@ function templateValues(context, now) {
 function checkTemplate(template, input = "tags") {
   for (const match of template.matchAll(PLACEHOLDER_RE)) {
     if (!(match[1] in TEMPLATE_PLACEHOLDERS)) {
-      throw new UserError(`${input}: "${template}" uses {{${match[1]}}}, which is not a placeholder; use one of ${Object.keys(TEMPLATE_PLACEHOLDERS).map((name) => `{{${name}}}`).join(", ")}.`, { input });
+      throw new UserError(
+        `${input}: "${template}" uses {{${match[1]}}}, which is not a placeholder; use one of ${Object.keys(TEMPLATE_PLACEHOLDERS).map((name) => `{{${name}}}`).join(", ")}.`,
+        { input }
+      );
     }
   }
   const bare = template.replace(PLACEHOLDER_RE, "x");
   if (bare.includes("{{") || bare.includes("}}")) throw new UserError(`${input}: "${template}" has an unclosed {{ }}.`, { input });
   if (!isValidTag(bare)) {
-    throw new UserError(`${input}: "${template}" cannot make a valid tag: a tag is letters, digits, "_", "." and "-", up to 128 characters, not starting with "." or "-".`, { input });
+    throw new UserError(
+      `${input}: "${template}" cannot make a valid tag: a tag is letters, digits, "_", "." and "-", up to 128 characters, not starting with "." or "-".`,
+      { input }
+    );
   }
 }
 function expandTemplate(template, values) {
@@ -32465,7 +32613,10 @@ function buildVersion(context) {
 function parseImage(text) {
   const layout = isLayoutReference(text);
   const ref = layout ? parseLayoutReference(text, "image") : parseImageRef(text, "image");
-  if (ref.digest) throw new UserError(`image: "${text}" has a digest; name the repository to push to (and a tag if you like), not an image.`, { input: "image" });
+  if (ref.digest)
+    throw new UserError(`image: "${text}" has a digest; name the repository to push to (and a tag if you like), not an image.`, {
+      input: "image"
+    });
   return { ref, layout };
 }
 function parsePlatforms(items) {
@@ -32476,8 +32627,14 @@ function parsePlatforms(items) {
   return platforms;
 }
 function credentials({ username, password }) {
-  if (username && !password) throw new UserError("password: username is given but password is not; give both, or neither to use the credential stores.", { input: "password" });
-  if (password && !username) throw new UserError("username: password is given but username is not; give both, or neither to use the credential stores.", { input: "username" });
+  if (username && !password)
+    throw new UserError("password: username is given but password is not; give both, or neither to use the credential stores.", {
+      input: "password"
+    });
+  if (password && !username)
+    throw new UserError("username: password is given but username is not; give both, or neither to use the credential stores.", {
+      input: "username"
+    });
   return { ...username ? { username } : {}, ...password ? { password } : {} };
 }
 function buildPushInputs(values) {
@@ -32485,7 +32642,8 @@ function buildPushInputs(values) {
   const tags = [...ref.tag ? [ref.tag] : [], ...values.tags];
   for (const template of tags) checkTemplate(template, "tags");
   const { target, file } = values;
-  if (target !== void 0 && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(target)) throw new UserError(`target: "${target}" is not a stage name.`, { input: "target" });
+  if (target !== void 0 && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(target))
+    throw new UserError(`target: "${target}" is not a stage name.`, { input: "target" });
   const { tag: _tag, ...untagged } = ref;
   return {
     imageRef: untagged,
@@ -32526,7 +32684,8 @@ async function putTag(target, manifest, tag) {
   try {
     await target.client.putManifest(withTag(target.ref, tag), manifest);
   } catch (error) {
-    if (current && error instanceof UserError && !AUTH_FAILURE.test(error.message)) throw immutable(target, tag, current.digest, manifest.digest, error);
+    if (current && error instanceof UserError && !AUTH_FAILURE.test(error.message))
+      throw immutable(target, tag, current.digest, manifest.digest, error);
     throw error;
   }
   return current ? { tag, status: "moved", previous: current.digest } : { tag, status: "created" };
@@ -32643,16 +32802,23 @@ function sourceKeyTag(key) {
 
 // src/steps/build-push/source.ts
 async function isDirectory(path) {
-  return (0, import_promises11.stat)(path).then((s) => s.isDirectory(), () => false);
+  return (0, import_promises11.stat)(path).then(
+    (s) => s.isDirectory(),
+    () => false
+  );
 }
 async function readBuildFiles(inputs, cwd) {
   const context = (0, import_node_path15.resolve)(cwd, inputs.context);
-  if (!await isDirectory(context)) throw new UserError(`context: ${inputs.context} is not a directory (resolved to ${context}).`, { input: "context" });
+  if (!await isDirectory(context))
+    throw new UserError(`context: ${inputs.context} is not a directory (resolved to ${context}).`, { input: "context" });
   const dockerfile = inputs.file ? (0, import_node_path15.resolve)(cwd, inputs.file) : (0, import_node_path15.resolve)(context, "Dockerfile");
   const text = await (0, import_promises11.readFile)(dockerfile, "utf8").catch(() => void 0);
   if (text === void 0) {
     const shown = (0, import_node_path15.relative)(cwd, dockerfile) || dockerfile;
-    throw new UserError(`file: no Dockerfile at ${shown}${inputs.file ? "" : " (the default, <context>/Dockerfile)"}; name it with the file input.`, { input: "file" });
+    throw new UserError(
+      `file: no Dockerfile at ${shown}${inputs.file ? "" : " (the default, <context>/Dockerfile)"}; name it with the file input.`,
+      { input: "file" }
+    );
   }
   const inside = (0, import_node_path15.relative)(context, dockerfile);
   targetStage(parseDockerfile(text, inside && !inside.startsWith("..") ? inside : dockerfile), inputs.target);
@@ -32661,7 +32827,8 @@ async function readBuildFiles(inputs, cwd) {
 function readSourceDateEpoch(env) {
   const text = env["SOURCE_DATE_EPOCH"]?.trim();
   if (!text) return void 0;
-  if (!/^\d+$/.test(text)) throw new UserError(`SOURCE_DATE_EPOCH: "${text}" is not a whole number of seconds since 1970.`, { input: "SOURCE_DATE_EPOCH" });
+  if (!/^\d+$/.test(text))
+    throw new UserError(`SOURCE_DATE_EPOCH: "${text}" is not a whole number of seconds since 1970.`, { input: "SOURCE_DATE_EPOCH" });
   return Number(text);
 }
 async function buildSource(inputs, deps, env, cwd) {
@@ -32707,7 +32874,13 @@ function buildPushOutputs(inputs, source, report) {
     tags: shownTags,
     skipped: report.skipped,
     builder: report.builder,
-    source: { commit: source.source.sha ?? "", branch: source.source.branch ?? "", tag: source.source.gitTag ?? "", pr: source.source.pr ?? null, repository: source.source.repositoryUrl ?? "" },
+    source: {
+      commit: source.source.sha ?? "",
+      branch: source.source.branch ?? "",
+      tag: source.source.gitTag ?? "",
+      pr: source.source.pr ?? null,
+      repository: source.source.repositoryUrl ?? ""
+    },
     key: source.key,
     keyTag: source.keyTag,
     labels: Object.fromEntries(source.labels)
@@ -32728,17 +32901,20 @@ function buildPushSummary(inputs, source, report) {
   const name = repositoryName(inputs.imageRef, inputs.layout);
   const dry = inputs.dryRun ? " (dry run)" : "";
   const lines = [`### Baton build-push: ${name}${dry}`, ""];
-  if (report.skipped) lines.push(`Skipped the build: the registry already holds an image for this source (\`${source.keyTag}\`); only tags were added.`, "");
+  if (report.skipped)
+    lines.push(`Skipped the build: the registry already holds an image for this source (\`${source.keyTag}\`); only tags were added.`, "");
   lines.push("| | |", "| --- | --- |");
   lines.push(`| Digest | ${report.digest ? `\`${report.digest}\`` : "\u2014"} |`);
   lines.push(`| Builder | ${report.builder || (report.skipped ? "none (skipped)" : "\u2014")} |`);
   for (const [platform, digest] of Object.entries(report.platforms)) lines.push(`| ${platform} | \`${digest}\` |`);
-  lines.push(`| Source | ${source.source.sha ? `\`${source.source.sha.slice(0, 12)}\`` : "not a git checkout"}${source.source.pr ? ` (pull request ${source.source.pr})` : ""} |`);
+  const sha = source.source.sha ? `\`${source.source.sha.slice(0, 12)}\`` : "not a git checkout";
+  lines.push(`| Source | ${sha}${source.source.pr ? ` (pull request ${source.source.pr})` : ""} |`);
   lines.push(`| Source key | \`${source.key.slice(0, 32)}\` |`);
   for (const [step, ms] of Object.entries(report.timings)) lines.push(`| ${step} | ${seconds(ms)} |`);
   lines.push("", "| Tag | |", "| --- | --- |");
   const tags = report.pushed ? report.tags : source.tags.map((tag) => ({ tag, status: inputs.dryRun ? "would be set" : "not pushed" }));
-  for (const t of tags) lines.push(`| \`${name}:${t.tag}\` | ${t.status}${"previous" in t && t.previous ? ` (was ${t.previous.slice(0, 19)})` : ""} |`);
+  for (const t of tags)
+    lines.push(`| \`${name}:${t.tag}\` | ${t.status}${"previous" in t && t.previous ? ` (was ${t.previous.slice(0, 19)})` : ""} |`);
   if (report.passed.length > 0) lines.push("", `Builders passed over: ${report.passed.map((line) => `
 - ${line}`).join("")}`);
   return lines.join("\n");
@@ -32781,7 +32957,10 @@ async function existingBuild(run) {
 }
 async function buildRequest(run) {
   const { inputs, source } = run;
-  const destination = inputs.push ? run.target : { client: new OciLayoutStore((0, import_node_path16.join)(run.workDir, "layout")), ref: { registry: LAYOUT_REGISTRY, repository: (0, import_node_path16.join)(run.workDir, "layout") } };
+  const destination = inputs.push ? run.target : {
+    client: new OciLayoutStore((0, import_node_path16.join)(run.workDir, "layout")),
+    ref: { registry: LAYOUT_REGISTRY, repository: (0, import_node_path16.join)(run.workDir, "layout") }
+  };
   const authFile = inputs.username && inputs.password && !inputs.layout ? await writeAuthFile(run.workDir, inputs.imageRef.registry, inputs.username, inputs.password) : void 0;
   return {
     context: source.context,
@@ -32808,7 +32987,11 @@ async function build(run) {
   const how = run.inputs.builder === "auto" ? " (builder: auto)" : "";
   run.context.log.info(`building with ${selection.builder.name} ${selection.version}${how}`);
   for (const line of selection.passed) run.context.log.info(`  passed over ${line}`);
-  const built = await timed(run, "build", () => run.context.log.group(`Build with ${selection.builder.name}`, () => selection.builder.build(request2)));
+  const built = await timed(
+    run,
+    "build",
+    () => run.context.log.group(`Build with ${selection.builder.name}`, () => selection.builder.build(request2))
+  );
   const digest = run.inputs.push ? await timed(run, "push", () => pushByDigest({ ...built.location, digest: built.digest }, run.target)) : built.digest;
   return { built, digest, builder: selection.builder.name, passed: selection.passed };
 }
@@ -32824,12 +33007,29 @@ async function execute(run) {
   if (existing) {
     run.context.log.info(`the registry already holds ${existing} for this source (${run.source.keyTag}); skipping the build`);
     const tags2 = run.inputs.dryRun ? [] : await tagAll(run, existing);
-    return { ...base, digest: existing, skipped: true, builder: "", platforms: await platformsOf(run.target, existing), tags: tags2, pushed: !run.inputs.dryRun };
+    return {
+      ...base,
+      digest: existing,
+      skipped: true,
+      builder: "",
+      platforms: await platformsOf(run.target, existing),
+      tags: tags2,
+      pushed: !run.inputs.dryRun
+    };
   }
   if (run.inputs.dryRun) return { ...base, digest: "", skipped: false, builder: "", platforms: {}, tags: [] };
   const result = await build(run);
   const tags = run.inputs.push ? await tagAll(run, result.digest) : [];
-  return { ...base, digest: result.digest, skipped: false, builder: result.builder, passed: result.passed, platforms: result.built.platforms, tags, pushed: run.inputs.push };
+  return {
+    ...base,
+    digest: result.digest,
+    skipped: false,
+    builder: result.builder,
+    passed: result.passed,
+    platforms: result.built.platforms,
+    tags,
+    pushed: run.inputs.push
+  };
 }
 async function runBuildPush(inputs, deps, context) {
   const source = await buildSource(inputs, deps, context.env, context.cwd);

@@ -32068,7 +32068,8 @@ var init_package = __esm({
         "test:unit": "node --test --test-isolation=none --test-reporter=spec 'test/unit/**/*.test.ts'",
         bench: "node bench/bump/bench.ts",
         baton: "node dist/cli/index.cjs",
-        demo: "node scripts/need-node.cjs && npm run build --silent && node scripts/demo.ts"
+        demo: "node scripts/need-node.cjs && npm run build --silent && node scripts/demo.ts",
+        format: "biome format --write src test scripts bench"
       },
       devDependencies: {
         "@actions/core": "^3.0.1",
@@ -32130,7 +32131,9 @@ function readCaFile(path) {
   try {
     return (0, import_node_fs.readFileSync)(path, "utf8");
   } catch (error) {
-    throw new UserError(`the CA certificate file ${path} cannot be read (${error.code ?? String(error)}).`, { cause: error });
+    throw new UserError(`the CA certificate file ${path} cannot be read (${error.code ?? String(error)}).`, {
+      cause: error
+    });
   }
 }
 function tlsOptions(options, connectTimeoutMs) {
@@ -32351,12 +32354,16 @@ function failure(error, where3, secrets, limits) {
   const host = /^\S+ (\w+:\/\/[^/]+)/.exec(where3)?.[1] ?? where3;
   if (trust) {
     return new UserError(
-      redact2(`the TLS certificate of ${host} is not trusted (${trust}); give its CA certificate in NODE_EXTRA_CA_CERTS or the CA file option.`, secrets),
+      redact2(
+        `the TLS certificate of ${host} is not trusted (${trust}); give its CA certificate in NODE_EXTRA_CA_CERTS or the CA file option.`,
+        secrets
+      ),
       { cause: error }
     );
   }
   const message = redact2(describeNetworkFailure(where3, error, limits), secrets);
-  if (isNetworkError(error) || error?.name === "TimeoutError") return new HttpNetworkError(message, codes[0], error);
+  if (isNetworkError(error) || error?.name === "TimeoutError")
+    return new HttpNetworkError(message, codes[0], error);
   return new Error(message, { cause: error });
 }
 function createHttpClient(options = {}) {
@@ -32368,7 +32375,9 @@ function createHttpClient(options = {}) {
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
   };
   async function once(url, request2, secrets) {
-    const signals = [request2.signal, request2.timeoutMs === void 0 ? void 0 : AbortSignal.timeout(request2.timeoutMs)].filter((s) => s !== void 0);
+    const signals = [request2.signal, request2.timeoutMs === void 0 ? void 0 : AbortSignal.timeout(request2.timeoutMs)].filter(
+      (s) => s !== void 0
+    );
     const method = request2.method ?? "GET";
     try {
       return await (0, import_undici3.fetch)(url, {
@@ -32437,10 +32446,9 @@ function githubApiUrl(repo, apiUrl, env = process.env) {
 function githubRepoName(repo) {
   const parts = repo.path.split("/");
   if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new UserError(
-      `repo: ${repo.origin}/${repo.path} is not a GitHub repository URL; expected <host>/<owner>/<name>`,
-      { input: "repo" }
-    );
+    throw new UserError(`repo: ${repo.origin}/${repo.path} is not a GitHub repository URL; expected <host>/<owner>/<name>`, {
+      input: "repo"
+    });
   }
   return { owner: parts[0], name: parts[1] };
 }
@@ -32566,9 +32574,7 @@ function validationErrors(data) {
 }
 function isDuplicatePull(error) {
   if (httpStatus(error) !== 422) return false;
-  return validationErrors(error.response?.data).some(
-    (entry) => /pull request already exists/i.test(entry.message ?? "")
-  );
+  return validationErrors(error.response?.data).some((entry) => /pull request already exists/i.test(entry.message ?? ""));
 }
 function describePermissions(header) {
   return header.split(";").map(
@@ -32866,7 +32872,10 @@ var init_github2 = __esm({
       }
       /** The id of the newest deployment of the commit to the environment, if any (GitHub lists newest first). */
       async #findDeployment(status) {
-        const action = { ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`), needs: "`deployments: read`" };
+        const action = {
+          ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`),
+          needs: "`deployments: read`"
+        };
         const response = await this.#call(
           action,
           () => this.#octokit.rest.repos.listDeployments({
@@ -32897,7 +32906,9 @@ var init_github2 = __esm({
         );
         const data = response.data;
         if (typeof data.id !== "number") {
-          throw new Error(`GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} (${response.status} ${String(data.message ?? "no deployment in the answer")})`);
+          throw new Error(
+            `GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} (${response.status} ${String(data.message ?? "no deployment in the answer")})`
+          );
         }
         return data.id;
       }
@@ -33158,7 +33169,9 @@ var init_gitlab_errors = __esm({
         }
         if (error.status === 401) {
           return new UserError(
-            safe(`token: GitLab rejected the token (${text2}) when trying to ${where3}; set \`token\` to a valid, unexpired access token for ${this.#project.apiUrl}`),
+            safe(
+              `token: GitLab rejected the token (${text2}) when trying to ${where3}; set \`token\` to a valid, unexpired access token for ${this.#project.apiUrl}`
+            ),
             { input: "token" }
           );
         }
@@ -33256,7 +33269,13 @@ var init_gitlab = __esm({
         this.#token = options.token.trim();
         this.tokenType = options.tokenType ?? (env.CI_JOB_TOKEN && env.CI_JOB_TOKEN === this.#token ? "job" : "private");
         this.#retry = options.retry ?? {};
-        this.#errors = new GitLabErrors({ projectPath: this.projectPath, apiUrl: this.apiUrl, tokenType: this.tokenType, token: this.#token, retry: this.#retry });
+        this.#errors = new GitLabErrors({
+          projectPath: this.projectPath,
+          apiUrl: this.apiUrl,
+          tokenType: this.tokenType,
+          token: this.#token,
+          retry: this.#retry
+        });
         this.#http = options.http ?? createHttpClient({ env, retry: false, secrets: [this.#token] });
       }
       /** Opens a merge request from `head` to `base`, or updates the open one; adds labels and auto-merge. */
@@ -33341,10 +33360,7 @@ var init_gitlab = __esm({
         const iid = /!(\d+)/.exec(gitlabMessage(conflict.data))?.[1];
         if (iid) {
           const url = this.#url(`${this.#project}/merge_requests/${iid}`);
-          const { data } = await this.#call(
-            { doing: `read merge request !${iid}` },
-            () => this.#request("GET", url)
-          );
+          const { data } = await this.#call({ doing: `read merge request !${iid}` }, () => this.#request("GET", url));
           if (isOurs(data, proposal.head, proposal.base)) return data;
         }
         return this.#findOpen(proposal.head, proposal.base);
@@ -33360,10 +33376,7 @@ var init_gitlab = __esm({
           ...missing.length > 0 ? { add_labels: missing.join(",") } : {}
         };
         const url = this.#url(`${this.#project}/merge_requests/${mr.iid}`);
-        const { data } = await this.#call(
-          { doing: `update merge request !${mr.iid}` },
-          () => this.#request("PUT", url, body)
-        );
+        const { data } = await this.#call({ doing: `update merge request !${mr.iid}` }, () => this.#request("PUT", url, body));
         return { request: data, created: false };
       }
       async #enableAutoMerge(mr, proposal) {
@@ -44878,9 +44891,7 @@ function execRaw(file, args, options = {}) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => {
       clearTimeout(timer);
-      reject(
-        error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error
-      );
+      reject(error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -45051,7 +45062,15 @@ function authError(context3, detail, cause) {
 
 // src/adapters/git/git-signing-config.ts
 init_errors();
-var SIGNING_KEYS = ["commit.gpgsign", "user.signingkey", "gpg.format", "gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.x509.program"];
+var SIGNING_KEYS = [
+  "commit.gpgsign",
+  "user.signingkey",
+  "gpg.format",
+  "gpg.program",
+  "gpg.openpgp.program",
+  "gpg.ssh.program",
+  "gpg.x509.program"
+];
 function fromEnvironment(env) {
   const found = /* @__PURE__ */ new Map();
   const count = Number.parseInt(env["GIT_CONFIG_COUNT"] ?? "0", 10);
@@ -45064,7 +45083,14 @@ function fromEnvironment(env) {
 }
 async function fromGlobalConfig(env) {
   const pattern = `^(${SIGNING_KEYS.map((k) => k.replace(/\./g, "\\.")).join("|")})$`;
-  const clean = { HOME: env["HOME"], XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"], GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"], PATH: env["PATH"], LC_ALL: "C", GIT_CONFIG_NOSYSTEM: "1" };
+  const clean = {
+    HOME: env["HOME"],
+    XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"],
+    GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"],
+    PATH: env["PATH"],
+    LC_ALL: "C",
+    GIT_CONFIG_NOSYSTEM: "1"
+  };
   const result = await execRaw("git", ["config", "--global", "--get-regexp", pattern], { env: clean, replaceEnv: true });
   const found = /* @__PURE__ */ new Map();
   for (const line of result.code === 0 ? result.stdout.split("\n") : []) {
@@ -45077,7 +45103,9 @@ async function signingConfig(env = process.env) {
   const settings = new Map([...await fromGlobalConfig(env), ...fromEnvironment(env)]);
   if (!/^(true|yes|on|1)$/i.test(settings.get("commit.gpgsign") ?? "")) return [];
   if (!settings.get("user.signingkey")) {
-    throw new UserError("commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way.");
+    throw new UserError(
+      "commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way."
+    );
   }
   const format = settings.get("gpg.format") ?? "openpgp";
   if (!["openpgp", "ssh", "x509"].includes(format)) throw new UserError(`gpg.format "${format}" is not one of openpgp, ssh, x509.`);
@@ -45347,7 +45375,11 @@ function isFullCommitId(text2) {
 async function deepen(handle, step) {
   const refspec = `+refs/heads/${handle.branch}:refs/remotes/origin/${handle.branch}`;
   const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
-  await handle.cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: handle.branch }, { cwd: handle.dir });
+  await handle.cli.network(
+    ["fetch", "--quiet", "--no-tags", depth, "origin", refspec],
+    { verb: "fetch", branch: handle.branch },
+    { cwd: handle.dir }
+  );
 }
 async function shallowCommits(handle) {
   const file = (await gitIn(handle, ["rev-parse", "--git-path", "shallow"])).stdout.trim();
@@ -45417,8 +45449,15 @@ async function filesAt(handle, commits, path, keep) {
     const blobs = stdout.split("\0").filter((entry) => /^100[0-7]{3} blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
     listed.set(commit, blobs);
   }
-  const texts = await readBlobs(handle, commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
-  return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))]));
+  const texts = await readBlobs(
+    handle,
+    commits,
+    [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)),
+    spec
+  );
+  return new Map(
+    [...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))])
+  );
 }
 async function readBlobs(handle, commits, oids, path = "") {
   const unique = [...new Set(oids)];
@@ -45428,7 +45467,17 @@ async function readBlobs(handle, commits, oids, path = "") {
   const wanted = new Set(unique);
   const missing = listed.split("\n").filter((line) => line.startsWith("?") && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
   if (missing.length > 0) {
-    const fetch2 = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
+    const fetch2 = [
+      "-c",
+      "fetch.negotiationAlgorithm=noop",
+      "fetch",
+      "--quiet",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--filter=blob:none",
+      "--stdin",
+      "origin"
+    ];
     await handle.cli.network(fetch2, { verb: "fetch" }, { cwd: handle.dir, input: `${missing.join("\n")}
 ` });
   }
@@ -45575,7 +45624,14 @@ async function signRefTip(handle, ref, env) {
   const tip = (await gitIn(handle, ["rev-parse", "--verify", ref])).stdout.trim();
   const { stdout } = await gitIn(handle, ["log", "-1", "--format=%T%x00%P%x00%B", tip]);
   const [tree = "", parents = "", message = ""] = stdout.split("\0");
-  const args = ["commit-tree", "-S", tree, ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]), "-F", "-"];
+  const args = [
+    "commit-tree",
+    "-S",
+    tree,
+    ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]),
+    "-F",
+    "-"
+  ];
   const signed = (await gitIn(handle, args, { input: message, env })).stdout.trim();
   await gitIn(handle, ["update-ref", ref, signed, tip]);
   return signed;
@@ -45613,7 +45669,9 @@ async function pushRefs(handle, updates) {
   if (result.code === 0) return "pushed";
   const lines = parsePushOutput(result.stdout).filter((line) => line.flag === "!");
   if (lines.every((line) => ATOMIC_RACE_RE.test(line.summary))) return "rejected";
-  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, { input: "repo" });
+  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, {
+    input: "repo"
+  });
 }
 async function fetchRef(handle, ref) {
   const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", `+${ref}:${ref}`];
@@ -45818,10 +45876,14 @@ var GitRepo = class _GitRepo {
     if (worktree) return this.#landInWorktree(worktree, target, commit, options.force === true);
     const args = ["push", "--porcelain", "--no-verify"];
     if (options.force) args.push(`--force-with-lease=${ref}:${await this.#lease(target)}`);
-    const result = await this.#cli.network([...args, "origin", `HEAD:${ref}`], {
-      verb: "push",
-      branch: target
-    }, { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== void 0 });
+    const result = await this.#cli.network(
+      [...args, "origin", `HEAD:${ref}`],
+      {
+        verb: "push",
+        branch: target
+      },
+      { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== void 0 }
+    );
     const outcome = pushOutcome(result, ref, this.#cli.remote.display) ?? { result: "pushed", summary: "" };
     if (outcome.result === "pushed") this.#seen.set(target, commit);
     else this.#cli.log(`push to ${target} rejected, the branch moved: ${outcome.summary}`);
@@ -45877,7 +45939,17 @@ var GitRepo = class _GitRepo {
   async #fetch(name) {
     const branch = repoRef(name);
     const tracking = `refs/remotes/origin/${branch}`;
-    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", "--no-show-forced-updates", "--filter=blob:none"];
+    const args = [
+      "fetch",
+      "--quiet",
+      "--depth",
+      "1",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--no-recurse-submodules",
+      "--no-show-forced-updates",
+      "--filter=blob:none"
+    ];
     try {
       await this.#cli.network([...args, "origin", `+refs/heads/${branch}:${tracking}`], { verb: "fetch", branch }, { cwd: this.dir });
     } catch (error) {
@@ -45957,7 +46029,11 @@ var GitRepo = class _GitRepo {
   }
 };
 function logAndRetry(options) {
-  return { ...options.log ? { log: options.log } : {}, ...options.retry ? { retry: options.retry } : {}, ...options.signing ? { signing: options.signing } : {} };
+  return {
+    ...options.log ? { log: options.log } : {},
+    ...options.retry ? { retry: options.retry } : {},
+    ...options.signing ? { signing: options.signing } : {}
+  };
 }
 function cloneCommand(cli, dir, branch) {
   const args = ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--filter=blob:none", "--no-checkout"];
@@ -46222,10 +46298,15 @@ function checkPin(image, pin, input = "image") {
   checkVersioned(image, input);
   const shown = formatFamiliar(image);
   if (pin !== "digest" && image.tag === void 0) {
-    throw new UserError(`${input}: ${shown} has no tag, but pin "${pin}" writes one; give ${familiarName(image)}:<tag> or use pin "digest".`, { input });
+    throw new UserError(
+      `${input}: ${shown} has no tag, but pin "${pin}" writes one; give ${familiarName(image)}:<tag> or use pin "digest".`,
+      { input }
+    );
   }
   if (pin !== "tag" && image.digest === void 0) {
-    throw new UserError(`${input}: ${shown} has no digest, but pin "${pin}" writes one; give ${shown}@sha256:<digest> or use pin "tag".`, { input });
+    throw new UserError(`${input}: ${shown} has no digest, but pin "${pin}" writes one; give ${shown}@sha256:<digest> or use pin "tag".`, {
+      input
+    });
   }
 }
 function checkVersioned(image, input) {
@@ -46268,7 +46349,10 @@ function compilePattern(pattern, where3) {
   try {
     return new RegExp(goPattern(pattern));
   } catch (error) {
-    throw new UserError(`${where3}: "${pattern}" is not a valid regular expression (${error.message}).`, { input: where3, cause: error });
+    throw new UserError(`${where3}: "${pattern}" is not a valid regular expression (${error.message}).`, {
+      input: where3,
+      cause: error
+    });
   }
 }
 function extractNames(extract) {
@@ -46283,7 +46367,10 @@ function compileFilter(filter, where3) {
     for (const name of extractNames(extract)) {
       const ok = /^\d+$/.test(name) ? Number(name) <= groupCount : named.has(name);
       if (!ok) {
-        throw new UserError(`${where3}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`, { input: where3 });
+        throw new UserError(
+          `${where3}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`,
+          { input: where3 }
+        );
       }
     }
   }
@@ -46331,14 +46418,29 @@ function checkRange(range, where3) {
 var UPDATE_STRATEGIES = ["semver", "alphabetical", "numerical", "newest-build", "digest"];
 
 // src/core/update/policy-config.ts
-var POLICY_KEYS = /* @__PURE__ */ new Set(["name", "image", "strategy", "range", "prereleases", "order", "filter", "tag", "allow", "ignore", "platform", "pin", "allow-downgrade"]);
+var POLICY_KEYS = /* @__PURE__ */ new Set([
+  "name",
+  "image",
+  "strategy",
+  "range",
+  "prereleases",
+  "order",
+  "filter",
+  "tag",
+  "allow",
+  "ignore",
+  "platform",
+  "pin",
+  "allow-downgrade"
+]);
 var PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 function fail(where3, message) {
   throw new UserError(`baton.yaml: ${where3}: ${message}`, { input: where3 });
 }
 function list(value, where3) {
   if (value === void 0 || value === null) return [];
-  if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (typeof value === "string")
+    return value.split(",").map((s) => s.trim()).filter(Boolean);
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) fail(where3, "must be a list of patterns");
   return value;
 }
@@ -46369,18 +46471,22 @@ function parseUpdatePolicy(name, value, where3 = `policies.${name}`) {
       throw new UserError(`baton.yaml: ${where3}.image: ${error.message}`, { input: where3, cause: error });
     }
   })();
-  if (ref.tag || ref.digest) fail(`${where3}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
+  if (ref.tag || ref.digest)
+    fail(`${where3}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
   const strategy = text(record, "strategy", where3) ?? (record["range"] !== void 0 ? "semver" : void 0);
   if (strategy === void 0) fail(where3, `"strategy" is required (one of ${UPDATE_STRATEGIES.join(", ")})`);
-  if (!UPDATE_STRATEGIES.includes(strategy)) fail(`${where3}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
+  if (!UPDATE_STRATEGIES.includes(strategy))
+    fail(`${where3}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
   const order = text(record, "order", where3) ?? "asc";
   if (order !== "asc" && order !== "desc") fail(`${where3}.order`, `must be asc or desc, not "${order}"`);
   const pin = text(record, "pin", where3) ?? (strategy === "digest" ? "tag+digest" : "tag");
   if (!["tag", "digest", "tag+digest"].includes(pin)) fail(`${where3}.pin`, `must be tag, digest or tag+digest, not "${pin}"`);
   const platform = text(record, "platform", where3);
-  if (platform !== void 0 && !PLATFORM_RE.test(platform)) fail(`${where3}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
+  if (platform !== void 0 && !PLATFORM_RE.test(platform))
+    fail(`${where3}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
   const rawRange = text(record, "range", where3);
-  if (rawRange !== void 0 && strategy !== "semver") fail(`${where3}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
+  if (rawRange !== void 0 && strategy !== "semver")
+    fail(`${where3}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
   const range = rawRange === void 0 ? void 0 : checkRange(rawRange, `baton.yaml: ${where3}`);
   const filter = parseFilter(record["filter"], `${where3}.filter`);
   const policy = {
@@ -46398,7 +46504,8 @@ function parseUpdatePolicy(name, value, where3 = `policies.${name}`) {
     pin,
     allowDowngrade: flag(record, "allow-downgrade", where3)
   };
-  if (record["tag"] !== void 0 && strategy !== "digest") fail(`${where3}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
+  if (record["tag"] !== void 0 && strategy !== "digest")
+    fail(`${where3}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
   compileAllowIgnore(policy.allow, policy.ignore, `baton.yaml: ${where3}`);
   if (filter) compileFilter(filter, `baton.yaml: ${where3}.filter`);
   return policy;
@@ -46407,7 +46514,8 @@ function parseFilter(value, where3) {
   if (value === void 0 || value === null) return void 0;
   if (typeof value !== "object" || Array.isArray(value)) fail(where3, 'must be a mapping with "pattern" (and "extract")');
   const record = value;
-  for (const key of Object.keys(record)) if (key !== "pattern" && key !== "extract") fail(where3, `unknown key "${key}" (known: pattern, extract)`);
+  for (const key of Object.keys(record))
+    if (key !== "pattern" && key !== "extract") fail(where3, `unknown key "${key}" (known: pattern, extract)`);
   const pattern = text(record, "pattern", where3) ?? fail(where3, '"pattern" is required');
   const extract = text(record, "extract", where3);
   return { pattern, ...extract !== void 0 ? { extract } : {} };
@@ -46426,7 +46534,8 @@ function parseEnvUpdates(envName, value, shared) {
   const policies = value.map((entry, i) => {
     if (typeof entry === "string") {
       const policy = shared.get(entry);
-      if (!policy) fail(`${where3}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(", ") || "none"})`);
+      if (!policy)
+        fail(`${where3}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(", ") || "none"})`);
       return policy;
     }
     const record = entry;
@@ -46509,7 +46618,8 @@ function parseEnvRepoConfig(text2) {
   const envs = data["environments"] ?? {};
   if (typeof envs !== "object" || envs === null || Array.isArray(envs)) fail2('"environments" must be a mapping', "");
   const policies = data["policies"] ?? {};
-  if (typeof policies !== "object" || policies === null || Array.isArray(policies)) fail2('"policies" must map policy names to images or update policies', "");
+  if (typeof policies !== "object" || policies === null || Array.isArray(policies))
+    fail2('"policies" must map policy names to images or update policies', "");
   const updatePolicies = parseSharedPolicies(policies);
   for (const [name, value] of Object.entries(envs)) {
     const env = parseEnvironment(name, value, "");
@@ -46718,7 +46828,10 @@ function isArgocdOverride(file) {
 }
 function argocdSourceSites(parsed, doc, source) {
   if (!(0, import_yaml4.isMap)(source)) return [];
-  return [...kustomizeImageStrings(parsed, doc, valueAt(source, "kustomize", "images")), ...helmParameterSites(parsed, doc, valueAt(source, "helm", "parameters"))];
+  return [
+    ...kustomizeImageStrings(parsed, doc, valueAt(source, "kustomize", "images")),
+    ...helmParameterSites(parsed, doc, valueAt(source, "helm", "parameters"))
+  ];
 }
 function applicationSources(root) {
   const spec = (0, import_yaml4.isMap)(root) ? getValue(root, "spec") : void 0;
@@ -46735,7 +46848,15 @@ function kustomizeImageStrings(parsed, doc, images) {
     const reference = slot.text.slice(eq + 1);
     const image = tryParseImageRef(reference);
     if (image === void 0) return [];
-    const parts = { kind: "kustomize", image, docIndex: doc.index, name: writtenName(reference), ref: slot, claims: claimOf(slot), ...eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {} };
+    const parts = {
+      kind: "kustomize",
+      image,
+      docIndex: doc.index,
+      name: writtenName(reference),
+      ref: slot,
+      claims: claimOf(slot),
+      ...eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {}
+    };
     return [placeSite(parsed, parts, slot.alias ?? slot.node)];
   });
 }
@@ -46871,7 +46992,14 @@ function entrySite(parsed, doc, entry) {
   if (named === void 0) return void 0;
   if (named.tag !== void 0 || named.digest !== void 0) {
     if (tag !== void 0 || digest !== void 0) return void 0;
-    const whole = { kind: "kustomize", image: named, docIndex: doc.index, name: writtenName(nameSlot.text), ref: nameSlot, claims: claimOf(nameSlot) };
+    const whole = {
+      kind: "kustomize",
+      image: named,
+      docIndex: doc.index,
+      name: writtenName(nameSlot.text),
+      ref: nameSlot,
+      claims: claimOf(nameSlot)
+    };
     return placeSite(parsed, whole, nameSlot.alias ?? nameSlot.node);
   }
   const parts = {
@@ -47086,7 +47214,11 @@ function fieldSite(parsed, doc, group, claimed) {
     image: imageWith(marker.image, tag?.text, digest?.text),
     docIndex: doc.index,
     ...naming,
-    claims: [...group.flatMap((m) => claimOf(m.slot)), ...claimOf(field("tag") ? void 0 : tag), ...claimOf(field("digest") ? void 0 : digest)],
+    claims: [
+      ...group.flatMap((m) => claimOf(m.slot)),
+      ...claimOf(field("tag") ? void 0 : tag),
+      ...claimOf(field("digest") ? void 0 : digest)
+    ],
     ...tag === void 0 ? {} : { tag },
     ...digest === void 0 ? {} : { digest }
   };
@@ -47387,7 +47519,8 @@ function rootKustomization(files, root) {
 function addImageEntry(file, text2, name, image, pin, options) {
   const parsed = parseFile(file, text2);
   const root = parsed.docs[0]?.doc.contents;
-  if (parsed.docs.length !== 1 || !(0, import_yaml11.isMap)(root) || !isKustomization(file, root)) throw cannot(file, "it is not a single kustomization document");
+  if (parsed.docs.length !== 1 || !(0, import_yaml11.isMap)(root) || !isKustomization(file, root))
+    throw cannot(file, "it is not a single kustomization document");
   const fields = [["name", name]];
   if (pin !== "digest" && image.tag !== void 0) fields.push(["newTag", image.tag]);
   if (pin !== "tag" && image.digest !== void 0) fields.push(["digest", image.digest]);
@@ -47446,16 +47579,26 @@ function check(file, before, after, image, pin, options) {
   } catch (error) {
     throw new Error(`${file}: the added images entry does not parse (${String(error)}); nothing was written.`);
   }
-  const want = { registry: image.registry, repository: image.repository, ...pin !== "digest" && image.tag ? { tag: image.tag } : {}, ...pin !== "tag" && image.digest ? { digest: image.digest } : {} };
+  const want = {
+    registry: image.registry,
+    repository: image.repository,
+    ...pin !== "digest" && image.tag ? { tag: image.tag } : {},
+    ...pin !== "tag" && image.digest ? { digest: image.digest } : {}
+  };
   const expected = [...was, formatImageRef(want)].sort();
   if (JSON.stringify([...now].sort()) !== JSON.stringify(expected)) {
-    throw new Error(`${file}: after adding an images entry the sites are ${now.join(", ")}, expected ${expected.join(", ")}; nothing was written.`);
+    throw new Error(
+      `${file}: after adding an images entry the sites are ${now.join(", ")}, expected ${expected.join(", ")}; nothing was written.`
+    );
   }
 }
 function cannot(file, why) {
-  return new UserError(`${file}: the image is used only by the bases, and Baton would add an images entry here, but ${why}; add the entry by hand once.`, {
-    input: file
-  });
+  return new UserError(
+    `${file}: the image is used only by the bases, and Baton would add an images entry here, but ${why}; add the entry by hand once.`,
+    {
+      input: file
+    }
+  );
 }
 
 // src/core/edit/rewrite.ts
@@ -47746,7 +47889,9 @@ function planEdits(files, images, given) {
 }
 function unreadOverrides(located, wanted) {
   return located.filter((file) => isArgocdOverride(file.parsed.file)).flatMap(
-    (file) => wanted.filter((image) => file.parsed.text.includes(familiarName(image)) && !file.sites.some((site) => sameImage(site.image, image))).map((image) => `warning: ${file.parsed.file} names ${familiarName(image)}, but holds no value Baton can edit for it; Argo CD reads this override over the other files, so check it by hand.`)
+    (file) => wanted.filter((image) => file.parsed.text.includes(familiarName(image)) && !file.sites.some((site) => sameImage(site.image, image))).map(
+      (image) => `warning: ${file.parsed.file} names ${familiarName(image)}, but holds no value Baton can edit for it; Argo CD reads this override over the other files, so check it by hand.`
+    )
   );
 }
 function baseSite(options, image) {
@@ -47791,7 +47936,9 @@ function checkRequests(images, pin) {
     const name = imageName(image);
     const earlier = wanted.get(name);
     if (earlier !== void 0 && formatFamiliar(earlier) !== shown) {
-      throw new UserError(`image: ${familiarName(image)} is given twice (${formatFamiliar(earlier)} and ${shown}); give it once.`, { input: "image" });
+      throw new UserError(`image: ${familiarName(image)} is given twice (${formatFamiliar(earlier)} and ${shown}); give it once.`, {
+        input: "image"
+      });
     }
     wanted.set(name, image);
   }
@@ -47799,13 +47946,17 @@ function checkRequests(images, pin) {
 }
 function withPolicy(options, wanted) {
   if (options.policy === void 0) return options;
-  if (wanted.length !== 1) throw new UserError(`policy: a policy stands for one image, but ${wanted.length} are given.`, { input: "policy" });
+  if (wanted.length !== 1)
+    throw new UserError(`policy: a policy stands for one image, but ${wanted.length} are given.`, { input: "policy" });
   return { ...options, policies: { ...options.policies, [options.policy]: familiarName(wanted[0]) } };
 }
 function notFound(image, root, policy) {
   const name = familiarName(image);
   if (policy !== void 0) {
-    return new UserError(`policy: no {"$imagepolicy": "\u2026${policy}\u2026"} marker under ${root}; mark the values to write, or check the policy name.`, { input: "policy" });
+    return new UserError(
+      `policy: no {"$imagepolicy": "\u2026${policy}\u2026"} marker under ${root}; mark the values to write, or check the policy name.`,
+      { input: "policy" }
+    );
   }
   return new UserError(
     `image: ${name} was not found in any kustomization, manifest, Helm values file or marker under ${root}; check the name or add a \`# baton: ${name}\` marker.`,
@@ -47833,8 +47984,16 @@ function editFile(file, wanted, options) {
   const after = applySplices(file.parsed.text, splices);
   if (after === file.parsed.text) return { skipped };
   const expected = new Map(done.map((plan) => [plan.site, plan.after]));
-  verifyEdit(file, after, expected, ops.map((op) => op.patch), options);
-  const changes = done.flatMap((plan) => plan.ops.filter((op) => ops.includes(op)).map((op) => change(plan, op, splices, file.parsed.text, after)));
+  verifyEdit(
+    file,
+    after,
+    expected,
+    ops.map((op) => op.patch),
+    options
+  );
+  const changes = done.flatMap(
+    (plan) => plan.ops.filter((op) => ops.includes(op)).map((op) => change(plan, op, splices, file.parsed.text, after))
+  );
   return { edit: { file: file.parsed.file, before: file.parsed.text, after, changes }, skipped };
 }
 function dedupeShared(file, plans) {
@@ -47869,7 +48028,10 @@ function sharedError(file, op, why) {
 }
 function change(plan, op, splices, before, after) {
   const { site } = plan;
-  const { line, column } = op.kind === "remove" ? textPosition(before, op.at) : textPosition(after, op.kind === "add" ? mapOffset(splices, op.splice.start, splices.indexOf(op.splice)) + op.at : mapOffset(splices, op.at));
+  const { line, column } = op.kind === "remove" ? textPosition(before, op.at) : textPosition(
+    after,
+    op.kind === "add" ? mapOffset(splices, op.splice.start, splices.indexOf(op.splice)) + op.at : mapOffset(splices, op.at)
+  );
   return {
     file: site.file,
     line,
@@ -47890,7 +48052,9 @@ function change(plan, op, splices, before, after) {
 init_errors();
 var PREFIX = "baton-hold:";
 var JSON_STRING = '"(?:[^"\\\\]|\\\\.)*"';
-var HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}[ \\t]+(\\S+)[ \\t]+by[ \\t]+(${JSON_STRING})[ \\t]+on[ \\t]+(\\S+)[ \\t]+reason[ \\t]+(${JSON_STRING})(?:;[ \\t]*release:[ \\t]*baton release-hold[ \\t]+(--(?:env|path)[ \\t]+\\S+))?`);
+var HOLD_RE = new RegExp(
+  `^[ \\t]*#[ \\t]*${PREFIX}[ \\t]+(\\S+)[ \\t]+by[ \\t]+(${JSON_STRING})[ \\t]+on[ \\t]+(\\S+)[ \\t]+reason[ \\t]+(${JSON_STRING})(?:;[ \\t]*release:[ \\t]*baton release-hold[ \\t]+(--(?:env|path)[ \\t]+\\S+))?`
+);
 var ANY_HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}`);
 var BOM = "\uFEFF";
 function envSelector(env, byPath) {
@@ -48593,7 +48757,10 @@ var changedOutput = {
   description: '"true" when the env repo changed (or would, in dry-run).'
 };
 var prUrlOutput = { name: "pr-url", description: "URL of the pull/merge request (pr mode)." };
-var prNumberOutput = { name: "pr-number", description: "Number of the pull/merge request (pr mode)." };
+var prNumberOutput = {
+  name: "pr-number",
+  description: "Number of the pull/merge request (pr mode)."
+};
 var filesOutput = { name: "files", description: "Files changed, newline separated." };
 
 // src/specs/bump.ts
@@ -48675,7 +48842,10 @@ var bumpSpec = {
     prUrlOutput,
     prNumberOutput,
     { name: "old-tag", description: "Tag (or digest) held before, for the first image." },
-    { name: "new-tag", description: "Tag (or digest) held after, for the first image; empty when a rollback holds it and it was not written." },
+    {
+      name: "new-tag",
+      description: "Tag (or digest) held after, for the first image; empty when a rollback holds it and it was not written."
+    },
     { name: "image", description: "The first image as written, name:tag[@digest]." },
     filesOutput,
     { name: "held", description: "Requested images a rollback holds in the environment and that were not written, newline separated." }
@@ -48694,7 +48864,9 @@ function signature(sites) {
   return (sites ?? []).map((site) => `${site.file}	${versionOf(site)}`).sort().join("\n");
 }
 function holdsWanted(sites, wanted) {
-  return sites.every((site) => (wanted.tag === void 0 || site.image.tag === wanted.tag) && (wanted.digest === void 0 || site.image.digest === wanted.digest));
+  return sites.every(
+    (site) => (wanted.tag === void 0 || site.image.tag === wanted.tag) && (wanted.digest === void 0 || site.image.digest === wanted.digest)
+  );
 }
 function ordered(sites, wanted) {
   const want = wanted.tag === void 0 ? null : import_semver3.default.valid(wanted.tag);
@@ -48755,7 +48927,8 @@ async function readEnvFiles(repo, path, options = {}) {
       continue;
     }
     const bytes = await (0, import_promises9.readFile)(full);
-    if (options.needles !== void 0 && !candidate(file, bytes, options.needles, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, notice)) continue;
+    if (options.needles !== void 0 && !candidate(file, bytes, options.needles, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, notice))
+      continue;
     const bad2 = invalidUtf8Offset(bytes);
     if (bad2 !== void 0) {
       throw new UserError(
@@ -48861,10 +49034,16 @@ async function recheckEnvironment(repo, opened, selection) {
   if (selection.path) return config;
   const now = resolveEnvironment(config, selection);
   if (now.path !== opened.path || (now.branch ?? opened.branch) !== opened.branch) {
-    throw new UserError(`env: ${CONFIG_NAME} on the newest head of ${repo.branch} moved "${opened.name}" (now ${now.path}); nothing was pushed. Run again.`, { input: "env" });
+    throw new UserError(
+      `env: ${CONFIG_NAME} on the newest head of ${repo.branch} moved "${opened.name}" (now ${now.path}); nothing was pushed. Run again.`,
+      { input: "env" }
+    );
   }
   if (!selection.mode && (now.mode ?? "push") !== (opened.mode ?? "push")) {
-    throw new UserError(`env: ${CONFIG_NAME} on the newest head of ${repo.branch} now says mode: ${now.mode ?? "push"} for "${opened.name}"; nothing was pushed. Run again.`, { input: "env" });
+    throw new UserError(
+      `env: ${CONFIG_NAME} on the newest head of ${repo.branch} now says mode: ${now.mode ?? "push"} for "${opened.name}"; nothing was pushed. Run again.`,
+      { input: "env" }
+    );
   }
   return config;
 }
@@ -48884,7 +49063,9 @@ async function pushChange(repo, change2, deps, context3) {
     if (!commit) return outcome;
     if (await repo.push() === "pushed") return { ...outcome, commit };
     if (attempt >= deps.retry.attempts) {
-      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`);
+      throw new TransientError(
+        `push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`
+      );
     }
     context3.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
     await wait(raceDelay(deps.retry, attempt, now() - started));
@@ -48903,7 +49084,8 @@ async function replan(repo, change2, first, report, context3) {
   const found = supersededImages(first.sites, plan.sites, change2.race);
   report(found);
   if (found.length === 0) return plan;
-  for (const s of found) context3.log.warn(`${s.image}: not writing ${s.wanted}; a newer write landed ${s.landed} after this run read the environment`);
+  for (const s of found)
+    context3.log.warn(`${s.image}: not writing ${s.wanted}; a newer write landed ${s.landed} after this run read the environment`);
   return change2.plan(repo, new Set(found.map((s) => s.image)));
 }
 async function proposeChange(repo, change2, proposal, context3, path) {
@@ -48928,7 +49110,14 @@ async function proposeChange(repo, change2, proposal, context3, path) {
     }
     pushed = true;
   }
-  const request2 = await (await proposal.forge()).propose({ base, head, title: proposal.title, body: proposal.body(plan), labels: proposal.labels, autoMerge: proposal.autoMerge });
+  const request2 = await (await proposal.forge()).propose({
+    base,
+    head,
+    title: proposal.title,
+    body: proposal.body(plan),
+    labels: proposal.labels,
+    autoMerge: proposal.autoMerge
+  });
   for (const warning of request2.warnings ?? []) context3.log.warn(warning);
   return { plan, commit: result, request: request2, pushed };
 }
@@ -48943,7 +49132,8 @@ function parseIdentity(text2, input = "author") {
 }
 function gitUsername(inputs, env) {
   if (inputs.token && inputs.token === env["CI_JOB_TOKEN"]) return "gitlab-ci-token";
-  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab")) return "oauth2";
+  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab"))
+    return "oauth2";
   return void 0;
 }
 function remoteOf(inputs, env) {
@@ -48952,7 +49142,12 @@ function remoteOf(inputs, env) {
 }
 var DEFAULT_IDENTITY2 = parseIdentity(authorInput.default);
 function forgeOptions(inputs) {
-  return { repoUrl: inputs.repo, ...inputs.token ? { token: inputs.token } : {}, forge: inputs.forge, ...inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {} };
+  return {
+    repoUrl: inputs.repo,
+    ...inputs.token ? { token: inputs.token } : {},
+    forge: inputs.forge,
+    ...inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}
+  };
 }
 
 // src/steps/shared/plan-on-head.ts
@@ -48961,7 +49156,11 @@ async function planOnHead(repo, env, request2, leaveOut) {
   const notices = [];
   const { pin, allowDowngrade, overrideHold, policies, policy } = request2;
   const needles = imageNeedles(request2.images, Object.keys(policies).length > 0 || policy !== void 0);
-  const readOptions = { needles, notice: (line) => notices.push(line), ...request2.maxFileSize ? { maxFileSize: request2.maxFileSize } : {} };
+  const readOptions = {
+    needles,
+    notice: (line) => notices.push(line),
+    ...request2.maxFileSize ? { maxFileSize: request2.maxFileSize } : {}
+  };
   const files = await readEnvFiles(repo, env.path, readOptions);
   try {
     const options = { pin, allowDowngrade, overrideHold, policies, root: env.path, ...policy === void 0 ? {} : { policy } };
@@ -48980,7 +49179,8 @@ async function planWithBases(repo, env, files, images, options, reading) {
   try {
     return planRespectingHolds(files, images, options);
   } catch (error) {
-    if (!(error instanceof UserError) || error.input !== "image" || !/ was not found /.test(error.message) || options.policy !== void 0) throw error;
+    if (!(error instanceof UserError) || error.input !== "image" || !/ was not found /.test(error.message) || options.policy !== void 0)
+      throw error;
     const bases = await readKustomizeBases(repo, env.path, reading);
     if (bases.size === 0) throw error;
     return planRespectingHolds(files, images, { ...options, bases });
@@ -49011,7 +49211,9 @@ function bumpInputs(values) {
     throw new UserError(`policy: "${policy}" is not a Flux image policy name ("name" or "namespace:name").`, { input: "policy" });
   }
   if (policy !== void 0 && images.length !== 1) {
-    throw new UserError(`policy: a policy stands for one image, but ${images.length} images are given; bump one image per policy.`, { input: "policy" });
+    throw new UserError(`policy: a policy stands for one image, but ${images.length} images are given; bump one image per policy.`, {
+      input: "policy"
+    });
   }
   return {
     repo: values.repo,
@@ -49081,15 +49283,27 @@ function summarise(env, inputs, attempt, outputs, mode) {
     lines.push(`Nothing written under \`${env.path}\`:`, "", ...left.map((line) => `- ${line}`));
   } else {
     lines.push(`| Image | Where | Old | New |`, "| --- | --- | --- | --- |");
-    for (const c of changes) lines.push(`| \`${familiarName(parseImageRef(c.image))}\` | \`${c.file}:${c.line}\` | \`${c.old ?? "\u2014"}\` | \`${c.new ?? "\u2014"}\` |`);
+    for (const c of changes)
+      lines.push(`| \`${familiarName(parseImageRef(c.image))}\` | \`${c.file}:${c.line}\` | \`${c.old ?? "\u2014"}\` | \`${c.new ?? "\u2014"}\` |`);
     lines.push("", "```diff", unifiedDiff(plan.edits).trimEnd(), "```");
     if (left.length > 0) lines.push("", "Not written:", "", ...left.map((line) => `- ${line}`));
   }
-  for (const skip of plan.skipped) lines.push("", `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`);
-  for (const hold of plan.held ?? []) lines.push("", `**Held:** ${heldMessage(hold, env.name, "bumped", envSelector(env, Boolean(inputs.path)))}`);
-  if (plan.notices?.length) lines.push("", "<details><summary>Files left out</summary>", "", ...plan.notices.map((line) => `- ${line}`), "", "</details>");
-  for (const hold of plan.released ?? []) lines.push("", `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
-  for (const s of attempt.superseded ?? []) lines.push("", `**Superseded:** \`${s.image}\` stays at \`${s.landed}\`, written by a newer run after this one read the environment; \`${s.wanted}\` was not written.`);
+  for (const skip of plan.skipped)
+    lines.push(
+      "",
+      `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`
+    );
+  for (const hold of plan.held ?? [])
+    lines.push("", `**Held:** ${heldMessage(hold, env.name, "bumped", envSelector(env, Boolean(inputs.path)))}`);
+  if (plan.notices?.length)
+    lines.push("", "<details><summary>Files left out</summary>", "", ...plan.notices.map((line) => `- ${line}`), "", "</details>");
+  for (const hold of plan.released ?? [])
+    lines.push("", `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
+  for (const s of attempt.superseded ?? [])
+    lines.push(
+      "",
+      `**Superseded:** \`${s.image}\` stays at \`${s.landed}\`, written by a newer run after this one read the environment; \`${s.wanted}\` was not written.`
+    );
   if (outputs["commit"]) lines.push("", `Commit: \`${outputs["commit"]}\` (${mode} mode)`);
   if (outputs["pr-url"]) lines.push("", `Request: ${outputs["pr-url"]}`);
   return lines.join("\n");
@@ -49104,14 +49318,24 @@ async function runBump(inputs, deps, context3) {
     if (inputs.dryRun) attempt = { plan: await change2.plan(repo), commit: void 0 };
     else if (mode === "pr") attempt = await proposeChange(repo, change2, bumpProposal(env, inputs, deps, origin), context3, env.path);
     else attempt = await pushChange(repo, change2, deps, context3);
-    for (const line of attempt.plan.notices ?? []) line.startsWith("warning: ") ? context3.log.warn(line.slice("warning: ".length)) : context3.log.info(line);
+    for (const line of attempt.plan.notices ?? [])
+      line.startsWith("warning: ") ? context3.log.warn(line.slice("warning: ".length)) : context3.log.info(line);
     for (const skip of attempt.plan.skipped) context3.log.warn(`${skip.file}:${skip.line}: kept ${skip.current}, newer than ${skip.wanted}`);
-    for (const hold of attempt.plan.held ?? []) context3.log.warn(heldMessage(hold, env.name, "bumped", envSelector(env, Boolean(inputs.path))));
+    for (const hold of attempt.plan.held ?? [])
+      context3.log.warn(heldMessage(hold, env.name, "bumped", envSelector(env, Boolean(inputs.path))));
     const outputs = bumpOutputs(inputs, attempt, attempt.commit ?? await repo.head());
     for (const c of allChanges(attempt.plan)) context3.log.info(`${c.file}:${c.line}: ${c.old ?? "(none)"} -> ${c.new ?? "(removed)"}`);
     for (const line of notWritten(inputs, attempt.plan)) context3.log.info(line);
-    context3.log.info(outputs["changed"] === "true" ? `${inputs.dryRun ? "would change" : "changed"} ${outputs["files"].split("\n").length} file(s)` : "nothing written; nothing to commit");
-    const annotations = (attempt.plan.held ?? []).map((hold) => ({ level: "warning", title: "held by a rollback", message: heldMessage(hold, env.name, "bumped", envSelector(env, Boolean(inputs.path))), file: hold.file, line: hold.line }));
+    context3.log.info(
+      outputs["changed"] === "true" ? `${inputs.dryRun ? "would change" : "changed"} ${outputs["files"].split("\n").length} file(s)` : "nothing written; nothing to commit"
+    );
+    const annotations = (attempt.plan.held ?? []).map((hold) => ({
+      level: "warning",
+      title: "held by a rollback",
+      message: heldMessage(hold, env.name, "bumped", envSelector(env, Boolean(inputs.path))),
+      file: hold.file,
+      line: hold.line
+    }));
     return { outputs, summary: summarise(env, inputs, attempt, outputs, mode), annotations };
   } finally {
     await repo.cleanup();

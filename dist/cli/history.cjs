@@ -39185,7 +39185,10 @@ function compilePattern(pattern, where2) {
   try {
     return new RegExp(goPattern(pattern));
   } catch (error) {
-    throw new UserError(`${where2}: "${pattern}" is not a valid regular expression (${error.message}).`, { input: where2, cause: error });
+    throw new UserError(`${where2}: "${pattern}" is not a valid regular expression (${error.message}).`, {
+      input: where2,
+      cause: error
+    });
   }
 }
 function extractNames(extract) {
@@ -39200,7 +39203,10 @@ function compileFilter(filter, where2) {
     for (const name of extractNames(extract)) {
       const ok = /^\d+$/.test(name) ? Number(name) <= groupCount : named.has(name);
       if (!ok) {
-        throw new UserError(`${where2}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`, { input: where2 });
+        throw new UserError(
+          `${where2}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`,
+          { input: where2 }
+        );
       }
     }
   }
@@ -39248,14 +39254,29 @@ function checkRange(range, where2) {
 var UPDATE_STRATEGIES = ["semver", "alphabetical", "numerical", "newest-build", "digest"];
 
 // src/core/update/policy-config.ts
-var POLICY_KEYS = /* @__PURE__ */ new Set(["name", "image", "strategy", "range", "prereleases", "order", "filter", "tag", "allow", "ignore", "platform", "pin", "allow-downgrade"]);
+var POLICY_KEYS = /* @__PURE__ */ new Set([
+  "name",
+  "image",
+  "strategy",
+  "range",
+  "prereleases",
+  "order",
+  "filter",
+  "tag",
+  "allow",
+  "ignore",
+  "platform",
+  "pin",
+  "allow-downgrade"
+]);
 var PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 function fail(where2, message) {
   throw new UserError(`baton.yaml: ${where2}: ${message}`, { input: where2 });
 }
 function list(value, where2) {
   if (value === void 0 || value === null) return [];
-  if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (typeof value === "string")
+    return value.split(",").map((s) => s.trim()).filter(Boolean);
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) fail(where2, "must be a list of patterns");
   return value;
 }
@@ -39286,18 +39307,22 @@ function parseUpdatePolicy(name, value, where2 = `policies.${name}`) {
       throw new UserError(`baton.yaml: ${where2}.image: ${error.message}`, { input: where2, cause: error });
     }
   })();
-  if (ref.tag || ref.digest) fail(`${where2}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
+  if (ref.tag || ref.digest)
+    fail(`${where2}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
   const strategy = text(record, "strategy", where2) ?? (record["range"] !== void 0 ? "semver" : void 0);
   if (strategy === void 0) fail(where2, `"strategy" is required (one of ${UPDATE_STRATEGIES.join(", ")})`);
-  if (!UPDATE_STRATEGIES.includes(strategy)) fail(`${where2}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
+  if (!UPDATE_STRATEGIES.includes(strategy))
+    fail(`${where2}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
   const order = text(record, "order", where2) ?? "asc";
   if (order !== "asc" && order !== "desc") fail(`${where2}.order`, `must be asc or desc, not "${order}"`);
   const pin = text(record, "pin", where2) ?? (strategy === "digest" ? "tag+digest" : "tag");
   if (!["tag", "digest", "tag+digest"].includes(pin)) fail(`${where2}.pin`, `must be tag, digest or tag+digest, not "${pin}"`);
   const platform = text(record, "platform", where2);
-  if (platform !== void 0 && !PLATFORM_RE.test(platform)) fail(`${where2}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
+  if (platform !== void 0 && !PLATFORM_RE.test(platform))
+    fail(`${where2}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
   const rawRange = text(record, "range", where2);
-  if (rawRange !== void 0 && strategy !== "semver") fail(`${where2}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
+  if (rawRange !== void 0 && strategy !== "semver")
+    fail(`${where2}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
   const range = rawRange === void 0 ? void 0 : checkRange(rawRange, `baton.yaml: ${where2}`);
   const filter = parseFilter(record["filter"], `${where2}.filter`);
   const policy = {
@@ -39315,7 +39340,8 @@ function parseUpdatePolicy(name, value, where2 = `policies.${name}`) {
     pin,
     allowDowngrade: flag(record, "allow-downgrade", where2)
   };
-  if (record["tag"] !== void 0 && strategy !== "digest") fail(`${where2}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
+  if (record["tag"] !== void 0 && strategy !== "digest")
+    fail(`${where2}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
   compileAllowIgnore(policy.allow, policy.ignore, `baton.yaml: ${where2}`);
   if (filter) compileFilter(filter, `baton.yaml: ${where2}.filter`);
   return policy;
@@ -39324,7 +39350,8 @@ function parseFilter(value, where2) {
   if (value === void 0 || value === null) return void 0;
   if (typeof value !== "object" || Array.isArray(value)) fail(where2, 'must be a mapping with "pattern" (and "extract")');
   const record = value;
-  for (const key of Object.keys(record)) if (key !== "pattern" && key !== "extract") fail(where2, `unknown key "${key}" (known: pattern, extract)`);
+  for (const key of Object.keys(record))
+    if (key !== "pattern" && key !== "extract") fail(where2, `unknown key "${key}" (known: pattern, extract)`);
   const pattern = text(record, "pattern", where2) ?? fail(where2, '"pattern" is required');
   const extract = text(record, "extract", where2);
   return { pattern, ...extract !== void 0 ? { extract } : {} };
@@ -39343,7 +39370,8 @@ function parseEnvUpdates(envName, value, shared) {
   const policies = value.map((entry, i) => {
     if (typeof entry === "string") {
       const policy = shared.get(entry);
-      if (!policy) fail(`${where2}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(", ") || "none"})`);
+      if (!policy)
+        fail(`${where2}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(", ") || "none"})`);
       return policy;
     }
     const record = entry;
@@ -39426,7 +39454,8 @@ function parseEnvRepoConfig(text2) {
   const envs = data["environments"] ?? {};
   if (typeof envs !== "object" || envs === null || Array.isArray(envs)) fail2('"environments" must be a mapping', "");
   const policies = data["policies"] ?? {};
-  if (typeof policies !== "object" || policies === null || Array.isArray(policies)) fail2('"policies" must map policy names to images or update policies', "");
+  if (typeof policies !== "object" || policies === null || Array.isArray(policies))
+    fail2('"policies" must map policy names to images or update policies', "");
   const updatePolicies = parseSharedPolicies(policies);
   for (const [name, value] of Object.entries(envs)) {
     const env = parseEnvironment(name, value, "");
@@ -39477,7 +39506,10 @@ function historyJson(entries) {
     author: entry.author,
     subject: entry.subject,
     images: Object.fromEntries(
-      [...entry.images].map(([name, v]) => [name, { ...v.ref.tag ? { tag: v.ref.tag } : {}, ...v.digest ? { digest: v.digest, digestFrom: v.digestFrom } : {} }])
+      [...entry.images].map(([name, v]) => [
+        name,
+        { ...v.ref.tag ? { tag: v.ref.tag } : {}, ...v.digest ? { digest: v.digest, digestFrom: v.digestFrom } : {} }
+      ])
     ),
     changed: entry.changed,
     ...entry.verdict ? { verdict: { status: entry.verdict.status, time: entry.verdict.time, on: entry.verdictOn, reason: entry.verdict.reason } } : {},
@@ -39497,7 +39529,12 @@ function shownRepo(repo) {
   return repo.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 function historyMarkdown(envName, entries, complete, target) {
-  const lines = [`### Baton history: ${envName}`, "", "| # | Commit | Date | Images | Verified | Change |", "| --- | --- | --- | --- | --- | --- |"];
+  const lines = [
+    `### Baton history: ${envName}`,
+    "",
+    "| # | Commit | Date | Images | Verified | Change |",
+    "| --- | --- | --- | --- | --- | --- |"
+  ];
   for (const [index, entry] of entries.entries()) {
     const images = [...entry.images].map(([name, v]) => {
       const text2 = `${familiarName(parseImageRef(name))} ${versionText(v)}`;
@@ -39506,7 +39543,9 @@ function historyMarkdown(envName, entries, complete, target) {
     const verdict = entry.verdict ? `${entry.verdict.status} ${entry.verdict.time}` : "\u2014";
     const what = entry.rollback ? `rollback by ${cell(entry.rollback.actor ?? entry.author)}: ${cell(entry.rollback.reason ?? "")}` : cell(entry.subject);
     const folded = entry.folded.length > 0 ? ` (+${entry.folded.length} later config commit(s))` : "";
-    lines.push(`| ${index === 0 ? "now" : index} | \`${entry.commit.slice(0, 12)}\` | ${entry.time} | ${images || "\u2014"} | ${verdict} | ${what}${folded} |`);
+    lines.push(
+      `| ${index === 0 ? "now" : index} | \`${entry.commit.slice(0, 12)}\` | ${entry.time} | ${images || "\u2014"} | ${verdict} | ${what}${folded} |`
+    );
   }
   if (entries.length === 0) lines.push("", "No commit has touched this environment yet.");
   else if (!complete) lines.push("", `Older history not shown; raise \`limit\` to see more.`);
@@ -39746,7 +39785,10 @@ function isArgocdOverride(file) {
 }
 function argocdSourceSites(parsed, doc, source) {
   if (!(0, import_yaml4.isMap)(source)) return [];
-  return [...kustomizeImageStrings(parsed, doc, valueAt(source, "kustomize", "images")), ...helmParameterSites(parsed, doc, valueAt(source, "helm", "parameters"))];
+  return [
+    ...kustomizeImageStrings(parsed, doc, valueAt(source, "kustomize", "images")),
+    ...helmParameterSites(parsed, doc, valueAt(source, "helm", "parameters"))
+  ];
 }
 function applicationSources(root) {
   const spec = (0, import_yaml4.isMap)(root) ? getValue(root, "spec") : void 0;
@@ -39763,7 +39805,15 @@ function kustomizeImageStrings(parsed, doc, images) {
     const reference = slot.text.slice(eq + 1);
     const image = tryParseImageRef(reference);
     if (image === void 0) return [];
-    const parts = { kind: "kustomize", image, docIndex: doc.index, name: writtenName(reference), ref: slot, claims: claimOf(slot), ...eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {} };
+    const parts = {
+      kind: "kustomize",
+      image,
+      docIndex: doc.index,
+      name: writtenName(reference),
+      ref: slot,
+      claims: claimOf(slot),
+      ...eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {}
+    };
     return [placeSite(parsed, parts, slot.alias ?? slot.node)];
   });
 }
@@ -39899,7 +39949,14 @@ function entrySite(parsed, doc, entry) {
   if (named === void 0) return void 0;
   if (named.tag !== void 0 || named.digest !== void 0) {
     if (tag !== void 0 || digest !== void 0) return void 0;
-    const whole = { kind: "kustomize", image: named, docIndex: doc.index, name: writtenName(nameSlot.text), ref: nameSlot, claims: claimOf(nameSlot) };
+    const whole = {
+      kind: "kustomize",
+      image: named,
+      docIndex: doc.index,
+      name: writtenName(nameSlot.text),
+      ref: nameSlot,
+      claims: claimOf(nameSlot)
+    };
     return placeSite(parsed, whole, nameSlot.alias ?? nameSlot.node);
   }
   const parts = {
@@ -40113,7 +40170,11 @@ function fieldSite(parsed, doc, group, claimed) {
     image: imageWith(marker.image, tag?.text, digest?.text),
     docIndex: doc.index,
     ...naming,
-    claims: [...group.flatMap((m) => claimOf(m.slot)), ...claimOf(field("tag") ? void 0 : tag), ...claimOf(field("digest") ? void 0 : digest)],
+    claims: [
+      ...group.flatMap((m) => claimOf(m.slot)),
+      ...claimOf(field("tag") ? void 0 : tag),
+      ...claimOf(field("digest") ? void 0 : digest)
+    ],
     ...tag === void 0 ? {} : { tag },
     ...digest === void 0 ? {} : { digest }
   };
@@ -40211,7 +40272,8 @@ function parseIdentity(text2, input = "author") {
 }
 function gitUsername(inputs, env) {
   if (inputs.token && inputs.token === env["CI_JOB_TOKEN"]) return "gitlab-ci-token";
-  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab")) return "oauth2";
+  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab"))
+    return "oauth2";
   return void 0;
 }
 function remoteOf(inputs, env) {
@@ -40370,7 +40432,8 @@ function defineStep(spec, run) {
 // src/steps/history/step.ts
 function historyInputs(values) {
   const { limit, path } = values;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UserError(`limit: "${limit}" must be a whole number from 1 to 500.`, { input: "limit" });
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    throw new UserError(`limit: "${limit}" must be a whole number from 1 to 500.`, { input: "limit" });
   if (path) normaliseRepoPath(path);
   return { repo: values.repo, limit, branch: values.branch, env: values.env, path, token: values.token };
 }
@@ -40385,11 +40448,16 @@ async function runHistory(inputs, deps, context3) {
       await repo.cleanup();
       repo = await deps.clone(remote, { branch: env.branch, sparsePaths: [], identity });
     }
-    if (!await repo.treeOf("HEAD", env.path)) throw new UserError(`path: "${env.path}" does not exist on ${repo.branch}.`, { input: inputs.env ? "env" : "path" });
+    if (!await repo.treeOf("HEAD", env.path))
+      throw new UserError(`path: "${env.path}" does not exist on ${repo.branch}.`, { input: inputs.env ? "env" : "path" });
     const { entries, complete } = await readHistory(repo, env, inputs.limit, { ...config?.policies ?? {} });
     context3.log.info(`${env.name}: ${entries.length} state(s) read${complete ? ", back to the first commit" : ""}`);
     return {
-      outputs: { entries: JSON.stringify(historyJson(entries)), current: entries[0]?.folded[0]?.commit ?? entries[0]?.commit ?? "", count: String(entries.length) },
+      outputs: {
+        entries: JSON.stringify(historyJson(entries)),
+        current: entries[0]?.folded[0]?.commit ?? entries[0]?.commit ?? "",
+        count: String(entries.length)
+      },
       summary: historyMarkdown(env.name, entries, complete, { repo: inputs.repo, ...inputs.path ? { path: env.path } : {} }),
       annotations: []
     };
@@ -44595,7 +44663,8 @@ var package_default = {
     "test:unit": "node --test --test-isolation=none --test-reporter=spec 'test/unit/**/*.test.ts'",
     bench: "node bench/bump/bench.ts",
     baton: "node dist/cli/index.cjs",
-    demo: "node scripts/need-node.cjs && npm run build --silent && node scripts/demo.ts"
+    demo: "node scripts/need-node.cjs && npm run build --silent && node scripts/demo.ts",
+    format: "biome format --write src test scripts bench"
   },
   devDependencies: {
     "@actions/core": "^3.0.1",
@@ -44653,7 +44722,9 @@ function readCaFile(path) {
   try {
     return (0, import_node_fs.readFileSync)(path, "utf8");
   } catch (error) {
-    throw new UserError(`the CA certificate file ${path} cannot be read (${error.code ?? String(error)}).`, { cause: error });
+    throw new UserError(`the CA certificate file ${path} cannot be read (${error.code ?? String(error)}).`, {
+      cause: error
+    });
   }
 }
 function tlsOptions(options, connectTimeoutMs) {
@@ -44862,12 +44933,16 @@ function failure(error, where2, secrets, limits) {
   const host = /^\S+ (\w+:\/\/[^/]+)/.exec(where2)?.[1] ?? where2;
   if (trust) {
     return new UserError(
-      redact(`the TLS certificate of ${host} is not trusted (${trust}); give its CA certificate in NODE_EXTRA_CA_CERTS or the CA file option.`, secrets),
+      redact(
+        `the TLS certificate of ${host} is not trusted (${trust}); give its CA certificate in NODE_EXTRA_CA_CERTS or the CA file option.`,
+        secrets
+      ),
       { cause: error }
     );
   }
   const message = redact(describeNetworkFailure(where2, error, limits), secrets);
-  if (isNetworkError(error) || error?.name === "TimeoutError") return new HttpNetworkError(message, codes[0], error);
+  if (isNetworkError(error) || error?.name === "TimeoutError")
+    return new HttpNetworkError(message, codes[0], error);
   return new Error(message, { cause: error });
 }
 function createHttpClient(options = {}) {
@@ -44879,7 +44954,9 @@ function createHttpClient(options = {}) {
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
   };
   async function once(url, request2, secrets) {
-    const signals = [request2.signal, request2.timeoutMs === void 0 ? void 0 : AbortSignal.timeout(request2.timeoutMs)].filter((s) => s !== void 0);
+    const signals = [request2.signal, request2.timeoutMs === void 0 ? void 0 : AbortSignal.timeout(request2.timeoutMs)].filter(
+      (s) => s !== void 0
+    );
     const method = request2.method ?? "GET";
     try {
       return await (0, import_undici3.fetch)(url, {
@@ -44934,10 +45011,9 @@ function githubApiUrl(repo, apiUrl, env = process.env) {
 function githubRepoName(repo) {
   const parts = repo.path.split("/");
   if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new UserError(
-      `repo: ${repo.origin}/${repo.path} is not a GitHub repository URL; expected <host>/<owner>/<name>`,
-      { input: "repo" }
-    );
+    throw new UserError(`repo: ${repo.origin}/${repo.path} is not a GitHub repository URL; expected <host>/<owner>/<name>`, {
+      input: "repo"
+    });
   }
   return { owner: parts[0], name: parts[1] };
 }
@@ -45127,9 +45203,7 @@ function validationErrors(data) {
 }
 function isDuplicatePull(error) {
   if (httpStatus(error) !== 422) return false;
-  return validationErrors(error.response?.data).some(
-    (entry) => /pull request already exists/i.test(entry.message ?? "")
-  );
+  return validationErrors(error.response?.data).some((entry) => /pull request already exists/i.test(entry.message ?? ""));
 }
 function describePermissions(header) {
   return header.split(";").map(
@@ -45299,7 +45373,10 @@ var GitHubForge = class {
   }
   /** The id of the newest deployment of the commit to the environment, if any (GitHub lists newest first). */
   async #findDeployment(status) {
-    const action = { ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`), needs: "`deployments: read`" };
+    const action = {
+      ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`),
+      needs: "`deployments: read`"
+    };
     const response = await this.#call(
       action,
       () => this.#octokit.rest.repos.listDeployments({
@@ -45330,7 +45407,9 @@ var GitHubForge = class {
     );
     const data = response.data;
     if (typeof data.id !== "number") {
-      throw new Error(`GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} (${response.status} ${String(data.message ?? "no deployment in the answer")})`);
+      throw new Error(
+        `GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} (${response.status} ${String(data.message ?? "no deployment in the answer")})`
+      );
     }
     return data.id;
   }
@@ -45561,7 +45640,9 @@ var GitLabErrors = class {
     }
     if (error.status === 401) {
       return new UserError(
-        safe(`token: GitLab rejected the token (${text2}) when trying to ${where2}; set \`token\` to a valid, unexpired access token for ${this.#project.apiUrl}`),
+        safe(
+          `token: GitLab rejected the token (${text2}) when trying to ${where2}; set \`token\` to a valid, unexpired access token for ${this.#project.apiUrl}`
+        ),
         { input: "token" }
       );
     }
@@ -45659,7 +45740,13 @@ var GitLabForge = class {
     this.#token = options.token.trim();
     this.tokenType = options.tokenType ?? (env.CI_JOB_TOKEN && env.CI_JOB_TOKEN === this.#token ? "job" : "private");
     this.#retry = options.retry ?? {};
-    this.#errors = new GitLabErrors({ projectPath: this.projectPath, apiUrl: this.apiUrl, tokenType: this.tokenType, token: this.#token, retry: this.#retry });
+    this.#errors = new GitLabErrors({
+      projectPath: this.projectPath,
+      apiUrl: this.apiUrl,
+      tokenType: this.tokenType,
+      token: this.#token,
+      retry: this.#retry
+    });
     this.#http = options.http ?? createHttpClient({ env, retry: false, secrets: [this.#token] });
   }
   /** Opens a merge request from `head` to `base`, or updates the open one; adds labels and auto-merge. */
@@ -45744,10 +45831,7 @@ var GitLabForge = class {
     const iid = /!(\d+)/.exec(gitlabMessage(conflict.data))?.[1];
     if (iid) {
       const url = this.#url(`${this.#project}/merge_requests/${iid}`);
-      const { data } = await this.#call(
-        { doing: `read merge request !${iid}` },
-        () => this.#request("GET", url)
-      );
+      const { data } = await this.#call({ doing: `read merge request !${iid}` }, () => this.#request("GET", url));
       if (isOurs(data, proposal.head, proposal.base)) return data;
     }
     return this.#findOpen(proposal.head, proposal.base);
@@ -45763,10 +45847,7 @@ var GitLabForge = class {
       ...missing.length > 0 ? { add_labels: missing.join(",") } : {}
     };
     const url = this.#url(`${this.#project}/merge_requests/${mr.iid}`);
-    const { data } = await this.#call(
-      { doing: `update merge request !${mr.iid}` },
-      () => this.#request("PUT", url, body)
-    );
+    const { data } = await this.#call({ doing: `update merge request !${mr.iid}` }, () => this.#request("PUT", url, body));
     return { request: data, created: false };
   }
   async #enableAutoMerge(mr, proposal) {
@@ -45947,9 +46028,7 @@ function execRaw(file, args, options = {}) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => {
       clearTimeout(timer);
-      reject(
-        error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error
-      );
+      reject(error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -46112,7 +46191,15 @@ function authError(context3, detail, cause) {
 }
 
 // src/adapters/git/git-signing-config.ts
-var SIGNING_KEYS = ["commit.gpgsign", "user.signingkey", "gpg.format", "gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.x509.program"];
+var SIGNING_KEYS = [
+  "commit.gpgsign",
+  "user.signingkey",
+  "gpg.format",
+  "gpg.program",
+  "gpg.openpgp.program",
+  "gpg.ssh.program",
+  "gpg.x509.program"
+];
 function fromEnvironment(env) {
   const found = /* @__PURE__ */ new Map();
   const count = Number.parseInt(env["GIT_CONFIG_COUNT"] ?? "0", 10);
@@ -46125,7 +46212,14 @@ function fromEnvironment(env) {
 }
 async function fromGlobalConfig(env) {
   const pattern = `^(${SIGNING_KEYS.map((k) => k.replace(/\./g, "\\.")).join("|")})$`;
-  const clean = { HOME: env["HOME"], XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"], GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"], PATH: env["PATH"], LC_ALL: "C", GIT_CONFIG_NOSYSTEM: "1" };
+  const clean = {
+    HOME: env["HOME"],
+    XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"],
+    GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"],
+    PATH: env["PATH"],
+    LC_ALL: "C",
+    GIT_CONFIG_NOSYSTEM: "1"
+  };
   const result = await execRaw("git", ["config", "--global", "--get-regexp", pattern], { env: clean, replaceEnv: true });
   const found = /* @__PURE__ */ new Map();
   for (const line of result.code === 0 ? result.stdout.split("\n") : []) {
@@ -46138,7 +46232,9 @@ async function signingConfig(env = process.env) {
   const settings = new Map([...await fromGlobalConfig(env), ...fromEnvironment(env)]);
   if (!/^(true|yes|on|1)$/i.test(settings.get("commit.gpgsign") ?? "")) return [];
   if (!settings.get("user.signingkey")) {
-    throw new UserError("commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way.");
+    throw new UserError(
+      "commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way."
+    );
   }
   const format = settings.get("gpg.format") ?? "openpgp";
   if (!["openpgp", "ssh", "x509"].includes(format)) throw new UserError(`gpg.format "${format}" is not one of openpgp, ssh, x509.`);
@@ -46407,7 +46503,11 @@ function isFullCommitId(text2) {
 async function deepen(handle, step) {
   const refspec = `+refs/heads/${handle.branch}:refs/remotes/origin/${handle.branch}`;
   const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
-  await handle.cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: handle.branch }, { cwd: handle.dir });
+  await handle.cli.network(
+    ["fetch", "--quiet", "--no-tags", depth, "origin", refspec],
+    { verb: "fetch", branch: handle.branch },
+    { cwd: handle.dir }
+  );
 }
 async function shallowCommits(handle) {
   const file = (await gitIn(handle, ["rev-parse", "--git-path", "shallow"])).stdout.trim();
@@ -46477,8 +46577,15 @@ async function filesAt(handle, commits, path, keep) {
     const blobs = stdout.split("\0").filter((entry) => /^100[0-7]{3} blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
     listed.set(commit, blobs);
   }
-  const texts = await readBlobs(handle, commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
-  return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))]));
+  const texts = await readBlobs(
+    handle,
+    commits,
+    [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)),
+    spec
+  );
+  return new Map(
+    [...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))])
+  );
 }
 async function readBlobs(handle, commits, oids, path = "") {
   const unique = [...new Set(oids)];
@@ -46488,7 +46595,17 @@ async function readBlobs(handle, commits, oids, path = "") {
   const wanted = new Set(unique);
   const missing = listed.split("\n").filter((line) => line.startsWith("?") && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
   if (missing.length > 0) {
-    const fetch2 = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
+    const fetch2 = [
+      "-c",
+      "fetch.negotiationAlgorithm=noop",
+      "fetch",
+      "--quiet",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--filter=blob:none",
+      "--stdin",
+      "origin"
+    ];
     await handle.cli.network(fetch2, { verb: "fetch" }, { cwd: handle.dir, input: `${missing.join("\n")}
 ` });
   }
@@ -46630,7 +46747,14 @@ async function signRefTip(handle, ref, env) {
   const tip = (await gitIn(handle, ["rev-parse", "--verify", ref])).stdout.trim();
   const { stdout } = await gitIn(handle, ["log", "-1", "--format=%T%x00%P%x00%B", tip]);
   const [tree = "", parents = "", message = ""] = stdout.split("\0");
-  const args = ["commit-tree", "-S", tree, ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]), "-F", "-"];
+  const args = [
+    "commit-tree",
+    "-S",
+    tree,
+    ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]),
+    "-F",
+    "-"
+  ];
   const signed = (await gitIn(handle, args, { input: message, env })).stdout.trim();
   await gitIn(handle, ["update-ref", ref, signed, tip]);
   return signed;
@@ -46668,7 +46792,9 @@ async function pushRefs(handle, updates) {
   if (result.code === 0) return "pushed";
   const lines = parsePushOutput(result.stdout).filter((line) => line.flag === "!");
   if (lines.every((line) => ATOMIC_RACE_RE.test(line.summary))) return "rejected";
-  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, { input: "repo" });
+  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, {
+    input: "repo"
+  });
 }
 async function fetchRef(handle, ref) {
   const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", `+${ref}:${ref}`];
@@ -46872,10 +46998,14 @@ var GitRepo = class _GitRepo {
     if (worktree) return this.#landInWorktree(worktree, target, commit, options.force === true);
     const args = ["push", "--porcelain", "--no-verify"];
     if (options.force) args.push(`--force-with-lease=${ref}:${await this.#lease(target)}`);
-    const result = await this.#cli.network([...args, "origin", `HEAD:${ref}`], {
-      verb: "push",
-      branch: target
-    }, { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== void 0 });
+    const result = await this.#cli.network(
+      [...args, "origin", `HEAD:${ref}`],
+      {
+        verb: "push",
+        branch: target
+      },
+      { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== void 0 }
+    );
     const outcome = pushOutcome(result, ref, this.#cli.remote.display) ?? { result: "pushed", summary: "" };
     if (outcome.result === "pushed") this.#seen.set(target, commit);
     else this.#cli.log(`push to ${target} rejected, the branch moved: ${outcome.summary}`);
@@ -46931,7 +47061,17 @@ var GitRepo = class _GitRepo {
   async #fetch(name) {
     const branch = repoRef(name);
     const tracking = `refs/remotes/origin/${branch}`;
-    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", "--no-show-forced-updates", "--filter=blob:none"];
+    const args = [
+      "fetch",
+      "--quiet",
+      "--depth",
+      "1",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--no-recurse-submodules",
+      "--no-show-forced-updates",
+      "--filter=blob:none"
+    ];
     try {
       await this.#cli.network([...args, "origin", `+refs/heads/${branch}:${tracking}`], { verb: "fetch", branch }, { cwd: this.dir });
     } catch (error) {
@@ -47011,7 +47151,11 @@ var GitRepo = class _GitRepo {
   }
 };
 function logAndRetry(options) {
-  return { ...options.log ? { log: options.log } : {}, ...options.retry ? { retry: options.retry } : {}, ...options.signing ? { signing: options.signing } : {} };
+  return {
+    ...options.log ? { log: options.log } : {},
+    ...options.retry ? { retry: options.retry } : {},
+    ...options.signing ? { signing: options.signing } : {}
+  };
 }
 function cloneCommand(cli, dir, branch) {
   const args = ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--filter=blob:none", "--no-checkout"];

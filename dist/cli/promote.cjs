@@ -39066,7 +39066,8 @@ var package_default = {
     "test:unit": "node --test --test-isolation=none --test-reporter=spec 'test/unit/**/*.test.ts'",
     bench: "node bench/bump/bench.ts",
     baton: "node dist/cli/index.cjs",
-    demo: "node scripts/need-node.cjs && npm run build --silent && node scripts/demo.ts"
+    demo: "node scripts/need-node.cjs && npm run build --silent && node scripts/demo.ts",
+    format: "biome format --write src test scripts bench"
   },
   devDependencies: {
     "@actions/core": "^3.0.1",
@@ -39124,7 +39125,9 @@ function readCaFile(path) {
   try {
     return (0, import_node_fs.readFileSync)(path, "utf8");
   } catch (error) {
-    throw new UserError(`the CA certificate file ${path} cannot be read (${error.code ?? String(error)}).`, { cause: error });
+    throw new UserError(`the CA certificate file ${path} cannot be read (${error.code ?? String(error)}).`, {
+      cause: error
+    });
   }
 }
 function tlsOptions(options, connectTimeoutMs) {
@@ -39333,12 +39336,16 @@ function failure(error, where3, secrets, limits) {
   const host = /^\S+ (\w+:\/\/[^/]+)/.exec(where3)?.[1] ?? where3;
   if (trust) {
     return new UserError(
-      redact(`the TLS certificate of ${host} is not trusted (${trust}); give its CA certificate in NODE_EXTRA_CA_CERTS or the CA file option.`, secrets),
+      redact(
+        `the TLS certificate of ${host} is not trusted (${trust}); give its CA certificate in NODE_EXTRA_CA_CERTS or the CA file option.`,
+        secrets
+      ),
       { cause: error }
     );
   }
   const message = redact(describeNetworkFailure(where3, error, limits), secrets);
-  if (isNetworkError(error) || error?.name === "TimeoutError") return new HttpNetworkError(message, codes[0], error);
+  if (isNetworkError(error) || error?.name === "TimeoutError")
+    return new HttpNetworkError(message, codes[0], error);
   return new Error(message, { cause: error });
 }
 function createHttpClient(options = {}) {
@@ -39350,7 +39357,9 @@ function createHttpClient(options = {}) {
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
   };
   async function once(url, request3, secrets) {
-    const signals = [request3.signal, request3.timeoutMs === void 0 ? void 0 : AbortSignal.timeout(request3.timeoutMs)].filter((s) => s !== void 0);
+    const signals = [request3.signal, request3.timeoutMs === void 0 ? void 0 : AbortSignal.timeout(request3.timeoutMs)].filter(
+      (s) => s !== void 0
+    );
     const method = request3.method ?? "GET";
     try {
       return await (0, import_undici2.fetch)(url, {
@@ -43578,10 +43587,9 @@ function githubApiUrl(repo, apiUrl, env = process.env) {
 function githubRepoName(repo) {
   const parts = repo.path.split("/");
   if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new UserError(
-      `repo: ${repo.origin}/${repo.path} is not a GitHub repository URL; expected <host>/<owner>/<name>`,
-      { input: "repo" }
-    );
+    throw new UserError(`repo: ${repo.origin}/${repo.path} is not a GitHub repository URL; expected <host>/<owner>/<name>`, {
+      input: "repo"
+    });
   }
   return { owner: parts[0], name: parts[1] };
 }
@@ -43771,9 +43779,7 @@ function validationErrors(data) {
 }
 function isDuplicatePull(error) {
   if (httpStatus(error) !== 422) return false;
-  return validationErrors(error.response?.data).some(
-    (entry) => /pull request already exists/i.test(entry.message ?? "")
-  );
+  return validationErrors(error.response?.data).some((entry) => /pull request already exists/i.test(entry.message ?? ""));
 }
 function describePermissions(header2) {
   return header2.split(";").map(
@@ -43943,7 +43949,10 @@ var GitHubForge = class {
   }
   /** The id of the newest deployment of the commit to the environment, if any (GitHub lists newest first). */
   async #findDeployment(status) {
-    const action = { ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`), needs: "`deployments: read`" };
+    const action = {
+      ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`),
+      needs: "`deployments: read`"
+    };
     const response = await this.#call(
       action,
       () => this.#octokit.rest.repos.listDeployments({
@@ -43974,7 +43983,9 @@ var GitHubForge = class {
     );
     const data = response.data;
     if (typeof data.id !== "number") {
-      throw new Error(`GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} (${response.status} ${String(data.message ?? "no deployment in the answer")})`);
+      throw new Error(
+        `GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} (${response.status} ${String(data.message ?? "no deployment in the answer")})`
+      );
     }
     return data.id;
   }
@@ -44205,7 +44216,9 @@ var GitLabErrors = class {
     }
     if (error.status === 401) {
       return new UserError(
-        safe(`token: GitLab rejected the token (${text2}) when trying to ${where3}; set \`token\` to a valid, unexpired access token for ${this.#project.apiUrl}`),
+        safe(
+          `token: GitLab rejected the token (${text2}) when trying to ${where3}; set \`token\` to a valid, unexpired access token for ${this.#project.apiUrl}`
+        ),
         { input: "token" }
       );
     }
@@ -44303,7 +44316,13 @@ var GitLabForge = class {
     this.#token = options.token.trim();
     this.tokenType = options.tokenType ?? (env.CI_JOB_TOKEN && env.CI_JOB_TOKEN === this.#token ? "job" : "private");
     this.#retry = options.retry ?? {};
-    this.#errors = new GitLabErrors({ projectPath: this.projectPath, apiUrl: this.apiUrl, tokenType: this.tokenType, token: this.#token, retry: this.#retry });
+    this.#errors = new GitLabErrors({
+      projectPath: this.projectPath,
+      apiUrl: this.apiUrl,
+      tokenType: this.tokenType,
+      token: this.#token,
+      retry: this.#retry
+    });
     this.#http = options.http ?? createHttpClient({ env, retry: false, secrets: [this.#token] });
   }
   /** Opens a merge request from `head` to `base`, or updates the open one; adds labels and auto-merge. */
@@ -44388,10 +44407,7 @@ var GitLabForge = class {
     const iid = /!(\d+)/.exec(gitlabMessage(conflict.data))?.[1];
     if (iid) {
       const url = this.#url(`${this.#project}/merge_requests/${iid}`);
-      const { data } = await this.#call(
-        { doing: `read merge request !${iid}` },
-        () => this.#request("GET", url)
-      );
+      const { data } = await this.#call({ doing: `read merge request !${iid}` }, () => this.#request("GET", url));
       if (isOurs(data, proposal.head, proposal.base)) return data;
     }
     return this.#findOpen(proposal.head, proposal.base);
@@ -44407,10 +44423,7 @@ var GitLabForge = class {
       ...missing.length > 0 ? { add_labels: missing.join(",") } : {}
     };
     const url = this.#url(`${this.#project}/merge_requests/${mr.iid}`);
-    const { data } = await this.#call(
-      { doing: `update merge request !${mr.iid}` },
-      () => this.#request("PUT", url, body)
-    );
+    const { data } = await this.#call({ doing: `update merge request !${mr.iid}` }, () => this.#request("PUT", url, body));
     return { request: data, created: false };
   }
   async #enableAutoMerge(mr, proposal) {
@@ -44769,7 +44782,8 @@ var HttpClient2 = class {
       const location2 = header(response, "location");
       if (!REDIRECTS.has(response.status) || !location2) return response;
       await discard(response);
-      if (hop >= this.#maxRedirects) throw new UserError(`${req.url.host} redirected more than ${this.#maxRedirects} times (last: ${location2}).`);
+      if (hop >= this.#maxRedirects)
+        throw new UserError(`${req.url.host} redirected more than ${this.#maxRedirects} times (last: ${location2}).`);
       current = this.#redirect(current, response.status, new URL(location2, current.url));
     }
   }
@@ -44967,15 +44981,20 @@ function describeFailure(response, errors, ctx) {
   if (codes.has("NAME_UNKNOWN")) {
     return new NotFoundError(`could not ${ctx.what}: repository ${ctx.registry}/${ctx.repository} does not exist. Check the image name.`);
   }
-  if (status === 404) return new NotFoundError(`could not ${ctx.what}: it does not exist on ${ctx.registry}${detail}. Check the name, tag or digest.`);
+  if (status === 404)
+    return new NotFoundError(`could not ${ctx.what}: it does not exist on ${ctx.registry}${detail}. Check the name, tag or digest.`);
   return invalid(status, codes, detail, ctx);
 }
 function invalid(status, codes, detail, ctx) {
   if (codes.has("TAG_INVALID")) {
-    return new UserError(`could not ${ctx.what}: ${ctx.registry} refused the tag${detail}. Use a tag the registry accepts (it may be immutable).`);
+    return new UserError(
+      `could not ${ctx.what}: ${ctx.registry} refused the tag${detail}. Use a tag the registry accepts (it may be immutable).`
+    );
   }
   if (codes.has("MANIFEST_BLOB_UNKNOWN") || codes.has("BLOB_UNKNOWN") || codes.has("MANIFEST_UNKNOWN")) {
-    return new UserError(`could not ${ctx.what}: ${ctx.registry} is missing content the manifest refers to${detail}. Push the blobs first.`);
+    return new UserError(
+      `could not ${ctx.what}: ${ctx.registry} is missing content the manifest refers to${detail}. Push the blobs first.`
+    );
   }
   return new UserError(`could not ${ctx.what}: ${ctx.registry} answered ${status}${detail}.`);
 }
@@ -45124,7 +45143,9 @@ function parseRealm(realm, req) {
     throw new UserError(`${req.ctx.registry} sent a Bearer challenge with an invalid realm "${realm}".`);
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && req.plainHttp)) {
-    throw new UserError(`${req.ctx.registry} sends Baton to a token server over ${url.protocol} (${url.origin}); refusing to send credentials there.`);
+    throw new UserError(
+      `${req.ctx.registry} sends Baton to a token server over ${url.protocol} (${url.origin}); refusing to send credentials there.`
+    );
   }
   return url;
 }
@@ -45156,7 +45177,10 @@ async function tokenFailure(response, realm, req) {
   if (isRetriableStatus(response.status)) {
     const retryAfterMs = parseRetryAfter(header(response, "retry-after"));
     await discard(response);
-    return new RetriableError(`${where3} answered ${response.status}.`, { status: response.status, ...retryAfterMs === void 0 ? {} : { retryAfterMs } });
+    return new RetriableError(`${where3} answered ${response.status}.`, {
+      status: response.status,
+      ...retryAfterMs === void 0 ? {} : { retryAfterMs }
+    });
   }
   const said = (await readErrors(response)).map((entry) => entry.message || entry.code).filter(Boolean).join("; ");
   const detail = said ? ` (${said})` : "";
@@ -45406,7 +45430,9 @@ var ImageCopy = class {
     const parsed = parseManifest(data.bytes, data.mediaType);
     if (parsed.kind === "index") {
       await Promise.all(
-        parsed.index.manifests.map(async (child) => this.manifest(await this.#source.client.getManifest(byDigest(this.#source.ref, child.digest))))
+        parsed.index.manifests.map(
+          async (child) => this.manifest(await this.#source.client.getManifest(byDigest(this.#source.ref, child.digest)))
+        )
       );
     } else {
       await Promise.all(manifestBlobs(parsed).map((blob) => this.blob(blob)));
@@ -45590,9 +45616,7 @@ function execRaw(file, args, options = {}) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => {
       clearTimeout(timer);
-      reject(
-        error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error
-      );
+      reject(error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -45902,7 +45926,14 @@ var RegistrySession = class {
       await discard(response);
       return endpoint2;
     }
-    const failure2 = await responseFailure(response, { registry: this.registry, repository: "", access: "pull", what: `reach ${base.href}`, searched: [], scopes: [] });
+    const failure2 = await responseFailure(response, {
+      registry: this.registry,
+      repository: "",
+      access: "pull",
+      what: `reach ${base.href}`,
+      searched: [],
+      scopes: []
+    });
     if (failure2 instanceof TransientError) throw failure2;
     throw new UserError(
       `${this.apiHost} answered ${response.status} at ${base.href}: no OCI distribution API there. Check the registry host and port.`,
@@ -46113,7 +46144,11 @@ var RegistryClient = class {
       throw new UserError(`cannot push a manifest with digest ${digest} as ${show(ref)}: the digests differ.`);
     }
     const reference = ref.tag ?? digest;
-    const op2 = { repository: ref.repository, access: "push", what: `push the manifest ${reference} to ${ref.registry}/${ref.repository}` };
+    const op2 = {
+      repository: ref.repository,
+      access: "push",
+      what: `push the manifest ${reference} to ${ref.registry}/${ref.repository}`
+    };
     const response = await this.session(ref.registry).send(
       op2,
       (base) => ({
@@ -46144,7 +46179,11 @@ var RegistryClient = class {
   }
   /** `GET` the blob as a verifying stream; redirects to storage are followed without credentials. */
   async getBlob(ref, descriptor) {
-    const op2 = { repository: ref.repository, access: "pull", what: `pull blob ${descriptor.digest} from ${ref.registry}/${ref.repository}` };
+    const op2 = {
+      repository: ref.repository,
+      access: "pull",
+      what: `pull blob ${descriptor.digest} from ${ref.registry}/${ref.repository}`
+    };
     const response = await this.session(ref.registry).send(
       op2,
       (base) => ({ method: "GET", url: new URL(`${ref.repository}/blobs/${descriptor.digest}`, base) }),
@@ -46208,10 +46247,15 @@ var RegistryClient = class {
     for (let url = first, pages = 0; url; pages++) {
       if (pages >= 1e4) throw new UserError(`${ref.registry} kept sending tag pages for ${ref.repository}; stopped after 10000.`);
       const current = url;
-      const page = await session.fetch(op2, () => ({ method: "GET", url: current }), { expect: [200] }, async (response) => ({
-        json: JSON.parse((await readBodyLimited(response, 16 * MAX_MANIFEST_BYTES, op2.what)).toString("utf8")),
-        next: nextPageUrl2(header(response, "link"), current)
-      }));
+      const page = await session.fetch(
+        op2,
+        () => ({ method: "GET", url: current }),
+        { expect: [200] },
+        async (response) => ({
+          json: JSON.parse((await readBodyLimited(response, 16 * MAX_MANIFEST_BYTES, op2.what)).toString("utf8")),
+          next: nextPageUrl2(header(response, "link"), current)
+        })
+      );
       tags.push(...page.json.tags ?? []);
       url = page.next;
     }
@@ -46424,7 +46468,15 @@ function authError(context3, detail, cause) {
 }
 
 // src/adapters/git/git-signing-config.ts
-var SIGNING_KEYS = ["commit.gpgsign", "user.signingkey", "gpg.format", "gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.x509.program"];
+var SIGNING_KEYS = [
+  "commit.gpgsign",
+  "user.signingkey",
+  "gpg.format",
+  "gpg.program",
+  "gpg.openpgp.program",
+  "gpg.ssh.program",
+  "gpg.x509.program"
+];
 function fromEnvironment(env) {
   const found = /* @__PURE__ */ new Map();
   const count = Number.parseInt(env["GIT_CONFIG_COUNT"] ?? "0", 10);
@@ -46437,7 +46489,14 @@ function fromEnvironment(env) {
 }
 async function fromGlobalConfig(env) {
   const pattern = `^(${SIGNING_KEYS.map((k) => k.replace(/\./g, "\\.")).join("|")})$`;
-  const clean = { HOME: env["HOME"], XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"], GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"], PATH: env["PATH"], LC_ALL: "C", GIT_CONFIG_NOSYSTEM: "1" };
+  const clean = {
+    HOME: env["HOME"],
+    XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"],
+    GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"],
+    PATH: env["PATH"],
+    LC_ALL: "C",
+    GIT_CONFIG_NOSYSTEM: "1"
+  };
   const result = await execRaw("git", ["config", "--global", "--get-regexp", pattern], { env: clean, replaceEnv: true });
   const found = /* @__PURE__ */ new Map();
   for (const line of result.code === 0 ? result.stdout.split("\n") : []) {
@@ -46450,7 +46509,9 @@ async function signingConfig(env = process.env) {
   const settings = new Map([...await fromGlobalConfig(env), ...fromEnvironment(env)]);
   if (!/^(true|yes|on|1)$/i.test(settings.get("commit.gpgsign") ?? "")) return [];
   if (!settings.get("user.signingkey")) {
-    throw new UserError("commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way.");
+    throw new UserError(
+      "commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way."
+    );
   }
   const format = settings.get("gpg.format") ?? "openpgp";
   if (!["openpgp", "ssh", "x509"].includes(format)) throw new UserError(`gpg.format "${format}" is not one of openpgp, ssh, x509.`);
@@ -46719,7 +46780,11 @@ function isFullCommitId(text2) {
 async function deepen(handle, step) {
   const refspec = `+refs/heads/${handle.branch}:refs/remotes/origin/${handle.branch}`;
   const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
-  await handle.cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: handle.branch }, { cwd: handle.dir });
+  await handle.cli.network(
+    ["fetch", "--quiet", "--no-tags", depth, "origin", refspec],
+    { verb: "fetch", branch: handle.branch },
+    { cwd: handle.dir }
+  );
 }
 async function shallowCommits(handle) {
   const file = (await gitIn(handle, ["rev-parse", "--git-path", "shallow"])).stdout.trim();
@@ -46789,8 +46854,15 @@ async function filesAt(handle, commits, path, keep) {
     const blobs = stdout.split("\0").filter((entry) => /^100[0-7]{3} blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
     listed.set(commit, blobs);
   }
-  const texts = await readBlobs(handle, commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
-  return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))]));
+  const texts = await readBlobs(
+    handle,
+    commits,
+    [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)),
+    spec
+  );
+  return new Map(
+    [...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))])
+  );
 }
 async function readBlobs(handle, commits, oids, path = "") {
   const unique = [...new Set(oids)];
@@ -46800,7 +46872,17 @@ async function readBlobs(handle, commits, oids, path = "") {
   const wanted = new Set(unique);
   const missing = listed.split("\n").filter((line) => line.startsWith("?") && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
   if (missing.length > 0) {
-    const fetch2 = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
+    const fetch2 = [
+      "-c",
+      "fetch.negotiationAlgorithm=noop",
+      "fetch",
+      "--quiet",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--filter=blob:none",
+      "--stdin",
+      "origin"
+    ];
     await handle.cli.network(fetch2, { verb: "fetch" }, { cwd: handle.dir, input: `${missing.join("\n")}
 ` });
   }
@@ -46942,7 +47024,14 @@ async function signRefTip(handle, ref, env) {
   const tip = (await gitIn(handle, ["rev-parse", "--verify", ref])).stdout.trim();
   const { stdout } = await gitIn(handle, ["log", "-1", "--format=%T%x00%P%x00%B", tip]);
   const [tree = "", parents = "", message = ""] = stdout.split("\0");
-  const args = ["commit-tree", "-S", tree, ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]), "-F", "-"];
+  const args = [
+    "commit-tree",
+    "-S",
+    tree,
+    ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]),
+    "-F",
+    "-"
+  ];
   const signed = (await gitIn(handle, args, { input: message, env })).stdout.trim();
   await gitIn(handle, ["update-ref", ref, signed, tip]);
   return signed;
@@ -46980,7 +47069,9 @@ async function pushRefs(handle, updates) {
   if (result.code === 0) return "pushed";
   const lines = parsePushOutput(result.stdout).filter((line) => line.flag === "!");
   if (lines.every((line) => ATOMIC_RACE_RE.test(line.summary))) return "rejected";
-  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, { input: "repo" });
+  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, {
+    input: "repo"
+  });
 }
 async function fetchRef(handle, ref) {
   const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", `+${ref}:${ref}`];
@@ -47184,10 +47275,14 @@ var GitRepo = class _GitRepo {
     if (worktree) return this.#landInWorktree(worktree, target, commit, options.force === true);
     const args = ["push", "--porcelain", "--no-verify"];
     if (options.force) args.push(`--force-with-lease=${ref}:${await this.#lease(target)}`);
-    const result = await this.#cli.network([...args, "origin", `HEAD:${ref}`], {
-      verb: "push",
-      branch: target
-    }, { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== void 0 });
+    const result = await this.#cli.network(
+      [...args, "origin", `HEAD:${ref}`],
+      {
+        verb: "push",
+        branch: target
+      },
+      { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== void 0 }
+    );
     const outcome = pushOutcome(result, ref, this.#cli.remote.display) ?? { result: "pushed", summary: "" };
     if (outcome.result === "pushed") this.#seen.set(target, commit);
     else this.#cli.log(`push to ${target} rejected, the branch moved: ${outcome.summary}`);
@@ -47243,7 +47338,17 @@ var GitRepo = class _GitRepo {
   async #fetch(name) {
     const branch = repoRef(name);
     const tracking = `refs/remotes/origin/${branch}`;
-    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", "--no-show-forced-updates", "--filter=blob:none"];
+    const args = [
+      "fetch",
+      "--quiet",
+      "--depth",
+      "1",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--no-recurse-submodules",
+      "--no-show-forced-updates",
+      "--filter=blob:none"
+    ];
     try {
       await this.#cli.network([...args, "origin", `+refs/heads/${branch}:${tracking}`], { verb: "fetch", branch }, { cwd: this.dir });
     } catch (error) {
@@ -47323,7 +47428,11 @@ var GitRepo = class _GitRepo {
   }
 };
 function logAndRetry(options) {
-  return { ...options.log ? { log: options.log } : {}, ...options.retry ? { retry: options.retry } : {}, ...options.signing ? { signing: options.signing } : {} };
+  return {
+    ...options.log ? { log: options.log } : {},
+    ...options.retry ? { retry: options.retry } : {},
+    ...options.signing ? { signing: options.signing } : {}
+  };
 }
 function cloneCommand(cli, dir, branch) {
   const args = ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--filter=blob:none", "--no-checkout"];
@@ -47459,7 +47568,8 @@ function checkVerified(input) {
     );
   }
   const age = input.nowMs - Date.parse(record.time);
-  if (!Number.isFinite(age)) throw new PromotionRefused(`from: the record on ${short(current.commit)} has no readable time ("${record.time}"); verify again.`);
+  if (!Number.isFinite(age))
+    throw new PromotionRefused(`from: the record on ${short(current.commit)} has no readable time ("${record.time}"); verify again.`);
   if (age < input.soakMs) {
     const ready = new Date(Date.parse(record.time) + input.soakMs).toISOString();
     throw new PromotionRefused(
@@ -47645,7 +47755,10 @@ function isArgocdOverride(file) {
 }
 function argocdSourceSites(parsed, doc, source) {
   if (!(0, import_yaml3.isMap)(source)) return [];
-  return [...kustomizeImageStrings(parsed, doc, valueAt(source, "kustomize", "images")), ...helmParameterSites(parsed, doc, valueAt(source, "helm", "parameters"))];
+  return [
+    ...kustomizeImageStrings(parsed, doc, valueAt(source, "kustomize", "images")),
+    ...helmParameterSites(parsed, doc, valueAt(source, "helm", "parameters"))
+  ];
 }
 function applicationSources(root) {
   const spec = (0, import_yaml3.isMap)(root) ? getValue(root, "spec") : void 0;
@@ -47662,7 +47775,15 @@ function kustomizeImageStrings(parsed, doc, images) {
     const reference = slot.text.slice(eq + 1);
     const image = tryParseImageRef(reference);
     if (image === void 0) return [];
-    const parts = { kind: "kustomize", image, docIndex: doc.index, name: writtenName(reference), ref: slot, claims: claimOf(slot), ...eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {} };
+    const parts = {
+      kind: "kustomize",
+      image,
+      docIndex: doc.index,
+      name: writtenName(reference),
+      ref: slot,
+      claims: claimOf(slot),
+      ...eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {}
+    };
     return [placeSite(parsed, parts, slot.alias ?? slot.node)];
   });
 }
@@ -47798,7 +47919,14 @@ function entrySite(parsed, doc, entry) {
   if (named === void 0) return void 0;
   if (named.tag !== void 0 || named.digest !== void 0) {
     if (tag !== void 0 || digest !== void 0) return void 0;
-    const whole = { kind: "kustomize", image: named, docIndex: doc.index, name: writtenName(nameSlot.text), ref: nameSlot, claims: claimOf(nameSlot) };
+    const whole = {
+      kind: "kustomize",
+      image: named,
+      docIndex: doc.index,
+      name: writtenName(nameSlot.text),
+      ref: nameSlot,
+      claims: claimOf(nameSlot)
+    };
     return placeSite(parsed, whole, nameSlot.alias ?? nameSlot.node);
   }
   const parts = {
@@ -48012,7 +48140,11 @@ function fieldSite(parsed, doc, group, claimed) {
     image: imageWith(marker.image, tag?.text, digest?.text),
     docIndex: doc.index,
     ...naming,
-    claims: [...group.flatMap((m) => claimOf(m.slot)), ...claimOf(field("tag") ? void 0 : tag), ...claimOf(field("digest") ? void 0 : digest)],
+    claims: [
+      ...group.flatMap((m) => claimOf(m.slot)),
+      ...claimOf(field("tag") ? void 0 : tag),
+      ...claimOf(field("digest") ? void 0 : digest)
+    ],
     ...tag === void 0 ? {} : { tag },
     ...digest === void 0 ? {} : { digest }
   };
@@ -48138,10 +48270,15 @@ function checkPin(image, pin, input = "image") {
   checkVersioned(image, input);
   const shown = formatFamiliar(image);
   if (pin !== "digest" && image.tag === void 0) {
-    throw new UserError(`${input}: ${shown} has no tag, but pin "${pin}" writes one; give ${familiarName(image)}:<tag> or use pin "digest".`, { input });
+    throw new UserError(
+      `${input}: ${shown} has no tag, but pin "${pin}" writes one; give ${familiarName(image)}:<tag> or use pin "digest".`,
+      { input }
+    );
   }
   if (pin !== "tag" && image.digest === void 0) {
-    throw new UserError(`${input}: ${shown} has no digest, but pin "${pin}" writes one; give ${shown}@sha256:<digest> or use pin "tag".`, { input });
+    throw new UserError(`${input}: ${shown} has no digest, but pin "${pin}" writes one; give ${shown}@sha256:<digest> or use pin "tag".`, {
+      input
+    });
   }
 }
 function checkVersioned(image, input) {
@@ -48329,7 +48466,8 @@ function rootKustomization(files, root) {
 function addImageEntry(file, text2, name, image, pin, options) {
   const parsed = parseFile(file, text2);
   const root = parsed.docs[0]?.doc.contents;
-  if (parsed.docs.length !== 1 || !(0, import_yaml10.isMap)(root) || !isKustomization(file, root)) throw cannot(file, "it is not a single kustomization document");
+  if (parsed.docs.length !== 1 || !(0, import_yaml10.isMap)(root) || !isKustomization(file, root))
+    throw cannot(file, "it is not a single kustomization document");
   const fields = [["name", name]];
   if (pin !== "digest" && image.tag !== void 0) fields.push(["newTag", image.tag]);
   if (pin !== "tag" && image.digest !== void 0) fields.push(["digest", image.digest]);
@@ -48388,16 +48526,26 @@ function check(file, before, after, image, pin, options) {
   } catch (error) {
     throw new Error(`${file}: the added images entry does not parse (${String(error)}); nothing was written.`);
   }
-  const want = { registry: image.registry, repository: image.repository, ...pin !== "digest" && image.tag ? { tag: image.tag } : {}, ...pin !== "tag" && image.digest ? { digest: image.digest } : {} };
+  const want = {
+    registry: image.registry,
+    repository: image.repository,
+    ...pin !== "digest" && image.tag ? { tag: image.tag } : {},
+    ...pin !== "tag" && image.digest ? { digest: image.digest } : {}
+  };
   const expected = [...was, formatImageRef(want)].sort();
   if (JSON.stringify([...now].sort()) !== JSON.stringify(expected)) {
-    throw new Error(`${file}: after adding an images entry the sites are ${now.join(", ")}, expected ${expected.join(", ")}; nothing was written.`);
+    throw new Error(
+      `${file}: after adding an images entry the sites are ${now.join(", ")}, expected ${expected.join(", ")}; nothing was written.`
+    );
   }
 }
 function cannot(file, why) {
-  return new UserError(`${file}: the image is used only by the bases, and Baton would add an images entry here, but ${why}; add the entry by hand once.`, {
-    input: file
-  });
+  return new UserError(
+    `${file}: the image is used only by the bases, and Baton would add an images entry here, but ${why}; add the entry by hand once.`,
+    {
+      input: file
+    }
+  );
 }
 
 // src/core/edit/rewrite.ts
@@ -48687,7 +48835,9 @@ function planEdits(files, images, given) {
 }
 function unreadOverrides(located, wanted) {
   return located.filter((file) => isArgocdOverride(file.parsed.file)).flatMap(
-    (file) => wanted.filter((image) => file.parsed.text.includes(familiarName(image)) && !file.sites.some((site) => sameImage(site.image, image))).map((image) => `warning: ${file.parsed.file} names ${familiarName(image)}, but holds no value Baton can edit for it; Argo CD reads this override over the other files, so check it by hand.`)
+    (file) => wanted.filter((image) => file.parsed.text.includes(familiarName(image)) && !file.sites.some((site) => sameImage(site.image, image))).map(
+      (image) => `warning: ${file.parsed.file} names ${familiarName(image)}, but holds no value Baton can edit for it; Argo CD reads this override over the other files, so check it by hand.`
+    )
   );
 }
 function baseSite(options, image) {
@@ -48732,7 +48882,9 @@ function checkRequests(images, pin) {
     const name = imageName(image);
     const earlier = wanted.get(name);
     if (earlier !== void 0 && formatFamiliar(earlier) !== shown) {
-      throw new UserError(`image: ${familiarName(image)} is given twice (${formatFamiliar(earlier)} and ${shown}); give it once.`, { input: "image" });
+      throw new UserError(`image: ${familiarName(image)} is given twice (${formatFamiliar(earlier)} and ${shown}); give it once.`, {
+        input: "image"
+      });
     }
     wanted.set(name, image);
   }
@@ -48740,13 +48892,17 @@ function checkRequests(images, pin) {
 }
 function withPolicy(options, wanted) {
   if (options.policy === void 0) return options;
-  if (wanted.length !== 1) throw new UserError(`policy: a policy stands for one image, but ${wanted.length} are given.`, { input: "policy" });
+  if (wanted.length !== 1)
+    throw new UserError(`policy: a policy stands for one image, but ${wanted.length} are given.`, { input: "policy" });
   return { ...options, policies: { ...options.policies, [options.policy]: familiarName(wanted[0]) } };
 }
 function notFound(image, root, policy) {
   const name = familiarName(image);
   if (policy !== void 0) {
-    return new UserError(`policy: no {"$imagepolicy": "\u2026${policy}\u2026"} marker under ${root}; mark the values to write, or check the policy name.`, { input: "policy" });
+    return new UserError(
+      `policy: no {"$imagepolicy": "\u2026${policy}\u2026"} marker under ${root}; mark the values to write, or check the policy name.`,
+      { input: "policy" }
+    );
   }
   return new UserError(
     `image: ${name} was not found in any kustomization, manifest, Helm values file or marker under ${root}; check the name or add a \`# baton: ${name}\` marker.`,
@@ -48774,8 +48930,16 @@ function editFile(file, wanted, options) {
   const after = applySplices(file.parsed.text, splices);
   if (after === file.parsed.text) return { skipped };
   const expected = new Map(done.map((plan) => [plan.site, plan.after]));
-  verifyEdit(file, after, expected, ops.map((op2) => op2.patch), options);
-  const changes = done.flatMap((plan) => plan.ops.filter((op2) => ops.includes(op2)).map((op2) => change(plan, op2, splices, file.parsed.text, after)));
+  verifyEdit(
+    file,
+    after,
+    expected,
+    ops.map((op2) => op2.patch),
+    options
+  );
+  const changes = done.flatMap(
+    (plan) => plan.ops.filter((op2) => ops.includes(op2)).map((op2) => change(plan, op2, splices, file.parsed.text, after))
+  );
   return { edit: { file: file.parsed.file, before: file.parsed.text, after, changes }, skipped };
 }
 function dedupeShared(file, plans) {
@@ -48810,7 +48974,10 @@ function sharedError(file, op2, why) {
 }
 function change(plan, op2, splices, before, after) {
   const { site } = plan;
-  const { line, column } = op2.kind === "remove" ? textPosition(before, op2.at) : textPosition(after, op2.kind === "add" ? mapOffset(splices, op2.splice.start, splices.indexOf(op2.splice)) + op2.at : mapOffset(splices, op2.at));
+  const { line, column } = op2.kind === "remove" ? textPosition(before, op2.at) : textPosition(
+    after,
+    op2.kind === "add" ? mapOffset(splices, op2.splice.start, splices.indexOf(op2.splice)) + op2.at : mapOffset(splices, op2.at)
+  );
   return {
     file: site.file,
     line,
@@ -48870,10 +49037,17 @@ function pickImages(images, wanted, envName) {
   const picked = /* @__PURE__ */ new Map();
   for (const text2 of wanted) {
     const ref = parseImageRef(text2, "image");
-    if (ref.tag || ref.digest) throw new UserError(`image: give the name only ("${familiarName(ref)}"); promote takes the version from ${envName}.`, { input: "image" });
+    if (ref.tag || ref.digest)
+      throw new UserError(`image: give the name only ("${familiarName(ref)}"); promote takes the version from ${envName}.`, {
+        input: "image"
+      });
     const name = imageName(ref);
     const held = images.get(name);
-    if (!held) throw new UserError(`image: ${familiarName(ref)} is not in ${envName} (it holds ${[...images.values()].map(familiarName).join(", ") || "no images"}).`, { input: "image" });
+    if (!held)
+      throw new UserError(
+        `image: ${familiarName(ref)} is not in ${envName} (it holds ${[...images.values()].map(familiarName).join(", ") || "no images"}).`,
+        { input: "image" }
+      );
     picked.set(name, held);
   }
   return picked;
@@ -48885,7 +49059,8 @@ function parseCopyTo(text2) {
     throw new UserError(`copy-to: "${text2}" must start with a registry host (e.g. registry.example.com/team).`, { input: "copy-to" });
   }
   const probe = parseImageRef(`${host}/${rest.length > 0 ? rest.join("/") : "x"}`, "copy-to");
-  if (probe.tag || probe.digest) throw new UserError(`copy-to: "${text2}" must be a registry and optional path, without tag or digest.`, { input: "copy-to" });
+  if (probe.tag || probe.digest)
+    throw new UserError(`copy-to: "${text2}" must be a registry and optional path, without tag or digest.`, { input: "copy-to" });
   return { registry: probe.registry, prefix: rest.length > 0 ? probe.repository : "" };
 }
 function copyName(ref, copyTo) {
@@ -48914,7 +49089,10 @@ function compilePattern(pattern, where3) {
   try {
     return new RegExp(goPattern(pattern));
   } catch (error) {
-    throw new UserError(`${where3}: "${pattern}" is not a valid regular expression (${error.message}).`, { input: where3, cause: error });
+    throw new UserError(`${where3}: "${pattern}" is not a valid regular expression (${error.message}).`, {
+      input: where3,
+      cause: error
+    });
   }
 }
 function extractNames(extract) {
@@ -48929,7 +49107,10 @@ function compileFilter(filter, where3) {
     for (const name of extractNames(extract)) {
       const ok = /^\d+$/.test(name) ? Number(name) <= groupCount : named.has(name);
       if (!ok) {
-        throw new UserError(`${where3}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`, { input: where3 });
+        throw new UserError(
+          `${where3}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`,
+          { input: where3 }
+        );
       }
     }
   }
@@ -48977,14 +49158,29 @@ function checkRange(range, where3) {
 var UPDATE_STRATEGIES = ["semver", "alphabetical", "numerical", "newest-build", "digest"];
 
 // src/core/update/policy-config.ts
-var POLICY_KEYS = /* @__PURE__ */ new Set(["name", "image", "strategy", "range", "prereleases", "order", "filter", "tag", "allow", "ignore", "platform", "pin", "allow-downgrade"]);
+var POLICY_KEYS = /* @__PURE__ */ new Set([
+  "name",
+  "image",
+  "strategy",
+  "range",
+  "prereleases",
+  "order",
+  "filter",
+  "tag",
+  "allow",
+  "ignore",
+  "platform",
+  "pin",
+  "allow-downgrade"
+]);
 var PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 function fail2(where3, message) {
   throw new UserError(`baton.yaml: ${where3}: ${message}`, { input: where3 });
 }
 function list(value, where3) {
   if (value === void 0 || value === null) return [];
-  if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (typeof value === "string")
+    return value.split(",").map((s) => s.trim()).filter(Boolean);
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) fail2(where3, "must be a list of patterns");
   return value;
 }
@@ -49015,18 +49211,22 @@ function parseUpdatePolicy(name, value, where3 = `policies.${name}`) {
       throw new UserError(`baton.yaml: ${where3}.image: ${error.message}`, { input: where3, cause: error });
     }
   })();
-  if (ref.tag || ref.digest) fail2(`${where3}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
+  if (ref.tag || ref.digest)
+    fail2(`${where3}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
   const strategy = text(record, "strategy", where3) ?? (record["range"] !== void 0 ? "semver" : void 0);
   if (strategy === void 0) fail2(where3, `"strategy" is required (one of ${UPDATE_STRATEGIES.join(", ")})`);
-  if (!UPDATE_STRATEGIES.includes(strategy)) fail2(`${where3}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
+  if (!UPDATE_STRATEGIES.includes(strategy))
+    fail2(`${where3}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
   const order = text(record, "order", where3) ?? "asc";
   if (order !== "asc" && order !== "desc") fail2(`${where3}.order`, `must be asc or desc, not "${order}"`);
   const pin = text(record, "pin", where3) ?? (strategy === "digest" ? "tag+digest" : "tag");
   if (!["tag", "digest", "tag+digest"].includes(pin)) fail2(`${where3}.pin`, `must be tag, digest or tag+digest, not "${pin}"`);
   const platform = text(record, "platform", where3);
-  if (platform !== void 0 && !PLATFORM_RE.test(platform)) fail2(`${where3}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
+  if (platform !== void 0 && !PLATFORM_RE.test(platform))
+    fail2(`${where3}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
   const rawRange = text(record, "range", where3);
-  if (rawRange !== void 0 && strategy !== "semver") fail2(`${where3}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
+  if (rawRange !== void 0 && strategy !== "semver")
+    fail2(`${where3}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
   const range = rawRange === void 0 ? void 0 : checkRange(rawRange, `baton.yaml: ${where3}`);
   const filter = parseFilter(record["filter"], `${where3}.filter`);
   const policy = {
@@ -49044,7 +49244,8 @@ function parseUpdatePolicy(name, value, where3 = `policies.${name}`) {
     pin,
     allowDowngrade: flag(record, "allow-downgrade", where3)
   };
-  if (record["tag"] !== void 0 && strategy !== "digest") fail2(`${where3}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
+  if (record["tag"] !== void 0 && strategy !== "digest")
+    fail2(`${where3}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
   compileAllowIgnore(policy.allow, policy.ignore, `baton.yaml: ${where3}`);
   if (filter) compileFilter(filter, `baton.yaml: ${where3}.filter`);
   return policy;
@@ -49053,7 +49254,8 @@ function parseFilter(value, where3) {
   if (value === void 0 || value === null) return void 0;
   if (typeof value !== "object" || Array.isArray(value)) fail2(where3, 'must be a mapping with "pattern" (and "extract")');
   const record = value;
-  for (const key of Object.keys(record)) if (key !== "pattern" && key !== "extract") fail2(where3, `unknown key "${key}" (known: pattern, extract)`);
+  for (const key of Object.keys(record))
+    if (key !== "pattern" && key !== "extract") fail2(where3, `unknown key "${key}" (known: pattern, extract)`);
   const pattern = text(record, "pattern", where3) ?? fail2(where3, '"pattern" is required');
   const extract = text(record, "extract", where3);
   return { pattern, ...extract !== void 0 ? { extract } : {} };
@@ -49072,7 +49274,8 @@ function parseEnvUpdates(envName, value, shared2) {
   const policies = value.map((entry, i) => {
     if (typeof entry === "string") {
       const policy = shared2.get(entry);
-      if (!policy) fail2(`${where3}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared2.keys()].join(", ") || "none"})`);
+      if (!policy)
+        fail2(`${where3}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared2.keys()].join(", ") || "none"})`);
       return policy;
     }
     const record = entry;
@@ -49155,7 +49358,8 @@ function parseEnvRepoConfig(text2) {
   const envs = data["environments"] ?? {};
   if (typeof envs !== "object" || envs === null || Array.isArray(envs)) fail3('"environments" must be a mapping', "");
   const policies = data["policies"] ?? {};
-  if (typeof policies !== "object" || policies === null || Array.isArray(policies)) fail3('"policies" must map policy names to images or update policies', "");
+  if (typeof policies !== "object" || policies === null || Array.isArray(policies))
+    fail3('"policies" must map policy names to images or update policies', "");
   const updatePolicies = parseSharedPolicies(policies);
   for (const [name, value] of Object.entries(envs)) {
     const env = parseEnvironment(name, value, "");
@@ -49205,9 +49409,12 @@ function checkPromoteChains(config) {
     for (let env = start.promoteFrom; env !== void 0; env = config.environments.get(env)?.promoteFrom) {
       if (path.includes(env)) {
         const cycle = [...path.slice(path.indexOf(env)), env].reverse().join(" \u2192 ");
-        throw new UserError(`${CONFIG_FILE}: promote-from forms a cycle (${cycle}); an environment cannot promote from itself, even through others.`, {
-          input: CONFIG_FILE
-        });
+        throw new UserError(
+          `${CONFIG_FILE}: promote-from forms a cycle (${cycle}); an environment cannot promote from itself, even through others.`,
+          {
+            input: CONFIG_FILE
+          }
+        );
       }
       path.push(env);
     }
@@ -49215,7 +49422,9 @@ function checkPromoteChains(config) {
 }
 function promotionPairs(config, from, to) {
   if (!config) {
-    throw new UserError(`to: promote needs ${CONFIG_FILE} at the env repo root naming the environments (and where they live).`, { input: "to" });
+    throw new UserError(`to: promote needs ${CONFIG_FILE} at the env repo root naming the environments (and where they live).`, {
+      input: "to"
+    });
   }
   if (to.length === 0) throw new UserError("to: name the environment(s) to promote into.", { input: "to" });
   checkPromoteChains(config);
@@ -49225,12 +49434,18 @@ function promotionPairs(config, from, to) {
     const target = namedEnvironment(config, name, "to");
     const sourceName = from ?? target.promoteFrom;
     if (!sourceName) {
-      throw new UserError(`from: "${name}" has no promote-from in ${CONFIG_FILE}; give from, or add promote-from to environments.${name}.`, { input: "from" });
+      throw new UserError(
+        `from: "${name}" has no promote-from in ${CONFIG_FILE}; give from, or add promote-from to environments.${name}.`,
+        { input: "from" }
+      );
     }
     const source = namedEnvironment(config, sourceName, "from");
-    if (source.name === target.name) throw new UserError(`from: "${source.name}" is also the target; promote from another environment.`, { input: "from" });
+    if (source.name === target.name)
+      throw new UserError(`from: "${source.name}" is also the target; promote from another environment.`, { input: "from" });
     if (source.path === target.path && (source.branch ?? "") === (target.branch ?? "")) {
-      throw new UserError(`from: "${source.name}" and "${target.name}" are the same directory (${source.path}) on the same branch.`, { input: "from" });
+      throw new UserError(`from: "${source.name}" and "${target.name}" are the same directory (${source.path}) on the same branch.`, {
+        input: "from"
+      });
     }
     return { from: source, to: target };
   });
@@ -49291,7 +49506,11 @@ function promotionBody(stories, context3, origin) {
     `**Verification relied on:** ${describeRecord(context3.record, context3.sourceCommit)}.`
   ];
   if (context3.record?.message) lines.push(`> ${cell(context3.record.message)}`);
-  for (const s of stories.filter((story) => story.copiedTo)) lines.push("", `Copied \`${familiarName(s.image.source)}@${shortDigest(s.image.source.digest)}\` to \`${s.copiedTo}\` (digest checked).`);
+  for (const s of stories.filter((story) => story.copiedTo))
+    lines.push(
+      "",
+      `Copied \`${familiarName(s.image.source)}@${shortDigest(s.image.source.digest)}\` to \`${s.copiedTo}\` (digest checked).`
+    );
   for (const s of stories.filter((story) => story.commits && story.commits.length > 0)) lines.push("", ...commitList(s));
   if (origin.runUrl) lines.push("", `- Run: ${origin.runUrl}`);
   if (origin.actor) lines.push(`- Triggered by: @${origin.actor}`);
@@ -49306,13 +49525,22 @@ function commitList(story) {
     return `- ${sha} ${cell(c.title)}${c.author ? ` (${cell(c.author)})` : ""}`;
   });
   const more = commits.length > MAX_COMMITS ? [`- \u2026 and ${commits.length - MAX_COMMITS} more`] : [];
-  return [`<details><summary>${commits.length} commit(s) in ${familiarName(story.image.source)}</summary>`, "", ...shown, ...more, "", "</details>"];
+  return [
+    `<details><summary>${commits.length} commit(s) in ${familiarName(story.image.source)}</summary>`,
+    "",
+    ...shown,
+    ...more,
+    "",
+    "</details>"
+  ];
 }
 
 // src/core/rollback/holds.ts
 var PREFIX = "baton-hold:";
 var JSON_STRING = '"(?:[^"\\\\]|\\\\.)*"';
-var HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}[ \\t]+(\\S+)[ \\t]+by[ \\t]+(${JSON_STRING})[ \\t]+on[ \\t]+(\\S+)[ \\t]+reason[ \\t]+(${JSON_STRING})(?:;[ \\t]*release:[ \\t]*baton release-hold[ \\t]+(--(?:env|path)[ \\t]+\\S+))?`);
+var HOLD_RE = new RegExp(
+  `^[ \\t]*#[ \\t]*${PREFIX}[ \\t]+(\\S+)[ \\t]+by[ \\t]+(${JSON_STRING})[ \\t]+on[ \\t]+(\\S+)[ \\t]+reason[ \\t]+(${JSON_STRING})(?:;[ \\t]*release:[ \\t]*baton release-hold[ \\t]+(--(?:env|path)[ \\t]+\\S+))?`
+);
 var ANY_HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}`);
 var BOM = "\uFEFF";
 function envSelector(env, byPath) {
@@ -49532,7 +49760,10 @@ var promoteSpec = {
       short: "i",
       description: "Image name(s) to promote (no tag). Default: every image of the source environment."
     },
-    { ...branchInput, description: "Branch of the target environment(s). Default: each environment's branch in baton.yaml, else the repo's default branch." },
+    {
+      ...branchInput,
+      description: "Branch of the target environment(s). Default: each environment's branch in baton.yaml, else the repo's default branch."
+    },
     modeInput,
     {
       name: "require-verified",
@@ -49639,7 +49870,8 @@ async function readEnvFiles(repo, path, options = {}) {
       continue;
     }
     const bytes = await (0, import_promises12.readFile)(full);
-    if (options.needles !== void 0 && !candidate(file, bytes, options.needles, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, notice)) continue;
+    if (options.needles !== void 0 && !candidate(file, bytes, options.needles, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, notice))
+      continue;
     const bad2 = invalidUtf8Offset(bytes);
     if (bad2 !== void 0) {
       throw new UserError(
@@ -49725,7 +49957,11 @@ async function planOnHead(repo, env, request3, leaveOut) {
   const notices = [];
   const { pin, allowDowngrade, overrideHold, policies, policy } = request3;
   const needles = imageNeedles(request3.images, Object.keys(policies).length > 0 || policy !== void 0);
-  const readOptions = { needles, notice: (line) => notices.push(line), ...request3.maxFileSize ? { maxFileSize: request3.maxFileSize } : {} };
+  const readOptions = {
+    needles,
+    notice: (line) => notices.push(line),
+    ...request3.maxFileSize ? { maxFileSize: request3.maxFileSize } : {}
+  };
   const files = await readEnvFiles(repo, env.path, readOptions);
   try {
     const options = { pin, allowDowngrade, overrideHold, policies, root: env.path, ...policy === void 0 ? {} : { policy } };
@@ -49744,7 +49980,8 @@ async function planWithBases(repo, env, files, images, options, reading) {
   try {
     return planRespectingHolds(files, images, options);
   } catch (error) {
-    if (!(error instanceof UserError) || error.input !== "image" || !/ was not found /.test(error.message) || options.policy !== void 0) throw error;
+    if (!(error instanceof UserError) || error.input !== "image" || !/ was not found /.test(error.message) || options.policy !== void 0)
+      throw error;
     const bases = await readKustomizeBases(repo, env.path, reading);
     if (bases.size === 0) throw error;
     return planRespectingHolds(files, images, { ...options, bases });
@@ -49765,7 +50002,9 @@ function signature(sites) {
   return (sites ?? []).map((site) => `${site.file}	${versionOf(site)}`).sort().join("\n");
 }
 function holdsWanted(sites, wanted) {
-  return sites.every((site) => (wanted.tag === void 0 || site.image.tag === wanted.tag) && (wanted.digest === void 0 || site.image.digest === wanted.digest));
+  return sites.every(
+    (site) => (wanted.tag === void 0 || site.image.tag === wanted.tag) && (wanted.digest === void 0 || site.image.digest === wanted.digest)
+  );
 }
 function ordered(sites, wanted) {
   const want = wanted.tag === void 0 ? null : import_semver3.default.valid(wanted.tag);
@@ -49811,10 +50050,16 @@ async function recheckEnvironment(repo, opened, selection) {
   if (selection.path) return config;
   const now = resolveEnvironment(config, selection);
   if (now.path !== opened.path || (now.branch ?? opened.branch) !== opened.branch) {
-    throw new UserError(`env: ${CONFIG_NAME} on the newest head of ${repo.branch} moved "${opened.name}" (now ${now.path}); nothing was pushed. Run again.`, { input: "env" });
+    throw new UserError(
+      `env: ${CONFIG_NAME} on the newest head of ${repo.branch} moved "${opened.name}" (now ${now.path}); nothing was pushed. Run again.`,
+      { input: "env" }
+    );
   }
   if (!selection.mode && (now.mode ?? "push") !== (opened.mode ?? "push")) {
-    throw new UserError(`env: ${CONFIG_NAME} on the newest head of ${repo.branch} now says mode: ${now.mode ?? "push"} for "${opened.name}"; nothing was pushed. Run again.`, { input: "env" });
+    throw new UserError(
+      `env: ${CONFIG_NAME} on the newest head of ${repo.branch} now says mode: ${now.mode ?? "push"} for "${opened.name}"; nothing was pushed. Run again.`,
+      { input: "env" }
+    );
   }
   return config;
 }
@@ -49834,7 +50079,9 @@ async function pushChange(repo, change2, deps, context3) {
     if (!commit) return outcome;
     if (await repo.push() === "pushed") return { ...outcome, commit };
     if (attempt >= deps.retry.attempts) {
-      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`);
+      throw new TransientError(
+        `push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`
+      );
     }
     context3.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
     await wait(raceDelay(deps.retry, attempt, now() - started));
@@ -49853,7 +50100,8 @@ async function replan(repo, change2, first, report, context3) {
   const found = supersededImages(first.sites, plan.sites, change2.race);
   report(found);
   if (found.length === 0) return plan;
-  for (const s of found) context3.log.warn(`${s.image}: not writing ${s.wanted}; a newer write landed ${s.landed} after this run read the environment`);
+  for (const s of found)
+    context3.log.warn(`${s.image}: not writing ${s.wanted}; a newer write landed ${s.landed} after this run read the environment`);
   return change2.plan(repo, new Set(found.map((s) => s.image)));
 }
 async function proposeChange(repo, change2, proposal, context3, path) {
@@ -49878,7 +50126,14 @@ async function proposeChange(repo, change2, proposal, context3, path) {
     }
     pushed = true;
   }
-  const request3 = await (await proposal.forge()).propose({ base, head, title: proposal.title, body: proposal.body(plan), labels: proposal.labels, autoMerge: proposal.autoMerge });
+  const request3 = await (await proposal.forge()).propose({
+    base,
+    head,
+    title: proposal.title,
+    body: proposal.body(plan),
+    labels: proposal.labels,
+    autoMerge: proposal.autoMerge
+  });
   for (const warning of request3.warnings ?? []) context3.log.warn(warning);
   return { plan, commit: result, request: request3, pushed };
 }
@@ -49892,7 +50147,8 @@ function parseIdentity(text2, input = "author") {
 }
 function gitUsername(inputs, env) {
   if (inputs.token && inputs.token === env["CI_JOB_TOKEN"]) return "gitlab-ci-token";
-  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab")) return "oauth2";
+  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab"))
+    return "oauth2";
   return void 0;
 }
 function remoteOf(inputs, env) {
@@ -49901,7 +50157,12 @@ function remoteOf(inputs, env) {
 }
 var DEFAULT_IDENTITY2 = parseIdentity(authorInput.default);
 function forgeOptions(inputs) {
-  return { repoUrl: inputs.repo, ...inputs.token ? { token: inputs.token } : {}, forge: inputs.forge, ...inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {} };
+  return {
+    repoUrl: inputs.repo,
+    ...inputs.token ? { token: inputs.token } : {},
+    forge: inputs.forge,
+    ...inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}
+  };
 }
 
 // src/steps/shared/signatures.ts
@@ -49930,14 +50191,19 @@ var UnsignedCommit = class extends VerdictError {
 async function loadSignaturePolicy(file) {
   if (!file) return void 0;
   const text2 = await (0, import_promises13.readFile)(file, "utf8").catch((cause) => {
-    throw new UserError(`allowed-signers: cannot read ${file} (${cause.code ?? "error"}); give the path of an allowed-signers file.`, { input: "allowed-signers", cause });
+    throw new UserError(
+      `allowed-signers: cannot read ${file} (${cause.code ?? "error"}); give the path of an allowed-signers file.`,
+      { input: "allowed-signers", cause }
+    );
   });
   return parseAllowedSigners(text2, file);
 }
 async function requireSigned(repo, commit, policy, what) {
   const check2 = await repo.checkSignature(commit, policy);
   if (!check2.good) {
-    throw new UnsignedCommit(`${what} ${commit.slice(0, 12)} has no good signature by a key in allowed-signers (${check2.detail}); nothing was written. Sign the commit with an allowed key, or add its key to allowed-signers.`);
+    throw new UnsignedCommit(
+      `${what} ${commit.slice(0, 12)} has no good signature by a key in allowed-signers (${check2.detail}); nothing was written. Sign the commit with an allowed key, or add its key to allowed-signers.`
+    );
   }
   return check2.detail;
 }
@@ -49945,7 +50211,8 @@ async function requireSigned(repo, commit, policy, what) {
 // src/steps/promote/inputs.ts
 function promoteInputs(values) {
   const { to, from } = values;
-  if (from && to.includes(from)) throw new UserError(`from: "${from}" is also a target; promote from another environment.`, { input: "from" });
+  if (from && to.includes(from))
+    throw new UserError(`from: "${from}" is also a target; promote from another environment.`, { input: "from" });
   const soakMs = values.soak;
   if (soakMs > 0 && !values["require-verified"]) {
     throw new UserError("soak: a soak time is measured from the verification record; it needs require-verified: true.", { input: "soak" });
@@ -50532,13 +50799,19 @@ function promoteSummary(results, runs, inputs) {
     lines.push(`Verification relied on: ${describeRecord(r.promotion.record, r.promotion.sourceCommit)}.`);
     if (r.plan.edits.length === 0) lines.push("", `Nothing to change: ${r.env.name} already holds these digests.`);
     else lines.push("", "```diff", unifiedDiff(r.plan.edits).trimEnd(), "```");
-    for (const skip of r.plan.skipped) lines.push("", `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`);
-    for (const hold of r.plan.released) lines.push("", `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
+    for (const skip of r.plan.skipped)
+      lines.push(
+        "",
+        `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`
+      );
+    for (const hold of r.plan.released)
+      lines.push("", `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
     if (r.commit && !inputs.dryRun) lines.push("", `Commit: \`${r.commit}\` (${r.mode} mode)`);
     if (r.request) lines.push("", `Request: ${r.request.url}`);
     lines.push("");
   }
-  for (const run of runs) for (const [from, to] of run.copied) lines.push(`Copied \`${familiarName(parseImageRef(from))}\` to \`${to}\` by digest (checked).`);
+  for (const run of runs)
+    for (const [from, to] of run.copied) lines.push(`Copied \`${familiarName(parseImageRef(from))}\` to \`${to}\` by digest (checked).`);
   return lines.join("\n").trimEnd();
 }
 
@@ -50585,15 +50858,24 @@ async function resolveDigest(client, ref) {
 }
 async function copyByDigest(client, source, target) {
   const from = { registry: source.registry, repository: source.repository, digest: source.digest };
-  const to = { registry: target.registry, repository: target.repository, ...target.tag ? { tag: target.tag } : { digest: target.digest } };
+  const to = {
+    registry: target.registry,
+    repository: target.repository,
+    ...target.tag ? { tag: target.tag } : { digest: target.digest }
+  };
   const result = await copyImage({ client, ref: from }, { client, ref: to });
   const served = await client.resolve({ registry: target.registry, repository: target.repository, digest: target.digest });
   if (result.digest !== source.digest || served.digest !== source.digest) {
-    throw new DigestMismatchError(`copy of ${formatFamiliar(source)} to ${formatFamiliar(target)} produced ${served.digest}; nothing was written to the env repo.`);
+    throw new DigestMismatchError(
+      `copy of ${formatFamiliar(source)} to ${formatFamiliar(target)} produced ${served.digest}; nothing was written to the env repo.`
+    );
   }
   if (target.tag) {
     const tagged = await client.resolve({ registry: target.registry, repository: target.repository, tag: target.tag });
-    if (tagged.digest !== source.digest) throw new DigestMismatchError(`${formatFamiliar({ registry: target.registry, repository: target.repository, tag: target.tag })} points at ${tagged.digest} after the copy.`);
+    if (tagged.digest !== source.digest)
+      throw new DigestMismatchError(
+        `${formatFamiliar({ registry: target.registry, repository: target.repository, tag: target.tag })} points at ${tagged.digest} after the copy.`
+      );
   }
   return result;
 }
@@ -50632,7 +50914,9 @@ async function earlierOf(repo, env, notes, current) {
 }
 async function readSource(repo, env, policies, gate) {
   if (!await repo.treeOf("HEAD", env.path)) {
-    throw new UserError(`from: the path "${env.path}" of ${env.name} does not exist on ${repo.branch}; check baton.yaml.`, { input: "from" });
+    throw new UserError(`from: the path "${env.path}" of ${env.name} does not exist on ${repo.branch}; check baton.yaml.`, {
+      input: "from"
+    });
   }
   await fetchNotes(repo);
   const current = (await repo.historyOf(env.path, 1)).commits[0];
@@ -50641,11 +50925,19 @@ async function readSource(repo, env, policies, gate) {
   let passed;
   if (gate.requireVerified) {
     const earlier = await earlierOf(repo, env, notes, current.commit);
-    passed = checkVerified({ env: env.name, current: noted(notes, current.commit), earlier, soakMs: gate.soakMs, nowMs: gate.nowMs, repo: gate.repo });
+    passed = checkVerified({
+      env: env.name,
+      current: noted(notes, current.commit),
+      earlier,
+      soakMs: gate.soakMs,
+      nowMs: gate.nowMs,
+      repo: gate.repo
+    });
   }
   const files = (await repo.filesAt([current.commit], env.path, isEditable)).get(current.commit) ?? /* @__PURE__ */ new Map();
   const { images, problems } = imagesIn(files, policies);
-  if (problems.length > 0) throw new UserError(`from: ${env.name} cannot be read at ${current.commit.slice(0, 12)}: ${problems.join("; ")}`, { input: "from" });
+  if (problems.length > 0)
+    throw new UserError(`from: ${env.name} cannot be read at ${current.commit.slice(0, 12)}: ${problems.join("; ")}`, { input: "from" });
   if (images.size === 0) throw new UserError(`from: ${env.name} holds no images under ${env.path}.`, { input: "from" });
   return { env, commit: current.commit, images, ...passed ? { record: passed.record } : {} };
 }
@@ -50661,7 +50953,10 @@ function forgeHostsFromEnv(env) {
       return [];
     }
   };
-  return { github: host(env["GITHUB_SERVER_URL"]), gitlab: [...host(env["CI_SERVER_URL"]), ...env["CI_SERVER_HOST"] ? [env["CI_SERVER_HOST"].toLowerCase()] : []] };
+  return {
+    github: host(env["GITHUB_SERVER_URL"]),
+    gitlab: [...host(env["CI_SERVER_URL"]), ...env["CI_SERVER_HOST"] ? [env["CI_SERVER_HOST"].toLowerCase()] : []]
+  };
 }
 function sourceWebUrl(source) {
   const text2 = source.trim();
@@ -50745,7 +51040,9 @@ async function promotedImages(registry, state, inputs, context3) {
       continue;
     }
     const digest = await resolveDigest(registry, source.ref);
-    context3.log.warn(`${formatFamiliar(source.ref)}: no digest pinned in ${state.env.name} nor seen by verify; resolved the tag to ${digest}`);
+    context3.log.warn(
+      `${formatFamiliar(source.ref)}: no digest pinned in ${state.env.name} nor seen by verify; resolved the tag to ${digest}`
+    );
     images.push(promotedImage(source.ref, digest, "registry", inputs.copyTo));
   }
   return images;
@@ -50755,7 +51052,9 @@ async function copyAll(registry, images, context3) {
   for (const image of images) {
     const result = await copyByDigest(registry, image.source, image.target);
     const { uploaded, mounted, existing } = result.blobs;
-    context3.log.info(`copied ${formatFamiliar(image.source)} to ${formatFamiliar(image.target)}: ${uploaded} blob(s) streamed, ${mounted} mounted, ${existing} present`);
+    context3.log.info(
+      `copied ${formatFamiliar(image.source)} to ${formatFamiliar(image.target)}: ${uploaded} blob(s) streamed, ${mounted} mounted, ${existing} present`
+    );
     copied.set(imageName(image.source), formatFamiliar(image.target));
   }
   return copied;
@@ -50770,16 +51069,28 @@ function promoteChange(opened, run, inputs, origin) {
       const config = await recheckEnvironment(repo, env, { env: env.name, mode: inputs.mode });
       const plan = await planOnHead(repo, env, { ...request3, policies: { ...config?.policies ?? {} } }, leaveOut);
       const selector = envSelector(env, false);
-      if (plan.held.length > 0) throw new PromotionRefused(`to: ${plan.held.map((h) => heldMessage(h, env.name, "promoted", selector)).join(" ")}`);
+      if (plan.held.length > 0)
+        throw new PromotionRefused(`to: ${plan.held.map((h) => heldMessage(h, env.name, "promoted", selector)).join(" ")}`);
       return plan;
     },
-    message: (plan) => promoteMessage(promoteSubject(context3, images), images, plan.edits.flatMap((e) => e.changes), context3, origin),
+    message: (plan) => promoteMessage(
+      promoteSubject(context3, images),
+      images,
+      plan.edits.flatMap((e) => e.changes),
+      context3,
+      origin
+    ),
     author: inputs.author,
     race: { images, allowDowngrade: inputs.allowDowngrade }
   };
 }
 function promotionContext(run, env) {
-  return { from: run.state.env.name, to: env.name, sourceCommit: run.state.commit, ...run.state.record ? { record: run.state.record } : {} };
+  return {
+    from: run.state.env.name,
+    to: env.name,
+    sourceCommit: run.state.commit,
+    ...run.state.record ? { record: run.state.record } : {}
+  };
 }
 async function writeTarget(opened, run, inputs, deps, context3) {
   const origin = originFromEnv(context3.env);
@@ -50806,9 +51117,18 @@ async function writeTarget(opened, run, inputs, deps, context3) {
   return { env, mode, plan: attempt.plan, commit: attempt.commit, head: await repo.head(), request: attempt.request, stories, promotion };
 }
 async function sourceRun(pair, reader, registry, inputs, deps, context3, policies, signers) {
-  const state = await readSource(reader, pair.from, policies, { requireVerified: inputs.requireVerified, soakMs: inputs.soakMs, nowMs: deps.now(), repo: inputs.repo });
-  if (signers) context3.log.info(`${pair.from.name} runs ${state.commit.slice(0, 12)}, signed by ${await requireSigned(reader, state.commit, signers, `the commit ${pair.from.name} runs,`)}`);
-  context3.log.info(`${pair.from.name} runs ${state.commit.slice(0, 12)}${state.record ? `, verified ${state.record.status} at ${state.record.time}` : " (not checked: require-verified is off)"}`);
+  const state = await readSource(reader, pair.from, policies, {
+    requireVerified: inputs.requireVerified,
+    soakMs: inputs.soakMs,
+    nowMs: deps.now(),
+    repo: inputs.repo
+  });
+  if (signers)
+    context3.log.info(
+      `${pair.from.name} runs ${state.commit.slice(0, 12)}, signed by ${await requireSigned(reader, state.commit, signers, `the commit ${pair.from.name} runs,`)}`
+    );
+  const verified = state.record ? `, verified ${state.record.status} at ${state.record.time}` : " (not checked: require-verified is off)";
+  context3.log.info(`${pair.from.name} runs ${state.commit.slice(0, 12)}${verified}`);
   const images = await promotedImages(registry, state, inputs, context3);
   const copied = inputs.copyTo && !inputs.dryRun ? await copyAll(registry, images, context3) : /* @__PURE__ */ new Map();
   return { state, images, copied };
@@ -50834,14 +51154,24 @@ async function runPromote(inputs, deps, context3) {
       runs.set(pair.from.name, await sourceRun(pair, reader, registry, inputs, deps, context3, policies, signers));
     }
     for (const pair of pairs) {
-      const target = await openEnvironment(deps.clone, remote, { env: pair.to.name, ...inputs.branch ? { branch: inputs.branch } : {} }, inputs.author);
+      const target = await openEnvironment(
+        deps.clone,
+        remote,
+        { env: pair.to.name, ...inputs.branch ? { branch: inputs.branch } : {} },
+        inputs.author
+      );
       opened.push(target);
       await promoteChange(target, runs.get(pair.from.name), inputs, originFromEnv(context3.env)).plan(target.repo);
     }
     const results = [];
-    for (const [index, pair] of pairs.entries()) results.push(await writeTarget(opened[index], runs.get(pair.from.name), inputs, deps, context3));
+    for (const [index, pair] of pairs.entries())
+      results.push(await writeTarget(opened[index], runs.get(pair.from.name), inputs, deps, context3));
     await tagAll(registry, [...runs.values()], inputs, context3);
-    return { outputs: promoteOutputs(results, [...runs.values()], inputs), summary: promoteSummary(results, [...runs.values()], inputs), annotations: [] };
+    return {
+      outputs: promoteOutputs(results, [...runs.values()], inputs),
+      summary: promoteSummary(results, [...runs.values()], inputs),
+      annotations: []
+    };
   } finally {
     await registry.close();
     for (const target of opened) await target.repo.cleanup();

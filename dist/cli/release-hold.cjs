@@ -39354,7 +39354,10 @@ function isArgocdOverride(file) {
 }
 function argocdSourceSites(parsed, doc, source) {
   if (!(0, import_yaml3.isMap)(source)) return [];
-  return [...kustomizeImageStrings(parsed, doc, valueAt(source, "kustomize", "images")), ...helmParameterSites(parsed, doc, valueAt(source, "helm", "parameters"))];
+  return [
+    ...kustomizeImageStrings(parsed, doc, valueAt(source, "kustomize", "images")),
+    ...helmParameterSites(parsed, doc, valueAt(source, "helm", "parameters"))
+  ];
 }
 function applicationSources(root) {
   const spec = (0, import_yaml3.isMap)(root) ? getValue(root, "spec") : void 0;
@@ -39371,7 +39374,15 @@ function kustomizeImageStrings(parsed, doc, images) {
     const reference = slot.text.slice(eq + 1);
     const image = tryParseImageRef(reference);
     if (image === void 0) return [];
-    const parts = { kind: "kustomize", image, docIndex: doc.index, name: writtenName(reference), ref: slot, claims: claimOf(slot), ...eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {} };
+    const parts = {
+      kind: "kustomize",
+      image,
+      docIndex: doc.index,
+      name: writtenName(reference),
+      ref: slot,
+      claims: claimOf(slot),
+      ...eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {}
+    };
     return [placeSite(parsed, parts, slot.alias ?? slot.node)];
   });
 }
@@ -39507,7 +39518,14 @@ function entrySite(parsed, doc, entry) {
   if (named === void 0) return void 0;
   if (named.tag !== void 0 || named.digest !== void 0) {
     if (tag !== void 0 || digest !== void 0) return void 0;
-    const whole = { kind: "kustomize", image: named, docIndex: doc.index, name: writtenName(nameSlot.text), ref: nameSlot, claims: claimOf(nameSlot) };
+    const whole = {
+      kind: "kustomize",
+      image: named,
+      docIndex: doc.index,
+      name: writtenName(nameSlot.text),
+      ref: nameSlot,
+      claims: claimOf(nameSlot)
+    };
     return placeSite(parsed, whole, nameSlot.alias ?? nameSlot.node);
   }
   const parts = {
@@ -39721,7 +39739,11 @@ function fieldSite(parsed, doc, group, claimed) {
     image: imageWith(marker.image, tag?.text, digest?.text),
     docIndex: doc.index,
     ...naming,
-    claims: [...group.flatMap((m) => claimOf(m.slot)), ...claimOf(field("tag") ? void 0 : tag), ...claimOf(field("digest") ? void 0 : digest)],
+    claims: [
+      ...group.flatMap((m) => claimOf(m.slot)),
+      ...claimOf(field("tag") ? void 0 : tag),
+      ...claimOf(field("digest") ? void 0 : digest)
+    ],
     ...tag === void 0 ? {} : { tag },
     ...digest === void 0 ? {} : { digest }
   };
@@ -39870,7 +39892,9 @@ function imagesIn(files, policies = {}) {
 // src/core/rollback/holds.ts
 var PREFIX = "baton-hold:";
 var JSON_STRING = '"(?:[^"\\\\]|\\\\.)*"';
-var HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}[ \\t]+(\\S+)[ \\t]+by[ \\t]+(${JSON_STRING})[ \\t]+on[ \\t]+(\\S+)[ \\t]+reason[ \\t]+(${JSON_STRING})(?:;[ \\t]*release:[ \\t]*baton release-hold[ \\t]+(--(?:env|path)[ \\t]+\\S+))?`);
+var HOLD_RE = new RegExp(
+  `^[ \\t]*#[ \\t]*${PREFIX}[ \\t]+(\\S+)[ \\t]+by[ \\t]+(${JSON_STRING})[ \\t]+on[ \\t]+(\\S+)[ \\t]+reason[ \\t]+(${JSON_STRING})(?:;[ \\t]*release:[ \\t]*baton release-hold[ \\t]+(--(?:env|path)[ \\t]+\\S+))?`
+);
 var ANY_HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}`);
 var BOM = "\uFEFF";
 function parseHold(line) {
@@ -40598,7 +40622,10 @@ function compilePattern(pattern, where2) {
   try {
     return new RegExp(goPattern(pattern));
   } catch (error) {
-    throw new UserError(`${where2}: "${pattern}" is not a valid regular expression (${error.message}).`, { input: where2, cause: error });
+    throw new UserError(`${where2}: "${pattern}" is not a valid regular expression (${error.message}).`, {
+      input: where2,
+      cause: error
+    });
   }
 }
 function extractNames(extract) {
@@ -40613,7 +40640,10 @@ function compileFilter(filter, where2) {
     for (const name of extractNames(extract)) {
       const ok = /^\d+$/.test(name) ? Number(name) <= groupCount : named.has(name);
       if (!ok) {
-        throw new UserError(`${where2}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`, { input: where2 });
+        throw new UserError(
+          `${where2}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`,
+          { input: where2 }
+        );
       }
     }
   }
@@ -40661,14 +40691,29 @@ function checkRange(range, where2) {
 var UPDATE_STRATEGIES = ["semver", "alphabetical", "numerical", "newest-build", "digest"];
 
 // src/core/update/policy-config.ts
-var POLICY_KEYS = /* @__PURE__ */ new Set(["name", "image", "strategy", "range", "prereleases", "order", "filter", "tag", "allow", "ignore", "platform", "pin", "allow-downgrade"]);
+var POLICY_KEYS = /* @__PURE__ */ new Set([
+  "name",
+  "image",
+  "strategy",
+  "range",
+  "prereleases",
+  "order",
+  "filter",
+  "tag",
+  "allow",
+  "ignore",
+  "platform",
+  "pin",
+  "allow-downgrade"
+]);
 var PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 function fail(where2, message) {
   throw new UserError(`baton.yaml: ${where2}: ${message}`, { input: where2 });
 }
 function list(value, where2) {
   if (value === void 0 || value === null) return [];
-  if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (typeof value === "string")
+    return value.split(",").map((s) => s.trim()).filter(Boolean);
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) fail(where2, "must be a list of patterns");
   return value;
 }
@@ -40699,18 +40744,22 @@ function parseUpdatePolicy(name, value, where2 = `policies.${name}`) {
       throw new UserError(`baton.yaml: ${where2}.image: ${error.message}`, { input: where2, cause: error });
     }
   })();
-  if (ref.tag || ref.digest) fail(`${where2}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
+  if (ref.tag || ref.digest)
+    fail(`${where2}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
   const strategy = text(record, "strategy", where2) ?? (record["range"] !== void 0 ? "semver" : void 0);
   if (strategy === void 0) fail(where2, `"strategy" is required (one of ${UPDATE_STRATEGIES.join(", ")})`);
-  if (!UPDATE_STRATEGIES.includes(strategy)) fail(`${where2}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
+  if (!UPDATE_STRATEGIES.includes(strategy))
+    fail(`${where2}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
   const order = text(record, "order", where2) ?? "asc";
   if (order !== "asc" && order !== "desc") fail(`${where2}.order`, `must be asc or desc, not "${order}"`);
   const pin = text(record, "pin", where2) ?? (strategy === "digest" ? "tag+digest" : "tag");
   if (!["tag", "digest", "tag+digest"].includes(pin)) fail(`${where2}.pin`, `must be tag, digest or tag+digest, not "${pin}"`);
   const platform = text(record, "platform", where2);
-  if (platform !== void 0 && !PLATFORM_RE.test(platform)) fail(`${where2}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
+  if (platform !== void 0 && !PLATFORM_RE.test(platform))
+    fail(`${where2}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
   const rawRange = text(record, "range", where2);
-  if (rawRange !== void 0 && strategy !== "semver") fail(`${where2}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
+  if (rawRange !== void 0 && strategy !== "semver")
+    fail(`${where2}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
   const range = rawRange === void 0 ? void 0 : checkRange(rawRange, `baton.yaml: ${where2}`);
   const filter = parseFilter(record["filter"], `${where2}.filter`);
   const policy = {
@@ -40728,7 +40777,8 @@ function parseUpdatePolicy(name, value, where2 = `policies.${name}`) {
     pin,
     allowDowngrade: flag(record, "allow-downgrade", where2)
   };
-  if (record["tag"] !== void 0 && strategy !== "digest") fail(`${where2}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
+  if (record["tag"] !== void 0 && strategy !== "digest")
+    fail(`${where2}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
   compileAllowIgnore(policy.allow, policy.ignore, `baton.yaml: ${where2}`);
   if (filter) compileFilter(filter, `baton.yaml: ${where2}.filter`);
   return policy;
@@ -40737,7 +40787,8 @@ function parseFilter(value, where2) {
   if (value === void 0 || value === null) return void 0;
   if (typeof value !== "object" || Array.isArray(value)) fail(where2, 'must be a mapping with "pattern" (and "extract")');
   const record = value;
-  for (const key of Object.keys(record)) if (key !== "pattern" && key !== "extract") fail(where2, `unknown key "${key}" (known: pattern, extract)`);
+  for (const key of Object.keys(record))
+    if (key !== "pattern" && key !== "extract") fail(where2, `unknown key "${key}" (known: pattern, extract)`);
   const pattern = text(record, "pattern", where2) ?? fail(where2, '"pattern" is required');
   const extract = text(record, "extract", where2);
   return { pattern, ...extract !== void 0 ? { extract } : {} };
@@ -40756,7 +40807,8 @@ function parseEnvUpdates(envName, value, shared) {
   const policies = value.map((entry, i) => {
     if (typeof entry === "string") {
       const policy = shared.get(entry);
-      if (!policy) fail(`${where2}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(", ") || "none"})`);
+      if (!policy)
+        fail(`${where2}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(", ") || "none"})`);
       return policy;
     }
     const record = entry;
@@ -40839,7 +40891,8 @@ function parseEnvRepoConfig(text2) {
   const envs = data["environments"] ?? {};
   if (typeof envs !== "object" || envs === null || Array.isArray(envs)) fail2('"environments" must be a mapping', "");
   const policies = data["policies"] ?? {};
-  if (typeof policies !== "object" || policies === null || Array.isArray(policies)) fail2('"policies" must map policy names to images or update policies', "");
+  if (typeof policies !== "object" || policies === null || Array.isArray(policies))
+    fail2('"policies" must map policy names to images or update policies', "");
   const updatePolicies = parseSharedPolicies(policies);
   for (const [name, value] of Object.entries(envs)) {
     const env = parseEnvironment(name, value, "");
@@ -40919,7 +40972,8 @@ async function readEnvFiles(repo, path, options = {}) {
       continue;
     }
     const bytes = await (0, import_promises.readFile)(full);
-    if (options.needles !== void 0 && !candidate(file, bytes, options.needles, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, notice)) continue;
+    if (options.needles !== void 0 && !candidate(file, bytes, options.needles, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, notice))
+      continue;
     const bad2 = invalidUtf8Offset(bytes);
     if (bad2 !== void 0) {
       throw new UserError(
@@ -40978,7 +41032,9 @@ function signature(sites) {
   return (sites ?? []).map((site) => `${site.file}	${versionOf(site)}`).sort().join("\n");
 }
 function holdsWanted(sites, wanted) {
-  return sites.every((site) => (wanted.tag === void 0 || site.image.tag === wanted.tag) && (wanted.digest === void 0 || site.image.digest === wanted.digest));
+  return sites.every(
+    (site) => (wanted.tag === void 0 || site.image.tag === wanted.tag) && (wanted.digest === void 0 || site.image.digest === wanted.digest)
+  );
 }
 function ordered(sites, wanted) {
   const want = wanted.tag === void 0 ? null : import_semver3.default.valid(wanted.tag);
@@ -41034,7 +41090,9 @@ async function pushChange(repo, change, deps, context3) {
     if (!commit) return outcome;
     if (await repo.push() === "pushed") return { ...outcome, commit };
     if (attempt >= deps.retry.attempts) {
-      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`);
+      throw new TransientError(
+        `push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`
+      );
     }
     context3.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
     await wait(raceDelay(deps.retry, attempt, now() - started));
@@ -41053,7 +41111,8 @@ async function replan(repo, change, first, report, context3) {
   const found = supersededImages(first.sites, plan.sites, change.race);
   report(found);
   if (found.length === 0) return plan;
-  for (const s of found) context3.log.warn(`${s.image}: not writing ${s.wanted}; a newer write landed ${s.landed} after this run read the environment`);
+  for (const s of found)
+    context3.log.warn(`${s.image}: not writing ${s.wanted}; a newer write landed ${s.landed} after this run read the environment`);
   return change.plan(repo, new Set(found.map((s) => s.image)));
 }
 async function proposeChange(repo, change, proposal, context3, path) {
@@ -41078,7 +41137,14 @@ async function proposeChange(repo, change, proposal, context3, path) {
     }
     pushed = true;
   }
-  const request2 = await (await proposal.forge()).propose({ base, head, title: proposal.title, body: proposal.body(plan), labels: proposal.labels, autoMerge: proposal.autoMerge });
+  const request2 = await (await proposal.forge()).propose({
+    base,
+    head,
+    title: proposal.title,
+    body: proposal.body(plan),
+    labels: proposal.labels,
+    autoMerge: proposal.autoMerge
+  });
   for (const warning of request2.warnings ?? []) context3.log.warn(warning);
   return { plan, commit: result, request: request2, pushed };
 }
@@ -41092,7 +41158,8 @@ function parseIdentity(text2, input = "author") {
 }
 function gitUsername(inputs, env) {
   if (inputs.token && inputs.token === env["CI_JOB_TOKEN"]) return "gitlab-ci-token";
-  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab")) return "oauth2";
+  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab"))
+    return "oauth2";
   return void 0;
 }
 function remoteOf(inputs, env) {
@@ -41101,7 +41168,12 @@ function remoteOf(inputs, env) {
 }
 var DEFAULT_IDENTITY = parseIdentity(authorInput.default);
 function forgeOptions(inputs) {
-  return { repoUrl: inputs.repo, ...inputs.token ? { token: inputs.token } : {}, forge: inputs.forge, ...inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {} };
+  return {
+    repoUrl: inputs.repo,
+    ...inputs.token ? { token: inputs.token } : {},
+    forge: inputs.forge,
+    ...inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}
+  };
 }
 function actorOf(origin, author, env) {
   if (origin.actor) return origin.actor;
@@ -41113,7 +41185,8 @@ function actorOf(origin, author, env) {
 function imageNames(texts) {
   return texts.map((text2) => {
     const ref = parseImageRef(text2, "image");
-    if (ref.tag || ref.digest) throw new UserError(`image: give the name only ("${familiarName(ref)}"); the version comes from \`to\`.`, { input: "image" });
+    if (ref.tag || ref.digest)
+      throw new UserError(`image: give the name only ("${familiarName(ref)}"); the version comes from \`to\`.`, { input: "image" });
     return `${ref.registry}/${ref.repository}`;
   });
 }
@@ -41176,8 +41249,12 @@ function releaseChange(env, inputs, policies, actor, origin) {
 }
 function summarise(env, inputs, plan, outputs) {
   const lines = [`### Baton release-hold: ${env.name}${inputs.dryRun ? " (dry run)" : ""}`, ""];
-  if (plan.released.length === 0) lines.push(`No hold to release${inputs.images.length ? ` on ${inputs.images.join(", ")}` : ""} in ${env.name}.`);
-  for (const hold of plan.released) lines.push(`- Released \`${familiarName(parseImageRef(hold.image))}\` (${hold.file}:${hold.line}), held since ${hold.time} by ${hold.actor}: ${hold.reason}`);
+  if (plan.released.length === 0)
+    lines.push(`No hold to release${inputs.images.length ? ` on ${inputs.images.join(", ")}` : ""} in ${env.name}.`);
+  for (const hold of plan.released)
+    lines.push(
+      `- Released \`${familiarName(parseImageRef(hold.image))}\` (${hold.file}:${hold.line}), held since ${hold.time} by ${hold.actor}: ${hold.reason}`
+    );
   if (plan.edits.length > 0) lines.push("", "```diff", unifiedDiff(plan.edits).trimEnd(), "```");
   if (outputs["commit"]) lines.push("", `Commit: \`${outputs["commit"]}\``);
   if (outputs["pr-url"]) lines.push("", `Request: ${outputs["pr-url"]}`);
@@ -45415,7 +45492,8 @@ var package_default = {
     "test:unit": "node --test --test-isolation=none --test-reporter=spec 'test/unit/**/*.test.ts'",
     bench: "node bench/bump/bench.ts",
     baton: "node dist/cli/index.cjs",
-    demo: "node scripts/need-node.cjs && npm run build --silent && node scripts/demo.ts"
+    demo: "node scripts/need-node.cjs && npm run build --silent && node scripts/demo.ts",
+    format: "biome format --write src test scripts bench"
   },
   devDependencies: {
     "@actions/core": "^3.0.1",
@@ -45473,7 +45551,9 @@ function readCaFile(path) {
   try {
     return (0, import_node_fs.readFileSync)(path, "utf8");
   } catch (error) {
-    throw new UserError(`the CA certificate file ${path} cannot be read (${error.code ?? String(error)}).`, { cause: error });
+    throw new UserError(`the CA certificate file ${path} cannot be read (${error.code ?? String(error)}).`, {
+      cause: error
+    });
   }
 }
 function tlsOptions(options, connectTimeoutMs) {
@@ -45682,12 +45762,16 @@ function failure(error, where2, secrets, limits) {
   const host = /^\S+ (\w+:\/\/[^/]+)/.exec(where2)?.[1] ?? where2;
   if (trust) {
     return new UserError(
-      redact(`the TLS certificate of ${host} is not trusted (${trust}); give its CA certificate in NODE_EXTRA_CA_CERTS or the CA file option.`, secrets),
+      redact(
+        `the TLS certificate of ${host} is not trusted (${trust}); give its CA certificate in NODE_EXTRA_CA_CERTS or the CA file option.`,
+        secrets
+      ),
       { cause: error }
     );
   }
   const message = redact(describeNetworkFailure(where2, error, limits), secrets);
-  if (isNetworkError(error) || error?.name === "TimeoutError") return new HttpNetworkError(message, codes[0], error);
+  if (isNetworkError(error) || error?.name === "TimeoutError")
+    return new HttpNetworkError(message, codes[0], error);
   return new Error(message, { cause: error });
 }
 function createHttpClient(options = {}) {
@@ -45699,7 +45783,9 @@ function createHttpClient(options = {}) {
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
   };
   async function once(url, request2, secrets) {
-    const signals = [request2.signal, request2.timeoutMs === void 0 ? void 0 : AbortSignal.timeout(request2.timeoutMs)].filter((s) => s !== void 0);
+    const signals = [request2.signal, request2.timeoutMs === void 0 ? void 0 : AbortSignal.timeout(request2.timeoutMs)].filter(
+      (s) => s !== void 0
+    );
     const method = request2.method ?? "GET";
     try {
       return await (0, import_undici3.fetch)(url, {
@@ -45754,10 +45840,9 @@ function githubApiUrl(repo, apiUrl, env = process.env) {
 function githubRepoName(repo) {
   const parts = repo.path.split("/");
   if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new UserError(
-      `repo: ${repo.origin}/${repo.path} is not a GitHub repository URL; expected <host>/<owner>/<name>`,
-      { input: "repo" }
-    );
+    throw new UserError(`repo: ${repo.origin}/${repo.path} is not a GitHub repository URL; expected <host>/<owner>/<name>`, {
+      input: "repo"
+    });
   }
   return { owner: parts[0], name: parts[1] };
 }
@@ -45947,9 +46032,7 @@ function validationErrors(data) {
 }
 function isDuplicatePull(error) {
   if (httpStatus(error) !== 422) return false;
-  return validationErrors(error.response?.data).some(
-    (entry) => /pull request already exists/i.test(entry.message ?? "")
-  );
+  return validationErrors(error.response?.data).some((entry) => /pull request already exists/i.test(entry.message ?? ""));
 }
 function describePermissions(header) {
   return header.split(";").map(
@@ -46119,7 +46202,10 @@ var GitHubForge = class {
   }
   /** The id of the newest deployment of the commit to the environment, if any (GitHub lists newest first). */
   async #findDeployment(status) {
-    const action = { ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`), needs: "`deployments: read`" };
+    const action = {
+      ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`),
+      needs: "`deployments: read`"
+    };
     const response = await this.#call(
       action,
       () => this.#octokit.rest.repos.listDeployments({
@@ -46150,7 +46236,9 @@ var GitHubForge = class {
     );
     const data = response.data;
     if (typeof data.id !== "number") {
-      throw new Error(`GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} (${response.status} ${String(data.message ?? "no deployment in the answer")})`);
+      throw new Error(
+        `GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} (${response.status} ${String(data.message ?? "no deployment in the answer")})`
+      );
     }
     return data.id;
   }
@@ -46381,7 +46469,9 @@ var GitLabErrors = class {
     }
     if (error.status === 401) {
       return new UserError(
-        safe(`token: GitLab rejected the token (${text2}) when trying to ${where2}; set \`token\` to a valid, unexpired access token for ${this.#project.apiUrl}`),
+        safe(
+          `token: GitLab rejected the token (${text2}) when trying to ${where2}; set \`token\` to a valid, unexpired access token for ${this.#project.apiUrl}`
+        ),
         { input: "token" }
       );
     }
@@ -46479,7 +46569,13 @@ var GitLabForge = class {
     this.#token = options.token.trim();
     this.tokenType = options.tokenType ?? (env.CI_JOB_TOKEN && env.CI_JOB_TOKEN === this.#token ? "job" : "private");
     this.#retry = options.retry ?? {};
-    this.#errors = new GitLabErrors({ projectPath: this.projectPath, apiUrl: this.apiUrl, tokenType: this.tokenType, token: this.#token, retry: this.#retry });
+    this.#errors = new GitLabErrors({
+      projectPath: this.projectPath,
+      apiUrl: this.apiUrl,
+      tokenType: this.tokenType,
+      token: this.#token,
+      retry: this.#retry
+    });
     this.#http = options.http ?? createHttpClient({ env, retry: false, secrets: [this.#token] });
   }
   /** Opens a merge request from `head` to `base`, or updates the open one; adds labels and auto-merge. */
@@ -46564,10 +46660,7 @@ var GitLabForge = class {
     const iid = /!(\d+)/.exec(gitlabMessage(conflict.data))?.[1];
     if (iid) {
       const url = this.#url(`${this.#project}/merge_requests/${iid}`);
-      const { data } = await this.#call(
-        { doing: `read merge request !${iid}` },
-        () => this.#request("GET", url)
-      );
+      const { data } = await this.#call({ doing: `read merge request !${iid}` }, () => this.#request("GET", url));
       if (isOurs(data, proposal.head, proposal.base)) return data;
     }
     return this.#findOpen(proposal.head, proposal.base);
@@ -46583,10 +46676,7 @@ var GitLabForge = class {
       ...missing.length > 0 ? { add_labels: missing.join(",") } : {}
     };
     const url = this.#url(`${this.#project}/merge_requests/${mr.iid}`);
-    const { data } = await this.#call(
-      { doing: `update merge request !${mr.iid}` },
-      () => this.#request("PUT", url, body)
-    );
+    const { data } = await this.#call({ doing: `update merge request !${mr.iid}` }, () => this.#request("PUT", url, body));
     return { request: data, created: false };
   }
   async #enableAutoMerge(mr, proposal) {
@@ -46767,9 +46857,7 @@ function execRaw(file, args, options = {}) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => {
       clearTimeout(timer);
-      reject(
-        error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error
-      );
+      reject(error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -46932,7 +47020,15 @@ function authError(context3, detail, cause) {
 }
 
 // src/adapters/git/git-signing-config.ts
-var SIGNING_KEYS = ["commit.gpgsign", "user.signingkey", "gpg.format", "gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.x509.program"];
+var SIGNING_KEYS = [
+  "commit.gpgsign",
+  "user.signingkey",
+  "gpg.format",
+  "gpg.program",
+  "gpg.openpgp.program",
+  "gpg.ssh.program",
+  "gpg.x509.program"
+];
 function fromEnvironment(env) {
   const found = /* @__PURE__ */ new Map();
   const count = Number.parseInt(env["GIT_CONFIG_COUNT"] ?? "0", 10);
@@ -46945,7 +47041,14 @@ function fromEnvironment(env) {
 }
 async function fromGlobalConfig(env) {
   const pattern = `^(${SIGNING_KEYS.map((k) => k.replace(/\./g, "\\.")).join("|")})$`;
-  const clean = { HOME: env["HOME"], XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"], GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"], PATH: env["PATH"], LC_ALL: "C", GIT_CONFIG_NOSYSTEM: "1" };
+  const clean = {
+    HOME: env["HOME"],
+    XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"],
+    GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"],
+    PATH: env["PATH"],
+    LC_ALL: "C",
+    GIT_CONFIG_NOSYSTEM: "1"
+  };
   const result = await execRaw("git", ["config", "--global", "--get-regexp", pattern], { env: clean, replaceEnv: true });
   const found = /* @__PURE__ */ new Map();
   for (const line of result.code === 0 ? result.stdout.split("\n") : []) {
@@ -46958,7 +47061,9 @@ async function signingConfig(env = process.env) {
   const settings = new Map([...await fromGlobalConfig(env), ...fromEnvironment(env)]);
   if (!/^(true|yes|on|1)$/i.test(settings.get("commit.gpgsign") ?? "")) return [];
   if (!settings.get("user.signingkey")) {
-    throw new UserError("commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way.");
+    throw new UserError(
+      "commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way."
+    );
   }
   const format = settings.get("gpg.format") ?? "openpgp";
   if (!["openpgp", "ssh", "x509"].includes(format)) throw new UserError(`gpg.format "${format}" is not one of openpgp, ssh, x509.`);
@@ -47227,7 +47332,11 @@ function isFullCommitId(text2) {
 async function deepen(handle, step) {
   const refspec = `+refs/heads/${handle.branch}:refs/remotes/origin/${handle.branch}`;
   const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
-  await handle.cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: handle.branch }, { cwd: handle.dir });
+  await handle.cli.network(
+    ["fetch", "--quiet", "--no-tags", depth, "origin", refspec],
+    { verb: "fetch", branch: handle.branch },
+    { cwd: handle.dir }
+  );
 }
 async function shallowCommits(handle) {
   const file = (await gitIn(handle, ["rev-parse", "--git-path", "shallow"])).stdout.trim();
@@ -47297,8 +47406,15 @@ async function filesAt(handle, commits, path, keep) {
     const blobs = stdout.split("\0").filter((entry) => /^100[0-7]{3} blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
     listed.set(commit, blobs);
   }
-  const texts = await readBlobs(handle, commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
-  return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))]));
+  const texts = await readBlobs(
+    handle,
+    commits,
+    [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)),
+    spec
+  );
+  return new Map(
+    [...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))])
+  );
 }
 async function readBlobs(handle, commits, oids, path = "") {
   const unique = [...new Set(oids)];
@@ -47308,7 +47424,17 @@ async function readBlobs(handle, commits, oids, path = "") {
   const wanted = new Set(unique);
   const missing = listed.split("\n").filter((line) => line.startsWith("?") && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
   if (missing.length > 0) {
-    const fetch2 = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
+    const fetch2 = [
+      "-c",
+      "fetch.negotiationAlgorithm=noop",
+      "fetch",
+      "--quiet",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--filter=blob:none",
+      "--stdin",
+      "origin"
+    ];
     await handle.cli.network(fetch2, { verb: "fetch" }, { cwd: handle.dir, input: `${missing.join("\n")}
 ` });
   }
@@ -47450,7 +47576,14 @@ async function signRefTip(handle, ref, env) {
   const tip = (await gitIn(handle, ["rev-parse", "--verify", ref])).stdout.trim();
   const { stdout } = await gitIn(handle, ["log", "-1", "--format=%T%x00%P%x00%B", tip]);
   const [tree = "", parents = "", message = ""] = stdout.split("\0");
-  const args = ["commit-tree", "-S", tree, ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]), "-F", "-"];
+  const args = [
+    "commit-tree",
+    "-S",
+    tree,
+    ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]),
+    "-F",
+    "-"
+  ];
   const signed = (await gitIn(handle, args, { input: message, env })).stdout.trim();
   await gitIn(handle, ["update-ref", ref, signed, tip]);
   return signed;
@@ -47488,7 +47621,9 @@ async function pushRefs(handle, updates) {
   if (result.code === 0) return "pushed";
   const lines = parsePushOutput(result.stdout).filter((line) => line.flag === "!");
   if (lines.every((line) => ATOMIC_RACE_RE.test(line.summary))) return "rejected";
-  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, { input: "repo" });
+  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, {
+    input: "repo"
+  });
 }
 async function fetchRef(handle, ref) {
   const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", `+${ref}:${ref}`];
@@ -47692,10 +47827,14 @@ var GitRepo = class _GitRepo {
     if (worktree) return this.#landInWorktree(worktree, target, commit, options.force === true);
     const args = ["push", "--porcelain", "--no-verify"];
     if (options.force) args.push(`--force-with-lease=${ref}:${await this.#lease(target)}`);
-    const result = await this.#cli.network([...args, "origin", `HEAD:${ref}`], {
-      verb: "push",
-      branch: target
-    }, { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== void 0 });
+    const result = await this.#cli.network(
+      [...args, "origin", `HEAD:${ref}`],
+      {
+        verb: "push",
+        branch: target
+      },
+      { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== void 0 }
+    );
     const outcome = pushOutcome(result, ref, this.#cli.remote.display) ?? { result: "pushed", summary: "" };
     if (outcome.result === "pushed") this.#seen.set(target, commit);
     else this.#cli.log(`push to ${target} rejected, the branch moved: ${outcome.summary}`);
@@ -47751,7 +47890,17 @@ var GitRepo = class _GitRepo {
   async #fetch(name) {
     const branch = repoRef(name);
     const tracking = `refs/remotes/origin/${branch}`;
-    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", "--no-show-forced-updates", "--filter=blob:none"];
+    const args = [
+      "fetch",
+      "--quiet",
+      "--depth",
+      "1",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--no-recurse-submodules",
+      "--no-show-forced-updates",
+      "--filter=blob:none"
+    ];
     try {
       await this.#cli.network([...args, "origin", `+refs/heads/${branch}:${tracking}`], { verb: "fetch", branch }, { cwd: this.dir });
     } catch (error) {
@@ -47831,7 +47980,11 @@ var GitRepo = class _GitRepo {
   }
 };
 function logAndRetry(options) {
-  return { ...options.log ? { log: options.log } : {}, ...options.retry ? { retry: options.retry } : {}, ...options.signing ? { signing: options.signing } : {} };
+  return {
+    ...options.log ? { log: options.log } : {},
+    ...options.retry ? { retry: options.retry } : {},
+    ...options.signing ? { signing: options.signing } : {}
+  };
 }
 function cloneCommand(cli, dir, branch) {
   const args = ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--filter=blob:none", "--no-checkout"];

@@ -11437,9 +11437,7 @@ function execRaw(file, args, options = {}) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => {
       clearTimeout(timer);
-      reject(
-        error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error
-      );
+      reject(error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -11621,7 +11619,15 @@ function authError(context, detail, cause) {
 }
 
 // src/adapters/git/git-signing-config.ts
-var SIGNING_KEYS = ["commit.gpgsign", "user.signingkey", "gpg.format", "gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.x509.program"];
+var SIGNING_KEYS = [
+  "commit.gpgsign",
+  "user.signingkey",
+  "gpg.format",
+  "gpg.program",
+  "gpg.openpgp.program",
+  "gpg.ssh.program",
+  "gpg.x509.program"
+];
 function fromEnvironment(env) {
   const found = /* @__PURE__ */ new Map();
   const count = Number.parseInt(env["GIT_CONFIG_COUNT"] ?? "0", 10);
@@ -11634,7 +11640,14 @@ function fromEnvironment(env) {
 }
 async function fromGlobalConfig(env) {
   const pattern = `^(${SIGNING_KEYS.map((k) => k.replace(/\./g, "\\.")).join("|")})$`;
-  const clean = { HOME: env["HOME"], XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"], GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"], PATH: env["PATH"], LC_ALL: "C", GIT_CONFIG_NOSYSTEM: "1" };
+  const clean = {
+    HOME: env["HOME"],
+    XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"],
+    GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"],
+    PATH: env["PATH"],
+    LC_ALL: "C",
+    GIT_CONFIG_NOSYSTEM: "1"
+  };
   const result = await execRaw("git", ["config", "--global", "--get-regexp", pattern], { env: clean, replaceEnv: true });
   const found = /* @__PURE__ */ new Map();
   for (const line of result.code === 0 ? result.stdout.split("\n") : []) {
@@ -11647,7 +11660,9 @@ async function signingConfig(env = process.env) {
   const settings = new Map([...await fromGlobalConfig(env), ...fromEnvironment(env)]);
   if (!/^(true|yes|on|1)$/i.test(settings.get("commit.gpgsign") ?? "")) return [];
   if (!settings.get("user.signingkey")) {
-    throw new UserError("commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way.");
+    throw new UserError(
+      "commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way."
+    );
   }
   const format = settings.get("gpg.format") ?? "openpgp";
   if (!["openpgp", "ssh", "x509"].includes(format)) throw new UserError(`gpg.format "${format}" is not one of openpgp, ssh, x509.`);
@@ -11929,13 +11944,21 @@ var GitHistory = class _GitHistory {
   async fetchBranch(name) {
     const branch = repoRef(name);
     if (this.#fetched.has(branch)) return;
-    await this.#cli.network(["fetch", "--quiet", "--no-tags", "origin", `+refs/heads/${branch}:refs/heads/${branch}`], { verb: "fetch", branch }, { cwd: this.#dir });
+    await this.#cli.network(
+      ["fetch", "--quiet", "--no-tags", "origin", `+refs/heads/${branch}:refs/heads/${branch}`],
+      { verb: "fetch", branch },
+      { cwd: this.#dir }
+    );
     this.#fetched.add(branch);
   }
   /** Fetches the notes ref; false when the remote has none. */
   async fetchNotes(ref) {
     const absent = (r) => /couldn't find remote ref/i.test(r.stderr);
-    const result = await this.#cli.network(["fetch", "--quiet", "--no-tags", "origin", `+${ref}:${ref}`], { verb: "fetch" }, { cwd: this.#dir, accept: absent });
+    const result = await this.#cli.network(
+      ["fetch", "--quiet", "--no-tags", "origin", `+${ref}:${ref}`],
+      { verb: "fetch" },
+      { cwd: this.#dir, accept: absent }
+    );
     return result.code === 0;
   }
   /**
@@ -11945,7 +11968,21 @@ var GitHistory = class _GitHistory {
   async changesOf(branch, path) {
     const spec = path === "." || path === "" ? [] : [path];
     const format = "--format=%x1e%H%x1f%cI%x1f%an%x1f%B%x1f";
-    const args = ["-c", "core.quotePath=false", "log", "--reverse", "--first-parent", "--diff-merges=first-parent", "--raw", "--no-abbrev", "--no-renames", format, `refs/heads/${repoRef(branch)}`, "--", ...spec];
+    const args = [
+      "-c",
+      "core.quotePath=false",
+      "log",
+      "--reverse",
+      "--first-parent",
+      "--diff-merges=first-parent",
+      "--raw",
+      "--no-abbrev",
+      "--no-renames",
+      format,
+      `refs/heads/${repoRef(branch)}`,
+      "--",
+      ...spec
+    ];
     const { stdout } = await this.#git(args);
     return stdout.split("").filter((record) => record.includes("")).map((record) => {
       const [commit = "", time = "", author = "", message = "", raw = ""] = record.split("");
@@ -12154,7 +12191,10 @@ function compilePattern(pattern, where2) {
   try {
     return new RegExp(goPattern(pattern));
   } catch (error) {
-    throw new UserError(`${where2}: "${pattern}" is not a valid regular expression (${error.message}).`, { input: where2, cause: error });
+    throw new UserError(`${where2}: "${pattern}" is not a valid regular expression (${error.message}).`, {
+      input: where2,
+      cause: error
+    });
   }
 }
 function extractNames(extract) {
@@ -12169,7 +12209,10 @@ function compileFilter(filter, where2) {
     for (const name of extractNames(extract)) {
       const ok = /^\d+$/.test(name) ? Number(name) <= groupCount : named.has(name);
       if (!ok) {
-        throw new UserError(`${where2}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`, { input: where2 });
+        throw new UserError(
+          `${where2}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`,
+          { input: where2 }
+        );
       }
     }
   }
@@ -12217,14 +12260,29 @@ function checkRange(range, where2) {
 var UPDATE_STRATEGIES = ["semver", "alphabetical", "numerical", "newest-build", "digest"];
 
 // src/core/update/policy-config.ts
-var POLICY_KEYS = /* @__PURE__ */ new Set(["name", "image", "strategy", "range", "prereleases", "order", "filter", "tag", "allow", "ignore", "platform", "pin", "allow-downgrade"]);
+var POLICY_KEYS = /* @__PURE__ */ new Set([
+  "name",
+  "image",
+  "strategy",
+  "range",
+  "prereleases",
+  "order",
+  "filter",
+  "tag",
+  "allow",
+  "ignore",
+  "platform",
+  "pin",
+  "allow-downgrade"
+]);
 var PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 function fail(where2, message) {
   throw new UserError(`baton.yaml: ${where2}: ${message}`, { input: where2 });
 }
 function list(value, where2) {
   if (value === void 0 || value === null) return [];
-  if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (typeof value === "string")
+    return value.split(",").map((s) => s.trim()).filter(Boolean);
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) fail(where2, "must be a list of patterns");
   return value;
 }
@@ -12255,18 +12313,22 @@ function parseUpdatePolicy(name, value, where2 = `policies.${name}`) {
       throw new UserError(`baton.yaml: ${where2}.image: ${error.message}`, { input: where2, cause: error });
     }
   })();
-  if (ref.tag || ref.digest) fail(`${where2}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
+  if (ref.tag || ref.digest)
+    fail(`${where2}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
   const strategy = text(record, "strategy", where2) ?? (record["range"] !== void 0 ? "semver" : void 0);
   if (strategy === void 0) fail(where2, `"strategy" is required (one of ${UPDATE_STRATEGIES.join(", ")})`);
-  if (!UPDATE_STRATEGIES.includes(strategy)) fail(`${where2}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
+  if (!UPDATE_STRATEGIES.includes(strategy))
+    fail(`${where2}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
   const order = text(record, "order", where2) ?? "asc";
   if (order !== "asc" && order !== "desc") fail(`${where2}.order`, `must be asc or desc, not "${order}"`);
   const pin = text(record, "pin", where2) ?? (strategy === "digest" ? "tag+digest" : "tag");
   if (!["tag", "digest", "tag+digest"].includes(pin)) fail(`${where2}.pin`, `must be tag, digest or tag+digest, not "${pin}"`);
   const platform = text(record, "platform", where2);
-  if (platform !== void 0 && !PLATFORM_RE.test(platform)) fail(`${where2}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
+  if (platform !== void 0 && !PLATFORM_RE.test(platform))
+    fail(`${where2}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
   const rawRange = text(record, "range", where2);
-  if (rawRange !== void 0 && strategy !== "semver") fail(`${where2}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
+  if (rawRange !== void 0 && strategy !== "semver")
+    fail(`${where2}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
   const range = rawRange === void 0 ? void 0 : checkRange(rawRange, `baton.yaml: ${where2}`);
   const filter = parseFilter(record["filter"], `${where2}.filter`);
   const policy = {
@@ -12284,7 +12346,8 @@ function parseUpdatePolicy(name, value, where2 = `policies.${name}`) {
     pin,
     allowDowngrade: flag(record, "allow-downgrade", where2)
   };
-  if (record["tag"] !== void 0 && strategy !== "digest") fail(`${where2}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
+  if (record["tag"] !== void 0 && strategy !== "digest")
+    fail(`${where2}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
   compileAllowIgnore(policy.allow, policy.ignore, `baton.yaml: ${where2}`);
   if (filter) compileFilter(filter, `baton.yaml: ${where2}.filter`);
   return policy;
@@ -12293,7 +12356,8 @@ function parseFilter(value, where2) {
   if (value === void 0 || value === null) return void 0;
   if (typeof value !== "object" || Array.isArray(value)) fail(where2, 'must be a mapping with "pattern" (and "extract")');
   const record = value;
-  for (const key2 of Object.keys(record)) if (key2 !== "pattern" && key2 !== "extract") fail(where2, `unknown key "${key2}" (known: pattern, extract)`);
+  for (const key2 of Object.keys(record))
+    if (key2 !== "pattern" && key2 !== "extract") fail(where2, `unknown key "${key2}" (known: pattern, extract)`);
   const pattern = text(record, "pattern", where2) ?? fail(where2, '"pattern" is required');
   const extract = text(record, "extract", where2);
   return { pattern, ...extract !== void 0 ? { extract } : {} };
@@ -12312,7 +12376,8 @@ function parseEnvUpdates(envName, value, shared) {
   const policies = value.map((entry, i) => {
     if (typeof entry === "string") {
       const policy = shared.get(entry);
-      if (!policy) fail(`${where2}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(", ") || "none"})`);
+      if (!policy)
+        fail(`${where2}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(", ") || "none"})`);
       return policy;
     }
     const record = entry;
@@ -12395,7 +12460,8 @@ function parseEnvRepoConfig(text2) {
   const envs = data["environments"] ?? {};
   if (typeof envs !== "object" || envs === null || Array.isArray(envs)) fail2('"environments" must be a mapping', "");
   const policies = data["policies"] ?? {};
-  if (typeof policies !== "object" || policies === null || Array.isArray(policies)) fail2('"policies" must map policy names to images or update policies', "");
+  if (typeof policies !== "object" || policies === null || Array.isArray(policies))
+    fail2('"policies" must map policy names to images or update policies', "");
   const updatePolicies = parseSharedPolicies(policies);
   for (const [name, value] of Object.entries(envs)) {
     const env = parseEnvironment(name, value, "");
@@ -12514,7 +12580,9 @@ function statusMarkdown(matrix) {
     lines.push(`| \`${name}\` | ${envs.map((e) => cellText(row.cells[e.name])).join(" | ")} | ${row.differs ? "**differs**" : "same"} |`);
   }
   if (matrix.rows.length === 0) lines.push("", "No images found in any environment.");
-  const foot = envs.map((e) => `- **${e.name}**: \`${e.path}\` on \`${e.branch}\`${e.commit ? ` at \`${e.commit.slice(0, 12)}\`` : ""}${e.error ? ` \u2014 could not be read: ${e.error}` : ""}`);
+  const foot = envs.map(
+    (e) => `- **${e.name}**: \`${e.path}\` on \`${e.branch}\`${e.commit ? ` at \`${e.commit.slice(0, 12)}\`` : ""}${e.error ? ` \u2014 could not be read: ${e.error}` : ""}`
+  );
   lines.push("", ...foot);
   return lines.join("\n");
 }
@@ -12695,7 +12763,10 @@ function isArgocdOverride(file) {
 }
 function argocdSourceSites(parsed, doc, source) {
   if (!(0, import_yaml4.isMap)(source)) return [];
-  return [...kustomizeImageStrings(parsed, doc, valueAt(source, "kustomize", "images")), ...helmParameterSites(parsed, doc, valueAt(source, "helm", "parameters"))];
+  return [
+    ...kustomizeImageStrings(parsed, doc, valueAt(source, "kustomize", "images")),
+    ...helmParameterSites(parsed, doc, valueAt(source, "helm", "parameters"))
+  ];
 }
 function applicationSources(root) {
   const spec = (0, import_yaml4.isMap)(root) ? getValue(root, "spec") : void 0;
@@ -12712,7 +12783,15 @@ function kustomizeImageStrings(parsed, doc, images) {
     const reference = slot.text.slice(eq + 1);
     const image = tryParseImageRef(reference);
     if (image === void 0) return [];
-    const parts = { kind: "kustomize", image, docIndex: doc.index, name: writtenName(reference), ref: slot, claims: claimOf(slot), ...eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {} };
+    const parts = {
+      kind: "kustomize",
+      image,
+      docIndex: doc.index,
+      name: writtenName(reference),
+      ref: slot,
+      claims: claimOf(slot),
+      ...eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {}
+    };
     return [placeSite(parsed, parts, slot.alias ?? slot.node)];
   });
 }
@@ -12848,7 +12927,14 @@ function entrySite(parsed, doc, entry) {
   if (named === void 0) return void 0;
   if (named.tag !== void 0 || named.digest !== void 0) {
     if (tag !== void 0 || digest !== void 0) return void 0;
-    const whole = { kind: "kustomize", image: named, docIndex: doc.index, name: writtenName(nameSlot.text), ref: nameSlot, claims: claimOf(nameSlot) };
+    const whole = {
+      kind: "kustomize",
+      image: named,
+      docIndex: doc.index,
+      name: writtenName(nameSlot.text),
+      ref: nameSlot,
+      claims: claimOf(nameSlot)
+    };
     return placeSite(parsed, whole, nameSlot.alias ?? nameSlot.node);
   }
   const parts = {
@@ -13062,7 +13148,11 @@ function fieldSite(parsed, doc, group, claimed) {
     image: imageWith(marker.image, tag?.text, digest?.text),
     docIndex: doc.index,
     ...naming,
-    claims: [...group.flatMap((m) => claimOf(m.slot)), ...claimOf(field("tag") ? void 0 : tag), ...claimOf(field("digest") ? void 0 : digest)],
+    claims: [
+      ...group.flatMap((m) => claimOf(m.slot)),
+      ...claimOf(field("tag") ? void 0 : tag),
+      ...claimOf(field("digest") ? void 0 : digest)
+    ],
     ...tag === void 0 ? {} : { tag },
     ...digest === void 0 ? {} : { digest }
   };
@@ -13222,7 +13312,13 @@ function statesOf(env) {
       const kind = trailers.has("Baton-Rollback") ? "rollback" : trailers.has("Baton-Promoted-From") ? "promotion" : "deploy";
       if (kind === "rollback" && states.length > 0) states.at(-1).rolledBack = true;
       const sourceTime = Date.parse(first("Baton-Source-Time") ?? "");
-      const optional = { source: first("Baton-Source"), run: first("Baton-Run"), promotedFrom: first("Baton-Promoted-From")?.split("@")[0], reason: first("Baton-Reason"), request: REQUEST_RE.exec(c.message)?.[0] };
+      const optional = {
+        source: first("Baton-Source"),
+        run: first("Baton-Run"),
+        promotedFrom: first("Baton-Promoted-From")?.split("@")[0],
+        reason: first("Baton-Reason"),
+        request: REQUEST_RE.exec(c.message)?.[0]
+      };
       states.push({
         env: env.name,
         commit: c.commit,
@@ -13239,8 +13335,10 @@ function statesOf(env) {
       });
     }
     const held = new Set(c.held);
-    for (const image of held) if (!heldBefore.has(image)) holds.push({ time: c.time, kind: "hold", commit: c.commit, text: `hold placed on ${image}` });
-    for (const image of heldBefore) if (!held.has(image)) holds.push({ time: c.time, kind: "release", commit: c.commit, text: `hold released on ${image}` });
+    for (const image of held)
+      if (!heldBefore.has(image)) holds.push({ time: c.time, kind: "hold", commit: c.commit, text: `hold placed on ${image}` });
+    for (const image of heldBefore)
+      if (!held.has(image)) holds.push({ time: c.time, kind: "release", commit: c.commit, text: `hold released on ${image}` });
     heldBefore = held;
     const current = states.at(-1);
     if (current && c.note) current.verdicts.push(...parseVerdictNote(c.note).filter((v) => v.env === env.name));
@@ -13325,7 +13423,15 @@ function timelineOf(deploys, holds) {
     const what = d.changes.map((c) => `${c.image} ${c.from ? `${c.from} \u2192 ` : ""}${c.to}`).join(", ");
     const text2 = d.kind === "rollback" ? `rollback: ${what}${d.reason ? ` (${d.reason})` : ""}` : d.kind === "promotion" ? `promotion from ${d.promotedFrom}: ${what}` : `deploy: ${what}`;
     events.push({ time: d.time, kind: d.kind, commit: d.commit, text: text2, ...d.source ? { link: d.source } : {} });
-    for (const v of d.verdicts) events.push({ time: v.time, kind: "verdict", commit: d.commit, status: v.status, text: `${v.status}: ${v.message || v.reason}`, ...v.runUrl ? { link: v.runUrl } : {} });
+    for (const v of d.verdicts)
+      events.push({
+        time: v.time,
+        kind: "verdict",
+        commit: d.commit,
+        status: v.status,
+        text: `${v.status}: ${v.message || v.reason}`,
+        ...v.runUrl ? { link: v.runUrl } : {}
+      });
   }
   return events.sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
 }
@@ -13554,7 +13660,12 @@ function pageData(input) {
       events.map((e) => ({ ...e, ...e.commit ? { commitUrl: input.links.commit(e.commit) } : {} }))
     ])
   );
-  return { environments: input.matrix.environments.map((e) => e.name), metrics: input.model.metrics, promotion: input.model.promotion, timelines };
+  return {
+    environments: input.matrix.environments.map((e) => e.name),
+    metrics: input.model.metrics,
+    promotion: input.model.promotion,
+    timelines
+  };
 }
 function scriptJson(value) {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
@@ -13605,7 +13716,8 @@ function mermaidTimeline(envs, timelines) {
     const events = (timelines[env] ?? []).filter((e) => e.kind !== "verdict" || e.status !== "healthy").slice(0, TIMELINE_EVENTS).reverse();
     if (events.length === 0) continue;
     lines.push(`    section ${mermaidText(env)}`);
-    for (const e of events) lines.push(`        ${e.time.slice(0, 16).replace("T", " ").replace(":", "h")} : ${mermaidText(shortImages(e.text))}`);
+    for (const e of events)
+      lines.push(`        ${e.time.slice(0, 16).replace("T", " ").replace(":", "h")} : ${mermaidText(shortImages(e.text))}`);
   }
   lines.push("```");
   return lines.join("\n");
@@ -13618,13 +13730,30 @@ function dur(value) {
 }
 function reportMarkdown(matrix, model, pageNote) {
   const envs = matrix.environments.map((e) => e.name);
-  const metrics = ["", "### Delivery metrics (latest month)", "", "| Environment | Month | Deployments | Lead time | Change failure rate | Time to restore |", "| --- | --- | --- | --- | --- | --- |"];
+  const metrics = [
+    "",
+    "### Delivery metrics (latest month)",
+    "",
+    "| Environment | Month | Deployments | Lead time | Change failure rate | Time to restore |",
+    "| --- | --- | --- | --- | --- | --- |"
+  ];
   for (const env of envs) {
     const m = model.metrics[env]?.at(-1);
-    if (m) metrics.push(`| ${env} | ${m.month} | ${m.deployments} | ${dur(m.leadTimeMs)} | ${pct(m.changeFailureRate)} | ${dur(m.timeToRestoreMs)} |`);
+    if (m)
+      metrics.push(
+        `| ${env} | ${m.month} | ${m.deployments} | ${dur(m.leadTimeMs)} | ${pct(m.changeFailureRate)} | ${dur(m.timeToRestoreMs)} |`
+      );
   }
   const promotion = model.promotion.map((p) => `- ${p.from} \u2192 ${p.to}: ${dur(p.medianMs)} median over ${p.count} version(s)`);
-  return [statusMarkdown(matrix), ...metrics, ...promotion.length ? ["", "### Promotion lead time", "", ...promotion] : [], "", mermaidTimeline(envs, model.timelines), "", pageNote].join("\n");
+  return [
+    statusMarkdown(matrix),
+    ...metrics,
+    ...promotion.length ? ["", "### Promotion lead time", "", ...promotion] : [],
+    "",
+    mermaidTimeline(envs, model.timelines),
+    "",
+    pageNote
+  ].join("\n");
 }
 
 // src/specs/env-inputs.ts
@@ -13690,7 +13819,10 @@ var reportSpec = {
   outputs: [
     { name: "page", description: "Path of the written index.html." },
     { name: "matrix", description: "JSON: the status matrix, as status writes it." },
-    { name: "metrics", description: 'JSON: {env: [{"month", "deployments", "leadTimeMs", "changeFailureRate", "timeToRestoreMs", "failures"}]}.' },
+    {
+      name: "metrics",
+      description: 'JSON: {env: [{"month", "deployments", "leadTimeMs", "changeFailureRate", "timeToRestoreMs", "failures"}]}.'
+    },
     { name: "deployments", description: "How many deploys and promotions the history holds, all environments together." }
   ]
 };
@@ -13704,7 +13836,8 @@ function parseIdentity(text2, input = "author") {
 }
 function gitUsername(inputs, env) {
   if (inputs.token && inputs.token === env["CI_JOB_TOKEN"]) return "gitlab-ci-token";
-  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab")) return "oauth2";
+  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab"))
+    return "oauth2";
   return void 0;
 }
 function remoteOf(inputs, env) {
@@ -13721,7 +13854,9 @@ function defineStep(spec, run) {
 // src/core/rollback/holds.ts
 var PREFIX = "baton-hold:";
 var JSON_STRING = '"(?:[^"\\\\]|\\\\.)*"';
-var HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}[ \\t]+(\\S+)[ \\t]+by[ \\t]+(${JSON_STRING})[ \\t]+on[ \\t]+(\\S+)[ \\t]+reason[ \\t]+(${JSON_STRING})(?:;[ \\t]*release:[ \\t]*baton release-hold[ \\t]+(--(?:env|path)[ \\t]+\\S+))?`);
+var HOLD_RE = new RegExp(
+  `^[ \\t]*#[ \\t]*${PREFIX}[ \\t]+(\\S+)[ \\t]+by[ \\t]+(${JSON_STRING})[ \\t]+on[ \\t]+(\\S+)[ \\t]+reason[ \\t]+(${JSON_STRING})(?:;[ \\t]*release:[ \\t]*baton release-hold[ \\t]+(--(?:env|path)[ \\t]+\\S+))?`
+);
 var ANY_HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}`);
 var BOM = "\uFEFF";
 function parseHold(line) {
@@ -13784,7 +13919,9 @@ async function readEnvironments(source, envs, policies) {
     const branch = env.branch ?? source.defaultBranch;
     await source.fetchBranch(branch);
     const commits = await source.changesOf(branch, env.path);
-    const wanted = commits.flatMap((c) => c.changes.filter((ch) => ch.blob && isEditable(ch.path) && !facts.has(`${ch.path}\0${ch.blob}`)).map((ch) => ch.blob));
+    const wanted = commits.flatMap(
+      (c) => c.changes.filter((ch) => ch.blob && isEditable(ch.path) && !facts.has(`${ch.path}\0${ch.blob}`)).map((ch) => ch.blob)
+    );
     const texts = await source.blobs(wanted);
     read.push(replay(env, branch, commits, texts, facts, notes, policies));
   }
@@ -13818,9 +13955,21 @@ function replay(env, branch, commits, texts, facts, notes, policies) {
       holds.push(...f.holds);
     }
     const note = notes.get(c.commit);
-    out.push({ commit: c.commit, time: c.time, author: c.author, subject: c.subject, message: c.message, images, held: holds.map((h) => h.image), ...note !== void 0 ? { note } : {} });
+    out.push({
+      commit: c.commit,
+      time: c.time,
+      author: c.author,
+      subject: c.subject,
+      message: c.message,
+      images,
+      held: holds.map((h) => h.image),
+      ...note !== void 0 ? { note } : {}
+    });
   }
-  return { input: { name: env.name, ...env.promoteFrom ? { promoteFrom: env.promoteFrom } : {}, commits: out }, reading: presentOf(env, branch, out, holds) };
+  return {
+    input: { name: env.name, ...env.promoteFrom ? { promoteFrom: env.promoteFrom } : {}, commits: out },
+    reading: presentOf(env, branch, out, holds)
+  };
 }
 function presentOf(env, branch, commits, holds) {
   const base = { name: env.name, path: env.path, branch, holds };
@@ -13872,7 +14021,8 @@ async function runReport(inputs, deps, context) {
   } });
   try {
     const text2 = await source.readFile(source.defaultBranch, CONFIG_FILE);
-    if (text2 === void 0) throw new UserError(`repo: report needs ${CONFIG_FILE} at the env repo root naming the environments.`, { input: "repo" });
+    if (text2 === void 0)
+      throw new UserError(`repo: report needs ${CONFIG_FILE} at the env repo root naming the environments.`, { input: "repo" });
     const config = parseEnvRepoConfig(text2);
     const envs = pickEnvironments(config, inputs.envs);
     const read = await readEnvironments(source, envs, { ...config.policies });
@@ -13883,19 +14033,34 @@ async function runReport(inputs, deps, context) {
     );
     const model = reportModel(read.map((r) => r.input));
     const generated = new Date(nowMs).toISOString();
-    const page = reportPage({ title: inputs.title, repo: inputs.repo.replace(/\/\/[^/@]*@/, "//"), generated, nowMs, matrix, model, links: repoLinks(inputs.repo, inputs.forge) });
+    const page = reportPage({
+      title: inputs.title,
+      repo: inputs.repo.replace(/\/\/[^/@]*@/, "//"),
+      generated,
+      nowMs,
+      matrix,
+      model,
+      links: repoLinks(inputs.repo, inputs.forge)
+    });
     const dir = (0, import_node_path3.resolve)(context.cwd, inputs.out);
     await (0, import_promises3.mkdir)(dir, { recursive: true });
     const index = (0, import_node_path3.resolve)(dir, "index.html");
     await (0, import_promises3.writeFile)(index, page);
-    await (0, import_promises3.writeFile)((0, import_node_path3.resolve)(dir, "report.json"), `${JSON.stringify({ generated, matrix, metrics: model.metrics, promotion: model.promotion, deploys: model.deploys }, null, 1)}
-`);
+    await (0, import_promises3.writeFile)(
+      (0, import_node_path3.resolve)(dir, "report.json"),
+      `${JSON.stringify({ generated, matrix, metrics: model.metrics, promotion: model.promotion, deploys: model.deploys }, null, 1)}
+`
+    );
     const deployments = Object.values(model.deploys).reduce((n, list2) => n + list2.filter((d) => d.kind !== "rollback").length, 0);
     context.log.info(`report: ${deployments} deployment(s) over ${envs.length} environment(s) written to ${index}`);
     for (const env of matrix.environments.filter((e) => e.error)) context.log.warn(`${env.name}: ${env.error}`);
     return {
       outputs: { page: index, matrix: JSON.stringify(matrix), metrics: JSON.stringify(model.metrics), deployments: String(deployments) },
-      summary: reportMarkdown(matrix, model, `The whole report: \`${inputs.out}/index.html\` (publish the directory with GitHub Pages or GitLab Pages).`),
+      summary: reportMarkdown(
+        matrix,
+        model,
+        `The whole report: \`${inputs.out}/index.html\` (publish the directory with GitHub Pages or GitLab Pages).`
+      ),
       annotations: []
     };
   } finally {

@@ -43217,7 +43217,8 @@ var package_default = {
     "test:unit": "node --test --test-isolation=none --test-reporter=spec 'test/unit/**/*.test.ts'",
     bench: "node bench/bump/bench.ts",
     baton: "node dist/cli/index.cjs",
-    demo: "node scripts/need-node.cjs && npm run build --silent && node scripts/demo.ts"
+    demo: "node scripts/need-node.cjs && npm run build --silent && node scripts/demo.ts",
+    format: "biome format --write src test scripts bench"
   },
   devDependencies: {
     "@actions/core": "^3.0.1",
@@ -43275,7 +43276,9 @@ function readCaFile(path) {
   try {
     return (0, import_node_fs.readFileSync)(path, "utf8");
   } catch (error) {
-    throw new UserError(`the CA certificate file ${path} cannot be read (${error.code ?? String(error)}).`, { cause: error });
+    throw new UserError(`the CA certificate file ${path} cannot be read (${error.code ?? String(error)}).`, {
+      cause: error
+    });
   }
 }
 function tlsOptions(options, connectTimeoutMs) {
@@ -43484,12 +43487,16 @@ function failure(error, where3, secrets, limits) {
   const host = /^\S+ (\w+:\/\/[^/]+)/.exec(where3)?.[1] ?? where3;
   if (trust) {
     return new UserError(
-      redact(`the TLS certificate of ${host} is not trusted (${trust}); give its CA certificate in NODE_EXTRA_CA_CERTS or the CA file option.`, secrets),
+      redact(
+        `the TLS certificate of ${host} is not trusted (${trust}); give its CA certificate in NODE_EXTRA_CA_CERTS or the CA file option.`,
+        secrets
+      ),
       { cause: error }
     );
   }
   const message = redact(describeNetworkFailure(where3, error, limits), secrets);
-  if (isNetworkError(error) || error?.name === "TimeoutError") return new HttpNetworkError(message, codes[0], error);
+  if (isNetworkError(error) || error?.name === "TimeoutError")
+    return new HttpNetworkError(message, codes[0], error);
   return new Error(message, { cause: error });
 }
 function createHttpClient(options = {}) {
@@ -43501,7 +43508,9 @@ function createHttpClient(options = {}) {
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
   };
   async function once(url, request3, secrets) {
-    const signals = [request3.signal, request3.timeoutMs === void 0 ? void 0 : AbortSignal.timeout(request3.timeoutMs)].filter((s) => s !== void 0);
+    const signals = [request3.signal, request3.timeoutMs === void 0 ? void 0 : AbortSignal.timeout(request3.timeoutMs)].filter(
+      (s) => s !== void 0
+    );
     const method = request3.method ?? "GET";
     try {
       return await (0, import_undici3.fetch)(url, {
@@ -43556,10 +43565,9 @@ function githubApiUrl(repo, apiUrl, env = process.env) {
 function githubRepoName(repo) {
   const parts = repo.path.split("/");
   if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new UserError(
-      `repo: ${repo.origin}/${repo.path} is not a GitHub repository URL; expected <host>/<owner>/<name>`,
-      { input: "repo" }
-    );
+    throw new UserError(`repo: ${repo.origin}/${repo.path} is not a GitHub repository URL; expected <host>/<owner>/<name>`, {
+      input: "repo"
+    });
   }
   return { owner: parts[0], name: parts[1] };
 }
@@ -43749,9 +43757,7 @@ function validationErrors(data) {
 }
 function isDuplicatePull(error) {
   if (httpStatus(error) !== 422) return false;
-  return validationErrors(error.response?.data).some(
-    (entry) => /pull request already exists/i.test(entry.message ?? "")
-  );
+  return validationErrors(error.response?.data).some((entry) => /pull request already exists/i.test(entry.message ?? ""));
 }
 function describePermissions(header2) {
   return header2.split(";").map(
@@ -43921,7 +43927,10 @@ var GitHubForge = class {
   }
   /** The id of the newest deployment of the commit to the environment, if any (GitHub lists newest first). */
   async #findDeployment(status) {
-    const action = { ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`), needs: "`deployments: read`" };
+    const action = {
+      ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`),
+      needs: "`deployments: read`"
+    };
     const response = await this.#call(
       action,
       () => this.#octokit.rest.repos.listDeployments({
@@ -43952,7 +43961,9 @@ var GitHubForge = class {
     );
     const data = response.data;
     if (typeof data.id !== "number") {
-      throw new Error(`GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} (${response.status} ${String(data.message ?? "no deployment in the answer")})`);
+      throw new Error(
+        `GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} (${response.status} ${String(data.message ?? "no deployment in the answer")})`
+      );
     }
     return data.id;
   }
@@ -44183,7 +44194,9 @@ var GitLabErrors = class {
     }
     if (error.status === 401) {
       return new UserError(
-        safe(`token: GitLab rejected the token (${text2}) when trying to ${where3}; set \`token\` to a valid, unexpired access token for ${this.#project.apiUrl}`),
+        safe(
+          `token: GitLab rejected the token (${text2}) when trying to ${where3}; set \`token\` to a valid, unexpired access token for ${this.#project.apiUrl}`
+        ),
         { input: "token" }
       );
     }
@@ -44281,7 +44294,13 @@ var GitLabForge = class {
     this.#token = options.token.trim();
     this.tokenType = options.tokenType ?? (env.CI_JOB_TOKEN && env.CI_JOB_TOKEN === this.#token ? "job" : "private");
     this.#retry = options.retry ?? {};
-    this.#errors = new GitLabErrors({ projectPath: this.projectPath, apiUrl: this.apiUrl, tokenType: this.tokenType, token: this.#token, retry: this.#retry });
+    this.#errors = new GitLabErrors({
+      projectPath: this.projectPath,
+      apiUrl: this.apiUrl,
+      tokenType: this.tokenType,
+      token: this.#token,
+      retry: this.#retry
+    });
     this.#http = options.http ?? createHttpClient({ env, retry: false, secrets: [this.#token] });
   }
   /** Opens a merge request from `head` to `base`, or updates the open one; adds labels and auto-merge. */
@@ -44366,10 +44385,7 @@ var GitLabForge = class {
     const iid = /!(\d+)/.exec(gitlabMessage(conflict.data))?.[1];
     if (iid) {
       const url = this.#url(`${this.#project}/merge_requests/${iid}`);
-      const { data } = await this.#call(
-        { doing: `read merge request !${iid}` },
-        () => this.#request("GET", url)
-      );
+      const { data } = await this.#call({ doing: `read merge request !${iid}` }, () => this.#request("GET", url));
       if (isOurs(data, proposal.head, proposal.base)) return data;
     }
     return this.#findOpen(proposal.head, proposal.base);
@@ -44385,10 +44401,7 @@ var GitLabForge = class {
       ...missing.length > 0 ? { add_labels: missing.join(",") } : {}
     };
     const url = this.#url(`${this.#project}/merge_requests/${mr.iid}`);
-    const { data } = await this.#call(
-      { doing: `update merge request !${mr.iid}` },
-      () => this.#request("PUT", url, body)
-    );
+    const { data } = await this.#call({ doing: `update merge request !${mr.iid}` }, () => this.#request("PUT", url, body));
     return { request: data, created: false };
   }
   async #enableAutoMerge(mr, proposal) {
@@ -44694,7 +44707,8 @@ var HttpClient2 = class {
       const location2 = header(response, "location");
       if (!REDIRECTS.has(response.status) || !location2) return response;
       await discard(response);
-      if (hop >= this.#maxRedirects) throw new UserError(`${req.url.host} redirected more than ${this.#maxRedirects} times (last: ${location2}).`);
+      if (hop >= this.#maxRedirects)
+        throw new UserError(`${req.url.host} redirected more than ${this.#maxRedirects} times (last: ${location2}).`);
       current = this.#redirect(current, response.status, new URL(location2, current.url));
     }
   }
@@ -44892,15 +44906,20 @@ function describeFailure(response, errors, ctx) {
   if (codes.has("NAME_UNKNOWN")) {
     return new NotFoundError(`could not ${ctx.what}: repository ${ctx.registry}/${ctx.repository} does not exist. Check the image name.`);
   }
-  if (status === 404) return new NotFoundError(`could not ${ctx.what}: it does not exist on ${ctx.registry}${detail}. Check the name, tag or digest.`);
+  if (status === 404)
+    return new NotFoundError(`could not ${ctx.what}: it does not exist on ${ctx.registry}${detail}. Check the name, tag or digest.`);
   return invalid(status, codes, detail, ctx);
 }
 function invalid(status, codes, detail, ctx) {
   if (codes.has("TAG_INVALID")) {
-    return new UserError(`could not ${ctx.what}: ${ctx.registry} refused the tag${detail}. Use a tag the registry accepts (it may be immutable).`);
+    return new UserError(
+      `could not ${ctx.what}: ${ctx.registry} refused the tag${detail}. Use a tag the registry accepts (it may be immutable).`
+    );
   }
   if (codes.has("MANIFEST_BLOB_UNKNOWN") || codes.has("BLOB_UNKNOWN") || codes.has("MANIFEST_UNKNOWN")) {
-    return new UserError(`could not ${ctx.what}: ${ctx.registry} is missing content the manifest refers to${detail}. Push the blobs first.`);
+    return new UserError(
+      `could not ${ctx.what}: ${ctx.registry} is missing content the manifest refers to${detail}. Push the blobs first.`
+    );
   }
   return new UserError(`could not ${ctx.what}: ${ctx.registry} answered ${status}${detail}.`);
 }
@@ -45049,7 +45068,9 @@ function parseRealm(realm, req) {
     throw new UserError(`${req.ctx.registry} sent a Bearer challenge with an invalid realm "${realm}".`);
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && req.plainHttp)) {
-    throw new UserError(`${req.ctx.registry} sends Baton to a token server over ${url.protocol} (${url.origin}); refusing to send credentials there.`);
+    throw new UserError(
+      `${req.ctx.registry} sends Baton to a token server over ${url.protocol} (${url.origin}); refusing to send credentials there.`
+    );
   }
   return url;
 }
@@ -45081,7 +45102,10 @@ async function tokenFailure(response, realm, req) {
   if (isRetriableStatus(response.status)) {
     const retryAfterMs = parseRetryAfter(header(response, "retry-after"));
     await discard(response);
-    return new RetriableError(`${where3} answered ${response.status}.`, { status: response.status, ...retryAfterMs === void 0 ? {} : { retryAfterMs } });
+    return new RetriableError(`${where3} answered ${response.status}.`, {
+      status: response.status,
+      ...retryAfterMs === void 0 ? {} : { retryAfterMs }
+    });
   }
   const said = (await readErrors(response)).map((entry) => entry.message || entry.code).filter(Boolean).join("; ");
   const detail = said ? ` (${said})` : "";
@@ -45331,7 +45355,9 @@ var ImageCopy = class {
     const parsed = parseManifest(data.bytes, data.mediaType);
     if (parsed.kind === "index") {
       await Promise.all(
-        parsed.index.manifests.map(async (child) => this.manifest(await this.#source.client.getManifest(byDigest(this.#source.ref, child.digest))))
+        parsed.index.manifests.map(
+          async (child) => this.manifest(await this.#source.client.getManifest(byDigest(this.#source.ref, child.digest)))
+        )
       );
     } else {
       await Promise.all(manifestBlobs(parsed).map((blob) => this.blob(blob)));
@@ -45515,9 +45541,7 @@ function execRaw(file, args, options = {}) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => {
       clearTimeout(timer);
-      reject(
-        error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error
-      );
+      reject(error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -45827,7 +45851,14 @@ var RegistrySession = class {
       await discard(response);
       return endpoint2;
     }
-    const failure2 = await responseFailure(response, { registry: this.registry, repository: "", access: "pull", what: `reach ${base.href}`, searched: [], scopes: [] });
+    const failure2 = await responseFailure(response, {
+      registry: this.registry,
+      repository: "",
+      access: "pull",
+      what: `reach ${base.href}`,
+      searched: [],
+      scopes: []
+    });
     if (failure2 instanceof TransientError) throw failure2;
     throw new UserError(
       `${this.apiHost} answered ${response.status} at ${base.href}: no OCI distribution API there. Check the registry host and port.`,
@@ -46038,7 +46069,11 @@ var RegistryClient = class {
       throw new UserError(`cannot push a manifest with digest ${digest} as ${show(ref)}: the digests differ.`);
     }
     const reference = ref.tag ?? digest;
-    const op2 = { repository: ref.repository, access: "push", what: `push the manifest ${reference} to ${ref.registry}/${ref.repository}` };
+    const op2 = {
+      repository: ref.repository,
+      access: "push",
+      what: `push the manifest ${reference} to ${ref.registry}/${ref.repository}`
+    };
     const response = await this.session(ref.registry).send(
       op2,
       (base) => ({
@@ -46069,7 +46104,11 @@ var RegistryClient = class {
   }
   /** `GET` the blob as a verifying stream; redirects to storage are followed without credentials. */
   async getBlob(ref, descriptor) {
-    const op2 = { repository: ref.repository, access: "pull", what: `pull blob ${descriptor.digest} from ${ref.registry}/${ref.repository}` };
+    const op2 = {
+      repository: ref.repository,
+      access: "pull",
+      what: `pull blob ${descriptor.digest} from ${ref.registry}/${ref.repository}`
+    };
     const response = await this.session(ref.registry).send(
       op2,
       (base) => ({ method: "GET", url: new URL(`${ref.repository}/blobs/${descriptor.digest}`, base) }),
@@ -46133,10 +46172,15 @@ var RegistryClient = class {
     for (let url = first, pages = 0; url; pages++) {
       if (pages >= 1e4) throw new UserError(`${ref.registry} kept sending tag pages for ${ref.repository}; stopped after 10000.`);
       const current = url;
-      const page = await session.fetch(op2, () => ({ method: "GET", url: current }), { expect: [200] }, async (response) => ({
-        json: JSON.parse((await readBodyLimited(response, 16 * MAX_MANIFEST_BYTES, op2.what)).toString("utf8")),
-        next: nextPageUrl2(header(response, "link"), current)
-      }));
+      const page = await session.fetch(
+        op2,
+        () => ({ method: "GET", url: current }),
+        { expect: [200] },
+        async (response) => ({
+          json: JSON.parse((await readBodyLimited(response, 16 * MAX_MANIFEST_BYTES, op2.what)).toString("utf8")),
+          next: nextPageUrl2(header(response, "link"), current)
+        })
+      );
       tags.push(...page.json.tags ?? []);
       url = page.next;
     }
@@ -46349,7 +46393,15 @@ function authError(context3, detail, cause) {
 }
 
 // src/adapters/git/git-signing-config.ts
-var SIGNING_KEYS = ["commit.gpgsign", "user.signingkey", "gpg.format", "gpg.program", "gpg.openpgp.program", "gpg.ssh.program", "gpg.x509.program"];
+var SIGNING_KEYS = [
+  "commit.gpgsign",
+  "user.signingkey",
+  "gpg.format",
+  "gpg.program",
+  "gpg.openpgp.program",
+  "gpg.ssh.program",
+  "gpg.x509.program"
+];
 function fromEnvironment(env) {
   const found = /* @__PURE__ */ new Map();
   const count = Number.parseInt(env["GIT_CONFIG_COUNT"] ?? "0", 10);
@@ -46362,7 +46414,14 @@ function fromEnvironment(env) {
 }
 async function fromGlobalConfig(env) {
   const pattern = `^(${SIGNING_KEYS.map((k) => k.replace(/\./g, "\\.")).join("|")})$`;
-  const clean = { HOME: env["HOME"], XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"], GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"], PATH: env["PATH"], LC_ALL: "C", GIT_CONFIG_NOSYSTEM: "1" };
+  const clean = {
+    HOME: env["HOME"],
+    XDG_CONFIG_HOME: env["XDG_CONFIG_HOME"],
+    GIT_CONFIG_GLOBAL: env["GIT_CONFIG_GLOBAL"],
+    PATH: env["PATH"],
+    LC_ALL: "C",
+    GIT_CONFIG_NOSYSTEM: "1"
+  };
   const result = await execRaw("git", ["config", "--global", "--get-regexp", pattern], { env: clean, replaceEnv: true });
   const found = /* @__PURE__ */ new Map();
   for (const line of result.code === 0 ? result.stdout.split("\n") : []) {
@@ -46375,7 +46434,9 @@ async function signingConfig(env = process.env) {
   const settings = new Map([...await fromGlobalConfig(env), ...fromEnvironment(env)]);
   if (!/^(true|yes|on|1)$/i.test(settings.get("commit.gpgsign") ?? "")) return [];
   if (!settings.get("user.signingkey")) {
-    throw new UserError("commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way.");
+    throw new UserError(
+      "commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way."
+    );
   }
   const format = settings.get("gpg.format") ?? "openpgp";
   if (!["openpgp", "ssh", "x509"].includes(format)) throw new UserError(`gpg.format "${format}" is not one of openpgp, ssh, x509.`);
@@ -46644,7 +46705,11 @@ function isFullCommitId(text2) {
 async function deepen(handle, step) {
   const refspec = `+refs/heads/${handle.branch}:refs/remotes/origin/${handle.branch}`;
   const depth = Number.isFinite(step) ? `--deepen=${step}` : "--unshallow";
-  await handle.cli.network(["fetch", "--quiet", "--no-tags", depth, "origin", refspec], { verb: "fetch", branch: handle.branch }, { cwd: handle.dir });
+  await handle.cli.network(
+    ["fetch", "--quiet", "--no-tags", depth, "origin", refspec],
+    { verb: "fetch", branch: handle.branch },
+    { cwd: handle.dir }
+  );
 }
 async function shallowCommits(handle) {
   const file = (await gitIn(handle, ["rev-parse", "--git-path", "shallow"])).stdout.trim();
@@ -46714,8 +46779,15 @@ async function filesAt(handle, commits, path, keep) {
     const blobs = stdout.split("\0").filter((entry) => /^100[0-7]{3} blob /.test(entry.split("	")[0] ?? "")).map((entry) => [entry.slice(entry.indexOf("	") + 1), entry.split("	")[0].split(" ")[2]]).filter(([file]) => keep(file));
     listed.set(commit, blobs);
   }
-  const texts = await readBlobs(handle, commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
-  return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))]));
+  const texts = await readBlobs(
+    handle,
+    commits,
+    [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)),
+    spec
+  );
+  return new Map(
+    [...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ""]))])
+  );
 }
 async function readBlobs(handle, commits, oids, path = "") {
   const unique = [...new Set(oids)];
@@ -46725,7 +46797,17 @@ async function readBlobs(handle, commits, oids, path = "") {
   const wanted = new Set(unique);
   const missing = listed.split("\n").filter((line) => line.startsWith("?") && wanted.has(line.slice(1).trim())).map((line) => line.slice(1).trim());
   if (missing.length > 0) {
-    const fetch2 = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--filter=blob:none", "--stdin", "origin"];
+    const fetch2 = [
+      "-c",
+      "fetch.negotiationAlgorithm=noop",
+      "fetch",
+      "--quiet",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--filter=blob:none",
+      "--stdin",
+      "origin"
+    ];
     await handle.cli.network(fetch2, { verb: "fetch" }, { cwd: handle.dir, input: `${missing.join("\n")}
 ` });
   }
@@ -46867,7 +46949,14 @@ async function signRefTip(handle, ref, env) {
   const tip = (await gitIn(handle, ["rev-parse", "--verify", ref])).stdout.trim();
   const { stdout } = await gitIn(handle, ["log", "-1", "--format=%T%x00%P%x00%B", tip]);
   const [tree = "", parents = "", message = ""] = stdout.split("\0");
-  const args = ["commit-tree", "-S", tree, ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]), "-F", "-"];
+  const args = [
+    "commit-tree",
+    "-S",
+    tree,
+    ...parents.split(" ").filter(Boolean).flatMap((p) => ["-p", p]),
+    "-F",
+    "-"
+  ];
   const signed = (await gitIn(handle, args, { input: message, env })).stdout.trim();
   await gitIn(handle, ["update-ref", ref, signed, tip]);
   return signed;
@@ -46905,7 +46994,9 @@ async function pushRefs(handle, updates) {
   if (result.code === 0) return "pushed";
   const lines = parsePushOutput(result.stdout).filter((line) => line.flag === "!");
   if (lines.every((line) => ATOMIC_RACE_RE.test(line.summary))) return "rejected";
-  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, { input: "repo" });
+  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(", ")}.`, {
+    input: "repo"
+  });
 }
 async function fetchRef(handle, ref) {
   const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "origin", `+${ref}:${ref}`];
@@ -47109,10 +47200,14 @@ var GitRepo = class _GitRepo {
     if (worktree) return this.#landInWorktree(worktree, target2, commit, options.force === true);
     const args = ["push", "--porcelain", "--no-verify"];
     if (options.force) args.push(`--force-with-lease=${ref}:${await this.#lease(target2)}`);
-    const result = await this.#cli.network([...args, "origin", `HEAD:${ref}`], {
-      verb: "push",
-      branch: target2
-    }, { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== void 0 });
+    const result = await this.#cli.network(
+      [...args, "origin", `HEAD:${ref}`],
+      {
+        verb: "push",
+        branch: target2
+      },
+      { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== void 0 }
+    );
     const outcome = pushOutcome(result, ref, this.#cli.remote.display) ?? { result: "pushed", summary: "" };
     if (outcome.result === "pushed") this.#seen.set(target2, commit);
     else this.#cli.log(`push to ${target2} rejected, the branch moved: ${outcome.summary}`);
@@ -47168,7 +47263,17 @@ var GitRepo = class _GitRepo {
   async #fetch(name) {
     const branch = repoRef(name);
     const tracking = `refs/remotes/origin/${branch}`;
-    const args = ["fetch", "--quiet", "--depth", "1", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules", "--no-show-forced-updates", "--filter=blob:none"];
+    const args = [
+      "fetch",
+      "--quiet",
+      "--depth",
+      "1",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--no-recurse-submodules",
+      "--no-show-forced-updates",
+      "--filter=blob:none"
+    ];
     try {
       await this.#cli.network([...args, "origin", `+refs/heads/${branch}:${tracking}`], { verb: "fetch", branch }, { cwd: this.dir });
     } catch (error) {
@@ -47248,7 +47353,11 @@ var GitRepo = class _GitRepo {
   }
 };
 function logAndRetry(options) {
-  return { ...options.log ? { log: options.log } : {}, ...options.retry ? { retry: options.retry } : {}, ...options.signing ? { signing: options.signing } : {} };
+  return {
+    ...options.log ? { log: options.log } : {},
+    ...options.retry ? { retry: options.retry } : {},
+    ...options.signing ? { signing: options.signing } : {}
+  };
 }
 function cloneCommand(cli, dir, branch) {
   const args = ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--filter=blob:none", "--no-checkout"];
@@ -47343,7 +47452,10 @@ function compilePattern(pattern, where3) {
   try {
     return new RegExp(goPattern(pattern));
   } catch (error) {
-    throw new UserError(`${where3}: "${pattern}" is not a valid regular expression (${error.message}).`, { input: where3, cause: error });
+    throw new UserError(`${where3}: "${pattern}" is not a valid regular expression (${error.message}).`, {
+      input: where3,
+      cause: error
+    });
   }
 }
 function extractNames(extract) {
@@ -47358,7 +47470,10 @@ function compileFilter(filter, where3) {
     for (const name of extractNames(extract)) {
       const ok = /^\d+$/.test(name) ? Number(name) <= groupCount : named.has(name);
       if (!ok) {
-        throw new UserError(`${where3}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`, { input: where3 });
+        throw new UserError(
+          `${where3}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`,
+          { input: where3 }
+        );
       }
     }
   }
@@ -47496,14 +47611,29 @@ function admittedTags(policy, tags) {
 var UPDATE_STRATEGIES = ["semver", "alphabetical", "numerical", "newest-build", "digest"];
 
 // src/core/update/policy-config.ts
-var POLICY_KEYS = /* @__PURE__ */ new Set(["name", "image", "strategy", "range", "prereleases", "order", "filter", "tag", "allow", "ignore", "platform", "pin", "allow-downgrade"]);
+var POLICY_KEYS = /* @__PURE__ */ new Set([
+  "name",
+  "image",
+  "strategy",
+  "range",
+  "prereleases",
+  "order",
+  "filter",
+  "tag",
+  "allow",
+  "ignore",
+  "platform",
+  "pin",
+  "allow-downgrade"
+]);
 var PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 function fail(where3, message) {
   throw new UserError(`baton.yaml: ${where3}: ${message}`, { input: where3 });
 }
 function list(value, where3) {
   if (value === void 0 || value === null) return [];
-  if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (typeof value === "string")
+    return value.split(",").map((s) => s.trim()).filter(Boolean);
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) fail(where3, "must be a list of patterns");
   return value;
 }
@@ -47534,18 +47664,22 @@ function parseUpdatePolicy(name, value, where3 = `policies.${name}`) {
       throw new UserError(`baton.yaml: ${where3}.image: ${error.message}`, { input: where3, cause: error });
     }
   })();
-  if (ref.tag || ref.digest) fail(`${where3}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
+  if (ref.tag || ref.digest)
+    fail(`${where3}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
   const strategy = text(record2, "strategy", where3) ?? (record2["range"] !== void 0 ? "semver" : void 0);
   if (strategy === void 0) fail(where3, `"strategy" is required (one of ${UPDATE_STRATEGIES.join(", ")})`);
-  if (!UPDATE_STRATEGIES.includes(strategy)) fail(`${where3}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
+  if (!UPDATE_STRATEGIES.includes(strategy))
+    fail(`${where3}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(", ")})`);
   const order = text(record2, "order", where3) ?? "asc";
   if (order !== "asc" && order !== "desc") fail(`${where3}.order`, `must be asc or desc, not "${order}"`);
   const pin = text(record2, "pin", where3) ?? (strategy === "digest" ? "tag+digest" : "tag");
   if (!["tag", "digest", "tag+digest"].includes(pin)) fail(`${where3}.pin`, `must be tag, digest or tag+digest, not "${pin}"`);
   const platform = text(record2, "platform", where3);
-  if (platform !== void 0 && !PLATFORM_RE.test(platform)) fail(`${where3}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
+  if (platform !== void 0 && !PLATFORM_RE.test(platform))
+    fail(`${where3}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
   const rawRange = text(record2, "range", where3);
-  if (rawRange !== void 0 && strategy !== "semver") fail(`${where3}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
+  if (rawRange !== void 0 && strategy !== "semver")
+    fail(`${where3}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
   const range = rawRange === void 0 ? void 0 : checkRange(rawRange, `baton.yaml: ${where3}`);
   const filter = parseFilter(record2["filter"], `${where3}.filter`);
   const policy = {
@@ -47563,7 +47697,8 @@ function parseUpdatePolicy(name, value, where3 = `policies.${name}`) {
     pin,
     allowDowngrade: flag(record2, "allow-downgrade", where3)
   };
-  if (record2["tag"] !== void 0 && strategy !== "digest") fail(`${where3}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
+  if (record2["tag"] !== void 0 && strategy !== "digest")
+    fail(`${where3}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
   compileAllowIgnore(policy.allow, policy.ignore, `baton.yaml: ${where3}`);
   if (filter) compileFilter(filter, `baton.yaml: ${where3}.filter`);
   return policy;
@@ -47572,7 +47707,8 @@ function parseFilter(value, where3) {
   if (value === void 0 || value === null) return void 0;
   if (typeof value !== "object" || Array.isArray(value)) fail(where3, 'must be a mapping with "pattern" (and "extract")');
   const record2 = value;
-  for (const key of Object.keys(record2)) if (key !== "pattern" && key !== "extract") fail(where3, `unknown key "${key}" (known: pattern, extract)`);
+  for (const key of Object.keys(record2))
+    if (key !== "pattern" && key !== "extract") fail(where3, `unknown key "${key}" (known: pattern, extract)`);
   const pattern = text(record2, "pattern", where3) ?? fail(where3, '"pattern" is required');
   const extract = text(record2, "extract", where3);
   return { pattern, ...extract !== void 0 ? { extract } : {} };
@@ -47591,7 +47727,8 @@ function parseEnvUpdates(envName, value, shared) {
   const policies = value.map((entry, i) => {
     if (typeof entry === "string") {
       const policy = shared.get(entry);
-      if (!policy) fail(`${where3}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(", ") || "none"})`);
+      if (!policy)
+        fail(`${where3}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(", ") || "none"})`);
       return policy;
     }
     const record2 = entry;
@@ -47674,7 +47811,8 @@ function parseEnvRepoConfig(text2) {
   const envs = data["environments"] ?? {};
   if (typeof envs !== "object" || envs === null || Array.isArray(envs)) fail2('"environments" must be a mapping', "");
   const policies = data["policies"] ?? {};
-  if (typeof policies !== "object" || policies === null || Array.isArray(policies)) fail2('"policies" must map policy names to images or update policies', "");
+  if (typeof policies !== "object" || policies === null || Array.isArray(policies))
+    fail2('"policies" must map policy names to images or update policies', "");
   const updatePolicies = parseSharedPolicies(policies);
   for (const [name, value] of Object.entries(envs)) {
     const env = parseEnvironment(name, value, "");
@@ -47879,7 +48017,10 @@ function isArgocdOverride(file) {
 }
 function argocdSourceSites(parsed, doc, source) {
   if (!(0, import_yaml4.isMap)(source)) return [];
-  return [...kustomizeImageStrings(parsed, doc, valueAt(source, "kustomize", "images")), ...helmParameterSites(parsed, doc, valueAt(source, "helm", "parameters"))];
+  return [
+    ...kustomizeImageStrings(parsed, doc, valueAt(source, "kustomize", "images")),
+    ...helmParameterSites(parsed, doc, valueAt(source, "helm", "parameters"))
+  ];
 }
 function applicationSources(root) {
   const spec = (0, import_yaml4.isMap)(root) ? getValue(root, "spec") : void 0;
@@ -47896,7 +48037,15 @@ function kustomizeImageStrings(parsed, doc, images) {
     const reference = slot.text.slice(eq + 1);
     const image = tryParseImageRef(reference);
     if (image === void 0) return [];
-    const parts = { kind: "kustomize", image, docIndex: doc.index, name: writtenName(reference), ref: slot, claims: claimOf(slot), ...eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {} };
+    const parts = {
+      kind: "kustomize",
+      image,
+      docIndex: doc.index,
+      name: writtenName(reference),
+      ref: slot,
+      claims: claimOf(slot),
+      ...eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {}
+    };
     return [placeSite(parsed, parts, slot.alias ?? slot.node)];
   });
 }
@@ -48032,7 +48181,14 @@ function entrySite(parsed, doc, entry) {
   if (named === void 0) return void 0;
   if (named.tag !== void 0 || named.digest !== void 0) {
     if (tag !== void 0 || digest !== void 0) return void 0;
-    const whole = { kind: "kustomize", image: named, docIndex: doc.index, name: writtenName(nameSlot.text), ref: nameSlot, claims: claimOf(nameSlot) };
+    const whole = {
+      kind: "kustomize",
+      image: named,
+      docIndex: doc.index,
+      name: writtenName(nameSlot.text),
+      ref: nameSlot,
+      claims: claimOf(nameSlot)
+    };
     return placeSite(parsed, whole, nameSlot.alias ?? nameSlot.node);
   }
   const parts = {
@@ -48246,7 +48402,11 @@ function fieldSite(parsed, doc, group, claimed) {
     image: imageWith(marker.image, tag?.text, digest?.text),
     docIndex: doc.index,
     ...naming,
-    claims: [...group.flatMap((m) => claimOf(m.slot)), ...claimOf(field("tag") ? void 0 : tag), ...claimOf(field("digest") ? void 0 : digest)],
+    claims: [
+      ...group.flatMap((m) => claimOf(m.slot)),
+      ...claimOf(field("tag") ? void 0 : tag),
+      ...claimOf(field("digest") ? void 0 : digest)
+    ],
     ...tag === void 0 ? {} : { tag },
     ...digest === void 0 ? {} : { digest }
   };
@@ -48372,10 +48532,15 @@ function checkPin(image, pin, input = "image") {
   checkVersioned(image, input);
   const shown = formatFamiliar(image);
   if (pin !== "digest" && image.tag === void 0) {
-    throw new UserError(`${input}: ${shown} has no tag, but pin "${pin}" writes one; give ${familiarName(image)}:<tag> or use pin "digest".`, { input });
+    throw new UserError(
+      `${input}: ${shown} has no tag, but pin "${pin}" writes one; give ${familiarName(image)}:<tag> or use pin "digest".`,
+      { input }
+    );
   }
   if (pin !== "tag" && image.digest === void 0) {
-    throw new UserError(`${input}: ${shown} has no digest, but pin "${pin}" writes one; give ${shown}@sha256:<digest> or use pin "tag".`, { input });
+    throw new UserError(`${input}: ${shown} has no digest, but pin "${pin}" writes one; give ${shown}@sha256:<digest> or use pin "tag".`, {
+      input
+    });
   }
 }
 function checkVersioned(image, input) {
@@ -48535,7 +48700,8 @@ function rootKustomization(files, root) {
 function addImageEntry(file, text2, name, image, pin, options) {
   const parsed = parseFile(file, text2);
   const root = parsed.docs[0]?.doc.contents;
-  if (parsed.docs.length !== 1 || !(0, import_yaml11.isMap)(root) || !isKustomization(file, root)) throw cannot(file, "it is not a single kustomization document");
+  if (parsed.docs.length !== 1 || !(0, import_yaml11.isMap)(root) || !isKustomization(file, root))
+    throw cannot(file, "it is not a single kustomization document");
   const fields = [["name", name]];
   if (pin !== "digest" && image.tag !== void 0) fields.push(["newTag", image.tag]);
   if (pin !== "tag" && image.digest !== void 0) fields.push(["digest", image.digest]);
@@ -48594,16 +48760,26 @@ function check(file, before, after, image, pin, options) {
   } catch (error) {
     throw new Error(`${file}: the added images entry does not parse (${String(error)}); nothing was written.`);
   }
-  const want = { registry: image.registry, repository: image.repository, ...pin !== "digest" && image.tag ? { tag: image.tag } : {}, ...pin !== "tag" && image.digest ? { digest: image.digest } : {} };
+  const want = {
+    registry: image.registry,
+    repository: image.repository,
+    ...pin !== "digest" && image.tag ? { tag: image.tag } : {},
+    ...pin !== "tag" && image.digest ? { digest: image.digest } : {}
+  };
   const expected = [...was, formatImageRef(want)].sort();
   if (JSON.stringify([...now].sort()) !== JSON.stringify(expected)) {
-    throw new Error(`${file}: after adding an images entry the sites are ${now.join(", ")}, expected ${expected.join(", ")}; nothing was written.`);
+    throw new Error(
+      `${file}: after adding an images entry the sites are ${now.join(", ")}, expected ${expected.join(", ")}; nothing was written.`
+    );
   }
 }
 function cannot(file, why) {
-  return new UserError(`${file}: the image is used only by the bases, and Baton would add an images entry here, but ${why}; add the entry by hand once.`, {
-    input: file
-  });
+  return new UserError(
+    `${file}: the image is used only by the bases, and Baton would add an images entry here, but ${why}; add the entry by hand once.`,
+    {
+      input: file
+    }
+  );
 }
 
 // src/core/edit/rewrite.ts
@@ -48893,7 +49069,9 @@ function planEdits(files, images, given) {
 }
 function unreadOverrides(located, wanted) {
   return located.filter((file) => isArgocdOverride(file.parsed.file)).flatMap(
-    (file) => wanted.filter((image) => file.parsed.text.includes(familiarName(image)) && !file.sites.some((site) => sameImage(site.image, image))).map((image) => `warning: ${file.parsed.file} names ${familiarName(image)}, but holds no value Baton can edit for it; Argo CD reads this override over the other files, so check it by hand.`)
+    (file) => wanted.filter((image) => file.parsed.text.includes(familiarName(image)) && !file.sites.some((site) => sameImage(site.image, image))).map(
+      (image) => `warning: ${file.parsed.file} names ${familiarName(image)}, but holds no value Baton can edit for it; Argo CD reads this override over the other files, so check it by hand.`
+    )
   );
 }
 function baseSite(options, image) {
@@ -48938,7 +49116,9 @@ function checkRequests(images, pin) {
     const name = imageName(image);
     const earlier = wanted.get(name);
     if (earlier !== void 0 && formatFamiliar(earlier) !== shown) {
-      throw new UserError(`image: ${familiarName(image)} is given twice (${formatFamiliar(earlier)} and ${shown}); give it once.`, { input: "image" });
+      throw new UserError(`image: ${familiarName(image)} is given twice (${formatFamiliar(earlier)} and ${shown}); give it once.`, {
+        input: "image"
+      });
     }
     wanted.set(name, image);
   }
@@ -48946,13 +49126,17 @@ function checkRequests(images, pin) {
 }
 function withPolicy(options, wanted) {
   if (options.policy === void 0) return options;
-  if (wanted.length !== 1) throw new UserError(`policy: a policy stands for one image, but ${wanted.length} are given.`, { input: "policy" });
+  if (wanted.length !== 1)
+    throw new UserError(`policy: a policy stands for one image, but ${wanted.length} are given.`, { input: "policy" });
   return { ...options, policies: { ...options.policies, [options.policy]: familiarName(wanted[0]) } };
 }
 function notFound(image, root, policy) {
   const name = familiarName(image);
   if (policy !== void 0) {
-    return new UserError(`policy: no {"$imagepolicy": "\u2026${policy}\u2026"} marker under ${root}; mark the values to write, or check the policy name.`, { input: "policy" });
+    return new UserError(
+      `policy: no {"$imagepolicy": "\u2026${policy}\u2026"} marker under ${root}; mark the values to write, or check the policy name.`,
+      { input: "policy" }
+    );
   }
   return new UserError(
     `image: ${name} was not found in any kustomization, manifest, Helm values file or marker under ${root}; check the name or add a \`# baton: ${name}\` marker.`,
@@ -48980,8 +49164,16 @@ function editFile(file, wanted, options) {
   const after = applySplices(file.parsed.text, splices);
   if (after === file.parsed.text) return { skipped };
   const expected = new Map(done.map((plan) => [plan.site, plan.after]));
-  verifyEdit(file, after, expected, ops.map((op2) => op2.patch), options);
-  const changes = done.flatMap((plan) => plan.ops.filter((op2) => ops.includes(op2)).map((op2) => change(plan, op2, splices, file.parsed.text, after)));
+  verifyEdit(
+    file,
+    after,
+    expected,
+    ops.map((op2) => op2.patch),
+    options
+  );
+  const changes = done.flatMap(
+    (plan) => plan.ops.filter((op2) => ops.includes(op2)).map((op2) => change(plan, op2, splices, file.parsed.text, after))
+  );
   return { edit: { file: file.parsed.file, before: file.parsed.text, after, changes }, skipped };
 }
 function dedupeShared(file, plans) {
@@ -49016,7 +49208,10 @@ function sharedError(file, op2, why) {
 }
 function change(plan, op2, splices, before, after) {
   const { site } = plan;
-  const { line, column } = op2.kind === "remove" ? textPosition(before, op2.at) : textPosition(after, op2.kind === "add" ? mapOffset(splices, op2.splice.start, splices.indexOf(op2.splice)) + op2.at : mapOffset(splices, op2.at));
+  const { line, column } = op2.kind === "remove" ? textPosition(before, op2.at) : textPosition(
+    after,
+    op2.kind === "add" ? mapOffset(splices, op2.splice.start, splices.indexOf(op2.splice)) + op2.at : mapOffset(splices, op2.at)
+  );
   return {
     file: site.file,
     line,
@@ -49036,7 +49231,9 @@ function change(plan, op2, splices, before, after) {
 // src/core/rollback/holds.ts
 var PREFIX = "baton-hold:";
 var JSON_STRING = '"(?:[^"\\\\]|\\\\.)*"';
-var HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}[ \\t]+(\\S+)[ \\t]+by[ \\t]+(${JSON_STRING})[ \\t]+on[ \\t]+(\\S+)[ \\t]+reason[ \\t]+(${JSON_STRING})(?:;[ \\t]*release:[ \\t]*baton release-hold[ \\t]+(--(?:env|path)[ \\t]+\\S+))?`);
+var HOLD_RE = new RegExp(
+  `^[ \\t]*#[ \\t]*${PREFIX}[ \\t]+(\\S+)[ \\t]+by[ \\t]+(${JSON_STRING})[ \\t]+on[ \\t]+(\\S+)[ \\t]+reason[ \\t]+(${JSON_STRING})(?:;[ \\t]*release:[ \\t]*baton release-hold[ \\t]+(--(?:env|path)[ \\t]+\\S+))?`
+);
 var ANY_HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}`);
 var BOM = "\uFEFF";
 function parseHold(line) {
@@ -49143,7 +49340,9 @@ function releaseIn(files, plan, names) {
 
 // src/core/update/plan.ts
 function policySites(files, policies, scope) {
-  const all = [...files].flatMap(([file, text2]) => locateImages(file, text2, { pin: "tag", allowDowngrade: false, policies: scope.markers }));
+  const all = [...files].flatMap(
+    ([file, text2]) => locateImages(file, text2, { pin: "tag", allowDowngrade: false, policies: scope.markers })
+  );
   const found = /* @__PURE__ */ new Map();
   for (const policy of policies) {
     const ref = parseImageRef(policy.image);
@@ -49160,13 +49359,20 @@ function policySites(files, policies, scope) {
 }
 function requestedImage(request3) {
   const ref = parseImageRef(request3.policy.image);
-  return { registry: ref.registry, repository: ref.repository, tag: request3.choice.tag, ...request3.choice.digest ? { digest: request3.choice.digest } : {} };
+  return {
+    registry: ref.registry,
+    repository: ref.repository,
+    tag: request3.choice.tag,
+    ...request3.choice.digest ? { digest: request3.choice.digest } : {}
+  };
 }
 function planUpdate(files, requests, sites, scope) {
   const downgrades = [];
   const kept = requests.filter((request3) => {
     if (request3.policy.allowDowngrade) return true;
-    const lower = (sites.get(request3.policy.name) ?? []).find((site) => site.image.tag !== void 0 && isPolicyDowngrade(request3.policy, { tag: site.image.tag }, { tag: request3.choice.tag }));
+    const lower = (sites.get(request3.policy.name) ?? []).find(
+      (site) => site.image.tag !== void 0 && isPolicyDowngrade(request3.policy, { tag: site.image.tag }, { tag: request3.choice.tag })
+    );
     if (lower) downgrades.push({ policy: request3.policy.name, site: lower, current: lower.image.tag, wanted: request3.choice.tag });
     return !lower;
   });
@@ -49184,10 +49390,21 @@ function planUpdate(files, requests, sites, scope) {
   const held = [];
   const allSites = /* @__PURE__ */ new Map();
   for (const group of groups.values()) {
-    const plan = planRespectingHolds(current, group.requests.map(requestedImage), { pin: group.pin, allowDowngrade: group.allowDowngrade, overrideHold: false, policies: scope.markers, root: scope.root });
+    const plan = planRespectingHolds(current, group.requests.map(requestedImage), {
+      pin: group.pin,
+      allowDowngrade: group.allowDowngrade,
+      overrideHold: false,
+      policies: scope.markers,
+      root: scope.root
+    });
     for (const edit of plan.edits) {
       const earlier = edits.get(edit.file);
-      edits.set(edit.file, { file: edit.file, before: files.get(edit.file), after: edit.after, changes: [...earlier?.changes ?? [], ...edit.changes] });
+      edits.set(edit.file, {
+        file: edit.file,
+        before: files.get(edit.file),
+        after: edit.after,
+        changes: [...earlier?.changes ?? [], ...edit.changes]
+      });
     }
     current = new Map([...current, ...plan.edits.map((edit) => [edit.file, edit.after])]);
     skipped.push(...plan.skipped);
@@ -49901,7 +50118,8 @@ async function readEnvFiles(repo, path, options = {}) {
       continue;
     }
     const bytes = await (0, import_promises13.readFile)(full);
-    if (options.needles !== void 0 && !candidate(file, bytes, options.needles, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, notice)) continue;
+    if (options.needles !== void 0 && !candidate(file, bytes, options.needles, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, notice))
+      continue;
     const bad2 = invalidUtf8Offset(bytes);
     if (bad2 !== void 0) {
       throw new UserError(
@@ -49960,7 +50178,9 @@ function signature(sites) {
   return (sites ?? []).map((site) => `${site.file}	${versionOf(site)}`).sort().join("\n");
 }
 function holdsWanted(sites, wanted) {
-  return sites.every((site) => (wanted.tag === void 0 || site.image.tag === wanted.tag) && (wanted.digest === void 0 || site.image.digest === wanted.digest));
+  return sites.every(
+    (site) => (wanted.tag === void 0 || site.image.tag === wanted.tag) && (wanted.digest === void 0 || site.image.digest === wanted.digest)
+  );
 }
 function ordered(sites, wanted) {
   const want = wanted.tag === void 0 ? null : import_semver3.default.valid(wanted.tag);
@@ -50016,7 +50236,9 @@ async function pushChange(repo, change2, deps, context3) {
     if (!commit) return outcome;
     if (await repo.push() === "pushed") return { ...outcome, commit };
     if (attempt >= deps.retry.attempts) {
-      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`);
+      throw new TransientError(
+        `push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`
+      );
     }
     context3.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
     await wait(raceDelay(deps.retry, attempt, now() - started));
@@ -50035,7 +50257,8 @@ async function replan(repo, change2, first, report, context3) {
   const found = supersededImages(first.sites, plan.sites, change2.race);
   report(found);
   if (found.length === 0) return plan;
-  for (const s of found) context3.log.warn(`${s.image}: not writing ${s.wanted}; a newer write landed ${s.landed} after this run read the environment`);
+  for (const s of found)
+    context3.log.warn(`${s.image}: not writing ${s.wanted}; a newer write landed ${s.landed} after this run read the environment`);
   return change2.plan(repo, new Set(found.map((s) => s.image)));
 }
 async function proposeChange(repo, change2, proposal, context3, path) {
@@ -50060,7 +50283,14 @@ async function proposeChange(repo, change2, proposal, context3, path) {
     }
     pushed = true;
   }
-  const request3 = await (await proposal.forge()).propose({ base, head, title: proposal.title, body: proposal.body(plan), labels: proposal.labels, autoMerge: proposal.autoMerge });
+  const request3 = await (await proposal.forge()).propose({
+    base,
+    head,
+    title: proposal.title,
+    body: proposal.body(plan),
+    labels: proposal.labels,
+    autoMerge: proposal.autoMerge
+  });
   for (const warning of request3.warnings ?? []) context3.log.warn(warning);
   return { plan, commit: result, request: request3, pushed };
 }
@@ -50074,7 +50304,8 @@ function parseIdentity(text2, input = "author") {
 }
 function gitUsername(inputs, env) {
   if (inputs.token && inputs.token === env["CI_JOB_TOKEN"]) return "gitlab-ci-token";
-  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab")) return "oauth2";
+  if (inputs.forge === "gitlab" || inputs.forge === "auto" && (env["GITLAB_CI"] === "true" || env["BATON_PLATFORM"] === "gitlab"))
+    return "oauth2";
   return void 0;
 }
 function remoteOf(inputs, env) {
@@ -50083,7 +50314,12 @@ function remoteOf(inputs, env) {
 }
 var DEFAULT_IDENTITY2 = parseIdentity(authorInput.default);
 function forgeOptions(inputs) {
-  return { repoUrl: inputs.repo, ...inputs.token ? { token: inputs.token } : {}, forge: inputs.forge, ...inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {} };
+  return {
+    repoUrl: inputs.repo,
+    ...inputs.token ? { token: inputs.token } : {},
+    forge: inputs.forge,
+    ...inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}
+  };
 }
 
 // src/steps/shared/types.ts
@@ -50129,7 +50365,10 @@ function target(app, annotations, notes) {
   const { path, valueFiles } = sourcePath(app);
   const method = annotations[`${PREFIX2}write-back-method`] ?? "argocd";
   const targetSpec = annotations[`${PREFIX2}write-back-target`];
-  if (!method.startsWith("git")) notes.push(`${app.metadata?.name}: write-back-method ${method.split(":")[0]} keeps versions in the Application; Baton writes them to git in ${path ?? "the source path"} instead.`);
+  if (!method.startsWith("git"))
+    notes.push(
+      `${app.metadata?.name}: write-back-method ${method.split(":")[0]} keeps versions in the Application; Baton writes them to git in ${path ?? "the source path"} instead.`
+    );
   if (!path) {
     notes.push(`${app.metadata?.name} (${app.file}) has no source path; skipped.`);
     return void 0;
@@ -50174,7 +50413,8 @@ function importArgoCd(objects) {
       const allow = get("allow-tags");
       if (allow) policy["allow"] = [allow];
       const ignore = get("ignore-tags");
-      if (ignore) policy["ignore"] = ignore.split(",").map((s) => s.trim()).filter(Boolean);
+      if (ignore)
+        policy["ignore"] = ignore.split(",").map((s) => s.trim()).filter(Boolean);
       const platform = get("platforms")?.split(",")[0]?.trim();
       if (platform) policy["platform"] = platform;
       const name = `${appName}-${alias}`;
@@ -50187,7 +50427,8 @@ function importArgoCd(objects) {
       if (where3.valuesFile && (nameKey || tagKey || specKey)) {
         if (specKey) markers.push({ file: where3.valuesFile, key: specKey, marker: `baton: ${ref}` });
         if (nameKey) markers.push({ file: where3.valuesFile, key: nameKey, marker: `baton: ${ref}:name` });
-        if (tagKey) markers.push({ file: where3.valuesFile, key: tagKey, marker: `baton: ${ref}:${strategy === "digest" ? "digest" : "tag"}` });
+        if (tagKey)
+          markers.push({ file: where3.valuesFile, key: tagKey, marker: `baton: ${ref}:${strategy === "digest" ? "digest" : "tag"}` });
       }
     }
     if (names.length > 0) environments.push({ name: appName, path: where3.path, mode: "push", update: names });
@@ -50212,7 +50453,9 @@ function policyOf2(policy, repositories, notes) {
   const repository = repositories.get(repoKey);
   const image = record(repository?.spec)["image"];
   if (typeof image !== "string") {
-    notes.push(`ImagePolicy ${ns(policy)}/${policy.metadata?.name} (${policy.file}) refers to ImageRepository ${repoKey}, which is not in the repo; skipped.`);
+    notes.push(
+      `ImagePolicy ${ns(policy)}/${policy.metadata?.name} (${policy.file}) refers to ImageRepository ${repoKey}, which is not in the repo; skipped.`
+    );
     return void 0;
   }
   const out = { image };
@@ -50271,7 +50514,10 @@ function importFlux(objects, files) {
         if (key) used.add(key);
       }
     }
-    if (used.size === 0) notes.push(`ImageUpdateAutomation ${ns(automation)}/${automation.metadata?.name}: no $imagepolicy markers under ${path}; no environment made.`);
+    if (used.size === 0)
+      notes.push(
+        `ImageUpdateAutomation ${ns(automation)}/${automation.metadata?.name}: no $imagepolicy markers under ${path}; no environment made.`
+      );
     else {
       environments.push({
         name: automation.metadata?.name ?? path.split("/").pop(),
@@ -50327,7 +50573,8 @@ function addMarkers(file, text2, markers) {
   const inserts = [];
   for (const marker of markers) {
     const node = doc.getIn(marker.key.split("."), true);
-    if (!node || !(0, import_yaml13.isScalar)(node) || !node.range) throw new UserError(`${file}: no value at ${marker.key} for the marker "${marker.marker}".`, { input: file });
+    if (!node || !(0, import_yaml13.isScalar)(node) || !node.range)
+      throw new UserError(`${file}: no value at ${marker.key} for the marker "${marker.marker}".`, { input: file });
     const lineEnd = text2.indexOf("\n", node.range[1]);
     const rest = text2.slice(node.range[1], lineEnd < 0 ? text2.length : lineEnd);
     if (/^\s*#\s*baton:/.test(rest)) continue;
@@ -50348,7 +50595,8 @@ async function readRepoObjects(repo) {
     for (const doc of (0, import_yaml14.parseAllDocuments)(text2)) {
       if (!("errors" in doc) || doc.errors.length > 0) continue;
       const value = doc.toJS();
-      if (value && typeof value === "object" && typeof value["kind"] === "string") objects.push({ ...value, file });
+      if (value && typeof value === "object" && typeof value["kind"] === "string")
+        objects.push({ ...value, file });
     }
   }
   return { files, objects };
@@ -50358,7 +50606,10 @@ async function importPlan(repo, from) {
   const result = from === "flux" ? importFlux(objects, files) : importArgoCd(objects);
   if (result.policies.size === 0) {
     const what = from === "flux" ? "ImagePolicy objects (image.toolkit.fluxcd.io)" : "Applications with argocd-image-updater.argoproj.io/image-list";
-    throw new UserError(`import: found no ${what} in the repo; nothing to import.${result.notes.length ? ` ${result.notes.join(" ")}` : ""}`, { input: "import" });
+    throw new UserError(
+      `import: found no ${what} in the repo; nothing to import.${result.notes.length ? ` ${result.notes.join(" ")}` : ""}`,
+      { input: "import" }
+    );
   }
   const config = await (0, import_promises14.readFile)((0, import_node_path11.join)(repo.dir, CONFIG_FILE), "utf8").catch(() => void 0);
   return { plan: { edits: importEdits(result, config, files), sites: /* @__PURE__ */ new Map(), skipped: [] }, result };
@@ -50388,7 +50639,15 @@ ${[...result.policies.keys()].map((name) => `- ${name}`).join("\n")}
         {
           branch: `baton/update/import-${from}`,
           title: `update: import policies from ${from === "flux" ? "Flux" : "Argo CD Image Updater"}`,
-          body: () => ["Baton policies equivalent to the image automation found in this repo.", "", "```diff", diff, "```", "", ...result.notes.map((n) => `- ${n}`)].join("\n"),
+          body: () => [
+            "Baton policies equivalent to the image automation found in this repo.",
+            "",
+            "```diff",
+            diff,
+            "```",
+            "",
+            ...result.notes.map((n) => `- ${n}`)
+          ].join("\n"),
           labels: inputs.labels,
           autoMerge: false,
           forge: () => deps.forge(forgeOptions(inputs))
@@ -50509,7 +50768,9 @@ function cell(text2) {
 }
 function updateBody(envName, records, plan, origin) {
   const where3 = (image) => plan.edits.flatMap((edit) => edit.changes).filter((c) => familiarName(parseImageRef(c.image)) === image).map((c) => `\`${cell(c.file)}:${c.line}\``).join(", ");
-  const rows = records.map((r) => `| [\`${cell(r.image)}\`](${r.link}) | \`${cell(r.old)}\` | \`${cell(r.new)}\` | \`${cell(r.policy)}\` | ${where3(r.image)} |`);
+  const rows = records.map(
+    (r) => `| [\`${cell(r.image)}\`](${r.link}) | \`${cell(r.old)}\` | \`${cell(r.new)}\` | \`${cell(r.policy)}\` | ${where3(r.image)} |`
+  );
   return [
     `Baton updates **${envName}** to the newest versions its policies allow.`,
     "",
@@ -50523,9 +50784,13 @@ function updateBody(envName, records, plan, origin) {
 }
 function leftOut(plan) {
   return [
-    ...plan.downgrades.map((d) => `${d.site.file}:${d.site.line}: kept ${d.current}; policy ${d.policy} ranks it above ${d.wanted} (set allow-downgrade on the policy to write it).`),
+    ...plan.downgrades.map(
+      (d) => `${d.site.file}:${d.site.line}: kept ${d.current}; policy ${d.policy} ranks it above ${d.wanted} (set allow-downgrade on the policy to write it).`
+    ),
     ...plan.skipped.map((s) => `${s.file}:${s.line}: kept ${s.current}, newer than ${s.wanted}.`),
-    ...plan.held.map((h) => `${h.file}:${h.line}: ${familiarName(parseImageRef(h.image))} is held by a rollback (${h.reason}); not updated.`)
+    ...plan.held.map(
+      (h) => `${h.file}:${h.line}: ${familiarName(parseImageRef(h.image))} is held by a rollback (${h.reason}); not updated.`
+    )
   ];
 }
 
@@ -50545,14 +50810,19 @@ async function listTagsConditional(client, ref, previous, pageSize) {
     const path = current.href.slice(base.href.length);
     const cached = known.get(path);
     const headers = cached?.etag ? { "if-none-match": cached.etag } : {};
-    const page = await session.fetch(op2, () => ({ method: "GET", url: current, headers }), { expect: [200, 304] }, async (response) => {
-      if (response.status === 304) {
-        await response.body.dump().catch(() => void 0);
-        return { status: 304, tags: cached?.tags ?? [], etag: cached?.etag, link: header(response, "link") };
+    const page = await session.fetch(
+      op2,
+      () => ({ method: "GET", url: current, headers }),
+      { expect: [200, 304] },
+      async (response) => {
+        if (response.status === 304) {
+          await response.body.dump().catch(() => void 0);
+          return { status: 304, tags: cached?.tags ?? [], etag: cached?.etag, link: header(response, "link") };
+        }
+        const json = JSON.parse((await readBodyLimited(response, 16 * MAX_MANIFEST_BYTES, op2.what)).toString("utf8"));
+        return { status: 200, tags: json.tags ?? [], etag: header(response, "etag"), link: header(response, "link") };
       }
-      const json = JSON.parse((await readBodyLimited(response, 16 * MAX_MANIFEST_BYTES, op2.what)).toString("utf8"));
-      return { status: 200, tags: json.tags ?? [], etag: header(response, "etag"), link: header(response, "link") };
-    });
+    );
     if (page.status !== 304) unchanged = false;
     pages.push({ path, tags: page.tags, ...page.etag ? { etag: page.etag } : {} });
     const cachedNext = page.status === 304 && page.link === void 0 ? nextCached(previous, path) : void 0;
@@ -50661,7 +50931,12 @@ async function offerFor(policy, ref, listed, ctx, stats) {
   const tags = listed.tags;
   const candidates = policy.strategy === "newest-build" ? await withCreated(policy, ref, listed, ctx, stats) : tags.map((tag) => ({ tag }));
   const chosen = chooseTag(policy, candidates);
-  return { policy, choice: chosen.tag === void 0 ? void 0 : { tag: chosen.tag }, considered: chosen.considered, unreadable: chosen.unreadable };
+  return {
+    policy,
+    choice: chosen.tag === void 0 ? void 0 : { tag: chosen.tag },
+    considered: chosen.considered,
+    unreadable: chosen.unreadable
+  };
 }
 async function withCreated(policy, ref, listed, ctx, stats) {
   const entry = ctx.cache.repositories[listed.key];
@@ -50672,7 +50947,9 @@ async function withCreated(policy, ref, listed, ctx, stats) {
   const timeKey = (tag) => `${platformName}@${digests[tag]}`;
   const missing = tags.filter((tag) => digests[tag] === void 0 || created[timeKey(tag)] === void 0).sort().reverse();
   if (missing.length > MAX_CONFIG_READS) {
-    ctx.warn(`policies.${policy.name}: ${missing.length} tags of ${listed.key} have no known creation time; reading ${MAX_CONFIG_READS} now, the rest on later runs.`);
+    ctx.warn(
+      `policies.${policy.name}: ${missing.length} tags of ${listed.key} have no known creation time; reading ${MAX_CONFIG_READS} now, the rest on later runs.`
+    );
   }
   const platform = parsePlatform(platformName, `policies.${policy.name}.platform`);
   await mapLimit(missing.slice(0, MAX_CONFIG_READS), 8, async (tag) => {
@@ -50699,7 +50976,10 @@ async function checkPlatform(client, ref, digest, policy) {
   const wanted = parsePlatform(policy.platform, `policies.${policy.name}.platform`);
   if (!selectPlatform(parsed.index, wanted)) {
     const offered = parsed.index.manifests.filter((m) => !isAttestation(m) && m.platform).map((m) => `${m.platform.os}/${m.platform.architecture}`);
-    throw new UserError(`policies.${policy.name}: ${policy.image}:${policy.tag} has no ${policy.platform} image (it has: ${offered.join(", ") || "none"}).`, { input: `policies.${policy.name}` });
+    throw new UserError(
+      `policies.${policy.name}: ${policy.image}:${policy.tag} has no ${policy.platform} image (it has: ${offered.join(", ") || "none"}).`,
+      { input: `policies.${policy.name}` }
+    );
   }
 }
 async function mapLimit(items, limit, work) {
@@ -50715,14 +50995,21 @@ function updateBranch(envName) {
   return `baton/update/${envName}`;
 }
 function environmentsToUpdate(config, inputs) {
-  if (!config) throw new UserError(`repo: the env repo has no ${CONFIG_FILE}; update reads its policies from there (see docs/update.md).`, { input: "repo" });
+  if (!config)
+    throw new UserError(`repo: the env repo has no ${CONFIG_FILE}; update reads its policies from there (see docs/update.md).`, {
+      input: "repo"
+    });
   if (inputs.env) {
     const env = namedEnvironment(config, inputs.env);
-    if (!env.update?.length) throw new UserError(`env: "${inputs.env}" has no update policies in ${CONFIG_FILE} (add "update:" to it).`, { input: "env" });
+    if (!env.update?.length)
+      throw new UserError(`env: "${inputs.env}" has no update policies in ${CONFIG_FILE} (add "update:" to it).`, { input: "env" });
     return [env];
   }
   const envs = [...config.environments.values()].filter((env) => env.update?.length);
-  if (envs.length === 0) throw new UserError(`repo: no environment in ${CONFIG_FILE} has update policies; add "update:" to one (see docs/update.md).`, { input: "repo" });
+  if (envs.length === 0)
+    throw new UserError(`repo: no environment in ${CONFIG_FILE} has update policies; add "update:" to one (see docs/update.md).`, {
+      input: "repo"
+    });
   return envs;
 }
 async function openTargets(deps, remote, inputs, envs, config) {
@@ -50747,7 +51034,9 @@ function requestsFor(target2, offers, context3) {
   return target2.policies.flatMap((policy) => {
     const offer = offers.get(offerKey(policy));
     if (!offer?.choice) {
-      context3.log.warn(`${target2.env.name}: policy ${policy.name} allows none of the ${offer?.considered ?? 0} tags of ${policy.image}; left as it is.`);
+      context3.log.warn(
+        `${target2.env.name}: policy ${policy.name} allows none of the ${offer?.considered ?? 0} tags of ${policy.image}; left as it is.`
+      );
       return [];
     }
     return [{ policy, choice: offer.choice }];
@@ -50761,7 +51050,8 @@ async function updateEnvironment(target2, requests, inputs, deps, context3, orig
     author: inputs.author
   };
   const mode = inputs.mode === "push" && env.mode !== "pr" ? "push" : "pr";
-  if (inputs.mode === "push" && mode === "pr") context3.log.warn(`${env.name}: baton.yaml sets mode pr; opening a request instead of pushing.`);
+  if (inputs.mode === "push" && mode === "pr")
+    context3.log.warn(`${env.name}: baton.yaml sets mode pr; opening a request instead of pushing.`);
   const preview = await change2.plan(repo);
   let attempt;
   if (inputs.dryRun || preview.edits.length === 0) attempt = { plan: preview, commit: void 0 };
@@ -50796,9 +51086,13 @@ function summarise(outcomes, stats, inputs) {
     if (outcome.attempt.request) lines.push("", `${outcome.env}: ${outcome.attempt.request.url}`);
     else if (outcome.attempt.commit) lines.push("", `${outcome.env}: commit \`${outcome.attempt.commit}\``);
     for (const note of outcome.notes) lines.push("", `${outcome.env}: ${note}`);
-    if (inputs.dryRun && outcome.attempt.plan.edits.length > 0) lines.push("", "```diff", unifiedDiff(outcome.attempt.plan.edits).trimEnd(), "```");
+    if (inputs.dryRun && outcome.attempt.plan.edits.length > 0)
+      lines.push("", "```diff", unifiedDiff(outcome.attempt.plan.edits).trimEnd(), "```");
   }
-  lines.push("", `Registry: ${stats.listRequests} tag page request(s), ${stats.notModified} answered from the cache (304); ${stats.heads} manifest HEAD(s), ${stats.configReads} config read(s).`);
+  lines.push(
+    "",
+    `Registry: ${stats.listRequests} tag page request(s), ${stats.notModified} answered from the cache (304); ${stats.heads} manifest HEAD(s), ${stats.configReads} config read(s).`
+  );
   return lines.join("\n");
 }
 async function runUpdate(inputs, deps, context3) {
@@ -50822,7 +51116,9 @@ async function runUpdate(inputs, deps, context3) {
       { client, cache, ...inputs.pageSize ? { pageSize: inputs.pageSize } : {}, warn: (m) => context3.log.warn(m) }
     );
     await saveTagCache(inputs.cache, cache);
-    context3.log.info(`registry: ${stats.listRequests} tag page request(s), ${stats.notModified} not modified; ${stats.heads} HEAD(s), ${stats.configReads} config read(s)`);
+    context3.log.info(
+      `registry: ${stats.listRequests} tag page request(s), ${stats.notModified} not modified; ${stats.heads} HEAD(s), ${stats.configReads} config read(s)`
+    );
     const outcomes = [];
     for (const target2 of targets) {
       const outcome = await updateEnvironment(target2, requestsFor(target2, offers, context3), inputs, deps, context3, origin);
@@ -50832,7 +51128,9 @@ async function runUpdate(inputs, deps, context3) {
     }
     const records = outcomes.flatMap((o) => o.records);
     const changed = outcomes.some((o) => o.attempt.plan.edits.length > 0 && (inputs.dryRun || o.attempt.pushed !== false));
-    context3.log.info(changed ? `${inputs.dryRun ? "would update" : "updated"} ${records.length} image(s)` : "every environment is up to date");
+    context3.log.info(
+      changed ? `${inputs.dryRun ? "would update" : "updated"} ${records.length} image(s)` : "every environment is up to date"
+    );
     const outputs = {
       updates: JSON.stringify(records),
       changed: String(changed),

@@ -52,7 +52,11 @@ var buildPushSpec = {
     { name: "file", type: "string", short: "f", description: "Path to the Dockerfile. Default: <context>/Dockerfile." },
     { name: "target", type: "string", description: "Stage of a multi-stage Dockerfile to build." },
     { name: "build-args", type: "list", description: "Build arguments, KEY=VALUE, one per line." },
-    { name: "platforms", type: "list", description: "Platforms to build (linux/amd64, linux/arm64); several make an image index. Default: the builder's own." },
+    {
+      name: "platforms",
+      type: "list",
+      description: "Platforms to build (linux/amd64, linux/arm64); several make an image index. Default: the builder's own."
+    },
     {
       name: "builder",
       type: "enum",
@@ -66,12 +70,26 @@ var buildPushSpec = {
       short: "t",
       description: "Tags besides the computed ones (sha-<7>, branch, pr-<n>, semver from a git tag), or templates: {{sha}}, {{branch}}, {{tag}}, {{version}}, {{major}}, {{minor}}, {{patch}}, {{pr}}, {{run}}, {{date}}."
     },
-    { name: "labels", type: "list", freeText: true, description: "More image labels, KEY=VALUE, one per line (the OCI source, revision, created and version labels are set)." },
+    {
+      name: "labels",
+      type: "list",
+      freeText: true,
+      description: "More image labels, KEY=VALUE, one per line (the OCI source, revision, created and version labels are set)."
+    },
     { name: "push", type: "boolean", default: "true", description: "Push the image; false builds only." },
-    { name: "username", type: "string", description: "Registry user name. Default: the docker/containers credential stores, or GitLab CI_REGISTRY_USER." },
+    {
+      name: "username",
+      type: "string",
+      description: "Registry user name. Default: the docker/containers credential stores, or GitLab CI_REGISTRY_USER."
+    },
     { name: "password", type: "string", secret: true, description: "Registry password or token (with username)." },
     insecureRegistriesInput,
-    { name: "dry-run", type: "boolean", default: "false", description: "Compute tags, labels and the source key and check the registry; build and push nothing." }
+    {
+      name: "dry-run",
+      type: "boolean",
+      default: "false",
+      description: "Compute tags, labels and the source key and check the registry; build and push nothing."
+    }
   ],
   outputs: [
     { name: "image", description: "The image by digest, name@sha256:\u2026." },
@@ -176,7 +194,10 @@ var changedOutput = {
   description: '"true" when the env repo changed (or would, in dry-run).'
 };
 var prUrlOutput = { name: "pr-url", description: "URL of the pull/merge request (pr mode)." };
-var prNumberOutput = { name: "pr-number", description: "Number of the pull/merge request (pr mode)." };
+var prNumberOutput = {
+  name: "pr-number",
+  description: "Number of the pull/merge request (pr mode)."
+};
 var filesOutput = { name: "files", description: "Files changed, newline separated." };
 
 // src/specs/bump.ts
@@ -258,7 +279,10 @@ var bumpSpec = {
     prUrlOutput,
     prNumberOutput,
     { name: "old-tag", description: "Tag (or digest) held before, for the first image." },
-    { name: "new-tag", description: "Tag (or digest) held after, for the first image; empty when a rollback holds it and it was not written." },
+    {
+      name: "new-tag",
+      description: "Tag (or digest) held after, for the first image; empty when a rollback holds it and it was not written."
+    },
     { name: "image", description: "The first image as written, name:tag[@digest]." },
     filesOutput,
     { name: "held", description: "Requested images a rollback holds in the environment and that were not written, newline separated." }
@@ -271,7 +295,11 @@ var kubeconfigInput = {
   type: "string",
   description: "Kubeconfig: a path or the content itself. Default: KUBECONFIG, then ~/.kube/config, then in-cluster."
 };
-var contextInput = { name: "context", type: "string", description: "Kubeconfig context to use instead of the current one." };
+var contextInput = {
+  name: "context",
+  type: "string",
+  description: "Kubeconfig context to use instead of the current one."
+};
 var argocdServerInput = {
   name: "argocd-server",
   type: "string",
@@ -293,7 +321,12 @@ var driftSpec = {
       default: "kubernetes",
       description: "Where live state comes from: the Kubernetes API (compared with Git here), an Argo CD Application, or Flux Kustomizations/HelmReleases."
     },
-    { name: "path", type: "string", short: "p", description: "The environment's directory in the env-repo checkout (kubernetes). Default: env's path in baton.yaml." },
+    {
+      name: "path",
+      type: "string",
+      short: "p",
+      description: "The environment's directory in the env-repo checkout (kubernetes). Default: env's path in baton.yaml."
+    },
     { name: "env", type: "string", description: "Environment name (baton.yaml); names the issue and the commit status too." },
     {
       name: "revision",
@@ -309,7 +342,12 @@ var driftSpec = {
     },
     { name: "values", type: "list", description: "Helm values files for a chart, in order." },
     { name: "kubernetes-version", type: "string", default: "1.36.0", description: "Kubernetes version Helm renders for (--kube-version)." },
-    { name: "namespace", type: "string", short: "n", description: "Namespace of objects that name none. Default: the kubeconfig context's namespace." },
+    {
+      name: "namespace",
+      type: "string",
+      short: "n",
+      description: "Namespace of objects that name none. Default: the kubeconfig context's namespace."
+    },
     kubeconfigInput,
     contextInput,
     {
@@ -351,8 +389,19 @@ var driftSpec = {
       default: "none",
       description: "issue: keep one issue per environment on the env repo (opened on drift, updated while it lasts, closed when gone)."
     },
-    { name: "alert-label", type: "string", freeText: true, default: "baton-drift", description: "Label of the drift issue; with the title marker, how the issue is found again." },
-    { name: "commit-status", type: "boolean", default: "false", description: "Also set a commit status (baton/drift/<env>) on the env repo's head." },
+    {
+      name: "alert-label",
+      type: "string",
+      freeText: true,
+      default: "baton-drift",
+      description: "Label of the drift issue; with the title marker, how the issue is found again."
+    },
+    {
+      name: "commit-status",
+      type: "boolean",
+      default: "false",
+      description: "Also set a commit status (baton/drift/<env>) on the env repo's head."
+    },
     {
       name: "repo",
       type: "string",
@@ -452,7 +501,10 @@ var promoteSpec = {
       short: "i",
       description: "Image name(s) to promote (no tag). Default: every image of the source environment."
     },
-    { ...branchInput, description: "Branch of the target environment(s). Default: each environment's branch in baton.yaml, else the repo's default branch." },
+    {
+      ...branchInput,
+      description: "Branch of the target environment(s). Default: each environment's branch in baton.yaml, else the repo's default branch."
+    },
     modeInput,
     {
       name: "require-verified",
@@ -592,7 +644,10 @@ var reportSpec = {
   outputs: [
     { name: "page", description: "Path of the written index.html." },
     { name: "matrix", description: "JSON: the status matrix, as status writes it." },
-    { name: "metrics", description: 'JSON: {env: [{"month", "deployments", "leadTimeMs", "changeFailureRate", "timeToRestoreMs", "failures"}]}.' },
+    {
+      name: "metrics",
+      description: 'JSON: {env: [{"month", "deployments", "leadTimeMs", "changeFailureRate", "timeToRestoreMs", "failures"}]}.'
+    },
     { name: "deployments", description: "How many deploys and promotions the history holds, all environments together." }
   ]
 };
@@ -671,7 +726,10 @@ var statusSpec = {
     tokenInput
   ],
   outputs: [
-    { name: "matrix", description: 'JSON: {"environments": [...], "rows": [{"image", "differs", "cells": {env: {tag, digest, commit, since, ageMs, verdict, hold}}}]}.' },
+    {
+      name: "matrix",
+      description: 'JSON: {"environments": [...], "rows": [{"image", "differs", "cells": {env: {tag, digest, commit, since, ageMs, verdict, hold}}}]}.'
+    },
     { name: "differs", description: "Images whose versions differ between the environments, newline separated." },
     { name: "held", description: '"<env> <image>" for each hold, newline separated.' }
   ]
@@ -928,10 +986,18 @@ var verifySpec = {
       type: "list",
       description: "Argo CD application name(s), or namespace/name for apps outside the Argo CD namespace (argocd)."
     },
-    { name: "project", type: "string", description: 'Argo CD project of the application(s); lets Argo CD tell "not found" from "not allowed".' },
+    {
+      name: "project",
+      type: "string",
+      description: 'Argo CD project of the application(s); lets Argo CD tell "not found" from "not allowed".'
+    },
     { name: "url", type: "string", description: "URL to poll (http)." },
     { name: "expect-status", type: "number", description: "Status code the URL must answer with (http). Default: any 2xx." },
-    { name: "expect-json", type: "list", description: "path=value the JSON body must hold, e.g. version=1.4.2 or $.build.tag=1.4.2 (http)." },
+    {
+      name: "expect-json",
+      type: "list",
+      description: "path=value the JSON body must hold, e.g. version=1.4.2 or $.build.tag=1.4.2 (http)."
+    },
     { name: "expect-header", type: "list", description: "name=value a response header must hold, e.g. x-version=1.4.2 (http)." },
     {
       name: "repo",
@@ -939,7 +1005,11 @@ var verifySpec = {
       env: ["BATON_REPO"],
       description: "The env repo the verdict is recorded in (HTTPS URL or local path); with argocd, picks its source among several."
     },
-    { name: "branch", type: "string", description: "Branch of the env repo. Default: the environment's branch in baton.yaml, else the default branch." },
+    {
+      name: "branch",
+      type: "string",
+      description: "Branch of the env repo. Default: the environment's branch in baton.yaml, else the default branch."
+    },
     { name: "env", type: "string", description: "Environment the verdict is recorded for (a name in baton.yaml)." },
     {
       name: "token",
@@ -957,7 +1027,12 @@ var verifySpec = {
       default: "60s",
       description: "How long a new pod may fail to pull its image, be unschedulable or miss its config, from the pod's own timestamps."
     },
-    { name: "restart-threshold", type: "number", default: "3", description: "Restarts after which a crash-looping new pod fails the rollout." },
+    {
+      name: "restart-threshold",
+      type: "number",
+      default: "3",
+      description: "Restarts after which a crash-looping new pod fails the rollout."
+    },
     {
       name: "reconcile",
       type: "boolean",
@@ -997,7 +1072,18 @@ var verifySpec = {
 };
 
 // src/specs/index.ts
-var stepSpecs = [buildPushSpec, bumpSpec, validateSpec, verifySpec, promoteSpec, rollbackSpec, statusSpec, updateSpec, driftSpec, reportSpec];
+var stepSpecs = [
+  buildPushSpec,
+  bumpSpec,
+  validateSpec,
+  verifySpec,
+  promoteSpec,
+  rollbackSpec,
+  statusSpec,
+  updateSpec,
+  driftSpec,
+  reportSpec
+];
 var cliOnlySpecs = [historySpec, releaseHoldSpec];
 function specFor(name) {
   return [...stepSpecs, ...cliOnlySpecs].find((spec) => spec.name === name);

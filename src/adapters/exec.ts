@@ -74,11 +74,7 @@ export function execRaw(file: string, args: readonly string[], options: ExecOpti
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(
-        error.code === 'ENOENT'
-          ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error })
-          : error,
-      );
+      reject(error.code === 'ENOENT' ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);

@@ -109,7 +109,8 @@ export function parseEnvRepoConfig(text: string): EnvRepoConfig {
   const envs = data['environments'] ?? {};
   if (typeof envs !== 'object' || envs === null || Array.isArray(envs)) fail('"environments" must be a mapping', '');
   const policies = data['policies'] ?? {};
-  if (typeof policies !== 'object' || policies === null || Array.isArray(policies)) fail('"policies" must map policy names to images or update policies', '');
+  if (typeof policies !== 'object' || policies === null || Array.isArray(policies))
+    fail('"policies" must map policy names to images or update policies', '');
   const updatePolicies = parseSharedPolicies(policies as Record<string, unknown>);
   for (const [name, value] of Object.entries(envs)) {
     const env = parseEnvironment(name, value, '');

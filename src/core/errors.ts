@@ -42,7 +42,9 @@ export function exitCodeFor(error: unknown): 1 | 2 {
 
 /** True for a {@link UserError} from this bundle or from a step's own bundle. */
 export function isUserError(error: unknown): error is UserError {
-  return error instanceof UserError || (typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[USER_ERROR] === true);
+  return (
+    error instanceof UserError || (typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[USER_ERROR] === true)
+  );
 }
 
 /** A message for any thrown value, with the chain of causes. */

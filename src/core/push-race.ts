@@ -46,7 +46,10 @@ function signature(sites: readonly ImageSite[] | undefined): string {
 }
 
 function holdsWanted(sites: readonly ImageSite[], wanted: ImageRef): boolean {
-  return sites.every((site) => (wanted.tag === undefined || site.image.tag === wanted.tag) && (wanted.digest === undefined || site.image.digest === wanted.digest));
+  return sites.every(
+    (site) =>
+      (wanted.tag === undefined || site.image.tag === wanted.tag) && (wanted.digest === undefined || site.image.digest === wanted.digest),
+  );
 }
 
 /**
@@ -55,10 +58,13 @@ function holdsWanted(sites: readonly ImageSite[], wanted: ImageRef): boolean {
  */
 function ordered(sites: readonly ImageSite[], wanted: ImageRef): boolean {
   const want = wanted.tag === undefined ? null : semver.valid(wanted.tag);
-  return want !== null && sites.every((site) => {
-    const have = site.image.tag === undefined ? null : semver.valid(site.image.tag);
-    return have !== null && semver.neq(have, want);
-  });
+  return (
+    want !== null &&
+    sites.every((site) => {
+      const have = site.image.tag === undefined ? null : semver.valid(site.image.tag);
+      return have !== null && semver.neq(have, want);
+    })
+  );
 }
 
 /**

@@ -7,7 +7,9 @@
 import { UserError } from './errors.ts';
 
 /** How to tell a good signature: an SSH allowed-signers file, or GPG fingerprints (upper case, no spaces). */
-export type SignaturePolicy = { readonly kind: 'ssh'; readonly file: string } | { readonly kind: 'gpg'; readonly fingerprints: readonly string[] };
+export type SignaturePolicy =
+  | { readonly kind: 'ssh'; readonly file: string }
+  | { readonly kind: 'gpg'; readonly fingerprints: readonly string[] };
 
 const FINGERPRINT_RE = /^(?:[0-9A-F]{40}|[0-9A-F]{64})$/;
 const SSH_KEY_RE = /(^|\s)(ssh-(ed25519|rsa|dss)|ecdsa-sha2-\S+|sk-(ssh-ed25519|ecdsa-sha2-\S+)@openssh\.com)\s+[A-Za-z0-9+/=]+/;
@@ -24,7 +26,8 @@ export function parseAllowedSigners(text: string, file: string): SignaturePolicy
   const bad = lines.findIndex((line) => !SSH_KEY_RE.test(line));
   if (bad < 0) return { kind: 'ssh', file };
   throw new UserError(
-    `allowed-signers: line "${lines[bad]!.slice(0, 60)}" of ${file} is neither an SSH allowed-signers entry (principals keytype key) nor a GPG fingerprint (40 or 64 hex digits); one kind per file.`,
+    `allowed-signers: line "${lines[bad]!.slice(0, 60)}" of ${file} is neither an SSH allowed-signers entry (principals keytype key) ` +
+      `nor a GPG fingerprint (40 or 64 hex digits); one kind per file.`,
     { input: 'allowed-signers' },
   );
 }

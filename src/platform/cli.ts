@@ -31,10 +31,9 @@ function flagOptions(spec: StepSpec): ParseArgsOptions {
 function readSecret(input: InputSpec, values: Record<string, unknown>): string | undefined {
   if (values[input.name] !== undefined) {
     const sources = [...(input.env ?? []).slice(0, 1), `--${input.name}-file`].join(' or ');
-    throw new UserError(
-      `${input.name}: a secret on the command line shows in process listings; pass it through ${sources}.`,
-      { input: input.name },
-    );
+    throw new UserError(`${input.name}: a secret on the command line shows in process listings; pass it through ${sources}.`, {
+      input: input.name,
+    });
   }
   const file = values[`${input.name}-file`];
   if (typeof file !== 'string') return undefined;
@@ -127,7 +126,13 @@ export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocat
   const args = booleanFlags(spec, argv);
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args, options: flagOptions(spec), allowPositionals: positionalInput(spec) !== undefined, allowNegative: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: flagOptions(spec),
+      allowPositionals: positionalInput(spec) !== undefined,
+      allowNegative: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UserError(`${(error as Error).message}. Run "baton ${spec.name} --help" for the options.`, { cause: error });
   }
@@ -168,7 +173,10 @@ export function cliPlatform(spec: StepSpec, argv: readonly string[]): CliInvocat
     },
     async setOutputs(outputs) {
       if (json) {
-        document = { ...document, ...Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, jsonOutputValue(redactor.apply(value))])) };
+        document = {
+          ...document,
+          ...Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, jsonOutputValue(redactor.apply(value))])),
+        };
         return;
       }
       const text = Object.entries(outputs)

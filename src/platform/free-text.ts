@@ -49,7 +49,8 @@ export function refuseSecretsInFreeText(spec: StepSpec, values: InputValues, env
     const secret = secrets.find((candidate) => texts.some((text: string) => text.includes(candidate.value)));
     if (secret) {
       throw new UserError(
-        `${input.name}: holds the value of ${secret.source}, a secret; it would be written in clear where others read it (commit, hold, pull/merge request). Remove it.`,
+        `${input.name}: holds the value of ${secret.source}, a secret; it would be written in clear where others read it (commit, ` +
+          `hold, pull/merge request). Remove it.`,
         { input: input.name },
       );
     }

@@ -11,7 +11,9 @@ import type { Platform } from './types.ts';
 function resultOf(error: unknown): StepResult | undefined {
   if (error instanceof StepFailure) return error.result;
   const result = (error as { result?: Partial<StepResult> } | undefined)?.result;
-  return error instanceof Error && typeof result === 'object' && result !== null && typeof result.outputs === 'object' ? (result as StepResult) : undefined;
+  return error instanceof Error && typeof result === 'object' && result !== null && typeof result.outputs === 'object'
+    ? (result as StepResult)
+    : undefined;
 }
 
 /**

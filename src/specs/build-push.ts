@@ -21,7 +21,11 @@ export const buildPushSpec = {
     { name: 'file', type: 'string', short: 'f', description: 'Path to the Dockerfile. Default: <context>/Dockerfile.' },
     { name: 'target', type: 'string', description: 'Stage of a multi-stage Dockerfile to build.' },
     { name: 'build-args', type: 'list', description: 'Build arguments, KEY=VALUE, one per line.' },
-    { name: 'platforms', type: 'list', description: 'Platforms to build (linux/amd64, linux/arm64); several make an image index. Default: the builder\'s own.' },
+    {
+      name: 'platforms',
+      type: 'list',
+      description: "Platforms to build (linux/amd64, linux/arm64); several make an image index. Default: the builder's own.",
+    },
     {
       name: 'builder',
       type: 'enum',
@@ -39,12 +43,26 @@ export const buildPushSpec = {
         'Tags besides the computed ones (sha-<7>, branch, pr-<n>, semver from a git tag), or templates: ' +
         '{{sha}}, {{branch}}, {{tag}}, {{version}}, {{major}}, {{minor}}, {{patch}}, {{pr}}, {{run}}, {{date}}.',
     },
-    { name: 'labels', type: 'list', freeText: true, description: 'More image labels, KEY=VALUE, one per line (the OCI source, revision, created and version labels are set).' },
+    {
+      name: 'labels',
+      type: 'list',
+      freeText: true,
+      description: 'More image labels, KEY=VALUE, one per line (the OCI source, revision, created and version labels are set).',
+    },
     { name: 'push', type: 'boolean', default: 'true', description: 'Push the image; false builds only.' },
-    { name: 'username', type: 'string', description: 'Registry user name. Default: the docker/containers credential stores, or GitLab CI_REGISTRY_USER.' },
+    {
+      name: 'username',
+      type: 'string',
+      description: 'Registry user name. Default: the docker/containers credential stores, or GitLab CI_REGISTRY_USER.',
+    },
     { name: 'password', type: 'string', secret: true, description: 'Registry password or token (with username).' },
     insecureRegistriesInput,
-    { name: 'dry-run', type: 'boolean', default: 'false', description: 'Compute tags, labels and the source key and check the registry; build and push nothing.' },
+    {
+      name: 'dry-run',
+      type: 'boolean',
+      default: 'false',
+      description: 'Compute tags, labels and the source key and check the registry; build and push nothing.',
+    },
   ],
   outputs: [
     { name: 'image', description: 'The image by digest, name@sha256:….' },

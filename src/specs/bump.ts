@@ -34,8 +34,7 @@ export const bumpSpec = {
       type: 'list',
       required: true,
       short: 'i',
-      description:
-        'Image(s) to write: name:tag, name@sha256:…, or name:tag@sha256:…. One per line; several land in one commit.',
+      description: 'Image(s) to write: name:tag, name@sha256:…, or name:tag@sha256:…. One per line; several land in one commit.',
     },
     {
       name: 'pin',
@@ -48,14 +47,17 @@ export const bumpSpec = {
       name: 'policy',
       type: 'string',
       description:
-        'Write only the values marked with this Flux image policy (`# {"$imagepolicy": "<ns>:<policy>"}`, with or without `:tag`/`:name`), as Flux does; values of other policies and unmarked values are left alone. Give one image: the policy\'s latest.',
+        'Write only the values marked with this Flux image policy (`# {"$imagepolicy": "<ns>:<policy>"}`, with or without ' +
+        "`:tag`/`:name`), as Flux does; values of other policies and unmarked values are left alone. Give one image: the policy's " +
+        'latest.',
     },
     {
       name: 'max-file-size',
       type: 'string',
       default: '4MiB',
       description:
-        'Files under the environment larger than this (bytes, or with KiB/MiB/GiB) are skipped with a notice when they do not mention the image, and refused when they do.',
+        'Files under the environment larger than this (bytes, or with KiB/MiB/GiB) are skipped with a notice when they do not ' +
+        'mention the image, and refused when they do.',
     },
     modeInput,
     {
@@ -87,7 +89,8 @@ export const bumpSpec = {
       type: 'boolean',
       default: 'false',
       description:
-        'Write images that a rollback holds in the environment too, releasing the hold in the same commit. Without it, held images are skipped with a warning.',
+        'Write images that a rollback holds in the environment too, releasing the hold in the same commit. Without it, held images ' +
+        'are skipped with a warning.',
     },
     dryRunInput,
   ],
@@ -97,7 +100,10 @@ export const bumpSpec = {
     prUrlOutput,
     prNumberOutput,
     { name: 'old-tag', description: 'Tag (or digest) held before, for the first image.' },
-    { name: 'new-tag', description: 'Tag (or digest) held after, for the first image; empty when a rollback holds it and it was not written.' },
+    {
+      name: 'new-tag',
+      description: 'Tag (or digest) held after, for the first image; empty when a rollback holds it and it was not written.',
+    },
     { name: 'image', description: 'The first image as written, name:tag[@digest].' },
     filesOutput,
     { name: 'held', description: 'Requested images a rollback holds in the environment and that were not written, newline separated.' },

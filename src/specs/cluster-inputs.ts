@@ -9,7 +9,11 @@ export const kubeconfigInput = {
 } as const satisfies InputSpec;
 
 /** `context`: a kubeconfig context other than the current one. */
-export const contextInput = { name: 'context', type: 'string', description: 'Kubeconfig context to use instead of the current one.' } as const satisfies InputSpec;
+export const contextInput = {
+  name: 'context',
+  type: 'string',
+  description: 'Kubeconfig context to use instead of the current one.',
+} as const satisfies InputSpec;
 
 /** `argocd-server`: the Argo CD API server. */
 export const argocdServerInput = {

@@ -15,25 +15,40 @@ export const driftSpec = {
       type: 'enum',
       options: ['kubernetes', 'argocd', 'flux'],
       default: 'kubernetes',
-      description: 'Where live state comes from: the Kubernetes API (compared with Git here), an Argo CD Application, or Flux Kustomizations/HelmReleases.',
+      description:
+        'Where live state comes from: the Kubernetes API (compared with Git here), an Argo CD Application, or Flux ' +
+        'Kustomizations/HelmReleases.',
     },
-    { name: 'path', type: 'string', short: 'p', description: "The environment's directory in the env-repo checkout (kubernetes). Default: env's path in baton.yaml." },
+    {
+      name: 'path',
+      type: 'string',
+      short: 'p',
+      description: "The environment's directory in the env-repo checkout (kubernetes). Default: env's path in baton.yaml.",
+    },
     { name: 'env', type: 'string', description: 'Environment name (baton.yaml); names the issue and the commit status too.' },
     {
       name: 'revision',
       type: 'string',
-      description: "Env-repo commit, branch or tag whose state is desired (kubernetes); default: the checkout as it is. Read from git; the checkout is not touched.",
+      description:
+        'Env-repo commit, branch or tag whose state is desired (kubernetes); default: the checkout as it is. Read from git; the ' +
+        'checkout is not touched.',
     },
     {
       name: 'render',
       type: 'enum',
       options: ['auto', 'kustomize', 'helm', 'none'],
       default: 'auto',
-      description: 'How the environment renders: a kustomization through kustomize, a chart through helm template (auto), or plain files (none).',
+      description:
+        'How the environment renders: a kustomization through kustomize, a chart through helm template (auto), or plain files (none).',
     },
     { name: 'values', type: 'list', description: 'Helm values files for a chart, in order.' },
-    { name: 'kubernetes-version', type: 'string', default: '1.36.0', description: "Kubernetes version Helm renders for (--kube-version)." },
-    { name: 'namespace', type: 'string', short: 'n', description: "Namespace of objects that name none. Default: the kubeconfig context's namespace." },
+    { name: 'kubernetes-version', type: 'string', default: '1.36.0', description: 'Kubernetes version Helm renders for (--kube-version).' },
+    {
+      name: 'namespace',
+      type: 'string',
+      short: 'n',
+      description: "Namespace of objects that name none. Default: the kubeconfig context's namespace.",
+    },
     kubeconfigInput,
     contextInput,
     {
@@ -48,7 +63,7 @@ export const driftSpec = {
       type: 'string',
       description:
         "Differences to ignore, as Argo CD's ignoreDifferences (YAML or JSON list): group, kind, optional name and namespace, " +
-        'jsonPointers and/or managedFieldsManagers (e.g. kube-controller-manager for an autoscaler\'s replicas).',
+        "jsonPointers and/or managedFieldsManagers (e.g. kube-controller-manager for an autoscaler's replicas).",
     },
     argocdServerInput,
     {
@@ -79,8 +94,19 @@ export const driftSpec = {
       default: 'none',
       description: 'issue: keep one issue per environment on the env repo (opened on drift, updated while it lasts, closed when gone).',
     },
-    { name: 'alert-label', type: 'string', freeText: true, default: 'baton-drift', description: 'Label of the drift issue; with the title marker, how the issue is found again.' },
-    { name: 'commit-status', type: 'boolean', default: 'false', description: "Also set a commit status (baton/drift/<env>) on the env repo's head." },
+    {
+      name: 'alert-label',
+      type: 'string',
+      freeText: true,
+      default: 'baton-drift',
+      description: 'Label of the drift issue; with the title marker, how the issue is found again.',
+    },
+    {
+      name: 'commit-status',
+      type: 'boolean',
+      default: 'false',
+      description: "Also set a commit status (baton/drift/<env>) on the env repo's head.",
+    },
     {
       name: 'repo',
       type: 'string',
@@ -99,7 +125,9 @@ export const driftSpec = {
       name: 'remediate',
       type: 'boolean',
       default: 'false',
-      description: 'On drift, ask the agent that owns the environment to fix it (Argo CD sync, Flux reconcile request), then check again. Never writes the cluster itself.',
+      description:
+        'On drift, ask the agent that owns the environment to fix it (Argo CD sync, Flux reconcile request), then check again. Never ' +
+        'writes the cluster itself.',
     },
     { name: 'timeout', type: 'duration', default: '5m', description: 'How long remediation may take before the drift stands.' },
     { name: 'interval', type: 'duration', default: '5s', description: 'How often to look again while remediation runs.' },

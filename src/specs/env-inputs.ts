@@ -113,5 +113,6 @@ export const allowedSignersInput = {
   name: 'allowed-signers',
   type: 'string',
   description:
-    'File of keys that may sign the env-repo commits this step acts on: an SSH allowed-signers file (principals keytype key per line) or GPG key fingerprints, one per line. When set, a commit without a good signature by one of them is refused.',
+    'File of keys that may sign the env-repo commits this step acts on: an SSH allowed-signers file (principals keytype key per ' +
+    'line) or GPG key fingerprints, one per line. When set, a commit without a good signature by one of them is refused.',
 } as const satisfies InputSpec;

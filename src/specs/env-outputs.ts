@@ -14,7 +14,10 @@ export const changedOutput = {
 export const prUrlOutput = { name: 'pr-url', description: 'URL of the pull/merge request (pr mode).' } as const satisfies OutputSpec;
 
 /** `pr-number`: the number of that pull/merge request. */
-export const prNumberOutput = { name: 'pr-number', description: 'Number of the pull/merge request (pr mode).' } as const satisfies OutputSpec;
+export const prNumberOutput = {
+  name: 'pr-number',
+  description: 'Number of the pull/merge request (pr mode).',
+} as const satisfies OutputSpec;
 
 /** `files`: the files a write changed. */
 export const filesOutput = { name: 'files', description: 'Files changed, newline separated.' } as const satisfies OutputSpec;

@@ -6,7 +6,8 @@ export const historySpec = {
   name: 'history',
   title: 'Baton history',
   description:
-    'List what an environment ran, newest first, from the env repo: commits, dates, image tags and digests, verification verdicts and rollbacks.',
+    'List what an environment ran, newest first, from the env repo: commits, dates, image tags and digests, verification verdicts ' +
+    'and rollbacks.',
   branding: { icon: 'clock', color: 'gray-dark' },
   inputs: [
     repoInput,

@@ -15,7 +15,18 @@ import { verifySpec } from './verify.ts';
 export * from './types.ts';
 
 /** Every step Baton ships, in pipeline order. */
-export const stepSpecs: readonly StepSpec[] = [buildPushSpec, bumpSpec, validateSpec, verifySpec, promoteSpec, rollbackSpec, statusSpec, updateSpec, driftSpec, reportSpec];
+export const stepSpecs: readonly StepSpec[] = [
+  buildPushSpec,
+  bumpSpec,
+  validateSpec,
+  verifySpec,
+  promoteSpec,
+  rollbackSpec,
+  statusSpec,
+  updateSpec,
+  driftSpec,
+  reportSpec,
+];
 
 /** Commands of the `baton` CLI only: no action or component is generated for them. */
 export const cliOnlySpecs: readonly StepSpec[] = [historySpec, releaseHoldSpec];

@@ -1,4 +1,15 @@
-import { allowedSignersInput, authorInput, autoMergeInput, branchInput, dryRunInput, forgeInputs, labelsInput, modeInput, repoInput, tokenInput } from './env-inputs.ts';
+import {
+  allowedSignersInput,
+  authorInput,
+  autoMergeInput,
+  branchInput,
+  dryRunInput,
+  forgeInputs,
+  labelsInput,
+  modeInput,
+  repoInput,
+  tokenInput,
+} from './env-inputs.ts';
 import { insecureRegistriesInput } from './registry-inputs.ts';
 import type { StepSpec } from './types.ts';
 
@@ -29,7 +40,10 @@ export const promoteSpec = {
       short: 'i',
       description: 'Image name(s) to promote (no tag). Default: every image of the source environment.',
     },
-    { ...branchInput, description: "Branch of the target environment(s). Default: each environment's branch in baton.yaml, else the repo's default branch." },
+    {
+      ...branchInput,
+      description: "Branch of the target environment(s). Default: each environment's branch in baton.yaml, else the repo's default branch.",
+    },
     modeInput,
     {
       name: 'require-verified',
@@ -54,7 +68,8 @@ export const promoteSpec = {
       name: 'copy-to',
       type: 'string',
       description:
-        'Registry (and path) to copy each image into by digest before writing it, e.g. prod.registry.example.com/team: the image keeps the last part of its name there.',
+        'Registry (and path) to copy each image into by digest before writing it, e.g. prod.registry.example.com/team: the image ' +
+        'keeps the last part of its name there.',
     },
     {
       name: 'tag-as',

@@ -1,4 +1,15 @@
-import { authorInput, branchInput, dryRunInput, envInput, forgeInputs, labelsInput, modeInput, pathInput, repoInput, tokenInput } from './env-inputs.ts';
+import {
+  authorInput,
+  branchInput,
+  dryRunInput,
+  envInput,
+  forgeInputs,
+  labelsInput,
+  modeInput,
+  pathInput,
+  repoInput,
+  tokenInput,
+} from './env-inputs.ts';
 import { prUrlOutput } from './env-outputs.ts';
 import type { StepSpec } from './types.ts';
 

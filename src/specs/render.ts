@@ -42,7 +42,8 @@ export function gitlabJobInputs(spec: StepSpec): readonly GitlabJobInput[] {
     {
       name: 'image_registry',
       description:
-        "Registry path of the Baton job image (Node 24, git and the baton command); the job runs <image_registry>/baton:<this component's commit>, so the image always matches the component.",
+        'Registry path of the Baton job image (Node 24, git and the baton command); the job runs <image_registry>/baton:<this ' +
+        "component's commit>, so the image always matches the component.",
       default: BATON_IMAGE_REGISTRY,
     },
   ];
@@ -156,7 +157,8 @@ export function renderReference(spec: StepSpec): string {
     return `| \`${input.name}\` | \`${snakeCase(input.name)}\` | ${type} | ${fallback} | ${escapeCell(describe(input))} |`;
   });
   const jobRows = gitlabJobInputs(spec).map(
-    (input) => `| — | \`${input.name}\` | string | ${input.default ? `\`${input.default}\`` : ''} | GitLab only. ${escapeCell(input.description)} |`,
+    (input) =>
+      `| — | \`${input.name}\` | string | ${input.default ? `\`${input.default}\`` : ''} | GitLab only. ${escapeCell(input.description)} |`,
   );
   const outputs = spec.outputs.map((o) => `| \`${o.name}\` | \`${dotenvName(o.name)}\` | ${escapeCell(o.description)} |`);
   return [

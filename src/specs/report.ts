@@ -6,7 +6,8 @@ export const reportSpec = {
   name: 'report',
   title: 'Baton report',
   description:
-    'Write a static delivery dashboard from the env repo alone: where every version is, a timeline per environment, promotion lead time and the four delivery metrics per month, as one offline HTML page.',
+    'Write a static delivery dashboard from the env repo alone: where every version is, a timeline per environment, promotion lead ' +
+    'time and the four delivery metrics per month, as one offline HTML page.',
   branding: { icon: 'bar-chart-2', color: 'blue' },
   inputs: [
     repoInput,
@@ -36,7 +37,10 @@ export const reportSpec = {
   outputs: [
     { name: 'page', description: 'Path of the written index.html.' },
     { name: 'matrix', description: 'JSON: the status matrix, as status writes it.' },
-    { name: 'metrics', description: 'JSON: {env: [{"month", "deployments", "leadTimeMs", "changeFailureRate", "timeToRestoreMs", "failures"}]}.' },
+    {
+      name: 'metrics',
+      description: 'JSON: {env: [{"month", "deployments", "leadTimeMs", "changeFailureRate", "timeToRestoreMs", "failures"}]}.',
+    },
     { name: 'deployments', description: 'How many deploys and promotions the history holds, all environments together.' },
   ],
 } as const satisfies StepSpec;

@@ -1,4 +1,16 @@
-import { allowedSignersInput, authorInput, branchInput, dryRunInput, envInput, forgeInputs, labelsInput, modeInput, pathInput, repoInput, tokenInput } from './env-inputs.ts';
+import {
+  allowedSignersInput,
+  authorInput,
+  branchInput,
+  dryRunInput,
+  envInput,
+  forgeInputs,
+  labelsInput,
+  modeInput,
+  pathInput,
+  repoInput,
+  tokenInput,
+} from './env-inputs.ts';
 import { changedOutput, filesOutput, prNumberOutput, prUrlOutput } from './env-outputs.ts';
 import type { StepSpec } from './types.ts';
 
@@ -20,7 +32,8 @@ export const rollbackSpec = {
       type: 'string',
       default: 'previous',
       description:
-        'Where to go back to: previous, a number of steps back (2), a tag (1.4.1 or tag:1.4.1), a digest (sha256:…) or an env-repo commit (abc1234 or commit:abc1234).',
+        'Where to go back to: previous, a number of steps back (2), a tag (1.4.1 or tag:1.4.1), a digest (sha256:…) or an env-repo ' +
+        'commit (abc1234 or commit:abc1234).',
     },
     {
       name: 'image',

@@ -6,7 +6,8 @@ export const statusSpec = {
   name: 'status',
   title: 'Baton status',
   description:
-    'Show a matrix of images × environments from the env repo: tag, digest, commit, age, verification verdict and holds, and which environments differ.',
+    'Show a matrix of images × environments from the env repo: tag, digest, commit, age, verification verdict and holds, and which ' +
+    'environments differ.',
   branding: { icon: 'grid', color: 'blue' },
   inputs: [
     repoInput,
@@ -20,7 +21,12 @@ export const statusSpec = {
     tokenInput,
   ],
   outputs: [
-    { name: 'matrix', description: 'JSON: {"environments": [...], "rows": [{"image", "differs", "cells": {env: {tag, digest, commit, since, ageMs, verdict, hold}}}]}.' },
+    {
+      name: 'matrix',
+      description:
+        'JSON: {"environments": [...], "rows": [{"image", "differs", "cells": {env: {tag, digest, commit, since, ageMs, verdict, ' +
+        'hold}}}]}.',
+    },
     { name: 'differs', description: 'Images whose versions differ between the environments, newline separated.' },
     { name: 'held', description: '"<env> <image>" for each hold, newline separated.' },
   ],

@@ -74,7 +74,11 @@ export interface StepSpec {
 export type InputValues = Record<string, string | boolean | number | readonly string[] | undefined>;
 
 /** `undefined` when an input may be absent: neither required nor defaulted. */
-type Absent<I extends InputSpec> = I extends { readonly required: true } ? never : I extends { readonly default: string } ? never : undefined;
+type Absent<I extends InputSpec> = I extends { readonly required: true }
+  ? never
+  : I extends { readonly default: string }
+    ? never
+    : undefined;
 
 /**
  * The parsed value of one input as its declaration says: booleans are `false` and lists `[]` when not

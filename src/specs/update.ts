@@ -24,7 +24,9 @@ export const updateSpec = {
       type: 'enum',
       options: ['pr', 'push'],
       default: 'pr',
-      description: 'pr: one pull/merge request per environment, updated in place by later runs; push: commit to the branch where the environment allows it (baton.yaml mode is not pr).',
+      description:
+        'pr: one pull/merge request per environment, updated in place by later runs; push: commit to the branch where the ' +
+        'environment allows it (baton.yaml mode is not pr).',
     },
     tokenInput,
     ...forgeInputs,
@@ -34,7 +36,9 @@ export const updateSpec = {
     {
       name: 'cache',
       type: 'string',
-      description: 'File that keeps tag listings with their ETags between runs (restore and save it with the CI cache), so a quiet run costs one conditional request per repository.',
+      description:
+        'File that keeps tag listings with their ETags between runs (restore and save it with the CI cache), so a quiet run costs ' +
+        'one conditional request per repository.',
       env: ['BATON_UPDATE_CACHE'],
     },
     insecureRegistriesInput,
@@ -48,7 +52,8 @@ export const updateSpec = {
       type: 'enum',
       options: ['flux', 'argocd'],
       description:
-        "Instead of updating: read Flux ImageRepository/ImagePolicy/ImageUpdateAutomation objects (flux) or an Application's argocd-image-updater annotations (argocd) in the repo and show the baton.yaml policies they amount to.",
+        "Instead of updating: read Flux ImageRepository/ImagePolicy/ImageUpdateAutomation objects (flux) or an Application's " +
+        'argocd-image-updater annotations (argocd) in the repo and show the baton.yaml policies they amount to.',
     },
     {
       name: 'write',

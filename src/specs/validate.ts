@@ -15,7 +15,8 @@ export const validateSpec = {
       short: 'p',
       positional: true,
       description:
-        'Files and directories to check, relative to the working directory ("." for all of it; "-" reads standard input). Default: the path of env in baton.yaml; give paths or env. On the command line, bare arguments are paths too.',
+        'Files and directories to check, relative to the working directory ("." for all of it; "-" reads standard input). Default: ' +
+        'the path of env in baton.yaml; give paths or env. On the command line, bare arguments are paths too.',
     },
     {
       name: 'env',
@@ -28,7 +29,8 @@ export const validateSpec = {
       options: ['auto', 'kustomize', 'helm', 'none'],
       default: 'auto',
       description:
-        'auto renders a directory with a kustomization through kustomize (or kubectl kustomize) and a chart through helm template; none reads files as they are.',
+        'auto renders a directory with a kustomization through kustomize (or kubectl kustomize) and a chart through helm template; ' +
+        'none reads files as they are.',
     },
     {
       name: 'values',
@@ -39,7 +41,8 @@ export const validateSpec = {
       name: 'kubernetes-version',
       type: 'string',
       default: '1.36.0',
-      description: 'Kubernetes version to check against (x.y or x.y.z, or master for the newest): APIs it no longer (or not yet) serves are errors.',
+      description:
+        'Kubernetes version to check against (x.y or x.y.z, or master for the newest): APIs it no longer (or not yet) serves are errors.',
     },
     {
       name: 'strict',
@@ -51,12 +54,14 @@ export const validateSpec = {
       name: 'schema-location',
       type: 'list',
       description:
-        'kubeconform-compatible schema locations: templates ({{ .ResourceKind }}, {{ .KindSuffix }}, …), local directories, or "default" for the built-in schemas. Default: the built-in schemas.',
+        'kubeconform-compatible schema locations: templates ({{ .ResourceKind }}, {{ .KindSuffix }}, …), local directories, or ' +
+        '"default" for the built-in schemas. Default: the built-in schemas.',
     },
     {
       name: 'crd-dir',
       type: 'list',
-      description: 'Directories (or files) with CustomResourceDefinitions whose schemas check custom resources; CRDs among the inputs count too.',
+      description:
+        'Directories (or files) with CustomResourceDefinitions whose schemas check custom resources; CRDs among the inputs count too.',
     },
     {
       name: 'ignore-missing-schemas',
@@ -113,7 +118,8 @@ export const validateSpec = {
       name: 'allow-empty',
       type: 'boolean',
       default: 'false',
-      description: 'Pass when the inputs hold no Kubernetes objects (by default that fails: a renderer that printed nothing must not pass).',
+      description:
+        'Pass when the inputs hold no Kubernetes objects (by default that fails: a renderer that printed nothing must not pass).',
     },
   ],
   // Why: the working directory of a CI job is the whole checkout, so checking it by default would fail on
@@ -121,7 +127,8 @@ export const validateSpec = {
   needsOneOf: [
     {
       inputs: ['paths', 'env'],
-      message: 'paths: nothing to check; give paths (files and directories, e.g. envs/staging or .) or env (its path comes from baton.yaml).',
+      message:
+        'paths: nothing to check; give paths (files and directories, e.g. envs/staging or .) or env (its path comes from baton.yaml).',
     },
   ],
   gitlab: {

@@ -28,7 +28,8 @@ export const verifySpec = {
     {
       name: 'selector',
       type: 'string',
-      description: 'Label selector for workloads instead of names (app=web); kinds from targets, else deployments, statefulsets and daemonsets.',
+      description:
+        'Label selector for workloads instead of names (app=web); kinds from targets, else deployments, statefulsets and daemonsets.',
     },
     {
       name: 'namespace',
@@ -46,7 +47,8 @@ export const verifySpec = {
     {
       name: 'expected-revision',
       type: 'string',
-      description: "The env-repo commit that must be deployed (argocd, flux; bump's commit output). Also the commit the verdict is recorded on.",
+      description:
+        "The env-repo commit that must be deployed (argocd, flux; bump's commit output). Also the commit the verdict is recorded on.",
     },
     argocdServerInput,
     {
@@ -61,10 +63,18 @@ export const verifySpec = {
       type: 'list',
       description: 'Argo CD application name(s), or namespace/name for apps outside the Argo CD namespace (argocd).',
     },
-    { name: 'project', type: 'string', description: 'Argo CD project of the application(s); lets Argo CD tell "not found" from "not allowed".' },
+    {
+      name: 'project',
+      type: 'string',
+      description: 'Argo CD project of the application(s); lets Argo CD tell "not found" from "not allowed".',
+    },
     { name: 'url', type: 'string', description: 'URL to poll (http).' },
     { name: 'expect-status', type: 'number', description: 'Status code the URL must answer with (http). Default: any 2xx.' },
-    { name: 'expect-json', type: 'list', description: 'path=value the JSON body must hold, e.g. version=1.4.2 or $.build.tag=1.4.2 (http).' },
+    {
+      name: 'expect-json',
+      type: 'list',
+      description: 'path=value the JSON body must hold, e.g. version=1.4.2 or $.build.tag=1.4.2 (http).',
+    },
     { name: 'expect-header', type: 'list', description: 'name=value a response header must hold, e.g. x-version=1.4.2 (http).' },
     {
       name: 'repo',
@@ -72,7 +82,11 @@ export const verifySpec = {
       env: ['BATON_REPO'],
       description: 'The env repo the verdict is recorded in (HTTPS URL or local path); with argocd, picks its source among several.',
     },
-    { name: 'branch', type: 'string', description: "Branch of the env repo. Default: the environment's branch in baton.yaml, else the default branch." },
+    {
+      name: 'branch',
+      type: 'string',
+      description: "Branch of the env repo. Default: the environment's branch in baton.yaml, else the default branch.",
+    },
     { name: 'env', type: 'string', description: 'Environment the verdict is recorded for (a name in baton.yaml).' },
     {
       name: 'token',
@@ -90,7 +104,12 @@ export const verifySpec = {
       default: '60s',
       description: "How long a new pod may fail to pull its image, be unschedulable or miss its config, from the pod's own timestamps.",
     },
-    { name: 'restart-threshold', type: 'number', default: '3', description: 'Restarts after which a crash-looping new pod fails the rollout.' },
+    {
+      name: 'restart-threshold',
+      type: 'number',
+      default: '3',
+      description: 'Restarts after which a crash-looping new pod fails the rollout.',
+    },
     {
       name: 'reconcile',
       type: 'boolean',

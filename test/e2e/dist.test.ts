@@ -78,8 +78,16 @@ test('dist/licenses.txt names every bundled package with its licence', async () 
 
 test('.gitattributes marks dist/ and every file generated from the specs as generated', async () => {
   const { stepSpecs } = await import('../../src/specs/index.ts');
-  const generated = ['dist/cli/index.cjs', 'dist/licenses.txt', ...stepSpecs.flatMap((spec) => [`actions/${spec.name}/action.yml`, `templates/${spec.name}.yml`, `docs/${spec.name}.md`])];
-  const check = spawnSync('git', ['check-attr', 'linguist-generated', 'diff', '--', ...generated, 'templates/rollback-pipeline.yml', 'src/core/errors.ts'], { cwd: ROOT, encoding: 'utf8' });
+  const generated = [
+    'dist/cli/index.cjs',
+    'dist/licenses.txt',
+    ...stepSpecs.flatMap((spec) => [`actions/${spec.name}/action.yml`, `templates/${spec.name}.yml`, `docs/${spec.name}.md`]),
+  ];
+  const check = spawnSync(
+    'git',
+    ['check-attr', 'linguist-generated', 'diff', '--', ...generated, 'templates/rollback-pipeline.yml', 'src/core/errors.ts'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   assert.equal(check.status, 0, check.stderr);
   const attrs = new Map<string, string>();
   for (const line of check.stdout.trim().split('\n')) {

@@ -35,7 +35,10 @@ describe('dist/bump/index.cjs run as the GitHub runner runs it', () => {
     assert.match(run.stdout, new RegExp(`::add-mask::${TOKEN}`));
     const printed = run.stdout.replace(`::add-mask::${TOKEN}`, '') + run.stderr;
     assert.doesNotMatch(printed, new RegExp(TOKEN));
-    assert.equal(await server.readFile('env', 'main', 'envs/staging/values.yaml'), FILES['envs/staging/values.yaml'].replace('1.0.0', '1.2.0'));
+    assert.equal(
+      await server.readFile('env', 'main', 'envs/staging/values.yaml'),
+      FILES['envs/staging/values.yaml'].replace('1.0.0', '1.2.0'),
+    );
   });
 
   it('sets every output on a no-op run too', async () => {

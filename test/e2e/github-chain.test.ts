@@ -33,7 +33,9 @@ const ACTOR = 'octocat';
 const JOB_TOKEN = 'ghs-job-token-5d1e7';
 const ENV_TOKEN = 'ghp-env-repo-token-a81c3';
 
-describe('the README workflow and gitops.yml, every step as the runner runs it', { skip: skipWithout('docker-registry', 'skopeo', 'htpasswd', 'git') }, () => {
+describe('the README workflow and gitops.yml, every step as the runner runs it', {
+  skip: skipWithout('docker-registry', 'skopeo', 'htpasswd', 'git'),
+}, () => {
   let registry: RunningRegistry;
   let git: GitServer;
   let github: GitHubApi;
@@ -47,7 +49,10 @@ describe('the README workflow and gitops.yml, every step as the runner runs it',
 
   before(async () => {
     tmp = await scratch('baton-gh-chain-');
-    [registry, git] = await Promise.all([startRegistry({ htpasswd: { [ACTOR]: JOB_TOKEN } }), startGitServer({ users: { 'x-access-token': ENV_TOKEN } })]);
+    [registry, git] = await Promise.all([
+      startRegistry({ htpasswd: { [ACTOR]: JOB_TOKEN } }),
+      startGitServer({ users: { 'x-access-token': ENV_TOKEN } }),
+    ]);
     app = await appRepo(tmp.dir);
     await git.createRepo('acme/env-repo', await envRepoFiles(image()));
     github = await startGitHubApi({ tokens: { [ENV_TOKEN]: 'write' }, repos: ['acme/env-repo'] });
@@ -57,16 +62,37 @@ describe('the README workflow and gitops.yml, every step as the runner runs it',
       if (await git.head('acme/env-repo', branch)) github.pushBranch('acme/env-repo', branch);
       for (const commit of await git.log('acme/env-repo', 'main')) github.addCommit('acme/env-repo', commit.oid);
     });
-    client = new RegistryClient({ insecureRegistries: [registry.host], credentials: [{ registry: registry.host, username: ACTOR, password: JOB_TOKEN }], env: {}, home: tmp.dir });
-    staging = await startEnvironment({ repoDir: join(git.root, 'acme/env-repo.git'), branch: 'main', file: 'envs/staging/kustomization.yaml', image: parseImageRef(image()), client });
+    client = new RegistryClient({
+      insecureRegistries: [registry.host],
+      credentials: [{ registry: registry.host, username: ACTOR, password: JOB_TOKEN }],
+      env: {},
+      home: tmp.dir,
+    });
+    staging = await startEnvironment({
+      repoDir: join(git.root, 'acme/env-repo.git'),
+      branch: 'main',
+      file: 'envs/staging/kustomization.yaml',
+      image: parseImageRef(image()),
+      client,
+    });
 
     const readme = await readFile(join(ROOT, 'examples/github/deliver.yml'), 'utf8');
     const workflow = parse(readme.replaceAll('ghcr.io/', `${registry.host}/`));
     const origin = new URL(git.url('acme/env-repo')).origin;
     run = await runWorkflow(workflow, {
       github: {
-        repository: 'acme/api', sha: app.head, ref: 'refs/heads/main', ref_name: 'main', ref_type: 'branch', actor: ACTOR, event_name: 'push',
-        server_url: origin, api_url: github.url, token: JOB_TOKEN, run_id: '4242', run_number: '17',
+        repository: 'acme/api',
+        sha: app.head,
+        ref: 'refs/heads/main',
+        ref_name: 'main',
+        ref_type: 'branch',
+        actor: ACTOR,
+        event_name: 'push',
+        server_url: origin,
+        api_url: github.url,
+        token: JOB_TOKEN,
+        run_id: '4242',
+        run_number: '17',
       },
       event: { ref: 'refs/heads/main', after: app.head, repository: { default_branch: 'main', full_name: 'acme/api' } },
       secrets: { ENV_REPO_TOKEN: ENV_TOKEN },
@@ -90,7 +116,13 @@ describe('the README workflow and gitops.yml, every step as the runner runs it',
 
   it('runs every job of gitops.yml green', () => {
     const results = Object.fromEntries(Object.entries(called().jobs).map(([name, job]) => [name, job.result]));
-    const expected: Record<string, string> = { build: 'success', bump: 'success', validate: 'success', verify: 'success', promote: 'success' };
+    const expected: Record<string, string> = {
+      build: 'success',
+      bump: 'success',
+      validate: 'success',
+      verify: 'success',
+      promote: 'success',
+    };
     for (const step of pending) expected[step] = 'skipped';
     assert.deepEqual(results, expected, run.log);
     assert.equal(run.result, 'success');
@@ -112,18 +144,30 @@ describe('the README workflow and gitops.yml, every step as the runner runs it',
     assert.equal(outputs('verify', 'verify')['revision'], commit);
     assert.equal(staging.live(), outputs('bump', 'bump')['image']);
     const note = await gitIn(join(git.root, 'acme/env-repo.git'), ['notes', '--ref=refs/notes/baton', 'show', commit]);
-    assert.deepEqual(parseVerdictNote(note).map((r) => [r.env, r.status]), [['staging', 'healthy']]);
+    assert.deepEqual(
+      parseVerdictNote(note).map((r) => [r.env, r.status]),
+      [['staging', 'healthy']],
+    );
     const runUrl = `${new URL(git.url('acme/env-repo')).origin}/acme/api/actions/runs/4242`;
-    assert.deepEqual(github.statuses('acme/env-repo', commit).map((s) => [s.context, s.state, s.target_url]), [['baton/verify/staging', 'success', runUrl]]);
+    assert.deepEqual(
+      github.statuses('acme/env-repo', commit).map((s) => [s.context, s.state, s.target_url]),
+      [['baton/verify/staging', 'success', runUrl]],
+    );
   });
 
-  it('promote proposed the verified digest for production as a pull request', { skip: pending.includes('promote') && 'the promote step has not landed' }, async () => {
+  it('promote proposed the verified digest for production as a pull request', {
+    skip: pending.includes('promote') && 'the promote step has not landed',
+  }, async () => {
     const pulls = github.pulls('acme/env-repo');
     assert.equal(pulls.length, 1);
     assert.equal(called().outputs['pr-url'], pulls[0]!.html_url);
     const proposed = (await git.readFile('acme/env-repo', pulls[0]!.head.ref, 'envs/production/kustomization.yaml')) ?? '';
     assert.match(proposed, new RegExp(`digest: "?${outputs('build', 'build')['digest']}`));
-    assert.match((await git.readFile('acme/env-repo', 'main', 'envs/production/kustomization.yaml')) ?? '', /newTag: "0\.1\.0"/, 'production itself waits for the review');
+    assert.match(
+      (await git.readFile('acme/env-repo', 'main', 'envs/production/kustomization.yaml')) ?? '',
+      /newTag: "0\.1\.0"/,
+      'production itself waits for the review',
+    );
   });
 
   it("the env repo's own workflow validates both environments of the proposal, checked out at its head", async () => {
@@ -132,12 +176,26 @@ describe('the README workflow and gitops.yml, every step as the runner runs it',
     const head = (await git.head('acme/env-repo', branch))!;
     const origin = new URL(git.url('acme/env-repo')).origin;
     const validation = await runWorkflowFile(join(ROOT, 'examples/env-repo/.github/workflows/validate.yml'), {
-      github: { repository: 'acme/env-repo', sha: head, ref: `refs/heads/${branch}`, actor: ACTOR, event_name: pull ? 'pull_request' : 'push', server_url: origin, api_url: github.url, token: ENV_TOKEN, run_id: '4243', run_number: '3' },
+      github: {
+        repository: 'acme/env-repo',
+        sha: head,
+        ref: `refs/heads/${branch}`,
+        actor: ACTOR,
+        event_name: pull ? 'pull_request' : 'push',
+        server_url: origin,
+        api_url: github.url,
+        token: ENV_TOKEN,
+        run_id: '4243',
+        run_number: '3',
+      },
       event: pull ? { pull_request: { number: pull.number, head: { sha: head, ref: branch } } } : {},
       actions: { 'actions/checkout': checkoutStandIn({ token: ENV_TOKEN }) },
     });
     assert.equal(validation.result, 'success', validation.log);
-    assert.deepEqual(validation.jobs['validate']!.steps.filter((step) => step.outputs['valid']).map((step) => step.outputs['valid']), ['true', 'true']);
+    assert.deepEqual(
+      validation.jobs['validate']!.steps.filter((step) => step.outputs['valid']).map((step) => step.outputs['valid']),
+      ['true', 'true'],
+    );
     assert.match(validation.log, /checkout: acme\/env-repo@[0-9a-f]{40}/);
   });
 

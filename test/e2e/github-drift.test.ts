@@ -20,7 +20,11 @@ const deployment = (image: string) => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'web', namespace: 'prod' },
-  spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } } },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } },
+  },
 });
 
 describe('dist/drift/index.cjs run as the GitHub runner runs it', () => {
@@ -31,7 +35,10 @@ describe('dist/drift/index.cjs run as the GitHub runner runs it', () => {
     kube = await startKubeApi({ clock: { now: () => Date.now() } });
     github = await startGitHubApi({ tokens: { [TOKEN]: 'write' }, repos: [{ name: 'acme/env', commits: [HEAD] }] });
     dir = await mkdtemp(join(tmpdir(), 'baton-drift-e2e-'));
-    await writeFile(join(dir, 'all.yaml'), [configMap, deployment('registry.example/shop/web:1.4.2')].map((d) => stringify(d)).join('---\n'));
+    await writeFile(
+      join(dir, 'all.yaml'),
+      [configMap, deployment('registry.example/shop/web:1.4.2')].map((d) => stringify(d)).join('---\n'),
+    );
     kube.create(configMap);
     kube.create(deployment('registry.example/shop/web:hotfix'));
   });
@@ -51,7 +58,13 @@ describe('dist/drift/index.cjs run as the GitHub runner runs it', () => {
     token: TOKEN,
     reports: `json=${join(dir, 'out', 'drift.json')}`,
   });
-  const runnerEnv = () => ({ GITHUB_SERVER_URL: 'https://github.example', GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/env', GITHUB_RUN_ID: '52', GITHUB_SHA: HEAD });
+  const runnerEnv = () => ({
+    GITHUB_SERVER_URL: 'https://github.example',
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: 'acme/env',
+    GITHUB_RUN_ID: '52',
+    GITHUB_SHA: HEAD,
+  });
 
   it('drift: exit 1, outputs and summary, the issue opened, the commit marked failure, the token masked', async () => {
     const run = await runAction('drift', inputs(), runnerEnv());
@@ -59,13 +72,22 @@ describe('dist/drift/index.cjs run as the GitHub runner runs it', () => {
     assert.equal(run.outputs['verdict'], 'drifted');
     assert.equal(run.outputs['changed'], '1');
     assert.equal(run.outputs['report-paths'], join(dir, 'out', 'drift.json'));
-    assert.match(run.summary, /Deployment\/prod\/web \| changed \|.*image spec\.template\.spec\.containers\[name=web\]\.image: registry\.example\/shop\/web:1\.4\.2 → registry\.example\/shop\/web:hotfix/);
+    assert.match(
+      run.summary,
+      /Deployment\/prod\/web \| changed \|.*image spec\.template\.spec\.containers\[name=web\]\.image: registry\.example\/shop\/web:1\.4\.2 → registry\.example\/shop\/web:hotfix/,
+    );
     assert.equal(JSON.parse(await readFile(join(dir, 'out', 'drift.json'), 'utf8')).verdict, 'drifted');
     const issues = github.issues('acme/env');
-    assert.deepEqual(issues.map((i) => [i.state, i.title]), [['open', '[baton drift: prod] prod differs from Git']]);
+    assert.deepEqual(
+      issues.map((i) => [i.state, i.title]),
+      [['open', '[baton drift: prod] prod differs from Git']],
+    );
     assert.match(run.outputs['issue-url']!, /\/acme\/env\/issues\/1$/);
     assert.match(issues[0]!.body ?? '', /https:\/\/github\.example\/acme\/env\/actions\/runs\/52/);
-    assert.deepEqual(github.statuses('acme/env', HEAD).map((s) => [s.state, s.context]), [['failure', 'baton/drift/prod']]);
+    assert.deepEqual(
+      github.statuses('acme/env', HEAD).map((s) => [s.state, s.context]),
+      [['failure', 'baton/drift/prod']],
+    );
     assert.match(run.stdout, new RegExp(`::add-mask::${TOKEN}`));
     assert.doesNotMatch(run.stdout.replaceAll(`::add-mask::${TOKEN}`, '') + run.stderr, new RegExp(TOKEN));
   });
@@ -78,8 +100,17 @@ describe('dist/drift/index.cjs run as the GitHub runner runs it', () => {
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(run.outputs['verdict'], 'in-sync');
     assert.equal(run.outputs['issue-url'], '');
-    assert.deepEqual(github.issues('acme/env').map((i) => i.state), ['closed']);
-    assert.deepEqual(github.statuses('acme/env', HEAD).map((s) => [s.state, s.context]), [['success', 'baton/drift/prod'], ['failure', 'baton/drift/prod']]);
+    assert.deepEqual(
+      github.issues('acme/env').map((i) => i.state),
+      ['closed'],
+    );
+    assert.deepEqual(
+      github.statuses('acme/env', HEAD).map((s) => [s.state, s.context]),
+      [
+        ['success', 'baton/drift/prod'],
+        ['failure', 'baton/drift/prod'],
+      ],
+    );
   });
 
   it('bad input: exit 2 naming the input, nothing opened', async () => {

@@ -27,9 +27,16 @@ describe('dist/promote/index.cjs run as the GitHub runner runs it', { skip: skip
   let digest: string;
 
   before(async () => {
-    [server, stage, prod] = await Promise.all([startGitServer({ users: { [USER]: TOKEN } }), startRegistry(), startRegistry({ htpasswd: { [PROD.user]: PROD.password } })]);
+    [server, stage, prod] = await Promise.all([
+      startGitServer({ users: { [USER]: TOKEN } }),
+      startRegistry(),
+      startRegistry({ htpasswd: { [PROD.user]: PROD.password } }),
+    ]);
     dockerConfig = await mkdtemp(join(tmpdir(), 'baton-e2e-docker-'));
-    await writeFile(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [prod.host]: { auth: Buffer.from(`${PROD.user}:${PROD.password}`).toString('base64') } } }));
+    await writeFile(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({ auths: { [prod.host]: { auth: Buffer.from(`${PROD.user}:${PROD.password}`).toString('base64') } } }),
+    );
     client = new RegistryClient(testClientOptions([stage.host, prod.host], { env: { DOCKER_CONFIG: dockerConfig } }));
     digest = await pushLabelledImage(client, { registry: stage.host, repository: 'acme/api', tag: '2.0.0' }, 'api 2', {});
     await server.createRepo('env', {
@@ -45,9 +52,20 @@ describe('dist/promote/index.cjs run as the GitHub runner runs it', { skip: skip
   });
 
   it('bump staging, verify, promote with copy-to: the same digest in production and in the second registry', async () => {
-    const bumped = await runAction('bump', { repo: server.url('env'), env: 'staging', image: `${stage.host}/acme/api:2.0.0@${digest}`, pin: 'tag+digest', token: TOKEN, author: 'ci <ci@example.invalid>' });
+    const bumped = await runAction('bump', {
+      repo: server.url('env'),
+      env: 'staging',
+      image: `${stage.host}/acme/api:2.0.0@${digest}`,
+      pin: 'tag+digest',
+      token: TOKEN,
+      author: 'ci <ci@example.invalid>',
+    });
     assert.equal(bumped.code, 0, bumped.stdout + bumped.stderr);
-    await recordVerification(server, 'env', TOKEN, { env: 'staging', time: new Date(Date.now() - 60_000).toISOString(), images: [`${stage.host}/acme/api@${digest}`] });
+    await recordVerification(server, 'env', TOKEN, {
+      env: 'staging',
+      time: new Date(Date.now() - 60_000).toISOString(),
+      images: [`${stage.host}/acme/api@${digest}`],
+    });
     const inputs = {
       repo: server.url('env'),
       to: 'production',
@@ -60,7 +78,12 @@ describe('dist/promote/index.cjs run as the GitHub runner runs it', { skip: skip
       'require-verified': 'true',
       pin: 'tag+digest',
     };
-    const run = await runAction('promote', inputs, { DOCKER_CONFIG: dockerConfig, GITHUB_SERVER_URL: 'https://forge.example', GITHUB_REPOSITORY: 'acme/app', GITHUB_RUN_ID: '7' });
+    const run = await runAction('promote', inputs, {
+      DOCKER_CONFIG: dockerConfig,
+      GITHUB_SERVER_URL: 'https://forge.example',
+      GITHUB_REPOSITORY: 'acme/app',
+      GITHUB_RUN_ID: '7',
+    });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(run.outputs['changed'], 'true');
     const text = (await server.readFile('env', 'main', 'envs/production/kustomization.yaml'))!;
@@ -77,7 +100,12 @@ describe('dist/promote/index.cjs run as the GitHub runner runs it', { skip: skip
   });
 
   it('an unverified source fails the step with exit 1 and a message saying how to verify', async () => {
-    const bumped = await runAction('bump', { repo: server.url('env'), env: 'staging', image: `${stage.host}/acme/api:2.0.1`, token: TOKEN });
+    const bumped = await runAction('bump', {
+      repo: server.url('env'),
+      env: 'staging',
+      image: `${stage.host}/acme/api:2.0.1`,
+      token: TOKEN,
+    });
     assert.equal(bumped.code, 0, bumped.stdout);
     const run = await runAction('promote', { repo: server.url('env'), to: 'production', token: TOKEN, 'insecure-registries': stage.host });
     assert.equal(run.code, 1);

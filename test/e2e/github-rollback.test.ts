@@ -24,9 +24,18 @@ const WORKFLOW = join(ROOT, '.github/workflows/rollback.yml');
 const API = 'ghcr.io/acme/api';
 
 type Json = string | number | boolean | null | undefined | Json[] | { [key: string]: Json };
-interface Step { id?: string; name?: string; if?: string; uses: string; with?: Record<string, string> }
+interface Step {
+  id?: string;
+  name?: string;
+  if?: string;
+  uses: string;
+  with?: Record<string, string>;
+}
 interface Workflow {
-  on: { workflow_dispatch: { inputs: Record<string, { default?: string; required?: boolean; type: string; options?: string[] }> }; workflow_call: { inputs: Record<string, unknown>; secrets: Record<string, unknown> } };
+  on: {
+    workflow_dispatch: { inputs: Record<string, { default?: string; required?: boolean; type: string; options?: string[] }> };
+    workflow_call: { inputs: Record<string, unknown>; secrets: Record<string, unknown> };
+  };
   permissions: Record<string, string>;
   concurrency: { group: string; 'cancel-in-progress': boolean };
   jobs: Record<string, { environment: string; steps: Step[]; outputs: Record<string, string> }>;
@@ -60,25 +69,46 @@ function evaluate(text: string, contexts: Record<string, Json>): string {
 }
 
 /** Runs the workflow's job for a dispatch: each `acme/baton/actions/<step>@v1` as its dist bundle. */
-async function dispatch(workflow: Workflow, inputs: Record<string, string>, github: Record<string, string>): Promise<{ steps: Record<string, ActionRun>; outputs: Record<string, string> }> {
-  const defaults = Object.fromEntries(Object.entries(workflow.on.workflow_dispatch.inputs).map(([name, spec]) => [name, spec.default ?? '']));
+async function dispatch(
+  workflow: Workflow,
+  inputs: Record<string, string>,
+  github: Record<string, string>,
+): Promise<{ steps: Record<string, ActionRun>; outputs: Record<string, string> }> {
+  const defaults = Object.fromEntries(
+    Object.entries(workflow.on.workflow_dispatch.inputs).map(([name, spec]) => [name, spec.default ?? '']),
+  );
   const event = { inputs: { ...defaults, ...inputs } };
   const steps: Record<string, ActionRun> = {};
   const contexts = (): Record<string, Json> => ({
     inputs: event.inputs,
     github: { ...github, event_name: 'workflow_dispatch', event },
     secrets: {},
-    steps: Object.fromEntries(Object.entries(steps).map(([id, run]) => [id, { outputs: run.outputs, outcome: run.code === 0 ? 'success' : 'failure' }])),
+    steps: Object.fromEntries(
+      Object.entries(steps).map(([id, run]) => [id, { outputs: run.outputs, outcome: run.code === 0 ? 'success' : 'failure' }]),
+    ),
   });
   const job = Object.values(workflow.jobs)[0]!;
   for (const [index, step] of job.steps.entries()) {
     if (step.if && evaluate(step.if, contexts()) !== 'true') continue;
     const name = /^acme\/baton\/actions\/([a-z-]+)@v1$/.exec(step.uses)![1]!;
-    const action = parse(await readFile(join(ROOT, 'actions', name, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
+    const action = parse(await readFile(join(ROOT, 'actions', name, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: string }>;
+    };
     const values: Record<string, string> = {};
-    for (const [input, spec] of Object.entries(action.inputs)) if (spec.default !== undefined) values[input] = evaluate(String(spec.default), contexts());
+    for (const [input, spec] of Object.entries(action.inputs))
+      if (spec.default !== undefined) values[input] = evaluate(String(spec.default), contexts());
     for (const [input, value] of Object.entries(step.with ?? {})) values[input] = evaluate(String(value), contexts());
-    const run = await runAction(name, values, { GITHUB_SERVER_URL: github['server_url']!, GITHUB_REPOSITORY: github['repository']!, GITHUB_ACTOR: github['actor']!, GITHUB_RUN_ID: '42' }, event);
+    const run = await runAction(
+      name,
+      values,
+      {
+        GITHUB_SERVER_URL: github['server_url']!,
+        GITHUB_REPOSITORY: github['repository']!,
+        GITHUB_ACTOR: github['actor']!,
+        GITHUB_RUN_ID: '42',
+      },
+      event,
+    );
     steps[step.id ?? `step-${index}`] = run;
     if (run.code !== 0) break;
   }
@@ -100,7 +130,8 @@ describe('the reusable rollback workflow', () => {
       'envs/staging/kustomization.yaml': kustomization({ [API]: '1.0.0' }),
       'envs/production/kustomization.yaml': kustomization({ [API]: '1.0.0' }),
     });
-    for (const tag of ['1.1.0', '1.2.0']) assert.equal((await bump(server, 'acme/env', TOKEN, { env: 'production', image: `${API}:${tag}` })).code, 0);
+    for (const tag of ['1.1.0', '1.2.0'])
+      assert.equal((await bump(server, 'acme/env', TOKEN, { env: 'production', image: `${API}:${tag}` })).code, 0);
   });
   after(() => server?.stop());
 
@@ -128,10 +159,14 @@ describe('the reusable rollback workflow', () => {
     for (const step of Object.values(workflow.jobs)[0]!.steps) {
       const name = /^acme\/baton\/actions\/([a-z-]+)@v1$/.exec(step.uses)?.[1];
       assert.ok(name, `${step.uses} is a Baton action`);
-      const action = parse(await readFile(join(ROOT, 'actions', name, 'action.yml'), 'utf8')) as { inputs: Record<string, { required: boolean }> };
+      const action = parse(await readFile(join(ROOT, 'actions', name, 'action.yml'), 'utf8')) as {
+        inputs: Record<string, { required: boolean }>;
+      };
       for (const input of Object.keys(step.with ?? {})) assert.ok(input in action.inputs, `${name} has no input ${input}`);
-      for (const [input, spec] of Object.entries(action.inputs)) if (spec.required) assert.ok(input in (step.with ?? {}), `${name}: ${input} is required`);
-      for (const value of Object.values(step.with ?? {})) assert.doesNotMatch(String(value), /\$\{\{[^}]*\}\}[^$]/, 'whole-value expressions only: nothing is spliced into text');
+      for (const [input, spec] of Object.entries(action.inputs))
+        if (spec.required) assert.ok(input in (step.with ?? {}), `${name}: ${input} is required`);
+      for (const value of Object.values(step.with ?? {}))
+        assert.doesNotMatch(String(value), /\$\{\{[^}]*\}\}[^$]/, 'whole-value expressions only: nothing is spliced into text');
     }
   });
 
@@ -146,7 +181,10 @@ describe('the reusable rollback workflow', () => {
     assert.equal(log.length, before.length + 1);
     assert.equal(log[0]!.subject, `production: roll back ${API} to 1.1.0`);
     assert.match(log[0]!.message, /Rolled back by octocat .*: p99 latency doubled\./);
-    assert.match((await server.readFile('acme/env', 'main', 'envs/production/kustomization.yaml'))!, /# baton-hold: ghcr\.io\/acme\/api by "octocat"/);
+    assert.match(
+      (await server.readFile('acme/env', 'main', 'envs/production/kustomization.yaml'))!,
+      /# baton-hold: ghcr\.io\/acme\/api by "octocat"/,
+    );
     assert.equal(outputs['commit'], log[0]!.oid);
     assert.equal(outputs['restored'], before[1]!.oid);
     assert.match(rollback.summary, /### Baton rollback: production/);
@@ -160,7 +198,11 @@ describe('the reusable rollback workflow', () => {
   it('a dispatch with a to that is not in the history fails the step with exit 2 and writes nothing', async () => {
     const url = new URL(server.url('acme/env'));
     const before = await server.log('acme/env', 'main');
-    const { steps } = await dispatch(workflow, { environment: 'production', reason: 'x', to: '0.1.0' }, { server_url: url.origin, repository: 'acme/env', token: TOKEN, actor: 'octocat' });
+    const { steps } = await dispatch(
+      workflow,
+      { environment: 'production', reason: 'x', to: '0.1.0' },
+      { server_url: url.origin, repository: 'acme/env', token: TOKEN, actor: 'octocat' },
+    );
     assert.equal(steps['rollback']!.code, 2);
     assert.match(steps['rollback']!.stdout, /::error::to: tag 0\.1\.0 is not in this environment's history/);
     assert.deepEqual(await server.log('acme/env', 'main'), before);

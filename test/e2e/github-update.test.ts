@@ -31,7 +31,9 @@ describe('dist/update/index.cjs run as the GitHub runner runs it', () => {
     await git.createRepo(
       'acme/env',
       {
-        'baton.yaml': `policies:\n  db:\n    image: ${reg.proxy.host}/acme/db\n    strategy: semver\n    range: "~15"\nenvironments:\n  staging:\n    path: envs/staging\n    update: [db]\n`,
+        'baton.yaml':
+          `policies:\n  db:\n    image: ${reg.proxy.host}/acme/db\n    strategy: semver\n    range: "~15"\nenvironments:\n  staging:\n ` +
+          `   path: envs/staging\n    update: [db]\n`,
         'envs/staging/values.yaml': `db:\n  image:\n    repository: ${reg.proxy.host}/acme/db\n    tag: "15.1"\n`,
       },
       { branch: 'main' },
@@ -44,8 +46,22 @@ describe('dist/update/index.cjs run as the GitHub runner runs it', () => {
     await mkdir(join(home, 'docker'));
     const auth = Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64');
     await writeFile(join(home, 'docker/config.json'), JSON.stringify({ auths: { [reg.proxy.host]: { auth } } }));
-    env = { DOCKER_CONFIG: join(home, 'docker'), GITHUB_API_URL: github.url, GITHUB_SERVER_URL: 'https://forge.example', GITHUB_REPOSITORY: 'acme/env', GITHUB_RUN_ID: '77' };
-    inputs = { repo: git.url('acme/env'), token: TOKEN, forge: 'github', mode: 'pr', cache: join(home, 'cache/tags.json'), 'insecure-registries': reg.proxy.host, 'dry-run': 'false' };
+    env = {
+      DOCKER_CONFIG: join(home, 'docker'),
+      GITHUB_API_URL: github.url,
+      GITHUB_SERVER_URL: 'https://forge.example',
+      GITHUB_REPOSITORY: 'acme/env',
+      GITHUB_RUN_ID: '77',
+    };
+    inputs = {
+      repo: git.url('acme/env'),
+      token: TOKEN,
+      forge: 'github',
+      mode: 'pr',
+      cache: join(home, 'cache/tags.json'),
+      'insecure-registries': reg.proxy.host,
+      'dry-run': 'false',
+    };
   });
   after(async () => {
     await Promise.all([git?.stop(), github?.stop(), reg?.stop()]);
@@ -59,7 +75,10 @@ describe('dist/update/index.cjs run as the GitHub runner runs it', () => {
     const [pull] = github.pulls('acme/env');
     assert.equal(pull?.title, 'staging: update ' + `${reg.proxy.host}/acme/db to 15.4`);
     assert.equal(run.outputs['pr-url'], pull?.html_url);
-    assert.deepEqual(JSON.parse(run.outputs['updates']!).map((u: { old: string; new: string }) => [u.old, u.new]), [['15.1', '15.4']]);
+    assert.deepEqual(
+      JSON.parse(run.outputs['updates']!).map((u: { old: string; new: string }) => [u.old, u.new]),
+      [['15.1', '15.4']],
+    );
     assert.match(run.summary, /### Baton update/);
     assert.match(run.summary, /\| staging \| \[`[^`]+acme\/db`\]/);
     assert.match(run.stdout, new RegExp(`::add-mask::${TOKEN}`));
@@ -73,7 +92,10 @@ describe('dist/update/index.cjs run as the GitHub runner runs it', () => {
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(run.outputs['changed'], 'false');
     for (const name of ['updates', 'pr-url', 'commit', 'files']) assert.ok(name in run.outputs, `output ${name} is set`);
-    assert.deepEqual(reg.listings(start).map((l) => l.status), [304]);
+    assert.deepEqual(
+      reg.listings(start).map((l) => l.status),
+      [304],
+    );
     assert.equal(github.pulls('acme/env').length, 1);
   });
 });

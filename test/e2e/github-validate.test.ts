@@ -36,7 +36,9 @@ const FILES: Record<string, string> = {
   'good/api.yaml': GOOD,
   'good/config.yaml': '# comment-only document\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: api}\ndata: {LEVEL: info}\n',
   // The second document is broken twice: replicas is a string (line 10, column 13) and the image uses latest (line 20, column 18).
-  'bad/api.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\n${GOOD.replace('replicas: 2', 'replicas: three').replace('api:1.4.2', 'api:latest')}`,
+  'bad/api.yaml':
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ` +
+    `ok}\n---\n${GOOD.replace('replicas: 2', 'replicas: three').replace('api:1.4.2', 'api:latest')}`,
 };
 
 /** The overlay from the render fixtures: rendered through `kubectl kustomize` (kustomize when installed). */
@@ -63,9 +65,22 @@ describe('dist/validate/index.cjs run as the GitHub runner runs it', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   it('valid files and a kustomize overlay: exit 0, every output, the summary', { skip: skipWithout('kubectl') }, async () => {
-    const run = await runAction('validate', { paths: `${join(dir, 'good')}\n${OVERLAY}`, 'kubernetes-version': '1.36.0', strict: 'true', render: 'auto' });
+    const run = await runAction('validate', {
+      paths: `${join(dir, 'good')}\n${OVERLAY}`,
+      'kubernetes-version': '1.36.0',
+      strict: 'true',
+      render: 'auto',
+    });
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.deepEqual(run.outputs, { valid: 'true', resources: '4', files: '3', errors: '0', warnings: '0', skipped: '0', 'report-files': '' });
+    assert.deepEqual(run.outputs, {
+      valid: 'true',
+      resources: '4',
+      files: '3',
+      errors: '0',
+      warnings: '0',
+      skipped: '0',
+      'report-files': '',
+    });
     assert.match(run.stdout, /^::group::Render and read$/m);
     assert.match(run.stdout, /Summary: 4 resources in 3 files \(Kubernetes 1\.36\.0\) - errors: 0/);
     assert.match(run.summary, /^### Baton validate: .* — passed/);
@@ -77,7 +92,15 @@ describe('dist/validate/index.cjs run as the GitHub runner runs it', () => {
     const junit = join(dir, 'reports/junit.xml');
     const run = await runAction('validate', { paths: join(dir, 'bad'), reports: `junit=${junit}` });
     assert.equal(run.code, 1, run.stdout + run.stderr);
-    assert.deepEqual(run.outputs, { valid: 'false', resources: '2', files: '1', errors: '2', warnings: '0', skipped: '0', 'report-files': junit });
+    assert.deepEqual(run.outputs, {
+      valid: 'false',
+      resources: '2',
+      files: '1',
+      errors: '2',
+      warnings: '0',
+      skipped: '0',
+      'report-files': junit,
+    });
     const file = join(dir, 'bad/api.yaml');
     assert.deepEqual(
       errorAnnotations(run.stdout).map((a) => [a.title, a.file, a.line, a.col]),
@@ -86,7 +109,10 @@ describe('dist/validate/index.cjs run as the GitHub runner runs it', () => {
         ['baton validate%3A image-tag', file, '20', '18'],
       ],
     );
-    assert.match(errorAnnotations(run.stdout)[0]!.message, /^Deployment api: \/spec\/replicas: expected integer, got string "three"%0AFix: /);
+    assert.match(
+      errorAnnotations(run.stdout)[0]!.message,
+      /^Deployment api: \/spec\/replicas: expected integer, got string "three"%0AFix: /,
+    );
     assert.match(run.stdout, /^::error::validate: 2 finding\(s\) at error level or above in 2 resource\(s\)/m);
     assert.match(run.summary, /^### Baton validate: .* — failed: 2 error\(s\)/);
     assert.match(run.summary, /\| error \| `schema` \| `[^`]*bad\/api\.yaml:10:13` \|/);

@@ -59,7 +59,12 @@ describe('dist/verify/index.cjs run as the GitHub runner runs it', () => {
   });
 
   it('a healthy rollout: outputs in GITHUB_OUTPUT, a summary, the verdict noted and mirrored', async () => {
-    startRollout(kube, scheduler, { name: 'web', namespace: 'prod', replicas: 2 }, { image: 'ghcr.io/acme/web:1.1.0', behaviour: 'healthy', stepMs: 300 });
+    startRollout(
+      kube,
+      scheduler,
+      { name: 'web', namespace: 'prod', replicas: 2 },
+      { image: 'ghcr.io/acme/web:1.1.0', behaviour: 'healthy', stepMs: 300 },
+    );
     const run = await runAction('verify', inputs('deployment/prod/web', 'ghcr.io/acme/web:1.1.0'), runnerEnv());
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(run.outputs['status'], 'healthy');
@@ -71,13 +76,21 @@ describe('dist/verify/index.cjs run as the GitHub runner runs it', () => {
     assert.match(run.summary, /recorded on [0-9a-f]{12} under refs\/notes\/baton; mirrored as commit status baton\/verify\/staging/);
     assert.equal(parseVerdictNote(await note())[0]?.status, 'healthy');
     const runUrl = `${runnerEnv().GITHUB_SERVER_URL}/acme/app/actions/runs/31`;
-    assert.deepEqual(github.statuses('acme/env', head).map((s) => [s.state, s.context, s.target_url]), [['success', 'baton/verify/staging', runUrl]]);
+    assert.deepEqual(
+      github.statuses('acme/env', head).map((s) => [s.state, s.context, s.target_url]),
+      [['success', 'baton/verify/staging', runUrl]],
+    );
     assert.match(run.stdout, new RegExp(`::add-mask::${TOKEN}`));
     assert.doesNotMatch(run.stdout.replaceAll(`::add-mask::${TOKEN}`, '') + run.stderr, new RegExp(TOKEN));
   });
 
   it('a rollout stuck pulling its image: exit 1, outputs and summary still set, the failure recorded', async () => {
-    startRollout(kube, scheduler, { name: 'api', namespace: 'prod', replicas: 1 }, { image: 'ghcr.io/acme/api:9.9.9', behaviour: 'image-pull' });
+    startRollout(
+      kube,
+      scheduler,
+      { name: 'api', namespace: 'prod', replicas: 1 },
+      { image: 'ghcr.io/acme/api:9.9.9', behaviour: 'image-pull' },
+    );
     const run = await runAction('verify', inputs('deployment/prod/api', 'ghcr.io/acme/api:9.9.9'), runnerEnv());
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.equal(run.outputs['status'], 'failed');
@@ -85,7 +98,10 @@ describe('dist/verify/index.cjs run as the GitHub runner runs it', () => {
     assert.equal(run.outputs['recorded'], 'true');
     assert.match(run.summary, /failed/i);
     assert.match(run.stdout, /::error[^:]*::verify failed: /);
-    assert.deepEqual(parseVerdictNote(await note()).map((r) => r.status), ['healthy', 'failed']);
+    assert.deepEqual(
+      parseVerdictNote(await note()).map((r) => r.status),
+      ['healthy', 'failed'],
+    );
     assert.equal(github.statuses('acme/env', head)[0]?.state, 'failure');
   });
 });

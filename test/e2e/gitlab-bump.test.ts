@@ -7,7 +7,8 @@ const TOKEN = 'gl-runner-token-8e2b0';
 const FILES = {
   'baton.yaml': 'environments:\n  staging:\n    path: envs/staging\n',
   'envs/staging/deployment.yaml':
-    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.0.0\n',
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - ' +
+    'name: api\n          image: ghcr.io/acme/api:1.0.0\n',
 };
 
 describe('the bump component under gitlab-ci-local', () => {
@@ -44,7 +45,9 @@ describe('the bump component under gitlab-ci-local', () => {
     const message = 'staging: release 1.6.0 ($CI_JOB_TOKEN, ${BATON_TOKEN})';
     const pipeline = {
       stages: ['deploy'],
-      include: [{ local: 'templates/bump.yml', inputs: { repo: server.url('env'), env: 'staging', image: 'ghcr.io/acme/api:1.6.0', message } }],
+      include: [
+        { local: 'templates/bump.yml', inputs: { repo: server.url('env'), env: 'staging', image: 'ghcr.io/acme/api:1.6.0', message } },
+      ],
     };
     const run = await runPipeline(pipeline, { BATON_TOKEN: TOKEN, GIT_USERNAME: 'oauth2' });
     try {

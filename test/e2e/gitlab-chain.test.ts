@@ -52,7 +52,9 @@ function withoutPending(text: string, pending: readonly string[]): string {
   return stringify(pipeline);
 }
 
-describe('the README pipeline: the components included from their project, run by gitlab-ci-local', { skip: skipWithout('docker-registry', 'skopeo', 'htpasswd', 'git') }, () => {
+describe('the README pipeline: the components included from their project, run by gitlab-ci-local', {
+  skip: skipWithout('docker-registry', 'skopeo', 'htpasswd', 'git'),
+}, () => {
   let registry: RunningRegistry;
   let git: GitServer;
   let gitlab: GitLabApi;
@@ -79,8 +81,19 @@ describe('the README pipeline: the components included from their project, run b
     gitlab.onRequest(async () => {
       for (const commit of await git.log('acme/env-repo', 'main')) gitlab.addCommit('acme/env-repo', commit.oid);
     });
-    client = new RegistryClient({ insecureRegistries: [registry.host], credentials: [{ registry: registry.host, username: REGISTRY_USER, password: REGISTRY_PASSWORD }], env: {}, home: tmp.dir });
-    staging = await startEnvironment({ repoDir: join(git.root, 'acme/env-repo.git'), branch: 'main', file: 'envs/staging/kustomization.yaml', image: parseImageRef(image()), client });
+    client = new RegistryClient({
+      insecureRegistries: [registry.host],
+      credentials: [{ registry: registry.host, username: REGISTRY_USER, password: REGISTRY_PASSWORD }],
+      env: {},
+      home: tmp.dir,
+    });
+    staging = await startEnvironment({
+      repoDir: join(git.root, 'acme/env-repo.git'),
+      branch: 'main',
+      file: 'envs/staging/kustomization.yaml',
+      image: parseImageRef(image()),
+      client,
+    });
 
     const readme = await readFile(join(ROOT, 'examples/gitlab/deliver.gitlab-ci.yml'), 'utf8');
     const origin = new URL(git.url('acme/env-repo')).origin;
@@ -96,7 +109,13 @@ describe('the README pipeline: the components included from their project, run b
       BATON_INSECURE_REGISTRIES: registry.host,
     };
     run = await runPipeline(withoutPending(readme, pending), variables, [], { origin: `${origin}/acme/app.git`, files: app.dir });
-    dotenv = async (job) => Object.fromEntries(((await run.artifact(job, '.gitlab-ci-reports/dotenv/baton.env')) ?? '').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    dotenv = async (job) =>
+      Object.fromEntries(
+        ((await run.artifact(job, '.gitlab-ci-reports/dotenv/baton.env')) ?? '')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      );
   });
   after(async () => {
     await run?.cleanup();
@@ -115,7 +134,10 @@ describe('the README pipeline: the components included from their project, run b
   });
 
   it('each job runs the Baton image of the component release it came from', async () => {
-    const expanded = parse((await run.artifact('build-push', '../../expanded-gitlab-ci.yml')) ?? '{}') as Record<string, { image?: { name?: string } | string }>;
+    const expanded = parse((await run.artifact('build-push', '../../expanded-gitlab-ci.yml')) ?? '{}') as Record<
+      string,
+      { image?: { name?: string } | string }
+    >;
     const release = (await exec('git', ['--git-dir', join(git.root, 'acme/baton.git'), 'rev-parse', '1.0.0^{commit}'])).stdout.trim();
     for (const job of ['build-push', 'bump', 'verify']) {
       const jobImage = expanded[job]?.image;
@@ -142,11 +164,19 @@ describe('the README pipeline: the components included from their project, run b
     assert.equal(verified['BATON_REVISION'], bumped['BATON_COMMIT']);
     assert.equal(staging.live(), bumped['BATON_IMAGE']);
     const note = await gitIn(join(git.root, 'acme/env-repo.git'), ['notes', '--ref=refs/notes/baton', 'show', bumped['BATON_COMMIT']!]);
-    assert.deepEqual(parseVerdictNote(note).map((r) => [r.env, r.status]), [['staging', 'healthy']]);
-    assert.deepEqual(gitlab.commitStatuses('acme/env-repo', bumped['BATON_COMMIT']!).map((s) => [s.name, s.status]), [['baton/verify/staging', 'success']]);
+    assert.deepEqual(
+      parseVerdictNote(note).map((r) => [r.env, r.status]),
+      [['staging', 'healthy']],
+    );
+    assert.deepEqual(
+      gitlab.commitStatuses('acme/env-repo', bumped['BATON_COMMIT']!).map((s) => [s.name, s.status]),
+      [['baton/verify/staging', 'success']],
+    );
   });
 
-  it('promote proposed the verified digest for production as a merge request', { skip: pending.includes('promote') && 'the promote step has not landed' }, async () => {
+  it('promote proposed the verified digest for production as a merge request', {
+    skip: pending.includes('promote') && 'the promote step has not landed',
+  }, async () => {
     const mrs = gitlab.mergeRequests('acme/env-repo');
     assert.equal(mrs.length, 1);
     assert.equal((await dotenv('promote'))['BATON_PR_URL'], mrs[0]!.web_url);
@@ -158,12 +188,19 @@ describe('the README pipeline: the components included from their project, run b
     const branch = gitlab.mergeRequests('acme/env-repo')[0]?.source_branch ?? 'main';
     const checkout = join(tmp.dir, 'env-checkout');
     await exec('git', ['clone', '-q', '--branch', branch, `${new URL(git.url('acme/env-repo')).origin}/acme/env-repo.git`, checkout], {
-      env: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`oauth2:${ENV_TOKEN}`).toString('base64')}` },
+      env: {
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'http.extraHeader',
+        GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`oauth2:${ENV_TOKEN}`).toString('base64')}`,
+      },
       secrets: [ENV_TOKEN],
     });
     await rm(join(checkout, '.git'), { recursive: true, force: true });
     const pipeline = await readFile(join(checkout, '.gitlab-ci.yml'), 'utf8');
-    const validation = await runPipeline(pipeline, {}, [], { origin: `${new URL(git.url('acme/env-repo')).origin}/acme/env-repo.git`, files: checkout });
+    const validation = await runPipeline(pipeline, {}, [], {
+      origin: `${new URL(git.url('acme/env-repo')).origin}/acme/env-repo.git`,
+      files: checkout,
+    });
     try {
       assert.equal(validation.code, 0, validation.output);
       for (const job of ['staging-validate', 'production-validate']) {

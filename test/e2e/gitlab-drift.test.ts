@@ -39,11 +39,24 @@ describe('the drift component under gitlab-ci-local', () => {
       include: [
         {
           local: 'templates/drift.yml',
-          inputs: { stage: 'test', path: 'envs/prod', env: 'prod', render: 'none', kubeconfig: '$KUBE_CONFIG', alert: 'issue', repo: `${gitlab.origin}/acme/env.git` },
+          inputs: {
+            stage: 'test',
+            path: 'envs/prod',
+            env: 'prod',
+            render: 'none',
+            kubeconfig: '$KUBE_CONFIG',
+            alert: 'issue',
+            repo: `${gitlab.origin}/acme/env.git`,
+          },
         },
       ],
     };
-    const run = await runPipeline(pipeline, { KUBE_CONFIG: kube.kubeconfig(), BATON_TOKEN: TOKEN, CI_SERVER_URL: gitlab.origin, CI_API_V4_URL: gitlab.url }, [], { files });
+    const run = await runPipeline(
+      pipeline,
+      { KUBE_CONFIG: kube.kubeconfig(), BATON_TOKEN: TOKEN, CI_SERVER_URL: gitlab.origin, CI_API_V4_URL: gitlab.url },
+      [],
+      { files },
+    );
     try {
       assert.notEqual(run.code, 0, run.output);
       const dotenv = (await run.artifact('drift', '.gitlab-ci-reports/dotenv/baton.env')) ?? '';
@@ -52,7 +65,10 @@ describe('the drift component under gitlab-ci-local', () => {
       assert.match(dotenv, /^BATON_ISSUE_URL=.*\/acme\/env\/-\/issues\/1$/m);
       // The template's junit report (drift-junit.xml), in the job's build directory.
       assert.match((await run.artifact('drift', join('../../builds', 'drift', 'drift-junit.xml'))) ?? '', /<failure type="changed"/);
-      assert.deepEqual(gitlab.issues('acme/env').map((i) => [i.state, i.title, i.labels]), [['opened', '[baton drift: prod] prod differs from Git', ['baton-drift']]]);
+      assert.deepEqual(
+        gitlab.issues('acme/env').map((i) => [i.state, i.title, i.labels]),
+        [['opened', '[baton drift: prod] prod differs from Git', ['baton-drift']]],
+      );
       assert.doesNotMatch(run.output, new RegExp(TOKEN));
     } finally {
       await run.cleanup();

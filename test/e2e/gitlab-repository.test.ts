@@ -29,7 +29,10 @@ describe("the repository's .gitlab-ci.yml tests each component the way GitLab re
     await cp(join(ROOT, 'examples'), join(tmp.dir, 'examples'), { recursive: true });
     const pipeline = await readFile(join(ROOT, '.gitlab-ci.yml'), 'utf8');
     const jobs = steps.flatMap((step) => [`test-${step}`, `check-${step}`]);
-    run = await runPipeline(pipeline, { TEST_PORT: String(await freePort()) }, jobs, { origin: 'https://gitlab.example.com/acme/baton.git', files: tmp.dir });
+    run = await runPipeline(pipeline, { TEST_PORT: String(await freePort()) }, jobs, {
+      origin: 'https://gitlab.example.com/acme/baton.git',
+      files: tmp.dir,
+    });
   });
   after(async () => {
     await run?.cleanup();
@@ -45,7 +48,10 @@ describe("the repository's .gitlab-ci.yml tests each component the way GitLab re
   });
 
   it('the components were included from this project at this commit', async () => {
-    const expanded = parse((await run.artifact('test-bump', '../../expanded-gitlab-ci.yml')) ?? '{}') as Record<string, { image: { name: string }; resource_group?: string }>;
+    const expanded = parse((await run.artifact('test-bump', '../../expanded-gitlab-ci.yml')) ?? '{}') as Record<
+      string,
+      { image: { name: string }; resource_group?: string }
+    >;
     assert.match(expanded['test-bump']?.image.name ?? '', /^\$CI_REGISTRY_IMAGE\/baton:[0-9a-f]{40}$/);
     assert.equal(expanded['test-bump']?.resource_group, 'baton-staging');
     assert.equal(expanded['test-validate']?.resource_group, undefined);

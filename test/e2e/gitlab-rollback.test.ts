@@ -19,7 +19,9 @@ const FILE = 'envs/production/kustomization.yaml';
 
 describe('the GitLab rollback pipeline under gitlab-ci-local', () => {
   let server: GitServer;
-  const pipeline = (inputs: Record<string, string>) => ({ include: [{ local: 'templates/rollback-pipeline.yml', inputs: { repo: server.url('env'), ...inputs } }] });
+  const pipeline = (inputs: Record<string, string>) => ({
+    include: [{ local: 'templates/rollback-pipeline.yml', inputs: { repo: server.url('env'), ...inputs } }],
+  });
 
   before(async () => {
     server = await startGitServer({ users: { oauth2: TOKEN, 'x-access-token': TOKEN } });
@@ -28,12 +30,15 @@ describe('the GitLab rollback pipeline under gitlab-ci-local', () => {
       'envs/staging/kustomization.yaml': kustomization({ [API]: '1.0.0' }),
       [FILE]: kustomization({ [API]: '1.0.0' }),
     });
-    for (const tag of ['1.1.0', '1.2.0']) assert.equal((await bump(server, 'env', TOKEN, { env: 'production', image: `${API}:${tag}` })).code, 0);
+    for (const tag of ['1.1.0', '1.2.0'])
+      assert.equal((await bump(server, 'env', TOKEN, { env: 'production', image: `${API}:${tag}` })).code, 0);
   });
   after(() => server.stop());
 
   it('declares its inputs with options, a manual job with environment: and a resource group', async () => {
-    const [header, jobs] = (await readFile(join(ROOT, 'templates/rollback-pipeline.yml'), 'utf8')).split('\n---\n').map((part) => parse(part));
+    const [header, jobs] = (await readFile(join(ROOT, 'templates/rollback-pipeline.yml'), 'utf8'))
+      .split('\n---\n')
+      .map((part) => parse(part));
     assert.deepEqual(header.spec.inputs.environment.options, ['staging', 'production']);
     assert.deepEqual(header.spec.inputs.mode.options, ['', 'push', 'pr']);
     assert.equal(header.spec.inputs.reason.default, undefined, 'a reason is required');
@@ -58,7 +63,10 @@ describe('the GitLab rollback pipeline under gitlab-ci-local', () => {
   it('played: rolls production back, holds it, reports outputs, and the status job shows the hold', async () => {
     const before = await server.log('env', 'main');
     const reason = 'costs $5k/h, see $INCIDENT';
-    const run = await runPipeline(pipeline({ environment: 'production', reason }), { BATON_TOKEN: TOKEN, GITLAB_USER_LOGIN: 'carol' }, ['--manual', 'baton-rollback']);
+    const run = await runPipeline(pipeline({ environment: 'production', reason }), { BATON_TOKEN: TOKEN, GITLAB_USER_LOGIN: 'carol' }, [
+      '--manual',
+      'baton-rollback',
+    ]);
     try {
       assert.equal(run.code, 0, run.output);
       const log = await server.log('env', 'main');

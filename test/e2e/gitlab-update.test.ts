@@ -19,7 +19,9 @@ describe('the update component under gitlab-ci-local', () => {
     await server.createRepo(
       'env',
       {
-        'baton.yaml': `environments:\n  staging:\n    path: envs/staging\n    update:\n      - { image: ${reg.proxy.host}/acme/proxy, strategy: semver, range: "~1.25" }\n`,
+        'baton.yaml':
+          `environments:\n  staging:\n    path: envs/staging\n    update:\n      - { image: ${reg.proxy.host}/acme/proxy, strategy: ` +
+          `semver, range: "~1.25" }\n`,
         'envs/staging/kustomization.yaml': `images:\n  - name: ${reg.proxy.host}/acme/proxy\n    newTag: 1.25.0\n`,
       },
       { branch: 'main' },
@@ -32,11 +34,27 @@ describe('the update component under gitlab-ci-local', () => {
   it('runs the job, pushes the update, writes the dotenv report; later jobs read the outputs', async () => {
     const pipeline = {
       stages: ['update', 'report'],
-      include: [{ local: 'templates/update.yml', inputs: { stage: 'update', repo: server.url('env'), mode: 'push', cache: '.baton/update-cache.json', insecure_registries: reg.proxy.host } }],
+      include: [
+        {
+          local: 'templates/update.yml',
+          inputs: {
+            stage: 'update',
+            repo: server.url('env'),
+            mode: 'push',
+            cache: '.baton/update-cache.json',
+            insecure_registries: reg.proxy.host,
+          },
+        },
+      ],
       report: { stage: 'report', needs: ['update'], script: ['echo "changed=[$BATON_CHANGED] files=[$BATON_FILES]"'] },
     };
     // The job reads registry credentials as in GitLab CI: CI_REGISTRY with CI_REGISTRY_USER/PASSWORD.
-    const run = await runPipeline(pipeline, { BATON_TOKEN: TOKEN, CI_REGISTRY: reg.proxy.host, CI_REGISTRY_USER: REGISTRY_USER, CI_REGISTRY_PASSWORD: REGISTRY_PASSWORD });
+    const run = await runPipeline(pipeline, {
+      BATON_TOKEN: TOKEN,
+      CI_REGISTRY: reg.proxy.host,
+      CI_REGISTRY_USER: REGISTRY_USER,
+      CI_REGISTRY_PASSWORD: REGISTRY_PASSWORD,
+    });
     try {
       assert.equal(run.code, 0, run.output);
       const head = (await server.log('env', 'main'))[0]!;

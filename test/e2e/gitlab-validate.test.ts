@@ -57,14 +57,22 @@ describe('the validate component under gitlab-ci-local', () => {
     const pipeline = {
       stages: ['test'],
       include: [{ local: 'templates/validate.yml', inputs: { stage: 'test', paths: 'envs/broken' } }],
-      validate: { before_script: writeFiles({ 'envs/broken/api.yaml': BAD, 'envs/broken/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: api}\n' }) },
+      validate: {
+        before_script: writeFiles({
+          'envs/broken/api.yaml': BAD,
+          'envs/broken/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: api}\n',
+        }),
+      },
     };
     const run = await runPipeline(pipeline);
     try {
       assert.notEqual(run.code, 0, run.output);
       assert.match(run.output, /validate finished in .* FAIL 1\b/, 'exit 1: a verdict, not bad input');
       assert.match(run.output, /FAIL {2}validate/);
-      assert.match(run.output, /envs\/broken\/api\.yaml:6:13: error \[schema\] Deployment api: \/spec\/replicas: expected integer, got string "three"/);
+      assert.match(
+        run.output,
+        /envs\/broken\/api\.yaml:6:13: error \[schema\] Deployment api: \/spec\/replicas: expected integer, got string "three"/,
+      );
       assert.match(run.output, /ERROR: validate: 2 finding\(s\) at error level or above in 2 resource\(s\)/);
 
       const dotenv = (await run.artifact('validate', '.gitlab-ci-reports/dotenv/baton.env')) ?? '';
@@ -86,7 +94,13 @@ describe('the validate component under gitlab-ci-local', () => {
 
       const codequality = await buildFile(run, 'validate', reports['codequality']!);
       assert.ok(codequality, `${reports['codequality']} is where the template's codequality report expects it`);
-      const issues = JSON.parse(codequality) as Array<{ check_name: string; severity: string; fingerprint: string; description: string; location: { path: string; lines: { begin: number } } }>;
+      const issues = JSON.parse(codequality) as Array<{
+        check_name: string;
+        severity: string;
+        fingerprint: string;
+        description: string;
+        location: { path: string; lines: { begin: number } };
+      }>;
       assert.deepEqual(
         issues.filter((i) => i.severity === 'major').map((i) => [i.check_name, i.location.path, i.location.lines.begin]),
         [
@@ -114,7 +128,11 @@ describe('the validate component under gitlab-ci-local', () => {
           'envs/staging/config.yaml': '# comment-only\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: api}\n',
         }),
       },
-      report: { stage: 'report', needs: ['validate'], script: ['echo "valid=[$BATON_VALID] resources=[$BATON_RESOURCES] errors=[$BATON_ERRORS]"'] },
+      report: {
+        stage: 'report',
+        needs: ['validate'],
+        script: ['echo "valid=[$BATON_VALID] resources=[$BATON_RESOURCES] errors=[$BATON_ERRORS]"'],
+      },
     };
     const run = await runPipeline(pipeline);
     try {

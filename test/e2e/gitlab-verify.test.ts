@@ -55,10 +55,19 @@ describe('the verify component under gitlab-ci-local', () => {
     const pipeline = {
       stages: ['verify', 'report'],
       include: [{ local: 'templates/verify.yml', inputs: { stage: 'verify', ...inputs } }],
-      report: { stage: 'report', needs: ['verify'], script: ['echo "status=[$BATON_STATUS] recorded=[$BATON_RECORDED] revision=[$BATON_REVISION]"'] },
+      report: {
+        stage: 'report',
+        needs: ['verify'],
+        script: ['echo "status=[$BATON_STATUS] recorded=[$BATON_RECORDED] revision=[$BATON_REVISION]"'],
+      },
     };
     const origin = new URL(git.url('acme/env')).origin;
-    const run = await runPipeline(pipeline, { KUBE_CONFIG: kube.kubeconfig(), BATON_TOKEN: TOKEN, CI_SERVER_URL: origin, CI_API_V4_URL: gitlab.url });
+    const run = await runPipeline(pipeline, {
+      KUBE_CONFIG: kube.kubeconfig(),
+      BATON_TOKEN: TOKEN,
+      CI_SERVER_URL: origin,
+      CI_API_V4_URL: gitlab.url,
+    });
     try {
       assert.equal(run.code, 0, run.output);
       const dotenv = (await run.artifact('verify', '.gitlab-ci-reports/dotenv/baton.env')) ?? '';
@@ -69,8 +78,14 @@ describe('the verify component under gitlab-ci-local', () => {
       assert.match(run.output, new RegExp(`status=\\[healthy\\] recorded=\\[true\\] revision=\\[${head}\\]`));
       assert.match((await run.artifact('verify', 'baton-summary.md')) ?? '', /recorded on [0-9a-f]{12} under refs\/notes\/baton/);
       const note = await gitIn(join(git.root, 'acme/env.git'), ['notes', '--ref=refs/notes/baton', 'show', head]);
-      assert.deepEqual(parseVerdictNote(note).map((r) => [r.env, r.status]), [['staging', 'healthy']]);
-      assert.deepEqual(gitlab.commitStatuses('acme/env', head).map((s) => [s.name, s.status]), [['baton/verify/staging', 'success']]);
+      assert.deepEqual(
+        parseVerdictNote(note).map((r) => [r.env, r.status]),
+        [['staging', 'healthy']],
+      );
+      assert.deepEqual(
+        gitlab.commitStatuses('acme/env', head).map((s) => [s.name, s.status]),
+        [['baton/verify/staging', 'success']],
+      );
       assert.doesNotMatch(run.output, new RegExp(TOKEN));
     } finally {
       await run.cleanup();

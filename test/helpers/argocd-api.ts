@@ -163,7 +163,10 @@ export async function startArgoCdApi(options: ArgoCdApiOptions): Promise<ArgoCdA
     const found = read.app;
     if (found.operation) return gateway(400, 9, 'another operation is already in progress');
     const request = (body ?? {}) as Record<string, unknown>;
-    found.operation = { sync: { revision: request['revision'] ?? '', prune: request['prune'] ?? false }, initiatedBy: { username: account.account } };
+    found.operation = {
+      sync: { revision: request['revision'] ?? '', prune: request['prune'] ?? false },
+      initiatedBy: { username: account.account },
+    };
     touch(found);
     syncHooks.get(key(found.metadata.namespace, name))?.(found, request);
     return { status: 200, body: structuredClone(found) };
@@ -197,10 +200,23 @@ export async function startArgoCdApi(options: ArgoCdApiOptions): Promise<ArgoCdA
           syncPolicy: { automated: { prune: true, selfHeal: true } },
         },
         status: {
-          sync: { status: 'Synced', revision: opts.revision, comparedTo: { source: { repoURL: opts.repoURL ?? 'https://git.example.com/acme/env.git' } } },
+          sync: {
+            status: 'Synced',
+            revision: opts.revision,
+            comparedTo: { source: { repoURL: opts.repoURL ?? 'https://git.example.com/acme/env.git' } },
+          },
           health: { status: 'Healthy' },
-          operationState: { phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt: stamp(), finishedAt: stamp(), operation: { sync: { revision: opts.revision } }, syncResult: { revision: opts.revision, resources: [] } },
-          resources: [{ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'prod', name, status: 'Synced', health: { status: 'Healthy' } }],
+          operationState: {
+            phase: 'Succeeded',
+            message: 'successfully synced (all tasks run)',
+            startedAt: stamp(),
+            finishedAt: stamp(),
+            operation: { sync: { revision: opts.revision } },
+            syncResult: { revision: opts.revision, resources: [] },
+          },
+          resources: [
+            { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'prod', name, status: 'Synced', health: { status: 'Healthy' } },
+          ],
           reconciledAt: stamp(),
           summary: { images: [] },
         },

@@ -68,7 +68,10 @@ export async function containersStorage(into: string, tool: 'buildah' | 'podman'
   const env = { CONTAINERS_STORAGE_CONF: conf, CONTAINERS_CONF: engine, BUILDAH_ISOLATION: 'chroot', STORAGE_DRIVER: 'vfs' };
   const base = join(into, 'base');
   await cp('/bin/busybox', join(base, 'busybox'));
-  await writeFile(join(base, 'Containerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n');
+  await writeFile(
+    join(base, 'Containerfile'),
+    'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n',
+  );
   await exec(tool, ['build', '--quiet', '-t', BUSYBOX_BASE, '-f', join(base, 'Containerfile'), base], { env });
   return env;
 }

@@ -35,7 +35,8 @@ export interface AppRepo {
 export async function appRepo(into: string): Promise<AppRepo> {
   const dir = join(into, 'app');
   await cp(join(ROOT, 'examples/app'), dir, { recursive: true });
-  const git = (...args: string[]) => exec('git', ['-C', dir, '-c', 'user.name=dev', '-c', 'user.email=dev@example.invalid', '-c', 'commit.gpgsign=false', ...args]);
+  const git = (...args: string[]) =>
+    exec('git', ['-C', dir, '-c', 'user.name=dev', '-c', 'user.email=dev@example.invalid', '-c', 'commit.gpgsign=false', ...args]);
   await git('init', '-q', '-b', 'main');
   await git('add', '-A');
   await git('commit', '-qm', 'hello');
@@ -61,7 +62,8 @@ export async function envRepoFiles(image: string): Promise<Record<string, string
  */
 export function pendingSteps(platform: 'github' | 'gitlab', steps: readonly string[]): string[] {
   return steps.filter((step) => {
-    if (platform === 'github') return !existsSync(join(ROOT, 'actions', step, 'action.yml')) || !existsSync(join(ROOT, 'dist', step, 'index.cjs'));
+    if (platform === 'github')
+      return !existsSync(join(ROOT, 'actions', step, 'action.yml')) || !existsSync(join(ROOT, 'dist', step, 'index.cjs'));
     if (!existsSync(join(ROOT, 'templates', `${step}.yml`))) return true;
     return spawnSync(process.execPath, [join(ROOT, 'dist/cli/index.cjs'), step, '--help'], { stdio: 'ignore' }).status !== 0;
   });

@@ -55,19 +55,29 @@ export async function startCompareServer(root: string, token: string): Promise<C
     const url = new URL(req.url ?? '/', 'http://localhost');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     const send = (status: number, body: unknown) => {
-      if (url.pathname.startsWith('/repos/')) contract.check({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, status, reply: body });
+      if (url.pathname.startsWith('/repos/'))
+        contract.check({
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: Object.fromEntries(url.searchParams),
+          body: undefined,
+          status,
+          reply: body,
+        });
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
     const github = /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)\.\.\.(.+)$/.exec(url.pathname);
     const gitlab = /^\/api\/v4\/projects\/([^/]+)\/repository\/compare$/.exec(url.pathname);
     if (github) {
-      if (req.headers.authorization !== `Bearer ${token}`) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      if (req.headers.authorization !== `Bearer ${token}`)
+        return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
       const [, owner, name, base, head] = github;
       const gitDir = join(root, `${owner}/${name}.git`);
       const between = await commitsBetween(gitDir, decodeURIComponent(base!), decodeURIComponent(head!));
       const baseCommit = between && (await commits(gitDir, ['-1', decodeURIComponent(base!)]))?.[0];
-      if (!between || !baseCommit) return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/commits/commits#compare-two-commits' });
+      if (!between || !baseCommit)
+        return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/commits/commits#compare-two-commits' });
       const html = `https://github.com/${owner}/${name}`;
       const api = `${origin}/repos/${owner}/${name}`;
       const commitJson = (c: Commit, parent?: string) => ({
@@ -111,8 +121,24 @@ export async function startCompareServer(root: string, token: string): Promise<C
       const commits = await commitsBetween(join(root, `${path}.git`), url.searchParams.get('from') ?? '', url.searchParams.get('to') ?? '');
       if (!commits) return send(404, { message: '404 Commit Not Found' });
       const web = `https://gitlab.example.com/${path}`;
-      const list = commits.map((c) => ({ id: c.sha, short_id: c.sha.slice(0, 8), title: c.message.split('\n')[0], message: c.message, author_name: c.author, author_email: c.email, created_at: c.date, web_url: `${web}/-/commit/${c.sha}` }));
-      return send(200, { commit: list.at(-1) ?? null, commits: list, diffs: [], compare_timeout: false, compare_same_ref: commits.length === 0, web_url: `${web}/-/compare/${url.searchParams.get('from')}...${url.searchParams.get('to')}` });
+      const list = commits.map((c) => ({
+        id: c.sha,
+        short_id: c.sha.slice(0, 8),
+        title: c.message.split('\n')[0],
+        message: c.message,
+        author_name: c.author,
+        author_email: c.email,
+        created_at: c.date,
+        web_url: `${web}/-/commit/${c.sha}`,
+      }));
+      return send(200, {
+        commit: list.at(-1) ?? null,
+        commits: list,
+        diffs: [],
+        compare_timeout: false,
+        compare_same_ref: commits.length === 0,
+        web_url: `${web}/-/compare/${url.searchParams.get('from')}...${url.searchParams.get('to')}`,
+      });
     }
     send(404, { message: 'Not Found' });
   });

@@ -56,7 +56,8 @@ export function driftDeps(clock: Clock, extra: Partial<DriftDeps> = {}): DriftDe
     renderers: { kustomize: renderKustomize, helm: renderHelm },
     kubernetes: (source) => new KubeApi(loadKubeConfig(source)),
     argocd: (options) => new ArgoCdDriftClient(options),
-    issues: ({ repoUrl, token, env }) => (repoUrl.includes('gitlab') ? new GitLabIssues({ repoUrl, token, env }) : new GitHubIssues({ repoUrl, token, env })),
+    issues: ({ repoUrl, token, env }) =>
+      repoUrl.includes('gitlab') ? new GitLabIssues({ repoUrl, token, env }) : new GitHubIssues({ repoUrl, token, env }),
     commitStatus: async () => {
       throw new Error('no forge for commit statuses in this test');
     },
@@ -65,7 +66,12 @@ export function driftDeps(clock: Clock, extra: Partial<DriftDeps> = {}): DriftDe
 }
 
 /** Runs drift with raw inputs as a platform would; never throws. */
-export async function runDriftStep(raw: RawInputs, deps: DriftDeps, cwd: string, env: Record<string, string | undefined> = {}): Promise<DriftRun> {
+export async function runDriftStep(
+  raw: RawInputs,
+  deps: DriftDeps,
+  cwd: string,
+  env: Record<string, string | undefined> = {},
+): Promise<DriftRun> {
   const ctx = context(env, cwd);
   try {
     const inputs = parseInputs(driftSpec, raw, env);
@@ -109,7 +115,10 @@ function withDefaults(doc: KubeDoc): KubeDoc {
     }
   }
   const metadata = (copy['metadata'] ?? {}) as Record<string, unknown>;
-  metadata['annotations'] = { ...((metadata['annotations'] as Record<string, string>) ?? {}), 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(doc) };
+  metadata['annotations'] = {
+    ...((metadata['annotations'] as Record<string, string>) ?? {}),
+    'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(doc),
+  };
   copy['metadata'] = metadata;
   return copy as KubeDoc;
 }
@@ -118,6 +127,8 @@ function withDefaults(doc: KubeDoc): KubeDoc {
 export function applyAll(api: KubeApiServer, docs: readonly KubeDoc[], namespace: string): void {
   for (const doc of docs) {
     const stored = withDefaults(doc);
-    api.create({ ...stored, metadata: { ...stored.metadata, namespace: doc.metadata?.namespace ?? namespace } } as Parameters<KubeApiServer['create']>[0]);
+    api.create({ ...stored, metadata: { ...stored.metadata, namespace: doc.metadata?.namespace ?? namespace } } as Parameters<
+      KubeApiServer['create']
+    >[0]);
   }
 }

@@ -284,9 +284,7 @@ export function argumentValue(value: GraphqlValue | undefined, variables: Readon
     case 'list':
       return value.values.map((item) => argumentValue(item, variables));
     case 'object':
-      return Object.fromEntries(
-        Object.entries(value.fields).map(([key, item]) => [key, argumentValue(item, variables)]),
-      );
+      return Object.fromEntries(Object.entries(value.fields).map(([key, item]) => [key, argumentValue(item, variables)]));
     default:
       return value.value;
   }
@@ -308,7 +306,9 @@ export function validateSelections(schema: GraphqlSchema, typeName: string, fiel
       });
     } else if (fieldType !== 'scalar' && !field.selections) {
       errors.push({
-        message: `Field must have selections (field '${field.name}' returns ${fieldType} but has no selections. Did you mean '${field.name} { ... }'?)`,
+        message:
+          `Field must have selections (field '${field.name}' returns ${fieldType} but has no selections. Did you mean '${field.name} { ` +
+          `... }'?)`,
         ...location,
         extensions: { code: 'selectionMismatch', nodeName: `field '${field.name}'`, typeName: fieldType },
       });

@@ -202,8 +202,7 @@ function makeApi(state: ServerState, server: Server, base: string): GitServer {
     readFile: (repo, branch, path) => readFile(gitDir(repo), branch, path),
     head: (repo, branch) => revParse(gitDir(repo), `refs/heads/${branch}`),
     log: (repo, branch) => readLog(gitDir(repo), branch),
-    requestCount: (service, repo) =>
-      state.requests.filter((r) => r.service === service && (repo === undefined || r.repo === repo)).length,
+    requestCount: (service, repo) => state.requests.filter((r) => r.service === service && (repo === undefined || r.repo === repo)).length,
     resetRequests: () => {
       state.requests.length = 0;
     },
@@ -487,10 +486,7 @@ async function seedRepo(gitDir: string, files: Record<string, string>, options: 
   try {
     await git(['init', '--quiet', `--initial-branch=${branch}`, work]);
     for (let i = 1; i <= commits; i++) {
-      const content =
-        i === commits
-          ? files
-          : Object.fromEntries(Object.entries(files).map(([p, c]) => [p, `${c}# history ${i}\n`]));
+      const content = i === commits ? files : Object.fromEntries(Object.entries(files).map(([p, c]) => [p, `${c}# history ${i}\n`]));
       await writeFiles(work, content);
       await git(['add', '-A'], work);
       await git(['commit', '--quiet', '--allow-empty', '-m', i === commits ? 'Seed' : `History ${i}`], work);

@@ -315,7 +315,8 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
     pushBranch: (repo, branch) => void model.repo(repo).branches.add(branch),
     addCommit: (repo, sha) => void model.repo(repo).commits.add(sha.toLowerCase()),
     statuses: (repo, sha) => model.statusesOf(model.repo(repo), sha).map((status) => model.statusJson(model.repo(repo), status)),
-    deployments: (repo) => [...model.repo(repo).deployments].reverse().map((deployment) => model.deploymentJson(model.repo(repo), deployment)),
+    deployments: (repo) =>
+      [...model.repo(repo).deployments].reverse().map((deployment) => model.deploymentJson(model.repo(repo), deployment)),
     deploymentStatuses: (repo, id) => {
       const state = model.repo(repo);
       const deployment = state.deployments.find((candidate) => candidate.id === id);
@@ -329,7 +330,14 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
     },
     openPull: (repo, pull) => model.seedPull(repo, pull),
     issues: (repo) =>
-      model.repo(repo).issues.map((i) => ({ number: i.number, state: i.state, title: i.title, body: i.body, labels: i.labels.map((l) => l.name), comments: i.comments.map((c) => c.body) })),
+      model.repo(repo).issues.map((i) => ({
+        number: i.number,
+        state: i.state,
+        title: i.title,
+        body: i.body,
+        labels: i.labels.map((l) => l.name),
+        comments: i.comments.map((c) => c.body),
+      })),
     fail: server.fail,
     onRequest: server.onRequest,
     openApiMismatches: contract.mismatches,
@@ -408,7 +416,8 @@ class GitHubModel {
         this.#updatePull(r, Number(pull[1]), request.body),
       );
     }
-    if (rest.startsWith('/statuses/') || /^\/commits\/[^/]+\/statuses$/.test(rest)) return this.#statusRoute(request, url, caller, repo, rest);
+    if (rest.startsWith('/statuses/') || /^\/commits\/[^/]+\/statuses$/.test(rest))
+      return this.#statusRoute(request, url, caller, repo, rest);
     if (rest === '/deployments' || rest.startsWith('/deployments/')) return this.#deploymentRoute(request, url, caller, repo, rest);
     if (rest === '/issues' || /^\/issues\/\d+(\/comments)?$/.test(rest)) return this.#issueRoute(request, url, caller, repo, rest);
     if (labels && m === 'GET') return this.#guard(caller, repo, 'read', DOC.listLabels, '', (r) => this.#issueLabels(r, Number(labels[1])));
@@ -428,7 +437,15 @@ class GitHubModel {
       nextNumber: () => repo.nextNumber++,
       nextId: () => this.#ids++,
       label: (name) => this.#label(repo, name),
-      pulls: () => repo.pulls.map((p) => ({ number: p.number, title: p.title, body: p.body, state: p.state, labels: p.labels, createdAt: p.createdAt })),
+      pulls: () =>
+        repo.pulls.map((p) => ({
+          number: p.number,
+          title: p.title,
+          body: p.body,
+          state: p.state,
+          labels: p.labels,
+          createdAt: p.createdAt,
+        })),
     };
   }
 
@@ -436,11 +453,22 @@ class GitHubModel {
     const m = request.method;
     const one = /^\/issues\/(\d+)$/.exec(rest);
     const comments = /^\/issues\/(\d+)\/comments$/.exec(rest);
-    if (rest === '/issues' && m === 'GET') return this.#guard(caller, repo, 'read', `${DOCS}/issues/issues#list-repository-issues`, '', (r) => listIssues(this.#issueRepo(r), url));
-    if (rest === '/issues' && m === 'POST') return this.#guard(caller, repo, 'write', `${DOCS}/issues/issues#create-an-issue`, 'issues=write', (r) => createIssue(this.#issueRepo(r), request.body));
-    if (one && m === 'PATCH') return this.#guard(caller, repo, 'write', `${DOCS}/issues/issues#update-an-issue`, 'issues=write', (r) => updateIssue(this.#issueRepo(r), Number(one[1]), request.body));
+    if (rest === '/issues' && m === 'GET')
+      return this.#guard(caller, repo, 'read', `${DOCS}/issues/issues#list-repository-issues`, '', (r) =>
+        listIssues(this.#issueRepo(r), url),
+      );
+    if (rest === '/issues' && m === 'POST')
+      return this.#guard(caller, repo, 'write', `${DOCS}/issues/issues#create-an-issue`, 'issues=write', (r) =>
+        createIssue(this.#issueRepo(r), request.body),
+      );
+    if (one && m === 'PATCH')
+      return this.#guard(caller, repo, 'write', `${DOCS}/issues/issues#update-an-issue`, 'issues=write', (r) =>
+        updateIssue(this.#issueRepo(r), Number(one[1]), request.body),
+      );
     if (comments && m === 'POST') {
-      return this.#guard(caller, repo, 'write', `${DOCS}/issues/comments#create-an-issue-comment`, 'issues=write', (r) => commentIssue(this.#issueRepo(r), Number(comments[1]), request.body));
+      return this.#guard(caller, repo, 'write', `${DOCS}/issues/comments#create-an-issue-comment`, 'issues=write', (r) =>
+        commentIssue(this.#issueRepo(r), Number(comments[1]), request.body),
+      );
     }
     return notFound(DOCS);
   }
@@ -449,7 +477,9 @@ class GitHubModel {
     const create = /^\/statuses\/([^/]+)$/.exec(rest);
     const list = /^\/commits\/([^/]+)\/statuses$/.exec(rest);
     if (create && request.method === 'POST') {
-      return this.#guard(caller, repo, 'write', DOC.createStatus, 'statuses=write', (r) => this.#createStatus(r, decodeURIComponent(create[1]!), request.body));
+      return this.#guard(caller, repo, 'write', DOC.createStatus, 'statuses=write', (r) =>
+        this.#createStatus(r, decodeURIComponent(create[1]!), request.body),
+      );
     }
     if (list && request.method === 'GET') {
       return this.#guard(caller, repo, 'read', DOC.listStatuses, '', (r) => this.#listStatuses(r, decodeURIComponent(list[1]!), url));
@@ -461,7 +491,8 @@ class GitHubModel {
     const m = request.method;
     const one = /^\/deployments\/(\d+)$/.exec(rest);
     const statuses = /^\/deployments\/(\d+)\/statuses$/.exec(rest);
-    if (rest === '/deployments' && m === 'GET') return this.#guard(caller, repo, 'read', DOC.listDeployments, '', (r) => this.#listDeployments(r, url));
+    if (rest === '/deployments' && m === 'GET')
+      return this.#guard(caller, repo, 'read', DOC.listDeployments, '', (r) => this.#listDeployments(r, url));
     if (rest === '/deployments' && m === 'POST') {
       return this.#guard(caller, repo, 'write', DOC.createDeployment, 'deployments=write', (r) => this.#createDeployment(r, request.body));
     }
@@ -477,7 +508,11 @@ class GitHubModel {
         if (!deployment) return notFound(DOC.listDeploymentStatuses);
         const page = pageOf([...deployment.statuses].reverse(), url, 30);
         const link = linkHeader(url, page, ['prev', 'next', 'last', 'first']);
-        return { status: 200, body: page.items.map((status) => this.deploymentStatusJson(r, deployment, status)), headers: link ? { link } : {} };
+        return {
+          status: 200,
+          body: page.items.map((status) => this.deploymentStatusJson(r, deployment, status)),
+          headers: link ? { link } : {},
+        };
       });
     }
     if (statuses && m === 'POST') {
@@ -495,7 +530,9 @@ class GitHubModel {
   #listDeployments(repo: RepoState, url: URL): Reply {
     const filters = (['sha', 'ref', 'task', 'environment'] as const).map((name) => [name, url.searchParams.get(name)] as const);
     const matches = repo.deployments.filter((deployment) =>
-      filters.every(([name, value]) => value === null || (name === 'sha' ? deployment.sha === value.toLowerCase() : deployment[name] === value)),
+      filters.every(
+        ([name, value]) => value === null || (name === 'sha' ? deployment.sha === value.toLowerCase() : deployment[name] === value),
+      ),
     );
     const page = pageOf([...matches].reverse(), url, 30);
     const link = linkHeader(url, page, ['prev', 'next', 'last', 'first']);
@@ -566,17 +603,25 @@ class GitHubModel {
     if (!deployment) return notFound(DOC.createDeploymentStatus);
     const input = (body ?? {}) as Record<string, unknown>;
     if (typeof input.state !== 'string' || !DEPLOYMENT_STATES.includes(input.state)) {
-      return invalid(DOC.createDeploymentStatus, [{ resource: 'DeploymentStatus', code: 'custom', field: 'state', message: 'state is not included in the list' }]);
+      return invalid(DOC.createDeploymentStatus, [
+        { resource: 'DeploymentStatus', code: 'custom', field: 'state', message: 'state is not included in the list' },
+      ]);
     }
     const description = typeof input.description === 'string' ? input.description : '';
     if (description.length > 140) {
       return invalid(DOC.createDeploymentStatus, [
-        { resource: 'DeploymentStatus', code: 'custom', field: 'description', message: 'description is too long (maximum is 140 characters)' },
+        {
+          resource: 'DeploymentStatus',
+          code: 'custom',
+          field: 'description',
+          message: 'description is too long (maximum is 140 characters)',
+        },
       ]);
     }
     const logUrl = stringOrNull(input.log_url) ?? stringOrNull(input.target_url) ?? '';
     const previous = deployment.statuses.at(-1)?.environment;
-    const environment = typeof input.environment === 'string' && input.environment ? input.environment : (previous ?? deployment.environment);
+    const environment =
+      typeof input.environment === 'string' && input.environment ? input.environment : (previous ?? deployment.environment);
     const status = this.#addDeploymentStatus(deployment, {
       state: input.state as GitHubDeploymentState,
       description,
@@ -587,7 +632,8 @@ class GitHubModel {
     if (status.state === 'success' && input.auto_inactive !== false) {
       for (const other of repo.deployments) {
         const newest = other.statuses.at(-1);
-        if (other === deployment || other.transient || other.production || other.environment !== environment || newest?.state !== 'success') continue;
+        if (other === deployment || other.transient || other.production || other.environment !== environment || newest?.state !== 'success')
+          continue;
         this.#addDeploymentStatus(other, { state: 'inactive', description: '', environment, logUrl: '', environmentUrl: '' });
       }
     }
@@ -655,15 +701,22 @@ class GitHubModel {
     const input = (body ?? {}) as { state?: unknown; context?: unknown; description?: unknown; target_url?: unknown };
     if (!repo.commits.has(sha.toLowerCase())) return error(422, `No commit found for SHA: ${sha}`, DOC.createStatus);
     if (typeof input.state !== 'string' || !STATUS_STATES.includes(input.state)) {
-      return invalid(DOC.createStatus, [{ resource: 'Status', code: 'custom', field: 'state', message: 'state is not included in the list' }]);
+      return invalid(DOC.createStatus, [
+        { resource: 'Status', code: 'custom', field: 'state', message: 'state is not included in the list' },
+      ]);
     }
     const description = stringOrNull(input.description);
     if (description !== null && description.length > 140) {
-      return invalid(DOC.createStatus, [{ resource: 'Status', code: 'custom', field: 'description', message: 'description is too long (maximum is 140 characters)' }]);
+      return invalid(DOC.createStatus, [
+        { resource: 'Status', code: 'custom', field: 'description', message: 'description is too long (maximum is 140 characters)' },
+      ]);
     }
     const context = typeof input.context === 'string' && input.context ? input.context : 'default';
     const same = repo.statuses.filter((status) => status.sha === sha.toLowerCase() && status.context === context);
-    if (same.length >= 1000) return invalid(DOC.createStatus, [{ resource: 'Status', code: 'custom', message: 'This SHA and context has reached the maximum number of statuses.' }]);
+    if (same.length >= 1000)
+      return invalid(DOC.createStatus, [
+        { resource: 'Status', code: 'custom', message: 'This SHA and context has reached the maximum number of statuses.' },
+      ]);
     const status: StatusState = {
       id: this.#ids++,
       sha: sha.toLowerCase(),
@@ -674,7 +727,11 @@ class GitHubModel {
       createdAt: timestamp(new Date()),
     };
     repo.statuses.push(status);
-    return { status: 201, body: this.statusJson(repo, status), headers: { location: `${this.base}/repos/${repo.owner}/${repo.name}/statuses/${status.sha}` } };
+    return {
+      status: 201,
+      body: this.statusJson(repo, status),
+      headers: { location: `${this.base}/repos/${repo.owner}/${repo.name}/statuses/${status.sha}` },
+    };
   }
 
   #listStatuses(repo: RepoState, ref: string, url: URL): Reply {
@@ -759,7 +816,10 @@ class GitHubModel {
     }
     const missing = (['title', 'head', 'base'] as const).filter((field) => typeof input[field] !== 'string');
     if (missing.length > 0) {
-      return invalid(DOC.createPull, missing.map((field) => ({ resource: 'PullRequest', code: 'missing_field', field })));
+      return invalid(
+        DOC.createPull,
+        missing.map((field) => ({ resource: 'PullRequest', code: 'missing_field', field })),
+      );
     }
     const head = String(input.head);
     const base = String(input.base);
@@ -779,11 +839,7 @@ class GitHubModel {
     return { status: 201, body: this.pullJson(repo, pull, true), headers: { location: this.#pullUrl(repo, pull) } };
   }
 
-  #newPull(
-    repo: RepoState,
-    input: { head: string; base: string; title: string; body: string | null },
-    user: Account = BOT,
-  ): PullState {
+  #newPull(repo: RepoState, input: { head: string; base: string; title: string; body: string | null }, user: Account = BOT): PullState {
     const now = timestamp(new Date());
     const number = repo.nextNumber++;
     const id = this.#ids++;
@@ -868,7 +924,11 @@ class GitHubModel {
   #graphql(request: RecordedRequest, caller: Caller): Reply {
     if (caller.kind === 'invalid') return badCredentials('https://docs.github.com/graphql');
     if (caller.kind === 'anonymous') {
-      return error(401, 'This endpoint requires you to be authenticated.', 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql');
+      return error(
+        401,
+        'This endpoint requires you to be authenticated.',
+        'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql',
+      );
     }
     const input = (request.body ?? {}) as { query?: unknown; variables?: unknown };
     if (typeof input.query !== 'string') return ok({ errors: [{ message: 'A query attribute must be specified and must be a string.' }] });
@@ -907,10 +967,7 @@ class GitHubModel {
     return errors.length > 0 ? { data, errors } : { data };
   }
 
-  #enableAutoMerge(
-    input: Record<string, unknown>,
-    caller: Caller,
-  ): { payload: unknown } | { problem: { type: string; message: string } } {
+  #enableAutoMerge(input: Record<string, unknown>, caller: Caller): { payload: unknown } | { problem: { type: string; message: string } } {
     const id = String(input.pullRequestId ?? '');
     const found = this.#findNode(id);
     if (!found) return { problem: { type: 'NOT_FOUND', message: `Could not resolve to a node with the global id of '${id}'.` } };
@@ -920,7 +977,12 @@ class GitHubModel {
     }
     const method = String(input.mergeMethod ?? 'MERGE');
     if (!['MERGE', 'SQUASH', 'REBASE'].includes(method)) {
-      return { problem: { type: 'INVALID', message: `Argument 'mergeMethod' has an invalid value (${method}). Expected type 'PullRequestMergeMethod'.` } };
+      return {
+        problem: {
+          type: 'INVALID',
+          message: `Argument 'mergeMethod' has an invalid value (${method}). Expected type 'PullRequestMergeMethod'.`,
+        },
+      };
     }
     const refusal = this.#autoMergeRefusal(repo, pull);
     if (refusal) return { problem: { type: 'UNPROCESSABLE', message: refusal } };
@@ -1062,7 +1124,13 @@ class GitHubModel {
   }
 
   #owner(repo: RepoState): Account {
-    return { login: repo.owner, id: repo.id + 500_000, node_id: `O_kgDO${Buffer.from(String(repo.id + 500_000)).toString('base64url')}`, type: 'Organization', site_admin: false };
+    return {
+      login: repo.owner,
+      id: repo.id + 500_000,
+      node_id: `O_kgDO${Buffer.from(String(repo.id + 500_000)).toString('base64url')}`,
+      type: 'Organization',
+      site_admin: false,
+    };
   }
 
   #ownerJson(repo: RepoState): unknown {
@@ -1072,7 +1140,13 @@ class GitHubModel {
   #repoJson(repo: RepoState, caller?: Caller): unknown {
     const write = caller?.kind === 'token' && caller.access === 'write';
     const permissions = caller ? { push: write, triage: write } : undefined;
-    return repositoryJson(this.base, { id: repo.id, owner: this.#owner(repo), name: repo.name, allowAutoMerge: repo.spec.allowAutoMerge ?? false, ...(permissions ? { permissions } : {}) });
+    return repositoryJson(this.base, {
+      id: repo.id,
+      owner: this.#owner(repo),
+      name: repo.name,
+      allowAutoMerge: repo.spec.allowAutoMerge ?? false,
+      ...(permissions ? { permissions } : {}),
+    });
   }
 
   #labelJson(repo: RepoState, label: Label): { name: string; [field: string]: unknown } {

@@ -81,7 +81,12 @@ function json(repo: IssueRepo, issue: IssueState): Record<string, unknown> {
     state_reason: issue.stateReason,
     title: issue.title,
     body: issue.body,
-    labels: issue.labels.map((l) => ({ ...l, url: `${repo.base}/repos/${repo.fullName}/labels/${encodeURIComponent(l.name)}`, default: false, description: null })),
+    labels: issue.labels.map((l) => ({
+      ...l,
+      url: `${repo.base}/repos/${repo.fullName}/labels/${encodeURIComponent(l.name)}`,
+      default: false,
+      description: null,
+    })),
     comments: issue.comments.length,
     created_at: issue.createdAt,
     updated_at: issue.updatedAt,
@@ -96,7 +101,10 @@ function validation(message: string, errors: unknown[]): Reply {
 /** `GET …/issues` */
 export function listIssues(repo: IssueRepo, url: URL): Reply {
   const state = url.searchParams.get('state') ?? 'open';
-  const labels = (url.searchParams.get('labels') ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+  const labels = (url.searchParams.get('labels') ?? '')
+    .split(',')
+    .map((l) => l.trim())
+    .filter(Boolean);
   type Row = { createdAt: string; number: number; body: Record<string, unknown> };
   const rows: Row[] = [];
   for (const issue of repo.issues) rows.push({ createdAt: issue.createdAt, number: issue.number, body: json(repo, issue) });
@@ -112,7 +120,15 @@ export function listIssues(repo: IssueRepo, url: URL): Reply {
         title: pull.title,
         body: pull.body,
         state: pull.state,
-        labels: pull.labels.map((l, i) => ({ id: i + 1, node_id: `LA_${i + 1}`, name: l.name, color: 'ededed', url: `${repo.base}/repos/${repo.fullName}/labels/${encodeURIComponent(l.name)}`, default: false, description: null })),
+        labels: pull.labels.map((l, i) => ({
+          id: i + 1,
+          node_id: `LA_${i + 1}`,
+          name: l.name,
+          color: 'ededed',
+          url: `${repo.base}/repos/${repo.fullName}/labels/${encodeURIComponent(l.name)}`,
+          default: false,
+          description: null,
+        })),
         comments: 0,
         created_at: pull.createdAt,
         updated_at: pull.createdAt,
@@ -141,10 +157,25 @@ export function listIssues(repo: IssueRepo, url: URL): Reply {
 /** `POST …/issues` */
 export function createIssue(repo: IssueRepo, body: unknown): Reply {
   const input = (body ?? {}) as { title?: unknown; body?: unknown; labels?: unknown };
-  if (typeof input.title !== 'string' || input.title === '') return validation('Validation Failed', [{ resource: 'Issue', code: 'missing_field', field: 'title' }]);
+  if (typeof input.title !== 'string' || input.title === '')
+    return validation('Validation Failed', [{ resource: 'Issue', code: 'missing_field', field: 'title' }]);
   const now = timestamp(new Date());
-  const labels = Array.isArray(input.labels) ? input.labels.map((l) => repo.label(typeof l === 'string' ? l : String((l as { name?: string }).name))) : [];
-  const issue: IssueState = { id: repo.nextId(), number: repo.nextNumber(), title: input.title, body: typeof input.body === 'string' ? input.body : null, state: 'open', stateReason: null, labels, comments: [], createdAt: now, updatedAt: now, closedAt: null };
+  const labels = Array.isArray(input.labels)
+    ? input.labels.map((l) => repo.label(typeof l === 'string' ? l : String((l as { name?: string }).name)))
+    : [];
+  const issue: IssueState = {
+    id: repo.nextId(),
+    number: repo.nextNumber(),
+    title: input.title,
+    body: typeof input.body === 'string' ? input.body : null,
+    state: 'open',
+    stateReason: null,
+    labels,
+    comments: [],
+    createdAt: now,
+    updatedAt: now,
+    closedAt: null,
+  };
   repo.issues.push(issue);
   return { status: 201, body: json(repo, issue), headers: { location: `${repo.base}/repos/${repo.fullName}/issues/${issue.number}` } };
 }
@@ -154,7 +185,8 @@ export function updateIssue(repo: IssueRepo, number: number, body: unknown): Rep
   const issue = repo.issues.find((i) => i.number === number);
   if (!issue) return { status: 404, body: { message: 'Not Found', documentation_url: `${DOCS}/issues#update-an-issue`, status: '404' } };
   const input = (body ?? {}) as { title?: unknown; body?: unknown; state?: unknown; state_reason?: unknown };
-  if (input.state !== undefined && input.state !== 'open' && input.state !== 'closed') return validation('Validation Failed', [{ resource: 'Issue', code: 'invalid', field: 'state' }]);
+  if (input.state !== undefined && input.state !== 'open' && input.state !== 'closed')
+    return validation('Validation Failed', [{ resource: 'Issue', code: 'invalid', field: 'state' }]);
   if (typeof input.title === 'string') issue.title = input.title;
   if (typeof input.body === 'string' || input.body === null) issue.body = input.body as string | null;
   const now = timestamp(new Date());
@@ -174,9 +206,11 @@ export function updateIssue(repo: IssueRepo, number: number, body: unknown): Rep
 /** `POST …/issues/{n}/comments` */
 export function commentIssue(repo: IssueRepo, number: number, body: unknown): Reply {
   const issue = repo.issues.find((i) => i.number === number);
-  if (!issue) return { status: 404, body: { message: 'Not Found', documentation_url: `${DOCS}/comments#create-an-issue-comment`, status: '404' } };
+  if (!issue)
+    return { status: 404, body: { message: 'Not Found', documentation_url: `${DOCS}/comments#create-an-issue-comment`, status: '404' } };
   const text = (body as { body?: unknown } | undefined)?.body;
-  if (typeof text !== 'string' || !text) return validation('Validation Failed', [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }]);
+  if (typeof text !== 'string' || !text)
+    return validation('Validation Failed', [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }]);
   const comment = { id: repo.nextId(), body: text, createdAt: timestamp(new Date()) };
   issue.comments.push(comment);
   issue.updatedAt = comment.createdAt;

@@ -132,6 +132,8 @@ export function repositoryJson(base: string, repo: RepositoryFacts): Record<stri
     allow_merge_commit: true,
     allow_squash_merge: true,
     allow_rebase_merge: true,
-    ...(repo.permissions ? { permissions: { admin: false, maintain: false, triage: false, push: false, pull: true, ...repo.permissions } } : {}),
+    ...(repo.permissions
+      ? { permissions: { admin: false, maintain: false, triage: false, push: false, pull: true, ...repo.permissions } }
+      : {}),
   };
 }

@@ -102,7 +102,11 @@ function description(): NonNullable<typeof loaded> {
   for (const [template, item] of Object.entries(parsed.paths)) {
     for (const [method, operation] of Object.entries(item)) {
       if (!METHODS.includes(method)) continue;
-      const multi = new Set((operation.parameters ?? []).flatMap((p) => ('name' in p && (p as { 'x-multi-segment'?: boolean })['x-multi-segment'] ? [p.name] : [])));
+      const multi = new Set(
+        (operation.parameters ?? []).flatMap((p) =>
+          'name' in p && (p as { 'x-multi-segment'?: boolean })['x-multi-segment'] ? [p.name] : [],
+        ),
+      );
       const names: string[] = [];
       const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_, name: string) => {
         names.push(name);
@@ -162,7 +166,11 @@ function validator(key: string, schema: Json): ValidateFunction {
 function errorsOf(validate: ValidateFunction): string {
   return (validate.errors ?? [])
     .slice(0, 8)
-    .map((error) => `${error.instancePath || '(root)'} ${error.message ?? ''}${error.params && 'additionalProperty' in error.params ? ` (${String(error.params['additionalProperty'])})` : ''}`)
+    .map(
+      (error) =>
+        `${error.instancePath || '(root)'} ` +
+        `${error.message ?? ''}${error.params && 'additionalProperty' in error.params ? ` (${String(error.params['additionalProperty'])})` : ''}`,
+    )
     .join('; ');
 }
 
@@ -197,7 +205,16 @@ export function checkExchange(exchange: Exchange): string[] {
     }
     const schema = toJsonSchema(parameter.schema ?? {}) as Json;
     const validate = validator(`${label} query ${parameter.name}`, schema);
-    const typed = schema['type'] === 'integer' || schema['type'] === 'number' ? Number(value) : schema['type'] === 'boolean' ? value === 'true' ? true : value === 'false' ? false : value : value;
+    const typed =
+      schema['type'] === 'integer' || schema['type'] === 'number'
+        ? Number(value)
+        : schema['type'] === 'boolean'
+          ? value === 'true'
+            ? true
+            : value === 'false'
+              ? false
+              : value
+          : value;
     if (!validate(typed)) problems.push(`${label}: query parameter ${parameter.name}=${value}: ${errorsOf(validate)}`);
   }
   const documentedQuery = new Set(parameters.filter((p) => p.in === 'query').map((p) => p.name));

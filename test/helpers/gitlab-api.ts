@@ -174,7 +174,14 @@ interface ProjectState {
 
 const STATUS_STATES = ['pending', 'running', 'success', 'failed', 'canceled', 'skipped'];
 /** The state machine event that moves a status into each state (app/models/commit_status.rb). */
-const STATUS_EVENTS: Readonly<Record<string, string>> = { pending: 'enqueue', running: 'run', success: 'succeed', failed: 'drop', canceled: 'cancel', skipped: 'skip' };
+const STATUS_EVENTS: Readonly<Record<string, string>> = {
+  pending: 'enqueue',
+  running: 'run',
+  success: 'succeed',
+  failed: 'drop',
+  canceled: 'cancel',
+  skipped: 'skip',
+};
 
 type Caller = { kind: 'anonymous' } | { kind: 'invalid' } | { kind: 'token'; access: GitLabTokenAccess };
 
@@ -219,7 +226,15 @@ export async function startGitLabApi(options: GitLabApiOptions): Promise<GitLabA
       const state = model.project(project);
       return model.statusesOf(state, sha).map((status) => model.statusJson(state, status));
     },
-    issues: (project) => model.project(project).issues.map((i) => ({ iid: i.iid, state: i.state, title: i.title, description: i.description, labels: [...i.labels], notes: [...i.notes] })),
+    issues: (project) =>
+      model.project(project).issues.map((i) => ({
+        iid: i.iid,
+        state: i.state,
+        title: i.title,
+        description: i.description,
+        labels: [...i.labels],
+        notes: [...i.notes],
+      })),
     fail: server.fail,
     onRequest: server.onRequest,
     stop: server.stop,
@@ -237,7 +252,17 @@ class GitLabModel {
     for (const entry of options.projects) {
       const spec = typeof entry === 'string' ? { path: entry } : entry;
       const commits = new Set((spec.commits ?? []).map((sha) => sha.toLowerCase()));
-      this.#projects.push({ id: this.#ids++, path: spec.path, spec, mergeRequests: [], commits, statuses: [], issues: [], nextIid: 1, nextIssueIid: 1 });
+      this.#projects.push({
+        id: this.#ids++,
+        path: spec.path,
+        spec,
+        mergeRequests: [],
+        commits,
+        statuses: [],
+        issues: [],
+        nextIid: 1,
+        nextIssueIid: 1,
+      });
     }
   }
 
@@ -266,8 +291,15 @@ class GitLabModel {
     const rest = match[2] ?? '';
     const mergeRequestRoute = rest.startsWith('/merge_requests');
     // Like commit statuses, the issues API does not read job tokens.
-    const caller = this.#caller(request, mergeRequestRoute, rest.startsWith('/statuses/') || rest.startsWith('/repository/commits/') || rest.startsWith('/issues'));
-    const params = { ...request.query, ...(typeof request.body === 'object' && request.body !== null ? request.body : {}) } as Record<string, unknown>;
+    const caller = this.#caller(
+      request,
+      mergeRequestRoute,
+      rest.startsWith('/statuses/') || rest.startsWith('/repository/commits/') || rest.startsWith('/issues'),
+    );
+    const params = { ...request.query, ...(typeof request.body === 'object' && request.body !== null ? request.body : {}) } as Record<
+      string,
+      unknown
+    >;
     const denied = this.#authenticate(request.method, caller);
     if (denied) return denied;
     const project = this.#find(safeDecode(match[1]!));
@@ -290,7 +322,13 @@ class GitLabModel {
     if (status && method === 'POST') return this.#createStatus(project, safeDecode(status[1]!), params);
     if (statuses && method === 'GET') return this.#listStatuses(project, safeDecode(statuses[1]!), url);
     if (rest.startsWith('/issues')) {
-      const issues = { id: project.id, webUrl: `${this.origin}/${project.path}`, issues: project.issues, nextIid: () => project.nextIssueIid++, nextId: () => this.#ids++ };
+      const issues = {
+        id: project.id,
+        webUrl: `${this.origin}/${project.path}`,
+        issues: project.issues,
+        nextIid: () => project.nextIssueIid++,
+        nextId: () => this.#ids++,
+      };
       const reply = issueRoute(issues, method, rest, params, url);
       if (reply) return reply;
     }
@@ -303,18 +341,35 @@ class GitLabModel {
     if (!STATUS_STATES.includes(String(params.state))) return { status: 400, body: { error: 'state does not have a valid value' } };
     if (!project.commits.has(sha.toLowerCase())) return { status: 404, body: { message: '404 Commit Not Found' } };
     const targetUrl = typeof params.target_url === 'string' ? params.target_url : null;
-    if (targetUrl !== null && !/^https?:\/\/[^\s/]+/.test(targetUrl)) return { status: 400, body: { message: { target_url: ['is blocked: Only allowed schemes are http, https'] } } };
+    if (targetUrl !== null && !/^https?:\/\/[^\s/]+/.test(targetUrl))
+      return { status: 400, body: { message: { target_url: ['is blocked: Only allowed schemes are http, https'] } } };
     const name = String(params.name ?? params.context ?? 'default');
     const ref = typeof params.ref === 'string' && params.ref ? params.ref : 'main';
     const state = String(params.state);
-    let found = project.statuses.find((s) => s.sha === sha.toLowerCase() && s.name === name && s.ref === ref && (s.status === 'pending' || s.status === 'running'));
+    let found = project.statuses.find(
+      (s) => s.sha === sha.toLowerCase() && s.name === name && s.ref === ref && (s.status === 'pending' || s.status === 'running'),
+    );
     if (found?.status === state) {
       const event = STATUS_EVENTS[state]!;
-      return { status: 400, body: { message: `Cannot transition status via :${event} from :${state} (Reason(s): Status cannot transition via "${event}")` } };
+      return {
+        status: 400,
+        body: { message: `Cannot transition status via :${event} from :${state} (Reason(s): Status cannot transition via "${event}")` },
+      };
     }
     const now = timestamp(new Date(), true);
     if (!found) {
-      found = { id: this.#ids++, sha: sha.toLowerCase(), ref, name, status: 'created', description: null, targetUrl: null, createdAt: now, startedAt: null, finishedAt: null };
+      found = {
+        id: this.#ids++,
+        sha: sha.toLowerCase(),
+        ref,
+        name,
+        status: 'created',
+        description: null,
+        targetUrl: null,
+        createdAt: now,
+        startedAt: null,
+        finishedAt: null,
+      };
       project.statuses.push(found);
     }
     found.status = state;
@@ -327,7 +382,11 @@ class GitLabModel {
 
   #listStatuses(project: ProjectState, sha: string, url: URL): Reply {
     const page = pageOf(this.statusesOf(project, sha), url, 20);
-    return { status: 200, body: page.items.map((status) => this.statusJson(project, status)), headers: { 'x-total': String(page.items.length), 'x-page': String(page.page) } };
+    return {
+      status: 200,
+      body: page.items.map((status) => this.statusJson(project, status)),
+      headers: { 'x-total': String(page.items.length), 'x-page': String(page.page) },
+    };
   }
 
   /** A commit's statuses, newest first. */
@@ -383,7 +442,8 @@ class GitLabModel {
         },
         headers: {
           'www-authenticate':
-            'Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="The request requires higher privileges than provided by the access token.", scope="api"',
+            'Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="The request requires higher ' +
+            'privileges than provided by the access token.", scope="api"',
         },
       };
     }
@@ -448,7 +508,14 @@ class GitLabModel {
 
   #newMergeRequest(
     project: ProjectState,
-    input: { source: string; target: string; title: string; description: string | null; labels: string[]; author: Readonly<Record<string, unknown>> },
+    input: {
+      source: string;
+      target: string;
+      title: string;
+      description: string | null;
+      labels: string[];
+      author: Readonly<Record<string, unknown>>;
+    },
   ): MergeRequestState {
     const now = timestamp(new Date(), true);
     const mr: MergeRequestState = {
@@ -512,8 +579,7 @@ class GitLabModel {
     const open = mr.state === 'opened' && !/^\s*(\[draft\]|\(draft\)|draft:|draft\s-\s)/i.test(mr.title);
     const automatically = whenPipelineSucceeds && open && pipeline === 'running';
     const pipelineMustSucceed = project.spec.onlyAllowMergeIfPipelineSucceeds === true;
-    const immediately =
-      open && (whenPipelineSucceeds || pipelineMustSucceed ? pipeline === 'success' : true);
+    const immediately = open && (whenPipelineSucceeds || pipelineMustSucceed ? pipeline === 'success' : true);
     if (!immediately && !automatically) return { status: 405, body: { message: '405 Method Not Allowed' } };
     if (params.squash !== undefined) mr.squash = toBoolean(params.squash);
     if (params.should_remove_source_branch !== undefined) mr.forceRemoveSourceBranch = toBoolean(params.should_remove_source_branch);

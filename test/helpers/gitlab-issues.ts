@@ -33,7 +33,12 @@ export interface GitLabIssueProject {
 
 function labelsOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String).filter(Boolean);
-  return typeof value === 'string' ? value.split(',').map((l) => l.trim()).filter(Boolean) : [];
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean)
+    : [];
 }
 
 function json(project: GitLabIssueProject, issue: GitLabIssueState): Record<string, unknown> {
@@ -55,7 +60,13 @@ function json(project: GitLabIssueProject, issue: GitLabIssueState): Record<stri
 }
 
 /** Routes one issues request; undefined when the path is not an issues path. */
-export function issueRoute(project: GitLabIssueProject, method: string, rest: string, params: Record<string, unknown>, url: URL): Reply | undefined {
+export function issueRoute(
+  project: GitLabIssueProject,
+  method: string,
+  rest: string,
+  params: Record<string, unknown>,
+  url: URL,
+): Reply | undefined {
   const one = /^\/issues\/(\d+)$/.exec(rest);
   const notes = /^\/issues\/(\d+)\/notes$/.exec(rest);
   if (rest === '/issues' && method === 'GET') return list(project, params, url);
@@ -68,7 +79,10 @@ export function issueRoute(project: GitLabIssueProject, method: string, rest: st
     if (typeof params['body'] !== 'string' || !params['body']) return { status: 400, body: { error: 'body is missing' } };
     issue!.notes.push(params['body']);
     issue!.updatedAt = timestamp(new Date(), true);
-    return { status: 201, body: { id: project.nextId(), body: params['body'], noteable_iid: issue!.iid, noteable_type: 'Issue', system: false } };
+    return {
+      status: 201,
+      body: { id: project.nextId(), body: params['body'], noteable_iid: issue!.iid, noteable_type: 'Issue', system: false },
+    };
   }
   return undefined;
 }
@@ -79,8 +93,12 @@ function list(project: GitLabIssueProject, params: Record<string, unknown>, url:
   const search = typeof params['search'] === 'string' ? params['search'].toLowerCase() : '';
   const where = String(params['in'] ?? 'title,description').split(',');
   const matches = project.issues.filter((issue) => {
-    const text = [where.includes('title') ? issue.title : '', where.includes('description') ? (issue.description ?? '') : ''].join('\n').toLowerCase();
-    return (state === 'all' || issue.state === state) && labels.every((l) => issue.labels.includes(l)) && (!search || text.includes(search));
+    const text = [where.includes('title') ? issue.title : '', where.includes('description') ? (issue.description ?? '') : '']
+      .join('\n')
+      .toLowerCase();
+    return (
+      (state === 'all' || issue.state === state) && labels.every((l) => issue.labels.includes(l)) && (!search || text.includes(search))
+    );
   });
   const ascending = params['sort'] === 'asc';
   matches.sort((a, b) => (a.createdAt.localeCompare(b.createdAt) || a.iid - b.iid) * (ascending ? 1 : -1));
@@ -109,8 +127,10 @@ function create(project: GitLabIssueProject, params: Record<string, unknown>): R
 
 function update(project: GitLabIssueProject, issue: GitLabIssueState, params: Record<string, unknown>): Reply {
   const known = ['title', 'description', 'labels', 'state_event', 'add_labels', 'remove_labels', 'assignee_ids', 'confidential'];
-  if (!known.some((k) => params[k] !== undefined)) return { status: 400, body: { error: `${known.join(', ')} are missing, at least one parameter must be provided` } };
-  if (params['state_event'] !== undefined && params['state_event'] !== 'close' && params['state_event'] !== 'reopen') return { status: 400, body: { error: 'state_event does not have a valid value' } };
+  if (!known.some((k) => params[k] !== undefined))
+    return { status: 400, body: { error: `${known.join(', ')} are missing, at least one parameter must be provided` } };
+  if (params['state_event'] !== undefined && params['state_event'] !== 'close' && params['state_event'] !== 'reopen')
+    return { status: 400, body: { error: 'state_event does not have a valid value' } };
   const now = timestamp(new Date(), true);
   if (typeof params['title'] === 'string') issue.title = params['title'];
   if (typeof params['description'] === 'string') issue.description = params['description'];

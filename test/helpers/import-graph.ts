@@ -50,7 +50,8 @@ export function importsOf(file: string, text: string): ImportEdge[] {
   for (const entry of module.dynamicImports) {
     const source = text.slice(entry.moduleRequest.start, entry.moduleRequest.end);
     const literal = /^(['"])([^'"]*)\1$/.exec(source);
-    if (!literal) throw new Error(`${file}:${lineAt(text, entry.start)}: import(${source}) is not a string literal; the layer rules cannot check it.`);
+    if (!literal)
+      throw new Error(`${file}:${lineAt(text, entry.start)}: import(${source}) is not a string literal; the layer rules cannot check it.`);
     edges.push(edge(literal[2]!, entry.start, true));
   }
   return edges;
@@ -86,7 +87,8 @@ export function layerViolations(edges: readonly ImportEdge[]): string[] {
     // The package manifest is the one file outside src/ that source may read: the version comes from it.
     if (edge.to.startsWith('../') && edge.to !== '../package.json') say('it leads outside the source tree');
     else if (from.layer === 'core' && to.layer !== 'core') say('core imports nothing outside core');
-    else if (from.layer === 'adapters' && ['steps', 'platform', 'specs', 'entry'].includes(to.layer)) say(`adapters never import ${to.layer}`);
+    else if (from.layer === 'adapters' && ['steps', 'platform', 'specs', 'entry'].includes(to.layer))
+      say(`adapters never import ${to.layer}`);
     else if (from.layer === 'steps' && ['platform', 'entry'].includes(to.layer)) say(`steps never import ${to.layer}`);
     else if (from.layer === 'steps' && to.layer === 'steps' && to.step !== from.step && to.step !== 'shared') {
       say(`no step folder imports another step folder (steps/${from.step} → steps/${to.step}); shared code goes to steps/shared`);

@@ -25,7 +25,13 @@ export function stopJobProcesses(workspace: string): void {
 }
 
 /** Runs a command to its end, output and error interleaved as the log; `workspace` names the job it belongs to. */
-export function spawnLogged(command: string, args: string[], cwd: string, env: Record<string, string>, workspace?: string): Promise<{ code: number; log: string }> {
+export function spawnLogged(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  workspace?: string,
+): Promise<{ code: number; log: string }> {
   return new Promise((resolvePromise, reject) => {
     // Its own process group, so that what it leaves in the background can be stopped with it.
     const child = spawn(command, args, { cwd, env, detached: workspace !== undefined });
@@ -41,4 +47,3 @@ export function spawnLogged(command: string, args: string[], cwd: string, env: R
     child.on('close', (code) => resolvePromise({ code: code ?? 1, log }));
   });
 }
-

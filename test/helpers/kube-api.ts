@@ -67,10 +67,13 @@ export function manualClock(start = Date.UTC(2025, 0, 1)): ManualClock {
 export function realScheduler(): Pick<ManualClock, 'now' | 'after' | 'at'> & { cancel(): void } {
   const handles = new Set<NodeJS.Timeout>();
   const after = (ms: number, fn: () => void | Promise<void>) => {
-    const handle = setTimeout(() => {
-      handles.delete(handle);
-      void fn();
-    }, Math.max(0, ms));
+    const handle = setTimeout(
+      () => {
+        handles.delete(handle);
+        void fn();
+      },
+      Math.max(0, ms),
+    );
     handles.add(handle);
   };
   return {
@@ -101,32 +104,134 @@ export interface ResourceDef {
 export const BUILT_IN_RESOURCES: readonly ResourceDef[] = [
   { group: '', version: 'v1', plural: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'] },
   { group: '', version: 'v1', plural: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'] },
-  { group: 'apps', version: 'v1', plural: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'] },
-  { group: 'apps', version: 'v1', plural: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'] },
+  {
+    group: 'apps',
+    version: 'v1',
+    plural: 'deployments',
+    singular: 'deployment',
+    kind: 'Deployment',
+    namespaced: true,
+    shortNames: ['deploy'],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    plural: 'statefulsets',
+    singular: 'statefulset',
+    kind: 'StatefulSet',
+    namespaced: true,
+    shortNames: ['sts'],
+  },
   { group: 'apps', version: 'v1', plural: 'daemonsets', singular: 'daemonset', kind: 'DaemonSet', namespaced: true, shortNames: ['ds'] },
   { group: 'apps', version: 'v1', plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'] },
-  { group: 'apps', version: 'v1', plural: 'controllerrevisions', singular: 'controllerrevision', kind: 'ControllerRevision', namespaced: true },
+  {
+    group: 'apps',
+    version: 'v1',
+    plural: 'controllerrevisions',
+    singular: 'controllerrevision',
+    kind: 'ControllerRevision',
+    namespaced: true,
+  },
   { group: 'batch', version: 'v1', plural: 'jobs', singular: 'job', kind: 'Job', namespaced: true },
   { group: '', version: 'v1', plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] },
   { group: '', version: 'v1', plural: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true },
   { group: '', version: 'v1', plural: 'services', singular: 'service', kind: 'Service', namespaced: true, shortNames: ['svc'] },
-  { group: '', version: 'v1', plural: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', namespaced: true, shortNames: ['sa'] },
-  { group: '', version: 'v1', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', kind: 'PersistentVolumeClaim', namespaced: true, shortNames: ['pvc'] },
+  {
+    group: '',
+    version: 'v1',
+    plural: 'serviceaccounts',
+    singular: 'serviceaccount',
+    kind: 'ServiceAccount',
+    namespaced: true,
+    shortNames: ['sa'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    plural: 'persistentvolumeclaims',
+    singular: 'persistentvolumeclaim',
+    kind: 'PersistentVolumeClaim',
+    namespaced: true,
+    shortNames: ['pvc'],
+  },
   { group: '', version: 'v1', plural: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'] },
   { group: 'batch', version: 'v1', plural: 'cronjobs', singular: 'cronjob', kind: 'CronJob', namespaced: true, shortNames: ['cj'] },
-  { group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', kind: 'HorizontalPodAutoscaler', namespaced: true, shortNames: ['hpa'] },
-  { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses', singular: 'ingress', kind: 'Ingress', namespaced: true, shortNames: ['ing'] },
-  { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', kind: 'PodDisruptionBudget', namespaced: true, shortNames: ['pdb'] },
+  {
+    group: 'autoscaling',
+    version: 'v2',
+    plural: 'horizontalpodautoscalers',
+    singular: 'horizontalpodautoscaler',
+    kind: 'HorizontalPodAutoscaler',
+    namespaced: true,
+    shortNames: ['hpa'],
+  },
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    plural: 'ingresses',
+    singular: 'ingress',
+    kind: 'Ingress',
+    namespaced: true,
+    shortNames: ['ing'],
+  },
+  {
+    group: 'policy',
+    version: 'v1',
+    plural: 'poddisruptionbudgets',
+    singular: 'poddisruptionbudget',
+    kind: 'PodDisruptionBudget',
+    namespaced: true,
+    shortNames: ['pdb'],
+  },
   { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', singular: 'role', kind: 'Role', namespaced: true },
-  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', singular: 'clusterrole', kind: 'ClusterRole', namespaced: false },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'clusterroles',
+    singular: 'clusterrole',
+    kind: 'ClusterRole',
+    namespaced: false,
+  },
 ];
 
 /** Flux's and Argo Rollouts' types, for tests that install them. */
 export const CUSTOM_RESOURCES: Readonly<Record<string, ResourceDef>> = {
-  kustomization: { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations', singular: 'kustomization', kind: 'Kustomization', namespaced: true, shortNames: ['ks'] },
-  helmrelease: { group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases', singular: 'helmrelease', kind: 'HelmRelease', namespaced: true, shortNames: ['hr'] },
-  rollout: { group: 'argoproj.io', version: 'v1alpha1', plural: 'rollouts', singular: 'rollout', kind: 'Rollout', namespaced: true, shortNames: ['ro'] },
-  certificate: { group: 'cert-manager.io', version: 'v1', plural: 'certificates', singular: 'certificate', kind: 'Certificate', namespaced: true, shortNames: ['cert'] },
+  kustomization: {
+    group: 'kustomize.toolkit.fluxcd.io',
+    version: 'v1',
+    plural: 'kustomizations',
+    singular: 'kustomization',
+    kind: 'Kustomization',
+    namespaced: true,
+    shortNames: ['ks'],
+  },
+  helmrelease: {
+    group: 'helm.toolkit.fluxcd.io',
+    version: 'v2',
+    plural: 'helmreleases',
+    singular: 'helmrelease',
+    kind: 'HelmRelease',
+    namespaced: true,
+    shortNames: ['hr'],
+  },
+  rollout: {
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    plural: 'rollouts',
+    singular: 'rollout',
+    kind: 'Rollout',
+    namespaced: true,
+    shortNames: ['ro'],
+  },
+  certificate: {
+    group: 'cert-manager.io',
+    version: 'v1',
+    plural: 'certificates',
+    singular: 'certificate',
+    kind: 'Certificate',
+    namespaced: true,
+    shortNames: ['cert'],
+  },
 };
 
 function groupVersion(def: Pick<ResourceDef, 'group' | 'version'>): string {
@@ -153,7 +258,8 @@ function requirement(term: string): Requirement {
   if (m) {
     const [, key, op, list] = m as unknown as [string, string, string, string];
     const values = list.split(',').map((v) => v.trim());
-    if (values.some((v) => !new RegExp(`^${VALUE}$`).test(v))) throw new BadRequest(`unable to parse requirement: invalid values in "${text}"`);
+    if (values.some((v) => !new RegExp(`^${VALUE}$`).test(v)))
+      throw new BadRequest(`unable to parse requirement: invalid values in "${text}"`);
     return op === 'in' ? (l) => l[key] !== undefined && values.includes(l[key]!) : (l) => l[key] === undefined || !values.includes(l[key]!);
   }
   m = new RegExp(`^(!?)(${KEY})$`).exec(text);
@@ -322,14 +428,16 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
     if (!def) throw new Error(`test server: unknown kind ${kind}`);
     return def;
   };
-  const keyOf = (def: ResourceDef, namespace: string | undefined, name: string) => `${def.group}/${def.plural}/${def.namespaced ? (namespace ?? '') : ''}/${name}`;
+  const keyOf = (def: ResourceDef, namespace: string | undefined, name: string) =>
+    `${def.group}/${def.plural}/${def.namespaced ? (namespace ?? '') : ''}/${name}`;
   const stamp = () => new Date(options.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
   function emit(type: StoredEvent['type'], def: ResourceDef, object: KubeObject): void {
     events.push({ rv, type, def, object: clone(object) });
     if (events.length > limit) events.splice(0, events.length - limit);
     for (const watcher of watchers) {
-      if (watcher.def !== def || (watcher.namespace && watcher.namespace !== object.metadata.namespace) || !watcher.matches(object)) continue;
+      if (watcher.def !== def || (watcher.namespace && watcher.namespace !== object.metadata.namespace) || !watcher.matches(object))
+        continue;
       watcher.res.write(`${JSON.stringify({ type, object: withType(def, object) })}\n`);
     }
   }
@@ -410,7 +518,9 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
     },
     list(kind, namespace) {
       const def = byKind(kind);
-      return [...objects.values()].filter((e) => e.def === def && e.object.metadata.namespace === namespace).map((e) => withType(def, e.object));
+      return [...objects.values()]
+        .filter((e) => e.def === def && e.object.metadata.namespace === namespace)
+        .map((e) => withType(def, e.object));
     },
     fail: (fault) => void faults.push({ fault, left: fault.times ?? 1 }),
     onPatch: (hook) => void patchHooks.push(hook),
@@ -436,7 +546,11 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
 
   function send(res: ServerResponse, code: number, body: unknown): void {
     const text = JSON.stringify(body);
-    res.writeHead(code, { 'content-type': 'application/json', date: new Date(options.clock.now()).toUTCString(), 'content-length': Buffer.byteLength(text) });
+    res.writeHead(code, {
+      'content-type': 'application/json',
+      date: new Date(options.clock.now()).toUTCString(),
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
@@ -450,21 +564,40 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
     return grant.access === 'all' || grant.access(verb, def, namespace);
   }
 
-  function forbidden(grant: TokenGrant, verb: Verb, def: ResourceDef, namespace: string | undefined, name?: string): Record<string, unknown> {
+  function forbidden(
+    grant: TokenGrant,
+    verb: Verb,
+    def: ResourceDef,
+    namespace: string | undefined,
+    name?: string,
+  ): Record<string, unknown> {
     const where = namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
     const subject = `${qualified(def)}${name ? ` "${name}"` : ''}`;
-    return status(403, 'Forbidden', `${subject} is forbidden: User "${grant.user}" cannot ${verb} resource "${def.plural}" in API group "${def.group}"${where}`, {
-      ...(name ? { name } : {}),
-      group: def.group,
-      kind: def.plural,
-    });
+    return status(
+      403,
+      'Forbidden',
+      `${subject} is forbidden: User "${grant.user}" cannot ${verb} resource "${def.plural}" in API group "${def.group}"${where}`,
+      {
+        ...(name ? { name } : {}),
+        group: def.group,
+        kind: def.plural,
+      },
+    );
   }
 
   function discovery(path: string): unknown {
-    if (path === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }] };
+    if (path === '/api')
+      return {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }],
+      };
     const groups = [...new Set(defs.filter((d) => d.group).map((d) => d.group))];
     const groupDoc = (group: string) => {
-      const versions = [...new Set(defs.filter((d) => d.group === group).map((d) => d.version))].map((version) => ({ groupVersion: `${group}/${version}`, version }));
+      const versions = [...new Set(defs.filter((d) => d.group === group).map((d) => d.version))].map((version) => ({
+        groupVersion: `${group}/${version}`,
+        version,
+      }));
       return { name: group, versions, preferredVersion: versions[0] };
     };
     if (path === '/apis') return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(groupDoc) };
@@ -515,14 +648,23 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
     const size = Number(query.get('limit') ?? 0);
     const page = size > 0 ? items.slice(start, start + size) : items.slice(start);
     const more = size > 0 && start + size < items.length;
-    const metadata = { resourceVersion: String(rv), ...(more ? { continue: Buffer.from(String(start + size)).toString('base64url'), remainingItemCount: items.length - start - size } : {}) };
+    const metadata = {
+      resourceVersion: String(rv),
+      ...(more
+        ? { continue: Buffer.from(String(start + size)).toString('base64url'), remainingItemCount: items.length - start - size }
+        : {}),
+    };
     send(res, 200, { kind: `${def.kind}List`, apiVersion: groupVersion(def), metadata, items: page.map(clone) });
   }
 
   function watch(req: IncomingMessage, res: ServerResponse, def: ResourceDef, namespace: string | undefined, query: URLSearchParams): void {
     const matches = selectorOf(query);
     const from = query.get('resourceVersion');
-    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', date: new Date(options.clock.now()).toUTCString() });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'transfer-encoding': 'chunked',
+      date: new Date(options.clock.now()).toUTCString(),
+    });
     // The API server flushes the headers at once (watch.go, ServeHTTP: WriteHeader then Flush), so a
     // client sees the watch open before any event; Node would hold them back until the first write.
     res.flushHeaders();
@@ -537,7 +679,13 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
       for (const object of matching(def, namespace, matches)) line('ADDED', withType(def, object));
     } else {
       for (const event of events) {
-        if (event.rv <= Number(from) || event.def !== def || (namespace && event.object.metadata.namespace !== namespace) || !matches(event.object)) continue;
+        if (
+          event.rv <= Number(from) ||
+          event.def !== def ||
+          (namespace && event.object.metadata.namespace !== namespace) ||
+          !matches(event.object)
+        )
+          continue;
         line(event.type, withType(def, event.object));
       }
     }
@@ -545,7 +693,8 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
     watchers.add(watcher);
     const timeout = Number(query.get('timeoutSeconds') ?? 1800);
     const timer = setTimeout(() => {
-      if (query.get('allowWatchBookmarks') === 'true') line('BOOKMARK', { kind: def.kind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(rv) } });
+      if (query.get('allowWatchBookmarks') === 'true')
+        line('BOOKMARK', { kind: def.kind, apiVersion: groupVersion(def), metadata: { resourceVersion: String(rv) } });
       res.end();
     }, timeout * 1000);
     timer.unref();
@@ -558,18 +707,43 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
   function getOne(res: ServerResponse, def: ResourceDef, namespace: string | undefined, name: string): void {
     const entry = objects.get(keyOf(def, namespace, name));
     if (entry) send(res, 200, withType(def, entry.object));
-    else send(res, 404, status(404, 'NotFound', `${qualified(def)} "${name}" not found`, { name, ...(def.group ? { group: def.group } : {}), kind: def.plural }));
+    else
+      send(
+        res,
+        404,
+        status(404, 'NotFound', `${qualified(def)} "${name}" not found`, {
+          name,
+          ...(def.group ? { group: def.group } : {}),
+          kind: def.plural,
+        }),
+      );
   }
 
-  async function patch(req: IncomingMessage, res: ServerResponse, def: ResourceDef, namespace: string | undefined, name: string): Promise<void> {
+  async function patch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<void> {
     const type = String(req.headers['content-type'] ?? '').split(';')[0];
     if (type !== 'application/merge-patch+json' && type !== 'application/strategic-merge-patch+json') {
-      return send(res, 415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`));
+      return send(
+        res,
+        415,
+        status(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, ` +
+            `application/merge-patch+json, application/apply-patch+yaml`,
+        ),
+      );
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const entry = objects.get(keyOf(def, namespace, name));
-    if (!entry) return send(res, 404, status(404, 'NotFound', `${qualified(def)} "${name}" not found`, { name, group: def.group, kind: def.plural }));
+    if (!entry)
+      return send(res, 404, status(404, 'NotFound', `${qualified(def)} "${name}" not found`, { name, group: def.group, kind: def.plural }));
     let body: unknown;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -577,13 +751,21 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
       return send(res, 400, status(400, 'BadRequest', 'error decoding patch: invalid JSON'));
     }
     const after = mergePatch(entry.object, body) as KubeObject;
-    const stored = commit(def, entry.object, { ...after, metadata: { ...after.metadata, uid: entry.object.metadata.uid, name, namespace } });
+    const stored = commit(def, entry.object, {
+      ...after,
+      metadata: { ...after.metadata, uid: entry.object.metadata.uid, name, namespace },
+    });
     for (const hook of patchHooks) hook(stored);
     send(res, 200, stored);
   }
 
   function takeFault(method: string, path: string): KubeFault | undefined {
-    const found = faults.find(({ fault, left }) => left > 0 && (!fault.method || fault.method === method) && (!fault.path || (typeof fault.path === 'string' ? fault.path === path : fault.path.test(path))));
+    const found = faults.find(
+      ({ fault, left }) =>
+        left > 0 &&
+        (!fault.method || fault.method === method) &&
+        (!fault.path || (typeof fault.path === 'string' ? fault.path === path : fault.path.test(path))),
+    );
     if (!found) return undefined;
     found.left -= 1;
     return found.fault;
@@ -592,11 +774,21 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const method = req.method ?? 'GET';
-    requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    });
     const grant = authenticate(req);
     if (!grant) return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     const fault = takeFault(method, url.pathname);
-    if (fault) return send(res, fault.status, fault.body ?? status(fault.status, fault.status >= 500 ? 'InternalError' : 'BadRequest', `injected fault ${fault.status}`));
+    if (fault)
+      return send(
+        res,
+        fault.status,
+        fault.body ?? status(fault.status, fault.status >= 500 ? 'InternalError' : 'BadRequest', `injected fault ${fault.status}`),
+      );
     const doc = method === 'GET' ? discovery(url.pathname) : undefined;
     if (doc) return send(res, 200, doc);
     const target = route(url.pathname);
@@ -607,7 +799,8 @@ export async function startKubeApi(options: KubeApiOptions): Promise<KubeApiServ
     if (!allowed(grant, verb, def, namespace)) return send(res, 403, forbidden(grant, verb, def, namespace, name));
     try {
       if (method === 'PATCH' && name) return await patch(req, res, def, namespace, name);
-      if (method !== 'GET') return send(res, 405, status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
+      if (method !== 'GET')
+        return send(res, 405, status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
       if (name) return getOne(res, def, namespace, name);
       if (watching) return watch(req, res, def, namespace, url.searchParams);
       return list(res, def, namespace, url.searchParams);

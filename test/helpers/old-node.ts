@@ -17,7 +17,11 @@ function majorOf(path: string): number | undefined {
  * Throws (the test fails, never skips) when there is none.
  */
 export function oldNode(): { path: string; major: number } {
-  const candidates = ['/usr/bin/node', '/usr/local/bin/node', ...(process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, 'node'))];
+  const candidates = [
+    '/usr/bin/node',
+    '/usr/local/bin/node',
+    ...(process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, 'node')),
+  ];
   for (const path of candidates) {
     if (!existsSync(path)) continue;
     const major = majorOf(path);

@@ -47,7 +47,9 @@ function verdictOf(status: Verdict['status'], images: readonly string[]): Verdic
   return {
     status,
     reason: status === 'healthy' ? 'deployment/api: 2/2 new replicas available' : 'deployment/api: ImagePullBackOff',
-    targets: [{ target: 'deployment/api', outcome, reason: status === 'healthy' ? 'available' : 'image-pull', facts: { images: [...images] } }],
+    targets: [
+      { target: 'deployment/api', outcome, reason: status === 'healthy' ? 'available' : 'image-pull', facts: { images: [...images] } },
+    ],
     elapsedMs: 1000,
   } as unknown as Verdict;
 }
@@ -56,7 +58,12 @@ function verdictOf(status: Verdict['status'], images: readonly string[]): Verdic
  * Records a verification of `env` through verify's own git recorder: a line in the note on `commit`
  * (default: the newest commit that touched the environment's path), pushed under refs/notes/baton.
  */
-export async function recordVerification(server: GitServer, repo: string, token: string, options: { env: string; time: string; status?: Verdict['status']; commit?: string; images?: readonly string[] }): Promise<string> {
+export async function recordVerification(
+  server: GitServer,
+  repo: string,
+  token: string,
+  options: { env: string; time: string; status?: Verdict['status']; commit?: string; images?: readonly string[] },
+): Promise<string> {
   const record: VerdictRecord = verdictRecord(verdictOf(options.status ?? 'healthy', options.images ?? []), {
     env: options.env,
     provider: 'kubernetes',
@@ -80,13 +87,36 @@ export async function recordVerification(server: GitServer, repo: string, token:
  * Pushes a one-layer image whose config carries `labels` (e.g. org.opencontainers.image.source and
  * .revision, as build-push writes them), tagged as `ref` says; resolves with its digest.
  */
-export async function pushLabelledImage(client: OciClient, ref: ImageRef, content: string, labels: Readonly<Record<string, string>>): Promise<string> {
+export async function pushLabelledImage(
+  client: OciClient,
+  ref: ImageRef,
+  content: string,
+  labels: Readonly<Record<string, string>>,
+): Promise<string> {
   const tar = makeTar({ 'hello.txt': content });
   const layerBytes = gzipSync(tar);
   const layer = { mediaType: MediaType.ociLayer, digest: sha256Digest(layerBytes), size: layerBytes.length };
-  const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: labels }, rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] } }));
+  const configBytes = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Labels: labels },
+      rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] },
+    }),
+  );
   const config = { mediaType: MediaType.ociConfig, digest: sha256Digest(configBytes), size: configBytes.length };
   const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config, layers: [layer] }));
-  const manifest = { bytes, mediaType: MediaType.ociManifest, digest: sha256Digest(bytes), descriptor: { mediaType: MediaType.ociManifest, digest: sha256Digest(bytes), size: bytes.length } };
-  return pushImage(client, ref, { manifest, blobs: [{ descriptor: config, bytes: configBytes }, { descriptor: layer, bytes: layerBytes }] });
+  const manifest = {
+    bytes,
+    mediaType: MediaType.ociManifest,
+    digest: sha256Digest(bytes),
+    descriptor: { mediaType: MediaType.ociManifest, digest: sha256Digest(bytes), size: bytes.length },
+  };
+  return pushImage(client, ref, {
+    manifest,
+    blobs: [
+      { descriptor: config, bytes: configBytes },
+      { descriptor: layer, bytes: layerBytes },
+    ],
+  });
 }

@@ -72,12 +72,28 @@ function manifestOf(mediaType: string, json: object, extra: Partial<Descriptor> 
 }
 
 /** An image with one gzip layer holding `files`, for a platform; `docker` uses Docker v2 media types. */
-export function makeImage(options: { files: Readonly<Record<string, string | Buffer>>; os?: string; architecture?: string; variant?: string; docker?: boolean; created?: string }): TestImage {
+export function makeImage(options: {
+  files: Readonly<Record<string, string | Buffer>>;
+  os?: string;
+  architecture?: string;
+  variant?: string;
+  docker?: boolean;
+  created?: string;
+}): TestImage {
   const tar = makeTar(options.files);
   const docker = options.docker ?? false;
   const layer = blob(docker ? MediaType.dockerLayer : MediaType.ociLayer, gzipSync(tar, { level: 6 }));
-  const platform = { os: options.os ?? 'linux', architecture: options.architecture ?? 'amd64', ...(options.variant ? { variant: options.variant } : {}) };
-  const configJson = { ...platform, created: options.created ?? '2024-01-01T00:00:00Z', config: { Cmd: ['/hello'] }, rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] } };
+  const platform = {
+    os: options.os ?? 'linux',
+    architecture: options.architecture ?? 'amd64',
+    ...(options.variant ? { variant: options.variant } : {}),
+  };
+  const configJson = {
+    ...platform,
+    created: options.created ?? '2024-01-01T00:00:00Z',
+    config: { Cmd: ['/hello'] },
+    rootfs: { type: 'layers', diff_ids: [sha256Digest(tar)] },
+  };
   const config = blob(docker ? MediaType.dockerConfig : MediaType.ociConfig, Buffer.from(JSON.stringify(configJson)));
   const mediaType = docker ? MediaType.dockerManifest : MediaType.ociManifest;
   const manifest = manifestOf(
@@ -96,7 +112,12 @@ export function makeSizedImage(options: { layerSizes: readonly number[]; archite
   const tars = options.layerSizes.map((size, i) => makeTar({ [`data/layer-${i}.bin`]: randomBytes(size) }));
   const layers = tars.map((tar) => blob(MediaType.ociLayer, gzipSync(tar, { level: 1 })));
   const platform = { os: 'linux', architecture: options.architecture ?? 'amd64' };
-  const configJson = { ...platform, created: '2024-01-01T00:00:00Z', config: {}, rootfs: { type: 'layers', diff_ids: tars.map((tar) => sha256Digest(tar)) } };
+  const configJson = {
+    ...platform,
+    created: '2024-01-01T00:00:00Z',
+    config: {},
+    rootfs: { type: 'layers', diff_ids: tars.map((tar) => sha256Digest(tar)) },
+  };
   const config = blob(MediaType.ociConfig, Buffer.from(JSON.stringify(configJson)));
   const manifest = manifestOf(
     MediaType.ociManifest,
@@ -108,8 +129,14 @@ export function makeSizedImage(options: { layerSizes: readonly number[]; archite
 
 /** A BuildKit-style attestation manifest for `subject` (platform `unknown/unknown`, annotated). */
 export function makeAttestation(subject: TestImage): TestImage {
-  const statement = blob('application/vnd.in-toto+json', Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', subject: [] })));
-  const config = blob(MediaType.ociConfig, Buffer.from(JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [] } })));
+  const statement = blob(
+    'application/vnd.in-toto+json',
+    Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', subject: [] })),
+  );
+  const config = blob(
+    MediaType.ociConfig,
+    Buffer.from(JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [] } })),
+  );
   const manifest = manifestOf(
     MediaType.ociManifest,
     { schemaVersion: 2, mediaType: MediaType.ociManifest, config: config.descriptor, layers: [statement.descriptor] },

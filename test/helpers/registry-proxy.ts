@@ -33,7 +33,9 @@ export function isBlobTransfer(entry: Pick<ProxiedRequest, 'method' | 'url'>): b
  * upload `PATCH`/`PUT` requests. Manifests, tokens and tag lists are not counted.
  */
 export function blobBytes(entries: readonly ProxiedRequest[]): number {
-  return entries.filter(isBlobTransfer).reduce((sum, entry) => sum + (entry.method === 'GET' ? entry.responseBytes : entry.requestBytes), 0);
+  return entries
+    .filter(isBlobTransfer)
+    .reduce((sum, entry) => sum + (entry.method === 'GET' ? entry.responseBytes : entry.requestBytes), 0);
 }
 
 /** A running proxy. */
@@ -47,7 +49,13 @@ export interface RegistryProxy {
   stop(): Promise<void>;
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, target: URL, entry: ProxiedRequest, rewrite?: (res: IncomingMessage) => Record<string, string | string[] | undefined>): void {
+function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: URL,
+  entry: ProxiedRequest,
+  rewrite?: (res: IncomingMessage) => Record<string, string | string[] | undefined>,
+): void {
   // The Host header goes through unchanged, so the registry builds Location URLs that point back at
   // the proxy and uploads keep flowing through it.
   const upstream = request(
@@ -69,41 +77,55 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, entry: 
  * `last`, a `Link: <…>; rel="next"` header while more remain). docker-registry 2.8 ignores `n`
  * (pagination came with distribution v3), so the proxy adds it on top of the full list.
  */
-function paginateTags(req: IncomingMessage, res: ServerResponse, target: URL, entry: ProxiedRequest, etags = false, remember?: (etag: string) => void): void {
+function paginateTags(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: URL,
+  entry: ProxiedRequest,
+  etags = false,
+  remember?: (etag: string) => void,
+): void {
   const url = new URL(req.url ?? '/', 'http://proxy');
-  const upstream = request({ host: target.hostname, port: target.port, method: 'GET', path: url.pathname, headers: req.headers }, (answer) => {
-    let body = '';
-    answer.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    answer.on('end', () => {
-      entry.status = answer.statusCode ?? 0;
-      if (answer.statusCode !== 200) {
-        res.writeHead(answer.statusCode ?? 502, answer.headers).end(body);
-        return;
-      }
-      const json = JSON.parse(body) as { name: string; tags: string[] | null };
-      const last = url.searchParams.get('last');
-      const n = Number(url.searchParams.get('n') ?? 0);
-      const sorted = [...(json.tags ?? [])].sort().filter((tag) => last === null || tag > last);
-      const page = n > 0 ? sorted.slice(0, n) : sorted;
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (n > 0 && sorted.length > n) headers.link = `<${url.pathname}?last=${encodeURIComponent(page.at(-1)!)}&n=${n}>; rel="next"`;
-      const text = JSON.stringify({ name: json.name, tags: page });
-      if (etags) {
-        // A strong validator of this page's representation (body and Link), as RFC 9110 §8.8.3 has it.
-        headers.etag = `"${createHash('sha256').update(text).update(headers.link ?? '').digest('hex').slice(0, 32)}"`;
-        remember?.(headers.etag);
-        const wanted = req.headers['if-none-match'];
-        if (wanted?.split(',').some((tag) => tag.trim() === headers.etag || tag.trim() === '*')) {
-          entry.status = 304;
-          const { 'content-type': _type, ...rest } = headers;
-          res.writeHead(304, rest).end();
+  const upstream = request(
+    { host: target.hostname, port: target.port, method: 'GET', path: url.pathname, headers: req.headers },
+    (answer) => {
+      let body = '';
+      answer.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      answer.on('end', () => {
+        entry.status = answer.statusCode ?? 0;
+        if (answer.statusCode !== 200) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers).end(body);
           return;
         }
-      }
-      entry.responseBytes += Buffer.byteLength(text);
-      res.writeHead(200, headers).end(text);
-    });
-  });
+        const json = JSON.parse(body) as { name: string; tags: string[] | null };
+        const last = url.searchParams.get('last');
+        const n = Number(url.searchParams.get('n') ?? 0);
+        const sorted = [...(json.tags ?? [])].sort().filter((tag) => last === null || tag > last);
+        const page = n > 0 ? sorted.slice(0, n) : sorted;
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (n > 0 && sorted.length > n) headers.link = `<${url.pathname}?last=${encodeURIComponent(page.at(-1)!)}&n=${n}>; rel="next"`;
+        const text = JSON.stringify({ name: json.name, tags: page });
+        if (etags) {
+          // A strong validator of this page's representation (body and Link), as RFC 9110 §8.8.3 has it.
+          headers.etag = `"${createHash('sha256')
+            .update(text)
+            .update(headers.link ?? '')
+            .digest('hex')
+            .slice(0, 32)}"`;
+          remember?.(headers.etag);
+          const wanted = req.headers['if-none-match'];
+          if (wanted?.split(',').some((tag) => tag.trim() === headers.etag || tag.trim() === '*')) {
+            entry.status = 304;
+            const { 'content-type': _type, ...rest } = headers;
+            res.writeHead(304, rest).end();
+            return;
+          }
+        }
+        entry.responseBytes += Buffer.byteLength(text);
+        res.writeHead(200, headers).end(text);
+      });
+    },
+  );
   upstream.on('error', () => res.destroy());
   upstream.end();
 }
@@ -133,7 +155,14 @@ export async function startRegistryProxy(
   const proxy: { fault: RegistryProxy['fault'] } = { fault: () => undefined };
   const validators = new Map<string, { etag: string; authorization: string | undefined }>();
   const server = createServer((req, res) => {
-    const entry: ProxiedRequest = { method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, status: 0, requestBytes: 0, responseBytes: 0 };
+    const entry: ProxiedRequest = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      authorization: req.headers.authorization,
+      status: 0,
+      requestBytes: 0,
+      responseBytes: 0,
+    };
     requests.push(entry);
     const fault = proxy.fault(req, requests.length - 1);
     if (fault === 'drop') {
@@ -156,7 +185,9 @@ export async function startRegistryProxy(
         res.writeHead(304, { etag: known.etag }).end();
         return;
       }
-      const remember = options.rememberEtags ? (etag: string) => validators.set(url, { etag, authorization: req.headers.authorization }) : undefined;
+      const remember = options.rememberEtags
+        ? (etag: string) => validators.set(url, { etag, authorization: req.headers.authorization })
+        : undefined;
       paginateTags(req, res, target, entry, options.etags, remember);
     } else {
       const written = /^\/v2\/(.+)\/manifests\//.exec(req.url ?? '');

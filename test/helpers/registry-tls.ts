@@ -31,16 +31,60 @@ export async function makeCertificates(): Promise<TestCertificates> {
 }
 
 async function sign(caKey: string, caPath: string, keyPath: string, csr: string, certPath: string, ext: string): Promise<void> {
-  await exec('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', caPath, '-days', '2', '-subj', '/CN=Baton Test CA']);
+  await exec('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    caKey,
+    '-out',
+    caPath,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Baton Test CA',
+  ]);
   await exec('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', csr, '-subj', '/CN=127.0.0.1']);
   await writeFile(ext, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  await exec('openssl', ['x509', '-req', '-in', csr, '-CA', caPath, '-CAkey', caKey, '-CAcreateserial', '-out', certPath, '-days', '2', '-extfile', ext]);
+  await exec('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    caPath,
+    '-CAkey',
+    caKey,
+    '-CAcreateserial',
+    '-out',
+    certPath,
+    '-days',
+    '2',
+    '-extfile',
+    ext,
+  ]);
 }
 
 /** A self-signed certificate and key for signing tokens (the registry's `rootcertbundle`). */
 export async function makeSigningCertificate(dir: string): Promise<{ certPath: string; certPem: string; keyPem: string }> {
   const keyPath = join(dir, 'token.key');
   const certPath = join(dir, 'token.crt');
-  await exec('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=baton-token-issuer']);
+  await exec('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=baton-token-issuer',
+  ]);
   return { certPath, certPem: await readFile(certPath, 'utf8'), keyPem: await readFile(keyPath, 'utf8') };
 }

@@ -88,7 +88,9 @@ async function authenticate(req: IncomingMessage, url: URL, options: TokenServer
   const scopes = url.searchParams.getAll('scope');
   const auth = req.headers.authorization;
   if (!auth) return { account: undefined, scopes };
-  const [user = '', password] = Buffer.from(auth.replace(/^Basic /i, ''), 'base64').toString().split(/:(.*)/s);
+  const [user = '', password] = Buffer.from(auth.replace(/^Basic /i, ''), 'base64')
+    .toString()
+    .split(/:(.*)/s);
   if (options.users?.[user] === undefined || options.users[user] !== password) return null;
   return { account: user, scopes };
 }
@@ -98,7 +100,14 @@ function access(grant: Grant, options: TokenServerOptions): { type: string; name
   return grant.scopes.map((scope) => {
     const [type = '', name = '', actions = ''] = scope.split(':');
     const wanted = actions.split(',');
-    const allowed = grant.account === undefined ? (options.anonymousPull ? ['pull'] : []) : options.readOnly?.includes(grant.account) ? ['pull'] : ['pull', 'push'];
+    const allowed =
+      grant.account === undefined
+        ? options.anonymousPull
+          ? ['pull']
+          : []
+        : options.readOnly?.includes(grant.account)
+          ? ['pull']
+          : ['pull', 'push'];
     return { type, name, actions: wanted.filter((action) => allowed.includes(action)) };
   });
 }
@@ -131,12 +140,29 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
       res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ details: 'incorrect username or password' }));
       return;
     }
-    requests.push({ ...record, account: grant.account, scopes: grant.scopes, status: 200, ...(req.method === 'POST' ? { grantType: 'refresh_token' } : {}) });
+    requests.push({
+      ...record,
+      account: grant.account,
+      scopes: grant.scopes,
+      status: 200,
+      ...(req.method === 'POST' ? { grantType: 'refresh_token' } : {}),
+    });
     const now = Math.floor(Date.now() / 1000);
     const expiresIn = options.expiresIn ?? 300;
-    const claims = { iss: issuer, sub: grant.account ?? '', aud: service, exp: now + expiresIn, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access: access(grant, options) };
+    const claims = {
+      iss: issuer,
+      sub: grant.account ?? '',
+      aud: service,
+      exp: now + expiresIn,
+      nbf: now - 10,
+      iat: now,
+      jti: randomBytes(8).toString('hex'),
+      access: access(grant, options),
+    };
     const token = signJwt(claims, signing.keyPem, signing.certPem);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ [options.field ?? 'token']: token, expires_in: expiresIn, issued_at: new Date(now * 1000).toISOString() }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ [options.field ?? 'token']: token, expires_in: expiresIn, issued_at: new Date(now * 1000).toISOString() }));
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

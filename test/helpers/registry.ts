@@ -79,10 +79,18 @@ async function configYaml(dir: string, port: number, options: StartRegistryOptio
     `  secret: ${randomBytes(16).toString('hex')}`,
   ];
   if (options.tls) lines.push('  tls:', `    certificate: ${options.tls.certPath}`, `    key: ${options.tls.keyPath}`);
-  if (options.htpasswd) lines.push('auth:', '  htpasswd:', '    realm: baton-test', `    path: ${await htpasswdFile(dir, options.htpasswd)}`);
+  if (options.htpasswd)
+    lines.push('auth:', '  htpasswd:', '    realm: baton-test', `    path: ${await htpasswdFile(dir, options.htpasswd)}`);
   if (options.token) {
     const { realm, service, issuer, certPath } = options.token;
-    lines.push('auth:', '  token:', `    realm: ${realm}`, `    service: ${service}`, `    issuer: ${issuer}`, `    rootcertbundle: ${certPath}`);
+    lines.push(
+      'auth:',
+      '  token:',
+      `    realm: ${realm}`,
+      `    service: ${service}`,
+      `    issuer: ${issuer}`,
+      `    rootcertbundle: ${certPath}`,
+    );
   }
   const path = join(dir, 'config.yml');
   await writeFile(path, `${lines.join('\n')}\n`);
@@ -107,7 +115,8 @@ function ping(url: string, ca: string | undefined): Promise<number> {
  */
 async function waitReady(child: ChildProcess, url: string, ca: string | undefined, output: () => string): Promise<void> {
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`docker-registry exited with ${child.exitCode ?? child.signalCode}: ${output()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`docker-registry exited with ${child.exitCode ?? child.signalCode}: ${output()}`);
     const status = await ping(url, ca).catch(() => 0);
     if (status === 200 || status === 401) return;
     await sleep(50);
@@ -192,7 +201,10 @@ export async function skopeoRaw(reference: string, options: { creds?: string; ce
 }
 
 /** `skopeo inspect` (config view) as JSON, e.g. to see which platform skopeo picks. */
-export async function skopeoInspect(reference: string, options: { creds?: string; arch?: string } = {}): Promise<{ Digest: string; Architecture: string; RepoTags?: string[] }> {
+export async function skopeoInspect(
+  reference: string,
+  options: { creds?: string; arch?: string } = {},
+): Promise<{ Digest: string; Architecture: string; RepoTags?: string[] }> {
   const args = ['inspect', '--tls-verify=false'];
   if (options.arch) args.push('--override-arch', options.arch);
   if (options.creds) args.push('--creds', options.creds);

@@ -69,7 +69,9 @@ type Planned =
   | { at: number; what: 'rollback' | 'release'; env: string; image: string };
 
 function kustomization(versions: ReadonlyMap<string, string>, holds: ReadonlyMap<string, string>): string {
-  const entries = REPORT_IMAGES.map((image) => `${holds.has(image) ? `  ${holds.get(image)}\n` : ''}  - name: ${image}\n    newTag: "${versions.get(image)}"\n`);
+  const entries = REPORT_IMAGES.map(
+    (image) => `${holds.has(image) ? `  ${holds.get(image)}\n` : ''}  - name: ${image}\n    newTag: "${versions.get(image)}"\n`,
+  );
   return `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\nimages:\n${entries.join('')}`;
 }
 
@@ -133,7 +135,9 @@ function verdictNote(env: string, time: number, status: 'healthy' | 'failed'): s
  * Generates the repo (a bare repo at `dir`, e.g. under a test git server's root, or a new temporary
  * one): `days` of history from `start` (ms), about 2,000 deploys in a year over three environments.
  */
-export async function generateReportHistory(options: { seed?: number; start?: number; days?: number; dir?: string } = {}): Promise<GeneratedHistory> {
+export async function generateReportHistory(
+  options: { seed?: number; start?: number; days?: number; dir?: string } = {},
+): Promise<GeneratedHistory> {
   const rand = random(options.seed ?? 42);
   const start = options.start ?? Date.parse('2029-01-01T00:00:00Z');
   const events = plan(rand, start, options.days ?? 365);
@@ -150,20 +154,34 @@ export async function generateReportHistory(options: { seed?: number; start?: nu
   const commit = (at: number, message: string, files: Record<string, string>) => {
     mark += 1;
     const when = `${Math.floor(at / 1000)} +0000`;
-    chunks.push(`commit refs/heads/main\nmark :${mark}\nauthor baton <baton@example.com> ${when}\ncommitter baton <baton@example.com> ${when}\n${data(message)}`);
+    chunks.push(
+      `commit refs/heads/main\nmark :${mark}\nauthor baton <baton@example.com> ${when}\ncommitter baton <baton@example.com> ` +
+        `${when}\n${data(message)}`,
+    );
     if (mark > 1) chunks.push(`from :${mark - 1}\n`);
     for (const [path, text] of Object.entries(files)) chunks.push(`M 100644 inline ${path}\n${data(text)}`);
     chunks.push('\n');
     return mark;
   };
   const file = (env: string) => ({ [`envs/${env}/kustomization.yaml`]: kustomization(versions.get(env)!, holds.get(env)!) });
-  const envYaml = 'environments:\n  dev:\n    path: envs/dev\n  staging:\n    path: envs/staging\n    promote-from: dev\n  production:\n    path: envs/production\n    promote-from: staging\n';
+  const envYaml =
+    'environments:\n  dev:\n    path: envs/dev\n  staging:\n    path: envs/staging\n    promote-from: dev\n  production:\n    path: ' +
+    'envs/production\n    promote-from: staging\n';
   const initial = Object.assign({ 'baton.yaml': envYaml }, ...REPORT_ENVS.map(file)) as Record<string, string>;
   const first = commit(start, 'environments\n', initial);
   let seq = 0;
   for (const env of REPORT_ENVS) {
     heads.set(env, first);
-    for (const image of REPORT_IMAGES) commits.push({ seq: seq++, env, commit: `:${first}`, time: Math.floor(start / 1000) * 1000, kind: 'initial', image, version: '1.0.0' });
+    for (const image of REPORT_IMAGES)
+      commits.push({
+        seq: seq++,
+        env,
+        commit: `:${first}`,
+        time: Math.floor(start / 1000) * 1000,
+        kind: 'initial',
+        image,
+        version: '1.0.0',
+      });
   }
   const marks = new Map<number, string>();
   let last = start;
@@ -186,15 +204,27 @@ export async function generateReportHistory(options: { seed?: number; start?: nu
       version = event.version;
       previous.get(env)!.get(image)!.push(current.get(image)!);
       const source = `https://github.com/acme/app/commit/${(mark * 7919).toString(16).padStart(8, '0')}`;
-      const from = event.what === 'promotion' ? `Baton-Promoted-From: ${REPORT_ENVS[REPORT_ENVS.indexOf(env) - 1]}@${'0'.repeat(40)}\n` : '';
-      message = `${env}: ${event.what === 'promotion' ? 'promote' : 'bump'} ${image} to ${version}\n\nBaton-Image: ${image}:${version}\nBaton-Env: ${env}\n${from}Baton-Source: ${source}\nBaton-Run: https://github.com/acme/app/actions/runs/${mark}\n`;
+      const from =
+        event.what === 'promotion' ? `Baton-Promoted-From: ${REPORT_ENVS[REPORT_ENVS.indexOf(env) - 1]}@${'0'.repeat(40)}\n` : '';
+      message =
+        `${env}: ${event.what === 'promotion' ? 'promote' : 'bump'} ${image} to ${version}\n\nBaton-Image: ` +
+        `${image}:${version}\nBaton-Env: ${env}\n${from}Baton-Source: ${source}\nBaton-Run: ` +
+        `https://github.com/acme/app/actions/runs/${mark}\n`;
     } else if (event.what === 'rollback') {
       const back = previous.get(env)!.get(image)!.pop();
       if (!back || holds.get(env)!.has(image)) continue;
       version = back;
       const when = new Date(event.at).toISOString().replace(/\.\d+Z$/, 'Z');
-      holds.get(env)!.set(image, `# baton-hold: ${image} by "bob" on ${when} reason "errors after deploy"; release: baton release-hold --env ${env} --image ${image}`);
-      message = `${env}: roll back ${image} to ${version}\n\nBaton-Rollback: ${'0'.repeat(40)}\nBaton-Reason: errors after deploy\nBaton-Actor: bob\nBaton-Env: ${env}\n`;
+      holds
+        .get(env)!
+        .set(
+          image,
+          `# baton-hold: ${image} by "bob" on ${when} reason "errors after deploy"; release: baton release-hold --env ${env} --image ` +
+            `${image}`,
+        );
+      message =
+        `${env}: roll back ${image} to ${version}\n\nBaton-Rollback: ${'0'.repeat(40)}\nBaton-Reason: errors after ` +
+        `deploy\nBaton-Actor: bob\nBaton-Env: ${env}\n`;
     } else {
       if (!holds.get(env)!.delete(image)) continue;
       version = current.get(image)!;
@@ -210,7 +240,10 @@ export async function generateReportHistory(options: { seed?: number; start?: nu
   }
   if (notes.size > 0) {
     const when = `${Math.floor(last / 1000)} +0000`;
-    chunks.push(`commit refs/notes/baton\nauthor baton <baton@example.com> ${when}\ncommitter baton <baton@example.com> ${when}\n${data('verdicts\n')}`);
+    chunks.push(
+      `commit refs/notes/baton\nauthor baton <baton@example.com> ${when}\ncommitter baton <baton@example.com> ` +
+        `${when}\n${data('verdicts\n')}`,
+    );
     for (const [on, lines] of notes) chunks.push(`N inline :${on}\n${data(`${lines.join('\n')}\n`)}`);
     chunks.push('\n');
   }

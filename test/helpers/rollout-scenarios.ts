@@ -78,14 +78,26 @@ export function podManifest(app: App, rs: KubeObject, image: string, index: numb
       name: `${rs.metadata.name}-${index.toString(36).padStart(5, 'x')}`,
       namespace: app.namespace,
       labels: { app: app.name, 'pod-template-hash': hash },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name ?? '', uid: rs.metadata.uid ?? '', controller: true }],
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name ?? '', uid: rs.metadata.uid ?? '', controller: true },
+      ],
     },
     spec: { containers: [{ name: 'app', image }], nodeName: 'node-1' },
     status: {
       phase: 'Running',
       startTime: iso(at),
       conditions: [condition('PodScheduled', 'True', '', '', at), condition('Ready', 'True', '', '', at)],
-      containerStatuses: [{ name: 'app', image, imageID: `${image.split(':')[0]}@${digest}`, ready: true, restartCount: 0, started: true, state: { running: { startedAt: iso(at) } } }],
+      containerStatuses: [
+        {
+          name: 'app',
+          image,
+          imageID: `${image.split(':')[0]}@${digest}`,
+          ready: true,
+          restartCount: 0,
+          started: true,
+          state: { running: { startedAt: iso(at) } },
+        },
+      ],
     },
   };
 }
@@ -100,9 +112,15 @@ function replicaSetManifest(app: App, deployment: KubeObject, image: string, rev
       namespace: app.namespace,
       labels: { app: app.name, 'pod-template-hash': hash },
       annotations: { 'deployment.kubernetes.io/revision': String(revision) },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: app.name, uid: deployment.metadata.uid ?? '', controller: true }],
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'Deployment', name: app.name, uid: deployment.metadata.uid ?? '', controller: true },
+      ],
     },
-    spec: { replicas: 0, selector: { matchLabels: { app: app.name, 'pod-template-hash': hash } }, template: { metadata: { labels: { app: app.name, 'pod-template-hash': hash } }, spec: { containers: [{ name: 'app', image }] } } },
+    spec: {
+      replicas: 0,
+      selector: { matchLabels: { app: app.name, 'pod-template-hash': hash } },
+      template: { metadata: { labels: { app: app.name, 'pod-template-hash': hash } }, spec: { containers: [{ name: 'app', image }] } },
+    },
     status: { replicas: 0, readyReplicas: 0, availableReplicas: 0, observedGeneration: 1 },
   };
 }
@@ -128,7 +146,12 @@ function syncStatus(api: KubeApiServer, app: App, hashes: readonly string[], ext
     available += pods.filter(ready).length;
     api.update('ReplicaSet', app.namespace, `${app.name}-${hash}`, (rs) => {
       rs.spec['replicas'] = pods.length;
-      rs.status = { replicas: pods.length, readyReplicas: pods.filter(ready).length, availableReplicas: pods.filter(ready).length, observedGeneration: rs.metadata['generation'] };
+      rs.status = {
+        replicas: pods.length,
+        readyReplicas: pods.filter(ready).length,
+        availableReplicas: pods.filter(ready).length,
+        observedGeneration: rs.metadata['generation'],
+      };
     });
   }
   const updated = podsOf(api, app, newHash!).length;
@@ -154,7 +177,13 @@ export function seedDeployment(api: KubeApiServer, clock: Scheduler, app: App, i
   syncStatus(api, app, [templateHash(image)], (d) => {
     d.status['conditions'] = [
       condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', clock.now()),
-      condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rs.metadata.name}" has successfully progressed.`, clock.now()),
+      condition(
+        'Progressing',
+        'True',
+        'NewReplicaSetAvailable',
+        `ReplicaSet "${rs.metadata.name}" has successfully progressed.`,
+        clock.now(),
+      ),
     ];
   });
 }
@@ -165,12 +194,29 @@ function setProgressing(d: KubeObjectDraft, value: string, reason: string, messa
 }
 
 /** Sets the first container's state of a pod, as the kubelet reports it. */
-function setContainer(api: KubeApiServer, app: App, pod: string, at: number, state: Record<string, unknown>, extra: Record<string, unknown> = {}, podReady = false): void {
+function setContainer(
+  api: KubeApiServer,
+  app: App,
+  pod: string,
+  at: number,
+  state: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+  podReady = false,
+): void {
   api.update('Pod', app.namespace, pod, (p) => {
     const statuses = p.status['containerStatuses'] as Record<string, unknown>[];
     statuses[0] = { ...statuses[0], ready: podReady, started: podReady, state, ...extra };
     const conditions = (p.status['conditions'] as Record<string, string>[]).filter((c) => c['type'] !== 'Ready');
-    p.status['conditions'] = [...conditions, condition('Ready', podReady ? 'True' : 'False', podReady ? '' : 'ContainersNotReady', podReady ? '' : 'containers with unready status: [app]', at)];
+    p.status['conditions'] = [
+      ...conditions,
+      condition(
+        'Ready',
+        podReady ? 'True' : 'False',
+        podReady ? '' : 'ContainersNotReady',
+        podReady ? '' : 'containers with unready status: [app]',
+        at,
+      ),
+    ];
   });
 }
 
@@ -179,7 +225,10 @@ function createNewPod(api: KubeApiServer, app: App, rs: KubeObject, image: strin
   const pod = podManifest(app, rs, image, 100 + index, at, digest);
   const statuses = (pod.status as Record<string, unknown>)['containerStatuses'] as Record<string, unknown>[];
   statuses[0] = { ...statuses[0], ready: false, started: false, state: { waiting: { reason: 'ContainerCreating' } } };
-  (pod.status as Record<string, unknown>)['conditions'] = [condition('PodScheduled', 'True', '', '', at), condition('Ready', 'False', 'ContainersNotReady', 'containers with unready status: [app]', at)];
+  (pod.status as Record<string, unknown>)['conditions'] = [
+    condition('PodScheduled', 'True', '', '', at),
+    condition('Ready', 'False', 'ContainersNotReady', 'containers with unready status: [app]', at),
+  ];
   api.create(pod);
   return pod.metadata.name!;
 }
@@ -197,7 +246,7 @@ export function startRollout(api: KubeApiServer, scheduler: Scheduler, app: App,
   const oldHash = templateHash(oldImage);
   const newHash = templateHash(plan.image);
   api.update('Deployment', app.namespace, app.name, (d) => {
-    ((d.spec['template'] as { spec: { containers: { image: string }[] } }).spec.containers[0]!).image = plan.image;
+    (d.spec['template'] as { spec: { containers: { image: string }[] } }).spec.containers[0]!.image = plan.image;
   });
   const start = scheduler.now();
   const deployment = api.read('Deployment', app.namespace, app.name)!;
@@ -208,7 +257,9 @@ export function startRollout(api: KubeApiServer, scheduler: Scheduler, app: App,
       d.metadata.annotations = { ...(d.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': '2' };
     });
     const first = createNewPod(api, app, rs, plan.image, 0, scheduler.now(), plan.digest);
-    syncStatus(api, app, [oldHash, newHash], (d) => setProgressing(d, 'True', 'ReplicaSetUpdated', `ReplicaSet "${rs.metadata.name}" is progressing.`, scheduler.now()));
+    syncStatus(api, app, [oldHash, newHash], (d) =>
+      setProgressing(d, 'True', 'ReplicaSetUpdated', `ReplicaSet "${rs.metadata.name}" is progressing.`, scheduler.now()),
+    );
     behave(api, scheduler, app, plan, { rs, first, oldHash, newHash, step });
   });
   if (plan.behaviour === 'healthy') flipAt = start + 200 + step * app.replicas;
@@ -238,7 +289,9 @@ function healthySteps(api: KubeApiServer, scheduler: Scheduler, app: App, plan: 
     const done = index + 1 >= app.replicas;
     const next = done ? undefined : createNewPod(api, app, r.rs, plan.image, index + 1, scheduler.now(), plan.digest);
     syncStatus(api, app, [r.oldHash, r.newHash], (d) => {
-      const message = done ? `ReplicaSet "${r.rs.metadata.name}" has successfully progressed.` : `ReplicaSet "${r.rs.metadata.name}" is progressing.`;
+      const message = done
+        ? `ReplicaSet "${r.rs.metadata.name}" has successfully progressed.`
+        : `ReplicaSet "${r.rs.metadata.name}" is progressing.`;
       setProgressing(d, 'True', done ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', message, scheduler.now());
     });
     if (next) healthySteps(api, scheduler, app, plan, r, index + 1, next);
@@ -248,20 +301,47 @@ function healthySteps(api: KubeApiServer, scheduler: Scheduler, app: App, plan: 
 function imagePull(api: KubeApiServer, scheduler: Scheduler, app: App, plan: RolloutPlan, r: Rolling): void {
   const message = `Back-off pulling image "${plan.image}"`;
   scheduler.after(1000, () => {
-    setContainer(api, app, r.first, scheduler.now(), { waiting: { reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = failed to pull and unpack image "${plan.image}": not found` } }, { imageID: '' });
+    setContainer(
+      api,
+      app,
+      r.first,
+      scheduler.now(),
+      {
+        waiting: {
+          reason: 'ErrImagePull',
+          message: `rpc error: code = NotFound desc = failed to pull and unpack image "${plan.image}": not found`,
+        },
+      },
+      { imageID: '' },
+    );
   });
-  scheduler.after(6000, () => setContainer(api, app, r.first, scheduler.now(), { waiting: { reason: 'ImagePullBackOff', message } }, { imageID: '' }));
+  scheduler.after(6000, () =>
+    setContainer(api, app, r.first, scheduler.now(), { waiting: { reason: 'ImagePullBackOff', message } }, { imageID: '' }),
+  );
   const deadline = (plan.progressDeadlineSeconds ?? 600) * 1000;
   scheduler.after(deadline + 200, () => {
-    syncStatus(api, app, [r.oldHash, r.newHash], (d) => setProgressing(d, 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${r.rs.metadata.name}" has timed out progressing.`, scheduler.now()));
+    syncStatus(api, app, [r.oldHash, r.newHash], (d) =>
+      setProgressing(
+        d,
+        'False',
+        'ProgressDeadlineExceeded',
+        `ReplicaSet "${r.rs.metadata.name}" has timed out progressing.`,
+        scheduler.now(),
+      ),
+    );
   });
 }
 
 function crashLoop(api: KubeApiServer, scheduler: Scheduler, app: App, r: Rolling, restarts: number): void {
   const backoff = restarts === 0 ? 2000 : Math.min(300_000, 10_000 * 2 ** (restarts - 1));
   scheduler.after(backoff, () => {
-    const lastState = { terminated: { exitCode: 1, reason: 'Error', startedAt: iso(scheduler.now() - 1000), finishedAt: iso(scheduler.now()) } };
-    const state = restarts === 0 ? { running: { startedAt: iso(scheduler.now()) } } : { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${backoff / 1000}s restarting failed container=app` } };
+    const lastState = {
+      terminated: { exitCode: 1, reason: 'Error', startedAt: iso(scheduler.now() - 1000), finishedAt: iso(scheduler.now()) },
+    };
+    const state =
+      restarts === 0
+        ? { running: { startedAt: iso(scheduler.now()) } }
+        : { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${backoff / 1000}s restarting failed container=app` } };
     setContainer(api, app, r.first, scheduler.now(), state, { restartCount: restarts, lastState: restarts === 0 ? {} : lastState });
     crashLoop(api, scheduler, app, r, restarts + 1);
   });

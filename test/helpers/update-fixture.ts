@@ -30,7 +30,9 @@ export async function startUpdateRegistry(): Promise<UpdateRegistry> {
   const registry = await startRegistry({ htpasswd: { [REGISTRY_USER]: REGISTRY_PASSWORD } });
   const proxy = await startRegistryProxy(registry.url, { paginateTags: true, etags: true });
   const newClient = () =>
-    new RegistryClient(testClientOptions([proxy.host], { credentials: [{ registry: proxy.host, username: REGISTRY_USER, password: REGISTRY_PASSWORD }] }));
+    new RegistryClient(
+      testClientOptions([proxy.host], { credentials: [{ registry: proxy.host, username: REGISTRY_USER, password: REGISTRY_PASSWORD }] }),
+    );
   const client = newClient();
   const ref = (repository: string, tag?: string): ImageRef => ({ registry: proxy.host, repository, ...(tag ? { tag } : {}) });
   return {
@@ -47,7 +49,10 @@ export async function startUpdateRegistry(): Promise<UpdateRegistry> {
       for (const tag of tags) await client.putManifest(ref(repository, tag), manifest);
     },
     listings(start) {
-      return proxy.requests.slice(start).filter((r) => r.method === 'GET' && r.url.includes('/tags/list')).map((r) => ({ url: r.url, status: r.status }));
+      return proxy.requests
+        .slice(start)
+        .filter((r) => r.method === 'GET' && r.url.includes('/tags/list'))
+        .map((r) => ({ url: r.url, status: r.status }));
     },
     async stop() {
       await client.close();
@@ -56,4 +61,3 @@ export async function startUpdateRegistry(): Promise<UpdateRegistry> {
     },
   };
 }
-

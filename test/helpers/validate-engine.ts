@@ -42,7 +42,12 @@ export async function runEngine(files: Record<string, string>, options: RunOptio
     ...(options.env ? { env: options.env } : {}),
   };
   const engine = createEngine(engineOptions);
-  const catalog = createSchemaCatalog({ strict, kubernetesVersion: options.version ?? '1.36.0', locations: parseSchemaLocations(options.schemaLocations ?? []), cwd: options.cwd ?? process.cwd() });
+  const catalog = createSchemaCatalog({
+    strict,
+    kubernetesVersion: options.version ?? '1.36.0',
+    locations: parseSchemaLocations(options.schemaLocations ?? []),
+    cwd: options.cwd ?? process.cwd(),
+  });
   const crdTexts = [options.crds ?? '', ...Object.values(files)].filter((t) => t.includes('CustomResourceDefinition'));
   for (const text of crdTexts) {
     for (const doc of parseStream(text, 'crds', { strict: false }).documents) {

@@ -95,7 +95,12 @@ function unquote(text: string): string {
 }
 
 /** Scalars of one side: fields (key + value) added/removed, and the remaining values. */
-function fieldsAndValues(stream: readonly Token[], indices: readonly number[], problems: string[], side: string): { fields: number; values: Token[] } {
+function fieldsAndValues(
+  stream: readonly Token[],
+  indices: readonly number[],
+  problems: string[],
+  side: string,
+): { fields: number; values: Token[] } {
   const scalars = indices.filter((i) => stream[i]!.kind === 'scalar');
   let fields = 0;
   const values: Token[] = [];
@@ -128,7 +133,8 @@ export function valueDiffProblems(before: string, after: string): string[] {
   ] as const) {
     for (const i of indices) {
       const token = stream[i]!;
-      if (token.kind !== 'scalar' && !STRUCTURAL.has(token.kind)) problems.push(`${side} ${token.kind} token ${JSON.stringify(token.text)}`);
+      if (token.kind !== 'scalar' && !STRUCTURAL.has(token.kind))
+        problems.push(`${side} ${token.kind} token ${JSON.stringify(token.text)}`);
     }
   }
   const gone = fieldsAndValues(a, removed, problems, 'removed');
@@ -141,13 +147,21 @@ export function valueDiffProblems(before: string, after: string): string[] {
   const eols = new Set(a.filter((t) => t.kind === 'newline').map((t) => t.text));
   for (const i of added) {
     const token = b[i]!;
-    if (token.kind === 'newline' && eols.size > 0 && !eols.has(token.text)) problems.push(`added line ending ${JSON.stringify(token.text)}`);
+    if (token.kind === 'newline' && eols.size > 0 && !eols.has(token.text))
+      problems.push(`added line ending ${JSON.stringify(token.text)}`);
   }
   return problems;
 }
 
 /** Separators may change only as much as the added/removed fields need. */
-function checkStructure(stream: readonly Token[], indices: readonly number[], fields: number, filled: number, side: string, problems: string[]): void {
+function checkStructure(
+  stream: readonly Token[],
+  indices: readonly number[],
+  fields: number,
+  filled: number,
+  side: string,
+  problems: string[],
+): void {
   const count = (kind: string): number => indices.filter((i) => stream[i]!.kind === kind).length;
   if (count('map-value-ind') !== fields) problems.push(`${side} ${count('map-value-ind')} ':' for ${fields} fields`);
   if (count('comma') > fields) problems.push(`${side} ${count('comma')} commas for ${fields} fields`);

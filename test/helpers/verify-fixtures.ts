@@ -90,7 +90,11 @@ export interface PodShape {
 
 /** A pod with one container in the state given. */
 export function pod(hash: string, shape: PodShape = {}): KubeObject {
-  const state = shape.waiting ? { waiting: shape.waiting } : shape.running === false ? { waiting: { reason: 'ContainerCreating' } } : { running: { startedAt: ago(30) } };
+  const state = shape.waiting
+    ? { waiting: shape.waiting }
+    : shape.running === false
+      ? { waiting: { reason: 'ContainerCreating' } }
+      : { running: { startedAt: ago(30) } };
   const status = {
     name: 'app',
     image: shape.image ?? 'ghcr.io/acme/web:1.1.0',
@@ -98,11 +102,21 @@ export function pod(hash: string, shape: PodShape = {}): KubeObject {
     ready: shape.ready ?? (!shape.waiting && shape.running !== false),
     restartCount: shape.restarts ?? 0,
     state,
-    lastState: shape.lastExit !== undefined ? { terminated: { exitCode: shape.lastExit, reason: shape.lastExit === 137 ? 'OOMKilled' : 'Error' } } : {},
+    lastState:
+      shape.lastExit !== undefined
+        ? { terminated: { exitCode: shape.lastExit, reason: shape.lastExit === 137 ? 'OOMKilled' : 'Error' } }
+        : {},
   };
-  const scheduled = shape.unschedulableAgo !== undefined
-    ? { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.', lastTransitionTime: ago(shape.unschedulableAgo) }
-    : { type: 'PodScheduled', status: 'True', lastTransitionTime: ago(shape.scheduledAgo ?? 30) };
+  const scheduled =
+    shape.unschedulableAgo !== undefined
+      ? {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message: '0/3 nodes are available: 3 Insufficient cpu.',
+          lastTransitionTime: ago(shape.unschedulableAgo),
+        }
+      : { type: 'PodScheduled', status: 'True', lastTransitionTime: ago(shape.scheduledAgo ?? 30) };
   const ready = status.ready && shape.unschedulableAgo === undefined;
   return {
     metadata: {
@@ -115,7 +129,11 @@ export function pod(hash: string, shape: PodShape = {}): KubeObject {
     status: {
       phase: shape.unschedulableAgo !== undefined ? 'Pending' : 'Running',
       conditions: [scheduled, { type: 'Ready', status: ready ? 'True' : 'False' }],
-      ...(shape.unschedulableAgo !== undefined ? {} : shape.init ? { initContainerStatuses: [status], containerStatuses: [] } : { containerStatuses: [status] }),
+      ...(shape.unschedulableAgo !== undefined
+        ? {}
+        : shape.init
+          ? { initContainerStatuses: [status], containerStatuses: [] }
+          : { containerStatuses: [status] }),
     },
   };
 }

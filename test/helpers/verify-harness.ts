@@ -25,7 +25,10 @@ export interface VerifyRun {
 }
 
 /** A fake StepContext that records log lines and masked values. */
-export function fakeContext(env: Record<string, string | undefined> = {}, cwd = process.cwd()): StepContext & { logs: string[]; secrets: string[] } {
+export function fakeContext(
+  env: Record<string, string | undefined> = {},
+  cwd = process.cwd(),
+): StepContext & { logs: string[]; secrets: string[] } {
   const logs: string[] = [];
   const secrets: string[] = [];
   return {
@@ -51,7 +54,12 @@ export function testDeps(clock: Clock, extra: Partial<VerifyDeps> = {}): VerifyD
 }
 
 /** Runs verify with raw inputs as a platform would; never throws. */
-export async function runVerifyStep(raw: RawInputs, deps: VerifyDeps, env: Record<string, string | undefined> = {}, cwd?: string): Promise<VerifyRun> {
+export async function runVerifyStep(
+  raw: RawInputs,
+  deps: VerifyDeps,
+  env: Record<string, string | undefined> = {},
+  cwd?: string,
+): Promise<VerifyRun> {
   const context = fakeContext(env, cwd);
   try {
     const inputs = parseInputs(verifySpec, raw, env);
@@ -59,7 +67,14 @@ export async function runVerifyStep(raw: RawInputs, deps: VerifyDeps, env: Recor
     return { code: 0, result, message: '', logs: context.logs, secrets: context.secrets };
   } catch (error) {
     const result = error instanceof VerifyFailure ? error.result : undefined;
-    return { code: exitCodeFor(error), ...(result ? { result } : {}), error, message: describeError(error), logs: context.logs, secrets: context.secrets };
+    return {
+      code: exitCodeFor(error),
+      ...(result ? { result } : {}),
+      error,
+      message: describeError(error),
+      logs: context.logs,
+      secrets: context.secrets,
+    };
   }
 }
 

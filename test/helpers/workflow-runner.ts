@@ -140,7 +140,9 @@ function expandString(template: unknown, contexts: Contexts): string {
 function condition(text: unknown, contexts: Contexts, status: Status): boolean {
   if (text === undefined) return status.success;
   if (typeof text === 'boolean') return text && status.success;
-  const expression = String(text).trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
+  const expression = String(text)
+    .trim()
+    .replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
   const full = STATUS_FUNCTIONS.test(expression) ? expression : `success() && (${expression})`;
   const value = evaluate(full, contexts, status);
   return value !== false && value !== null && value !== 0 && value !== '';
@@ -207,7 +209,14 @@ export async function runWorkflow(workflow: Workflow, options: RunnerOptions): P
     const spec = workflow.jobs[name]!;
     const needs = [spec.needs ?? []].flat();
     const needsContext = Object.fromEntries(needs.map((n) => [n, { result: jobs[n]!.result, outputs: jobs[n]!.outputs }]));
-    const contexts: Contexts = { github: options.github, inputs, secrets: options.secrets ?? {}, vars: options.vars ?? {}, needs: needsContext, env: {} };
+    const contexts: Contexts = {
+      github: options.github,
+      inputs,
+      secrets: options.secrets ?? {},
+      vars: options.vars ?? {},
+      needs: needsContext,
+      env: {},
+    };
     contexts['env'] = expandMap(workflow.env, contexts);
     if (options.skipJobs?.includes(name) || !condition(spec.if, contexts, jobStatus(name, workflow.jobs, jobs))) {
       jobs[name] = { result: 'skipped', outputs: {}, steps: [] };
@@ -221,9 +230,14 @@ export async function runWorkflow(workflow: Workflow, options: RunnerOptions): P
   }
   const result = Object.values(jobs).some((job) => job.result === 'failure') ? 'failure' : 'success';
   const outputs: Record<string, string> = {};
-  const call = typeof workflow.on === 'object' && !Array.isArray(workflow.on) ? (workflow.on['workflow_call'] as { outputs?: Record<string, { value: string }> } | null) : undefined;
+  const call =
+    typeof workflow.on === 'object' && !Array.isArray(workflow.on)
+      ? (workflow.on['workflow_call'] as { outputs?: Record<string, { value: string }> } | null)
+      : undefined;
   for (const [name, output] of Object.entries(call?.outputs ?? {})) {
-    outputs[name] = expandString(output.value, { jobs: Object.fromEntries(Object.entries(jobs).map(([n, j]) => [n, { result: j.result, outputs: j.outputs }])) });
+    outputs[name] = expandString(output.value, {
+      jobs: Object.fromEntries(Object.entries(jobs).map(([n, j]) => [n, { result: j.result, outputs: j.outputs }])),
+    });
   }
   return { result, jobs, outputs, log: logs.join('') };
 }
@@ -231,7 +245,10 @@ export async function runWorkflow(workflow: Workflow, options: RunnerOptions): P
 /** `workflow_call`/`workflow_dispatch` input defaults. */
 function callDefaults(workflow: Workflow): Record<string, string | boolean | number> {
   const on = typeof workflow.on === 'object' && !Array.isArray(workflow.on) ? workflow.on : {};
-  const declared = { ...((on['workflow_dispatch'] as { inputs?: object } | null)?.inputs ?? {}), ...((on['workflow_call'] as { inputs?: object } | null)?.inputs ?? {}) } as Record<string, { default?: string | boolean | number; type?: string }>;
+  const declared = {
+    ...((on['workflow_dispatch'] as { inputs?: object } | null)?.inputs ?? {}),
+    ...((on['workflow_call'] as { inputs?: object } | null)?.inputs ?? {}),
+  } as Record<string, { default?: string | boolean | number; type?: string }>;
   const defaults: Record<string, string | boolean | number> = {};
   for (const [name, input] of Object.entries(declared)) {
     defaults[name] = input.default ?? (input.type === 'boolean' ? false : input.type === 'number' ? 0 : '');
@@ -265,7 +282,12 @@ async function callWorkflow(name: string, spec: JobSpec, contexts: Contexts, opt
   const remote = new RegExp(`^${BATON_REPOSITORY}/(\\.github/workflows/[\\w.-]+\\.ya?ml)@[\\w.-]+$`).exec(uses)?.[1];
   if (!local && !remote) throw new Error(`job ${name}: reusable workflow ${uses} is not one this runner has`);
   const called = parse(await readFile(join(ROOT, (local ?? remote)!), 'utf8')) as Workflow;
-  const declared = ((called.on as Record<string, { inputs?: Record<string, { type?: string; required?: boolean }>; secrets?: Record<string, { required?: boolean }> }>)['workflow_call'] ?? {}) as {
+  const declared = ((
+    called.on as Record<
+      string,
+      { inputs?: Record<string, { type?: string; required?: boolean }>; secrets?: Record<string, { required?: boolean }> }
+    >
+  )['workflow_call'] ?? {}) as {
     inputs?: Record<string, { type?: string; required?: boolean }>;
     secrets?: Record<string, { required?: boolean }>;
   };
@@ -275,7 +297,8 @@ async function callWorkflow(name: string, spec: JobSpec, contexts: Contexts, opt
     if (input.required && given[key] === undefined) throw new Error(`job ${name}: input ${key} is required by ${uses}`);
   }
   const secrets = spec.secrets === 'inherit' ? { ...(options.secrets ?? {}) } : expandMap(spec.secrets, contexts);
-  for (const key of Object.keys(secrets)) if (spec.secrets !== 'inherit' && !declared.secrets?.[key]) throw new Error(`job ${name}: ${uses} has no secret ${key}`);
+  for (const key of Object.keys(secrets))
+    if (spec.secrets !== 'inherit' && !declared.secrets?.[key]) throw new Error(`job ${name}: ${uses} has no secret ${key}`);
   for (const [key, secret] of Object.entries(declared.secrets ?? {})) {
     if (secret.required && !secrets[key]) throw new Error(`job ${name}: secret ${key} is required by ${uses}`);
   }
@@ -371,9 +394,26 @@ function runnerVariables(place: StepPlace, contexts: Contexts): Record<string, s
 }
 
 async function runStep(step: StepSpec, id: string, contexts: Contexts, env: Record<string, string>, place: StepPlace): Promise<StepResult> {
-  const files = { output: join(place.runnerTemp, `${id}.output`), summary: join(place.runnerTemp, `${id}.summary`), env: join(place.runnerTemp, `${id}.env`), event: join(place.runnerTemp, 'event.json') };
-  await Promise.all([writeFile(files.output, ''), writeFile(files.summary, ''), writeFile(files.env, ''), writeFile(files.event, JSON.stringify(place.options.event ?? {}))]);
-  const childEnv = { ...runnerVariables(place, contexts), ...env, GITHUB_OUTPUT: files.output, GITHUB_STEP_SUMMARY: files.summary, GITHUB_ENV: files.env, GITHUB_EVENT_PATH: files.event };
+  const files = {
+    output: join(place.runnerTemp, `${id}.output`),
+    summary: join(place.runnerTemp, `${id}.summary`),
+    env: join(place.runnerTemp, `${id}.env`),
+    event: join(place.runnerTemp, 'event.json'),
+  };
+  await Promise.all([
+    writeFile(files.output, ''),
+    writeFile(files.summary, ''),
+    writeFile(files.env, ''),
+    writeFile(files.event, JSON.stringify(place.options.event ?? {})),
+  ]);
+  const childEnv = {
+    ...runnerVariables(place, contexts),
+    ...env,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_ENV: files.env,
+    GITHUB_EVENT_PATH: files.event,
+  };
   const label = `[${place.job}] ${step.name ?? step.uses ?? step.run?.split('\n')[0]}`;
   let code: number;
   let log: string;
@@ -395,7 +435,13 @@ async function runStep(step: StepSpec, id: string, contexts: Contexts, env: Reco
 }
 
 /** A `uses:` step: one of Baton's node actions from its action.yml, or a stand-in. */
-async function runUses(uses: string, inputs: Record<string, string>, contexts: Contexts, env: Record<string, string>, place: StepPlace): Promise<{ code: number; log: string }> {
+async function runUses(
+  uses: string,
+  inputs: Record<string, string>,
+  contexts: Contexts,
+  env: Record<string, string>,
+  place: StepPlace,
+): Promise<{ code: number; log: string }> {
   const local = /^\.\/(.+)$/.exec(uses)?.[1];
   const baton = new RegExp(`^${BATON_REPOSITORY}/(actions/[\\w-]+)@[\\w.-]+$`).exec(uses)?.[1];
   if (local || baton) {
@@ -406,7 +452,13 @@ async function runUses(uses: string, inputs: Record<string, string>, contexts: C
   if (!standIn) throw new Error(`[${place.job}] ${uses}: not an action this runner has (give a stand-in in options.actions)`);
   const lines: string[] = [];
   const outputs = await standIn({ with: inputs, workspace: place.workspace, env, log: (line) => lines.push(line) });
-  if (outputs) await writeFile(env['GITHUB_OUTPUT']!, Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`).join(''));
+  if (outputs)
+    await writeFile(
+      env['GITHUB_OUTPUT']!,
+      Object.entries(outputs)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
   return { code: 0, log: lines.map((line) => `${line}\n`).join('') };
 }
 
@@ -416,11 +468,18 @@ interface ActionMetadata {
 }
 
 /** A node action as the runner runs it: its defaults for inputs not given, then `node <main>`. */
-async function runNodeAction(dir: string, given: Record<string, string>, contexts: Contexts, env: Record<string, string>, place: StepPlace): Promise<{ code: number; log: string }> {
+async function runNodeAction(
+  dir: string,
+  given: Record<string, string>,
+  contexts: Contexts,
+  env: Record<string, string>,
+  place: StepPlace,
+): Promise<{ code: number; log: string }> {
   const metadata = parse(await readFile(join(dir, 'action.yml'), 'utf8')) as ActionMetadata;
   if (metadata.runs.using !== 'node24') throw new Error(`${dir}: runs.using ${metadata.runs.using}; the runner here runs node24`);
   for (const key of Object.keys(given)) {
-    if (!metadata.inputs?.[key]) throw new Error(`${dir}: unexpected input "${key}" (the runner warns; Baton's workflows must not pass it)`);
+    if (!metadata.inputs?.[key])
+      throw new Error(`${dir}: unexpected input "${key}" (the runner warns; Baton's workflows must not pass it)`);
   }
   const childEnv = { ...env };
   for (const [name, input] of Object.entries(metadata.inputs ?? {})) {

@@ -31,10 +31,21 @@ export function checkoutStandIn(options: CheckoutOptions = {}): StandIn {
     const token = inputs['token'] || options.token || '';
     const ref = inputs['ref'] || (repository === env['GITHUB_REPOSITORY'] ? env['GITHUB_SHA'] : '') || 'HEAD';
     const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
-    const gitEnv = { ...env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${url}.extraheader`, GIT_CONFIG_VALUE_0: header };
+    const gitEnv = {
+      ...env,
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: `http.${url}.extraheader`,
+      GIT_CONFIG_VALUE_0: header,
+    };
     await mkdir(path, { recursive: true });
     const git = (...args: string[]) => spawnLogged('git', args, path, gitEnv);
-    for (const args of [['init', '-q'], ['remote', 'add', 'origin', url], ['fetch', '-q', '--depth=1', 'origin', ref], ['checkout', '-q', 'FETCH_HEAD']]) {
+    for (const args of [
+      ['init', '-q'],
+      ['remote', 'add', 'origin', url],
+      ['fetch', '-q', '--depth=1', 'origin', ref],
+      ['checkout', '-q', 'FETCH_HEAD'],
+    ]) {
       const result = await git(...args);
       if (result.code !== 0) throw new Error(`checkout of ${repository}: git ${args[0]} failed: ${result.log}`);
     }

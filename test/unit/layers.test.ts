@@ -63,7 +63,7 @@ describe('the layer rules themselves', () => {
       "export { b } from '../verify/b.ts';",
       "const c = await import('../rollback/c.ts');",
       '// import { d } from "../status/d.ts";',
-      "const e = 'import(\"../history/e.ts\")';",
+      'const e = \'import("../history/e.ts")\';',
     ].join('\n');
     const edges = importsOf('steps/promote/step.ts', text);
     assert.deepEqual(
@@ -78,7 +78,10 @@ describe('the layer rules themselves', () => {
   });
 
   test('a dynamic import the rules cannot read is an error', () => {
-    assert.throws(() => importsOf('entry/x.ts', 'const name = "./a.ts";\nawait import(name);\n'), /entry\/x.ts:2: import\(name\) is not a string literal/);
+    assert.throws(
+      () => importsOf('entry/x.ts', 'const name = "./a.ts";\nawait import(name);\n'),
+      /entry\/x.ts:2: import\(name\) is not a string literal/,
+    );
   });
 
   test('a cycle is reported as the path that closes it', () => {
@@ -91,6 +94,9 @@ describe('the layer rules themselves', () => {
         ['core/a.ts', './a.ts'],
       ),
     );
-    assert.deepEqual(cycles, ['core/a.ts → core/a.ts', 'steps/promote/output.ts → steps/promote/stories.ts → steps/promote/step.ts → steps/promote/output.ts']);
+    assert.deepEqual(cycles, [
+      'core/a.ts → core/a.ts',
+      'steps/promote/output.ts → steps/promote/stories.ts → steps/promote/step.ts → steps/promote/output.ts',
+    ]);
   });
 });

@@ -38,7 +38,12 @@ export class BuildxBuilder implements Builder {
     if (!inspect.ok) return { ok: false, reason: `no usable buildx builder: ${inspect.why}` };
     const driver = buildxDriver(inspect.stdout);
     if (driver === 'docker') {
-      return { ok: false, reason: 'the buildx builder uses the "docker" driver, which cannot export OCI layouts; create one with docker/setup-buildx-action or "docker buildx create --use"' };
+      return {
+        ok: false,
+        reason:
+          'the buildx builder uses the "docker" driver, which cannot export OCI layouts; create one with docker/setup-buildx-action ' +
+          'or "docker buildx create --use"',
+      };
     }
     return { ok: true, version: `${version.stdout.trim()} (driver ${driver ?? 'unknown'})` };
   }

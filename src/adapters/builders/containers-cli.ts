@@ -73,9 +73,14 @@ export class ContainersBuilder implements Builder {
     const layout = join(request.workDir, `${this.name}-layout`);
     await runTool({ program: this.name, args: containersBuildArgs(request, name), what: `build the image with ${this.name}` }, request);
     try {
-      await runTool({ program: this.name, args: containersPushArgs(request, name, layout), what: `export the image from ${this.name}` }, request);
+      await runTool(
+        { program: this.name, args: containersPushArgs(request, name, layout), what: `export the image from ${this.name}` },
+        request,
+      );
     } finally {
-      await runTool({ program: this.name, args: containersCleanupArgs(request, name), what: `remove ${name}` }, request).catch(() => undefined);
+      await runTool({ program: this.name, args: containersCleanupArgs(request, name), what: `remove ${name}` }, request).catch(
+        () => undefined,
+      );
     }
     return readLayoutOutput(layout, LAYOUT_TAG);
   }

@@ -42,7 +42,15 @@ export class KanikoBuilder implements Builder {
     const built: BuiltImage[] = [];
     for (const [i, platform] of platforms.entries()) {
       const layout = join(request.workDir, `kaniko-layout-${i}`);
-      await runTool({ program: 'executor', args: kanikoArgs(request, layout, platform), env, what: `build the image with kaniko${platform ? ` for ${formatPlatform(platform)}` : ''}` }, request);
+      await runTool(
+        {
+          program: 'executor',
+          args: kanikoArgs(request, layout, platform),
+          env,
+          what: `build the image with kaniko${platform ? ` for ${formatPlatform(platform)}` : ''}`,
+        },
+        request,
+      );
       built.push(await readLayoutOutput(layout));
     }
     return platforms.length === 1 ? built[0]! : joinPlatforms(request, built);
@@ -56,11 +64,23 @@ async function joinPlatforms(request: BuildRequest, built: readonly BuiltImage[]
   const entries = [];
   for (const image of built) {
     const platform = Object.keys(image.platforms)[0]!;
-    await store.copyImage(image.location.ref, { registry: LAYOUT_REGISTRY, repository: dir, digest: image.digest }, { from: image.location.client });
+    await store.copyImage(
+      image.location.ref,
+      { registry: LAYOUT_REGISTRY, repository: dir, digest: image.digest },
+      { from: image.location.client },
+    );
     const [os, architecture, variant] = platform.split('/') as [string, string, string | undefined];
-    entries.push({ mediaType: image.mediaType, digest: image.digest, size: (await store.resolve({ registry: LAYOUT_REGISTRY, repository: dir, digest: image.digest })).size, platform: { os, architecture, ...(variant ? { variant } : {}) } });
+    entries.push({
+      mediaType: image.mediaType,
+      digest: image.digest,
+      size: (await store.resolve({ registry: LAYOUT_REGISTRY, repository: dir, digest: image.digest })).size,
+      platform: { os, architecture, ...(variant ? { variant } : {}) },
+    });
   }
   const index = imageIndex(entries);
-  await store.putManifest({ registry: LAYOUT_REGISTRY, repository: dir, tag: 'baton' }, { bytes: index.bytes, mediaType: index.descriptor.mediaType });
+  await store.putManifest(
+    { registry: LAYOUT_REGISTRY, repository: dir, tag: 'baton' },
+    { bytes: index.bytes, mediaType: index.descriptor.mediaType },
+  );
   return readLayoutOutput(dir, 'baton');
 }

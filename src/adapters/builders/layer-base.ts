@@ -20,12 +20,22 @@ export async function loadBase(text: string, platform: PlatformSpec, registry: R
   const location = openImage(text, registry, 'file');
   const { manifest } = await resolvePlatformManifest(location.client, location.ref, platform);
   const parsed = parseManifest(manifest.bytes, manifest.mediaType);
-  if (parsed.kind !== 'manifest') throw new UserError(`file: the base image ${text} is an index inside an index; name a platform image.`, { input: 'file' });
+  if (parsed.kind !== 'manifest')
+    throw new UserError(`file: the base image ${text} is an index inside an index; name a platform image.`, { input: 'file' });
   const configBytes = await buffer(await location.client.getBlob(location.ref, parsed.manifest.config));
   const config = JSON.parse(configBytes.toString('utf8')) as Record<string, unknown>;
-  const byDigest: ImageLocation = { client: location.client, ref: { registry: location.ref.registry, repository: location.ref.repository, digest: manifest.digest } };
+  const byDigest: ImageLocation = {
+    client: location.client,
+    ref: { registry: location.ref.registry, repository: location.ref.repository, digest: manifest.digest },
+  };
   return {
-    image: { config, layers: parsed.manifest.layers, docker: parsed.mediaType === MediaType.dockerManifest, name: text, digest: manifest.digest },
+    image: {
+      config,
+      layers: parsed.manifest.layers,
+      docker: parsed.mediaType === MediaType.dockerManifest,
+      name: text,
+      digest: manifest.digest,
+    },
     location: byDigest,
   };
 }
@@ -37,6 +47,11 @@ export async function loadBase(text: string, platform: PlatformSpec, registry: R
 export async function transferBaseLayers(base: LoadedBase, destination: ImageLocation): Promise<void> {
   const sameStore = base.location.client === destination.client;
   const transfer = (layer: Descriptor) =>
-    destination.client.putBlob(destination.ref, layer, () => base.location.client.getBlob(base.location.ref, layer), sameStore ? { mountFrom: base.location.ref } : {});
+    destination.client.putBlob(
+      destination.ref,
+      layer,
+      () => base.location.client.getBlob(base.location.ref, layer),
+      sameStore ? { mountFrom: base.location.ref } : {},
+    );
   await Promise.all(base.image.layers.filter((layer) => !isForeignLayer(layer)).map(transfer));
 }

@@ -25,7 +25,9 @@ interface WrittenLayer {
   readonly path: string;
 }
 
-type PlanRequest = Pick<BuildRequest, 'dockerfile' | 'dockerfileText' | 'target' | 'buildArgs' | 'platforms'> & { readonly context?: string };
+type PlanRequest = Pick<BuildRequest, 'dockerfile' | 'dockerfileText' | 'target' | 'buildArgs' | 'platforms'> & {
+  readonly context?: string;
+};
 
 /** The Dockerfile as messages name it: relative to the context when inside it. */
 function dockerfileName(request: Pick<BuildRequest, 'dockerfile'> & { context?: string }): string {
@@ -35,7 +37,10 @@ function dockerfileName(request: Pick<BuildRequest, 'dockerfile'> & { context?: 
 
 function plans(request: PlanRequest, dockerfile: Dockerfile): { platform: PlatformSpec; plan: LayerPlan }[] {
   const platforms = request.platforms.length > 0 ? request.platforms : [hostPlatform()];
-  return platforms.map((platform) => ({ platform, plan: planLayer(dockerfile, { ...(request.target ? { target: request.target } : {}), buildArgs: request.buildArgs, platform }) }));
+  return platforms.map((platform) => ({
+    platform,
+    plan: planLayer(dockerfile, { ...(request.target ? { target: request.target } : {}), buildArgs: request.buildArgs, platform }),
+  }));
 }
 
 function isoSeconds(seconds: number): string {
@@ -67,7 +72,14 @@ async function buildPlatform(
   const { blob, path } = await layer;
   if (base) await transferBaseLayers(base, destination);
   await destination.client.putBlob(destination.ref, blob, () => Promise.resolve(createReadStream(path)));
-  const config = imageConfig(base?.image, { plan: plan.config, labels: request.labels, platform, created: isoSeconds(request.created), layer: blob, createdBy: createdBy(plan) });
+  const config = imageConfig(base?.image, {
+    plan: plan.config,
+    labels: request.labels,
+    platform,
+    created: isoSeconds(request.created),
+    layer: blob,
+    createdBy: createdBy(plan),
+  });
   await destination.client.putBlob(destination.ref, config.descriptor, config.bytes);
   const manifest = imageManifest(base?.image, config, blob, configPlatform(JSON.parse(config.bytes.toString('utf8')), platform));
   await putByDigest(destination, manifest);

@@ -29,18 +29,33 @@ function toEntry(source: ContextEntry, name: string, copy: CopySpec, mtime: numb
 }
 
 /** Entries one COPY source contributes: a file (or link) at its place, or a directory's contents below `dest`. */
-function copyEntries(copy: CopySpec, source: string, files: readonly ContextEntry[], dest: string, mtime: number, dockerfile: string): TarEntry[] {
-  const rel = posix.normalize(source).replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/+$/, '');
-  if (rel === '..' || rel.startsWith('../')) throw dockerfileError(dockerfile, copy.line, `COPY ${source}: the path leaves the build context.`);
+function copyEntries(
+  copy: CopySpec,
+  source: string,
+  files: readonly ContextEntry[],
+  dest: string,
+  mtime: number,
+  dockerfile: string,
+): TarEntry[] {
+  const rel = posix
+    .normalize(source)
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '');
+  if (rel === '..' || rel.startsWith('../'))
+    throw dockerfileError(dockerfile, copy.line, `COPY ${source}: the path leaves the build context.`);
   const whole = rel === '' || rel === '.';
   const top = whole ? undefined : files.find((entry) => entry.path === rel);
-  if (!whole && !top) throw dockerfileError(dockerfile, copy.line, `COPY ${source}: not found in the build context (or excluded by .dockerignore).`);
+  if (!whole && !top)
+    throw dockerfileError(dockerfile, copy.line, `COPY ${source}: not found in the build context (or excluded by .dockerignore).`);
   if (top && top.type !== 'dir') {
     const target = dest.endsWith('/') ? posix.join(dest, posix.basename(rel)) : dest;
     return [toEntry(top, layerPath(target), copy, mtime)];
   }
   const prefix = whole ? '' : `${rel}/`;
-  return files.filter((entry) => entry.path.startsWith(prefix)).map((entry) => toEntry(entry, layerPath(posix.join(dest, entry.path.slice(prefix.length))), copy, mtime));
+  return files
+    .filter((entry) => entry.path.startsWith(prefix))
+    .map((entry) => toEntry(entry, layerPath(posix.join(dest, entry.path.slice(prefix.length))), copy, mtime));
 }
 
 function compareSegments(a: string, b: string): number {
@@ -56,12 +71,17 @@ function compareSegments(a: string, b: string): number {
  * The tar entries for every COPY, later copies replacing earlier ones at the same path, with missing
  * parent directories (root-owned, 0755) added, in a fixed order with parents first.
  */
-export function layerEntries(copies: readonly CopySpec[], files: readonly ContextEntry[], options: { mtime: number; baseWorkdir: string; dockerfile: string }): TarEntry[] {
+export function layerEntries(
+  copies: readonly CopySpec[],
+  files: readonly ContextEntry[],
+  options: { mtime: number; baseWorkdir: string; dockerfile: string },
+): TarEntry[] {
   const byName = new Map<string, TarEntry>();
   for (const copy of copies) {
     const dest = absoluteDest(copy.dest, options.baseWorkdir);
     for (const source of copy.sources) {
-      for (const entry of copyEntries(copy, source, files, dest, options.mtime, options.dockerfile)) if (entry.name) byName.set(entry.name, entry);
+      for (const entry of copyEntries(copy, source, files, dest, options.mtime, options.dockerfile))
+        if (entry.name) byName.set(entry.name, entry);
     }
   }
   for (const name of [...byName.keys()]) {

@@ -75,10 +75,16 @@ function applyChanges(container: Record<string, unknown>, options: ConfigOptions
   if (plan.user !== undefined) container['User'] = plan.user;
   if (plan.stopSignal !== undefined) container['StopSignal'] = plan.stopSignal;
   if (plan.exposedPorts.length > 0) {
-    container['ExposedPorts'] = { ...(container['ExposedPorts'] as object | undefined), ...Object.fromEntries(plan.exposedPorts.map((port) => [port, {}])) };
+    container['ExposedPorts'] = {
+      ...(container['ExposedPorts'] as object | undefined),
+      ...Object.fromEntries(plan.exposedPorts.map((port) => [port, {}])),
+    };
   }
   if (plan.volumes.length > 0) {
-    container['Volumes'] = { ...(container['Volumes'] as object | undefined), ...Object.fromEntries(plan.volumes.map((volume) => [volume, {}])) };
+    container['Volumes'] = {
+      ...(container['Volumes'] as object | undefined),
+      ...Object.fromEntries(plan.volumes.map((volume) => [volume, {}])),
+    };
   }
 }
 
@@ -117,7 +123,9 @@ export function imageManifest(base: BaseImage | undefined, config: JsonBlob, lay
     mediaType,
     config: config.descriptor,
     layers: [...(base?.layers ?? []), newLayer],
-    ...(base && !docker ? { annotations: { 'org.opencontainers.image.base.digest': base.digest, 'org.opencontainers.image.base.name': base.name } } : {}),
+    ...(base && !docker
+      ? { annotations: { 'org.opencontainers.image.base.digest': base.digest, 'org.opencontainers.image.base.name': base.name } }
+      : {}),
   };
   return jsonBlob(mediaType, manifest, { platform });
 }

@@ -44,7 +44,11 @@ function paxRecord(key: string, value: string): string {
   return `${length}${body}`;
 }
 
-function header(name: string, type: string, fields: { mode: number; uid: number; gid: number; size: number; mtime: number; linkname?: string }): Buffer {
+function header(
+  name: string,
+  type: string,
+  fields: { mode: number; uid: number; gid: number; size: number; mtime: number; linkname?: string },
+): Buffer {
   const block = Buffer.alloc(BLOCK);
   const put = (text: string, offset: number, length: number) => block.write(text, offset, length, 'utf8');
   put(name.slice(0, 100), 0, 100);

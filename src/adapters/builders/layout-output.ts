@@ -16,10 +16,24 @@ export async function describeImage(client: OciClient, ref: ImageRef): Promise<B
   const parsed = parseManifest(top.bytes, top.mediaType);
   let platforms: Record<string, string>;
   if (parsed.kind === 'index') {
-    platforms = Object.fromEntries(parsed.index.manifests.filter((entry) => !isAttestation(entry) && entry.platform).map((entry) => [formatPlatform(entry.platform!), entry.digest]));
+    platforms = Object.fromEntries(
+      parsed.index.manifests
+        .filter((entry) => !isAttestation(entry) && entry.platform)
+        .map((entry) => [formatPlatform(entry.platform!), entry.digest]),
+    );
   } else {
-    const config = JSON.parse((await buffer(await client.getBlob(ref, parsed.manifest.config))).toString('utf8')) as { os?: string; architecture?: string; variant?: string };
-    platforms = { [formatPlatform({ os: config.os ?? 'linux', architecture: config.architecture ?? 'unknown', ...(config.variant ? { variant: config.variant } : {}) })]: top.digest };
+    const config = JSON.parse((await buffer(await client.getBlob(ref, parsed.manifest.config))).toString('utf8')) as {
+      os?: string;
+      architecture?: string;
+      variant?: string;
+    };
+    platforms = {
+      [formatPlatform({
+        os: config.os ?? 'linux',
+        architecture: config.architecture ?? 'unknown',
+        ...(config.variant ? { variant: config.variant } : {}),
+      })]: top.digest,
+    };
   }
   const byDigest = { registry: ref.registry, repository: ref.repository, digest: top.digest };
   return { location: { client, ref: byDigest }, digest: top.digest, mediaType: top.mediaType, platforms };

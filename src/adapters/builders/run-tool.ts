@@ -34,7 +34,11 @@ export async function runTool(run: ToolRun, request: Pick<BuildRequest, 'log' | 
 }
 
 /** Runs a probe command; `undefined` when it fails for any reason (with the reason in `why`). */
-export async function probeTool(program: string, args: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<{ ok: true; stdout: string } | { ok: false; why: string }> {
+export async function probeTool(
+  program: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ ok: true; stdout: string } | { ok: false; why: string }> {
   try {
     const result = await exec(program, args, { env, replaceEnv: true, timeoutMs: 20_000 });
     return { ok: true, stdout: result.stdout };

@@ -21,7 +21,11 @@ export interface Selection {
 
 type SelectRequest = Pick<BuildRequest, 'context' | 'dockerfile' | 'dockerfileText' | 'target' | 'buildArgs' | 'platforms'>;
 
-async function check(builder: Builder, request: SelectRequest, env: Readonly<Record<string, string | undefined>>): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
+async function check(
+  builder: Builder,
+  request: SelectRequest,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
   const unsupported = builder.unsupported?.(request);
   if (unsupported) return { ok: false, reason: unsupported };
   const availability = await builder.probe(env);
@@ -32,7 +36,12 @@ async function check(builder: Builder, request: SelectRequest, env: Readonly<Rec
  * The builder for a request. A named builder that cannot run here is a UserError naming `builder`;
  * `auto` tries {@link BUILDER_NAMES} in order and says why it passed each one over.
  */
-export async function selectBuilder(name: BuilderName | 'auto', request: SelectRequest, builders: readonly Builder[], env: Readonly<Record<string, string | undefined>>): Promise<Selection> {
+export async function selectBuilder(
+  name: BuilderName | 'auto',
+  request: SelectRequest,
+  builders: readonly Builder[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Selection> {
   const candidates = name === 'auto' ? BUILDER_NAMES : [name];
   const passed: string[] = [];
   for (const candidate of candidates) {
@@ -42,6 +51,9 @@ export async function selectBuilder(name: BuilderName | 'auto', request: SelectR
     if (result.ok) return { builder, version: result.version, passed };
     passed.push(`${candidate}: ${result.reason.replace(/\.$/, '')}`);
   }
-  if (name !== 'auto') throw new UserError(`builder: ${name} cannot build here: ${passed[0]?.replace(/^[a-z]+: /, '') ?? 'not known'}.`, { input: 'builder' });
-  throw new UserError(`builder: no builder can build this here (auto tried ${candidates.join(', ')}):\n  ${passed.join('\n  ')}`, { input: 'builder' });
+  if (name !== 'auto')
+    throw new UserError(`builder: ${name} cannot build here: ${passed[0]?.replace(/^[a-z]+: /, '') ?? 'not known'}.`, { input: 'builder' });
+  throw new UserError(`builder: no builder can build this here (auto tried ${candidates.join(', ')}):\n  ${passed.join('\n  ')}`, {
+    input: 'builder',
+  });
 }

@@ -61,6 +61,8 @@ export interface Builder {
   /** Checks that the tool is installed and usable here (fast; runs no build). */
   probe(env: Readonly<Record<string, string | undefined>>): Promise<Availability>;
   /** A reason the builder cannot build this request (e.g. RUN for the layer builder), checked before probing. */
-  unsupported?(request: Pick<BuildRequest, 'context' | 'dockerfile' | 'dockerfileText' | 'target' | 'buildArgs' | 'platforms'>): string | undefined;
+  unsupported?(
+    request: Pick<BuildRequest, 'context' | 'dockerfile' | 'dockerfileText' | 'target' | 'buildArgs' | 'platforms'>,
+  ): string | undefined;
   build(request: BuildRequest): Promise<BuiltImage>;
 }

@@ -49,21 +49,35 @@ export class ArgoCdDriftClient {
   async #call<T>(method: 'GET' | 'POST', app: ApplicationRef, suffix: string, body?: unknown): Promise<T> {
     const url = new URL(`${this.#base}/api/v1/applications/${encodeURIComponent(app.name)}${suffix}`);
     if (app.appNamespace) url.searchParams.set('appNamespace', app.appNamespace);
-    const headers: Record<string, string> = { accept: 'application/json', ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}) };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
       // Why: no retries here, as before the shared client: drift's remediation loop looks again and owns the deadline.
-      response = await this.#http.request(url, { method, headers, timeoutMs: this.#timeoutMs, retry: false, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      response = await this.#http.request(url, {
+        method,
+        headers,
+        timeoutMs: this.#timeoutMs,
+        retry: false,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
     } catch (error) {
       if (error instanceof UserError) throw error;
       throw new TransientError(`cannot reach Argo CD at ${this.#base}: ${(error as Error).message}`, { cause: error });
     }
     const text = await response.text();
-    if (response.status === 401) throw new UserError(`argocd-token: Argo CD at ${this.#base} rejected the token (401: ${message(text)}).`, { input: 'argocd-token' });
+    if (response.status === 401)
+      throw new UserError(`argocd-token: Argo CD at ${this.#base} rejected the token (401: ${message(text)}).`, { input: 'argocd-token' });
     if (response.status === 403 || response.status === 404) {
       const verb = method === 'POST' ? 'sync' : 'get';
-      throw new UserError(`application: Argo CD denied "${app.name}": it does not exist or the token's account may not ${verb} it (${response.status}: ${message(text)}).`, { input: 'application' });
+      throw new UserError(
+        `application: Argo CD denied "${app.name}": it does not exist or the token's account may not ${verb} it (${response.status}: ` +
+          `${message(text)}).`,
+        { input: 'application' },
+      );
     }
     if (!response.ok) throw new TransientError(`Argo CD at ${this.#base} answered ${response.status}: ${message(text)}`);
     return JSON.parse(text) as T;

@@ -49,7 +49,11 @@ export function gatewayMessage(text: string): string {
     const body = JSON.parse(text) as GatewayError;
     return body.message || body.error || text.slice(0, 200);
   } catch {
-    return text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+    return text
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 200);
   }
 }
 
@@ -70,17 +74,29 @@ export class ArgoCdClient {
   #failure(status: number, text: string, query: ApplicationQuery): Error {
     const message = gatewayMessage(text);
     if (status === 401) {
-      return new UserError(`argocd-token: Argo CD at ${this.#base} rejected the token (401: ${message}); give an API token of an account that may get applications.`, {
-        input: 'argocd-token',
-      });
+      return new UserError(
+        `argocd-token: Argo CD at ${this.#base} rejected the token (401: ${message}); give an API token of an account that may get ` +
+          `applications.`,
+        {
+          input: 'argocd-token',
+        },
+      );
     }
     if (status === 403) {
       const hint = query.project ? `in project ${query.project}` : '(give project to tell "missing" from "not allowed")';
-      return new UserError(`application: Argo CD denied access to "${query.name}" ${hint}: it does not exist or the token's account may not get it (403: ${message}).`, {
-        input: 'application',
-      });
+      return new UserError(
+        `application: Argo CD denied access to "${query.name}" ${hint}: it does not exist or the token's account may not get it ` +
+          `(403: ${message}).`,
+        {
+          input: 'application',
+        },
+      );
     }
-    if (status === 404) return new UserError(`application: "${query.name}" not found${query.project ? ` in project ${query.project}` : ''} (404: ${message}).`, { input: 'application' });
+    if (status === 404)
+      return new UserError(
+        `application: "${query.name}" not found${query.project ? ` in project ${query.project}` : ''} (404: ${message}).`,
+        { input: 'application' },
+      );
     return new TransientError(`Argo CD at ${this.#base} answered ${status}: ${message}`);
   }
 
@@ -90,7 +106,10 @@ export class ArgoCdClient {
     if (query.appNamespace) url.searchParams.set('appNamespace', query.appNamespace);
     if (query.project) url.searchParams.set('project', query.project);
     if (query.refresh) url.searchParams.set('refresh', query.refresh);
-    const headers: Record<string, string> = { accept: 'application/json', ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}) };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
+    };
     let response: Awaited<ReturnType<HttpClient['request']>>;
     try {
       // Why: no retries here; verify's runner polls again and owns the deadline.

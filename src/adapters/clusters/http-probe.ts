@@ -35,7 +35,11 @@ export class HttpProbe implements Probe {
   async observe(): Promise<Observation[]> {
     const { url, expect } = this.#options;
     const get = this.#options.fetch ?? defaultHttpClient().fetch;
-    const response = await get(url, { redirect: 'follow', signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000), headers: { 'cache-control': 'no-cache' } });
+    const response = await get(url, {
+      redirect: 'follow',
+      signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000),
+      headers: { 'cache-control': 'no-cache' },
+    });
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name] = value;

@@ -48,7 +48,9 @@ function fromFile(config: KubeConfig, path: string): void {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new UserError(`kubeconfig: cannot read "${path}" (${code}); give a readable file or the kubeconfig content itself.`, { input: 'kubeconfig' });
+    throw new UserError(`kubeconfig: cannot read "${path}" (${code}); give a readable file or the kubeconfig content itself.`, {
+      input: 'kubeconfig',
+    });
   }
   try {
     const one = new KubeConfig();
@@ -62,7 +64,12 @@ function fromFile(config: KubeConfig, path: string): void {
 }
 
 function optionsOf(config: KubeConfig): Record<string, unknown> {
-  return { clusters: config.getClusters(), users: config.getUsers(), contexts: config.getContexts(), currentContext: config.getCurrentContext() };
+  return {
+    clusters: config.getClusters(),
+    users: config.getUsers(),
+    contexts: config.getContexts(),
+    currentContext: config.getCurrentContext(),
+  };
 }
 
 /** Merges as kubectl does with several KUBECONFIG files: the first file to name a thing wins. */
@@ -89,8 +96,13 @@ function load(source: KubeConfigSource): { config: KubeConfig; origin: string } 
     fromFile(config, path);
     return { config, origin: path };
   }
-  const listed = (source.env['KUBECONFIG'] ?? '').split(delimiter).filter(Boolean).map((p) => resolve(source.cwd, p));
-  const files = listed.length ? listed.filter((p) => existsSync(p)) : [join(source.env['HOME'] || source.env['USERPROFILE'] || '/nonexistent', '.kube', 'config')].filter((p) => existsSync(p));
+  const listed = (source.env['KUBECONFIG'] ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((p) => resolve(source.cwd, p));
+  const files = listed.length
+    ? listed.filter((p) => existsSync(p))
+    : [join(source.env['HOME'] || source.env['USERPROFILE'] || '/nonexistent', '.kube', 'config')].filter((p) => existsSync(p));
   if (listed.length && files.length === 0) {
     throw new UserError(`kubeconfig: none of the files in KUBECONFIG exists (${listed.join(delimiter)}).`, { input: 'kubeconfig' });
   }
@@ -100,23 +112,31 @@ function load(source: KubeConfigSource): { config: KubeConfig; origin: string } 
     config.loadFromCluster();
     return { config, origin: 'in-cluster' };
   }
-  throw new UserError('kubeconfig: no kubeconfig found; give the kubeconfig input (a path or the content), set KUBECONFIG, or run inside a cluster.', {
-    input: 'kubeconfig',
-  });
+  throw new UserError(
+    'kubeconfig: no kubeconfig found; give the kubeconfig input (a path or the content), set KUBECONFIG, or run inside a cluster.',
+    {
+      input: 'kubeconfig',
+    },
+  );
 }
 
 function pickContext(config: KubeConfig, wanted: string | undefined, origin: string): string {
   const names = config.getContexts().map((c) => c.name);
   if (wanted) {
     if (!config.getContextObject(wanted)) {
-      throw new UserError(`context: "${wanted}" is not in ${origin}; it has ${names.length ? names.join(', ') : 'no contexts'}.`, { input: 'context' });
+      throw new UserError(`context: "${wanted}" is not in ${origin}; it has ${names.length ? names.join(', ') : 'no contexts'}.`, {
+        input: 'context',
+      });
     }
     config.setCurrentContext(wanted);
     return wanted;
   }
   const current = config.getCurrentContext();
   if (!current || !config.getContextObject(current)) {
-    throw new UserError(`context: ${origin} has no current context; name one with the context input (${names.join(', ') || 'none defined'}).`, { input: 'context' });
+    throw new UserError(
+      `context: ${origin} has no current context; name one with the context input (${names.join(', ') || 'none defined'}).`,
+      { input: 'context' },
+    );
   }
   return current;
 }
@@ -145,7 +165,8 @@ export function loadKubeConfig(source: KubeConfigSource): LoadedKubeConfig {
   const { config, origin } = load(source);
   const context = pickContext(config, source.context?.trim() || undefined, origin);
   const cluster = config.getCurrentCluster();
-  if (!cluster?.server) throw new UserError(`kubeconfig: context "${context}" in ${origin} names no cluster with a server.`, { input: 'kubeconfig' });
+  if (!cluster?.server)
+    throw new UserError(`kubeconfig: context "${context}" in ${origin} names no cluster with a server.`, { input: 'kubeconfig' });
   const namespace = config.getContextObject(context)?.namespace || 'default';
   return { config, context, namespace, server: cluster.server, origin };
 }

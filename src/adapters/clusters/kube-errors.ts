@@ -48,7 +48,8 @@ export function apiFailure(status: number, body: string, site: CallSite): Error 
   const message = parsed?.message || body.trim().slice(0, 200) || `HTTP ${status}`;
   if (status === 401) {
     return new UserError(
-      `kubeconfig: the API server at ${site.server} rejected the credentials of context "${site.context}" (401 ${parsed?.reason ?? 'Unauthorized'}); renew the token or check the exec plugin.`,
+      `kubeconfig: the API server at ${site.server} rejected the credentials of context "${site.context}" (401 ` +
+        `${parsed?.reason ?? 'Unauthorized'}); renew the token or check the exec plugin.`,
       { input: 'kubeconfig' },
     );
   }
@@ -68,10 +69,13 @@ export function transportFailure(error: unknown, site: CallSite): Error {
   const code = cause?.code ?? (error as NodeJS.ErrnoException)?.code ?? '';
   const detail = cause?.message ?? (error instanceof Error ? error.message : String(error));
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
-    return new UserError(`kubeconfig: the API server at ${site.server} has a certificate the kubeconfig does not trust (${code}: ${detail}).`, {
-      input: 'kubeconfig',
-      cause: error,
-    });
+    return new UserError(
+      `kubeconfig: the API server at ${site.server} has a certificate the kubeconfig does not trust (${code}: ${detail}).`,
+      {
+        input: 'kubeconfig',
+        cause: error,
+      },
+    );
   }
   return new TransientError(`cannot reach the API server at ${site.server}: ${detail}${code ? ` (${code})` : ''}`, { cause: error });
 }

@@ -80,7 +80,10 @@ export class KubeApi {
       }
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      throw new UserError(`kubeconfig: cannot get credentials for context "${this.#loaded.context}": ${detail}`, { input: 'kubeconfig', cause: error });
+      throw new UserError(`kubeconfig: cannot get credentials for context "${this.#loaded.context}": ${detail}`, {
+        input: 'kubeconfig',
+        cause: error,
+      });
     }
   }
 
@@ -126,7 +129,10 @@ export class KubeApi {
 
   /** PATCH `path` with a JSON merge patch (RFC 7386). */
   async mergePatch<T>(path: string, patch: unknown): Promise<T> {
-    const response = await this.#send<T>(HttpMethod.PATCH, path, undefined, { text: JSON.stringify(patch), type: 'application/merge-patch+json' });
+    const response = await this.#send<T>(HttpMethod.PATCH, path, undefined, {
+      text: JSON.stringify(patch),
+      type: 'application/merge-patch+json',
+    });
     return response.body;
   }
 

@@ -53,7 +53,10 @@ async function discover(api: KubeApi, apiVersions: readonly string[]): Promise<M
     const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
     try {
       const body = (await api.get<{ resources?: ApiResource[] }>(groupVersionPath({ group, version }))).body;
-      out.set(apiVersion, (body.resources ?? []).filter((r) => !r.name.includes('/')));
+      out.set(
+        apiVersion,
+        (body.resources ?? []).filter((r) => !r.name.includes('/')),
+      );
     } catch (error) {
       if (isNotFound(error)) out.set(apiVersion, `the cluster does not serve ${apiVersion}`);
       else if (isForbidden(error)) out.set(apiVersion, reason(error));
@@ -73,11 +76,19 @@ export async function readLiveState(api: KubeApi, request: LiveRequest): Promise
     const resources = served.get(apiVersion)!;
     const found = typeof resources === 'string' ? undefined : resources.find((r) => r.kind === key.kind);
     if (!found) {
-      const message = typeof resources === 'string' ? resources : `the cluster serves no kind ${key.kind} in ${apiVersion}; is its CRD installed?`;
-      if (!unreadable.some((u) => u.group === key.group && u.kind === key.kind && u.namespace === key.namespace)) unreadable.push({ group: key.group, kind: key.kind, namespace: key.namespace, message });
+      const message =
+        typeof resources === 'string' ? resources : `the cluster serves no kind ${key.kind} in ${apiVersion}; is its CRD installed?`;
+      if (!unreadable.some((u) => u.group === key.group && u.kind === key.kind && u.namespace === key.namespace))
+        unreadable.push({ group: key.group, kind: key.kind, namespace: key.namespace, message });
       continue;
     }
-    const type: ResourceType = { group: key.group, version: apiVersion.slice(apiVersion.indexOf('/') + 1), plural: found.name, kind: found.kind, namespaced: found.namespaced };
+    const type: ResourceType = {
+      group: key.group,
+      version: apiVersion.slice(apiVersion.indexOf('/') + 1),
+      plural: found.name,
+      kind: found.kind,
+      namespaced: found.namespaced,
+    };
     const namespace = found.namespaced ? key.namespace : '';
     lists.set(`${apiVersion}|${key.kind}|${namespace}`, { type, namespace, apiVersion });
   }
@@ -106,7 +117,13 @@ async function listAll(api: KubeApi, type: ResourceType, namespace: string, sele
   const items: KubeDoc[] = [];
   let token: string | undefined;
   do {
-    const body = (await api.get<List>(collectionPath(type, namespace || undefined), { labelSelector: selector || undefined, limit: 500, continue: token })).body;
+    const body = (
+      await api.get<List>(collectionPath(type, namespace || undefined), {
+        labelSelector: selector || undefined,
+        limit: 500,
+        continue: token,
+      })
+    ).body;
     items.push(...(body.items ?? []));
     token = body.metadata?.continue || undefined;
   } while (token);
@@ -129,7 +146,8 @@ async function readUnlabelled(
     const list = [...lists.entries()].find(([id]) => id.startsWith(`${apiVersion}|${key.kind}|`))?.[1];
     if (!list) return;
     try {
-      const found = (await api.getOptional<KubeDoc>(objectPath(list.type, list.type.namespaced ? key.namespace : undefined, key.name))).body;
+      const found = (await api.getOptional<KubeDoc>(objectPath(list.type, list.type.namespaced ? key.namespace : undefined, key.name)))
+        .body;
       if (found) objects.set(keyId(key), { apiVersion, kind: key.kind, ...found });
     } catch (error) {
       if (!isForbidden(error)) throw error;

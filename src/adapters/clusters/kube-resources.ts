@@ -60,7 +60,10 @@ function matches(resource: ApiResource, word: string): boolean {
   const lower = word.toLowerCase();
   return (
     !resource.name.includes('/') &&
-    (resource.kind.toLowerCase() === lower || resource.name === lower || resource.singularName === lower || (resource.shortNames ?? []).includes(lower))
+    (resource.kind.toLowerCase() === lower ||
+      resource.name === lower ||
+      resource.singularName === lower ||
+      (resource.shortNames ?? []).includes(lower))
   );
 }
 
@@ -81,7 +84,9 @@ export class ResourceCatalog {
       if (!isNotFound(error)) throw error;
     }
     if (!preferred) {
-      throw new UserError(`targets: "${text}": the cluster serves no API group ${group}; is its controller installed?`, { input: 'targets' });
+      throw new UserError(`targets: "${text}": the cluster serves no API group ${group}; is its controller installed?`, {
+        input: 'targets',
+      });
     }
     const list = await this.#api.get<{ resources?: ApiResource[] }>(`/apis/${group}/${preferred}`);
     return { version: preferred, resources: list.body.resources ?? [] };
@@ -101,7 +106,10 @@ export class ResourceCatalog {
     const found = resources.find((r) => matches(r, word));
     if (!found) {
       const kinds = resources.filter((r) => !r.name.includes('/')).map((r) => r.kind);
-      throw new UserError(`targets: "${target.text}": group ${target.group} serves no kind "${word}" (it serves ${kinds.join(', ') || 'nothing'}).`, { input: 'targets' });
+      throw new UserError(
+        `targets: "${target.text}": group ${target.group} serves no kind "${word}" (it serves ${kinds.join(', ') || 'nothing'}).`,
+        { input: 'targets' },
+      );
     }
     return { group: target.group, version, plural: found.name, kind: found.kind, namespaced: found.namespaced };
   }

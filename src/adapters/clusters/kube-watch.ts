@@ -54,9 +54,19 @@ export class WatchSet {
 
   async #open(entry: Entry): Promise<void> {
     if (this.#stopped) return;
-    const query: Query = { ...entry.query, allowWatchBookmarks: true, timeoutSeconds: 300, ...(entry.resourceVersion ? { resourceVersion: entry.resourceVersion } : {}) };
+    const query: Query = {
+      ...entry.query,
+      allowWatchBookmarks: true,
+      timeoutSeconds: 300,
+      ...(entry.resourceVersion ? { resourceVersion: entry.resourceVersion } : {}),
+    };
     try {
-      entry.controller = await this.#api.watch(entry.path, query, (event) => this.#onEvent(entry, event), () => this.#restart(entry));
+      entry.controller = await this.#api.watch(
+        entry.path,
+        query,
+        (event) => this.#onEvent(entry, event),
+        () => this.#restart(entry),
+      );
       // Why: stop() may run while the watch is still connecting; an open one left behind keeps the
       // process alive until the server ends it (timeoutSeconds), long after the verdict.
       if (this.#stopped) entry.controller.abort();

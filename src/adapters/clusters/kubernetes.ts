@@ -42,13 +42,28 @@ function isWorkload(kind: string): boolean {
   return (WORKLOAD_KINDS as readonly string[]).includes(kind);
 }
 
-async function list(ctx: KubernetesContext, type: ResourceType, namespace: string, selector: string): Promise<{ items: KubeObject[]; version?: string; date?: number }> {
+async function list(
+  ctx: KubernetesContext,
+  type: ResourceType,
+  namespace: string,
+  selector: string,
+): Promise<{ items: KubeObject[]; version?: string; date?: number }> {
   const response = await ctx.api.get<List>(collectionPath(type, namespace), { labelSelector: selector || undefined });
-  return { items: response.body.items ?? [], version: response.body.metadata?.resourceVersion, ...(response.date ? { date: response.date } : {}) };
+  return {
+    items: response.body.items ?? [],
+    version: response.body.metadata?.resourceVersion,
+    ...(response.date ? { date: response.date } : {}),
+  };
 }
 
 /** Reads what a workload's verdict needs, given the object itself. */
-async function relatedOf(ctx: KubernetesContext, kind: string, object: KubeObject, namespace: string, date: number | undefined): Promise<Snapshot> {
+async function relatedOf(
+  ctx: KubernetesContext,
+  kind: string,
+  object: KubeObject,
+  namespace: string,
+  date: number | undefined,
+): Promise<Snapshot> {
   const selector = selectorQuery(object.spec?.['selector'] as LabelSelector | undefined);
   // Why: an empty selector would list every pod of the namespace; a workload without one owns none.
   if (selector === '') return { object, related: { pods: [] }, now: date ?? ctx.clock.now(), selector, versions: {} };
@@ -99,7 +114,8 @@ export class TargetProbe implements Probe {
     const type = this.#type;
     const response = await this.#ctx.api.getOptional<KubeObject>(objectPath(type, this.#namespace, this.#target.name));
     const object = response.body;
-    if (object && isWorkload(type.kind)) return { type, snapshot: await relatedOf(this.#ctx, type.kind, object, this.#namespace, response.date) };
+    if (object && isWorkload(type.kind))
+      return { type, snapshot: await relatedOf(this.#ctx, type.kind, object, this.#namespace, response.date) };
     const now = response.date ?? this.#ctx.clock.now();
     return { type, snapshot: { related: { pods: [] }, now, selector: '', versions: {}, ...(object ? { object } : {}) } };
   }
@@ -121,7 +137,11 @@ export class TargetProbe implements Probe {
   watch(changed: () => void): void {
     if (!this.#type) return;
     this.#watches = new WatchSet(this.#ctx.api, changed);
-    this.#watches.add(collectionPath(this.#type, this.#namespace), { fieldSelector: `metadata.name=${this.#target.name}` }, this.#last?.object?.metadata.resourceVersion);
+    this.#watches.add(
+      collectionPath(this.#type, this.#namespace),
+      { fieldSelector: `metadata.name=${this.#target.name}` },
+      this.#last?.object?.metadata.resourceVersion,
+    );
     this.#watchOwned();
   }
 
@@ -160,11 +180,23 @@ export class SelectorProbe implements Probe {
   async observe(): Promise<Observation[]> {
     this.#found = (await Promise.all(this.#kinds.map((kind) => this.#readKind(kind)))).flat();
     const observations = this.#found
-      .map(({ kind, snapshot }) => ({ target: `${kind.toLowerCase()}/${this.#namespace}/${snapshot.object?.metadata.name}`, ...judge(this.#ctx, kind, snapshot, '?') }))
+      .map(({ kind, snapshot }) => ({
+        target: `${kind.toLowerCase()}/${this.#namespace}/${snapshot.object?.metadata.name}`,
+        ...judge(this.#ctx, kind, snapshot, '?'),
+      }))
       .filter((o) => o.reason !== 'image-not-used');
     if (observations.length > 0) return observations;
     const what = this.#ctx.rules.expectedImage ? ' that runs the expected image' : '';
-    return [{ target: this.label, outcome: 'progressing', reason: 'not-found', message: `no ${this.#kinds.map((k) => k.kind.toLowerCase()).join(', ')}${what} matches ${this.#selector} in namespace ${this.#namespace} (yet)` }];
+    return [
+      {
+        target: this.label,
+        outcome: 'progressing',
+        reason: 'not-found',
+        message:
+          `no ${this.#kinds.map((k) => k.kind.toLowerCase()).join(', ')}${what} matches ${this.#selector} in namespace ` +
+          `${this.#namespace} (yet)`,
+      },
+    ];
   }
 
   watch(changed: () => void): void {

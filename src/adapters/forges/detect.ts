@@ -74,7 +74,8 @@ export function detectForge(repoUrl: string, env: Env = process.env): ForgeKind 
   const provider = PROVIDERS.find((candidate) => candidate.matches(repo, env));
   if (provider) return provider.kind;
   throw new UserError(
-    `forge: cannot tell whether ${repo.hostname} is a GitHub or a GitLab server; set \`forge\` to github or gitlab (and \`api-url\` when the API is not at the usual place)`,
+    `forge: cannot tell whether ${repo.hostname} is a GitHub or a GitLab server; set \`forge\` to github or gitlab (and \`api-url\` ` +
+      `when the API is not at the usual place)`,
     { input: 'forge' },
   );
 }

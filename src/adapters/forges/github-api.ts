@@ -7,11 +7,7 @@ import type { RepoLocation } from './repo-url.ts';
  * `https://api.github.com` for github.com, `https://api.<host>` for *.ghe.com and
  * `https://<host>/api/v3` for GitHub Enterprise Server.
  */
-export function githubApiUrl(
-  repo: RepoLocation,
-  apiUrl?: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string {
+export function githubApiUrl(repo: RepoLocation, apiUrl?: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
   const chosen = apiUrl?.trim() || env.GITHUB_API_URL?.trim();
   if (chosen) return checkedApiUrl(chosen);
   if (repo.hostname === 'github.com') return 'https://api.github.com';
@@ -23,10 +19,9 @@ export function githubApiUrl(
 export function githubRepoName(repo: RepoLocation): { owner: string; name: string } {
   const parts = repo.path.split('/');
   if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new UserError(
-      `repo: ${repo.origin}/${repo.path} is not a GitHub repository URL; expected <host>/<owner>/<name>`,
-      { input: 'repo' },
-    );
+    throw new UserError(`repo: ${repo.origin}/${repo.path} is not a GitHub repository URL; expected <host>/<owner>/<name>`, {
+      input: 'repo',
+    });
   }
   return { owner: parts[0], name: parts[1] };
 }

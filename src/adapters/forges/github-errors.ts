@@ -33,7 +33,8 @@ interface HttpFailure {
 }
 
 const PERMISSION_HINT =
-  'in a workflow, give the job `permissions: { contents: write, pull-requests: write }`; for a GitHub App or fine-grained token, grant those repository permissions';
+  'in a workflow, give the job `permissions: { contents: write, pull-requests: write }`; for a GitHub App or fine-grained token, ' +
+  'grant those repository permissions';
 
 /** The repository and token a {@link GitHubErrors} words its messages for. */
 export interface GitHubErrorContext {
@@ -62,7 +63,8 @@ export class GitHubErrors {
       hint = '; turn on "Allow auto-merge" in the repository settings (Settings → General → Pull Requests)';
     } else if (/clean status/i.test(text)) {
       hint =
-        '; the pull request can be merged right away (no required checks pending): auto-merge needs a base branch that requires status checks';
+        '; the pull request can be merged right away (no required checks pending): auto-merge needs a base branch that requires ' +
+        'status checks';
     } else if (problems.some((problem) => problem.type === 'FORBIDDEN') || /not accessible/i.test(text)) {
       hint = '; the token needs `contents: write` and `pull-requests: write`';
     }
@@ -80,7 +82,8 @@ export class GitHubErrors {
     if (status === 401) {
       return this.#user(
         'token',
-        `token: GitHub rejected the token (401 ${text}) when trying to ${where}; set \`token\` to a valid, unexpired token for ${this.#repo.apiUrl}`,
+        `token: GitHub rejected the token (401 ${text}) when trying to ${where}; set \`token\` to a valid, unexpired token for ` +
+          `${this.#repo.apiUrl}`,
       );
     }
     if (isRateLimited(failure)) {
@@ -90,7 +93,8 @@ export class GitHubErrors {
     if (status === 404) {
       return this.#user(
         'repo',
-        `repo: GitHub repository ${this.#repo.owner}/${this.#repo.name} was not found at ${this.#repo.apiUrl}, or the token cannot see it (404 when trying to ${action.doing}); check \`repo\` and that \`token\` has access to it`,
+        `repo: GitHub repository ${this.#repo.owner}/${this.#repo.name} was not found at ${this.#repo.apiUrl}, or the token cannot ` +
+          `see it (404 when trying to ${action.doing}); check \`repo\` and that \`token\` has access to it`,
       );
     }
     if (status === 422) return this.#unprocessable(failure, where, text);
@@ -104,7 +108,8 @@ export class GitHubErrors {
     if (/GitHub Actions is not permitted/i.test(text)) {
       return this.#user(
         'token',
-        `token: GitHub Actions may not ${where} (403 ${text}); turn on Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests", or pass a GitHub App or personal access token as \`token\``,
+        `token: GitHub Actions may not ${where} (403 ${text}); turn on Settings → Actions → General → "Allow GitHub Actions to ` +
+          `create and approve pull requests", or pass a GitHub App or personal access token as \`token\``,
       );
     }
     const accepted = headerValue(failure.response?.headers, 'x-accepted-github-permissions');
@@ -181,7 +186,6 @@ export function failureText(error: unknown): string {
   return shorten(error instanceof Error ? error.message : String(error));
 }
 
-
 interface ValidationEntry {
   readonly resource?: string;
   readonly field?: string;
@@ -197,9 +201,7 @@ function validationErrors(data: unknown): ValidationEntry[] {
 
 export function isDuplicatePull(error: unknown): boolean {
   if (httpStatus(error) !== 422) return false;
-  return validationErrors((error as HttpFailure).response?.data).some((entry) =>
-    /pull request already exists/i.test(entry.message ?? ''),
-  );
+  return validationErrors((error as HttpFailure).response?.data).some((entry) => /pull request already exists/i.test(entry.message ?? ''));
 }
 
 /** `pull_requests=write; issues=write` → "`pull-requests: write` or `issues: write`". */
@@ -231,4 +233,3 @@ export function graphqlProblems(error: unknown): GraphqlProblem[] {
   if ((error as { name?: unknown })?.name !== 'GraphqlResponseError' || !Array.isArray(errors)) return [];
   return errors.map((entry) => ({ type: entry?.type, message: String(entry?.message ?? 'unknown error') }));
 }
-

@@ -114,7 +114,9 @@ export class GitHubForge implements Forge {
     const action = {
       doing: `set commit status ${status.context} on ${status.sha.slice(0, 12)}`,
       needs: '`statuses: write`',
-      grant: 'in a workflow, give the job `permissions: { statuses: write }`; for a GitHub App or fine-grained token, grant "Commit statuses: write"',
+      grant:
+        'in a workflow, give the job `permissions: { statuses: write }`; for a GitHub App or fine-grained token, grant "Commit ' +
+        'statuses: write"',
     };
     const response = await this.#call(action, () =>
       this.#octokit.rest.repos.createCommitStatus({
@@ -159,13 +161,18 @@ export class GitHubForge implements Forge {
     return {
       doing,
       needs: '`deployments: write`',
-      grant: 'in a workflow, give the job `permissions: { deployments: write }`; for a GitHub App or fine-grained token, grant "Deployments: write"',
+      grant:
+        'in a workflow, give the job `permissions: { deployments: write }`; for a GitHub App or fine-grained token, grant ' +
+        '"Deployments: write"',
     };
   }
 
   /** The id of the newest deployment of the commit to the environment, if any (GitHub lists newest first). */
   async #findDeployment(status: DeploymentStatus): Promise<number | undefined> {
-    const action = { ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`), needs: '`deployments: read`' };
+    const action = {
+      ...this.#deploymentAction(`list deployments of ${status.sha.slice(0, 12)} to ${status.environment}`),
+      needs: '`deployments: read`',
+    };
     const response = await this.#call(action, () =>
       this.#octokit.rest.repos.listDeployments({
         owner: this.owner,
@@ -197,7 +204,10 @@ export class GitHubForge implements Forge {
     // the ref and auto_merge off it should never happen, but it carries no deployment to add a status to.
     const data = response.data as { id?: unknown; message?: unknown };
     if (typeof data.id !== 'number') {
-      throw new Error(`GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} (${response.status} ${String(data.message ?? 'no deployment in the answer')})`);
+      throw new Error(
+        `GitHub did not create a deployment of ${status.sha.slice(0, 12)} to ${status.environment} in ${this.owner}/${this.name} ` +
+          `(${response.status} ${String(data.message ?? 'no deployment in the answer')})`,
+      );
     }
     return data.id;
   }
@@ -333,7 +343,6 @@ export class GitHubForge implements Forge {
   #withRetry<T>(operation: () => Promise<T>): Promise<T> {
     return retryForge(this.#retry, operation, (error) => judgeGitHub(error, this.#retry));
   }
-
 }
 
 /** The options of one Octokit request with a fresh per-attempt time limit. */
@@ -351,4 +360,3 @@ function autoMergeMutation(method: MergeMethod | undefined): string {
   }
 }`;
 }
-

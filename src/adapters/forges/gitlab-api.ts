@@ -10,11 +10,7 @@ import type { RepoLocation } from './repo-url.ts';
 export type GitLabTokenType = 'private' | 'job' | 'oauth';
 
 /** The REST v4 base: the explicit option, else `CI_API_V4_URL`, else `<repo origin>/api/v4`. */
-export function gitlabApiUrl(
-  repo: RepoLocation,
-  apiUrl?: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string {
+export function gitlabApiUrl(repo: RepoLocation, apiUrl?: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
   const chosen = apiUrl?.trim() || env.CI_API_V4_URL?.trim();
   if (!chosen) return `${repo.origin}/api/v4`;
   try {
@@ -33,9 +29,7 @@ export function gitlabApiUrl(
 export function gitlabProjectPath(repo: RepoLocation, apiUrl: string): string {
   const api = new URL(apiUrl);
   const root = api.pathname.replace(/\/api\/v4\/?$/, '').replace(/^\/+|\/+$/g, '');
-  const path = root && api.hostname === repo.hostname && repo.path.startsWith(`${root}/`)
-    ? repo.path.slice(root.length + 1)
-    : repo.path;
+  const path = root && api.hostname === repo.hostname && repo.path.startsWith(`${root}/`) ? repo.path.slice(root.length + 1) : repo.path;
   if (!path.includes('/')) {
     throw new UserError(`repo: ${repo.origin}/${repo.path} is not a GitLab project URL; expected <host>/<group>/<project>`, {
       input: 'repo',

@@ -84,14 +84,18 @@ export class GitLabErrors {
     if (this.#project.tokenType === 'job' && (error.status === 401 || error.status === 404)) {
       return new UserError(
         safe(
-          `token: GitLab does not accept CI_JOB_TOKEN for ${action.api ?? 'the merge requests API'} (${text} when trying to ${where}); pass a project or group access token with the \`api\` scope and at least the Developer role as \`token\``,
+          `token: GitLab does not accept CI_JOB_TOKEN for ${action.api ?? 'the merge requests API'} (${text} when trying to ` +
+            `${where}); pass a project or group access token with the \`api\` scope and at least the Developer role as \`token\``,
         ),
         { input: 'token' },
       );
     }
     if (error.status === 401) {
       return new UserError(
-        safe(`token: GitLab rejected the token (${text}) when trying to ${where}; set \`token\` to a valid, unexpired access token for ${this.#project.apiUrl}`),
+        safe(
+          `token: GitLab rejected the token (${text}) when trying to ${where}; set \`token\` to a valid, unexpired access token for ` +
+            `${this.#project.apiUrl}`,
+        ),
         { input: 'token' },
       );
     }
@@ -100,7 +104,8 @@ export class GitLabErrors {
     if (error.status === 404) {
       return new UserError(
         safe(
-          `repo: GitLab project ${this.#project.projectPath} was not found at ${this.#project.apiUrl}, or the token cannot see it (${text} when trying to ${action.doing}); check \`repo\` and that \`token\` has access to it`,
+          `repo: GitLab project ${this.#project.projectPath} was not found at ${this.#project.apiUrl}, or the token cannot see it ` +
+            `(${text} when trying to ${action.doing}); check \`repo\` and that \`token\` has access to it`,
         ),
         { input: 'repo' },
       );
@@ -112,14 +117,18 @@ export class GitLabErrors {
     const data = error.data as { error?: unknown; scope?: unknown } | undefined;
     const message =
       data?.error === 'insufficient_scope'
-        ? `token: the token lacks the \`${typeof data.scope === 'string' ? data.scope : 'api'}\` scope (${text} when trying to ${where}); use an access token with the \`api\` scope`
-        : `token: the token's user may not ${where} (${text}); it needs at least the Developer role on the project and an access token with the \`api\` scope`;
+        ? `token: the token lacks the \`${typeof data.scope === 'string' ? data.scope : 'api'}\` scope (${text} when trying to ` +
+          `${where}); use an access token with the \`api\` scope`
+        : `token: the token's user may not ${where} (${text}); it needs at least the Developer role on the project and an access token ` +
+          `with the \`api\` scope`;
     return new UserError(redact(message, this.#project.token), { input: 'token' });
   }
 
   #redirected(error: GitLabResponseError, where: string): UserError {
     const location = error.headers.get('location') ?? 'elsewhere';
-    const message = `api-url: the GitLab API at ${this.#project.apiUrl} redirects to ${location} (${error.status} when trying to ${where}); set \`api-url\` to the API's real address`;
+    const message =
+      `api-url: the GitLab API at ${this.#project.apiUrl} redirects to ${location} (${error.status} when trying to ${where}); set ` +
+      `\`api-url\` to the API's real address`;
     return new UserError(redact(message, this.#project.token), { input: 'api-url' });
   }
 

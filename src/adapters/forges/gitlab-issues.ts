@@ -24,7 +24,13 @@ export class GitLabIssues implements IssueTracker {
   readonly #token: string;
   readonly #http: HttpClient;
 
-  constructor(options: { repoUrl: string; token: string; apiUrl?: string; env?: Readonly<Record<string, string | undefined>>; http?: HttpClient }) {
+  constructor(options: {
+    repoUrl: string;
+    token: string;
+    apiUrl?: string;
+    env?: Readonly<Record<string, string | undefined>>;
+    http?: HttpClient;
+  }) {
     const repo = parseRepoUrl(options.repoUrl);
     const api = gitlabApiUrl(repo, options.apiUrl, options.env);
     this.#base = `${api}/projects/${encodeURIComponent(gitlabProjectPath(repo, api))}`;
@@ -53,7 +59,9 @@ export class GitLabIssues implements IssueTracker {
   }
 
   async open(title: string, body: string, labels: readonly string[]): Promise<TrackedIssue> {
-    return tracked((await this.#call<GitLabIssue>('POST', '/issues', 'opening an issue', { title, description: body, labels: labels.join(',') })).body);
+    return tracked(
+      (await this.#call<GitLabIssue>('POST', '/issues', 'opening an issue', { title, description: body, labels: labels.join(',') })).body,
+    );
   }
 
   async updateBody(issue: TrackedIssue, body: string): Promise<void> {

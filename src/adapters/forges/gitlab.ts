@@ -92,7 +92,13 @@ export class GitLabForge implements Forge {
     this.#token = options.token.trim();
     this.tokenType = options.tokenType ?? (env.CI_JOB_TOKEN && env.CI_JOB_TOKEN === this.#token ? 'job' : 'private');
     this.#retry = options.retry ?? {};
-    this.#errors = new GitLabErrors({ projectPath: this.projectPath, apiUrl: this.apiUrl, tokenType: this.tokenType, token: this.#token, retry: this.#retry });
+    this.#errors = new GitLabErrors({
+      projectPath: this.projectPath,
+      apiUrl: this.apiUrl,
+      tokenType: this.tokenType,
+      token: this.#token,
+      retry: this.#retry,
+    });
     // Why: the retries are this forge's own (they read GitLab's rate-limit headers), so the transport adds none.
     this.#http = options.http ?? createHttpClient({ env, retry: false, secrets: [this.#token] });
   }
@@ -189,9 +195,7 @@ export class GitLabForge implements Forge {
     const iid = /!(\d+)/.exec(gitlabMessage(conflict.data))?.[1];
     if (iid) {
       const url = this.#url(`${this.#project}/merge_requests/${iid}`);
-      const { data } = await this.#call({ doing: `read merge request !${iid}` }, () =>
-        this.#request<MergeRequest>('GET', url),
-      );
+      const { data } = await this.#call({ doing: `read merge request !${iid}` }, () => this.#request<MergeRequest>('GET', url));
       if (isOurs(data, proposal.head, proposal.base)) return data;
     }
     return this.#findOpen(proposal.head, proposal.base);
@@ -208,16 +212,11 @@ export class GitLabForge implements Forge {
       ...(missing.length > 0 ? { add_labels: missing.join(',') } : {}),
     };
     const url = this.#url(`${this.#project}/merge_requests/${mr.iid}`);
-    const { data } = await this.#call({ doing: `update merge request !${mr.iid}` }, () =>
-      this.#request<MergeRequest>('PUT', url, body),
-    );
+    const { data } = await this.#call({ doing: `update merge request !${mr.iid}` }, () => this.#request<MergeRequest>('PUT', url, body));
     return { request: data, created: false };
   }
 
-  async #enableAutoMerge(
-    mr: MergeRequest,
-    proposal: ChangeProposal,
-  ): Promise<{ on: boolean; warnings: string[] }> {
+  async #enableAutoMerge(mr: MergeRequest, proposal: ChangeProposal): Promise<{ on: boolean; warnings: string[] }> {
     if (mr.merge_when_pipeline_succeeds === true || mr.state === 'merged') return { on: true, warnings: [] };
     const url = this.#url(`${this.#project}/merge_requests/${mr.iid}/merge`);
     const body = {
@@ -291,7 +290,6 @@ export class GitLabForge implements Forge {
     else headers['private-token'] = this.#token;
     return headers;
   }
-
 }
 
 function isOurs(mr: MergeRequest, head: string, base: string): boolean {
@@ -308,4 +306,3 @@ async function readBody(response: Response): Promise<unknown> {
     return text;
   }
 }
-

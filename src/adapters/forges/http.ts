@@ -92,7 +92,10 @@ export function describeWait(ms: number): string {
 
 /** A server's text for a message: tags stripped, whitespace collapsed, at most 200 characters. */
 export function shorten(text: string): string {
-  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return plain.length > 200 ? `${plain.slice(0, 199)}…` : plain;
 }
 

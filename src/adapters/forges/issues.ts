@@ -32,7 +32,15 @@ export interface IssueTracker {
  */
 export async function issueCall<T>(
   http: HttpClient,
-  request: { url: string; method: string; headers: Record<string, string>; body?: unknown; what: string; token: string; permission: string },
+  request: {
+    url: string;
+    method: string;
+    headers: Record<string, string>;
+    body?: unknown;
+    what: string;
+    token: string;
+    permission: string;
+  },
 ): Promise<{ body: T; headers: Response['headers'] }> {
   return retryForge(
     { attempts: 3, baseDelayMs: 200, maxDelayMs: 2000 },
@@ -41,22 +49,32 @@ export async function issueCall<T>(
       try {
         response = await http.request(request.url, {
           method: request.method,
-          headers: { accept: 'application/json', ...request.headers, ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          headers: {
+            accept: 'application/json',
+            ...request.headers,
+            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
           ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
           timeoutMs: 30_000,
           retry: false,
         });
       } catch (error) {
         if (error instanceof UserError) throw error;
-        throw new TransientError(`${request.what}: cannot reach ${new URL(request.url).origin}: ${(error as Error).message}`, { cause: error });
+        throw new TransientError(`${request.what}: cannot reach ${new URL(request.url).origin}: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       const text = await response.text();
       if (response.ok) return { body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
       const detail = redact(text.slice(0, 200), request.token);
       if (isRetryableStatus(response.status)) throw new TransientError(`${request.what}: HTTP ${response.status}: ${detail}`);
-      if (response.status === 401) throw new UserError(`token: ${request.what} was refused (401): the token is missing, expired or wrong.`, { input: 'token' });
+      if (response.status === 401)
+        throw new UserError(`token: ${request.what} was refused (401): the token is missing, expired or wrong.`, { input: 'token' });
       if (response.status === 403 || response.status === 404) {
-        throw new UserError(`token: ${request.what} was refused (${response.status}: ${detail}); the token needs ${request.permission} on the repository.`, { input: 'token' });
+        throw new UserError(
+          `token: ${request.what} was refused (${response.status}: ${detail}); the token needs ${request.permission} on the repository.`,
+          { input: 'token' },
+        );
       }
       throw new UserError(`repo: ${request.what} failed (HTTP ${response.status}: ${detail}).`, { input: 'repo' });
     },

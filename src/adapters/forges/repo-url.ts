@@ -71,7 +71,8 @@ function location(hostname: string, origin: string, rawPath: string, url: string
 
 function notOnForge(url: string, why: string): UserError {
   return new UserError(
-    `repo: ${displayUrl(url)} is not the URL of a repository on GitHub or GitLab (${why}); give the clone URL, e.g. https://github.com/acme/env.git`,
+    `repo: ${displayUrl(url)} is not the URL of a repository on GitHub or GitLab (${why}); give the clone URL, e.g. ` +
+      `https://github.com/acme/env.git`,
     { input: 'repo' },
   );
 }

@@ -49,7 +49,10 @@ export class GitHistory {
   }
 
   /** Clones `branch` (default: the remote's default branch) bare with its whole history, under `parent`. */
-  static async open(remote: GitRemote, options: { parent?: string; branch?: string; log?: (line: string) => void } = {}): Promise<GitHistory> {
+  static async open(
+    remote: GitRemote,
+    options: { parent?: string; branch?: string; log?: (line: string) => void } = {},
+  ): Promise<GitHistory> {
     let cli = await GitCli.create({ remote: resolveRemote(remote), ...(options.log ? { log: options.log } : {}) });
     const found = await lookUpRemote(cli, options.branch);
     cli = found.cli;
@@ -75,14 +78,22 @@ export class GitHistory {
   async fetchBranch(name: string): Promise<void> {
     const branch = repoRef(name);
     if (this.#fetched.has(branch)) return;
-    await this.#cli.network(['fetch', '--quiet', '--no-tags', 'origin', `+refs/heads/${branch}:refs/heads/${branch}`], { verb: 'fetch', branch }, { cwd: this.#dir });
+    await this.#cli.network(
+      ['fetch', '--quiet', '--no-tags', 'origin', `+refs/heads/${branch}:refs/heads/${branch}`],
+      { verb: 'fetch', branch },
+      { cwd: this.#dir },
+    );
     this.#fetched.add(branch);
   }
 
   /** Fetches the notes ref; false when the remote has none. */
   async fetchNotes(ref: string): Promise<boolean> {
     const absent = (r: { stderr: string }) => /couldn't find remote ref/i.test(r.stderr);
-    const result = await this.#cli.network(['fetch', '--quiet', '--no-tags', 'origin', `+${ref}:${ref}`], { verb: 'fetch' }, { cwd: this.#dir, accept: absent });
+    const result = await this.#cli.network(
+      ['fetch', '--quiet', '--no-tags', 'origin', `+${ref}:${ref}`],
+      { verb: 'fetch' },
+      { cwd: this.#dir, accept: absent },
+    );
     return result.code === 0;
   }
 
@@ -93,7 +104,21 @@ export class GitHistory {
   async changesOf(branch: string, path: string): Promise<ChangedCommit[]> {
     const spec = path === '.' || path === '' ? [] : [path];
     const format = '--format=%x1e%H%x1f%cI%x1f%an%x1f%B%x1f';
-    const args = ['-c', 'core.quotePath=false', 'log', '--reverse', '--first-parent', '--diff-merges=first-parent', '--raw', '--no-abbrev', '--no-renames', format, `refs/heads/${repoRef(branch)}`, '--', ...spec];
+    const args = [
+      '-c',
+      'core.quotePath=false',
+      'log',
+      '--reverse',
+      '--first-parent',
+      '--diff-merges=first-parent',
+      '--raw',
+      '--no-abbrev',
+      '--no-renames',
+      format,
+      `refs/heads/${repoRef(branch)}`,
+      '--',
+      ...spec,
+    ];
     const { stdout } = await this.#git(args);
     return stdout
       .split('\x1e')

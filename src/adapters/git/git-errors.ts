@@ -56,10 +56,7 @@ export function failureDetail(result: ExecResult): string {
     .map((line) => line.trim())
     .filter((line) => line && !/^(hint:|Cloning into|remote: (Counting|Compressing|Enumerating|Total))/.test(line));
   const line =
-    lines.find((l) => l.startsWith('fatal:')) ??
-    lines.find((l) => l.startsWith('error:')) ??
-    lines.at(-1) ??
-    `exit code ${result.code}`;
+    lines.find((l) => l.startsWith('fatal:')) ?? lines.find((l) => l.startsWith('error:')) ?? lines.at(-1) ?? `exit code ${result.code}`;
   return describeRemote(line.replace(/^(fatal|error): /, ''));
 }
 

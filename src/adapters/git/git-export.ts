@@ -13,8 +13,12 @@ async function commitOf(cli: GitCli, repo: string, revision: string, input: stri
   const found = await cli.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`], { cwd: repo });
   if (found.code !== 0) {
     const inside = await cli.raw(['rev-parse', '--git-dir'], { cwd: repo });
-    if (inside.code !== 0) throw new UserError(`${input}: ${repo} is not a git checkout, so "${revision}" cannot be read from it.`, { input });
-    throw new UserError(`${input}: "${revision}" names no commit in the checkout (fetch it first: a shallow checkout has only its own commit).`, { input });
+    if (inside.code !== 0)
+      throw new UserError(`${input}: ${repo} is not a git checkout, so "${revision}" cannot be read from it.`, { input });
+    throw new UserError(
+      `${input}: "${revision}" names no commit in the checkout (fetch it first: a shallow checkout has only its own commit).`,
+      { input },
+    );
   }
   return found.stdout.trim();
 }

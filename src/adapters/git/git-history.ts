@@ -38,7 +38,11 @@ export function isFullCommitId(text: string): boolean {
 async function deepen(handle: CloneHandle, step: number): Promise<void> {
   const refspec = `+refs/heads/${handle.branch}:refs/remotes/origin/${handle.branch}`;
   const depth = Number.isFinite(step) ? `--deepen=${step}` : '--unshallow';
-  await handle.cli.network(['fetch', '--quiet', '--no-tags', depth, 'origin', refspec], { verb: 'fetch', branch: handle.branch }, { cwd: handle.dir });
+  await handle.cli.network(
+    ['fetch', '--quiet', '--no-tags', depth, 'origin', refspec],
+    { verb: 'fetch', branch: handle.branch },
+    { cwd: handle.dir },
+  );
 }
 
 /** The commits at the shallow boundary (`$GIT_DIR/shallow`); empty when the history is whole. */
@@ -110,7 +114,11 @@ export function newestCommitTouching(handle: CloneHandle, path: string): Promise
  * read. A commit at the shallow boundary is left out until its parent is known: without it, it looks
  * as if it added every file.
  */
-export async function historyOf(handle: CloneHandle, path: string, limit: number): Promise<{ commits: HistoryCommit[]; complete: boolean }> {
+export async function historyOf(
+  handle: CloneHandle,
+  path: string,
+  limit: number,
+): Promise<{ commits: HistoryCommit[]; complete: boolean }> {
   const spec = repoPath(path);
   for (const step of [0, ...HISTORY_DEEPEN_STEPS, Number.POSITIVE_INFINITY]) {
     if (step > 0) await deepen(handle, step);
@@ -157,8 +165,15 @@ export async function filesAt(
       .filter(([file]) => keep(file));
     listed.set(commit, blobs);
   }
-  const texts = await readBlobs(handle, commits, [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)), spec);
-  return new Map([...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ''] as [string, string]))]));
+  const texts = await readBlobs(
+    handle,
+    commits,
+    [...listed.values()].flatMap((blobs) => blobs.map(([, oid]) => oid)),
+    spec,
+  );
+  return new Map(
+    [...listed].map(([commit, blobs]) => [commit, new Map(blobs.map(([file, oid]) => [file, texts.get(oid) ?? ''] as [string, string]))]),
+  );
 }
 
 /**
@@ -166,7 +181,12 @@ export async function filesAt(
  * first, in one request. Each blob is cut from `cat-file --batch` output by its byte count before it is
  * decoded, so one file that is not valid UTF-8 cannot shift the others; each text is redacted alone.
  */
-export async function readBlobs(handle: CloneHandle, commits: readonly string[], oids: readonly string[], path = ''): Promise<Map<string, string>> {
+export async function readBlobs(
+  handle: CloneHandle,
+  commits: readonly string[],
+  oids: readonly string[],
+  path = '',
+): Promise<Map<string, string>> {
   const unique = [...new Set(oids)];
   if (unique.length === 0) return new Map();
   // rev-list with --missing=print names absent objects without fetching them one by one; the pathspec
@@ -179,7 +199,17 @@ export async function readBlobs(handle: CloneHandle, commits: readonly string[],
     .filter((line) => line.startsWith('?') && wanted.has(line.slice(1).trim()))
     .map((line) => line.slice(1).trim());
   if (missing.length > 0) {
-    const fetch = ['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--filter=blob:none', '--stdin', 'origin'];
+    const fetch = [
+      '-c',
+      'fetch.negotiationAlgorithm=noop',
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-write-fetch-head',
+      '--filter=blob:none',
+      '--stdin',
+      'origin',
+    ];
     await handle.cli.network(fetch, { verb: 'fetch' }, { cwd: handle.dir, input: `${missing.join('\n')}\n` });
   }
   const { bytes } = await gitIn(handle, ['cat-file', '--batch'], { input: `${unique.join('\n')}\n`, keepBytes: true });

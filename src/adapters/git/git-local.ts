@@ -67,13 +67,7 @@ export async function fastForwardWorktree(
   }
 }
 
-async function fetchAndFastForward(
-  cli: GitCli,
-  worktree: string,
-  source: string,
-  commit: string,
-  branch: string,
-): Promise<PushResult> {
+async function fetchAndFastForward(cli: GitCli, worktree: string, source: string, commit: string, branch: string): Promise<PushResult> {
   await cli.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', source, 'HEAD'], { cwd: worktree });
   const merge = await cli.raw(['merge', '--ff-only', '--quiet', commit], {
     cwd: worktree,
@@ -83,7 +77,10 @@ async function fetchAndFastForward(
   const text = `${merge.stderr}\n${merge.stdout}`;
   if (LOCAL_CHANGES_RE.test(text)) {
     // git lists the conflicting files on tab-indented lines under its message.
-    const files = text.split('\n').filter((l) => l.startsWith('\t')).map((l) => l.trim());
+    const files = text
+      .split('\n')
+      .filter((l) => l.startsWith('\t'))
+      .map((l) => l.trim());
     throw new UserError(
       `repo: ${worktree} has "${branch}" checked out with local changes to ${files.join(', ') || 'files'} ` +
         `that this commit updates (${failureDetail(merge)}). Commit or stash them there and run again.`,

@@ -27,7 +27,8 @@ export function parsePushOutput(stdout: string): PushedRef[] {
  * receive-pack answers when two pushes update the same ref at the same instant; `stale info` is a
  * `--force-with-lease` whose expected value no longer holds.
  */
-const RACE_RE = /\((fetch first|non-fast-forward|stale info|cannot lock ref[^)]*|failed to update ref|incorrect old value[^)]*|failed to lock)\)/i;
+const RACE_RE =
+  /\((fetch first|non-fast-forward|stale info|cannot lock ref[^)]*|failed to update ref|incorrect old value[^)]*|failed to lock)\)/i;
 
 /** What a push did to one ref, and git's words for it. */
 export interface PushOutcome {

@@ -36,7 +36,9 @@ export async function pushRefs(handle: CloneHandle, updates: readonly RefUpdate[
   if (result.code === 0) return 'pushed';
   const lines = parsePushOutput(result.stdout).filter((line) => line.flag === '!');
   if (lines.every((line) => ATOMIC_RACE_RE.test(line.summary))) return 'rejected';
-  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(', ')}.`, { input: 'repo' });
+  throw new UserError(`repo: ${cli.remote.display} refused to update ${lines.map((l) => `${l.to} (${l.summary})`).join(', ')}.`, {
+    input: 'repo',
+  });
 }
 
 /**

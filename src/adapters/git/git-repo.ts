@@ -190,10 +190,14 @@ export class GitRepo {
     if (worktree) return this.#landInWorktree(worktree, target, commit, options.force === true);
     const args = ['push', '--porcelain', '--no-verify'];
     if (options.force) args.push(`--force-with-lease=${ref}:${await this.#lease(target)}`);
-    const result = await this.#cli.network([...args, 'origin', `HEAD:${ref}`], {
-      verb: 'push',
-      branch: target,
-    }, { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== undefined });
+    const result = await this.#cli.network(
+      [...args, 'origin', `HEAD:${ref}`],
+      {
+        verb: 'push',
+        branch: target,
+      },
+      { cwd: this.dir, accept: (r) => pushOutcome(r, ref, this.#cli.remote.display) !== undefined },
+    );
     const outcome = pushOutcome(result, ref, this.#cli.remote.display) ?? { result: 'pushed', summary: '' };
     if (outcome.result === 'pushed') this.#seen.set(target, commit);
     else this.#cli.log(`push to ${target} rejected, the branch moved: ${outcome.summary}`);
@@ -254,7 +258,17 @@ export class GitRepo {
   async #fetch(name: string): Promise<string | undefined> {
     const branch = repoRef(name);
     const tracking = `refs/remotes/origin/${branch}`;
-    const args = ['fetch', '--quiet', '--depth', '1', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--no-show-forced-updates', '--filter=blob:none'];
+    const args = [
+      'fetch',
+      '--quiet',
+      '--depth',
+      '1',
+      '--no-tags',
+      '--no-write-fetch-head',
+      '--no-recurse-submodules',
+      '--no-show-forced-updates',
+      '--filter=blob:none',
+    ];
     try {
       await this.#cli.network([...args, 'origin', `+refs/heads/${branch}:${tracking}`], { verb: 'fetch', branch }, { cwd: this.dir });
     } catch (error) {
@@ -351,7 +365,11 @@ export class GitRepo {
 }
 
 function logAndRetry(options: CloneOptions & GitRepoTuning) {
-  return { ...(options.log ? { log: options.log } : {}), ...(options.retry ? { retry: options.retry } : {}), ...(options.signing ? { signing: options.signing } : {}) };
+  return {
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.signing ? { signing: options.signing } : {}),
+  };
 }
 
 /** Runs the least clone of `branch` (the remote's default branch when undefined) into `dir`. */

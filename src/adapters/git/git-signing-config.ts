@@ -8,7 +8,15 @@ import { execRaw } from '../exec.ts';
 import type { ConfigEntry } from './git-auth.ts';
 
 /** The signing keys passed through (lower case, as git compares them). */
-const SIGNING_KEYS = ['commit.gpgsign', 'user.signingkey', 'gpg.format', 'gpg.program', 'gpg.openpgp.program', 'gpg.ssh.program', 'gpg.x509.program'] as const;
+const SIGNING_KEYS = [
+  'commit.gpgsign',
+  'user.signingkey',
+  'gpg.format',
+  'gpg.program',
+  'gpg.openpgp.program',
+  'gpg.ssh.program',
+  'gpg.x509.program',
+] as const;
 
 /** The signing settings named in `GIT_CONFIG_*` variables of `env`. */
 function fromEnvironment(env: NodeJS.ProcessEnv): Map<string, string> {
@@ -25,7 +33,14 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Map<string, string> {
 /** The signing settings of the user's global git config (`~/.gitconfig`, `$XDG_CONFIG_HOME/git/config`). */
 async function fromGlobalConfig(env: NodeJS.ProcessEnv): Promise<Map<string, string>> {
   const pattern = `^(${SIGNING_KEYS.map((k) => k.replace(/\./g, '\\.')).join('|')})$`;
-  const clean = { HOME: env['HOME'], XDG_CONFIG_HOME: env['XDG_CONFIG_HOME'], GIT_CONFIG_GLOBAL: env['GIT_CONFIG_GLOBAL'], PATH: env['PATH'], LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1' };
+  const clean = {
+    HOME: env['HOME'],
+    XDG_CONFIG_HOME: env['XDG_CONFIG_HOME'],
+    GIT_CONFIG_GLOBAL: env['GIT_CONFIG_GLOBAL'],
+    PATH: env['PATH'],
+    LC_ALL: 'C',
+    GIT_CONFIG_NOSYSTEM: '1',
+  };
   const result = await execRaw('git', ['config', '--global', '--get-regexp', pattern], { env: clean, replaceEnv: true });
   const found = new Map<string, string>();
   for (const line of result.code === 0 ? result.stdout.split('\n') : []) {
@@ -44,9 +59,14 @@ export async function signingConfig(env: NodeJS.ProcessEnv = process.env): Promi
   const settings = new Map([...(await fromGlobalConfig(env)), ...fromEnvironment(env)]);
   if (!/^(true|yes|on|1)$/i.test(settings.get('commit.gpgsign') ?? '')) return [];
   if (!settings.get('user.signingkey')) {
-    throw new UserError('commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way.');
+    throw new UserError(
+      'commit.gpgsign is on but user.signingkey is not set: give the signing key (a GPG key id or an SSH key file) the same way.',
+    );
   }
   const format = settings.get('gpg.format') ?? 'openpgp';
   if (!['openpgp', 'ssh', 'x509'].includes(format)) throw new UserError(`gpg.format "${format}" is not one of openpgp, ssh, x509.`);
-  return [...settings].filter(([key]) => key !== 'commit.gpgsign').map(([key, value]): ConfigEntry => [key, value]).concat([['commit.gpgsign', 'true']]);
+  return [...settings]
+    .filter(([key]) => key !== 'commit.gpgsign')
+    .map(([key, value]): ConfigEntry => [key, value])
+    .concat([['commit.gpgsign', 'true']]);
 }

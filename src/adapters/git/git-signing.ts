@@ -20,7 +20,17 @@ export async function signRefTip(handle: CloneHandle, ref: string, env: Record<s
   const tip = (await gitIn(handle, ['rev-parse', '--verify', ref])).stdout.trim();
   const { stdout } = await gitIn(handle, ['log', '-1', '--format=%T%x00%P%x00%B', tip]);
   const [tree = '', parents = '', message = ''] = stdout.split('\0');
-  const args = ['commit-tree', '-S', tree, ...parents.split(' ').filter(Boolean).flatMap((p) => ['-p', p]), '-F', '-'];
+  const args = [
+    'commit-tree',
+    '-S',
+    tree,
+    ...parents
+      .split(' ')
+      .filter(Boolean)
+      .flatMap((p) => ['-p', p]),
+    '-F',
+    '-',
+  ];
   const signed = (await gitIn(handle, args, { input: message, env })).stdout.trim();
   await gitIn(handle, ['update-ref', ref, signed, tip]);
   return signed;
@@ -40,7 +50,10 @@ export interface SignatureCheck {
  * the caller's keyring (GNUPGHOME).
  */
 export async function checkSignature(handle: CloneHandle, commit: string, policy: SignaturePolicy): Promise<SignatureCheck> {
-  const args = policy.kind === 'ssh' ? ['-c', `gpg.ssh.allowedSignersFile=${policy.file}`, 'verify-commit', '--raw', commit] : ['verify-commit', '--raw', commit];
+  const args =
+    policy.kind === 'ssh'
+      ? ['-c', `gpg.ssh.allowedSignersFile=${policy.file}`, 'verify-commit', '--raw', commit]
+      : ['verify-commit', '--raw', commit];
   const result = await handle.cli.raw(args, { cwd: handle.dir });
   const status = `${result.stderr}\n${result.stdout}`;
   if (policy.kind === 'ssh') {
@@ -56,6 +69,8 @@ export async function checkSignature(handle: CloneHandle, commit: string, policy
 
 function reason(status: string): string {
   if (/no signature found|^\s*$/i.test(status)) return 'no signature';
-  const line = status.split('\n').find((l) => /no principal matched|bad signature|BADSIG|ERRSIG|NO_PUBKEY|EXPKEYSIG|REVKEYSIG|could not verify|error/i.test(l));
+  const line = status
+    .split('\n')
+    .find((l) => /no principal matched|bad signature|BADSIG|ERRSIG|NO_PUBKEY|EXPKEYSIG|REVKEYSIG|could not verify|error/i.test(l));
   return line?.replace(/^\[GNUPG:\]\s*/, '').trim() || 'no good signature';
 }

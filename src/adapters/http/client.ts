@@ -89,19 +89,28 @@ function withUserAgent(headers: Readonly<Record<string, string>> | undefined, us
 }
 
 /** Turns a thrown fetch error into what to do about it: trust a CA, try again, or report a bug. */
-function failure(error: unknown, where: string, secrets: readonly string[], limits: { connectTimeoutMs: number; idleTimeoutMs: number }): Error {
+function failure(
+  error: unknown,
+  where: string,
+  secrets: readonly string[],
+  limits: { connectTimeoutMs: number; idleTimeoutMs: number },
+): Error {
   if (error instanceof UserError) return error;
   const codes = errorCodes(error);
   const trust = codes.find((code) => TLS_TRUST_CODES.has(code));
   const host = /^\S+ (\w+:\/\/[^/]+)/.exec(where)?.[1] ?? where;
   if (trust) {
     return new UserError(
-      redact(`the TLS certificate of ${host} is not trusted (${trust}); give its CA certificate in NODE_EXTRA_CA_CERTS or the CA file option.`, secrets),
+      redact(
+        `the TLS certificate of ${host} is not trusted (${trust}); give its CA certificate in NODE_EXTRA_CA_CERTS or the CA file option.`,
+        secrets,
+      ),
       { cause: error },
     );
   }
   const message = redact(describeNetworkFailure(where, error, limits), secrets);
-  if (isNetworkError(error) || (error as { name?: unknown })?.name === 'TimeoutError') return new HttpNetworkError(message, codes[0], error);
+  if (isNetworkError(error) || (error as { name?: unknown })?.name === 'TimeoutError')
+    return new HttpNetworkError(message, codes[0], error);
   return new Error(message, { cause: error });
 }
 
@@ -116,7 +125,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   };
 
   async function once(url: URL, request: HttpRequestOptions, secrets: readonly string[]): Promise<Response> {
-    const signals = [request.signal, request.timeoutMs === undefined ? undefined : AbortSignal.timeout(request.timeoutMs)].filter((s) => s !== undefined);
+    const signals = [request.signal, request.timeoutMs === undefined ? undefined : AbortSignal.timeout(request.timeoutMs)].filter(
+      (s) => s !== undefined,
+    );
     const method = request.method ?? 'GET';
     try {
       return await undiciFetch(url, {

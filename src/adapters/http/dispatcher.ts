@@ -62,7 +62,9 @@ function readCaFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UserError(`the CA certificate file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`, { cause: error });
+    throw new UserError(`the CA certificate file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`, {
+      cause: error,
+    });
   }
 }
 

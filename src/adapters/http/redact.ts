@@ -1,7 +1,8 @@
 /** Removes credentials from text before it reaches an error message or a log. */
 
 /** Query parameters that carry credentials (OAuth, presigned object-storage URLs, GitLab). */
-const SECRET_PARAMS = /^(access_token|token|private_token|job_token|code|password|secret|client_secret|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential)$/i;
+const SECRET_PARAMS =
+  /^(access_token|token|private_token|job_token|code|password|secret|client_secret|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential)$/i;
 
 /** Removes every occurrence of each secret (shorter than 4 characters would redact ordinary text). */
 export function redact(text: string, secrets: string | readonly (string | undefined)[] | undefined): string {

@@ -66,7 +66,9 @@ export class Authenticator {
 
   async #fetchToken(key: TokenKey, req: AuthRequest): Promise<{ token: string; expiresIn?: number }> {
     const realm = parseRealm(key.realm, req);
-    const http = req.credential?.identityToken ? oauthRequest(realm, key, req.credential.identityToken, this.#clientId) : getRequest(realm, key, req.credential);
+    const http = req.credential?.identityToken
+      ? oauthRequest(realm, key, req.credential.identityToken, this.#clientId)
+      : getRequest(realm, key, req.credential);
     const response = await this.#http.send(http);
     if (response.status !== 200) throw await tokenFailure(response, realm, req);
     let json: { token?: unknown; access_token?: unknown; expires_in?: unknown };
@@ -105,7 +107,9 @@ function parseRealm(realm: string, req: AuthRequest): URL {
     throw new UserError(`${req.ctx.registry} sent a Bearer challenge with an invalid realm "${realm}".`);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && req.plainHttp)) {
-    throw new UserError(`${req.ctx.registry} sends Baton to a token server over ${url.protocol} (${url.origin}); refusing to send credentials there.`);
+    throw new UserError(
+      `${req.ctx.registry} sends Baton to a token server over ${url.protocol} (${url.origin}); refusing to send credentials there.`,
+    );
   }
   return url;
 }
@@ -142,9 +146,15 @@ async function tokenFailure(response: Awaited<ReturnType<HttpClient['send']>>, r
   if (isRetriableStatus(response.status)) {
     const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
     await discard(response);
-    return new RetriableError(`${where} answered ${response.status}.`, { status: response.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    return new RetriableError(`${where} answered ${response.status}.`, {
+      status: response.status,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
   }
-  const said = (await readErrors(response)).map((entry) => entry.message || entry.code).filter(Boolean).join('; ');
+  const said = (await readErrors(response))
+    .map((entry) => entry.message || entry.code)
+    .filter(Boolean)
+    .join('; ');
   const detail = said ? ` (${said})` : '';
   const { ctx } = req;
   if (req.credential) {

@@ -33,7 +33,12 @@ export interface ConditionalListing {
  * Lists the tags of `ref`'s repository, following `Link` pages; where `previous` holds a page with an
  * ETag, that page is asked for conditionally. `pageSize` sets `?n=` on the first page.
  */
-export async function listTagsConditional(client: RegistryClient, ref: ImageRef, previous: readonly CachedPage[] | undefined, pageSize?: number): Promise<ConditionalListing> {
+export async function listTagsConditional(
+  client: RegistryClient,
+  ref: ImageRef,
+  previous: readonly CachedPage[] | undefined,
+  pageSize?: number,
+): Promise<ConditionalListing> {
   const session = client.session(ref.registry);
   const op: Operation = { repository: ref.repository, access: 'pull', what: `list the tags of ${ref.registry}/${ref.repository}` };
   const base = await session.base();
@@ -48,14 +53,21 @@ export async function listTagsConditional(client: RegistryClient, ref: ImageRef,
     const path = current.href.slice(base.href.length);
     const cached = known.get(path);
     const headers: Record<string, string> = cached?.etag ? { 'if-none-match': cached.etag } : {};
-    const page = await session.fetch(op, () => ({ method: 'GET', url: current, headers }), { expect: [200, 304] }, async (response) => {
-      if (response.status === 304) {
-        await response.body.dump().catch(() => undefined);
-        return { status: 304, tags: cached?.tags ?? [], etag: cached?.etag, link: header(response, 'link') };
-      }
-      const json = JSON.parse((await readBodyLimited(response, 16 * MAX_MANIFEST_BYTES, op.what)).toString('utf8')) as { tags?: string[] | null };
-      return { status: 200, tags: json.tags ?? [], etag: header(response, 'etag'), link: header(response, 'link') };
-    });
+    const page = await session.fetch(
+      op,
+      () => ({ method: 'GET', url: current, headers }),
+      { expect: [200, 304] },
+      async (response) => {
+        if (response.status === 304) {
+          await response.body.dump().catch(() => undefined);
+          return { status: 304, tags: cached?.tags ?? [], etag: cached?.etag, link: header(response, 'link') };
+        }
+        const json = JSON.parse((await readBodyLimited(response, 16 * MAX_MANIFEST_BYTES, op.what)).toString('utf8')) as {
+          tags?: string[] | null;
+        };
+        return { status: 200, tags: json.tags ?? [], etag: header(response, 'etag'), link: header(response, 'link') };
+      },
+    );
     if (page.status !== 304) unchanged = false;
     pages.push({ path, tags: page.tags, ...(page.etag ? { etag: page.etag } : {}) });
     // A 304 may leave out Link (RFC 9110 lets it send only some headers): the next page is then the one

@@ -57,7 +57,9 @@ class ImageCopy {
     const parsed = parseManifest(data.bytes, data.mediaType);
     if (parsed.kind === 'index') {
       await Promise.all(
-        parsed.index.manifests.map(async (child) => this.manifest(await this.#source.client.getManifest(byDigest(this.#source.ref, child.digest)))),
+        parsed.index.manifests.map(async (child) =>
+          this.manifest(await this.#source.client.getManifest(byDigest(this.#source.ref, child.digest))),
+        ),
       );
     } else {
       await Promise.all(manifestBlobs(parsed).map((blob) => this.blob(blob)));

@@ -65,7 +65,8 @@ export class HttpClient {
       const location = header(response, 'location');
       if (!REDIRECTS.has(response.status) || !location) return response;
       await discard(response);
-      if (hop >= this.#maxRedirects) throw new UserError(`${req.url.host} redirected more than ${this.#maxRedirects} times (last: ${location}).`);
+      if (hop >= this.#maxRedirects)
+        throw new UserError(`${req.url.host} redirected more than ${this.#maxRedirects} times (last: ${location}).`);
       current = this.#redirect(current, response.status, new URL(location, current.url));
     }
   }

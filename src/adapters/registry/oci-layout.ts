@@ -58,7 +58,8 @@ export class OciLayoutStore implements OciClient {
     try {
       text = await readFile(join(this.dir, 'index.json'), 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`${this.dir} holds no OCI image layout (no index.json).`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new NotFoundError(`${this.dir} holds no OCI image layout (no index.json).`);
       throw error;
     }
     try {
@@ -81,7 +82,9 @@ export class OciLayoutStore implements OciClient {
     // Like `oci:<dir>` in containers/image: without a name, the layout must hold exactly one image.
     if (index.manifests.length === 1) return plain(index.manifests[0]!);
     if (index.manifests.length === 0) throw new NotFoundError(`${this.dir} holds no images.`);
-    throw new UserError(`${this.dir} holds ${index.manifests.length} images; name one as oci:${this.dir}:<tag> (tags: ${this.#names(index)}).`);
+    throw new UserError(
+      `${this.dir} holds ${index.manifests.length} images; name one as oci:${this.dir}:<tag> (tags: ${this.#names(index)}).`,
+    );
   }
 
   #names(index: LayoutIndex): string {
@@ -240,11 +243,11 @@ export class OciLayoutStore implements OciClient {
     await mkdir(join(this.dir, 'blobs', 'sha256'), { recursive: true });
     const index = join(this.dir, 'index.json');
     if (!(await exists(index))) {
-      await writeFile(index, `${JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] })}\n`, { flag: 'wx' }).catch(
-        (error: NodeJS.ErrnoException) => {
-          if (error.code !== 'EEXIST') throw error;
-        },
-      );
+      await writeFile(index, `${JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] })}\n`, {
+        flag: 'wx',
+      }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
     }
   }
 
@@ -312,7 +315,12 @@ function childDigests(manifest: ManifestInput): Set<string> {
  * untagged put adds an entry unless the digest is listed; an index absorbs its children's untagged
  * entries.
  */
-export function placeEntry(entries: readonly Descriptor[], entry: Descriptor, tag: string | undefined, children: ReadonlySet<string>): Descriptor[] {
+export function placeEntry(
+  entries: readonly Descriptor[],
+  entry: Descriptor,
+  tag: string | undefined,
+  children: ReadonlySet<string>,
+): Descriptor[] {
   let next = entries.filter((candidate) => refName(candidate) !== undefined || !children.has(candidate.digest));
   if (tag === undefined) {
     return next.some((candidate) => candidate.digest === entry.digest) ? next : [...next, entry];

@@ -151,7 +151,11 @@ export class RegistryClient implements OciClient {
       throw new UserError(`cannot push a manifest with digest ${digest} as ${show(ref)}: the digests differ.`);
     }
     const reference = ref.tag ?? digest;
-    const op: Operation = { repository: ref.repository, access: 'push', what: `push the manifest ${reference} to ${ref.registry}/${ref.repository}` };
+    const op: Operation = {
+      repository: ref.repository,
+      access: 'push',
+      what: `push the manifest ${reference} to ${ref.registry}/${ref.repository}`,
+    };
     const response = await this.session(ref.registry).send(
       op,
       (base) => ({
@@ -184,7 +188,11 @@ export class RegistryClient implements OciClient {
 
   /** `GET` the blob as a verifying stream; redirects to storage are followed without credentials. */
   async getBlob(ref: ImageRef, descriptor: Pick<Descriptor, 'digest' | 'size'>): Promise<Readable> {
-    const op: Operation = { repository: ref.repository, access: 'pull', what: `pull blob ${descriptor.digest} from ${ref.registry}/${ref.repository}` };
+    const op: Operation = {
+      repository: ref.repository,
+      access: 'pull',
+      what: `pull blob ${descriptor.digest} from ${ref.registry}/${ref.repository}`,
+    };
     const response = await this.session(ref.registry).send(
       op,
       (base) => ({ method: 'GET', url: new URL(`${ref.repository}/blobs/${descriptor.digest}`, base) }),
@@ -256,10 +264,17 @@ export class RegistryClient implements OciClient {
     for (let url: URL | undefined = first, pages = 0; url; pages++) {
       if (pages >= 10_000) throw new UserError(`${ref.registry} kept sending tag pages for ${ref.repository}; stopped after 10000.`);
       const current: URL = url;
-      const page = await session.fetch(op, () => ({ method: 'GET', url: current }), { expect: [200] }, async (response) => ({
-        json: JSON.parse((await readBodyLimited(response, 16 * MAX_MANIFEST_BYTES, op.what)).toString('utf8')) as { tags?: string[] | null },
-        next: nextPageUrl(header(response, 'link'), current),
-      }));
+      const page = await session.fetch(
+        op,
+        () => ({ method: 'GET', url: current }),
+        { expect: [200] },
+        async (response) => ({
+          json: JSON.parse((await readBodyLimited(response, 16 * MAX_MANIFEST_BYTES, op.what)).toString('utf8')) as {
+            tags?: string[] | null;
+          },
+          next: nextPageUrl(header(response, 'link'), current),
+        }),
+      );
       tags.push(...(page.json.tags ?? []));
       url = page.next;
     }

@@ -58,7 +58,11 @@ export async function responseFailure(response: HttpResponse, ctx: FailureContex
 }
 
 /** Builds the error for a failed response whose error body has been read. */
-export function describeFailure(response: Pick<HttpResponse, 'status' | 'headers'>, errors: readonly RegistryErrorEntry[], ctx: FailureContext): Error {
+export function describeFailure(
+  response: Pick<HttpResponse, 'status' | 'headers'>,
+  errors: readonly RegistryErrorEntry[],
+  ctx: FailureContext,
+): Error {
   const { status } = response;
   const codes = new Set(errors.map((entry) => entry.code.toUpperCase()));
   const said = errors.map((entry) => [entry.code, entry.message].filter(Boolean).join(': ')).join('; ');
@@ -76,16 +80,21 @@ export function describeFailure(response: Pick<HttpResponse, 'status' | 'headers
   if (codes.has('NAME_UNKNOWN')) {
     return new NotFoundError(`could not ${ctx.what}: repository ${ctx.registry}/${ctx.repository} does not exist. Check the image name.`);
   }
-  if (status === 404) return new NotFoundError(`could not ${ctx.what}: it does not exist on ${ctx.registry}${detail}. Check the name, tag or digest.`);
+  if (status === 404)
+    return new NotFoundError(`could not ${ctx.what}: it does not exist on ${ctx.registry}${detail}. Check the name, tag or digest.`);
   return invalid(status, codes, detail, ctx);
 }
 
 function invalid(status: number, codes: Set<string>, detail: string, ctx: FailureContext): UserError {
   if (codes.has('TAG_INVALID')) {
-    return new UserError(`could not ${ctx.what}: ${ctx.registry} refused the tag${detail}. Use a tag the registry accepts (it may be immutable).`);
+    return new UserError(
+      `could not ${ctx.what}: ${ctx.registry} refused the tag${detail}. Use a tag the registry accepts (it may be immutable).`,
+    );
   }
   if (codes.has('MANIFEST_BLOB_UNKNOWN') || codes.has('BLOB_UNKNOWN') || codes.has('MANIFEST_UNKNOWN')) {
-    return new UserError(`could not ${ctx.what}: ${ctx.registry} is missing content the manifest refers to${detail}. Push the blobs first.`);
+    return new UserError(
+      `could not ${ctx.what}: ${ctx.registry} is missing content the manifest refers to${detail}. Push the blobs first.`,
+    );
   }
   return new UserError(`could not ${ctx.what}: ${ctx.registry} answered ${status}${detail}.`);
 }
@@ -114,6 +123,7 @@ function denied(ctx: FailureContext, detail: string): UserError {
   }
   return new UserError(
     `could not ${ctx.what}: ${ctx.registry} denied ${ctx.access} access to ${ctx.repository} for the credentials from ` +
-      `${ctx.credential.source}${scope}${detail}. Give that account ${ctx.access} access to ${ctx.repository}, or use credentials that have it.`,
+      `${ctx.credential.source}${scope}${detail}. Give that account ${ctx.access} access to ${ctx.repository}, or use credentials ` +
+      `that have it.`,
   );
 }

@@ -3,7 +3,15 @@ import { DOCKER_HUB } from '../../core/image-ref.ts';
 import { type AuthRequest, type Authenticator, repositoryScope } from './auth.ts';
 import { type Challenge, parseChallenges, preferredChallenge } from './challenge.ts';
 import type { CredentialLookup, CredentialResolver } from './credentials.ts';
-import { discard, type HttpClient, type HttpRequest, type HttpResponse, type HttpRetryPolicy, networkFailure, withHttpRetry } from './http.ts';
+import {
+  discard,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpRetryPolicy,
+  networkFailure,
+  withHttpRetry,
+} from './http.ts';
 import { type FailureContext, responseFailure } from './registry-errors.ts';
 import type { Dispatchers } from './tls.ts';
 
@@ -86,7 +94,12 @@ export class RegistrySession {
    * Like {@link send}, and reads the answer with `read` inside the same retry loop, so a connection
    * dropped while reading a body is retried like one dropped before the status line.
    */
-  fetch<T>(op: Operation, build: (base: URL) => HttpRequest, options: SendOptions, read: (response: HttpResponse) => Promise<T>): Promise<T> {
+  fetch<T>(
+    op: Operation,
+    build: (base: URL) => HttpRequest,
+    options: SendOptions,
+    read: (response: HttpResponse) => Promise<T>,
+  ): Promise<T> {
     const attempts = options.retry === false ? 1 : this.#deps.retry.attempts;
     return withHttpRetry({ ...this.#deps.retry, attempts }, async () => {
       const endpoint = await this.#ping();
@@ -173,7 +186,14 @@ export class RegistrySession {
       await discard(response);
       return endpoint;
     }
-    const failure = await responseFailure(response, { registry: this.registry, repository: '', access: 'pull', what: `reach ${base.href}`, searched: [], scopes: [] });
+    const failure = await responseFailure(response, {
+      registry: this.registry,
+      repository: '',
+      access: 'pull',
+      what: `reach ${base.href}`,
+      searched: [],
+      scopes: [],
+    });
     if (failure instanceof TransientError) throw failure;
     throw new UserError(
       `${this.apiHost} answered ${response.status} at ${base.href}: no OCI distribution API there. Check the registry host and port.`,

@@ -53,7 +53,10 @@ export class Dispatchers {
     const wanted = host.toLowerCase();
     const bare = wanted.replace(/:\d+$/, '');
     return (this.#options.insecureRegistries ?? []).some((entry) => {
-      const name = entry.toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
+      const name = entry
+        .toLowerCase()
+        .replace(/^[a-z]+:\/\//, '')
+        .replace(/\/.*$/, '');
       return name === wanted || (!/:\d+$/.test(name) && name === bare);
     });
   }

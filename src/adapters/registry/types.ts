@@ -77,7 +77,12 @@ export interface OciClient {
   /** The blob as a stream that fails at the end when digest or size is wrong. */
   getBlob(ref: ImageRef, descriptor: Pick<Descriptor, 'digest' | 'size'>): Promise<Readable>;
   /** Stores a blob unless present, mounting it from another repository when asked and possible. */
-  putBlob(ref: ImageRef, descriptor: Pick<Descriptor, 'digest' | 'size'>, content: BlobContent, options?: PutBlobOptions): Promise<BlobPutResult>;
+  putBlob(
+    ref: ImageRef,
+    descriptor: Pick<Descriptor, 'digest' | 'size'>,
+    content: BlobContent,
+    options?: PutBlobOptions,
+  ): Promise<BlobPutResult>;
   /** Makes a blob of `from` (same registry) available in `ref` without moving bytes; false when not possible. */
   mountBlob(ref: ImageRef, descriptor: Pick<Descriptor, 'digest' | 'size'>, from: ImageRef): Promise<boolean>;
   /** Every tag of the repository, all pages read. */

@@ -7,7 +7,10 @@ const TIMEOUT_MS = 300_000;
 
 /** A Helm release name from a directory name: lowercase letters, digits and dashes, at most 53 characters. */
 export function releaseName(dir: string): string {
-  const name = basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const name = basename(dir)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return (name || 'release').slice(0, 53);
 }
 
@@ -32,7 +35,12 @@ export async function renderHelm(dir: string, options: RenderOptions): Promise<R
     return { ok: false, message: rendererMessage(result.stderr, result.stdout), command };
   } catch (error) {
     if ((error as Error).cause && ((error as Error).cause as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UserError(`render: ${dir} is a Helm chart, but helm is not on PATH; install helm (https://helm.sh/docs/intro/install/), or render the chart first (helm template <release> ${dir} > rendered.yaml) and validate the rendered file; render: none is no way out, it would check the templates themselves, not what the cluster gets.`, { input: 'render' });
+      throw new UserError(
+        `render: ${dir} is a Helm chart, but helm is not on PATH; install helm (https://helm.sh/docs/intro/install/), or render the ` +
+          `chart first (helm template <release> ${dir} > rendered.yaml) and validate the rendered file; render: none is no way out, it ` +
+          `would check the templates themselves, not what the cluster gets.`,
+        { input: 'render' },
+      );
     }
     throw error;
   }

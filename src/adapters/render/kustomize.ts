@@ -29,7 +29,12 @@ async function attempt(file: string, args: string[], options: RenderOptions): Pr
 export async function renderKustomize(dir: string, options: RenderOptions): Promise<RenderResult> {
   const result = (await attempt('kustomize', ['build', dir], options)) ?? (await attempt('kubectl', ['kustomize', dir], options));
   if (!result) {
-    throw new UserError(`render: ${dir} has a kustomization, but neither kustomize nor kubectl is on PATH; install kubectl or kustomize, or render it first (kubectl kustomize ${dir} > rendered.yaml) and validate the rendered file; render: none is no way out, it would skip the patches and overlays the cluster gets.`, { input: 'render' });
+    throw new UserError(
+      `render: ${dir} has a kustomization, but neither kustomize nor kubectl is on PATH; install kubectl or kustomize, or render it ` +
+        `first (kubectl kustomize ${dir} > rendered.yaml) and validate the rendered file; render: none is no way out, it would skip ` +
+        `the patches and overlays the cluster gets.`,
+      { input: 'render' },
+    );
   }
   return result;
 }

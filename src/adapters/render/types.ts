@@ -30,6 +30,10 @@ function cleanLine(line: string): string {
 
 /** The renderer's own words: the last lines of its error output, without kubectl's log headers. */
 export function rendererMessage(stderr: string, stdout: string): string {
-  const lines = (stderr || stdout).trim().split('\n').filter((line) => line.trim() !== '').map(cleanLine);
+  const lines = (stderr || stdout)
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map(cleanLine);
   return lines.slice(-6).join('\n') || 'it exited with an error and printed nothing';
 }

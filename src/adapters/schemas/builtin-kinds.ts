@@ -10,30 +10,53 @@ export const KUBERNETES_MODELS_VERSION = '5.1.0';
 
 /** Every built-in apiVersion/kind and the loader of its compiled validator. */
 export const BUILTIN_KINDS: Readonly<Record<string, () => Promise<CompiledSchemaModule>>> = {
-  'admissionregistration.k8s.io/v1/MutatingAdmissionPolicy': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1MutatingAdmissionPolicy'),
-  'admissionregistration.k8s.io/v1/MutatingAdmissionPolicyBinding': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1MutatingAdmissionPolicyBinding'),
-  'admissionregistration.k8s.io/v1/MutatingAdmissionPolicyBindingList': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1MutatingAdmissionPolicyBindingList'),
-  'admissionregistration.k8s.io/v1/MutatingAdmissionPolicyList': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1MutatingAdmissionPolicyList'),
-  'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1MutatingWebhookConfiguration'),
-  'admissionregistration.k8s.io/v1/MutatingWebhookConfigurationList': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1MutatingWebhookConfigurationList'),
-  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1ValidatingAdmissionPolicy'),
-  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1ValidatingAdmissionPolicyBinding'),
-  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBindingList': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1ValidatingAdmissionPolicyBindingList'),
-  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyList': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1ValidatingAdmissionPolicyList'),
-  'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1ValidatingWebhookConfiguration'),
-  'admissionregistration.k8s.io/v1/ValidatingWebhookConfigurationList': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1ValidatingWebhookConfigurationList'),
-  'admissionregistration.k8s.io/v1beta1/MutatingWebhookConfiguration': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1beta1MutatingWebhookConfiguration'),
-  'admissionregistration.k8s.io/v1beta1/MutatingWebhookConfigurationList': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1beta1MutatingWebhookConfigurationList'),
-  'admissionregistration.k8s.io/v1beta1/ValidatingWebhookConfiguration': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1beta1ValidatingWebhookConfiguration'),
-  'admissionregistration.k8s.io/v1beta1/ValidatingWebhookConfigurationList': () => import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1beta1ValidatingWebhookConfigurationList'),
-  'apiextensions.k8s.io/v1/CustomResourceDefinition': () => import('kubernetes-models/_schemas/IoK8sApiextensionsApiserverPkgApisApiextensionsV1CustomResourceDefinition'),
-  'apiextensions.k8s.io/v1/CustomResourceDefinitionList': () => import('kubernetes-models/_schemas/IoK8sApiextensionsApiserverPkgApisApiextensionsV1CustomResourceDefinitionList'),
-  'apiextensions.k8s.io/v1beta1/CustomResourceDefinition': () => import('kubernetes-models/_schemas/IoK8sApiextensionsApiserverPkgApisApiextensionsV1beta1CustomResourceDefinition'),
-  'apiextensions.k8s.io/v1beta1/CustomResourceDefinitionList': () => import('kubernetes-models/_schemas/IoK8sApiextensionsApiserverPkgApisApiextensionsV1beta1CustomResourceDefinitionList'),
+  'admissionregistration.k8s.io/v1/MutatingAdmissionPolicy': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1MutatingAdmissionPolicy'),
+  'admissionregistration.k8s.io/v1/MutatingAdmissionPolicyBinding': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1MutatingAdmissionPolicyBinding'),
+  'admissionregistration.k8s.io/v1/MutatingAdmissionPolicyBindingList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1MutatingAdmissionPolicyBindingList'),
+  'admissionregistration.k8s.io/v1/MutatingAdmissionPolicyList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1MutatingAdmissionPolicyList'),
+  'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1MutatingWebhookConfiguration'),
+  'admissionregistration.k8s.io/v1/MutatingWebhookConfigurationList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1MutatingWebhookConfigurationList'),
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1ValidatingAdmissionPolicy'),
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1ValidatingAdmissionPolicyBinding'),
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBindingList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1ValidatingAdmissionPolicyBindingList'),
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1ValidatingAdmissionPolicyList'),
+  'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1ValidatingWebhookConfiguration'),
+  'admissionregistration.k8s.io/v1/ValidatingWebhookConfigurationList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1ValidatingWebhookConfigurationList'),
+  'admissionregistration.k8s.io/v1beta1/MutatingWebhookConfiguration': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1beta1MutatingWebhookConfiguration'),
+  'admissionregistration.k8s.io/v1beta1/MutatingWebhookConfigurationList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1beta1MutatingWebhookConfigurationList'),
+  'admissionregistration.k8s.io/v1beta1/ValidatingWebhookConfiguration': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1beta1ValidatingWebhookConfiguration'),
+  'admissionregistration.k8s.io/v1beta1/ValidatingWebhookConfigurationList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAdmissionregistrationV1beta1ValidatingWebhookConfigurationList'),
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': () =>
+    import('kubernetes-models/_schemas/IoK8sApiextensionsApiserverPkgApisApiextensionsV1CustomResourceDefinition'),
+  'apiextensions.k8s.io/v1/CustomResourceDefinitionList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiextensionsApiserverPkgApisApiextensionsV1CustomResourceDefinitionList'),
+  'apiextensions.k8s.io/v1beta1/CustomResourceDefinition': () =>
+    import('kubernetes-models/_schemas/IoK8sApiextensionsApiserverPkgApisApiextensionsV1beta1CustomResourceDefinition'),
+  'apiextensions.k8s.io/v1beta1/CustomResourceDefinitionList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiextensionsApiserverPkgApisApiextensionsV1beta1CustomResourceDefinitionList'),
   'apiregistration.k8s.io/v1/APIService': () => import('kubernetes-models/_schemas/IoK8sKubeAggregatorPkgApisApiregistrationV1APIService'),
-  'apiregistration.k8s.io/v1/APIServiceList': () => import('kubernetes-models/_schemas/IoK8sKubeAggregatorPkgApisApiregistrationV1APIServiceList'),
-  'apiregistration.k8s.io/v1beta1/APIService': () => import('kubernetes-models/_schemas/IoK8sKubeAggregatorPkgApisApiregistrationV1beta1APIService'),
-  'apiregistration.k8s.io/v1beta1/APIServiceList': () => import('kubernetes-models/_schemas/IoK8sKubeAggregatorPkgApisApiregistrationV1beta1APIServiceList'),
+  'apiregistration.k8s.io/v1/APIServiceList': () =>
+    import('kubernetes-models/_schemas/IoK8sKubeAggregatorPkgApisApiregistrationV1APIServiceList'),
+  'apiregistration.k8s.io/v1beta1/APIService': () =>
+    import('kubernetes-models/_schemas/IoK8sKubeAggregatorPkgApisApiregistrationV1beta1APIService'),
+  'apiregistration.k8s.io/v1beta1/APIServiceList': () =>
+    import('kubernetes-models/_schemas/IoK8sKubeAggregatorPkgApisApiregistrationV1beta1APIServiceList'),
   'apps/v1/ControllerRevision': () => import('kubernetes-models/_schemas/IoK8sApiAppsV1ControllerRevision'),
   'apps/v1/ControllerRevisionList': () => import('kubernetes-models/_schemas/IoK8sApiAppsV1ControllerRevisionList'),
   'apps/v1/DaemonSet': () => import('kubernetes-models/_schemas/IoK8sApiAppsV1DaemonSet'),
@@ -67,33 +90,48 @@ export const BUILTIN_KINDS: Readonly<Record<string, () => Promise<CompiledSchema
   'authentication.k8s.io/v1/TokenRequest': () => import('kubernetes-models/_schemas/IoK8sApiAuthenticationV1TokenRequest'),
   'authentication.k8s.io/v1/TokenReview': () => import('kubernetes-models/_schemas/IoK8sApiAuthenticationV1TokenReview'),
   'authentication.k8s.io/v1beta1/TokenReview': () => import('kubernetes-models/_schemas/IoK8sApiAuthenticationV1beta1TokenReview'),
-  'authorization.k8s.io/v1/LocalSubjectAccessReview': () => import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1LocalSubjectAccessReview'),
-  'authorization.k8s.io/v1/SelfSubjectAccessReview': () => import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1SelfSubjectAccessReview'),
-  'authorization.k8s.io/v1/SelfSubjectRulesReview': () => import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1SelfSubjectRulesReview'),
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1LocalSubjectAccessReview'),
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1SelfSubjectAccessReview'),
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1SelfSubjectRulesReview'),
   'authorization.k8s.io/v1/SubjectAccessReview': () => import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1SubjectAccessReview'),
-  'authorization.k8s.io/v1beta1/LocalSubjectAccessReview': () => import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1beta1LocalSubjectAccessReview'),
-  'authorization.k8s.io/v1beta1/SelfSubjectAccessReview': () => import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1beta1SelfSubjectAccessReview'),
-  'authorization.k8s.io/v1beta1/SelfSubjectRulesReview': () => import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1beta1SelfSubjectRulesReview'),
-  'authorization.k8s.io/v1beta1/SubjectAccessReview': () => import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1beta1SubjectAccessReview'),
+  'authorization.k8s.io/v1beta1/LocalSubjectAccessReview': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1beta1LocalSubjectAccessReview'),
+  'authorization.k8s.io/v1beta1/SelfSubjectAccessReview': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1beta1SelfSubjectAccessReview'),
+  'authorization.k8s.io/v1beta1/SelfSubjectRulesReview': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1beta1SelfSubjectRulesReview'),
+  'authorization.k8s.io/v1beta1/SubjectAccessReview': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAuthorizationV1beta1SubjectAccessReview'),
   'autoscaling/v1/HorizontalPodAutoscaler': () => import('kubernetes-models/_schemas/IoK8sApiAutoscalingV1HorizontalPodAutoscaler'),
   'autoscaling/v1/HorizontalPodAutoscalerList': () => import('kubernetes-models/_schemas/IoK8sApiAutoscalingV1HorizontalPodAutoscalerList'),
   'autoscaling/v1/Scale': () => import('kubernetes-models/_schemas/IoK8sApiAutoscalingV1Scale'),
   'autoscaling/v2/HorizontalPodAutoscaler': () => import('kubernetes-models/_schemas/IoK8sApiAutoscalingV2HorizontalPodAutoscaler'),
   'autoscaling/v2/HorizontalPodAutoscalerList': () => import('kubernetes-models/_schemas/IoK8sApiAutoscalingV2HorizontalPodAutoscalerList'),
-  'autoscaling/v2beta1/HorizontalPodAutoscaler': () => import('kubernetes-models/_schemas/IoK8sApiAutoscalingV2beta1HorizontalPodAutoscaler'),
-  'autoscaling/v2beta1/HorizontalPodAutoscalerList': () => import('kubernetes-models/_schemas/IoK8sApiAutoscalingV2beta1HorizontalPodAutoscalerList'),
-  'autoscaling/v2beta2/HorizontalPodAutoscaler': () => import('kubernetes-models/_schemas/IoK8sApiAutoscalingV2beta2HorizontalPodAutoscaler'),
-  'autoscaling/v2beta2/HorizontalPodAutoscalerList': () => import('kubernetes-models/_schemas/IoK8sApiAutoscalingV2beta2HorizontalPodAutoscalerList'),
+  'autoscaling/v2beta1/HorizontalPodAutoscaler': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAutoscalingV2beta1HorizontalPodAutoscaler'),
+  'autoscaling/v2beta1/HorizontalPodAutoscalerList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAutoscalingV2beta1HorizontalPodAutoscalerList'),
+  'autoscaling/v2beta2/HorizontalPodAutoscaler': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAutoscalingV2beta2HorizontalPodAutoscaler'),
+  'autoscaling/v2beta2/HorizontalPodAutoscalerList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiAutoscalingV2beta2HorizontalPodAutoscalerList'),
   'batch/v1/CronJob': () => import('kubernetes-models/_schemas/IoK8sApiBatchV1CronJob'),
   'batch/v1/CronJobList': () => import('kubernetes-models/_schemas/IoK8sApiBatchV1CronJobList'),
   'batch/v1/Job': () => import('kubernetes-models/_schemas/IoK8sApiBatchV1Job'),
   'batch/v1/JobList': () => import('kubernetes-models/_schemas/IoK8sApiBatchV1JobList'),
   'batch/v1beta1/CronJob': () => import('kubernetes-models/_schemas/IoK8sApiBatchV1beta1CronJob'),
   'batch/v1beta1/CronJobList': () => import('kubernetes-models/_schemas/IoK8sApiBatchV1beta1CronJobList'),
-  'certificates.k8s.io/v1/CertificateSigningRequest': () => import('kubernetes-models/_schemas/IoK8sApiCertificatesV1CertificateSigningRequest'),
-  'certificates.k8s.io/v1/CertificateSigningRequestList': () => import('kubernetes-models/_schemas/IoK8sApiCertificatesV1CertificateSigningRequestList'),
-  'certificates.k8s.io/v1beta1/CertificateSigningRequest': () => import('kubernetes-models/_schemas/IoK8sApiCertificatesV1beta1CertificateSigningRequest'),
-  'certificates.k8s.io/v1beta1/CertificateSigningRequestList': () => import('kubernetes-models/_schemas/IoK8sApiCertificatesV1beta1CertificateSigningRequestList'),
+  'certificates.k8s.io/v1/CertificateSigningRequest': () =>
+    import('kubernetes-models/_schemas/IoK8sApiCertificatesV1CertificateSigningRequest'),
+  'certificates.k8s.io/v1/CertificateSigningRequestList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiCertificatesV1CertificateSigningRequestList'),
+  'certificates.k8s.io/v1beta1/CertificateSigningRequest': () =>
+    import('kubernetes-models/_schemas/IoK8sApiCertificatesV1beta1CertificateSigningRequest'),
+  'certificates.k8s.io/v1beta1/CertificateSigningRequestList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiCertificatesV1beta1CertificateSigningRequestList'),
   'coordination.k8s.io/v1/Lease': () => import('kubernetes-models/_schemas/IoK8sApiCoordinationV1Lease'),
   'coordination.k8s.io/v1/LeaseList': () => import('kubernetes-models/_schemas/IoK8sApiCoordinationV1LeaseList'),
   'coordination.k8s.io/v1beta1/Lease': () => import('kubernetes-models/_schemas/IoK8sApiCoordinationV1beta1Lease'),
@@ -122,20 +160,31 @@ export const BUILTIN_KINDS: Readonly<Record<string, () => Promise<CompiledSchema
   'extensions/v1beta1/Scale': () => import('kubernetes-models/_schemas/IoK8sApiExtensionsV1beta1Scale'),
   'flowcontrol.apiserver.k8s.io/v1/FlowSchema': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1FlowSchema'),
   'flowcontrol.apiserver.k8s.io/v1/FlowSchemaList': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1FlowSchemaList'),
-  'flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfiguration': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1PriorityLevelConfiguration'),
-  'flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfigurationList': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1PriorityLevelConfigurationList'),
+  'flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfiguration': () =>
+    import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1PriorityLevelConfiguration'),
+  'flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfigurationList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1PriorityLevelConfigurationList'),
   'flowcontrol.apiserver.k8s.io/v1beta1/FlowSchema': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta1FlowSchema'),
-  'flowcontrol.apiserver.k8s.io/v1beta1/FlowSchemaList': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta1FlowSchemaList'),
-  'flowcontrol.apiserver.k8s.io/v1beta1/PriorityLevelConfiguration': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta1PriorityLevelConfiguration'),
-  'flowcontrol.apiserver.k8s.io/v1beta1/PriorityLevelConfigurationList': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta1PriorityLevelConfigurationList'),
+  'flowcontrol.apiserver.k8s.io/v1beta1/FlowSchemaList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta1FlowSchemaList'),
+  'flowcontrol.apiserver.k8s.io/v1beta1/PriorityLevelConfiguration': () =>
+    import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta1PriorityLevelConfiguration'),
+  'flowcontrol.apiserver.k8s.io/v1beta1/PriorityLevelConfigurationList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta1PriorityLevelConfigurationList'),
   'flowcontrol.apiserver.k8s.io/v1beta2/FlowSchema': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta2FlowSchema'),
-  'flowcontrol.apiserver.k8s.io/v1beta2/FlowSchemaList': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta2FlowSchemaList'),
-  'flowcontrol.apiserver.k8s.io/v1beta2/PriorityLevelConfiguration': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta2PriorityLevelConfiguration'),
-  'flowcontrol.apiserver.k8s.io/v1beta2/PriorityLevelConfigurationList': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta2PriorityLevelConfigurationList'),
+  'flowcontrol.apiserver.k8s.io/v1beta2/FlowSchemaList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta2FlowSchemaList'),
+  'flowcontrol.apiserver.k8s.io/v1beta2/PriorityLevelConfiguration': () =>
+    import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta2PriorityLevelConfiguration'),
+  'flowcontrol.apiserver.k8s.io/v1beta2/PriorityLevelConfigurationList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta2PriorityLevelConfigurationList'),
   'flowcontrol.apiserver.k8s.io/v1beta3/FlowSchema': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta3FlowSchema'),
-  'flowcontrol.apiserver.k8s.io/v1beta3/FlowSchemaList': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta3FlowSchemaList'),
-  'flowcontrol.apiserver.k8s.io/v1beta3/PriorityLevelConfiguration': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta3PriorityLevelConfiguration'),
-  'flowcontrol.apiserver.k8s.io/v1beta3/PriorityLevelConfigurationList': () => import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta3PriorityLevelConfigurationList'),
+  'flowcontrol.apiserver.k8s.io/v1beta3/FlowSchemaList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta3FlowSchemaList'),
+  'flowcontrol.apiserver.k8s.io/v1beta3/PriorityLevelConfiguration': () =>
+    import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta3PriorityLevelConfiguration'),
+  'flowcontrol.apiserver.k8s.io/v1beta3/PriorityLevelConfigurationList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiFlowcontrolV1beta3PriorityLevelConfigurationList'),
   'networking.k8s.io/v1/Ingress': () => import('kubernetes-models/_schemas/IoK8sApiNetworkingV1Ingress'),
   'networking.k8s.io/v1/IngressClass': () => import('kubernetes-models/_schemas/IoK8sApiNetworkingV1IngressClass'),
   'networking.k8s.io/v1/IngressClassList': () => import('kubernetes-models/_schemas/IoK8sApiNetworkingV1IngressClassList'),
@@ -172,7 +221,8 @@ export const BUILTIN_KINDS: Readonly<Record<string, () => Promise<CompiledSchema
   'rbac.authorization.k8s.io/v1/RoleList': () => import('kubernetes-models/_schemas/IoK8sApiRbacV1RoleList'),
   'rbac.authorization.k8s.io/v1beta1/ClusterRole': () => import('kubernetes-models/_schemas/IoK8sApiRbacV1beta1ClusterRole'),
   'rbac.authorization.k8s.io/v1beta1/ClusterRoleBinding': () => import('kubernetes-models/_schemas/IoK8sApiRbacV1beta1ClusterRoleBinding'),
-  'rbac.authorization.k8s.io/v1beta1/ClusterRoleBindingList': () => import('kubernetes-models/_schemas/IoK8sApiRbacV1beta1ClusterRoleBindingList'),
+  'rbac.authorization.k8s.io/v1beta1/ClusterRoleBindingList': () =>
+    import('kubernetes-models/_schemas/IoK8sApiRbacV1beta1ClusterRoleBindingList'),
   'rbac.authorization.k8s.io/v1beta1/ClusterRoleList': () => import('kubernetes-models/_schemas/IoK8sApiRbacV1beta1ClusterRoleList'),
   'rbac.authorization.k8s.io/v1beta1/Role': () => import('kubernetes-models/_schemas/IoK8sApiRbacV1beta1Role'),
   'rbac.authorization.k8s.io/v1beta1/RoleBinding': () => import('kubernetes-models/_schemas/IoK8sApiRbacV1beta1RoleBinding'),

@@ -73,7 +73,11 @@ export function createSchemaCatalog(options: SchemaCatalogOptions): SchemaCatalo
         options.warn?.(`schema-location: ${where} answered with something that is not JSON; trying the next location.`);
         return undefined;
       });
-      if (document) return { validate: await compileLocation(await compilerFor(isWeb(where) ? 'http:' : 'file:'), document, url, where), source: where };
+      if (document)
+        return {
+          validate: await compileLocation(await compilerFor(isWeb(where) ? 'http:' : 'file:'), document, url, where),
+          source: where,
+        };
     }
     return null;
   }
@@ -113,7 +117,12 @@ async function compileOrExplain(schema: Record<string, unknown>, where: string):
   }
 }
 
-async function compileLocation(compiler: RefCompiler, schema: Record<string, unknown>, url: string, where: string): Promise<ObjectValidator> {
+async function compileLocation(
+  compiler: RefCompiler,
+  schema: Record<string, unknown>,
+  url: string,
+  where: string,
+): Promise<ObjectValidator> {
   try {
     return await compiler.compile(schema, url);
   } catch (error) {

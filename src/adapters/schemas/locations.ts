@@ -40,7 +40,12 @@ export function fillTemplate(template: string, apiVersion: string, kind: string,
   };
   return template.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_whole, name: string) => {
     const value = values[name];
-    if (value === undefined) throw new UserError(`schema-location: "${template}" uses {{ .${name} }}, which is not a known template field (known: ${Object.keys(values).join(', ')}).`, { input: 'schema-location' });
+    if (value === undefined)
+      throw new UserError(
+        `schema-location: "${template}" uses {{ .${name} }}, which is not a known template field (known: ` +
+          `${Object.keys(values).join(', ')}).`,
+        { input: 'schema-location' },
+      );
     return value;
   });
 }

@@ -27,7 +27,11 @@ export function createRefCompiler(scheme: 'file:' | 'http:', fetchJson: FetchJso
   const ajv = newAjv({
     loadSchema: async (uri: string) => {
       if (!allowed.includes(schemeOf(uri))) {
-        throw new Error(scheme === 'file:' ? `$ref ${uri} leaves the machine, and local schema locations are read offline` : `$ref ${uri} is not on the web, and a downloaded schema may not read local files`);
+        throw new Error(
+          scheme === 'file:'
+            ? `$ref ${uri} leaves the machine, and local schema locations are read offline`
+            : `$ref ${uri} is not on the web, and a downloaded schema may not read local files`,
+        );
       }
       const document = await fetchJson(uri);
       if (!document) throw new Error(`$ref ${uri}: no such schema`);

@@ -146,7 +146,9 @@ export function targetStage(dockerfile: Dockerfile, target: string | undefined):
   const stage = dockerfile.stages.find((candidate) => candidate.name === target.toLowerCase());
   if (!stage) {
     const names = dockerfile.stages.map((candidate) => candidate.name).filter(Boolean);
-    throw new UserError(`target: "${target}" is not a stage of ${dockerfile.file} (stages: ${names.join(', ') || 'none named'}).`, { input: 'target' });
+    throw new UserError(`target: "${target}" is not a stage of ${dockerfile.file} (stages: ${names.join(', ') || 'none named'}).`, {
+      input: 'target',
+    });
   }
   return stage;
 }

@@ -20,7 +20,9 @@ export function parseKeyValues(items: readonly string[], input: string, kind: 'b
     const pattern = kind === 'build-arg' ? BUILD_ARG_RE : LABEL_KEY_RE;
     if (!pattern.test(key)) {
       const rule = kind === 'build-arg' ? 'letters, digits and "_", not starting with a digit' : 'letters, digits, ".", "_", "/" and "-"';
-      throw new UserError(`${input}: "${key}" is not a valid ${kind === 'build-arg' ? 'build argument name' : 'label key'} (${rule}).`, { input });
+      throw new UserError(`${input}: "${key}" is not a valid ${kind === 'build-arg' ? 'build argument name' : 'label key'} (${rule}).`, {
+        input,
+      });
     }
     pairs.delete(key);
     pairs.set(key, item.slice(eq + 1));

@@ -59,7 +59,11 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
 };
 
 function unsupported(file: string, instruction: Instruction, why: string): UserError {
-  return dockerfileError(file, instruction.line, `${why}; the layer builder only copies files onto a base. Use builder buildah, buildx, podman or kaniko for this Dockerfile.`);
+  return dockerfileError(
+    file,
+    instruction.line,
+    `${why}; the layer builder only copies files onto a base. Use builder buildah, buildx, podman or kaniko for this Dockerfile.`,
+  );
 }
 
 function platformArgs(platform: PlanPlatform): Map<string, string> {
@@ -76,7 +80,13 @@ function platformArgs(platform: PlanPlatform): Map<string, string> {
 }
 
 /** `ARG NAME[=default]`: the build arg when given, else the default, else the automatic value. */
-function declareArg(instruction: Instruction, scope: Map<string, string>, buildArgs: ReadonlyMap<string, string>, auto: ReadonlyMap<string, string>, escapeChar: string): void {
+function declareArg(
+  instruction: Instruction,
+  scope: Map<string, string>,
+  buildArgs: ReadonlyMap<string, string>,
+  auto: ReadonlyMap<string, string>,
+  escapeChar: string,
+): void {
   for (const word of expandWords(instruction.args, scope, escapeChar)) {
     const eq = word.indexOf('=');
     const name = eq < 0 ? word : word.slice(0, eq);
@@ -125,7 +135,9 @@ function parseCopy(walk: Walk, instruction: Instruction): CopySpec {
   const known = new Set(['chown', 'chmod', 'link']);
   const unknown = Object.keys(flags).find((flag) => !known.has(flag));
   if (unknown) throw unsupported(walk.file, instruction, `COPY --${unknown} is not taken by the layer builder`);
-  const words = execForm(instruction.args)?.map((word) => expandWords(word, vars(walk), walk.escape, false)[0] ?? '') ?? expandWords(instruction.args, vars(walk), walk.escape);
+  const words =
+    execForm(instruction.args)?.map((word) => expandWords(word, vars(walk), walk.escape, false)[0] ?? '') ??
+    expandWords(instruction.args, vars(walk), walk.escape);
   if (words.length < 2) throw dockerfileError(walk.file, instruction.line, 'COPY needs at least one source and a destination.');
   const sources = words.slice(0, -1);
   const wild = sources.find((source) => /[*?[]/.test(source));
@@ -145,7 +157,8 @@ function parseChown(walk: Walk, instruction: Instruction, value: string): { uid:
 }
 
 function parseChmod(walk: Walk, instruction: Instruction, value: string): number {
-  if (!/^[0-7]{3,4}$/.test(value)) throw dockerfileError(walk.file, instruction.line, `COPY --chmod=${value} is not an octal mode such as 0755.`);
+  if (!/^[0-7]{3,4}$/.test(value))
+    throw dockerfileError(walk.file, instruction.line, `COPY --chmod=${value} is not an octal mode such as 0755.`);
   return Number.parseInt(value, 8);
 }
 
@@ -195,7 +208,11 @@ function apply(walk: Walk, instruction: Instruction, buildArgs: ReadonlyMap<stri
       walk.cmd = command(walk, instruction);
       return;
     default:
-      throw unsupported(walk.file, instruction, UNSUPPORTED[instruction.keyword] ?? `${instruction.keyword} is not an instruction the layer builder knows`);
+      throw unsupported(
+        walk.file,
+        instruction,
+        UNSUPPORTED[instruction.keyword] ?? `${instruction.keyword} is not an instruction the layer builder knows`,
+      );
   }
 }
 
@@ -204,7 +221,8 @@ function resolveBase(dockerfile: Dockerfile, stage: Stage, globals: Variables): 
   if (dockerfile.stages.some((other) => other !== stage && other.name === base.toLowerCase() && other.from.line < stage.from.line)) {
     throw unsupported(dockerfile.file, stage.from, `FROM ${base} builds on another stage (a multi-stage build)`);
   }
-  if (stage.from.flags['platform']) throw unsupported(dockerfile.file, stage.from, 'FROM --platform is not taken by the layer builder; use the platforms input');
+  if (stage.from.flags['platform'])
+    throw unsupported(dockerfile.file, stage.from, 'FROM --platform is not taken by the layer builder; use the platforms input');
   return base;
 }
 
@@ -212,7 +230,10 @@ function resolveBase(dockerfile: Dockerfile, stage: Stage, globals: Variables): 
  * The layer plan for the target stage (or the last) on one platform. Throws a UserError naming the
  * Dockerfile line of the first instruction the layer builder cannot carry out.
  */
-export function planLayer(dockerfile: Dockerfile, options: { target?: string; buildArgs: readonly KeyValue[]; platform: PlanPlatform }): LayerPlan {
+export function planLayer(
+  dockerfile: Dockerfile,
+  options: { target?: string; buildArgs: readonly KeyValue[]; platform: PlanPlatform },
+): LayerPlan {
   const stage = targetStage(dockerfile, options.target);
   const buildArgs = new Map(options.buildArgs);
   const auto = platformArgs(options.platform);

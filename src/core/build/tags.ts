@@ -64,13 +64,22 @@ export function templateValues(context: SourceContext, now: Date): Record<string
 export function checkTemplate(template: string, input = 'tags'): void {
   for (const match of template.matchAll(PLACEHOLDER_RE)) {
     if (!(match[1]! in TEMPLATE_PLACEHOLDERS)) {
-      throw new UserError(`${input}: "${template}" uses {{${match[1]}}}, which is not a placeholder; use one of ${Object.keys(TEMPLATE_PLACEHOLDERS).map((name) => `{{${name}}}`).join(', ')}.`, { input });
+      throw new UserError(
+        `${input}: "${template}" uses {{${match[1]}}}, which is not a placeholder; use one of ${Object.keys(TEMPLATE_PLACEHOLDERS)
+          .map((name) => `{{${name}}}`)
+          .join(', ')}.`,
+        { input },
+      );
     }
   }
   const bare = template.replace(PLACEHOLDER_RE, 'x');
   if (bare.includes('{{') || bare.includes('}}')) throw new UserError(`${input}: "${template}" has an unclosed {{ }}.`, { input });
   if (!isValidTag(bare)) {
-    throw new UserError(`${input}: "${template}" cannot make a valid tag: a tag is letters, digits, "_", "." and "-", up to 128 characters, not starting with "." or "-".`, { input });
+    throw new UserError(
+      `${input}: "${template}" cannot make a valid tag: a tag is letters, digits, "_", "." and "-", up to 128 characters, not ` +
+        `starting with "." or "-".`,
+      { input },
+    );
   }
 }
 

@@ -32,7 +32,8 @@ function objectList(report: DriftReport): string {
 /** The issue body for a drifted environment. */
 export function alertBody(env: string, report: DriftReport, runUrl?: string): string {
   return [
-    `What runs in **${env}** differs from what Git says: ${report.drifts.length} object(s) drifted of ${report.checked} compared (${report.source}).`,
+    `What runs in **${env}** differs from what Git says: ${report.drifts.length} object(s) drifted of ${report.checked} compared ` +
+      `(${report.source}).`,
     '',
     // Why: GitHub caps an issue body at 65,536 characters; 30 rows of at most ten diffs stay well below.
     driftTable(report, 30),
@@ -48,12 +49,28 @@ export function alertBody(env: string, report: DriftReport, runUrl?: string): st
 /** Decides the issue's next step; `runUrl` is left out of the comparison so that each run does not rewrite the body. */
 export function alertAction(env: string, report: DriftReport, open: { readonly body: string } | undefined, runUrl?: string): AlertAction {
   if (report.verdict === 'in-sync') {
-    return open ? { kind: 'close', comment: `${env} matches Git again: all ${report.checked} object(s) in sync. Closing.${runUrl ? ` (${runUrl})` : ''}` } : { kind: 'none' };
+    return open
+      ? {
+          kind: 'close',
+          comment: `${env} matches Git again: all ${report.checked} object(s) in sync. Closing.${runUrl ? ` (${runUrl})` : ''}`,
+        }
+      : { kind: 'none' };
   }
   const body = alertBody(env, report, runUrl);
   if (!open) return { kind: 'open', title: alertTitle(env), body };
   if (alertBody(env, report) === open.body.replace(/\n\nLast run that saw it: [^\n]*/, '')) return { kind: 'none' };
   const before = OBJECTS_RE.exec(open.body)?.[1];
   const changed = before !== objectList(report);
-  return { kind: 'update', body, ...(changed ? { comment: `The drift changed: now ${report.drifts.length} object(s) (${report.drifts.slice(0, 5).map((d) => keyLabel(d.key)).join(', ')}${report.drifts.length > 5 ? ', …' : ''}).` } : {}) };
+  return {
+    kind: 'update',
+    body,
+    ...(changed
+      ? {
+          comment: `The drift changed: now ${report.drifts.length} object(s) (${report.drifts
+            .slice(0, 5)
+            .map((d) => keyLabel(d.key))
+            .join(', ')}${report.drifts.length > 5 ? ', …' : ''}).`,
+        }
+      : {}),
+  };
 }

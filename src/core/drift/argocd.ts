@@ -45,12 +45,17 @@ function same(a: ObjectKey, b: ArgoResourceState): boolean {
   return a.group === (b.group ?? '') && a.kind === (b.kind ?? '') && a.namespace === (b.namespace ?? '') && a.name === (b.name ?? '');
 }
 
-function resourceDrift(status: ResourceStatus, managed: readonly ArgoResourceState[], rules: readonly IgnoreRule[]): ObjectDrift | undefined {
+function resourceDrift(
+  status: ResourceStatus,
+  managed: readonly ArgoResourceState[],
+  rules: readonly IgnoreRule[],
+): ObjectDrift | undefined {
   const key = keyOfStatus(status);
   const found = managed.find((m) => same(key, m));
   const target = state(found?.targetState);
   const live = state(found?.normalizedLiveState) ?? state(found?.liveState);
-  if (status.requiresPruning || (!target && live)) return { key, kind: 'extra', diffs: [], message: 'Argo CD would prune it: no longer in Git' };
+  if (status.requiresPruning || (!target && live))
+    return { key, kind: 'extra', diffs: [], message: 'Argo CD would prune it: no longer in Git' };
   if (target && !live) return { key, kind: 'missing', diffs: [], message: 'in Git but not in the cluster' };
   if (target && live) {
     const diffs = compareObject(key, target, live, rules);
@@ -62,7 +67,12 @@ function resourceDrift(status: ResourceStatus, managed: readonly ArgoResourceSta
 }
 
 /** The drift of one Application from its status and managed resources. */
-export function assessArgoApplication(label: string, app: KubeDoc, managed: readonly ArgoResourceState[], rules: readonly IgnoreRule[]): { drifts: ObjectDrift[]; checked: number; sync: string } {
+export function assessArgoApplication(
+  label: string,
+  app: KubeDoc,
+  managed: readonly ArgoResourceState[],
+  rules: readonly IgnoreRule[],
+): { drifts: ObjectDrift[]; checked: number; sync: string } {
   const status = (app['status'] ?? {}) as { sync?: { status?: string; revision?: string }; resources?: ResourceStatus[] };
   const sync = status.sync?.status ?? 'Unknown';
   const resources = status.resources ?? [];
@@ -73,7 +83,12 @@ export function assessArgoApplication(label: string, app: KubeDoc, managed: read
     if (drift) drifts.push(drift);
   }
   if (sync !== 'Synced' && drifts.length === 0 && !resources.some((r) => r.status === 'OutOfSync')) {
-    drifts.push({ key: { group: 'argoproj.io', kind: 'Application', namespace: '', name: label }, kind: 'out-of-sync', diffs: [], message: `sync status ${sync}` });
+    drifts.push({
+      key: { group: 'argoproj.io', kind: 'Application', namespace: '', name: label },
+      kind: 'out-of-sync',
+      diffs: [],
+      message: `sync status ${sync}`,
+    });
   }
   return { drifts, checked: resources.length, sync };
 }

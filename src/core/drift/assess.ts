@@ -31,12 +31,19 @@ function unreadableFor(key: ObjectKey, unreadable: readonly Unreadable[]): Unrea
 
 /** Orders drifts: image drift first, then missing, changed, extra, unreadable; by label within each. */
 export function orderDrifts(drifts: readonly ObjectDrift[]): ObjectDrift[] {
-  const rank = (d: ObjectDrift) => (d.diffs.some((f) => f.image) ? 0 : { missing: 1, changed: 2, 'out-of-sync': 2, extra: 3, unreadable: 4 }[d.kind]);
+  const rank = (d: ObjectDrift) =>
+    d.diffs.some((f) => f.image) ? 0 : { missing: 1, changed: 2, 'out-of-sync': 2, extra: 3, unreadable: 4 }[d.kind];
   return [...drifts].sort((a, b) => rank(a) - rank(b) || keyLabel(a.key).localeCompare(keyLabel(b.key)));
 }
 
 /** Compares every desired object with its live copy. `namespace` is where objects that name none go. */
-export function assessDrift(desired: readonly KubeDoc[], live: LiveState, rules: readonly IgnoreRule[], namespace: string, source: string): DriftReport {
+export function assessDrift(
+  desired: readonly KubeDoc[],
+  live: LiveState,
+  rules: readonly IgnoreRule[],
+  namespace: string,
+  source: string,
+): DriftReport {
   const drifts: ObjectDrift[] = [];
   const wanted = new Set<string>();
   const reported = new Set<string>();
@@ -46,7 +53,13 @@ export function assessDrift(desired: readonly KubeDoc[], live: LiveState, rules:
     const found = live.objects.get(keyId(key));
     if (found) {
       const diffs = compareObject(key, doc, found, rules);
-      if (diffs.length) drifts.push({ key, kind: 'changed', diffs, message: `${diffs.length} field${diffs.length === 1 ? '' : 's'} differ${diffs.length === 1 ? 's' : ''} from Git` });
+      if (diffs.length)
+        drifts.push({
+          key,
+          kind: 'changed',
+          diffs,
+          message: `${diffs.length} field${diffs.length === 1 ? '' : 's'} differ${diffs.length === 1 ? 's' : ''} from Git`,
+        });
       continue;
     }
     const denied = unreadableFor(key, live.unreadable);

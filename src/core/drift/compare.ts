@@ -8,9 +8,24 @@ import type { FieldDiff, KubeDoc, ObjectKey, PathSegment } from './types.ts';
 import { type FieldContext, sameScalar } from './values.ts';
 
 /** Metadata the API server writes; Git's copy (often `creationTimestamp: null` from renderers) is not compared. */
-const SERVER_METADATA = new Set(['resourceVersion', 'uid', 'managedFields', 'creationTimestamp', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'ownerReferences', 'finalizers']);
+const SERVER_METADATA = new Set([
+  'resourceVersion',
+  'uid',
+  'managedFields',
+  'creationTimestamp',
+  'generation',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'ownerReferences',
+  'finalizers',
+]);
 /** Annotations tools and controllers write. */
-const SERVER_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision', 'kubectl.kubernetes.io/restartedAt']);
+const SERVER_ANNOTATIONS = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'deployment.kubernetes.io/revision',
+  'kubectl.kubernetes.io/restartedAt',
+]);
 const SECRET_KINDS = new Set(['Secret']);
 const HIDDEN = '(hidden)';
 /**
@@ -52,7 +67,8 @@ function isImage(path: readonly PathSegment[]): boolean {
 /** True when the path goes through an env var, a data key or an annotation whose name suggests a credential. */
 function sensitive(path: readonly PathSegment[]): boolean {
   return path.some((segment, i) => {
-    if (typeof segment !== 'string') return path[i - 1] === 'env' && typeof segment.key?.['name'] === 'string' && SENSITIVE_NAME.test(segment.key['name']);
+    if (typeof segment !== 'string')
+      return path[i - 1] === 'env' && typeof segment.key?.['name'] === 'string' && SENSITIVE_NAME.test(segment.key['name']);
     return i > 0 && ['data', 'stringData', 'binaryData', 'annotations'].includes(String(path[i - 1])) && SENSITIVE_NAME.test(segment);
   });
 }

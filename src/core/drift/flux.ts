@@ -33,7 +33,7 @@ export function parseInventoryEntry(id: string, version: string): InventoryEntry
 
 /** The inventory of a Kustomization (empty for a HelmRelease, or when the controller keeps none). */
 export function inventoryOf(object: KubeDoc): InventoryEntry[] {
-  const entries = ((object['status'] as { inventory?: { entries?: { id?: string; v?: string }[] } } | undefined)?.inventory?.entries ?? []);
+  const entries = (object['status'] as { inventory?: { entries?: { id?: string; v?: string }[] } } | undefined)?.inventory?.entries ?? [];
   return entries.flatMap((e) => {
     const parsed = e.id ? parseInventoryEntry(e.id, e.v ?? 'v1') : undefined;
     return parsed ? [parsed] : [];
@@ -42,7 +42,10 @@ export function inventoryOf(object: KubeDoc): InventoryEntry[] {
 
 function eventTime(event: KubeDoc): number {
   const e = event as Record<string, unknown>;
-  const text = (e['eventTime'] ?? e['lastTimestamp'] ?? e['firstTimestamp'] ?? (e['metadata'] as { creationTimestamp?: string } | undefined)?.creationTimestamp) as string | undefined;
+  const text = (e['eventTime'] ??
+    e['lastTimestamp'] ??
+    e['firstTimestamp'] ??
+    (e['metadata'] as { creationTimestamp?: string } | undefined)?.creationTimestamp) as string | undefined;
   return text ? Date.parse(text) : 0;
 }
 
@@ -64,13 +67,23 @@ export interface FluxAssessment {
 
 /** Judges one Kustomization or HelmRelease from the object and the events of its namespace. */
 export function assessFluxObject(key: ObjectKey, object: KubeDoc | undefined, events: readonly KubeDoc[]): FluxAssessment {
-  if (!object) return { drifts: [{ key, kind: 'unreadable', diffs: [], message: `${key.kind} ${key.namespace}/${key.name} not found` }], corrected: false };
+  if (!object)
+    return {
+      drifts: [{ key, kind: 'unreadable', diffs: [], message: `${key.kind} ${key.namespace}/${key.name} not found` }],
+      corrected: false,
+    };
   const drifts: ObjectDrift[] = [];
-  const conditions = ((object['status'] as { conditions?: Condition[] } | undefined)?.conditions ?? []);
+  const conditions = (object['status'] as { conditions?: Condition[] } | undefined)?.conditions ?? [];
   const ready = conditions.find((c) => c.type === 'Ready');
   const spec = (object['spec'] ?? {}) as { suspend?: boolean };
   if (spec.suspend) drifts.push({ key, kind: 'out-of-sync', diffs: [], message: 'suspended: Flux does not apply Git to it' });
-  else if (ready?.status === 'False') drifts.push({ key, kind: 'out-of-sync', diffs: [], message: `not Ready (${ready.reason ?? 'unknown'}): ${ready.message ?? ''}`.trim() });
+  else if (ready?.status === 'False')
+    drifts.push({
+      key,
+      kind: 'out-of-sync',
+      diffs: [],
+      message: `not Ready (${ready.reason ?? 'unknown'}): ${ready.message ?? ''}`.trim(),
+    });
   const event = latestDriftEvent(events, key.kind, key.name);
   const reason = event ? String(event['reason']) : undefined;
   if (reason === 'DriftDetected' || reason === 'DriftCorrectionFailed') {

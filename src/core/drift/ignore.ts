@@ -27,33 +27,44 @@ const INPUT = 'ignore-differences';
  */
 export function parsePointer(text: string, input = INPUT): string[] {
   if (text === '') return [];
-  if (!text.startsWith('/')) throw new UserError(`${input}: "${text}" is not a JSON pointer; it must start with "/" (e.g. /spec/replicas).`, { input });
+  if (!text.startsWith('/'))
+    throw new UserError(`${input}: "${text}" is not a JSON pointer; it must start with "/" (e.g. /spec/replicas).`, { input });
   return text
     .slice(1)
     .split('/')
     .map((token) => {
-      if (/~[^01]|~$/.test(token)) throw new UserError(`${input}: "${text}" is not a JSON pointer: "~" must be followed by 0 or 1 (~1 for "/", ~0 for "~").`, { input });
+      if (/~[^01]|~$/.test(token))
+        throw new UserError(`${input}: "${text}" is not a JSON pointer: "~" must be followed by 0 or 1 (~1 for "/", ~0 for "~").`, {
+          input,
+        });
       return token.replace(/~1/g, '/').replace(/~0/g, '~');
     });
 }
 
 function strings(value: unknown, where: string): string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new UserError(`${INPUT}: ${where} must be a list of strings.`, { input: INPUT });
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw new UserError(`${INPUT}: ${where} must be a list of strings.`, { input: INPUT });
   return value as string[];
 }
 
 function rule(value: unknown, index: number): IgnoreRule {
   const where = `rule ${index + 1}`;
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UserError(`${INPUT}: ${where} is not a mapping with kind and jsonPointers.`, { input: INPUT });
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new UserError(`${INPUT}: ${where} is not a mapping with kind and jsonPointers.`, { input: INPUT });
   const item = value as Record<string, unknown>;
   const known = new Set(['group', 'kind', 'name', 'namespace', 'jsonPointers', 'managedFieldsManagers']);
   const unknown = Object.keys(item).filter((k) => !known.has(k));
-  if (unknown.length) throw new UserError(`${INPUT}: ${where} has ${unknown.map((k) => `"${k}"`).join(', ')}; known fields are ${[...known].join(', ')}.`, { input: INPUT });
-  if (typeof item['kind'] !== 'string' || !item['kind']) throw new UserError(`${INPUT}: ${where} names no kind (e.g. kind: Deployment).`, { input: INPUT });
+  if (unknown.length)
+    throw new UserError(`${INPUT}: ${where} has ${unknown.map((k) => `"${k}"`).join(', ')}; known fields are ${[...known].join(', ')}.`, {
+      input: INPUT,
+    });
+  if (typeof item['kind'] !== 'string' || !item['kind'])
+    throw new UserError(`${INPUT}: ${where} names no kind (e.g. kind: Deployment).`, { input: INPUT });
   const pointers = strings(item['jsonPointers'], `${where} jsonPointers`).map((p) => parsePointer(p));
   const managers = strings(item['managedFieldsManagers'], `${where} managedFieldsManagers`);
-  if (pointers.length === 0 && managers.length === 0) throw new UserError(`${INPUT}: ${where} ignores nothing; give jsonPointers or managedFieldsManagers.`, { input: INPUT });
+  if (pointers.length === 0 && managers.length === 0)
+    throw new UserError(`${INPUT}: ${where} ignores nothing; give jsonPointers or managedFieldsManagers.`, { input: INPUT });
   return {
     group: typeof item['group'] === 'string' ? item['group'] : '',
     kind: item['kind'],
@@ -74,14 +85,19 @@ export function parseIgnoreRules(text: string | undefined): IgnoreRule[] {
     throw new UserError(`${INPUT}: not YAML: ${(error as Error).message.split('\n')[0]}`, { input: INPUT });
   }
   if (value === null || value === undefined) return [];
-  if (!Array.isArray(value)) throw new UserError(`${INPUT}: must be a list of rules (- kind: Deployment\\n  jsonPointers: [/spec/replicas]).`, { input: INPUT });
+  if (!Array.isArray(value))
+    throw new UserError(`${INPUT}: must be a list of rules (- kind: Deployment\\n  jsonPointers: [/spec/replicas]).`, { input: INPUT });
   return value.map(rule);
 }
 
 /** The rules that apply to an object. */
 export function rulesFor(rules: readonly IgnoreRule[], key: ObjectKey): IgnoreRule[] {
   return rules.filter(
-    (r) => r.kind === key.kind && (r.group === key.group || r.group === '*') && (r.name === undefined || r.name === key.name) && (r.namespace === undefined || r.namespace === key.namespace),
+    (r) =>
+      r.kind === key.kind &&
+      (r.group === key.group || r.group === '*') &&
+      (r.name === undefined || r.name === key.name) &&
+      (r.namespace === undefined || r.namespace === key.namespace),
   );
 }
 
@@ -127,6 +143,8 @@ export function ignorerFor(rules: readonly IgnoreRule[], key: ObjectKey, live: K
   if (applying.length === 0) return () => false;
   const pointers = applying.flatMap((r) => r.pointers);
   const managers = new Set(applying.flatMap((r) => r.managers));
-  const owned = (live?.metadata?.managedFields ?? []).filter((entry) => entry.manager !== undefined && managers.has(entry.manager) && entry.subresource !== 'status');
+  const owned = (live?.metadata?.managedFields ?? []).filter(
+    (entry) => entry.manager !== undefined && managers.has(entry.manager) && entry.subresource !== 'status',
+  );
   return (path) => pointers.some((p) => pointerCovers(p, path)) || owned.some((entry) => fieldsOwn(entry.fieldsV1, path));
 }

@@ -14,7 +14,13 @@ export type DriftFormat = (typeof DRIFT_FORMATS)[number];
 /** Counts per kind of drift. */
 export function driftCounts(report: DriftReport): Record<'drifted' | 'missing' | 'changed' | 'extra' | 'unreadable', number> {
   const count = (kind: ObjectDrift['kind']) => report.drifts.filter((d) => d.kind === kind).length;
-  return { drifted: report.drifts.length, missing: count('missing'), changed: count('changed') + count('out-of-sync'), extra: count('extra'), unreadable: count('unreadable') };
+  return {
+    drifted: report.drifts.length,
+    missing: count('missing'),
+    changed: count('changed') + count('out-of-sync'),
+    extra: count('extra'),
+    unreadable: count('unreadable'),
+  };
 }
 
 /** The report as JSON. */
@@ -38,7 +44,10 @@ export function diffLines(diffs: readonly FieldDiff[]): string[] {
 export function driftJunit(report: DriftReport, suite: string): string {
   const cases = report.drifts.map((d) => {
     const body = [d.message ?? '', ...diffLines(d.diffs)].filter(Boolean).join('\n');
-    return `    <testcase name="${xmlEscape(keyLabel(d.key))}" classname="${xmlEscape(suite)}" time="0">\n      <failure type="${d.kind}" message="${xmlEscape(`${d.kind}: ${d.message ?? ''}`)}">${xmlEscape(body)}</failure>\n    </testcase>`;
+    return (
+      `    <testcase name="${xmlEscape(keyLabel(d.key))}" classname="${xmlEscape(suite)}" time="0">\n      <failure type="${d.kind}" ` +
+      `message="${xmlEscape(`${d.kind}: ${d.message ?? ''}`)}">${xmlEscape(body)}</failure>\n    </testcase>`
+    );
   });
   const inSync = Math.max(0, report.checked - report.drifts.filter((d) => d.kind !== 'extra').length);
   cases.push(`    <testcase name="${xmlEscape(`${inSync} object(s) in sync`)}" classname="${xmlEscape(suite)}" time="0"></testcase>`);
@@ -74,5 +83,13 @@ export function driftTable(report: DriftReport, limit = 50): string {
 export function driftSummary(report: DriftReport, title: string, notes: readonly string[] = []): string {
   const counts = driftCounts(report);
   const head = report.verdict === 'in-sync' ? `### ✅ ${title}: in sync` : `### ⚠️ ${title}: drifted (${counts.drifted} object(s))`;
-  return [head, '', `Compared ${report.checked} object(s): ${report.source}.`, '', driftTable(report), ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : []), ''].join('\n');
+  return [
+    head,
+    '',
+    `Compared ${report.checked} object(s): ${report.source}.`,
+    '',
+    driftTable(report),
+    ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : []),
+    '',
+  ].join('\n');
 }

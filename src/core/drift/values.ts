@@ -5,7 +5,18 @@
 import { sameQuantity } from './quantity.ts';
 
 /** Parents whose values are resource quantities (`resources.requests.cpu`, a ResourceQuota's `hard`). */
-const QUANTITY_PARENTS = new Set(['requests', 'limits', 'capacity', 'allocatable', 'hard', 'min', 'max', 'default', 'defaultRequest', 'maxLimitRequestRatio']);
+const QUANTITY_PARENTS = new Set([
+  'requests',
+  'limits',
+  'capacity',
+  'allocatable',
+  'hard',
+  'min',
+  'max',
+  'default',
+  'defaultRequest',
+  'maxLimitRequestRatio',
+]);
 /** Fields that hold quantities themselves. */
 const QUANTITY_FIELDS = new Set(['sizeLimit', 'storage', 'averageValue']);
 
@@ -14,13 +25,44 @@ const QUANTITY_FIELDS = new Set(['sizeLimit', 'storage', 'averageValue']);
  * `replicas: "3"` reaches the API server as a string, which it converts; the live object holds the number.
  */
 const INT_FIELDS = new Set([
-  'replicas', 'minReplicas', 'maxReplicas', 'port', 'containerPort', 'hostPort', 'nodePort', 'targetPort',
-  'revisionHistoryLimit', 'progressDeadlineSeconds', 'minReadySeconds', 'terminationGracePeriodSeconds',
-  'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold',
-  'backoffLimit', 'completions', 'parallelism', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished',
-  'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'startingDeadlineSeconds', 'runAsUser', 'runAsGroup',
-  'fsGroup', 'defaultMode', 'mode', 'priority', 'weight', 'maxSurge', 'maxUnavailable', 'minAvailable',
-  'averageUtilization', 'partition', 'number',
+  'replicas',
+  'minReplicas',
+  'maxReplicas',
+  'port',
+  'containerPort',
+  'hostPort',
+  'nodePort',
+  'targetPort',
+  'revisionHistoryLimit',
+  'progressDeadlineSeconds',
+  'minReadySeconds',
+  'terminationGracePeriodSeconds',
+  'initialDelaySeconds',
+  'periodSeconds',
+  'timeoutSeconds',
+  'successThreshold',
+  'failureThreshold',
+  'backoffLimit',
+  'completions',
+  'parallelism',
+  'activeDeadlineSeconds',
+  'ttlSecondsAfterFinished',
+  'successfulJobsHistoryLimit',
+  'failedJobsHistoryLimit',
+  'startingDeadlineSeconds',
+  'runAsUser',
+  'runAsGroup',
+  'fsGroup',
+  'defaultMode',
+  'mode',
+  'priority',
+  'weight',
+  'maxSurge',
+  'maxUnavailable',
+  'minAvailable',
+  'averageUtilization',
+  'partition',
+  'number',
 ]);
 
 /**

@@ -18,6 +18,14 @@ export { commentAfter, locatePolicyMarkers, type Marker, type MarkerField, type 
 export { imageNeedles, invalidUtf8Offset, mayHoldImage, type Needles } from './candidates.ts';
 export { commonFolder, planEdits } from './plan.ts';
 export { isDowngrade, refVersion } from './rewrite.ts';
-export { cannotBePlain, doubleQuoted, needsQuotes, renderScalar, resolvesToNonString, type ScalarStyle, singleQuoted } from './scalar-write.ts';
+export {
+  cannotBePlain,
+  doubleQuoted,
+  needsQuotes,
+  renderScalar,
+  resolvesToNonString,
+  type ScalarStyle,
+  singleQuoted,
+} from './scalar-write.ts';
 export { applySplices, type Splice } from './splice.ts';
 export { EditCheckError } from './verify.ts';

@@ -65,10 +65,18 @@ export function rootKustomization(files: ReadonlyMap<string, string>, root: stri
  * for. Checked by re-reading: the new entry holds the image and every other site holds what it held.
  * Throws a {@link UserError} when the list cannot take a line (a flow list, an `images:` that is not a list).
  */
-export function addImageEntry(file: string, text: string, name: string, image: ImageRef, pin: Pin, options: Pick<EditOptions, 'policies'>): FileEdit {
+export function addImageEntry(
+  file: string,
+  text: string,
+  name: string,
+  image: ImageRef,
+  pin: Pin,
+  options: Pick<EditOptions, 'policies'>,
+): FileEdit {
   const parsed = parseFile(file, text);
   const root = parsed.docs[0]?.doc.contents;
-  if (parsed.docs.length !== 1 || !isMap(root) || !isKustomization(file, root)) throw cannot(file, 'it is not a single kustomization document');
+  if (parsed.docs.length !== 1 || !isMap(root) || !isKustomization(file, root))
+    throw cannot(file, 'it is not a single kustomization document');
   const fields: Array<[string, string]> = [['name', name]];
   if (pin !== 'digest' && image.tag !== undefined) fields.push(['newTag', image.tag]);
   if (pin !== 'tag' && image.digest !== undefined) fields.push(['digest', image.digest]);
@@ -102,7 +110,11 @@ export function addImageEntry(file: string, text: string, name: string, image: I
     image: imageName(image),
     field: 'images',
     old: undefined,
-    new: fields.slice(1).map(([, value]) => value).join('@') || name,
+    new:
+      fields
+        .slice(1)
+        .map(([, value]) => value)
+        .join('@') || name,
     oldTag: undefined,
     newTag: pin === 'digest' ? undefined : image.tag,
     oldDigest: undefined,
@@ -112,7 +124,9 @@ export function addImageEntry(file: string, text: string, name: string, image: I
 }
 
 function entryLines(fields: ReadonlyArray<readonly [string, string]>, dash: string, eol: string): string {
-  return fields.map(([key, value], i) => `${i === 0 ? `${dash}- ` : `${dash}  `}${key}: ${renderScalar(value, 'PLAIN', false)}${eol}`).join('');
+  return fields
+    .map(([key, value], i) => `${i === 0 ? `${dash}- ` : `${dash}  `}${key}: ${renderScalar(value, 'PLAIN', false)}${eol}`)
+    .join('');
 }
 
 /** The indentation before the `-` of the list's entries. */
@@ -132,15 +146,25 @@ function check(file: string, before: string, after: string, image: ImageRef, pin
   } catch (error) {
     throw new Error(`${file}: the added images entry does not parse (${String(error)}); nothing was written.`);
   }
-  const want: ImageRef = { registry: image.registry, repository: image.repository, ...(pin !== 'digest' && image.tag ? { tag: image.tag } : {}), ...(pin !== 'tag' && image.digest ? { digest: image.digest } : {}) };
+  const want: ImageRef = {
+    registry: image.registry,
+    repository: image.repository,
+    ...(pin !== 'digest' && image.tag ? { tag: image.tag } : {}),
+    ...(pin !== 'tag' && image.digest ? { digest: image.digest } : {}),
+  };
   const expected = [...was, formatImageRef(want)].sort();
   if (JSON.stringify([...now].sort()) !== JSON.stringify(expected)) {
-    throw new Error(`${file}: after adding an images entry the sites are ${now.join(', ')}, expected ${expected.join(', ')}; nothing was written.`);
+    throw new Error(
+      `${file}: after adding an images entry the sites are ${now.join(', ')}, expected ${expected.join(', ')}; nothing was written.`,
+    );
   }
 }
 
 function cannot(file: string, why: string): UserError {
-  return new UserError(`${file}: the image is used only by the bases, and Baton would add an images entry here, but ${why}; add the entry by hand once.`, {
-    input: file,
-  });
+  return new UserError(
+    `${file}: the image is used only by the bases, and Baton would add an images entry here, but ${why}; add the entry by hand once.`,
+    {
+      input: file,
+    },
+  );
 }

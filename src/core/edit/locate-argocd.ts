@@ -21,7 +21,10 @@ export function isArgocdOverride(file: string): boolean {
  */
 export function argocdSourceSites(parsed: ParsedFile, doc: ParsedDoc, source: unknown): LocatedSite[] {
   if (!isMap(source)) return [];
-  return [...kustomizeImageStrings(parsed, doc, valueAt(source, 'kustomize', 'images')), ...helmParameterSites(parsed, doc, valueAt(source, 'helm', 'parameters'))];
+  return [
+    ...kustomizeImageStrings(parsed, doc, valueAt(source, 'kustomize', 'images')),
+    ...helmParameterSites(parsed, doc, valueAt(source, 'helm', 'parameters')),
+  ];
 }
 
 /** The sources of an Argo CD Application: `spec.source` and every `spec.sources[]` entry. */
@@ -42,7 +45,15 @@ function kustomizeImageStrings(parsed: ParsedFile, doc: ParsedDoc, images: unkno
     const reference = slot.text.slice(eq + 1);
     const image = tryParseImageRef(reference);
     if (image === undefined) return [];
-    const parts = { kind: 'kustomize' as const, image, docIndex: doc.index, name: writtenName(reference), ref: slot, claims: claimOf(slot), ...(eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {}) };
+    const parts = {
+      kind: 'kustomize' as const,
+      image,
+      docIndex: doc.index,
+      name: writtenName(reference),
+      ref: slot,
+      claims: claimOf(slot),
+      ...(eq >= 0 ? { prefix: slot.text.slice(0, eq + 1) } : {}),
+    };
     return [placeSite(parsed, parts, slot.alias ?? slot.node)];
   });
 }

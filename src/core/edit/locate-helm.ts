@@ -34,7 +34,10 @@ export function helmSites(parsed: ParsedFile, doc: ParsedDoc, root: unknown): Lo
 
 function helmMapSite(parsed: ParsedFile, doc: ParsedDoc, map: YAMLMap, parentKey: string | undefined): LocatedSite | undefined {
   // Argo CD Image Updater's Helm convention names the image with `name` (`image.name`/`image.tag`).
-  const nameKey = findPair(map, 'repository') === undefined && IMAGE_KEY.test(parentKey ?? '') && findPair(map, 'name') !== undefined ? 'name' : 'repository';
+  const nameKey =
+    findPair(map, 'repository') === undefined && IMAGE_KEY.test(parentKey ?? '') && findPair(map, 'name') !== undefined
+      ? 'name'
+      : 'repository';
   const inherited = findPair(map, nameKey) === undefined ? mergedMap(doc, map) : undefined;
   // `sidecar: {<<: *app, tag: …}` takes the repository of the map it merges; only its own fields are its site.
   const repository = fieldSlot(doc, inherited ?? map, nameKey);

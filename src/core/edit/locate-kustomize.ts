@@ -45,7 +45,14 @@ function entrySite(parsed: ParsedFile, doc: ParsedDoc, entry: YAMLMap): LocatedS
     // beside it would render `awesome/postgres:11:12`. It is rewritten whole, in place; an entry that
     // has a tag in its name and a `newTag`/`digest` too is already broken and left alone.
     if (tag !== undefined || digest !== undefined) return undefined;
-    const whole = { kind: 'kustomize' as const, image: named, docIndex: doc.index, name: writtenName(nameSlot.text), ref: nameSlot, claims: claimOf(nameSlot) };
+    const whole = {
+      kind: 'kustomize' as const,
+      image: named,
+      docIndex: doc.index,
+      name: writtenName(nameSlot.text),
+      ref: nameSlot,
+      claims: claimOf(nameSlot),
+    };
     return placeSite(parsed, whole, nameSlot.alias ?? nameSlot.node);
   }
   const parts = {
@@ -53,7 +60,7 @@ function entrySite(parsed: ParsedFile, doc: ParsedDoc, entry: YAMLMap): LocatedS
     image: imageWith(named, tag?.text, digest?.text),
     docIndex: doc.index,
     name: writtenName(nameSlot.text),
-   
+
     claims: [...claimOf(nameSlot), ...claimOf(tag), ...claimOf(digest)],
     layout: { map: entry, docIndex: doc.index, tagKey: 'newTag', digestKey: 'digest', namePair: findPair(entry, key)! },
     ...(tag === undefined ? {} : { tag }),

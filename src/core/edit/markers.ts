@@ -206,7 +206,8 @@ function groupFields(parsed: ParsedFile, marked: readonly Marked[]): Marked[][] 
     const group = groups.get(key) ?? [];
     if (group.some((other) => other.marker.field === m.marker.field)) {
       throw new UserError(
-        `${where(parsed, m.slot.alias ?? m.slot.node)}: a second ":${m.marker.field}" marker for ${m.marker.name} in the same map; keep one.`,
+        `${where(parsed, m.slot.alias ?? m.slot.node)}: a second ":${m.marker.field}" marker for ${m.marker.name} in the same map; ` +
+          `keep one.`,
       );
     }
     groups.set(key, [...group, m]);
@@ -231,7 +232,11 @@ function fieldSite(parsed: ParsedFile, doc: ParsedDoc, group: readonly Marked[],
     image: imageWith(marker.image, tag?.text, digest?.text),
     docIndex: doc.index,
     ...naming,
-    claims: [...group.flatMap((m) => claimOf(m.slot)), ...claimOf(field('tag') ? undefined : tag), ...claimOf(field('digest') ? undefined : digest)],
+    claims: [
+      ...group.flatMap((m) => claimOf(m.slot)),
+      ...claimOf(field('tag') ? undefined : tag),
+      ...claimOf(field('digest') ? undefined : digest),
+    ],
     ...(tag === undefined ? {} : { tag }),
     ...(digest === undefined ? {} : { digest }),
   };

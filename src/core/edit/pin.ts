@@ -11,10 +11,15 @@ export function checkPin(image: ImageRef, pin: Pin, input = 'image'): void {
   checkVersioned(image, input);
   const shown = formatFamiliar(image);
   if (pin !== 'digest' && image.tag === undefined) {
-    throw new UserError(`${input}: ${shown} has no tag, but pin "${pin}" writes one; give ${familiarName(image)}:<tag> or use pin "digest".`, { input });
+    throw new UserError(
+      `${input}: ${shown} has no tag, but pin "${pin}" writes one; give ${familiarName(image)}:<tag> or use pin "digest".`,
+      { input },
+    );
   }
   if (pin !== 'tag' && image.digest === undefined) {
-    throw new UserError(`${input}: ${shown} has no digest, but pin "${pin}" writes one; give ${shown}@sha256:<digest> or use pin "tag".`, { input });
+    throw new UserError(`${input}: ${shown} has no digest, but pin "${pin}" writes one; give ${shown}@sha256:<digest> or use pin "tag".`, {
+      input,
+    });
   }
 }
 

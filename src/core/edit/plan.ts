@@ -24,9 +24,7 @@ export function planEdits(files: ReadonlyMap<string, string>, images: readonly I
   const wanted = checkRequests(images, given.pin);
   const options = withPolicy(given, [...wanted.values()]);
   const notices: string[] = [];
-  const located = [...files.keys()]
-    .sort()
-    .flatMap((file) => locateOrSkip(file, files.get(file)!, [...wanted.values()], options, notices));
+  const located = [...files.keys()].sort().flatMap((file) => locateOrSkip(file, files.get(file)!, [...wanted.values()], options, notices));
   const sites = new Map<string, readonly ImageSite[]>();
   const root = options.root ?? commonFolder([...files.keys()]);
   const additions: Array<{ image: ImageRef; site: LocatedSite }> = [];
@@ -59,7 +57,11 @@ function unreadOverrides(located: readonly LocatedFile[], wanted: readonly Image
     .flatMap((file) =>
       wanted
         .filter((image) => file.parsed.text.includes(familiarName(image)) && !file.sites.some((site) => sameImage(site.image, image)))
-        .map((image) => `warning: ${file.parsed.file} names ${familiarName(image)}, but holds no value Baton can edit for it; Argo CD reads this override over the other files, so check it by hand.`),
+        .map(
+          (image) =>
+            `warning: ${file.parsed.file} names ${familiarName(image)}, but holds no value Baton can edit for it; Argo CD reads this ` +
+            `override over the other files, so check it by hand.`,
+        ),
     );
 }
 
@@ -80,7 +82,14 @@ function baseSite(options: EditOptions, image: ImageRef): LocatedSite | undefine
 }
 
 /** Adds an `images:` entry for an image only the bases use to the environment's kustomization (on top of its other edits). */
-function addEntry(edits: FileEdit[], files: ReadonlyMap<string, string>, root: string, image: ImageRef, site: LocatedSite, options: EditOptions): void {
+function addEntry(
+  edits: FileEdit[],
+  files: ReadonlyMap<string, string>,
+  root: string,
+  image: ImageRef,
+  site: LocatedSite,
+  options: EditOptions,
+): void {
   const file = rootKustomization(files, root);
   if (file === undefined) throw notFound(image, root, undefined);
   const index = edits.findIndex((edit) => edit.file === file);
@@ -115,7 +124,9 @@ function checkRequests(images: readonly ImageRef[], pin: Pin): Map<string, Image
     const name = imageName(image);
     const earlier = wanted.get(name);
     if (earlier !== undefined && formatFamiliar(earlier) !== shown) {
-      throw new UserError(`image: ${familiarName(image)} is given twice (${formatFamiliar(earlier)} and ${shown}); give it once.`, { input: 'image' });
+      throw new UserError(`image: ${familiarName(image)} is given twice (${formatFamiliar(earlier)} and ${shown}); give it once.`, {
+        input: 'image',
+      });
     }
     wanted.set(name, image);
   }
@@ -128,14 +139,18 @@ function checkRequests(images: readonly ImageRef[], pin: Pin): Map<string, Image
  */
 function withPolicy(options: EditOptions, wanted: readonly ImageRef[]): EditOptions {
   if (options.policy === undefined) return options;
-  if (wanted.length !== 1) throw new UserError(`policy: a policy stands for one image, but ${wanted.length} are given.`, { input: 'policy' });
+  if (wanted.length !== 1)
+    throw new UserError(`policy: a policy stands for one image, but ${wanted.length} are given.`, { input: 'policy' });
   return { ...options, policies: { ...options.policies, [options.policy]: familiarName(wanted[0]!) } };
 }
 
 function notFound(image: ImageRef, root: string, policy?: string): UserError {
   const name = familiarName(image);
   if (policy !== undefined) {
-    return new UserError(`policy: no {"$imagepolicy": "…${policy}…"} marker under ${root}; mark the values to write, or check the policy name.`, { input: 'policy' });
+    return new UserError(
+      `policy: no {"$imagepolicy": "…${policy}…"} marker under ${root}; mark the values to write, or check the policy name.`,
+      { input: 'policy' },
+    );
   }
   return new UserError(
     `image: ${name} was not found in any kustomization, manifest, Helm values file or marker under ${root}; ` +
@@ -172,8 +187,16 @@ function editFile(file: LocatedFile, wanted: readonly ImageRef[], options: EditO
   const after = applySplices(file.parsed.text, splices);
   if (after === file.parsed.text) return { skipped };
   const expected = new Map<LocatedSite, Version>(done.map((plan) => [plan.site, plan.after]));
-  verifyEdit(file, after, expected, ops.map((op) => op.patch), options);
-  const changes = done.flatMap((plan) => plan.ops.filter((op) => ops.includes(op)).map((op) => change(plan, op, splices, file.parsed.text, after)));
+  verifyEdit(
+    file,
+    after,
+    expected,
+    ops.map((op) => op.patch),
+    options,
+  );
+  const changes = done.flatMap((plan) =>
+    plan.ops.filter((op) => ops.includes(op)).map((op) => change(plan, op, splices, file.parsed.text, after)),
+  );
   return { edit: { file: file.parsed.file, before: file.parsed.text, after, changes }, skipped };
 }
 
@@ -222,7 +245,10 @@ function change(plan: PlannedSite, op: Op, splices: readonly Splice[], before: s
   const { line, column } =
     op.kind === 'remove'
       ? textPosition(before, op.at)
-      : textPosition(after, op.kind === 'add' ? mapOffset(splices, op.splice.start, splices.indexOf(op.splice)) + op.at : mapOffset(splices, op.at));
+      : textPosition(
+          after,
+          op.kind === 'add' ? mapOffset(splices, op.splice.start, splices.indexOf(op.splice)) + op.at : mapOffset(splices, op.at),
+        );
   return {
     file: site.file,
     line,

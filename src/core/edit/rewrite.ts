@@ -78,7 +78,11 @@ export function refVersion(current: Version, wanted: Version, pin: Pin): Version
 
 function refPlan(parsed: ParsedFile, site: LocatedSite, ref: Slot, wanted: ImageRef, pin: Pin): SitePlan {
   const after = refVersion(site.image, wanted, pin);
-  const value = (site.prefix ?? '') + site.name + (after.tag === undefined ? '' : `:${after.tag}`) + (after.digest === undefined ? '' : `@${after.digest}`);
+  const value =
+    (site.prefix ?? '') +
+    site.name +
+    (after.tag === undefined ? '' : `:${after.tag}`) +
+    (after.digest === undefined ? '' : `@${after.digest}`);
   return { site, ops: value === ref.text ? [] : [setOp(parsed, ref, value)], after };
 }
 
@@ -258,7 +262,8 @@ function nothingToWrite(site: LocatedSite, pin: Pin): UserError {
 
 function staleMarkedDigest(site: LocatedSite, digest: Slot): UserError {
   const kind = site.kind === 'marker' || site.kind === 'flux-marker' ? 'a marked digest' : 'a digest';
-  const never = site.kind === 'marker' || site.kind === 'flux-marker' ? 'a marked value is never removed' : 'Baton does not remove an entry there';
+  const never =
+    site.kind === 'marker' || site.kind === 'flux-marker' ? 'a marked value is never removed' : 'Baton does not remove an entry there';
   return new UserError(
     `${where(site)}: ${site.name} has ${kind} (${digest.text}) that would override the new tag, and ` +
       `${never}; give the image with its digest (…@sha256:…) or use pin "tag+digest".`,

@@ -42,7 +42,9 @@ export function insertFields(parsed: ParsedFile, map: YAMLMap, after: Pair, fiel
   const written = fields.map(([key, value]) => styled(key, keyNode, flow) + colon + styled(value, valueNode, flow));
   if (flow) {
     const spread = lineStart(text, keyStart) > (map.range?.[0] ?? 0);
-    const separator = spread ? `,${lineEnding(text, keyStart, parsed.eol)}${indent}` : reuse(commaNear(text, map, after), /^[ \t]*,[ \t]*$/, ', ');
+    const separator = spread
+      ? `,${lineEnding(text, keyStart, parsed.eol)}${indent}`
+      : reuse(commaNear(text, map, after), /^[ \t]*,[ \t]*$/, ', ');
     return { start: valueEnd, end: valueEnd, text: written.map((field) => separator + field).join('') };
   }
   const newline = text.indexOf('\n', valueEnd);

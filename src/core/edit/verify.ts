@@ -42,7 +42,12 @@ function fail(file: string, why: string): never {
   throw new EditCheckError(`${file}: the edit did not check out: ${why}; nothing was written.`);
 }
 
-function checkSites(file: string, before: readonly LocatedSite[], after: readonly LocatedSite[], expected: ReadonlyMap<LocatedSite, Version>): void {
+function checkSites(
+  file: string,
+  before: readonly LocatedSite[],
+  after: readonly LocatedSite[],
+  expected: ReadonlyMap<LocatedSite, Version>,
+): void {
   if (before.length !== after.length) fail(file, `${before.length} image sites before the edit, ${after.length} after`);
   before.forEach((site, i) => {
     const now = after[i]!;

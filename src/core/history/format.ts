@@ -23,10 +23,15 @@ export function historyJson(entries: readonly HistoryEntry[]): HistoryJson[] {
     author: entry.author,
     subject: entry.subject,
     images: Object.fromEntries(
-      [...entry.images].map(([name, v]) => [name, { ...(v.ref.tag ? { tag: v.ref.tag } : {}), ...(v.digest ? { digest: v.digest, digestFrom: v.digestFrom! } : {}) }]),
+      [...entry.images].map(([name, v]) => [
+        name,
+        { ...(v.ref.tag ? { tag: v.ref.tag } : {}), ...(v.digest ? { digest: v.digest, digestFrom: v.digestFrom! } : {}) },
+      ]),
     ),
     changed: entry.changed,
-    ...(entry.verdict ? { verdict: { status: entry.verdict.status, time: entry.verdict.time, on: entry.verdictOn!, reason: entry.verdict.reason } } : {}),
+    ...(entry.verdict
+      ? { verdict: { status: entry.verdict.status, time: entry.verdict.time, on: entry.verdictOn!, reason: entry.verdict.reason } }
+      : {}),
     ...(entry.rollback ? { rollback: entry.rollback } : {}),
     folded: entry.folded.map((f) => f.commit),
   }));
@@ -51,8 +56,18 @@ function shownRepo(repo: string): string {
  * The history as a Markdown table, newest first: the menu a rollback picks from. The closing hint is a
  * command that runs as printed (the repo and environment filled in).
  */
-export function historyMarkdown(envName: string, entries: readonly HistoryEntry[], complete: boolean, target?: { repo: string; path?: string }): string {
-  const lines = [`### Baton history: ${envName}`, '', '| # | Commit | Date | Images | Verified | Change |', '| --- | --- | --- | --- | --- | --- |'];
+export function historyMarkdown(
+  envName: string,
+  entries: readonly HistoryEntry[],
+  complete: boolean,
+  target?: { repo: string; path?: string },
+): string {
+  const lines = [
+    `### Baton history: ${envName}`,
+    '',
+    '| # | Commit | Date | Images | Verified | Change |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
   for (const [index, entry] of entries.entries()) {
     const images = [...entry.images]
       .map(([name, v]) => {
@@ -65,7 +80,10 @@ export function historyMarkdown(envName: string, entries: readonly HistoryEntry[
       ? `rollback by ${cell(entry.rollback.actor ?? entry.author)}: ${cell(entry.rollback.reason ?? '')}`
       : cell(entry.subject);
     const folded = entry.folded.length > 0 ? ` (+${entry.folded.length} later config commit(s))` : '';
-    lines.push(`| ${index === 0 ? 'now' : index} | \`${entry.commit.slice(0, 12)}\` | ${entry.time} | ${images || '—'} | ${verdict} | ${what}${folded} |`);
+    lines.push(
+      `| ${index === 0 ? 'now' : index} | \`${entry.commit.slice(0, 12)}\` | ${entry.time} | ${images || '—'} | ${verdict} | ` +
+        `${what}${folded} |`,
+    );
   }
   if (entries.length === 0) lines.push('', 'No commit has touched this environment yet.');
   else if (!complete) lines.push('', `Older history not shown; raise \`limit\` to see more.`);

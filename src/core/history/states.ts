@@ -73,7 +73,10 @@ export function parseTrailers(message: string): Map<string, string[]> {
 }
 
 /** The images the files hold: the first place each image is written, in path order. */
-export function imagesIn(files: ReadonlyMap<string, string>, policies: Readonly<Record<string, string>> = {}): { images: Map<string, ImageRef>; problems: string[] } {
+export function imagesIn(
+  files: ReadonlyMap<string, string>,
+  policies: Readonly<Record<string, string>> = {},
+): { images: Map<string, ImageRef>; problems: string[] } {
   const images = new Map<string, ImageRef>();
   const problems: string[] = [];
   for (const file of [...files.keys()].sort()) {
@@ -132,7 +135,11 @@ function sameVersions(a: ReadonlyMap<string, ImageRef>, b: ReadonlyMap<string, I
  * Folds commits (newest first) into the states of the environment `env`: a commit that changed no
  * image is folded into the entry below it. Verdicts are taken for `env` only.
  */
-export function buildHistory(snapshots: readonly CommitSnapshot[], env: string, policies: Readonly<Record<string, string>> = {}): HistoryEntry[] {
+export function buildHistory(
+  snapshots: readonly CommitSnapshot[],
+  env: string,
+  policies: Readonly<Record<string, string>> = {},
+): HistoryEntry[] {
   const read = snapshots.map((snapshot) => ({ snapshot, ...imagesIn(snapshot.files, policies) }));
   const entries: HistoryEntry[] = [];
   let folded: PathCommit[] = [];

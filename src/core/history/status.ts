@@ -47,7 +47,14 @@ export interface StatusRow {
 
 /** The whole matrix. */
 export interface StatusMatrix {
-  readonly environments: readonly { readonly name: string; readonly path: string; readonly branch: string; readonly commit?: string; readonly verdict?: string; readonly error?: string }[];
+  readonly environments: readonly {
+    readonly name: string;
+    readonly path: string;
+    readonly branch: string;
+    readonly commit?: string;
+    readonly verdict?: string;
+    readonly error?: string;
+  }[];
   readonly rows: readonly StatusRow[];
 }
 
@@ -116,7 +123,11 @@ export function statusMarkdown(matrix: StatusMatrix): string {
     lines.push(`| \`${name}\` | ${envs.map((e) => cellText(row.cells[e.name])).join(' | ')} | ${row.differs ? '**differs**' : 'same'} |`);
   }
   if (matrix.rows.length === 0) lines.push('', 'No images found in any environment.');
-  const foot = envs.map((e) => `- **${e.name}**: \`${e.path}\` on \`${e.branch}\`${e.commit ? ` at \`${e.commit.slice(0, 12)}\`` : ''}${e.error ? ` — could not be read: ${e.error}` : ''}`);
+  const foot = envs.map(
+    (e) =>
+      `- **${e.name}**: \`${e.path}\` on ` +
+      `\`${e.branch}\`${e.commit ? ` at \`${e.commit.slice(0, 12)}\`` : ''}${e.error ? ` — could not be read: ${e.error}` : ''}`,
+  );
   lines.push('', ...foot);
   return lines.join('\n');
 }

@@ -27,7 +27,10 @@ export function forgeHostsFromEnv(env: Readonly<Record<string, string | undefine
       return [];
     }
   };
-  return { github: host(env['GITHUB_SERVER_URL']), gitlab: [...host(env['CI_SERVER_URL']), ...(env['CI_SERVER_HOST'] ? [env['CI_SERVER_HOST'].toLowerCase()] : [])] };
+  return {
+    github: host(env['GITHUB_SERVER_URL']),
+    gitlab: [...host(env['CI_SERVER_URL']), ...(env['CI_SERVER_HOST'] ? [env['CI_SERVER_HOST'].toLowerCase()] : [])],
+  };
 }
 
 /** A source URL as a web URL: `git@host:a/b.git` and `https://host/a/b.git` → `https://host/a/b`. */

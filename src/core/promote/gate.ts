@@ -49,7 +49,10 @@ export function formatDuration(ms: number): string {
 
 function verifyHint(input: GateInput): string {
   const commit = input.current.commit;
-  return `run verify for ${input.env} with record: true and expected-revision ${short(commit)} (baton verify --repo ${input.repo} --env ${input.env} --expected-revision ${commit} …), or set require-verified: false`;
+  return (
+    `run verify for ${input.env} with record: true and expected-revision ${short(commit)} (baton verify --repo ${input.repo} --env ` +
+    `${input.env} --expected-revision ${commit} …), or set require-verified: false`
+  );
 }
 
 /**
@@ -62,20 +65,24 @@ export function checkVerified(input: GateInput): GatePassed {
   if (!record) throw notVerifiedHere(input);
   if (record.status !== 'healthy') {
     throw new PromotionRefused(
-      `from: ${env} is not verified: the newest record on ${short(current.commit)} says ${record.status} (${record.reason}: ${record.message}) at ${record.time}; fix ${env} and verify again.`,
+      `from: ${env} is not verified: the newest record on ${short(current.commit)} says ${record.status} (${record.reason}: ` +
+        `${record.message}) at ${record.time}; fix ${env} and verify again.`,
     );
   }
   if (record.revision && !current.commit.startsWith(record.revision) && !record.revision.startsWith(current.commit)) {
     throw new PromotionRefused(
-      `from: the record on ${short(current.commit)} verified revision ${short(record.revision)}, not the commit ${env} runs; ${verifyHint(input)}.`,
+      `from: the record on ${short(current.commit)} verified revision ${short(record.revision)}, not the commit ${env} runs; ` +
+        `${verifyHint(input)}.`,
     );
   }
   const age = input.nowMs - Date.parse(record.time);
-  if (!Number.isFinite(age)) throw new PromotionRefused(`from: the record on ${short(current.commit)} has no readable time ("${record.time}"); verify again.`);
+  if (!Number.isFinite(age))
+    throw new PromotionRefused(`from: the record on ${short(current.commit)} has no readable time ("${record.time}"); verify again.`);
   if (age < input.soakMs) {
     const ready = new Date(Date.parse(record.time) + input.soakMs).toISOString();
     throw new PromotionRefused(
-      `from: ${env} was verified ${formatDuration(age)} ago (${record.time}); soak ${formatDuration(input.soakMs)} needs ${formatDuration(input.soakMs - age)} more. Promote at or after ${ready}.`,
+      `from: ${env} was verified ${formatDuration(age)} ago (${record.time}); soak ${formatDuration(input.soakMs)} needs ` +
+        `${formatDuration(input.soakMs - age)} more. Promote at or after ${ready}.`,
     );
   }
   return { record, commit: current.commit };
@@ -87,11 +94,13 @@ function notVerifiedHere(input: GateInput): PromotionRefused {
   if (older) {
     const record = latestVerdict(older.note!, env)!;
     return new PromotionRefused(
-      `from: ${env} was verified healthy for ${short(older.commit)} (${record.time}), but it now runs ${short(current.commit)}, which has no verification record under ${NOTES_REF}; ${verifyHint(input)}.`,
+      `from: ${env} was verified healthy for ${short(older.commit)} (${record.time}), but it now runs ${short(current.commit)}, ` +
+        `which has no verification record under ${NOTES_REF}; ${verifyHint(input)}.`,
     );
   }
   const searched = input.earlier.length > 0 ? ` (nor on the ${input.earlier.length} commit(s) of ${env} before it)` : '';
   return new PromotionRefused(
-    `from: ${env} is not verified: no verification record for ${env} under ${NOTES_REF} on its current commit ${short(current.commit)}${searched}; ${verifyHint(input)}.`,
+    `from: ${env} is not verified: no verification record for ${env} under ${NOTES_REF} on its current commit ` +
+      `${short(current.commit)}${searched}; ${verifyHint(input)}.`,
   );
 }

@@ -38,7 +38,8 @@ export function sourceImages(images: ReadonlyMap<string, ImageRef>, record: Verd
     if (ref.digest) {
       if (seen && seen !== ref.digest) {
         throw new PromotionRefused(
-          `from: ${familiarName(ref)} is pinned to ${shortDigest(ref.digest)} but verify saw ${shortDigest(seen)} running; verify the source again.`,
+          `from: ${familiarName(ref)} is pinned to ${shortDigest(ref.digest)} but verify saw ${shortDigest(seen)} running; verify ` +
+            `the source again.`,
         );
       }
       return { ref, digest: ref.digest, from: 'file' };
@@ -53,10 +54,17 @@ export function pickImages(images: ReadonlyMap<string, ImageRef>, wanted: readon
   const picked = new Map<string, ImageRef>();
   for (const text of wanted) {
     const ref = parseImageRef(text, 'image');
-    if (ref.tag || ref.digest) throw new UserError(`image: give the name only ("${familiarName(ref)}"); promote takes the version from ${envName}.`, { input: 'image' });
+    if (ref.tag || ref.digest)
+      throw new UserError(`image: give the name only ("${familiarName(ref)}"); promote takes the version from ${envName}.`, {
+        input: 'image',
+      });
     const name = imageName(ref);
     const held = images.get(name);
-    if (!held) throw new UserError(`image: ${familiarName(ref)} is not in ${envName} (it holds ${[...images.values()].map(familiarName).join(', ') || 'no images'}).`, { input: 'image' });
+    if (!held)
+      throw new UserError(
+        `image: ${familiarName(ref)} is not in ${envName} (it holds ${[...images.values()].map(familiarName).join(', ') || 'no images'}).`,
+        { input: 'image' },
+      );
     picked.set(name, held);
   }
   return picked;
@@ -70,7 +78,8 @@ export function parseCopyTo(text: string): { registry: string; prefix: string } 
     throw new UserError(`copy-to: "${text}" must start with a registry host (e.g. registry.example.com/team).`, { input: 'copy-to' });
   }
   const probe = parseImageRef(`${host}/${rest.length > 0 ? rest.join('/') : 'x'}`, 'copy-to');
-  if (probe.tag || probe.digest) throw new UserError(`copy-to: "${text}" must be a registry and optional path, without tag or digest.`, { input: 'copy-to' });
+  if (probe.tag || probe.digest)
+    throw new UserError(`copy-to: "${text}" must be a registry and optional path, without tag or digest.`, { input: 'copy-to' });
   return { registry: probe.registry, prefix: rest.length > 0 ? probe.repository : '' };
 }
 
@@ -84,7 +93,12 @@ export function copyName(ref: ImageRef, copyTo: { registry: string; prefix: stri
 }
 
 /** The promoted image: source at the digest, and the target name (the copy's with `copy-to`). */
-export function promotedImage(ref: ImageRef, digest: string, from: DigestSource, copyTo: { registry: string; prefix: string } | undefined): PromotedImage {
+export function promotedImage(
+  ref: ImageRef,
+  digest: string,
+  from: DigestSource,
+  copyTo: { registry: string; prefix: string } | undefined,
+): PromotedImage {
   const source = { ...ref, digest };
   const name = copyTo ? copyName(ref, copyTo) : ref;
   const target = { registry: name.registry, repository: name.repository, ...(ref.tag ? { tag: ref.tag } : {}), digest };

@@ -18,9 +18,12 @@ export function checkPromoteChains(config: EnvRepoConfig): void {
     for (let env = start.promoteFrom; env !== undefined; env = config.environments.get(env)?.promoteFrom) {
       if (path.includes(env)) {
         const cycle = [...path.slice(path.indexOf(env)), env].reverse().join(' → ');
-        throw new UserError(`${CONFIG_FILE}: promote-from forms a cycle (${cycle}); an environment cannot promote from itself, even through others.`, {
-          input: CONFIG_FILE,
-        });
+        throw new UserError(
+          `${CONFIG_FILE}: promote-from forms a cycle (${cycle}); an environment cannot promote from itself, even through others.`,
+          {
+            input: CONFIG_FILE,
+          },
+        );
       }
       path.push(env);
     }
@@ -34,7 +37,9 @@ export function checkPromoteChains(config: EnvRepoConfig): void {
  */
 export function promotionPairs(config: EnvRepoConfig | undefined, from: string | undefined, to: readonly string[]): PromotionPair[] {
   if (!config) {
-    throw new UserError(`to: promote needs ${CONFIG_FILE} at the env repo root naming the environments (and where they live).`, { input: 'to' });
+    throw new UserError(`to: promote needs ${CONFIG_FILE} at the env repo root naming the environments (and where they live).`, {
+      input: 'to',
+    });
   }
   if (to.length === 0) throw new UserError('to: name the environment(s) to promote into.', { input: 'to' });
   checkPromoteChains(config);
@@ -44,12 +49,18 @@ export function promotionPairs(config: EnvRepoConfig | undefined, from: string |
     const target = namedEnvironment(config, name, 'to');
     const sourceName = from ?? target.promoteFrom;
     if (!sourceName) {
-      throw new UserError(`from: "${name}" has no promote-from in ${CONFIG_FILE}; give from, or add promote-from to environments.${name}.`, { input: 'from' });
+      throw new UserError(
+        `from: "${name}" has no promote-from in ${CONFIG_FILE}; give from, or add promote-from to environments.${name}.`,
+        { input: 'from' },
+      );
     }
     const source = namedEnvironment(config, sourceName, 'from');
-    if (source.name === target.name) throw new UserError(`from: "${source.name}" is also the target; promote from another environment.`, { input: 'from' });
+    if (source.name === target.name)
+      throw new UserError(`from: "${source.name}" is also the target; promote from another environment.`, { input: 'from' });
     if (source.path === target.path && (source.branch ?? '') === (target.branch ?? '')) {
-      throw new UserError(`from: "${source.name}" and "${target.name}" are the same directory (${source.path}) on the same branch.`, { input: 'from' });
+      throw new UserError(`from: "${source.name}" and "${target.name}" are the same directory (${source.path}) on the same branch.`, {
+        input: 'from',
+      });
     }
     return { from: source, to: target };
   });

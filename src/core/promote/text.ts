@@ -54,7 +54,13 @@ export function describeRecord(record: VerdictRecord | undefined, commit: string
  * The commit message: subject, the values changed, and trailers: `Baton-Promoted-From: <env>@<commit>`,
  * `Baton-Verified: <record>`, then bump's (`Baton-Image` with the digest, `Baton-Env`, run, actor).
  */
-export function promoteMessage(subject: string, images: readonly ImageRef[], changes: readonly ValueChange[], context: PromotionContext, origin: ChangeOrigin): string {
+export function promoteMessage(
+  subject: string,
+  images: readonly ImageRef[],
+  changes: readonly ValueChange[],
+  context: PromotionContext,
+  origin: ChangeOrigin,
+): string {
   const lines = changes.map((c) => `- ${c.file}:${c.line} ${c.field}: ${c.old ?? '(none)'} -> ${c.new ?? '(removed)'}`);
   const trailers = [
     `Baton-Promoted-From: ${context.from}@${context.sourceCommit}`,
@@ -85,7 +91,9 @@ function sourceCell(story: ImageStory): string {
 /** The PR/MR body: images old → new with digests and source compare links, the record relied on, commits between. */
 export function promotionBody(stories: readonly ImageStory[], context: PromotionContext, origin: ChangeOrigin): string {
   const rows = stories.map(
-    (s) => `| \`${cell(familiarName(s.image.target))}\` | ${version(s.old)} | ${version(s.image.target)} | ${s.image.digestFrom} | ${sourceCell(s)} |`,
+    (s) =>
+      `| \`${cell(familiarName(s.image.target))}\` | ${version(s.old)} | ${version(s.image.target)} | ${s.image.digestFrom} | ` +
+      `${sourceCell(s)} |`,
   );
   const lines = [
     `Baton promotes **${context.from}** → **${context.to}**.`,
@@ -97,7 +105,11 @@ export function promotionBody(stories: readonly ImageStory[], context: Promotion
     `**Verification relied on:** ${describeRecord(context.record, context.sourceCommit)}.`,
   ];
   if (context.record?.message) lines.push(`> ${cell(context.record.message)}`);
-  for (const s of stories.filter((story) => story.copiedTo)) lines.push('', `Copied \`${familiarName(s.image.source)}@${shortDigest(s.image.source.digest)}\` to \`${s.copiedTo}\` (digest checked).`);
+  for (const s of stories.filter((story) => story.copiedTo))
+    lines.push(
+      '',
+      `Copied \`${familiarName(s.image.source)}@${shortDigest(s.image.source.digest)}\` to \`${s.copiedTo}\` (digest checked).`,
+    );
   for (const s of stories.filter((story) => story.commits && story.commits.length > 0)) lines.push('', ...commitList(s));
   if (origin.runUrl) lines.push('', `- Run: ${origin.runUrl}`);
   if (origin.actor) lines.push(`- Triggered by: @${origin.actor}`);
@@ -114,5 +126,12 @@ function commitList(story: ImageStory): string[] {
     return `- ${sha} ${cell(c.title)}${c.author ? ` (${cell(c.author)})` : ''}`;
   });
   const more = commits.length > MAX_COMMITS ? [`- … and ${commits.length - MAX_COMMITS} more`] : [];
-  return [`<details><summary>${commits.length} commit(s) in ${familiarName(story.image.source)}</summary>`, '', ...shown, ...more, '', '</details>'];
+  return [
+    `<details><summary>${commits.length} commit(s) in ${familiarName(story.image.source)}</summary>`,
+    '',
+    ...shown,
+    ...more,
+    '',
+    '</details>',
+  ];
 }

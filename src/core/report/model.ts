@@ -153,7 +153,13 @@ function statesOf(env: EnvInput): { states: Working[]; holds: TimelineEvent[] } 
       const kind: DeployKind = trailers.has('Baton-Rollback') ? 'rollback' : trailers.has('Baton-Promoted-From') ? 'promotion' : 'deploy';
       if (kind === 'rollback' && states.length > 0) states.at(-1)!.rolledBack = true;
       const sourceTime = Date.parse(first('Baton-Source-Time') ?? '');
-      const optional = { source: first('Baton-Source'), run: first('Baton-Run'), promotedFrom: first('Baton-Promoted-From')?.split('@')[0], reason: first('Baton-Reason'), request: REQUEST_RE.exec(c.message)?.[0] };
+      const optional = {
+        source: first('Baton-Source'),
+        run: first('Baton-Run'),
+        promotedFrom: first('Baton-Promoted-From')?.split('@')[0],
+        reason: first('Baton-Reason'),
+        request: REQUEST_RE.exec(c.message)?.[0],
+      };
       states.push({
         env: env.name,
         commit: c.commit,
@@ -170,8 +176,10 @@ function statesOf(env: EnvInput): { states: Working[]; holds: TimelineEvent[] } 
       });
     }
     const held = new Set(c.held);
-    for (const image of held) if (!heldBefore.has(image)) holds.push({ time: c.time, kind: 'hold', commit: c.commit, text: `hold placed on ${image}` });
-    for (const image of heldBefore) if (!held.has(image)) holds.push({ time: c.time, kind: 'release', commit: c.commit, text: `hold released on ${image}` });
+    for (const image of held)
+      if (!heldBefore.has(image)) holds.push({ time: c.time, kind: 'hold', commit: c.commit, text: `hold placed on ${image}` });
+    for (const image of heldBefore)
+      if (!held.has(image)) holds.push({ time: c.time, kind: 'release', commit: c.commit, text: `hold released on ${image}` });
     heldBefore = held;
     const current = states.at(-1);
     if (current && c.note) current.verdicts.push(...parseVerdictNote(c.note).filter((v) => v.env === env.name));
@@ -264,9 +272,22 @@ function timelineOf(deploys: readonly Deploy[], holds: readonly TimelineEvent[])
   const events: TimelineEvent[] = [...holds];
   for (const d of deploys) {
     const what = d.changes.map((c) => `${c.image} ${c.from ? `${c.from} → ` : ''}${c.to}`).join(', ');
-    const text = d.kind === 'rollback' ? `rollback: ${what}${d.reason ? ` (${d.reason})` : ''}` : d.kind === 'promotion' ? `promotion from ${d.promotedFrom}: ${what}` : `deploy: ${what}`;
+    const text =
+      d.kind === 'rollback'
+        ? `rollback: ${what}${d.reason ? ` (${d.reason})` : ''}`
+        : d.kind === 'promotion'
+          ? `promotion from ${d.promotedFrom}: ${what}`
+          : `deploy: ${what}`;
     events.push({ time: d.time, kind: d.kind, commit: d.commit, text, ...(d.source ? { link: d.source } : {}) });
-    for (const v of d.verdicts) events.push({ time: v.time, kind: 'verdict', commit: d.commit, status: v.status, text: `${v.status}: ${v.message || v.reason}`, ...(v.runUrl ? { link: v.runUrl } : {}) });
+    for (const v of d.verdicts)
+      events.push({
+        time: v.time,
+        kind: 'verdict',
+        commit: d.commit,
+        status: v.status,
+        text: `${v.status}: ${v.message || v.reason}`,
+        ...(v.runUrl ? { link: v.runUrl } : {}),
+      });
   }
   return events.sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
 }

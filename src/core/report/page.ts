@@ -40,7 +40,9 @@ function settingDeploy(deploys: readonly Deploy[] | undefined, image: string): D
 
 function matrixHtml(input: ReportPageInput): string {
   const { matrix, model, links } = input;
-  const head = matrix.environments.map((e) => `<th scope="col">${escapeHtml(e.name)}<small>${escapeHtml(e.branch)} · ${escapeHtml(e.path)}</small></th>`).join('');
+  const head = matrix.environments
+    .map((e) => `<th scope="col">${escapeHtml(e.name)}<small>${escapeHtml(e.branch)} · ${escapeHtml(e.path)}</small></th>`)
+    .join('');
   const rows = matrix.rows.map((row) => {
     const name = familiarName(parseImageRef(row.image));
     const cells = matrix.environments.map((env) => {
@@ -59,14 +61,23 @@ function matrixHtml(input: ReportPageInput): string {
         from?.run ? ` ${link(from.run, 'run')}` : '',
         from?.request && links.request(from.request) ? ` ${link(links.request(from.request), 'PR')}` : '',
         '</div>',
-        cell.hold ? `<div class="hold" title="${escapeHtml(cell.hold.reason)}">held by ${escapeHtml(cell.hold.actor)}: ${escapeHtml(cell.hold.reason)}</div>` : '',
+        cell.hold
+          ? `<div class="hold" title="${escapeHtml(cell.hold.reason)}">held by ${escapeHtml(cell.hold.actor)}: ` +
+            `${escapeHtml(cell.hold.reason)}</div>`
+          : '',
       ];
-      return `<td class="cell${cell.hold ? ' held' : ''}" data-env="${escapeHtml(env.name)}" data-image="${escapeHtml(name)}">${parts.join('')}</td>`;
+      return (
+        `<td class="cell${cell.hold ? ' held' : ''}" data-env="${escapeHtml(env.name)}" ` +
+        `data-image="${escapeHtml(name)}">${parts.join('')}</td>`
+      );
     });
     return `<tr><th scope="row">${escapeHtml(name)}${row.differs ? '<small class="differs">differs</small>' : ''}</th>${cells.join('')}</tr>`;
   });
   const empty = matrix.rows.length === 0 ? '<p>No images found in any environment.</p>' : '';
-  return `<div class="scroll"><table id="matrix"><thead><tr><th scope="col">Image</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>${empty}`;
+  return (
+    `<div class="scroll"><table id="matrix"><thead><tr><th ` +
+    `scope="col">Image</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>${empty}`
+  );
 }
 
 /** An age as people read it: minutes, hours or days. */
@@ -83,12 +94,20 @@ function pageData(input: ReportPageInput): unknown {
       events.map((e) => ({ ...e, ...(e.commit ? { commitUrl: input.links.commit(e.commit) } : {}) })),
     ]),
   );
-  return { environments: input.matrix.environments.map((e) => e.name), metrics: input.model.metrics, promotion: input.model.promotion, timelines };
+  return {
+    environments: input.matrix.environments.map((e) => e.name),
+    metrics: input.model.metrics,
+    promotion: input.model.promotion,
+    timelines,
+  };
 }
 
 /** JSON that can sit inside a `<script>` element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** The whole page. */

@@ -12,7 +12,10 @@ const TIMELINE_EVENTS = 8;
 
 /** Text Mermaid's timeline reads as one event (`:` separates events, `#` and `;` end statements). */
 function mermaidText(text: string): string {
-  return text.replace(/[:#;\n]/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[:#;\n]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function shortImages(text: string): string {
@@ -29,10 +32,14 @@ function shortImages(text: string): string {
 export function mermaidTimeline(envs: readonly string[], timelines: Readonly<Record<string, readonly TimelineEvent[]>>): string {
   const lines = ['```mermaid', 'timeline', '    title Latest changes per environment'];
   for (const env of envs) {
-    const events = (timelines[env] ?? []).filter((e) => e.kind !== 'verdict' || e.status !== 'healthy').slice(0, TIMELINE_EVENTS).reverse();
+    const events = (timelines[env] ?? [])
+      .filter((e) => e.kind !== 'verdict' || e.status !== 'healthy')
+      .slice(0, TIMELINE_EVENTS)
+      .reverse();
     if (events.length === 0) continue;
     lines.push(`    section ${mermaidText(env)}`);
-    for (const e of events) lines.push(`        ${e.time.slice(0, 16).replace('T', ' ').replace(':', 'h')} : ${mermaidText(shortImages(e.text))}`);
+    for (const e of events)
+      lines.push(`        ${e.time.slice(0, 16).replace('T', ' ').replace(':', 'h')} : ${mermaidText(shortImages(e.text))}`);
   }
   lines.push('```');
   return lines.join('\n');
@@ -49,11 +56,28 @@ function dur(value: number | null): string {
 /** The whole job summary. */
 export function reportMarkdown(matrix: StatusMatrix, model: ReportModel, pageNote: string): string {
   const envs = matrix.environments.map((e) => e.name);
-  const metrics = ['', '### Delivery metrics (latest month)', '', '| Environment | Month | Deployments | Lead time | Change failure rate | Time to restore |', '| --- | --- | --- | --- | --- | --- |'];
+  const metrics = [
+    '',
+    '### Delivery metrics (latest month)',
+    '',
+    '| Environment | Month | Deployments | Lead time | Change failure rate | Time to restore |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
   for (const env of envs) {
     const m = model.metrics[env]?.at(-1);
-    if (m) metrics.push(`| ${env} | ${m.month} | ${m.deployments} | ${dur(m.leadTimeMs)} | ${pct(m.changeFailureRate)} | ${dur(m.timeToRestoreMs)} |`);
+    if (m)
+      metrics.push(
+        `| ${env} | ${m.month} | ${m.deployments} | ${dur(m.leadTimeMs)} | ${pct(m.changeFailureRate)} | ${dur(m.timeToRestoreMs)} |`,
+      );
   }
   const promotion = model.promotion.map((p) => `- ${p.from} → ${p.to}: ${dur(p.medianMs)} median over ${p.count} version(s)`);
-  return [statusMarkdown(matrix), ...metrics, ...(promotion.length ? ['', '### Promotion lead time', '', ...promotion] : []), '', mermaidTimeline(envs, model.timelines), '', pageNote].join('\n');
+  return [
+    statusMarkdown(matrix),
+    ...metrics,
+    ...(promotion.length ? ['', '### Promotion lead time', '', ...promotion] : []),
+    '',
+    mermaidTimeline(envs, model.timelines),
+    '',
+    pageNote,
+  ].join('\n');
 }

@@ -28,7 +28,11 @@ export interface RollbackPlan extends EditPlan {
  * Plans writing the versions back (grouped by what the file held, since the editor takes one pin per
  * run) and placing the holds. Throws a {@link UserError} when an image to hold is written only in JSON.
  */
-export function planRollback(files: ReadonlyMap<string, string>, writes: readonly RollbackWrite[], options: RollbackEditOptions): RollbackPlan {
+export function planRollback(
+  files: ReadonlyMap<string, string>,
+  writes: readonly RollbackWrite[],
+  options: RollbackEditOptions,
+): RollbackPlan {
   const texts = new Map(files);
   const changes = new Map<string, ValueChange[]>();
   const sites = new Map<string, readonly ImageSite[]>();
@@ -56,20 +60,29 @@ function holdAll(texts: Map<string, string>, writes: readonly RollbackWrite[], o
   const places: HoldPlace[] = [];
   const before = new Map<string, string>();
   for (const [file, text] of texts) {
-    const found = locateImages(file, text, { pin: 'tag', allowDowngrade: true, policies: options.policies }).filter((s) => names.has(imageName(s.image)));
+    const found = locateImages(file, text, { pin: 'tag', allowDowngrade: true, policies: options.policies }).filter((s) =>
+      names.has(imageName(s.image)),
+    );
     for (const site of found) places.push({ file, line: site.line, image: imageName(site.image) });
-    if (found.length > 0) before.set(file, JSON.stringify(locateImages(file, text, { pin: 'tag', allowDowngrade: true, policies: options.policies }).map((s) => s.image)));
+    if (found.length > 0)
+      before.set(
+        file,
+        JSON.stringify(locateImages(file, text, { pin: 'tag', allowDowngrade: true, policies: options.policies }).map((s) => s.image)),
+      );
   }
   for (const name of names) {
     if (!places.some((p) => p.image === name && !isJsonFile(p.file))) {
       throw new UserError(
-        `hold: ${familiarName(parseImageRef(name))} is written only in JSON files, which cannot carry a hold comment; roll back with hold: false, or write it in YAML.`,
+        `hold: ${familiarName(parseImageRef(name))} is written only in JSON files, which cannot carry a hold comment; roll back with ` +
+          `hold: false, or write it in YAML.`,
         { input: 'hold' },
       );
     }
   }
   for (const [file, after] of placeHolds(texts, places, options.hold!)) {
-    const images = JSON.stringify(locateImages(file, after, { pin: 'tag', allowDowngrade: true, policies: options.policies }).map((s) => s.image));
+    const images = JSON.stringify(
+      locateImages(file, after, { pin: 'tag', allowDowngrade: true, policies: options.policies }).map((s) => s.image),
+    );
     if (images !== before.get(file)) throw new Error(`${file}: placing the rollback hold changed what the file holds; nothing was written`);
     texts.set(file, after);
   }

@@ -62,7 +62,8 @@ function releaseIn(files: ReadonlyMap<string, string>, plan: EditPlan, names: Re
 export function heldMessage(hold: FoundHold, envName: string, verb: 'bumped' | 'promoted', fallbackSelector: string): string {
   const release = releaseCommand({ image: hold.image, selector: hold.selector || fallbackSelector });
   return (
-    `${familiarName(parseImageRef(hold.image))} is held in ${envName} since ${hold.time} by ${hold.actor} (${hold.reason}; ${hold.file}:${hold.line}): not ${verb}. ` +
+    `${familiarName(parseImageRef(hold.image))} is held in ${envName} since ${hold.time} by ${hold.actor} (${hold.reason}; ` +
+    `${hold.file}:${hold.line}): not ${verb}. ` +
     `Release it with "${release}", or run with override-hold.`
   );
 }

@@ -4,7 +4,8 @@
  * leave it alone until someone releases it (DESIGN §3, "What Baton remembers, it keeps in Git"):
  *
  *     images:
- *       # baton-hold: ghcr.io/acme/api by "alice" on 2024-06-01T10:00:00.000Z reason "error rate up"; release: baton release-hold --env production --image ghcr.io/acme/api
+ * # baton-hold: ghcr.io/acme/api by "alice" on 2024-06-01T10:00:00.000Z reason "error rate up"; release: baton release-hold --env
+ * production --image ghcr.io/acme/api
  *       - name: ghcr.io/acme/api
  *         newTag: 1.4.1
  *
@@ -47,7 +48,10 @@ export interface HoldPlace {
 
 const PREFIX = 'baton-hold:';
 const JSON_STRING = '"(?:[^"\\\\]|\\\\.)*"';
-const HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}[ \\t]+(\\S+)[ \\t]+by[ \\t]+(${JSON_STRING})[ \\t]+on[ \\t]+(\\S+)[ \\t]+reason[ \\t]+(${JSON_STRING})(?:;[ \\t]*release:[ \\t]*baton release-hold[ \\t]+(--(?:env|path)[ \\t]+\\S+))?`);
+const HOLD_RE = new RegExp(
+  `^[ \\t]*#[ \\t]*${PREFIX}[ \\t]+(\\S+)[ \\t]+by[ \\t]+(${JSON_STRING})[ \\t]+on[ \\t]+(\\S+)[ \\t]+reason[ ` +
+    `\\t]+(${JSON_STRING})(?:;[ \\t]*release:[ \\t]*baton release-hold[ \\t]+(--(?:env|path)[ \\t]+\\S+))?`,
+);
 const ANY_HOLD_RE = new RegExp(`^[ \\t]*#[ \\t]*${PREFIX}`);
 const BOM = '\uFEFF';
 
@@ -65,7 +69,10 @@ export function releaseCommand(hold: Pick<Hold, 'image' | 'selector'>): string {
 export function formatHold(hold: Hold): string {
   const reason = hold.reason.replace(/\s+/g, ' ').trim();
   const name = familiarName(parseImageRef(hold.image));
-  return `# ${PREFIX} ${name} by ${JSON.stringify(hold.actor)} on ${hold.time} reason ${JSON.stringify(reason)}; release: ${releaseCommand(hold)}`;
+  return (
+    `# ${PREFIX} ${name} by ${JSON.stringify(hold.actor)} on ${hold.time} reason ${JSON.stringify(reason)}; release: ` +
+    `${releaseCommand(hold)}`
+  );
 }
 
 /** Reads a hold from one line of a file; undefined when the line is not one. */
@@ -111,7 +118,8 @@ export function findHolds(files: ReadonlyMap<string, string>): FoundHold[] {
       const hold = parseHold(line.replace(BOM, ''));
       if (!hold) {
         throw new UserError(
-          `${file}:${index + 1}: a "# ${PREFIX}" comment Baton cannot read; write it as Baton does (see docs/rollback.md) or delete the line to release the hold.`,
+          `${file}:${index + 1}: a "# ${PREFIX}" comment Baton cannot read; write it as Baton does (see docs/rollback.md) or delete ` +
+            `the line to release the hold.`,
           { input: `${file}:${index + 1}` },
         );
       }
@@ -132,7 +140,11 @@ export function holdsByImage(holds: readonly FoundHold[]): Map<string, FoundHold
  * Writes a hold above each place (one per line and image), replacing a hold of the same image already
  * there. Returns the texts that changed. JSON files are skipped (see the module comment).
  */
-export function placeHolds(files: ReadonlyMap<string, string>, places: readonly HoldPlace[], holdFor: (image: string) => Hold): Map<string, string> {
+export function placeHolds(
+  files: ReadonlyMap<string, string>,
+  places: readonly HoldPlace[],
+  holdFor: (image: string) => Hold,
+): Map<string, string> {
   const changed = new Map<string, string>();
   const byFile = new Map<string, HoldPlace[]>();
   for (const place of places) {

@@ -82,7 +82,10 @@ export function chooseRollback(entries: readonly HistoryEntry[], target: Rollbac
   if (!current) throw new UserError('env: the environment has no history to roll back in.', { input: 'env' });
   const scope = names.length > 0 ? names : [...current.images.keys()];
   for (const name of scope) {
-    if (!current.images.has(name)) throw new UserError(`image: ${name} is not in this environment (it holds ${[...current.images.keys()].join(', ') || 'no images'}).`, { input: 'image' });
+    if (!current.images.has(name))
+      throw new UserError(`image: ${name} is not in this environment (it holds ${[...current.images.keys()].join(', ') || 'no images'}).`, {
+        input: 'image',
+      });
   }
   const found = findEntry(entries, target, scope);
   if (!found) throw notInHistory(entries, target);
@@ -90,7 +93,11 @@ export function chooseRollback(entries: readonly HistoryEntry[], target: Rollbac
   return { entry: found.entry, writes };
 }
 
-function findEntry(entries: readonly HistoryEntry[], target: RollbackTarget, scope: readonly string[]): { entry: HistoryEntry; names: readonly string[] } | undefined {
+function findEntry(
+  entries: readonly HistoryEntry[],
+  target: RollbackTarget,
+  scope: readonly string[],
+): { entry: HistoryEntry; names: readonly string[] } | undefined {
   const current = entries[0]!;
   if (target.kind === 'steps') {
     const candidates = stepCandidates(entries, scope);
@@ -102,7 +109,9 @@ function findEntry(entries: readonly HistoryEntry[], target: RollbackTarget, sco
     return entry ? { entry, names: scope } : undefined;
   }
   for (const entry of entries) {
-    const names = scope.filter((name) => entry.images.get(name) && matches(entry.images.get(name)!, target) && !matches(current.images.get(name)!, target));
+    const names = scope.filter(
+      (name) => entry.images.get(name) && matches(entry.images.get(name)!, target) && !matches(current.images.get(name)!, target),
+    );
     if (names.length > 0) return { entry, names };
   }
   return undefined;
@@ -166,7 +175,8 @@ function notInHistory(entries: readonly HistoryEntry[], target: RollbackTarget):
 export function imageNames(texts: readonly string[]): string[] {
   return texts.map((text) => {
     const ref = parseImageRef(text, 'image');
-    if (ref.tag || ref.digest) throw new UserError(`image: give the name only ("${familiarName(ref)}"); the version comes from \`to\`.`, { input: 'image' });
+    if (ref.tag || ref.digest)
+      throw new UserError(`image: give the name only ("${familiarName(ref)}"); the version comes from \`to\`.`, { input: 'image' });
     return `${ref.registry}/${ref.repository}`;
   });
 }

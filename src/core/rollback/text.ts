@@ -27,7 +27,13 @@ export interface RollbackContext {
  * (`Baton-Rollback: <commit restored>`, `Baton-Reason`, `Baton-Actor`, plus bump's `Baton-Image` …)
  * that `baton history` reads back.
  */
-export function rollbackMessage(subject: string, images: readonly ImageRef[], changes: readonly ValueChange[], context: RollbackContext, origin: ChangeOrigin): string {
+export function rollbackMessage(
+  subject: string,
+  images: readonly ImageRef[],
+  changes: readonly ValueChange[],
+  context: RollbackContext,
+  origin: ChangeOrigin,
+): string {
   const reason = oneLine(context.reason);
   const lines = changes.map((c) => `- ${c.file}:${c.line} ${c.field}: ${c.old ?? '(none)'} -> ${c.new ?? '(removed)'}`);
   const hold = context.holding ? ' Held there until released (baton release-hold).' : '';
@@ -41,10 +47,18 @@ export function rollbackMessage(subject: string, images: readonly ImageRef[], ch
 }
 
 /** The message of a commit that releases holds. */
-export function releaseMessage(envName: string, images: readonly string[], actor: string, reason: string | undefined, origin: ChangeOrigin): string {
+export function releaseMessage(
+  envName: string,
+  images: readonly string[],
+  actor: string,
+  reason: string | undefined,
+  origin: ChangeOrigin,
+): string {
   const names = images.map((name) => name.replace(/^docker\.io\/(library\/)?/, ''));
   const subject = `${envName}: release the rollback hold on ${names.length === 1 ? names[0] : `${names.length} images`}`;
-  const why = `Released by ${actor}${reason ? `: ${oneLine(reason)}` : ''}. Bumps and promotions of ${names.join(', ')} into ${envName} apply again.`;
+  const why =
+    `Released by ${actor}${reason ? `: ${oneLine(reason)}` : ''}. Bumps and promotions of ${names.join(', ')} into ${envName} apply ` +
+    `again.`;
   const trailers = [`Baton-Release-Hold: ${images.join(', ')}`, `Baton-Env: ${envName}`, `Baton-Actor: ${actor}`];
   if (origin.runUrl) trailers.push(`Baton-Run: ${origin.runUrl}`);
   return `${subject}\n\n${why}\n\n${trailers.join('\n')}\n`;

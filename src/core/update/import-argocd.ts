@@ -35,7 +35,9 @@ export function parseImageListEntry(entry: string): { alias: string; image: stri
 
 function sourcePath(app: KubeObject): { path?: string; valueFiles: string[] } {
   const spec = app.spec ?? {};
-  const source = (spec['source'] ?? (Array.isArray(spec['sources']) ? spec['sources'][0] : undefined)) as Record<string, unknown> | undefined;
+  const source = (spec['source'] ?? (Array.isArray(spec['sources']) ? spec['sources'][0] : undefined)) as
+    | Record<string, unknown>
+    | undefined;
   const helm = (source?.['helm'] ?? {}) as Record<string, unknown>;
   return {
     ...(typeof source?.['path'] === 'string' ? { path: source['path'] } : {}),
@@ -44,11 +46,19 @@ function sourcePath(app: KubeObject): { path?: string; valueFiles: string[] } {
 }
 
 /** Where the controller would write: the write-back target when given, else the Application's source path. */
-function target(app: KubeObject, annotations: Readonly<Record<string, string>>, notes: string[]): { path: string; valuesFile?: string } | undefined {
+function target(
+  app: KubeObject,
+  annotations: Readonly<Record<string, string>>,
+  notes: string[],
+): { path: string; valuesFile?: string } | undefined {
   const { path, valueFiles } = sourcePath(app);
   const method = annotations[`${PREFIX}write-back-method`] ?? 'argocd';
   const targetSpec = annotations[`${PREFIX}write-back-target`];
-  if (!method.startsWith('git')) notes.push(`${app.metadata?.name}: write-back-method ${method.split(':')[0]} keeps versions in the Application; Baton writes them to git in ${path ?? 'the source path'} instead.`);
+  if (!method.startsWith('git'))
+    notes.push(
+      `${app.metadata?.name}: write-back-method ${method.split(':')[0]} keeps versions in the Application; Baton writes them to git ` +
+        `in ${path ?? 'the source path'} instead.`,
+    );
   if (!path) {
     notes.push(`${app.metadata?.name} (${app.file}) has no source path; skipped.`);
     return undefined;
@@ -80,7 +90,10 @@ export function importArgoCd(objects: readonly KubeObject[]): ImportResult {
     if (!where) continue;
     const appName = app.metadata?.name ?? 'app';
     const names: string[] = [];
-    for (const entry of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const entry of list
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const { alias, image, constraint } = parseImageListEntry(entry);
       const get = (key: string) => annotations[`${PREFIX}${alias}.${key}`];
       const raw = get('update-strategy') ?? 'semver';
@@ -95,7 +108,11 @@ export function importArgoCd(objects: readonly KubeObject[]): ImportResult {
       const allow = get('allow-tags');
       if (allow) policy['allow'] = [allow];
       const ignore = get('ignore-tags');
-      if (ignore) policy['ignore'] = ignore.split(',').map((s) => s.trim()).filter(Boolean);
+      if (ignore)
+        policy['ignore'] = ignore
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
       const platform = get('platforms')?.split(',')[0]?.trim();
       if (platform) policy['platform'] = platform;
       const name = `${appName}-${alias}`;
@@ -108,7 +125,8 @@ export function importArgoCd(objects: readonly KubeObject[]): ImportResult {
       if (where.valuesFile && (nameKey || tagKey || specKey)) {
         if (specKey) markers.push({ file: where.valuesFile, key: specKey, marker: `baton: ${ref}` });
         if (nameKey) markers.push({ file: where.valuesFile, key: nameKey, marker: `baton: ${ref}:name` });
-        if (tagKey) markers.push({ file: where.valuesFile, key: tagKey, marker: `baton: ${ref}:${strategy === 'digest' ? 'digest' : 'tag'}` });
+        if (tagKey)
+          markers.push({ file: where.valuesFile, key: tagKey, marker: `baton: ${ref}:${strategy === 'digest' ? 'digest' : 'tag'}` });
       }
     }
     if (names.length > 0) environments.push({ name: appName, path: where.path, mode: 'push', update: names });

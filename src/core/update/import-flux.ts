@@ -29,7 +29,10 @@ function policyOf(policy: KubeObject, repositories: ReadonlyMap<string, KubeObje
   const repository = repositories.get(repoKey);
   const image = record(repository?.spec)['image'];
   if (typeof image !== 'string') {
-    notes.push(`ImagePolicy ${ns(policy)}/${policy.metadata?.name} (${policy.file}) refers to ImageRepository ${repoKey}, which is not in the repo; skipped.`);
+    notes.push(
+      `ImagePolicy ${ns(policy)}/${policy.metadata?.name} (${policy.file}) refers to ImageRepository ${repoKey}, which is not in the ` +
+        `repo; skipped.`,
+    );
     return undefined;
   }
   const out: PolicyYaml = { image };
@@ -90,7 +93,10 @@ export function importFlux(objects: readonly KubeObject[], files: ReadonlyMap<st
         if (key) used.add(key);
       }
     }
-    if (used.size === 0) notes.push(`ImageUpdateAutomation ${ns(automation)}/${automation.metadata?.name}: no $imagepolicy markers under ${path}; no environment made.`);
+    if (used.size === 0)
+      notes.push(
+        `ImageUpdateAutomation ${ns(automation)}/${automation.metadata?.name}: no $imagepolicy markers under ${path}; no environment made.`,
+      );
     else {
       environments.push({
         name: automation.metadata?.name ?? path.split('/').pop()!,

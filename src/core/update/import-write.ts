@@ -20,7 +20,12 @@ export function importEdits(result: ImportResult, config: string | undefined, fi
   for (const env of result.environments) {
     const existing = envs?.items.find((pair) => {
       const value = pair.value as YAMLMap | undefined;
-      return isMap(value) && String(value.get('path') ?? '').replace(/^\.\//, '').replace(/\/$/, '') === env.path;
+      return (
+        isMap(value) &&
+        String(value.get('path') ?? '')
+          .replace(/^\.\//, '')
+          .replace(/\/$/, '') === env.path
+      );
     });
     const name = existing ? String((existing.key as Scalar).value) : env.name;
     if (!existing) {
@@ -55,7 +60,8 @@ function addMarkers(file: string, text: string, markers: readonly ImportedMarker
   const inserts: { at: number; marker: string }[] = [];
   for (const marker of markers) {
     const node = doc.getIn(marker.key.split('.'), true) as Scalar | undefined;
-    if (!node || !isScalar(node) || !node.range) throw new UserError(`${file}: no value at ${marker.key} for the marker "${marker.marker}".`, { input: file });
+    if (!node || !isScalar(node) || !node.range)
+      throw new UserError(`${file}: no value at ${marker.key} for the marker "${marker.marker}".`, { input: file });
     const lineEnd = text.indexOf('\n', node.range[1]);
     const rest = text.slice(node.range[1], lineEnd < 0 ? text.length : lineEnd);
     if (/^\s*#\s*baton:/.test(rest)) continue;

@@ -21,16 +21,23 @@ export interface UpdateScope {
 }
 
 /** Every site of each policy's image in the files; a policy whose image is nowhere is bad configuration. */
-export function policySites(files: ReadonlyMap<string, string>, policies: readonly UpdatePolicy[], scope: UpdateScope): Map<string, ImageSite[]> {
-  const all = [...files].flatMap(([file, text]) => locateImages(file, text, { pin: 'tag', allowDowngrade: false, policies: scope.markers }));
+export function policySites(
+  files: ReadonlyMap<string, string>,
+  policies: readonly UpdatePolicy[],
+  scope: UpdateScope,
+): Map<string, ImageSite[]> {
+  const all = [...files].flatMap(([file, text]) =>
+    locateImages(file, text, { pin: 'tag', allowDowngrade: false, policies: scope.markers }),
+  );
   const found = new Map<string, ImageSite[]>();
   for (const policy of policies) {
     const ref = parseImageRef(policy.image);
     const sites = all.filter((site) => sameImage(site.image, ref));
     if (sites.length === 0) {
       throw new UserError(
-        `policies.${policy.name}: ${familiarName(ref)} is not found in any kustomization, manifest, Helm values file or marker under ${scope.root}; ` +
-          'check the policy\'s image, or add a `# baton: <image>` marker where it is written.',
+        `policies.${policy.name}: ${familiarName(ref)} is not found in any kustomization, manifest, Helm values file or marker under ` +
+          `${scope.root}; ` +
+          "check the policy's image, or add a `# baton: <image>` marker where it is written.",
         { input: `policies.${policy.name}` },
       );
     }
@@ -63,7 +70,12 @@ export interface UpdatePlan extends GuardedPlan {
 /** The image a request writes: `name:tag`, with `@digest` for the digest strategy. */
 export function requestedImage(request: UpdateRequest): ImageRef {
   const ref = parseImageRef(request.policy.image);
-  return { registry: ref.registry, repository: ref.repository, tag: request.choice.tag, ...(request.choice.digest ? { digest: request.choice.digest } : {}) };
+  return {
+    registry: ref.registry,
+    repository: ref.repository,
+    tag: request.choice.tag,
+    ...(request.choice.digest ? { digest: request.choice.digest } : {}),
+  };
 }
 
 /**
@@ -71,11 +83,18 @@ export function requestedImage(request: UpdateRequest): ImageRef {
  * are left out (unless the policy allows downgrades); the rest go through the bump editor in groups of
  * the same pin, each group planned on the text the previous one left, so one commit carries them all.
  */
-export function planUpdate(files: ReadonlyMap<string, string>, requests: readonly UpdateRequest[], sites: ReadonlyMap<string, readonly ImageSite[]>, scope: UpdateScope): UpdatePlan {
+export function planUpdate(
+  files: ReadonlyMap<string, string>,
+  requests: readonly UpdateRequest[],
+  sites: ReadonlyMap<string, readonly ImageSite[]>,
+  scope: UpdateScope,
+): UpdatePlan {
   const downgrades: PolicyDowngrade[] = [];
   const kept = requests.filter((request) => {
     if (request.policy.allowDowngrade) return true;
-    const lower = (sites.get(request.policy.name) ?? []).find((site) => site.image.tag !== undefined && isPolicyDowngrade(request.policy, { tag: site.image.tag }, { tag: request.choice.tag }));
+    const lower = (sites.get(request.policy.name) ?? []).find(
+      (site) => site.image.tag !== undefined && isPolicyDowngrade(request.policy, { tag: site.image.tag }, { tag: request.choice.tag }),
+    );
     if (lower) downgrades.push({ policy: request.policy.name, site: lower, current: lower.image.tag!, wanted: request.choice.tag });
     return !lower;
   });
@@ -94,10 +113,21 @@ export function planUpdate(files: ReadonlyMap<string, string>, requests: readonl
   const held: FoundHold[] = [];
   const allSites = new Map<string, readonly ImageSite[]>();
   for (const group of groups.values()) {
-    const plan = planRespectingHolds(current, group.requests.map(requestedImage), { pin: group.pin, allowDowngrade: group.allowDowngrade, overrideHold: false, policies: scope.markers, root: scope.root });
+    const plan = planRespectingHolds(current, group.requests.map(requestedImage), {
+      pin: group.pin,
+      allowDowngrade: group.allowDowngrade,
+      overrideHold: false,
+      policies: scope.markers,
+      root: scope.root,
+    });
     for (const edit of plan.edits) {
       const earlier = edits.get(edit.file);
-      edits.set(edit.file, { file: edit.file, before: files.get(edit.file)!, after: edit.after, changes: [...(earlier?.changes ?? []), ...edit.changes] });
+      edits.set(edit.file, {
+        file: edit.file,
+        before: files.get(edit.file)!,
+        after: edit.after,
+        changes: [...(earlier?.changes ?? []), ...edit.changes],
+      });
     }
     current = new Map([...current, ...plan.edits.map((edit) => [edit.file, edit.after] as const)]);
     skipped.push(...plan.skipped);

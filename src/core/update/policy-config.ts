@@ -20,7 +20,21 @@ import { checkRange } from './strategies.ts';
 import { compileAllowIgnore, compileFilter } from './tag-filter.ts';
 import { UPDATE_STRATEGIES, type UpdatePin, type UpdatePolicy, type UpdateStrategy } from './types.ts';
 
-const POLICY_KEYS = new Set(['name', 'image', 'strategy', 'range', 'prereleases', 'order', 'filter', 'tag', 'allow', 'ignore', 'platform', 'pin', 'allow-downgrade']);
+const POLICY_KEYS = new Set([
+  'name',
+  'image',
+  'strategy',
+  'range',
+  'prereleases',
+  'order',
+  'filter',
+  'tag',
+  'allow',
+  'ignore',
+  'platform',
+  'pin',
+  'allow-downgrade',
+]);
 const PLATFORM_RE = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 
 function fail(where: string, message: string): never {
@@ -29,7 +43,11 @@ function fail(where: string, message: string): never {
 
 function list(value: unknown, where: string): string[] {
   if (value === undefined || value === null) return [];
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) fail(where, 'must be a list of patterns');
   return value as string[];
 }
@@ -64,18 +82,24 @@ export function parseUpdatePolicy(name: string, value: unknown, where = `policie
       throw new UserError(`baton.yaml: ${where}.image: ${(error as Error).message}`, { input: where, cause: error });
     }
   })();
-  if (ref.tag || ref.digest) fail(`${where}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
-  const strategy = (text(record, 'strategy', where) ?? (record['range'] !== undefined ? 'semver' : undefined)) as UpdateStrategy | undefined;
+  if (ref.tag || ref.digest)
+    fail(`${where}.image`, `"${image}" carries a tag or digest; give the name only (the policy chooses the version)`);
+  const strategy = (text(record, 'strategy', where) ?? (record['range'] !== undefined ? 'semver' : undefined)) as
+    | UpdateStrategy
+    | undefined;
   if (strategy === undefined) fail(where, `"strategy" is required (one of ${UPDATE_STRATEGIES.join(', ')})`);
-  if (!UPDATE_STRATEGIES.includes(strategy)) fail(`${where}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(', ')})`);
+  if (!UPDATE_STRATEGIES.includes(strategy))
+    fail(`${where}.strategy`, `unknown strategy "${strategy}" (known: ${UPDATE_STRATEGIES.join(', ')})`);
   const order = text(record, 'order', where) ?? 'asc';
   if (order !== 'asc' && order !== 'desc') fail(`${where}.order`, `must be asc or desc, not "${order}"`);
   const pin = (text(record, 'pin', where) ?? (strategy === 'digest' ? 'tag+digest' : 'tag')) as UpdatePin;
   if (!['tag', 'digest', 'tag+digest'].includes(pin)) fail(`${where}.pin`, `must be tag, digest or tag+digest, not "${pin}"`);
   const platform = text(record, 'platform', where);
-  if (platform !== undefined && !PLATFORM_RE.test(platform)) fail(`${where}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
+  if (platform !== undefined && !PLATFORM_RE.test(platform))
+    fail(`${where}.platform`, `"${platform}" is not os/arch[/variant] (e.g. linux/amd64)`);
   const rawRange = text(record, 'range', where);
-  if (rawRange !== undefined && strategy !== 'semver') fail(`${where}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
+  if (rawRange !== undefined && strategy !== 'semver')
+    fail(`${where}.range`, `only the semver strategy takes a range (this policy is ${strategy})`);
   const range = rawRange === undefined ? undefined : checkRange(rawRange, `baton.yaml: ${where}`);
   const filter = parseFilter(record['filter'], `${where}.filter`);
   const policy: UpdatePolicy = {
@@ -93,7 +117,8 @@ export function parseUpdatePolicy(name: string, value: unknown, where = `policie
     pin,
     allowDowngrade: flag(record, 'allow-downgrade', where),
   };
-  if (record['tag'] !== undefined && strategy !== 'digest') fail(`${where}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
+  if (record['tag'] !== undefined && strategy !== 'digest')
+    fail(`${where}.tag`, `only the digest strategy follows a tag (this policy is ${strategy})`);
   compileAllowIgnore(policy.allow, policy.ignore, `baton.yaml: ${where}`);
   if (filter) compileFilter(filter, `baton.yaml: ${where}.filter`);
   return policy;
@@ -103,7 +128,8 @@ function parseFilter(value: unknown, where: string): UpdatePolicy['filter'] {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) fail(where, 'must be a mapping with "pattern" (and "extract")');
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (key !== 'pattern' && key !== 'extract') fail(where, `unknown key "${key}" (known: pattern, extract)`);
+  for (const key of Object.keys(record))
+    if (key !== 'pattern' && key !== 'extract') fail(where, `unknown key "${key}" (known: pattern, extract)`);
   const pattern = text(record, 'pattern', where) ?? fail(where, '"pattern" is required');
   const extract = text(record, 'extract', where);
   return { pattern, ...(extract !== undefined ? { extract } : {}) };
@@ -126,7 +152,8 @@ export function parseEnvUpdates(envName: string, value: unknown, shared: Readonl
   const policies = value.map((entry, i) => {
     if (typeof entry === 'string') {
       const policy = shared.get(entry);
-      if (!policy) fail(`${where}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(', ') || 'none'})`);
+      if (!policy)
+        fail(`${where}[${i}]`, `names policy "${entry}", which is not under policies: (known: ${[...shared.keys()].join(', ') || 'none'})`);
       return policy;
     }
     const record = entry as Record<string, unknown> | null;

@@ -17,7 +17,10 @@ export function compilePattern(pattern: string, where: string): RegExp {
   try {
     return new RegExp(goPattern(pattern));
   } catch (error) {
-    throw new UserError(`${where}: "${pattern}" is not a valid regular expression (${(error as Error).message}).`, { input: where, cause: error });
+    throw new UserError(`${where}: "${pattern}" is not a valid regular expression (${(error as Error).message}).`, {
+      input: where,
+      cause: error,
+    });
   }
 }
 
@@ -45,7 +48,10 @@ export function compileFilter(filter: TagFilter, where: string): CompiledFilter 
     for (const name of extractNames(extract)) {
       const ok = /^\d+$/.test(name) ? Number(name) <= groupCount : named.has(name);
       if (!ok) {
-        throw new UserError(`${where}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`, { input: where });
+        throw new UserError(
+          `${where}.extract: "${extract}" refers to group "${name}", which the pattern "${filter.pattern}" does not have.`,
+          { input: where },
+        );
       }
     }
   }

@@ -26,19 +26,44 @@ const REMOVALS: readonly Removal[] = [
   { apiVersion: 'extensions/v1beta1', kinds: ['NetworkPolicy'], removedIn: [1, 16], use: 'networking.k8s.io/v1' },
   { apiVersion: 'extensions/v1beta1', kinds: ['PodSecurityPolicy'], removedIn: [1, 16], use: 'policy/v1beta1' },
   { apiVersion: 'apps/v1beta1', kinds: ['Deployment', 'StatefulSet', 'ControllerRevision'], removedIn: [1, 16], use: 'apps/v1' },
-  { apiVersion: 'apps/v1beta2', kinds: ['DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'ControllerRevision'], removedIn: [1, 16], use: 'apps/v1' },
-  { apiVersion: 'admissionregistration.k8s.io/v1beta1', kinds: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'], removedIn: [1, 22], use: 'admissionregistration.k8s.io/v1' },
+  {
+    apiVersion: 'apps/v1beta2',
+    kinds: ['DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'ControllerRevision'],
+    removedIn: [1, 16],
+    use: 'apps/v1',
+  },
+  {
+    apiVersion: 'admissionregistration.k8s.io/v1beta1',
+    kinds: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+    removedIn: [1, 22],
+    use: 'admissionregistration.k8s.io/v1',
+  },
   { apiVersion: 'apiextensions.k8s.io/v1beta1', kinds: ['CustomResourceDefinition'], removedIn: [1, 22], use: 'apiextensions.k8s.io/v1' },
   { apiVersion: 'apiregistration.k8s.io/v1beta1', kinds: ['APIService'], removedIn: [1, 22], use: 'apiregistration.k8s.io/v1' },
   { apiVersion: 'authentication.k8s.io/v1beta1', kinds: ['TokenReview'], removedIn: [1, 22], use: 'authentication.k8s.io/v1' },
-  { apiVersion: 'authorization.k8s.io/v1beta1', kinds: ['SubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectAccessReview'], removedIn: [1, 22], use: 'authorization.k8s.io/v1' },
+  {
+    apiVersion: 'authorization.k8s.io/v1beta1',
+    kinds: ['SubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectAccessReview'],
+    removedIn: [1, 22],
+    use: 'authorization.k8s.io/v1',
+  },
   { apiVersion: 'certificates.k8s.io/v1beta1', kinds: ['CertificateSigningRequest'], removedIn: [1, 22], use: 'certificates.k8s.io/v1' },
   { apiVersion: 'coordination.k8s.io/v1beta1', kinds: ['Lease'], removedIn: [1, 22], use: 'coordination.k8s.io/v1' },
   { apiVersion: 'extensions/v1beta1', kinds: ['Ingress'], removedIn: [1, 22], use: 'networking.k8s.io/v1' },
   { apiVersion: 'networking.k8s.io/v1beta1', kinds: ['Ingress', 'IngressClass'], removedIn: [1, 22], use: 'networking.k8s.io/v1' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1beta1', kinds: ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'], removedIn: [1, 22], use: 'rbac.authorization.k8s.io/v1' },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1beta1',
+    kinds: ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'],
+    removedIn: [1, 22],
+    use: 'rbac.authorization.k8s.io/v1',
+  },
   { apiVersion: 'scheduling.k8s.io/v1beta1', kinds: ['PriorityClass'], removedIn: [1, 22], use: 'scheduling.k8s.io/v1' },
-  { apiVersion: 'storage.k8s.io/v1beta1', kinds: ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment'], removedIn: [1, 22], use: 'storage.k8s.io/v1' },
+  {
+    apiVersion: 'storage.k8s.io/v1beta1',
+    kinds: ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment'],
+    removedIn: [1, 22],
+    use: 'storage.k8s.io/v1',
+  },
   { apiVersion: 'batch/v1beta1', kinds: ['CronJob'], removedIn: [1, 25], use: 'batch/v1' },
   { apiVersion: 'discovery.k8s.io/v1beta1', kinds: ['EndpointSlice'], removedIn: [1, 25], use: 'discovery.k8s.io/v1' },
   { apiVersion: 'events.k8s.io/v1beta1', kinds: ['Event'], removedIn: [1, 25], use: 'events.k8s.io/v1' },
@@ -46,11 +71,26 @@ const REMOVALS: readonly Removal[] = [
   { apiVersion: 'policy/v1beta1', kinds: ['PodDisruptionBudget'], removedIn: [1, 25], use: 'policy/v1' },
   { apiVersion: 'policy/v1beta1', kinds: ['PodSecurityPolicy'], removedIn: [1, 25] },
   { apiVersion: 'node.k8s.io/v1beta1', kinds: ['RuntimeClass'], removedIn: [1, 25], use: 'node.k8s.io/v1' },
-  { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta1', kinds: ['FlowSchema', 'PriorityLevelConfiguration'], removedIn: [1, 26], use: 'flowcontrol.apiserver.k8s.io/v1' },
+  {
+    apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta1',
+    kinds: ['FlowSchema', 'PriorityLevelConfiguration'],
+    removedIn: [1, 26],
+    use: 'flowcontrol.apiserver.k8s.io/v1',
+  },
   { apiVersion: 'autoscaling/v2beta2', kinds: ['HorizontalPodAutoscaler'], removedIn: [1, 26], use: 'autoscaling/v2' },
   { apiVersion: 'storage.k8s.io/v1beta1', kinds: ['CSIStorageCapacity'], removedIn: [1, 27], use: 'storage.k8s.io/v1' },
-  { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2', kinds: ['FlowSchema', 'PriorityLevelConfiguration'], removedIn: [1, 29], use: 'flowcontrol.apiserver.k8s.io/v1' },
-  { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3', kinds: ['FlowSchema', 'PriorityLevelConfiguration'], removedIn: [1, 32], use: 'flowcontrol.apiserver.k8s.io/v1' },
+  {
+    apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2',
+    kinds: ['FlowSchema', 'PriorityLevelConfiguration'],
+    removedIn: [1, 29],
+    use: 'flowcontrol.apiserver.k8s.io/v1',
+  },
+  {
+    apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3',
+    kinds: ['FlowSchema', 'PriorityLevelConfiguration'],
+    removedIn: [1, 32],
+    use: 'flowcontrol.apiserver.k8s.io/v1',
+  },
 ];
 
 const INTRODUCTIONS: readonly Introduction[] = [
@@ -62,7 +102,11 @@ const INTRODUCTIONS: readonly Introduction[] = [
   { apiVersion: 'autoscaling/v2', kinds: ['HorizontalPodAutoscaler'], since: [1, 23] },
   { apiVersion: 'storage.k8s.io/v1', kinds: ['CSIStorageCapacity'], since: [1, 24] },
   { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kinds: ['FlowSchema', 'PriorityLevelConfiguration'], since: [1, 29] },
-  { apiVersion: 'admissionregistration.k8s.io/v1', kinds: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'], since: [1, 30] },
+  {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kinds: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
+    since: [1, 30],
+  },
   { apiVersion: 'resource.k8s.io/v1', kinds: ['DeviceClass', 'ResourceClaim', 'ResourceClaimTemplate', 'ResourceSlice'], since: [1, 34] },
 ];
 
@@ -83,7 +127,9 @@ export function checkApiAvailability(apiVersion: string, kind: string, target: K
     const [major, minor] = removal.removedIn;
     return {
       message: `${apiVersion} ${kind} was removed in Kubernetes ${major}.${minor}; the target is ${version}.`,
-      fix: removal.use ? `Use apiVersion: ${removal.use} (see the Kubernetes deprecated API migration guide).` : `${kind} has no replacement in ${version}; remove it.`,
+      fix: removal.use
+        ? `Use apiVersion: ${removal.use} (see the Kubernetes deprecated API migration guide).`
+        : `${kind} has no replacement in ${version}; remove it.`,
     };
   }
   const intro = INTRODUCTIONS.find((r) => r.apiVersion === apiVersion && r.kinds.includes(kind));

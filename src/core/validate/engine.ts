@@ -176,13 +176,28 @@ function collectImages(resource: Resource, out: ImageUse[]): void {
 function compare(a: Finding, b: Finding): number {
   const la = a.location;
   const lb = b.location;
-  return la.file.localeCompare(lb.file) || (la.rendered?.line ?? la.line ?? 0) - (lb.rendered?.line ?? lb.line ?? 0) || (la.column ?? 0) - (lb.column ?? 0);
+  return (
+    la.file.localeCompare(lb.file) ||
+    (la.rendered?.line ?? la.line ?? 0) - (lb.rendered?.line ?? lb.line ?? 0) ||
+    (la.column ?? 0) - (lb.column ?? 0)
+  );
 }
 
-function settle(raw: readonly RawFinding[], reported: readonly ReportedResource[], files: number, options: EngineOptions, level: (rule: string) => Finding['level'] | undefined): Report {
+function settle(
+  raw: readonly RawFinding[],
+  reported: readonly ReportedResource[],
+  files: number,
+  options: EngineOptions,
+  level: (rule: string) => Finding['level'] | undefined,
+): Report {
   const all = [...raw];
   if (reported.length === 0 && !options.allowEmpty) {
-    all.push({ rule: 'no-objects', message: 'the inputs hold no Kubernetes objects', location: { file: '.' }, fix: 'Check the paths (and the renderer output); set allow-empty if an empty environment is intended.' });
+    all.push({
+      rule: 'no-objects',
+      message: 'the inputs hold no Kubernetes objects',
+      location: { file: '.' },
+      fix: 'Check the paths (and the renderer output); set allow-empty if an empty environment is intended.',
+    });
   }
   const findings: Finding[] = [];
   for (const finding of all) {

@@ -71,7 +71,33 @@ export const YAML_READ_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions =
 // there); image references and names need no parse.
 const WORD_RE = /^(?![eE][-+]?[0-9])[A-Za-z_/]/;
 const INT_RE = /^-?[1-9][0-9]{0,14}$|^0$/;
-const SPECIAL_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL']);
+const SPECIAL_WORDS = new Set([
+  'y',
+  'Y',
+  'yes',
+  'Yes',
+  'YES',
+  'n',
+  'N',
+  'no',
+  'No',
+  'NO',
+  'true',
+  'True',
+  'TRUE',
+  'false',
+  'False',
+  'FALSE',
+  'on',
+  'On',
+  'ON',
+  'off',
+  'Off',
+  'OFF',
+  'null',
+  'Null',
+  'NULL',
+]);
 const resolved = new Map<string, unknown>();
 
 /** Resolves a plain scalar exactly as `yaml` does (YAML 1.1 without timestamps), with a cache. */
@@ -96,7 +122,18 @@ function checkPlain(text: string, flow: boolean): void {
   if (/:(\s|$)/.test(text) || (flow && /[,[\]{}]/.test(text))) fail();
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0', ' ': ' ', b: '\b', f: '\f' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\',
+  '"': '"',
+  '/': '/',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '0': '\0',
+  ' ': ' ',
+  b: '\b',
+  f: '\f',
+};
 
 /** Reads a quoted scalar at `text[0]`; returns the value and the rest of the text after the quote. */
 function quoted(text: string): [string, string] {
@@ -263,7 +300,11 @@ class Reader {
     if (record) this.items = record;
     for (let line = this.skip(); line && line.indent === indent && (line.text === '-' || line.text.startsWith('- ')); line = this.skip()) {
       const rest = line.text.slice(1).trimStart();
-      record?.push({ offset: line.offset, line: line.number, column: indent + 1 + (rest === '' || rest[0] === '#' ? 0 : line.text.length - rest.length) });
+      record?.push({
+        offset: line.offset,
+        line: line.number,
+        column: indent + 1 + (rest === '' || rest[0] === '#' ? 0 : line.text.length - rest.length),
+      });
       if (rest === '' || rest[0] === '#') {
         this.i++;
         out.push(this.nested(indent, false));
@@ -332,7 +373,13 @@ class Reader {
       if (!blank && line.indent <= parentIndent) break;
       if (!blank && contentIndent < 0) contentIndent = line.indent;
       if (!blank && line.indent < contentIndent) fail();
-      body.push(blank ? (line.indent > contentIndent && contentIndent >= 0 ? ' '.repeat(line.indent - contentIndent) : '') : ' '.repeat(line.indent - contentIndent) + line.text);
+      body.push(
+        blank
+          ? line.indent > contentIndent && contentIndent >= 0
+            ? ' '.repeat(line.indent - contentIndent)
+            : ''
+          : ' '.repeat(line.indent - contentIndent) + line.text,
+      );
       this.i++;
     }
     const text = body.join('\n');

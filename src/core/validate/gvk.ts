@@ -38,7 +38,9 @@ export function parseKindMatchers(items: readonly string[], input: string): Kind
     const kind = slash < 0 ? item : item.slice(slash + 1);
     const apiVersion = slash < 0 ? undefined : item.slice(0, slash);
     if (!KIND_RE.test(kind) || apiVersion === '') {
-      throw new UserError(`${input}: "${item}" is not a kind; write Kind or apiVersion/Kind, e.g. Secret or apps/v1/Deployment.`, { input });
+      throw new UserError(`${input}: "${item}" is not a kind; write Kind or apiVersion/Kind, e.g. Secret or apps/v1/Deployment.`, {
+        input,
+      });
     }
     return apiVersion === undefined ? { kind } : { kind, apiVersion };
   });

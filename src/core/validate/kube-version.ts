@@ -20,7 +20,8 @@ export function parseKubeVersion(text: string, input = 'kubernetes-version'): Ku
   const trimmed = text.trim();
   if (trimmed === 'master') return { ...parseKubeVersion(DEFAULT_KUBERNETES_VERSION, input), master: true };
   const match = VERSION_RE.exec(trimmed);
-  if (!match) throw new UserError(`${input}: "${text}" is not a Kubernetes version; write x.y or x.y.z (e.g. 1.36 or 1.36.0), or master.`, { input });
+  if (!match)
+    throw new UserError(`${input}: "${text}" is not a Kubernetes version; write x.y or x.y.z (e.g. 1.36 or 1.36.0), or master.`, { input });
   return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3] ?? 0) };
 }
 

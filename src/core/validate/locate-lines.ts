@@ -42,7 +42,13 @@ function nextContent(lines: readonly Line[], i: number): number {
 }
 
 /** Where the value after `prefix` characters of a line starts: on the line, or the nested block below. */
-function valueStart(lines: Line[], i: number, prefix: number, parentIndent: number, sameIndentItems: boolean): { at: number; inline: boolean } | undefined {
+function valueStart(
+  lines: Line[],
+  i: number,
+  prefix: number,
+  parentIndent: number,
+  sameIndentItems: boolean,
+): { at: number; inline: boolean } | undefined {
   const line = lines[i]!;
   const rest = line.text.slice(prefix).trimStart();
   if (isContent(rest)) {
@@ -52,7 +58,8 @@ function valueStart(lines: Line[], i: number, prefix: number, parentIndent: numb
   }
   const next = nextContent(lines, i + 1);
   const below = lines[next];
-  if (!below || below.indent < parentIndent || (below.indent === parentIndent && !(sameIndentItems && isItem(below.text)))) return undefined;
+  if (!below || below.indent < parentIndent || (below.indent === parentIndent && !(sameIndentItems && isItem(below.text))))
+    return undefined;
   return { at: next, inline: false };
 }
 
@@ -60,7 +67,14 @@ function valueStart(lines: Line[], i: number, prefix: number, parentIndent: numb
  * The position of `segments` inside the document `text[start, end)` whose first line is `firstLine`;
  * with `key`, of the key holding the last segment. Undefined when only `yaml` can tell.
  */
-export function locateByLines(text: string, start: number, end: number, firstLine: number, segments: readonly string[], key: boolean): Position | undefined {
+export function locateByLines(
+  text: string,
+  start: number,
+  end: number,
+  firstLine: number,
+  segments: readonly string[],
+  key: boolean,
+): Position | undefined {
   const lines = linesOf(text, start, end, firstLine);
   let i = nextContent(lines, 0);
   if (i >= lines.length) return undefined;

@@ -75,9 +75,11 @@ export function parsePolicyConfig(text: string, file: string): PolicyConfig {
   }
   if (doc.contents !== null && !isMap(doc.contents)) fail(file, 'the top level must be a mapping with rules and environments');
   const data = asRecord(doc.toJS(), file, 'the file');
-  for (const key of Object.keys(data)) if (key !== 'rules' && key !== 'environments') fail(file, `unknown top-level key "${key}" (known: rules, environments)`);
+  for (const key of Object.keys(data))
+    if (key !== 'rules' && key !== 'environments') fail(file, `unknown top-level key "${key}" (known: rules, environments)`);
   const environments: Record<string, EnvironmentPolicy> = {};
-  for (const [name, value] of Object.entries(asRecord(data['environments'], file, 'environments'))) environments[name] = parseEnvironment(name, value, file);
+  for (const [name, value] of Object.entries(asRecord(data['environments'], file, 'environments')))
+    environments[name] = parseEnvironment(name, value, file);
   return { rules: parseRules(data['rules'], file, 'rules'), environments };
 }
 

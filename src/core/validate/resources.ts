@@ -43,7 +43,12 @@ function resourceId(object: Record<string, unknown>): ResourceId {
   return {
     apiVersion: String(object['apiVersion']),
     kind: String(object['kind']),
-    name: typeof metadata['name'] === 'string' ? metadata['name'] : typeof metadata['generateName'] === 'string' ? `${metadata['generateName']}*` : '',
+    name:
+      typeof metadata['name'] === 'string'
+        ? metadata['name']
+        : typeof metadata['generateName'] === 'string'
+          ? `${metadata['generateName']}*`
+          : '',
     ...(namespace ? { namespace } : {}),
   };
 }
@@ -119,7 +124,12 @@ export function streamResources(documents: readonly ParsedDocument[], origin: St
   return out;
 }
 
-function expandList(items: unknown[], origin: StreamOrigin, doc: ParsedDocument, out: { resources: Resource[]; findings: RawFinding[] }): void {
+function expandList(
+  items: unknown[],
+  origin: StreamOrigin,
+  doc: ParsedDocument,
+  out: { resources: Resource[]; findings: RawFinding[] },
+): void {
   items.forEach((item, i) => {
     const base = joinPointer('items', i);
     const problem = objectProblem(item, origin, doc, base);

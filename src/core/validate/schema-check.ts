@@ -26,11 +26,21 @@ export interface ResourceCheck {
  */
 export function checkResource(resource: Resource, schemas: SchemaSource, options: SchemaCheckOptions): ResourceCheck {
   const { apiVersion, kind } = resource.id;
-  const at = (message: string, rule: string, fix: string): RawFinding => ({ rule, message, fix, location: resource.location, resource: resource.id });
+  const at = (message: string, rule: string, fix: string): RawFinding => ({
+    rule,
+    message,
+    fix,
+    location: resource.location,
+    resource: resource.id,
+  });
   // Why skip first: kubeconform does (validator.go), so a kind on both lists is skipped there and here.
   if (matchesKind(options.skipKinds, apiVersion, kind)) return { findings: [], skipped: 'skip-kinds' };
   if (matchesKind(options.rejectKinds, apiVersion, kind)) {
-    return { findings: [at(`${apiVersion} ${kind} is not allowed here (reject-kinds)`, 'rejected-kind', `Remove the ${kind} or take it off reject-kinds.`)] };
+    return {
+      findings: [
+        at(`${apiVersion} ${kind} is not allowed here (reject-kinds)`, 'rejected-kind', `Remove the ${kind} or take it off reject-kinds.`),
+      ],
+    };
   }
   const availability = checkApiAvailability(apiVersion, kind, options.kubernetesVersion);
   if (availability) return { findings: [at(availability.message, 'removed-api', availability.fix)] };
@@ -39,7 +49,11 @@ export function checkResource(resource: Resource, schemas: SchemaSource, options
     if (options.ignoreMissingSchemas) return { findings: [], skipped: 'no schema' };
     return {
       findings: [
-        at(`no schema for ${apiVersion} ${kind}`, 'missing-schema', 'Add its CustomResourceDefinition to the inputs or crd-dir, give a schema-location, or set ignore-missing-schemas.'),
+        at(
+          `no schema for ${apiVersion} ${kind}`,
+          'missing-schema',
+          'Add its CustomResourceDefinition to the inputs or crd-dir, give a schema-location, or set ignore-missing-schemas.',
+        ),
       ],
     };
   }

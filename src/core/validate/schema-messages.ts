@@ -35,7 +35,8 @@ function collapseAlternatives(group: readonly SchemaIssue[]): SchemaIssue[] {
   const format = group.find((i) => i.keyword === 'format');
   if (format) return [format];
   const types = group.filter((i) => i.keyword === 'type').map((i) => String(i.params['type']));
-  if (types.length > 0) return [{ keyword: 'type', instancePath: group[0]!.instancePath, params: { type: [...new Set(types)].join(' or ') } }];
+  if (types.length > 0)
+    return [{ keyword: 'type', instancePath: group[0]!.instancePath, params: { type: [...new Set(types)].join(' or ') } }];
   return group.filter((i) => i.keyword !== 'oneOf' && i.keyword !== 'anyOf').slice(0, 1);
 }
 
@@ -68,29 +69,60 @@ function describe(issue: SchemaIssue, path: string, object: unknown): SchemaProb
   const base = { rule: 'schema' as const, pointer: path, atKey: false };
   switch (issue.keyword) {
     case 'type':
-      return { ...base, message: `${field(path)}: expected ${String(p['type'])}, got ${describeValue(value)}`, fix: `Write ${field(path)} as ${String(p['type'])}.` };
+      return {
+        ...base,
+        message: `${field(path)}: expected ${String(p['type'])}, got ${describeValue(value)}`,
+        fix: `Write ${field(path)} as ${String(p['type'])}.`,
+      };
     case 'required':
-      return { ...base, atKey: true, message: `${field(path)}: missing required field "${String(p['missingProperty'])}"`, fix: `Add ${String(p['missingProperty'])}.` };
+      return {
+        ...base,
+        atKey: true,
+        message: `${field(path)}: missing required field "${String(p['missingProperty'])}"`,
+        fix: `Add ${String(p['missingProperty'])}.`,
+      };
     case 'additionalProperties': {
       const name = String(p['additionalProperty']);
       const pointer = `${path}${joinPointer(name)}`;
-      return { rule: 'unknown-field', pointer, atKey: true, message: `${pointer}: unknown field "${name}"`, fix: 'Check the spelling and the indentation; the API server would reject or drop this field.' };
+      return {
+        rule: 'unknown-field',
+        pointer,
+        atKey: true,
+        message: `${pointer}: unknown field "${name}"`,
+        fix: 'Check the spelling and the indentation; the API server would reject or drop this field.',
+      };
     }
     case 'enum':
-      return { ...base, message: `${field(path)}: ${describeValue(value)} is not one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, fix: 'Use one of the allowed values.' };
+      return {
+        ...base,
+        message:
+          `${field(path)}: ${describeValue(value)} is not one of ` +
+          `${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+        fix: 'Use one of the allowed values.',
+      };
     case 'format':
       return { ...base, ...formatProblem(path, String(p['format']), value) };
     default:
-      return { ...base, message: `${field(path)}: ${issue.message ?? `fails ${issue.keyword} ${JSON.stringify(p)}`}`, fix: 'Make the value match the schema.' };
+      return {
+        ...base,
+        message: `${field(path)}: ${issue.message ?? `fails ${issue.keyword} ${JSON.stringify(p)}`}`,
+        fix: 'Make the value match the schema.',
+      };
   }
 }
 
 function formatProblem(path: string, format: string, value: unknown): { message: string; fix: string } {
   if (format === 'quantity') {
-    return { message: `${field(path)}: ${describeValue(value)} is not a Kubernetes quantity`, fix: 'Write a quantity such as 500m, 2, 128Mi or 1Gi.' };
+    return {
+      message: `${field(path)}: ${describeValue(value)} is not a Kubernetes quantity`,
+      fix: 'Write a quantity such as 500m, 2, 128Mi or 1Gi.',
+    };
   }
   if (format === 'int32' || format === 'int64') {
-    return { message: `${field(path)}: ${describeValue(value)} does not fit in ${format}`, fix: `Use a whole number within the ${format} range.` };
+    return {
+      message: `${field(path)}: ${describeValue(value)} does not fit in ${format}`,
+      fix: `Use a whole number within the ${format} range.`,
+    };
   }
   return { message: `${field(path)}: ${describeValue(value)} is not a valid ${format}`, fix: `Write a valid ${format}.` };
 }

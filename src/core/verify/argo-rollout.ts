@@ -22,7 +22,11 @@ function pauseStop(label: string, object: KubeObject): Assessment | undefined {
   const step = arrayAt<Record<string, unknown>>(object, 'spec.strategy.canary.steps')[index];
   const pause = step?.['pause'] as Record<string, unknown> | undefined;
   if (pause && pause['duration'] === undefined) {
-    return assess('failed', 'paused', `${label} waits for manual promotion at canary step ${index} ("kubectl argo rollouts promote ${object.metadata.name}")`);
+    return assess(
+      'failed',
+      'paused',
+      `${label} waits for manual promotion at canary step ${index} ("kubectl argo rollouts promote ${object.metadata.name}")`,
+    );
   }
   return undefined;
 }
@@ -36,7 +40,8 @@ export function argoRolloutAssessment(label: string, object: KubeObject, judge: 
   if (field(object, 'status.abort') === true || progressing?.reason === 'RolloutAborted') {
     return assess('failed', 'aborted', `${label} was aborted: ${message || progressing?.message || 'rolled back to the stable version'}`);
   }
-  if (progressing?.reason === 'ProgressDeadlineExceeded') return judge({ done: false, message: '', error: `rollout "${name}" exceeded its progress deadline` });
+  if (progressing?.reason === 'ProgressDeadlineExceeded')
+    return judge({ done: false, message: '', error: `rollout "${name}" exceeded its progress deadline` });
   const phase = stringAt(object, 'status.phase');
   if (phase === 'Degraded') return assess('failed', 'degraded', `${label} is Degraded: ${message || progressing?.message || 'no message'}`);
   const stable = stringAt(object, 'status.stableRS');
@@ -45,5 +50,11 @@ export function argoRolloutAssessment(label: string, object: KubeObject, judge: 
   }
   const replicas = numberAt(object, 'spec.replicas', 1);
   const progress = `${numberAt(object, 'status.updatedReplicas')} of ${replicas} updated, ${numberAt(object, 'status.availableReplicas')} available`;
-  return judge({ done: false, message: `Waiting for rollout "${name}" rollout to finish: ${phase || 'Progressing'}, ${progress}${message ? ` (${message})` : ''}...` }, pauseStop(label, object));
+  return judge(
+    {
+      done: false,
+      message: `Waiting for rollout "${name}" rollout to finish: ${phase || 'Progressing'}, ${progress}${message ? ` (${message})` : ''}...`,
+    },
+    pauseStop(label, object),
+  );
 }

@@ -110,12 +110,20 @@ function atExpectedRevision(label: string, app: KubeObject, revisions: readonly 
   if (health === 'Degraded') return assess('failed', 'degraded', `${label} is Degraded${listed(unhealthy(app, 'Degraded'))}`, data);
   const sync = stringAt(app, 'status.sync.status', 'Unknown');
   if (sync !== 'Synced') {
-    const outOfSync = arrayAt<ResourceEntry>(app, 'status.resources').filter((r) => r.status === 'OutOfSync').map(resourceName);
+    const outOfSync = arrayAt<ResourceEntry>(app, 'status.resources')
+      .filter((r) => r.status === 'OutOfSync')
+      .map(resourceName);
     return assess('progressing', 'out-of-sync', `${label} is ${sync}${listed(outOfSync)}`, data);
   }
-  if (health === 'Healthy') return assess('healthy', 'healthy', `${label} is Synced and Healthy at ${revisions.join(', ').slice(0, 40) || 'its target'}`, data);
+  if (health === 'Healthy')
+    return assess('healthy', 'healthy', `${label} is Synced and Healthy at ${revisions.join(', ').slice(0, 40) || 'its target'}`, data);
   const waiting = unhealthy(app, health);
-  return assess('progressing', health === 'Suspended' ? 'suspended' : 'progressing', `${label} is Synced, health ${health}${listed(waiting)}`, data);
+  return assess(
+    'progressing',
+    health === 'Suspended' ? 'suspended' : 'progressing',
+    `${label} is Synced, health ${health}${listed(waiting)}`,
+    data,
+  );
 }
 
 /** The verdict on an Application. */
@@ -125,17 +133,32 @@ export function assessApplication(app: KubeObject, rules: ApplicationRules): Ass
   if (app.metadata.deletionTimestamp) return assess('failed', 'deleting', `${label} is being deleted`);
   if (operationRunning(app)) {
     const message = stringAt(app, 'status.operationState.message');
-    return assess('progressing', 'operation-running', `${label}: an operation is running${message ? ` (${message})` : ''}`, facts(app, revisions));
+    return assess(
+      'progressing',
+      'operation-running',
+      `${label}: an operation is running${message ? ` (${message})` : ''}`,
+      facts(app, revisions),
+    );
   }
   const failure = operationFailure(label, app, rules);
   if (failure) return failure;
   if (!atRevision(revisions, rules.expectedRevision)) {
     const at = revisions.length ? revisions.map((r) => r.slice(0, 12)).join(', ') : 'no revision yet';
-    return assess('progressing', 'waiting-for-revision', `${label} is at ${at}; waiting for ${rules.expectedRevision!.slice(0, 12)}`, facts(app, revisions));
+    return assess(
+      'progressing',
+      'waiting-for-revision',
+      `${label} is at ${at}; waiting for ${rules.expectedRevision!.slice(0, 12)}`,
+      facts(app, revisions),
+    );
   }
   const errors = arrayAt<{ type?: string; message?: string }>(app, 'status.conditions').filter((c) => /Error$/.test(c.type ?? ''));
   if (errors.length && stringAt(app, 'status.sync.status') !== 'Synced') {
-    return assess('progressing', 'argocd-error', `${label}: ${errors.map((c) => `${c.type}: ${c.message}`).join('; ')}`, facts(app, revisions));
+    return assess(
+      'progressing',
+      'argocd-error',
+      `${label}: ${errors.map((c) => `${c.type}: ${c.message}`).join('; ')}`,
+      facts(app, revisions),
+    );
   }
   return atExpectedRevision(label, app, revisions);
 }

@@ -63,11 +63,23 @@ function readyTrue(kind: FluxKind, label: string, object: KubeObject, rules: Flu
   const { applied } = fluxRevisions(kind, object);
   const facts = { revision: applied ?? '' };
   if (!rules.expectedRevision) return assess('healthy', 'ready', `${label} is Ready at ${shortRevision(applied ?? '?')}`, facts);
-  if (revisionNames(applied, rules.expectedRevision)) return assess('healthy', 'ready', `${label} is Ready at ${shortRevision(applied!)}`, facts);
+  if (revisionNames(applied, rules.expectedRevision))
+    return assess('healthy', 'ready', `${label} is Ready at ${shortRevision(applied!)}`, facts);
   if (kind === 'HelmRelease' && !parseFluxRevision(applied)) {
-    return assess('healthy', 'ready', `${label} is Ready with chart ${applied ?? '?'} (a chart version names no commit; verify the Kustomization that applies it for the commit)`, { ...facts, revisionChecked: false });
+    return assess(
+      'healthy',
+      'ready',
+      `${label} is Ready with chart ${applied ?? '?'} (a chart version names no commit; verify the Kustomization that applies it for ` +
+        `the commit)`,
+      { ...facts, revisionChecked: false },
+    );
   }
-  return assess('progressing', 'waiting-for-revision', `${label} is Ready at ${shortRevision(applied ?? 'nothing yet')}; waiting for ${rules.expectedRevision.slice(0, 12)}`, facts);
+  return assess(
+    'progressing',
+    'waiting-for-revision',
+    `${label} is Ready at ${shortRevision(applied ?? 'nothing yet')}; waiting for ${rules.expectedRevision.slice(0, 12)}`,
+    facts,
+  );
 }
 
 function readyFalse(kind: FluxKind, label: string, object: KubeObject, rules: FluxRules, reason: string, text: string): Assessment {
@@ -84,12 +96,19 @@ function readyFalse(kind: FluxKind, label: string, object: KubeObject, rules: Fl
 export function assessFlux(kind: FluxKind, object: KubeObject | undefined, rules: FluxRules, name = '?'): Assessment {
   if (!object) return assess('progressing', 'not-found', `${kind.toLowerCase()}/${name} does not exist (yet)`);
   const label = objectLabel(kind, object.metadata);
-  if (object.metadata.deletionTimestamp) return assess('failed', 'deleting', `${label} is being deleted (since ${object.metadata.deletionTimestamp})`);
+  if (object.metadata.deletionTimestamp)
+    return assess('failed', 'deleting', `${label} is being deleted (since ${object.metadata.deletionTimestamp})`);
   if (object.spec?.['suspend'] === true) {
-    return assess('failed', 'suspended', `${label} is suspended (spec.suspend); resume it with "flux resume ${kind.toLowerCase()} ${object.metadata.name} -n ${object.metadata.namespace}"`);
+    return assess(
+      'failed',
+      'suspended',
+      `${label} is suspended (spec.suspend); resume it with "flux resume ${kind.toLowerCase()} ${object.metadata.name} -n ` +
+        `${object.metadata.namespace}"`,
+    );
   }
   const observed = numberAtIfAny(object, 'status.observedGeneration') ?? -1;
-  if (observed < generationOf(object)) return assess('progressing', 'not-observed', `${label}: generation ${generationOf(object)} not observed yet`);
+  if (observed < generationOf(object))
+    return assess('progressing', 'not-observed', `${label}: generation ${generationOf(object)} not observed yet`);
   const stalled = findCondition(object, 'Stalled');
   if (stalled?.status === 'True') return assess('failed', 'stalled', `${label} is stalled: ${why(stalled)}`);
   const ready = findCondition(object, 'Ready');

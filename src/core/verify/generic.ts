@@ -24,7 +24,8 @@ function unobserved(object: KubeObject): number | undefined {
 export function assessConditions(kind: string, object: KubeObject | undefined, name = '?'): Assessment {
   if (!object) return assess('progressing', 'not-found', `${kind.toLowerCase()}/${name} does not exist (yet)`);
   const label = objectLabel(kind, object.metadata);
-  if (object.metadata.deletionTimestamp) return assess('failed', 'deleting', `${label} is being deleted (since ${object.metadata.deletionTimestamp})`);
+  if (object.metadata.deletionTimestamp)
+    return assess('failed', 'deleting', `${label} is being deleted (since ${object.metadata.deletionTimestamp})`);
   const seen = unobserved(object);
   if (seen !== undefined) {
     return assess('progressing', 'not-observed', `${label}: generation ${generationOf(object)} not observed yet (controller at ${seen})`);

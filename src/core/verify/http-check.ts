@@ -31,7 +31,11 @@ export interface HttpAnswer {
 export function parseExpectations(items: readonly string[], input: string): Expectation[] {
   return items.map((item) => {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new UserError(`${input}: "${item}" is not name=value; write it like ${input === 'expect-json' ? 'version=1.4.2' : 'x-version=1.4.2'}.`, { input });
+    if (eq <= 0)
+      throw new UserError(
+        `${input}: "${item}" is not name=value; write it like ${input === 'expect-json' ? 'version=1.4.2' : 'x-version=1.4.2'}.`,
+        { input },
+      );
     return { key: item.slice(0, eq).trim(), value: item.slice(eq + 1).trim() };
   });
 }
@@ -47,7 +51,11 @@ export function checkStatusCode(value: number | undefined): number | undefined {
 
 /** The value at a JSON path: `version`, `$.build.version`, `items[0].tag`, `items.0.tag`. */
 export function jsonPathValue(document: unknown, path: string): unknown {
-  const keys = path.replace(/^\$\.?/, '').replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean);
+  const keys = path
+    .replace(/^\$\.?/, '')
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter(Boolean);
   let value: unknown = document;
   for (const key of keys) {
     if (value === null || typeof value !== 'object') return undefined;
@@ -82,7 +90,8 @@ export function assessAnswer(url: string, answer: HttpAnswer, expected: HttpExpe
   if (!statusOk) problems.push(`status ${answer.status} (expected ${expected.status ?? '2xx'})`);
   for (const h of expected.headers) {
     const found = answer.headers[h.key.toLowerCase()];
-    if (found?.trim() !== h.value) problems.push(`header ${h.key} is ${JSON.stringify(found ?? '(absent)')} (expected ${JSON.stringify(h.value)})`);
+    if (found?.trim() !== h.value)
+      problems.push(`header ${h.key} is ${JSON.stringify(found ?? '(absent)')} (expected ${JSON.stringify(h.value)})`);
   }
   if (statusOk) problems.push(...jsonMismatches(answer, expected.json));
   const facts = { status: answer.status };

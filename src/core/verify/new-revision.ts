@@ -60,7 +60,11 @@ export function newRevision(kind: string, object: KubeObject, related: Related):
     case 'Deployment': {
       const rs = newReplicaSet(object, related.replicaSets ?? []);
       const hash = rs?.metadata.labels?.['pod-template-hash'];
-      return { ...(hash ? { revision: hash } : {}), ...(rs ? { replicaSet: rs } : {}), pods: podsLabelled(related.pods, 'pod-template-hash', hash) };
+      return {
+        ...(hash ? { revision: hash } : {}),
+        ...(rs ? { replicaSet: rs } : {}),
+        pods: podsLabelled(related.pods, 'pod-template-hash', hash),
+      };
     }
     case 'StatefulSet': {
       const revision = observed(object) ? stringAt(object, 'status.updateRevision') || undefined : undefined;

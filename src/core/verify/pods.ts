@@ -85,7 +85,8 @@ function crashLoop(status: ContainerStatus, name: string, rules: PodRules): PodF
   const looping = waiting === 'CrashLoopBackOff' || (status.ready === false && restarts > 0 && lastCode !== undefined && lastCode !== 0);
   if (!looping) return undefined;
   const what = `pod ${name}: container "${status.name}" restarted ${restarts} times${lastExit(status)}`;
-  if (restarts >= rules.restartThreshold) return { outcome: 'failed', reason: 'crash-loop', pod: name, message: `${what} (CrashLoopBackOff)` };
+  if (restarts >= rules.restartThreshold)
+    return { outcome: 'failed', reason: 'crash-loop', pod: name, message: `${what} (CrashLoopBackOff)` };
   return { outcome: 'progressing', reason: 'crash-loop', pod: name, message: `${what} (threshold ${rules.restartThreshold})` };
 }
 
@@ -95,7 +96,13 @@ function waitingFinding(pod: KubeObject, status: ContainerStatus, name: string, 
   const detail = typeof waiting?.['message'] === 'string' && waiting['message'] ? `: ${waiting['message']}` : '';
   const container = `pod ${name}: container "${status.name}"`;
   if (PULL_FAILURES.has(reason)) {
-    return withGrace(rules, podStartedAt(pod), 'image-pull', name, `${container} cannot pull ${status.image ?? 'its image'} (${reason}${detail})`);
+    return withGrace(
+      rules,
+      podStartedAt(pod),
+      'image-pull',
+      name,
+      `${container} cannot pull ${status.image ?? 'its image'} (${reason}${detail})`,
+    );
   }
   if (NEVER_RUNS.has(reason)) return { outcome: 'failed', reason: 'invalid-image', pod: name, message: `${container}: ${reason}${detail}` };
   if (CONFIG_FAILURES.has(reason)) {

@@ -22,7 +22,13 @@ export const KNOWN_KINDS: readonly KnownKind[] = [
   { kind: 'DaemonSet', group: 'apps', plural: 'daemonsets', aliases: ['daemonset', 'ds'], provider: 'kubernetes' },
   { kind: 'Job', group: 'batch', plural: 'jobs', aliases: ['job'], provider: 'kubernetes' },
   { kind: 'Rollout', group: 'argoproj.io', plural: 'rollouts', aliases: ['rollout', 'ro'], provider: 'kubernetes' },
-  { kind: 'Kustomization', group: 'kustomize.toolkit.fluxcd.io', plural: 'kustomizations', aliases: ['kustomization', 'ks'], provider: 'flux' },
+  {
+    kind: 'Kustomization',
+    group: 'kustomize.toolkit.fluxcd.io',
+    plural: 'kustomizations',
+    aliases: ['kustomization', 'ks'],
+    provider: 'flux',
+  },
   { kind: 'HelmRelease', group: 'helm.toolkit.fluxcd.io', plural: 'helmreleases', aliases: ['helmrelease', 'hr'], provider: 'flux' },
   { kind: 'Application', group: 'argoproj.io', plural: 'applications', aliases: ['application', 'app'], provider: 'argocd' },
 ];
@@ -44,21 +50,27 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 function knownKind(word: string, group?: string): KnownKind | undefined {
   const lower = word.toLowerCase();
   return KNOWN_KINDS.find(
-    (k) => (group === undefined || k.group === group) && (k.aliases.includes(lower) || k.plural === lower || k.kind.toLowerCase() === lower),
+    (k) =>
+      (group === undefined || k.group === group) && (k.aliases.includes(lower) || k.plural === lower || k.kind.toLowerCase() === lower),
   );
 }
 
 function unknownKind(text: string, word: string, input: string): UserError {
   const names = KNOWN_KINDS.map((k) => k.aliases[0]).join(', ');
   return new UserError(
-    `${input}: "${text}" names an unknown kind "${word}". Known kinds: ${names}; for any other resource with status conditions write <kind>.<group>/<name>, e.g. certificate.cert-manager.io/web.`,
+    `${input}: "${text}" names an unknown kind "${word}". Known kinds: ${names}; for any other resource with status conditions write ` +
+      `<kind>.<group>/<name>, e.g. certificate.cert-manager.io/web.`,
     { input },
   );
 }
 
 function checkName(text: string, value: string, what: 'name' | 'namespace', input: string): string {
   const ok = what === 'name' ? DNS_SUBDOMAIN.test(value) && value.length <= 253 : DNS_LABEL.test(value) && value.length <= 63;
-  if (!ok) throw new UserError(`${input}: "${text}" has an invalid ${what} "${value}" (lowercase letters, digits, "-"${what === 'name' ? ' and "."' : ''}).`, { input });
+  if (!ok)
+    throw new UserError(
+      `${input}: "${text}" has an invalid ${what} "${value}" (lowercase letters, digits, "-"${what === 'name' ? ' and "."' : ''}).`,
+      { input },
+    );
   return value;
 }
 
@@ -101,7 +113,8 @@ export function checkSelector(selector: string, input = 'selector'): string {
   const term = /^\s*(!?[A-Za-z0-9][-A-Za-z0-9_./]*)(\s*(=|==|!=)\s*[A-Za-z0-9]?[-A-Za-z0-9_.]*|\s+(in|notin)\s*\([^()]*\))?\s*$/;
   const terms = selector.split(/,(?![^()]*\))/);
   for (const t of terms) {
-    if (!term.test(t)) throw new UserError(`${input}: "${selector}" is not a label selector; write it like app=web or tier in (api,web).`, { input });
+    if (!term.test(t))
+      throw new UserError(`${input}: "${selector}" is not a label selector; write it like app=web or tier in (api,web).`, { input });
   }
   return selector.trim();
 }

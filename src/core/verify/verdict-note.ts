@@ -33,8 +33,13 @@ export interface VerdictRecord {
 }
 
 /** Builds the record of a verdict. */
-export function verdictRecord(verdict: Verdict, fields: { env: string; provider: string; time: string; revision?: string; runUrl?: string }): VerdictRecord {
-  const images = [...new Set(verdict.targets.flatMap((t) => (Array.isArray(t.facts?.['images']) ? (t.facts['images'] as string[]) : [])))].sort();
+export function verdictRecord(
+  verdict: Verdict,
+  fields: { env: string; provider: string; time: string; revision?: string; runUrl?: string },
+): VerdictRecord {
+  const images = [
+    ...new Set(verdict.targets.flatMap((t) => (Array.isArray(t.facts?.['images']) ? (t.facts['images'] as string[]) : []))),
+  ].sort();
   return {
     version: 1,
     env: fields.env,

@@ -36,7 +36,13 @@ export function progressText(status: RolloutStatus): string {
 function facts(revision: NewRevision, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const counts = podCounts(revision.pods);
   const images = [...new Set(revision.pods.flatMap(runningImages))];
-  return { ...(revision.revision ? { revision: revision.revision } : {}), newPods: counts.total, newPodsReady: counts.ready, images, ...extra };
+  return {
+    ...(revision.revision ? { revision: revision.revision } : {}),
+    newPods: counts.total,
+    newPodsReady: counts.ready,
+    images,
+    ...extra,
+  };
 }
 
 function templateCheck(label: string, object: KubeObject, expected: ImageRef | undefined): Assessment | undefined {
@@ -46,7 +52,11 @@ function templateCheck(label: string, object: KubeObject, expected: ImageRef | u
     return assess('failed', 'image-not-used', `${label} runs no container of ${familiarName(expected)}`);
   }
   if (found.state === 'other') {
-    return assess('progressing', 'waiting-for-image', `${label} still runs ${found.image}; waiting for ${formatFamiliar(expected)} to be applied`);
+    return assess(
+      'progressing',
+      'waiting-for-image',
+      `${label} still runs ${found.image}; waiting for ${formatFamiliar(expected)} to be applied`,
+    );
   }
   return undefined;
 }
@@ -60,7 +70,13 @@ function withNotes(message: string, findings: readonly PodFinding[]): string {
   return notes.length ? `${message}; ${notes[0]}${notes.length > 1 ? ` (+${notes.length - 1} more)` : ''}` : message;
 }
 
-function doneOrMismatch(label: string, revision: NewRevision, rules: WorkloadRules, message: string, extra: Record<string, unknown> = {}): Assessment {
+function doneOrMismatch(
+  label: string,
+  revision: NewRevision,
+  rules: WorkloadRules,
+  message: string,
+  extra: Record<string, unknown> = {},
+): Assessment {
   const mismatch = rules.expectedImage ? podDigestMismatch(revision.pods, rules.expectedImage) : undefined;
   if (mismatch) return assess('failed', 'image-mismatch', `${label}: ${mismatch}`, facts(revision, extra));
   return assess('healthy', 'rolled-out', message, facts(revision, extra));
@@ -74,7 +90,12 @@ function judgeRollout(label: string, status: RolloutStatus, revision: NewRevisio
   const failed = failedFinding(findings);
   if (failed) return assess('failed', failed.reason, `${label}: ${failed.message}`, facts(revision, { kubectl: status.message }));
   if (stuck) return stuck;
-  return assess('progressing', 'progressing', withNotes(`${label}: ${progressText(status)}`, findings), facts(revision, { kubectl: status.message }));
+  return assess(
+    'progressing',
+    'progressing',
+    withNotes(`${label}: ${progressText(status)}`, findings),
+    facts(revision, { kubectl: status.message }),
+  );
 }
 
 function deploymentAssessment(label: string, object: KubeObject, revision: NewRevision, rules: WorkloadRules): Assessment {
@@ -82,9 +103,20 @@ function deploymentAssessment(label: string, object: KubeObject, revision: NewRe
   const failure = revision.replicaSet ? findCondition(revision.replicaSet, 'ReplicaFailure') : undefined;
   let stuck: Assessment | undefined;
   if (failure?.status === 'True') {
-    stuck = assess('failed', 'replica-failure', `${label}: ReplicaSet ${revision.replicaSet?.metadata.name} cannot create pods: ${failure.message ?? failure.reason}`, facts(revision));
+    stuck = assess(
+      'failed',
+      'replica-failure',
+      `${label}: ReplicaSet ${revision.replicaSet?.metadata.name} cannot create pods: ${failure.message ?? failure.reason}`,
+      facts(revision),
+    );
   } else if (object.spec?.['paused'] === true) {
-    stuck = assess('failed', 'paused', `${label} is paused (spec.paused) with the rollout unfinished: ${progressText(status)}. Resume it with "${kubectlCommand('rollout resume', 'Deployment', object)}".`, facts(revision));
+    stuck = assess(
+      'failed',
+      'paused',
+      `${label} is paused (spec.paused) with the rollout unfinished: ${progressText(status)}. Resume it with ` +
+        `"${kubectlCommand('rollout resume', 'Deployment', object)}".`,
+      facts(revision),
+    );
   }
   return judgeRollout(label, status, revision, rules, stuck);
 }
@@ -102,24 +134,36 @@ function onDeleteAssessment(label: string, object: KubeObject, kind: string, rev
   const want = kind === 'DaemonSet' ? numberAt(object, 'status.desiredNumberScheduled') : (numberAtIfAny(object, 'spec.replicas') ?? 1);
   const updated = numberAt(object, kind === 'DaemonSet' ? 'status.updatedNumberScheduled' : 'status.updatedReplicas');
   const ready = numberAt(object, kind === 'DaemonSet' ? 'status.numberAvailable' : 'status.readyReplicas');
-  if (updated >= want && ready >= want) return assess('healthy', 'rolled-out', `${label}: all ${want} pods run the new revision (OnDelete)`, facts(revision));
+  if (updated >= want && ready >= want)
+    return assess('healthy', 'rolled-out', `${label}: all ${want} pods run the new revision (OnDelete)`, facts(revision));
   return assess(
     'failed',
     'on-delete',
-    `${label} uses the OnDelete update strategy: ${updated} of ${want} pods run the new revision and the others change only when deleted. Delete the old pods, or switch to RollingUpdate.`,
+    `${label} uses the OnDelete update strategy: ${updated} of ${want} pods run the new revision and the others change only when ` +
+      `deleted. Delete the old pods, or switch to RollingUpdate.`,
     facts(revision),
   );
 }
 
 function jobAssessment(label: string, object: KubeObject, revision: NewRevision, rules: WorkloadRules): Assessment {
   const failed = findCondition(object, 'Failed');
-  if (failed?.status === 'True') return assess('failed', 'job-failed', `${label} failed: ${failed.reason ?? ''}${failed.message ? ` (${failed.message})` : ''}`, facts(revision));
-  if (isTrue(object, 'Complete')) return doneOrMismatch(label, revision, rules, `${label} completed (${numberAt(object, 'status.succeeded')} succeeded)`);
-  if (isTrue(object, 'Suspended') || object.spec?.['suspend'] === true) return assess('failed', 'suspended', `${label} is suspended (spec.suspend); it will not run until resumed`, facts(revision));
+  if (failed?.status === 'True')
+    return assess(
+      'failed',
+      'job-failed',
+      `${label} failed: ${failed.reason ?? ''}${failed.message ? ` (${failed.message})` : ''}`,
+      facts(revision),
+    );
+  if (isTrue(object, 'Complete'))
+    return doneOrMismatch(label, revision, rules, `${label} completed (${numberAt(object, 'status.succeeded')} succeeded)`);
+  if (isTrue(object, 'Suspended') || object.spec?.['suspend'] === true)
+    return assess('failed', 'suspended', `${label} is suspended (spec.suspend); it will not run until resumed`, facts(revision));
   const findings = podFindings(revision.pods, rules);
   const failedPod = failedFinding(findings);
   if (failedPod) return assess('failed', failedPod.reason, `${label}: ${failedPod.message}`, facts(revision));
-  const progress = `${numberAt(object, 'status.active')} active, ${numberAt(object, 'status.succeeded')} succeeded, ${numberAt(object, 'status.failed')} failed`;
+  const progress =
+    `${numberAt(object, 'status.active')} active, ${numberAt(object, 'status.succeeded')} succeeded, ` +
+    `${numberAt(object, 'status.failed')} failed`;
   return assess('progressing', 'progressing', withNotes(`${label}: ${progress}`, findings), facts(revision));
 }
 
@@ -130,7 +174,13 @@ function deletion(label: string, object: KubeObject): Assessment | undefined {
 }
 
 /** The verdict on one workload (`kind` one of {@link WORKLOAD_KINDS}); `object` undefined means not found. */
-export function assessWorkload(kind: string, object: KubeObject | undefined, related: Related, rules: WorkloadRules, name = '?'): Assessment {
+export function assessWorkload(
+  kind: string,
+  object: KubeObject | undefined,
+  related: Related,
+  rules: WorkloadRules,
+  name = '?',
+): Assessment {
   if (!object) return assess('progressing', 'not-found', `${kind.toLowerCase()}/${name} does not exist (yet)`);
   const label = objectLabel(kind, object.metadata);
   const early = deletion(label, object) ?? templateCheck(label, object, rules.expectedImage);

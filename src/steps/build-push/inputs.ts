@@ -34,7 +34,10 @@ export interface BuildPushInputs {
 function parseImage(text: string): { ref: ImageRef; layout: boolean } {
   const layout = isLayoutReference(text);
   const ref = layout ? parseLayoutReference(text, 'image') : parseImageRef(text, 'image');
-  if (ref.digest) throw new UserError(`image: "${text}" has a digest; name the repository to push to (and a tag if you like), not an image.`, { input: 'image' });
+  if (ref.digest)
+    throw new UserError(`image: "${text}" has a digest; name the repository to push to (and a tag if you like), not an image.`, {
+      input: 'image',
+    });
   return { ref, layout };
 }
 
@@ -49,8 +52,14 @@ function parsePlatforms(items: readonly string[]): PlatformSpec[] {
 type Values = InputsOf<typeof buildPushSpec>;
 
 function credentials({ username, password }: Values): { username?: string; password?: string } {
-  if (username && !password) throw new UserError('password: username is given but password is not; give both, or neither to use the credential stores.', { input: 'password' });
-  if (password && !username) throw new UserError('username: password is given but username is not; give both, or neither to use the credential stores.', { input: 'username' });
+  if (username && !password)
+    throw new UserError('password: username is given but password is not; give both, or neither to use the credential stores.', {
+      input: 'password',
+    });
+  if (password && !username)
+    throw new UserError('username: password is given but username is not; give both, or neither to use the credential stores.', {
+      input: 'username',
+    });
   return { ...(username ? { username } : {}), ...(password ? { password } : {}) };
 }
 
@@ -60,7 +69,8 @@ export function buildPushInputs(values: Values): BuildPushInputs {
   const tags = [...(ref.tag ? [ref.tag] : []), ...values.tags];
   for (const template of tags) checkTemplate(template, 'tags');
   const { target, file } = values;
-  if (target !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(target)) throw new UserError(`target: "${target}" is not a stage name.`, { input: 'target' });
+  if (target !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(target))
+    throw new UserError(`target: "${target}" is not a stage name.`, { input: 'target' });
   const { tag: _tag, ...untagged } = ref;
   return {
     imageRef: untagged,

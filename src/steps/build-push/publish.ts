@@ -31,7 +31,8 @@ function immutable(target: ImageLocation, tag: string, previous: string, digest:
   const name = formatImageRef(withTag(target.ref, tag));
   return new UserError(
     `tags: ${name} already points at ${shortDigest(previous)} and the registry refused to move it to ${shortDigest(digest)}: ` +
-      'the repository keeps tags immutable. Use tags that are new for each build (sha-<7>, a version), or allow tag updates on the repository.',
+      'the repository keeps tags immutable. Use tags that are new for each build (sha-<7>, a version), or allow tag updates on the ' +
+      'repository.',
     { input: 'tags', cause },
   );
 }
@@ -44,7 +45,8 @@ async function putTag(target: ImageLocation, manifest: ManifestData, tag: string
   } catch (error) {
     // A refusal to move an existing tag (TAG_INVALID, MANIFEST_INVALID, 409/412 answers) is immutability;
     // an auth failure is not, and keeps its own message.
-    if (current && error instanceof UserError && !AUTH_FAILURE.test(error.message)) throw immutable(target, tag, current.digest, manifest.digest, error);
+    if (current && error instanceof UserError && !AUTH_FAILURE.test(error.message))
+      throw immutable(target, tag, current.digest, manifest.digest, error);
     throw error;
   }
   return current ? { tag, status: 'moved', previous: current.digest } : { tag, status: 'created' };
@@ -64,7 +66,8 @@ export async function applyTags(target: ImageLocation, digest: string, tags: rea
  */
 export async function pushByDigest(image: ImageLocation & { readonly digest: string }, target: ImageLocation): Promise<string> {
   const destination = byDigest(target.ref, image.digest);
-  const sameStore = image.client === target.client && image.ref.registry === target.ref.registry && image.ref.repository === target.ref.repository;
+  const sameStore =
+    image.client === target.client && image.ref.registry === target.ref.registry && image.ref.repository === target.ref.repository;
   if (!sameStore) await target.client.copyImage(image.ref, destination, { from: image.client });
   const stored = await target.client.resolve(destination);
   return stored.digest;

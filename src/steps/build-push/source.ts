@@ -40,18 +40,25 @@ export interface BuildSource {
 }
 
 async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** The context directory and the Dockerfile's path and text; a missing one is a UserError naming its input. */
 export async function readBuildFiles(inputs: BuildPushInputs, cwd: string): Promise<{ context: string; dockerfile: string; text: string }> {
   const context = resolve(cwd, inputs.context);
-  if (!(await isDirectory(context))) throw new UserError(`context: ${inputs.context} is not a directory (resolved to ${context}).`, { input: 'context' });
+  if (!(await isDirectory(context)))
+    throw new UserError(`context: ${inputs.context} is not a directory (resolved to ${context}).`, { input: 'context' });
   const dockerfile = inputs.file ? resolve(cwd, inputs.file) : resolve(context, 'Dockerfile');
   const text = await readFile(dockerfile, 'utf8').catch(() => undefined);
   if (text === undefined) {
     const shown = relative(cwd, dockerfile) || dockerfile;
-    throw new UserError(`file: no Dockerfile at ${shown}${inputs.file ? '' : ' (the default, <context>/Dockerfile)'}; name it with the file input.`, { input: 'file' });
+    throw new UserError(
+      `file: no Dockerfile at ${shown}${inputs.file ? '' : ' (the default, <context>/Dockerfile)'}; name it with the file input.`,
+      { input: 'file' },
+    );
   }
   const inside = relative(context, dockerfile);
   targetStage(parseDockerfile(text, inside && !inside.startsWith('..') ? inside : dockerfile), inputs.target);
@@ -62,12 +69,18 @@ export async function readBuildFiles(inputs: BuildPushInputs, cwd: string): Prom
 export function readSourceDateEpoch(env: Readonly<Record<string, string | undefined>>): number | undefined {
   const text = env['SOURCE_DATE_EPOCH']?.trim();
   if (!text) return undefined;
-  if (!/^\d+$/.test(text)) throw new UserError(`SOURCE_DATE_EPOCH: "${text}" is not a whole number of seconds since 1970.`, { input: 'SOURCE_DATE_EPOCH' });
+  if (!/^\d+$/.test(text))
+    throw new UserError(`SOURCE_DATE_EPOCH: "${text}" is not a whole number of seconds since 1970.`, { input: 'SOURCE_DATE_EPOCH' });
   return Number(text);
 }
 
 /** Reads the files, the source context, and computes tags, labels and the source key. */
-export async function buildSource(inputs: BuildPushInputs, deps: SourceDeps, env: Readonly<Record<string, string | undefined>>, cwd: string): Promise<BuildSource> {
+export async function buildSource(
+  inputs: BuildPushInputs,
+  deps: SourceDeps,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): Promise<BuildSource> {
   const files = await readBuildFiles(inputs, cwd);
   const sourceDateEpoch = readSourceDateEpoch(env);
   const now = deps.now();

@@ -56,7 +56,10 @@ function openTarget(inputs: BuildPushInputs, registry: RegistryClient): ImageLoc
 }
 
 function registryOptions(inputs: BuildPushInputs, env: StepContext['env']): RegistryClientOptions {
-  const credentials = inputs.username && inputs.password && !inputs.layout ? [{ registry: inputs.imageRef.registry, username: inputs.username, password: inputs.password }] : [];
+  const credentials =
+    inputs.username && inputs.password && !inputs.layout
+      ? [{ registry: inputs.imageRef.registry, username: inputs.username, password: inputs.password }]
+      : [];
   return { credentials, env, insecureRegistries: inputs.insecureRegistries };
 }
 
@@ -81,8 +84,16 @@ async function existingBuild(run: Run): Promise<string | undefined> {
 
 async function buildRequest(run: Run): Promise<BuildRequest> {
   const { inputs, source } = run;
-  const destination = inputs.push ? run.target : { client: new OciLayoutStore(join(run.workDir, 'layout')), ref: { registry: LAYOUT_REGISTRY, repository: join(run.workDir, 'layout') } };
-  const authFile = inputs.username && inputs.password && !inputs.layout ? await writeAuthFile(run.workDir, inputs.imageRef.registry, inputs.username, inputs.password) : undefined;
+  const destination = inputs.push
+    ? run.target
+    : {
+        client: new OciLayoutStore(join(run.workDir, 'layout')),
+        ref: { registry: LAYOUT_REGISTRY, repository: join(run.workDir, 'layout') },
+      };
+  const authFile =
+    inputs.username && inputs.password && !inputs.layout
+      ? await writeAuthFile(run.workDir, inputs.imageRef.registry, inputs.username, inputs.password)
+      : undefined;
   return {
     context: source.context,
     dockerfile: source.dockerfile,
@@ -110,8 +121,12 @@ async function build(run: Run): Promise<{ built: BuiltImage; digest: string; bui
   const how = run.inputs.builder === 'auto' ? ' (builder: auto)' : '';
   run.context.log.info(`building with ${selection.builder.name} ${selection.version}${how}`);
   for (const line of selection.passed) run.context.log.info(`  passed over ${line}`);
-  const built = await timed(run, 'build', () => run.context.log.group(`Build with ${selection.builder.name}`, () => selection.builder.build(request)));
-  const digest = run.inputs.push ? await timed(run, 'push', () => pushByDigest({ ...built.location, digest: built.digest }, run.target)) : built.digest;
+  const built = await timed(run, 'build', () =>
+    run.context.log.group(`Build with ${selection.builder.name}`, () => selection.builder.build(request)),
+  );
+  const digest = run.inputs.push
+    ? await timed(run, 'push', () => pushByDigest({ ...built.location, digest: built.digest }, run.target))
+    : built.digest;
   return { built, digest, builder: selection.builder.name, passed: selection.passed };
 }
 
@@ -128,12 +143,29 @@ async function execute(run: Run): Promise<BuildPushReport> {
   if (existing) {
     run.context.log.info(`the registry already holds ${existing} for this source (${run.source.keyTag}); skipping the build`);
     const tags = run.inputs.dryRun ? [] : await tagAll(run, existing);
-    return { ...base, digest: existing, skipped: true, builder: '', platforms: await platformsOf(run.target, existing), tags, pushed: !run.inputs.dryRun };
+    return {
+      ...base,
+      digest: existing,
+      skipped: true,
+      builder: '',
+      platforms: await platformsOf(run.target, existing),
+      tags,
+      pushed: !run.inputs.dryRun,
+    };
   }
   if (run.inputs.dryRun) return { ...base, digest: '', skipped: false, builder: '', platforms: {}, tags: [] };
   const result = await build(run);
   const tags = run.inputs.push ? await tagAll(run, result.digest) : [];
-  return { ...base, digest: result.digest, skipped: false, builder: result.builder, passed: result.passed, platforms: result.built.platforms, tags, pushed: run.inputs.push };
+  return {
+    ...base,
+    digest: result.digest,
+    skipped: false,
+    builder: result.builder,
+    passed: result.passed,
+    platforms: result.built.platforms,
+    tags,
+    pushed: run.inputs.push,
+  };
 }
 
 /** Runs build-push with checked inputs. */

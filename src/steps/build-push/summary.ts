@@ -34,7 +34,13 @@ export function buildPushOutputs(inputs: BuildPushInputs, source: BuildSource, r
     tags: shownTags,
     skipped: report.skipped,
     builder: report.builder,
-    source: { commit: source.source.sha ?? '', branch: source.source.branch ?? '', tag: source.source.gitTag ?? '', pr: source.source.pr ?? null, repository: source.source.repositoryUrl ?? '' },
+    source: {
+      commit: source.source.sha ?? '',
+      branch: source.source.branch ?? '',
+      tag: source.source.gitTag ?? '',
+      pr: source.source.pr ?? null,
+      repository: source.source.repositoryUrl ?? '',
+    },
     key: source.key,
     keyTag: source.keyTag,
     labels: Object.fromEntries(source.labels),
@@ -58,17 +64,22 @@ export function buildPushSummary(inputs: BuildPushInputs, source: BuildSource, r
   const name = repositoryName(inputs.imageRef, inputs.layout);
   const dry = inputs.dryRun ? ' (dry run)' : '';
   const lines = [`### Baton build-push: ${name}${dry}`, ''];
-  if (report.skipped) lines.push(`Skipped the build: the registry already holds an image for this source (\`${source.keyTag}\`); only tags were added.`, '');
+  if (report.skipped)
+    lines.push(`Skipped the build: the registry already holds an image for this source (\`${source.keyTag}\`); only tags were added.`, '');
   lines.push('| | |', '| --- | --- |');
   lines.push(`| Digest | ${report.digest ? `\`${report.digest}\`` : '—'} |`);
   lines.push(`| Builder | ${report.builder || (report.skipped ? 'none (skipped)' : '—')} |`);
   for (const [platform, digest] of Object.entries(report.platforms)) lines.push(`| ${platform} | \`${digest}\` |`);
-  lines.push(`| Source | ${source.source.sha ? `\`${source.source.sha.slice(0, 12)}\`` : 'not a git checkout'}${source.source.pr ? ` (pull request ${source.source.pr})` : ''} |`);
+  const sha = source.source.sha ? `\`${source.source.sha.slice(0, 12)}\`` : 'not a git checkout';
+  lines.push(`| Source | ${sha}${source.source.pr ? ` (pull request ${source.source.pr})` : ''} |`);
   lines.push(`| Source key | \`${source.key.slice(0, 32)}\` |`);
   for (const [step, ms] of Object.entries(report.timings)) lines.push(`| ${step} | ${seconds(ms)} |`);
   lines.push('', '| Tag | |', '| --- | --- |');
-  const tags = report.pushed ? report.tags : source.tags.map((tag) => ({ tag, status: inputs.dryRun ? 'would be set' : 'not pushed' }) as const);
-  for (const t of tags) lines.push(`| \`${name}:${t.tag}\` | ${t.status}${'previous' in t && t.previous ? ` (was ${t.previous.slice(0, 19)})` : ''} |`);
+  const tags = report.pushed
+    ? report.tags
+    : source.tags.map((tag) => ({ tag, status: inputs.dryRun ? 'would be set' : 'not pushed' }) as const);
+  for (const t of tags)
+    lines.push(`| \`${name}:${t.tag}\` | ${t.status}${'previous' in t && t.previous ? ` (was ${t.previous.slice(0, 19)})` : ''} |`);
   if (report.passed.length > 0) lines.push('', `Builders passed over: ${report.passed.map((line) => `\n- ${line}`).join('')}`);
   return lines.join('\n');
 }

@@ -1,5 +1,12 @@
-
-import { bumpMessage, bumpSubject, type ChangeOrigin, originFromEnv, proposalBody, proposalBranch, versionLabel } from '../../core/change-text.ts';
+import {
+  bumpMessage,
+  bumpSubject,
+  type ChangeOrigin,
+  originFromEnv,
+  proposalBody,
+  proposalBranch,
+  versionLabel,
+} from '../../core/change-text.ts';
 import { checkPin } from '../../core/edit/pin.ts';
 import { parseSize } from '../../core/size.ts';
 import type { Pin, ValueChange } from '../../core/edit/types.ts';
@@ -67,7 +74,9 @@ export function bumpInputs(values: InputsOf<typeof bumpSpec>): BumpInputs {
     throw new UserError(`policy: "${policy}" is not a Flux image policy name ("name" or "namespace:name").`, { input: 'policy' });
   }
   if (policy !== undefined && images.length !== 1) {
-    throw new UserError(`policy: a policy stands for one image, but ${images.length} images are given; bump one image per policy.`, { input: 'policy' });
+    throw new UserError(`policy: a policy stands for one image, but ${images.length} images are given; bump one image per policy.`, {
+      input: 'policy',
+    });
   }
   return {
     repo: values.repo,
@@ -144,7 +153,13 @@ function bumpChange(env: Environment, inputs: BumpInputs, origin: ChangeOrigin):
   };
 }
 
-function summarise(env: Environment, inputs: BumpInputs, attempt: WriteOutcome<GuardedPlan>, outputs: Record<string, string>, mode: WriteMode): string {
+function summarise(
+  env: Environment,
+  inputs: BumpInputs,
+  attempt: WriteOutcome<GuardedPlan>,
+  outputs: Record<string, string>,
+  mode: WriteMode,
+): string {
   const plan = attempt.plan;
   const changes = allChanges(plan);
   const lines = [`### Baton bump: ${env.name}${inputs.dryRun ? ' (dry run)' : ''}`, ''];
@@ -153,15 +168,28 @@ function summarise(env: Environment, inputs: BumpInputs, attempt: WriteOutcome<G
     lines.push(`Nothing written under \`${env.path}\`:`, '', ...left.map((line) => `- ${line}`));
   } else {
     lines.push(`| Image | Where | Old | New |`, '| --- | --- | --- | --- |');
-    for (const c of changes) lines.push(`| \`${familiarName(parseImageRef(c.image))}\` | \`${c.file}:${c.line}\` | \`${c.old ?? '—'}\` | \`${c.new ?? '—'}\` |`);
+    for (const c of changes)
+      lines.push(`| \`${familiarName(parseImageRef(c.image))}\` | \`${c.file}:${c.line}\` | \`${c.old ?? '—'}\` | \`${c.new ?? '—'}\` |`);
     lines.push('', '```diff', unifiedDiff(plan.edits).trimEnd(), '```');
     if (left.length > 0) lines.push('', 'Not written:', '', ...left.map((line) => `- ${line}`));
   }
-  for (const skip of plan.skipped) lines.push('', `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`);
-  for (const hold of plan.held ?? []) lines.push('', `**Held:** ${heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path)))}`);
-  if (plan.notices?.length) lines.push('', '<details><summary>Files left out</summary>', '', ...plan.notices.map((line) => `- ${line}`), '', '</details>');
-  for (const hold of plan.released ?? []) lines.push('', `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
-  for (const s of attempt.superseded ?? []) lines.push('', `**Superseded:** \`${s.image}\` stays at \`${s.landed}\`, written by a newer run after this one read the environment; \`${s.wanted}\` was not written.`);
+  for (const skip of plan.skipped)
+    lines.push(
+      '',
+      `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`,
+    );
+  for (const hold of plan.held ?? [])
+    lines.push('', `**Held:** ${heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path)))}`);
+  if (plan.notices?.length)
+    lines.push('', '<details><summary>Files left out</summary>', '', ...plan.notices.map((line) => `- ${line}`), '', '</details>');
+  for (const hold of plan.released ?? [])
+    lines.push('', `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
+  for (const s of attempt.superseded ?? [])
+    lines.push(
+      '',
+      `**Superseded:** \`${s.image}\` stays at \`${s.landed}\`, written by a newer run after this one read the environment; ` +
+        `\`${s.wanted}\` was not written.`,
+    );
   if (outputs['commit']) lines.push('', `Commit: \`${outputs['commit']}\` (${mode} mode)`);
   if (outputs['pr-url']) lines.push('', `Request: ${outputs['pr-url']}`);
   return lines.join('\n');
@@ -178,14 +206,26 @@ export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepC
     if (inputs.dryRun) attempt = { plan: await change.plan(repo), commit: undefined };
     else if (mode === 'pr') attempt = await proposeChange(repo, change, bumpProposal(env, inputs, deps, origin), context, env.path);
     else attempt = await pushChange(repo, change, deps, context);
-    for (const line of attempt.plan.notices ?? []) line.startsWith('warning: ') ? context.log.warn(line.slice('warning: '.length)) : context.log.info(line);
+    for (const line of attempt.plan.notices ?? [])
+      line.startsWith('warning: ') ? context.log.warn(line.slice('warning: '.length)) : context.log.info(line);
     for (const skip of attempt.plan.skipped) context.log.warn(`${skip.file}:${skip.line}: kept ${skip.current}, newer than ${skip.wanted}`);
-    for (const hold of attempt.plan.held ?? []) context.log.warn(heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))));
+    for (const hold of attempt.plan.held ?? [])
+      context.log.warn(heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))));
     const outputs = bumpOutputs(inputs, attempt, attempt.commit ?? (await repo.head()));
     for (const c of allChanges(attempt.plan)) context.log.info(`${c.file}:${c.line}: ${c.old ?? '(none)'} -> ${c.new ?? '(removed)'}`);
     for (const line of notWritten(inputs, attempt.plan)) context.log.info(line);
-    context.log.info(outputs['changed'] === 'true' ? `${inputs.dryRun ? 'would change' : 'changed'} ${outputs['files']!.split('\n').length} file(s)` : 'nothing written; nothing to commit');
-    const annotations = (attempt.plan.held ?? []).map((hold) => ({ level: 'warning' as const, title: 'held by a rollback', message: heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))), file: hold.file, line: hold.line }));
+    context.log.info(
+      outputs['changed'] === 'true'
+        ? `${inputs.dryRun ? 'would change' : 'changed'} ${outputs['files']!.split('\n').length} file(s)`
+        : 'nothing written; nothing to commit',
+    );
+    const annotations = (attempt.plan.held ?? []).map((hold) => ({
+      level: 'warning' as const,
+      title: 'held by a rollback',
+      message: heldMessage(hold, env.name, 'bumped', envSelector(env, Boolean(inputs.path))),
+      file: hold.file,
+      line: hold.line,
+    }));
     return { outputs, summary: summarise(env, inputs, attempt, outputs, mode), annotations };
   } finally {
     await repo.cleanup();

@@ -11,19 +11,33 @@ import type { CommitStatus, CommitStatusResult } from '../../adapters/forges/typ
 import type { StepContext } from '../shared/types.ts';
 
 /** Opens the issue tracker of the env repo. */
-export type IssuesFactory = (options: { repoUrl: string; token: string; env: Readonly<Record<string, string | undefined>> }) => IssueTracker;
+export type IssuesFactory = (options: {
+  repoUrl: string;
+  token: string;
+  env: Readonly<Record<string, string | undefined>>;
+}) => IssueTracker;
 
 /** Sets a commit status on the env repo. */
-export type StatusSetter = (options: { repoUrl: string; token: string; env: Readonly<Record<string, string | undefined>> }, status: CommitStatus) => Promise<CommitStatusResult>;
+export type StatusSetter = (
+  options: { repoUrl: string; token: string; env: Readonly<Record<string, string | undefined>> },
+  status: CommitStatus,
+) => Promise<CommitStatusResult>;
 
 /** The run's URL from the CI variables, for the issue and the status. */
 export function runUrl(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  if (env['GITHUB_SERVER_URL'] && env['GITHUB_REPOSITORY'] && env['GITHUB_RUN_ID']) return `${env['GITHUB_SERVER_URL']}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}`;
+  if (env['GITHUB_SERVER_URL'] && env['GITHUB_REPOSITORY'] && env['GITHUB_RUN_ID'])
+    return `${env['GITHUB_SERVER_URL']}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}`;
   return env['CI_PIPELINE_URL'] || env['CI_JOB_URL'] || undefined;
 }
 
 /** Keeps the environment's issue in step with the report; returns the open issue's URL (empty once closed). */
-export async function syncIssue(tracker: IssueTracker, envName: string, label: string, report: DriftReport, context: StepContext): Promise<string> {
+export async function syncIssue(
+  tracker: IssueTracker,
+  envName: string,
+  label: string,
+  report: DriftReport,
+  context: StepContext,
+): Promise<string> {
   const open = await tracker.findOpen(label, alertMarker(envName));
   const action = alertAction(envName, report, open, runUrl(context.env));
   switch (action.kind) {
@@ -49,14 +63,23 @@ export async function syncIssue(tracker: IssueTracker, envName: string, label: s
 }
 
 /** The commit status mirroring the verdict. */
-export function driftStatus(envName: string, report: DriftReport, sha: string, env: Readonly<Record<string, string | undefined>>): CommitStatus {
+export function driftStatus(
+  envName: string,
+  report: DriftReport,
+  sha: string,
+  env: Readonly<Record<string, string | undefined>>,
+): CommitStatus {
   const counts = driftCounts(report);
   const url = runUrl(env);
   return {
     sha,
     state: report.verdict === 'in-sync' ? 'success' : 'failure',
     context: `baton/drift/${envName}`,
-    description: statusDescription(report.verdict === 'in-sync' ? `in sync: ${report.checked} object(s) match Git` : `drifted: ${counts.drifted} object(s) differ from Git`),
+    description: statusDescription(
+      report.verdict === 'in-sync'
+        ? `in sync: ${report.checked} object(s) match Git`
+        : `drifted: ${counts.drifted} object(s) differ from Git`,
+    ),
     ...(url ? { targetUrl: url } : {}),
   };
 }

@@ -31,14 +31,19 @@ function objectsOf(text: string, file: string): KubeDoc[] {
     }
     const value = doc.toJS() as KubeDoc | null;
     if (!value || typeof value !== 'object' || !value.kind) continue;
-    const items = value.kind === 'List' || String(value.kind).endsWith('List') ? ((value['items'] as KubeDoc[] | undefined) ?? []) : [value];
+    const items =
+      value.kind === 'List' || String(value.kind).endsWith('List') ? ((value['items'] as KubeDoc[] | undefined) ?? []) : [value];
     for (const item of items) if (item?.kind && item.metadata?.name) out.push(item);
   }
   return out;
 }
 
 /** Renders the environment (at `revision` when given) and returns its objects. */
-export async function desiredObjects(inputs: DriftInputs, renderers: Renderers, cwd: string): Promise<{ path: string; objects: KubeDoc[]; commit?: string }> {
+export async function desiredObjects(
+  inputs: DriftInputs,
+  renderers: Renderers,
+  cwd: string,
+): Promise<{ path: string; objects: KubeDoc[]; commit?: string }> {
   if (!inputs.revision) return renderAt(inputs, renderers, cwd);
   const dir = await mkdtemp(join(tmpdir(), 'baton-drift-'));
   try {
@@ -59,13 +64,19 @@ async function renderAt(inputs: DriftInputs, renderers: Renderers, cwd: string):
   const outside = discovered.findings[0];
   if (outside) throw new UserError(`path: ${outside.message}.`, { input: 'path' });
   const sources = discovered.sources;
-  const options = { cwd, kubernetesVersion: inputs.kubernetesVersion, extraValues: inputs.values, ...(inputs.env ? { envName: inputs.env } : {}) };
+  const options = {
+    cwd,
+    kubernetesVersion: inputs.kubernetesVersion,
+    extraValues: inputs.values,
+    ...(inputs.env ? { envName: inputs.env } : {}),
+  };
   const rendered = await mapPool(sources, 8, (source) => renderSource(source, renderers, options));
   const objects: KubeDoc[] = [];
   for (const item of rendered) {
     if (!item.ok) throw new UserError(`path: ${item.file}: ${item.command} failed: ${item.message}`, { input: 'path' });
     objects.push(...objectsOf(item.stream.text, item.stream.origin.file));
   }
-  if (objects.length === 0) throw new UserError(`path: "${path}" holds no Kubernetes objects; is it the environment's directory?`, { input: 'path' });
+  if (objects.length === 0)
+    throw new UserError(`path: "${path}" holds no Kubernetes objects; is it the environment's directory?`, { input: 'path' });
   return { path, objects };
 }

@@ -64,14 +64,20 @@ export function ownership(text: string | undefined): Ownership | undefined {
   if (m?.[1] === 'argocd') return { argocdApp: checkValue(m[2]!) };
   if (m?.[1] === 'flux') {
     const [namespace, name, ...rest] = m[2]!.split('/');
-    if (!namespace || !name || rest.length) throw new UserError(`owned-by: "${text}": write flux=<namespace>/<kustomization>, e.g. flux=flux-system/apps.`, { input: 'owned-by' });
-    return { selector: `kustomize.toolkit.fluxcd.io/name=${checkValue(name)},kustomize.toolkit.fluxcd.io/namespace=${checkValue(namespace)}` };
+    if (!namespace || !name || rest.length)
+      throw new UserError(`owned-by: "${text}": write flux=<namespace>/<kustomization>, e.g. flux=flux-system/apps.`, {
+        input: 'owned-by',
+      });
+    return {
+      selector: `kustomize.toolkit.fluxcd.io/name=${checkValue(name)},kustomize.toolkit.fluxcd.io/namespace=${checkValue(namespace)}`,
+    };
   }
   return { selector: checkSelector(text, 'owned-by') };
 }
 
 function checkValue(value: string): string {
-  if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(value)) throw new UserError(`owned-by: "${value}" cannot be a label value.`, { input: 'owned-by' });
+  if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(value))
+    throw new UserError(`owned-by: "${value}" cannot be a label value.`, { input: 'owned-by' });
   return value;
 }
 
@@ -81,7 +87,10 @@ function reports(items: readonly string[]): DriftReportTarget[] {
     const format = item.slice(0, eq).trim();
     const path = item.slice(eq + 1).trim();
     if (eq < 0 || !path || !(DRIFT_FORMATS as readonly string[]).includes(format)) {
-      throw new UserError(`reports: "${item}" is not format=path with a format among ${DRIFT_FORMATS.join(', ')}; e.g. junit=drift-junit.xml.`, { input: 'reports' });
+      throw new UserError(
+        `reports: "${item}" is not format=path with a format among ${DRIFT_FORMATS.join(', ')}; e.g. junit=drift-junit.xml.`,
+        { input: 'reports' },
+      );
     }
     return { format: format as DriftFormat, path };
   });
@@ -91,7 +100,9 @@ function fluxTargets(items: readonly string[]): DriftInputs['targets'] {
   return items.map((text) => {
     const target = parseTarget(text, 'targets');
     if (target.known?.provider !== 'flux' || !target.name) {
-      throw new UserError(`targets: "${text}" is not a Flux Kustomization or HelmRelease (kustomization/apps, helmrelease/shop/web).`, { input: 'targets' });
+      throw new UserError(`targets: "${text}" is not a Flux Kustomization or HelmRelease (kustomization/apps, helmrelease/shop/web).`, {
+        input: 'targets',
+      });
     }
     return target as TargetRef & { name: string };
   });
@@ -103,22 +114,33 @@ function positive(value: number, name: string): number {
 }
 
 function checkRevision(text: string): string {
-  if (text.startsWith('-') || /[\s~^:?*[\\]|\.\.|@\{/.test(text)) throw new UserError(`revision: "${text}" is not a commit, branch or tag name.`, { input: 'revision' });
+  if (text.startsWith('-') || /[\s~^:?*[\\]|\.\.|@\{/.test(text))
+    throw new UserError(`revision: "${text}" is not a commit, branch or tag name.`, { input: 'revision' });
   return text;
 }
 
 function checkProvider(inputs: DriftInputs): void {
   // Provider kubernetes with neither path nor env is refused earlier, by the spec (needsOneOf).
   if (inputs.provider === 'argocd') {
-    if (!inputs.argocdServer) throw new UserError('argocd-server: required with provider argocd (or set ARGOCD_SERVER).', { input: 'argocd-server' });
-    if (inputs.applications.length === 0) throw new UserError('application: name the Argo CD application(s) to check.', { input: 'application' });
+    if (!inputs.argocdServer)
+      throw new UserError('argocd-server: required with provider argocd (or set ARGOCD_SERVER).', { input: 'argocd-server' });
+    if (inputs.applications.length === 0)
+      throw new UserError('application: name the Argo CD application(s) to check.', { input: 'application' });
   }
-  if (inputs.provider === 'flux' && inputs.targets.length === 0) throw new UserError('targets: give the Kustomizations or HelmReleases to check (kustomization/apps).', { input: 'targets' });
+  if (inputs.provider === 'flux' && inputs.targets.length === 0)
+    throw new UserError('targets: give the Kustomizations or HelmReleases to check (kustomization/apps).', { input: 'targets' });
   if ((inputs.alert === 'issue' || inputs.commitStatus) && !inputs.repo && !inputs.dryRun) {
-    throw new UserError(`repo: ${inputs.alert === 'issue' ? 'alert: issue' : 'commit-status'} needs the env repo's URL (repo or BATON_REPO).`, { input: 'repo' });
+    throw new UserError(
+      `repo: ${inputs.alert === 'issue' ? 'alert: issue' : 'commit-status'} needs the env repo's URL (repo or BATON_REPO).`,
+      { input: 'repo' },
+    );
   }
   if (inputs.remediate && inputs.provider === 'kubernetes') {
-    throw new UserError('remediate: drift fixes nothing itself; with provider kubernetes no agent owns the environment. Use argocd or flux, or re-apply from Git.', { input: 'remediate' });
+    throw new UserError(
+      'remediate: drift fixes nothing itself; with provider kubernetes no agent owns the environment. Use argocd or flux, or ' +
+        're-apply from Git.',
+      { input: 'remediate' },
+    );
   }
 }
 

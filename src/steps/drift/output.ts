@@ -6,7 +6,12 @@ import type { DriftReport } from '../../core/drift/types.ts';
 import type { DriftReportTarget } from './inputs.ts';
 
 /** Writes the asked reports; returns their paths as given. */
-export async function writeDriftReports(report: DriftReport, targets: readonly DriftReportTarget[], suite: string, cwd: string): Promise<string[]> {
+export async function writeDriftReports(
+  report: DriftReport,
+  targets: readonly DriftReportTarget[],
+  suite: string,
+  cwd: string,
+): Promise<string[]> {
   for (const target of targets) {
     const file = resolve(cwd, target.path);
     await mkdir(dirname(file), { recursive: true });
@@ -16,7 +21,10 @@ export async function writeDriftReports(report: DriftReport, targets: readonly D
 }
 
 /** Every output, as strings. */
-export function driftOutputs(report: DriftReport, extra: { reportPaths: readonly string[]; issueUrl: string; remediated: boolean }): Record<string, string> {
+export function driftOutputs(
+  report: DriftReport,
+  extra: { reportPaths: readonly string[]; issueUrl: string; remediated: boolean },
+): Record<string, string> {
   const counts = driftCounts(report);
   return {
     verdict: report.verdict,

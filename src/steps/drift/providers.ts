@@ -42,7 +42,9 @@ function openKube(inputs: DriftInputs, deps: LiveDeps, context: StepContext): Ku
 /** kubernetes: Git's rendering against LISTs of the live objects. */
 export async function kubernetesCheck(inputs: DriftInputs, deps: LiveDeps, context: StepContext): Promise<LiveCheck> {
   const api = openKube(inputs, deps, context);
-  const { path, objects, commit } = await context.log.group('Render the environment', () => desiredObjects(inputs, deps.renderers, context.cwd));
+  const { path, objects, commit } = await context.log.group('Render the environment', () =>
+    desiredObjects(inputs, deps.renderers, context.cwd),
+  );
   const namespace = inputs.namespace ?? api.namespace;
   const request = {
     objects: objects.map((doc) => ({ apiVersion: String(doc.apiVersion ?? 'v1'), key: keyOf(doc, namespace) })),
@@ -80,13 +82,19 @@ export function fluxCheck(inputs: DriftInputs, deps: LiveDeps, context: StepCont
   const catalog = new ResourceCatalog(api);
   const namespace = inputs.namespace ?? 'flux-system';
   const located = async () =>
-    Promise.all(inputs.targets.map(async (target) => ({ target, type: await catalog.resolve(target), namespace: target.namespace ?? namespace })));
+    Promise.all(
+      inputs.targets.map(async (target) => ({ target, type: await catalog.resolve(target), namespace: target.namespace ?? namespace })),
+    );
   return {
     check: async () => {
       const targets = await located();
       const namespaces = [...new Set(targets.map((t) => t.namespace))];
       const events = new Map<string, KubeDoc[]>();
-      await Promise.all(namespaces.map(async (ns) => events.set(ns, (await api.get<{ items?: KubeDoc[] }>(`/api/v1/namespaces/${encodeURIComponent(ns)}/events`)).body.items ?? [])));
+      await Promise.all(
+        namespaces.map(async (ns) =>
+          events.set(ns, (await api.get<{ items?: KubeDoc[] }>(`/api/v1/namespaces/${encodeURIComponent(ns)}/events`)).body.items ?? []),
+        ),
+      );
       const drifts: ObjectDrift[] = [];
       let checked = 0;
       let corrected = 0;
@@ -100,18 +108,32 @@ export function fluxCheck(inputs: DriftInputs, deps: LiveDeps, context: StepCont
         const inventory = object ? inventoryOf(object) : [];
         if (inventory.length === 0) continue;
         const live = await readLiveState(api, { objects: inventory });
-        const desired = inventory.map((e) => ({ apiVersion: e.apiVersion, kind: e.key.kind, metadata: { name: e.key.name, ...(e.key.namespace ? { namespace: e.key.namespace } : {}) } }));
+        const desired = inventory.map((e) => ({
+          apiVersion: e.apiVersion,
+          kind: e.key.kind,
+          metadata: { name: e.key.name, ...(e.key.namespace ? { namespace: e.key.namespace } : {}) },
+        }));
         const report = assessDrift(desired, live, [], '', '');
-        drifts.push(...report.drifts.map((d) => (d.kind === 'missing' ? { ...d, message: `in the inventory of ${type.kind} ${ns}/${target.name} but not in the cluster` } : d)));
+        drifts.push(
+          ...report.drifts.map((d) =>
+            d.kind === 'missing' ? { ...d, message: `in the inventory of ${type.kind} ${ns}/${target.name} but not in the cluster` } : d,
+          ),
+        );
         checked += inventory.length;
       }
       const note = corrected ? `; Flux corrected drift on ${corrected} HelmRelease(s) itself` : '';
       const ordered = orderDrifts(drifts);
-      return { verdict: ordered.length ? 'drifted' : 'in-sync', checked, drifts: ordered, source: `Flux ${inputs.targets.map((t) => t.text).join(', ')}${note}` };
+      return {
+        verdict: ordered.length ? 'drifted' : 'in-sync',
+        checked,
+        drifts: ordered,
+        source: `Flux ${inputs.targets.map((t) => t.text).join(', ')}${note}`,
+      };
     },
     remediate: async () => {
       const at = new Date(deps.clock.now()).toISOString();
-      for (const { target, type, namespace: ns } of await located()) await api.mergePatch(objectPath(type, ns, target.name), { metadata: { annotations: { [REQUESTED_AT]: at } } });
+      for (const { target, type, namespace: ns } of await located())
+        await api.mergePatch(objectPath(type, ns, target.name), { metadata: { annotations: { [REQUESTED_AT]: at } } });
       return `asked Flux to reconcile ${inputs.targets.map((t) => t.text).join(', ')} (${REQUESTED_AT}=${at})`;
     },
   };

@@ -40,7 +40,8 @@ export function systemDriftDeps(): DriftDeps {
     renderers: { kustomize: renderKustomize, helm: renderHelm },
     kubernetes: openKubernetes,
     argocd: (options) => new ArgoCdDriftClient(options),
-    issues: ({ repoUrl, token, env }) => (detectForge(repoUrl, env) === 'github' ? new GitHubIssues({ repoUrl, token, env }) : new GitLabIssues({ repoUrl, token, env })),
+    issues: ({ repoUrl, token, env }) =>
+      detectForge(repoUrl, env) === 'github' ? new GitHubIssues({ repoUrl, token, env }) : new GitLabIssues({ repoUrl, token, env }),
     commitStatus: ({ repoUrl, token, env }, status) => createForge({ repoUrl, token, env }).setCommitStatus(status),
   };
 }
@@ -60,7 +61,13 @@ async function providerCheck(inputs: DriftInputs, deps: DriftDeps, context: Step
 }
 
 /** Asks the agent to re-apply Git, then looks again until in sync or out of time. */
-async function remediate(inputs: DriftInputs, deps: DriftDeps, live: LiveCheck, first: DriftReport, context: StepContext): Promise<{ report: DriftReport; note: string; fixed: boolean }> {
+async function remediate(
+  inputs: DriftInputs,
+  deps: DriftDeps,
+  live: LiveCheck,
+  first: DriftReport,
+  context: StepContext,
+): Promise<{ report: DriftReport; note: string; fixed: boolean }> {
   if (first.verdict === 'in-sync' || !inputs.remediate || !live.remediate) return { report: first, note: '', fixed: false };
   if (inputs.dryRun) return { report: first, note: 'dry run: would ask the agent to re-apply Git', fixed: false };
   const asked = await live.remediate();
@@ -92,7 +99,13 @@ async function softly(what: string, context: StepContext, notes: string[], actio
   }
 }
 
-async function alert(inputs: DriftInputs, deps: DriftDeps, tracker: IssueTracker | undefined, report: DriftReport, context: StepContext): Promise<{ issueUrl: string; notes: string[] }> {
+async function alert(
+  inputs: DriftInputs,
+  deps: DriftDeps,
+  tracker: IssueTracker | undefined,
+  report: DriftReport,
+  context: StepContext,
+): Promise<{ issueUrl: string; notes: string[] }> {
   const notes: string[] = [];
   let issueUrl = '';
   const name = envName(inputs);
@@ -107,7 +120,10 @@ async function alert(inputs: DriftInputs, deps: DriftDeps, tracker: IssueTracker
     if (!sha) context.log.warn('commit-status: no commit to mark (GITHUB_SHA / CI_COMMIT_SHA are unset)');
     else {
       await softly('commit status not set', context, notes, async () => {
-        await deps.commitStatus({ repoUrl: inputs.repo ?? '', token: inputs.token ?? '', env: context.env }, driftStatus(name, report, sha, context.env));
+        await deps.commitStatus(
+          { repoUrl: inputs.repo ?? '', token: inputs.token ?? '', env: context.env },
+          driftStatus(name, report, sha, context.env),
+        );
         notes.push(`commit status baton/drift/${name} on ${sha.slice(0, 12)}`);
       });
     }
@@ -127,10 +143,23 @@ export async function runDrift(inputs: DriftInputs, deps: DriftDeps, context: St
   const result: StepResult = {
     outputs: driftOutputs(report, { reportPaths, issueUrl, remediated: fixed }),
     summary: driftSummary(report, `drift ${envName(inputs)}`, [...(note ? [note] : []), ...notes]),
-    annotations: report.verdict === 'drifted' ? [{ level: inputs.failOnDrift ? 'error' : 'warning', title: 'drift', message: `${report.drifts.length} object(s) differ from Git` }] : [],
+    annotations:
+      report.verdict === 'drifted'
+        ? [
+            {
+              level: inputs.failOnDrift ? 'error' : 'warning',
+              title: 'drift',
+              message: `${report.drifts.length} object(s) differ from Git`,
+            },
+          ]
+        : [],
   };
-  for (const d of report.drifts.slice(0, 20)) context.log.info(`${d.kind}: ${d.key.kind}/${d.key.namespace ? `${d.key.namespace}/` : ''}${d.key.name}${d.message ? ` — ${d.message}` : ''}`);
-  if (report.verdict === 'drifted' && inputs.failOnDrift) throw new DriftFailure(`drift: ${report.drifts.length} object(s) differ from Git`, result);
+  for (const d of report.drifts.slice(0, 20))
+    context.log.info(
+      `${d.kind}: ${d.key.kind}/${d.key.namespace ? `${d.key.namespace}/` : ''}${d.key.name}${d.message ? ` — ${d.message}` : ''}`,
+    );
+  if (report.verdict === 'drifted' && inputs.failOnDrift)
+    throw new DriftFailure(`drift: ${report.drifts.length} object(s) differ from Git`, result);
   return result;
 }
 

@@ -23,7 +23,8 @@ export interface HistoryInputs {
 /** Checks history's inputs. */
 export function historyInputs(values: InputsOf<typeof historySpec>): HistoryInputs {
   const { limit, path } = values;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UserError(`limit: "${limit}" must be a whole number from 1 to 500.`, { input: 'limit' });
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+    throw new UserError(`limit: "${limit}" must be a whole number from 1 to 500.`, { input: 'limit' });
   if (path) normaliseRepoPath(path);
   return { repo: values.repo, limit, branch: values.branch, env: values.env, path, token: values.token };
 }
@@ -40,11 +41,16 @@ export async function runHistory(inputs: HistoryInputs, deps: HistoryDeps, conte
       await repo.cleanup();
       repo = await deps.clone(remote, { branch: env.branch, sparsePaths: [], identity });
     }
-    if (!(await repo.treeOf('HEAD', env.path))) throw new UserError(`path: "${env.path}" does not exist on ${repo.branch}.`, { input: inputs.env ? 'env' : 'path' });
+    if (!(await repo.treeOf('HEAD', env.path)))
+      throw new UserError(`path: "${env.path}" does not exist on ${repo.branch}.`, { input: inputs.env ? 'env' : 'path' });
     const { entries, complete } = await readHistory(repo, env, inputs.limit, { ...(config?.policies ?? {}) });
     context.log.info(`${env.name}: ${entries.length} state(s) read${complete ? ', back to the first commit' : ''}`);
     return {
-      outputs: { entries: JSON.stringify(historyJson(entries)), current: entries[0]?.folded[0]?.commit ?? entries[0]?.commit ?? '', count: String(entries.length) },
+      outputs: {
+        entries: JSON.stringify(historyJson(entries)),
+        current: entries[0]?.folded[0]?.commit ?? entries[0]?.commit ?? '',
+        count: String(entries.length),
+      },
       summary: historyMarkdown(env.name, entries, complete, { repo: inputs.repo, ...(inputs.path ? { path: env.path } : {}) }),
       annotations: [],
     };

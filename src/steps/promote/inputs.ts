@@ -41,7 +41,8 @@ export interface PromoteInputs {
 /** Checks promote's inputs. */
 export function promoteInputs(values: InputsOf<typeof promoteSpec>): PromoteInputs {
   const { to, from } = values;
-  if (from && to.includes(from)) throw new UserError(`from: "${from}" is also a target; promote from another environment.`, { input: 'from' });
+  if (from && to.includes(from))
+    throw new UserError(`from: "${from}" is also a target; promote from another environment.`, { input: 'from' });
   const soakMs = values.soak;
   if (soakMs > 0 && !values['require-verified']) {
     throw new UserError('soak: a soak time is measured from the verification record; it needs require-verified: true.', { input: 'soak' });

@@ -22,7 +22,11 @@ export interface TargetResult {
 }
 
 /** Every output, also on no-op runs. */
-export function promoteOutputs(results: readonly TargetResult[], runs: readonly SourceRun[], inputs: PromoteInputs): Record<string, string> {
+export function promoteOutputs(
+  results: readonly TargetResult[],
+  runs: readonly SourceRun[],
+  inputs: PromoteInputs,
+): Record<string, string> {
   const images = results.flatMap((r) =>
     r.stories.map((s) => ({
       env: r.env.name,
@@ -37,7 +41,10 @@ export function promoteOutputs(results: readonly TargetResult[], runs: readonly 
   return {
     changed: String(results.some((r) => r.plan.edits.length > 0)),
     commit: inputs.dryRun ? '' : results.map((r) => r.commit ?? r.head).join('\n'),
-    'pr-url': results.map((r) => r.request?.url ?? '').join('\n').replace(/^\n+$/, ''),
+    'pr-url': results
+      .map((r) => r.request?.url ?? '')
+      .join('\n')
+      .replace(/^\n+$/, ''),
     images: JSON.stringify(images),
     'verified-commit': [...new Set(runs.filter((run) => run.state.record).map((run) => run.state.commit))].join('\n'),
   };
@@ -45,8 +52,15 @@ export function promoteOutputs(results: readonly TargetResult[], runs: readonly 
 
 function storyRow(story: ImageStory): string {
   const version = (ref: ImageStory['old']) => (ref ? `\`${ref.tag ?? ''}${ref.digest ? `@${shortDigest(ref.digest)}` : ''}\`` : '—');
-  const source = story.source?.compare ? `[compare](${story.source.compare})` : story.source?.to ? `\`${story.source.to.slice(0, 8)}\`` : '—';
-  return `| \`${familiarName(story.image.target)}\` | ${version(story.old)} | ${version(story.image.target)} | ${story.image.digestFrom} | ${source} |`;
+  const source = story.source?.compare
+    ? `[compare](${story.source.compare})`
+    : story.source?.to
+      ? `\`${story.source.to.slice(0, 8)}\``
+      : '—';
+  return (
+    `| \`${familiarName(story.image.target)}\` | ${version(story.old)} | ${version(story.image.target)} | ${story.image.digestFrom} | ` +
+    `${source} |`
+  );
 }
 
 /** The job summary: per target, the images old → new, the record relied on, the diff. */
@@ -58,12 +72,18 @@ export function promoteSummary(results: readonly TargetResult[], runs: readonly 
     lines.push(`Verification relied on: ${describeRecord(r.promotion.record, r.promotion.sourceCommit)}.`);
     if (r.plan.edits.length === 0) lines.push('', `Nothing to change: ${r.env.name} already holds these digests.`);
     else lines.push('', '```diff', unifiedDiff(r.plan.edits).trimEnd(), '```');
-    for (const skip of r.plan.skipped) lines.push('', `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`);
-    for (const hold of r.plan.released) lines.push('', `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
+    for (const skip of r.plan.skipped)
+      lines.push(
+        '',
+        `Kept ${skip.file}:${skip.line} at ${skip.current}: it is newer than ${skip.wanted} (set allow-downgrade to write it anyway).`,
+      );
+    for (const hold of r.plan.released)
+      lines.push('', `Released the rollback hold on \`${familiarName(parseImageRef(hold.image))}\` (override-hold).`);
     if (r.commit && !inputs.dryRun) lines.push('', `Commit: \`${r.commit}\` (${r.mode} mode)`);
     if (r.request) lines.push('', `Request: ${r.request.url}`);
     lines.push('');
   }
-  for (const run of runs) for (const [from, to] of run.copied) lines.push(`Copied \`${familiarName(parseImageRef(from))}\` to \`${to}\` by digest (checked).`);
+  for (const run of runs)
+    for (const [from, to] of run.copied) lines.push(`Copied \`${familiarName(parseImageRef(from))}\` to \`${to}\` by digest (checked).`);
   return lines.join('\n').trimEnd();
 }

@@ -26,15 +26,25 @@ export async function resolveDigest(client: OciClient, ref: ImageRef): Promise<s
  */
 export async function copyByDigest(client: OciClient, source: Pinned, target: Pinned): Promise<CopyResult> {
   const from = { registry: source.registry, repository: source.repository, digest: source.digest };
-  const to = { registry: target.registry, repository: target.repository, ...(target.tag ? { tag: target.tag } : { digest: target.digest }) };
+  const to = {
+    registry: target.registry,
+    repository: target.repository,
+    ...(target.tag ? { tag: target.tag } : { digest: target.digest }),
+  };
   const result = await copyImage({ client, ref: from }, { client, ref: to });
   const served = await client.resolve({ registry: target.registry, repository: target.repository, digest: target.digest });
   if (result.digest !== source.digest || served.digest !== source.digest) {
-    throw new DigestMismatchError(`copy of ${formatFamiliar(source)} to ${formatFamiliar(target)} produced ${served.digest}; nothing was written to the env repo.`);
+    throw new DigestMismatchError(
+      `copy of ${formatFamiliar(source)} to ${formatFamiliar(target)} produced ${served.digest}; nothing was written to the env repo.`,
+    );
   }
   if (target.tag) {
     const tagged = await client.resolve({ registry: target.registry, repository: target.repository, tag: target.tag });
-    if (tagged.digest !== source.digest) throw new DigestMismatchError(`${formatFamiliar({ registry: target.registry, repository: target.repository, tag: target.tag })} points at ${tagged.digest} after the copy.`);
+    if (tagged.digest !== source.digest)
+      throw new DigestMismatchError(
+        `${formatFamiliar({ registry: target.registry, repository: target.repository, tag: target.tag })} points at ${tagged.digest} ` +
+          `after the copy.`,
+      );
   }
   return result;
 }
@@ -49,9 +59,14 @@ export async function addTag(client: OciClient, ref: Pinned, tag: string): Promi
  * first that is not an attestation. Undefined (with the reason logged) when they cannot be read: labels
  * only add links to the PR/MR body.
  */
-export async function imageLabels(client: OciClient, ref: Pinned, log: (line: string) => void): Promise<Record<string, string> | undefined> {
+export async function imageLabels(
+  client: OciClient,
+  ref: Pinned,
+  log: (line: string) => void,
+): Promise<Record<string, string> | undefined> {
   try {
-    const pick = (index: ImageIndex) => selectPlatform(index, { os: 'linux', architecture: 'amd64' }) ?? index.manifests.find((m) => !isAttestation(m));
+    const pick = (index: ImageIndex) =>
+      selectPlatform(index, { os: 'linux', architecture: 'amd64' }) ?? index.manifests.find((m) => !isAttestation(m));
     const config = (await readImageConfig(client, ref, ref.digest, pick)) as { config?: { Labels?: Record<string, string> } } | undefined;
     if (!config) return undefined;
     return config.config?.Labels ?? {};

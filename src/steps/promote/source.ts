@@ -42,7 +42,12 @@ function noted(notes: ReadonlyMap<string, string>, commit: string): NotedCommit 
  * The commits of the source before the current one, with their notes, read only when the current one
  * has no record for the environment: they tell "verified for another commit" from "never verified".
  */
-async function earlierOf(repo: HistoryCheckout, env: Environment, notes: ReadonlyMap<string, string>, current: string): Promise<NotedCommit[]> {
+async function earlierOf(
+  repo: HistoryCheckout,
+  env: Environment,
+  notes: ReadonlyMap<string, string>,
+  current: string,
+): Promise<NotedCommit[]> {
   const note = notes.get(current);
   if (note && latestVerdict(note, env.name)) return [];
   const earlier = (await repo.historyOf(env.path, EARLIER + 1)).commits.slice(1).map((c) => c.commit);
@@ -51,9 +56,16 @@ async function earlierOf(repo: HistoryCheckout, env: Environment, notes: Readonl
 }
 
 /** Reads the source environment on the clone of its branch and passes it through the gate. */
-export async function readSource(repo: HistoryCheckout, env: Environment, policies: Readonly<Record<string, string>>, gate: SourceGate): Promise<SourceState> {
+export async function readSource(
+  repo: HistoryCheckout,
+  env: Environment,
+  policies: Readonly<Record<string, string>>,
+  gate: SourceGate,
+): Promise<SourceState> {
   if (!(await repo.treeOf('HEAD', env.path))) {
-    throw new UserError(`from: the path "${env.path}" of ${env.name} does not exist on ${repo.branch}; check baton.yaml.`, { input: 'from' });
+    throw new UserError(`from: the path "${env.path}" of ${env.name} does not exist on ${repo.branch}; check baton.yaml.`, {
+      input: 'from',
+    });
   }
   await fetchNotes(repo);
   const current = (await repo.historyOf(env.path, 1)).commits[0];
@@ -62,11 +74,19 @@ export async function readSource(repo: HistoryCheckout, env: Environment, polici
   let passed: ReturnType<typeof checkVerified> | undefined;
   if (gate.requireVerified) {
     const earlier = await earlierOf(repo, env, notes, current.commit);
-    passed = checkVerified({ env: env.name, current: noted(notes, current.commit), earlier, soakMs: gate.soakMs, nowMs: gate.nowMs, repo: gate.repo });
+    passed = checkVerified({
+      env: env.name,
+      current: noted(notes, current.commit),
+      earlier,
+      soakMs: gate.soakMs,
+      nowMs: gate.nowMs,
+      repo: gate.repo,
+    });
   }
   const files = (await repo.filesAt([current.commit], env.path, isEditable)).get(current.commit) ?? new Map<string, string>();
   const { images, problems } = imagesIn(files, policies);
-  if (problems.length > 0) throw new UserError(`from: ${env.name} cannot be read at ${current.commit.slice(0, 12)}: ${problems.join('; ')}`, { input: 'from' });
+  if (problems.length > 0)
+    throw new UserError(`from: ${env.name} cannot be read at ${current.commit.slice(0, 12)}: ${problems.join('; ')}`, { input: 'from' });
   if (images.size === 0) throw new UserError(`from: ${env.name} holds no images under ${env.path}.`, { input: 'from' });
   return { env, commit: current.commit, images, ...(passed ? { record: passed.record } : {}) };
 }

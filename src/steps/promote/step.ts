@@ -17,7 +17,15 @@ import type { OciClient } from '../../adapters/registry/types.ts';
 import { promoteSpec } from '../../specs/promote.ts';
 import { planOnHead } from '../shared/plan-on-head.ts';
 import { readConfig } from '../shared/env-repo.ts';
-import { type EnvChange, type OpenedEnv, openEnvironment, proposeChange, pushChange, recheckEnvironment, type WriteOutcome } from '../shared/env-write.ts';
+import {
+  type EnvChange,
+  type OpenedEnv,
+  openEnvironment,
+  proposeChange,
+  pushChange,
+  recheckEnvironment,
+  type WriteOutcome,
+} from '../shared/env-write.ts';
 import { forgeOptions, remoteOf } from '../shared/identity.ts';
 import type { HistoryCheckout } from '../shared/history-read.ts';
 import { loadSignaturePolicy, requireSigned } from '../shared/signatures.ts';
@@ -31,7 +39,12 @@ import type { SourceRun } from './types.ts';
 import { defineStep, type Step, type StepContext, type StepResult } from '../shared/types.ts';
 
 /** Each image at its digest: pinned or verified, else looked up from its tag (and said so). */
-async function promotedImages(registry: OciClient, state: SourceState, inputs: PromoteInputs, context: StepContext): Promise<PromotedImage[]> {
+async function promotedImages(
+  registry: OciClient,
+  state: SourceState,
+  inputs: PromoteInputs,
+  context: StepContext,
+): Promise<PromotedImage[]> {
   const picked = pickImages(state.images, inputs.images, state.env.name);
   const images: PromotedImage[] = [];
   for (const source of sourceImages(picked, state.record)) {
@@ -40,7 +53,9 @@ async function promotedImages(registry: OciClient, state: SourceState, inputs: P
       continue;
     }
     const digest = await resolveDigest(registry, source.ref);
-    context.log.warn(`${formatFamiliar(source.ref)}: no digest pinned in ${state.env.name} nor seen by verify; resolved the tag to ${digest}`);
+    context.log.warn(
+      `${formatFamiliar(source.ref)}: no digest pinned in ${state.env.name} nor seen by verify; resolved the tag to ${digest}`,
+    );
     images.push(promotedImage(source.ref, digest, 'registry', inputs.copyTo));
   }
   return images;
@@ -52,7 +67,10 @@ async function copyAll(registry: OciClient, images: readonly PromotedImage[], co
   for (const image of images) {
     const result = await copyByDigest(registry, image.source, image.target);
     const { uploaded, mounted, existing } = result.blobs;
-    context.log.info(`copied ${formatFamiliar(image.source)} to ${formatFamiliar(image.target)}: ${uploaded} blob(s) streamed, ${mounted} mounted, ${existing} present`);
+    context.log.info(
+      `copied ${formatFamiliar(image.source)} to ${formatFamiliar(image.target)}: ${uploaded} blob(s) streamed, ${mounted} mounted, ` +
+        `${existing} present`,
+    );
     copied.set(imageName(image.source), formatFamiliar(image.target));
   }
   return copied;
@@ -69,21 +87,40 @@ function promoteChange(opened: OpenedEnv, run: SourceRun, inputs: PromoteInputs,
       const config = await recheckEnvironment(repo, env, { env: env.name, mode: inputs.mode });
       const plan = await planOnHead(repo, env, { ...request, policies: { ...(config?.policies ?? {}) } }, leaveOut);
       const selector = envSelector(env, false);
-      if (plan.held.length > 0) throw new PromotionRefused(`to: ${plan.held.map((h) => heldMessage(h, env.name, 'promoted', selector)).join(' ')}`);
+      if (plan.held.length > 0)
+        throw new PromotionRefused(`to: ${plan.held.map((h) => heldMessage(h, env.name, 'promoted', selector)).join(' ')}`);
       return plan;
     },
-    message: (plan) => promoteMessage(promoteSubject(context, images), images, plan.edits.flatMap((e) => e.changes), context, origin),
+    message: (plan) =>
+      promoteMessage(
+        promoteSubject(context, images),
+        images,
+        plan.edits.flatMap((e) => e.changes),
+        context,
+        origin,
+      ),
     author: inputs.author,
     race: { images, allowDowngrade: inputs.allowDowngrade },
   };
 }
 
 function promotionContext(run: SourceRun, env: Environment): PromotionContext {
-  return { from: run.state.env.name, to: env.name, sourceCommit: run.state.commit, ...(run.state.record ? { record: run.state.record } : {}) };
+  return {
+    from: run.state.env.name,
+    to: env.name,
+    sourceCommit: run.state.commit,
+    ...(run.state.record ? { record: run.state.record } : {}),
+  };
 }
 
 /** Writes into one target already opened and checked (dry run, PR/MR or push). */
-async function writeTarget(opened: OpenedEnv, run: SourceRun, inputs: PromoteInputs, deps: PromoteDeps, context: StepContext): Promise<TargetResult> {
+async function writeTarget(
+  opened: OpenedEnv,
+  run: SourceRun,
+  inputs: PromoteInputs,
+  deps: PromoteDeps,
+  context: StepContext,
+): Promise<TargetResult> {
   const origin = originFromEnv(context.env);
   const { repo, env } = opened;
   const change = promoteChange(opened, run, inputs, origin);
@@ -109,10 +146,29 @@ async function writeTarget(opened: OpenedEnv, run: SourceRun, inputs: PromoteInp
 }
 
 /** Reads the source on a clone of its branch, takes its images at their digests, and copies them (copy-to). */
-async function sourceRun(pair: PromotionPair, reader: HistoryCheckout, registry: OciClient, inputs: PromoteInputs, deps: PromoteDeps, context: StepContext, policies: Record<string, string>, signers: SignaturePolicy | undefined): Promise<SourceRun> {
-  const state = await readSource(reader, pair.from, policies, { requireVerified: inputs.requireVerified, soakMs: inputs.soakMs, nowMs: deps.now(), repo: inputs.repo });
-  if (signers) context.log.info(`${pair.from.name} runs ${state.commit.slice(0, 12)}, signed by ${await requireSigned(reader, state.commit, signers, `the commit ${pair.from.name} runs,`)}`);
-  context.log.info(`${pair.from.name} runs ${state.commit.slice(0, 12)}${state.record ? `, verified ${state.record.status} at ${state.record.time}` : ' (not checked: require-verified is off)'}`);
+async function sourceRun(
+  pair: PromotionPair,
+  reader: HistoryCheckout,
+  registry: OciClient,
+  inputs: PromoteInputs,
+  deps: PromoteDeps,
+  context: StepContext,
+  policies: Record<string, string>,
+  signers: SignaturePolicy | undefined,
+): Promise<SourceRun> {
+  const state = await readSource(reader, pair.from, policies, {
+    requireVerified: inputs.requireVerified,
+    soakMs: inputs.soakMs,
+    nowMs: deps.now(),
+    repo: inputs.repo,
+  });
+  if (signers)
+    context.log.info(
+      `${pair.from.name} runs ${state.commit.slice(0, 12)}, signed by ` +
+        `${await requireSigned(reader, state.commit, signers, `the commit ${pair.from.name} runs,`)}`,
+    );
+  const verified = state.record ? `, verified ${state.record.status} at ${state.record.time}` : ' (not checked: require-verified is off)';
+  context.log.info(`${pair.from.name} runs ${state.commit.slice(0, 12)}${verified}`);
   const images = await promotedImages(registry, state, inputs, context);
   const copied = inputs.copyTo && !inputs.dryRun ? await copyAll(registry, images, context) : new Map<string, string>();
   return { state, images, copied };
@@ -142,14 +198,24 @@ export async function runPromote(inputs: PromoteInputs, deps: PromoteDeps, conte
     }
     // Every target is opened and checked (holds, not-found images) before any is written.
     for (const pair of pairs) {
-      const target = await openEnvironment(deps.clone, remote, { env: pair.to.name, ...(inputs.branch ? { branch: inputs.branch } : {}) }, inputs.author);
+      const target = await openEnvironment(
+        deps.clone,
+        remote,
+        { env: pair.to.name, ...(inputs.branch ? { branch: inputs.branch } : {}) },
+        inputs.author,
+      );
       opened.push(target);
       await promoteChange(target, runs.get(pair.from.name)!, inputs, originFromEnv(context.env)).plan(target.repo);
     }
     const results: TargetResult[] = [];
-    for (const [index, pair] of pairs.entries()) results.push(await writeTarget(opened[index]!, runs.get(pair.from.name)!, inputs, deps, context));
+    for (const [index, pair] of pairs.entries())
+      results.push(await writeTarget(opened[index]!, runs.get(pair.from.name)!, inputs, deps, context));
     await tagAll(registry, [...runs.values()], inputs, context);
-    return { outputs: promoteOutputs(results, [...runs.values()], inputs), summary: promoteSummary(results, [...runs.values()], inputs), annotations: [] };
+    return {
+      outputs: promoteOutputs(results, [...runs.values()], inputs),
+      summary: promoteSummary(results, [...runs.values()], inputs),
+      annotations: [],
+    };
   } finally {
     await registry.close();
     for (const target of opened) await target.repo.cleanup();

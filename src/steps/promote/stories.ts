@@ -20,7 +20,14 @@ import type { StepContext } from '../shared/types.ts';
 type Story = NonNullable<ImageStory['source']>;
 
 /** The source side of one image: revisions, compare link, commits between. */
-async function sourceOf(client: OciClient, image: PromotedImage, old: ImageStory['old'], inputs: PromoteInputs, deps: PromoteDeps, context: StepContext): Promise<{ source?: Story; commits?: ImageStory['commits'] }> {
+async function sourceOf(
+  client: OciClient,
+  image: PromotedImage,
+  old: ImageStory['old'],
+  inputs: PromoteInputs,
+  deps: PromoteDeps,
+  context: StepContext,
+): Promise<{ source?: Story; commits?: ImageStory['commits'] }> {
   const log = (line: string) => context.log.info(line);
   const labels = await imageLabels(client, image.source, log);
   const url = labels?.[SOURCE_LABEL] ? sourceWebUrl(labels[SOURCE_LABEL]) : undefined;
@@ -43,7 +50,13 @@ async function sourceOf(client: OciClient, image: PromotedImage, old: ImageStory
 }
 
 /** The stories of a target's promotion, from its plan (the versions it held) and the source run. */
-export async function storiesFor(plan: GuardedPlan, run: SourceRun, inputs: PromoteInputs, deps: PromoteDeps, context: StepContext): Promise<ImageStory[]> {
+export async function storiesFor(
+  plan: GuardedPlan,
+  run: SourceRun,
+  inputs: PromoteInputs,
+  deps: PromoteDeps,
+  context: StepContext,
+): Promise<ImageStory[]> {
   const client = deps.registry({ insecure: inputs.insecureRegistries, quick: true });
   try {
     const stories: ImageStory[] = [];

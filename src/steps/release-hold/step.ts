@@ -25,7 +25,12 @@ interface ReleasePlan extends EditPlan {
 }
 
 /** Plans removing the holds of the images asked for (every held image when none is named). */
-export function planRelease(files: ReadonlyMap<string, string>, images: readonly string[], envName: string, policies: Readonly<Record<string, string>>): ReleasePlan {
+export function planRelease(
+  files: ReadonlyMap<string, string>,
+  images: readonly string[],
+  envName: string,
+  policies: Readonly<Record<string, string>>,
+): ReleasePlan {
   const holds = findHolds(files);
   const present = imagesIn(files, policies).images;
   for (const name of images) {
@@ -35,17 +40,26 @@ export function planRelease(files: ReadonlyMap<string, string>, images: readonly
   }
   const wanted = new Set(images.length > 0 ? images : holds.map((h) => h.image));
   const after = removeHolds(files, wanted);
-  const edits: FileEdit[] = [...after].sort(([a], [b]) => a.localeCompare(b)).map(([file, text]) => ({ file, before: files.get(file)!, after: text, changes: [] }));
+  const edits: FileEdit[] = [...after]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([file, text]) => ({ file, before: files.get(file)!, after: text, changes: [] }));
   return { edits, sites: new Map(), skipped: [], released: holds.filter((h) => wanted.has(h.image)) };
 }
 
 /** What a file must contain to carry a rollback hold. */
 const HOLD_NEEDLES = { words: [], literals: ['baton-hold:'] };
 
-function releaseChange(env: Environment, inputs: ReleaseInputs, policies: Record<string, string>, actor: string, origin: ChangeOrigin): EnvChange<ReleasePlan> {
+function releaseChange(
+  env: Environment,
+  inputs: ReleaseInputs,
+  policies: Record<string, string>,
+  actor: string,
+  origin: ChangeOrigin,
+): EnvChange<ReleasePlan> {
   return {
     // A hold is a comment on the line of the value it holds: only files that carry one are read.
-    plan: async (repo: EnvRepoCheckout) => planRelease(await readEnvFiles(repo, env.path, { needles: HOLD_NEEDLES }), inputs.images, env.name, policies),
+    plan: async (repo: EnvRepoCheckout) =>
+      planRelease(await readEnvFiles(repo, env.path, { needles: HOLD_NEEDLES }), inputs.images, env.name, policies),
     message: (plan) => releaseMessage(env.name, [...new Set(plan.released.map((h) => h.image))], actor, inputs.reason, origin),
     author: inputs.author,
   };
@@ -53,8 +67,13 @@ function releaseChange(env: Environment, inputs: ReleaseInputs, policies: Record
 
 function summarise(env: Environment, inputs: ReleaseInputs, plan: ReleasePlan, outputs: Record<string, string>): string {
   const lines = [`### Baton release-hold: ${env.name}${inputs.dryRun ? ' (dry run)' : ''}`, ''];
-  if (plan.released.length === 0) lines.push(`No hold to release${inputs.images.length ? ` on ${inputs.images.join(', ')}` : ''} in ${env.name}.`);
-  for (const hold of plan.released) lines.push(`- Released \`${familiarName(parseImageRef(hold.image))}\` (${hold.file}:${hold.line}), held since ${hold.time} by ${hold.actor}: ${hold.reason}`);
+  if (plan.released.length === 0)
+    lines.push(`No hold to release${inputs.images.length ? ` on ${inputs.images.join(', ')}` : ''} in ${env.name}.`);
+  for (const hold of plan.released)
+    lines.push(
+      `- Released \`${familiarName(parseImageRef(hold.image))}\` (${hold.file}:${hold.line}), held since ${hold.time} by ` +
+        `${hold.actor}: ${hold.reason}`,
+    );
   if (plan.edits.length > 0) lines.push('', '```diff', unifiedDiff(plan.edits).trimEnd(), '```');
   if (outputs['commit']) lines.push('', `Commit: \`${outputs['commit']}\``);
   if (outputs['pr-url']) lines.push('', `Request: ${outputs['pr-url']}`);
@@ -91,7 +110,9 @@ function releaseProposal(env: Environment, inputs: ReleaseInputs, deps: HistoryD
   return {
     branch: proposalBranch(`${env.name}/release-hold`, refs.length ? refs : [{ registry: 'all', repository: 'images' }]),
     title: `${env.name}: release rollback hold${refs.length === 1 ? ` on ${familiarName(refs[0]!)}` : 's'}`,
-    body: (plan: ReleasePlan) => `Baton releases the rollback hold on ${plan.released.map((h) => `\`${familiarName(parseImageRef(h.image))}\``).join(', ')} in **${env.name}**.`,
+    body: (plan: ReleasePlan) =>
+      `Baton releases the rollback hold on ${plan.released.map((h) => `\`${familiarName(parseImageRef(h.image))}\``).join(', ')} in ` +
+      `**${env.name}**.`,
     labels: inputs.labels,
     autoMerge: false,
     forge: () => deps.forge(forgeOptions(inputs)),

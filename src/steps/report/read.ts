@@ -30,7 +30,11 @@ interface BlobFacts {
 }
 
 /** Reads the environments in order; notes are fetched once for all. */
-export async function readEnvironments(source: HistorySource, envs: readonly Environment[], policies: Readonly<Record<string, string>>): Promise<EnvRead[]> {
+export async function readEnvironments(
+  source: HistorySource,
+  envs: readonly Environment[],
+  policies: Readonly<Record<string, string>>,
+): Promise<EnvRead[]> {
   await source.fetchNotes(NOTES_REF);
   const notes = await source.notes(NOTES_REF);
   const facts = new Map<string, BlobFacts>();
@@ -39,7 +43,9 @@ export async function readEnvironments(source: HistorySource, envs: readonly Env
     const branch = env.branch ?? source.defaultBranch;
     await source.fetchBranch(branch);
     const commits = await source.changesOf(branch, env.path);
-    const wanted = commits.flatMap((c) => c.changes.filter((ch) => ch.blob && isEditable(ch.path) && !facts.has(`${ch.path}\0${ch.blob}`)).map((ch) => ch.blob!));
+    const wanted = commits.flatMap((c) =>
+      c.changes.filter((ch) => ch.blob && isEditable(ch.path) && !facts.has(`${ch.path}\0${ch.blob}`)).map((ch) => ch.blob!),
+    );
     const texts = await source.blobs(wanted);
     read.push(replay(env, branch, commits, texts, facts, notes, policies));
   }
@@ -85,9 +91,21 @@ function replay(
       holds.push(...f.holds);
     }
     const note = notes.get(c.commit);
-    out.push({ commit: c.commit, time: c.time, author: c.author, subject: c.subject, message: c.message, images, held: holds.map((h) => h.image), ...(note !== undefined ? { note } : {}) });
+    out.push({
+      commit: c.commit,
+      time: c.time,
+      author: c.author,
+      subject: c.subject,
+      message: c.message,
+      images,
+      held: holds.map((h) => h.image),
+      ...(note !== undefined ? { note } : {}),
+    });
   }
-  return { input: { name: env.name, ...(env.promoteFrom ? { promoteFrom: env.promoteFrom } : {}), commits: out }, reading: presentOf(env, branch, out, holds) };
+  return {
+    input: { name: env.name, ...(env.promoteFrom ? { promoteFrom: env.promoteFrom } : {}), commits: out },
+    reading: presentOf(env, branch, out, holds),
+  };
 }
 
 /** What status shows for the environment: the newest commit, versions, since when, the verdict on it. */

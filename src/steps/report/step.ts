@@ -62,7 +62,8 @@ export async function runReport(inputs: ReportInputs, deps: ReportDeps, context:
   const source = await deps.open(remoteOf(inputs, context.env), { log: () => {} });
   try {
     const text = await source.readFile(source.defaultBranch, CONFIG_FILE);
-    if (text === undefined) throw new UserError(`repo: report needs ${CONFIG_FILE} at the env repo root naming the environments.`, { input: 'repo' });
+    if (text === undefined)
+      throw new UserError(`repo: report needs ${CONFIG_FILE} at the env repo root naming the environments.`, { input: 'repo' });
     const config = parseEnvRepoConfig(text);
     const envs = pickEnvironments(config, inputs.envs);
     const read = await readEnvironments(source, envs, { ...config.policies });
@@ -73,18 +74,33 @@ export async function runReport(inputs: ReportInputs, deps: ReportDeps, context:
     );
     const model = reportModel(read.map((r) => r.input));
     const generated = new Date(nowMs).toISOString();
-    const page = reportPage({ title: inputs.title, repo: inputs.repo.replace(/\/\/[^/@]*@/, '//'), generated, nowMs, matrix, model, links: repoLinks(inputs.repo, inputs.forge) });
+    const page = reportPage({
+      title: inputs.title,
+      repo: inputs.repo.replace(/\/\/[^/@]*@/, '//'),
+      generated,
+      nowMs,
+      matrix,
+      model,
+      links: repoLinks(inputs.repo, inputs.forge),
+    });
     const dir = resolve(context.cwd, inputs.out);
     await mkdir(dir, { recursive: true });
     const index = resolve(dir, 'index.html');
     await writeFile(index, page);
-    await writeFile(resolve(dir, 'report.json'), `${JSON.stringify({ generated, matrix, metrics: model.metrics, promotion: model.promotion, deploys: model.deploys }, null, 1)}\n`);
+    await writeFile(
+      resolve(dir, 'report.json'),
+      `${JSON.stringify({ generated, matrix, metrics: model.metrics, promotion: model.promotion, deploys: model.deploys }, null, 1)}\n`,
+    );
     const deployments = Object.values(model.deploys).reduce((n, list) => n + list.filter((d) => d.kind !== 'rollback').length, 0);
     context.log.info(`report: ${deployments} deployment(s) over ${envs.length} environment(s) written to ${index}`);
     for (const env of matrix.environments.filter((e) => e.error)) context.log.warn(`${env.name}: ${env.error}`);
     return {
       outputs: { page: index, matrix: JSON.stringify(matrix), metrics: JSON.stringify(model.metrics), deployments: String(deployments) },
-      summary: reportMarkdown(matrix, model, `The whole report: \`${inputs.out}/index.html\` (publish the directory with GitHub Pages or GitLab Pages).`),
+      summary: reportMarkdown(
+        matrix,
+        model,
+        `The whole report: \`${inputs.out}/index.html\` (publish the directory with GitHub Pages or GitLab Pages).`,
+      ),
       annotations: [],
     };
   } finally {

@@ -20,5 +20,11 @@ export function rollbackInputs(values: InputsOf<typeof rollbackSpec>): RollbackI
   const reason = oneLine(values.reason);
   if (!reason) throw new UserError('reason: say why you roll back; it goes into the commit and the hold.', { input: 'reason' });
   if (reason.length > 500) throw new UserError(`reason: keep it under 500 characters (it is ${reason.length}).`, { input: 'reason' });
-  return { ...envWriteInputs(values), allowedSigners: values['allowed-signers'], to: parseRollbackTarget(values.to), reason, hold: values.hold };
+  return {
+    ...envWriteInputs(values),
+    allowedSigners: values['allowed-signers'],
+    to: parseRollbackTarget(values.to),
+    reason,
+    hold: values.hold,
+  };
 }

@@ -31,7 +31,12 @@ import type { RollbackHandoff } from '../shared/rollback-handoff.ts';
 const HISTORY_LIMITS = [10, 60, 400] as const;
 
 /** Reads as much history as it takes to find `to`; the last miss is the user's error on `to`. */
-async function chooseFromHistory(repo: EnvRepoReader, env: Environment, inputs: RollbackInputs, policies: Record<string, string>): Promise<RollbackChoice & { current: HistoryEntry }> {
+async function chooseFromHistory(
+  repo: EnvRepoReader,
+  env: Environment,
+  inputs: RollbackInputs,
+  policies: Record<string, string>,
+): Promise<RollbackChoice & { current: HistoryEntry }> {
   for (const limit of HISTORY_LIMITS) {
     const { entries, complete } = await readHistory(repo, env, limit, policies);
     try {
@@ -51,37 +56,77 @@ interface RollbackStory {
   readonly origin: ChangeOrigin;
 }
 
-function rollbackChange(story: RollbackStory, inputs: RollbackInputs, policies: Record<string, string>, hold: ((image: string) => Hold) | undefined): EnvChange<RollbackPlan> {
+function rollbackChange(
+  story: RollbackStory,
+  inputs: RollbackInputs,
+  policies: Record<string, string>,
+  hold: ((image: string) => Hold) | undefined,
+): EnvChange<RollbackPlan> {
   const { env, choice } = story;
   const refs = choice.writes.map((w) => w.ref);
-  const context = { envName: env.name, toCommit: choice.entry.commit, toTime: choice.entry.time, reason: inputs.reason, actor: story.actor, holding: hold !== undefined };
+  const context = {
+    envName: env.name,
+    toCommit: choice.entry.commit,
+    toTime: choice.entry.time,
+    reason: inputs.reason,
+    actor: story.actor,
+    holding: hold !== undefined,
+  };
   return {
     // Only files that may hold an image written back are read: an unrelated file (large, or not UTF-8) is left alone.
     plan: async (repo: EnvRepoCheckout) => {
       const needles = imageNeedles(refs, Object.keys(policies).length > 0);
-      return planRollback(await readEnvFiles(repo, env.path, { needles }), choice.writes, { policies, root: env.path, ...(hold ? { hold } : {}) });
+      return planRollback(await readEnvFiles(repo, env.path, { needles }), choice.writes, {
+        policies,
+        root: env.path,
+        ...(hold ? { hold } : {}),
+      });
     },
-    message: (plan) => rollbackMessage(rollbackSubject(env.name, refs), refs, plan.edits.flatMap((e) => e.changes), context, story.origin),
+    message: (plan) =>
+      rollbackMessage(
+        rollbackSubject(env.name, refs),
+        refs,
+        plan.edits.flatMap((e) => e.changes),
+        context,
+        story.origin,
+      ),
     author: inputs.author,
   };
 }
 
-function summarise(story: RollbackStory, inputs: RollbackInputs, plan: RollbackPlan, outputs: Record<string, string>, mode: WriteMode): string {
+function summarise(
+  story: RollbackStory,
+  inputs: RollbackInputs,
+  plan: RollbackPlan,
+  outputs: Record<string, string>,
+  mode: WriteMode,
+): string {
   const { env, choice } = story;
   const lines = [`### Baton rollback: ${env.name}${inputs.dryRun ? ' (dry run)' : ''}`, ''];
-  const to = `${describeTarget(inputs.to)}: the state of \`${choice.entry.commit.slice(0, 12)}\` (${choice.entry.time}, "${choice.entry.subject}")`;
+  const to =
+    `${describeTarget(inputs.to)}: the state of \`${choice.entry.commit.slice(0, 12)}\` (${choice.entry.time}, ` +
+    `"${choice.entry.subject}")`;
   if (plan.edits.length === 0) lines.push(`Nothing to change: ${env.name} already holds ${to}.`);
   else {
     lines.push(`Back to ${to}, by ${story.actor}: ${inputs.reason}`, '', changeTable(plan.edits.flatMap((e) => e.changes)));
     lines.push('', '```diff', unifiedDiff(plan.edits).trimEnd(), '```');
   }
-  if (plan.held.length > 0) lines.push('', `Held: ${plan.held.map((n) => `\`${n}\``).join(', ')}. Bumps and promotions leave them alone until \`baton release-hold\`.`);
+  if (plan.held.length > 0)
+    lines.push(
+      '',
+      `Held: ${plan.held.map((n) => `\`${n}\``).join(', ')}. Bumps and promotions leave them alone until \`baton release-hold\`.`,
+    );
   if (outputs['commit']) lines.push('', `Commit: \`${outputs['commit']}\` (${mode} mode)`);
   if (outputs['pr-url']) lines.push('', `Request: ${outputs['pr-url']}`);
   return lines.join('\n');
 }
 
-function rollbackOutputs(story: RollbackStory, inputs: RollbackInputs, attempt: WriteOutcome<RollbackPlan>, head: string): Record<string, string> {
+function rollbackOutputs(
+  story: RollbackStory,
+  inputs: RollbackInputs,
+  attempt: WriteOutcome<RollbackPlan>,
+  head: string,
+): Record<string, string> {
   const changed = attempt.plan.edits.length > 0;
   const images = story.choice.writes.map((w) => ({ image: familiarName(w.ref), from: formatFamiliar(w.from), to: formatFamiliar(w.ref) }));
   return {
@@ -104,7 +149,11 @@ export async function runRollback(inputs: RollbackInputs, deps: HistoryDeps, con
   try {
     const policies = { ...(config?.policies ?? {}) };
     const choice = await chooseFromHistory(repo, env, inputs, policies);
-    if (signers) context.log.info(`${choice.entry.commit.slice(0, 12)} signed by ${await requireSigned(repo, choice.entry.commit, signers, 'the commit to roll back to,')}`);
+    if (signers)
+      context.log.info(
+        `${choice.entry.commit.slice(0, 12)} signed by ` +
+          `${await requireSigned(repo, choice.entry.commit, signers, 'the commit to roll back to,')}`,
+      );
     const story: RollbackStory = { env, choice, actor: actorOf(origin, inputs.author, context.env), origin };
     const time = new Date(deps.now()).toISOString();
     const selector = envSelector(env, Boolean(inputs.path));
@@ -129,7 +178,13 @@ function rollbackProposal(story: RollbackStory, inputs: RollbackInputs, deps: Hi
     branch: proposalBranch(`${story.env.name}/rollback`, refs),
     title: rollbackSubject(story.env.name, refs),
     body: (plan: RollbackPlan) =>
-      [`Baton rolls **${story.env.name}** back, by ${story.actor}: ${inputs.reason}`, '', changeTable(plan.edits.flatMap((e) => e.changes)), '', `Restores the state of \`${story.choice.entry.commit}\` (${story.choice.entry.time}).`].join('\n'),
+      [
+        `Baton rolls **${story.env.name}** back, by ${story.actor}: ${inputs.reason}`,
+        '',
+        changeTable(plan.edits.flatMap((e) => e.changes)),
+        '',
+        `Restores the state of \`${story.choice.entry.commit}\` (${story.choice.entry.time}).`,
+      ].join('\n'),
     labels: inputs.labels,
     autoMerge: false,
     forge: () => deps.forge(forgeOptions(inputs)),
@@ -146,7 +201,11 @@ export function rollbackStep(deps: HistoryDeps): Step {
  * (baton.yaml's mode, holding it) with verify's reason. Wire it in as `systemVerifyDeps({ rollback })`.
  * Its lines go to `log` (verify reports the one line this resolves with).
  */
-export function rollbackHandoff(deps: HistoryDeps, env: Readonly<Record<string, string | undefined>> = process.env, log: (line: string) => void = () => {}): RollbackHandoff {
+export function rollbackHandoff(
+  deps: HistoryDeps,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  log: (line: string) => void = () => {},
+): RollbackHandoff {
   const context: StepContext = {
     env,
     cwd: process.cwd(),

@@ -85,11 +85,13 @@ export async function readEnvFiles(repo: EnvRepoCheckout, path: string, options:
       continue;
     }
     const bytes = await readFile(full);
-    if (options.needles !== undefined && !candidate(file, bytes, options.needles, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, notice)) continue;
+    if (options.needles !== undefined && !candidate(file, bytes, options.needles, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, notice))
+      continue;
     const bad = invalidUtf8Offset(bytes);
     if (bad !== undefined) {
       throw new UserError(
-        `${file}: byte ${bad} (0x${bytes[bad]!.toString(16).padStart(2, '0')}) is not valid UTF-8; Baton edits only UTF-8 files and never rewrites bytes it cannot read. Re-encode the file as UTF-8; nothing was changed.`,
+        `${file}: byte ${bad} (0x${bytes[bad]!.toString(16).padStart(2, '0')}) is not valid UTF-8; Baton edits only UTF-8 files and ` +
+          `never rewrites bytes it cannot read. Re-encode the file as UTF-8; nothing was changed.`,
         { input: file },
       );
     }
@@ -104,7 +106,8 @@ function candidate(file: string, bytes: Buffer, needles: Needles, limit: number,
   if (bytes.length <= limit) return may;
   if (may) {
     throw new UserError(
-      `max-file-size: ${file} is ${bytes.length} bytes, over the limit of ${limit}, and may hold the image; raise max-file-size to edit it, or split the file. Nothing was changed.`,
+      `max-file-size: ${file} is ${bytes.length} bytes, over the limit of ${limit}, and may hold the image; raise max-file-size to ` +
+        `edit it, or split the file. Nothing was changed.`,
       { input: 'max-file-size' },
     );
   }
@@ -188,4 +191,3 @@ export async function readConfig(repo: EnvRepoCheckout): Promise<EnvRepoConfig |
 export async function writeEdits(repo: EnvRepoCheckout, edits: readonly FileEdit[]): Promise<void> {
   for (const edit of edits) await writeFile(join(repo.dir, edit.file), edit.after);
 }
-

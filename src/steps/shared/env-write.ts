@@ -41,7 +41,12 @@ export interface OpenedEnv<R extends EnvRepoCheckout = EnvRepoCheckout> {
  * brings baton.yaml along); with an env, the config is read first to learn the path, and the repo is
  * cloned again when the environment lives on another branch. The clone is removed on failure.
  */
-export async function openEnvironment<R extends EnvRepoCheckout>(clone: CloneEnvRepo<R>, remote: GitRemote, selection: EnvSelection, identity: GitIdentity): Promise<OpenedEnv<R>> {
+export async function openEnvironment<R extends EnvRepoCheckout>(
+  clone: CloneEnvRepo<R>,
+  remote: GitRemote,
+  selection: EnvSelection,
+  identity: GitIdentity,
+): Promise<OpenedEnv<R>> {
   const knownPath = selection.path ? normaliseRepoPath(selection.path) : undefined;
   const branch = selection.branch ? { branch: selection.branch } : {};
   let repo = await clone(remote, { ...branch, sparsePaths: knownPath ? [knownPath] : [], identity });
@@ -67,15 +72,26 @@ export async function openEnvironment<R extends EnvRepoCheckout>(clone: CloneEnv
  * wins). Called on every head a change is planned on, so a baton.yaml that switched the environment to
  * `mode: pr` meanwhile refuses a push planned on an older head. Resolves with that head's config.
  */
-export async function recheckEnvironment(repo: EnvRepoCheckout, opened: Environment, selection: EnvSelection & { readonly mode?: WriteMode | undefined }): Promise<EnvRepoConfig | undefined> {
+export async function recheckEnvironment(
+  repo: EnvRepoCheckout,
+  opened: Environment,
+  selection: EnvSelection & { readonly mode?: WriteMode | undefined },
+): Promise<EnvRepoConfig | undefined> {
   const config = await readConfig(repo);
   if (selection.path) return config;
   const now = resolveEnvironment(config, selection);
   if (now.path !== opened.path || (now.branch ?? opened.branch) !== opened.branch) {
-    throw new UserError(`env: ${CONFIG_NAME} on the newest head of ${repo.branch} moved "${opened.name}" (now ${now.path}); nothing was pushed. Run again.`, { input: 'env' });
+    throw new UserError(
+      `env: ${CONFIG_NAME} on the newest head of ${repo.branch} moved "${opened.name}" (now ${now.path}); nothing was pushed. Run again.`,
+      { input: 'env' },
+    );
   }
   if (!selection.mode && (now.mode ?? 'push') !== (opened.mode ?? 'push')) {
-    throw new UserError(`env: ${CONFIG_NAME} on the newest head of ${repo.branch} now says mode: ${now.mode ?? 'push'} for "${opened.name}"; nothing was pushed. Run again.`, { input: 'env' });
+    throw new UserError(
+      `env: ${CONFIG_NAME} on the newest head of ${repo.branch} now says mode: ${now.mode ?? 'push'} for "${opened.name}"; nothing ` +
+        `was pushed. Run again.`,
+      { input: 'env' },
+    );
   }
   return config;
 }
@@ -126,7 +142,12 @@ export interface WriteDeps {
  * on), leave out images a newer write superseded, and push again after a jittered backoff, up to the
  * retry bound. Never a forced push: the branch only moves forward, by a commit made on its newest head.
  */
-export async function pushChange<P extends EditPlan>(repo: EnvRepoCheckout, change: EnvChange<P>, deps: WriteDeps, context: StepContext): Promise<WriteOutcome<P>> {
+export async function pushChange<P extends EditPlan>(
+  repo: EnvRepoCheckout,
+  change: EnvChange<P>,
+  deps: WriteDeps,
+  context: StepContext,
+): Promise<WriteOutcome<P>> {
   const wait = deps.retry.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = deps.now ?? (() => performance.now());
   let started = now();
@@ -141,7 +162,9 @@ export async function pushChange<P extends EditPlan>(repo: EnvRepoCheckout, chan
     if (!commit) return outcome;
     if ((await repo.push()) === 'pushed') return { ...outcome, commit };
     if (attempt >= deps.retry.attempts) {
-      throw new TransientError(`push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`);
+      throw new TransientError(
+        `push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`,
+      );
     }
     context.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
     await wait(raceDelay(deps.retry, attempt, now() - started));
@@ -173,13 +196,20 @@ export function raceDelay(policy: RetryPolicy, attempt: number, attemptMs = 0): 
  * Plans the change again on the refreshed head; with a race request, images another write changed since
  * the first plan are left out (and reported through `report`), so a stale value never overwrites a newer one.
  */
-async function replan<P extends EditPlan>(repo: EnvRepoCheckout, change: EnvChange<P>, first: P, report: (found: Superseded[]) => void, context: StepContext): Promise<P> {
+async function replan<P extends EditPlan>(
+  repo: EnvRepoCheckout,
+  change: EnvChange<P>,
+  first: P,
+  report: (found: Superseded[]) => void,
+  context: StepContext,
+): Promise<P> {
   const plan = await change.plan(repo);
   if (!change.race) return plan;
   const found = supersededImages(first.sites, plan.sites, change.race);
   report(found);
   if (found.length === 0) return plan;
-  for (const s of found) context.log.warn(`${s.image}: not writing ${s.wanted}; a newer write landed ${s.landed} after this run read the environment`);
+  for (const s of found)
+    context.log.warn(`${s.image}: not writing ${s.wanted}; a newer write landed ${s.landed} after this run read the environment`);
   return change.plan(repo, new Set(found.map((s) => s.image)));
 }
 
@@ -199,7 +229,13 @@ export interface Proposal<P extends EditPlan> {
  * PR mode: the edit goes on the proposal's branch, built fresh on the base head; the open PR/MR for that
  * branch is updated, else one is opened.
  */
-export async function proposeChange<P extends EditPlan>(repo: EnvRepoCheckout, change: EnvChange<P>, proposal: Proposal<P>, context: StepContext, path: string): Promise<WriteOutcome<P>> {
+export async function proposeChange<P extends EditPlan>(
+  repo: EnvRepoCheckout,
+  change: EnvChange<P>,
+  proposal: Proposal<P>,
+  context: StepContext,
+  path: string,
+): Promise<WriteOutcome<P>> {
   const base = repo.branch;
   const head = proposal.branch;
   const plan = await change.plan(repo);
@@ -209,7 +245,8 @@ export async function proposeChange<P extends EditPlan>(repo: EnvRepoCheckout, c
   await writeEdits(repo, plan.edits);
   const commit = await repo.commit({ message: change.message(plan), author: change.author, paths: plan.edits.map((e) => e.file) });
   const remoteHead = await repo.remoteBranchHead(head);
-  const same = remoteHead !== undefined && commit !== undefined && (await repo.treeOf(remoteHead, path)) === (await repo.treeOf(commit, path));
+  const same =
+    remoteHead !== undefined && commit !== undefined && (await repo.treeOf(remoteHead, path)) === (await repo.treeOf(commit, path));
   let pushed = false;
   let result = commit;
   if (same) {
@@ -221,7 +258,14 @@ export async function proposeChange<P extends EditPlan>(repo: EnvRepoCheckout, c
     }
     pushed = true;
   }
-  const request = await (await proposal.forge()).propose({ base, head, title: proposal.title, body: proposal.body(plan), labels: proposal.labels, autoMerge: proposal.autoMerge });
+  const request = await (await proposal.forge()).propose({
+    base,
+    head,
+    title: proposal.title,
+    body: proposal.body(plan),
+    labels: proposal.labels,
+    autoMerge: proposal.autoMerge,
+  });
   for (const warning of request.warnings ?? []) context.log.warn(warning);
   return { plan, commit: result, request, pushed };
 }

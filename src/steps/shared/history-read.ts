@@ -50,7 +50,12 @@ export async function snapshots(repo: EnvRepoReader, commits: readonly HistoryCo
  * The newest `limit` states of the environment (more commits are read while config-only commits fold
  * away), with verdicts for the environment. Fetches the notes ref first.
  */
-export async function readHistory(repo: EnvRepoReader, env: Environment, limit: number, policies: Readonly<Record<string, string>>): Promise<EnvHistory> {
+export async function readHistory(
+  repo: EnvRepoReader,
+  env: Environment,
+  limit: number,
+  policies: Readonly<Record<string, string>>,
+): Promise<EnvHistory> {
   await fetchNotes(repo);
   for (let commits = limit * 2 + 2; ; commits = Math.min(MAX_COMMITS, commits * 4)) {
     const read = await repo.historyOf(env.path, commits);

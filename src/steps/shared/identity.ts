@@ -32,7 +32,8 @@ export interface RepoInputs {
  */
 export function gitUsername(inputs: Pick<RepoInputs, 'token' | 'forge'>, env: Env): string | undefined {
   if (inputs.token && inputs.token === env['CI_JOB_TOKEN']) return 'gitlab-ci-token';
-  if (inputs.forge === 'gitlab' || (inputs.forge === 'auto' && (env['GITLAB_CI'] === 'true' || env['BATON_PLATFORM'] === 'gitlab'))) return 'oauth2';
+  if (inputs.forge === 'gitlab' || (inputs.forge === 'auto' && (env['GITLAB_CI'] === 'true' || env['BATON_PLATFORM'] === 'gitlab')))
+    return 'oauth2';
   return undefined;
 }
 
@@ -47,7 +48,12 @@ export const DEFAULT_IDENTITY: GitIdentity = parseIdentity(authorInput.default);
 
 /** How to reach the forge API of the env repo (pr mode): the options every writing step passes. */
 export function forgeOptions(inputs: RepoInputs & { readonly apiUrl?: string | undefined }): ForgeOptions {
-  return { repoUrl: inputs.repo, ...(inputs.token ? { token: inputs.token } : {}), forge: inputs.forge, ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}) };
+  return {
+    repoUrl: inputs.repo,
+    ...(inputs.token ? { token: inputs.token } : {}),
+    forge: inputs.forge,
+    ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}),
+  };
 }
 
 /** The options of a forge client for the env repo. */

@@ -28,17 +28,29 @@ export interface PlanRequest {
  * fault. Images in `leaveOut` (superseded by a newer write after this run read the environment) are not
  * written, but where they are found still counts (outputs, summary).
  */
-export async function planOnHead(repo: EnvRepoCheckout, env: Environment, request: PlanRequest, leaveOut?: ReadonlySet<string>): Promise<GuardedPlan> {
+export async function planOnHead(
+  repo: EnvRepoCheckout,
+  env: Environment,
+  request: PlanRequest,
+  leaveOut?: ReadonlySet<string>,
+): Promise<GuardedPlan> {
   const notices: string[] = [];
   const { pin, allowDowngrade, overrideHold, policies, policy } = request;
   // Only files that may hold the image are parsed: an unrelated large file costs a byte search.
   const needles = imageNeedles(request.images, Object.keys(policies).length > 0 || policy !== undefined);
-  const readOptions = { needles, notice: (line: string) => notices.push(line), ...(request.maxFileSize ? { maxFileSize: request.maxFileSize } : {}) };
+  const readOptions = {
+    needles,
+    notice: (line: string) => notices.push(line),
+    ...(request.maxFileSize ? { maxFileSize: request.maxFileSize } : {}),
+  };
   const files = await readEnvFiles(repo, env.path, readOptions);
   try {
     const options = { pin, allowDowngrade, overrideHold, policies, root: env.path, ...(policy === undefined ? {} : { policy }) };
     const whole = await planWithBases(repo, env, files, request.images, options, readOptions);
-    const plan = leaveOut && leaveOut.size > 0 ? await withoutSuperseded(repo, env, files, whole, request.images, leaveOut, options, readOptions) : whole;
+    const plan =
+      leaveOut && leaveOut.size > 0
+        ? await withoutSuperseded(repo, env, files, whole, request.images, leaveOut, options, readOptions)
+        : whole;
     const all = [...notices, ...(plan.notices ?? [])];
     return all.length > 0 ? { ...plan, notices: all } : plan;
   } catch (error) {
@@ -64,7 +76,8 @@ async function planWithBases(
   try {
     return planRespectingHolds(files, images, options);
   } catch (error) {
-    if (!(error instanceof UserError) || error.input !== 'image' || !/ was not found /.test(error.message) || options.policy !== undefined) throw error;
+    if (!(error instanceof UserError) || error.input !== 'image' || !/ was not found /.test(error.message) || options.policy !== undefined)
+      throw error;
     const bases = await readKustomizeBases(repo, env.path, reading);
     if (bases.size === 0) throw error;
     return planRespectingHolds(files, images, { ...options, bases });
@@ -83,6 +96,7 @@ async function withoutSuperseded(
   reading: ReadOptions,
 ): Promise<GuardedPlan> {
   const rest = images.filter((image) => !leaveOut.has(imageName(image)));
-  const partial = rest.length > 0 ? await planWithBases(repo, env, files, rest, options, reading) : { ...whole, edits: [], skipped: [], released: [] };
+  const partial =
+    rest.length > 0 ? await planWithBases(repo, env, files, rest, options, reading) : { ...whole, edits: [], skipped: [], released: [] };
   return { ...partial, sites: whole.sites };
 }

@@ -53,14 +53,27 @@ export async function renderSource(source: Source, renderers: Renderers, options
   // Why synchronous: a manifest is a few kilobytes, and four thread-pool round trips per file (open,
   // stat, read, close) cost more than reading it; renderers still run side by side.
   if (source.kind === 'file') return { ok: true, stream: { text: readFileSync(source.abs, 'utf8'), origin: { file: source.path } } };
-  if (source.kind === 'stdin') return { ok: true, stream: { text: options.readStdin ? await options.readStdin() : '', origin: { file: source.path } } };
+  if (source.kind === 'stdin')
+    return { ok: true, stream: { text: options.readStdin ? await options.readStdin() : '', origin: { file: source.path } } };
   if (source.kind === 'kustomize') {
     const result = await renderers.kustomize(source.path, options);
     if (!result.ok) return { ok: false, file: source.kustomization, command: result.command, message: result.message };
-    return { ok: true, stream: { text: result.text, origin: kustomizeOrigin(source.path, source.kustomization, `kustomize ${source.path}`) } };
+    return {
+      ok: true,
+      stream: { text: result.text, origin: kustomizeOrigin(source.path, source.kustomization, `kustomize ${source.path}`) },
+    };
   }
-  const valuesFiles = [...(await envValuesFiles(source.abs, options.envName)), ...options.extraValues.map((v) => resolve(options.cwd, v))].map((file) => displayPath(file, options.cwd));
+  const valuesFiles = [
+    ...(await envValuesFiles(source.abs, options.envName)),
+    ...options.extraValues.map((v) => resolve(options.cwd, v)),
+  ].map((file) => displayPath(file, options.cwd));
   const result = await renderers.helm(source.path, { ...options, valuesFiles });
-  if (!result.ok) return { ok: false, file: source.path === '.' ? 'Chart.yaml' : `${source.path}/Chart.yaml`, command: result.command, message: result.message };
+  if (!result.ok)
+    return {
+      ok: false,
+      file: source.path === '.' ? 'Chart.yaml' : `${source.path}/Chart.yaml`,
+      command: result.command,
+      message: result.message,
+    };
   return { ok: true, stream: { text: result.text, origin: helmOrigin(source.path, `helm ${source.path}`) } };
 }

@@ -21,7 +21,11 @@ export class UnsignedCommit extends VerdictError {
 export async function loadSignaturePolicy(file: string | undefined): Promise<SignaturePolicy | undefined> {
   if (!file) return undefined;
   const text = await readFile(file, 'utf8').catch((cause: unknown) => {
-    throw new UserError(`allowed-signers: cannot read ${file} (${(cause as NodeJS.ErrnoException).code ?? 'error'}); give the path of an allowed-signers file.`, { input: 'allowed-signers', cause });
+    throw new UserError(
+      `allowed-signers: cannot read ${file} (${(cause as NodeJS.ErrnoException).code ?? 'error'}); give the path of an ` +
+        `allowed-signers file.`,
+      { input: 'allowed-signers', cause },
+    );
   });
   return parseAllowedSigners(text, file);
 }
@@ -33,7 +37,10 @@ export async function loadSignaturePolicy(file: string | undefined): Promise<Sig
 export async function requireSigned(repo: SignatureReader, commit: string, policy: SignaturePolicy, what: string): Promise<string> {
   const check = await repo.checkSignature(commit, policy);
   if (!check.good) {
-    throw new UnsignedCommit(`${what} ${commit.slice(0, 12)} has no good signature by a key in allowed-signers (${check.detail}); nothing was written. Sign the commit with an allowed key, or add its key to allowed-signers.`);
+    throw new UnsignedCommit(
+      `${what} ${commit.slice(0, 12)} has no good signature by a key in allowed-signers (${check.detail}); nothing was written. Sign ` +
+        `the commit with an allowed key, or add its key to allowed-signers.`,
+    );
   }
   return check.detail;
 }

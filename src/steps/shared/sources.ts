@@ -31,13 +31,22 @@ export function displayPath(abs: string, cwd: string): string {
 
 async function kustomizationIn(dir: string): Promise<string | undefined> {
   for (const name of KUSTOMIZATION_FILES) {
-    if (await stat(join(dir, name)).then((s) => s.isFile(), () => false)) return name;
+    if (
+      await stat(join(dir, name)).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return name;
   }
   return undefined;
 }
 
 async function isChart(dir: string): Promise<boolean> {
-  return stat(join(dir, 'Chart.yaml')).then((s) => s.isFile(), () => false);
+  return stat(join(dir, 'Chart.yaml')).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /** What a directory is under a render mode: a kustomization, a chart, or a tree to walk. */
@@ -45,7 +54,8 @@ async function classify(abs: string, cwd: string, mode: RenderMode): Promise<Sou
   const path = displayPath(abs, cwd);
   if (mode === 'none') return undefined;
   const kustomization = await kustomizationIn(abs);
-  if (kustomization && mode !== 'helm') return { kind: 'kustomize', path, abs, kustomization: path === '.' ? kustomization : `${path}/${kustomization}` };
+  if (kustomization && mode !== 'helm')
+    return { kind: 'kustomize', path, abs, kustomization: path === '.' ? kustomization : `${path}/${kustomization}` };
   if (mode !== 'kustomize' && (await isChart(abs))) return { kind: 'helm', path, abs };
   return undefined;
 }
@@ -118,7 +128,14 @@ async function scanLinks(dir: string, w: Walk): Promise<void> {
     const abs = join(dir, entry.name);
     if (entry.isSymbolicLink()) {
       const real = await followLink(abs, w.root, w.cwd, w.out.findings);
-      if (real !== undefined && (await stat(real).then((s) => s.isDirectory(), () => false)) && !w.seen.has(real)) {
+      if (
+        real !== undefined &&
+        (await stat(real).then(
+          (s) => s.isDirectory(),
+          () => false,
+        )) &&
+        !w.seen.has(real)
+      ) {
         w.seen.add(real);
         await scanLinks(real, w);
       }
@@ -131,7 +148,10 @@ async function requireRenderable(abs: string, cwd: string, mode: RenderMode): Pr
   const source = await classify(abs, cwd, mode);
   if (!source) {
     const want = mode === 'kustomize' ? 'kustomization.yaml' : 'Chart.yaml';
-    throw new UserError(`paths: "${displayPath(abs, cwd)}" has no ${want}, so render: ${mode} cannot render it; use render: auto or none.`, { input: 'paths' });
+    throw new UserError(
+      `paths: "${displayPath(abs, cwd)}" has no ${want}, so render: ${mode} cannot render it; use render: auto or none.`,
+      { input: 'paths' },
+    );
   }
   return source;
 }
@@ -173,6 +193,13 @@ export async function envValuesFiles(chartDir: string, env: string | undefined):
   if (!env) return [];
   const candidates = [`values-${env}.yaml`, `values.${env}.yaml`, join('values', `${env}.yaml`)].map((name) => join(chartDir, name));
   const present: string[] = [];
-  for (const file of candidates) if (await stat(file).then((s) => s.isFile(), () => false)) present.push(file);
+  for (const file of candidates)
+    if (
+      await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      present.push(file);
   return present;
 }

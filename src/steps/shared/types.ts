@@ -59,7 +59,10 @@ export interface Step {
  * a step's inputs with `parseInputs(step.spec, …)`, which yields exactly that shape: the one place the
  * untyped record becomes the typed one.
  */
-export function defineStep<const S extends StepSpec>(spec: S, run: (inputs: InputsOf<S>, context: StepContext) => Promise<StepResult>): Step {
+export function defineStep<const S extends StepSpec>(
+  spec: S,
+  run: (inputs: InputsOf<S>, context: StepContext) => Promise<StepResult>,
+): Step {
   return { spec, run: (inputs, context) => run(inputs as InputsOf<S>, context) };
 }
 

@@ -65,7 +65,15 @@ async function readEnv(repo: HistoryCheckout, env: Environment, policies: Record
     const note = (await repo.notesOf('refs/notes/baton', [commit])).get(commit);
     const verdict = note ? latestVerdict(note, env.name) : undefined;
     const files = (await repo.filesAt([commit], env.path, isEditable)).get(commit) ?? new Map<string, string>();
-    return { ...base, commit, time, images: current.images, since: sinceOf(entries), ...(verdict ? { verdict } : {}), holds: findHolds(files) };
+    return {
+      ...base,
+      commit,
+      time,
+      images: current.images,
+      since: sinceOf(entries),
+      ...(verdict ? { verdict } : {}),
+      holds: findHolds(files),
+    };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return { ...base, error: describeError(error) };
@@ -107,14 +115,20 @@ export async function runStatus(inputs: StatusInputs, deps: HistoryDeps, context
     const list = [...known].map((name) => familiarName(parseImageRef(name))).join(', ') || 'none';
     throw new UserError(`image: ${names} is not an image of any environment shown (known: ${list}).`, { input: 'image' });
   }
-  const shown = inputs.images.length === 0 ? readings : readings.map((r) => ({ ...r, images: new Map([...r.images].filter(([name]) => inputs.images.includes(name))) }));
+  const shown =
+    inputs.images.length === 0
+      ? readings
+      : readings.map((r) => ({ ...r, images: new Map([...r.images].filter(([name]) => inputs.images.includes(name))) }));
   const matrix = statusMatrix(shown, deps.now());
   for (const env of matrix.environments.filter((e) => e.error)) context.log.warn(`${env.name}: ${env.error}`);
   const held = shown.flatMap((r) => r.holds.map((h) => `${r.name} ${familiarName(parseImageRef(h.image))}`));
   return {
     outputs: {
       matrix: JSON.stringify(matrix),
-      differs: matrix.rows.filter((row) => row.differs).map((row) => familiarName(parseImageRef(row.image))).join('\n'),
+      differs: matrix.rows
+        .filter((row) => row.differs)
+        .map((row) => familiarName(parseImageRef(row.image)))
+        .join('\n'),
       held: [...new Set(held)].join('\n'),
     },
     summary: statusMarkdown(matrix),

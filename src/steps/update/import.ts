@@ -31,7 +31,8 @@ export async function readRepoObjects(repo: EnvRepoCheckout): Promise<{ files: M
     for (const doc of parseAllDocuments(text)) {
       if (!('errors' in doc) || doc.errors.length > 0) continue;
       const value = doc.toJS() as Record<string, unknown> | null;
-      if (value && typeof value === 'object' && typeof value['kind'] === 'string') objects.push({ ...(value as object), file } as KubeObject);
+      if (value && typeof value === 'object' && typeof value['kind'] === 'string')
+        objects.push({ ...(value as object), file } as KubeObject);
     }
   }
   return { files, objects };
@@ -42,8 +43,12 @@ async function importPlan(repo: EnvRepoCheckout, from: 'flux' | 'argocd'): Promi
   const { files, objects } = await readRepoObjects(repo);
   const result = from === 'flux' ? importFlux(objects, files) : importArgoCd(objects);
   if (result.policies.size === 0) {
-    const what = from === 'flux' ? 'ImagePolicy objects (image.toolkit.fluxcd.io)' : 'Applications with argocd-image-updater.argoproj.io/image-list';
-    throw new UserError(`import: found no ${what} in the repo; nothing to import.${result.notes.length ? ` ${result.notes.join(' ')}` : ''}`, { input: 'import' });
+    const what =
+      from === 'flux' ? 'ImagePolicy objects (image.toolkit.fluxcd.io)' : 'Applications with argocd-image-updater.argoproj.io/image-list';
+    throw new UserError(
+      `import: found no ${what} in the repo; nothing to import.${result.notes.length ? ` ${result.notes.join(' ')}` : ''}`,
+      { input: 'import' },
+    );
   }
   const config = await readFile(join(repo.dir, CONFIG_FILE), 'utf8').catch(() => undefined);
   return { plan: { edits: importEdits(result, config, files), sites: new Map(), skipped: [] }, result };
@@ -61,7 +66,9 @@ export async function runImport(inputs: UpdateInputs, deps: UpdateDeps, context:
     context.log.info(diff || `${CONFIG_FILE} already holds these policies`);
     const change: EnvChange<EditPlan> = {
       plan: async (checkout) => (await importPlan(checkout, from)).plan,
-      message: () => `update: import ${result.policies.size} polic${result.policies.size === 1 ? 'y' : 'ies'} from ${from === 'flux' ? 'Flux' : 'Argo CD Image Updater'}\n\n${[...result.policies.keys()].map((name) => `- ${name}`).join('\n')}\n`,
+      message: () =>
+        `update: import ${result.policies.size} polic${result.policies.size === 1 ? 'y' : 'ies'} from ` +
+        `${from === 'flux' ? 'Flux' : 'Argo CD Image Updater'}\n\n${[...result.policies.keys()].map((name) => `- ${name}`).join('\n')}\n`,
       author: inputs.author,
     };
     let attempt: WriteOutcome<EditPlan> = { plan, commit: undefined };
@@ -75,7 +82,16 @@ export async function runImport(inputs: UpdateInputs, deps: UpdateDeps, context:
               {
                 branch: `baton/update/import-${from}`,
                 title: `update: import policies from ${from === 'flux' ? 'Flux' : 'Argo CD Image Updater'}`,
-                body: () => ['Baton policies equivalent to the image automation found in this repo.', '', '```diff', diff, '```', '', ...result.notes.map((n) => `- ${n}`)].join('\n'),
+                body: () =>
+                  [
+                    'Baton policies equivalent to the image automation found in this repo.',
+                    '',
+                    '```diff',
+                    diff,
+                    '```',
+                    '',
+                    ...result.notes.map((n) => `- ${n}`),
+                  ].join('\n'),
                 labels: inputs.labels,
                 autoMerge: false,
                 forge: () => deps.forge(forgeOptions(inputs)),

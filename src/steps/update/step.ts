@@ -42,19 +42,32 @@ export function updateBranch(envName: string): string {
 
 /** The environments to update: those with policies (only `env` when given). */
 function environmentsToUpdate(config: EnvRepoConfig | undefined, inputs: UpdateInputs): Environment[] {
-  if (!config) throw new UserError(`repo: the env repo has no ${CONFIG_FILE}; update reads its policies from there (see docs/update.md).`, { input: 'repo' });
+  if (!config)
+    throw new UserError(`repo: the env repo has no ${CONFIG_FILE}; update reads its policies from there (see docs/update.md).`, {
+      input: 'repo',
+    });
   if (inputs.env) {
     const env = namedEnvironment(config, inputs.env);
-    if (!env.update?.length) throw new UserError(`env: "${inputs.env}" has no update policies in ${CONFIG_FILE} (add "update:" to it).`, { input: 'env' });
+    if (!env.update?.length)
+      throw new UserError(`env: "${inputs.env}" has no update policies in ${CONFIG_FILE} (add "update:" to it).`, { input: 'env' });
     return [env];
   }
   const envs = [...config.environments.values()].filter((env) => env.update?.length);
-  if (envs.length === 0) throw new UserError(`repo: no environment in ${CONFIG_FILE} has update policies; add "update:" to one (see docs/update.md).`, { input: 'repo' });
+  if (envs.length === 0)
+    throw new UserError(`repo: no environment in ${CONFIG_FILE} has update policies; add "update:" to one (see docs/update.md).`, {
+      input: 'repo',
+    });
   return envs;
 }
 
 /** Opens every environment and locates each policy's image; cleans up everything on failure. */
-async function openTargets(deps: UpdateDeps, remote: GitRemote, inputs: UpdateInputs, envs: readonly Environment[], config: EnvRepoConfig): Promise<Target[]> {
+async function openTargets(
+  deps: UpdateDeps,
+  remote: GitRemote,
+  inputs: UpdateInputs,
+  envs: readonly Environment[],
+  config: EnvRepoConfig,
+): Promise<Target[]> {
   const targets: Target[] = [];
   const opened: OpenedEnv[] = [];
   try {
@@ -78,7 +91,9 @@ function requestsFor(target: Target, offers: ReadonlyMap<string, Offer>, context
   return target.policies.flatMap((policy) => {
     const offer = offers.get(offerKey(policy));
     if (!offer?.choice) {
-      context.log.warn(`${target.env.name}: policy ${policy.name} allows none of the ${offer?.considered ?? 0} tags of ${policy.image}; left as it is.`);
+      context.log.warn(
+        `${target.env.name}: policy ${policy.name} allows none of the ${offer?.considered ?? 0} tags of ${policy.image}; left as it is.`,
+      );
       return [];
     }
     return [{ policy, choice: offer.choice }];
@@ -93,7 +108,14 @@ interface EnvOutcome {
   readonly notes: string[];
 }
 
-async function updateEnvironment(target: Target, requests: readonly UpdateRequest[], inputs: UpdateInputs, deps: UpdateDeps, context: StepContext, origin: ChangeOrigin): Promise<EnvOutcome> {
+async function updateEnvironment(
+  target: Target,
+  requests: readonly UpdateRequest[],
+  inputs: UpdateInputs,
+  deps: UpdateDeps,
+  context: StepContext,
+  origin: ChangeOrigin,
+): Promise<EnvOutcome> {
   const { repo, env } = target;
   const change: EnvChange<UpdatePlan> = {
     plan: async (checkout) => planUpdate(await readEnvFiles(checkout, env.path), requests, target.sites, target.scope),
@@ -102,7 +124,8 @@ async function updateEnvironment(target: Target, requests: readonly UpdateReques
   };
   // An environment whose baton.yaml mode is pr takes changes by review only; push elsewhere when asked.
   const mode = inputs.mode === 'push' && env.mode !== 'pr' ? 'push' : 'pr';
-  if (inputs.mode === 'push' && mode === 'pr') context.log.warn(`${env.name}: baton.yaml sets mode pr; opening a request instead of pushing.`);
+  if (inputs.mode === 'push' && mode === 'pr')
+    context.log.warn(`${env.name}: baton.yaml sets mode pr; opening a request instead of pushing.`);
   const preview = await change.plan(repo);
   let attempt: WriteOutcome<UpdatePlan>;
   if (inputs.dryRun || preview.edits.length === 0) attempt = { plan: preview, commit: undefined };
@@ -138,9 +161,14 @@ function summarise(outcomes: readonly EnvOutcome[], stats: OfferStats, inputs: U
     if (outcome.attempt.request) lines.push('', `${outcome.env}: ${outcome.attempt.request.url}`);
     else if (outcome.attempt.commit) lines.push('', `${outcome.env}: commit \`${outcome.attempt.commit}\``);
     for (const note of outcome.notes) lines.push('', `${outcome.env}: ${note}`);
-    if (inputs.dryRun && outcome.attempt.plan.edits.length > 0) lines.push('', '```diff', unifiedDiff(outcome.attempt.plan.edits).trimEnd(), '```');
+    if (inputs.dryRun && outcome.attempt.plan.edits.length > 0)
+      lines.push('', '```diff', unifiedDiff(outcome.attempt.plan.edits).trimEnd(), '```');
   }
-  lines.push('', `Registry: ${stats.listRequests} tag page request(s), ${stats.notModified} answered from the cache (304); ${stats.heads} manifest HEAD(s), ${stats.configReads} config read(s).`);
+  lines.push(
+    '',
+    `Registry: ${stats.listRequests} tag page request(s), ${stats.notModified} answered from the cache (304); ${stats.heads} ` +
+      `manifest HEAD(s), ${stats.configReads} config read(s).`,
+  );
   return lines.join('\n');
 }
 
@@ -166,7 +194,10 @@ export async function runUpdate(inputs: UpdateInputs, deps: UpdateDeps, context:
       { client, cache, ...(inputs.pageSize ? { pageSize: inputs.pageSize } : {}), warn: (m) => context.log.warn(m) },
     );
     await saveTagCache(inputs.cache, cache);
-    context.log.info(`registry: ${stats.listRequests} tag page request(s), ${stats.notModified} not modified; ${stats.heads} HEAD(s), ${stats.configReads} config read(s)`);
+    context.log.info(
+      `registry: ${stats.listRequests} tag page request(s), ${stats.notModified} not modified; ${stats.heads} HEAD(s), ` +
+        `${stats.configReads} config read(s)`,
+    );
     const outcomes: EnvOutcome[] = [];
     for (const target of targets) {
       const outcome = await updateEnvironment(target, requestsFor(target, offers, context), inputs, deps, context, origin);
@@ -177,7 +208,9 @@ export async function runUpdate(inputs: UpdateInputs, deps: UpdateDeps, context:
     const records = outcomes.flatMap((o) => o.records);
     // A request branch that already holds the change is no change: a quiet scheduled run reports false.
     const changed = outcomes.some((o) => o.attempt.plan.edits.length > 0 && (inputs.dryRun || o.attempt.pushed !== false));
-    context.log.info(changed ? `${inputs.dryRun ? 'would update' : 'updated'} ${records.length} image(s)` : 'every environment is up to date');
+    context.log.info(
+      changed ? `${inputs.dryRun ? 'would update' : 'updated'} ${records.length} image(s)` : 'every environment is up to date',
+    );
     const outputs = {
       updates: JSON.stringify(records),
       changed: String(changed),

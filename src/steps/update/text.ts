@@ -48,7 +48,9 @@ export function updateTitle(envName: string, records: readonly UpdateRecord[]): 
 
 /** The commit message: title, one line per changed value, trailers. */
 export function updateMessage(envName: string, records: readonly UpdateRecord[], plan: UpdatePlan, origin: ChangeOrigin): string {
-  const body = plan.edits.flatMap((edit) => edit.changes).map((c) => `- ${c.file}:${c.line} ${c.field}: ${c.old ?? '(none)'} -> ${c.new ?? '(removed)'}`);
+  const body = plan.edits
+    .flatMap((edit) => edit.changes)
+    .map((c) => `- ${c.file}:${c.line} ${c.field}: ${c.old ?? '(none)'} -> ${c.new ?? '(removed)'}`);
   const trailers = [
     ...records.map((r) => `Baton-Image: ${r.image}:${r.new}`),
     ...records.map((r) => `Baton-Policy: ${r.policy}`),
@@ -70,7 +72,9 @@ export function updateBody(envName: string, records: readonly UpdateRecord[], pl
       .filter((c) => familiarName(parseImageRef(c.image)) === image)
       .map((c) => `\`${cell(c.file)}:${c.line}\``)
       .join(', ');
-  const rows = records.map((r) => `| [\`${cell(r.image)}\`](${r.link}) | \`${cell(r.old)}\` | \`${cell(r.new)}\` | \`${cell(r.policy)}\` | ${where(r.image)} |`);
+  const rows = records.map(
+    (r) => `| [\`${cell(r.image)}\`](${r.link}) | \`${cell(r.old)}\` | \`${cell(r.new)}\` | \`${cell(r.policy)}\` | ${where(r.image)} |`,
+  );
   return [
     `Baton updates **${envName}** to the newest versions its policies allow.`,
     '',
@@ -86,8 +90,14 @@ export function updateBody(envName: string, records: readonly UpdateRecord[], pl
 /** A line per left-out choice, for logs and the summary. */
 export function leftOut(plan: UpdatePlan): string[] {
   return [
-    ...plan.downgrades.map((d) => `${d.site.file}:${d.site.line}: kept ${d.current}; policy ${d.policy} ranks it above ${d.wanted} (set allow-downgrade on the policy to write it).`),
+    ...plan.downgrades.map(
+      (d) =>
+        `${d.site.file}:${d.site.line}: kept ${d.current}; policy ${d.policy} ranks it above ${d.wanted} (set allow-downgrade on the ` +
+        `policy to write it).`,
+    ),
     ...plan.skipped.map((s) => `${s.file}:${s.line}: kept ${s.current}, newer than ${s.wanted}.`),
-    ...plan.held.map((h) => `${h.file}:${h.line}: ${familiarName(parseImageRef(h.image))} is held by a rollback (${h.reason}); not updated.`),
+    ...plan.held.map(
+      (h) => `${h.file}:${h.line}: ${familiarName(parseImageRef(h.image))} is held by a rollback (${h.reason}); not updated.`,
+    ),
   ];
 }

@@ -58,7 +58,10 @@ function refOf(image: string): ImageRef {
 }
 
 /** Reads offers for every distinct policy; each repository is listed once. */
-export async function readOffers(policies: readonly UpdatePolicy[], ctx: OfferContext): Promise<{ offers: Map<string, Offer>; stats: OfferStats }> {
+export async function readOffers(
+  policies: readonly UpdatePolicy[],
+  ctx: OfferContext,
+): Promise<{ offers: Map<string, Offer>; stats: OfferStats }> {
   const stats: OfferStats = { listRequests: 0, notModified: 0, unchangedRepositories: 0, heads: 0, configReads: 0 };
   const distinct = new Map(policies.map((p) => [offerKey(p), p]));
   const byImage = new Map<string, UpdatePolicy[]>();
@@ -96,7 +99,13 @@ async function listOnce(ref: ImageRef, ctx: OfferContext, stats: OfferStats): Pr
   return { tags: listing.tags, unchanged: listing.unchanged, key };
 }
 
-async function offerFor(policy: UpdatePolicy, ref: ImageRef, listed: Listing | undefined, ctx: OfferContext, stats: OfferStats): Promise<Offer> {
+async function offerFor(
+  policy: UpdatePolicy,
+  ref: ImageRef,
+  listed: Listing | undefined,
+  ctx: OfferContext,
+  stats: OfferStats,
+): Promise<Offer> {
   if (policy.strategy === 'digest') {
     const tag = policy.tag ?? 'latest';
     stats.heads++;
@@ -105,13 +114,25 @@ async function offerFor(policy: UpdatePolicy, ref: ImageRef, listed: Listing | u
     return { policy, choice: { tag, digest: descriptor.digest }, considered: 1, unreadable: 0 };
   }
   const tags = listed!.tags;
-  const candidates: TagCandidate[] = policy.strategy === 'newest-build' ? await withCreated(policy, ref, listed!, ctx, stats) : tags.map((tag) => ({ tag }));
+  const candidates: TagCandidate[] =
+    policy.strategy === 'newest-build' ? await withCreated(policy, ref, listed!, ctx, stats) : tags.map((tag) => ({ tag }));
   const chosen = chooseTag(policy, candidates);
-  return { policy, choice: chosen.tag === undefined ? undefined : { tag: chosen.tag }, considered: chosen.considered, unreadable: chosen.unreadable };
+  return {
+    policy,
+    choice: chosen.tag === undefined ? undefined : { tag: chosen.tag },
+    considered: chosen.considered,
+    unreadable: chosen.unreadable,
+  };
 }
 
 /** Creation times of the admitted tags: from the cache where the listing and digest are known, else read. */
-async function withCreated(policy: UpdatePolicy, ref: ImageRef, listed: Listing, ctx: OfferContext, stats: OfferStats): Promise<TagCandidate[]> {
+async function withCreated(
+  policy: UpdatePolicy,
+  ref: ImageRef,
+  listed: Listing,
+  ctx: OfferContext,
+  stats: OfferStats,
+): Promise<TagCandidate[]> {
   const entry = ctx.cache.repositories[listed.key]!;
   const digests: Record<string, string> = { ...(entry.digests ?? {}) };
   const created: Record<string, string> = { ...(entry.created ?? {}) };
@@ -122,9 +143,15 @@ async function withCreated(policy: UpdatePolicy, ref: ImageRef, listed: Listing,
   const platformName = policy.platform ?? 'linux/amd64';
   // A multi-arch image has one creation time per platform: the cache keys them by platform and digest.
   const timeKey = (tag: string) => `${platformName}@${digests[tag]}`;
-  const missing = tags.filter((tag) => digests[tag] === undefined || created[timeKey(tag)] === undefined).sort().reverse();
+  const missing = tags
+    .filter((tag) => digests[tag] === undefined || created[timeKey(tag)] === undefined)
+    .sort()
+    .reverse();
   if (missing.length > MAX_CONFIG_READS) {
-    ctx.warn(`policies.${policy.name}: ${missing.length} tags of ${listed.key} have no known creation time; reading ${MAX_CONFIG_READS} now, the rest on later runs.`);
+    ctx.warn(
+      `policies.${policy.name}: ${missing.length} tags of ${listed.key} have no known creation time; reading ${MAX_CONFIG_READS} ` +
+        `now, the rest on later runs.`,
+    );
   }
   const platform = parsePlatform(platformName, `policies.${policy.name}.platform`);
   await mapLimit(missing.slice(0, MAX_CONFIG_READS), 8, async (tag) => {
@@ -142,7 +169,12 @@ async function withCreated(policy: UpdatePolicy, ref: ImageRef, listed: Listing,
 }
 
 /** The `created` of an image's config; for an index, of the policy's platform. */
-async function createdOf(client: RegistryClient, ref: ImageRef, digest: string, platform: ReturnType<typeof parsePlatform>): Promise<string | undefined> {
+async function createdOf(
+  client: RegistryClient,
+  ref: ImageRef,
+  digest: string,
+  platform: ReturnType<typeof parsePlatform>,
+): Promise<string | undefined> {
   const config = await readImageConfig(client, ref, digest, (index) => selectPlatform(index, platform));
   return typeof config?.['created'] === 'string' ? config['created'] : undefined;
 }
@@ -154,8 +186,13 @@ async function checkPlatform(client: RegistryClient, ref: ImageRef, digest: stri
   if (parsed.kind !== 'index') return;
   const wanted = parsePlatform(policy.platform!, `policies.${policy.name}.platform`);
   if (!selectPlatform(parsed.index, wanted)) {
-    const offered = parsed.index.manifests.filter((m) => !isAttestation(m) && m.platform).map((m) => `${m.platform!.os}/${m.platform!.architecture}`);
-    throw new UserError(`policies.${policy.name}: ${policy.image}:${policy.tag} has no ${policy.platform} image (it has: ${offered.join(', ') || 'none'}).`, { input: `policies.${policy.name}` });
+    const offered = parsed.index.manifests
+      .filter((m) => !isAttestation(m) && m.platform)
+      .map((m) => `${m.platform!.os}/${m.platform!.architecture}`);
+    throw new UserError(
+      `policies.${policy.name}: ${policy.image}:${policy.tag} has no ${policy.platform} image (it has: ${offered.join(', ') || 'none'}).`,
+      { input: `policies.${policy.name}` },
+    );
   }
 }
 

@@ -6,7 +6,6 @@ import type { InputsOf } from '../../specs/types.ts';
 import type { validateSpec } from '../../specs/validate.ts';
 import type { RenderMode } from '../shared/sources.ts';
 
-
 /** A report to write: a format and a path. */
 export interface ReportTarget {
   readonly format: ReportFormat;
@@ -42,7 +41,10 @@ export function parseReports(items: readonly string[]): ReportTarget[] {
     const format = item.slice(0, eq).trim();
     const path = item.slice(eq + 1).trim();
     if (eq < 0 || !path || !(REPORT_FORMATS as readonly string[]).includes(format)) {
-      throw new UserError(`reports: "${item}" is not format=path with a format among ${REPORT_FORMATS.join(', ')}; e.g. junit=baton-junit.xml.`, { input: 'reports' });
+      throw new UserError(
+        `reports: "${item}" is not format=path with a format among ${REPORT_FORMATS.join(', ')}; e.g. junit=baton-junit.xml.`,
+        { input: 'reports' },
+      );
     }
     return { format: format as ReportFormat, path };
   });

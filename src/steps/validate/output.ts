@@ -1,7 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { BATON_VERSION } from '../../adapters/version.ts';
-import { describeResource, type FailOn, fails, formatReport, markdownSummary, type ReportFormat, reportFails, type SarifTool, textReport } from '../../core/validate/report/index.ts';
+import {
+  describeResource,
+  type FailOn,
+  fails,
+  formatReport,
+  markdownSummary,
+  type ReportFormat,
+  reportFails,
+  type SarifTool,
+  textReport,
+} from '../../core/validate/report/index.ts';
 import type { Finding, Report } from '../../core/validate/types.ts';
 import { type Annotation, type StepContext, StepFailure, type StepResult } from '../shared/types.ts';
 import type { ReportTarget } from './inputs.ts';
@@ -81,7 +91,10 @@ export function settleResult(report: Report, title: string, failOn: FailOn, repo
   };
   if (failed) {
     const failing = report.findings.filter((f) => fails(f, failOn)).length;
-    throw new ValidationFailed(`validate: ${failing} finding(s) at ${failOn} level or above in ${c.resources} resource(s); see the report above.`, result);
+    throw new ValidationFailed(
+      `validate: ${failing} finding(s) at ${failOn} level or above in ${c.resources} resource(s); see the report above.`,
+      result,
+    );
   }
   return result;
 }

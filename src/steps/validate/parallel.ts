@@ -60,7 +60,12 @@ function jobsOf(streams: readonly Stream[], jobBytes: number): WorkerJob[] {
 /** Worker threads started ahead of the work, so that their start-up overlaps the reading of the files. */
 export interface WorkerPool {
   /** Sends the run's setup, then the jobs, each worker taking the next job when it answers; resolves with the parts in job order. */
-  run(jobs: readonly WorkerJob[], setup: WorkerSetup, warn: (message: string) => void, local: (job: WorkerJob) => Promise<PartResult>): Promise<PartResult[]>;
+  run(
+    jobs: readonly WorkerJob[],
+    setup: WorkerSetup,
+    warn: (message: string) => void,
+    local: (job: WorkerJob) => Promise<PartResult>,
+  ): Promise<PartResult[]>;
   /** Ends every worker. */
   close(): Promise<void>;
 }
@@ -134,7 +139,15 @@ export function startWorkers(options: ParallelOptions): WorkerPool {
  * Checks plain files in worker threads and merges what they found into the run's engine, in file
  * order, so that the report is the same as on one thread (duplicates across threads included).
  */
-export async function checkInWorkers(streams: readonly Stream[], engine: Engine, setup: WorkerSetup, pool: WorkerPool, options: ParallelOptions, catalog: SchemaCatalog, warn: (message: string) => void): Promise<void> {
+export async function checkInWorkers(
+  streams: readonly Stream[],
+  engine: Engine,
+  setup: WorkerSetup,
+  pool: WorkerPool,
+  options: ParallelOptions,
+  catalog: SchemaCatalog,
+  warn: (message: string) => void,
+): Promise<void> {
   const local = (job: WorkerJob) => checkJob(job, setup, catalog);
   const parts = await pool.run(jobsOf(streams, options.jobBytes ?? 256 * 1024), setup, warn, local);
   const texts = new Map(streams.map((stream) => [stream.origin.file, stream.text]));

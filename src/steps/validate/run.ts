@@ -12,12 +12,17 @@ function renderFailure(file: string, command: string, message: string): RawFindi
     rule: 'render',
     message: `${command} failed: ${message}`,
     location: { file },
-    fix: 'Fix the kustomization or chart so that it renders; the message above is the renderer\'s own.',
+    fix: "Fix the kustomization or chart so that it renders; the message above is the renderer's own.",
   };
 }
 
 /** Reads and renders every source (files in parallel); render failures go to the engine as findings. */
-export async function loadStreams(sources: readonly Source[], renderers: Renderers, engine: Engine, options: StreamOptions): Promise<Stream[]> {
+export async function loadStreams(
+  sources: readonly Source[],
+  renderers: Renderers,
+  engine: Engine,
+  options: StreamOptions,
+): Promise<Stream[]> {
   const loaded = await mapPool(sources, 16, (source) => renderSource(source, renderers, options));
   const streams: Stream[] = [];
   for (const item of loaded) {
@@ -36,7 +41,8 @@ export function customResourceSchemas(streams: readonly Stream[], strict: boolea
       const value = doc.value as Record<string, unknown> | null;
       const items = value?.['kind'] === 'List' && Array.isArray(value['items']) ? (value['items'] as Record<string, unknown>[]) : [value];
       for (const item of items) {
-        if (item && item['kind'] === 'CustomResourceDefinition' && String(item['apiVersion']).startsWith('apiextensions.k8s.io/')) out.push(...crdSchemas(item, strict));
+        if (item && item['kind'] === 'CustomResourceDefinition' && String(item['apiVersion']).startsWith('apiextensions.k8s.io/'))
+          out.push(...crdSchemas(item, strict));
       }
     }
   }
@@ -56,9 +62,16 @@ export async function checkImages(engine: Engine, head: ManifestHead): Promise<R
   const findings: RawFinding[] = [];
   for (const { image, check } of results) {
     if (check.status === 'found') continue;
-    const message = check.status === 'missing' ? `image "${image}" does not exist in its registry` : `image "${image}" could not be checked: ${check.message}`;
-    const fix = check.status === 'missing' ? 'Push the image first (build-push), or fix the tag or digest.' : 'Check the registry address and credentials (Docker config), then run again.';
-    for (const use of uses.get(image) ?? []) findings.push({ rule: 'image-missing', message, fix, location: use.location(), resource: use.resource });
+    const message =
+      check.status === 'missing'
+        ? `image "${image}" does not exist in its registry`
+        : `image "${image}" could not be checked: ${check.message}`;
+    const fix =
+      check.status === 'missing'
+        ? 'Push the image first (build-push), or fix the tag or digest.'
+        : 'Check the registry address and credentials (Docker config), then run again.';
+    for (const use of uses.get(image) ?? [])
+      findings.push({ rule: 'image-missing', message, fix, location: use.location(), resource: use.resource });
   }
   return findings;
 }

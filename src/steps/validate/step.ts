@@ -56,8 +56,13 @@ export function defaultValidateDeps(): ValidateDeps {
     renderers: { kustomize: renderKustomize, helm: renderHelm },
     // Why loaded here: the registry client (and its HTTP stack) is needed only with check-images.
     manifestHead: async (env) => {
-      const [{ clientManifestHead }, { RegistryClient }] = await Promise.all([import('../../adapters/registry/manifest-head.ts'), import('../../adapters/registry/registry-client.ts')]);
-      return clientManifestHead(new RegistryClient({ env, insecureRegistries: (env['BATON_INSECURE_REGISTRIES'] ?? '').split(',').filter(Boolean) }));
+      const [{ clientManifestHead }, { RegistryClient }] = await Promise.all([
+        import('../../adapters/registry/manifest-head.ts'),
+        import('../../adapters/registry/registry-client.ts'),
+      ]);
+      return clientManifestHead(
+        new RegistryClient({ env, insecureRegistries: (env['BATON_INSECURE_REGISTRIES'] ?? '').split(',').filter(Boolean) }),
+      );
     },
     readStdin: readProcessStdin,
     // Why 2 MiB: below it (a few thousand resources) starting the threads costs more than they save.
@@ -81,7 +86,10 @@ async function readPolicy(inputs: ValidateInputs, cwd: string): Promise<PolicyCo
 async function targetPaths(inputs: ValidateInputs, cwd: string): Promise<string[]> {
   if (inputs.paths.length > 0) return [...inputs.paths];
   if (!inputs.env) {
-    throw new UserError('paths: nothing to check; give paths (files and directories, e.g. envs/staging or .) or env (its path comes from baton.yaml).', { input: 'paths' });
+    throw new UserError(
+      'paths: nothing to check; give paths (files and directories, e.g. envs/staging or .) or env (its path comes from baton.yaml).',
+      { input: 'paths' },
+    );
   }
   const text = await readFile(resolve(cwd, CONFIG_FILE), 'utf8').catch(() => undefined);
   return [resolveEnvironment(text === undefined ? undefined : parseEnvRepoConfig(text), { env: inputs.env }).path];
@@ -90,19 +98,33 @@ async function targetPaths(inputs: ValidateInputs, cwd: string): Promise<string[
 /** Checks that the Helm values files exist before anything renders. */
 async function checkValuesFiles(inputs: ValidateInputs, cwd: string): Promise<void> {
   for (const file of inputs.values) {
-    const found = await stat(resolve(cwd, file)).then((s) => s.isFile(), () => false);
+    const found = await stat(resolve(cwd, file)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
     if (!found) throw new UserError(`values: "${file}" is not a file (relative to ${cwd}).`, { input: 'values' });
   }
 }
 
 /** Loads CRDs from crd-dir and the inputs into the catalog; returns their schemas. */
-async function addCrds(catalog: SchemaCatalog, streams: readonly Stream[], inputs: ValidateInputs, cwd: string, renderers: Renderers, engine: Engine): Promise<CustomResourceSchema[]> {
+async function addCrds(
+  catalog: SchemaCatalog,
+  streams: readonly Stream[],
+  inputs: ValidateInputs,
+  cwd: string,
+  renderers: Renderers,
+  engine: Engine,
+): Promise<CustomResourceSchema[]> {
   const crdSources = await discoverSources(inputs.crdDirs, 'none', cwd).catch((error: unknown) => {
     if (error instanceof UserError) throw new UserError(error.message.replace(/^paths:/, 'crd-dir:'), { input: 'crd-dir', cause: error });
     throw error;
   });
   engine.add(crdSources.findings);
-  const crdStreams = await loadStreams(crdSources.sources, renderers, engine, { cwd, kubernetesVersion: formatKubeVersion(inputs.kubernetesVersion), extraValues: [] });
+  const crdStreams = await loadStreams(crdSources.sources, renderers, engine, {
+    cwd,
+    kubernetesVersion: formatKubeVersion(inputs.kubernetesVersion),
+    extraValues: [],
+  });
   const schemas = customResourceSchemas([...crdStreams, ...streams], inputs.strict);
   catalog.addCustomResources(schemas);
   return schemas;
@@ -125,7 +147,13 @@ export async function runValidation(inputs: ValidateInputs, deps: ValidateDeps, 
   await checkValuesFiles(inputs, cwd);
   const engine = createEngine({ ...inputs, policy, collectImages: inputs.checkImages, ...(inputs.env ? { env: inputs.env } : {}) });
   const version = formatKubeVersion(inputs.kubernetesVersion);
-  const catalog = createSchemaCatalog({ strict: inputs.strict, kubernetesVersion: schemaVersionOf(inputs.kubernetesVersion), locations: parseSchemaLocations(inputs.schemaLocations), cwd, warn: (m) => context.log.warn(m) });
+  const catalog = createSchemaCatalog({
+    strict: inputs.strict,
+    kubernetesVersion: schemaVersionOf(inputs.kubernetesVersion),
+    locations: parseSchemaLocations(inputs.schemaLocations),
+    cwd,
+    warn: (m) => context.log.warn(m),
+  });
   const discovered = await discoverSources(paths, inputs.render, cwd);
   engine.add(discovered.findings);
   const sources = discovered.sources;
@@ -154,8 +182,16 @@ async function checkAll(sources: readonly Source[], run: Run): Promise<Report> {
   const { inputs, deps, context, engine, catalog, policy, version, pool } = run;
   const cwd = context.cwd;
   const streams = await context.log.group('Render and read', async () => {
-    for (const s of sources) if (s.kind === 'helm' || s.kind === 'kustomize') context.log.info(`${s.kind === 'helm' ? 'helm template' : 'kustomize build'} ${s.path}`);
-    const options = { cwd, kubernetesVersion: version, extraValues: inputs.values, readStdin: deps.readStdin, ...(inputs.env ? { envName: inputs.env } : {}) };
+    for (const s of sources)
+      if (s.kind === 'helm' || s.kind === 'kustomize')
+        context.log.info(`${s.kind === 'helm' ? 'helm template' : 'kustomize build'} ${s.path}`);
+    const options = {
+      cwd,
+      kubernetesVersion: version,
+      extraValues: inputs.values,
+      readStdin: deps.readStdin,
+      ...(inputs.env ? { envName: inputs.env } : {}),
+    };
     return loadStreams(sources, deps.renderers, engine, options);
   });
   const crds = await addCrds(catalog, streams, inputs, cwd, deps.renderers, engine);
@@ -182,4 +218,3 @@ export async function runValidate(inputs: ValidateInputs, deps: ValidateDeps, co
 export function validateStep(deps: ValidateDeps): Step {
   return defineStep(validateSpec, (values, context) => runValidate(validateInputs(values), deps, context));
 }
-

@@ -98,7 +98,12 @@ export class GitVerdictRecorder implements VerdictRecorder {
    * Sets the commit status, then (on a forge that has them: GitHub) the deployment status; each is tried
    * whatever became of the other, and any failure comes back as a warning.
    */
-  async #mirror(request: RecordRequest, commit: string, branch: string, log: (line: string) => void): Promise<Omit<RecordOutcome, 'commit'>> {
+  async #mirror(
+    request: RecordRequest,
+    commit: string,
+    branch: string,
+    log: (line: string) => void,
+  ): Promise<Omit<RecordOutcome, 'commit'>> {
     const context = `baton/verify/${request.env}`;
     const forge = this.#forgeFor(request, log);
     if (!forge) return { mirrored: [] };
@@ -167,7 +172,10 @@ async function chooseCommit(repo: GitRepo, request: RecordRequest, path: string 
     return repo.head();
   }
   if (!(await repo.treeOf('HEAD', path))) {
-    throw new UserError(`env: the path "${path}" of environment "${request.env}" does not exist on branch ${repo.branch}; check baton.yaml.`, { input: 'env' });
+    throw new UserError(
+      `env: the path "${path}" of environment "${request.env}" does not exist on branch ${repo.branch}; check baton.yaml.`,
+      { input: 'env' },
+    );
   }
   const commit = await repo.newestCommitTouching(path);
   if (!commit) throw new Error(`no commit on ${repo.branch} touched ${path}, though it exists there`);
@@ -189,14 +197,22 @@ async function revisionCommit(repo: GitRepo, revision: string): Promise<string> 
  * fetched. A rejected push means another verdict landed first: fetch its notes and append again, with
  * jittered backoff, up to the bound, so every line is kept.
  */
-async function appendAndPush(repo: GitRepo, commit: string, request: RecordRequest, retry: RetryPolicy, log: (line: string) => void): Promise<void> {
+async function appendAndPush(
+  repo: GitRepo,
+  commit: string,
+  request: RecordRequest,
+  retry: RetryPolicy,
+  log: (line: string) => void,
+): Promise<void> {
   const wait = retry.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   for (let attempt = 1; ; attempt++) {
     const lease = await repo.fetchRef(request.notesRef);
     const head = await repo.appendNote(request.notesRef, commit, request.noteLine);
     if ((await repo.pushRefs([{ ref: request.notesRef, to: head, expect: lease }])) === 'pushed') return;
     if (attempt >= retry.attempts) {
-      throw new TransientError(`push of ${request.notesRef} was rejected ${attempt} times because other verdicts landed first; run verify again.`);
+      throw new TransientError(
+        `push of ${request.notesRef} was rejected ${attempt} times because other verdicts landed first; run verify again.`,
+      );
     }
     log(`push of ${request.notesRef} rejected (another verdict landed first); appending again (attempt ${attempt + 1})`);
     await wait(backoffDelay(retry, attempt));

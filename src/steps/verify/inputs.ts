@@ -69,7 +69,9 @@ function expectedImage(text: string | undefined): ImageRef | undefined {
 function expectedRevision(text: string | undefined): string | undefined {
   if (!text) return undefined;
   if (!COMMIT_RE.test(text)) {
-    throw new UserError(`expected-revision: "${text}" is not a commit id (7 to 64 hexadecimal digits, e.g. bump's commit output).`, { input: 'expected-revision' });
+    throw new UserError(`expected-revision: "${text}" is not a commit id (7 to 64 hexadecimal digits, e.g. bump's commit output).`, {
+      input: 'expected-revision',
+    });
   }
   return text.toLowerCase();
 }
@@ -108,7 +110,9 @@ function splitTargets(targets: readonly string[], selector: string | undefined):
   if (selector !== undefined && kinds.length === 0) kinds = DEFAULT_SELECTOR_KINDS.map((k) => parseTarget(k, 'targets', true));
   for (const kind of kinds) {
     if (!kind.known || !SELECTABLE.has(kind.known.kind)) {
-      throw new UserError(`targets: "${kind.text}" cannot be found by selector; give deployment, statefulset, daemonset, job or rollout.`, { input: 'targets' });
+      throw new UserError(`targets: "${kind.text}" cannot be found by selector; give deployment, statefulset, daemonset, job or rollout.`, {
+        input: 'targets',
+      });
     }
   }
   return { named, kinds };
@@ -122,15 +126,20 @@ function checkTargets(provider: Provider, named: VerifyInputs['targets'], kinds:
   const wrong = named.find((t) => (t.known?.provider ?? 'kubernetes') !== provider);
   if (wrong) {
     const owner = wrong.known?.provider ?? 'kubernetes';
-    throw new UserError(`targets: "${wrong.text}" is read by provider ${owner}, not ${provider}; set provider: ${owner} or remove it.`, { input: 'targets' });
+    throw new UserError(`targets: "${wrong.text}" is read by provider ${owner}, not ${provider}; set provider: ${owner} or remove it.`, {
+      input: 'targets',
+    });
   }
-  if (provider !== 'kubernetes' && kinds.length) throw new UserError(`selector: ${provider} targets are named, not selected by labels.`, { input: 'selector' });
+  if (provider !== 'kubernetes' && kinds.length)
+    throw new UserError(`selector: ${provider} targets are named, not selected by labels.`, { input: 'selector' });
   // Provider kubernetes with neither targets nor selector is refused earlier, by the spec (needsOneOf).
-  if (provider === 'flux' && named.length === 0) throw new UserError('targets: give the Kustomization or HelmRelease to wait for (e.g. kustomization/apps).', { input: 'targets' });
+  if (provider === 'flux' && named.length === 0)
+    throw new UserError('targets: give the Kustomization or HelmRelease to wait for (e.g. kustomization/apps).', { input: 'targets' });
 }
 
 function checkSources(inputs: Pick<VerifyInputs, 'provider' | 'applications' | 'url' | 'argocdServer'>): void {
-  if (inputs.provider === 'argocd' && !inputs.argocdServer) throw new UserError('argocd-server: required with provider argocd (or set ARGOCD_SERVER).', { input: 'argocd-server' });
+  if (inputs.provider === 'argocd' && !inputs.argocdServer)
+    throw new UserError('argocd-server: required with provider argocd (or set ARGOCD_SERVER).', { input: 'argocd-server' });
   if (inputs.provider === 'argocd' && inputs.applications.length === 0) {
     throw new UserError('application: name the Argo CD application(s) to wait for.', { input: 'application' });
   }
@@ -139,7 +148,9 @@ function checkSources(inputs: Pick<VerifyInputs, 'provider' | 'applications' | '
 
 function applications(values: Values, targets: VerifyInputs['targets']): ApplicationName[] {
   const named = values.application.map(parseApplicationName);
-  const fromTargets = targets.filter((t) => t.known?.kind === 'Application').map((t) => ({ name: t.name, ...(t.namespace ? { namespace: t.namespace } : {}) }));
+  const fromTargets = targets
+    .filter((t) => t.known?.kind === 'Application')
+    .map((t) => ({ name: t.name, ...(t.namespace ? { namespace: t.namespace } : {}) }));
   return [...named, ...fromTargets];
 }
 
@@ -163,7 +174,8 @@ export function verifyInputs(values: Values): VerifyInputs {
   const dryRun = values['dry-run'];
   const timeoutMs = positive(values.timeout, 'timeout');
   const intervalMs = positive(values.interval, 'interval');
-  if (intervalMs < 100) throw new UserError(`interval: ${intervalMs}ms would flood the API; give 100ms or more (default 2s).`, { input: 'interval' });
+  if (intervalMs < 100)
+    throw new UserError(`interval: ${intervalMs}ms would flood the API; give 100ms or more (default 2s).`, { input: 'interval' });
   checkTargets(provider, named, kinds);
   const base = {
     provider,

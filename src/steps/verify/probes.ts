@@ -37,7 +37,11 @@ function kubernetesProbes(inputs: VerifyInputs, deps: ClusterDeps, context: Step
     api,
     catalog,
     clock: deps.clock,
-    rules: { graceMs: inputs.graceMs, restartThreshold: inputs.restartThreshold, ...(inputs.expectedImage ? { expectedImage: inputs.expectedImage } : {}) },
+    rules: {
+      graceMs: inputs.graceMs,
+      restartThreshold: inputs.restartThreshold,
+      ...(inputs.expectedImage ? { expectedImage: inputs.expectedImage } : {}),
+    },
   };
   const namespace = inputs.namespace ?? api.namespace;
   const probes: Probe[] = inputs.targets.map((target) => new TargetProbe(ctx, target, namespace));
@@ -54,12 +58,19 @@ function fluxProbes(inputs: VerifyInputs, deps: ClusterDeps, context: StepContex
 
 function argocdProbes(inputs: VerifyInputs, deps: ClusterDeps): Probe[] {
   const client = deps.argocd({ server: inputs.argocdServer!, ...(inputs.argocdToken ? { token: inputs.argocdToken } : {}) });
-  const rules = { ...(inputs.expectedRevision ? { expectedRevision: inputs.expectedRevision } : {}), ...(inputs.repo ? { repo: inputs.repo } : {}) };
+  const rules = {
+    ...(inputs.expectedRevision ? { expectedRevision: inputs.expectedRevision } : {}),
+    ...(inputs.repo ? { repo: inputs.repo } : {}),
+  };
   return inputs.applications.map(
     (app) =>
       new ApplicationProbe(
         client,
-        { name: app.name, ...(app.namespace ? { appNamespace: app.namespace } : {}), ...(inputs.project ? { project: inputs.project } : {}) },
+        {
+          name: app.name,
+          ...(app.namespace ? { appNamespace: app.namespace } : {}),
+          ...(inputs.project ? { project: inputs.project } : {}),
+        },
         rules,
       ),
   );

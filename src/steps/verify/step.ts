@@ -53,7 +53,13 @@ async function record(inputs: VerifyInputs, verdict: Verdict, deps: VerifyDeps, 
     return undefined;
   }
   const runUrl = originFromEnv(context.env).runUrl;
-  const fields = { env: inputs.env, provider: inputs.provider, time: new Date(deps.clock.now()).toISOString(), ...(inputs.expectedRevision ? { revision: inputs.expectedRevision } : {}), ...(runUrl ? { runUrl } : {}) };
+  const fields = {
+    env: inputs.env,
+    provider: inputs.provider,
+    time: new Date(deps.clock.now()).toISOString(),
+    ...(inputs.expectedRevision ? { revision: inputs.expectedRevision } : {}),
+    ...(runUrl ? { runUrl } : {}),
+  };
   const request = {
     repo: inputs.repo,
     env: inputs.env,
@@ -69,7 +75,8 @@ async function record(inputs: VerifyInputs, verdict: Verdict, deps: VerifyDeps, 
     // Why: promote looks for a healthy verdict in the env repo; one that could not be written must not
     // pass. Bad input (a wrong token, an unknown revision) stays bad input: exit 2, naming it.
     if (verdict.status === 'healthy' && error instanceof UserError) throw error;
-    if (verdict.status === 'healthy') throw new TransientError(`the verdict is healthy but recording it failed: ${describeError(error)}`, { cause: error });
+    if (verdict.status === 'healthy')
+      throw new TransientError(`the verdict is healthy but recording it failed: ${describeError(error)}`, { cause: error });
     const line = `not recorded: ${describeError(error)}`;
     context.log.warn(line);
     return { recorded: false, line };
@@ -106,7 +113,8 @@ export async function runVerify(inputs: VerifyInputs, deps: VerifyDeps, context:
     summary: verifySummary(verdict, inputs.env, notes),
     annotations: verdict.status === 'healthy' ? [] : [{ level: 'error', title: `verify ${verdict.status}`, message: verdict.reason }],
   };
-  if (verdict.status !== 'healthy') throw new VerifyFailure(`verify ${verdict.status === 'timeout' ? 'timed out' : 'failed'}: ${verdict.reason}`, result);
+  if (verdict.status !== 'healthy')
+    throw new VerifyFailure(`verify ${verdict.status === 'timeout' ? 'timed out' : 'failed'}: ${verdict.reason}`, result);
   return result;
 }
 

@@ -10,7 +10,12 @@ function cell(text: string): string {
 }
 
 /** Every output, also when nothing was recorded or rolled back. */
-export function verifyOutputs(verdict: Verdict, revision: string | undefined, recorded: Recorded | undefined, rollback: string): Record<string, string> {
+export function verifyOutputs(
+  verdict: Verdict,
+  revision: string | undefined,
+  recorded: Recorded | undefined,
+  rollback: string,
+): Record<string, string> {
   return {
     status: verdict.status,
     reason: verdict.reason,
@@ -24,8 +29,20 @@ export function verifyOutputs(verdict: Verdict, revision: string | undefined, re
 /** The job summary: the verdict, a row per target, and what was recorded. */
 export function verifySummary(verdict: Verdict, env: string | undefined, notes: readonly string[]): string {
   const title = `### Baton verify${env ? `: ${env}` : ''} — ${verdict.status} after ${formatDuration(verdict.elapsedMs)}`;
-  const rows = verdict.targets.map((t) => `| \`${cell(t.target)}\` | ${ICON[t.outcome] ?? ''} ${t.outcome} | \`${t.reason}\` | ${cell(t.message)} |`);
-  return [title, '', cell(verdict.reason), '', '| Target | Outcome | Reason | Last state |', '| --- | --- | --- | --- |', ...rows, '', ...notes.map((n) => `- ${n}`)]
+  const rows = verdict.targets.map(
+    (t) => `| \`${cell(t.target)}\` | ${ICON[t.outcome] ?? ''} ${t.outcome} | \`${t.reason}\` | ${cell(t.message)} |`,
+  );
+  return [
+    title,
+    '',
+    cell(verdict.reason),
+    '',
+    '| Target | Outcome | Reason | Last state |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+    ...notes.map((n) => `- ${n}`),
+  ]
     .join('\n')
     .trimEnd();
 }

@@ -8,13 +8,26 @@ import { appCheckout, runBuildPush, type Scratch, scratch } from '../../helpers/
 const USER = 'ci';
 const PASSWORD = 'right-password-9c';
 
-describe('build-push bad input: exit 2, the input named, nothing pushed', { skip: skipWithout('docker-registry', 'htpasswd', 'git') }, () => {
+describe('build-push bad input: exit 2, the input named, nothing pushed', {
+  skip: skipWithout('docker-registry', 'htpasswd', 'git'),
+}, () => {
   let registry: RunningRegistry;
   let tmp: Scratch;
   let app: Awaited<ReturnType<typeof appCheckout>>;
   const image = () => `${registry.host}/acme/web`;
   const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-    runBuildPush({ image: image(), context: app.dir, builder: 'layer', username: USER, password: PASSWORD, 'insecure-registries': registry.host, ...inputs }, { HOME: tmp.dir, ...env });
+    runBuildPush(
+      {
+        image: image(),
+        context: app.dir,
+        builder: 'layer',
+        username: USER,
+        password: PASSWORD,
+        'insecure-registries': registry.host,
+        ...inputs,
+      },
+      { HOME: tmp.dir, ...env },
+    );
 
   before(async () => {
     tmp = await scratch();
@@ -26,11 +39,19 @@ describe('build-push bad input: exit 2, the input named, nothing pushed', { skip
   });
 
   const cases: [string, Record<string, string>, RegExp][] = [
-    ['an invalid image name', { image: '127.0.0.1:5000/Acme/we b' }, /^image: ".*" is not a valid image reference: it contains white space\.$/],
+    [
+      'an invalid image name',
+      { image: '127.0.0.1:5000/Acme/we b' },
+      /^image: ".*" is not a valid image reference: it contains white space\.$/,
+    ],
     ['an invalid tag on the image', { image: 'REGISTRY/acme/web:bad+tag' }, /^image: "bad\+tag" is not a valid tag: "\+" is not allowed/],
     ['an image with a digest', { image: `REGISTRY/acme/web@sha256:${'a'.repeat(64)}` }, /^image: ".*" has a digest; name the repository/],
     ['an invalid tag', { tags: 'bad tag' }, /^tags: "bad tag" cannot make a valid tag/],
-    ['an unknown template', { tags: 'v-{{nope}}' }, /^tags: "v-\{\{nope\}\}" uses \{\{nope\}\}, which is not a placeholder; use one of \{\{sha\}\}/],
+    [
+      'an unknown template',
+      { tags: 'v-{{nope}}' },
+      /^tags: "v-\{\{nope\}\}" uses \{\{nope\}\}, which is not a placeholder; use one of \{\{sha\}\}/,
+    ],
     ['a missing Dockerfile', { file: 'nope/Dockerfile' }, /^file: no Dockerfile at nope\/Dockerfile; name it with the file input\.$/],
     ['a missing context', { context: '/nonexistent/app' }, /^context: \/nonexistent\/app is not a directory/],
     ['an unknown builder', { builder: 'docker' }, /^builder: "docker" is not one of auto, buildx, buildah, podman, kaniko, layer\.$/],
@@ -60,13 +81,21 @@ describe('build-push bad input: exit 2, the input named, nothing pushed', { skip
   it('a wrong password fails the preflight: the registry and the fix are named, no build runs', async () => {
     const result = await run({ password: 'wrong-password' });
     assert.equal(result.code, 2);
-    assert.match(result.error ?? '', new RegExp(`could not push to ${registry.host}/acme/web: ${registry.host} rejected the credentials from the username/password inputs.*Check that the user name and password or token are right`));
+    assert.match(
+      result.error ?? '',
+      new RegExp(
+        `could not push to ${registry.host}/acme/web: ${registry.host} rejected the credentials from the username/password ` +
+          `inputs.*Check that the user name and password or token are right`,
+      ),
+    );
     assert.ok(!result.logs.some((line) => line.startsWith('building with')), 'the build never started');
     assert.doesNotMatch(result.error ?? '', /wrong-password/);
   });
 
   it('left the registry empty', async () => {
-    const response = await fetch(`${registry.url}/v2/_catalog`, { headers: { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` } });
+    const response = await fetch(`${registry.url}/v2/_catalog`, {
+      headers: { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` },
+    });
     assert.deepEqual(await response.json(), { repositories: [] });
   });
 });

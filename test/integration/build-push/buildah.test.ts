@@ -10,7 +10,9 @@ const USER = 'ci';
 const PASSWORD = 'push-secret-7f3a';
 const CREDS = `${USER}:${PASSWORD}`;
 
-describe('build-push with buildah into docker-registry (htpasswd)', { skip: skipWithout('buildah', 'docker-registry', 'skopeo', 'htpasswd', 'git') }, () => {
+describe('build-push with buildah into docker-registry (htpasswd)', {
+  skip: skipWithout('buildah', 'docker-registry', 'skopeo', 'htpasswd', 'git'),
+}, () => {
   let registry: RunningRegistry;
   let tmp: Scratch;
   let buildahEnv: Record<string, string>;
@@ -35,7 +37,11 @@ describe('build-push with buildah into docker-registry (htpasswd)', { skip: skip
 
   before(async () => {
     tmp = await scratch();
-    [registry, buildahEnv, app] = await Promise.all([startRegistry({ htpasswd: { [USER]: PASSWORD } }), buildahStorage(tmp.dir), appCheckout(tmp.dir)]);
+    [registry, buildahEnv, app] = await Promise.all([
+      startRegistry({ htpasswd: { [USER]: PASSWORD } }),
+      buildahStorage(tmp.dir),
+      appCheckout(tmp.dir),
+    ]);
   });
   after(async () => {
     await registry?.stop();
@@ -47,15 +53,28 @@ describe('build-push with buildah into docker-registry (htpasswd)', { skip: skip
     assert.equal(result.code, 0, result.error);
     assert.equal(result.outputs['builder'], 'buildah');
     assert.equal(result.outputs['skipped'], 'false');
-    assert.ok(result.logs.some((line) => /^building with buildah .*\(builder: auto\)/.test(line)), 'says which builder auto chose');
-    assert.ok(result.logs.some((line) => /passed over buildx: /.test(line)), 'says why buildx was passed over');
+    assert.ok(
+      result.logs.some((line) => /^building with buildah .*\(builder: auto\)/.test(line)),
+      'says which builder auto chose',
+    );
+    assert.ok(
+      result.logs.some((line) => /passed over buildx: /.test(line)),
+      'says why buildx was passed over',
+    );
     const sha7 = app.head.slice(0, 7);
     const inspected = await skopeoInspect(`docker://${image()}:sha-${sha7}`, { creds: CREDS });
     assert.equal(result.outputs['digest'], inspected.Digest, 'digest output is the registry digest');
     assert.equal(result.outputs['image'], `${image()}@${inspected.Digest}`);
     assert.deepEqual(result.outputs['tags']!.split('\n'), [`${image()}:main`, `${image()}:sha-${sha7}`]);
-    const config = JSON.parse((await exec('skopeo', ['inspect', '--config', '--tls-verify=false', '--creds', CREDS, `docker://${image()}:main`])).stdout);
-    assert.notEqual(JSON.parse((await exec('skopeo', ['inspect', '--raw', '--tls-verify=false', '--creds', CREDS, `docker://${image()}:main`])).stdout).config.digest, result.outputs['digest'], 'never the local image id');
+    const config = JSON.parse(
+      (await exec('skopeo', ['inspect', '--config', '--tls-verify=false', '--creds', CREDS, `docker://${image()}:main`])).stdout,
+    );
+    assert.notEqual(
+      JSON.parse((await exec('skopeo', ['inspect', '--raw', '--tls-verify=false', '--creds', CREDS, `docker://${image()}:main`])).stdout)
+        .config.digest,
+      result.outputs['digest'],
+      'never the local image id',
+    );
     assert.equal(config.config.Labels['org.opencontainers.image.revision'], app.head);
     assert.equal(config.config.Labels['org.opencontainers.image.version'], 'main');
     assert.match(config.config.Labels['org.opencontainers.image.created'], /^2024-05-01T10:00:00Z$/);
@@ -85,6 +104,10 @@ describe('build-push with buildah into docker-registry (htpasswd)', { skip: skip
     assert.equal(rebuilt.outputs['skipped'], 'false');
     assert.notEqual(rebuilt.outputs['digest'], skipped.outputs['digest']);
     assert.equal((await skopeoInspect(`docker://${image()}:sha-${head.slice(0, 7)}`, { creds: CREDS })).Digest, rebuilt.outputs['digest']);
-    assert.equal((await skopeoInspect(`docker://${image()}:main`, { creds: CREDS })).Digest, rebuilt.outputs['digest'], 'the branch tag moved');
+    assert.equal(
+      (await skopeoInspect(`docker://${image()}:main`, { creds: CREDS })).Digest,
+      rebuilt.outputs['digest'],
+      'the branch tag moved',
+    );
   });
 });

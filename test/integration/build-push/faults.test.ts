@@ -25,11 +25,16 @@ const BASIC = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 const EPOCH = '1700000000';
 
 const path = (req: IncomingMessage) => (req.url ?? '').split('?')[0] ?? '';
-const isUploadBody = (req: IncomingMessage) => (req.method === 'PUT' || req.method === 'PATCH') && /\/blobs\/uploads\/[^/]+$/.test(path(req)) && Number(req.headers['content-length'] ?? 0) > 0;
+const isUploadBody = (req: IncomingMessage) =>
+  (req.method === 'PUT' || req.method === 'PATCH') &&
+  /\/blobs\/uploads\/[^/]+$/.test(path(req)) &&
+  Number(req.headers['content-length'] ?? 0) > 0;
 const isManifestByDigest = (req: IncomingMessage) => req.method === 'PUT' && /\/manifests\/sha256:[0-9a-f]{64}$/.test(path(req));
 const isTagPut = (req: IncomingMessage) => req.method === 'PUT' && /\/manifests\/[^/]+$/.test(path(req)) && !isManifestByDigest(req);
 
-describe('build-push through registry faults (layer builder)', { skip: skipWithout('docker-registry', 'skopeo', 'htpasswd', 'git') }, () => {
+describe('build-push through registry faults (layer builder)', {
+  skip: skipWithout('docker-registry', 'skopeo', 'htpasswd', 'git'),
+}, () => {
   let registry: RunningRegistry;
   let proxy: RegistryProxy;
   let tmp: Scratch;
@@ -56,7 +61,16 @@ describe('build-push through registry faults (layer builder)', { skip: skipWitho
   const push = (repository: string): Promise<MemoryRun> =>
     runInMemory(
       step,
-      { image: `${proxy.host}/${repository}`, context: app.dir, builder: 'layer', tags: 'v1', 'build-args': 'VERSION=1.0', username: USER, password: PASSWORD, 'insecure-registries': proxy.host },
+      {
+        image: `${proxy.host}/${repository}`,
+        context: app.dir,
+        builder: 'layer',
+        tags: 'v1',
+        'build-args': 'VERSION=1.0',
+        username: USER,
+        password: PASSWORD,
+        'insecure-registries': proxy.host,
+      },
       { HOME: tmp.dir, SOURCE_DATE_EPOCH: EPOCH },
     );
 
@@ -76,9 +90,17 @@ describe('build-push through registry faults (layer builder)', { skip: skipWitho
     for (const tag of tags) {
       const raw = await skopeoRaw(`docker://${registry.host}/${repository}:${tag}`, { creds: `${USER}:${PASSWORD}` });
       found[tag] = sha256Digest(raw);
-      const manifest = JSON.parse(raw.toString('utf8')) as { manifests?: { digest: string }[]; config?: { digest: string }; layers?: { digest: string }[] };
+      const manifest = JSON.parse(raw.toString('utf8')) as {
+        manifests?: { digest: string }[];
+        config?: { digest: string };
+        layers?: { digest: string }[];
+      };
       for (const child of manifest.manifests ?? []) {
-        assert.equal((await direct('HEAD', `${repository}/manifests/${child.digest}`)).status, 200, `${tag}: manifest ${child.digest} is missing`);
+        assert.equal(
+          (await direct('HEAD', `${repository}/manifests/${child.digest}`)).status,
+          200,
+          `${tag}: manifest ${child.digest} is missing`,
+        );
       }
       for (const blob of [...(manifest.config ? [manifest.config] : []), ...(manifest.layers ?? [])]) {
         assert.equal((await direct('HEAD', `${repository}/blobs/${blob.digest}`)).status, 200, `${tag}: blob ${blob.digest} is missing`);
@@ -112,7 +134,10 @@ describe('build-push through registry faults (layer builder)', { skip: skipWitho
   it('503 on a blob upload and on the manifest PUT, then 200: the step completes on retry', async () => {
     let uploads = 0;
     let manifests = 0;
-    proxy.fault = (req) => ((isUploadBody(req) && uploads++ === 0) || (isManifestByDigest(req) && manifests++ === 0) ? { status: 503, body: 'upstream busy' } : undefined);
+    proxy.fault = (req) =>
+      (isUploadBody(req) && uploads++ === 0) || (isManifestByDigest(req) && manifests++ === 0)
+        ? { status: 503, body: 'upstream busy' }
+        : undefined;
     const mark = proxy.requests.length;
     const run = await push('faults/unavailable');
     assert.equal(run.code, 0, run.error);
@@ -125,7 +150,11 @@ describe('build-push through registry faults (layer builder)', { skip: skipWitho
   });
 
   it('429 with Retry-After on a tag: the step waits as told, then tags', async () => {
-    const limited = faultFirst(isTagPut, { status: 429, headers: { 'retry-after': '1' }, body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}' });
+    const limited = faultFirst(isTagPut, {
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}',
+    });
     const run = await push('faults/rate-limited');
     assert.equal(run.code, 0, run.error);
     assert.equal(limited.count() > 1, true);
@@ -141,7 +170,10 @@ describe('build-push through registry faults (layer builder)', { skip: skipWitho
     const run = await push('faults/dropped');
     assert.equal(run.code, 0, run.error);
     assert.ok(cut.count() > 1);
-    assert.ok(proxy.requests.slice(mark).some((r) => r.status === -1), 'the connection really was cut');
+    assert.ok(
+      proxy.requests.slice(mark).some((r) => r.status === -1),
+      'the connection really was cut',
+    );
     assert.equal((await tagsComplete('faults/dropped'))['v1'], run.outputs['digest']);
   });
 

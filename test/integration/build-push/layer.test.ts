@@ -16,7 +16,10 @@ describe('the layer builder: reproducible, into an OCI layout', { skip: skipWith
   let tmp: Scratch;
   let app: Awaited<ReturnType<typeof appCheckout>>;
   const build = (out: string, env: Record<string, string> = {}) =>
-    runBuildPush({ image: `oci:${join(tmp.dir, out)}`, context: app.dir, builder: 'layer', 'build-args': 'VERSION=1.0' }, { HOME: tmp.dir, SOURCE_DATE_EPOCH: EPOCH, ...env });
+    runBuildPush(
+      { image: `oci:${join(tmp.dir, out)}`, context: app.dir, builder: 'layer', 'build-args': 'VERSION=1.0' },
+      { HOME: tmp.dir, SOURCE_DATE_EPOCH: EPOCH, ...env },
+    );
 
   before(async () => {
     tmp = await scratch();
@@ -51,13 +54,21 @@ describe('the layer builder: reproducible, into an OCI layout', { skip: skipWith
   });
 
   it('names the Dockerfile line it cannot carry out', async () => {
-    const run = await runBuildPush({ image: `oci:${join(tmp.dir, 'x')}`, context: app.dir, file: join(app.dir, 'Dockerfile.multistage'), builder: 'layer' }, { HOME: tmp.dir });
+    const run = await runBuildPush(
+      { image: `oci:${join(tmp.dir, 'x')}`, context: app.dir, file: join(app.dir, 'Dockerfile.multistage'), builder: 'layer' },
+      { HOME: tmp.dir },
+    );
     assert.equal(run.code, 2);
-    assert.match(run.error ?? '', /^builder: layer cannot build here: Dockerfile\.multistage:9: COPY --from copies from another stage or image; .*Use builder buildah, buildx, podman or kaniko for this Dockerfile\.$/);
+    assert.match(
+      run.error ?? '',
+      /^builder: layer cannot build here: Dockerfile\.multistage:9: COPY --from copies from another stage or image; .*Use builder buildah, buildx, podman or kaniko for this Dockerfile\.$/,
+    );
   });
 });
 
-describe('the layer builder on a multi-platform base in a registry', { skip: skipWithout('docker-registry', 'skopeo', 'htpasswd', 'git') }, () => {
+describe('the layer builder on a multi-platform base in a registry', {
+  skip: skipWithout('docker-registry', 'skopeo', 'htpasswd', 'git'),
+}, () => {
   let registry: RunningRegistry;
   let proxy: RegistryProxy;
   let tmp: Scratch;
@@ -69,7 +80,13 @@ describe('the layer builder on a multi-platform base in a registry', { skip: ski
     [registry, app] = await Promise.all([startRegistry({ htpasswd: { [creds.username]: creds.password } }), appCheckout(tmp.dir)]);
     proxy = await startRegistryProxy(registry.url);
     const client = new RegistryClient(testClientOptions([proxy.host], { credentials: [{ registry: proxy.host, ...creds }] }));
-    const base = makeIndex([makeImage({ files: { 'etc/os-release': 'amd64' } }), makeImage({ files: { 'etc/os-release': 'arm64' }, architecture: 'arm64', variant: 'v8' })], { attestation: true });
+    const base = makeIndex(
+      [
+        makeImage({ files: { 'etc/os-release': 'amd64' } }),
+        makeImage({ files: { 'etc/os-release': 'arm64' }, architecture: 'arm64', variant: 'v8' }),
+      ],
+      { attestation: true },
+    );
     await pushIndex(client, { registry: proxy.host, repository: 'base/os', tag: '1' }, base);
     await client.close();
   });
@@ -82,17 +99,31 @@ describe('the layer builder on a multi-platform base in a registry', { skip: ski
   it('builds an index for two platforms, mounts the base layers, and pushes what skopeo reads', async () => {
     const start = proxy.requests.length;
     const run = await runBuildPush(
-      { image: `${proxy.host}/acme/web`, context: app.dir, builder: 'layer', platforms: 'linux/amd64,linux/arm64', 'build-args': `BASE=${proxy.host}/base/os:1`, ...creds, 'insecure-registries': proxy.host },
+      {
+        image: `${proxy.host}/acme/web`,
+        context: app.dir,
+        builder: 'layer',
+        platforms: 'linux/amd64,linux/arm64',
+        'build-args': `BASE=${proxy.host}/base/os:1`,
+        ...creds,
+        'insecure-registries': proxy.host,
+      },
       { HOME: tmp.dir, SOURCE_DATE_EPOCH: EPOCH },
     );
     assert.equal(run.code, 0, run.error);
     const raw = await skopeoRaw(`docker://${proxy.host}/acme/web:main`, { creds: `${creds.username}:${creds.password}` });
     assert.equal(sha256Digest(raw), run.outputs['digest']);
     const index = JSON.parse(raw.toString());
-    assert.deepEqual(index.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture), ['amd64', 'arm64']);
+    assert.deepEqual(
+      index.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture),
+      ['amd64', 'arm64'],
+    );
     const metadata = JSON.parse(run.outputs['metadata']!);
     assert.deepEqual(Object.keys(metadata.platforms), ['linux/amd64', 'linux/arm64/v8']);
-    const arm = await skopeoInspect(`docker://${proxy.host}/acme/web:main`, { creds: `${creds.username}:${creds.password}`, arch: 'arm64' });
+    const arm = await skopeoInspect(`docker://${proxy.host}/acme/web:main`, {
+      creds: `${creds.username}:${creds.password}`,
+      arch: 'arm64',
+    });
     assert.equal(arm.Architecture, 'arm64');
     const mounts = proxy.requests.slice(start).filter((r) => r.method === 'POST' && r.url.includes('mount=') && r.status === 201);
     assert.equal(mounts.length, 2, 'both base layers were mounted from base/os, not uploaded');

@@ -24,14 +24,27 @@ describe('build-push with podman into docker-registry (htpasswd)', () => {
   const image = () => `${registry.host}/acme/web`;
   const run = (extra: Record<string, string>) =>
     runBuildPush(
-      { image: image(), context: app.dir, builder: 'podman', username: USER, password: PASSWORD, 'insecure-registries': registry.host, ...extra },
+      {
+        image: image(),
+        context: app.dir,
+        builder: 'podman',
+        username: USER,
+        password: PASSWORD,
+        'insecure-registries': registry.host,
+        ...extra,
+      },
       { ...podmanEnv, HOME: tmp.dir },
     );
-  const localImages = async () => (await exec('podman', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { env: podmanEnv })).stdout.split('\n').filter(Boolean);
+  const localImages = async () =>
+    (await exec('podman', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { env: podmanEnv })).stdout.split('\n').filter(Boolean);
 
   before(async () => {
     tmp = await scratch('baton-podman-');
-    [registry, podmanEnv, app] = await Promise.all([startRegistry({ htpasswd: { [USER]: PASSWORD } }), containersStorage(tmp.dir, 'podman'), appCheckout(tmp.dir)]);
+    [registry, podmanEnv, app] = await Promise.all([
+      startRegistry({ htpasswd: { [USER]: PASSWORD } }),
+      containersStorage(tmp.dir, 'podman'),
+      appCheckout(tmp.dir),
+    ]);
   });
   after(async () => {
     await registry?.stop();
@@ -39,17 +52,31 @@ describe('build-push with podman into docker-registry (htpasswd)', () => {
   });
 
   it('builds the multi-stage Dockerfile (a RUN in the busybox stage) and pushes; digest is what skopeo reports', async () => {
-    const result = await run({ file: join(app.dir, 'Dockerfile.multistage'), target: 'final', 'build-args': 'GREETING=built by podman', tags: 'pm' });
+    const result = await run({
+      file: join(app.dir, 'Dockerfile.multistage'),
+      target: 'final',
+      'build-args': 'GREETING=built by podman',
+      tags: 'pm',
+    });
     assert.equal(result.code, 0, result.error);
     assert.equal(result.outputs['builder'], 'podman');
-    assert.ok(result.logs.some((line) => /^building with podman /.test(line)), 'says it builds with podman');
+    assert.ok(
+      result.logs.some((line) => /^building with podman /.test(line)),
+      'says it builds with podman',
+    );
     const inspected = await skopeoInspect(`docker://${image()}:pm`, { creds: CREDS });
     assert.equal(result.outputs['digest'], inspected.Digest);
     assert.equal(result.outputs['image'], `${image()}@${inspected.Digest}`);
-    const config = JSON.parse((await exec('skopeo', ['inspect', '--config', '--tls-verify=false', '--creds', CREDS, `docker://${image()}:pm`])).stdout);
+    const config = JSON.parse(
+      (await exec('skopeo', ['inspect', '--config', '--tls-verify=false', '--creds', CREDS, `docker://${image()}:pm`])).stdout,
+    );
     assert.equal(config.config.Labels['org.opencontainers.image.revision'], app.head);
     assert.deepEqual(config.config.Entrypoint, ['/usr/local/bin/serve']);
-    assert.deepEqual((await localImages()).filter((name) => name.includes('baton-build-')), [], 'the private build name is removed');
+    assert.deepEqual(
+      (await localImages()).filter((name) => name.includes('baton-build-')),
+      [],
+      'the private build name is removed',
+    );
   });
 
   it('two platforms: a manifest list pushed with --all, one manifest per platform', async () => {
@@ -64,6 +91,10 @@ describe('build-push with podman into docker-registry (htpasswd)', () => {
     assert.deepEqual(index.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`).sort(), ['linux/amd64', 'linux/arm64']);
     assert.deepEqual(Object.keys(JSON.parse(result.outputs['metadata']!).platforms).sort(), ['linux/amd64', 'linux/arm64']);
     assert.equal(JSON.parse(result.outputs['metadata']!).source.commit, head);
-    assert.deepEqual((await localImages()).filter((name) => name.includes('baton-build-')), [], 'the private manifest list is removed');
+    assert.deepEqual(
+      (await localImages()).filter((name) => name.includes('baton-build-')),
+      [],
+      'the private manifest list is removed',
+    );
   });
 });

@@ -15,7 +15,9 @@ const USER = 'ci';
 const PASSWORD = 'standin-pass-4';
 const CREDS = `${USER}:${PASSWORD}`;
 
-describe('buildx and kaniko adapters with stand-in executables', { skip: skipWithout('docker-registry', 'skopeo', 'htpasswd', 'git') }, () => {
+describe('buildx and kaniko adapters with stand-in executables', {
+  skip: skipWithout('docker-registry', 'skopeo', 'htpasswd', 'git'),
+}, () => {
   let registry: RunningRegistry;
   let tmp: Scratch;
   let app: Awaited<ReturnType<typeof appCheckout>>;
@@ -23,11 +25,24 @@ describe('buildx and kaniko adapters with stand-in executables', { skip: skipWit
   let log: string;
   let n = 0;
 
-  const calls = async () => (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
+  const calls = async () =>
+    (await readFile(log, 'utf8').catch(() => ''))
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as string[]);
   const run = async (inputs: Record<string, string>, env: Record<string, string> = {}) => {
     log = join(tmp.dir, `calls-${++n}.jsonl`);
     return runBuildPush(
-      { image: `${registry.host}/acme/web`, context: app.dir, file: join(app.dir, 'Dockerfile.multistage'), username: USER, password: PASSWORD, 'insecure-registries': registry.host, ...inputs },
+      {
+        image: `${registry.host}/acme/web`,
+        context: app.dir,
+        file: join(app.dir, 'Dockerfile.multistage'),
+        username: USER,
+        password: PASSWORD,
+        'insecure-registries': registry.host,
+        ...inputs,
+      },
       { HOME: tmp.dir, PATH: `${bin}:${process.env['PATH']}`, STANDIN_LOG: log, SOURCE_DATE_EPOCH: '1700000000', ...env },
     );
   };
@@ -56,7 +71,18 @@ describe('buildx and kaniko adapters with stand-in executables', { skip: skipWit
     const [version, inspect, build] = await calls();
     assert.deepEqual(version, ['docker', 'buildx', 'version']);
     assert.deepEqual(inspect, ['docker', 'buildx', 'inspect', '--bootstrap']);
-    assert.deepEqual(build!.slice(0, 10), ['docker', 'buildx', 'build', '--progress', 'plain', '--file', join(app.dir, 'Dockerfile.multistage'), '--target', 'final', '--build-arg']);
+    assert.deepEqual(build!.slice(0, 10), [
+      'docker',
+      'buildx',
+      'build',
+      '--progress',
+      'plain',
+      '--file',
+      join(app.dir, 'Dockerfile.multistage'),
+      '--target',
+      'final',
+      '--build-arg',
+    ]);
     assert.equal(build![10], 'GREETING=hi');
     assert.ok(build!.includes(`org.opencontainers.image.revision=${app.head}`), 'OCI labels go to the builder');
     assert.match(build!.at(-4)!, /^type=oci,dest=.*\/buildx-layout,tar=false$/);
@@ -68,7 +94,10 @@ describe('buildx and kaniko adapters with stand-in executables', { skip: skipWit
   it('buildx with the docker driver is refused with the fix named', async () => {
     const result = await run({ builder: 'buildx' }, { STANDIN_BUILDX_DRIVER: 'docker' });
     assert.equal(result.code, 2);
-    assert.match(result.error ?? '', /^builder: buildx cannot build here: the buildx builder uses the "docker" driver, which cannot export OCI layouts; create one with docker\/setup-buildx-action/);
+    assert.match(
+      result.error ?? '',
+      /^builder: buildx cannot build here: the buildx builder uses the "docker" driver, which cannot export OCI layouts; create one with docker\/setup-buildx-action/,
+    );
   });
 
   it('kaniko: one run per platform, joined into an index by Baton', async () => {
@@ -78,13 +107,25 @@ describe('buildx and kaniko adapters with stand-in executables', { skip: skipWit
     assert.equal(runs.length, 2);
     for (const [i, platform] of ['linux/amd64', 'linux/arm64'].entries()) {
       const args = runs[i]!;
-      assert.deepEqual(args.slice(0, 8), ['executor', '--context', `dir://${app.dir}`, '--dockerfile', join(app.dir, 'Dockerfile.multistage'), '--no-push', '--oci-layout-path', args[7]!]);
+      assert.deepEqual(args.slice(0, 8), [
+        'executor',
+        '--context',
+        `dir://${app.dir}`,
+        '--dockerfile',
+        join(app.dir, 'Dockerfile.multistage'),
+        '--no-push',
+        '--oci-layout-path',
+        args[7]!,
+      ]);
       assert.match(args[7]!, new RegExp(`/kaniko-layout-${i}$`));
       assert.deepEqual(args.slice(-5), ['--custom-platform', platform, '--reproducible', '--insecure-registry', registry.host]);
     }
     const index = JSON.parse((await skopeoRaw(`docker://${registry.host}/acme/web:kn`, { creds: CREDS })).toString());
     assert.equal(index.mediaType, 'application/vnd.oci.image.index.v1+json');
-    assert.deepEqual(index.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture), ['amd64', 'arm64']);
+    assert.deepEqual(
+      index.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture),
+      ['amd64', 'arm64'],
+    );
     assert.equal(await pushedDigest('kn'), result.outputs['digest']);
   });
 });

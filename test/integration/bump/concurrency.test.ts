@@ -59,7 +59,12 @@ async function apiHistory(server: GitServer): Promise<string[]> {
   return log
     .slice()
     .reverse()
-    .map((entry) => tags(execFileSync('git', ['--git-dir', gitDir, 'show', `${entry.oid}:envs/staging/kustomization.yaml`], { encoding: 'utf8' })).get(API)!);
+    .map(
+      (entry) =>
+        tags(execFileSync('git', ['--git-dir', gitDir, 'show', `${entry.oid}:envs/staging/kustomization.yaml`], { encoding: 'utf8' })).get(
+          API,
+        )!,
+    );
 }
 
 describe('concurrent bumps of one branch', () => {
@@ -111,22 +116,33 @@ describe('concurrent bumps of one branch', () => {
 
     const log = await server.log('env', 'main');
     assert.equal(log.length, 1 + 20 + 1 + 5, 'one commit per bump that landed, no empty commits');
-    for (const [i, entry] of log.slice(0, -1).entries()) assert.deepEqual(entry.parents, [log[i + 1]!.oid], 'main only moved forward: one line of history, nothing forced over');
+    for (const [i, entry] of log.slice(0, -1).entries())
+      assert.deepEqual(entry.parents, [log[i + 1]!.oid], 'main only moved forward: one line of history, nothing forced over');
     const retried = [...results, ...again].filter((r) => /push rejected \(the branch moved\)/.test(r.stderr)).length;
     assert.ok(retried > 0, 'some bumps lost a race and re-applied their edit');
-    const refs = execFileSync('git', ['--git-dir', join(server.root, 'env.git'), 'for-each-ref', '--format=%(refname)'], { encoding: 'utf8' });
+    const refs = execFileSync('git', ['--git-dir', join(server.root, 'env.git'), 'for-each-ref', '--format=%(refname)'], {
+      encoding: 'utf8',
+    });
     assert.equal(refs, 'refs/heads/main\n', 'no ref besides main is left behind');
-    for (const result of [...results, ...again, newer, late]) assert.doesNotMatch(result.stderr + result.stdout, new RegExp(`${TOKEN}|${OLDER_TOKEN}`));
+    for (const result of [...results, ...again, newer, late])
+      assert.doesNotMatch(result.stderr + result.stdout, new RegExp(`${TOKEN}|${OLDER_TOKEN}`));
   });
 
   it('racing bumps of semantic versions: the highest lands whatever the order, never a downgrade', async () => {
-    await server.createRepo('semver', { 'envs/staging/kustomization.yaml': kustomization().replace('sha-0000000', '1.0.0') }, { branch: 'main' });
+    await server.createRepo(
+      'semver',
+      { 'envs/staging/kustomization.yaml': kustomization().replace('sha-0000000', '1.0.0') },
+      { branch: 'main' },
+    );
     const url = server.url('semver');
     const runs = await Promise.all(['1.2.0', '1.3.0', '1.1.0'].map((tag) => bump(url, `${API}:${tag}`).done));
     for (const result of runs) assert.equal(result.code, 0, result.stderr);
     const final = tags((await server.readFile('semver', 'main', 'envs/staging/kustomization.yaml'))!);
     assert.equal(final.get(API), '1.3.0');
-    const subjects = (await server.log('semver', 'main')).reverse().slice(1).map((entry) => /to (\S+)$/.exec(entry.subject)![1]!);
+    const subjects = (await server.log('semver', 'main'))
+      .reverse()
+      .slice(1)
+      .map((entry) => /to (\S+)$/.exec(entry.subject)![1]!);
     const sorted = [...subjects].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
     assert.deepEqual(subjects, sorted, `api went ${subjects.join(' → ')}`);
   });

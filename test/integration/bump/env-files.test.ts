@@ -33,7 +33,10 @@ describe('bump reads what it may edit, and only that', () => {
   const run = (inputs: Record<string, string>) => runInMemory(step, { repo: server.url('env'), token: TOKEN, ...inputs });
 
   /** Pushes a tree made with plain git: `files` as bytes, then `prepare` in the work tree and index. */
-  async function push(files: Record<string, string | Buffer>, prepare?: (work: string, git: (...args: string[]) => string) => Promise<void>) {
+  async function push(
+    files: Record<string, string | Buffer>,
+    prepare?: (work: string, git: (...args: string[]) => string) => Promise<void>,
+  ) {
     const work = await mkdtemp(join(tmpdir(), 'baton-test-env-files-'));
     const git = (...args: string[]) => execFileSync('git', ['-C', work, ...args], { encoding: 'utf8' });
     try {
@@ -59,7 +62,10 @@ describe('bump reads what it may edit, and only that', () => {
   after(() => server.stop());
 
   it('edits a kustomization named `Kustomization`, next to other files', async () => {
-    await push({ 'envs/k/Kustomization': KUSTOMIZATION, 'envs/k/values.yaml': 'image:\n  repository: ghcr.io/acme/checkout\n  tag: 2.3.0\n' });
+    await push({
+      'envs/k/Kustomization': KUSTOMIZATION,
+      'envs/k/values.yaml': 'image:\n  repository: ghcr.io/acme/checkout\n  tag: 2.3.0\n',
+    });
     const result = await run({ path: 'envs/k', image: 'ghcr.io/acme/checkout:2.4.0' });
     assert.equal(result.code, 0, result.error);
     assert.equal(result.outputs['files'], 'envs/k/Kustomization\nenvs/k/values.yaml');
@@ -73,7 +79,10 @@ describe('bump reads what it may edit, and only that', () => {
     });
     const result = await run({ path: 'envs/d', image: 'ghcr.io/acme/checkout:2.4.0' });
     assert.equal(result.code, 0, result.error);
-    assert.ok(result.logs.some((line) => /envs\/d\/dangling\.yaml: a symlink to a file that does not exist; skipped/.test(line)), result.logs.join('\n'));
+    assert.ok(
+      result.logs.some((line) => /envs\/d\/dangling\.yaml: a symlink to a file that does not exist; skipped/.test(line)),
+      result.logs.join('\n'),
+    );
     assert.match((await server.readFile('env', 'main', 'envs/d/kustomization.yaml')) ?? '', /newTag: 2\.4\.0/);
   });
 
@@ -90,18 +99,27 @@ describe('bump reads what it may edit, and only that', () => {
   });
 
   it('skips a submodule entry named `*.yaml` instead of failing on a directory', async () => {
-    const gitlink = execFileSync('git', ['-C', server.root, '--git-dir', join(server.root, 'env.git'), 'rev-parse', 'main'], { encoding: 'utf8' }).trim();
+    const gitlink = execFileSync('git', ['-C', server.root, '--git-dir', join(server.root, 'env.git'), 'rev-parse', 'main'], {
+      encoding: 'utf8',
+    }).trim();
     await push({ 'envs/g/kustomization.yaml': KUSTOMIZATION }, async (_work, git) => {
       git('update-index', '--add', '--cacheinfo', `160000,${gitlink},envs/g/vendored.yaml`);
     });
     const result = await run({ path: 'envs/g', image: 'ghcr.io/acme/checkout:2.4.0' });
     assert.equal(result.code, 0, result.error);
-    assert.ok(result.logs.some((line) => /envs\/g\/vendored\.yaml: not a regular file \(a submodule\?\); skipped/.test(line)), result.logs.join('\n'));
+    assert.ok(
+      result.logs.some((line) => /envs\/g\/vendored\.yaml: not a regular file \(a submodule\?\); skipped/.test(line)),
+      result.logs.join('\n'),
+    );
     assert.match((await server.readFile('env', 'main', 'envs/g/kustomization.yaml')) ?? '', /newTag: 2\.4\.0/);
   });
 
   it('never rewrites bytes that are not UTF-8: an unrelated file is left unread, a candidate is refused with its byte offset', async () => {
-    const values = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from(' config\nimage:\n  repository: ghcr.io/acme/checkout\n  tag: 2.3.0\n')]);
+    const values = Buffer.concat([
+      Buffer.from('# caf'),
+      Buffer.from([0xe9]),
+      Buffer.from(' config\nimage:\n  repository: ghcr.io/acme/checkout\n  tag: 2.3.0\n'),
+    ]);
     await push({ 'envs/u/kustomization.yaml': KUSTOMIZATION, 'envs/u/notes.yaml': LATIN1, 'envs/v/values.yaml': values });
     const ok = await run({ path: 'envs/u', image: 'ghcr.io/acme/checkout:2.4.0' });
     assert.equal(ok.code, 0, ok.error);
@@ -121,7 +139,12 @@ describe('bump reads what it may edit, and only that', () => {
     });
     const result = await run({ path: 'envs/big', image: 'ghcr.io/acme/checkout:2.4.0' });
     assert.equal(result.code, 0, result.error);
-    assert.ok(result.logs.some((line) => /envs\/big\/huge\.yaml: \d+ bytes, over max-file-size \(4194304\), and does not mention the image; skipped unread/.test(line)), result.logs.join('\n'));
+    assert.ok(
+      result.logs.some((line) =>
+        /envs\/big\/huge\.yaml: \d+ bytes, over max-file-size \(4194304\), and does not mention the image; skipped unread/.test(line),
+      ),
+      result.logs.join('\n'),
+    );
     // medium.yaml is under the limit and fails to parse: the bump succeeding shows it was never parsed.
     assert.ok(!result.logs.some((line) => line.includes('medium.yaml')), result.logs.join('\n'));
     assert.equal(result.outputs['files'], 'envs/big/kustomization.yaml');
@@ -130,18 +153,26 @@ describe('bump reads what it may edit, and only that', () => {
     const before = await server.log('env', 'main');
     const refused = await run({ path: 'envs/big2', image: 'ghcr.io/acme/checkout:2.5.0', 'max-file-size': '1KiB' });
     assert.equal(refused.code, 2, refused.error);
-    assert.match(refused.error ?? '', /max-file-size: envs\/big2\/kustomization\.yaml is \d+ bytes, over the limit of 1024, and may hold the image/);
+    assert.match(
+      refused.error ?? '',
+      /max-file-size: envs\/big2\/kustomization\.yaml is \d+ bytes, over the limit of 1024, and may hold the image/,
+    );
     assert.deepEqual(await server.log('env', 'main'), before, 'nothing was pushed');
   });
 
-  it('with policy, writes only that Flux policy\'s markers; other policies and unmarked values stay', async () => {
-    const marked = 'containers:\n  - image: ghcr.io/acme/checkout:2.3.0 # {"$imagepolicy": "flux-system:checkout"}\n  - image: ghcr.io/acme/checkout:2.3.0 # {"$imagepolicy": "flux-system:checkout-lts"}\n';
+  it("with policy, writes only that Flux policy's markers; other policies and unmarked values stay", async () => {
+    const marked =
+      'containers:\n  - image: ghcr.io/acme/checkout:2.3.0 # {"$imagepolicy": "flux-system:checkout"}\n  - image: ' +
+      'ghcr.io/acme/checkout:2.3.0 # {"$imagepolicy": "flux-system:checkout-lts"}\n';
     const unmarked = 'containers:\n  - image: ghcr.io/acme/checkout:2.3.0\n';
     await push({ 'envs/f/marked.yaml': marked, 'envs/f/unmarked.yaml': unmarked });
     const result = await run({ path: 'envs/f', image: 'ghcr.io/acme/checkout:2.4.0', policy: 'flux-system:checkout' });
     assert.equal(result.code, 0, result.error);
     assert.equal(result.outputs['files'], 'envs/f/marked.yaml');
-    assert.equal(await server.readFile('env', 'main', 'envs/f/marked.yaml'), marked.replace('2.3.0 # {"$imagepolicy": "flux-system:checkout"}', '2.4.0 # {"$imagepolicy": "flux-system:checkout"}'));
+    assert.equal(
+      await server.readFile('env', 'main', 'envs/f/marked.yaml'),
+      marked.replace('2.3.0 # {"$imagepolicy": "flux-system:checkout"}', '2.4.0 # {"$imagepolicy": "flux-system:checkout"}'),
+    );
     assert.equal(await server.readFile('env', 'main', 'envs/f/unmarked.yaml'), unmarked);
     const missing = await run({ path: 'envs/f', image: 'ghcr.io/acme/checkout:2.5.0', policy: 'flux-system:nope' });
     assert.equal(missing.code, 2, missing.error);
@@ -149,7 +180,10 @@ describe('bump reads what it may edit, and only that', () => {
   });
 
   it('names in subject and trailers only what it wrote: a refused downgrade is not "bumped"', async () => {
-    await push({ 'envs/s/kustomization.yaml': 'images:\n  - name: ghcr.io/acme/checkout\n    newTag: 2.3.0\n  - name: ghcr.io/acme/cart\n    newTag: 5.0.0\n' });
+    await push({
+      'envs/s/kustomization.yaml':
+        'images:\n  - name: ghcr.io/acme/checkout\n    newTag: 2.3.0\n  - name: ghcr.io/acme/cart\n    newTag: 5.0.0\n',
+    });
     const result = await run({ path: 'envs/s', image: 'ghcr.io/acme/checkout:2.4.0\nghcr.io/acme/cart:4.9.0' });
     assert.equal(result.code, 0, result.error);
     const [head] = await server.log('env', 'main');
@@ -163,13 +197,18 @@ describe('bump reads what it may edit, and only that', () => {
     const overlay = 'resources:\n  - ../../bases/shop\n';
     await push({
       'bases/shop/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
-      'bases/shop/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: shop\n          image: ghcr.io/acme/shop:1.0.0\n',
+      'bases/shop/deployment.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      containers:\n        - ' +
+        'name: shop\n          image: ghcr.io/acme/shop:1.0.0\n',
       'envs/b/kustomization.yaml': overlay,
     });
     const result = await run({ path: 'envs/b', image: 'ghcr.io/acme/shop:1.1.0' });
     assert.equal(result.code, 0, result.error);
     assert.equal(result.outputs['files'], 'envs/b/kustomization.yaml');
-    assert.equal(await server.readFile('env', 'main', 'envs/b/kustomization.yaml'), `${overlay}images:\n- name: ghcr.io/acme/shop\n  newTag: 1.1.0\n`);
+    assert.equal(
+      await server.readFile('env', 'main', 'envs/b/kustomization.yaml'),
+      `${overlay}images:\n- name: ghcr.io/acme/shop\n  newTag: 1.1.0\n`,
+    );
     assert.match((await server.readFile('env', 'main', 'bases/shop/deployment.yaml')) ?? '', /shop:1\.0\.0/, 'the base is never edited');
     const again = await run({ path: 'envs/b', image: 'ghcr.io/acme/shop:1.1.0' });
     assert.equal(again.outputs['changed'], 'false', again.error);

@@ -12,8 +12,9 @@ const D1 = `sha256:${'1'.repeat(64)}`;
 const ENV_REPO: Record<string, string> = {
   'baton.yaml': 'environments:\n  staging:\n    path: envs/staging\n  production:\n    path: envs/production\n',
   'envs/staging/kustomization.yaml':
-    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\nimages:\n  - name: ghcr.io/acme/api\n    newTag: "1.0.0" # staging runs this\n  - name: ghcr.io/acme/web\n    newTag: 2.0.0\n',
-  'envs/staging/values.yaml': 'worker:\n  image:\n    registry: ghcr.io\n    repository: acme/worker\n    tag: \'3.1.0\'\n',
+    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\nimages:\n  - name: ' +
+    'ghcr.io/acme/api\n    newTag: "1.0.0" # staging runs this\n  - name: ghcr.io/acme/web\n    newTag: 2.0.0\n',
+  'envs/staging/values.yaml': "worker:\n  image:\n    registry: ghcr.io\n    repository: acme/worker\n    tag: '3.1.0'\n",
   'envs/production/kustomization.yaml': 'images:\n  - name: ghcr.io/acme/api\n    newTag: "0.9.0"\n',
   'base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n',
 };
@@ -51,7 +52,10 @@ describe('bump in push mode over smart HTTP', () => {
     assert.match(head!.message, /\nBaton-Source: https:\/\/forge\.example\/acme\/api\/commit\/abc123\n/);
     assert.match(head!.message, /\nBaton-Run: https:\/\/forge\.example\/acme\/api\/actions\/runs\/77/);
     assert.match(result.summary, /```diff\n[\s\S]*- {4}newTag: "1\.0\.0" # staging runs this\n\+ {4}newTag: "1\.1\.0" # staging runs this/);
-    assert.equal(await server.readFile('env', 'main', 'envs/production/kustomization.yaml'), ENV_REPO['envs/production/kustomization.yaml']);
+    assert.equal(
+      await server.readFile('env', 'main', 'envs/production/kustomization.yaml'),
+      ENV_REPO['envs/production/kustomization.yaml'],
+    );
   });
 
   it('is idempotent: the same bump again changes nothing and makes no commit', async () => {
@@ -71,8 +75,8 @@ describe('bump in push mode over smart HTTP', () => {
     const log = await server.log('env', 'main');
     assert.equal(log.length, before + 1);
     assert.match(log[0]!.subject, /^staging: bump 2 images \(web 2\.1\.0, worker 3\.2\.0\)$/);
-    assert.match(await server.readFile('env', 'main', 'envs/staging/values.yaml') ?? '', /tag: '3\.2\.0'\n$/);
-    assert.match(await server.readFile('env', 'main', 'envs/staging/kustomization.yaml') ?? '', /newTag: 2\.1\.0\n$/);
+    assert.match((await server.readFile('env', 'main', 'envs/staging/values.yaml')) ?? '', /tag: '3\.2\.0'\n$/);
+    assert.match((await server.readFile('env', 'main', 'envs/staging/kustomization.yaml')) ?? '', /newTag: 2\.1\.0\n$/);
   });
 
   it('dry-run computes the diff and outputs but pushes nothing', async () => {
@@ -90,7 +94,10 @@ describe('bump in push mode over smart HTTP', () => {
     const kept = await run({ env: 'staging', image: 'ghcr.io/acme/api:1.0.5' });
     assert.equal(kept.code, 0, kept.error);
     assert.equal(kept.outputs['changed'], 'false');
-    assert.ok(kept.logs.some((line) => /kept 1\.1\.0, newer than 1\.0\.5/.test(line)), kept.logs.join('\n'));
+    assert.ok(
+      kept.logs.some((line) => /kept 1\.1\.0, newer than 1\.0\.5/.test(line)),
+      kept.logs.join('\n'),
+    );
     const forced = await run({ env: 'staging', image: 'ghcr.io/acme/api:1.0.5', 'allow-downgrade': 'true' });
     assert.equal(forced.outputs['changed'], 'true');
     assert.equal(forced.outputs['new-tag'], '1.0.5');
@@ -104,7 +111,12 @@ describe('bump in push mode over smart HTTP', () => {
 
   it('a wrong token is a clear error naming the input, and nothing is pushed', async () => {
     const before = await server.log('env', 'main');
-    const result = await runInMemory(step, { repo: server.url('env'), token: 'wrong-token-xyz', env: 'staging', image: 'ghcr.io/acme/api:5.0.0' });
+    const result = await runInMemory(step, {
+      repo: server.url('env'),
+      token: 'wrong-token-xyz',
+      env: 'staging',
+      image: 'ghcr.io/acme/api:5.0.0',
+    });
     assert.equal(result.code, 2);
     assert.match(result.error ?? '', /token/);
     assert.doesNotMatch(result.error ?? '', /wrong-token-xyz/);

@@ -28,7 +28,10 @@ const WEB = 'ghcr.io/acme/web';
 const BATON_YAML = 'environments:\n  staging:\n    path: envs/staging\n  production:\n    path: envs/production\n    mode: pr\n';
 
 function kustomization(api: string, web: string, holdLine = ''): string {
-  return `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n${holdLine}  - name: ${API}\n    newTag: ${api}\n  - name: ${WEB}\n    newTag: ${web}\n`;
+  return (
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n${holdLine}  - name: ${API}\n    newTag: ${api}\n  - ` +
+    `name: ${WEB}\n    newTag: ${web}\n`
+  );
 }
 
 interface Result {
@@ -40,7 +43,9 @@ interface Result {
 /** `baton bump --env <env>` as its own process; `held` runs it with the token whose push the server holds. */
 function bump(url: string, env: string, image: string, held = false): Promise<Result> {
   const args = [CLI, 'bump', '--repo', url, '--env', env, '--image', image, '--json', ...(held ? ['--forge', 'gitlab'] : [])];
-  const child = spawn(process.execPath, args, { env: { PATH: process.env['PATH'], HOME: process.env['HOME'], BATON_TOKEN: held ? HELD_TOKEN : TOKEN } });
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], BATON_TOKEN: held ? HELD_TOKEN : TOKEN },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => (stdout += c));
@@ -59,7 +64,11 @@ describe('push races: only a current, authorised request lands', () => {
 
   async function freshRepo(): Promise<string> {
     const name = `env-${++n}`;
-    await server.createRepo(name, { 'baton.yaml': BATON_YAML, 'envs/staging/kustomization.yaml': kustomization('1.0.0', '1.0.0'), 'envs/production/kustomization.yaml': kustomization('1.0.0', '1.0.0') });
+    await server.createRepo(name, {
+      'baton.yaml': BATON_YAML,
+      'envs/staging/kustomization.yaml': kustomization('1.0.0', '1.0.0'),
+      'envs/production/kustomization.yaml': kustomization('1.0.0', '1.0.0'),
+    });
     return name;
   }
 
@@ -82,16 +91,25 @@ describe('push races: only a current, authorised request lands', () => {
     const repo = await freshRepo();
     // A forger who may push refs but not main: a production downgrade parked as a queue entry the old
     // design would apply, and a done ref naming it.
-    const forged = await server.commitFiles(repo, 'main', { 'envs/production/kustomization.yaml': kustomization('0.0.1-evil', '1.0.0') }, 'sneaky\n\nBaton-Request: {"path":"envs/production","images":["ghcr.io/acme/api:0.0.1-evil"],"pin":"tag","allowDowngrade":true}\n');
+    const forged = await server.commitFiles(
+      repo,
+      'main',
+      { 'envs/production/kustomization.yaml': kustomization('0.0.1-evil', '1.0.0') },
+      'sneaky\n\nBaton-Request: {"path":"envs/production","images":["ghcr.io/acme/api:0.0.1-evil"],"pin":"tag","allowDowngrade":true}\n',
+    );
     git(repo, ['update-ref', 'refs/heads/main', 'HEAD~1']);
     git(repo, ['update-ref', 'refs/baton/queue/main/000000001-deadbeef', forged]);
     git(repo, ['update-ref', 'refs/baton/done/main/000000002-deadbeef', forged]);
     const seeded = git(repo, ['rev-parse', 'refs/heads/main']);
 
     let other: Result | undefined;
-    const late = await raced(repo, (url) => bump(url, 'staging', `${WEB}:2.0.0`, true), async () => {
-      other = await bump(server.url(repo), 'staging', `${API}:1.1.0`);
-    });
+    const late = await raced(
+      repo,
+      (url) => bump(url, 'staging', `${WEB}:2.0.0`, true),
+      async () => {
+        other = await bump(server.url(repo), 'staging', `${API}:1.1.0`);
+      },
+    );
     const log = await server.log(repo, 'main');
     assert.ok(!log.some((c) => /sneaky|evil/.test(c.message)), 'the forged commit is not in main');
     assert.equal(await server.readFile(repo, 'main', 'envs/production/kustomization.yaml'), kustomization('1.0.0', '1.0.0'));
@@ -100,14 +118,29 @@ describe('push races: only a current, authorised request lands', () => {
       assert.equal(JSON.parse(result.stdout).changed, 'true');
     }
     assert.match(late.stderr, /push rejected \(the branch moved\)/, 'the held bump lost the race');
-    assert.deepEqual(log.map((c) => c.oid).slice(0, 3), [JSON.parse(late.stdout).commit, JSON.parse(other!.stdout).commit, seeded], 'both landed on main, one after the other');
-    assert.equal(git(repo, ['for-each-ref', '--format=%(refname) %(objectname)', 'refs/baton']), `refs/baton/done/main/000000002-deadbeef ${forged}\nrefs/baton/queue/main/000000001-deadbeef ${forged}`, 'the forged refs are neither read nor touched');
+    assert.deepEqual(
+      log.map((c) => c.oid).slice(0, 3),
+      [JSON.parse(late.stdout).commit, JSON.parse(other!.stdout).commit, seeded],
+      'both landed on main, one after the other',
+    );
+    assert.equal(
+      git(repo, ['for-each-ref', '--format=%(refname) %(objectname)', 'refs/baton']),
+      `refs/baton/done/main/000000002-deadbeef ${forged}\nrefs/baton/queue/main/000000001-deadbeef ${forged}`,
+      'the forged refs are neither read nor touched',
+    );
   });
 
   it('a rollback hold that lands while a bump waits to push stops it on the head it would land on', async () => {
     const repo = await freshRepo();
-    const hold = `  # baton-hold: ${API} by "alice" on 2030-01-01T00:00:00.000Z reason "errors"; release: baton release-hold --env staging --image ${API}\n`;
-    const late = await raced(repo, (url) => bump(url, 'staging', `${API}:1.2.0`, true), () => server.commitFiles(repo, 'main', { 'envs/staging/kustomization.yaml': kustomization('1.0.0', '1.0.0', hold) }, 'staging: hold api'));
+    const hold =
+      `  # baton-hold: ${API} by "alice" on 2030-01-01T00:00:00.000Z reason "errors"; release: baton release-hold --env staging ` +
+      `--image ${API}\n`;
+    const late = await raced(
+      repo,
+      (url) => bump(url, 'staging', `${API}:1.2.0`, true),
+      () =>
+        server.commitFiles(repo, 'main', { 'envs/staging/kustomization.yaml': kustomization('1.0.0', '1.0.0', hold) }, 'staging: hold api'),
+    );
     assert.equal(late.code, 0, late.stderr);
     assert.equal(JSON.parse(late.stdout).changed, 'false');
     assert.match(late.stderr, /held/i);
@@ -117,7 +150,11 @@ describe('push races: only a current, authorised request lands', () => {
   it('a baton.yaml that switched the environment to mode: pr meanwhile refuses the push with exit 2', async () => {
     const repo = await freshRepo();
     const prYaml = BATON_YAML.replace('path: envs/staging\n', 'path: envs/staging\n    mode: pr\n');
-    const late = await raced(repo, (url) => bump(url, 'staging', `${API}:1.2.0`, true), () => server.commitFiles(repo, 'main', { 'baton.yaml': prYaml }, 'staging goes through PRs'));
+    const late = await raced(
+      repo,
+      (url) => bump(url, 'staging', `${API}:1.2.0`, true),
+      () => server.commitFiles(repo, 'main', { 'baton.yaml': prYaml }, 'staging goes through PRs'),
+    );
     assert.equal(late.code, 2, late.stderr);
     assert.match(late.stderr, /baton\.yaml on the newest head of main now says mode: pr for "staging"; nothing was pushed/);
     assert.equal(await server.readFile(repo, 'main', 'envs/staging/kustomization.yaml'), kustomization('1.0.0', '1.0.0'));
@@ -125,17 +162,27 @@ describe('push races: only a current, authorised request lands', () => {
 
   it('a semantic version another bump raised meanwhile is never lowered by the late one', async () => {
     const repo = await freshRepo();
-    const late = await raced(repo, (url) => bump(url, 'staging', `${API}:1.2.0`, true), () => bump(server.url(repo), 'staging', `${API}:1.5.0`));
+    const late = await raced(
+      repo,
+      (url) => bump(url, 'staging', `${API}:1.2.0`, true),
+      () => bump(server.url(repo), 'staging', `${API}:1.5.0`),
+    );
     assert.equal(late.code, 0, late.stderr);
     assert.equal(JSON.parse(late.stdout).changed, 'false');
-    assert.match(await server.readFile(repo, 'main', 'envs/staging/kustomization.yaml') ?? '', /newTag: 1\.5\.0/);
+    assert.match((await server.readFile(repo, 'main', 'envs/staging/kustomization.yaml')) ?? '', /newTag: 1\.5\.0/);
   });
 
   it('a bump that loses every race up to its bound ends with exit 1 saying nothing landed, and leaves nothing behind', async () => {
     const repo = await freshRepo();
     const deps = { ...defaultBumpDeps({}), retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } };
     const first = server.hold({ user: 'oauth2', service: 'receive-pack' });
-    const run = runInMemory(bumpStep(deps), { repo: server.url(repo), token: HELD_TOKEN, forge: 'gitlab', env: 'staging', image: `${API}:1.2.0` });
+    const run = runInMemory(bumpStep(deps), {
+      repo: server.url(repo),
+      token: HELD_TOKEN,
+      forge: 'gitlab',
+      env: 'staging',
+      image: `${API}:1.2.0`,
+    });
     await first.reached;
     await server.commitFiles(repo, 'main', { 'notes-0.md': 'someone else\n' }, 'other change 0');
     // The next push of the same bump is held too, so it loses again for certain.
@@ -147,7 +194,7 @@ describe('push races: only a current, authorised request lands', () => {
     const result = await run;
     assert.equal(result.code, 1, result.error);
     assert.match(result.error ?? '', /push to main was rejected 2 times because others pushed first; nothing of this run landed/);
-    assert.match(await server.readFile(repo, 'main', 'envs/staging/kustomization.yaml') ?? '', /newTag: 1\.0\.0/);
+    assert.match((await server.readFile(repo, 'main', 'envs/staging/kustomization.yaml')) ?? '', /newTag: 1\.0\.0/);
     assert.equal(git(repo, ['for-each-ref', 'refs/baton']), '');
   });
 });

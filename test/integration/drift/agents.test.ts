@@ -34,29 +34,65 @@ describe('drift: provider argocd', () => {
     argo.update('shop', (app) => {
       app.status['sync'] = { status: 'OutOfSync', revision: 'a'.repeat(40) };
       app.status['resources'] = [
-        { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'prod', name: 'web', status: 'OutOfSync', health: { status: 'Healthy' } },
+        {
+          group: 'apps',
+          version: 'v1',
+          kind: 'Deployment',
+          namespace: 'prod',
+          name: 'web',
+          status: 'OutOfSync',
+          health: { status: 'Healthy' },
+        },
         { version: 'v1', kind: 'ConfigMap', namespace: 'prod', name: 'web-config', status: 'Synced' },
         { version: 'v1', kind: 'Service', namespace: 'prod', name: 'legacy', status: 'OutOfSync', requiresPruning: true },
       ];
     });
-    const live = { ...deployment('registry.example/shop/web:hotfix', 5), metadata: { ...deployment('x').metadata, uid: 'u1', resourceVersion: '9' } };
+    const live = {
+      ...deployment('registry.example/shop/web:hotfix', 5),
+      metadata: { ...deployment('x').metadata, uid: 'u1', resourceVersion: '9' },
+    };
     const items: ArgoManagedResource[] = [
-      { group: 'apps', kind: 'Deployment', namespace: 'prod', name: 'web', targetState: deployment('registry.example/shop/web:1.4.2'), liveState: live },
+      {
+        group: 'apps',
+        kind: 'Deployment',
+        namespace: 'prod',
+        name: 'web',
+        targetState: deployment('registry.example/shop/web:1.4.2'),
+        liveState: live,
+      },
       { group: '', kind: 'ConfigMap', namespace: 'prod', name: 'web-config', targetState: configMap, liveState: configMap },
       { group: '', kind: 'Service', namespace: 'prod', name: 'legacy', targetState: null, liveState: oldService },
     ];
     argo.setManagedResources('shop', items);
   }
 
-  const inputs = (extra: Record<string, string> = {}) => ({ provider: 'argocd', 'argocd-server': argo.url, 'argocd-token': 'argo-token', application: 'shop', ...extra });
+  const inputs = (extra: Record<string, string> = {}) => ({
+    provider: 'argocd',
+    'argocd-server': argo.url,
+    'argocd-token': 'argo-token',
+    application: 'shop',
+    ...extra,
+  });
 
   test('OutOfSync: the image first, then other fields, and the object Argo CD would prune', async () => {
     await outOfSync();
     const run = await runDriftStep(inputs(), driftDeps(clock), repo.dir);
     assert.equal(run.code, 1, run.message);
     const details = JSON.parse(run.result!.outputs['details']!);
-    assert.deepEqual(details.map((d: { kind: string; key: { kind: string; name: string } }) => [d.kind, `${d.key.kind}/${d.key.name}`]), [['changed', 'Deployment/web'], ['extra', 'Service/legacy']]);
-    assert.deepEqual(details[0].diffs.map((f: { path: string; image?: boolean }) => [f.path, f.image === true]), [['spec.template.spec.containers[name=web].image', true], ['spec.replicas', false]]);
+    assert.deepEqual(
+      details.map((d: { kind: string; key: { kind: string; name: string } }) => [d.kind, `${d.key.kind}/${d.key.name}`]),
+      [
+        ['changed', 'Deployment/web'],
+        ['extra', 'Service/legacy'],
+      ],
+    );
+    assert.deepEqual(
+      details[0].diffs.map((f: { path: string; image?: boolean }) => [f.path, f.image === true]),
+      [
+        ['spec.template.spec.containers[name=web].image', true],
+        ['spec.replicas', false],
+      ],
+    );
     assert.equal(run.result?.outputs['checked'], '3');
     assert.ok(argo.server.requests.some((r) => r.path === '/api/v1/applications/shop/managed-resources'));
     assert.ok(!argo.server.requests.some((r) => r.method === 'POST'), 'no sync without remediate');
@@ -64,9 +100,16 @@ describe('drift: provider argocd', () => {
 
   test('an ignore rule for replicas leaves the image', async () => {
     await outOfSync();
-    const run = await runDriftStep(inputs({ 'ignore-differences': '- group: apps\n  kind: Deployment\n  jsonPointers: [/spec/replicas]' }), driftDeps(clock), repo.dir);
+    const run = await runDriftStep(
+      inputs({ 'ignore-differences': '- group: apps\n  kind: Deployment\n  jsonPointers: [/spec/replicas]' }),
+      driftDeps(clock),
+      repo.dir,
+    );
     const details = JSON.parse(run.result!.outputs['details']!);
-    assert.deepEqual(details[0].diffs.map((f: { path: string }) => f.path), ['spec.template.spec.containers[name=web].image']);
+    assert.deepEqual(
+      details[0].diffs.map((f: { path: string }) => f.path),
+      ['spec.template.spec.containers[name=web].image'],
+    );
   });
 
   test('remediate: asks Argo CD to sync, waits for the controller, then in sync (exit 0)', async () => {
@@ -76,10 +119,21 @@ describe('drift: provider argocd', () => {
       clock.after(12_000, () => {
         argo.update('shop', (app) => {
           app.status['sync'] = { status: 'Synced', revision: 'a'.repeat(40) };
-          app.status['resources'] = [{ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'prod', name: 'web', status: 'Synced' }];
+          app.status['resources'] = [
+            { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'prod', name: 'web', status: 'Synced' },
+          ];
           delete app.operation;
         });
-        argo.setManagedResources('shop', [{ group: 'apps', kind: 'Deployment', namespace: 'prod', name: 'web', targetState: deployment('registry.example/shop/web:1.4.2'), liveState: deployment('registry.example/shop/web:1.4.2') }]);
+        argo.setManagedResources('shop', [
+          {
+            group: 'apps',
+            kind: 'Deployment',
+            namespace: 'prod',
+            name: 'web',
+            targetState: deployment('registry.example/shop/web:1.4.2'),
+            liveState: deployment('registry.example/shop/web:1.4.2'),
+          },
+        ]);
       });
     });
     const run = await runDriftStep(inputs({ remediate: 'true', interval: '5s', timeout: '2m' }), driftDeps(clock), repo.dir);
@@ -111,15 +165,31 @@ describe('drift: provider flux', () => {
   async function start(): Promise<void> {
     api = await startKubeApi({ clock, resources: [CUSTOM_RESOURCES['kustomization']!, CUSTOM_RESOURCES['helmrelease']!] });
     repo = await envRepo({});
-    const ready = { conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied revision: main@sha1:abc' }] };
-    api.create({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'web', namespace: 'shop' }, spec: { driftDetection: { mode: 'warn' } }, status: ready });
+    const ready = {
+      conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied revision: main@sha1:abc' }],
+    };
+    api.create({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { driftDetection: { mode: 'warn' } },
+      status: ready,
+    });
     api.create({
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
       metadata: { name: 'apps', namespace: 'flux-system' },
       spec: { path: './envs/prod', prune: true },
       // Inventory ids are <namespace>_<name>_<group>_<kind>; the core group is empty.
-      status: { ...ready, inventory: { entries: [{ id: 'shop_web-config__ConfigMap', v: 'v1' }, { id: 'shop_web_apps_Deployment', v: 'v1' }] } },
+      status: {
+        ...ready,
+        inventory: {
+          entries: [
+            { id: 'shop_web-config__ConfigMap', v: 'v1' },
+            { id: 'shop_web_apps_Deployment', v: 'v1' },
+          ],
+        },
+      },
     });
     api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config', namespace: 'shop' }, data: { a: '1' } });
     api.create({ ...deployment('registry.example/shop/web:1.4.2'), metadata: { name: 'web', namespace: 'shop' } });
@@ -139,7 +209,12 @@ describe('drift: provider flux', () => {
     });
   }
 
-  const inputs = (extra: Record<string, string> = {}) => ({ provider: 'flux', targets: 'helmrelease/shop/web,kustomization/apps', kubeconfig: api.kubeconfig(), ...extra });
+  const inputs = (extra: Record<string, string> = {}) => ({
+    provider: 'flux',
+    targets: 'helmrelease/shop/web,kustomization/apps',
+    kubeconfig: api.kubeconfig(),
+    ...extra,
+  });
 
   test('in sync: Ready, no drift events, every inventory object present', async () => {
     await start();
@@ -155,7 +230,13 @@ describe('drift: provider flux', () => {
     const run = await runDriftStep(inputs(), driftDeps(clock), repo.dir);
     assert.equal(run.code, 1);
     const details = JSON.parse(run.result!.outputs['details']!);
-    assert.deepEqual(details.map((d: { kind: string; key: { kind: string; name: string } }) => [d.kind, `${d.key.kind}/${d.key.name}`]), [['missing', 'ConfigMap/web-config'], ['changed', 'HelmRelease/web']]);
+    assert.deepEqual(
+      details.map((d: { kind: string; key: { kind: string; name: string } }) => [d.kind, `${d.key.kind}/${d.key.name}`]),
+      [
+        ['missing', 'ConfigMap/web-config'],
+        ['changed', 'HelmRelease/web'],
+      ],
+    );
     assert.match(details[1].message, /DriftDetected: Deployment\/shop\/web changed/);
     assert.match(details[0].message, /in the inventory of Kustomization flux-system\/apps/);
   });
@@ -180,10 +261,20 @@ describe('drift: provider flux', () => {
   test('a Kustomization that is not Ready is out of sync', async () => {
     await start();
     api.update('Kustomization', 'flux-system', 'apps', (o) => {
-      o.status['conditions'] = [{ type: 'Ready', status: 'False', reason: 'ReconciliationFailed', message: 'Deployment/shop/web dry-run failed: field is immutable' }];
+      o.status['conditions'] = [
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'ReconciliationFailed',
+          message: 'Deployment/shop/web dry-run failed: field is immutable',
+        },
+      ];
     });
     const run = await runDriftStep(inputs(), driftDeps(clock), repo.dir);
     assert.equal(run.code, 1);
-    assert.match(run.result!.summary, /Kustomization\/flux-system\/apps \| out-of-sync \| not Ready \(ReconciliationFailed\): Deployment\/shop\/web dry-run failed/);
+    assert.match(
+      run.result!.summary,
+      /Kustomization\/flux-system\/apps \| out-of-sync \| not Ready \(ReconciliationFailed\): Deployment\/shop\/web dry-run failed/,
+    );
   });
 });

@@ -38,9 +38,17 @@ const FORGES: Forge[] = [
     },
     stop: () => github.stop(),
     repoUrl: () => 'https://github.example/acme/env.git',
-    env: () => ({ GITHUB_API_URL: github.url, GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'acme/env', GITHUB_RUN_ID: '77' }),
+    env: () => ({
+      GITHUB_API_URL: github.url,
+      GITHUB_SERVER_URL: 'https://github.example',
+      GITHUB_REPOSITORY: 'acme/env',
+      GITHUB_RUN_ID: '77',
+    }),
     issues: (repoUrl, token, env) => new GitHubIssues({ repoUrl, token, env }),
-    list: () => github.issues('acme/env').map((i) => ({ open: i.state === 'open', title: i.title, body: i.body ?? '', labels: i.labels, comments: i.comments })),
+    list: () =>
+      github
+        .issues('acme/env')
+        .map((i) => ({ open: i.state === 'open', title: i.title, body: i.body ?? '', labels: i.labels, comments: i.comments })),
     writes: () => github.requests.filter((r) => r.method !== 'GET').length,
   },
   {
@@ -52,7 +60,10 @@ const FORGES: Forge[] = [
     repoUrl: () => `${gitlab.origin}/acme/env.git`,
     env: () => ({ CI_API_V4_URL: gitlab.url, CI_PIPELINE_URL: `${gitlab.origin}/acme/env/-/pipelines/9` }),
     issues: (repoUrl, token, env) => new GitLabIssues({ repoUrl, token, env }),
-    list: () => gitlab.issues('acme/env').map((i) => ({ open: i.state === 'opened', title: i.title, body: i.description ?? '', labels: i.labels, comments: i.notes })),
+    list: () =>
+      gitlab
+        .issues('acme/env')
+        .map((i) => ({ open: i.state === 'opened', title: i.title, body: i.description ?? '', labels: i.labels, comments: i.notes })),
     writes: () => gitlab.requests.filter((r) => r.method !== 'GET').length,
   },
 ];
@@ -77,7 +88,15 @@ for (const forge of FORGES) {
     const writeToken = forge.name === 'GitHub' ? 'gh-token' : 'gl-token';
     const run = (token = writeToken) =>
       runDriftStep(
-        { env: 'prod', path: 'envs/prod', render: 'none', kubeconfig: api.kubeconfig({ namespace: 'shop' }), alert: 'issue', repo: forge.repoUrl(), token },
+        {
+          env: 'prod',
+          path: 'envs/prod',
+          render: 'none',
+          kubeconfig: api.kubeconfig({ namespace: 'shop' }),
+          alert: 'issue',
+          repo: forge.repoUrl(),
+          token,
+        },
         driftDeps(clock, { issues: ({ repoUrl, token: t, env }) => forge.issues(repoUrl, t, env) }),
         repo.dir,
         forge.env(),
@@ -96,7 +115,12 @@ for (const forge of FORGES) {
       });
       const result = await run(forge.name === 'GitHub' ? 'gh-read' : 'gl-read');
       assert.equal(result.code, 2, result.message);
-      assert.match(result.message, forge.name === 'GitHub' ? /^token: GitHub refused opening an issue on acme\/env \(403 .*\); the token needs `issues: write`/ : /^token: opening an issue was refused \(403: .*insufficient_scope.*\); the token needs the api scope/);
+      assert.match(
+        result.message,
+        forge.name === 'GitHub'
+          ? /^token: GitHub refused opening an issue on acme\/env \(403 .*\); the token needs `issues: write`/
+          : /^token: opening an issue was refused \(403: .*insufficient_scope.*\); the token needs the api scope/,
+      );
       assert.equal(forge.list().length, 0);
     });
 
@@ -162,7 +186,10 @@ for (const forge of FORGES) {
       api.remove('ConfigMap', 'shop', 'flags');
       assert.equal((await run()).code, 1);
       issues = forge.list();
-      assert.deepEqual(issues.map((i) => i.open), [false, true]);
+      assert.deepEqual(
+        issues.map((i) => i.open),
+        [false, true],
+      );
     });
   });
 }

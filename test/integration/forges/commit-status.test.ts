@@ -41,7 +41,8 @@ function expectUserError(input: string, pattern: RegExp) {
 
 describe('GitHubForge.setCommitStatus', () => {
   let api: GitHubApi;
-  const forge = (token = WRITE) => new GitHubForge({ repoUrl: 'https://github.com/acme/env.git', token, apiUrl: api.url, env: {}, retry: RETRY });
+  const forge = (token = WRITE) =>
+    new GitHubForge({ repoUrl: 'https://github.com/acme/env.git', token, apiUrl: api.url, env: {}, retry: RETRY });
   before(async () => {
     api = await startGitHubApi({ tokens: { [WRITE]: 'write', [READ]: 'read' }, repos: [{ name: 'acme/env', commits: [SHA] }] });
   });
@@ -55,14 +56,23 @@ describe('GitHubForge.setCommitStatus', () => {
     assert.equal(newest?.state, 'failure');
     assert.equal(newest?.description?.length, 140, 'cut to GitHub’s limit');
     assert.ok(newest?.description?.endsWith('…'));
-    assert.deepEqual([oldest?.state, oldest?.context, oldest?.target_url], ['pending', 'baton/verify/staging', 'https://ci.example/acme/app/runs/9']);
+    assert.deepEqual(
+      [oldest?.state, oldest?.context, oldest?.target_url],
+      ['pending', 'baton/verify/staging', 'https://ci.example/acme/app/runs/9'],
+    );
     const create = api.requests.find((r) => r.method === 'POST');
     assert.equal(create?.path, `/repos/acme/env/statuses/${SHA}`);
   });
 
   it('names statuses: write when the token may not, and fails plainly for a commit GitHub lacks', async () => {
-    await assert.rejects(forge(READ).setCommitStatus(status()), expectUserError('token', /403 Resource not accessible by integration.*`statuses: write`/));
-    await assert.rejects(forge().setCommitStatus(status({ sha: UNKNOWN })), /refused to set commit status baton\/verify\/staging on ffffffffffff in acme\/env \(422 No commit found for SHA: f{40}\)/);
+    await assert.rejects(
+      forge(READ).setCommitStatus(status()),
+      expectUserError('token', /403 Resource not accessible by integration.*`statuses: write`/),
+    );
+    await assert.rejects(
+      forge().setCommitStatus(status({ sha: UNKNOWN })),
+      /refused to set commit status baton\/verify\/staging on ffffffffffff in acme\/env \(422 No commit found for SHA: f{40}\)/,
+    );
   });
 });
 
@@ -71,7 +81,11 @@ describe('GitLabForge.setCommitStatus', () => {
   const forge = (token = WRITE, env: Record<string, string> = {}) =>
     new GitLabForge({ repoUrl: 'https://gitlab.example.com/acme/env.git', token, apiUrl: api.url, env, retry: RETRY });
   before(async () => {
-    api = await startGitLabApi({ tokens: { [WRITE]: 'write', [READ]: 'read' }, jobTokens: { [JOB]: 'write' }, projects: [{ path: 'acme/env', commits: [SHA] }] });
+    api = await startGitLabApi({
+      tokens: { [WRITE]: 'write', [READ]: 'read' },
+      jobTokens: { [JOB]: 'write' },
+      projects: [{ path: 'acme/env', commits: [SHA] }],
+    });
   });
   after(() => api.stop());
 
@@ -80,16 +94,31 @@ describe('GitLabForge.setCommitStatus', () => {
     await forge().setCommitStatus(status());
     await forge().setCommitStatus(status({ state: 'error', context: 'baton/verify/production' }));
     const statuses = api.commitStatuses('acme/env', SHA);
-    assert.deepEqual(statuses.map((s) => [s.name, s.status, s.ref]), [['baton/verify/production', 'failed', 'main'], ['baton/verify/staging', 'success', 'main']]);
+    assert.deepEqual(
+      statuses.map((s) => [s.name, s.status, s.ref]),
+      [
+        ['baton/verify/production', 'failed', 'main'],
+        ['baton/verify/staging', 'success', 'main'],
+      ],
+    );
     assert.equal(statuses[1]?.target_url, 'https://ci.example/acme/app/runs/9');
     assert.ok(statuses[1]?.finished_at, 'the pending status moved on to success');
     const create = api.requests.find((r) => r.method === 'POST');
     assert.equal(create?.path, `/api/v4/projects/acme%2Fenv/statuses/${SHA}`);
-    assert.deepEqual(create?.body, { state: 'pending', name: 'baton/verify/staging', description: status().description, target_url: status().targetUrl, ref: 'main' });
+    assert.deepEqual(create?.body, {
+      state: 'pending',
+      name: 'baton/verify/staging',
+      description: status().description,
+      target_url: status().targetUrl,
+      ref: 'main',
+    });
   });
 
   it('asks for an access token instead of CI_JOB_TOKEN, the api scope for a read token, and fails plainly for an unknown commit', async () => {
-    await assert.rejects(forge(JOB, { CI_JOB_TOKEN: JOB }).setCommitStatus(status()), expectUserError('token', /CI_JOB_TOKEN for the commit status API/));
+    await assert.rejects(
+      forge(JOB, { CI_JOB_TOKEN: JOB }).setCommitStatus(status()),
+      expectUserError('token', /CI_JOB_TOKEN for the commit status API/),
+    );
     await assert.rejects(forge(READ).setCommitStatus(status()), expectUserError('token', /`api` scope/));
     await assert.rejects(forge().setCommitStatus(status({ sha: UNKNOWN })), /acme\/env has no commit f{40} \(404 404 Commit Not Found\)/);
   });

@@ -31,7 +31,8 @@ const deployment = (extra: Partial<DeploymentStatus> = {}): DeploymentStatus => 
 
 describe('GitHubForge.setDeploymentStatus', () => {
   let api: GitHubApi;
-  const forge = (token = WRITE) => new GitHubForge({ repoUrl: 'https://github.com/acme/env.git', token, apiUrl: api.url, env: {}, retry: RETRY });
+  const forge = (token = WRITE) =>
+    new GitHubForge({ repoUrl: 'https://github.com/acme/env.git', token, apiUrl: api.url, env: {}, retry: RETRY });
   const posts = (path: RegExp) => api.requests.filter((r) => r.method === 'POST' && path.test(r.path));
   before(async () => {
     api = await startGitHubApi({ tokens: { [WRITE]: 'write', [READ]: 'read' }, repos: [{ name: 'acme/env', commits: [SHA, NEXT] }] });
@@ -56,7 +57,10 @@ describe('GitHubForge.setDeploymentStatus', () => {
     });
     const [made] = api.deployments('acme/env');
     assert.equal(made?.id, result.deploymentId);
-    assert.deepEqual([made?.sha, made?.ref, made?.environment, made?.task, made?.production_environment], [SHA, SHA, 'staging', 'deploy', false]);
+    assert.deepEqual(
+      [made?.sha, made?.ref, made?.environment, made?.task, made?.production_environment],
+      [SHA, SHA, 'staging', 'deploy', false],
+    );
     assert.equal(made?.statuses_url, `${api.url}/repos/acme/env/deployments/${result.deploymentId}/statuses`);
     const [status] = api.deploymentStatuses('acme/env', result.deploymentId);
     assert.equal(status?.id, result.statusId);
@@ -72,7 +76,11 @@ describe('GitHubForge.setDeploymentStatus', () => {
     const list = api.requests.filter((r) => r.method === 'GET' && r.path === '/repos/acme/env/deployments').at(-1);
     assert.deepEqual(list?.query, { sha: SHA, environment: 'staging', per_page: '1' });
     const statuses = api.deploymentStatuses('acme/env', first.id);
-    assert.deepEqual(statuses.map((s) => s.state), ['failure', 'success'], 'newest first');
+    assert.deepEqual(
+      statuses.map((s) => s.state),
+      ['failure', 'success'],
+      'newest first',
+    );
     assert.equal(statuses[0]?.description.length, 140, 'cut to GitHub’s limit');
 
     const production = await forge().setDeploymentStatus(deployment({ environment: 'production', production: true }));
@@ -80,13 +88,21 @@ describe('GitHubForge.setDeploymentStatus', () => {
     assert.ok(production.createdDeployment && next.createdDeployment);
     assert.deepEqual(
       api.deployments('acme/env').map((d) => [d.id, d.environment, d.sha, d.production_environment]),
-      [[next.deploymentId, 'staging', NEXT, false], [production.deploymentId, 'production', SHA, true], [first.id, 'staging', SHA, false]],
+      [
+        [next.deploymentId, 'staging', NEXT, false],
+        [production.deploymentId, 'production', SHA, true],
+        [first.id, 'staging', SHA, false],
+      ],
     );
     // The first staging deployment's newest status is failure, so the newer success leaves it as it was.
     assert.equal(api.deploymentStatuses('acme/env', first.id)[0]?.state, 'failure');
     const back = await forge().setDeploymentStatus(deployment());
     assert.equal(back.deploymentId, first.id);
-    assert.deepEqual(api.deploymentStatuses('acme/env', next.deploymentId).map((s) => s.state), ['inactive', 'success'], 'GitHub’s auto_inactive');
+    assert.deepEqual(
+      api.deploymentStatuses('acme/env', next.deploymentId).map((s) => s.state),
+      ['inactive', 'success'],
+      'GitHub’s auto_inactive',
+    );
   });
 
   it('makes a new deployment when the one it found is deleted before the status lands', async () => {
@@ -102,7 +118,10 @@ describe('GitHubForge.setDeploymentStatus', () => {
     assert.ok(deleted);
     assert.equal(result.createdDeployment, true);
     assert.notEqual(result.deploymentId, found.id);
-    assert.deepEqual(api.deploymentStatuses('acme/env', result.deploymentId).map((s) => s.state), ['success']);
+    assert.deepEqual(
+      api.deploymentStatuses('acme/env', result.deploymentId).map((s) => s.state),
+      ['success'],
+    );
   });
 
   it('names deployments: write for a read-only token, and fails plainly for a commit GitHub lacks', async () => {
@@ -110,7 +129,10 @@ describe('GitHubForge.setDeploymentStatus', () => {
     await assert.rejects(forge(READ).setDeploymentStatus(deployment({ sha: NEXT, environment: 'qa' })), (error: unknown) => {
       assert.ok(error instanceof UserError, `expected UserError, got ${inspect(error)}`);
       assert.equal(error.input, 'token');
-      assert.match(error.message, /may not create a deployment of 9b8c7d6e5f4a to qa in acme\/env \(403 Resource not accessible by integration\); it needs `deployments: write`; .*permissions: \{ deployments: write \}/);
+      assert.match(
+        error.message,
+        /may not create a deployment of 9b8c7d6e5f4a to qa in acme\/env \(403 Resource not accessible by integration\); it needs `deployments: write`; .*permissions: \{ deployments: write \}/,
+      );
       for (const secret of [WRITE, READ]) assert.ok(!describeError(error).includes(secret));
       return true;
     });

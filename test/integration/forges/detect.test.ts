@@ -66,14 +66,14 @@ describe('createForge', () => {
 
   it('plugs into the bump step as its forge dependency, and names a missing token', () => {
     const dependency: Pick<BumpDeps, 'forge'> = { forge: createForge };
-    assert.throws(
-      () => dependency.forge({ repoUrl: 'https://github.com/a/b', forge: 'auto' }),
-      isUserError('token', /no GitHub token/),
-    );
+    assert.throws(() => dependency.forge({ repoUrl: 'https://github.com/a/b', forge: 'auto' }), isUserError('token', /no GitHub token/));
   });
 
   it('rejects an unknown forge name and a URL that is not on a forge', () => {
-    assert.throws(() => createForge({ repoUrl: 'https://github.com/a/b', token: TOKEN, forge: 'bitbucket', env: {} }), isUserError('forge', /bitbucket/));
+    assert.throws(
+      () => createForge({ repoUrl: 'https://github.com/a/b', token: TOKEN, forge: 'bitbucket', env: {} }),
+      isUserError('forge', /bitbucket/),
+    );
     assert.throws(() => createForge({ repoUrl: 'file:///srv/env.git', token: TOKEN, env: {} }), isUserError('repo', /file/));
   });
 
@@ -117,10 +117,13 @@ describe('parseRepoUrl', () => {
 
   it('never shows credentials in a message', () => {
     assert.equal(displayUrl('https://x-access-token:s3cret@github.com/a/b.git'), 'https://github.com/a/b.git');
-    assert.throws(() => parseRepoUrl('ftp://oauth2:s3cret@host/a/b'), (error: unknown) => {
-      assert.ok(error instanceof UserError);
-      assert.ok(!error.message.includes('s3cret'), error.message);
-      return true;
-    });
+    assert.throws(
+      () => parseRepoUrl('ftp://oauth2:s3cret@host/a/b'),
+      (error: unknown) => {
+        assert.ok(error instanceof UserError);
+        assert.ok(!error.message.includes('s3cret'), error.message);
+        return true;
+      },
+    );
   });
 });

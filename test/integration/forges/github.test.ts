@@ -83,7 +83,10 @@ describe('GitHubForge against the GitHub API test server', () => {
     assert.equal(pulls.length, 1);
     assert.equal(pulls[0]!.title, 'staging: bump ghcr.io/acme/api to 1.4.3');
     assert.equal(pulls[0]!.body, 'newer');
-    assert.deepEqual(pulls[0]!.labels.map((label) => label.name), ['baton', 'env:staging']);
+    assert.deepEqual(
+      pulls[0]!.labels.map((label) => label.name),
+      ['baton', 'env:staging'],
+    );
     assert.equal(pulls[0]!.head.ref, HEAD);
     assert.equal(pulls[0]!.base.ref, 'main');
 
@@ -162,7 +165,10 @@ describe('GitHubForge against the GitHub API test server', () => {
   it('names the Actions setting when GitHub Actions may not create pull requests', async () => {
     const local = await startApi([{ name: 'acme/env', actionsMayCreatePulls: false }]);
     try {
-      await assert.rejects(forgeFor(local).propose(proposal), expectUserError('token', /Allow GitHub Actions to create and approve pull requests/));
+      await assert.rejects(
+        forgeFor(local).propose(proposal),
+        expectUserError('token', /Allow GitHub Actions to create and approve pull requests/),
+      );
     } finally {
       await local.stop();
     }
@@ -294,7 +300,10 @@ describe('GitHubForge against the GitHub API test server', () => {
       assert.equal(mine.length, 1);
       assert.equal(mine[0]!.title, proposal.title);
       const pages = local.requests.filter((request) => request.path === '/repos/acme/env/pulls' && request.method === 'GET');
-      assert.ok(pages.some((request) => request.query.page === '2'), 'walked to page 2 via Link');
+      assert.ok(
+        pages.some((request) => request.query.page === '2'),
+        'walked to page 2 via Link',
+      );
     } finally {
       await local.stop();
     }
@@ -326,7 +335,12 @@ describe('GitHubForge configuration', () => {
       env: { GITHUB_API_URL: 'https://ghe.example.com/api/v3/' },
     });
     assert.equal(fromEnv.apiUrl, 'https://ghe.example.com/api/v3');
-    const explicit = new GitHubForge({ repoUrl: REPO_URL, token: WRITE, apiUrl: 'http://127.0.0.1:1', env: { GITHUB_API_URL: 'https://x' } });
+    const explicit = new GitHubForge({
+      repoUrl: REPO_URL,
+      token: WRITE,
+      apiUrl: 'http://127.0.0.1:1',
+      env: { GITHUB_API_URL: 'https://x' },
+    });
     assert.equal(explicit.apiUrl, 'http://127.0.0.1:1');
   });
 

@@ -108,7 +108,10 @@ describe('GitLabForge against the GitLab API test server', () => {
     await forge.propose(proposal);
     const before = api.requests.length;
     assert.equal((await forge.propose(proposal)).created, false);
-    assert.deepEqual(api.requests.slice(before).filter((request) => request.method !== 'GET'), []);
+    assert.deepEqual(
+      api.requests.slice(before).filter((request) => request.method !== 'GET'),
+      [],
+    );
   });
 
   it('sets auto-merge (merge when the pipeline succeeds)', async () => {
@@ -122,10 +125,12 @@ describe('GitLabForge against the GitLab API test server', () => {
       assert.equal(mr.squash, true);
       assert.equal(mr.state, 'opened');
       const merge = local.requests.find((request) => request.path.endsWith('/merge'));
-      assert.deepEqual(
-        merge?.body,
-        { merge_when_pipeline_succeeds: true, auto_merge: true, should_remove_source_branch: true, squash: true },
-      );
+      assert.deepEqual(merge?.body, {
+        merge_when_pipeline_succeeds: true,
+        auto_merge: true,
+        should_remove_source_branch: true,
+        squash: true,
+      });
       await forgeFor(local).propose({ ...proposal, autoMerge: true });
       assert.equal(local.requests.filter((request) => request.path.endsWith('/merge')).length, 1, 'already set: no second call');
     } finally {
@@ -167,7 +172,10 @@ describe('GitLabForge against the GitLab API test server', () => {
   });
 
   it('says a read_api token lacks the api scope, and writes nothing', async () => {
-    await assert.rejects(forgeFor(api, { token: READ, repoUrl: 'https://gitlab.example.com/acme/quiet' }).propose({ ...proposal, head: 'other' }), expectUserError('token', /`api` scope/));
+    await assert.rejects(
+      forgeFor(api, { token: READ, repoUrl: 'https://gitlab.example.com/acme/quiet' }).propose({ ...proposal, head: 'other' }),
+      expectUserError('token', /`api` scope/),
+    );
     assert.equal(api.mergeRequests('acme/quiet').filter((mr) => mr.source_branch === 'other').length, 0);
   });
 

@@ -33,7 +33,9 @@ async function sources(dir: string): Promise<string[]> {
 /** operationId by Octokit method (`pulls.create` → `POST /repos/{owner}/{repo}/pulls`). */
 function octokitRoutes(): Map<string, string> {
   const require = createRequire(import.meta.url);
-  const description = JSON.parse(require('node:fs').readFileSync(require.resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8')) as {
+  const description = JSON.parse(
+    require('node:fs').readFileSync(require.resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8'),
+  ) as {
     paths: Record<string, Record<string, { operationId?: string }>>;
   };
   const routes = new Map<string, string>();
@@ -92,12 +94,14 @@ describe("GitHub routes against GitHub's REST description", () => {
     }
   });
 
-  it('every route Baton calls is exercised by the forge tests (and drift\'s issue alerts) and validated', async () => {
+  it("every route Baton calls is exercised by the forge tests (and drift's issue alerts) and validated", async () => {
     const routes = await routesBatonCalls();
     const temp = await mkdtemp(join(tmpdir(), 'baton-openapi-'));
     try {
       const record = join(temp, 'operations');
-      const forgeTests = (await readdir(HERE)).filter((name) => name.endsWith('.test.ts') && name !== basename(import.meta.filename)).map((name) => join(HERE, name));
+      const forgeTests = (await readdir(HERE))
+        .filter((name) => name.endsWith('.test.ts') && name !== basename(import.meta.filename))
+        .map((name) => join(HERE, name));
       // Drift's alert tests drive the issue routes (open, update, comment, close) against the same test API.
       const files = [...forgeTests, join(HERE, '../drift/alert.test.ts')];
       const run = spawnSync(process.execPath, ['--test', '--test-isolation=none', '--test-reporter=dot', ...files], {
@@ -119,11 +123,22 @@ describe('the OpenAPI check itself', () => {
   const created = { state: 'success', context: 'baton', description: null, target_url: null };
 
   it('refuses a path GitHub does not document', () => {
-    assert.match(checkExchange({ method: 'POST', path: '/repos/acme/env/status/abc', query: {}, body: created, status: 201, reply: {} })[0]!, /no operation/);
+    assert.match(
+      checkExchange({ method: 'POST', path: '/repos/acme/env/status/abc', query: {}, body: created, status: 201, reply: {} })[0]!,
+      /no operation/,
+    );
   });
 
   it('refuses a request body with a wrong value or an undocumented field, and a missing required body', () => {
-    const check = (body: unknown) => checkExchange({ method: 'POST', path: '/repos/acme/env/statuses/abc', query: {}, body, status: 422, reply: { message: 'Validation Failed' } });
+    const check = (body: unknown) =>
+      checkExchange({
+        method: 'POST',
+        path: '/repos/acme/env/statuses/abc',
+        query: {},
+        body,
+        status: 422,
+        reply: { message: 'Validation Failed' },
+      });
     assert.match(check({ state: 'done' }).join('\n'), /request body: \/state must be equal to one of the allowed values/);
     assert.match(check({ state: 'success', targetUrl: 'x' }).join('\n'), /request body field targetUrl is not documented/);
     assert.match(check(undefined).join('\n'), /request body is required/);
@@ -131,29 +146,40 @@ describe('the OpenAPI check itself', () => {
   });
 
   it('refuses an undocumented query parameter and a query value out of range', () => {
-    const check = (query: Record<string, string>) => checkExchange({ method: 'GET', path: '/repos/acme/env/pulls', query, body: undefined, status: 200, reply: [] });
+    const check = (query: Record<string, string>) =>
+      checkExchange({ method: 'GET', path: '/repos/acme/env/pulls', query, body: undefined, status: 200, reply: [] });
     assert.match(check({ status: 'open' }).join('\n'), /query parameter status is not documented/);
     assert.match(check({ state: 'merged' }).join('\n'), /query parameter state=merged/);
     assert.deepEqual(check({ state: 'open', per_page: '100', head: 'acme:b' }), []);
   });
 
   it('refuses an answer that lacks a required field or has a wrong type, also nested through $ref', () => {
-    const answer = (reply: unknown) => checkExchange({ method: 'GET', path: '/repos/acme/env/pulls', query: {}, body: undefined, status: 200, reply });
+    const answer = (reply: unknown) =>
+      checkExchange({ method: 'GET', path: '/repos/acme/env/pulls', query: {}, body: undefined, status: 200, reply });
     assert.match(answer([{ number: 1 }]).join('\n'), /answer 200: \/0 must have required property/);
     assert.match(answer({}).join('\n'), /answer 200: \(root\) must be array/);
   });
 
   it('takes an undocumented error status in the basic-error shape, and nothing else', () => {
-    const answer = (status: number, reply: unknown) => checkExchange({ method: 'GET', path: '/repos/acme/env/pulls', query: {}, body: undefined, status, reply });
+    const answer = (status: number, reply: unknown) =>
+      checkExchange({ method: 'GET', path: '/repos/acme/env/pulls', query: {}, body: undefined, status, reply });
     assert.deepEqual(answer(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' }), []);
     assert.match(answer(401, { message: 401 }).join('\n'), /answer 401: \/message must be string/);
     assert.match(answer(204, undefined).join('\n'), /status 204 is not documented/);
   });
 
   it("holds GraphQL documents to GitHub's published GraphQL schema: fields, enum values, variable types", () => {
-    const mutation = 'mutation M($id: ID!, $method: PullRequestMergeMethod!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $method }) { clientMutationId } }';
+    const mutation =
+      'mutation M($id: ID!, $method: PullRequestMergeMethod!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: ' +
+      '$method }) { clientMutationId } }';
     assert.deepEqual(checkGraphqlRequest(mutation, { id: 'PR_1', method: 'SQUASH' }), []);
-    assert.match(checkGraphqlRequest(mutation, { id: 'PR_1', method: 'SQUISH' }).join('\n'), /Value "SQUISH" does not exist in "PullRequestMergeMethod" enum/);
-    assert.match(checkGraphqlRequest(mutation.replace('clientMutationId', 'clientId')).join('\n'), /Cannot query field "clientId" on type "EnablePullRequestAutoMergePayload"/);
+    assert.match(
+      checkGraphqlRequest(mutation, { id: 'PR_1', method: 'SQUISH' }).join('\n'),
+      /Value "SQUISH" does not exist in "PullRequestMergeMethod" enum/,
+    );
+    assert.match(
+      checkGraphqlRequest(mutation.replace('clientMutationId', 'clientId')).join('\n'),
+      /Cannot query field "clientId" on type "EnablePullRequestAutoMergePayload"/,
+    );
   });
 });

@@ -17,7 +17,11 @@ describe('GitHub API test server', () => {
   let api: GitHubApi;
   const auth = { authorization: 'token w' };
   before(async () => {
-    api = await startGitHubApi({ tokens: { w: 'write', r: 'read' }, repos: [{ name: 'acme/env', behindDefault: ['behind'] }], checkAnswersOnly: true });
+    api = await startGitHubApi({
+      tokens: { w: 'write', r: 'read' },
+      repos: [{ name: 'acme/env', behindDefault: ['behind'] }],
+      checkAnswersOnly: true,
+    });
     api.pushBranch('acme/env', 'feature');
     api.pushBranch('acme/env', 'behind');
   });
@@ -96,14 +100,24 @@ describe('GitHub API test server', () => {
     const staging = await post({ ref: 'feature', environment: 'staging', required_contexts: [], auto_merge: false });
     assert.equal(staging.body.production_environment, false);
     const filtered = await call(`${deployments}?sha=${sha}&environment=production`, { headers: { authorization: 'token r' } });
-    assert.deepEqual(filtered.body.map((d: { id: number }) => d.id), [made.body.id]);
+    assert.deepEqual(
+      filtered.body.map((d: { id: number }) => d.id),
+      [made.body.id],
+    );
     const all = await call(deployments, { headers: auth });
-    assert.deepEqual(all.body.map((d: { id: number }) => d.id), [staging.body.id, made.body.id], 'newest first');
+    assert.deepEqual(
+      all.body.map((d: { id: number }) => d.id),
+      [staging.body.id, made.body.id],
+      'newest first',
+    );
 
     const statuses = `${deployments}/${staging.body.id}/statuses`;
     const status = await post({ state: 'success', log_url: 'https://ci.example/1', description: 'ok' }, statuses);
     assert.equal(status.status, 201);
-    assert.deepEqual([status.body.environment, status.body.target_url, status.body.deployment_url], ['staging', 'https://ci.example/1', `${deployments}/${staging.body.id}`]);
+    assert.deepEqual(
+      [status.body.environment, status.body.target_url, status.body.deployment_url],
+      ['staging', 'https://ci.example/1', `${deployments}/${staging.body.id}`],
+    );
     assert.equal((await post({ state: 'done' }, statuses)).status, 422);
     assert.equal((await post({ state: 'success', description: 'x'.repeat(141) }, statuses)).status, 422);
     assert.equal((await post({ state: 'success' }, `${deployments}/999999/statuses`)).status, 404);
@@ -111,7 +125,11 @@ describe('GitHub API test server', () => {
     const next = await post({ ref: sha, environment: 'staging', required_contexts: [] });
     await post({ state: 'success' }, `${deployments}/${next.body.id}/statuses`);
     const listed = await call(statuses, { headers: auth });
-    assert.deepEqual(listed.body.map((s: { state: string }) => s.state), ['inactive', 'success'], 'auto_inactive');
+    assert.deepEqual(
+      listed.body.map((s: { state: string }) => s.state),
+      ['inactive', 'success'],
+      'auto_inactive',
+    );
   });
 
   it('answers GraphQL with GitHub-shaped data and errors', async () => {
@@ -160,7 +178,9 @@ describe('GitLab API test server', () => {
     assert.equal(readOnly.status, 403);
     assert.equal(readOnly.body.error, 'insufficient_scope');
     assert.equal(readOnly.body.scope, 'api');
-    const byId = await call(`${api.url}/projects/${(await call(`${api.url}/projects/acme%2Fenv`, { headers: auth })).body.id}`, { headers: auth });
+    const byId = await call(`${api.url}/projects/${(await call(`${api.url}/projects/acme%2Fenv`, { headers: auth })).body.id}`, {
+      headers: auth,
+    });
     assert.equal(byId.body.path_with_namespace, 'acme/env');
   });
 
@@ -173,7 +193,10 @@ describe('GitLab API test server', () => {
     assert.deepEqual([created.body.iid, created.body.state, created.body.labels], [1, 'opened', ['a', 'b']]);
     assert.equal(created.body.merge_when_pipeline_succeeds, false);
     const again = await call(mrs(), { method: 'POST', headers: auth, json });
-    assert.deepEqual([again.status, again.body], [409, { message: ['Another open merge request already exists for this source branch: !1'] }]);
+    assert.deepEqual(
+      [again.status, again.body],
+      [409, { message: ['Another open merge request already exists for this source branch: !1'] }],
+    );
     const empty = await call(`${mrs()}/1`, { method: 'PUT', headers: auth, json: {} });
     assert.equal(empty.status, 400);
     const notFound = await call(`${mrs()}/99`, { headers: auth });

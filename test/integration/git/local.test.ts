@@ -18,7 +18,10 @@ const FILES = {
 /** A developer's repository: non-bare, `main` checked out, two commits. */
 async function makeRepo(dir: string, files: Record<string, string> = FILES): Promise<string> {
   await gitIn(dirname(dir), ['init', '--quiet', '--initial-branch=main', dir]);
-  for (const [round, suffix] of [['first', '# old\n'], ['second', '']] as const) {
+  for (const [round, suffix] of [
+    ['first', '# old\n'],
+    ['second', ''],
+  ] as const) {
     for (const [path, content] of Object.entries(files)) {
       await mkdir(dirname(join(dir, path)), { recursive: true });
       await writeFile(join(dir, path), content + suffix);
@@ -202,7 +205,11 @@ describe('local repositories', () => {
     await writeFile(join(target, '.git', 'baton-land.lock'), `${process.pid}\n`);
     const repo = await clone(target);
     await bumpApi(repo, '7.1.0');
-    await assert.rejects(repo.push(), (error: unknown) => error instanceof UserError && /baton-land\.lock.*held by process \d+/.test(error.message) && /delete the file/.test(error.message));
+    await assert.rejects(
+      repo.push(),
+      (error: unknown) =>
+        error instanceof UserError && /baton-land\.lock.*held by process \d+/.test(error.message) && /delete the file/.test(error.message),
+    );
     assert.equal(await head(target), before, 'nothing landed');
   });
 });

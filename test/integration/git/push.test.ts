@@ -32,10 +32,7 @@ describe('GitRepo commit and push', () => {
   let work: Awaited<ReturnType<typeof tempDir>>;
   let n = 0;
   const clone = (repo: string, sparsePaths = ['envs/staging']) =>
-    GitRepo.clone(
-      { url: server.url(repo), token: TOKEN },
-      { sparsePaths, dir: join(work.path, `clone-${++n}`), identity: BOT },
-    );
+    GitRepo.clone({ url: server.url(repo), token: TOKEN }, { sparsePaths, dir: join(work.path, `clone-${++n}`), identity: BOT });
 
   before(async () => {
     server = await startGitServer({ users: { [USER]: TOKEN } });
@@ -140,7 +137,10 @@ describe('GitRepo commit and push', () => {
       throw new Error(`app-${i} never landed`);
     };
     const attempts = await Promise.all(Array.from({ length: WRITERS }, (_, i) => bump(i)));
-    assert.ok(attempts.some((a) => a > 1), 'some pushes raced');
+    assert.ok(
+      attempts.some((a) => a > 1),
+      'some pushes raced',
+    );
     assert.ok(rejections.every((line) => /non-fast-forward|fetch first|failed to update ref|cannot lock ref/.test(line)));
     for (let i = 0; i < WRITERS; i++) {
       assert.equal(await server.readFile('crowd', 'main', `envs/staging/app-${i}.yaml`), `tag: 2.0.${i}\n`);

@@ -71,7 +71,10 @@ describe('credentials', () => {
       return repo;
     });
     const gitLines = [...lines].filter((l) => /\bgit\b|git-remote-http/.test(l));
-    assert.ok(gitLines.some((l) => l.includes('git-remote-http')), 'the sampler saw the transport helper');
+    assert.ok(
+      gitLines.some((l) => l.includes('git-remote-http')),
+      'the sampler saw the transport helper',
+    );
     for (const line of lines) assertClean('a process command line', line);
     assert.ok(log.some((l) => l.startsWith('git push')));
     for (const line of log) assertClean('a log line', line);

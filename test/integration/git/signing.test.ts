@@ -48,8 +48,25 @@ describe('signed commits', () => {
     await mkdir(gnupg);
     await chmod(gnupg, 0o700);
     process.env['GNUPGHOME'] = gnupg;
-    execFileSync('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', 'Baton Test <gpg@example.test>', 'ed25519', 'sign', 'never'], { stdio: 'ignore' });
-    fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(execFileSync('gpg', ['--batch', '--with-colons', '--list-keys'], { encoding: 'utf8' }))![1]!;
+    execFileSync(
+      'gpg',
+      [
+        '--batch',
+        '--pinentry-mode',
+        'loopback',
+        '--passphrase',
+        '',
+        '--quick-gen-key',
+        'Baton Test <gpg@example.test>',
+        'ed25519',
+        'sign',
+        'never',
+      ],
+      { stdio: 'ignore' },
+    );
+    fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(
+      execFileSync('gpg', ['--batch', '--with-colons', '--list-keys'], { encoding: 'utf8' }),
+    )![1]!;
     // How a CI job asks git (and so Baton) to sign: commit.gpgsign with a key and a format, in GIT_CONFIG_*.
     Object.assign(process.env, {
       GIT_CONFIG_COUNT: '3',
@@ -85,15 +102,25 @@ describe('signed commits', () => {
   });
 
   it('a commit signed with a GPG key (user.signingkey, gpg.format openpgp) verifies with git verify-commit', async () => {
-    const signing = [['gpg.format', 'openpgp'], ['user.signingkey', fingerprint], ['commit.gpgsign', 'true']] as const;
-    const repo = await GitRepo.clone({ url: server.url('env'), token: TOKEN }, { sparsePaths: ['envs/production'], dir: join(work, 'gpg-clone'), signing });
+    const signing = [
+      ['gpg.format', 'openpgp'],
+      ['user.signingkey', fingerprint],
+      ['commit.gpgsign', 'true'],
+    ] as const;
+    const repo = await GitRepo.clone(
+      { url: server.url('env'), token: TOKEN },
+      { sparsePaths: ['envs/production'], dir: join(work, 'gpg-clone'), signing },
+    );
     try {
       const file = join(repo.dir, 'envs/production/kustomization.yaml');
       await writeFile(file, (await readFile(file, 'utf8')).replace('newTag: 0.9.0', 'newTag: 0.9.1'));
       const commit = (await repo.commit({ message: 'production: bump api to 0.9.1', paths: ['envs/production/kustomization.yaml'] }))!;
       assert.equal(await repo.push(), 'pushed');
       assert.match(verifyOnServer(commit), new RegExp(`VALIDSIG ${fingerprint}`));
-      assert.deepEqual(await repo.checkSignature(commit, { kind: 'gpg', fingerprints: [fingerprint] }), { good: true, detail: fingerprint });
+      assert.deepEqual(await repo.checkSignature(commit, { kind: 'gpg', fingerprints: [fingerprint] }), {
+        good: true,
+        detail: fingerprint,
+      });
       const other = await repo.checkSignature(commit, { kind: 'gpg', fingerprints: ['0'.repeat(40)] });
       assert.equal(other.good, false);
       assert.match(other.detail, /not an allowed key/);
@@ -107,15 +134,26 @@ describe('signed commits', () => {
     const inputs = { repo: server.url('env'), token: TOKEN, to: 'production', 'require-verified': 'false', 'allowed-signers': allowed };
     const good = await runInMemory(promoteStep(deps), { ...inputs, 'dry-run': 'true' });
     assert.equal(good.code, 0, good.error);
-    assert.ok(good.logs.some((line) => /signed by baton@example\.test/.test(line)), good.logs.join('\n'));
+    assert.ok(
+      good.logs.some((line) => /signed by baton@example\.test/.test(line)),
+      good.logs.join('\n'),
+    );
 
     const staging = (await server.readFile('env', 'main', 'envs/staging/kustomization.yaml'))!;
-    await server.commitFiles('env', 'main', { 'envs/staging/kustomization.yaml': staging.replace(DIGEST2, DIGEST) }, 'staging: unsigned hand edit');
+    await server.commitFiles(
+      'env',
+      'main',
+      { 'envs/staging/kustomization.yaml': staging.replace(DIGEST2, DIGEST) },
+      'staging: unsigned hand edit',
+    );
     const production = await server.readFile('env', 'main', 'envs/production/kustomization.yaml');
     const head = await server.head('env', 'main');
     const refused = await runInMemory(promoteStep(deps), inputs);
     assert.equal(refused.code, 1, `${refused.error}\n${refused.logs.join('\n')}`);
-    assert.match(refused.error ?? '', /the commit staging runs, [0-9a-f]{12} has no good signature by a key in allowed-signers \(no signature\); nothing was written/);
+    assert.match(
+      refused.error ?? '',
+      /the commit staging runs, [0-9a-f]{12} has no good signature by a key in allowed-signers \(no signature\); nothing was written/,
+    );
     assert.equal(await server.head('env', 'main'), head);
     assert.equal(await server.readFile('env', 'main', 'envs/production/kustomization.yaml'), production);
   });
@@ -123,20 +161,41 @@ describe('signed commits', () => {
   it('rollback with allowed-signers refuses to restore an unsigned commit; a bad allowed-signers file is exit 2', async () => {
     const deps = testHistoryDeps(() => Date.parse('2030-01-01T00:00:00Z'));
     const head = await server.head('env', 'main');
-    const refused = await runInMemory(rollbackStep(deps), { repo: server.url('env'), token: TOKEN, env: 'production', reason: 'errors', 'allowed-signers': allowed });
+    const refused = await runInMemory(rollbackStep(deps), {
+      repo: server.url('env'),
+      token: TOKEN,
+      env: 'production',
+      reason: 'errors',
+      'allowed-signers': allowed,
+    });
     assert.equal(refused.code, 1, refused.error);
     assert.match(refused.error ?? '', /the commit to roll back to, [0-9a-f]{12} has no good signature/);
     assert.equal(await server.head('env', 'main'), head);
 
     await writeFile(join(work, 'bad_signers'), 'not a key\n');
-    const bad = await runInMemory(rollbackStep(deps), { repo: server.url('env'), token: TOKEN, env: 'production', reason: 'errors', 'allowed-signers': join(work, 'bad_signers') });
+    const bad = await runInMemory(rollbackStep(deps), {
+      repo: server.url('env'),
+      token: TOKEN,
+      env: 'production',
+      reason: 'errors',
+      'allowed-signers': join(work, 'bad_signers'),
+    });
     assert.equal(bad.code, 2, bad.error);
     assert.match(bad.error ?? '', /allowed-signers: line "not a key"/);
   });
 
   it('commit.gpgsign without a signing key is bad configuration, named', async () => {
-    const env = { HOME: work, PATH: process.env['PATH'], GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'commit.gpgSign', GIT_CONFIG_VALUE_0: 'true' };
-    await assert.rejects(signingConfig(env), (error: unknown) => error instanceof UserError && /user\.signingkey is not set/.test(error.message));
+    const env = {
+      HOME: work,
+      PATH: process.env['PATH'],
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'commit.gpgSign',
+      GIT_CONFIG_VALUE_0: 'true',
+    };
+    await assert.rejects(
+      signingConfig(env),
+      (error: unknown) => error instanceof UserError && /user\.signingkey is not set/.test(error.message),
+    );
     assert.deepEqual(await signingConfig({ HOME: work, PATH: process.env['PATH'] }), []);
   });
 });

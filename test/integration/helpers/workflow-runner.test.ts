@@ -58,7 +58,12 @@ describe('workflow runner: job-level status check functions', () => {
   });
 
   it('success() is false when an ancestor failed, even if the job in between ran with always() and succeeded', async () => {
-    const r = await run({ a: fails, b: { needs: 'a', if: 'always()', ...ok }, c: { needs: 'b', ...ok }, d: { needs: 'b', if: 'success()', ...ok } });
+    const r = await run({
+      a: fails,
+      b: { needs: 'a', if: 'always()', ...ok },
+      c: { needs: 'b', ...ok },
+      d: { needs: 'b', if: 'success()', ...ok },
+    });
     assert.deepEqual(results(r), { a: 'failure', b: 'success', c: 'skipped', d: 'skipped' });
   });
 
@@ -88,9 +93,24 @@ describe('workflow runner: job outputs and the needs context', () => {
     const r = await run({
       a: {
         outputs: { early: '${{ steps.one.outputs.value }}', late: '${{ steps.three.outputs.value }}' },
-        steps: [{ id: 'one', run: 'echo value=set-before >> "$GITHUB_OUTPUT"' }, { id: 'two', run: 'exit 1' }, { id: 'three', run: 'echo value=never >> "$GITHUB_OUTPUT"' }],
+        steps: [
+          { id: 'one', run: 'echo value=set-before >> "$GITHUB_OUTPUT"' },
+          { id: 'two', run: 'exit 1' },
+          { id: 'three', run: 'echo value=never >> "$GITHUB_OUTPUT"' },
+        ],
       },
-      b: { needs: 'a', if: 'always()', steps: [{ id: 'seen', run: 'echo "early=${{ needs.a.outputs.early }} late=${{ needs.a.outputs.late }} result=${{ needs.a.result }}" >> "$GITHUB_OUTPUT"; echo "seen=$(tail -1 "$GITHUB_OUTPUT")" >> "$GITHUB_OUTPUT"' }] },
+      b: {
+        needs: 'a',
+        if: 'always()',
+        steps: [
+          {
+            id: 'seen',
+            run:
+              'echo "early=${{ needs.a.outputs.early }} late=${{ needs.a.outputs.late }} result=${{ needs.a.result }}" >> ' +
+              '"$GITHUB_OUTPUT"; echo "seen=$(tail -1 "$GITHUB_OUTPUT")" >> "$GITHUB_OUTPUT"',
+          },
+        ],
+      },
     });
     assert.deepEqual(r.jobs['a']!.outputs, { early: 'set-before', late: '' });
     assert.equal(r.jobs['b']!.steps[0]!.outputs['seen'], 'early=set-before late= result=failure');
@@ -99,7 +119,11 @@ describe('workflow runner: job outputs and the needs context', () => {
   it('a skipped job has result skipped and no outputs', async () => {
     const r = await run({
       a: { if: 'false', outputs: { x: 'constant' }, steps: [{ run: 'true' }] },
-      b: { needs: 'a', if: 'always()', steps: [{ id: 'seen', run: 'echo "seen=[${{ needs.a.outputs.x }}] ${{ needs.a.result }}" >> "$GITHUB_OUTPUT"' }] },
+      b: {
+        needs: 'a',
+        if: 'always()',
+        steps: [{ id: 'seen', run: 'echo "seen=[${{ needs.a.outputs.x }}] ${{ needs.a.result }}" >> "$GITHUB_OUTPUT"' }],
+      },
     });
     assert.deepEqual(r.jobs['a']!.outputs, {});
     assert.equal(r.jobs['b']!.steps[0]!.outputs['seen'], '[] skipped');
@@ -109,7 +133,12 @@ describe('workflow runner: job outputs and the needs context', () => {
     const r = await run({
       a: { outputs: { x: 'from-a' }, ...ok },
       b: { needs: 'a', ...ok },
-      c: { needs: 'b', steps: [{ id: 'seen', env: { NEEDS: '${{ toJSON(needs) }}' }, run: 'echo "seen=$(tr -d \' \\n\' <<< "$NEEDS")" >> "$GITHUB_OUTPUT"' }] },
+      c: {
+        needs: 'b',
+        steps: [
+          { id: 'seen', env: { NEEDS: '${{ toJSON(needs) }}' }, run: 'echo "seen=$(tr -d \' \\n\' <<< "$NEEDS")" >> "$GITHUB_OUTPUT"' },
+        ],
+      },
     });
     assert.deepEqual(JSON.parse(r.jobs['c']!.steps[0]!.outputs['seen']!), { b: { result: 'success', outputs: {} } });
   });
@@ -131,7 +160,14 @@ describe('workflow runner: step-level status check functions', () => {
     });
     assert.deepEqual(
       r.jobs['a']!.steps.map((s) => [s.id, s.outcome]),
-      [['bad', 'failure'], ['plain', 'skipped'], ['onfail', 'success'], ['ifsuccess', 'skipped'], ['anyway', 'success'], ['outcome', 'success']],
+      [
+        ['bad', 'failure'],
+        ['plain', 'skipped'],
+        ['onfail', 'success'],
+        ['ifsuccess', 'skipped'],
+        ['anyway', 'success'],
+        ['outcome', 'success'],
+      ],
     );
     assert.equal(r.jobs['a']!.result, 'failure');
   });
@@ -149,7 +185,12 @@ describe('workflow runner: step-level status check functions', () => {
     });
     assert.deepEqual(
       r.jobs['a']!.steps.map((s) => [s.id, s.outcome]),
-      [['bad', 'failure'], ['next', 'success'], ['onfail', 'skipped'], ['conclusion', 'success']],
+      [
+        ['bad', 'failure'],
+        ['next', 'success'],
+        ['onfail', 'skipped'],
+        ['conclusion', 'success'],
+      ],
     );
     assert.equal(r.jobs['a']!.result, 'success');
   });

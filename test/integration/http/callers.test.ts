@@ -42,7 +42,13 @@ describe('forges on the shared client', () => {
     api.pushBranch('acme/env', HEAD);
     try {
       proxy.tunnels.length = 0;
-      const forge = new GitHubForge({ repoUrl: 'https://github.com/acme/env.git', token: GITHUB_TOKEN, apiUrl: api.url, env: { HTTP_PROXY: proxy.url }, retry: noWait });
+      const forge = new GitHubForge({
+        repoUrl: 'https://github.com/acme/env.git',
+        token: GITHUB_TOKEN,
+        apiUrl: api.url,
+        env: { HTTP_PROXY: proxy.url },
+        retry: noWait,
+      });
       const opened = await forge.propose(proposal);
       assert.equal(opened.created, true);
       assert.ok(proxy.tunnels.length > 0 && proxy.tunnels.every((tunnel) => tunnel === new URL(api.url).host), proxy.tunnels.join());
@@ -58,10 +64,19 @@ describe('forges on the shared client', () => {
     try {
       const repoUrl = 'https://gitlab.example.com/acme/env.git';
       proxy.tunnels.length = 0;
-      await new GitLabForge({ repoUrl, token: GITLAB_TOKEN, apiUrl: api.url, env: { HTTP_PROXY: proxy.url }, retry: noWait }).propose({ ...proposal, head: 'a' });
+      await new GitLabForge({ repoUrl, token: GITLAB_TOKEN, apiUrl: api.url, env: { HTTP_PROXY: proxy.url }, retry: noWait }).propose({
+        ...proposal,
+        head: 'a',
+      });
       const through = proxy.tunnels.length;
       assert.ok(through > 0);
-      await new GitLabForge({ repoUrl, token: GITLAB_TOKEN, apiUrl: api.url, env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, retry: noWait }).propose({ ...proposal, head: 'b' });
+      await new GitLabForge({
+        repoUrl,
+        token: GITLAB_TOKEN,
+        apiUrl: api.url,
+        env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' },
+        retry: noWait,
+      }).propose({ ...proposal, head: 'b' });
       assert.equal(proxy.tunnels.length, through);
       for (const request of api.requests) assert.equal(request.headers['user-agent'], `baton/${await version()}`);
     } finally {
@@ -77,7 +92,14 @@ describe('forges on the shared client', () => {
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v4`;
     const http = createHttpClient({ idleTimeoutMs: 200, env: {} });
     try {
-      const forge = new GitLabForge({ repoUrl: 'https://gitlab.example.com/acme/env.git', token: GITLAB_TOKEN, apiUrl, env: {}, retry: noWait, http });
+      const forge = new GitLabForge({
+        repoUrl: 'https://gitlab.example.com/acme/env.git',
+        token: GITLAB_TOKEN,
+        apiUrl,
+        env: {},
+        retry: noWait,
+        http,
+      });
       await assert.rejects(forge.propose(proposal), (error: unknown) => {
         assert.ok(error instanceof TransientError, String(error));
         assert.match(error.message, /Could not reach the GitLab API .* accepted the connection but sent no answer within 200 ms/);

@@ -19,7 +19,10 @@ import { makeCertificates, type TestCertificates } from '../../helpers/registry-
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
 /** A server on an ephemeral loopback port that counts requests and closes every socket at the end. */
-async function serve(handler: Handler, tls?: { key: string; cert: string }): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+async function serve(
+  handler: Handler,
+  tls?: { key: string; cert: string },
+): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
   let hits = 0;
   const sockets = new Set<Socket>();
   const counted: Handler = (request, response) => {
@@ -71,7 +74,10 @@ describe('time limits', () => {
         assert.ok(error instanceof HttpNetworkError, String(error));
         assert.ok(error instanceof TransientError);
         assert.equal(error.code, 'UND_ERR_HEADERS_TIMEOUT');
-        assert.match(error.message, /^GET http:\/\/127\.0\.0\.1:\d+\/v2\/: the server accepted the connection but sent no answer within 200 ms/);
+        assert.match(
+          error.message,
+          /^GET http:\/\/127\.0\.0\.1:\d+\/v2\/: the server accepted the connection but sent no answer within 200 ms/,
+        );
         return true;
       });
     } finally {
@@ -102,7 +108,11 @@ describe('time limits', () => {
     const http = createHttpClient({ idleTimeoutMs: 200, retry: false, env: NO_PROXY_ENV });
     try {
       const response = await http.request(server.url);
-      await assert.rejects(response.text(), (error: unknown) => /UND_ERR_BODY_TIMEOUT|Body Timeout/.test(`${(error as Error).cause ? ((error as Error).cause as { code?: string }).code : ''} ${String(error)}`));
+      await assert.rejects(response.text(), (error: unknown) =>
+        /UND_ERR_BODY_TIMEOUT|Body Timeout/.test(
+          `${(error as Error).cause ? ((error as Error).cause as { code?: string }).code : ''} ${String(error)}`,
+        ),
+      );
     } finally {
       await http.close();
       await server.close();
@@ -131,7 +141,11 @@ describe('retries', () => {
   it('waits as long as Retry-After says, in seconds and as an HTTP date', async () => {
     const now = Date.parse('Sun, 06 Dec 2026 10:00:00 GMT');
     const server = await serve(
-      answers({ status: 429, headers: { 'retry-after': '7' } }, { status: 503, headers: { 'retry-after': 'Sun, 06 Dec 2026 10:00:30 GMT' } }, { status: 200 }),
+      answers(
+        { status: 429, headers: { 'retry-after': '7' } },
+        { status: 503, headers: { 'retry-after': 'Sun, 06 Dec 2026 10:00:30 GMT' } },
+        { status: 200 },
+      ),
     );
     const { waits, sleep } = recordingSleep();
     const http = createHttpClient({ retry: { sleep }, now: () => now, env: NO_PROXY_ENV });
@@ -224,7 +238,10 @@ describe('a private CA', () => {
   let proxy: HttpProxy;
   before(async () => {
     certs = await makeCertificates();
-    server = await serve(answers({ status: 200 }), { key: await readFile(certs.keyPath, 'utf8'), cert: await readFile(certs.certPath, 'utf8') });
+    server = await serve(answers({ status: 200 }), {
+      key: await readFile(certs.keyPath, 'utf8'),
+      cert: await readFile(certs.certPath, 'utf8'),
+    });
     proxy = await startHttpProxy();
   });
   after(async () => {
@@ -264,7 +281,9 @@ describe('a private CA', () => {
       const http = createHttpClient({ retry: false, env: {} });
       const response = await http.request(${JSON.stringify(server.url)});
       console.log(response.status); await http.close();`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env['PATH'] ?? '', NODE_EXTRA_CA_CERTS: certs.caPath } });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env['PATH'] ?? '', NODE_EXTRA_CA_CERTS: certs.caPath },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk) => (out += chunk));
@@ -275,7 +294,10 @@ describe('a private CA', () => {
   });
 
   it('names an unreadable CA file', () => {
-    assert.throws(() => createHttpClient({ caFile: `${certs.dir}/missing.pem` }), (error: unknown) => error instanceof UserError && /missing\.pem cannot be read/.test(error.message));
+    assert.throws(
+      () => createHttpClient({ caFile: `${certs.dir}/missing.pem` }),
+      (error: unknown) => error instanceof UserError && /missing\.pem cannot be read/.test(error.message),
+    );
   });
 });
 
@@ -309,7 +331,12 @@ describe('what a request carries and what an error shows', () => {
       return true;
     };
     try {
-      await assert.rejects(http.request(`${server.url}/x?access_token=${tokens[2]}&page=2`, { headers: { 'private-token': tokens[0]!, authorization: `Bearer ${tokens[1]}` } }), collect);
+      await assert.rejects(
+        http.request(`${server.url}/x?access_token=${tokens[2]}&page=2`, {
+          headers: { 'private-token': tokens[0]!, authorization: `Bearer ${tokens[1]}` },
+        }),
+        collect,
+      );
       await assert.rejects(http.request(`${server.url.replace('//', `//user:${tokens[3]}@`)}/x`), collect);
       assert.equal(messages.length, 2);
       for (const message of messages) for (const token of tokens) assert.ok(!message.includes(token), `${token} leaked: ${message}`);

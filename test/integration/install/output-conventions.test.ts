@@ -16,7 +16,14 @@ import { kustomization } from '../../helpers/promote-fixture.ts';
 const root = join(import.meta.dirname, '../../..');
 const API = 'ghcr.io/acme/api';
 const ESC = '\x1b';
-const gitEnv = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+const gitEnv = {
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.com',
+  GIT_COMMITTER_NAME: 'dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.com',
+};
 
 interface Run {
   readonly code: number | null;
@@ -44,7 +51,10 @@ describe('output conventions of the baton command', () => {
     repo = join(scratch, 'env-repo');
     mkdirSync(join(repo, 'envs/staging'), { recursive: true });
     mkdirSync(join(repo, 'envs/production'), { recursive: true });
-    writeFileSync(join(repo, 'baton.yaml'), 'environments:\n  staging:\n    path: envs/staging\n  production:\n    path: envs/production\n    promote-from: staging\n');
+    writeFileSync(
+      join(repo, 'baton.yaml'),
+      'environments:\n  staging:\n    path: envs/staging\n  production:\n    path: envs/production\n    promote-from: staging\n',
+    );
     writeFileSync(join(repo, 'envs/staging/kustomization.yaml'), kustomization({ [API]: '1.0.0' }));
     writeFileSync(join(repo, 'envs/production/kustomization.yaml'), kustomization({ [API]: '1.0.0' }));
     const git = (args: string[]) => execFileSync('git', args, { cwd: repo, env: { ...process.env, ...gitEnv } });
@@ -89,7 +99,10 @@ describe('output conventions of the baton command', () => {
   it('status: --json nests the matrix as JSON; an unknown image is bad input', () => {
     const doc = json(baton(['status', '--repo', repo, '--json']));
     const matrix = doc['matrix'] as { environments: { name: string }[]; rows: { image: string; cells: Record<string, { tag: string }> }[] };
-    assert.deepEqual(matrix.environments.map((e) => e.name), ['staging', 'production']);
+    assert.deepEqual(
+      matrix.environments.map((e) => e.name),
+      ['staging', 'production'],
+    );
     assert.equal(matrix.rows[0]!.cells['staging']!.tag, '1.1.0');
     const unknown = baton(['status', '--repo', repo, '--image', 'nosuch']);
     assert.equal(unknown.code, 2);
@@ -109,7 +122,10 @@ describe('output conventions of the baton command', () => {
     const doc = json(run);
     assert.equal(doc['page'], join(scratch, 'site/index.html'));
     assert.equal(typeof doc['metrics'], 'object');
-    assert.deepEqual((doc['matrix'] as { environments: { name: string }[] }).environments.map((e) => e.name), ['staging', 'production']);
+    assert.deepEqual(
+      (doc['matrix'] as { environments: { name: string }[] }).environments.map((e) => e.name),
+      ['staging', 'production'],
+    );
     assert.match(run.stderr, /```mermaid/);
   });
 

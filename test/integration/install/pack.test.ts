@@ -16,7 +16,15 @@ const root = join(import.meta.dirname, '../../..');
 const API = 'ghcr.io/acme/api';
 
 function git(cwd: string, args: string[]): string {
-  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+  const env = {
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_AUTHOR_NAME: 'dev',
+    GIT_AUTHOR_EMAIL: 'dev@example.com',
+    GIT_COMMITTER_NAME: 'dev',
+    GIT_COMMITTER_EMAIL: 'dev@example.com',
+  };
   return execFileSync('git', args, { cwd, env, encoding: 'utf8' });
 }
 
@@ -25,7 +33,12 @@ describe('npm pack and a global install', () => {
   let prefix: string;
   let files: string[];
   /** Node 24 first on PATH, so the installed `#!/usr/bin/env node` shim finds it. */
-  const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH']}`, npm_config_update_notifier: 'false', NO_COLOR: '1' };
+  const env = {
+    ...process.env,
+    PATH: `${dirname(process.execPath)}:${process.env['PATH']}`,
+    npm_config_update_notifier: 'false',
+    NO_COLOR: '1',
+  };
 
   before(() => {
     scratch = mkdtempSync(join(tmpdir(), 'baton-pack-'));
@@ -40,7 +53,11 @@ describe('npm pack and a global install', () => {
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
     files = info!.files.map((f) => f.path).sort();
     prefix = join(scratch, 'prefix');
-    const install = spawnSync('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(scratch, info!.filename)], { env, encoding: 'utf8' });
+    const install = spawnSync(
+      'npm',
+      ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(scratch, info!.filename)],
+      { env, encoding: 'utf8' },
+    );
     assert.equal(install.status, 0, install.stderr);
   });
   after(() => rmSync(scratch, { recursive: true, force: true }));

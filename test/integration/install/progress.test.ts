@@ -43,7 +43,20 @@ describe('progress of verify on a terminal and in a log', () => {
   });
   after(() => server.close());
 
-  const args = () => [join(root, 'src/entry/cli.ts'), 'verify', '--provider', 'http', '--url', url, '--expect-json', 'version=1.0', '--interval', '100ms', '--timeout', '60s'];
+  const args = () => [
+    join(root, 'src/entry/cli.ts'),
+    'verify',
+    '--provider',
+    'http',
+    '--url',
+    url,
+    '--expect-json',
+    'version=1.0',
+    '--interval',
+    '100ms',
+    '--timeout',
+    '60s',
+  ];
 
   it('on a terminal: the statuses overwrite one line, then the result', async () => {
     requests = 0;

@@ -5,9 +5,14 @@ import { runAction, workflowCommands } from '../../helpers/runner.ts';
 
 const TOKEN = 'wf-command-token-77a1c';
 const DEPLOYMENT = (tag: string) =>
-  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:${tag}\n`;
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: ` +
+  `api\n          image: ghcr.io/acme/api:${tag}\n`;
 /** File names an env repo may hold that would act as workflow commands if printed raw. */
-const HOSTILE = ['envs/staging/x\n::error::pwned-newline.yaml', 'envs/staging/y\r::set-output name=changed::pwned-cr.yaml', 'envs/staging/##[error]pwned-legacy.yaml'];
+const HOSTILE = [
+  'envs/staging/x\n::error::pwned-newline.yaml',
+  'envs/staging/y\r::set-output name=changed::pwned-cr.yaml',
+  'envs/staging/##[error]pwned-legacy.yaml',
+];
 const FILES: Record<string, string> = {
   'baton.yaml': 'environments:\n  staging:\n    path: envs/staging\n',
   ...Object.fromEntries(HOSTILE.map((name) => [name, DEPLOYMENT('1.0.0')])),
@@ -27,14 +32,18 @@ describe('env-repo text on the GitHub log never acts as a workflow command', () 
     const run = await runAction('bump', { repo: server.url('env'), env: 'staging', image: 'ghcr.io/acme/api:1.1.0', token: TOKEN });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const output = run.stdout + run.stderr;
-    for (const name of ['pwned-newline', 'pwned-cr', 'pwned-legacy']) assert.match(output, new RegExp(name), `the file ${name} is still shown`);
+    for (const name of ['pwned-newline', 'pwned-cr', 'pwned-legacy'])
+      assert.match(output, new RegExp(name), `the file ${name} is still shown`);
     const commands = workflowCommands(output);
     assert.deepEqual(
       commands.filter((c) => !BATON_COMMANDS.has(c.name) || /pwned/.test(c.line)),
       [],
       'only the commands Baton means',
     );
-    assert.ok(commands.some((c) => c.name === 'stop-commands'), 'the hostile lines were printed between stop-commands and its token');
+    assert.ok(
+      commands.some((c) => c.name === 'stop-commands'),
+      'the hostile lines were printed between stop-commands and its token',
+    );
     assert.equal(run.outputs['changed'], 'true');
     assert.match(run.outputs['files']!, /##\[error\]pwned-legacy\.yaml/);
   });

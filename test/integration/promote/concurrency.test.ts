@@ -29,7 +29,9 @@ describe('a promotion racing with bumps of other images', () => {
     await recordVerification(server, name, TOKEN, { env: 'staging', time: '2024-01-01T00:00:00Z', images: [`${API}@${DIGEST}`] });
   };
   const landed = async (repo: string, bumped: readonly string[]) => {
-    const doc = parse((await server.readFile(repo, 'main', 'envs/production/kustomization.yaml'))!) as { images: Array<{ name: string; newTag: string; digest?: string }> };
+    const doc = parse((await server.readFile(repo, 'main', 'envs/production/kustomization.yaml'))!) as {
+      images: Array<{ name: string; newTag: string; digest?: string }>;
+    };
     const byName = new Map(doc.images.map((entry) => [entry.name, entry]));
     assert.deepEqual(byName.get(API), { name: API, newTag: '2.0.0', digest: DIGEST });
     for (const name of bumped) assert.equal(byName.get(name)?.newTag, '2.0.0', name);
@@ -43,7 +45,7 @@ describe('a promotion racing with bumps of other images', () => {
   });
   after(() => server.stop());
 
-  it('a bump that lands between the promotion\'s clone and its push: the push loses, is re-applied, both land', async () => {
+  it("a bump that lands between the promotion's clone and its push: the push loses, is re-applied, both land", async () => {
     const real = defaultPromoteDeps({});
     let clones = 0;
     // The second clone is the target's: a bump of another image lands right after it, so the promotion's
@@ -58,7 +60,10 @@ describe('a promotion racing with bumps of other images', () => {
     };
     const promoted = await runInMemory(promoteStep(deps), { repo: server.url('one'), token: TOKEN, to: 'production' });
     assert.equal(promoted.code, 0, promoted.error);
-    assert.ok(promoted.logs.some((line) => /push rejected \(the branch moved\)/.test(line)), promoted.logs.join('\n'));
+    assert.ok(
+      promoted.logs.some((line) => /push rejected \(the branch moved\)/.test(line)),
+      promoted.logs.join('\n'),
+    );
     await landed('one', [OTHERS[0]!]);
     assert.equal(promoted.outputs['commit'], (await server.log('one', 'main'))[0]!.oid);
   });

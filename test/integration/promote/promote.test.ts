@@ -18,7 +18,15 @@ import { type GitHubApi, startGitHubApi } from '../../helpers/github-api.ts';
 import { runInMemory } from '../../helpers/memory-platform.ts';
 import { type RunningRegistry, skipWithout, startRegistry, testClientOptions } from '../../helpers/registry.ts';
 import { type CompareServer, startCompareServer } from '../../helpers/compare-api.ts';
-import { batonYaml, bump, kustomization, pushLabelledImage, recordVerification, testHistoryDeps, USER } from '../../helpers/promote-fixture.ts';
+import {
+  batonYaml,
+  bump,
+  kustomization,
+  pushLabelledImage,
+  recordVerification,
+  testHistoryDeps,
+  USER,
+} from '../../helpers/promote-fixture.ts';
 
 const TOKEN = 'promote-token-2b9d4';
 const PROD_REGISTRY = { user: 'prod', password: 'prod-registry-pass' };
@@ -39,7 +47,12 @@ describe('promote on real git and registries', { skip: skipWithout('docker-regis
   const api = () => `${stage.host}/acme/api`;
   const worker = () => `${stage.host}/acme/worker`;
   const promote = (inputs: Record<string, string>) =>
-    runInMemory(promoteStep(deps), { repo: server.url('acme/env'), token: TOKEN, 'insecure-registries': `${stage.host},${prod.host}`, ...inputs });
+    runInMemory(promoteStep(deps), {
+      repo: server.url('acme/env'),
+      token: TOKEN,
+      'insecure-registries': `${stage.host},${prod.host}`,
+      ...inputs,
+    });
   const file = (env: string) => server.readFile('acme/env', 'main', `envs/${env}/kustomization.yaml`);
 
   before(async () => {
@@ -54,13 +67,20 @@ describe('promote on real git and registries', { skip: skipWithout('docker-regis
     client = new RegistryClient(testClientOptions([stage.host, prod.host], { env: { DOCKER_CONFIG: dockerConfig } }));
     // The images' source repository, with real history for the compare API to list.
     await server.createRepo('acme/api', { 'main.go': 'package main // 1.4.1\n' });
-    for (const version of ['1.4.2', '1.4.3', '1.4.4']) await server.commitFiles('acme/api', 'main', { 'main.go': `package main // ${version}\n` }, `api: release ${version}`);
+    for (const version of ['1.4.2', '1.4.3', '1.4.4'])
+      await server.commitFiles('acme/api', 'main', { 'main.go': `package main // ${version}\n` }, `api: release ${version}`);
     revisions = (await server.log('acme/api', 'main')).map((c) => c.oid).reverse();
     compare = await startCompareServer(server.root, TOKEN);
     deps = {
       ...defaultPromoteDeps({ GITHUB_API_URL: compare.url }),
       ...testHistoryDeps(() => NOW),
-      registry: ({ insecure, quick }) => new RegistryClient(testClientOptions(insecure, { env: { DOCKER_CONFIG: dockerConfig }, ...(quick ? { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 0 } } : {}) })),
+      registry: ({ insecure, quick }) =>
+        new RegistryClient(
+          testClientOptions(insecure, {
+            env: { DOCKER_CONFIG: dockerConfig },
+            ...(quick ? { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 0 } } : {}),
+          }),
+        ),
     };
     github = await startGitHubApi({ tokens: { [TOKEN]: 'write' }, repos: ['acme/env'] });
     // The forge sees the branches that really exist on the git server, as a forge would.
@@ -96,16 +116,29 @@ describe('promote on real git and registries', { skip: skipWithout('docker-regis
     const before = await server.log('acme/env', 'main');
     const result = await promote({ to: 'production' });
     assert.equal(result.code, 1, result.error);
-    assert.match(result.error ?? '', /^from: staging is not verified: no verification record for staging under refs\/notes\/baton on its current commit [0-9a-f]{12}/);
-    assert.match(result.error ?? '', /run verify for staging with record: true and expected-revision [0-9a-f]{12} \(baton verify --repo .* --env staging --expected-revision [0-9a-f]{40}/);
+    assert.match(
+      result.error ?? '',
+      /^from: staging is not verified: no verification record for staging under refs\/notes\/baton on its current commit [0-9a-f]{12}/,
+    );
+    assert.match(
+      result.error ?? '',
+      /run verify for staging with record: true and expected-revision [0-9a-f]{12} \(baton verify --repo .* --env staging --expected-revision [0-9a-f]{40}/,
+    );
     assert.deepEqual(await server.log('acme/env', 'main'), before);
   });
 
   it('refuses while the soak time is not met', async () => {
-    await recordVerification(server, 'acme/env', TOKEN, { env: 'staging', time: hoursAgo(2), images: [`${api()}@${digests['1.4.2']}`, `${worker()}@${digests['worker']}`] });
+    await recordVerification(server, 'acme/env', TOKEN, {
+      env: 'staging',
+      time: hoursAgo(2),
+      images: [`${api()}@${digests['1.4.2']}`, `${worker()}@${digests['worker']}`],
+    });
     const result = await promote({ to: 'production', soak: '3h' });
     assert.equal(result.code, 1, result.error);
-    assert.match(result.error ?? '', /from: staging was verified 2h ago \(2024-06-01T10:00:00\.000Z\); soak 3h needs 1h more\. Promote at or after 2024-06-01T13:00:00\.000Z\./);
+    assert.match(
+      result.error ?? '',
+      /from: staging was verified 2h ago \(2024-06-01T10:00:00\.000Z\); soak 3h needs 1h more\. Promote at or after 2024-06-01T13:00:00\.000Z\./,
+    );
   });
 
   it('writes exactly the verified digest, even after the tag moved in the registry', async () => {
@@ -117,13 +150,26 @@ describe('promote on real git and registries', { skip: skipWithout('docker-regis
     assert.match(text, new RegExp(`- name: ${api()}\\n {4}newTag: 1\\.4\\.2\\n {4}digest: ${digests['1.4.2']}\\n`));
     assert.match(text, new RegExp(`- name: ${worker()}\\n {4}newTag: 3\\.0\\.0\\n {4}digest: ${digests['worker']}\\n`));
     const images = JSON.parse(result.outputs['images']!) as Array<{ image: string; digest: string; digestFrom: string }>;
-    assert.deepEqual(images.map((i) => [i.image, i.digest, i.digestFrom]), [[api(), digests['1.4.2'], 'verified'], [worker(), digests['worker'], 'verified']]);
+    assert.deepEqual(
+      images.map((i) => [i.image, i.digest, i.digestFrom]),
+      [
+        [api(), digests['1.4.2'], 'verified'],
+        [worker(), digests['worker'], 'verified'],
+      ],
+    );
     const [head] = await server.log('acme/env', 'main');
     assert.equal(result.outputs['commit'], head!.oid);
     assert.equal(head!.subject, 'production: promote 2 images from staging (api 1.4.2, worker 3.0.0)');
-    assert.match(head!.message, /\nBaton-Promoted-From: staging@[0-9a-f]{40}\nBaton-Verified: healthy by kubernetes at 2024-06-01T10:00:00\.000Z on [0-9a-f]{12}\n/);
+    assert.match(
+      head!.message,
+      /\nBaton-Promoted-From: staging@[0-9a-f]{40}\nBaton-Verified: healthy by kubernetes at 2024-06-01T10:00:00\.000Z on [0-9a-f]{12}\n/,
+    );
     assert.match(head!.message, new RegExp(`\\nBaton-Image: ${api()}:1\\.4\\.2@${digests['1.4.2']}\\n`));
-    assert.equal(result.outputs['verified-commit'], (await server.log('acme/env', 'main'))[1]!.oid, 'the staging bump is the commit verified');
+    assert.equal(
+      result.outputs['verified-commit'],
+      (await server.log('acme/env', 'main'))[1]!.oid,
+      'the staging bump is the commit verified',
+    );
     // Running it again changes nothing.
     const again = await promote({ to: 'production' });
     assert.equal(again.outputs['changed'], 'false', again.error);
@@ -134,7 +180,10 @@ describe('promote on real git and registries', { skip: skipWithout('docker-regis
     assert.equal((await bump(server, 'acme/env', TOKEN, { env: 'staging', image: `${api()}:1.4.3` })).code, 0);
     const other = await promote({ to: 'production' });
     assert.equal(other.code, 1);
-    assert.match(other.error ?? '', /^from: staging was verified healthy for [0-9a-f]{12} \(2024-06-01T10:00:00\.000Z\), but it now runs [0-9a-f]{12}, which has no verification record under refs\/notes\/baton/);
+    assert.match(
+      other.error ?? '',
+      /^from: staging was verified healthy for [0-9a-f]{12} \(2024-06-01T10:00:00\.000Z\), but it now runs [0-9a-f]{12}, which has no verification record under refs\/notes\/baton/,
+    );
     await recordVerification(server, 'acme/env', TOKEN, { env: 'staging', time: hoursAgo(1), status: 'failed' });
     const failed = await promote({ to: 'production' });
     assert.equal(failed.code, 1);
@@ -143,12 +192,25 @@ describe('promote on real git and registries', { skip: skipWithout('docker-regis
 
   it('refuses to promote over a rollback hold; override-hold writes through and releases it', async () => {
     await recordVerification(server, 'acme/env', TOKEN, { env: 'staging', time: hoursAgo(1), images: [`${api()}@${digests['1.4.3']}`] });
-    const back = await runInMemory(rollbackStep(deps), { repo: server.url('acme/env'), token: TOKEN, env: 'production', image: api(), reason: 'latency' });
+    const back = await runInMemory(rollbackStep(deps), {
+      repo: server.url('acme/env'),
+      token: TOKEN,
+      env: 'production',
+      image: api(),
+      reason: 'latency',
+    });
     assert.equal(back.code, 0, back.error);
     const before = await server.log('acme/env', 'main');
     const held = await promote({ to: 'production', image: api() });
     assert.equal(held.code, 1);
-    assert.match(held.error ?? '', new RegExp(`^to: ${api().replace(/\./g, '\\.')} is held in production since 2024-06-01T12:00:00\\.000Z by baton \\(latency; envs/production/kustomization\\.yaml:\\d+\\): not promoted\\. Release it with "baton release-hold --env production --image ${api().replace(/\./g, '\\.')}", or run with override-hold\\.`));
+    assert.match(
+      held.error ?? '',
+      new RegExp(
+        `^to: ${api().replace(/\./g, '\\.')} is held in production since 2024-06-01T12:00:00\\.000Z by baton \\(latency; ` +
+          `envs/production/kustomization\\.yaml:\\d+\\): not promoted\\. Release it with "baton release-hold --env production --image ` +
+          `${api().replace(/\./g, '\\.')}", or run with override-hold\\.`,
+      ),
+    );
     assert.deepEqual(await server.log('acme/env', 'main'), before);
     const through = await promote({ to: 'production', image: api(), 'override-hold': 'true' });
     assert.equal(through.code, 0, through.error);
@@ -195,14 +257,22 @@ describe('promote on real git and registries', { skip: skipWithout('docker-regis
     const body = pull!.body ?? '';
     const short = (d: string) => d.slice(0, 'sha256:'.length + 12);
     const [from, to] = [revisions[2]!, revisions[3]!];
-    const row = `| \`${api()}\` | \`1.4.3\` \`${short(digests['1.4.3']!)}\` | \`1.4.4\` \`${short(digests['1.4.4']!)}\` | verified | [${from.slice(0, 8)}…${to.slice(0, 8)}](https://github.com/acme/api/compare/${from}...${to}) |`;
+    const row =
+      `| \`${api()}\` | \`1.4.3\` \`${short(digests['1.4.3']!)}\` | \`1.4.4\` \`${short(digests['1.4.4']!)}\` | verified | ` +
+      `[${from.slice(0, 8)}…${to.slice(0, 8)}](https://github.com/acme/api/compare/${from}...${to}) |`;
     assert.ok(body.includes(row), body);
     assert.ok(body.includes(`<summary>1 commit(s) in ${api()}</summary>`), body);
     assert.ok(body.includes(`- [\`${to.slice(0, 8)}\`](https://github.com/acme/api/commit/${to}) api: release 1.4.4`), body);
-    assert.ok(compare.requests.some((r) => r.startsWith(`GET /repos/acme/api/compare/${from}...${to}`)), compare.requests.join('\n'));
+    assert.ok(
+      compare.requests.some((r) => r.startsWith(`GET /repos/acme/api/compare/${from}...${to}`)),
+      compare.requests.join('\n'),
+    );
     assert.match(body, /\*\*Verification relied on:\*\* healthy by kubernetes at 2024-06-01T11:00:00\.000Z on [0-9a-f]{12}\./);
     assert.equal(result.outputs['pr-url'], pull!.html_url);
     assert.equal(await server.head('acme/env', 'main'), main, 'main waits for the PR');
-    assert.match((await server.readFile('acme/env', pull!.head.ref, 'envs/production/kustomization.yaml'))!, new RegExp(`digest: ${digests['1.4.4']}`));
+    assert.match(
+      (await server.readFile('acme/env', pull!.head.ref, 'envs/production/kustomization.yaml'))!,
+      new RegExp(`digest: ${digests['1.4.4']}`),
+    );
   });
 });

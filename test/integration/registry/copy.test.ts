@@ -52,9 +52,12 @@ describe('copying images between registries and OCI layouts', { skip: skipWithou
   });
 
   it('copies a multi-platform index to another registry with the same digest, streaming every blob', async () => {
-    const index = makeIndex([makeImage({ files: { p: 'amd' } }), makeImage({ files: { p: 'arm' }, architecture: 'arm64', variant: 'v8' })], {
-      attestation: true,
-    });
+    const index = makeIndex(
+      [makeImage({ files: { p: 'amd' } }), makeImage({ files: { p: 'arm' }, architecture: 'arm64', variant: 'v8' })],
+      {
+        attestation: true,
+      },
+    );
     await pushIndex(client, { registry: staging.host, repository: 'acme/api', tag: '2.0.0' }, index);
     const result = await client.copyImage(
       { registry: staging.host, repository: 'acme/api', tag: '2.0.0' },

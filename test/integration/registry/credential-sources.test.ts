@@ -18,7 +18,10 @@ describe('credential sources against a real registry', { skip: skipWithout('dock
 
   async function helper(name: string, secret: string): Promise<void> {
     const path = join(bin, `docker-credential-${name}`);
-    await writeFile(path, `#!/bin/sh\nread host\necho "{\\"ServerURL\\":\\"$host\\",\\"Username\\":\\"${USER}\\",\\"Secret\\":\\"${secret}\\"}"\n`);
+    await writeFile(
+      path,
+      `#!/bin/sh\nread host\necho "{\\"ServerURL\\":\\"$host\\",\\"Username\\":\\"${USER}\\",\\"Secret\\":\\"${secret}\\"}"\n`,
+    );
     await chmod(path, 0o755);
   }
 
@@ -36,7 +39,9 @@ describe('credential sources against a real registry', { skip: skipWithout('dock
     root = await mkdtemp(join(tmpdir(), 'baton-cred-sources-'));
     bin = join(root, 'bin');
     await mkdir(bin);
-    const seed = new RegistryClient(testClientOptions([registry.host], { credentials: [{ registry: registry.host, username: USER, password: PASSWORD }] }));
+    const seed = new RegistryClient(
+      testClientOptions([registry.host], { credentials: [{ registry: registry.host, username: USER, password: PASSWORD }] }),
+    );
     await pushImage(seed, ref('seed'), makeImage({ files: { seed: '1' } }));
     await seed.close();
   });
@@ -73,7 +78,11 @@ describe('credential sources against a real registry', { skip: skipWithout('dock
   });
 
   it('reads a containers auth.json named by REGISTRY_AUTH_FILE', async () => {
-    const home = await homeWith('podman', { auths: { [`${registry.host}/creds`]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString('base64') } } }, 'auth.json');
+    const home = await homeWith(
+      'podman',
+      { auths: { [`${registry.host}/creds`]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString('base64') } } },
+      'auth.json',
+    );
     const client = new RegistryClient(testClientOptions([registry.host], { env: { REGISTRY_AUTH_FILE: join(home, 'auth.json') }, home }));
     try {
       assert.ok((await client.resolve(ref('seed'))).digest.startsWith('sha256:'));

@@ -23,7 +23,10 @@ describe('faults between Baton and the registry', { skip: skipWithout('docker-re
   const at = (host: string, repository: string, tag?: string): ImageRef => ({ registry: host, repository, ...(tag ? { tag } : {}) });
 
   before(async () => {
-    [source, target] = await Promise.all([startRegistry({ htpasswd: { [USER]: PASSWORD } }), startRegistry({ htpasswd: { [USER]: PASSWORD } })]);
+    [source, target] = await Promise.all([
+      startRegistry({ htpasswd: { [USER]: PASSWORD } }),
+      startRegistry({ htpasswd: { [USER]: PASSWORD } }),
+    ]);
     proxy = await startRegistryProxy(target.url);
     waits = [];
     const credentials = [source.host, target.host, proxy.host].map((registry) => ({ registry, username: USER, password: PASSWORD }));
@@ -33,7 +36,11 @@ describe('faults between Baton and the registry', { skip: skipWithout('docker-re
         retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 60_000, sleep: async (ms) => void waits.push(ms) },
       }),
     );
-    await pushIndex(client, at(source.host, 'acme/api', '3.1.0'), makeIndex([makeImage({ files: { f: 'amd' } }), makeImage({ files: { f: 'arm' }, architecture: 'arm64' })]));
+    await pushIndex(
+      client,
+      at(source.host, 'acme/api', '3.1.0'),
+      makeIndex([makeImage({ files: { f: 'amd' } }), makeImage({ files: { f: 'arm' }, architecture: 'arm64' })]),
+    );
   });
   after(async () => {
     await client?.close();
@@ -44,17 +51,29 @@ describe('faults between Baton and the registry', { skip: skipWithout('docker-re
   it('waits for Retry-After after a 503, then succeeds', async () => {
     waits.length = 0;
     let faulted = 0;
-    proxy.fault = (req) => (req.method === 'PUT' && req.url?.includes('/manifests/') && faulted++ === 0 ? { status: 503, headers: { 'retry-after': '1' } } : undefined);
+    proxy.fault = (req) =>
+      req.method === 'PUT' && req.url?.includes('/manifests/') && faulted++ === 0
+        ? { status: 503, headers: { 'retry-after': '1' } }
+        : undefined;
     const result = await client.copyImage(at(source.host, 'acme/api', '3.1.0'), at(proxy.host, 'retry/after'));
     assert.equal(faulted, 5, 'one 503, then four manifests through');
-    assert.ok(waits.some((ms) => ms >= 1000), `waited ${waits.join(', ')} ms`);
-    assert.equal(sha256Digest(await skopeoRaw(`docker://${target.host}/retry/after:3.1.0`, { creds: `${USER}:${PASSWORD}` })), result.digest);
+    assert.ok(
+      waits.some((ms) => ms >= 1000),
+      `waited ${waits.join(', ')} ms`,
+    );
+    assert.equal(
+      sha256Digest(await skopeoRaw(`docker://${target.host}/retry/after:3.1.0`, { creds: `${USER}:${PASSWORD}` })),
+      result.digest,
+    );
   });
 
   it('retries a 429 on a pull', async () => {
     waits.length = 0;
     let faulted = 0;
-    proxy.fault = (req) => (req.method === 'GET' && req.url?.includes('/manifests/') && faulted++ === 0 ? { status: 429, headers: { 'retry-after': '2' }, body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}' } : undefined);
+    proxy.fault = (req) =>
+      req.method === 'GET' && req.url?.includes('/manifests/') && faulted++ === 0
+        ? { status: 429, headers: { 'retry-after': '2' }, body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}' }
+        : undefined;
     const manifest = await client.getManifest(at(proxy.host, 'retry/after', '3.1.0'));
     assert.ok(manifest.digest.startsWith('sha256:'));
     assert.deepEqual(waits, [2000]);
@@ -65,9 +84,15 @@ describe('faults between Baton and the registry', { skip: skipWithout('docker-re
     proxy.fault = (req) => (req.method === 'PUT' && req.url?.includes('/blobs/uploads/') && dropped++ === 0 ? 'drop-mid-body' : undefined);
     const result = await client.copyImage(at(source.host, 'acme/api', '3.1.0'), at(proxy.host, 'dropped/upload'));
     assert.ok(dropped > 1);
-    assert.ok(proxy.requests.some((r) => r.status === -1), 'the connection really was cut');
+    assert.ok(
+      proxy.requests.some((r) => r.status === -1),
+      'the connection really was cut',
+    );
     assert.equal(result.blobs.uploaded, 4);
-    assert.equal(sha256Digest(await skopeoRaw(`docker://${target.host}/dropped/upload:3.1.0`, { creds: `${USER}:${PASSWORD}` })), result.digest);
+    assert.equal(
+      sha256Digest(await skopeoRaw(`docker://${target.host}/dropped/upload:3.1.0`, { creds: `${USER}:${PASSWORD}` })),
+      result.digest,
+    );
   });
 
   it('fails cleanly when the registry stays down: no tag points at a missing manifest', async () => {
@@ -89,7 +114,9 @@ describe('faults between Baton and the registry', { skip: skipWithout('docker-re
         return headers;
       },
     });
-    const viaStrip = new RegistryClient(testClientOptions([stripping.host], { credentials: [{ registry: stripping.host, username: USER, password: PASSWORD }] }));
+    const viaStrip = new RegistryClient(
+      testClientOptions([stripping.host], { credentials: [{ registry: stripping.host, username: USER, password: PASSWORD }] }),
+    );
     try {
       const expected = await client.resolve(at(target.host, 'retry/after', '3.1.0'));
       assert.deepEqual(await viaStrip.resolve(at(stripping.host, 'retry/after', '3.1.0')), expected);
@@ -102,7 +129,14 @@ describe('faults between Baton and the registry', { skip: skipWithout('docker-re
 
   it('refuses manifest bytes that do not match the digest asked for', async () => {
     const digest = (await client.resolve(at(target.host, 'retry/after', '3.1.0'))).digest;
-    proxy.fault = (req) => (req.method === 'GET' && req.url?.includes(`/manifests/${digest}`) ? { status: 200, headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' }, body: '{"schemaVersion":2,"manifests":[]}' } : undefined);
+    proxy.fault = (req) =>
+      req.method === 'GET' && req.url?.includes(`/manifests/${digest}`)
+        ? {
+            status: 200,
+            headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+            body: '{"schemaVersion":2,"manifests":[]}',
+          }
+        : undefined;
     try {
       await assert.rejects(client.getManifest({ ...at(proxy.host, 'retry/after'), digest }), DigestMismatchError);
     } finally {
@@ -119,9 +153,12 @@ describe('faults between Baton and the registry', { skip: skipWithout('docker-re
       // A storage host on another origin (localhost, not 127.0.0.1) that serves blobs without auth.
       storage = createServer((req, res) => {
         seen.push(req.headers.authorization);
-        fetch(`${target.url}${req.url}`, { headers: { authorization: BASIC } }).then(async (answer) => {
-          res.writeHead(answer.status).end(Buffer.from(await answer.arrayBuffer()));
-        }, () => res.writeHead(502).end());
+        fetch(`${target.url}${req.url}`, { headers: { authorization: BASIC } }).then(
+          async (answer) => {
+            res.writeHead(answer.status).end(Buffer.from(await answer.arrayBuffer()));
+          },
+          () => res.writeHead(502).end(),
+        );
       });
       await new Promise<void>((resolve) => storage.listen(0, '127.0.0.1', resolve));
       const address = storage.address();
@@ -132,13 +169,19 @@ describe('faults between Baton and the registry', { skip: skipWithout('docker-re
     it('follows a blob redirect to another origin without the Authorization header', async () => {
       const image = makeImage({ files: { redirected: 'blob' } });
       await pushImage(client, at(proxy.host, 'redirect/me', 'v1'), image);
-      proxy.fault = (req) => (req.method === 'GET' && req.url?.includes('/blobs/sha256:') ? { status: 307, headers: { location: `${storageUrl}${req.url}` } } : undefined);
+      proxy.fault = (req) =>
+        req.method === 'GET' && req.url?.includes('/blobs/sha256:')
+          ? { status: 307, headers: { location: `${storageUrl}${req.url}` } }
+          : undefined;
       try {
         const layer = image.blobs[1]!;
         const bytes = await buffer(await client.getBlob(at(proxy.host, 'redirect/me'), layer.descriptor));
         assert.ok(bytes.equals(layer.bytes));
         const redirected = proxy.requests.filter((r) => r.status === 307);
-        assert.ok(redirected.length > 0 && redirected.every((r) => r.authorization?.startsWith('Basic ')), 'the registry itself got credentials');
+        assert.ok(
+          redirected.length > 0 && redirected.every((r) => r.authorization?.startsWith('Basic ')),
+          'the registry itself got credentials',
+        );
         assert.deepEqual(seen, [undefined], 'the storage host never saw them');
       } finally {
         proxy.fault = () => undefined;

@@ -86,7 +86,9 @@ describe('RegistryClient against docker-registry with htpasswd', { skip: skipWit
   });
 
   it('copies within one registry by mounting: no blob bytes move', async () => {
-    const index = makeIndex([makeImage({ files: { m: '1' } }), makeImage({ files: { m: '2' }, architecture: 'arm64' })], { attestation: true });
+    const index = makeIndex([makeImage({ files: { m: '1' } }), makeImage({ files: { m: '2' }, architecture: 'arm64' })], {
+      attestation: true,
+    });
     await pushIndex(client, repo('team/source', 'rc'), index);
     const start = proxy.requests.length;
     const result = await client.copyImage(repo('team/source', 'rc'), repo('team/target', 'release'));
@@ -146,7 +148,10 @@ describe('RegistryClient against docker-registry with htpasswd', { skip: skipWit
 
   it('uploads a large blob in PATCH chunks', async () => {
     const chunked = new RegistryClient(
-      testClientOptions([proxy.host], { chunkSize: 64 * 1024, credentials: [{ registry: proxy.host, username: USER, password: PASSWORD }] }),
+      testClientOptions([proxy.host], {
+        chunkSize: 64 * 1024,
+        credentials: [{ registry: proxy.host, username: USER, password: PASSWORD }],
+      }),
     );
     try {
       const bytes = randomBytes(200 * 1024);
@@ -164,18 +169,29 @@ describe('RegistryClient against docker-registry with htpasswd', { skip: skipWit
   it('turns missing things into NotFoundErrors that say what is missing', async () => {
     await assert.rejects(client.resolve(repo('acme/app', 'no-such-tag')), NotFoundError);
     assert.equal(await client.tryResolve(repo('acme/app', 'no-such-tag')), undefined);
-    await assert.rejects(client.getManifest(repo('acme/app', 'no-such-tag')), (e: Error) => e instanceof NotFoundError && /pull the manifest of/.test(e.message));
-    await assert.rejects(client.listTags(repo('acme/never-pushed')), (e: Error) => e instanceof NotFoundError && /repository .*acme\/never-pushed does not exist/.test(e.message));
+    await assert.rejects(
+      client.getManifest(repo('acme/app', 'no-such-tag')),
+      (e: Error) => e instanceof NotFoundError && /pull the manifest of/.test(e.message),
+    );
+    await assert.rejects(
+      client.listTags(repo('acme/never-pushed')),
+      (e: Error) => e instanceof NotFoundError && /repository .*acme\/never-pushed does not exist/.test(e.message),
+    );
   });
 
   it('refuses a manifest whose blobs are missing, saying so', async () => {
     const image = makeImage({ files: { orphan: 'x' } });
-    await assert.rejects(client.putManifest(repo('acme/orphan', 'v1'), image.manifest), (e: Error) => e instanceof UserError && /missing content/.test(e.message));
+    await assert.rejects(
+      client.putManifest(repo('acme/orphan', 'v1'), image.manifest),
+      (e: Error) => e instanceof UserError && /missing content/.test(e.message),
+    );
   });
 
   it('names the credential source when the password is wrong', async () => {
     const wrong = new RegistryClient(
-      testClientOptions([registry.host], { credentials: [{ registry: registry.host, username: USER, password: 'not-it', source: 'the password input' }] }),
+      testClientOptions([registry.host], {
+        credentials: [{ registry: registry.host, username: USER, password: 'not-it', source: 'the password input' }],
+      }),
     );
     try {
       await assert.rejects(wrong.resolve({ registry: registry.host, repository: 'acme/app', tag: 'v1' }), (e: Error) => {

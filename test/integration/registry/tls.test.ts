@@ -27,7 +27,10 @@ describe('registries behind a private CA and plain HTTP', { skip: skipWithout('d
   });
   after(async () => {
     await Promise.all([secure?.stop(), plain?.stop()]);
-    await Promise.all([certs && rm(certs.dir, { recursive: true, force: true }), certsDir && rm(certsDir, { recursive: true, force: true })]);
+    await Promise.all([
+      certs && rm(certs.dir, { recursive: true, force: true }),
+      certsDir && rm(certsDir, { recursive: true, force: true }),
+    ]);
   });
 
   const creds = () => [{ registry: secure.host, username: 'alice', password: USER.alice }];
@@ -37,7 +40,10 @@ describe('registries behind a private CA and plain HTTP', { skip: skipWithout('d
     try {
       const image = makeImage({ files: { tls: 'yes' } });
       await pushImage(client, { registry: secure.host, repository: 'secure/app', tag: 'v1' }, image);
-      const raw = await skopeoRaw(`docker://${secure.host}/secure/app:v1`, { creds: `alice:${USER.alice}`, certDir: join(certsDir, secure.host) });
+      const raw = await skopeoRaw(`docker://${secure.host}/secure/app:v1`, {
+        creds: `alice:${USER.alice}`,
+        certDir: join(certsDir, secure.host),
+      });
       assert.equal(sha256Digest(raw), image.manifest.digest);
     } finally {
       await client.close();

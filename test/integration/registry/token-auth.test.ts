@@ -18,10 +18,17 @@ describe('Bearer token auth against docker-registry with auth: token', { skip: s
   let home: string;
   const ref = (repository: string, tag?: string): ImageRef => ({ registry: registry.host, repository, ...(tag ? { tag } : {}) });
   const as = (user: keyof typeof USERS, extra = {}) =>
-    new RegistryClient(testClientOptions([registry.host], { credentials: [{ registry: registry.host, username: user, password: USERS[user] }], ...extra }));
+    new RegistryClient(
+      testClientOptions([registry.host], { credentials: [{ registry: registry.host, username: user, password: USERS[user] }], ...extra }),
+    );
 
   before(async () => {
-    tokens = await startTokenServer({ users: USERS, readOnly: ['viewer'], anonymousPull: true, refreshTokens: { 'refresh-abc': 'builder' } });
+    tokens = await startTokenServer({
+      users: USERS,
+      readOnly: ['viewer'],
+      anonymousPull: true,
+      refreshTokens: { 'refresh-abc': 'builder' },
+    });
     registry = await startRegistry({ token: tokens });
     home = await mkdtemp(join(tmpdir(), 'baton-token-home-'));
   });
@@ -58,7 +65,10 @@ describe('Bearer token auth against docker-registry with auth: token', { skip: s
     try {
       const start = tokens.requests.length;
       assert.ok((await client.resolve(ref('acme/app', 'v1'))).digest.startsWith('sha256:'));
-      assert.deepEqual(tokens.requests.slice(start).map((r) => r.account), [undefined]);
+      assert.deepEqual(
+        tokens.requests.slice(start).map((r) => r.account),
+        [undefined],
+      );
     } finally {
       await client.close();
     }
@@ -80,7 +90,9 @@ describe('Bearer token auth against docker-registry with auth: token', { skip: s
   it('reads tokens from access_token as well', async () => {
     const other = await startTokenServer({ users: USERS, field: 'access_token' });
     const reg = await startRegistry({ token: other });
-    const client = new RegistryClient(testClientOptions([reg.host], { credentials: [{ registry: reg.host, username: 'builder', password: USERS.builder }] }));
+    const client = new RegistryClient(
+      testClientOptions([reg.host], { credentials: [{ registry: reg.host, username: 'builder', password: USERS.builder }] }),
+    );
     try {
       const image = makeImage({ files: { field: 'access_token' } });
       await pushImage(client, { registry: reg.host, repository: 'x/y', tag: 'v1' }, image);
@@ -111,7 +123,10 @@ describe('Bearer token auth against docker-registry with auth: token', { skip: s
     const viewer = as('viewer');
     try {
       await builder.checkPush(ref('acme/preflight'));
-      await assert.rejects(viewer.checkPush(ref('acme/preflight')), (e: Error) => e instanceof UserError && /could not push to .*denied push access/.test(e.message));
+      await assert.rejects(
+        viewer.checkPush(ref('acme/preflight')),
+        (e: Error) => e instanceof UserError && /could not push to .*denied push access/.test(e.message),
+      );
     } finally {
       await builder.close();
       await viewer.close();
@@ -120,12 +135,17 @@ describe('Bearer token auth against docker-registry with auth: token', { skip: s
 
   it('names the credential source when the token server rejects the password', async () => {
     const client = new RegistryClient(
-      testClientOptions([registry.host], { credentials: [{ registry: registry.host, username: 'builder', password: 'wrong', source: 'the password input' }] }),
+      testClientOptions([registry.host], {
+        credentials: [{ registry: registry.host, username: 'builder', password: 'wrong', source: 'the password input' }],
+      }),
     );
     try {
       await assert.rejects(client.resolve(ref('acme/app', 'v1')), (e: Error) => {
         assert.ok(e instanceof UserError);
-        assert.match(e.message, /token server at http:\/\/127\.0\.0\.1:\d+\/token rejected the credentials from the password input with 401/);
+        assert.match(
+          e.message,
+          /token server at http:\/\/127\.0\.0\.1:\d+\/token rejected the credentials from the password input with 401/,
+        );
         return true;
       });
     } finally {
@@ -136,7 +156,10 @@ describe('Bearer token auth against docker-registry with auth: token', { skip: s
   it('uses an identity token from the docker config through the OAuth2 refresh flow', async () => {
     const dockerDir = join(home, '.docker');
     await mkdir(dockerDir, { recursive: true });
-    await writeFile(join(dockerDir, 'config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('builder:').toString('base64'), identitytoken: 'refresh-abc' } } }));
+    await writeFile(
+      join(dockerDir, 'config.json'),
+      JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('builder:').toString('base64'), identitytoken: 'refresh-abc' } } }),
+    );
     const client = new RegistryClient(testClientOptions([registry.host], { env: {}, home }));
     try {
       const start = tokens.requests.length;

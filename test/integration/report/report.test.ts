@@ -21,14 +21,33 @@ import { type GeneratedHistory, generateReportHistory, REPORT_ENVS, REPORT_IMAGE
 const USER = 'x-access-token';
 const TOKEN = 'report-token-5f1e0';
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** The metrics, computed straight from the generator's record of what it applied. */
 function expectedMetrics(history: GeneratedHistory): Record<string, MonthMetrics[]> {
-  interface State { time: number; kind: string; keys: string[]; verdicts: { time: number; status: string }[]; rolledBack: boolean; commit: string }
+  interface State {
+    time: number;
+    kind: string;
+    keys: string[];
+    verdicts: { time: number; status: string }[];
+    rolledBack: boolean;
+    commit: string;
+  }
   const states = new Map<string, State[]>(REPORT_ENVS.map((env) => [env, []]));
   const firstSeen = new Map<string, number>();
-  const log = [...history.commits.map((c) => ({ ...c, type: 'commit' as const })), ...history.verdicts.map((v) => ({ ...v, type: 'verdict' as const }))].sort((a, b) => a.seq - b.seq);
+  const log = [
+    ...history.commits.map((c) => ({ ...c, type: 'commit' as const })),
+    ...history.verdicts.map((v) => ({ ...v, type: 'verdict' as const })),
+  ].sort((a, b) => a.seq - b.seq);
   for (const entry of log) {
     const list = states.get(entry.env)!;
     if (entry.type === 'verdict') {
@@ -74,7 +93,14 @@ function expectedMetrics(history: GeneratedHistory): Record<string, MonthMetrics
     }
     result[env] = [...byMonth.keys()].sort().map((m) => {
       const x = byMonth.get(m)!;
-      return { month: m, deployments: x.n, leadTimeMs: mid(x.leads), changeFailureRate: x.n ? x.failed / x.n : null, timeToRestoreMs: mid(x.restores), failures: x.failures };
+      return {
+        month: m,
+        deployments: x.n,
+        leadTimeMs: mid(x.leads),
+        changeFailureRate: x.n ? x.failed / x.n : null,
+        timeToRestoreMs: mid(x.restores),
+        failures: x.failures,
+      };
     });
   }
   return result;
@@ -129,18 +155,29 @@ describe('report from a year of history', () => {
   it('shows every image in every environment at the version last applied', () => {
     const matrix = JSON.parse(run.outputs['matrix']!) as StatusMatrix;
     const last = new Map<string, string>();
-    for (const c of [...history.commits].sort((a, b) => a.seq - b.seq)) if (c.kind !== 'release') last.set(`${c.env} ${c.image}`, c.version);
-    assert.deepEqual(matrix.environments.map((e) => e.name), [...REPORT_ENVS]);
+    for (const c of [...history.commits].sort((a, b) => a.seq - b.seq))
+      if (c.kind !== 'release') last.set(`${c.env} ${c.image}`, c.version);
+    assert.deepEqual(
+      matrix.environments.map((e) => e.name),
+      [...REPORT_ENVS],
+    );
     for (const image of REPORT_IMAGES) {
       const row = matrix.rows.find((r) => r.image === image)!;
       for (const env of REPORT_ENVS) assert.equal(row.cells[env]!.tag, last.get(`${env} ${image}`), `${env} ${image}`);
     }
-    assert.equal(matrix.rows.find((r) => r.image === REPORT_IMAGES[0])!.cells['production']!.hold?.actor, 'bob', 'the last rollback holds production');
+    assert.equal(
+      matrix.rows.find((r) => r.image === REPORT_IMAGES[0])!.cells['production']!.hold?.actor,
+      'bob',
+      'the last rollback holds production',
+    );
     assert.match(run.summary, /\| Image \| dev \| staging \| production \| \|/);
     assert.match(run.summary, /```mermaid\ntimeline\n/);
   });
 
-  for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
+  for (const [name, viewport] of [
+    ['desktop', { width: 1280, height: 900 }],
+    ['phone', { width: 390, height: 844 }],
+  ] as const) {
     it(`renders in Chromium at ${name} width, offline, without console errors`, async () => {
       const page = await browser.newPage({ viewport });
       const errors: string[] = [];
@@ -166,14 +203,25 @@ describe('report from a year of history', () => {
       }
       // Links: the env-repo commit that set the value, the source change and the CI run from the trailers.
       const first = page.locator('#matrix td.cell[data-env="dev"]').first();
-      assert.match((await first.locator('a.commit').getAttribute('href')) ?? '', new RegExp(`^${server.url('env').replace(/\.git$/, '')}/commit/[0-9a-f]{40}$`));
-      assert.match((await first.locator('a', { hasText: 'source' }).getAttribute('href')) ?? '', /^https:\/\/github\.com\/acme\/app\/commit\/[0-9a-f]+$/);
-      assert.match((await first.locator('a', { hasText: 'run' }).getAttribute('href')) ?? '', /^https:\/\/github\.com\/acme\/app\/actions\/runs\/\d+$/);
+      assert.match(
+        (await first.locator('a.commit').getAttribute('href')) ?? '',
+        new RegExp(`^${server.url('env').replace(/\.git$/, '')}/commit/[0-9a-f]{40}$`),
+      );
+      assert.match(
+        (await first.locator('a', { hasText: 'source' }).getAttribute('href')) ?? '',
+        /^https:\/\/github\.com\/acme\/app\/commit\/[0-9a-f]+$/,
+      );
+      assert.match(
+        (await first.locator('a', { hasText: 'run' }).getAttribute('href')) ?? '',
+        /^https:\/\/github\.com\/acme\/app\/actions\/runs\/\d+$/,
+      );
       // The charts: four per environment and the promotion chart, one bar per month with a value.
       const expected = expectedMetrics(history);
       assert.equal(await page.locator('svg.bars').count(), REPORT_ENVS.length * 4 + 1);
       for (const env of REPORT_ENVS) {
-        const bars = expected[env]!.flatMap((m) => [m.deployments, m.leadTimeMs, m.changeFailureRate, m.timeToRestoreMs]).filter((v) => v !== null).length;
+        const bars = expected[env]!.flatMap((m) => [m.deployments, m.leadTimeMs, m.changeFailureRate, m.timeToRestoreMs]).filter(
+          (v) => v !== null,
+        ).length;
         assert.equal(await page.locator(`#charts .grid[data-env="${env}"] rect.bar`).count(), bars, env);
       }
       assert.equal(await page.locator('#promotion-chart rect.bar').count(), 2);
@@ -188,7 +236,11 @@ describe('report from a year of history', () => {
       assert.ok(size.height > viewport.height, 'the whole page, taller than one screen');
       assert.ok(png.length > 50_000, `a picture with content (${png.length} bytes)`);
       assert.deepEqual(errors, []);
-      assert.deepEqual(fetched.filter((url) => !url.startsWith('file://')), [], 'nothing fetched but the page itself');
+      assert.deepEqual(
+        fetched.filter((url) => !url.startsWith('file://')),
+        [],
+        'nothing fetched but the page itself',
+      );
       await page.close();
     });
   }

@@ -29,7 +29,9 @@ describe('report and status agree', () => {
   before(async () => {
     server = await startGitServer({ users: { [USER]: TOKEN } });
     work = await mkdtemp(join(tmpdir(), 'baton-report-status-'));
-    const yaml = 'environments:\n  staging:\n    path: envs/staging\n  production:\n    path: envs/production\n    promote-from: staging\n  edge:\n    path: envs/edge\n    branch: edge\n';
+    const yaml =
+      'environments:\n  staging:\n    path: envs/staging\n  production:\n    path: envs/production\n    promote-from: staging\n  ' +
+      'edge:\n    path: envs/edge\n    branch: edge\n';
     await server.createRepo('env', {
       'baton.yaml': yaml,
       'envs/staging/kustomization.yaml': kustomization({ [API]: '1.0.0', [WEB]: '2.0.0' }),
@@ -40,7 +42,11 @@ describe('report and status agree', () => {
     assert.equal((await bump(server, 'env', TOKEN, { env: 'staging', image: `${API}:1.1.0@${DIGEST}`, pin: 'tag+digest' })).code, 0);
     await recordVerification(server, 'env', TOKEN, { env: 'staging', time: '2029-12-31T23:00:00Z' });
     assert.equal((await bump(server, 'env', TOKEN, { env: 'production', image: `${API}:1.1.0` })).code, 0);
-    const back = await runInMemory(rollbackStep(testHistoryDeps(() => NOW)), { repo: server.url('env'), token: TOKEN, env: 'production', reason: 'errors' }, { GITLAB_USER_LOGIN: 'bob', CI_PROJECT_URL: 'https://gl.example/acme/app' });
+    const back = await runInMemory(
+      rollbackStep(testHistoryDeps(() => NOW)),
+      { repo: server.url('env'), token: TOKEN, env: 'production', reason: 'errors' },
+      { GITLAB_USER_LOGIN: 'bob', CI_PROJECT_URL: 'https://gl.example/acme/app' },
+    );
     assert.equal(back.code, 0, back.error);
   });
   after(async () => {
@@ -50,7 +56,11 @@ describe('report and status agree', () => {
 
   it('shows the same matrix as status, environments on their own branches included', async () => {
     const status = await runInMemory(statusStep(testHistoryDeps(() => NOW)), { repo: server.url('env'), token: TOKEN });
-    const report = await runInMemory(reportStep({ ...defaultReportDeps({}), now: () => NOW }), { repo: server.url('env'), token: TOKEN, out: join(work, 'site') });
+    const report = await runInMemory(reportStep({ ...defaultReportDeps({}), now: () => NOW }), {
+      repo: server.url('env'),
+      token: TOKEN,
+      out: join(work, 'site'),
+    });
     assert.equal(status.code, 0, status.error);
     assert.equal(report.code, 0, report.error);
     const fromStatus = JSON.parse(status.outputs['matrix']!) as StatusMatrix;
@@ -61,10 +71,17 @@ describe('report and status agree', () => {
   });
 
   it('tells the story: deploys, the verdict, the rollback and its hold', async () => {
-    const report = await runInMemory(reportStep({ ...defaultReportDeps({}), now: () => NOW }), { repo: server.url('env'), token: TOKEN, out: join(work, 'site') });
+    const report = await runInMemory(reportStep({ ...defaultReportDeps({}), now: () => NOW }), {
+      repo: server.url('env'),
+      token: TOKEN,
+      out: join(work, 'site'),
+    });
     const metrics = JSON.parse(report.outputs['metrics']!) as Record<string, { deployments: number; changeFailureRate: number | null }[]>;
     // production: the first state, the bump to 1.1.0 (rolled back: a failed change), the rollback.
-    assert.deepEqual(metrics['production']!.map((m) => [m.deployments, m.changeFailureRate]), [[2, 0.5]]);
+    assert.deepEqual(
+      metrics['production']!.map((m) => [m.deployments, m.changeFailureRate]),
+      [[2, 0.5]],
+    );
     assert.match(report.summary, /section production\n(?:.*\n)*.*rollback api 1\.1\.0 → 1\.0\.0 \(errors\)/);
     assert.match(report.summary, /hold placed on ghcr\.io\/acme\/api|hold placed on api/);
   });

@@ -35,7 +35,8 @@ describe('rollback, history and release-hold', () => {
       'envs/staging/kustomization.yaml': kustomization({ [API]: '1.0.0', 'ghcr.io/acme/web': '2.0.0' }),
       [FILE]: kustomization({ [API]: '1.0.0', 'ghcr.io/acme/web': '2.0.0' }),
     });
-    for (const tag of ['1.1.0', '1.2.0']) assert.equal((await bump(server, 'env', TOKEN, { env: 'production', image: `${API}:${tag}` })).code, 0);
+    for (const tag of ['1.1.0', '1.2.0'])
+      assert.equal((await bump(server, 'env', TOKEN, { env: 'production', image: `${API}:${tag}` })).code, 0);
     await server.commitFiles('env', 'main', { 'envs/production/replicas.yaml': 'replicas: 3\n' }, 'production: three replicas');
     await recordVerification(server, 'env', TOKEN, { env: 'production', time: '2024-05-31T09:00:00Z', images: [] });
     assert.equal((await bump(server, 'env', TOKEN, { env: 'production', image: `${API}:1.3.0` })).code, 0);
@@ -45,8 +46,16 @@ describe('rollback, history and release-hold', () => {
   it('history lists the states newest first, config commits folded, with the verdict', async () => {
     const result = await history();
     assert.equal(result.code, 0, result.error);
-    const entries = JSON.parse(result.outputs['entries']!) as Array<{ commit: string; images: Record<string, { tag: string }>; folded: string[]; verdict?: { status: string } }>;
-    assert.deepEqual(entries.map((e) => e.images[API]!.tag), ['1.3.0', '1.2.0', '1.1.0', '1.0.0']);
+    const entries = JSON.parse(result.outputs['entries']!) as Array<{
+      commit: string;
+      images: Record<string, { tag: string }>;
+      folded: string[];
+      verdict?: { status: string };
+    }>;
+    assert.deepEqual(
+      entries.map((e) => e.images[API]!.tag),
+      ['1.3.0', '1.2.0', '1.1.0', '1.0.0'],
+    );
     assert.equal(entries[1]!.folded.length, 1, 'the replicas commit folds into the 1.2.0 state');
     assert.equal(entries[1]!.verdict?.status, 'healthy', 'the verdict noted on the folded commit counts for the state');
     assert.equal(result.outputs['current'], (await server.log('env', 'main'))[0]!.oid);
@@ -66,7 +75,10 @@ describe('rollback, history and release-hold', () => {
     assert.match(log[0]!.message, /\nBaton-Rollback: [0-9a-f]{40}\nBaton-Reason: error rate up\n/);
     assert.match(log[0]!.message, /\nBaton-Actor: alice\n/);
     const file = (await server.readFile('env', 'main', FILE))!;
-    assert.match(file, /\n {2}# baton-hold: ghcr\.io\/acme\/api by "alice" on 2024-06-01T10:00:00\.000Z reason "error rate up"; release: baton release-hold --env production --image ghcr\.io\/acme\/api\n {2}- name: ghcr\.io\/acme\/api\n {4}newTag: 1\.2\.0\n/);
+    assert.match(
+      file,
+      /\n {2}# baton-hold: ghcr\.io\/acme\/api by "alice" on 2024-06-01T10:00:00\.000Z reason "error rate up"; release: baton release-hold --env production --image ghcr\.io\/acme\/api\n {2}- name: ghcr\.io\/acme\/api\n {4}newTag: 1\.2\.0\n/,
+    );
     assert.equal(result.outputs['held'], API);
     assert.deepEqual(JSON.parse(result.outputs['images']!), [{ image: API, from: `${API}:1.3.0`, to: `${API}:1.2.0` }]);
   });
@@ -76,7 +88,14 @@ describe('rollback, history and release-hold', () => {
     const result = await bump(server, 'env', TOKEN, { env: 'production', image: `${API}:1.4.0` });
     assert.equal(result.code, 0, result.error);
     assert.equal(result.outputs['changed'], 'false');
-    assert.ok(result.logs.some((l) => /warning: ghcr\.io\/acme\/api is held in production since 2024-06-01T10:00:00\.000Z by alice \(error rate up; envs\/production\/kustomization\.yaml:\d+\): not bumped\. Release it with "baton release-hold --env production --image ghcr\.io\/acme\/api", or run with override-hold\./.test(l)), result.logs.join('\n'));
+    assert.ok(
+      result.logs.some((l) =>
+        /warning: ghcr\.io\/acme\/api is held in production since 2024-06-01T10:00:00\.000Z by alice \(error rate up; envs\/production\/kustomization\.yaml:\d+\): not bumped\. Release it with "baton release-hold --env production --image ghcr\.io\/acme\/api", or run with override-hold\./.test(
+          l,
+        ),
+      ),
+      result.logs.join('\n'),
+    );
     assert.equal(result.annotations[0]?.level, 'warning');
     assert.deepEqual(await server.log('env', 'main'), before);
     // Held is said as held: not "already in place", and no new-tag a later job could take for deployed.
@@ -96,7 +115,10 @@ describe('rollback, history and release-hold', () => {
 
   it('history shows the rollback', async () => {
     const result = await history();
-    const entries = JSON.parse(result.outputs['entries']!) as Array<{ images: Record<string, { tag: string }>; rollback?: { reason: string; actor: string; to: string } }>;
+    const entries = JSON.parse(result.outputs['entries']!) as Array<{
+      images: Record<string, { tag: string }>;
+      rollback?: { reason: string; actor: string; to: string };
+    }>;
     assert.deepEqual(entries[1]!.rollback, { reason: 'error rate up', actor: 'alice', to: entries[1]!.rollback!.to });
     assert.match(result.summary, /rollback by alice: error rate up/);
   });
@@ -116,7 +138,11 @@ describe('rollback, history and release-hold', () => {
     const tag = await rollback({ to: '1.3.0' });
     assert.equal(tag.code, 0, tag.error);
     assert.equal(await apiTag(), '1.3.0', 'a tag reaches any state, an abandoned one too (rolling forward)');
-    assert.deepEqual(JSON.parse(tag.outputs['images']!).map((i: { image: string }) => i.image), [API], 'only the image that had the tag goes back');
+    assert.deepEqual(
+      JSON.parse(tag.outputs['images']!).map((i: { image: string }) => i.image),
+      [API],
+      'only the image that had the tag goes back',
+    );
   });
 
   it('to a commit; dry-run writes nothing; rolling back to what runs changes nothing', async () => {
@@ -155,7 +181,11 @@ describe('rollback, history and release-hold', () => {
   it('bad input: to not in history, unknown environment, unknown image; nothing written', async () => {
     const before = await server.log('env', 'main');
     const cases: Array<[Record<string, string>, string, RegExp]> = [
-      [{ to: '9.9.9' }, 'to', /to: tag 9\.9\.9 is not in this environment's history \(\d+ state\(s\) read, back to [0-9a-f]{12} of .*\); run "baton history"/],
+      [
+        { to: '9.9.9' },
+        'to',
+        /to: tag 9\.9\.9 is not in this environment's history \(\d+ state\(s\) read, back to [0-9a-f]{12} of .*\); run "baton history"/,
+      ],
       [{ to: 'sha256:' + 'e'.repeat(64) }, 'to', /to: digest sha256:eeeeeeeeeeee is not in this environment's history/],
       [{ to: '40' }, 'to', /to: 40 steps back is not in this environment's history/],
       [{ to: 'not a tag!' }, 'to', /to: "not a tag!" is neither previous/],
@@ -177,7 +207,12 @@ describe('rollback, history and release-hold', () => {
     const lines: string[] = [];
     const handoff = rollbackHandoff(deps, {}, (line) => lines.push(line));
     const before = await apiTag();
-    const said = await handoff.rollback({ repo: server.url('env'), token: TOKEN, env: 'production', reason: 'deployment/api: ImagePullBackOff' });
+    const said = await handoff.rollback({
+      repo: server.url('env'),
+      token: TOKEN,
+      env: 'production',
+      reason: 'deployment/api: ImagePullBackOff',
+    });
     assert.match(said, /^rolled production back to the state of [0-9a-f]{12}: [0-9a-f]{40}$/);
     assert.notEqual(await apiTag(), before);
     assert.match((await server.log('env', 'main'))[0]!.message, /\nBaton-Reason: verify failed: deployment\/api: ImagePullBackOff\n/);

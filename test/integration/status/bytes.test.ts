@@ -18,14 +18,22 @@ const API = 'ghcr.io/acme/api';
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 
 /** A YAML file whose comment holds bytes that are not UTF-8; it sorts before kustomization.yaml. */
-const NOT_UTF8 = Buffer.concat([Buffer.from('# notes: '), Buffer.alloc(64, 0xff), Buffer.from(' see the runbook for details\nconfigMapGenerator: []\n')]);
+const NOT_UTF8 = Buffer.concat([
+  Buffer.from('# notes: '),
+  Buffer.alloc(64, 0xff),
+  Buffer.from(' see the runbook for details\nconfigMapGenerator: []\n'),
+]);
 
 describe('history reading with a file that is not UTF-8', () => {
   let server: GitServer;
   const deps = testHistoryDeps(() => NOW);
   before(async () => {
     server = await startGitServer({ users: { [USER]: TOKEN } });
-    await server.createRepo('env', { 'baton.yaml': batonYaml(), 'envs/staging/kustomization.yaml': kustomization({ [API]: '1.0.0' }), 'envs/production/kustomization.yaml': kustomization({ [API]: '1.0.0' }) });
+    await server.createRepo('env', {
+      'baton.yaml': batonYaml(),
+      'envs/staging/kustomization.yaml': kustomization({ [API]: '1.0.0' }),
+      'envs/production/kustomization.yaml': kustomization({ [API]: '1.0.0' }),
+    });
     await server.commitFiles('env', 'main', { 'envs/staging/a-notes.yaml': NOT_UTF8 }, 'staging: notes');
     assert.equal((await bump(server, 'env', TOKEN, { env: 'staging', image: `${API}:1.1.0` })).code, 0);
   });

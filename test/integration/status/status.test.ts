@@ -21,11 +21,14 @@ const NOW = Date.parse('2030-01-01T00:00:00Z');
 describe('status', () => {
   let server: GitServer;
   const deps = testHistoryDeps(() => NOW);
-  const status = (inputs: Record<string, string> = {}) => runInMemory(statusStep(deps), { repo: server.url('env'), token: TOKEN, ...inputs });
+  const status = (inputs: Record<string, string> = {}) =>
+    runInMemory(statusStep(deps), { repo: server.url('env'), token: TOKEN, ...inputs });
 
   before(async () => {
     server = await startGitServer({ users: { [USER]: TOKEN } });
-    const yaml = 'environments:\n  staging:\n    path: envs/staging\n  production:\n    path: envs/production\n    promote-from: staging\n  edge:\n    path: envs/edge\n    branch: edge\n';
+    const yaml =
+      'environments:\n  staging:\n    path: envs/staging\n  production:\n    path: envs/production\n    promote-from: staging\n  ' +
+      'edge:\n    path: envs/edge\n    branch: edge\n';
     await server.createRepo('env', {
       'baton.yaml': yaml,
       'envs/staging/kustomization.yaml': kustomization({ [API]: '1.0.0', [WEB]: '2.0.0' }),
@@ -36,7 +39,11 @@ describe('status', () => {
     assert.equal((await bump(server, 'env', TOKEN, { env: 'staging', image: `${API}:1.1.0@${DIGEST}`, pin: 'tag+digest' })).code, 0);
     await recordVerification(server, 'env', TOKEN, { env: 'staging', time: '2029-12-31T23:00:00Z' });
     assert.equal((await bump(server, 'env', TOKEN, { env: 'production', image: `${API}:1.1.0` })).code, 0);
-    const back = await runInMemory(rollbackStep(deps), { repo: server.url('env'), token: TOKEN, env: 'production', reason: 'errors' }, { GITLAB_USER_LOGIN: 'bob', CI_PROJECT_URL: 'https://gl.example/acme/app' });
+    const back = await runInMemory(
+      rollbackStep(deps),
+      { repo: server.url('env'), token: TOKEN, env: 'production', reason: 'errors' },
+      { GITLAB_USER_LOGIN: 'bob', CI_PROJECT_URL: 'https://gl.example/acme/app' },
+    );
     assert.equal(back.code, 0, back.error);
   });
   after(() => server.stop());
@@ -45,10 +52,20 @@ describe('status', () => {
     const result = await status();
     assert.equal(result.code, 0, result.error);
     const matrix = JSON.parse(result.outputs['matrix']!) as StatusMatrix;
-    assert.deepEqual(matrix.environments.map((e) => [e.name, e.branch, e.verdict ?? '']), [['staging', 'main', 'healthy'], ['production', 'main', ''], ['edge', 'edge', '']]);
+    assert.deepEqual(
+      matrix.environments.map((e) => [e.name, e.branch, e.verdict ?? '']),
+      [
+        ['staging', 'main', 'healthy'],
+        ['production', 'main', ''],
+        ['edge', 'edge', ''],
+      ],
+    );
     const api = matrix.rows.find((r) => r.image === API)!;
     assert.equal(api.differs, true);
-    assert.deepEqual({ tag: api.cells['staging']!.tag, digest: api.cells['staging']!.digest, verdict: api.cells['staging']!.verdict }, { tag: '1.1.0', digest: DIGEST, verdict: 'healthy' });
+    assert.deepEqual(
+      { tag: api.cells['staging']!.tag, digest: api.cells['staging']!.digest, verdict: api.cells['staging']!.verdict },
+      { tag: '1.1.0', digest: DIGEST, verdict: 'healthy' },
+    );
     assert.equal(api.cells['production']!.tag, '1.0.0');
     assert.deepEqual(api.cells['production']!.hold, { actor: 'bob', time: '2030-01-01T00:00:00.000Z', reason: 'errors' });
     assert.equal(api.cells['edge']!.tag, '0.9.0');
@@ -65,8 +82,14 @@ describe('status', () => {
     const result = await status({ env: 'production,staging', image: WEB });
     assert.equal(result.code, 0, result.error);
     const matrix = JSON.parse(result.outputs['matrix']!) as StatusMatrix;
-    assert.deepEqual(matrix.environments.map((e) => e.name), ['production', 'staging']);
-    assert.deepEqual(matrix.rows.map((r) => [r.image, r.differs]), [[WEB, false]]);
+    assert.deepEqual(
+      matrix.environments.map((e) => e.name),
+      ['production', 'staging'],
+    );
+    assert.deepEqual(
+      matrix.rows.map((r) => [r.image, r.differs]),
+      [[WEB, false]],
+    );
     const bad = await status({ env: 'qa' });
     assert.equal(bad.code, 2);
     assert.match(bad.error ?? '', /^env: "qa" is not an environment in baton\.yaml \(known: staging, production, edge\)/);

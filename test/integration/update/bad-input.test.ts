@@ -34,11 +34,26 @@ describe('update refuses bad policies: exit 2, the policy named, nothing written
   let proxy: RegistryProxy;
 
   const cases: Array<[string, string, string, RegExp]> = [
-    ['invalid semver range', 'range', '    strategy: semver\n    range: "=>1.0"\n', /policies\.web\.range: "=>1\.0" is not a valid semver range/],
-    ['filter without the extract group', 'filter', '    strategy: numerical\n    filter:\n      pattern: "^main-[a-f0-9]+-([0-9]+)$"\n      extract: "$ts"\n', /policies\.web\.filter\.extract: "\$ts" refers to group "ts", which the pattern .* does not have/],
+    [
+      'invalid semver range',
+      'range',
+      '    strategy: semver\n    range: "=>1.0"\n',
+      /policies\.web\.range: "=>1\.0" is not a valid semver range/,
+    ],
+    [
+      'filter without the extract group',
+      'filter',
+      '    strategy: numerical\n    filter:\n      pattern: "^main-[a-f0-9]+-([0-9]+)$"\n      extract: "$ts"\n',
+      /policies\.web\.filter\.extract: "\$ts" refers to group "ts", which the pattern .* does not have/,
+    ],
     ['unknown strategy', 'strategy', '    strategy: latest-semver\n', /policies\.web\.strategy: unknown strategy "latest-semver"/],
     // The policy is fine, but its image (acme/web) is written nowhere in the environment (acme/api is).
-    ['a policy for an image found nowhere', 'nowhere', '    strategy: semver\n', /policies\.web: .*acme\/web is not found in any kustomization, manifest, Helm values file or marker under envs\/staging/],
+    [
+      'a policy for an image found nowhere',
+      'nowhere',
+      '    strategy: semver\n',
+      /policies\.web: .*acme\/web is not found in any kustomization, manifest, Helm values file or marker under envs\/staging/,
+    ],
   ];
 
   before(async () => {
@@ -47,8 +62,18 @@ describe('update refuses bad policies: exit 2, the policy named, nothing written
     git = await startGitServer({ users: { 'x-access-token': TOKEN } });
     for (const [, name, policy] of cases) await git.createRepo(`acme/${name}`, repoFiles(proxy.host, policy), { branch: 'main' });
     // A policy whose image is in the files but whose repository the registry does not have.
-    await git.createRepo('acme/unlisted', { ...repoFiles(proxy.host, '    strategy: semver\n'), 'envs/staging/web.yaml': `image:\n  repository: ${proxy.host}/acme/web\n  tag: 1.0.0\n` }, { branch: 'main' });
-    github = await startGitHubApi({ tokens: { [TOKEN]: 'write' }, repos: [...cases.map(([, name]) => ({ name: `acme/${name}` })), { name: 'acme/unlisted' }] });
+    await git.createRepo(
+      'acme/unlisted',
+      {
+        ...repoFiles(proxy.host, '    strategy: semver\n'),
+        'envs/staging/web.yaml': `image:\n  repository: ${proxy.host}/acme/web\n  tag: 1.0.0\n`,
+      },
+      { branch: 'main' },
+    );
+    github = await startGitHubApi({
+      tokens: { [TOKEN]: 'write' },
+      repos: [...cases.map(([, name]) => ({ name: `acme/${name}` })), { name: 'acme/unlisted' }],
+    });
   });
   after(async () => {
     await Promise.all([git?.stop(), github?.stop(), proxy?.stop()]);
@@ -81,7 +106,11 @@ describe('update refuses bad policies: exit 2, the policy named, nothing written
   it('a repository the registry does not have: exit 2 naming the policy, nothing written', async () => {
     const log = await git.log('acme/unlisted', 'main');
     const env = { RUNNER_TEMP: CLONES };
-    const result = await runInMemory(updateStep(defaultUpdateDeps(env)), { repo: git.url('acme/unlisted'), token: TOKEN, forge: 'github', 'api-url': github.url, 'insecure-registries': proxy.host }, env);
+    const result = await runInMemory(
+      updateStep(defaultUpdateDeps(env)),
+      { repo: git.url('acme/unlisted'), token: TOKEN, forge: 'github', 'api-url': github.url, 'insecure-registries': proxy.host },
+      env,
+    );
     assert.equal(result.code, 2, result.error);
     assert.match(result.error ?? '', /^policies\.web: .*acme\/web does not exist/);
     assert.deepEqual(await git.log('acme/unlisted', 'main'), log);
@@ -103,7 +132,8 @@ describe('update refuses bad policies: exit 2, the policy named, nothing written
   });
 
   it('bad step inputs: page-size and write without import', async () => {
-    const run = (inputs: Record<string, string>) => runInMemory(updateStep(defaultUpdateDeps({ RUNNER_TEMP: CLONES })), { repo: git.url('acme/nowhere'), token: TOKEN, ...inputs });
+    const run = (inputs: Record<string, string>) =>
+      runInMemory(updateStep(defaultUpdateDeps({ RUNNER_TEMP: CLONES })), { repo: git.url('acme/nowhere'), token: TOKEN, ...inputs });
     const size = await run({ 'page-size': '0' });
     assert.equal(size.code, 2);
     assert.match(size.error ?? '', /page-size: 0 is not a whole number from 1 to 10000/);

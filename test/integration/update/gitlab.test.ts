@@ -28,15 +28,22 @@ describe('update with GitLab merge requests', () => {
     await git.createRepo(
       'group/env',
       {
-        'baton.yaml': `environments:\n  qa:\n    path: envs/qa\n    update:\n      - { name: vendor, image: ${reg.proxy.host}/vendor/app, strategy: alphabetical, allow: ["regexp:^\\\\d{4}\\\\."] }\n`,
-        'envs/qa/app.yaml': `apiVersion: v1\nkind: Pod\nmetadata: { name: app }\nspec:\n  containers:\n    - name: app\n      image: ${reg.proxy.host}/vendor/app:2024.05.01\n`,
+        'baton.yaml':
+          `environments:\n  qa:\n    path: envs/qa\n    update:\n      - { name: vendor, image: ${reg.proxy.host}/vendor/app, ` +
+          `strategy: alphabetical, allow: ["regexp:^\\\\d{4}\\\\."] }\n`,
+        'envs/qa/app.yaml':
+          `apiVersion: v1\nkind: Pod\nmetadata: { name: app }\nspec:\n  containers:\n    - name: app\n      image: ` +
+          `${reg.proxy.host}/vendor/app:2024.05.01\n`,
       },
       { branch: 'main' },
     );
     gitlab = await startGitLabApi({ tokens: { [TOKEN]: 'write' }, projects: ['group/env'] });
     home = await mkdtemp(join(tmpdir(), 'baton-update-gitlab-'));
     await mkdir(join(home, 'docker'));
-    await writeFile(join(home, 'docker/config.json'), JSON.stringify({ auths: { [reg.proxy.host]: { auth: Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64') } } }));
+    await writeFile(
+      join(home, 'docker/config.json'),
+      JSON.stringify({ auths: { [reg.proxy.host]: { auth: Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64') } } }),
+    );
     env = { DOCKER_CONFIG: join(home, 'docker') };
   });
   after(async () => {
@@ -45,7 +52,18 @@ describe('update with GitLab merge requests', () => {
   });
 
   const run = () =>
-    runInMemory(updateStep(defaultUpdateDeps(env)), { repo: git.url('group/env'), token: TOKEN, forge: 'gitlab', 'api-url': gitlab.url, labels: 'deps', 'insecure-registries': reg.proxy.host }, env);
+    runInMemory(
+      updateStep(defaultUpdateDeps(env)),
+      {
+        repo: git.url('group/env'),
+        token: TOKEN,
+        forge: 'gitlab',
+        'api-url': gitlab.url,
+        labels: 'deps',
+        'insecure-registries': reg.proxy.host,
+      },
+      env,
+    );
 
   it('opens one MR, then a later run after a new tag updates the same MR', async () => {
     const first = await run();

@@ -159,14 +159,24 @@ describe('update --import', () => {
   });
 
   const run = (repo: string, inputs: Record<string, string> = {}) =>
-    runInMemory(updateStep(defaultUpdateDeps(env)), { repo: git.url(repo), token: TOKEN, mode: 'push', 'insecure-registries': reg.proxy.host, ...inputs }, env);
+    runInMemory(
+      updateStep(defaultUpdateDeps(env)),
+      { repo: git.url(repo), token: TOKEN, mode: 'push', 'insecure-registries': reg.proxy.host, ...inputs },
+      env,
+    );
 
   it('Flux: shows the policies as a diff, writes them only when asked, then updates the marked image', async () => {
     const before = await git.head('acme/flux', 'main');
     const shown = await run('acme/flux', { import: 'flux' });
     assert.equal(shown.code, 0, shown.error);
-    assert.match(shown.summary, /\+policies:\n\+ {2}podinfo:\n\+ {4}image: [^\n]+\/stefanprodan\/podinfo\n\+ {4}strategy: semver\n\+ {4}range: 5\.0\.x\n\+ {4}ignore:\n\+ {6}- regexp:\^\.\*\\\.sig\$/);
-    assert.match(shown.summary, /\+environments:\n\+ {2}flux-system:\n\+ {4}path: clusters\/my-cluster\n\+ {4}branch: main\n\+ {4}mode: push\n\+ {4}update: \[ podinfo \]/);
+    assert.match(
+      shown.summary,
+      /\+policies:\n\+ {2}podinfo:\n\+ {4}image: [^\n]+\/stefanprodan\/podinfo\n\+ {4}strategy: semver\n\+ {4}range: 5\.0\.x\n\+ {4}ignore:\n\+ {6}- regexp:\^\.\*\\\.sig\$/,
+    );
+    assert.match(
+      shown.summary,
+      /\+environments:\n\+ {2}flux-system:\n\+ {4}path: clusters\/my-cluster\n\+ {4}branch: main\n\+ {4}mode: push\n\+ {4}update: \[ podinfo \]/,
+    );
     assert.equal(await git.head('acme/flux', 'main'), before, 'nothing written without write');
 
     const written = await run('acme/flux', { import: 'flux', write: 'true' });
@@ -177,7 +187,10 @@ describe('update --import', () => {
     assert.equal(updated.code, 0, updated.error);
     // What image-automation-controller's setter writes for this policy: 5.0.3 (5.1.0 is out of range, .sig ignored).
     const deployment = await git.readFile('acme/flux', 'main', 'clusters/my-cluster/podinfo-deployment.yaml');
-    assert.equal(deployment, fluxRepo(reg.proxy.host)['clusters/my-cluster/podinfo-deployment.yaml']!.replace('podinfo:5.0.0', 'podinfo:5.0.3'));
+    assert.equal(
+      deployment,
+      fluxRepo(reg.proxy.host)['clusters/my-cluster/podinfo-deployment.yaml']!.replace('podinfo:5.0.0', 'podinfo:5.0.3'),
+    );
   });
 
   it('Argo CD Image Updater: aliases, strategies, allow and ignore tags, Helm parameter names as markers', async () => {
@@ -185,11 +198,18 @@ describe('update --import', () => {
     assert.equal(written.code, 0, written.error);
     const config = (await git.readFile('acme/argo', 'main', 'baton.yaml')) ?? '';
     assert.match(config, /guestbook-nginx:\n {4}image: [^\n]+\/library\/nginx\n {4}strategy: semver\n {4}range: ~1\.26\n/);
-    assert.match(config, /guestbook-myalias:\n {4}image: [^\n]+\/some\/image\n {4}strategy: newest-build\n {4}allow:\n {6}- regexp:\^\[0-9a-f\]\{7\}\$\n {4}ignore:\n {6}- latest\n {6}- master\n/);
+    assert.match(
+      config,
+      /guestbook-myalias:\n {4}image: [^\n]+\/some\/image\n {4}strategy: newest-build\n {4}allow:\n {6}- regexp:\^\[0-9a-f\]\{7\}\$\n {4}ignore:\n {6}- latest\n {6}- master\n/,
+    );
     assert.match(config, /guestbook:\n {4}path: helm\/guestbook\n {4}mode: push\n {4}update: \[ guestbook-nginx, guestbook-myalias \]/);
     const values = (await git.readFile('acme/argo', 'main', 'helm/guestbook/values.yaml')) ?? '';
     assert.match(values, /name: [^\n]+\/some\/image # baton: [^\n]+\/some\/image:name\n/);
-    assert.match(values, /version: "0a1b2c3" # baton: [^\n]+\/some\/image:tag # built by CI\n/, 'the marker opens the comment, which stays');
+    assert.match(
+      values,
+      /version: "0a1b2c3" # baton: [^\n]+\/some\/image:tag # built by CI\n/,
+      'the marker opens the comment, which stays',
+    );
 
     const updated = await run('acme/argo');
     assert.equal(updated.code, 0, updated.error);

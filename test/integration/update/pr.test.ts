@@ -91,7 +91,8 @@ describe('update in PR mode, on a schedule', () => {
     await git.createRepo('acme/env', envFiles(reg.proxy.host), { branch: 'main' });
     github = await startGitHubApi({ tokens: { [TOKEN]: 'write' }, repos: [{ name: 'acme/env' }] });
     github.onRequest(async () => {
-      for (const env of ['staging', 'production']) if (await git.head('acme/env', `baton/update/${env}`)) github.pushBranch('acme/env', `baton/update/${env}`);
+      for (const env of ['staging', 'production'])
+        if (await git.head('acme/env', `baton/update/${env}`)) github.pushBranch('acme/env', `baton/update/${env}`);
     });
     await reg.push('acme/api', '1.0.0', 'api-1.0.0');
     await reg.tag('acme/api', '1.0.0', ['1.1.0', '1.2.0', '2.0.0', 'latest', '1.3.0-rc.1']);
@@ -114,7 +115,15 @@ describe('update in PR mode, on a schedule', () => {
     const env = { DOCKER_CONFIG: dockerConfig };
     return runInMemory(
       updateStep(defaultUpdateDeps(env)),
-      { repo: git.url('acme/env'), token: TOKEN, forge: 'github', 'api-url': github.url, cache: join(cacheDir, 'tags.json'), 'insecure-registries': reg.proxy.host, labels: 'dependencies' },
+      {
+        repo: git.url('acme/env'),
+        token: TOKEN,
+        forge: 'github',
+        'api-url': github.url,
+        cache: join(cacheDir, 'tags.json'),
+        'insecure-registries': reg.proxy.host,
+        labels: 'dependencies',
+      },
       env,
     );
   };
@@ -134,11 +143,17 @@ describe('update in PR mode, on a schedule', () => {
     assert.match(kustomization ?? '', /newTag: 1\.2\.0 # staging api\n/);
     assert.match(kustomization ?? '', /newTag: main-ccccccc-150\n/);
     const proxyDigest = (await reg.client.resolve(reg.ref('acme/proxy', 'stable'))).digest;
-    assert.match((await git.readFile('acme/env', 'baton/update/staging', 'envs/staging/deployment.yaml')) ?? '', new RegExp(`acme/proxy:stable@${proxyDigest}\n`));
+    assert.match(
+      (await git.readFile('acme/env', 'baton/update/staging', 'envs/staging/deployment.yaml')) ?? '',
+      new RegExp(`acme/proxy:stable@${proxyDigest}\n`),
+    );
     // The Flux marker resolved to the api policy: the tag changes, the comment stays.
     const values = await git.readFile('acme/env', 'baton/update/production', 'envs/production/values.yaml');
     assert.match(values ?? '', /tag: "1\.2\.0" # \{"\$imagepolicy": "flux-system:api:tag"\}/);
-    assert.equal(await git.readFile('acme/env', 'main', 'envs/staging/kustomization.yaml'), envFiles(reg.proxy.host)['envs/staging/kustomization.yaml']);
+    assert.equal(
+      await git.readFile('acme/env', 'main', 'envs/staging/kustomization.yaml'),
+      envFiles(reg.proxy.host)['envs/staging/kustomization.yaml'],
+    );
     // api is listed once although both environments follow it; proxy (digest) is not listed at all.
     const listings = reg.listings(start);
     assert.equal(listings.length, 2);
@@ -160,15 +175,24 @@ describe('update in PR mode, on a schedule', () => {
     assert.equal(git.requestCount('receive-pack'), pushesBefore);
     assert.deepEqual(await Promise.all(['staging', 'production'].map((env) => git.head('acme/env', `baton/update/${env}`))), heads);
     const listings = reg.listings(start);
-    assert.deepEqual(listings.map((l) => l.status), [304, 304]);
+    assert.deepEqual(
+      listings.map((l) => l.status),
+      [304, 304],
+    );
     // Besides the two conditional listings: one HEAD for the followed tag, nothing else of substance.
     const other = reg.proxy.requests.slice(start).filter((r) => !r.url.includes('/tags/list') && r.url !== '/v2/');
-    assert.deepEqual(other.map((r) => r.method), ['HEAD']);
+    assert.deepEqual(
+      other.map((r) => r.method),
+      ['HEAD'],
+    );
     assert.equal(github.pulls('acme/env').length, 2);
   });
 
   it('third run after new tags and a moved tag: the same PRs are updated', async () => {
-    const numbers = github.pulls('acme/env').map((p) => p.number).sort();
+    const numbers = github
+      .pulls('acme/env')
+      .map((p) => p.number)
+      .sort();
     await reg.tag('acme/api', '1.0.0', ['1.4.0']);
     await reg.tag('acme/worker', 'main-aaaaaaa-100', ['main-ddddddd-200']);
     const moved = await reg.push('acme/proxy', 'stable', 'proxy-b');
@@ -182,6 +206,9 @@ describe('update in PR mode, on a schedule', () => {
     assert.match(staging.body ?? '', /`main-ddddddd-200` \| `worker`/);
     const kustomization = await git.readFile('acme/env', 'baton/update/staging', 'envs/staging/kustomization.yaml');
     assert.match(kustomization ?? '', /newTag: 1\.4\.0 # staging api\n/);
-    assert.match((await git.readFile('acme/env', 'baton/update/production', 'envs/production/values.yaml')) ?? '', new RegExp(`image: [^\\n]*acme/proxy:stable@${moved}\\n`));
+    assert.match(
+      (await git.readFile('acme/env', 'baton/update/production', 'envs/production/values.yaml')) ?? '',
+      new RegExp(`image: [^\\n]*acme/proxy:stable@${moved}\\n`),
+    );
   });
 });

@@ -54,7 +54,8 @@ describe('update in push mode', () => {
         'images:',
         `  - name: ${host}/acme/cache`,
         '    newTag: 7.0.0',
-        `  # baton-hold: ${host}/acme/queue by "alice" on 2024-06-01T10:00:00.000Z reason "leaks memory"; release: baton release-hold --env dev --image ${host}/acme/queue`,
+        `  # baton-hold: ${host}/acme/queue by "alice" on 2024-06-01T10:00:00.000Z reason "leaks memory"; release: baton ` +
+          `release-hold --env dev --image ${host}/acme/queue`,
         `  - name: ${host}/acme/queue`,
         '    newTag: 3.1.0',
         `  - name: ${host}/acme/search`,
@@ -71,7 +72,10 @@ describe('update in push mode', () => {
     });
     home = await mkdtemp(join(tmpdir(), 'baton-update-push-'));
     await mkdir(join(home, 'docker'));
-    await writeFile(join(home, 'docker/config.json'), JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64') } } }));
+    await writeFile(
+      join(home, 'docker/config.json'),
+      JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64') } } }),
+    );
     env = { DOCKER_CONFIG: join(home, 'docker') };
   });
   after(async () => {
@@ -82,7 +86,14 @@ describe('update in push mode', () => {
   it('pushes to dev, keeps the held image and the higher version, and opens a PR for prod', async () => {
     const result = await runInMemory(
       updateStep(defaultUpdateDeps(env)),
-      { repo: git.url('acme/env'), token: TOKEN, mode: 'push', forge: 'github', 'api-url': github.url, 'insecure-registries': reg.proxy.host },
+      {
+        repo: git.url('acme/env'),
+        token: TOKEN,
+        mode: 'push',
+        forge: 'github',
+        'api-url': github.url,
+        'insecure-registries': reg.proxy.host,
+      },
       env,
     );
     assert.equal(result.code, 0, result.error);
@@ -92,11 +103,20 @@ describe('update in push mode', () => {
     const [commit] = await git.log('acme/env', 'main');
     assert.match(commit!.message, /^dev: update [^\n]+acme\/cache to 7\.4\.1\n/);
     assert.match(commit!.message, /Baton-Policy: cache/);
-    assert.ok(result.logs.some((l) => /acme\/queue is held by a rollback \(leaks memory\)/.test(l)), result.logs.join('\n'));
-    assert.ok(result.logs.some((l) => /kept 2024\.06; policy search ranks it above 2024\.03/.test(l)), result.logs.join('\n'));
+    assert.ok(
+      result.logs.some((l) => /acme\/queue is held by a rollback \(leaks memory\)/.test(l)),
+      result.logs.join('\n'),
+    );
+    assert.ok(
+      result.logs.some((l) => /kept 2024\.06; policy search ranks it above 2024\.03/.test(l)),
+      result.logs.join('\n'),
+    );
     // prod says mode pr: no push to main there, a PR instead.
     assert.equal(await git.readFile('acme/env', 'main', 'envs/prod/kustomization.yaml'), files['envs/prod/kustomization.yaml']);
-    assert.deepEqual(github.pulls('acme/env').map((p) => p.head.ref), ['baton/update/prod']);
+    assert.deepEqual(
+      github.pulls('acme/env').map((p) => p.head.ref),
+      ['baton/update/prod'],
+    );
     assert.ok(result.logs.some((l) => /prod: baton\.yaml sets mode pr; opening a request instead of pushing/.test(l)));
   });
 

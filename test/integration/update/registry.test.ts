@@ -16,7 +16,8 @@ const TAGS = Array.from({ length: 1000 }, (_, i) => `1.${Math.floor(i / 100)}.${
 
 describe('update against the registry', () => {
   let reg: UpdateRegistry;
-  const policy = (name: string, { repo, ...fields }: Record<string, unknown>) => parseUpdatePolicy(name, { image: `${reg.proxy.host}/${repo}`, ...fields });
+  const policy = (name: string, { repo, ...fields }: Record<string, unknown>) =>
+    parseUpdatePolicy(name, { image: `${reg.proxy.host}/${repo}`, ...fields });
 
   before(async () => {
     reg = await startUpdateRegistry();
@@ -42,14 +43,20 @@ describe('update against the registry', () => {
     start = reg.proxy.requests.length;
     const again = await readOffers([semver], { client: reg.newClient(), cache, pageSize: 100, warn });
     assert.equal(again.offers.get(offerKey(semver))?.choice?.tag, '1.9.99');
-    assert.deepEqual(reg.listings(start).map((p) => p.status), Array(11).fill(304));
+    assert.deepEqual(
+      reg.listings(start).map((p) => p.status),
+      Array(11).fill(304),
+    );
     assert.equal(again.stats.unchangedRepositories, 1);
 
     await reg.tag('acme/many', '0.0.1', ['1.10.0']);
     start = reg.proxy.requests.length;
     const later = await readOffers([semver], { client: reg.newClient(), cache, pageSize: 100, warn });
     assert.equal(later.offers.get(offerKey(semver))?.choice?.tag, '1.10.0');
-    assert.ok(reg.listings(start).some((p) => p.status === 200), 'the changed pages are read again');
+    assert.ok(
+      reg.listings(start).some((p) => p.status === 200),
+      'the changed pages are read again',
+    );
   });
 
   it('without a page size: one request for the listing, one conditional request when nothing changed', async () => {
@@ -58,10 +65,16 @@ describe('update against the registry', () => {
     let start = reg.proxy.requests.length;
     const first = await readOffers([alphabetical], { client: reg.newClient(), cache, warn: () => {} });
     assert.equal(first.offers.get(offerKey(alphabetical))?.choice?.tag, 'main-abc');
-    assert.deepEqual(reg.listings(start).map((p) => p.status), [200]);
+    assert.deepEqual(
+      reg.listings(start).map((p) => p.status),
+      [200],
+    );
     start = reg.proxy.requests.length;
     await readOffers([alphabetical], { client: reg.newClient(), cache, warn: () => {} });
-    assert.deepEqual(reg.listings(start).map((p) => p.status), [304]);
+    assert.deepEqual(
+      reg.listings(start).map((p) => p.status),
+      [304],
+    );
   });
 
   it('digest: pins what a mutable tag points at now, and follows it when it moves', async () => {

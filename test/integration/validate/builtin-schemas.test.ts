@@ -10,7 +10,10 @@ const ROOT = join(import.meta.dirname, '../../..');
 
 describe('built-in schemas', () => {
   test('builtin-kinds.ts matches the installed kubernetes-models', () => {
-    const result = spawnSync(process.execPath, ['src/adapters/schemas/generate-builtin-kinds.ts', '--check'], { cwd: ROOT, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['src/adapters/schemas/generate-builtin-kinds.ts', '--check'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     assert.equal(result.status, 0, result.stderr);
   });
 

@@ -42,7 +42,11 @@ async function pushImage(registry: RunningRegistry, repository: string, tag: str
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: Buffer.byteLength(config) },
     layers: [],
   });
-  const res = await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, { method: 'PUT', body: manifest, headers: { authorization, 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+  const res = await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, {
+    method: 'PUT',
+    body: manifest,
+    headers: { authorization, 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+  });
   assert.equal(res.status, 201, await res.text());
   return sha256(manifest);
 }
@@ -56,17 +60,31 @@ describe('check-images', { skip: skipWithout('docker-registry', 'htpasswd') }, (
     digest = await pushImage(registry, 'acme/api', '1.0.0');
     dir = await mkdtemp(join(tmpdir(), 'baton-check-images-'));
     await mkdir(join(dir, 'docker'));
-    await writeFile(join(dir, 'docker/config.json'), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString('base64') } } }));
+    await writeFile(
+      join(dir, 'docker/config.json'),
+      JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString('base64') } } }),
+    );
     const pod = (name: string, image: string) =>
       `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`;
-    await writeFile(join(dir, 'pods.yaml'), [pod('a', `${registry.host}/acme/api:1.0.0`), pod('b', `${registry.host}/acme/api@${digest}`), pod('c', `${registry.host}/acme/api:9.9.9`)].join('---\n'));
+    await writeFile(
+      join(dir, 'pods.yaml'),
+      [
+        pod('a', `${registry.host}/acme/api:1.0.0`),
+        pod('b', `${registry.host}/acme/api@${digest}`),
+        pod('c', `${registry.host}/acme/api:9.9.9`),
+      ].join('---\n'),
+    );
   });
   after(async () => {
     await registry?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const context = (env: Record<string, string>): StepContext => ({ cwd: dir, env, log: { info: () => {}, warn: () => {}, secret: () => {}, group: (_t, b) => b() } });
+  const context = (env: Record<string, string>): StepContext => ({
+    cwd: dir,
+    env,
+    log: { info: () => {}, warn: () => {}, secret: () => {}, group: (_t, b) => b() },
+  });
   const run = (env: Record<string, string>) =>
     validateStep(defaultValidateDeps()).run(
       parseInputs(validateStep(defaultValidateDeps()).spec, { paths: 'pods.yaml', 'check-images': 'true', policy: '' }, {}),
@@ -74,7 +92,11 @@ describe('check-images', { skip: skipWithout('docker-registry', 'htpasswd') }, (
     );
 
   test('the HEAD client finds a tag and a digest, and not a missing tag', async () => {
-    const client = new RegistryClient({ credentials: [{ registry: registry.host, username: USER, password: PASSWORD }], insecureRegistries: [registry.host], env: {} });
+    const client = new RegistryClient({
+      credentials: [{ registry: registry.host, username: USER, password: PASSWORD }],
+      insecureRegistries: [registry.host],
+      env: {},
+    });
     const head = clientManifestHead(client);
     assert.deepEqual(await head.check(parseImageRef(`${registry.host}/acme/api:1.0.0`)), { status: 'found', digest });
     assert.equal((await head.check(parseImageRef(`${registry.host}/acme/api@${digest}`))).status, 'found');
@@ -95,7 +117,10 @@ describe('check-images', { skip: skipWithout('docker-registry', 'htpasswd') }, (
   test('without credentials the registry refusal says what to do', async () => {
     await assert.rejects(run({ DOCKER_CONFIG: join(dir, 'nowhere') }), (error: unknown) => {
       assert.ok(error instanceof ValidationFailed);
-      assert.match(error.result.summary, /could not be checked: .* needs credentials and none were found \(looked in: .*\)\. Pass username and password, or log in with `docker login /);
+      assert.match(
+        error.result.summary,
+        /could not be checked: .* needs credentials and none were found \(looked in: .*\)\. Pass username and password, or log in with `docker login /,
+      );
       return true;
     });
   });

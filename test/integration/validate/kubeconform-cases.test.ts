@@ -29,7 +29,11 @@ interface Outcome {
 
 async function validate(raw: RawInputs): Promise<Outcome> {
   const logs: string[] = [];
-  const context: StepContext = { cwd: FIXTURES, env: {}, log: { info: (m) => logs.push(m), warn: (m) => logs.push(`warning: ${m}`), secret: () => {}, group: (_t, body) => body() } };
+  const context: StepContext = {
+    cwd: FIXTURES,
+    env: {},
+    log: { info: (m) => logs.push(m), warn: (m) => logs.push(`warning: ${m}`), secret: () => {}, group: (_t, body) => body() },
+  };
   try {
     return { failed: false, result: await step.run(parseInputs(step.spec, raw, {}), context), logs };
   } catch (error) {
@@ -94,11 +98,21 @@ describe('schema locations with $ref to other files (kubernetes-json-schema non-
       'schema-location': [`${base}/schemas-html/{{ .ResourceKind }}{{ .KindSuffix }}.json`, `schemas/${TEMPLATE}`],
     });
     assert.equal(outcome.failed, false);
-    assert.ok(outcome.logs.some((line) => /^warning: schema-location: http:\/\/127\.0\.0\.1:\d+\/schemas-html\/widget-example-v1\.json answered with something that is not JSON; trying the next location\.$/.test(line)), outcome.logs.join('\n'));
+    assert.ok(
+      outcome.logs.some((line) =>
+        /^warning: schema-location: http:\/\/127\.0\.0\.1:\d+\/schemas-html\/widget-example-v1\.json answered with something that is not JSON; trying the next location\.$/.test(
+          line,
+        ),
+      ),
+      outcome.logs.join('\n'),
+    );
   });
 
   test('a local schema whose $ref leads to the web does not compile: local locations stay offline', async () => {
-    const outcome = await validate({ paths: 'manifests/widgets-valid.yaml', 'schema-location': 'schemas-remote-ref/{{ .ResourceKind }}{{ .KindSuffix }}.json' });
+    const outcome = await validate({
+      paths: 'manifests/widgets-valid.yaml',
+      'schema-location': 'schemas-remote-ref/{{ .ResourceKind }}{{ .KindSuffix }}.json',
+    });
     assert.equal(outcome.failed, true);
     assert.match(outcome.result.summary, /does not compile: .*https:\/\/schemas\.example\.invalid\/_definitions\.json leaves the machine/);
   });
@@ -125,7 +139,10 @@ describe('kinds, versions and non-Kubernetes YAML', () => {
 
   test('YAML without apiVersion and kind is a notice; with only one of them it is an error (kubeconform: both errors)', async () => {
     const outcome = await validate({ paths: 'not-kubernetes' });
-    assert.deepEqual(rules(outcome), ['error not-kubernetes/half.yaml:1 missing-kind', 'notice not-kubernetes/config.yaml:2 not-kubernetes']);
+    assert.deepEqual(rules(outcome), [
+      'error not-kubernetes/half.yaml:1 missing-kind',
+      'notice not-kubernetes/config.yaml:2 not-kubernetes',
+    ]);
     const alone = await validate({ paths: 'not-kubernetes/config.yaml', 'allow-empty': 'true' });
     assert.equal(alone.failed, false);
   });
@@ -153,7 +170,14 @@ function cli(args: readonly string[], stdin = ''): Promise<{ code: number | null
 
 describe('the command line', () => {
   test('bare arguments are paths (baton validate a b), also next to --paths', async () => {
-    const { code, stdout } = await cli(['not-kubernetes/configmap.yaml', 'skip-reject', '--paths', 'not-kubernetes/config.yaml', '--reject-kinds', 'Secret']);
+    const { code, stdout } = await cli([
+      'not-kubernetes/configmap.yaml',
+      'skip-reject',
+      '--paths',
+      'not-kubernetes/config.yaml',
+      '--reject-kinds',
+      'Secret',
+    ]);
     assert.equal(code, 1);
     assert.match(stdout, /^resources=2$/m);
     assert.match(stdout, /^files=3$/m);

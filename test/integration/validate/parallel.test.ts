@@ -35,7 +35,10 @@ spec:
 function file(n: number): string {
   const docs = [
     `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${n % 150}, namespace: team}\ndata: {a: "${n}"}\n`,
-    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${n}\nspec:\n  replicas: ${n % 17 === 0 ? '"two"' : 2}\n  selector: {matchLabels: {app: a${n}}}\n  template:\n    metadata: {labels: {app: a${n}}}\n    spec:\n      containers:\n        - name: c\n          image: registry.example.com/app:${n}\n          ${n % 23 === 0 ? 'imagePullPolicy: Sometimes' : 'imagePullPolicy: Always'}\n`,
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${n}\nspec:\n  replicas: ${n % 17 === 0 ? '"two"' : 2}\n  ` +
+      `selector: {matchLabels: {app: a${n}}}\n  template:\n    metadata: {labels: {app: a${n}}}\n    spec:\n      containers:\n        ` +
+      `- name: c\n          image: registry.example.com/app:${n}\n          ` +
+      `${n % 23 === 0 ? 'imagePullPolicy: Sometimes' : 'imagePullPolicy: Always'}\n`,
     `apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w-${n}}\nspec: {size: ${n % 7}, every: ${n % 11 === 0 ? 'PT5M' : '5m'}}\n`,
   ];
   return docs.join('---\n');
@@ -50,14 +53,24 @@ before(async () => {
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-const context = (warnings: string[]): StepContext => ({ cwd: dir, env: {}, log: { info: () => {}, warn: (m) => warnings.push(m), secret: () => {}, group: (_t, body) => body() } });
+const context = (warnings: string[]): StepContext => ({
+  cwd: dir,
+  env: {},
+  log: { info: () => {}, warn: (m) => warnings.push(m), secret: () => {}, group: (_t, body) => body() },
+});
 
 test('worker threads give the same report as one thread', async () => {
   const inputs = validateInputs(parseInputs(validateSpec, { paths: 'env', render: 'none' }, {}));
   const deps = defaultValidateDeps();
   const one = await runValidation(inputs, { ...deps, parallel: { ...deps.parallel, workers: 0 } }, context([]));
   const splits: Array<{ jobs: number; workers: number }> = [];
-  const parallel = { ...deps.parallel, workers: 2, minBytes: 0, jobBytes: 16 * 1024, onSplit: (split: { jobs: number; workers: number }) => splits.push(split) };
+  const parallel = {
+    ...deps.parallel,
+    workers: 2,
+    minBytes: 0,
+    jobBytes: 16 * 1024,
+    onSplit: (split: { jobs: number; workers: number }) => splits.push(split),
+  };
   const many = await runValidation(inputs, { ...deps, parallel }, context([]));
   assert.equal(splits.length, 1);
   assert.equal(splits[0]!.workers, 2);

@@ -45,7 +45,10 @@ async function validate(cwd: string, raw: Record<string, string | string[]>): Pr
 }
 
 function summary(report: Report): string[] {
-  return report.findings.map((f) => `${f.level} ${f.rule} ${f.location.file}${f.location.rendered ? ` #${f.location.rendered.document}@${f.location.rendered.line}:${f.location.rendered.column}` : ''}`);
+  return report.findings.map((f) => {
+    const rendered = f.location.rendered;
+    return `${f.level} ${f.rule} ${f.location.file}${rendered ? ` #${rendered.document}@${rendered.line}:${rendered.column}` : ''}`;
+  });
 }
 
 describe('kustomize', { skip: skipWithout('kubectl') }, () => {
@@ -76,7 +79,7 @@ describe('kustomize', { skip: skipWithout('kubectl') }, () => {
     assert.deepEqual(report.findings, []);
   });
 
-  test('a broken overlay reports the renderer\'s own error', async () => {
+  test("a broken overlay reports the renderer's own error", async () => {
     const report = await validate(FIXTURES, { paths: ['kustomize-broken/overlay'] });
     assert.equal(report.findings.length, 2, summary(report).join('\n'));
     const render = report.findings.find((f) => f.rule === 'render')!;
@@ -87,7 +90,10 @@ describe('kustomize', { skip: skipWithout('kubectl') }, () => {
   });
 
   test('render: kustomize on a directory without a kustomization is bad input', async () => {
-    await assert.rejects(validate(join(FIXTURES, 'kustomize'), { paths: ['base/..'], render: 'kustomize' }), /paths: "\." has no kustomization\.yaml, so render: kustomize cannot render it/);
+    await assert.rejects(
+      validate(join(FIXTURES, 'kustomize'), { paths: ['base/..'], render: 'kustomize' }),
+      /paths: "\." has no kustomization\.yaml, so render: kustomize cannot render it/,
+    );
   });
 });
 
@@ -114,18 +120,36 @@ describe('helm (stand-in executable)', () => {
     const report = await validate(chartDir, { paths: ['charts/api'], values: ['charts/api/values.yaml'] });
     const render = report.findings.find((f) => f.rule === 'render')!;
     assert.equal(render.location.file, 'charts/api/Chart.yaml');
-    assert.match(render.message, /^helm template api charts\/api --kube-version 1\.36\.0 --include-crds --values charts\/api\/values\.yaml failed: Error: stand-in helm: unexpected arguments/);
+    assert.match(
+      render.message,
+      /^helm template api charts\/api --kube-version 1\.36\.0 --include-crds --values charts\/api\/values\.yaml failed: Error: stand-in helm: unexpected arguments/,
+    );
   });
 
   test('the arguments baton gives helm: release from the directory, target version, CRDs, values in order', () => {
     assert.deepEqual(helmTemplateArgs('charts/My_API', { cwd: '.', kubernetesVersion: '1.30.2', valuesFiles: ['a.yaml', 'b.yaml'] }), [
-      'template', 'my-api', 'charts/My_API', '--kube-version', '1.30.2', '--include-crds', '--values', 'a.yaml', '--values', 'b.yaml',
+      'template',
+      'my-api',
+      'charts/My_API',
+      '--kube-version',
+      '1.30.2',
+      '--include-crds',
+      '--values',
+      'a.yaml',
+      '--values',
+      'b.yaml',
     ]);
   });
 
   test('helm missing from PATH is bad input that says what to do', async () => {
-    await assert.rejects(renderHelm('charts/api', { cwd: chartDir, kubernetesVersion: '1.36.0', env: { PATH: '/nonexistent' } }), /helm is not on PATH; install helm .*render the chart first \(helm template <release> charts\/api > rendered.yaml\)/);
+    await assert.rejects(
+      renderHelm('charts/api', { cwd: chartDir, kubernetesVersion: '1.36.0', env: { PATH: '/nonexistent' } }),
+      /helm is not on PATH; install helm .*render the chart first \(helm template <release> charts\/api > rendered.yaml\)/,
+    );
     // render: none would read Go templates as manifests and report junk; the message must not send users there.
-    await assert.rejects(renderHelm('charts/api', { cwd: chartDir, kubernetesVersion: '1.36.0', env: { PATH: '/nonexistent' } }), (error: Error) => !/set render to none/.test(error.message));
+    await assert.rejects(
+      renderHelm('charts/api', { cwd: chartDir, kubernetesVersion: '1.36.0', env: { PATH: '/nonexistent' } }),
+      (error: Error) => !/set render to none/.test(error.message),
+    );
   });
 });

@@ -57,7 +57,12 @@ const FILES: Record<string, string> = {
   'policy.yaml': 'environments:\n  production:\n    require-digest: true\n',
   'schemas/v1.36.0-standalone-strict/widget-example-v1.json': JSON.stringify({
     type: 'object',
-    properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec: { type: 'object', properties: { size: { type: 'integer', maximum: 1 } }, additionalProperties: false } },
+    properties: {
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: { type: 'object' },
+      spec: { type: 'object', properties: { size: { type: 'integer', maximum: 1 } }, additionalProperties: false },
+    },
   }),
 };
 
@@ -74,7 +79,11 @@ after(() => rm(repo, { recursive: true, force: true }));
 const step = validateStep(defaultValidateDeps());
 
 function context(logs: string[]): StepContext {
-  return { cwd: repo, env: {}, log: { info: (m) => logs.push(m), warn: (m) => logs.push(`warning: ${m}`), secret: () => {}, group: (_t, body) => body() } };
+  return {
+    cwd: repo,
+    env: {},
+    log: { info: (m) => logs.push(m), warn: (m) => logs.push(`warning: ${m}`), secret: () => {}, group: (_t, body) => body() },
+  };
 }
 
 async function run(raw: RawInputs, logs: string[] = []): Promise<StepResult> {
@@ -95,7 +104,15 @@ describe('validate step', () => {
   test('env resolves its path through baton.yaml; CRDs come from crd-dir; all outputs are set', async () => {
     const logs: string[] = [];
     const result = await run({ env: 'staging', 'crd-dir': 'crds' }, logs);
-    assert.deepEqual(result.outputs, { valid: 'true', resources: '2', files: '2', errors: '0', warnings: '0', skipped: '0', 'report-files': '' });
+    assert.deepEqual(result.outputs, {
+      valid: 'true',
+      resources: '2',
+      files: '2',
+      errors: '0',
+      warnings: '0',
+      skipped: '0',
+      'report-files': '',
+    });
     assert.match(result.summary, /^### Baton validate: staging — passed/);
     assert.deepEqual(result.annotations, []);
     assert.match(logs.join('\n'), /Summary: 2 resources in 2 files/);
@@ -114,7 +131,12 @@ describe('validate step', () => {
   });
 
   test('a failing run writes every report, annotates at file and line, and carries the result', async () => {
-    const failed = await failure({ paths: ['envs/broken'], output: 'sarif', 'output-file': 'out/validate.sarif', reports: ['junit=out/junit.xml', 'codequality=out/cq.json'] });
+    const failed = await failure({
+      paths: ['envs/broken'],
+      output: 'sarif',
+      'output-file': 'out/validate.sarif',
+      reports: ['junit=out/junit.xml', 'codequality=out/cq.json'],
+    });
     assert.equal(failed.result.outputs['report-files'], 'out/validate.sarif\nout/junit.xml\nout/cq.json');
     assert.equal(failed.result.outputs['errors'], '1');
     const annotation = failed.result.annotations[0]!;
@@ -145,7 +167,11 @@ describe('validate step', () => {
   });
 
   const BAD: Array<[RawInputs, string, RegExp]> = [
-    [{ 'kubernetes-version': '1.36.x', paths: 'envs/staging' }, 'kubernetes-version', /"1\.36\.x" is not a Kubernetes version; write x\.y or x\.y\.z/],
+    [
+      { 'kubernetes-version': '1.36.x', paths: 'envs/staging' },
+      'kubernetes-version',
+      /"1\.36\.x" is not a Kubernetes version; write x\.y or x\.y\.z/,
+    ],
     [{ render: 'jsonnet' }, 'render', /"jsonnet" is not one of auto, kustomize, helm, none/],
     [{ output: 'html' }, 'output', /"html" is not one of text, json, junit, sarif, codequality/],
     [{ 'fail-on': 'notice' }, 'fail-on', /"notice" is not one of error, warning/],

@@ -35,7 +35,11 @@ const step = validateStep({ ...defaultValidateDeps(), renderers });
 
 async function validate(raw: RawInputs): Promise<{ failed: boolean; result: StepResult; log: string }> {
   const logs: string[] = [];
-  const context: StepContext = { cwd: join(root, 'repo'), env: {}, log: { info: (m) => logs.push(m), warn: (m) => logs.push(m), secret: () => {}, group: (_t, body) => body() } };
+  const context: StepContext = {
+    cwd: join(root, 'repo'),
+    env: {},
+    log: { info: (m) => logs.push(m), warn: (m) => logs.push(m), secret: () => {}, group: (_t, body) => body() },
+  };
   try {
     const result = await step.run(parseInputs(step.spec, raw, {}), context);
     return { failed: false, result, log: logs.join('\n') };
@@ -49,7 +53,10 @@ before(async () => {
   root = await mkdtemp(join(tmpdir(), 'baton-validate-untrusted-'));
   await mkdir(join(root, 'outside/dir'), { recursive: true });
   // Outside the repo: a manifest whose content would show in a finding (an unknown field and its value).
-  await writeFile(join(root, 'outside/secret.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, ${OUTSIDE_VALUE}: 1}\ndata: {k: ${OUTSIDE_VALUE}}\n`);
+  await writeFile(
+    join(root, 'outside/secret.yaml'),
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, ${OUTSIDE_VALUE}: 1}\ndata: {k: ${OUTSIDE_VALUE}}\n`,
+  );
   await writeFile(join(root, 'outside/dir/more.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y, ${OUTSIDE_VALUE}: 2}\n`);
   await writeFile(join(root, 'outside/not-yaml'), `${OUTSIDE_VALUE}: [unclosed\n`);
   const env = join(root, 'repo/envs/pr');
@@ -97,24 +104,42 @@ describe('hostile shapes', () => {
   test('10,000-deep nesting is a finding naming the file, not a stack overflow', async () => {
     const dir = join(root, 'repo/envs/deep');
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'flow.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\ndata: {a: ${'['.repeat(10_000)}${']'.repeat(10_000)}}\n`);
-    await writeFile(join(dir, 'block.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: e}\nx:\n${Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(i)}- `).join('\n')}1\n`);
+    await writeFile(
+      join(dir, 'flow.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\ndata: {a: ${'['.repeat(10_000)}${']'.repeat(10_000)}}\n`,
+    );
+    await writeFile(
+      join(dir, 'block.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: e}\nx:\n${Array.from({ length: 10_000 }, (_, i) => `${' '.repeat(i)}- `).join('\n')}1\n`,
+    );
     // Just over the limit, where no stack overflows: the verdict must not depend on the machine's stack.
-    await writeFile(join(dir, 'limit.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: f}\ndata: {a: ${'['.repeat(1000)}${']'.repeat(1000)}}\n`);
+    await writeFile(
+      join(dir, 'limit.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: f}\ndata: {a: ${'['.repeat(1000)}${']'.repeat(1000)}}\n`,
+    );
     // The same through the yaml package (an anchor sends the document there).
-    await writeFile(join(dir, 'anchored.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: &n g}\ndata: {a: ${'['.repeat(1000)}${']'.repeat(1000)}}\n`);
+    await writeFile(
+      join(dir, 'anchored.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: &n g}\ndata: {a: ${'['.repeat(1000)}${']'.repeat(1000)}}\n`,
+    );
     await writeFile(join(dir, 'ok.yaml'), CONFIGMAP);
     const { failed, result, log } = await validate({ paths: 'envs/deep' });
     assert.equal(failed, true);
     const deep = result.annotations.filter((a) => a.title === 'baton validate: too-deep').map((a) => a.file);
     assert.deepEqual(deep.sort(), ['envs/deep/anchored.yaml', 'envs/deep/block.yaml', 'envs/deep/flow.yaml', 'envs/deep/limit.yaml']);
-    assert.match(result.annotations.find((a) => a.file === 'envs/deep/flow.yaml')!.message, /envs\/deep\/flow\.yaml nests values deeper than 1000 levels/);
+    assert.match(
+      result.annotations.find((a) => a.file === 'envs/deep/flow.yaml')!.message,
+      /envs\/deep\/flow\.yaml nests values deeper than 1000 levels/,
+    );
     assert.doesNotMatch(`${log}${result.summary}`, /Maximum call stack/);
     assert.equal(result.outputs['resources'], '1');
   });
 
   test('a finding deep in a 20,000-item List names the line of the item', async () => {
-    const items = Array.from({ length: 20_000 }, (_, i) => `  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: cm-${i}${i === 19_999 ? ', colour: red' : ''}}\n`);
+    const items = Array.from(
+      { length: 20_000 },
+      (_, i) => `  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: cm-${i}${i === 19_999 ? ', colour: red' : ''}}\n`,
+    );
     await writeFile(join(root, 'repo/list.yaml'), `apiVersion: v1\nkind: List\nitems:\n${items.join('')}`);
     const { failed, result } = await validate({ paths: 'list.yaml' });
     assert.equal(failed, true);

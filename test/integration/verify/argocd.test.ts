@@ -20,7 +20,12 @@ function autoSync(argo: ArgoCdApi, clock: ManualClock, name: string, revision: s
     if ((app.status['sync'] as { revision: string }).revision === revision) return;
     app.status['sync'] = { status: 'OutOfSync', revision };
     app.operation = { sync: { revision }, initiatedBy: { automated: true } };
-    app.status['operationState'] = { phase: 'Running', message: 'one or more tasks are running', operation: { sync: { revision } }, startedAt: new Date(clock.now()).toISOString() };
+    app.status['operationState'] = {
+      phase: 'Running',
+      message: 'one or more tasks are running',
+      operation: { sync: { revision } },
+      startedAt: new Date(clock.now()).toISOString(),
+    };
     clock.after(5000, () => argo.update(name, (a) => finishSync(a, revision, ending)));
     if (ending !== 'sync-failed') clock.after(25_000, () => argo.update(name, (a) => settle(a, ending)));
   });
@@ -33,20 +38,55 @@ function finishSync(app: ArgoApplication, revision: string, ending: Ending): voi
       phase: 'Failed',
       message: 'one or more objects failed to apply, reason: admission webhook "verify-images" denied the request',
       operation: { sync: { revision } },
-      syncResult: { revision, resources: [{ group: 'apps', kind: 'Deployment', namespace: 'prod', name: 'web', status: 'SyncFailed', message: 'admission webhook "verify-images" denied the request: image is not signed' }] },
+      syncResult: {
+        revision,
+        resources: [
+          {
+            group: 'apps',
+            kind: 'Deployment',
+            namespace: 'prod',
+            name: 'web',
+            status: 'SyncFailed',
+            message: 'admission webhook "verify-images" denied the request: image is not signed',
+          },
+        ],
+      },
     };
     return;
   }
   app.status['sync'] = { status: 'Synced', revision };
   app.status['health'] = { status: 'Progressing' };
-  app.status['resources'] = [{ group: 'apps', kind: 'Deployment', namespace: 'prod', name: 'web', status: 'Synced', health: { status: 'Progressing', message: 'Waiting for rollout to finish: 1 of 3 updated replicas are available...' } }];
-  app.status['operationState'] = { phase: 'Succeeded', message: 'successfully synced (all tasks run)', operation: { sync: { revision } }, syncResult: { revision, resources: [] } };
+  app.status['resources'] = [
+    {
+      group: 'apps',
+      kind: 'Deployment',
+      namespace: 'prod',
+      name: 'web',
+      status: 'Synced',
+      health: { status: 'Progressing', message: 'Waiting for rollout to finish: 1 of 3 updated replicas are available...' },
+    },
+  ];
+  app.status['operationState'] = {
+    phase: 'Succeeded',
+    message: 'successfully synced (all tasks run)',
+    operation: { sync: { revision } },
+    syncResult: { revision, resources: [] },
+  };
 }
 
 function settle(app: ArgoApplication, ending: Ending): void {
   const degraded = ending === 'degraded';
   app.status['health'] = { status: degraded ? 'Degraded' : 'Healthy' };
-  app.status['resources'] = [{ group: 'apps', kind: 'Deployment', namespace: 'prod', name: 'web', status: 'Synced', health: degraded ? { status: 'Degraded', message: 'Deployment "web" exceeded its progress deadline' } : { status: 'Healthy' } }];
+  app.status['resources'] = [
+    {
+      group: 'apps',
+      kind: 'Deployment',
+      namespace: 'prod',
+      name: 'web',
+      status: 'Synced',
+      health: degraded ? { status: 'Degraded', message: 'Deployment "web" exceeded its progress deadline' } : { status: 'Healthy' },
+    },
+  ];
   app.status['summary'] = { images: ['ghcr.io/acme/web:1.1.0'] };
 }
 
@@ -55,7 +95,14 @@ async function argoServer(): Promise<{ clock: ManualClock; argo: ArgoCdApi }> {
   return { clock, argo: await startArgoCdApi({ clock, tokens: { 'argo-token': { account: 'ci', projects: ['default'] } } }) };
 }
 
-const inputs = (argo: ArgoCdApi, extra: Record<string, string> = {}) => ({ provider: 'argocd', 'argocd-server': argo.url, 'argocd-token': 'argo-token', application: 'web', 'expected-revision': NEW, ...extra });
+const inputs = (argo: ArgoCdApi, extra: Record<string, string> = {}) => ({
+  provider: 'argocd',
+  'argocd-server': argo.url,
+  'argocd-token': 'argo-token',
+  application: 'web',
+  'expected-revision': NEW,
+  ...extra,
+});
 
 describe('Argo CD scenarios', () => {
   test('old revision still Synced+Healthy: verify keeps waiting (one refresh), then times out', async () => {
@@ -84,7 +131,7 @@ describe('Argo CD scenarios', () => {
       const start = clock.now();
       const run = await runVerifyStep(inputs(argo), testDeps(clock));
       assert.equal(run.code, 0, run.message);
-      assert.ok(clock.now() - start >= 25_000, "healthy only once Argo CD reports it");
+      assert.ok(clock.now() - start >= 25_000, 'healthy only once Argo CD reports it');
       assert.ok(run.logs.some((l) => /an operation is running/.test(l)));
       assert.ok(run.logs.some((l) => /1 of 3 updated replicas are available/.test(l)));
       const [target] = JSON.parse(run.result?.outputs['details'] ?? '[]');
@@ -102,7 +149,10 @@ describe('Argo CD scenarios', () => {
       autoSync(argo, clock, 'web', NEW, 'sync-failed');
       const run = await runVerifyStep(inputs(argo), testDeps(clock));
       assert.equal(run.code, 1);
-      assert.match(run.message, /sync failed: one or more objects failed to apply.*Deployment\/prod\/web: admission webhook "verify-images" denied the request: image is not signed/);
+      assert.match(
+        run.message,
+        /sync failed: one or more objects failed to apply.*Deployment\/prod\/web: admission webhook "verify-images" denied the request: image is not signed/,
+      );
     } finally {
       await argo.stop();
     }
@@ -129,7 +179,10 @@ describe('Argo CD API answers', () => {
       argo.addApplication('web', { revision: NEW });
       const run = await runVerifyStep(inputs(argo, { 'argocd-token': 'wrong' }), testDeps(clock));
       assert.equal(run.code, 2);
-      assert.match(run.message, /^argocd-token: Argo CD at http:\/\/127.0.0.1:\d+ rejected the token \(401: invalid session: token signature is invalid\)/);
+      assert.match(
+        run.message,
+        /^argocd-token: Argo CD at http:\/\/127.0.0.1:\d+ rejected the token \(401: invalid session: token signature is invalid\)/,
+      );
       assert.ok(!run.message.includes('wrong'));
     } finally {
       await argo.stop();
@@ -161,7 +214,10 @@ describe('Argo CD API answers', () => {
       argo.server.fail({ path: '/api/v1/applications/web', status: 503, times: 3 });
       const run = await runVerifyStep(inputs(argo), testDeps(clock));
       assert.equal(run.code, 0, run.message);
-      assert.ok(run.logs.some((l) => /answered 503: 503 Service Unavailable/.test(l)), run.logs.join('\n'));
+      assert.ok(
+        run.logs.some((l) => /answered 503: 503 Service Unavailable/.test(l)),
+        run.logs.join('\n'),
+      );
     } finally {
       await argo.stop();
     }

@@ -18,7 +18,14 @@ async function fluxServer(): Promise<{ clock: ManualClock; api: KubeApiServer }>
   return { clock, api };
 }
 
-const ready = (status: string, reason: string, message: string, at: number) => ({ type: 'Ready', status, reason, message, lastTransitionTime: new Date(at).toISOString(), observedGeneration: 1 });
+const ready = (status: string, reason: string, message: string, at: number) => ({
+  type: 'Ready',
+  status,
+  reason,
+  message,
+  lastTransitionTime: new Date(at).toISOString(),
+  observedGeneration: 1,
+});
 
 function kustomization(name: string, revision: string, at: number): KubeObject {
   return {
@@ -26,7 +33,12 @@ function kustomization(name: string, revision: string, at: number): KubeObject {
     kind: 'Kustomization',
     metadata: { name, namespace: 'flux-system' },
     spec: { interval: '10m', path: './envs/prod', prune: true, sourceRef: { kind: 'GitRepository', name: 'env' } },
-    status: { observedGeneration: 1, lastAppliedRevision: revision, lastAttemptedRevision: revision, conditions: [ready('True', 'ReconciliationSucceeded', `Applied revision: ${revision}`, at)] },
+    status: {
+      observedGeneration: 1,
+      lastAppliedRevision: revision,
+      lastAttemptedRevision: revision,
+      conditions: [ready('True', 'ReconciliationSucceeded', `Applied revision: ${revision}`, at)],
+    },
   };
 }
 
@@ -58,10 +70,16 @@ describe('Kustomization', () => {
         api.create(kustomization('apps', old, clock.now()));
         applyLater(api, clock, 'apps', next, 20_000);
         const start = clock.now();
-        const run = await runVerifyStep({ provider: 'flux', targets: 'kustomization/apps', kubeconfig: api.kubeconfig(), 'expected-revision': NEW }, testDeps(clock));
+        const run = await runVerifyStep(
+          { provider: 'flux', targets: 'kustomization/apps', kubeconfig: api.kubeconfig(), 'expected-revision': NEW },
+          testDeps(clock),
+        );
         assert.equal(run.code, 0, run.message);
         assert.ok(clock.now() - start >= 20_000, 'the old revision did not pass');
-        assert.ok(run.logs.some((l) => /Ready at .*0a1b2c3d4e5f; waiting for 5f3c2d1e0b9a/.test(l)), run.logs.join('\n'));
+        assert.ok(
+          run.logs.some((l) => /Ready at .*0a1b2c3d4e5f; waiting for 5f3c2d1e0b9a/.test(l)),
+          run.logs.join('\n'),
+        );
         assert.equal(details(run.result?.outputs)[0]?.['revision'], next);
       } finally {
         await api.stop();
@@ -78,14 +96,27 @@ describe('Kustomization', () => {
         k.status['conditions'] = [ready('False', 'DependencyNotReady', "dependency 'flux-system/infra' is not ready", clock.now())];
       });
       applyLater(api, clock, 'apps', `main@sha1:${NEW}`, 45_000);
-      const waited = await runVerifyStep({ provider: 'flux', targets: 'ks/apps', kubeconfig: api.kubeconfig(), 'expected-revision': NEW }, testDeps(clock));
+      const waited = await runVerifyStep(
+        { provider: 'flux', targets: 'ks/apps', kubeconfig: api.kubeconfig(), 'expected-revision': NEW },
+        testDeps(clock),
+      );
       assert.equal(waited.code, 0, waited.message);
       assert.ok(waited.logs.some((l) => /waits for a dependency: DependencyNotReady/.test(l)));
 
       api.update('Kustomization', 'flux-system', 'apps', (k) => {
-        k.status['conditions'] = [ready('False', 'HealthCheckFailed', "health check failed after 1m0s: timeout waiting for: [Deployment/prod/web status: 'InProgress']", clock.now())];
+        k.status['conditions'] = [
+          ready(
+            'False',
+            'HealthCheckFailed',
+            "health check failed after 1m0s: timeout waiting for: [Deployment/prod/web status: 'InProgress']",
+            clock.now(),
+          ),
+        ];
       });
-      const failed = await runVerifyStep({ provider: 'flux', targets: 'ks/apps', kubeconfig: api.kubeconfig(), 'expected-revision': NEW }, testDeps(clock));
+      const failed = await runVerifyStep(
+        { provider: 'flux', targets: 'ks/apps', kubeconfig: api.kubeconfig(), 'expected-revision': NEW },
+        testDeps(clock),
+      );
       assert.equal(failed.code, 1);
       assert.equal(details(failed.result?.outputs)[0]?.['reason'], 'health-check-failed');
       assert.match(failed.message, /Deployment\/prod\/web status: 'InProgress'/);
@@ -107,7 +138,17 @@ describe('Kustomization', () => {
           k.status['conditions'] = [ready('True', 'ReconciliationSucceeded', 'applied', clock.now())];
         });
       });
-      const run = await runVerifyStep({ provider: 'flux', targets: 'kustomization/apps', kubeconfig: api.kubeconfig(), 'expected-revision': NEW, reconcile: 'true', timeout: '30s' }, testDeps(clock));
+      const run = await runVerifyStep(
+        {
+          provider: 'flux',
+          targets: 'kustomization/apps',
+          kubeconfig: api.kubeconfig(),
+          'expected-revision': NEW,
+          reconcile: 'true',
+          timeout: '30s',
+        },
+        testDeps(clock),
+      );
       assert.equal(run.code, 0, run.message);
       const patch = api.requests.find((r) => r.method === 'PATCH');
       assert.equal(patch?.path, '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/apps');
@@ -123,12 +164,19 @@ function helmRelease(chart: string, at: number): KubeObject {
     apiVersion: 'helm.toolkit.fluxcd.io/v2',
     kind: 'HelmRelease',
     metadata: { name: 'web', namespace: 'prod' },
-    spec: { interval: '10m', chart: { spec: { chart: './charts/web', sourceRef: { kind: 'GitRepository', name: 'env' }, reconcileStrategy: 'Revision' } }, values: { replicas: 3 } },
+    spec: {
+      interval: '10m',
+      chart: { spec: { chart: './charts/web', sourceRef: { kind: 'GitRepository', name: 'env' }, reconcileStrategy: 'Revision' } },
+      values: { replicas: 3 },
+    },
     status: {
       observedGeneration: 1,
       lastAttemptedRevision: chart,
       history: [{ chartVersion: chart, status: 'deployed', version: 3 }],
-      conditions: [ready('True', 'UpgradeSucceeded', `Helm upgrade succeeded for release prod/web.v3 with chart web@${chart}`, at), { type: 'Released', status: 'True', reason: 'UpgradeSucceeded' }],
+      conditions: [
+        ready('True', 'UpgradeSucceeded', `Helm upgrade succeeded for release prod/web.v3 with chart web@${chart}`, at),
+        { type: 'Released', status: 'True', reason: 'UpgradeSucceeded' },
+      ],
     },
   };
 }
@@ -141,7 +189,10 @@ describe('HelmRelease', () => {
       api.create(helmRelease(`1.3.0+${OLD.slice(0, 12)}`, clock.now()));
       api.update('HelmRelease', 'prod', 'web', (h) => {
         h.spec['values'] = { replicas: 3, image: { tag: '1.4.0' } };
-        h.status['conditions'] = [ready('Unknown', 'Progressing', "Running 'upgrade' action with timeout of 5m0s", clock.now()), { type: 'Reconciling', status: 'True', reason: 'Progressing' }];
+        h.status['conditions'] = [
+          ready('Unknown', 'Progressing', "Running 'upgrade' action with timeout of 5m0s", clock.now()),
+          { type: 'Reconciling', status: 'True', reason: 'Progressing' },
+        ];
       });
       api.update('HelmRelease', 'prod', 'web', (h) => {
         h.status['observedGeneration'] = 2;
@@ -150,26 +201,41 @@ describe('HelmRelease', () => {
       clock.after(30_000, () => {
         api.update('HelmRelease', 'prod', 'web', (h) => {
           h.status['lastAttemptedRevision'] = next;
-          h.status['conditions'] = [ready('False', 'UpgradeFailed', failedUpgrade, clock.now()), { type: 'Released', status: 'False', reason: 'UpgradeFailed', message: failedUpgrade }];
+          h.status['conditions'] = [
+            ready('False', 'UpgradeFailed', failedUpgrade, clock.now()),
+            { type: 'Released', status: 'False', reason: 'UpgradeFailed', message: failedUpgrade },
+          ];
         });
       });
-      const first = await runVerifyStep({ provider: 'flux', targets: 'helmrelease/prod/web', kubeconfig: api.kubeconfig(), 'expected-revision': NEW }, testDeps(clock));
+      const first = await runVerifyStep(
+        { provider: 'flux', targets: 'helmrelease/prod/web', kubeconfig: api.kubeconfig(), 'expected-revision': NEW },
+        testDeps(clock),
+      );
       assert.equal(first.code, 1, first.message);
       assert.equal(details(first.result?.outputs)[0]?.['reason'], 'upgrade-failed');
 
       api.update('HelmRelease', 'prod', 'web', (h) => {
         const rollback = 'Helm rollback to previous release prod/web.v3 with chart web@1.3.0 succeeded';
-        h.status['history'] = [{ chartVersion: `1.3.0+${OLD.slice(0, 12)}`, status: 'deployed', version: 5 }, { chartVersion: next, status: 'failed', version: 4 }];
+        h.status['history'] = [
+          { chartVersion: `1.3.0+${OLD.slice(0, 12)}`, status: 'deployed', version: 5 },
+          { chartVersion: next, status: 'failed', version: 4 },
+        ];
         h.status['conditions'] = [
           ready('False', 'RollbackSucceeded', rollback, clock.now()),
           { type: 'Released', status: 'False', reason: 'UpgradeFailed', message: failedUpgrade },
           { type: 'Remediated', status: 'True', reason: 'RollbackSucceeded', message: rollback, observedGeneration: 2 },
         ];
       });
-      const second = await runVerifyStep({ provider: 'flux', targets: 'hr/prod/web', kubeconfig: api.kubeconfig(), 'expected-revision': NEW }, testDeps(clock));
+      const second = await runVerifyStep(
+        { provider: 'flux', targets: 'hr/prod/web', kubeconfig: api.kubeconfig(), 'expected-revision': NEW },
+        testDeps(clock),
+      );
       assert.equal(second.code, 1);
       assert.equal(details(second.result?.outputs)[0]?.['reason'], 'remediated');
-      assert.match(second.message, /UpgradeFailed: Helm upgrade failed .* context deadline exceeded; helm-controller remediated it \(RollbackSucceeded/);
+      assert.match(
+        second.message,
+        /UpgradeFailed: Helm upgrade failed .* context deadline exceeded; helm-controller remediated it \(RollbackSucceeded/,
+      );
     } finally {
       await api.stop();
     }
@@ -179,7 +245,10 @@ describe('HelmRelease', () => {
     const { clock, api } = await fluxServer();
     try {
       api.create(helmRelease(next, clock.now()));
-      const run = await runVerifyStep({ provider: 'flux', targets: 'helmrelease/prod/web', kubeconfig: api.kubeconfig(), 'expected-revision': NEW.slice(0, 12) }, testDeps(clock));
+      const run = await runVerifyStep(
+        { provider: 'flux', targets: 'helmrelease/prod/web', kubeconfig: api.kubeconfig(), 'expected-revision': NEW.slice(0, 12) },
+        testDeps(clock),
+      );
       assert.equal(run.code, 0, run.message);
     } finally {
       await api.stop();

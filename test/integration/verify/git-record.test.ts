@@ -37,7 +37,8 @@ function verdict(env: string, status: VerdictRecord['status'] = 'healthy'): Verd
     env,
     status,
     reason: status === 'healthy' ? 'healthy' : status === 'failed' ? 'image-pull' : 'timeout:progressing',
-    message: status === 'healthy' ? 'deployment/prod/web: 2/2 new replicas available' : 'deployment/prod/web: cannot pull ghcr.io/acme/web:2.0.0',
+    message:
+      status === 'healthy' ? 'deployment/prod/web: 2/2 new replicas available' : 'deployment/prod/web: cannot pull ghcr.io/acme/web:2.0.0',
     provider: 'kubernetes',
     targets: [{ target: 'deployment/prod/web', outcome: status, reason: 'rolled-out' }],
     images: ['ghcr.io/acme/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'],
@@ -53,7 +54,16 @@ async function moreHistory(server: GitServer, count: number): Promise<string[]> 
     await gitIn(work.path, ['clone', '--quiet', join(server.root, `${REPO}.git`), '.']);
     for (let i = 1; i <= count; i++) {
       await writeFile(join(work.path, 'envs/production/app.yaml'), `image: ghcr.io/acme/web:0.9.${i}\n`);
-      await gitIn(work.path, ['-c', 'user.name=ci', '-c', 'user.email=ci@example.test', 'commit', '--quiet', '-am', `production: bump web to 0.9.${i}`]);
+      await gitIn(work.path, [
+        '-c',
+        'user.name=ci',
+        '-c',
+        'user.email=ci@example.test',
+        'commit',
+        '--quiet',
+        '-am',
+        `production: bump web to 0.9.${i}`,
+      ]);
     }
     await gitIn(work.path, ['push', '--quiet', 'origin', 'HEAD:refs/heads/main']);
     const ids = (await gitIn(work.path, ['rev-list', '--reverse', `HEAD~${count}..HEAD`])).split('\n').filter(Boolean);
@@ -114,7 +124,10 @@ describe('GitVerdictRecorder against a git server', () => {
     assert.equal(note?.status, 'healthy');
     assert.equal(note?.runUrl, 'https://ci.example/acme/app/runs/7');
     assert.equal((await recorder().record(request('production'))).commit, productionHead);
-    assert.ok(lines.some((l) => /not on a GitHub or GitLab server/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /not on a GitHub or GitLab server/.test(l)),
+      lines.join('\n'),
+    );
   });
 
   it('notes expected-revision when given, full or abbreviated, and refuses one the repo lacks', async () => {
@@ -122,16 +135,32 @@ describe('GitVerdictRecorder against a git server', () => {
     assert.equal((await recorder().record(request('staging', { revision: staging.slice(0, 10) }))).commit, staging);
     assert.equal(parseVerdictNote(await noteOn(server, middle))[0]?.env, 'production');
     const before = await notesHead(server);
-    await assert.rejects(recorder().record(request('staging', { revision: 'b'.repeat(40) })), expectUserError('expected-revision', /has no commit b{40}/));
-    await assert.rejects(recorder().record(request('staging', { revision: 'abcdef1' })), expectUserError('expected-revision', /branch main .* has no commit abcdef1/));
+    await assert.rejects(
+      recorder().record(request('staging', { revision: 'b'.repeat(40) })),
+      expectUserError('expected-revision', /has no commit b{40}/),
+    );
+    await assert.rejects(
+      recorder().record(request('staging', { revision: 'abcdef1' })),
+      expectUserError('expected-revision', /branch main .* has no commit abcdef1/),
+    );
     assert.equal(await notesHead(server), before);
   });
 
   it('keeps every line when verdicts for several commits and environments land at once', async () => {
-    const runs = [request('staging', { revision: productionHead }), request('production', { revision: staging }), request('production', { revision: productionHead })];
+    const runs = [
+      request('staging', { revision: productionHead }),
+      request('production', { revision: staging }),
+      request('production', { revision: productionHead }),
+    ];
     const outcomes = await Promise.all(runs.map((r) => recorder().record(r)));
-    assert.deepEqual(outcomes.map((o) => o.commit), [productionHead, staging, productionHead]);
-    const envsOn = async (commit: string) => parseVerdictNote(await noteOn(server, commit)).map((r) => r.env).sort();
+    assert.deepEqual(
+      outcomes.map((o) => o.commit),
+      [productionHead, staging, productionHead],
+    );
+    const envsOn = async (commit: string) =>
+      parseVerdictNote(await noteOn(server, commit))
+        .map((r) => r.env)
+        .sort();
     assert.deepEqual(await envsOn(productionHead), ['production', 'production', 'staging']);
     assert.deepEqual(await envsOn(staging), ['production', 'staging', 'staging']);
   });
@@ -144,7 +173,10 @@ describe('GitVerdictRecorder against a git server', () => {
   });
 
   it('an environment baton.yaml does not name is a UserError naming env', async () => {
-    await assert.rejects(recorder().record(request('qa')), expectUserError('env', /"qa" is not an environment in baton\.yaml \(known: staging, production\)/));
+    await assert.rejects(
+      recorder().record(request('qa')),
+      expectUserError('env', /"qa" is not an environment in baton\.yaml \(known: staging, production\)/),
+    );
   });
 
   it('records into a local repository too', async () => {
@@ -194,7 +226,10 @@ describe('GitVerdictRecorder mirrors the verdict as commit and deployment status
       assert.equal(outcome.warnings, undefined);
     }
     const statuses = github.statuses(REPO, head);
-    assert.deepEqual(statuses.map((s) => s.state), ['error', 'success']);
+    assert.deepEqual(
+      statuses.map((s) => s.state),
+      ['error', 'success'],
+    );
     assert.equal(statuses[1]?.context, 'baton/verify/staging');
     assert.equal(statuses[1]?.description, 'verify healthy: deployment/prod/web: 2/2 new replicas available');
     assert.equal(statuses[1]?.target_url, 'https://ci.example/acme/app/runs/7');
@@ -204,19 +239,32 @@ describe('GitVerdictRecorder mirrors the verdict as commit and deployment status
   it('on GitHub: a recorded verdict leaves a deployment of the commit to the environment with its status', async () => {
     const recorder = new GitVerdictRecorder({ env: { GITHUB_SERVER_URL: origin(), GITHUB_API_URL: github.url }, retry: FAST_RACE });
     const record = verdict('production');
-    const outcome = await recorder.record({ repo: server.url(REPO), token: TOKEN, env: 'production', notesRef: NOTES_REF, noteLine: formatNoteLine(record), record });
+    const outcome = await recorder.record({
+      repo: server.url(REPO),
+      token: TOKEN,
+      env: 'production',
+      notesRef: NOTES_REF,
+      noteLine: formatNoteLine(record),
+      record,
+    });
     assert.equal(outcome.commit, head);
     assert.deepEqual(outcome.mirrored, ['commit status baton/verify/production', 'deployment status of production']);
     const deployments = github.deployments(REPO);
     const production = deployments.find((d) => d.environment === 'production');
     assert.deepEqual([production?.sha, production?.ref, production?.production_environment], [head, head, true]);
     const [status] = github.deploymentStatuses(REPO, production!.id);
-    assert.deepEqual([status?.state, status?.log_url, status?.environment], ['success', 'https://ci.example/acme/app/runs/7', 'production']);
+    assert.deepEqual(
+      [status?.state, status?.log_url, status?.environment],
+      ['success', 'https://ci.example/acme/app/runs/7', 'production'],
+    );
     assert.equal(status?.description, 'verify healthy: deployment/prod/web: 2/2 new replicas available');
     // The staging verdicts of the test before share one deployment: healthy, then the timeout as error.
     const staging = deployments.filter((d) => d.environment === 'staging');
     assert.equal(staging.length, 1);
-    assert.deepEqual(github.deploymentStatuses(REPO, staging[0]!.id).map((s) => s.state), ['error', 'success']);
+    assert.deepEqual(
+      github.deploymentStatuses(REPO, staging[0]!.id).map((s) => s.state),
+      ['error', 'success'],
+    );
   });
 
   it('on GitLab: success and failed statuses named baton/verify/<env> on the branch', async () => {
@@ -225,7 +273,13 @@ describe('GitVerdictRecorder mirrors the verdict as commit and deployment status
     assert.deepEqual((await recorder.record(request('healthy'))).mirrored, ['commit status baton/verify/staging']);
     assert.deepEqual((await recorder.record(request('failed'))).mirrored, ['commit status baton/verify/staging']);
     const statuses = gitlab.commitStatuses(REPO, head);
-    assert.deepEqual(statuses.map((s) => [s.status, s.name, s.ref]), [['failed', 'baton/verify/staging', 'main'], ['success', 'baton/verify/staging', 'main']]);
+    assert.deepEqual(
+      statuses.map((s) => [s.status, s.name, s.ref]),
+      [
+        ['failed', 'baton/verify/staging', 'main'],
+        ['success', 'baton/verify/staging', 'main'],
+      ],
+    );
     assert.equal(statuses[1]?.target_url, 'https://ci.example/acme/app/runs/7');
   });
 
@@ -254,7 +308,14 @@ describe('verify with the git recorder connected', () => {
   let kube: KubeApiServer;
   let server: GitServer;
   let head: string;
-  const raw = (extra: Record<string, string> = {}) => ({ targets: 'deployment/prod/web', kubeconfig: kube.kubeconfig(), repo: server.url(REPO), env: 'staging', token: TOKEN, ...extra });
+  const raw = (extra: Record<string, string> = {}) => ({
+    targets: 'deployment/prod/web',
+    kubeconfig: kube.kubeconfig(),
+    repo: server.url(REPO),
+    env: 'staging',
+    token: TOKEN,
+    ...extra,
+  });
   const deps = () => testDeps(clock, { recorder: new GitVerdictRecorder({ env: {}, retry: FAST_RACE }) });
 
   before(async () => {
@@ -269,13 +330,20 @@ describe('verify with the git recorder connected', () => {
   });
 
   it('records a healthy verdict: outputs name the commit, the note holds the targets and images', async () => {
-    const run = await runVerifyStep(raw(), deps(), { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/app', GITHUB_RUN_ID: '5' });
+    const run = await runVerifyStep(raw(), deps(), {
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/app',
+      GITHUB_RUN_ID: '5',
+    });
     assert.equal(run.code, 0, run.message);
     assert.equal(run.result?.outputs['recorded'], 'true');
     assert.equal(run.result?.outputs['revision'], head);
     const [note] = parseVerdictNote(await noteOn(server, head));
     assert.deepEqual([note?.env, note?.status, note?.runUrl], ['staging', 'healthy', 'https://github.com/acme/app/actions/runs/5']);
-    assert.deepEqual(note?.targets.map((t) => t.target), ['deployment/prod/web']);
+    assert.deepEqual(
+      note?.targets.map((t) => t.target),
+      ['deployment/prod/web'],
+    );
     assert.match(note?.images[0] ?? '', /^ghcr\.io\/acme\/web@sha256:[0-9a-f]{64}$/);
   });
 

@@ -20,7 +20,16 @@ test('waits for the new version, through a 502 while the pods turn over', async 
     version = '1.4.2';
   });
   const start = clock.now();
-  const run = await runVerifyStep({ provider: 'http', url: `${server.origin}/version`, 'expect-status': '200', 'expect-json': '$.build.version=1.4.2', 'expect-header': 'X-Version=1.4.2' }, testDeps(clock));
+  const run = await runVerifyStep(
+    {
+      provider: 'http',
+      url: `${server.origin}/version`,
+      'expect-status': '200',
+      'expect-json': '$.build.version=1.4.2',
+      'expect-header': 'X-Version=1.4.2',
+    },
+    testDeps(clock),
+  );
   assert.equal(run.code, 0, run.message);
   assert.ok(clock.now() - start >= 20_000);
   assert.ok(run.logs.some((l) => /status 502 \(expected 200\)/.test(l)));
@@ -29,7 +38,10 @@ test('waits for the new version, through a 502 while the pods turn over', async 
 
 test('never the expected version: timeout with what it last answered', async () => {
   version = '1.4.1';
-  const run = await runVerifyStep({ provider: 'http', url: `${server.origin}/version`, 'expect-json': 'build.version=9.9.9', timeout: '20s' }, testDeps(clock));
+  const run = await runVerifyStep(
+    { provider: 'http', url: `${server.origin}/version`, 'expect-json': 'build.version=9.9.9', timeout: '20s' },
+    testDeps(clock),
+  );
   assert.equal(run.code, 1);
   assert.match(run.result?.outputs['reason'] ?? '', /^timed out after 20s: .*build.version is "1.4.1" \(expected "9.9.9"\)/);
 });

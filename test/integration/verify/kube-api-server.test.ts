@@ -37,7 +37,11 @@ describe('the Kubernetes API test server', () => {
   let api: KubeApiServer;
   before(async () => {
     api = await startKubeApi({ clock, historyLimit: 5 });
-    for (const [name, tier] of [['a', 'web'], ['b', 'web'], ['c', 'db']] as const) {
+    for (const [name, tier] of [
+      ['a', 'web'],
+      ['b', 'web'],
+      ['c', 'db'],
+    ] as const) {
       api.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'prod', labels: { app: name, tier } }, spec: {} });
     }
   });
@@ -46,7 +50,15 @@ describe('the Kubernetes API test server', () => {
   test('401 Status without a token, as the API server writes it', async () => {
     const answer = await call(api, '/api/v1/namespaces/prod/pods', '');
     assert.equal(answer.status, 401);
-    assert.deepEqual(JSON.parse(answer.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    assert.deepEqual(JSON.parse(answer.body), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Unauthorized',
+      reason: 'Unauthorized',
+      code: 401,
+    });
   });
 
   test('404 Status for a missing object names group and plural', async () => {
@@ -60,14 +72,20 @@ describe('the Kubernetes API test server', () => {
   test('LIST: label selectors, items without kind, a resourceVersion, pagination', async () => {
     const list = JSON.parse((await call(api, '/api/v1/namespaces/prod/pods?labelSelector=tier%20in%20(web)')).body);
     assert.equal(list.kind, 'PodList');
-    assert.deepEqual(list.items.map((p: { metadata: { name: string } }) => p.metadata.name), ['a', 'b']);
+    assert.deepEqual(
+      list.items.map((p: { metadata: { name: string } }) => p.metadata.name),
+      ['a', 'b'],
+    );
     assert.equal(list.items[0].kind, undefined);
     assert.ok(Number(list.metadata.resourceVersion) > 0);
     const page = JSON.parse((await call(api, '/api/v1/namespaces/prod/pods?limit=2')).body);
     assert.equal(page.items.length, 2);
     assert.equal(page.metadata.remainingItemCount, 1);
     const rest = JSON.parse((await call(api, `/api/v1/namespaces/prod/pods?limit=2&continue=${page.metadata.continue}`)).body);
-    assert.deepEqual(rest.items.map((p: { metadata: { name: string } }) => p.metadata.name), ['c']);
+    assert.deepEqual(
+      rest.items.map((p: { metadata: { name: string } }) => p.metadata.name),
+      ['c'],
+    );
     const bad = await call(api, '/api/v1/namespaces/prod/pods?labelSelector=tier%20in%20web');
     assert.equal(bad.status, 400);
     assert.equal(JSON.parse(bad.body).reason, 'BadRequest');
@@ -84,15 +102,27 @@ describe('the Kubernetes API test server', () => {
   test('WATCH from a resourceVersion replays what came after it; a compacted one is 410 Gone', async () => {
     const from = api.resourceVersion;
     api.update('Pod', 'prod', 'a', (p) => {
-        p.status = { phase: 'Running' };
-      });
+      p.status = { phase: 'Running' };
+    });
     api.update('Pod', 'prod', 'c', (p) => {
-        p.status = { phase: 'Running' };
-      });
-    const watched = await call(api, `/api/v1/namespaces/prod/pods?watch=true&labelSelector=tier%3Dweb&resourceVersion=${from}`, 'test-token', 150);
-    const events = watched.body.trim().split('\n').map((line) => JSON.parse(line));
-    assert.deepEqual(events.map((e) => [e.type, e.object.metadata.name, e.object.kind]), [['MODIFIED', 'a', 'Pod']]);
-    for (let i = 0; i < 6; i++) api.update('Pod', 'prod', 'b', (p) => {
+      p.status = { phase: 'Running' };
+    });
+    const watched = await call(
+      api,
+      `/api/v1/namespaces/prod/pods?watch=true&labelSelector=tier%3Dweb&resourceVersion=${from}`,
+      'test-token',
+      150,
+    );
+    const events = watched.body
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      events.map((e) => [e.type, e.object.metadata.name, e.object.kind]),
+      [['MODIFIED', 'a', 'Pod']],
+    );
+    for (let i = 0; i < 6; i++)
+      api.update('Pod', 'prod', 'b', (p) => {
         p.status = { phase: 'Running', n: i };
       });
     const gone = await call(api, `/api/v1/namespaces/prod/pods?watch=true&resourceVersion=${from}`, 'test-token', 150);
@@ -106,12 +136,12 @@ describe('the Kubernetes API test server', () => {
     api.create({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'prod' }, spec: { replicas: 1 } });
     const first = api.read('Deployment', 'prod', 'web')!;
     api.update('Deployment', 'prod', 'web', (d) => {
-        d.status = { observedGeneration: 1 };
-      });
+      d.status = { observedGeneration: 1 };
+    });
     const second = api.read('Deployment', 'prod', 'web')!;
     api.update('Deployment', 'prod', 'web', (d) => {
-        d.spec['replicas'] = 2;
-      });
+      d.spec['replicas'] = 2;
+    });
     const third = api.read('Deployment', 'prod', 'web')!;
     assert.deepEqual([first.metadata.generation, second.metadata.generation, third.metadata.generation], [1, 1, 2]);
     assert.ok(Number(third.metadata.resourceVersion) > Number(second.metadata.resourceVersion));
@@ -121,11 +151,15 @@ describe('the Kubernetes API test server', () => {
     const group = JSON.parse((await call(api, '/apis/apps')).body);
     assert.deepEqual(group.preferredVersion, { groupVersion: 'apps/v1', version: 'v1' });
     const resources = JSON.parse((await call(api, '/apis/apps/v1')).body);
-    assert.ok(resources.resources.some((r: { name: string; shortNames?: string[] }) => r.name === 'deployments' && r.shortNames?.includes('deploy')));
+    assert.ok(
+      resources.resources.some(
+        (r: { name: string; shortNames?: string[] }) => r.name === 'deployments' && r.shortNames?.includes('deploy'),
+      ),
+    );
     assert.equal((await call(api, '/apis/example.io')).status, 404);
   });
 
-  test('the Date header is the test clock\'s', async () => {
+  test("the Date header is the test clock's", async () => {
     const answer = await call(api, '/api/v1/namespaces/prod/pods');
     assert.equal(Date.parse(String(answer.headers['date'])), Math.floor(clock.now() / 1000) * 1000);
   });

@@ -31,12 +31,18 @@ describe('rollout scenarios (virtual time)', () => {
       seedDeployment(api, clock, WEB, 'ghcr.io/acme/web:1.0.0');
       const start = clock.now();
       startRollout(api, clock, WEB, { image: 'ghcr.io/acme/web:1.1.0', behaviour: 'healthy', stepMs: 3000 });
-      const run = await runVerifyStep({ targets: 'deployment/prod/web', kubeconfig: api.kubeconfig(), 'expected-image': 'ghcr.io/acme/web:1.1.0' }, testDeps(clock));
+      const run = await runVerifyStep(
+        { targets: 'deployment/prod/web', kubeconfig: api.kubeconfig(), 'expected-image': 'ghcr.io/acme/web:1.1.0' },
+        testDeps(clock),
+      );
       assert.equal(run.code, 0, run.message);
       assert.equal(run.result?.outputs['status'], 'healthy');
       const [target] = details(run.result?.outputs);
       assert.deepEqual(target?.['images'], [`ghcr.io/acme/web@${imageDigest('ghcr.io/acme/web:1.1.0')}`]);
-      assert.ok(run.logs.some((line) => /1 out of 3 new replicas have been updated/.test(line)), 'progress lines while waiting');
+      assert.ok(
+        run.logs.some((line) => /1 out of 3 new replicas have been updated/.test(line)),
+        'progress lines while waiting',
+      );
       assert.ok(clock.now() - start < 15_000, `virtual time to verdict ${clock.now() - start} ms`);
       assert.match(run.result?.summary ?? '', /### Baton verify — healthy/);
       assert.ok(run.secrets.includes('test-token'), 'the token inside the kubeconfig content is masked');
@@ -51,14 +57,20 @@ describe('rollout scenarios (virtual time)', () => {
       seedDeployment(api, clock, WEB, 'ghcr.io/acme/web:1.0.0');
       const start = clock.now();
       startRollout(api, clock, WEB, { image: 'ghcr.io/acme/web:1.1.0-typo', behaviour: 'image-pull' });
-      const run = await runVerifyStep({ targets: 'deployment/web', namespace: 'prod', kubeconfig: api.kubeconfig(), grace: '60s' }, testDeps(clock));
+      const run = await runVerifyStep(
+        { targets: 'deployment/web', namespace: 'prod', kubeconfig: api.kubeconfig(), grace: '60s' },
+        testDeps(clock),
+      );
       const elapsed = clock.now() - start;
       assert.equal(run.code, 1, run.message);
       assert.equal(run.result?.outputs['status'], 'failed');
       assert.match(run.result?.outputs['reason'] ?? '', /cannot pull ghcr.io\/acme\/web:1.1.0-typo \(ImagePullBackOff/);
       assert.equal(details(run.result?.outputs)[0]?.['reason'], 'image-pull');
       assert.ok(elapsed >= 60_000 && elapsed <= 64_000, `failed after ${elapsed} ms of virtual time; the progress deadline is 600000`);
-      assert.ok(run.logs.some((line) => /cannot pull .* \(grace 1m\)/.test(line)), 'the problem shows while inside the grace');
+      assert.ok(
+        run.logs.some((line) => /cannot pull .* \(grace 1m\)/.test(line)),
+        'the problem shows while inside the grace',
+      );
     } finally {
       await api.stop();
     }
@@ -69,7 +81,10 @@ describe('rollout scenarios (virtual time)', () => {
     try {
       seedDeployment(api, clock, WEB, 'ghcr.io/acme/web:1.0.0');
       startRollout(api, clock, WEB, { image: 'ghcr.io/acme/web:1.1.0', behaviour: 'crash-loop' });
-      const run = await runVerifyStep({ targets: 'deployment/prod/web', kubeconfig: api.kubeconfig(), 'restart-threshold': '3' }, testDeps(clock));
+      const run = await runVerifyStep(
+        { targets: 'deployment/prod/web', kubeconfig: api.kubeconfig(), 'restart-threshold': '3' },
+        testDeps(clock),
+      );
       assert.equal(run.code, 1, run.message);
       assert.equal(details(run.result?.outputs)[0]?.['reason'], 'crash-loop');
       assert.match(run.message, /restarted 3 times; last exit: Error, code 1 \(CrashLoopBackOff\)/);
@@ -85,11 +100,20 @@ describe('rollout scenarios (virtual time)', () => {
       seedDeployment(api, clock, { ...WEB, name: 'api' }, 'ghcr.io/acme/api:2.0.0');
       startRollout(api, clock, WEB, { image: 'ghcr.io/acme/web:1.1.0', behaviour: 'slow', stepMs: 300_000 });
       const start = clock.now();
-      const run = await runVerifyStep({ targets: 'deployment/prod/web\ndeployment/prod/api', kubeconfig: api.kubeconfig(), timeout: '2m', interval: '5s' }, testDeps(clock));
+      const run = await runVerifyStep(
+        { targets: 'deployment/prod/web\ndeployment/prod/api', kubeconfig: api.kubeconfig(), timeout: '2m', interval: '5s' },
+        testDeps(clock),
+      );
       assert.equal(run.code, 1);
       assert.equal(run.result?.outputs['status'], 'timeout');
-      assert.match(run.result?.outputs['reason'] ?? '', /^timed out after 2m: deployment\/prod\/web: 1 out of 3 new replicas have been updated$/);
-      assert.deepEqual(details(run.result?.outputs).map((d) => d['outcome']), ['progressing', 'healthy']);
+      assert.match(
+        run.result?.outputs['reason'] ?? '',
+        /^timed out after 2m: deployment\/prod\/web: 1 out of 3 new replicas have been updated$/,
+      );
+      assert.deepEqual(
+        details(run.result?.outputs).map((d) => d['outcome']),
+        ['progressing', 'healthy'],
+      );
       assert.ok(clock.now() - start >= 120_000 && clock.now() - start < 126_000);
       assert.match(run.message, /^verify timed out: /);
     } finally {
@@ -103,7 +127,13 @@ describe('rollout scenarios (virtual time)', () => {
       seedDeployment(api, clock, WEB, 'ghcr.io/acme/web:1.0.0');
       for (const pod of api.list('Pod', 'prod')) {
         api.update('Pod', 'prod', pod.metadata.name!, (p) => {
-          (p.status['containerStatuses'] as Record<string, unknown>[])[0] = { name: 'app', ready: false, restartCount: 40, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1 } } };
+          (p.status['containerStatuses'] as Record<string, unknown>[])[0] = {
+            name: 'app',
+            ready: false,
+            restartCount: 40,
+            state: { waiting: { reason: 'CrashLoopBackOff' } },
+            lastState: { terminated: { exitCode: 1 } },
+          };
         });
       }
       startRollout(api, clock, WEB, { image: 'ghcr.io/acme/web:1.1.0', behaviour: 'healthy' });
@@ -128,11 +158,17 @@ describe('rollout scenarios (virtual time)', () => {
       startRollout(api, clock, WEB, { image: 'ghcr.io/acme/web:1.1.0', behaviour: 'healthy' });
       const run = await runVerifyStep({ selector: 'tier=backend', namespace: 'prod', kubeconfig: api.kubeconfig() }, testDeps(clock));
       assert.equal(run.code, 0, run.message);
-      assert.deepEqual(details(run.result?.outputs).map((d) => d['target']), ['deployment/prod/web', 'deployment/prod/worker']);
+      assert.deepEqual(
+        details(run.result?.outputs).map((d) => d['target']),
+        ['deployment/prod/web', 'deployment/prod/worker'],
+      );
       const selects = api.requests.filter((r) => r.path === '/apis/apps/v1/namespaces/prod/deployments');
       assert.ok(selects.every((r) => r.query['labelSelector'] === 'tier=backend'));
       assert.ok(api.requests.some((r) => r.path === '/api/v1/namespaces/prod/pods' && r.query['labelSelector'] === 'app=web'));
-      const mixed = await runVerifyStep({ selector: 'tier=backend', targets: 'deployment/prod/web', namespace: 'prod', kubeconfig: api.kubeconfig() }, testDeps(clock));
+      const mixed = await runVerifyStep(
+        { selector: 'tier=backend', targets: 'deployment/prod/web', namespace: 'prod', kubeconfig: api.kubeconfig() },
+        testDeps(clock),
+      );
       assert.equal(mixed.code, 0, mixed.message);
       assert.equal(details(mixed.result?.outputs).length, 3, 'named targets and selected workloads together');
     } finally {
@@ -146,7 +182,10 @@ describe('rollout scenarios (virtual time)', () => {
       seedDeployment(api, clock, WEB, 'ghcr.io/acme/web:1.0.0');
       startRollout(api, clock, WEB, { image: 'ghcr.io/acme/web:1.1.0', behaviour: 'healthy', digest: `sha256:${'e'.repeat(64)}` });
       const expected = `ghcr.io/acme/web:1.1.0@sha256:${'f'.repeat(64)}`;
-      const run = await runVerifyStep({ targets: 'deployment/prod/web', kubeconfig: api.kubeconfig(), 'expected-image': expected }, testDeps(clock));
+      const run = await runVerifyStep(
+        { targets: 'deployment/prod/web', kubeconfig: api.kubeconfig(), 'expected-image': expected },
+        testDeps(clock),
+      );
       assert.equal(run.code, 1);
       assert.equal(details(run.result?.outputs)[0]?.['reason'], 'image-mismatch');
     } finally {
@@ -171,9 +210,15 @@ describe('what the API answers', () => {
   test('401: a token the server does not know stops at once with exit 2, naming kubeconfig', async () => {
     const { clock, api } = await server();
     try {
-      const run = await runVerifyStep({ targets: 'deployment/prod/web', kubeconfig: api.kubeconfig({ token: 'expired' }) }, testDeps(clock));
+      const run = await runVerifyStep(
+        { targets: 'deployment/prod/web', kubeconfig: api.kubeconfig({ token: 'expired' }) },
+        testDeps(clock),
+      );
       assert.equal(run.code, 2);
-      assert.match(run.message, /^kubeconfig: the API server at https:\/\/127\.0\.0\.1:\d+ rejected the credentials of context "test" \(401 Unauthorized\)/);
+      assert.match(
+        run.message,
+        /^kubeconfig: the API server at https:\/\/127\.0\.0\.1:\d+ rejected the credentials of context "test" \(401 Unauthorized\)/,
+      );
       assert.equal((run.error as { input?: string }).input, 'kubeconfig');
       assert.ok(!run.message.includes('expired'), 'the token is not printed');
     } finally {
@@ -181,14 +226,23 @@ describe('what the API answers', () => {
     }
   });
 
-  test('403: RBAC without list on pods stops with exit 2 and the API server\'s words', async () => {
-    const noPods: TokenGrant = { user: 'system:serviceaccount:ci:baton', access: (verb, resource) => resource.plural !== 'pods' && verb !== 'patch' };
+  test("403: RBAC without list on pods stops with exit 2 and the API server's words", async () => {
+    const noPods: TokenGrant = {
+      user: 'system:serviceaccount:ci:baton',
+      access: (verb, resource) => resource.plural !== 'pods' && verb !== 'patch',
+    };
     const { clock, api } = await server({ 'ci-token': noPods });
     try {
       seedDeployment(api, clock, WEB, 'ghcr.io/acme/web:1.0.0');
-      const run = await runVerifyStep({ targets: 'deployment/prod/web', kubeconfig: api.kubeconfig({ token: 'ci-token' }) }, testDeps(clock));
+      const run = await runVerifyStep(
+        { targets: 'deployment/prod/web', kubeconfig: api.kubeconfig({ token: 'ci-token' }) },
+        testDeps(clock),
+      );
       assert.equal(run.code, 2);
-      assert.match(run.message, /pods is forbidden: User "system:serviceaccount:ci:baton" cannot list resource "pods" in API group "" in the namespace "prod" \(403 Forbidden\)/);
+      assert.match(
+        run.message,
+        /pods is forbidden: User "system:serviceaccount:ci:baton" cannot list resource "pods" in API group "" in the namespace "prod" \(403 Forbidden\)/,
+      );
     } finally {
       await api.stop();
     }
@@ -212,13 +266,27 @@ describe('what the API answers', () => {
     const { CUSTOM_RESOURCES } = await import('../../helpers/kube-api.ts');
     const api = await startKubeApi({ clock, resources: [CUSTOM_RESOURCES['certificate']!] });
     try {
-      api.create({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'web', namespace: 'prod' }, spec: { dnsNames: ['web.example.com'] } });
-      clock.after(30_000, () => void api.update('Certificate', 'prod', 'web', (c) => {
-        c.status = { conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date and has not expired' }] };
-      }));
+      api.create({
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: { name: 'web', namespace: 'prod' },
+        spec: { dnsNames: ['web.example.com'] },
+      });
+      clock.after(
+        30_000,
+        () =>
+          void api.update('Certificate', 'prod', 'web', (c) => {
+            c.status = {
+              conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date and has not expired' }],
+            };
+          }),
+      );
       const run = await runVerifyStep({ targets: 'certificate.cert-manager.io/prod/web', kubeconfig: api.kubeconfig() }, testDeps(clock));
       assert.equal(run.code, 0, run.message);
-      assert.ok(run.logs.some((line) => /reports no status conditions/.test(line)), 'silence was not taken for success');
+      assert.ok(
+        run.logs.some((line) => /reports no status conditions/.test(line)),
+        'silence was not taken for success',
+      );
       assert.ok(api.requests.some((r) => r.path === '/apis/cert-manager.io'));
       const wrongKind = await runVerifyStep({ targets: 'issuer.cert-manager.io/prod/x', kubeconfig: api.kubeconfig() }, testDeps(clock));
       assert.equal(wrongKind.code, 2);
@@ -238,11 +306,20 @@ describe('watches wake verify before the next interval (real time)', () => {
     try {
       seedDeployment(api, scheduler, WEB, 'ghcr.io/acme/web:1.0.0');
       startRollout(api, scheduler, WEB, { image: 'ghcr.io/acme/web:1.1.0', behaviour: 'healthy', stepMs: 150 });
-      const run = await runVerifyStep({ targets: 'deployment/prod/web', kubeconfig: api.kubeconfig(), interval: '60s', timeout: '5m' }, testDeps(systemClock, { watch: true }));
+      const run = await runVerifyStep(
+        { targets: 'deployment/prod/web', kubeconfig: api.kubeconfig(), interval: '60s', timeout: '5m' },
+        testDeps(systemClock, { watch: true }),
+      );
       assert.equal(run.code, 0, run.message);
       const watches = api.requests.filter((r) => r.query['watch'] === 'true');
-      assert.deepEqual(new Set(watches.map((w) => w.path)), new Set(['/apis/apps/v1/namespaces/prod/deployments', '/api/v1/namespaces/prod/pods', '/apis/apps/v1/namespaces/prod/replicasets']));
-      assert.ok(watches.every((w) => Number(w.query['resourceVersion']) > 0), 'watches start from the resourceVersion of the reads');
+      assert.deepEqual(
+        new Set(watches.map((w) => w.path)),
+        new Set(['/apis/apps/v1/namespaces/prod/deployments', '/api/v1/namespaces/prod/pods', '/apis/apps/v1/namespaces/prod/replicasets']),
+      );
+      assert.ok(
+        watches.every((w) => Number(w.query['resourceVersion']) > 0),
+        'watches start from the resourceVersion of the reads',
+      );
     } finally {
       scheduler.cancel();
       await api.stop();
@@ -261,16 +338,24 @@ describe('where the kubeconfig comes from', () => {
       await writeFile(script, `process.stdout.write(${JSON.stringify(JSON.stringify(credential))});\n`);
       const exec = api
         .kubeconfig({ context: 'staging', namespace: 'prod' })
-        .replace('    token: test-token', `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${process.execPath}\n      args: [${script}]\n      interactiveMode: Never`);
+        .replace(
+          '    token: test-token',
+          `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${process.execPath}\n      args: ` +
+            `[${script}]\n      interactiveMode: Never`,
+        );
       const first = await kubeconfigFile(api.kubeconfig({ token: 'expired' }));
       const second = await kubeconfigFile(exec);
       try {
         const env = { KUBECONFIG: `${first.path}:${second.path}` };
         const current = await runVerifyStep({ targets: 'deployment/prod/web' }, testDeps(clock), env);
-        assert.equal(current.code, 2, 'the first file\'s current context (an expired token) is used by default');
+        assert.equal(current.code, 2, "the first file's current context (an expired token) is used by default");
         const staging = await runVerifyStep({ targets: 'deployment/web', context: 'staging' }, testDeps(clock), env);
         assert.equal(staging.code, 0, staging.message);
-        assert.equal(JSON.parse(staging.result?.outputs['details'] ?? '[]')[0].target, 'deployment/prod/web', "the context's namespace applies");
+        assert.equal(
+          JSON.parse(staging.result?.outputs['details'] ?? '[]')[0].target,
+          'deployment/prod/web',
+          "the context's namespace applies",
+        );
       } finally {
         await first.cleanup();
         await second.cleanup();

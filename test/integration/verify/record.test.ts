@@ -25,7 +25,14 @@ describe('recording and hand-off', () => {
   });
   after(() => api.stop());
 
-  const healthy = () => ({ targets: 'deployment/prod/web', kubeconfig: api.kubeconfig(), repo: 'https://git.example.com/acme/env.git', env: 'staging', 'expected-revision': SHA, token: 'env-token' });
+  const healthy = () => ({
+    targets: 'deployment/prod/web',
+    kubeconfig: api.kubeconfig(),
+    repo: 'https://git.example.com/acme/env.git',
+    env: 'staging',
+    'expected-revision': SHA,
+    token: 'env-token',
+  });
   const failing = () => ({ ...healthy(), targets: 'deployment/prod/bad', grace: '10s' });
 
   test('a healthy verdict is recorded on the expected revision as a note promote can read', async () => {
@@ -51,7 +58,10 @@ describe('recording and hand-off', () => {
     assert.deepEqual(note?.targets, [{ target: 'deployment/prod/web', outcome: 'healthy', reason: 'rolled-out' }]);
     assert.equal(note?.images.length, 1);
     assert.deepEqual(run.result?.outputs, { ...run.result?.outputs, status: 'healthy', recorded: 'true', revision: SHA, rollback: '' });
-    assert.match(run.result?.summary ?? '', /recorded on 5f3c2d1e0b9a under refs\/notes\/baton; mirrored as commit status baton\/verify\/staging/);
+    assert.match(
+      run.result?.summary ?? '',
+      /recorded on 5f3c2d1e0b9a under refs\/notes\/baton; mirrored as commit status baton\/verify\/staging/,
+    );
     assert.ok(run.secrets.includes('env-token'));
   });
 
@@ -68,7 +78,10 @@ describe('recording and hand-off', () => {
     assert.equal(parseVerdictNote(requests[0]?.noteLine ?? '')[0]?.reason, 'image-pull');
     assert.equal(run.result?.outputs['status'], 'failed');
     assert.equal(run.result?.outputs['recorded'], 'true');
-    assert.deepEqual(run.result?.annotations.map((a) => a.level), ['error']);
+    assert.deepEqual(
+      run.result?.annotations.map((a) => a.level),
+      ['error'],
+    );
   });
 
   test('record: false, dry-run, and no repo record nothing', async () => {
@@ -79,7 +92,11 @@ describe('recording and hand-off', () => {
         return { commit: SHA, mirrored: [] };
       },
     };
-    for (const raw of [{ ...healthy(), record: 'false' }, { ...healthy(), 'dry-run': 'true' }, { targets: 'deployment/prod/web', kubeconfig: api.kubeconfig() }]) {
+    for (const raw of [
+      { ...healthy(), record: 'false' },
+      { ...healthy(), 'dry-run': 'true' },
+      { targets: 'deployment/prod/web', kubeconfig: api.kubeconfig() },
+    ]) {
       const run = await runVerifyStep(raw, testDeps(clock, { recorder }));
       assert.equal(run.code, 0, run.message);
       assert.equal(run.result?.outputs['recorded'], 'false');

@@ -40,7 +40,10 @@ describe('baton.yaml', () => {
   ];
   for (const [text, message] of bad) {
     test(`rejects ${JSON.stringify(text.slice(0, 50))}`, () => {
-      assert.throws(() => parseEnvRepoConfig(text), (e: unknown) => e instanceof UserError && message.test(e.message));
+      assert.throws(
+        () => parseEnvRepoConfig(text),
+        (e: unknown) => e instanceof UserError && message.test(e.message),
+      );
     });
   }
 });
@@ -50,7 +53,10 @@ describe('resolveEnvironment', () => {
   test('by env', () => assert.equal(resolveEnvironment(config, { env: 'staging' }).path, 'envs/staging'));
   test('by path, without config', () => assert.equal(resolveEnvironment(undefined, { path: 'envs/x/' }).path, 'envs/x'));
   test('unknown env lists the known ones', () => {
-    assert.throws(() => resolveEnvironment(config, { env: 'prod' }), /env: "prod" is not an environment in baton\.yaml \(known: staging, production\)/);
+    assert.throws(
+      () => resolveEnvironment(config, { env: 'prod' }),
+      /env: "prod" is not an environment in baton\.yaml \(known: staging, production\)/,
+    );
   });
   test('env without baton.yaml', () => assert.throws(() => resolveEnvironment(undefined, { env: 'staging' }), /no baton\.yaml; give path/));
   test('both or neither', () => {

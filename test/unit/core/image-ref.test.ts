@@ -65,7 +65,8 @@ describe('parseImageRef: invalid references name the offending part', () => {
     test(JSON.stringify(input.slice(0, 40)), () => {
       assert.throws(
         () => parseImageRef(input, 'image'),
-        (error: unknown) => error instanceof UserError && error.input === 'image' && message.test(error.message) && error.message.startsWith('image:'),
+        (error: unknown) =>
+          error instanceof UserError && error.input === 'image' && message.test(error.message) && error.message.startsWith('image:'),
       );
     });
   }

@@ -7,7 +7,9 @@ import { supersededImages } from '../../../src/core/push-race.ts';
 const API = 'ghcr.io/acme/api';
 
 function sites(...refs: string[]): Map<string, ImageSite[]> {
-  const list = refs.map((ref, i): ImageSite => ({ file: `envs/staging/f${i}.yaml`, line: 3, column: 5, kind: 'kustomize', image: parseImageRef(ref) }));
+  const list = refs.map(
+    (ref, i): ImageSite => ({ file: `envs/staging/f${i}.yaml`, line: 3, column: 5, kind: 'kustomize', image: parseImageRef(ref) }),
+  );
   return new Map([[API, list]]);
 }
 
@@ -41,6 +43,9 @@ describe('supersededImages', () => {
   it('a head that already holds the wanted value, or a digest change, is judged by value', () => {
     assert.deepEqual(supersededImages(sites(`${API}:sha-1`), sites(`${API}:sha-3`), request(`${API}:sha-3`)), []);
     const digest = `sha256:${'a'.repeat(64)}`;
-    assert.equal(supersededImages(sites(`${API}:1.0.0`), sites(`${API}:1.0.0@${digest}`), request(`${API}:1.0.0@sha256:${'b'.repeat(64)}`)).length, 1);
+    assert.equal(
+      supersededImages(sites(`${API}:1.0.0`), sites(`${API}:1.0.0@${digest}`), request(`${API}:1.0.0@sha256:${'b'.repeat(64)}`)).length,
+      1,
+    );
   });
 });

@@ -31,7 +31,9 @@ const DEFAULT_TRUE: [StepSpec, string][] = [
 
 describe('boolean flags on the command line', () => {
   test('every boolean input that defaults to true is listed here', () => {
-    const found = [...stepSpecs, ...cliOnlySpecs].flatMap((spec) => spec.inputs.filter((i) => i.type === 'boolean' && i.default === 'true').map((i) => `${spec.name} ${i.name}`));
+    const found = [...stepSpecs, ...cliOnlySpecs].flatMap((spec) =>
+      spec.inputs.filter((i) => i.type === 'boolean' && i.default === 'true').map((i) => `${spec.name} ${i.name}`),
+    );
     assert.deepEqual(found.sort(), DEFAULT_TRUE.map(([spec, name]) => `${spec.name} ${name}`).sort());
   });
 
@@ -59,13 +61,24 @@ describe('boolean flags on the command line', () => {
   test('a value that is not a boolean is refused, naming the input', () => {
     assert.throws(
       () => cliPlatform(validateSpec, ['--strict=maybe']),
-      (e: unknown) => e instanceof UserError && e.input === 'strict' && /strict: "maybe" is not a boolean; write --strict, --no-strict or --strict=true\|false/.test(e.message),
+      (e: unknown) =>
+        e instanceof UserError &&
+        e.input === 'strict' &&
+        /strict: "maybe" is not a boolean; write --strict, --no-strict or --strict=true\|false/.test(e.message),
     );
   });
 
   test('--no- is only for yes/no options; =value only rewrites booleans; after -- nothing is rewritten', () => {
-    assert.throws(() => cliPlatform(bumpSpec, ['--no-repo']), (e: unknown) => e instanceof UserError && /--no-repo/.test(e.message));
-    assert.deepEqual(booleanFlags(bumpSpec, ['--repo=x', '--dry-run=1', '--', '--dry-run=0']), ['--repo=x', '--dry-run', '--', '--dry-run=0']);
+    assert.throws(
+      () => cliPlatform(bumpSpec, ['--no-repo']),
+      (e: unknown) => e instanceof UserError && /--no-repo/.test(e.message),
+    );
+    assert.deepEqual(booleanFlags(bumpSpec, ['--repo=x', '--dry-run=1', '--', '--dry-run=0']), [
+      '--repo=x',
+      '--dry-run',
+      '--',
+      '--dry-run=0',
+    ]);
   });
 
   test('--help shows both forms for each yes/no option', () => {
@@ -78,7 +91,14 @@ describe('boolean flags on the command line', () => {
 
 /** The required inputs of a spec with plausible values, as flags. */
 function required(spec: StepSpec): string[] {
-  const values: Record<string, string> = { repo: 'https://git.example/env.git', image: 'ghcr.io/acme/api:1.0.0', to: 'production', reason: 'broken', paths: '.', targets: 'deployment/web' };
+  const values: Record<string, string> = {
+    repo: 'https://git.example/env.git',
+    image: 'ghcr.io/acme/api:1.0.0',
+    to: 'production',
+    reason: 'broken',
+    paths: '.',
+    targets: 'deployment/web',
+  };
   // The first input of each needsOneOf group counts as required (validate's paths, verify's targets).
   const needed = new Set((spec.needsOneOf ?? []).map((rule) => rule.inputs[0]));
   return spec.inputs.filter((i) => (i.required || needed.has(i.name)) && !i.secret).flatMap((i) => [`--${i.name}`, values[i.name] ?? 'x']);

@@ -9,7 +9,11 @@ import { cliPlatform, stepHelp } from '../../../src/platform/cli.ts';
 import type { StepSpec } from '../../../src/specs/types.ts';
 import { validateSpec } from '../../../src/specs/validate.ts';
 
-const NO_POSITIONAL: StepSpec = { ...validateSpec, name: 'other', inputs: validateSpec.inputs.map((input) => ({ ...input, positional: false })) };
+const NO_POSITIONAL: StepSpec = {
+  ...validateSpec,
+  name: 'other',
+  inputs: validateSpec.inputs.map((input) => ({ ...input, positional: false })),
+};
 
 test('bare arguments join the positional list input, after its flags', () => {
   const { platform } = cliPlatform(validateSpec, ['envs/prod', '--paths', 'a.yaml', 'other/', '--strict']);
@@ -18,5 +22,8 @@ test('bare arguments join the positional list input, after its flags', () => {
 });
 
 test('a step without a positional input refuses bare arguments', () => {
-  assert.throws(() => cliPlatform(NO_POSITIONAL, ['envs/prod']), (error: unknown) => error instanceof UserError && /Unexpected argument 'envs\/prod'/.test(error.message));
+  assert.throws(
+    () => cliPlatform(NO_POSITIONAL, ['envs/prod']),
+    (error: unknown) => error instanceof UserError && /Unexpected argument 'envs\/prod'/.test(error.message),
+  );
 });

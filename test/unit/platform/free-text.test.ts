@@ -17,7 +17,12 @@ function check(raw: Record<string, string>, env: Record<string, string> = {}, sp
 }
 
 function refused(input: string, source: RegExp) {
-  return (e: unknown) => e instanceof UserError && e.input === input && e.message.startsWith(`${input}: holds the value of `) && source.test(e.message) && !e.message.includes(TOKEN);
+  return (e: unknown) =>
+    e instanceof UserError &&
+    e.input === input &&
+    e.message.startsWith(`${input}: holds the value of `) &&
+    source.test(e.message) &&
+    !e.message.includes(TOKEN);
 }
 
 describe('a secret inside free text is refused', () => {
@@ -26,7 +31,10 @@ describe('a secret inside free text is refused', () => {
   });
   test('a CI token variable inside the author, even when no input names it', () => {
     assert.throws(check({ ...base, author: `${TOKEN} <ci@example.com>` }, { CI_JOB_TOKEN: TOKEN }), refused('author', /\$CI_JOB_TOKEN/));
-    assert.throws(check({ ...base, labels: `ok, x${TOKEN}` }, { CI_REGISTRY_PASSWORD: TOKEN }), refused('labels', /\$CI_REGISTRY_PASSWORD/));
+    assert.throws(
+      check({ ...base, labels: `ok, x${TOKEN}` }, { CI_REGISTRY_PASSWORD: TOKEN }),
+      refused('labels', /\$CI_REGISTRY_PASSWORD/),
+    );
     assert.throws(check({ ...base, labels: `ok, x${TOKEN}` }, { GITHUB_TOKEN: TOKEN }), refused('labels', /the token input/));
   });
   test('the token from BATON_TOKEN inside a rollback reason', () => {
@@ -40,6 +48,7 @@ describe('a secret inside free text is refused', () => {
   test('every free-text input is text people write: author, labels, message, reason, titles', () => {
     const names = new Set([...stepSpecs, ...cliOnlySpecs].flatMap((spec) => spec.inputs.filter((i) => i.freeText).map((i) => i.name)));
     assert.deepEqual([...names].sort(), ['alert-label', 'author', 'labels', 'message', 'reason', 'title']);
-    for (const spec of [...stepSpecs, ...cliOnlySpecs]) for (const input of spec.inputs) assert.ok(!(input.freeText && input.secret), `${spec.name} ${input.name}`);
+    for (const spec of [...stepSpecs, ...cliOnlySpecs])
+      for (const input of spec.inputs) assert.ok(!(input.freeText && input.secret), `${spec.name} ${input.name}`);
   });
 });

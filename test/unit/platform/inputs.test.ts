@@ -6,7 +6,11 @@ import { bumpSpec } from '../../../src/specs/bump.ts';
 
 describe('parseInputs', () => {
   test('applies defaults, env fallbacks and types', () => {
-    const values = parseInputs(bumpSpec, { repo: 'https://git.example/env.git', image: 'a:1\nb:2, c:3', 'dry-run': 'true' }, { BATON_TOKEN: 'tok' });
+    const values = parseInputs(
+      bumpSpec,
+      { repo: 'https://git.example/env.git', image: 'a:1\nb:2, c:3', 'dry-run': 'true' },
+      { BATON_TOKEN: 'tok' },
+    );
     assert.deepEqual(values['image'], ['a:1', 'b:2', 'c:3']);
     assert.equal(values['dry-run'], true);
     assert.equal(values['pin'], 'tag');
@@ -23,7 +27,10 @@ describe('parseInputs', () => {
   ];
   for (const [raw, input, message] of bad) {
     test(`rejects bad ${input}`, () => {
-      assert.throws(() => parseInputs(bumpSpec, raw, {}), (e: unknown) => e instanceof UserError && e.input === input && message.test(e.message));
+      assert.throws(
+        () => parseInputs(bumpSpec, raw, {}),
+        (e: unknown) => e instanceof UserError && e.input === input && message.test(e.message),
+      );
     });
   }
 });

@@ -18,7 +18,8 @@ describe('needsOneOf', () => {
     for (const spec of [...stepSpecs, ...cliOnlySpecs]) {
       const names = new Set(spec.inputs.map((input) => input.name));
       for (const rule of spec.needsOneOf ?? []) {
-        for (const name of [...rule.inputs, ...(rule.when ? [rule.when.input] : [])]) assert.ok(names.has(name), `${spec.name}: ${name} is no input`);
+        for (const name of [...rule.inputs, ...(rule.when ? [rule.when.input] : [])])
+          assert.ok(names.has(name), `${spec.name}: ${name} is no input`);
         assert.ok(rule.message.startsWith(`${rule.inputs[0]}: `), `${spec.name}: ${rule.message}`);
       }
     }
@@ -38,7 +39,11 @@ describe('needsOneOf', () => {
   for (const [label, spec, raw, input] of cases) {
     test(label, () => {
       if (input === undefined) assert.doesNotThrow(() => parseInputs(spec, raw, {}));
-      else assert.throws(() => parseInputs(spec, raw, {}), (e: unknown) => e instanceof UserError && e.input === input);
+      else
+        assert.throws(
+          () => parseInputs(spec, raw, {}),
+          (e: unknown) => e instanceof UserError && e.input === input,
+        );
     });
   }
 

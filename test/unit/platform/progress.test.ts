@@ -16,7 +16,10 @@ describe('progress line', () => {
     line.clear();
     line.clear();
     assert.deepEqual(s.written, ['\rbuild-push: build…', '\rbuild-push: push… ', `\r${' '.repeat(17)}\r`]);
-    assert.ok(s.written.every((text) => !text.includes('\n') && !text.includes('\x1b')), 'no new lines, no ANSI codes');
+    assert.ok(
+      s.written.every((text) => !text.includes('\n') && !text.includes('\x1b')),
+      'no new lines, no ANSI codes',
+    );
   });
 
   it('on a terminal: a status wider than the terminal is cut to fit, whitespace folded', () => {

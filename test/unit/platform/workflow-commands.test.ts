@@ -4,7 +4,15 @@ import { inertText, mayActAsCommand } from '../../../src/platform/workflow-comma
 import { workflowCommands } from '../../helpers/runner.ts';
 
 describe('workflow commands in printed text', () => {
-  const acting = ['::error::x', '  ::set-output name=a::b', 'a\n::add-mask::x', 'a\r::warning::x', 'a\r\n::group::x', 'see ##[error]x', '::stop-commands::abc'];
+  const acting = [
+    '::error::x',
+    '  ::set-output name=a::b',
+    'a\n::add-mask::x',
+    'a\r::warning::x',
+    'a\r\n::group::x',
+    'see ##[error]x',
+    '::stop-commands::abc',
+  ];
   const inert = ['plain text', 'a :: b', 'envs/staging/::error::x.yaml', 'a\n b :: c', '# heading', ''];
   for (const text of acting) test(`acts: ${JSON.stringify(text)}`, () => assert.equal(mayActAsCommand(text), true));
   for (const text of inert) test(`inert: ${JSON.stringify(text)}`, () => assert.equal(mayActAsCommand(text), false));
@@ -13,8 +21,14 @@ describe('workflow commands in printed text', () => {
     const text = 'x\n::error::pwned\r::set-output name=a::b';
     const wrapped = inertText(text, () => 'tok123');
     assert.equal(wrapped, `::stop-commands::tok123\n${text}\n::tok123::`);
-    assert.deepEqual(workflowCommands(wrapped).map((c) => c.name), ['stop-commands']);
-    assert.deepEqual(workflowCommands(text).map((c) => c.name), ['error', 'set-output']);
+    assert.deepEqual(
+      workflowCommands(wrapped).map((c) => c.name),
+      ['stop-commands'],
+    );
+    assert.deepEqual(
+      workflowCommands(text).map((c) => c.name),
+      ['error', 'set-output'],
+    );
   });
 
   test('plain text is printed as it is, and each token is new', () => {

@@ -27,7 +27,8 @@ test('every input of every action.yml is in the inputs table of its docs page', 
     const page = await read(`docs/${step}.md`);
     const { github } = inputRows(page);
     for (const name of Object.keys(action.inputs)) assert.ok(github.has(name), `docs/${step}.md lacks input ${name}`);
-    for (const name of Object.keys(action.outputs)) assert.match(page.slice(page.indexOf('### Outputs')), new RegExp(`\\| \`${name}\` \\|`), `docs/${step}.md lacks output ${name}`);
+    for (const name of Object.keys(action.outputs))
+      assert.match(page.slice(page.indexOf('### Outputs')), new RegExp(`\\| \`${name}\` \\|`), `docs/${step}.md lacks output ${name}`);
   }
 });
 
@@ -45,7 +46,10 @@ test('every input of every GitLab template is documented: in its table, or on th
     const presenting = pages.filter(({ text }) => text.includes(`templates/${file}`));
     assert.ok(presenting.length > 0, `no page in docs/ presents templates/${file}`);
     for (const input of Object.keys(header.spec.inputs)) {
-      assert.ok(presenting.some(({ text }) => text.includes(`\`${input}\``)), `templates/${file}: input ${input} is named on no page that presents it (${presenting.map((p) => p.page).join(', ')})`);
+      assert.ok(
+        presenting.some(({ text }) => text.includes(`\`${input}\``)),
+        `templates/${file}: input ${input} is named on no page that presents it (${presenting.map((p) => p.page).join(', ')})`,
+      );
     }
   }
 });

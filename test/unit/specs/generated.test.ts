@@ -19,15 +19,27 @@ for (const spec of stepSpecs) {
   test(`${spec.name}: action.yml runs the bundle on node24 and declares every input and output`, async () => {
     const action = parse(renderActionYaml(spec));
     assert.deepEqual(action.runs, { using: 'node24', main: `../../dist/${spec.name}/index.cjs` });
-    assert.deepEqual(Object.keys(action.inputs), spec.inputs.map((i) => i.name));
-    assert.deepEqual(Object.keys(action.outputs), spec.outputs.map((o) => o.name));
+    assert.deepEqual(
+      Object.keys(action.inputs),
+      spec.inputs.map((i) => i.name),
+    );
+    assert.deepEqual(
+      Object.keys(action.outputs),
+      spec.outputs.map((o) => o.name),
+    );
   });
 
   test(`${spec.name}: the GitLab component has snake_case spec:inputs and passes each as a variable`, () => {
-    const [header, job] = renderGitlabTemplate(spec).split('\n---\n').map((part) => parse(part));
+    const [header, job] = renderGitlabTemplate(spec)
+      .split('\n---\n')
+      .map((part) => parse(part));
     const names = Object.keys(header.spec.inputs);
     for (const input of spec.inputs) assert.ok(names.includes(input.name.replace(/-/g, '_')), input.name);
-    const body = Object.values(job)[0] as { variables: Record<string, unknown>; script: string[]; artifacts: { reports: { dotenv: string } } };
+    const body = Object.values(job)[0] as {
+      variables: Record<string, unknown>;
+      script: string[];
+      artifacts: { reports: { dotenv: string } };
+    };
     for (const input of spec.inputs) {
       const snake = input.name.replace(/-/g, '_');
       // Free text goes unexpanded: GitLab would otherwise put the value of a $VARIABLE named in it.

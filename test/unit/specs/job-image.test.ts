@@ -47,7 +47,9 @@ test('the repository pipeline pushes the image every component of that commit ru
   // The component project is acme/baton, so its $CI_REGISTRY_IMAGE is the components' default registry path.
   assert.equal(BATON_IMAGE_REGISTRY, '$CI_REGISTRY/acme/baton');
   for (const spec of stepSpecs) {
-    const [header, body] = renderGitlabTemplate(spec).split('\n---\n').map((part) => parse(part));
+    const [header, body] = renderGitlabTemplate(spec)
+      .split('\n---\n')
+      .map((part) => parse(part));
     assert.deepEqual(header.spec.component, ['sha'], spec.name);
     assert.equal(header.spec.inputs.image_registry.default, BATON_IMAGE_REGISTRY, spec.name);
     const job = Object.values(body)[0] as { image: string; resource_group?: string };
@@ -57,7 +59,10 @@ test('the repository pipeline pushes the image every component of that commit ru
 
 test('the jobs that change or watch an environment share one resource group per environment', () => {
   const groups = Object.fromEntries(
-    stepSpecs.map((spec) => [spec.name, (Object.values(parse(renderGitlabTemplate(spec).split('\n---\n')[1]!))[0] as { resource_group?: string }).resource_group]),
+    stepSpecs.map((spec) => [
+      spec.name,
+      (Object.values(parse(renderGitlabTemplate(spec).split('\n---\n')[1]!))[0] as { resource_group?: string }).resource_group,
+    ]),
   );
   assert.equal(groups['bump'], 'baton-$[[ inputs.env ]]');
   assert.equal(groups['verify'], 'baton-$[[ inputs.env ]]');

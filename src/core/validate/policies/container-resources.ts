@@ -28,7 +28,15 @@ export const resourcesRule: PolicyRule = {
         const missing = WANTED.filter(([group, name]) => get(get(resources, group), name) === undefined).map(([g, n]) => `${g}.${n}`);
         if (missing.length === 0) return [];
         const pointer = resources === undefined ? at.pointer : `${at.pointer}/resources`;
-        return [finding(resourcesRule, resource, pointer, `${containerName(at)} has no resources.${missing.join(', resources.')}`, resources !== undefined)];
+        return [
+          finding(
+            resourcesRule,
+            resource,
+            pointer,
+            `${containerName(at)} has no resources.${missing.join(', resources.')}`,
+            resources !== undefined,
+          ),
+        ];
       });
   },
 };

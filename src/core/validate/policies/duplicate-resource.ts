@@ -36,6 +36,8 @@ export const duplicateResourceRule: PolicyRule = {
       return [];
     }
     const ns = namespace ? ` in namespace ${namespace}` : '';
-    return [finding(duplicateResourceRule, resource, '/metadata/name', `${kind} "${name}"${ns} is defined twice; the first is at ${earlier}`)];
+    return [
+      finding(duplicateResourceRule, resource, '/metadata/name', `${kind} "${name}"${ns} is defined twice; the first is at ${earlier}`),
+    ];
   },
 };

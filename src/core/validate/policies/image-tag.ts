@@ -16,8 +16,10 @@ export const imageTagRule: PolicyRule = {
       const pointer = `${at.pointer}/image`;
       if (!ref) return [finding(imageTagRule, resource, pointer, `${containerName(at)}: "${image}" is not a valid image reference`)];
       if (ref.digest) return [];
-      if (!ref.tag) return [finding(imageTagRule, resource, pointer, `${containerName(at)}: image "${image}" has no tag (it means latest)`)];
-      if (ref.tag === 'latest') return [finding(imageTagRule, resource, pointer, `${containerName(at)}: image "${image}" uses the latest tag`)];
+      if (!ref.tag)
+        return [finding(imageTagRule, resource, pointer, `${containerName(at)}: image "${image}" has no tag (it means latest)`)];
+      if (ref.tag === 'latest')
+        return [finding(imageTagRule, resource, pointer, `${containerName(at)}: image "${image}" uses the latest tag`)];
       return [];
     });
   },

@@ -15,6 +15,8 @@ export const plaintextSecretRule: PolicyRule = {
     // Why: a SOPS-encrypted manifest carries a top-level `sops` block and ENC[...] values; it is safe.
     if ('sops' in resource.object) return [];
     const keys = ['data', 'stringData'].filter((key) => hasEntries(resource.object[key]));
-    return keys.map((key) => finding(plaintextSecretRule, resource, `/${key}`, `Secret "${resource.id.name}" holds ${key} in plain text`, true));
+    return keys.map((key) =>
+      finding(plaintextSecretRule, resource, `/${key}`, `Secret "${resource.id.name}" holds ${key} in plain text`, true),
+    );
   },
 };

@@ -16,7 +16,15 @@ const POD_SPEC_AT: Readonly<Record<string, string>> = {
 };
 
 /** Kinds whose pods serve traffic and run until stopped (readiness matters); Jobs run to completion. */
-export const LONG_RUNNING_KINDS: ReadonlySet<string> = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Rollout']);
+export const LONG_RUNNING_KINDS: ReadonlySet<string> = new Set([
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Rollout',
+]);
 
 /** A container of a workload, with where it is. */
 export interface ContainerAt {

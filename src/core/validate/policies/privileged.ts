@@ -10,6 +10,8 @@ export const privilegedRule: PolicyRule = {
   check(resource) {
     return containersOf(resource)
       .filter((at) => (at.container['securityContext'] as Record<string, unknown> | undefined)?.['privileged'] === true)
-      .map((at) => finding(privilegedRule, resource, `${at.pointer}/securityContext/privileged`, `${containerName(at)} is privileged`, true));
+      .map((at) =>
+        finding(privilegedRule, resource, `${at.pointer}/securityContext/privileged`, `${containerName(at)} is privileged`, true),
+      );
   },
 };

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Finding, Level, Report } from '../types.ts';
 import { describeResource } from './where.ts';
 
-const SEVERITY: Readonly<Record<Level, 'info' | 'minor' | 'major' | 'critical' | 'blocker'>> = { error: 'major', warning: 'minor', notice: 'info' };
+const SEVERITY: Readonly<Record<Level, 'info' | 'minor' | 'major' | 'critical' | 'blocker'>> = {
+  error: 'major',
+  warning: 'minor',
+  notice: 'info',
+};
 
 /** A stable id for a finding: the same problem keeps its fingerprint when lines move. */
 function fingerprint(f: Finding, seen: Map<string, number>): string {
@@ -21,10 +25,11 @@ export function codeQualityReport(report: Report): string {
   const issues = report.findings.map((f) => {
     const resource = describeResource(f.resource);
     const rendered = f.location.rendered;
+    const where = rendered ? ` (${rendered.by}, document ${rendered.document}, line ${rendered.line})` : '';
     return {
       type: 'issue',
       check_name: f.rule,
-      description: `${resource ? `${resource}: ` : ''}${f.message}${rendered ? ` (${rendered.by}, document ${rendered.document}, line ${rendered.line})` : ''}`,
+      description: `${resource ? `${resource}: ` : ''}${f.message}${where}`,
       categories: ['Bug Risk'],
       severity: SEVERITY[f.level],
       fingerprint: fingerprint(f, seen),

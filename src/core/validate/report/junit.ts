@@ -32,7 +32,11 @@ function suites(report: Report): Map<string, Case[]> {
     const k = key(resource.location.file, resource.id);
     const mine = byResource.get(k) ?? [];
     byResource.delete(k);
-    cases(resource.location.file).push({ name: describeResource(resource.id), findings: mine, ...(resource.skipped ? { skipped: resource.skipped } : {}) });
+    cases(resource.location.file).push({
+      name: describeResource(resource.id),
+      findings: mine,
+      ...(resource.skipped ? { skipped: resource.skipped } : {}),
+    });
   }
   for (const list of byResource.values()) for (const f of list) remaining.add(f);
   for (const f of remaining) {
@@ -49,8 +53,14 @@ function testcase(file: string, c: Case, failOn: FailOn): string {
   if (c.skipped) return `${head}\n      <skipped message="${xmlEscape(c.skipped)}"/>\n    </testcase>`;
   const failing = c.findings.filter((f) => fails(f, failOn));
   const other = c.findings.filter((f) => !fails(f, failOn));
-  const parts = failing.map((f) => `      <failure type="${xmlEscape(f.rule)}" message="${xmlEscape(f.message)}">${xmlEscape(`${describeLocation(f.location)}: ${f.message}${f.fix ? `\nfix: ${f.fix}` : ''}`)}</failure>`);
-  if (other.length > 0) parts.push(`      <system-out>${xmlEscape(other.map((f) => `${f.level} [${f.rule}] ${describeLocation(f.location)}: ${f.message}`).join('\n'))}</system-out>`);
+  const parts = failing.map((f) => {
+    const text = `${describeLocation(f.location)}: ${f.message}${f.fix ? `\nfix: ${f.fix}` : ''}`;
+    return `      <failure type="${xmlEscape(f.rule)}" message="${xmlEscape(f.message)}">${xmlEscape(text)}</failure>`;
+  });
+  if (other.length > 0) {
+    const text = other.map((f) => `${f.level} [${f.rule}] ${describeLocation(f.location)}: ${f.message}`).join('\n');
+    parts.push(`      <system-out>${xmlEscape(text)}</system-out>`);
+  }
   return parts.length === 0 ? `${head}</testcase>` : `${head}\n${parts.join('\n')}\n    </testcase>`;
 }
 
@@ -67,10 +77,14 @@ export function junitReport(report: Report, failOn: FailOn): string {
     const skipped = cases.filter((c) => c.skipped).length;
     tests += cases.length;
     failures += failed;
-    out.push(`  <testsuite name="${xmlEscape(file)}" tests="${cases.length}" failures="${failed}" errors="0" skipped="${skipped}" time="0">`);
+    out.push(
+      `  <testsuite name="${xmlEscape(file)}" tests="${cases.length}" failures="${failed}" errors="0" skipped="${skipped}" time="0">`,
+    );
     for (const c of cases) out.push(testcase(file, c, failOn));
     out.push('  </testsuite>');
   }
-  const head = `<testsuites name="baton validate (Kubernetes ${xmlEscape(report.kubernetesVersion)})" tests="${tests}" failures="${failures}" errors="0" time="0">`;
+  const head =
+    `<testsuites name="baton validate (Kubernetes ${xmlEscape(report.kubernetesVersion)})" tests="${tests}" failures="${failures}" ` +
+    `errors="0" time="0">`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${out.join('\n')}${out.length ? '\n' : ''}</testsuites>\n`;
 }

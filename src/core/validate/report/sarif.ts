@@ -28,10 +28,21 @@ function result(f: Finding) {
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: encodeURI(f.location.file) }, ...(r ? { region: r } : {}) },
-        ...(f.location.path ? { logicalLocations: [{ fullyQualifiedName: `${resource || f.location.file}${f.location.path}`, kind: 'member' }] } : {}),
+        ...(f.location.path
+          ? { logicalLocations: [{ fullyQualifiedName: `${resource || f.location.file}${f.location.path}`, kind: 'member' }] }
+          : {}),
       },
     ],
-    ...(rendered ? { properties: { renderedBy: rendered.by, renderedDocument: rendered.document, renderedLine: rendered.line, renderedColumn: rendered.column } } : {}),
+    ...(rendered
+      ? {
+          properties: {
+            renderedBy: rendered.by,
+            renderedDocument: rendered.document,
+            renderedLine: rendered.line,
+            renderedColumn: rendered.column,
+          },
+        }
+      : {}),
   };
 }
 
@@ -42,14 +53,24 @@ export function sarifReport(report: Report, tool: SarifTool): string {
     name: rule.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
     shortDescription: { text: rule.title },
     help: { text: rule.help },
-    defaultConfiguration: { level: rule.defaultLevel === 'off' ? 'none' : SARIF_LEVEL[rule.defaultLevel], enabled: rule.defaultLevel !== 'off' },
+    defaultConfiguration: {
+      level: rule.defaultLevel === 'off' ? 'none' : SARIF_LEVEL[rule.defaultLevel],
+      enabled: rule.defaultLevel !== 'off',
+    },
   }));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: tool.name, version: tool.version, ...(tool.informationUri ? { informationUri: tool.informationUri } : {}), rules } },
+        tool: {
+          driver: {
+            name: tool.name,
+            version: tool.version,
+            ...(tool.informationUri ? { informationUri: tool.informationUri } : {}),
+            rules,
+          },
+        },
         results: report.findings.map(result),
         properties: { kubernetesVersion: report.kubernetesVersion, counts: report.counts },
       },

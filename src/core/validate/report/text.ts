@@ -16,5 +16,8 @@ export function textReport(report: Report): string {
 /** `Summary: 12 resources in 4 files (Kubernetes 1.36.0) - errors: 2, warnings: 1, skipped: 0`. */
 export function summaryLine(report: Report): string {
   const c = report.counts;
-  return `Summary: ${c.resources} resources in ${c.files} files (Kubernetes ${report.kubernetesVersion}) - errors: ${c.errors}, warnings: ${c.warnings}, notices: ${c.notices}, skipped: ${c.skipped}`;
+  return (
+    `Summary: ${c.resources} resources in ${c.files} files (Kubernetes ${report.kubernetesVersion}) - errors: ${c.errors}, warnings: ` +
+    `${c.warnings}, notices: ${c.notices}, skipped: ${c.skipped}`
+  );
 }

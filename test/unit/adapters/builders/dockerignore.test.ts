@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { DockerIgnore } from '../../../../src/adapters/builders/dockerignore.ts';
 
 describe('DockerIgnore, as moby/patternmatcher matches', () => {
-  const ignore = new DockerIgnore('# comment\n*.log\n/tmp\nnode_modules\n**/*.secret\ndocs/**/draft-?.md\nbuild\n!build/keep.txt\n./dist/\n');
+  const ignore = new DockerIgnore(
+    '# comment\n*.log\n/tmp\nnode_modules\n**/*.secret\ndocs/**/draft-?.md\nbuild\n!build/keep.txt\n./dist/\n',
+  );
   const cases: [string, boolean][] = [
     ['app.log', true],
     ['sub/app.log', false],

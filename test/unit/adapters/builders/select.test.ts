@@ -7,7 +7,12 @@ import { UserError } from '../../../../src/core/errors.ts';
 const request = { context: '/c', dockerfile: '/c/Dockerfile', dockerfileText: 'FROM scratch\n', buildArgs: [], platforms: [] };
 
 function fake(name: BuilderName, availability: Availability, unsupported?: string): Builder {
-  return { name, probe: async () => availability, ...(unsupported ? { unsupported: () => unsupported } : {}), build: async () => assert.fail('not built here') };
+  return {
+    name,
+    probe: async () => availability,
+    ...(unsupported ? { unsupported: () => unsupported } : {}),
+    build: async () => assert.fail('not built here'),
+  };
 }
 
 const builders = [
@@ -25,11 +30,26 @@ describe('selectBuilder', () => {
     assert.deepEqual(selection.passed, ['buildx: docker buildx is not installed']);
   });
   it('auto with nothing usable lists every reason', async () => {
-    const none = builders.map((b) => (b.name === 'buildah' || b.name === 'podman' ? fake(b.name, { ok: false, reason: `${b.name} missing` }) : b));
-    await assert.rejects(selectBuilder('auto', request, none, {}), (e: unknown) => e instanceof UserError && e.input === 'builder' && /layer: Dockerfile:3: RUN needs/.test(e.message) && /buildah: buildah missing/.test(e.message));
+    const none = builders.map((b) =>
+      b.name === 'buildah' || b.name === 'podman' ? fake(b.name, { ok: false, reason: `${b.name} missing` }) : b,
+    );
+    await assert.rejects(
+      selectBuilder('auto', request, none, {}),
+      (e: unknown) =>
+        e instanceof UserError &&
+        e.input === 'builder' &&
+        /layer: Dockerfile:3: RUN needs/.test(e.message) &&
+        /buildah: buildah missing/.test(e.message),
+    );
   });
   it('a named builder that cannot run is a UserError naming the builder input', async () => {
-    await assert.rejects(selectBuilder('kaniko', request, builders, {}), /^UserError: builder: kaniko cannot build here: executor was not found on PATH\.$/);
-    await assert.rejects(selectBuilder('layer', request, builders, {}), /builder: layer cannot build here: Dockerfile:3: RUN needs a builder/);
+    await assert.rejects(
+      selectBuilder('kaniko', request, builders, {}),
+      /^UserError: builder: kaniko cannot build here: executor was not found on PATH\.$/,
+    );
+    await assert.rejects(
+      selectBuilder('layer', request, builders, {}),
+      /builder: layer cannot build here: Dockerfile:3: RUN needs a builder/,
+    );
   });
 });

@@ -10,12 +10,29 @@ function batch(blobs: ReadonlyArray<[string, Buffer]>): Buffer {
 it('cuts blobs by byte count: invalid UTF-8 in one blob does not shift the next', () => {
   const bad = Buffer.from([0x23, 0x20, 0xff, 0xfe, 0xff, 0xc3, 0x0a, 0x61, 0x3a, 0x20, 0x62, 0x0a]);
   const good = Buffer.from('images:\n  - name: ghcr.io/acme/api\n    newTag: 1.1.0\n');
-  const parsed = parseCatFileBatch(batch([['a'.repeat(40), bad], ['b'.repeat(40), good]]));
+  const parsed = parseCatFileBatch(
+    batch([
+      ['a'.repeat(40), bad],
+      ['b'.repeat(40), good],
+    ]),
+  );
   assert.deepEqual(parsed.get('a'.repeat(40)), bad, 'the bytes as stored, not re-encoded');
   assert.equal(parsed.get('b'.repeat(40))!.toString('utf8'), good.toString('utf8'));
   // What decoding first would have done: U+FFFD takes three bytes where 0xff took one.
-  const decodedFirst = Buffer.from(batch([['a'.repeat(40), bad], ['b'.repeat(40), good]]).toString('utf8'), 'utf8');
-  assert.notEqual(decodedFirst.length, batch([['a'.repeat(40), bad], ['b'.repeat(40), good]]).length);
+  const decodedFirst = Buffer.from(
+    batch([
+      ['a'.repeat(40), bad],
+      ['b'.repeat(40), good],
+    ]).toString('utf8'),
+    'utf8',
+  );
+  assert.notEqual(
+    decodedFirst.length,
+    batch([
+      ['a'.repeat(40), bad],
+      ['b'.repeat(40), good],
+    ]).length,
+  );
 });
 
 it('skips missing objects and tolerates a header without a size', () => {

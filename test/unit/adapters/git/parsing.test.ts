@@ -123,10 +123,11 @@ describe('push output', () => {
   });
 
   it('reports a protected branch as a UserError naming branch', () => {
-    assert.throws(
-      () => pushOutcome(out('!\tHEAD:refs/heads/main\t[remote rejected] (protected branch hook declined)'), ref, 'x'),
-      { name: 'UserError', input: 'branch', message: /protected branch hook declined.*mode: pr/ },
-    );
+    assert.throws(() => pushOutcome(out('!\tHEAD:refs/heads/main\t[remote rejected] (protected branch hook declined)'), ref, 'x'), {
+      name: 'UserError',
+      input: 'branch',
+      message: /protected branch hook declined.*mode: pr/,
+    });
   });
 });
 

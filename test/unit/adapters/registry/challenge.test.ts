@@ -7,7 +7,12 @@ describe('parseChallenges', () => {
     {
       name: 'Docker Hub bearer challenge',
       header: 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"',
-      expected: [{ scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/nginx:pull' } }],
+      expected: [
+        {
+          scheme: 'bearer',
+          params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/nginx:pull' },
+        },
+      ],
     },
     {
       name: 'basic realm',
@@ -38,7 +43,9 @@ describe('parseChallenges', () => {
     {
       name: 'insufficient_scope error from a registry',
       header: 'Bearer realm="https://r/t",service="s",scope="repository:a:pull,push",error="insufficient_scope"',
-      expected: [{ scheme: 'bearer', params: { realm: 'https://r/t', service: 's', scope: 'repository:a:pull,push', error: 'insufficient_scope' } }],
+      expected: [
+        { scheme: 'bearer', params: { realm: 'https://r/t', service: 's', scope: 'repository:a:pull,push', error: 'insufficient_scope' } },
+      ],
     },
     {
       name: 'a scheme without parameters followed by another',
@@ -69,7 +76,10 @@ describe('parseChallenges', () => {
 
   it('reads several header lines', () => {
     const parsed = parseChallenges(['Basic realm="a"', 'Bearer realm="https://b/t"']);
-    assert.deepEqual(parsed.map((c) => c.scheme), ['basic', 'bearer']);
+    assert.deepEqual(
+      parsed.map((c) => c.scheme),
+      ['basic', 'bearer'],
+    );
   });
 
   it('returns nothing for a missing header', () => assert.deepEqual(parseChallenges(undefined), []));

@@ -55,7 +55,11 @@ after(async () => rm(root, { recursive: true, force: true }));
 describe('CredentialResolver', () => {
   it('uses explicit inputs for their registry only', async () => {
     const dir = await home('explicit', {});
-    const resolver = new CredentialResolver({ credentials: [{ registry: 'ghcr.io', username: 'u', password: 'p' }], env: env(dir), home: dir });
+    const resolver = new CredentialResolver({
+      credentials: [{ registry: 'ghcr.io', username: 'u', password: 'p' }],
+      env: env(dir),
+      home: dir,
+    });
     const found = await resolver.resolve('ghcr.io', 'acme/api');
     assert.deepEqual(found.credential, { username: 'u', password: 'p', source: 'the username/password inputs' });
     const other = await resolver.resolve('quay.io', 'acme/api');
@@ -72,14 +76,18 @@ describe('CredentialResolver', () => {
   });
 
   it('reads username/password fields and keys written as URLs', async () => {
-    const dir = await home('fields', { '.docker/config.json': { auths: { 'https://localhost:5000/v2/': { username: 'u', password: 'p' } } } });
+    const dir = await home('fields', {
+      '.docker/config.json': { auths: { 'https://localhost:5000/v2/': { username: 'u', password: 'p' } } },
+    });
     const { credential } = await new CredentialResolver({ env: env(dir), home: dir }).resolve('localhost:5000', 'x');
     assert.equal(credential?.username, 'u');
     assert.equal(credential?.password, 'p');
   });
 
   it('maps docker.io to the https://index.docker.io/v1/ key', async () => {
-    const dir = await home('hub', { '.docker/config.json': { auths: { 'https://index.docker.io/v1/': { auth: b64('hubuser:hubpass') } } } });
+    const dir = await home('hub', {
+      '.docker/config.json': { auths: { 'https://index.docker.io/v1/': { auth: b64('hubuser:hubpass') } } },
+    });
     const { credential } = await new CredentialResolver({ env: env(dir), home: dir }).resolve('docker.io', 'library/nginx');
     assert.equal(credential?.username, 'hubuser');
   });
@@ -119,7 +127,9 @@ describe('CredentialResolver', () => {
 
   it('asks credsStore for Docker Hub with the legacy URL and falls back to auths when it has nothing', async () => {
     const log = await fakeHelper('store', { 'https://index.docker.io/v1/': { Username: '<token>', Secret: 'identity-1' } });
-    const dir = await home('credsstore', { '.docker/config.json': { credsStore: 'store', auths: { 'other.example': { auth: b64('o:p') } } } });
+    const dir = await home('credsstore', {
+      '.docker/config.json': { credsStore: 'store', auths: { 'other.example': { auth: b64('o:p') } } },
+    });
     const resolver = new CredentialResolver({ env: env(dir), home: dir });
     const hub = await resolver.resolve('docker.io', 'library/alpine');
     assert.equal(hub.credential?.identityToken, 'identity-1', 'user <token> means an identity token');
@@ -140,7 +150,9 @@ describe('CredentialResolver', () => {
 
   it('reads REGISTRY_AUTH_FILE first, the most specific namespace winning', async () => {
     const dir = await home('authfile', {
-      'auth.json': { auths: { 'quay.io': { auth: b64('host:1') }, 'quay.io/team': { auth: b64('team:2') }, 'quay.io/team/app': { auth: b64('app:3') } } },
+      'auth.json': {
+        auths: { 'quay.io': { auth: b64('host:1') }, 'quay.io/team': { auth: b64('team:2') }, 'quay.io/team/app': { auth: b64('app:3') } },
+      },
       '.docker/config.json': { auths: { 'quay.io': { auth: b64('docker:4') } } },
     });
     const resolver = new CredentialResolver({ env: env(dir, { REGISTRY_AUTH_FILE: join(dir, 'auth.json') }), home: dir });
@@ -162,7 +174,11 @@ describe('CredentialResolver', () => {
     const ci = { CI_REGISTRY: 'registry.gitlab.example:5050', CI_REGISTRY_USER: 'gitlab-ci-token', CI_REGISTRY_PASSWORD: 'job-token' };
     const resolver = new CredentialResolver({ env: env(dir, ci), home: dir });
     const found = await resolver.resolve('registry.gitlab.example:5050', 'group/project');
-    assert.deepEqual(found.credential, { username: 'gitlab-ci-token', password: 'job-token', source: 'GitLab CI_REGISTRY_USER/CI_REGISTRY_PASSWORD' });
+    assert.deepEqual(found.credential, {
+      username: 'gitlab-ci-token',
+      password: 'job-token',
+      source: 'GitLab CI_REGISTRY_USER/CI_REGISTRY_PASSWORD',
+    });
     assert.equal((await resolver.resolve('registry.gitlab.example', 'group/project')).credential, undefined);
   });
 
@@ -179,7 +195,10 @@ describe('CredentialResolver', () => {
   });
 
   it('skips empty entries (credentials kept in a store)', async () => {
-    const dir = await home('empty', { '.docker/config.json': { auths: { 'r.example': {} } }, '.config/containers/auth.json': { auths: { 'r.example': { auth: b64('c:d') } } } });
+    const dir = await home('empty', {
+      '.docker/config.json': { auths: { 'r.example': {} } },
+      '.config/containers/auth.json': { auths: { 'r.example': { auth: b64('c:d') } } },
+    });
     const found = await new CredentialResolver({ env: env(dir), home: dir }).resolve('r.example', 'x');
     assert.equal(found.credential?.username, 'c');
   });

@@ -30,7 +30,10 @@ describe('OciLayoutStore', () => {
     await pushImage(store, ref, image);
     assert.deepEqual(JSON.parse(await readFile(join(ref.repository, 'oci-layout'), 'utf8')), { imageLayoutVersion: '1.0.0' });
     const entries = (await indexJson(ref.repository)).manifests;
-    assert.deepEqual(entries.map((e) => [e.digest, e.annotations?.[REF_NAME_ANNOTATION]]), [[image.manifest.digest, 'v1']]);
+    assert.deepEqual(
+      entries.map((e) => [e.digest, e.annotations?.[REF_NAME_ANNOTATION]]),
+      [[image.manifest.digest, 'v1']],
+    );
     const manifest = await store.getManifest(ref);
     assert.ok(manifest.bytes.equals(image.manifest.bytes));
     assert.equal((await store.resolve({ ...ref, tag: undefined })).digest, image.manifest.digest, 'the only image needs no tag');
@@ -43,10 +46,15 @@ describe('OciLayoutStore', () => {
   it('lists only top-level images: an index absorbs its children', async () => {
     const ref = parseLayoutReference(`oci:${join(root, 'multi')}:latest`);
     const store = new OciLayoutStore(ref.repository);
-    const index = makeIndex([makeImage({ files: { a: '1' } }), makeImage({ files: { b: '2' }, architecture: 'arm64' })], { attestation: true });
+    const index = makeIndex([makeImage({ files: { a: '1' } }), makeImage({ files: { b: '2' }, architecture: 'arm64' })], {
+      attestation: true,
+    });
     await pushIndex(store, ref, index);
     const entries = (await indexJson(ref.repository)).manifests;
-    assert.deepEqual(entries.map((e) => e.digest), [index.index.digest]);
+    assert.deepEqual(
+      entries.map((e) => e.digest),
+      [index.index.digest],
+    );
     assert.equal((await store.resolve(ref)).mediaType, MediaType.ociIndex);
   });
 
@@ -77,7 +85,9 @@ describe('OciLayoutStore', () => {
     const store = new OciLayoutStore(dir);
     const images = Array.from({ length: 6 }, (_, i) => makeImage({ files: { n: String(i) } }));
     const blobs = images.flatMap((image) => image.blobs);
-    const outcomes = await Promise.all(blobs.map((blob) => store.putBlob({ registry: 'oci', repository: dir }, blob.descriptor, blob.bytes)));
+    const outcomes = await Promise.all(
+      blobs.map((blob) => store.putBlob({ registry: 'oci', repository: dir }, blob.descriptor, blob.bytes)),
+    );
     assert.ok(outcomes.every((outcome) => outcome === 'uploaded' || outcome === 'exists'));
     for (const blob of blobs) assert.equal(await store.hasBlob({ registry: 'oci', repository: dir }, blob.descriptor.digest), true);
     assert.deepEqual((await indexJson(dir)).manifests, []);
@@ -95,7 +105,10 @@ describe('OciLayoutStore', () => {
     await mkdir(dir);
     await writeFile(join(dir, 'README'), 'not a layout');
     const store = new OciLayoutStore(dir);
-    await assert.rejects(pushImage(store, { registry: 'oci', repository: dir, tag: 'x' }, makeImage({ files: {} })), (e: Error) => e instanceof UserError && /not an OCI image layout/.test(e.message));
+    await assert.rejects(
+      pushImage(store, { registry: 'oci', repository: dir, tag: 'x' }, makeImage({ files: {} })),
+      (e: Error) => e instanceof UserError && /not an OCI image layout/.test(e.message),
+    );
     await assert.rejects(store.checkPush(), /not an OCI image layout/);
   });
 

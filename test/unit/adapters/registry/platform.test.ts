@@ -20,7 +20,12 @@ const index = {
     { mediaType: MediaType.ociManifest, digest: d(3), size: 1, platform: { os: 'linux', architecture: 'arm', variant: 'v6' } },
     { mediaType: MediaType.ociManifest, digest: d(4), size: 1, platform: { os: 'linux', architecture: 'arm', variant: 'v7' } },
     { mediaType: MediaType.ociManifest, digest: d(5), size: 1, platform: { os: 'linux', architecture: 'arm64' } },
-    { mediaType: MediaType.ociManifest, digest: d(6), size: 1, platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.20348' } },
+    {
+      mediaType: MediaType.ociManifest,
+      digest: d(6),
+      size: 1,
+      platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.20348' },
+    },
   ],
 };
 
@@ -47,7 +52,8 @@ describe('selectPlatform', () => {
 
 describe('parsePlatform', () => {
   it('parses and formats', () => assert.equal(formatPlatform(parsePlatform('Linux/ARM64/v8')), 'linux/arm64/v8'));
-  it('names the input on bad syntax', () => assert.throws(() => parsePlatform('amd64', 'platforms'), /platforms: "amd64" is not a platform/));
+  it('names the input on bad syntax', () =>
+    assert.throws(() => parsePlatform('amd64', 'platforms'), /platforms: "amd64" is not a platform/));
 });
 
 describe('media types', () => {
@@ -58,7 +64,10 @@ describe('media types', () => {
     assert.equal(detectMediaType(Buffer.from('{}'), `${MediaType.dockerManifest}; charset=utf-8`), MediaType.dockerManifest);
   });
   it('refuses schema 1 with a message', () => {
-    assert.throws(() => detectMediaType(Buffer.from('{"schemaVersion":1}')), (e: Error) => e instanceof UserError && /schema 1/.test(e.message));
+    assert.throws(
+      () => detectMediaType(Buffer.from('{"schemaVersion":1}')),
+      (e: Error) => e instanceof UserError && /schema 1/.test(e.message),
+    );
   });
   it('parses an index', () => {
     const parsed = parseManifest(Buffer.from(JSON.stringify(index)));

@@ -19,7 +19,10 @@ describe('OCI layout references', () => {
   });
   it('rejects a missing directory or a bad tag, naming the input', () => {
     assert.throws(() => parseLayoutReference('oci:', 'image'), /image: "oci:" names no directory/);
-    assert.throws(() => parseLayoutReference('oci:/ci/x:-bad', 'target'), (e: Error) => e instanceof UserError && /target: "-bad" is not a valid tag/.test(e.message));
+    assert.throws(
+      () => parseLayoutReference('oci:/ci/x:-bad', 'target'),
+      (e: Error) => e instanceof UserError && /target: "-bad" is not a valid tag/.test(e.message),
+    );
   });
   it('opens the store the reference names', async () => {
     const registry = new RegistryClient({ env: {}, home: '/nonexistent' });

@@ -14,7 +14,12 @@ const base: FailureContext = {
 };
 const withCredential: FailureContext = { ...base, credential: { username: 'ci', password: 'x', source: 'the username/password inputs' } };
 
-function fail(status: number, errors: { code: string; message: string }[], ctx: FailureContext, headers: Record<string, string> = {}): Error {
+function fail(
+  status: number,
+  errors: { code: string; message: string }[],
+  ctx: FailureContext,
+  headers: Record<string, string> = {},
+): Error {
   return describeFailure({ status, headers }, errors, ctx);
 }
 

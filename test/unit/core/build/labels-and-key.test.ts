@@ -8,7 +8,10 @@ import { UserError } from '../../../../src/core/errors.ts';
 const PARTS: SourceKeyParts = {
   tree: 'git:aaff74984cccd156a469afa7d9ab10e4777beb24',
   dockerfile: `sha256:${'1'.repeat(64)}`,
-  buildArgs: [['A', '1'], ['B', '2']],
+  buildArgs: [
+    ['A', '1'],
+    ['B', '2'],
+  ],
   target: 'final',
   platforms: ['linux/amd64', 'linux/arm64'],
   labels: [['team', 'web']],
@@ -16,7 +19,14 @@ const PARTS: SourceKeyParts = {
 
 describe('sourceKey', () => {
   it('does not depend on the order of args, platforms or labels', () => {
-    const reordered = { ...PARTS, buildArgs: [['B', '2'], ['A', '1']] as const, platforms: ['linux/arm64', 'linux/amd64'] };
+    const reordered = {
+      ...PARTS,
+      buildArgs: [
+        ['B', '2'],
+        ['A', '1'],
+      ] as const,
+      platforms: ['linux/arm64', 'linux/amd64'],
+    };
     assert.equal(sourceKey(reordered), sourceKey(PARTS));
   });
   it('changes with every part', () => {
@@ -24,7 +34,12 @@ describe('sourceKey', () => {
     const variants: Partial<SourceKeyParts>[] = [
       { tree: 'git:0000000000000000000000000000000000000000' },
       { dockerfile: `sha256:${'2'.repeat(64)}` },
-      { buildArgs: [['A', '1'], ['B', '3']] },
+      {
+        buildArgs: [
+          ['A', '1'],
+          ['B', '3'],
+        ],
+      },
       { target: 'build' },
       { platforms: ['linux/amd64'] },
       { labels: [] },
@@ -38,7 +53,12 @@ describe('sourceKey', () => {
 
 describe('labels', () => {
   it('sets source, revision, created and version; the user wins', () => {
-    const labels = Object.fromEntries(buildLabels({ sha: 'c'.repeat(40), branch: 'main', repositoryUrl: 'https://forge/acme/api' }, 1700000000, [['org.opencontainers.image.version', 'custom'], ['team', 'web']]));
+    const labels = Object.fromEntries(
+      buildLabels({ sha: 'c'.repeat(40), branch: 'main', repositoryUrl: 'https://forge/acme/api' }, 1700000000, [
+        ['org.opencontainers.image.version', 'custom'],
+        ['team', 'web'],
+      ]),
+    );
     assert.deepEqual(labels, {
       'org.opencontainers.image.source': 'https://forge/acme/api',
       'org.opencontainers.image.revision': 'c'.repeat(40),
@@ -57,10 +77,16 @@ describe('labels', () => {
 
 describe('parseKeyValues', () => {
   it('keeps order, lets a later key win, keeps = in values', () => {
-    assert.deepEqual(parseKeyValues(['A=1', 'B=x=y', 'A=2'], 'build-args', 'build-arg'), [['B', 'x=y'], ['A', '2']]);
+    assert.deepEqual(parseKeyValues(['A=1', 'B=x=y', 'A=2'], 'build-args', 'build-arg'), [
+      ['B', 'x=y'],
+      ['A', '2'],
+    ]);
   });
   it('names the input for a bad item', () => {
-    assert.throws(() => parseKeyValues(['=1'], 'labels', 'label'), (e: unknown) => e instanceof UserError && e.input === 'labels');
+    assert.throws(
+      () => parseKeyValues(['=1'], 'labels', 'label'),
+      (e: unknown) => e instanceof UserError && e.input === 'labels',
+    );
     assert.throws(() => parseKeyValues(['1A=1'], 'build-args', 'build-arg'), /build-args: "1A" is not a valid build argument name/);
   });
 });

@@ -15,17 +15,29 @@ describe('planLayer', () => {
   });
   it('resolves COPY destinations against WORKDIR, keeps relative ones for the base WorkingDir', () => {
     const result = plan('FROM scratch\nCOPY a.txt rel/\nWORKDIR /srv\nCOPY --chown=10:20 --chmod=0750 a b ./dir\nWORKDIR sub\nCOPY c .\n');
-    assert.deepEqual(result.copies.map((c) => [c.sources, c.dest, c.uid, c.gid, c.mode]), [
-      [['a.txt'], 'rel/', 0, 0, undefined],
-      [['a', 'b'], '/srv/dir/', 10, 20, 0o750],
-      [['c'], '/srv/sub', 0, 0, undefined],
-    ]);
+    assert.deepEqual(
+      result.copies.map((c) => [c.sources, c.dest, c.uid, c.gid, c.mode]),
+      [
+        [['a.txt'], 'rel/', 0, 0, undefined],
+        [['a', 'b'], '/srv/dir/', 10, 20, 0o750],
+        [['c'], '/srv/sub', 0, 0, undefined],
+      ],
+    );
     assert.equal(result.config.workdir, '/srv/sub');
   });
   it('collects config: env with args, labels, ports, user, entrypoint resetting cmd, shell form', () => {
-    const result = plan('FROM scratch\nARG V=1\nENV APP=v$V PATH=/bin\nLABEL a=b "c d"=e\nEXPOSE 80 53/udp\nUSER 1000\nENTRYPOINT ["/app"]\n', [['V', '2']]);
-    assert.deepEqual(result.config.env, [['APP', 'v2'], ['PATH', '/bin']]);
-    assert.deepEqual(result.config.labels, [['a', 'b'], ['c d', 'e']]);
+    const result = plan(
+      'FROM scratch\nARG V=1\nENV APP=v$V PATH=/bin\nLABEL a=b "c d"=e\nEXPOSE 80 53/udp\nUSER 1000\nENTRYPOINT ["/app"]\n',
+      [['V', '2']],
+    );
+    assert.deepEqual(result.config.env, [
+      ['APP', 'v2'],
+      ['PATH', '/bin'],
+    ]);
+    assert.deepEqual(result.config.labels, [
+      ['a', 'b'],
+      ['c d', 'e'],
+    ]);
     assert.deepEqual(result.config.exposedPorts, ['80/tcp', '53/udp']);
     assert.equal(result.config.user, '1000');
     assert.deepEqual(result.config.entrypoint, ['/app']);
@@ -45,7 +57,14 @@ describe('planLayer', () => {
   ];
   for (const [name, text, message] of refused) {
     it(`refuses ${name}, naming the line and the builders that can`, () => {
-      assert.throws(() => plan(text), (e: unknown) => e instanceof UserError && e.input === 'file' && message.test(e.message) && /Use builder buildah, buildx, podman or kaniko/.test(e.message));
+      assert.throws(
+        () => plan(text),
+        (e: unknown) =>
+          e instanceof UserError &&
+          e.input === 'file' &&
+          message.test(e.message) &&
+          /Use builder buildah, buildx, podman or kaniko/.test(e.message),
+      );
     });
   }
   it('plans only the target stage', () => {

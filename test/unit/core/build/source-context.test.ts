@@ -16,13 +16,19 @@ describe('githubSourceContext', () => {
     });
   });
   it('a pull request takes the head commit from the event, not GITHUB_SHA (the merge commit)', () => {
-    const context = githubSourceContext({ ...GH, GITHUB_REF: 'refs/pull/42/merge', GITHUB_SHA: MERGE, GITHUB_HEAD_REF: 'feature/x' }, { pull_request: { number: 42, head: { sha: HEAD } } });
+    const context = githubSourceContext(
+      { ...GH, GITHUB_REF: 'refs/pull/42/merge', GITHUB_SHA: MERGE, GITHUB_HEAD_REF: 'feature/x' },
+      { pull_request: { number: 42, head: { sha: HEAD } } },
+    );
     assert.equal(context.sha, HEAD);
     assert.equal(context.pr, 42);
     assert.equal(context.branch, 'feature/x');
   });
   it('pull_request_target: the PR from the event, whatever GITHUB_REF says', () => {
-    const context = githubSourceContext({ ...GH, GITHUB_REF: 'refs/heads/main', GITHUB_SHA: MERGE }, { pull_request: { number: 9, head: { sha: HEAD, ref: 'fix' } } });
+    const context = githubSourceContext(
+      { ...GH, GITHUB_REF: 'refs/heads/main', GITHUB_SHA: MERGE },
+      { pull_request: { number: 9, head: { sha: HEAD, ref: 'fix' } } },
+    );
     assert.deepEqual([context.sha, context.pr, context.branch], [HEAD, 9, 'fix']);
   });
   it('a tag', () => {
@@ -43,7 +49,13 @@ describe('gitlabSourceContext', () => {
     });
   });
   it('a merged-results pipeline: the source branch head, not the merge commit', () => {
-    const context = gitlabSourceContext({ ...GL, CI_COMMIT_SHA: MERGE, CI_MERGE_REQUEST_IID: '5', CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'fix', CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: HEAD });
+    const context = gitlabSourceContext({
+      ...GL,
+      CI_COMMIT_SHA: MERGE,
+      CI_MERGE_REQUEST_IID: '5',
+      CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'fix',
+      CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: HEAD,
+    });
     assert.deepEqual([context.sha, context.pr, context.branch], [HEAD, 5, 'fix']);
   });
   it('a tag pipeline', () => {
@@ -64,7 +76,11 @@ describe('sourceContext', () => {
     assert.equal(sourceContext({ ...GH, GITHUB_REF: 'refs/heads/main', GITHUB_SHA: MERGE }, undefined, local).commitTime, undefined);
   });
   it('knows a GitLab job by its variables even where GITLAB_CI is not "true"', () => {
-    const context = sourceContext({ GITLAB_CI: 'false', CI_COMMIT_SHA: MERGE, CI_PROJECT_URL: 'https://gitlab.example/a/b', CI_COMMIT_BRANCH: 'dev' }, undefined, local);
+    const context = sourceContext(
+      { GITLAB_CI: 'false', CI_COMMIT_SHA: MERGE, CI_PROJECT_URL: 'https://gitlab.example/a/b', CI_COMMIT_BRANCH: 'dev' },
+      undefined,
+      local,
+    );
     assert.deepEqual([context.sha, context.branch], [MERGE, 'dev']);
   });
 });

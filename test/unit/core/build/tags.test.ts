@@ -25,13 +25,29 @@ describe('computeTags: the defaults, as docker/metadata-action makes them', () =
 describe('computeTags: templates', () => {
   const context: SourceContext = { sha: SHA, branch: 'main', runNumber: '17' };
   it('expands placeholders and keeps each tag once', () => {
-    assert.deepEqual(computeTags(context, ['{{branch}}-{{sha}}', 'build-{{run}}', '{{date}}', 'main', 'edge'], NOW), ['main', 'sha-0123456', 'main-0123456', 'build-17', '20240627', 'edge']);
+    assert.deepEqual(computeTags(context, ['{{branch}}-{{sha}}', 'build-{{run}}', '{{date}}', 'main', 'edge'], NOW), [
+      'main',
+      'sha-0123456',
+      'main-0123456',
+      'build-17',
+      '20240627',
+      'edge',
+    ]);
   });
   it('leaves out a template whose placeholder has no value here', () => {
     assert.deepEqual(computeTags(context, ['pr-{{pr}}', 'v{{version}}', 'stable'], NOW), ['main', 'sha-0123456', 'stable']);
   });
   it('semver parts on a tag build', () => {
-    assert.deepEqual(computeTags({ gitTag: 'v3.4.5' }, ['{{major}}.x', 'v{{minor}}', '{{patch}}-slim', '{{tag}}'], NOW), ['3.4.5', '3.4', '3', 'latest', '3.x', 'v3.4', '3.4.5-slim', 'v3.4.5']);
+    assert.deepEqual(computeTags({ gitTag: 'v3.4.5' }, ['{{major}}.x', 'v{{minor}}', '{{patch}}-slim', '{{tag}}'], NOW), [
+      '3.4.5',
+      '3.4',
+      '3',
+      'latest',
+      '3.x',
+      'v3.4',
+      '3.4.5-slim',
+      'v3.4.5',
+    ]);
   });
 });
 
@@ -43,7 +59,11 @@ describe('checkTemplate', () => {
     ['a b', /cannot make a valid tag/],
   ];
   for (const [template, message] of bad) {
-    it(`refuses ${template}`, () => assert.throws(() => checkTemplate(template), (error: unknown) => error instanceof UserError && error.input === 'tags' && message.test(error.message)));
+    it(`refuses ${template}`, () =>
+      assert.throws(
+        () => checkTemplate(template),
+        (error: unknown) => error instanceof UserError && error.input === 'tags' && message.test(error.message),
+      ));
   }
   it('takes plain tags and placeholders', () => {
     for (const template of ['latest', '{{branch}}-{{sha}}', 'v{{ version }}']) checkTemplate(template);

@@ -73,7 +73,9 @@ function loadCase(name: string): GoldenCase {
       expected: existsSync(expected) ? readFileSync(expected, 'utf8') : undefined,
     });
   }
-  const bases = existsSync(join(dir, 'bases')) ? new Map(walk(join(dir, 'bases')).map((file) => [file, readFileSync(join(dir, 'bases', file), 'utf8')])) : undefined;
+  const bases = existsSync(join(dir, 'bases'))
+    ? new Map(walk(join(dir, 'bases')).map((file) => [file, readFileSync(join(dir, 'bases', file), 'utf8')]))
+    : undefined;
   return { name, meta, files, ...(bases === undefined ? {} : { bases }) };
 }
 
@@ -104,15 +106,24 @@ function runCase(golden: GoldenCase): void {
   for (const [file, { before, expected }] of golden.files) {
     const after = edited.get(file)?.after ?? before;
     // Compare bytes, not strings: a BOM or a CR must be exactly where the expected file has it.
-    assert.deepEqual(Buffer.from(after, 'utf8'), Buffer.from(expected ?? before, 'utf8'), `${golden.name}: ${file} differs from the expected bytes`);
+    assert.deepEqual(
+      Buffer.from(after, 'utf8'),
+      Buffer.from(expected ?? before, 'utf8'),
+      `${golden.name}: ${file} differs from the expected bytes`,
+    );
     assert.equal(edited.has(file), after !== before, `${golden.name}: ${file} listed as edited without a change`);
     if (meta.addsEntry !== true) assert.deepEqual(valueDiffProblems(before, after), [], `${golden.name}: ${file} changed more than values`);
   }
   assert.equal(plan.edits.flatMap((edit) => edit.changes).length, meta.changes ?? 0, `${golden.name}: number of changes`);
   assert.equal(plan.skipped.length, meta.skipped ?? 0, `${golden.name}: number of skipped sites`);
-  for (const image of images) assert.ok((plan.sites.get(imageName(image))?.length ?? 0) > 0, `${golden.name}: no sites for ${imageName(image)}`);
+  for (const image of images)
+    assert.ok((plan.sites.get(imageName(image))?.length ?? 0) > 0, `${golden.name}: no sites for ${imageName(image)}`);
   // Re-running the same bump on the result changes nothing (DESIGN §3: no empty commit).
-  const again = planEdits(new Map([...inputs].map(([file, before]) => [file, edited.get(file)?.after ?? before])), images, optionsOf(meta, golden.bases));
+  const again = planEdits(
+    new Map([...inputs].map(([file, before]) => [file, edited.get(file)?.after ?? before])),
+    images,
+    optionsOf(meta, golden.bases),
+  );
   assert.deepEqual(again.edits, [], `${golden.name}: a second run would change the files again`);
 }
 

@@ -53,14 +53,17 @@ const ROWS: readonly Row[] = [
     name: 'CronJob job template and ephemeralContainers',
     file: 'cron.yaml',
     text:
-      'apiVersion: batch/v1\nkind: CronJob\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: c, image: "alpine:3.20"}]\n' +
+      'apiVersion: batch/v1\nkind: CronJob\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: ' +
+      '[{name: c, image: "alpine:3.20"}]\n' +
       '          ephemeralContainers: [{name: d, image: busybox}]\n',
     sites: ['container 8:41 alpine:3.20', 'container 9:50 busybox'],
   },
   {
     name: 'a CRD with a pod template at any depth',
     file: 'crd.yaml',
-    text: 'apiVersion: acme.io/v1\nkind: Thing\nspec:\n  runners:\n    - pod:\n        spec:\n          containers:\n            - image: quay.io/acme/runner:2\n',
+    text:
+      'apiVersion: acme.io/v1\nkind: Thing\nspec:\n  runners:\n    - pod:\n        spec:\n          containers:\n            - image: ' +
+      'quay.io/acme/runner:2\n',
     sites: ['container 8:22 quay.io/acme/runner:2'],
   },
   {
@@ -72,7 +75,9 @@ const ROWS: readonly Row[] = [
   {
     name: 'whole references under keys ending in image, any case, anywhere in a Kubernetes object; bare words are not sites',
     file: 'cm.yaml',
-    text: 'apiVersion: v1\nkind: ConfigMap\ndata:\n  image: nginx:1.27\n  SIDECAR_IMAGE: ghcr.io/acme/side:2\n  baseImage: busybox\n  imagePullPolicy: Always\n',
+    text:
+      'apiVersion: v1\nkind: ConfigMap\ndata:\n  image: nginx:1.27\n  SIDECAR_IMAGE: ghcr.io/acme/side:2\n  baseImage: busybox\n  ' +
+      'imagePullPolicy: Always\n',
     sites: ['container 4:10 nginx:1.27', 'container 5:18 ghcr.io/acme/side:2'],
   },
   {
@@ -94,7 +99,9 @@ const ROWS: readonly Row[] = [
   {
     name: 'HelmRelease spec.values, digest field',
     file: 'hr.yaml',
-    text: `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nspec:\n  values:\n    image:\n      repository: nginx\n      digest: ${D1}\n`,
+    text:
+      `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nspec:\n  values:\n    image:\n      repository: nginx\n      digest: ` +
+      `${D1}\n`,
     sites: [`helm 6:19 nginx@${D1}`],
   },
   {
@@ -163,9 +170,7 @@ const ROWS: readonly Row[] = [
   {
     name: 'Flux field markers in Helm values',
     file: 'values.yaml',
-    text:
-      'image:\n  repository: ghcr.io/acme/p # {"$imagepolicy": "apps:p:name"}\n' +
-      '  tag: 6.6.0 # {"$imagepolicy": "apps:p:tag"}\n',
+    text: 'image:\n  repository: ghcr.io/acme/p # {"$imagepolicy": "apps:p:name"}\n' + '  tag: 6.6.0 # {"$imagepolicy": "apps:p:tag"}\n',
     options: { policies: { 'apps:p': 'ghcr.io/acme/p' } },
     sites: ['flux-marker 2:15 ghcr.io/acme/p:6.6.0'],
   },

@@ -11,7 +11,11 @@ const D2 = `sha256:${'2'.repeat(64)}`;
 const TAG: EditOptions = { pin: 'tag', allowDowngrade: false };
 
 function plan(files: Record<string, string>, images: string[], options: Partial<EditOptions> = {}) {
-  return planEdits(new Map(Object.entries(files)), images.map((image) => parseImageRef(image)), { ...TAG, ...options });
+  return planEdits(
+    new Map(Object.entries(files)),
+    images.map((image) => parseImageRef(image)),
+    { ...TAG, ...options },
+  );
 }
 
 function userError(part: string): (error: unknown) => boolean {
@@ -78,8 +82,14 @@ describe('planEdits: changes, sites and skipped', () => {
     const values = { 'v.yaml': 'a:\n  image:\n    repository: nginx\nb: 1\n' };
     const result = plan(values, [`nginx:1.27.0@${D2}`], { pin: 'tag+digest' });
     assert.equal(result.edits[0]?.after, `a:\n  image:\n    repository: nginx\n    tag: 1.27.0@${D2}\nb: 1\n`);
-    assert.deepEqual(result.edits[0]?.changes.map((change) => [change.field, change.line, change.column, change.newTag, change.newDigest]), [['tag', 4, 5, '1.27.0', D2]]);
-    assert.throws(() => plan(values, [`nginx@${D2}`], { pin: 'digest' }), /v\.yaml:3:17: the values of nginx have no "digest" key.*Give the image with its tag/);
+    assert.deepEqual(
+      result.edits[0]?.changes.map((change) => [change.field, change.line, change.column, change.newTag, change.newDigest]),
+      [['tag', 4, 5, '1.27.0', D2]],
+    );
+    assert.throws(
+      () => plan(values, [`nginx@${D2}`], { pin: 'digest' }),
+      /v\.yaml:3:17: the values of nginx have no "digest" key.*Give the image with its tag/,
+    );
   });
 
   it('lists every site of each requested image by canonical name, changed or not, and only edited files', () => {
@@ -145,14 +155,18 @@ describe('planEdits: bad requests and refusals', () => {
   });
 
   it('rewrites a :name value that holds another image, but not a split registry/repository', () => {
-    const moved = plan({ 'v.yaml': 'img:\n  n: old.io/acme/a # baton: ghcr.io/acme/a:name\n  t: "1" # baton: ghcr.io/acme/a:tag\n' }, ['ghcr.io/acme/a:2']);
+    const moved = plan({ 'v.yaml': 'img:\n  n: old.io/acme/a # baton: ghcr.io/acme/a:name\n  t: "1" # baton: ghcr.io/acme/a:tag\n' }, [
+      'ghcr.io/acme/a:2',
+    ]);
     assert.equal(moved.edits[0]?.after, 'img:\n  n: ghcr.io/acme/a # baton: ghcr.io/acme/a:name\n  t: "2" # baton: ghcr.io/acme/a:tag\n');
     const split = 'image:\n  registry: old.io\n  repository: acme/a # baton: ghcr.io/acme/a:name\n  tag: "1"\n';
     assert.throws(() => plan({ 'v.yaml': split }, ['ghcr.io/acme/a:2']), userError('does not rewrite a split name'));
   });
 
   it('refuses to change an anchor that also feeds another image', () => {
-    const text = 'v: &v 1.0.0\na:\n  image: {repository: nginx, tag: *v}\nb:\n  image: {repository: nginx, tag: 2.0.0}\nc:\n  image: {repository: redis, tag: *v}\n';
+    const text =
+      'v: &v 1.0.0\na:\n  image: {repository: nginx, tag: *v}\nb:\n  image: {repository: nginx, tag: 2.0.0}\nc:\n  image: ' +
+      '{repository: redis, tag: *v}\n';
     assert.throws(() => plan({ 'v.yaml': text }, ['nginx:1.1.0']), userError('shared through a YAML anchor'));
   });
 
@@ -164,7 +178,8 @@ describe('planEdits: bad requests and refusals', () => {
   });
 
   it('treats a Flux Kustomization kept in kustomization.yaml as a Flux object', () => {
-    const text = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nspec:\n  images:\n    - name: nginx\n      newTag: 1.25.0\n';
+    const text =
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nspec:\n  images:\n    - name: nginx\n      newTag: 1.25.0\n';
     assert.equal(plan({ 'kustomization.yaml': text }, ['nginx:1.26.0']).edits[0]?.after, text.replace('1.25.0', '1.26.0'));
   });
 
@@ -234,27 +249,38 @@ describe('the after-edit check', () => {
 
   it('fails when a value changed type', () => {
     const numeric = locateSites('v.yaml', 'image: nginx:1\nv: "1.10"\n', {});
-    assert.throws(() => verifyEdit(numeric, 'image: nginx:2\nv: 1.10\n', new Map([[numeric.sites[0]!, { tag: '2' }]]), patches, {}), EditCheckError);
+    assert.throws(
+      () => verifyEdit(numeric, 'image: nginx:2\nv: 1.10\n', new Map([[numeric.sites[0]!, { tag: '2' }]]), patches, {}),
+      EditCheckError,
+    );
   });
 
   it('fails when the site does not hold the planned version', () => {
-    assert.throws(() => verifyEdit(before, 'image: nginx:3\nother: a # keep\n', expected, [{ ...patches[0]!, value: 'nginx:3' }], {}), EditCheckError);
+    assert.throws(
+      () => verifyEdit(before, 'image: nginx:3\nother: a # keep\n', expected, [{ ...patches[0]!, value: 'nginx:3' }], {}),
+      EditCheckError,
+    );
   });
 
   it('fails when the edited text does not parse', () => {
     assert.throws(() => verifyEdit(before, 'image: nginx:2\nother: [a # keep\n', expected, patches, {}), EditCheckError);
   });
-  it('edits a whole-reference Helm parameter of an Argo CD override, and warns about an override that names the image without an editable value', () => {
-    const result = plan(
-      {
-        'envs/p/.argocd-source-api.yaml': 'helm:\n  parameters:\n  - name: worker.image\n    value: ghcr.io/acme/api:1.0.0\n',
-        'envs/p/.argocd-source-web.yaml': 'helm:\n  parameters:\n  - name: image.spec\n    value: "ghcr.io/acme/api"\n',
-      },
-      ['ghcr.io/acme/api:1.1.0'],
-    );
-    assert.equal(result.edits[0]?.after, 'helm:\n  parameters:\n  - name: worker.image\n    value: ghcr.io/acme/api:1.1.0\n');
-    assert.deepEqual(result.notices, [
-      'warning: envs/p/.argocd-source-web.yaml names ghcr.io/acme/api, but holds no value Baton can edit for it; Argo CD reads this override over the other files, so check it by hand.',
-    ]);
-  });
+  it(
+    'edits a whole-reference Helm parameter of an Argo CD override, and warns about an override that names the image without an ' +
+      'editable value',
+    () => {
+      const result = plan(
+        {
+          'envs/p/.argocd-source-api.yaml': 'helm:\n  parameters:\n  - name: worker.image\n    value: ghcr.io/acme/api:1.0.0\n',
+          'envs/p/.argocd-source-web.yaml': 'helm:\n  parameters:\n  - name: image.spec\n    value: "ghcr.io/acme/api"\n',
+        },
+        ['ghcr.io/acme/api:1.1.0'],
+      );
+      assert.equal(result.edits[0]?.after, 'helm:\n  parameters:\n  - name: worker.image\n    value: ghcr.io/acme/api:1.1.0\n');
+      assert.deepEqual(result.notices, [
+        'warning: envs/p/.argocd-source-web.yaml names ghcr.io/acme/api, but holds no value Baton can edit for it; Argo CD reads this ' +
+          'override over the other files, so check it by hand.',
+      ]);
+    },
+  );
 });

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { locatePolicyMarkers, samePolicy } from '../../../../src/core/edit/index.ts';
 
-const KUSTOMIZATION = readFileSync(new URL('../../../fixtures/golden/flux-policy-per-name/before/apps/kustomization.yml', import.meta.url), 'utf8');
+const KUSTOMIZATION = readFileSync(
+  new URL('../../../fixtures/golden/flux-policy-per-name/before/apps/kustomization.yml', import.meta.url),
+  'utf8',
+);
 
 describe('Flux policy markers', () => {
   it('lists every $imagepolicy marker with its policy, field and value, whatever image it stands for', () => {

@@ -104,7 +104,8 @@ describe('quoting decisions', () => {
   it('writes every quoted value so that it reads back as the same string', () => {
     for (const [value] of DECISIONS) {
       const written = renderScalar(value, 'PLAIN', false);
-      for (const version of ['1.1', '1.2'] as const) assert.equal(parse(`k: ${written}\n`, { version }).k, value, `${written} under ${version}`);
+      for (const version of ['1.1', '1.2'] as const)
+        assert.equal(parse(`k: ${written}\n`, { version }).k, value, `${written} under ${version}`);
     }
   });
 

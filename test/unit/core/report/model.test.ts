@@ -13,7 +13,17 @@ const T0 = Date.parse('2030-01-10T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function verdict(env: string, at: number, status: 'healthy' | 'failed'): string {
-  const record: VerdictRecord = { version: 1, env, status, reason: status, message: status, provider: 'http', targets: [], images: [], time: iso(at) };
+  const record: VerdictRecord = {
+    version: 1,
+    env,
+    status,
+    reason: status,
+    message: status,
+    provider: 'http',
+    targets: [],
+    images: [],
+    time: iso(at),
+  };
   return formatNoteLine(record);
 }
 
@@ -36,8 +46,15 @@ describe('report model', () => {
     name: 'staging',
     commits: [
       commit(1, T0, '1.0', { note: verdict('staging', T0 + 0.5 * H, 'healthy') }),
-      commit(2, T0 + 2 * H, '1.1', { trailers: 'Baton-Source: https://git.example/app/commit/abc\nBaton-Source-Time: 2030-01-09T23:00:00Z', note: verdict('staging', T0 + 2.5 * H, 'failed') }),
-      commit(3, T0 + 3 * H, '1.0', { trailers: `Baton-Rollback: ${'1'.repeat(40)}\nBaton-Reason: errors\nBaton-Actor: bob`, note: verdict('staging', T0 + 4 * H, 'healthy'), held: [API] }),
+      commit(2, T0 + 2 * H, '1.1', {
+        trailers: 'Baton-Source: https://git.example/app/commit/abc\nBaton-Source-Time: 2030-01-09T23:00:00Z',
+        note: verdict('staging', T0 + 2.5 * H, 'failed'),
+      }),
+      commit(3, T0 + 3 * H, '1.0', {
+        trailers: `Baton-Rollback: ${'1'.repeat(40)}\nBaton-Reason: errors\nBaton-Actor: bob`,
+        note: verdict('staging', T0 + 4 * H, 'healthy'),
+        held: [API],
+      }),
       commit(4, T0 + 30 * 24 * H, '1.2', { note: verdict('staging', T0 + 30 * 24 * H + H, 'healthy') }),
     ],
   };
@@ -61,7 +78,10 @@ describe('report model', () => {
     assert.equal(model.deploys['production']![0]!.kind, 'promotion');
     assert.equal(model.deploys['production']![0]!.promotedFrom, 'staging');
     assert.equal(model.deploys['staging']![1]!.source, 'https://git.example/app/commit/abc');
-    const merged: EnvInput = { name: 'qa', commits: [{ ...commit(7, T0, '3.0'), message: 'Merge pull request #42 from acme/baton/qa\n\nqa: bump api\n' }] };
+    const merged: EnvInput = {
+      name: 'qa',
+      commits: [{ ...commit(7, T0, '3.0'), message: 'Merge pull request #42 from acme/baton/qa\n\nqa: bump api\n' }],
+    };
     assert.equal(reportModel([merged]).deploys['qa']![0]!.request, 'Merge pull request #42 from acme/baton/qa');
   });
 
@@ -84,7 +104,10 @@ describe('report model', () => {
   });
 
   it('uses Baton-Source-Time as the start of the lead time when a commit has it', () => {
-    const healthyLater: EnvInput = { name: 'qa', commits: [commit(6, T0, '2.0', { trailers: 'Baton-Source-Time: 2030-01-09T22:00:00Z', note: verdict('qa', T0 + H, 'healthy') })] };
+    const healthyLater: EnvInput = {
+      name: 'qa',
+      commits: [commit(6, T0, '2.0', { trailers: 'Baton-Source-Time: 2030-01-09T22:00:00Z', note: verdict('qa', T0 + H, 'healthy') })],
+    };
     assert.equal(reportModel([healthyLater]).metrics['qa']![0]!.leadTimeMs, 3 * H);
   });
 
@@ -96,14 +119,23 @@ describe('report model', () => {
     const kinds = model.timelines['staging']!.map((e) => e.kind);
     assert.deepEqual(kinds, ['verdict', 'release', 'deploy', 'verdict', 'hold', 'rollback', 'verdict', 'deploy', 'verdict', 'deploy']);
     assert.ok(model.timelines['staging']!.some((e) => e.kind === 'hold' && e.text.includes(API)));
-    assert.match(model.timelines['staging']!.find((e) => e.kind === 'rollback')!.text, /rollback: ghcr\.io\/acme\/api 1\.1 → 1\.0 \(errors\)/);
+    assert.match(
+      model.timelines['staging']!.find((e) => e.kind === 'rollback')!.text,
+      /rollback: ghcr\.io\/acme\/api 1\.1 → 1\.0 \(errors\)/,
+    );
     const times = model.timelines['staging']!.map((e) => Date.parse(e.time));
-    assert.deepEqual(times, [...times].sort((a, b) => b - a));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+    );
   });
 
   it('incidents: a run of failures restores at the next healthy verdict; an open one has no restore', () => {
     const v = (h: number, status: 'healthy' | 'failed') => ({ time: iso(T0 + h * H), status }) as VerdictRecord;
-    assert.deepEqual(incidents([v(0, 'failed'), v(1, 'failed'), v(3, 'healthy'), v(4, 'failed')]), [{ start: iso(T0), restoredMs: 3 * H }, { start: iso(T0 + 4 * H) }]);
+    assert.deepEqual(incidents([v(0, 'failed'), v(1, 'failed'), v(3, 'healthy'), v(4, 'failed')]), [
+      { start: iso(T0), restoredMs: 3 * H },
+      { start: iso(T0 + 4 * H) },
+    ]);
   });
 
   it('helpers: median, month, links, escaping, the Mermaid timeline', () => {
@@ -124,6 +156,13 @@ describe('report model', () => {
     const mermaid = mermaidTimeline(['staging'], model.timelines);
     assert.match(mermaid, /^```mermaid\ntimeline\n/);
     assert.match(mermaid, /section staging\n/);
-    assert.doesNotMatch(mermaid.split('\n').filter((l) => l.startsWith('        ')).map((l) => l.split(' : ')[1]).join(''), /[:#;]/);
+    assert.doesNotMatch(
+      mermaid
+        .split('\n')
+        .filter((l) => l.startsWith('        '))
+        .map((l) => l.split(' : ')[1])
+        .join(''),
+      /[:#;]/,
+    );
   });
 });

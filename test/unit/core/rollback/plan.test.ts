@@ -10,7 +10,10 @@ const D = (c: string) => `sha256:${c.repeat(64)}`;
 
 function version(text: string, digest?: string): ImageVersion {
   const ref = parseImageRef(text);
-  return { ref, ...(ref.digest || digest ? { digest: ref.digest ?? digest, digestFrom: ref.digest ? 'file' : 'verified' } : {}) } as ImageVersion;
+  return {
+    ref,
+    ...(ref.digest || digest ? { digest: ref.digest ?? digest, digestFrom: ref.digest ? 'file' : 'verified' } : {}),
+  } as ImageVersion;
 }
 
 function entry(commit: string, api: string, web = `${WEB}:2.0.0`, rollback = false, digest?: string): HistoryEntry {
@@ -20,7 +23,10 @@ function entry(commit: string, api: string, web = `${WEB}:2.0.0`, rollback = fal
     author: 'a',
     subject: commit,
     message: commit,
-    images: new Map([[API, version(`${API}:${api}`, digest)], [WEB, version(web)]]),
+    images: new Map([
+      [API, version(`${API}:${api}`, digest)],
+      [WEB, version(web)],
+    ]),
     changed: [],
     folded: [],
     problems: [],
@@ -51,36 +57,63 @@ describe('parseRollbackTarget', () => {
 
 describe('chooseRollback', () => {
   // Newest first: a rollback to 1.1 left 1.2 (abandoned); before that 1.1, 1.0.
-  const history = [entry('e', '1.1.0', undefined, true), entry('d', '1.2.0'), entry('c', '1.1.0'), entry('b', '1.0.0', undefined, false, D('b')), entry('a', '0.9.0')];
+  const history = [
+    entry('e', '1.1.0', undefined, true),
+    entry('d', '1.2.0'),
+    entry('c', '1.1.0'),
+    entry('b', '1.0.0', undefined, false, D('b')),
+    entry('a', '0.9.0'),
+  ];
 
   it('previous skips the abandoned state and states equal to now', () => {
     const choice = chooseRollback(history, { kind: 'steps', steps: 1 }, []);
     assert.equal(choice.entry.subject, 'b');
-    assert.deepEqual(choice.writes.map((w) => [w.ref.tag, w.pin, w.from.tag]), [['1.0.0', 'tag', '1.1.0']]);
+    assert.deepEqual(
+      choice.writes.map((w) => [w.ref.tag, w.pin, w.from.tag]),
+      [['1.0.0', 'tag', '1.1.0']],
+    );
   });
 
   it('n steps back counts distinct states', () => {
     assert.equal(chooseRollback(history, { kind: 'steps', steps: 2 }, []).entry.subject, 'a');
-    assert.throws(() => chooseRollback(history, { kind: 'steps', steps: 3 }, []), /to: 3 steps back is not in this environment's history \(5 state\(s\) read/);
+    assert.throws(
+      () => chooseRollback(history, { kind: 'steps', steps: 3 }, []),
+      /to: 3 steps back is not in this environment's history \(5 state\(s\) read/,
+    );
   });
 
   it('a tag reaches abandoned states too (roll forward); only images holding the tag move', () => {
     const choice = chooseRollback(history, { kind: 'tag', tag: '1.2.0' }, []);
     assert.equal(choice.entry.subject, 'd');
-    assert.deepEqual(choice.writes.map((w) => w.ref.repository), ['acme/api']);
+    assert.deepEqual(
+      choice.writes.map((w) => w.ref.repository),
+      ['acme/api'],
+    );
   });
 
   it('a digest known from verification is pinned when written back', () => {
     const choice = chooseRollback(history, { kind: 'digest', digest: D('b') }, []);
-    assert.deepEqual(choice.writes.map((w) => [w.ref.tag, w.ref.digest, w.pin]), [['1.0.0', D('b'), 'tag+digest']]);
+    assert.deepEqual(
+      choice.writes.map((w) => [w.ref.tag, w.ref.digest, w.pin]),
+      [['1.0.0', D('b'), 'tag+digest']],
+    );
   });
 
   it('a commit, by prefix; the image filter limits what moves', () => {
     const many = [entry('f', '2.0.0', `${WEB}:3.0.0`), ...history];
     const choice = chooseRollback(many, { kind: 'commit', commit: 'aaaaaaa' }, [WEB]);
     assert.equal(choice.entry.subject, 'a');
-    assert.deepEqual(choice.writes.map((w) => `${w.ref.repository}:${w.ref.tag}`), ['acme/web:2.0.0']);
-    assert.throws(() => chooseRollback(many, { kind: 'commit', commit: '1234567' }, []), /to: commit 1234567 is not in this environment's history/);
-    assert.throws(() => chooseRollback(many, { kind: 'steps', steps: 1 }, ['ghcr.io/acme/nope']), /^UserError: image: ghcr\.io\/acme\/nope is not in this environment/);
+    assert.deepEqual(
+      choice.writes.map((w) => `${w.ref.repository}:${w.ref.tag}`),
+      ['acme/web:2.0.0'],
+    );
+    assert.throws(
+      () => chooseRollback(many, { kind: 'commit', commit: '1234567' }, []),
+      /to: commit 1234567 is not in this environment's history/,
+    );
+    assert.throws(
+      () => chooseRollback(many, { kind: 'steps', steps: 1 }, ['ghcr.io/acme/nope']),
+      /^UserError: image: ghcr\.io\/acme\/nope is not in this environment/,
+    );
   });
 });

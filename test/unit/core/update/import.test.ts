@@ -40,15 +40,31 @@ describe('Argo CD Image Updater image-list entries', () => {
 describe('Flux objects', () => {
   test('an ImagePolicy whose ImageRepository is missing is reported; numerical with filterTags carries over', () => {
     const objects = [
-      { apiVersion: 'image.toolkit.fluxcd.io/v1beta2', kind: 'ImageRepository', file: 'f.yaml', metadata: { name: 'app', namespace: 'flux-system' }, spec: { image: 'ghcr.io/acme/app', exclusionList: ['^.*\\.sig$', '^dev-'] } },
+      {
+        apiVersion: 'image.toolkit.fluxcd.io/v1beta2',
+        kind: 'ImageRepository',
+        file: 'f.yaml',
+        metadata: { name: 'app', namespace: 'flux-system' },
+        spec: { image: 'ghcr.io/acme/app', exclusionList: ['^.*\\.sig$', '^dev-'] },
+      },
       {
         apiVersion: 'image.toolkit.fluxcd.io/v1beta2',
         kind: 'ImagePolicy',
         file: 'f.yaml',
         metadata: { name: 'app', namespace: 'flux-system' },
-        spec: { imageRepositoryRef: { name: 'app' }, filterTags: { pattern: '^main-[a-fA-F0-9]+-(?P<ts>.*)', extract: '$ts' }, policy: { numerical: { order: 'asc' } } },
+        spec: {
+          imageRepositoryRef: { name: 'app' },
+          filterTags: { pattern: '^main-[a-fA-F0-9]+-(?P<ts>.*)', extract: '$ts' },
+          policy: { numerical: { order: 'asc' } },
+        },
       },
-      { apiVersion: 'image.toolkit.fluxcd.io/v1beta2', kind: 'ImagePolicy', file: 'g.yaml', metadata: { name: 'orphan', namespace: 'flux-system' }, spec: { imageRepositoryRef: { name: 'gone' }, policy: { semver: { range: '1.x' } } } },
+      {
+        apiVersion: 'image.toolkit.fluxcd.io/v1beta2',
+        kind: 'ImagePolicy',
+        file: 'g.yaml',
+        metadata: { name: 'orphan', namespace: 'flux-system' },
+        spec: { imageRepositoryRef: { name: 'gone' }, policy: { semver: { range: '1.x' } } },
+      },
     ];
     const result = importFlux(objects, new Map());
     assert.deepEqual(result.policies.get('app'), {
@@ -66,14 +82,20 @@ describe('writing an import into baton.yaml', () => {
   test('comments and other keys stay (a comment after a key moves to the line below); an environment with the same path gets the policies', () => {
     const before = '# our environments\nenvironments:\n  staging: # the first one\n    path: ./envs/staging\n';
     const edits = importEdits(
-      { policies: new Map([['app', { image: 'ghcr.io/acme/app', strategy: 'semver', range: '^1' }]]), environments: [{ name: 'flux-system', path: 'envs/staging', update: ['app'] }], markers: [], notes: [] },
+      {
+        policies: new Map([['app', { image: 'ghcr.io/acme/app', strategy: 'semver', range: '^1' }]]),
+        environments: [{ name: 'flux-system', path: 'envs/staging', update: ['app'] }],
+        markers: [],
+        notes: [],
+      },
       before,
       new Map(),
     );
     assert.equal(edits.length, 1);
     assert.equal(
       edits[0]!.after,
-      '# our environments\nenvironments:\n  staging:\n    # the first one\n    path: ./envs/staging\n    update: [ app ]\npolicies:\n  app:\n    image: ghcr.io/acme/app\n    strategy: semver\n    range: ^1\n',
+      '# our environments\nenvironments:\n  staging:\n    # the first one\n    path: ./envs/staging\n    update: [ app ' +
+        ']\npolicies:\n  app:\n    image: ghcr.io/acme/app\n    strategy: semver\n    range: ^1\n',
     );
   });
 });

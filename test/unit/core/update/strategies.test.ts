@@ -25,7 +25,8 @@ describe('semver (Flux SemVer policy, Argo CD semver strategy)', () => {
     ['>=1.2.0-0 <2', '1.2.0-rc.1'], // a prerelease in the range admits prereleases of that tuple
     ['3.x', undefined],
   ];
-  for (const [range, want] of cases) test(`range ${range} → ${want}`, () => assert.equal(pick({ strategy: 'semver', range }, versions), want));
+  for (const [range, want] of cases)
+    test(`range ${range} → ${want}`, () => assert.equal(pick({ strategy: 'semver', range }, versions), want));
 
   test('prereleases only when asked', () => {
     const list = tags('1.0.0', '1.1.0-rc.1', '1.1.0-rc.2');
@@ -106,7 +107,13 @@ describe('newest-build (Argo CD newest-build, by image creation time)', () => {
     assert.deepEqual([chosen.tag, chosen.unreadable], ['b', 2]);
   });
   test('equal creation times: the greater tag', () => {
-    assert.equal(pick({ strategy: 'newest-build' }, [{ tag: 'x1', created: '2024-01-01T00:00:00Z' }, { tag: 'x2', created: '2024-01-01T00:00:00Z' }]), 'x2');
+    assert.equal(
+      pick({ strategy: 'newest-build' }, [
+        { tag: 'x1', created: '2024-01-01T00:00:00Z' },
+        { tag: 'x2', created: '2024-01-01T00:00:00Z' },
+      ]),
+      'x2',
+    );
   });
   test('allow-tags narrows before time decides', () => {
     assert.equal(pick({ strategy: 'newest-build', allow: ['regexp:^[ac]$'] }, list), 'c');

@@ -59,7 +59,8 @@ function pointers(value: unknown, base: string[] = []): string[][] {
   const out: string[][] = [base];
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) out.push(...pointers(item, [...base, String(i)]));
-  } else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(...pointers(v, [...base, k]));
+  } else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) out.push(...pointers(v, [...base, k]));
   return out;
 }
 
@@ -110,7 +111,11 @@ test('line positions equal the yaml node tree for every pointer the line reader 
           const offset = fromTree(trees[d]!.contents, segments, key);
           assert.ok(offset !== undefined, `${segments.join('/')} answered but not in the tree`);
           const want = lineCounter.linePos(offset);
-          assert.deepEqual([got.line, got.column], [want.line, want.col], `${segments.join('/')}${key ? ' (key)' : ''} in:\n${text.slice(doc.start, doc.start + 200)}`);
+          assert.deepEqual(
+            [got.line, got.column],
+            [want.line, want.col],
+            `${segments.join('/')}${key ? ' (key)' : ''} in:\n${text.slice(doc.start, doc.start + 200)}`,
+          );
         }
       }
     });

@@ -16,7 +16,9 @@ const GOOD_CONTAINER = `        - name: api
             limits: {memory: 256Mi}
           securityContext: {runAsNonRoot: true}`;
 
-function deployment(options: { container?: string; name?: string; templateLabels?: string; selector?: string; kind?: string } = {}): string {
+function deployment(
+  options: { container?: string; name?: string; templateLabels?: string; selector?: string; kind?: string } = {},
+): string {
   return `apiVersion: apps/v1
 kind: ${options.kind ?? 'Deployment'}
 metadata:
@@ -53,23 +55,80 @@ interface PolicyCase {
 }
 
 const CASES: PolicyCase[] = [
-  { rule: 'image-tag', fires: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace(/image: .*/, 'image: ghcr.io/acme/api:latest') }) }, quiet: { 'a.yaml': deployment() }, at: /^14:18 .*latest tag/ },
-  { rule: 'image-tag', fires: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace(/image: .*/, 'image: nginx') }) }, quiet: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace(/image: .*/, 'image: nginx:1.27') }) }, at: /^14:18 .*has no tag/ },
-  { rule: 'image-digest', fires: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace(/image: .*/, 'image: ghcr.io/acme/api:1.4.2') }) }, quiet: { 'a.yaml': deployment() }, at: /^14:18 .*not pinned by digest/ },
-  { rule: 'plaintext-secret', fires: { 's.yaml': SECRET('stringData: {password: hunter2}\n') }, quiet: { 's.yaml': SECRET('type: Opaque\n') }, at: /^4:1 Secret "db" holds stringData in plain text/ },
-  { rule: 'plaintext-secret', fires: { 's.yaml': SECRET('data: {password: aHVudGVyMg==}\n') }, quiet: { 's.yaml': SECRET('data: {password: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]}\nsops: {version: 3.9.0}\n') }, at: /^4:1 .*data in plain text/ },
-  { rule: 'duplicate-resource', fires: { 'a.yaml': deployment(), 'b.yaml': deployment() }, quiet: { 'a.yaml': deployment(), 'b.yaml': deployment({ name: 'worker' }) }, at: /^4:9 Deployment "api" is defined twice; the first is at a\.yaml:1/ },
-  { rule: 'selector-mismatch', fires: { 'a.yaml': deployment({ templateLabels: '{app: web}' }) }, quiet: { 'a.yaml': deployment({ templateLabels: '{app: api, tier: backend}' }) }, at: /^6:3 .*app=web does not match app=api/ },
+  {
+    rule: 'image-tag',
+    fires: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace(/image: .*/, 'image: ghcr.io/acme/api:latest') }) },
+    quiet: { 'a.yaml': deployment() },
+    at: /^14:18 .*latest tag/,
+  },
+  {
+    rule: 'image-tag',
+    fires: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace(/image: .*/, 'image: nginx') }) },
+    quiet: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace(/image: .*/, 'image: nginx:1.27') }) },
+    at: /^14:18 .*has no tag/,
+  },
+  {
+    rule: 'image-digest',
+    fires: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace(/image: .*/, 'image: ghcr.io/acme/api:1.4.2') }) },
+    quiet: { 'a.yaml': deployment() },
+    at: /^14:18 .*not pinned by digest/,
+  },
+  {
+    rule: 'plaintext-secret',
+    fires: { 's.yaml': SECRET('stringData: {password: hunter2}\n') },
+    quiet: { 's.yaml': SECRET('type: Opaque\n') },
+    at: /^4:1 Secret "db" holds stringData in plain text/,
+  },
+  {
+    rule: 'plaintext-secret',
+    fires: { 's.yaml': SECRET('data: {password: aHVudGVyMg==}\n') },
+    quiet: { 's.yaml': SECRET('data: {password: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]}\nsops: {version: 3.9.0}\n') },
+    at: /^4:1 .*data in plain text/,
+  },
+  {
+    rule: 'duplicate-resource',
+    fires: { 'a.yaml': deployment(), 'b.yaml': deployment() },
+    quiet: { 'a.yaml': deployment(), 'b.yaml': deployment({ name: 'worker' }) },
+    at: /^4:9 Deployment "api" is defined twice; the first is at a\.yaml:1/,
+  },
+  {
+    rule: 'selector-mismatch',
+    fires: { 'a.yaml': deployment({ templateLabels: '{app: web}' }) },
+    quiet: { 'a.yaml': deployment({ templateLabels: '{app: api, tier: backend}' }) },
+    at: /^6:3 .*app=web does not match app=api/,
+  },
   {
     rule: 'selector-mismatch',
     fires: { 'a.yaml': deployment({ selector: 'matchExpressions: [{key: tier, operator: In, values: [backend]}]' }) },
     quiet: { 'a.yaml': deployment({ selector: 'matchExpressions: [{key: app, operator: Exists}]' }) },
     at: /expression tier In \(backend\) does not hold/,
   },
-  { rule: 'resources', fires: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace('limits: {memory: 256Mi}', 'limits: {cpu: "1"}') }) }, quiet: { 'a.yaml': deployment() }, at: /^16:11 container "api" has no resources\.limits\.memory/ },
-  { rule: 'readiness-probe', fires: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace(/ {10}readinessProbe: .*\n/, '') }) }, quiet: { 'a.yaml': deployment() }, at: /^13:11 container "api" has no readinessProbe/ },
-  { rule: 'run-as-non-root', fires: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace('runAsNonRoot: true', 'runAsUser: 0') }) }, quiet: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace('runAsNonRoot: true', 'runAsUser: 1000') }) }, at: /^13:11 .*may run as root/ },
-  { rule: 'privileged', fires: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace('{runAsNonRoot: true}', '{runAsNonRoot: true, privileged: true}') }) }, quiet: { 'a.yaml': deployment() }, at: /^19:49 container "api" is privileged/ },
+  {
+    rule: 'resources',
+    fires: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace('limits: {memory: 256Mi}', 'limits: {cpu: "1"}') }) },
+    quiet: { 'a.yaml': deployment() },
+    at: /^16:11 container "api" has no resources\.limits\.memory/,
+  },
+  {
+    rule: 'readiness-probe',
+    fires: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace(/ {10}readinessProbe: .*\n/, '') }) },
+    quiet: { 'a.yaml': deployment() },
+    at: /^13:11 container "api" has no readinessProbe/,
+  },
+  {
+    rule: 'run-as-non-root',
+    fires: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace('runAsNonRoot: true', 'runAsUser: 0') }) },
+    quiet: { 'a.yaml': deployment({ container: GOOD_CONTAINER.replace('runAsNonRoot: true', 'runAsUser: 1000') }) },
+    at: /^13:11 .*may run as root/,
+  },
+  {
+    rule: 'privileged',
+    fires: {
+      'a.yaml': deployment({ container: GOOD_CONTAINER.replace('{runAsNonRoot: true}', '{runAsNonRoot: true, privileged: true}') }),
+    },
+    quiet: { 'a.yaml': deployment() },
+    at: /^19:49 container "api" is privileged/,
+  },
 ];
 
 describe('policies', () => {
@@ -93,7 +152,9 @@ describe('policies', () => {
   });
 
   test('readiness is not asked of Jobs; run-as-non-root takes the pod level', async () => {
-    const job = `apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      securityContext: {runAsNonRoot: true}\n      containers: [{name: j, image: "busybox:1.36"}]\n`;
+    const job =
+      `apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      ` +
+      `securityContext: {runAsNonRoot: true}\n      containers: [{name: j, image: "busybox:1.36"}]\n`;
     assert.deepEqual(await fired('readiness-probe', { 'j.yaml': job }), []);
     assert.deepEqual(await fired('run-as-non-root', { 'j.yaml': job }), []);
   });
@@ -110,7 +171,9 @@ environments:
 `;
 
 describe('levels, per environment, and fail-on', () => {
-  const risky = { 'a.yaml': deployment({ container: '        - {name: api, image: "ghcr.io/acme/api:1.4.2", securityContext: {runAsNonRoot: true}}' }) };
+  const risky = {
+    'a.yaml': deployment({ container: '        - {name: api, image: "ghcr.io/acme/api:1.4.2", securityContext: {runAsNonRoot: true}}' }),
+  };
 
   test('defaults: readiness and resources warn; the run passes under fail-on error and fails under warning', async () => {
     const report = await runEngine(risky, { policy: DEFAULT_POLICY });
@@ -122,7 +185,10 @@ describe('levels, per environment, and fail-on', () => {
 
   test('the policy file sets levels for all environments', async () => {
     const report = await runEngine(risky, { policy: parsePolicyConfig(POLICY_FILE, 'policy.yaml'), env: 'staging' });
-    assert.deepEqual(report.findings.map((f) => `${f.rule}:${f.level}`), ['readiness-probe:notice']);
+    assert.deepEqual(
+      report.findings.map((f) => `${f.rule}:${f.level}`),
+      ['readiness-probe:notice'],
+    );
     assert.equal(reportFails(report, 'warning'), false);
   });
 
@@ -141,7 +207,10 @@ describe('levels, per environment, and fail-on', () => {
   ];
   for (const [text, message] of BAD) {
     test(`a bad policy file is a UserError: ${message.source}`, () => {
-      assert.throws(() => parsePolicyConfig(text, 'policy.yaml'), (error: unknown) => error instanceof UserError && message.test(error.message) && error.input === 'policy');
+      assert.throws(
+        () => parsePolicyConfig(text, 'policy.yaml'),
+        (error: unknown) => error instanceof UserError && message.test(error.message) && error.input === 'policy',
+      );
     });
   }
 });

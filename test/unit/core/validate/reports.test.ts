@@ -135,7 +135,10 @@ describe('GitLab code quality report', () => {
     }
     assert.equal(new Set(issues.map((i) => i.fingerprint)).size, issues.length);
     const again = JSON.parse(codeQualityReport(await report())) as CodeQualityIssue[];
-    assert.deepEqual(again.map((i) => i.fingerprint), issues.map((i) => i.fingerprint));
+    assert.deepEqual(
+      again.map((i) => i.fingerprint),
+      issues.map((i) => i.fingerprint),
+    );
     const schema = issues.find((i) => i.check_name === 'schema')!;
     assert.deepEqual(schema.location, { path: 'envs/staging/app.yaml', lines: { begin: 5 } });
     assert.equal(schema.severity, 'major');
@@ -155,7 +158,19 @@ describe('text and JSON reports', () => {
     const json = JSON.parse(jsonReport(r));
     assert.equal(json.counts.resources, 2);
     assert.equal(json.findings.length, r.findings.length);
-    assert.deepEqual(Object.keys(json.findings[0]).sort(), ['column', 'document', 'file', 'fix', 'level', 'line', 'message', 'path', 'rendered', 'resource', 'rule']);
+    assert.deepEqual(Object.keys(json.findings[0]).sort(), [
+      'column',
+      'document',
+      'file',
+      'fix',
+      'level',
+      'line',
+      'message',
+      'path',
+      'rendered',
+      'resource',
+      'rule',
+    ]);
     assert.equal(formatReport(r, 'json', { failOn: 'error', tool: TOOL }), jsonReport(r));
   });
 });

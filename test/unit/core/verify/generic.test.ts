@@ -8,21 +8,78 @@ function cert(conditions: unknown[] | undefined, meta: Record<string, unknown> =
   return {
     metadata: { name: 'web', namespace: 'prod', generation: 2, ...meta },
     spec: {},
-    ...(conditions === undefined && observed === undefined ? {} : { status: { ...(conditions ? { conditions } : {}), ...(observed !== undefined ? { observedGeneration: observed } : {}) } }),
+    ...(conditions === undefined && observed === undefined
+      ? {}
+      : { status: { ...(conditions ? { conditions } : {}), ...(observed !== undefined ? { observedGeneration: observed } : {}) } }),
   };
 }
 
 const cases: [string, KubeObject | undefined, string, string, RegExp?][] = [
-  ['Ready=True is healthy', cert([{ type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date' }]), 'healthy', 'ready', /up to date/],
-  ['Ready=False waits with the reason', cert([{ type: 'Ready', status: 'False', reason: 'DoesNotExist', message: 'Issuing certificate' }]), 'progressing', 'not-ready', /DoesNotExist: Issuing certificate/],
+  [
+    'Ready=True is healthy',
+    cert([{ type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date' }]),
+    'healthy',
+    'ready',
+    /up to date/,
+  ],
+  [
+    'Ready=False waits with the reason',
+    cert([{ type: 'Ready', status: 'False', reason: 'DoesNotExist', message: 'Issuing certificate' }]),
+    'progressing',
+    'not-ready',
+    /DoesNotExist: Issuing certificate/,
+  ],
   ['Ready=Unknown waits', cert([{ type: 'Ready', status: 'Unknown', reason: 'Pending' }]), 'progressing', 'not-ready'],
-  ['Reconciling=True waits even with an old Ready=True', cert([{ type: 'Reconciling', status: 'True', reason: 'Progressing', message: 'applying' }, { type: 'Ready', status: 'True' }]), 'progressing', 'reconciling', /applying/],
-  ['Stalled=True fails', cert([{ type: 'Stalled', status: 'True', reason: 'InvalidSpec', message: 'spec.dnsNames is empty' }, { type: 'Ready', status: 'False' }]), 'failed', 'stalled', /InvalidSpec: spec.dnsNames is empty/],
-  ['Stalled=False does not fail', cert([{ type: 'Stalled', status: 'False' }, { type: 'Ready', status: 'True' }]), 'healthy', 'ready'],
+  [
+    'Reconciling=True waits even with an old Ready=True',
+    cert([
+      { type: 'Reconciling', status: 'True', reason: 'Progressing', message: 'applying' },
+      { type: 'Ready', status: 'True' },
+    ]),
+    'progressing',
+    'reconciling',
+    /applying/,
+  ],
+  [
+    'Stalled=True fails',
+    cert([
+      { type: 'Stalled', status: 'True', reason: 'InvalidSpec', message: 'spec.dnsNames is empty' },
+      { type: 'Ready', status: 'False' },
+    ]),
+    'failed',
+    'stalled',
+    /InvalidSpec: spec.dnsNames is empty/,
+  ],
+  [
+    'Stalled=False does not fail',
+    cert([
+      { type: 'Stalled', status: 'False' },
+      { type: 'Ready', status: 'True' },
+    ]),
+    'healthy',
+    'ready',
+  ],
   ['no status at all is not success', cert(undefined), 'progressing', 'no-status', /no status conditions; waiting for a Ready condition/],
-  ['conditions without Ready are not success', cert([{ type: 'Issuing', status: 'False' }]), 'progressing', 'no-status', /only Issuing=False/],
-  ['status.observedGeneration behind: not observed', cert([{ type: 'Ready', status: 'True' }], {}, 1), 'progressing', 'not-observed', /generation 2 not observed yet/],
-  ['Ready of an older generation: not observed', cert([{ type: 'Ready', status: 'True', observedGeneration: 1 }]), 'progressing', 'not-observed'],
+  [
+    'conditions without Ready are not success',
+    cert([{ type: 'Issuing', status: 'False' }]),
+    'progressing',
+    'no-status',
+    /only Issuing=False/,
+  ],
+  [
+    'status.observedGeneration behind: not observed',
+    cert([{ type: 'Ready', status: 'True' }], {}, 1),
+    'progressing',
+    'not-observed',
+    /generation 2 not observed yet/,
+  ],
+  [
+    'Ready of an older generation: not observed',
+    cert([{ type: 'Ready', status: 'True', observedGeneration: 1 }]),
+    'progressing',
+    'not-observed',
+  ],
   ['deletion fails', cert([{ type: 'Ready', status: 'True' }], { deletionTimestamp: '2025-01-01T00:00:00Z' }), 'failed', 'deleting'],
   ['absent waits', undefined, 'progressing', 'not-found'],
 ];

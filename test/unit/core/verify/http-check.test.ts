@@ -4,7 +4,11 @@ import { test } from 'node:test';
 import { UserError } from '../../../../src/core/errors.ts';
 import { assessAnswer, checkStatusCode, jsonPathValue, parseExpectations } from '../../../../src/core/verify/http-check.ts';
 
-const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
+  status,
+  headers,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
 
 test('JSON paths: dotted, $-rooted, indexed', () => {
   const doc = { version: '1.4.2', build: { tag: 'v1' }, items: [{ tag: 'a' }, { tag: 'b' }], n: 3 };
@@ -16,7 +20,11 @@ test('JSON paths: dotted, $-rooted, indexed', () => {
 });
 
 test('all expectations met is healthy; each miss is named', () => {
-  const expect = { status: 200, json: parseExpectations(['version=1.4.2', 'n=3'], 'expect-json'), headers: parseExpectations(['X-Version=1.4.2'], 'expect-header') };
+  const expect = {
+    status: 200,
+    json: parseExpectations(['version=1.4.2', 'n=3'], 'expect-json'),
+    headers: parseExpectations(['X-Version=1.4.2'], 'expect-header'),
+  };
   assert.equal(assessAnswer('u', answer(200, { version: '1.4.2', n: 3 }, { 'x-version': '1.4.2' }), expect).outcome, 'healthy');
   const miss = assessAnswer('u', answer(200, { version: '1.4.1', n: 3 }, { 'x-version': '1.4.1' }), expect);
   assert.equal(miss.outcome, 'progressing');
@@ -30,9 +38,18 @@ test('a wrong status or a non-JSON body is "not yet", never a failure', () => {
 });
 
 test('bad expectations are user errors naming the input', () => {
-  assert.throws(() => parseExpectations(['version'], 'expect-json'), (e: unknown) => e instanceof UserError && e.input === 'expect-json');
-  assert.throws(() => parseExpectations(['=x'], 'expect-header'), (e: unknown) => e instanceof UserError && e.input === 'expect-header');
-  assert.throws(() => checkStatusCode(99), (e: unknown) => e instanceof UserError && e.input === 'expect-status');
+  assert.throws(
+    () => parseExpectations(['version'], 'expect-json'),
+    (e: unknown) => e instanceof UserError && e.input === 'expect-json',
+  );
+  assert.throws(
+    () => parseExpectations(['=x'], 'expect-header'),
+    (e: unknown) => e instanceof UserError && e.input === 'expect-header',
+  );
+  assert.throws(
+    () => checkStatusCode(99),
+    (e: unknown) => e instanceof UserError && e.input === 'expect-status',
+  );
   assert.throws(() => checkStatusCode(200.5), UserError);
   assert.equal(checkStatusCode(204), 204);
 });

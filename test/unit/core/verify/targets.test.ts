@@ -35,8 +35,20 @@ test('a custom resource by kind.group', () => {
 });
 
 test('unknown kinds, bad names and shapes are user errors naming targets', () => {
-  for (const text of ['deploymnet/web', 'web', 'deployment/', 'deployment/Web', 'deployment/a/b/c', 'deployment/-x', 'deployment/bad_ns/web']) {
-    assert.throws(() => parseTarget(text), (e: unknown) => e instanceof UserError && e.input === 'targets', text);
+  for (const text of [
+    'deploymnet/web',
+    'web',
+    'deployment/',
+    'deployment/Web',
+    'deployment/a/b/c',
+    'deployment/-x',
+    'deployment/bad_ns/web',
+  ]) {
+    assert.throws(
+      () => parseTarget(text),
+      (e: unknown) => e instanceof UserError && e.input === 'targets',
+      text,
+    );
   }
   assert.throws(() => parseTarget('deploymnet/web'), /unknown kind "deploymnet".*certificate.cert-manager.io\/web/);
 });
@@ -47,9 +59,14 @@ test('a kind alone only with a selector', () => {
 });
 
 test('label selectors are checked like the API server does', () => {
-  for (const ok of ['app=web', 'app==web,tier!=db', 'tier in (api, web)', '!legacy', 'app.kubernetes.io/name=web']) assert.equal(checkSelector(ok), ok);
+  for (const ok of ['app=web', 'app==web,tier!=db', 'tier in (api, web)', '!legacy', 'app.kubernetes.io/name=web'])
+    assert.equal(checkSelector(ok), ok);
   for (const bad of ['app=', '=web', 'app in api', 'app=web,,', 'a b']) {
     if (bad === 'app=') continue;
-    assert.throws(() => checkSelector(bad), (e: unknown) => e instanceof UserError && e.input === 'selector', bad);
+    assert.throws(
+      () => checkSelector(bad),
+      (e: unknown) => e instanceof UserError && e.input === 'selector',
+      bad,
+    );
   }
 });

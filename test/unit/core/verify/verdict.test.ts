@@ -4,8 +4,19 @@ import { test } from 'node:test';
 import { combinedOutcome, type TargetResult, verdictCode, verdictDetails, verdictOf } from '../../../../src/core/verify/verdict.ts';
 import { formatNoteLine, latestVerdict, parseVerdictNote, verdictRecord } from '../../../../src/core/verify/verdict-note.ts';
 
-const ok: TargetResult = { target: 'deployment/prod/web', outcome: 'healthy', reason: 'rolled-out', message: 'web rolled out', facts: { images: ['ghcr.io/acme/web@sha256:aa'] } };
-const waiting: TargetResult = { target: 'deployment/prod/api', outcome: 'progressing', reason: 'progressing', message: 'api: 2 of 3 updated replicas are available' };
+const ok: TargetResult = {
+  target: 'deployment/prod/web',
+  outcome: 'healthy',
+  reason: 'rolled-out',
+  message: 'web rolled out',
+  facts: { images: ['ghcr.io/acme/web@sha256:aa'] },
+};
+const waiting: TargetResult = {
+  target: 'deployment/prod/api',
+  outcome: 'progressing',
+  reason: 'progressing',
+  message: 'api: 2 of 3 updated replicas are available',
+};
 const broken: TargetResult = { target: 'deployment/prod/db', outcome: 'failed', reason: 'image-pull', message: 'db cannot pull' };
 
 test('all must be healthy at once; one failure fails', () => {
@@ -28,15 +39,37 @@ test('reasons: failed names the failures, timeout the last state of each target 
 
 test('details: one JSON object per target with its facts', () => {
   const details = JSON.parse(verdictDetails(verdictOf([ok, waiting], 5)));
-  assert.deepEqual(details[0], { target: 'deployment/prod/web', outcome: 'healthy', reason: 'rolled-out', message: 'web rolled out', images: ['ghcr.io/acme/web@sha256:aa'] });
+  assert.deepEqual(details[0], {
+    target: 'deployment/prod/web',
+    outcome: 'healthy',
+    reason: 'rolled-out',
+    message: 'web rolled out',
+    images: ['ghcr.io/acme/web@sha256:aa'],
+  });
   assert.equal(details[1].outcome, 'progressing');
 });
 
 test('note lines round-trip; the newest line per environment wins; other lines are left alone', () => {
-  const first = verdictRecord(verdictOf([broken], 1), { env: 'staging', provider: 'kubernetes', time: '2025-01-01T00:00:00.000Z', revision: 'abc1234' });
-  const second = verdictRecord(verdictOf([ok], 1), { env: 'staging', provider: 'kubernetes', time: '2025-01-01T00:05:00.000Z', runUrl: 'https://ci/run/2' });
+  const first = verdictRecord(verdictOf([broken], 1), {
+    env: 'staging',
+    provider: 'kubernetes',
+    time: '2025-01-01T00:00:00.000Z',
+    revision: 'abc1234',
+  });
+  const second = verdictRecord(verdictOf([ok], 1), {
+    env: 'staging',
+    provider: 'kubernetes',
+    time: '2025-01-01T00:05:00.000Z',
+    runUrl: 'https://ci/run/2',
+  });
   const prod = verdictRecord(verdictOf([ok], 1), { env: 'production', provider: 'argocd', time: '2025-01-01T00:06:00.000Z' });
-  const note = ['hand-written line', formatNoteLine(first), formatNoteLine(second), 'baton-verify: {broken json', formatNoteLine(prod)].join('\n');
+  const note = [
+    'hand-written line',
+    formatNoteLine(first),
+    formatNoteLine(second),
+    'baton-verify: {broken json',
+    formatNoteLine(prod),
+  ].join('\n');
   assert.equal(parseVerdictNote(note).length, 3);
   assert.equal(latestVerdict(note, 'staging')?.status, 'healthy');
   assert.deepEqual(latestVerdict(note, 'staging')?.images, ['ghcr.io/acme/web@sha256:aa']);
