@@ -92,8 +92,14 @@ describe('GitRepo commit and push', () => {
 
     await raiseTag(slow, 'envs/staging/api.yaml', '3.1.0');
     await slow.commit({ message: 'slow' });
+    server.resetRequests();
     assert.equal(await slow.push(), 'rejected');
     assert.equal(await server.head('race', 'main'), await fast.head());
+    // Refused from the ref listing: no pack sent, and nothing fetched into the partial clone to find out.
+    assert.deepEqual(
+      server.requests.map((r) => r.service),
+      ['info-refs'],
+    );
 
     await slow.refresh();
     assert.equal(await readFile(join(slow.dir, 'envs/staging/web.yaml'), 'utf8'), 'tag: 3.0.0\n');
@@ -116,6 +122,8 @@ describe('GitRepo commit and push', () => {
     const files: Record<string, string> = { 'baton.yaml': 'x\n' };
     for (let i = 0; i < WRITERS; i++) files[`envs/staging/app-${i}.yaml`] = 'tag: 1.0.0\n';
     await server.createRepo('crowd', files);
+    // The server refuses anything but a fast-forward, as a protected branch does: every landing below is one.
+    await gitIn(server.root, ['--git-dir', join(server.root, 'crowd.git'), 'config', 'receive.denyNonFastForwards', 'true']);
     const rejections: string[] = [];
     const bump = async (i: number): Promise<number> => {
       const repo = await GitRepo.clone(
@@ -141,7 +149,10 @@ describe('GitRepo commit and push', () => {
       attempts.some((a) => a > 1),
       'some pushes raced',
     );
-    assert.ok(rejections.every((line) => /non-fast-forward|fetch first|failed to update ref|cannot lock ref/.test(line)));
+    assert.ok(
+      rejections.every((line) => /stale info|failed to update ref|cannot lock ref|incorrect old value/.test(line)),
+      rejections.join('\n'),
+    );
     for (let i = 0; i < WRITERS; i++) {
       assert.equal(await server.readFile('crowd', 'main', `envs/staging/app-${i}.yaml`), `tag: 2.0.${i}\n`);
     }

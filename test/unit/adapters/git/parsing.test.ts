@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { authFor } from '../../../../src/adapters/git/git-auth.ts';
 import { parseGitVersion } from '../../../../src/adapters/git/git-cli.ts';
 import { classifyFailure } from '../../../../src/adapters/git/git-errors.ts';
-import { checkedOutFiles, parseStatus, repoPath } from '../../../../src/adapters/git/git-paths.ts';
+import { parseStatus, repoPath } from '../../../../src/adapters/git/git-paths.ts';
 import { parsePushOutput, pushOutcome } from '../../../../src/adapters/git/git-push.ts';
 import { describeRemote, resolveRemote } from '../../../../src/adapters/git/git-url.ts';
 import { TransientError, UserError } from '../../../../src/core/errors.ts';
@@ -139,10 +139,6 @@ describe('paths and listings', () => {
     assert.equal(repoPath(''), '');
     assert.throws(() => repoPath('../x'), { name: 'UserError', input: 'path' });
     assert.throws(() => repoPath('/etc'), { name: 'UserError', input: 'path' });
-  });
-
-  it('keeps checked-out files of ls-files -t, drops skip-worktree ones', () => {
-    assert.deepEqual(checkedOutFiles('H a.yaml\0S b/c.yaml\0H d e.yaml\0'), ['a.yaml', 'd e.yaml']);
   });
 
   it('parses status -z, renames included', () => {
