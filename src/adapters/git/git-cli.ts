@@ -56,7 +56,7 @@ const CLEARED = [
 /** How to run one git command. */
 export interface GitRunOptions {
   readonly cwd?: string;
-  readonly input?: string;
+  readonly input?: string | Buffer;
   /** Extra variables for this command only (commit identity). */
   readonly env?: Readonly<Record<string, string>>;
   /** Standard output as bytes in `bytes` (see `ExecOptions.keepBytes`); `stdout` is then empty. */

@@ -5,7 +5,8 @@ import type { SignaturePolicy } from '../../core/signers.ts';
 import type { RetryPolicy } from '../retry.ts';
 import type { ConfigEntry } from './git-auth.ts';
 import { ensureGitVersion, GitCli } from './git-cli.ts';
-import { commitChanges } from './git-commit.ts';
+import { carryCommit, type CommitRecord } from './git-carry.ts';
+import { commitChanges, stripSpace } from './git-commit.ts';
 import type { CloneHandle } from './git-handle.ts';
 import { fetchCommit, filesAt, findCommit, type HistoryCommit, historyOf, newestCommitTouching } from './git-history.ts';
 import { fastForwardWorktree, worktreeWithBranch } from './git-local.ts';
@@ -60,6 +61,10 @@ export class GitRepo {
   readonly #seen = new Map<string, string | null>();
   /** `HEAD` as this object last moved it (a commit it made), so a push needs no `rev-parse` first. */
   #head: string | undefined;
+  /** The cone of the sparse checkout (undefined: everything is checked out). */
+  #cone: readonly string[] | undefined;
+  /** The last commit this object made, to carry onto a newer head after a lost race. */
+  #last: CommitRecord | undefined;
 
   private constructor(cli: GitCli, dir: string, branch: string, identity: GitIdentity) {
     this.#cli = cli;
@@ -126,10 +131,12 @@ export class GitRepo {
     const normal = paths.map((p) => repoPath(p));
     if (normal.includes('')) {
       await this.#fetching(['sparse-checkout', 'disable']);
+      this.#cone = undefined;
       return undefined;
     }
     const dirs = [...new Set(normal)];
     await this.#fetching(['sparse-checkout', 'set', '--cone', '--stdin'], dirs.map((d) => `${d}\n`).join(''));
+    this.#cone = dirs;
     return dirs;
   }
 
@@ -144,9 +151,11 @@ export class GitRepo {
     const dirs = cone.map((d, i) => (kinds[i] !== undefined && !kinds[i].isDirectory() ? parentDir(d) : d));
     if (dirs.includes('')) {
       await this.#fetching(['sparse-checkout', 'disable']);
+      this.#cone = undefined;
       return;
     }
-    await this.#fetching(['sparse-checkout', 'set', '--cone', '--stdin'], [...new Set(dirs)].map((d) => `${d}\n`).join(''));
+    this.#cone = [...new Set(dirs)];
+    await this.#fetching(['sparse-checkout', 'set', '--cone', '--stdin'], this.#cone.map((d) => `${d}\n`).join(''));
   }
 
   /** The commit checked out. */
@@ -196,6 +205,15 @@ export class GitRepo {
   async commit(options: CommitOptions): Promise<string | undefined> {
     const commit = await commitChanges(this.#handle, options);
     if (commit) this.#head = commit;
+    this.#last =
+      commit && options.paths
+        ? {
+            commit,
+            message: stripSpace(options.message),
+            author: options.author ?? this.#identity,
+            paths: options.paths.map((p) => repoPath(p)),
+          }
+        : undefined;
     return commit;
   }
 
@@ -260,7 +278,35 @@ export class GitRepo {
     }
     this.#seen.delete(this.branch);
     this.#head = undefined;
+    this.#last = undefined;
     await this.#fetching(['checkout', '--quiet', '--force', '-B', this.branch, tracking, '--']);
+  }
+
+  /**
+   * After a lost push race: fetches the newest head and, when no file inside the sparse checkout changed
+   * since the head the last commit was made on, writes that commit's change again on the new head
+   * without touching the working tree (see git-carry.ts) and resolves 'carried': the caller pushes
+   * again, its plan still holds, since every file it read is the same. Otherwise (a checked-out file
+   * changed, signed commits, no commit to carry) it resets to the new head as {@link refresh} does and
+   * resolves 'refreshed': the caller plans again.
+   */
+  async carryOver(): Promise<'carried' | 'refreshed'> {
+    const last = this.#last;
+    const tracking = await this.#fetch(this.branch);
+    if (!tracking) {
+      throw new UserError(`branch: "${this.branch}" no longer exists on ${this.#cli.remote.display}.`, { input: 'branch' });
+    }
+    this.#seen.delete(this.branch);
+    const carried = last && !this.#cli.signs ? await carryCommit(this.#handle, last, tracking, this.#cone) : undefined;
+    if (carried) {
+      this.#head = carried;
+      this.#last = { ...last!, commit: carried };
+      return 'carried';
+    }
+    this.#head = undefined;
+    this.#last = undefined;
+    await this.#fetching(['checkout', '--quiet', '--force', '-B', this.branch, tracking, '--']);
+    return 'refreshed';
   }
 
   /**
@@ -322,6 +368,7 @@ export class GitRepo {
   /** Creates (or resets) local branch `name` at `fromRef` and checks it out. */
   async checkoutNewBranch(name: string, fromRef: string): Promise<void> {
     this.#head = undefined;
+    this.#last = undefined;
     await this.#git(['checkout', '--quiet', '-B', repoRef(name), fromRef, '--']);
   }
 

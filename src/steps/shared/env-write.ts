@@ -140,7 +140,9 @@ export interface WriteDeps {
  * Push mode: edit, commit, push; on a rejected push fetch the new head, plan the same request on it
  * again (baton.yaml, holds, the downgrade rule and "image found" all checked again on what it lands
  * on), leave out images a newer write superseded, and push again after a jittered backoff, up to the
- * retry bound. Never a forced push: the branch only moves forward, by a commit made on its newest head.
+ * retry bound. When no file inside the checkout changed on the new head, every check would find what it
+ * found before, so the same commit is carried onto it instead (`carryOver`). Never a forced push: the
+ * branch only moves forward, by a commit made on its newest head.
  */
 export async function pushChange<P extends EditPlan>(
   repo: EnvRepoCheckout,
@@ -152,15 +154,23 @@ export async function pushChange<P extends EditPlan>(
   const now = deps.now ?? (() => performance.now());
   let started = now();
   const first = await change.plan(repo);
+  let plan = first;
   let superseded: Superseded[] = [];
+  let carried = false;
   for (let attempt = 1; ; attempt++) {
-    const plan = attempt === 1 ? first : await replan(repo, change, first, (found) => (superseded = found), context);
-    const outcome = { plan, commit: undefined, ...(superseded.length > 0 ? { superseded } : {}) };
-    if (plan.edits.length === 0) return outcome;
-    await writeEdits(repo, plan.edits);
-    const commit = await repo.commit({ message: change.message(plan), author: change.author, paths: plan.edits.map((e) => e.file) });
-    if (!commit) return outcome;
-    if ((await repo.push()) === 'pushed') return { ...outcome, commit };
+    let commit: string | undefined;
+    if (carried) {
+      // Nothing the plan read changed on the new head: the same commit was written on it.
+      commit = await repo.head();
+    } else {
+      plan = attempt === 1 ? first : await replan(repo, change, first, (found) => (superseded = found), context);
+      const outcome = { plan, commit: undefined, ...(superseded.length > 0 ? { superseded } : {}) };
+      if (plan.edits.length === 0) return outcome;
+      await writeEdits(repo, plan.edits);
+      commit = await repo.commit({ message: change.message(plan), author: change.author, paths: plan.edits.map((e) => e.file) });
+      if (!commit) return outcome;
+    }
+    if ((await repo.push()) === 'pushed') return { plan, commit, ...(superseded.length > 0 ? { superseded } : {}) };
     if (attempt >= deps.retry.attempts) {
       throw new TransientError(
         `push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`,
@@ -169,7 +179,7 @@ export async function pushChange<P extends EditPlan>(
     context.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
     await wait(raceDelay(deps.retry, attempt, now() - started));
     started = now();
-    await repo.refresh();
+    carried = (await repo.carryOver()) === 'carried';
   }
 }
 

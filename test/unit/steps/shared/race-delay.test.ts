@@ -65,6 +65,7 @@ function fakeRepo(dir: string, pushes: string[], tick: () => void): EnvRepoCheck
       return pushes.shift() as 'pushed' | 'rejected';
     },
     refresh: async () => {},
+    carryOver: async () => 'refreshed',
     setSparse: async () => {},
     checkoutNewBranch: async () => {},
     remoteBranchHead: async () => undefined,
