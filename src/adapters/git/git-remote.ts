@@ -104,3 +104,19 @@ async function lsRemote(cli: GitCli, branch: string | undefined): Promise<Remote
   }
   return { defaultBranch, heads };
 }
+
+/**
+ * For a local remote, upload-pack runs with partial clone allowed: a repository's own config decides
+ * `uploadpack.allowFilter` (off by default), and `GIT_CONFIG_*` is not passed to local transport
+ * helpers (git's `local_repo_env`), so it goes on upload-pack's command line (no secrets there).
+ */
+export const LOCAL_UPLOAD_PACK = 'git -c uploadpack.allowFilter=true upload-pack';
+
+/** Runs the least clone of `branch` (the remote's default branch when undefined) into `dir`. */
+export function cloneCommand(cli: GitCli, dir: string, branch: string | undefined) {
+  // --template= (none): no sample hooks or description to copy now and delete later; hooks never run anyway.
+  const args = ['clone', '--quiet', '--template=', '--depth', '1', '--single-branch', '--no-tags', '--filter=blob:none', '--no-checkout'];
+  if (branch !== undefined) args.push('--branch', branch);
+  if (cli.remote.kind === 'file') args.push('--upload-pack', LOCAL_UPLOAD_PACK);
+  return cli.network([...args, '--', cli.remote.url, dir], { verb: 'clone', ...(branch === undefined ? {} : { branch }) });
+}

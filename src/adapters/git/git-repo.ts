@@ -14,7 +14,7 @@ import { checkedOutUnder, parentDir, parseStatus, repoPath, type StatusEntry } f
 import { pushOutcome } from './git-push.ts';
 import { appendNote, fetchRef, notesOf, pushRefs, type RefUpdate } from './git-refs.ts';
 import { checkSignature, type SignatureCheck } from './git-signing.ts';
-import { clonedBranch, followingGitSuffix, repoRef } from './git-remote.ts';
+import { clonedBranch, cloneCommand, followingGitSuffix, LOCAL_UPLOAD_PACK, repoRef } from './git-remote.ts';
 import { resolveRemote } from './git-url.ts';
 
 export { type HistoryCommit, isFullCommitId } from './git-history.ts';
@@ -31,13 +31,6 @@ export interface GitRepoTuning {
   /** Signing settings (see git-signing.ts); read from the environment and git config when omitted. */
   readonly signing?: readonly ConfigEntry[];
 }
-
-/**
- * For a local remote, upload-pack runs with partial clone allowed: a repository's own config decides
- * `uploadpack.allowFilter` (off by default), and `GIT_CONFIG_*` is not passed to local transport
- * helpers (git's `local_repo_env`), so it goes on upload-pack's command line (no secrets there).
- */
-const LOCAL_UPLOAD_PACK = 'git -c uploadpack.allowFilter=true upload-pack';
 
 /**
  * A least clone of an env repo (single branch, depth 1, blobless, sparse) and the few things Baton does
@@ -446,12 +439,4 @@ function logAndRetry(options: CloneOptions & GitRepoTuning) {
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.signing ? { signing: options.signing } : {}),
   };
-}
-
-/** Runs the least clone of `branch` (the remote's default branch when undefined) into `dir`. */
-function cloneCommand(cli: GitCli, dir: string, branch: string | undefined) {
-  const args = ['clone', '--quiet', '--depth', '1', '--single-branch', '--no-tags', '--filter=blob:none', '--no-checkout'];
-  if (branch !== undefined) args.push('--branch', branch);
-  if (cli.remote.kind === 'file') args.push('--upload-pack', LOCAL_UPLOAD_PACK);
-  return cli.network([...args, '--', cli.remote.url, dir], { verb: 'clone', ...(branch === undefined ? {} : { branch }) });
 }
