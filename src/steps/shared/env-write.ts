@@ -180,6 +180,7 @@ export async function pushChange<P extends EditPlan>(
     await wait(raceDelay(deps.retry, attempt, now() - started));
     started = now();
     carried = (await repo.carryOver()) === 'carried';
+    if (carried) context.log.info('nothing this change read differs on the new head: the same commit is carried onto it');
   }
 }
 

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { authFor } from '../../../../src/adapters/git/git-auth.ts';
 import { parseGitVersion } from '../../../../src/adapters/git/git-cli.ts';
 import { classifyFailure } from '../../../../src/adapters/git/git-errors.ts';
+import { insideCone } from '../../../../src/adapters/git/git-carry.ts';
 import { parseStatus, repoPath } from '../../../../src/adapters/git/git-paths.ts';
 import { parsePushOutput, pushOutcome } from '../../../../src/adapters/git/git-push.ts';
 import { describeRemote, resolveRemote } from '../../../../src/adapters/git/git-url.ts';
@@ -139,6 +140,21 @@ describe('paths and listings', () => {
     assert.equal(repoPath(''), '');
     assert.throws(() => repoPath('../x'), { name: 'UserError', input: 'path' });
     assert.throws(() => repoPath('/etc'), { name: 'UserError', input: 'path' });
+  });
+
+  it('tells which paths a cone-mode sparse checkout holds, as git checks them out', () => {
+    const cone = ['envs/staging/apps/api', 'bases/web'];
+    const held = ['baton.yaml', 'envs/kustomization.yaml', 'envs/staging/apps/k.yaml', 'envs/staging/apps/api/sub/d.yaml', 'bases/x.yaml'];
+    const notHeld = [
+      'envs/prod/a.yaml',
+      'envs/staging/apps/web/d.yaml',
+      'envs/staging/apps/api2/d.yaml',
+      'other/dir/f.yaml',
+      'bases/webx/f.yaml',
+    ];
+    for (const path of held) assert.equal(insideCone(path, cone), true, path);
+    for (const path of notHeld) assert.equal(insideCone(path, cone), false, path);
+    assert.equal(insideCone('anything/at/all.yaml', undefined), true, 'no cone: everything is checked out');
   });
 
   it('parses status -z, renames included', () => {
