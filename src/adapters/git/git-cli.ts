@@ -56,7 +56,7 @@ const CLEARED = [
 /** How to run one git command. */
 export interface GitRunOptions {
   readonly cwd?: string;
-  readonly input?: string;
+  readonly input?: string | Buffer;
   /** Extra variables for this command only (commit identity). */
   readonly env?: Readonly<Record<string, string>>;
   /** Standard output as bytes in `bytes` (see `ExecOptions.keepBytes`); `stdout` is then empty. */
@@ -103,16 +103,35 @@ export class GitCli {
 
   /** Checks the git version and reads the signing settings (once per process, side by side), and builds the environment. */
   static async create(options: GitCliOptions): Promise<GitCli> {
+    return new GitCli({ signing: await GitCli.checks(), ...options });
+  }
+
+  /**
+   * Starts the checks {@link create} waits for: git's version and the signing settings, each one git
+   * process, once per process. A caller with a command that writes nothing (a clone) runs it with a
+   * runner from {@link unsigned} while these run, then takes {@link withSigning} of what they found.
+   * The version check's failure wins (it says what to install), so the other's is awaited only after it.
+   */
+  static checks(): Promise<readonly ConfigEntry[]> {
     signingCheck ??= signingConfig().catch((error: unknown) => {
       signingCheck = undefined;
       throw error;
     });
-    // Both run git once per process; side by side, their start-up costs overlap. The version check's
-    // failure wins (it says what to install), so the other's is awaited only after it.
     const signing = signingCheck;
     signing.catch(() => {});
-    await ensureGitVersion();
-    return new GitCli({ signing: await signing, ...options });
+    const both = ensureGitVersion().then(() => signing);
+    both.catch(() => {});
+    return both;
+  }
+
+  /** A runner that signs nothing, for commands that write no commit while {@link checks} run. */
+  static unsigned(options: GitCliOptions): GitCli {
+    return new GitCli({ ...options, signing: [] });
+  }
+
+  /** The same runner with these signing settings (see {@link checks}). */
+  withSigning(signing: readonly ConfigEntry[]): GitCli {
+    return new GitCli({ ...this.#options, signing });
   }
 
   /** Prefer {@link GitCli.create}, which checks the git version first. */

@@ -24,10 +24,12 @@ export async function commitChanges(handle: CloneHandle, options: CommitOptions)
   const paths = options.paths?.map((p) => repoPath(p));
   if (!paths) await gitIn(handle, ['add', '--all']);
   const author = options.author ?? handle.identity;
-  // --cleanup=whitespace: the default "strip" would delete message lines starting with "#".
-  const args = ['-c', 'core.abbrev=40', 'commit', '--no-verify', '--cleanup=whitespace', '-F', '-'];
+  // The message is cleaned here and stored verbatim, so a commit carried onto a newer head (git-carry.ts)
+  // holds the same bytes; git's default "strip" would also delete message lines starting with "#".
+  const args = ['-c', 'core.abbrev=40', 'commit', '--no-verify', '--cleanup=verbatim', '-F', '-'];
   if (paths) args.push('--only', '--', ...paths);
-  const commit = () => handle.cli.raw(args, { cwd: handle.dir, input: options.message, env: identityEnv(handle.identity, author) });
+  const message = stripSpace(options.message);
+  const commit = () => handle.cli.raw(args, { cwd: handle.dir, input: message, env: identityEnv(handle.identity, author) });
   let result = await commit();
   if (result.code !== 0 && paths && UNKNOWN_PATH_RE.test(result.stderr)) {
     await gitIn(handle, ['add', '--', ...paths]);
@@ -39,4 +41,21 @@ export async function commitChanges(handle: CloneHandle, options: CommitOptions)
   }
   const id = SUMMARY_RE.exec(result.stdout)?.[1];
   return id ?? (await gitIn(handle, ['rev-parse', 'HEAD'])).stdout.trim();
+}
+
+/**
+ * A commit message as `git commit --cleanup=whitespace` stores it (git's `strbuf_stripspace` without a
+ * comment character): trailing whitespace cut from every line, leading and trailing empty lines dropped,
+ * runs of empty lines made one, and a final newline.
+ */
+export function stripSpace(message: string): string {
+  // git's own isspace: space, tab, CR (and the newline the split removed); not VT or FF.
+  const lines = message.split('\n').map((line) => line.replace(/[ \t\r]+$/, ''));
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (line === '' && (kept.length === 0 || kept.at(-1) === '')) continue;
+    kept.push(line);
+  }
+  while (kept.at(-1) === '') kept.pop();
+  return kept.length === 0 ? '' : `${kept.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
-import { posix } from 'node:path';
+import { lstat, readdir } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 
 /**
@@ -23,12 +24,35 @@ export function parentDir(path: string): string {
   return dir === '.' ? '' : dir;
 }
 
-/** Parses `git ls-files -z -t` output into the paths that are checked out (not skip-worktree `S`). */
-export function checkedOutFiles(output: string): string[] {
-  return output
-    .split('\0')
-    .filter((entry) => entry.length > 2 && !entry.startsWith('S '))
-    .map((entry) => entry.slice(2));
+/**
+ * The paths under `path` (repository-relative, `''` for all) in a clean sparse working tree at `dir`,
+ * sorted: files and symlinks, and empty directories, which in a fresh checkout can only be submodules
+ * (git tracks no directories). `.git` is left out. What `git ls-files -t` lists as checked out, without
+ * a process.
+ */
+export async function checkedOutUnder(dir: string, path: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await readdir(rel ? join(dir, rel) : dir, { withFileTypes: true }).catch(() => undefined);
+    if (entries === undefined) return;
+    if (entries.length === 0 && rel !== path) found.push(rel);
+    for (const entry of entries) {
+      if (entry.name === '.git') continue;
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(child);
+      else found.push(child);
+    }
+  };
+  const top = await lstat(path ? join(dir, path) : dir).catch(() => undefined);
+  if (top === undefined) return [];
+  if (top.isDirectory()) await walk(path);
+  else found.push(path);
+  return found.sort(byBytes);
+}
+
+/** Git's order: by the UTF-8 bytes of the path. */
+function byBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 /** One entry of `git status --porcelain=v1 -z`. */

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import type { GitCli } from './git-cli.ts';
 import type { ResolvedRemote } from './git-url.ts';
@@ -56,8 +58,16 @@ export async function followingGitSuffix(cli: GitCli, attempt: (cli: GitCli) => 
  * remote whose `HEAD` names no branch is a user error: the branch must be given.
  */
 export async function clonedBranch(cli: GitCli, dir: string): Promise<string> {
-  const result = await cli.raw(['rev-parse', '--symbolic-full-name', 'HEAD'], { cwd: dir });
-  const ref = result.code === 0 ? result.stdout.trim() : '';
+  // Read without a process where the clone wrote plain files: HEAD names the branch (`ref: refs/heads/main`)
+  // and packed-refs holds its remote-tracking ref. Otherwise (an empty repository: HEAD names a branch
+  // that does not exist; refs in a reftable) git is asked.
+  const head = (await readFile(join(dir, '.git', 'HEAD'), 'utf8').catch(() => '')).trim();
+  const packed = await readFile(join(dir, '.git', 'packed-refs'), 'utf8').catch(() => '');
+  let ref = head.startsWith('ref: refs/heads/') ? head.slice('ref: '.length) : '';
+  if (!ref || !packed.includes(` refs/remotes/origin/${ref.slice('refs/heads/'.length)}\n`)) {
+    const result = await cli.raw(['rev-parse', '--symbolic-full-name', 'HEAD'], { cwd: dir });
+    ref = result.code === 0 ? result.stdout.trim() : '';
+  }
   if (!ref.startsWith('refs/heads/')) {
     throw new UserError(`repo: ${cli.remote.display} has no default branch (is it empty?); set the branch input.`, { input: 'repo' });
   }
@@ -93,4 +103,20 @@ async function lsRemote(cli: GitCli, branch: string | undefined): Promise<Remote
     });
   }
   return { defaultBranch, heads };
+}
+
+/**
+ * For a local remote, upload-pack runs with partial clone allowed: a repository's own config decides
+ * `uploadpack.allowFilter` (off by default), and `GIT_CONFIG_*` is not passed to local transport
+ * helpers (git's `local_repo_env`), so it goes on upload-pack's command line (no secrets there).
+ */
+export const LOCAL_UPLOAD_PACK = 'git -c uploadpack.allowFilter=true upload-pack';
+
+/** Runs the least clone of `branch` (the remote's default branch when undefined) into `dir`. */
+export function cloneCommand(cli: GitCli, dir: string, branch: string | undefined) {
+  // --template= (none): no sample hooks or description to copy now and delete later; hooks never run anyway.
+  const args = ['clone', '--quiet', '--template=', '--depth', '1', '--single-branch', '--no-tags', '--filter=blob:none', '--no-checkout'];
+  if (branch !== undefined) args.push('--branch', branch);
+  if (cli.remote.kind === 'file') args.push('--upload-pack', LOCAL_UPLOAD_PACK);
+  return cli.network([...args, '--', cli.remote.url, dir], { verb: 'clone', ...(branch === undefined ? {} : { branch }) });
 }

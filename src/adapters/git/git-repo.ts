@@ -1,18 +1,20 @@
-import { rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import type { SignaturePolicy } from '../../core/signers.ts';
 import type { RetryPolicy } from '../retry.ts';
 import type { ConfigEntry } from './git-auth.ts';
-import { GitCli } from './git-cli.ts';
-import { commitChanges } from './git-commit.ts';
+import { ensureGitVersion, GitCli } from './git-cli.ts';
+import { carryCommit, type CommitRecord } from './git-carry.ts';
+import { commitChanges, stripSpace } from './git-commit.ts';
 import type { CloneHandle } from './git-handle.ts';
 import { fetchCommit, filesAt, findCommit, type HistoryCommit, historyOf, newestCommitTouching } from './git-history.ts';
 import { fastForwardWorktree, worktreeWithBranch } from './git-local.ts';
-import { checkedOutFiles, parentDir, parseStatus, repoPath, type StatusEntry } from './git-paths.ts';
+import { checkedOutUnder, parentDir, parseStatus, repoPath, type StatusEntry } from './git-paths.ts';
 import { pushOutcome } from './git-push.ts';
 import { appendNote, fetchRef, notesOf, pushRefs, type RefUpdate } from './git-refs.ts';
 import { checkSignature, type SignatureCheck } from './git-signing.ts';
-import { clonedBranch, followingGitSuffix, repoRef } from './git-remote.ts';
+import { clonedBranch, cloneCommand, followingGitSuffix, LOCAL_UPLOAD_PACK, repoRef } from './git-remote.ts';
 import { resolveRemote } from './git-url.ts';
 
 export { type HistoryCommit, isFullCommitId } from './git-history.ts';
@@ -29,13 +31,6 @@ export interface GitRepoTuning {
   /** Signing settings (see git-signing.ts); read from the environment and git config when omitted. */
   readonly signing?: readonly ConfigEntry[];
 }
-
-/**
- * For a local remote, upload-pack runs with partial clone allowed: a repository's own config decides
- * `uploadpack.allowFilter` (off by default), and `GIT_CONFIG_*` is not passed to local transport
- * helpers (git's `local_repo_env`), so it goes on upload-pack's command line (no secrets there).
- */
-const LOCAL_UPLOAD_PACK = 'git -c uploadpack.allowFilter=true upload-pack';
 
 /**
  * A least clone of an env repo (single branch, depth 1, blobless, sparse) and the few things Baton does
@@ -59,6 +54,10 @@ export class GitRepo {
   readonly #seen = new Map<string, string | null>();
   /** `HEAD` as this object last moved it (a commit it made), so a push needs no `rev-parse` first. */
   #head: string | undefined;
+  /** The cone of the sparse checkout (undefined: everything is checked out). */
+  #cone: readonly string[] | undefined;
+  /** The last commit this object made, to carry onto a newer head after a lost race. */
+  #last: CommitRecord | undefined;
 
   private constructor(cli: GitCli, dir: string, branch: string, identity: GitIdentity) {
     this.#cli = cli;
@@ -78,8 +77,13 @@ export class GitRepo {
    */
   static async clone(remote: GitRemote, options: CloneOptions & GitRepoTuning): Promise<GitRepo> {
     if (options.branch !== undefined) repoRef(options.branch);
-    let cli = await GitCli.create({ remote: resolveRemote(remote), ...logAndRetry(options) });
-    cli = await followingGitSuffix(cli, (c) => cloneCommand(c, options.dir, options.branch));
+    // The version and signing checks run beside the clone (it writes no commit); their failure wins.
+    const checks = options.signing ? ensureGitVersion().then(() => options.signing!) : GitCli.checks();
+    const unsigned = GitCli.unsigned({ remote: resolveRemote(remote), ...logAndRetry(options) });
+    const cloned = followingGitSuffix(unsigned, (c) => cloneCommand(c, options.dir, options.branch));
+    cloned.catch(() => {});
+    const signing = await checks;
+    const cli = (await cloned).withSigning(signing);
     const branch = options.branch ?? (await clonedBranch(cli, options.dir));
     const repo = new GitRepo(cli, options.dir, branch, options.identity ?? DEFAULT_IDENTITY);
     try {
@@ -96,8 +100,9 @@ export class GitRepo {
     // Patterns first, checkout second: the checkout then fetches only the blobs inside the cone, in one
     // batch (git-sparse-checkout(1), "EXAMPLES" shows the same order for partial clones). `set --cone`
     // turns cone mode on by itself, so no separate `sparse-checkout init`.
-    await this.setSparse(sparsePaths);
+    const cone = await this.#setCone(sparsePaths);
     await this.#fetching(['checkout', '--quiet', this.branch, '--']);
+    if (cone) await this.#widenFiles(cone);
   }
 
   /**
@@ -106,27 +111,44 @@ export class GitRepo {
    * A path naming a file checks out its directory; `''` or `.` checks out everything.
    */
   async setSparse(paths: readonly string[]): Promise<void> {
+    const cone = await this.#setCone(paths);
+    if (cone) await this.#widenFiles(cone);
+  }
+
+  /**
+   * Sets the cone to `paths` taken as directories (`''` anywhere: no sparse checkout at all) and resolves
+   * with them, or undefined when the whole tree is checked out. Whether a path names a file is seen
+   * afterwards, in the working tree (see {@link #widenFiles}): no `ls-tree` before every checkout.
+   */
+  async #setCone(paths: readonly string[]): Promise<string[] | undefined> {
     const normal = paths.map((p) => repoPath(p));
     if (normal.includes('')) {
       await this.#fetching(['sparse-checkout', 'disable']);
-      return;
+      this.#cone = undefined;
+      return undefined;
     }
-    const dirs = await this.#directoriesOf(normal);
+    const dirs = [...new Set(normal)];
     await this.#fetching(['sparse-checkout', 'set', '--cone', '--stdin'], dirs.map((d) => `${d}\n`).join(''));
+    this.#cone = dirs;
+    return dirs;
   }
 
-  /** Cone mode takes directories only; files become their directory, missing paths stay as given. */
-  async #directoriesOf(paths: readonly string[]): Promise<string[]> {
-    if (paths.length === 0) return [];
-    const { stdout } = await this.#git(['ls-tree', '-z', 'HEAD', '--', ...paths]);
-    const blobs = new Set(
-      stdout
-        .split('\0')
-        .filter((entry) => / blob /.test(entry.split('\t')[0] ?? ''))
-        .map((entry) => entry.slice(entry.indexOf('\t') + 1)),
-    );
-    const dirs = paths.map((p) => (blobs.has(p) ? parentDir(p) : p)).filter((p) => p !== '');
-    return [...new Set(dirs)];
+  /**
+   * Cone mode takes directories only. A path naming a file (or a symlink) is checked out all the same,
+   * since cone mode brings the files directly inside every parent directory of the cone; seen so, its
+   * directory becomes the cone instead. Missing paths stay as given.
+   */
+  async #widenFiles(cone: readonly string[]): Promise<void> {
+    const kinds = await Promise.all(cone.map((d) => lstat(join(this.dir, d)).catch(() => undefined)));
+    if (!kinds.some((k) => k !== undefined && !k.isDirectory())) return;
+    const dirs = cone.map((d, i) => (kinds[i] !== undefined && !kinds[i].isDirectory() ? parentDir(d) : d));
+    if (dirs.includes('')) {
+      await this.#fetching(['sparse-checkout', 'disable']);
+      this.#cone = undefined;
+      return;
+    }
+    this.#cone = [...new Set(dirs)];
+    await this.#fetching(['sparse-checkout', 'set', '--cone', '--stdin'], this.#cone.map((d) => `${d}\n`).join(''));
   }
 
   /** The commit checked out. */
@@ -135,11 +157,14 @@ export class GitRepo {
     return this.#head;
   }
 
-  /** Tracked files under `underPath` that are checked out (sparse-excluded ones are left out). */
+  /**
+   * Tracked files under `underPath` that are checked out (sparse-excluded ones are left out), read from
+   * the working tree instead of the index: the writing steps' checkouts are clean (a fresh clone, or a
+   * refresh after a commit of everything they wrote), so what is there is exactly what is tracked. A
+   * submodule checks out as an empty directory and is listed as git lists it, by its own path.
+   */
   async listFiles(underPath: string): Promise<string[]> {
-    const path = repoPath(underPath);
-    const { stdout } = await this.#git(['ls-files', '-z', '-t', '--', ...(path ? [path] : [])]);
-    return checkedOutFiles(stdout);
+    return checkedOutUnder(this.dir, repoPath(underPath));
   }
 
   /** Changed, added, deleted and untracked files, as `git status` sees them. */
@@ -173,6 +198,15 @@ export class GitRepo {
   async commit(options: CommitOptions): Promise<string | undefined> {
     const commit = await commitChanges(this.#handle, options);
     if (commit) this.#head = commit;
+    this.#last =
+      commit && options.paths
+        ? {
+            commit,
+            message: stripSpace(options.message),
+            author: options.author ?? this.#identity,
+            paths: options.paths.map((p) => repoPath(p)),
+          }
+        : undefined;
     return commit;
   }
 
@@ -189,7 +223,13 @@ export class GitRepo {
     const worktree = local ? await worktreeWithBranch(this.#cli, local, target) : undefined;
     if (worktree) return this.#landInWorktree(worktree, target, commit, options.force === true);
     const args = ['push', '--porcelain', '--no-verify'];
+    // A forced push (a PR/MR branch) leases the head last seen there. Every other push leases the
+    // remote-tracking head the commit was made on: the commit is its child, so the push can only
+    // fast-forward, and a branch that moved meanwhile is refused as `stale info` from the ref listing
+    // alone. (A plain push would first fetch the moved head's objects into this partial clone, a second
+    // fetch per lost race, to find the same thing out.)
     if (options.force) args.push(`--force-with-lease=${ref}:${await this.#lease(target)}`);
+    else if (target === this.branch) args.push(`--force-with-lease=${ref}`);
     const result = await this.#cli.network(
       [...args, 'origin', `HEAD:${ref}`],
       {
@@ -219,9 +259,10 @@ export class GitRepo {
 
   /**
    * Fetches the newest head of the cloned branch (depth 1) and resets the clone to it, discarding local
-   * commits and edits, so an edit can be applied again on top of what others pushed. Three processes:
-   * the fetch, a checkout straight from the remote-tracking ref (it writes only the files that differ,
-   * so only blobs inside the sparse cone that changed are fetched) and a clean.
+   * commits and edits, so an edit can be applied again on top of what others pushed. Two processes: the
+   * fetch, and a checkout straight from the remote-tracking ref (it writes only the files that differ, so
+   * only blobs inside the sparse cone that changed are fetched). No `clean`: the writing steps commit
+   * every file they write before they push, so nothing untracked is left to remove.
    */
   async refresh(): Promise<void> {
     const tracking = await this.#fetch(this.branch);
@@ -230,8 +271,35 @@ export class GitRepo {
     }
     this.#seen.delete(this.branch);
     this.#head = undefined;
+    this.#last = undefined;
     await this.#fetching(['checkout', '--quiet', '--force', '-B', this.branch, tracking, '--']);
-    await this.#git(['clean', '-ffdq']);
+  }
+
+  /**
+   * After a lost push race: fetches the newest head and, when no file inside the sparse checkout changed
+   * since the head the last commit was made on, writes that commit's change again on the new head
+   * without touching the working tree (see git-carry.ts) and resolves 'carried': the caller pushes
+   * again, its plan still holds, since every file it read is the same. Otherwise (a checked-out file
+   * changed, signed commits, no commit to carry) it resets to the new head as {@link refresh} does and
+   * resolves 'refreshed': the caller plans again.
+   */
+  async carryOver(): Promise<'carried' | 'refreshed'> {
+    const last = this.#last;
+    const tracking = await this.#fetch(this.branch);
+    if (!tracking) {
+      throw new UserError(`branch: "${this.branch}" no longer exists on ${this.#cli.remote.display}.`, { input: 'branch' });
+    }
+    this.#seen.delete(this.branch);
+    const carried = last && !this.#cli.signs ? await carryCommit(this.#handle, last, tracking, this.#cone) : undefined;
+    if (carried) {
+      this.#head = carried;
+      this.#last = { ...last!, commit: carried };
+      return 'carried';
+    }
+    this.#head = undefined;
+    this.#last = undefined;
+    await this.#fetching(['checkout', '--quiet', '--force', '-B', this.branch, tracking, '--']);
+    return 'refreshed';
   }
 
   /**
@@ -293,6 +361,7 @@ export class GitRepo {
   /** Creates (or resets) local branch `name` at `fromRef` and checks it out. */
   async checkoutNewBranch(name: string, fromRef: string): Promise<void> {
     this.#head = undefined;
+    this.#last = undefined;
     await this.#git(['checkout', '--quiet', '-B', repoRef(name), fromRef, '--']);
   }
 
@@ -370,12 +439,4 @@ function logAndRetry(options: CloneOptions & GitRepoTuning) {
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.signing ? { signing: options.signing } : {}),
   };
-}
-
-/** Runs the least clone of `branch` (the remote's default branch when undefined) into `dir`. */
-function cloneCommand(cli: GitCli, dir: string, branch: string | undefined) {
-  const args = ['clone', '--quiet', '--depth', '1', '--single-branch', '--no-tags', '--filter=blob:none', '--no-checkout'];
-  if (branch !== undefined) args.push('--branch', branch);
-  if (cli.remote.kind === 'file') args.push('--upload-pack', LOCAL_UPLOAD_PACK);
-  return cli.network([...args, '--', cli.remote.url, dir], { verb: 'clone', ...(branch === undefined ? {} : { branch }) });
 }

@@ -199,6 +199,7 @@ function summarise(
 export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepContext): Promise<StepResult> {
   const origin = originFromEnv(context.env);
   const { repo, env } = await openEnvironment(deps.clone, remoteOf(inputs, context.env), inputs, inputs.author);
+  let removing: Promise<void> | undefined;
   try {
     const mode: WriteMode = inputs.mode ?? env.mode ?? 'push';
     const change = bumpChange(env, inputs, origin);
@@ -226,9 +227,11 @@ export async function runBump(inputs: BumpInputs, deps: BumpDeps, context: StepC
       file: hold.file,
       line: hold.line,
     }));
+    // The clone is not read again: it is removed (on libuv's threads) while the summary's diffs are made.
+    removing = repo.cleanup();
     return { outputs, summary: summarise(env, inputs, attempt, outputs, mode), annotations };
   } finally {
-    await repo.cleanup();
+    await (removing ?? repo.cleanup());
   }
 }
 

@@ -28,6 +28,8 @@ export interface EnvRepoCheckout {
   commit(options: { message: string; author?: GitIdentity; paths?: string[] }): Promise<string | undefined>;
   push(options?: { ref?: string; force?: boolean }): Promise<PushResult>;
   refresh(): Promise<void>;
+  /** After a lost race: the last commit written again on the newest head ('carried'), else `refresh()`. */
+  carryOver(): Promise<'carried' | 'refreshed'>;
   setSparse(paths: string[]): Promise<void>;
   checkoutNewBranch(name: string, from: string): Promise<void>;
   remoteBranchHead(name: string): Promise<string | undefined>;

@@ -31,8 +31,13 @@ interface Run {
 }
 
 /** Runs `baton bump` as its own process, the way a CI job would. */
-function bump(repo: string, image: string, options: { token?: string; env?: Record<string, string>; args?: string[] } = {}): Run {
-  const args = [CLI, 'bump', '--repo', repo, '--path', 'envs/staging', '--image', image, '--json', ...(options.args ?? [])];
+function bump(
+  repo: string,
+  image: string,
+  options: { token?: string; env?: Record<string, string>; args?: string[]; path?: string } = {},
+): Run {
+  const path = options.path ?? 'envs/staging';
+  const args = [CLI, 'bump', '--repo', repo, '--path', path, '--image', image, '--json', ...(options.args ?? [])];
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], BATON_TOKEN: options.token ?? TOKEN, ...options.env },
   });
@@ -145,5 +150,47 @@ describe('concurrent bumps of one branch', () => {
       .map((entry) => /to (\S+)$/.exec(entry.subject)![1]!);
     const sorted = [...subjects].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
     assert.deepEqual(subjects, sorted, `api went ${subjects.join(' → ')}`);
+  });
+
+  it('bumps of other directories carry their commit onto the new head: each lands changing its own file only', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 8; i++) files[`envs/staging/app-${i}/deployment.yaml`] = `image: registry.example.com/team/app-${i}:1.0.0\n`;
+    await server.createRepo('apps', files, { branch: 'main' });
+    const url = server.url('apps');
+    const held = server.hold({ user: 'oauth2', service: 'receive-pack' });
+    const carried = bump(url, 'registry.example.com/team/app-0:2.0.0', {
+      token: OLDER_TOKEN,
+      args: ['--forge', 'gitlab'],
+      path: 'envs/staging/app-0',
+    });
+    // app-0 has planned and committed on the first head; another bump lands before its push arrives.
+    await held.reached;
+    const first = await bump(url, 'registry.example.com/team/app-1:2.0.1', { path: 'envs/staging/app-1' }).done;
+    assert.equal(first.code, 0, first.stderr);
+    held.release();
+    const rest = Array.from({ length: 6 }, (_, k) =>
+      bump(url, `registry.example.com/team/app-${k + 2}:2.0.${k + 2}`, { path: `envs/staging/app-${k + 2}` }),
+    );
+    const late = await carried.done;
+    assert.equal(late.code, 0, late.stderr);
+    assert.match(late.stderr, /push rejected \(the branch moved\)/);
+    assert.match(late.stderr, /the same commit is carried onto it/);
+    for (const result of await Promise.all(rest.map((run) => run.done))) assert.equal(result.code, 0, result.stderr);
+
+    const gitDir = join(server.root, 'apps.git');
+    const log = await server.log('apps', 'main');
+    assert.equal(log.length, 1 + 8, 'one commit per bump');
+    for (const [i, entry] of log.slice(0, -1).entries()) {
+      assert.deepEqual(entry.parents, [log[i + 1]!.oid], 'main only moved forward');
+      const changed = execFileSync('git', ['--git-dir', gitDir, 'diff-tree', '-r', '--name-only', '--no-commit-id', entry.oid], {
+        encoding: 'utf8',
+      });
+      const app = /app-(\d)/.exec(entry.subject)?.[1];
+      assert.equal(changed, `envs/staging/app-${app}/deployment.yaml\n`, `${entry.subject} changed its own file only`);
+    }
+    for (let i = 0; i < 8; i++) {
+      const text = await server.readFile('apps', 'main', `envs/staging/app-${i}/deployment.yaml`);
+      assert.equal(text, `image: registry.example.com/team/app-${i}:2.0.${i}\n`);
+    }
   });
 });

@@ -118,6 +118,56 @@ describe('GitRepo.clone', () => {
     assert.deepEqual(await repo.listFiles('./envs/dev/apps/api/'), ['envs/dev/apps/api/deployment.yaml']);
   });
 
+  it('lists what git ls-files lists as checked out: links, a submodule, odd names; not what the cone leaves out', async () => {
+    const odd = await server.createRepo('odd', { 'envs/a/ü b.yaml': 'x: 1\n', 'envs/a/sub/c.yaml': 'y: 2\n', 'envs/z/d.yaml': 'z\n' });
+    const seed = await tempDir();
+    try {
+      await gitIn(seed.path, ['clone', '-q', join(server.root, 'odd.git'), '.']);
+      await gitIn(seed.path, ['config', 'core.symlinks', 'true']);
+      const { symlink } = await import('node:fs/promises');
+      await symlink('sub/c.yaml', join(seed.path, 'envs/a/link.yaml'));
+      const head = (await gitIn(seed.path, ['rev-parse', 'HEAD'])).trim();
+      await gitIn(seed.path, ['add', '-A']);
+      await gitIn(seed.path, ['update-index', '--add', '--cacheinfo', `160000,${head},envs/a/vendored`]);
+      await gitIn(seed.path, ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-qm', 'odd']);
+      await gitIn(seed.path, ['push', '-q', 'origin', 'HEAD:main']);
+    } finally {
+      await seed.remove();
+    }
+    const repo = await GitRepo.clone({ url: odd, token: TOKEN }, { sparsePaths: ['envs/a'], dir: join(work.path, 'odd') });
+    const lsFiles = async (path: string) =>
+      (await gitIn(repo.dir, ['-c', 'core.quotePath=false', 'ls-files', '-z', '-t', '--', ...(path ? [path] : [])]))
+        .split('\0')
+        .filter((entry) => entry.length > 2 && !entry.startsWith('S '))
+        .map((entry) => entry.slice(2));
+    for (const path of ['envs/a', 'envs', '', 'envs/z', 'envs/a/sub/c.yaml', 'missing']) {
+      assert.deepEqual(await repo.listFiles(path), await lsFiles(path), `listFiles("${path}")`);
+    }
+    assert.deepEqual(await repo.listFiles('envs/a'), ['envs/a/link.yaml', 'envs/a/sub/c.yaml', 'envs/a/vendored', 'envs/a/ü b.yaml']);
+  });
+
+  it('takes a file given as a sparse path for its directory, on the first checkout too', async () => {
+    const repo = await clone({ sparsePaths: ['envs/staging/apps/web/deployment.yaml'] });
+    assert.deepEqual(await listTree(repo.dir), [
+      'baton.yaml',
+      'envs/staging/apps/web/deployment.yaml',
+      'envs/staging/kustomization.yaml',
+      'envs/staging/only-on-release.yaml',
+    ]);
+    const dir = await clone({ sparsePaths: ['envs/dev/kustomization.yaml'] });
+    assert.ok((await listTree(dir.dir)).includes('envs/dev/apps/api/deployment.yaml'));
+  });
+
+  it('says an empty repository has no default branch (exit 2)', async () => {
+    const empty = join(server.root, 'empty.git');
+    await gitIn(server.root, ['init', '-q', '--bare', empty]);
+    await assert.rejects(
+      GitRepo.clone({ url: server.url('empty'), token: TOKEN }, { sparsePaths: [], dir: join(work.path, 'empty') }),
+      (error: Error & { input?: string }) =>
+        error.name === 'UserError' && error.input === 'repo' && /no default branch/.test(error.message),
+    );
+  });
+
   it('clones a named branch', async () => {
     const branches = await server.createRepo('branches', { 'baton.yaml': 'main\n' });
     await server.createBranch('branches', 'release', 'main');

@@ -92,8 +92,14 @@ describe('GitRepo commit and push', () => {
 
     await raiseTag(slow, 'envs/staging/api.yaml', '3.1.0');
     await slow.commit({ message: 'slow' });
+    server.resetRequests();
     assert.equal(await slow.push(), 'rejected');
     assert.equal(await server.head('race', 'main'), await fast.head());
+    // Refused from the ref listing: no pack sent, and nothing fetched into the partial clone to find out.
+    assert.deepEqual(
+      server.requests.map((r) => r.service),
+      ['info-refs'],
+    );
 
     await slow.refresh();
     assert.equal(await readFile(join(slow.dir, 'envs/staging/web.yaml'), 'utf8'), 'tag: 3.0.0\n');
@@ -108,6 +114,54 @@ describe('GitRepo commit and push', () => {
     assert.equal((await gitIn(slow.dir, ['rev-list', '--count', 'HEAD'])).trim(), '2');
   });
 
+  it('carries a commit onto a head that changed only outside the checkout: same change, message and author, no checkout', async () => {
+    await server.createRepo('carry', FILES);
+    const repo = await clone('carry');
+    await raiseTag(repo, 'envs/staging/api.yaml', '4.0.0');
+    const message = 'Bump api\n\n\n#2 of 3   \n\nBaton-Image: api\n';
+    const author = { name: 'Ann Author', email: 'ann@example.test' };
+    const first = await repo.commit({ message, author, paths: ['envs/staging/api.yaml'] });
+    const other = await server.commitFiles('carry', 'main', { 'envs/production/api.yaml': 'tag: 0.9.1\n' }, 'production moved');
+    assert.equal(await repo.push(), 'rejected');
+    await writeFile(join(repo.dir, 'envs/staging/untouched.txt'), 'a checkout would not care; a carry never looks\n');
+    server.resetRequests();
+    assert.equal(await repo.carryOver(), 'carried');
+    const carried = await repo.head();
+    assert.notEqual(carried, first);
+    assert.equal(await repo.push(), 'pushed');
+    const [top, below] = await server.log('carry', 'main');
+    const body = async (commit: string) => (await gitIn(repo.dir, ['cat-file', 'commit', commit])).split('\n\n').slice(1).join('\n\n');
+    assert.equal(await body(carried), await body(first!), 'the message bytes, as git commit stored them');
+    assert.equal(top?.message.trimEnd(), 'Bump api\n\n#2 of 3\n\nBaton-Image: api');
+    assert.match(top?.author ?? '', /Ann Author <ann@example\.test>/);
+    assert.match(top?.committer ?? '', /Baton Bot <bot@example\.test>/);
+    assert.equal(below?.subject, 'production moved');
+    assert.equal(await server.head('carry', 'main'), carried);
+    assert.equal((await gitIn(repo.dir, ['rev-parse', `${carried}^`])).trim(), other);
+    assert.equal(await server.readFile('carry', 'main', 'envs/staging/api.yaml'), 'tag: 4.0.0\n');
+    assert.equal(await server.readFile('carry', 'main', 'envs/production/api.yaml'), 'tag: 0.9.1\n');
+    // The carried commit changes what the first one changed, nothing else.
+    assert.equal((await gitIn(repo.dir, ['diff-tree', '-r', '--name-only', '--no-commit-id', carried])).trim(), 'envs/staging/api.yaml');
+  });
+
+  it('refreshes instead when a checked-out file changed: the root baton.yaml, or one in the environment', async () => {
+    await server.createRepo('nocarry', FILES);
+    for (const [file, content] of [
+      ['baton.yaml', 'environments:\n  staging:\n    path: envs/staging\n    mode: pr\n'],
+      ['envs/staging/web.yaml', 'tag: 2.0.0\n'],
+    ] as const) {
+      const repo = await clone('nocarry');
+      await raiseTag(repo, 'envs/staging/api.yaml', '5.0.0');
+      await repo.commit({ message: 'api', paths: ['envs/staging/api.yaml'] });
+      await server.commitFiles('nocarry', 'main', { [file]: content });
+      assert.equal(await repo.push(), 'rejected');
+      assert.equal(await repo.carryOver(), 'refreshed', file);
+      assert.equal(await readFile(join(repo.dir, file), 'utf8'), content);
+      assert.equal(await readFile(join(repo.dir, 'envs/staging/api.yaml'), 'utf8'), 'tag: 1.0.0\n', 'the edit is gone: plan again');
+      assert.equal(await repo.head(), await server.head('nocarry', 'main'));
+    }
+  });
+
   // Eight writers race here: the push, reject, refresh and re-apply path of the adapter, with every
   // landing checked. Pushes to one branch land one at a time, so n writers cost about n²/2 attempts of
   // several git processes each; the twenty pipelines of one repository are the bump step's own
@@ -116,6 +170,8 @@ describe('GitRepo commit and push', () => {
     const files: Record<string, string> = { 'baton.yaml': 'x\n' };
     for (let i = 0; i < WRITERS; i++) files[`envs/staging/app-${i}.yaml`] = 'tag: 1.0.0\n';
     await server.createRepo('crowd', files);
+    // The server refuses anything but a fast-forward, as a protected branch does: every landing below is one.
+    await gitIn(server.root, ['--git-dir', join(server.root, 'crowd.git'), 'config', 'receive.denyNonFastForwards', 'true']);
     const rejections: string[] = [];
     const bump = async (i: number): Promise<number> => {
       const repo = await GitRepo.clone(
@@ -141,7 +197,10 @@ describe('GitRepo commit and push', () => {
       attempts.some((a) => a > 1),
       'some pushes raced',
     );
-    assert.ok(rejections.every((line) => /non-fast-forward|fetch first|failed to update ref|cannot lock ref/.test(line)));
+    assert.ok(
+      rejections.every((line) => /stale info|failed to update ref|cannot lock ref|incorrect old value/.test(line)),
+      rejections.join('\n'),
+    );
     for (let i = 0; i < WRITERS; i++) {
       assert.equal(await server.readFile('crowd', 'main', `envs/staging/app-${i}.yaml`), `tag: 2.0.${i}\n`);
     }

@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import { authFor } from '../../../../src/adapters/git/git-auth.ts';
 import { parseGitVersion } from '../../../../src/adapters/git/git-cli.ts';
 import { classifyFailure } from '../../../../src/adapters/git/git-errors.ts';
-import { checkedOutFiles, parseStatus, repoPath } from '../../../../src/adapters/git/git-paths.ts';
+import { insideCone } from '../../../../src/adapters/git/git-carry.ts';
+import { parseStatus, repoPath } from '../../../../src/adapters/git/git-paths.ts';
 import { parsePushOutput, pushOutcome } from '../../../../src/adapters/git/git-push.ts';
 import { describeRemote, resolveRemote } from '../../../../src/adapters/git/git-url.ts';
 import { TransientError, UserError } from '../../../../src/core/errors.ts';
@@ -141,8 +142,19 @@ describe('paths and listings', () => {
     assert.throws(() => repoPath('/etc'), { name: 'UserError', input: 'path' });
   });
 
-  it('keeps checked-out files of ls-files -t, drops skip-worktree ones', () => {
-    assert.deepEqual(checkedOutFiles('H a.yaml\0S b/c.yaml\0H d e.yaml\0'), ['a.yaml', 'd e.yaml']);
+  it('tells which paths a cone-mode sparse checkout holds, as git checks them out', () => {
+    const cone = ['envs/staging/apps/api', 'bases/web'];
+    const held = ['baton.yaml', 'envs/kustomization.yaml', 'envs/staging/apps/k.yaml', 'envs/staging/apps/api/sub/d.yaml', 'bases/x.yaml'];
+    const notHeld = [
+      'envs/prod/a.yaml',
+      'envs/staging/apps/web/d.yaml',
+      'envs/staging/apps/api2/d.yaml',
+      'other/dir/f.yaml',
+      'bases/webx/f.yaml',
+    ];
+    for (const path of held) assert.equal(insideCone(path, cone), true, path);
+    for (const path of notHeld) assert.equal(insideCone(path, cone), false, path);
+    assert.equal(insideCone('anything/at/all.yaml', undefined), true, 'no cone: everything is checked out');
   });
 
   it('parses status -z, renames included', () => {
