@@ -11717,6 +11717,15 @@ var GitCli = class _GitCli {
   #retry;
   /** Checks the git version and reads the signing settings (once per process, side by side), and builds the environment. */
   static async create(options) {
+    return new _GitCli({ signing: await _GitCli.checks(), ...options });
+  }
+  /**
+   * Starts the checks {@link create} waits for: git's version and the signing settings, each one git
+   * process, once per process. A caller with a command that writes nothing (a clone) runs it with a
+   * runner from {@link unsigned} while these run, then takes {@link withSigning} of what they found.
+   * The version check's failure wins (it says what to install), so the other's is awaited only after it.
+   */
+  static checks() {
     signingCheck ??= signingConfig().catch((error) => {
       signingCheck = void 0;
       throw error;
@@ -11724,8 +11733,18 @@ var GitCli = class _GitCli {
     const signing = signingCheck;
     signing.catch(() => {
     });
-    await ensureGitVersion();
-    return new _GitCli({ signing: await signing, ...options });
+    const both = ensureGitVersion().then(() => signing);
+    both.catch(() => {
+    });
+    return both;
+  }
+  /** A runner that signs nothing, for commands that write no commit while {@link checks} run. */
+  static unsigned(options) {
+    return new _GitCli({ ...options, signing: [] });
+  }
+  /** The same runner with these signing settings (see {@link checks}). */
+  withSigning(signing) {
+    return new _GitCli({ ...this.#options, signing });
   }
   /** Prefer {@link GitCli.create}, which checks the git version first. */
   constructor(options) {

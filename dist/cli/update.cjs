@@ -14279,7 +14279,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports2, module2) {
     "use strict";
-    var { writeFile: writeFile3, readFile: readFile8, mkdir: mkdir2 } = require("node:fs/promises");
+    var { writeFile: writeFile3, readFile: readFile10, mkdir: mkdir2 } = require("node:fs/promises");
     var { dirname: dirname3, resolve: resolve4 } = require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
@@ -14481,7 +14481,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile8(resolve4(path), "utf8");
+          const data = await readFile10(resolve4(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -46242,12 +46242,13 @@ async function cancelUpload(session, op2, response) {
 }
 
 // src/steps/shared/clone.ts
-var import_promises11 = require("node:fs/promises");
+var import_promises14 = require("node:fs/promises");
 var import_node_os3 = require("node:os");
-var import_node_path8 = require("node:path");
+var import_node_path11 = require("node:path");
 
 // src/adapters/git/git-repo.ts
-var import_promises10 = require("node:fs/promises");
+var import_promises13 = require("node:fs/promises");
+var import_node_path10 = require("node:path");
 
 // src/adapters/git/git-auth.ts
 function authFor(remote) {
@@ -46491,6 +46492,15 @@ var GitCli = class _GitCli {
   #retry;
   /** Checks the git version and reads the signing settings (once per process, side by side), and builds the environment. */
   static async create(options) {
+    return new _GitCli({ signing: await _GitCli.checks(), ...options });
+  }
+  /**
+   * Starts the checks {@link create} waits for: git's version and the signing settings, each one git
+   * process, once per process. A caller with a command that writes nothing (a clone) runs it with a
+   * runner from {@link unsigned} while these run, then takes {@link withSigning} of what they found.
+   * The version check's failure wins (it says what to install), so the other's is awaited only after it.
+   */
+  static checks() {
     signingCheck ??= signingConfig().catch((error) => {
       signingCheck = void 0;
       throw error;
@@ -46498,8 +46508,18 @@ var GitCli = class _GitCli {
     const signing = signingCheck;
     signing.catch(() => {
     });
-    await ensureGitVersion();
-    return new _GitCli({ signing: await signing, ...options });
+    const both = ensureGitVersion().then(() => signing);
+    both.catch(() => {
+    });
+    return both;
+  }
+  /** A runner that signs nothing, for commands that write no commit while {@link checks} run. */
+  static unsigned(options) {
+    return new _GitCli({ ...options, signing: [] });
+  }
+  /** The same runner with these signing settings (see {@link checks}). */
+  withSigning(signing) {
+    return new _GitCli({ ...this.#options, signing });
   }
   /** Prefer {@link GitCli.create}, which checks the git version first. */
   constructor(options) {
@@ -46623,6 +46643,10 @@ function compareVersions(a, b) {
   return 0;
 }
 
+// src/adapters/git/git-carry.ts
+var import_promises8 = require("node:fs/promises");
+var import_node_path6 = require("node:path");
+
 // src/adapters/git/git-handle.ts
 function gitIn(handle, args, options = {}) {
   return handle.cli.run(args, { cwd: handle.dir, ...options });
@@ -46637,6 +46661,7 @@ function identityEnv(committer, author = committer) {
 }
 
 // src/adapters/git/git-paths.ts
+var import_promises7 = require("node:fs/promises");
 var import_node_path5 = require("node:path");
 function repoPath(path, input = "path") {
   const slashed = path.trim().replace(/\\/g, "/");
@@ -46653,8 +46678,27 @@ function parentDir(path) {
   const dir = import_node_path5.posix.dirname(path);
   return dir === "." ? "" : dir;
 }
-function checkedOutFiles(output) {
-  return output.split("\0").filter((entry) => entry.length > 2 && !entry.startsWith("S ")).map((entry) => entry.slice(2));
+async function checkedOutUnder(dir, path) {
+  const found = [];
+  const walk = async (rel) => {
+    const entries = await (0, import_promises7.readdir)(rel ? (0, import_node_path5.join)(dir, rel) : dir, { withFileTypes: true }).catch(() => void 0);
+    if (entries === void 0) return;
+    if (entries.length === 0 && rel !== path) found.push(rel);
+    for (const entry of entries) {
+      if (entry.name === ".git") continue;
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(child);
+      else found.push(child);
+    }
+  };
+  const top = await (0, import_promises7.lstat)(path ? (0, import_node_path5.join)(dir, path) : dir).catch(() => void 0);
+  if (top === void 0) return [];
+  if (top.isDirectory()) await walk(path);
+  else found.push(path);
+  return found.sort(byBytes);
+}
+function byBytes(a, b) {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 function parseStatus(output) {
   const fields = output.split("\0");
@@ -46670,6 +46714,53 @@ function parseStatus(output) {
   return entries;
 }
 
+// src/adapters/git/git-carry.ts
+function insideCone(path, cone) {
+  if (cone === void 0) return true;
+  const parent = parentDir(path);
+  return cone.some((dir) => path.startsWith(`${dir}/`) || parent === "" || dir === parent || dir.startsWith(`${parent}/`));
+}
+async function changedPaths(handle, from, to) {
+  const result = await handle.cli.raw(["diff-tree", "-r", "-z", "--name-only", "--no-renames", from, to], { cwd: handle.dir });
+  if (result.code !== 0) return void 0;
+  return result.stdout.split("\0").filter((p) => p !== "");
+}
+async function carryCommit(handle, record2, onto, cone) {
+  const changed = await changedPaths(handle, `${record2.commit}^`, onto);
+  if (changed === void 0 || changed.some((path) => insideCone(path, cone))) return void 0;
+  const chunks = [];
+  const data = (bytes) => chunks.push(`data ${bytes.length}
+`, bytes, "\n");
+  chunks.push(`commit refs/heads/${handle.branch}
+mark :1
+`);
+  chunks.push(`author ${person(record2.author)} now
+committer ${person(handle.identity)} now
+`);
+  data(Buffer.from(record2.message));
+  chunks.push(`from ${onto}
+`);
+  for (const path of record2.paths) {
+    const full = (0, import_node_path6.join)(handle.dir, path);
+    const stat = await (0, import_promises8.lstat)(full).catch(() => void 0);
+    if (!stat?.isFile()) return void 0;
+    chunks.push(`M ${stat.mode & 73 ? "100755" : "100644"} inline ${quotePath(path)}
+`);
+    data(await (0, import_promises8.readFile)(full));
+  }
+  chunks.push("\nget-mark :1\ndone\n");
+  const input = Buffer.concat(chunks.map((c) => typeof c === "string" ? Buffer.from(c) : c));
+  const { stdout } = await gitIn(handle, ["fast-import", "--quiet", "--force", "--date-format=now", "--done"], { input });
+  return stdout.trim() || void 0;
+}
+function person(who) {
+  return `${who.name} <${who.email}>`;
+}
+function quotePath(path) {
+  if (!/^"|[\n\\"]/.test(path)) return path;
+  return `"${path.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+}
+
 // src/adapters/git/git-commit.ts
 var SUMMARY_RE = /^\[[^\]]* ([0-9a-f]{40}|[0-9a-f]{64})\] /m;
 var NOTHING_RE = /nothing to commit|no changes added to commit|nothing added to commit/i;
@@ -46678,9 +46769,10 @@ async function commitChanges(handle, options) {
   const paths = options.paths?.map((p) => repoPath(p));
   if (!paths) await gitIn(handle, ["add", "--all"]);
   const author = options.author ?? handle.identity;
-  const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--cleanup=whitespace", "-F", "-"];
+  const args = ["-c", "core.abbrev=40", "commit", "--no-verify", "--cleanup=verbatim", "-F", "-"];
   if (paths) args.push("--only", "--", ...paths);
-  const commit = () => handle.cli.raw(args, { cwd: handle.dir, input: options.message, env: identityEnv(handle.identity, author) });
+  const message = stripSpace(options.message);
+  const commit = () => handle.cli.raw(args, { cwd: handle.dir, input: message, env: identityEnv(handle.identity, author) });
   let result = await commit();
   if (result.code !== 0 && paths && UNKNOWN_PATH_RE.test(result.stderr)) {
     await gitIn(handle, ["add", "--", ...paths]);
@@ -46693,10 +46785,21 @@ async function commitChanges(handle, options) {
   const id = SUMMARY_RE.exec(result.stdout)?.[1];
   return id ?? (await gitIn(handle, ["rev-parse", "HEAD"])).stdout.trim();
 }
+function stripSpace(message) {
+  const lines = message.split("\n").map((line) => line.replace(/[ \t\r]+$/, ""));
+  const kept = [];
+  for (const line of lines) {
+    if (line === "" && (kept.length === 0 || kept.at(-1) === "")) continue;
+    kept.push(line);
+  }
+  while (kept.at(-1) === "") kept.pop();
+  return kept.length === 0 ? "" : `${kept.join("\n")}
+`;
+}
 
 // src/adapters/git/git-history.ts
-var import_promises7 = require("node:fs/promises");
-var import_node_path6 = require("node:path");
+var import_promises9 = require("node:fs/promises");
+var import_node_path7 = require("node:path");
 var DEEPEN_STEPS = [15, 240, 3840];
 var HISTORY_DEEPEN_STEPS = [30, 300, 3e3];
 function isFullCommitId(text2) {
@@ -46713,7 +46816,7 @@ async function deepen(handle, step) {
 }
 async function shallowCommits(handle) {
   const file = (await gitIn(handle, ["rev-parse", "--git-path", "shallow"])).stdout.trim();
-  const text2 = await (0, import_promises7.readFile)((0, import_node_path6.resolve)(handle.dir, file), "utf8").catch(() => "");
+  const text2 = await (0, import_promises9.readFile)((0, import_node_path7.resolve)(handle.dir, file), "utf8").catch(() => "");
   return new Set(text2.split("\n").filter(Boolean));
 }
 async function searchHistory(handle, probe) {
@@ -46833,9 +46936,9 @@ function parseCatFileBatch(out) {
 }
 
 // src/adapters/git/git-local.ts
-var import_promises8 = require("node:fs/promises");
-var import_node_path7 = require("node:path");
-var import_promises9 = require("node:timers/promises");
+var import_promises10 = require("node:fs/promises");
+var import_node_path8 = require("node:path");
+var import_promises11 = require("node:timers/promises");
 async function worktreeWithBranch(cli, repo, branch) {
   const { stdout } = await cli.run(["worktree", "list", "--porcelain"], { cwd: repo });
   for (const block of stdout.split(/\n\n+/)) {
@@ -46849,7 +46952,7 @@ var LOCAL_CHANGES_RE = /would be overwritten|Your local changes|untracked workin
 var RACE_RE = /Not possible to fast-forward|index\.lock|cannot lock ref|Unable to create .*\.lock/i;
 async function fastForwardWorktree(cli, worktree, source, commit, branch) {
   const gitDir = (await cli.run(["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: worktree })).stdout;
-  const release = await acquireLock((0, import_node_path7.join)(gitDir.trim(), LOCK_NAME));
+  const release = await acquireLock((0, import_node_path8.join)(gitDir.trim(), LOCK_NAME));
   try {
     return await fetchAndFastForward(cli, worktree, source, commit, branch);
   } finally {
@@ -46884,20 +46987,20 @@ async function acquireLock(path) {
   let holder = "";
   for (let looks = 0; looks < LOCK_LOOKS; looks++) {
     try {
-      const handle = await (0, import_promises8.open)(path, "wx");
+      const handle = await (0, import_promises10.open)(path, "wx");
       await handle.writeFile(`${process.pid} ${await startTime(process.pid) ?? ""}
 `);
       await handle.close();
-      return () => (0, import_promises8.unlink)(path).catch(() => {
+      return () => (0, import_promises10.unlink)(path).catch(() => {
       });
     } catch (error) {
       if (error.code !== "EEXIST") throw error;
-      const seen = await (0, import_promises8.readFile)(path, "utf8").catch(() => "");
+      const seen = await (0, import_promises10.readFile)(path, "utf8").catch(() => "");
       if (seen !== holder) looks = 0;
       holder = seen;
-      if (await isStale(seen)) await (0, import_promises8.unlink)(path).catch(() => {
+      if (await isStale(seen)) await (0, import_promises10.unlink)(path).catch(() => {
       });
-      else await (0, import_promises9.setTimeout)(25 + Math.random() * 50);
+      else await (0, import_promises11.setTimeout)(25 + Math.random() * 50);
     }
   }
   throw new UserError(
@@ -46906,7 +47009,7 @@ async function acquireLock(path) {
   );
 }
 async function startTime(pid) {
-  const stat = await (0, import_promises8.readFile)(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
+  const stat = await (0, import_promises10.readFile)(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
   return stat?.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
 }
 async function isStale(content) {
@@ -47030,6 +47133,8 @@ async function notesOf(handle, notesRef, commits) {
 }
 
 // src/adapters/git/git-remote.ts
+var import_promises12 = require("node:fs/promises");
+var import_node_path9 = require("node:path");
 function repoRef(name) {
   const branch = name.replace(/^refs\/heads\//, "");
   if (!branch || branch.startsWith("-") || /[\s~^:?*[\\]|\.\.|@\{/.test(branch)) {
@@ -47051,8 +47156,14 @@ async function followingGitSuffix(cli, attempt) {
   }
 }
 async function clonedBranch(cli, dir) {
-  const result = await cli.raw(["rev-parse", "--symbolic-full-name", "HEAD"], { cwd: dir });
-  const ref = result.code === 0 ? result.stdout.trim() : "";
+  const head = (await (0, import_promises12.readFile)((0, import_node_path9.join)(dir, ".git", "HEAD"), "utf8").catch(() => "")).trim();
+  const packed = await (0, import_promises12.readFile)((0, import_node_path9.join)(dir, ".git", "packed-refs"), "utf8").catch(() => "");
+  let ref = head.startsWith("ref: refs/heads/") ? head.slice("ref: ".length) : "";
+  if (!ref || !packed.includes(` refs/remotes/origin/${ref.slice("refs/heads/".length)}
+`)) {
+    const result = await cli.raw(["rev-parse", "--symbolic-full-name", "HEAD"], { cwd: dir });
+    ref = result.code === 0 ? result.stdout.trim() : "";
+  }
   if (!ref.startsWith("refs/heads/")) {
     throw new UserError(`repo: ${cli.remote.display} has no default branch (is it empty?); set the branch input.`, { input: "repo" });
   }
@@ -47065,10 +47176,16 @@ function gitSuffixed(remote) {
   url.pathname = `${url.pathname.replace(/\/+$/, "")}.git`;
   return { ...remote, url: url.href, display: url.href };
 }
+var LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack";
+function cloneCommand(cli, dir, branch) {
+  const args = ["clone", "--quiet", "--template=", "--depth", "1", "--single-branch", "--no-tags", "--filter=blob:none", "--no-checkout"];
+  if (branch !== void 0) args.push("--branch", branch);
+  if (cli.remote.kind === "file") args.push("--upload-pack", LOCAL_UPLOAD_PACK);
+  return cli.network([...args, "--", cli.remote.url, dir], { verb: "clone", ...branch === void 0 ? {} : { branch } });
+}
 
 // src/adapters/git/git-repo.ts
 var DEFAULT_IDENTITY = { name: "Baton", email: "baton@noreply.invalid" };
-var LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack";
 var GitRepo = class _GitRepo {
   /** The clone's working tree. */
   dir;
@@ -47086,6 +47203,10 @@ var GitRepo = class _GitRepo {
   #seen = /* @__PURE__ */ new Map();
   /** `HEAD` as this object last moved it (a commit it made), so a push needs no `rev-parse` first. */
   #head;
+  /** The cone of the sparse checkout (undefined: everything is checked out). */
+  #cone;
+  /** The last commit this object made, to carry onto a newer head after a lost race. */
+  #last;
   constructor(cli, dir, branch, identity) {
     this.#cli = cli;
     this.dir = dir;
@@ -47103,8 +47224,13 @@ var GitRepo = class _GitRepo {
    */
   static async clone(remote, options) {
     if (options.branch !== void 0) repoRef(options.branch);
-    let cli = await GitCli.create({ remote: resolveRemote(remote), ...logAndRetry(options) });
-    cli = await followingGitSuffix(cli, (c) => cloneCommand(c, options.dir, options.branch));
+    const checks = options.signing ? ensureGitVersion().then(() => options.signing) : GitCli.checks();
+    const unsigned = GitCli.unsigned({ remote: resolveRemote(remote), ...logAndRetry(options) });
+    const cloned = followingGitSuffix(unsigned, (c) => cloneCommand(c, options.dir, options.branch));
+    cloned.catch(() => {
+    });
+    const signing = await checks;
+    const cli = (await cloned).withSigning(signing);
     const branch = options.branch ?? await clonedBranch(cli, options.dir);
     const repo = new _GitRepo(cli, options.dir, branch, options.identity ?? DEFAULT_IDENTITY);
     try {
@@ -47117,8 +47243,9 @@ var GitRepo = class _GitRepo {
   }
   async #checkOut(sparsePaths) {
     if (this.#cli.remote.kind === "file") await this.#git(["config", "remote.origin.uploadpack", LOCAL_UPLOAD_PACK]);
-    await this.setSparse(sparsePaths);
+    const cone = await this.#setCone(sparsePaths);
     await this.#fetching(["checkout", "--quiet", this.branch, "--"]);
+    if (cone) await this.#widenFiles(cone);
   }
   /**
    * Sets the directories checked out, in cone mode: each directory with everything below it, plus the
@@ -47126,35 +47253,58 @@ var GitRepo = class _GitRepo {
    * A path naming a file checks out its directory; `''` or `.` checks out everything.
    */
   async setSparse(paths) {
+    const cone = await this.#setCone(paths);
+    if (cone) await this.#widenFiles(cone);
+  }
+  /**
+   * Sets the cone to `paths` taken as directories (`''` anywhere: no sparse checkout at all) and resolves
+   * with them, or undefined when the whole tree is checked out. Whether a path names a file is seen
+   * afterwards, in the working tree (see {@link #widenFiles}): no `ls-tree` before every checkout.
+   */
+  async #setCone(paths) {
     const normal = paths.map((p) => repoPath(p));
     if (normal.includes("")) {
       await this.#fetching(["sparse-checkout", "disable"]);
-      return;
+      this.#cone = void 0;
+      return void 0;
     }
-    const dirs = await this.#directoriesOf(normal);
+    const dirs = [...new Set(normal)];
     await this.#fetching(["sparse-checkout", "set", "--cone", "--stdin"], dirs.map((d) => `${d}
 `).join(""));
+    this.#cone = dirs;
+    return dirs;
   }
-  /** Cone mode takes directories only; files become their directory, missing paths stay as given. */
-  async #directoriesOf(paths) {
-    if (paths.length === 0) return [];
-    const { stdout } = await this.#git(["ls-tree", "-z", "HEAD", "--", ...paths]);
-    const blobs = new Set(
-      stdout.split("\0").filter((entry) => / blob /.test(entry.split("	")[0] ?? "")).map((entry) => entry.slice(entry.indexOf("	") + 1))
-    );
-    const dirs = paths.map((p) => blobs.has(p) ? parentDir(p) : p).filter((p) => p !== "");
-    return [...new Set(dirs)];
+  /**
+   * Cone mode takes directories only. A path naming a file (or a symlink) is checked out all the same,
+   * since cone mode brings the files directly inside every parent directory of the cone; seen so, its
+   * directory becomes the cone instead. Missing paths stay as given.
+   */
+  async #widenFiles(cone) {
+    const kinds = await Promise.all(cone.map((d) => (0, import_promises13.lstat)((0, import_node_path10.join)(this.dir, d)).catch(() => void 0)));
+    if (!kinds.some((k) => k !== void 0 && !k.isDirectory())) return;
+    const dirs = cone.map((d, i) => kinds[i] !== void 0 && !kinds[i].isDirectory() ? parentDir(d) : d);
+    if (dirs.includes("")) {
+      await this.#fetching(["sparse-checkout", "disable"]);
+      this.#cone = void 0;
+      return;
+    }
+    this.#cone = [...new Set(dirs)];
+    await this.#fetching(["sparse-checkout", "set", "--cone", "--stdin"], this.#cone.map((d) => `${d}
+`).join(""));
   }
   /** The commit checked out. */
   async head() {
     this.#head ??= (await this.#git(["rev-parse", "HEAD"])).stdout.trim();
     return this.#head;
   }
-  /** Tracked files under `underPath` that are checked out (sparse-excluded ones are left out). */
+  /**
+   * Tracked files under `underPath` that are checked out (sparse-excluded ones are left out), read from
+   * the working tree instead of the index: the writing steps' checkouts are clean (a fresh clone, or a
+   * refresh after a commit of everything they wrote), so what is there is exactly what is tracked. A
+   * submodule checks out as an empty directory and is listed as git lists it, by its own path.
+   */
   async listFiles(underPath) {
-    const path = repoPath(underPath);
-    const { stdout } = await this.#git(["ls-files", "-z", "-t", "--", ...path ? [path] : []]);
-    return checkedOutFiles(stdout);
+    return checkedOutUnder(this.dir, repoPath(underPath));
   }
   /** Changed, added, deleted and untracked files, as `git status` sees them. */
   async status(paths = []) {
@@ -47184,6 +47334,12 @@ var GitRepo = class _GitRepo {
   async commit(options) {
     const commit = await commitChanges(this.#handle, options);
     if (commit) this.#head = commit;
+    this.#last = commit && options.paths ? {
+      commit,
+      message: stripSpace(options.message),
+      author: options.author ?? this.#identity,
+      paths: options.paths.map((p) => repoPath(p))
+    } : void 0;
     return commit;
   }
   /**
@@ -47200,6 +47356,7 @@ var GitRepo = class _GitRepo {
     if (worktree) return this.#landInWorktree(worktree, target2, commit, options.force === true);
     const args = ["push", "--porcelain", "--no-verify"];
     if (options.force) args.push(`--force-with-lease=${ref}:${await this.#lease(target2)}`);
+    else if (target2 === this.branch) args.push(`--force-with-lease=${ref}`);
     const result = await this.#cli.network(
       [...args, "origin", `HEAD:${ref}`],
       {
@@ -47226,9 +47383,10 @@ var GitRepo = class _GitRepo {
   }
   /**
    * Fetches the newest head of the cloned branch (depth 1) and resets the clone to it, discarding local
-   * commits and edits, so an edit can be applied again on top of what others pushed. Three processes:
-   * the fetch, a checkout straight from the remote-tracking ref (it writes only the files that differ,
-   * so only blobs inside the sparse cone that changed are fetched) and a clean.
+   * commits and edits, so an edit can be applied again on top of what others pushed. Two processes: the
+   * fetch, and a checkout straight from the remote-tracking ref (it writes only the files that differ, so
+   * only blobs inside the sparse cone that changed are fetched). No `clean`: the writing steps commit
+   * every file they write before they push, so nothing untracked is left to remove.
    */
   async refresh() {
     const tracking = await this.#fetch(this.branch);
@@ -47237,8 +47395,34 @@ var GitRepo = class _GitRepo {
     }
     this.#seen.delete(this.branch);
     this.#head = void 0;
+    this.#last = void 0;
     await this.#fetching(["checkout", "--quiet", "--force", "-B", this.branch, tracking, "--"]);
-    await this.#git(["clean", "-ffdq"]);
+  }
+  /**
+   * After a lost push race: fetches the newest head and, when no file inside the sparse checkout changed
+   * since the head the last commit was made on, writes that commit's change again on the new head
+   * without touching the working tree (see git-carry.ts) and resolves 'carried': the caller pushes
+   * again, its plan still holds, since every file it read is the same. Otherwise (a checked-out file
+   * changed, signed commits, no commit to carry) it resets to the new head as {@link refresh} does and
+   * resolves 'refreshed': the caller plans again.
+   */
+  async carryOver() {
+    const last = this.#last;
+    const tracking = await this.#fetch(this.branch);
+    if (!tracking) {
+      throw new UserError(`branch: "${this.branch}" no longer exists on ${this.#cli.remote.display}.`, { input: "branch" });
+    }
+    this.#seen.delete(this.branch);
+    const carried = last && !this.#cli.signs ? await carryCommit(this.#handle, last, tracking, this.#cone) : void 0;
+    if (carried) {
+      this.#head = carried;
+      this.#last = { ...last, commit: carried };
+      return "carried";
+    }
+    this.#head = void 0;
+    this.#last = void 0;
+    await this.#fetching(["checkout", "--quiet", "--force", "-B", this.branch, tracking, "--"]);
+    return "refreshed";
   }
   /**
    * Fetches branch `name` (depth 1) and resolves with its head, or undefined when the remote has no such
@@ -47295,11 +47479,12 @@ var GitRepo = class _GitRepo {
   /** Creates (or resets) local branch `name` at `fromRef` and checks it out. */
   async checkoutNewBranch(name, fromRef) {
     this.#head = void 0;
+    this.#last = void 0;
     await this.#git(["checkout", "--quiet", "-B", repoRef(name), fromRef, "--"]);
   }
   /** Removes the clone, credentials never having been written into it. */
   async cleanup() {
-    await (0, import_promises10.rm)(this.dir, { recursive: true, force: true, maxRetries: 3 });
+    await (0, import_promises13.rm)(this.dir, { recursive: true, force: true, maxRetries: 3 });
   }
   /** See {@link pushRefs}. */
   pushRefs(updates) {
@@ -47359,22 +47544,16 @@ function logAndRetry(options) {
     ...options.signing ? { signing: options.signing } : {}
   };
 }
-function cloneCommand(cli, dir, branch) {
-  const args = ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--filter=blob:none", "--no-checkout"];
-  if (branch !== void 0) args.push("--branch", branch);
-  if (cli.remote.kind === "file") args.push("--upload-pack", LOCAL_UPLOAD_PACK);
-  return cli.network([...args, "--", cli.remote.url, dir], { verb: "clone", ...branch === void 0 ? {} : { branch } });
-}
 
 // src/steps/shared/clone.ts
 var PUSH_RETRY = { attempts: 40, baseDelayMs: 250, maxDelayMs: 1e4 };
 function cloneEnvRepo(wiring) {
   return async (remote, request3) => {
-    const dir = await (0, import_promises11.mkdtemp)((0, import_node_path8.join)(wiring.env["RUNNER_TEMP"] || (0, import_node_os3.tmpdir)(), wiring.prefix ?? "baton-env-"));
+    const dir = await (0, import_promises14.mkdtemp)((0, import_node_path11.join)(wiring.env["RUNNER_TEMP"] || (0, import_node_os3.tmpdir)(), wiring.prefix ?? "baton-env-"));
     try {
       return await GitRepo.clone(remote, { ...request3, dir, ...wiring.log ? { log: wiring.log } : {} });
     } catch (error) {
-      await (0, import_promises11.rm)(dir, { recursive: true, force: true });
+      await (0, import_promises14.rm)(dir, { recursive: true, force: true });
       throw error;
     }
   };
@@ -47392,14 +47571,14 @@ function defaultUpdateDeps(env = process.env) {
 }
 
 // src/adapters/registry/tag-cache.ts
-var import_promises12 = require("node:fs/promises");
-var import_node_path9 = require("node:path");
+var import_promises15 = require("node:fs/promises");
+var import_node_path12 = require("node:path");
 function emptyTagCache() {
   return { version: 1, repositories: {} };
 }
 async function loadTagCache(path) {
   if (!path) return emptyTagCache();
-  const text2 = await (0, import_promises12.readFile)(path, "utf8").catch(() => void 0);
+  const text2 = await (0, import_promises15.readFile)(path, "utf8").catch(() => void 0);
   if (text2 === void 0) return emptyTagCache();
   try {
     const parsed = JSON.parse(text2);
@@ -47410,11 +47589,11 @@ async function loadTagCache(path) {
 }
 async function saveTagCache(path, cache) {
   if (!path) return;
-  await (0, import_promises12.mkdir)((0, import_node_path9.dirname)(path), { recursive: true });
+  await (0, import_promises15.mkdir)((0, import_node_path12.dirname)(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  await (0, import_promises12.writeFile)(temp, `${JSON.stringify(cache)}
+  await (0, import_promises15.writeFile)(temp, `${JSON.stringify(cache)}
 `);
-  await (0, import_promises12.rename)(temp, path);
+  await (0, import_promises15.rename)(temp, path);
 }
 
 // src/core/change-text.ts
@@ -50080,8 +50259,8 @@ var updateSpec = {
 };
 
 // src/steps/shared/env-repo.ts
-var import_promises13 = require("node:fs/promises");
-var import_node_path10 = require("node:path");
+var import_promises16 = require("node:fs/promises");
+var import_node_path13 = require("node:path");
 var EDITABLE_RE = /\.(ya?ml|json)$/i;
 var KUSTOMIZATION_RE = /(?:^|\/)Kustomization$/;
 function isEditable(file) {
@@ -50089,26 +50268,26 @@ function isEditable(file) {
 }
 var DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
 async function checkInsideRepo(dir, path) {
-  const root = await (0, import_promises13.realpath)(dir);
+  const root = await (0, import_promises16.realpath)(dir);
   let resolved;
   try {
-    resolved = await (0, import_promises13.realpath)((0, import_node_path10.join)(dir, path));
+    resolved = await (0, import_promises16.realpath)((0, import_node_path13.join)(dir, path));
   } catch {
     throw new UserError(`path: "${path}" does not exist in the env repo.`, { input: "path" });
   }
-  if (resolved !== root && !resolved.startsWith(root + import_node_path10.sep)) {
+  if (resolved !== root && !resolved.startsWith(root + import_node_path13.sep)) {
     throw new UserError(`path: "${path}" leads outside the env repo through a symlink; refusing to write there.`, { input: "path" });
   }
 }
 async function readEnvFiles(repo, path, options = {}) {
   await checkInsideRepo(repo.dir, path);
-  const root = await (0, import_promises13.realpath)(repo.dir);
+  const root = await (0, import_promises16.realpath)(repo.dir);
   const notice = options.notice ?? (() => {
   });
   const files = /* @__PURE__ */ new Map();
   for (const file of (await repo.listFiles(path)).filter(isEditable).sort()) {
-    const full = (0, import_node_path10.join)(repo.dir, file);
-    const stat = await (0, import_promises13.lstat)(full);
+    const full = (0, import_node_path13.join)(repo.dir, file);
+    const stat = await (0, import_promises16.lstat)(full);
     if (stat.isSymbolicLink()) {
       await checkLink(root, full, file, notice);
       continue;
@@ -50117,7 +50296,7 @@ async function readEnvFiles(repo, path, options = {}) {
       notice(`${file}: not a regular file (a submodule?); skipped.`);
       continue;
     }
-    const bytes = await (0, import_promises13.readFile)(full);
+    const bytes = await (0, import_promises16.readFile)(full);
     if (options.needles !== void 0 && !candidate(file, bytes, options.needles, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, notice))
       continue;
     const bad2 = invalidUtf8Offset(bytes);
@@ -50144,17 +50323,17 @@ function candidate(file, bytes, needles, limit, notice) {
   return false;
 }
 async function checkLink(root, full, file, notice) {
-  const inside = (target3) => target3 === root || target3.startsWith(root + import_node_path10.sep);
-  const target2 = await (0, import_promises13.realpath)(full).catch(() => void 0);
+  const inside = (target3) => target3 === root || target3.startsWith(root + import_node_path13.sep);
+  const target2 = await (0, import_promises16.realpath)(full).catch(() => void 0);
   if (target2 !== void 0) {
     if (!inside(target2)) throw outside(file);
     return;
   }
   let hop = full;
   for (let depth = 0; depth < 40; depth++) {
-    hop = (0, import_node_path10.resolve)(await (0, import_promises13.realpath)((0, import_node_path10.dirname)(hop)).catch(() => (0, import_node_path10.dirname)(hop)), await (0, import_promises13.readlink)(hop));
+    hop = (0, import_node_path13.resolve)(await (0, import_promises16.realpath)((0, import_node_path13.dirname)(hop)).catch(() => (0, import_node_path13.dirname)(hop)), await (0, import_promises16.readlink)(hop));
     if (!inside(hop)) throw outside(file);
-    if (!(await (0, import_promises13.lstat)(hop).catch(() => void 0))?.isSymbolicLink()) break;
+    if (!(await (0, import_promises16.lstat)(hop).catch(() => void 0))?.isSymbolicLink()) break;
   }
   notice(`${file}: a symlink to a file that does not exist; skipped.`);
 }
@@ -50162,11 +50341,11 @@ function outside(file) {
   return new UserError(`path: ${file} is a symlink that leads outside the env repo; refusing to follow it.`, { input: "path" });
 }
 async function readConfig(repo) {
-  const text2 = await (0, import_promises13.readFile)((0, import_node_path10.join)(repo.dir, CONFIG_FILE), "utf8").catch(() => void 0);
+  const text2 = await (0, import_promises16.readFile)((0, import_node_path13.join)(repo.dir, CONFIG_FILE), "utf8").catch(() => void 0);
   return text2 === void 0 ? void 0 : parseEnvRepoConfig(text2);
 }
 async function writeEdits(repo, edits) {
-  for (const edit of edits) await (0, import_promises13.writeFile)((0, import_node_path10.join)(repo.dir, edit.file), edit.after);
+  for (const edit of edits) await (0, import_promises16.writeFile)((0, import_node_path13.join)(repo.dir, edit.file), edit.after);
 }
 
 // src/core/push-race.ts
@@ -50226,15 +50405,22 @@ async function pushChange(repo, change2, deps, context3) {
   const now = deps.now ?? (() => performance.now());
   let started = now();
   const first = await change2.plan(repo);
+  let plan = first;
   let superseded = [];
+  let carried = false;
   for (let attempt = 1; ; attempt++) {
-    const plan = attempt === 1 ? first : await replan(repo, change2, first, (found) => superseded = found, context3);
-    const outcome = { plan, commit: void 0, ...superseded.length > 0 ? { superseded } : {} };
-    if (plan.edits.length === 0) return outcome;
-    await writeEdits(repo, plan.edits);
-    const commit = await repo.commit({ message: change2.message(plan), author: change2.author, paths: plan.edits.map((e) => e.file) });
-    if (!commit) return outcome;
-    if (await repo.push() === "pushed") return { ...outcome, commit };
+    let commit;
+    if (carried) {
+      commit = await repo.head();
+    } else {
+      plan = attempt === 1 ? first : await replan(repo, change2, first, (found) => superseded = found, context3);
+      const outcome = { plan, commit: void 0, ...superseded.length > 0 ? { superseded } : {} };
+      if (plan.edits.length === 0) return outcome;
+      await writeEdits(repo, plan.edits);
+      commit = await repo.commit({ message: change2.message(plan), author: change2.author, paths: plan.edits.map((e) => e.file) });
+      if (!commit) return outcome;
+    }
+    if (await repo.push() === "pushed") return { plan, commit, ...superseded.length > 0 ? { superseded } : {} };
     if (attempt >= deps.retry.attempts) {
       throw new TransientError(
         `push to ${repo.branch} was rejected ${attempt} times because others pushed first; nothing of this run landed. Run the step again.`
@@ -50243,11 +50429,13 @@ async function pushChange(repo, change2, deps, context3) {
     context3.log.info(`push rejected (the branch moved); re-applying the edit on the new head (attempt ${attempt + 1})`);
     await wait(raceDelay(deps.retry, attempt, now() - started));
     started = now();
-    await repo.refresh();
+    carried = await repo.carryOver() === "carried";
+    if (carried) context3.log.info("nothing this change read differs on the new head: the same commit is carried onto it");
   }
 }
+var RACE_WINDOW_ATTEMPTS = 12;
 function raceDelay(policy, attempt, attemptMs = 0) {
-  const base = Math.max(policy.baseDelayMs, 4 * attemptMs);
+  const base = Math.max(policy.baseDelayMs, RACE_WINDOW_ATTEMPTS * attemptMs);
   const ceiling = Math.min(policy.maxDelayMs, base * 2 ** (attempt - 1));
   return Math.round((policy.random ?? Math.random)() * ceiling);
 }
@@ -50328,8 +50516,8 @@ function defineStep(spec, run) {
 }
 
 // src/steps/update/import.ts
-var import_promises14 = require("node:fs/promises");
-var import_node_path11 = require("node:path");
+var import_promises17 = require("node:fs/promises");
+var import_node_path14 = require("node:path");
 var import_yaml14 = __toESM(require_dist(), 1);
 
 // src/core/update/import-argocd.ts
@@ -50590,7 +50778,7 @@ async function readRepoObjects(repo) {
   const files = /* @__PURE__ */ new Map();
   const objects = [];
   for (const file of (await repo.listFiles(".")).filter((f) => isEditable(f) && !f.endsWith(".json")).sort()) {
-    const text2 = await (0, import_promises14.readFile)((0, import_node_path11.join)(repo.dir, file), "utf8");
+    const text2 = await (0, import_promises17.readFile)((0, import_node_path14.join)(repo.dir, file), "utf8");
     files.set(file, text2);
     for (const doc of (0, import_yaml14.parseAllDocuments)(text2)) {
       if (!("errors" in doc) || doc.errors.length > 0) continue;
@@ -50611,7 +50799,7 @@ async function importPlan(repo, from) {
       { input: "import" }
     );
   }
-  const config = await (0, import_promises14.readFile)((0, import_node_path11.join)(repo.dir, CONFIG_FILE), "utf8").catch(() => void 0);
+  const config = await (0, import_promises17.readFile)((0, import_node_path14.join)(repo.dir, CONFIG_FILE), "utf8").catch(() => void 0);
   return { plan: { edits: importEdits(result, config, files), sites: /* @__PURE__ */ new Map(), skipped: [] }, result };
 }
 async function runImport(inputs, deps, context3, remote) {

@@ -9,6 +9,13 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __commonJS = (cb, mod) => function __require() {
+  try {
+    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+  } catch (e) {
+    throw mod = 0, e;
+  }
+};
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
     for (let key of __getOwnPropNames(from))
@@ -25,6 +32,90 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+
+// step-bundle:build-push
+var require_build_push = __commonJS({
+  "step-bundle:build-push"(exports2, module2) {
+    module2.exports = require("../cli/build-push.cjs");
+  }
+});
+
+// step-bundle:bump
+var require_bump = __commonJS({
+  "step-bundle:bump"(exports2, module2) {
+    module2.exports = require("../cli/bump.cjs");
+  }
+});
+
+// step-bundle:validate
+var require_validate = __commonJS({
+  "step-bundle:validate"(exports2, module2) {
+    module2.exports = require("../cli/validate.cjs");
+  }
+});
+
+// step-bundle:verify
+var require_verify = __commonJS({
+  "step-bundle:verify"(exports2, module2) {
+    module2.exports = require("../cli/verify.cjs");
+  }
+});
+
+// step-bundle:promote
+var require_promote = __commonJS({
+  "step-bundle:promote"(exports2, module2) {
+    module2.exports = require("../cli/promote.cjs");
+  }
+});
+
+// step-bundle:rollback
+var require_rollback = __commonJS({
+  "step-bundle:rollback"(exports2, module2) {
+    module2.exports = require("../cli/rollback.cjs");
+  }
+});
+
+// step-bundle:status
+var require_status = __commonJS({
+  "step-bundle:status"(exports2, module2) {
+    module2.exports = require("../cli/status.cjs");
+  }
+});
+
+// step-bundle:history
+var require_history = __commonJS({
+  "step-bundle:history"(exports2, module2) {
+    module2.exports = require("../cli/history.cjs");
+  }
+});
+
+// step-bundle:release-hold
+var require_release_hold = __commonJS({
+  "step-bundle:release-hold"(exports2, module2) {
+    module2.exports = require("../cli/release-hold.cjs");
+  }
+});
+
+// step-bundle:update
+var require_update = __commonJS({
+  "step-bundle:update"(exports2, module2) {
+    module2.exports = require("../cli/update.cjs");
+  }
+});
+
+// step-bundle:drift
+var require_drift = __commonJS({
+  "step-bundle:drift"(exports2, module2) {
+    module2.exports = require("../cli/drift.cjs");
+  }
+});
+
+// step-bundle:report
+var require_report = __commonJS({
+  "step-bundle:report"(exports2, module2) {
+    module2.exports = require("../cli/report.cjs");
+  }
+});
 
 // src/specs/registry-inputs.ts
 var insecureRegistriesInput = {
@@ -1904,18 +1995,18 @@ async function actionMain(name, modules) {
 
 // src/entry/steps.ts
 var stepModules = {
-  "build-push": () => import("../cli/build-push.cjs"),
-  bump: () => import("../cli/bump.cjs"),
-  validate: () => import("../cli/validate.cjs"),
-  verify: () => import("../cli/verify.cjs"),
-  promote: () => import("../cli/promote.cjs"),
-  rollback: () => import("../cli/rollback.cjs"),
-  status: () => import("../cli/status.cjs"),
-  history: () => import("../cli/history.cjs"),
-  "release-hold": () => import("../cli/release-hold.cjs"),
-  update: () => import("../cli/update.cjs"),
-  drift: () => import("../cli/drift.cjs"),
-  report: () => import("../cli/report.cjs")
+  "build-push": () => Promise.resolve().then(() => __toESM(require_build_push(), 1)),
+  bump: () => Promise.resolve().then(() => __toESM(require_bump(), 1)),
+  validate: () => Promise.resolve().then(() => __toESM(require_validate(), 1)),
+  verify: () => Promise.resolve().then(() => __toESM(require_verify(), 1)),
+  promote: () => Promise.resolve().then(() => __toESM(require_promote(), 1)),
+  rollback: () => Promise.resolve().then(() => __toESM(require_rollback(), 1)),
+  status: () => Promise.resolve().then(() => __toESM(require_status(), 1)),
+  history: () => Promise.resolve().then(() => __toESM(require_history(), 1)),
+  "release-hold": () => Promise.resolve().then(() => __toESM(require_release_hold(), 1)),
+  update: () => Promise.resolve().then(() => __toESM(require_update(), 1)),
+  drift: () => Promise.resolve().then(() => __toESM(require_drift(), 1)),
+  report: () => Promise.resolve().then(() => __toESM(require_report(), 1))
 };
 
 // src/action-report.ts
