@@ -5,7 +5,11 @@
  * both measured in the same run. Prints medians, CPU per bump (client and server) and ratios; asserts
  * nothing about time.
  *
- *   node bench/bump/bench.ts [--commits 20000] [--files 5000] [--runs 5] [--concurrent 20]
+ * Baton's lone bumps and the floor's run in turns, so both meet the same machine; the concurrent round
+ * (with its own lone-bump CPU measured just before it) is repeated `--rounds` times, since one round of
+ * twenty racers varies by a tenth either way.
+ *
+ *   node bench/bump/bench.ts [--commits 20000] [--files 5000] [--runs 5] [--concurrent 20] [--rounds 3]
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -28,6 +32,7 @@ const { values } = parseArgs({
     files: { type: 'string', default: '5000' },
     runs: { type: 'string', default: '5' },
     concurrent: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const RUNS = Number(values.runs);
@@ -157,12 +162,30 @@ async function lostUpdates(root: string, count: number, last: number): Promise<n
   return lost;
 }
 
+function report(label: string, times: readonly number[]): number {
+  const m = median([...times]);
+  process.stdout.write(`${label.padEnd(44)} median ${m.toFixed(0).padStart(6)} ms  (runs: ${times.map((t) => t.toFixed(0)).join(', ')})\n`);
+  return m;
+}
+
 async function series(label: string, fn: (i: number) => Promise<unknown>): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) times.push(await timed(() => fn(i)));
-  const m = median(times);
-  process.stdout.write(`${label.padEnd(44)} median ${m.toFixed(0).padStart(6)} ms  (runs: ${times.map((t) => t.toFixed(0)).join(', ')})\n`);
-  return m;
+  return report(label, times);
+}
+
+/** Runs `a` and `b` in turns, `RUNS` times each, with the CPU each used; resolves with both series. */
+async function inTurns(a: () => Promise<unknown>, b: () => Promise<unknown>) {
+  const times: [number[], number[]] = [[], []];
+  const cpu: [number, number] = [0, 0];
+  for (let i = 0; i < RUNS; i++) {
+    for (const [k, fn] of [a, b].entries()) {
+      const before = cpuSeconds();
+      times[k]!.push(await timed(fn));
+      cpu[k]! += cpuSeconds() - before;
+    }
+  }
+  return { times, cpu: cpu.map((c) => c / RUNS) as [number, number] };
 }
 
 const server = await startGitServer({ users: { [USER]: TOKEN } });
@@ -180,21 +203,24 @@ try {
   await batonBump(server.url('big'), 1, tag()); // warm the page cache and the server once
   const sentPerRun = () => server.requests.reduce((sum, r) => sum + r.bytesOut, 0) / RUNS;
   server.resetRequests();
-  const cpuBefore = cpuSeconds();
-  const baton = await series('baton bump, 20k-commit repo', () => batonBump(server.url('big'), 1, tag()));
-  const cpuOne = (cpuSeconds() - cpuBefore) / RUNS;
-  const sentBig = sentPerRun();
+  const turns = await inTurns(
+    () => batonBump(server.url('big'), 1, tag()),
+    () => floorBump(server.url('big'), 3, tag()),
+  );
+  const sentBoth = sentPerRun();
+  const baton = report('baton bump, 20k-commit repo', turns.times[0]);
+  const [cpuOne, cpuFloor] = turns.cpu;
   server.resetRequests();
   const batonShort = await series('baton bump, 10-commit repo (same files)', () => batonBump(server.url('short'), 1, tag()));
   const sentShort = sentPerRun();
   server.resetRequests();
   const naive = await series('naive full clone+edit+push, 20k-commit repo', () => naiveBump(server.url('big'), 2, tag()));
   const sentNaive = sentPerRun();
+  const floor = report('floor: least plain-git bump, 20k-commit repo', turns.times[1]);
   server.resetRequests();
-  const floorCpuBefore = cpuSeconds();
-  const floor = await series('floor: least plain-git bump, 20k-commit repo', () => floorBump(server.url('big'), 3, tag()));
-  const cpuFloor = (cpuSeconds() - floorCpuBefore) / RUNS;
-  const sentFloor = sentPerRun();
+  await floorBump(server.url('big'), 3, tag());
+  const sentFloor = sentPerRun() * RUNS;
+  const sentBig = sentBoth - sentFloor;
   const startup = await series('start-up: baton --help (no git)', () => run(process.execPath, [CLI, '--help']));
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   process.stdout.write(
@@ -208,36 +234,49 @@ try {
       `(${floorGit.requests})\n`,
   );
   const count = Number(values.concurrent);
-  server.resetRequests();
-  racesLost = 0;
-  const cpuStart = cpuSeconds();
-  const concurrent = await timed(() => Promise.all(Array.from({ length: count }, (_, i) => batonBump(server.url('big'), 10 + i, tag()))));
-  const cpuAll = cpuSeconds() - cpuStart;
-  const pushes = server.requestCount('receive-pack', 'big');
-  const perBump = (service: 'info-refs' | 'upload-pack' | 'receive-pack') => (server.requestCount(service, 'big') / count).toFixed(1);
-  const serverMs = server.requests.reduce((sum, r) => sum + r.ms, 0);
-  const lost = await lostUpdates(server.root, count, n);
-  process.stdout.write(
-    `${`${count} concurrent baton bumps (different images)`.padEnd(44)} wall   ${concurrent.toFixed(0).padStart(6)} ms; ${lost} ` +
-      `lost; ${pushes} pushes (${(pushes / count).toFixed(1)} per bump)\n`,
-  );
-  process.stdout.write(`push races lost per concurrent bump: ${(racesLost / count).toFixed(1)} (each one fetch, a re-plan and a push)\n`);
-  process.stdout.write(
-    `requests per concurrent bump: info-refs ${perBump('info-refs')}, upload-pack ${perBump('upload-pack')}, receive-pack ` +
-      `${perBump('receive-pack')}; server busy ${(serverMs / count).toFixed(0)} ms per bump\n`,
-  );
   const cores = availableParallelism();
+  const ratios: number[] = [];
+  const walls: number[] = [];
+  for (let round = 1; round <= Number(values.rounds); round++) {
+    const loneBefore = cpuSeconds();
+    for (let i = 0; i < 3; i++) await batonBump(server.url('big'), 1, tag());
+    const loneCpu = (cpuSeconds() - loneBefore) / 3;
+    server.resetRequests();
+    racesLost = 0;
+    const cpuStart = cpuSeconds();
+    const concurrent = await timed(() => Promise.all(Array.from({ length: count }, (_, i) => batonBump(server.url('big'), 10 + i, tag()))));
+    const cpuAll = cpuSeconds() - cpuStart;
+    walls.push(concurrent);
+    ratios.push(cpuAll / count / loneCpu);
+    const pushes = server.requestCount('receive-pack', 'big');
+    const perBump = (service: 'info-refs' | 'upload-pack' | 'receive-pack') => (server.requestCount(service, 'big') / count).toFixed(1);
+    const serverMs = server.requests.reduce((sum, r) => sum + r.ms, 0);
+    const lost = await lostUpdates(server.root, count, n);
+    process.stdout.write(
+      `round ${round}: ${count} concurrent baton bumps (different images): wall ${concurrent.toFixed(0)} ms; ${lost} lost; ` +
+        `${pushes} pushes (${(pushes / count).toFixed(1)} per bump); push races lost per bump ${(racesLost / count).toFixed(2)}\n`,
+    );
+    process.stdout.write(
+      `  requests per bump: info-refs ${perBump('info-refs')}, upload-pack ${perBump('upload-pack')}, receive-pack ` +
+        `${perBump('receive-pack')}; server busy ${(serverMs / count).toFixed(0)} ms per bump\n`,
+    );
+    process.stdout.write(
+      `  cpu (client + git server): lone bump just before ${loneCpu.toFixed(2)} s; ${count} concurrent ${cpuAll.toFixed(2)} s ` +
+        `(${(cpuAll / count).toFixed(2)} s each, ${(cpuAll / count / loneCpu).toFixed(2)}x); on ${cores} cores they need at least ` +
+        `${((cpuAll / cores) * 1000).toFixed(0)} ms of wall time\n`,
+    );
+  }
   process.stdout.write(
-    `cpu (client + git server): one bump ${cpuOne.toFixed(2)} s; floor ${cpuFloor.toFixed(2)} s; ${count} concurrent ` +
-      `${cpuAll.toFixed(2)} s ` +
-      `(${(cpuAll / count).toFixed(2)} s each); on ${cores} cores the ${count} bumps need at least ` +
-      `${((cpuAll / cores) * 1000).toFixed(0)} ms of wall time\n\n`,
+    `cpu (client + git server), lone bumps in turns with the floor: baton ${cpuOne.toFixed(2)} s; floor ${cpuFloor.toFixed(2)} s\n\n`,
   );
+  const concurrent = median(walls);
   process.stdout.write(`history growth: 20k-commit / 10-commit       ${(baton / batonShort).toFixed(2)}x  (goal: ~1, no growth)\n`);
   process.stdout.write(`speed-up vs naive:                          ${(naive / baton).toFixed(1)}x  (goal: >= 10x)\n`);
   process.stdout.write(`lone bump / floor:                          ${(baton / floor).toFixed(2)}x  (goal: <= 1.3x)\n`);
   process.stdout.write(`lone bump without start-up / floor:         ${((baton - startup) / floor).toFixed(2)}x\n`);
-  process.stdout.write(`cpu per concurrent bump / lone bump:        ${(cpuAll / count / cpuOne).toFixed(2)}x  (goal: <= 1.5x)\n`);
+  process.stdout.write(
+    `cpu per concurrent bump / lone bump:        ${median(ratios).toFixed(2)}x  (goal: <= 1.5x; rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})\n`,
+  );
   process.stdout.write(`${count} concurrent / one:                        ${(concurrent / baton).toFixed(1)}x  (goal: < 3x)\n`);
 } finally {
   await server.stop();
