@@ -61,8 +61,13 @@ export function headStarterFor(name: string): HeadStarter | undefined {
  * this returns (no await on the way): the caller's synchronous require of the step bundle must not hold
  * the clone back. Same directory wiring as steps/shared/clone.ts (`baton-env-` under RUNNER_TEMP).
  */
-function startClone(remote: GitRemote, request: HeadStartRequest, env: Env): () => Promise<void> {
-  const dir = mkdtempSync(join(env['RUNNER_TEMP'] || tmpdir(), 'baton-env-'));
+function startClone(remote: GitRemote, request: HeadStartRequest, env: Env): (() => Promise<void>) | undefined {
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(env['RUNNER_TEMP'] || tmpdir(), 'baton-env-'));
+  } catch {
+    return undefined; // no head start: the step meets the same problem with its own message, in its turn
+  }
   const abort = new AbortController();
   const clone: Promise<ClonedDir | undefined> = cloneInto(remote, {
     ...request,

@@ -128,6 +128,16 @@ describe('bump with a head start: the loader clones while the step loads', () =>
     assert.ok(!listing.includes(join(work, `run-${run}`)), 'a git process of the run is still running');
   });
 
+  it('a RUNNER_TEMP where no clone can go leaves the step its own message: a bad image is still a bad image', async () => {
+    const missing = join(work, 'no-such-dir');
+    const result = await bump(['--path', 'envs/staging', '--image', `${API}:1.3.0`, '--image', `${API}:1.4.0`], {
+      env: { RUNNER_TEMP: missing },
+    });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /image: registry\.example\.com\/team\/api is given twice/);
+    assert.deepEqual(result.commands, []);
+  });
+
   it('a head start that fails (wrong token) ends as a bump without one: same error, same exit code', async () => {
     const args = ['--path', 'envs/staging', '--image', `${API}:1.5.0`];
     const withHeadStart = await bump(args, { token: 'wrong-token' });
