@@ -19,6 +19,11 @@ export interface ExecOptions {
    * decodes.
    */
   readonly keepBytes?: boolean;
+  /**
+   * Kills the program (SIGTERM) when aborted; the result then comes as for any killed program. Already
+   * aborted: nothing is started (rejects with the signal's reason).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What a finished program left behind. */
@@ -59,25 +64,48 @@ export function redact(text: string, secrets: readonly string[] = []): string {
 export function execRaw(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const env = options.replaceEnv ? { ...options.env } : { ...process.env, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const group = options.signal !== undefined && process.platform !== 'win32';
   return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(options.signal.reason);
+      return;
+    }
     const child = spawn(file, args, {
       cwd: options.cwd,
       env: env as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Why its own process group when it may be aborted: git runs helpers (git-remote-https) that a
+      // SIGTERM to git alone leaves running, holding the connection and our pipes open for a minute.
+      detached: group,
     });
     // Why our own timer: spawn's `timeout` is not cleared when the program cannot be started, which keeps
     // the event loop alive for the whole timeout.
     const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGTERM'), options.timeoutMs) : undefined;
+    // Why not spawn's own `signal`: it emits an AbortError instead of the exit, and then the caller
+    // cannot wait for the program to be gone (its files closed) before removing its directory.
+    const kill = () => {
+      try {
+        if (group && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+        else child.kill('SIGTERM');
+      } catch {
+        child.kill('SIGTERM');
+      }
+    };
+    options.signal?.addEventListener('abort', kill, { once: true });
+    const settled = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', kill);
+    };
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
+      settled();
       reject(error.code === 'ENOENT' ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error);
     });
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
+      settled();
       const secrets = options.secrets ?? [];
       const bytes = Buffer.concat(out);
       resolve({

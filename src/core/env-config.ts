@@ -1,5 +1,6 @@
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import { UserError } from './errors.ts';
+import { normaliseRepoPath } from './repo-path.ts';
 import { parseEnvUpdates, parseSharedPolicies } from './update/policy-config.ts';
 import type { UpdatePolicy } from './update/types.ts';
 
@@ -36,27 +37,8 @@ export const CONFIG_FILE = 'baton.yaml';
 const ENV_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const ENV_KEYS = new Set(['path', 'branch', 'mode', 'promote-from', 'update']);
 
-/**
- * Normalises a path inside the repo and refuses one that escapes it (`..`, absolute, NUL).
- * Symlinks are checked where the files are, by the step.
- */
-export function normaliseRepoPath(path: string, input = 'path'): string {
-  const raw = path.trim().replace(/\\/g, '/');
-  if (raw === '' || raw.includes('\0')) throw new UserError(`${input}: a directory inside the repo is required.`, { input });
-  if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw)) {
-    throw new UserError(`${input}: "${path}" is absolute; give a directory relative to the repo root.`, { input });
-  }
-  const parts: string[] = [];
-  for (const part of raw.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      throw new UserError(`${input}: "${path}" leaves the repo; give a directory inside it, without "..".`, { input });
-    }
-    if (part === '.git') throw new UserError(`${input}: "${path}" points into .git.`, { input });
-    parts.push(part);
-  }
-  return parts.length === 0 ? '.' : parts.join('/');
-}
+/** See core/repo-path.ts; re-exported here, where the other env-repo config rules are. */
+export { normaliseRepoPath };
 
 function fail(message: string, where: string): never {
   throw new UserError(`${CONFIG_FILE}${where}: ${message}`, { input: CONFIG_FILE });

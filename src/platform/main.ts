@@ -3,6 +3,7 @@ import { describeError, exitCodeFor } from '../core/errors.ts';
 import { cliOnlySpecs, specFor, stepSpecs } from '../specs/index.ts';
 import { cliPlatform, stepHelp } from './cli.ts';
 import { gitlabPlatform } from './gitlab.ts';
+import { headStarterFor } from './head-start.ts';
 import { lazyStep, type StepModules } from './lazy-step.ts';
 import { runStep } from './run.ts';
 
@@ -36,7 +37,8 @@ export async function cliMain(modules: StepModules, argv: readonly string[]): Pr
     process.exitCode = 2;
     return;
   }
-  const step = lazyStep(spec, module);
+  // Only the `baton` command starts clones early: its step bundle loads after the inputs are checked.
+  const step = lazyStep(spec, module, headStarterFor(name));
   if (process.env['BATON_PLATFORM'] === 'gitlab') {
     process.exitCode = await runStep(step, gitlabPlatform(), process.env, process.cwd());
     return;

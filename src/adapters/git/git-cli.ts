@@ -82,6 +82,8 @@ export interface GitCliOptions {
    * reads them from the caller's environment and git config when omitted.
    */
   readonly signing?: readonly ConfigEntry[];
+  /** Kills whatever git process this runner has running when aborted (a head start nobody took). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -166,6 +168,7 @@ export class GitCli {
       env: options.env ? { ...this.#env, ...options.env } : this.#env,
       secrets: this.secrets,
       timeoutMs: NETWORK_TIMEOUT_MS,
+      ...(this.#options.signal ? { signal: this.#options.signal } : {}),
       ...(options.keepBytes ? { keepBytes: true } : {}),
     });
   }

@@ -1,20 +1,18 @@
-import { lstat, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { UserError } from '../../core/errors.ts';
 import type { SignaturePolicy } from '../../core/signers.ts';
-import type { RetryPolicy } from '../retry.ts';
-import type { ConfigEntry } from './git-auth.ts';
-import { ensureGitVersion, GitCli } from './git-cli.ts';
+import { GitCli } from './git-cli.ts';
+import { type ClonedDir, cloneInto, type CloneTuning, sparseCheckout } from './git-clone.ts';
 import { carryCommit, type CommitRecord } from './git-carry.ts';
 import { commitChanges, stripSpace } from './git-commit.ts';
 import type { CloneHandle } from './git-handle.ts';
 import { fetchCommit, filesAt, findCommit, type HistoryCommit, historyOf, newestCommitTouching } from './git-history.ts';
 import { fastForwardWorktree, worktreeWithBranch } from './git-local.ts';
-import { checkedOutUnder, parentDir, parseStatus, repoPath, type StatusEntry } from './git-paths.ts';
+import { checkedOutUnder, parseStatus, repoPath, type StatusEntry } from './git-paths.ts';
 import { pushOutcome } from './git-push.ts';
 import { appendNote, fetchRef, notesOf, pushRefs, type RefUpdate } from './git-refs.ts';
 import { checkSignature, type SignatureCheck } from './git-signing.ts';
-import { clonedBranch, cloneCommand, followingGitSuffix, LOCAL_UPLOAD_PACK, repoRef } from './git-remote.ts';
+import { repoRef } from './git-remote.ts';
 import { resolveRemote } from './git-url.ts';
 
 export { type HistoryCommit, isFullCommitId } from './git-history.ts';
@@ -25,12 +23,7 @@ import type { CloneOptions, CommitOptions, GitIdentity, GitRemote, PushOptions, 
 export const DEFAULT_IDENTITY: GitIdentity = { name: 'Baton', email: 'baton@noreply.invalid' };
 
 /** Options of {@link GitRepo.clone} beyond {@link CloneOptions}, for tests and tuning. */
-export interface GitRepoTuning {
-  /** Retry policy of network verbs (default: 3 attempts with jitter). */
-  readonly retry?: RetryPolicy;
-  /** Signing settings (see git-signing.ts); read from the environment and git config when omitted. */
-  readonly signing?: readonly ConfigEntry[];
-}
+export type GitRepoTuning = Omit<CloneTuning, 'signal'>;
 
 /**
  * A least clone of an env repo (single branch, depth 1, blobless, sparse) and the few things Baton does
@@ -59,50 +52,40 @@ export class GitRepo {
   /** The last commit this object made, to carry onto a newer head after a lost race. */
   #last: CommitRecord | undefined;
 
-  private constructor(cli: GitCli, dir: string, branch: string, identity: GitIdentity) {
+  private constructor(cli: GitCli, cloned: Pick<ClonedDir, 'dir' | 'branch' | 'cone'>, identity: GitIdentity) {
+    const { dir, branch } = cloned;
     this.#cli = cli;
     this.dir = dir;
     this.remote = cli.remote.display;
     this.branch = branch;
     this.#identity = identity;
     this.#handle = { cli, dir, branch, identity };
+    this.#cone = cloned.cone;
   }
 
   /**
-   * Clones `remote` into `options.dir`: `--depth 1 --single-branch --filter=blob:none --no-checkout`,
-   * then a cone-mode sparse checkout of `options.sparsePaths`, so the cost does not grow with history
-   * or with the size of the rest of the repository. Without a branch the clone takes the remote's
-   * default branch and reads its name from the clone: no `ls-remote` round trip before it (the clone's
-   * own ref listing already carries the remote's `HEAD`).
+   * Clones `remote` into `options.dir` the least way (see {@link cloneInto}): one branch, depth 1,
+   * blobless, a cone-mode sparse checkout of `options.sparsePaths`, so the cost does not grow with
+   * history or with the size of the rest of the repository.
    */
   static async clone(remote: GitRemote, options: CloneOptions & GitRepoTuning): Promise<GitRepo> {
-    if (options.branch !== undefined) repoRef(options.branch);
-    // The version and signing checks run beside the clone (it writes no commit); their failure wins.
-    const checks = options.signing ? ensureGitVersion().then(() => options.signing!) : GitCli.checks();
-    const unsigned = GitCli.unsigned({ remote: resolveRemote(remote), ...logAndRetry(options) });
-    const cloned = followingGitSuffix(unsigned, (c) => cloneCommand(c, options.dir, options.branch));
-    cloned.catch(() => {});
-    const signing = await checks;
-    const cli = (await cloned).withSigning(signing);
-    const branch = options.branch ?? (await clonedBranch(cli, options.dir));
-    const repo = new GitRepo(cli, options.dir, branch, options.identity ?? DEFAULT_IDENTITY);
-    try {
-      await repo.#checkOut(options.sparsePaths);
-    } catch (error) {
-      await repo.cleanup();
-      throw error;
-    }
-    return repo;
+    const { cli, cloned } = await cloneInto(remote, options);
+    return new GitRepo(cli, cloned, options.identity ?? DEFAULT_IDENTITY);
   }
 
-  async #checkOut(sparsePaths: readonly string[]): Promise<void> {
-    if (this.#cli.remote.kind === 'file') await this.#git(['config', 'remote.origin.uploadpack', LOCAL_UPLOAD_PACK]);
-    // Patterns first, checkout second: the checkout then fetches only the blobs inside the cone, in one
-    // batch (git-sparse-checkout(1), "EXAMPLES" shows the same order for partial clones). `set --cone`
-    // turns cone mode on by itself, so no separate `sparse-checkout init`.
-    const cone = await this.#setCone(sparsePaths);
-    await this.#fetching(['checkout', '--quiet', this.branch, '--']);
-    if (cone) await this.#widenFiles(cone);
+  /**
+   * Wraps a clone {@link cloneInto} made elsewhere (the loader's head start, another bundle) without
+   * running git: the runner is rebuilt from `remote` (the credentials) and what the clone found (the URL
+   * it used, the signing settings). `remote` must be the one the clone was made from.
+   */
+  static adopt(remote: GitRemote, cloned: ClonedDir, options: Pick<CloneOptions, 'identity' | 'log'> & GitRepoTuning = {}): GitRepo {
+    const cli = new GitCli({
+      remote: { ...resolveRemote(remote), url: cloned.url, display: cloned.display },
+      signing: cloned.signing,
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+    });
+    return new GitRepo(cli, cloned, options.identity ?? DEFAULT_IDENTITY);
   }
 
   /**
@@ -111,44 +94,7 @@ export class GitRepo {
    * A path naming a file checks out its directory; `''` or `.` checks out everything.
    */
   async setSparse(paths: readonly string[]): Promise<void> {
-    const cone = await this.#setCone(paths);
-    if (cone) await this.#widenFiles(cone);
-  }
-
-  /**
-   * Sets the cone to `paths` taken as directories (`''` anywhere: no sparse checkout at all) and resolves
-   * with them, or undefined when the whole tree is checked out. Whether a path names a file is seen
-   * afterwards, in the working tree (see {@link #widenFiles}): no `ls-tree` before every checkout.
-   */
-  async #setCone(paths: readonly string[]): Promise<string[] | undefined> {
-    const normal = paths.map((p) => repoPath(p));
-    if (normal.includes('')) {
-      await this.#fetching(['sparse-checkout', 'disable']);
-      this.#cone = undefined;
-      return undefined;
-    }
-    const dirs = [...new Set(normal)];
-    await this.#fetching(['sparse-checkout', 'set', '--cone', '--stdin'], dirs.map((d) => `${d}\n`).join(''));
-    this.#cone = dirs;
-    return dirs;
-  }
-
-  /**
-   * Cone mode takes directories only. A path naming a file (or a symlink) is checked out all the same,
-   * since cone mode brings the files directly inside every parent directory of the cone; seen so, its
-   * directory becomes the cone instead. Missing paths stay as given.
-   */
-  async #widenFiles(cone: readonly string[]): Promise<void> {
-    const kinds = await Promise.all(cone.map((d) => lstat(join(this.dir, d)).catch(() => undefined)));
-    if (!kinds.some((k) => k !== undefined && !k.isDirectory())) return;
-    const dirs = cone.map((d, i) => (kinds[i] !== undefined && !kinds[i].isDirectory() ? parentDir(d) : d));
-    if (dirs.includes('')) {
-      await this.#fetching(['sparse-checkout', 'disable']);
-      this.#cone = undefined;
-      return;
-    }
-    this.#cone = [...new Set(dirs)];
-    await this.#fetching(['sparse-checkout', 'set', '--cone', '--stdin'], this.#cone.map((d) => `${d}\n`).join(''));
+    this.#cone = await sparseCheckout(this.#cli, this.dir, this.branch, paths);
   }
 
   /** The commit checked out. */
@@ -431,12 +377,4 @@ export class GitRepo {
   #fetching(args: readonly string[], input?: string) {
     return this.#cli.network(args, { verb: args[0] ?? 'checkout', branch: this.branch }, { cwd: this.dir, input });
   }
-}
-
-function logAndRetry(options: CloneOptions & GitRepoTuning) {
-  return {
-    ...(options.log ? { log: options.log } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.signing ? { signing: options.signing } : {}),
-  };
 }

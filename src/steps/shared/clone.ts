@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitRepo } from '../../adapters/git/git-repo.ts';
 import type { GitIdentity, GitRemote } from '../../adapters/git/types.ts';
+import { headStartKey, takeHeadStart } from './head-start.ts';
 
 /**
  * The push-race bound: twenty pipelines bumping one branch at once must all land. The ceiling is wide so
@@ -32,9 +33,20 @@ export interface CloneWiring {
   readonly log?: ((line: string) => void) | undefined;
 }
 
-/** A clone function wired to the real git CLI; the caller cleans the clone up with `cleanup()`. */
+/**
+ * A clone function wired to the real git CLI; the caller cleans the clone up with `cleanup()`. A clone
+ * the `baton` loader already started for exactly this request (a head start, see ./head-start.ts) is
+ * taken instead of cloning again; one that failed is cloned again here, so every error is this clone's.
+ */
 export function cloneEnvRepo(wiring: CloneWiring): (remote: GitRemote, request: CloneRequest) => Promise<GitRepo> {
   return async (remote, request) => {
+    if (!wiring.prefix || wiring.prefix === 'baton-env-') {
+      const started = await takeHeadStart(headStartKey(remote, request));
+      if (started) {
+        const options = { ...(request.identity ? { identity: request.identity } : {}), ...(wiring.log ? { log: wiring.log } : {}) };
+        return GitRepo.adopt(remote, started, options);
+      }
+    }
     const dir = await mkdtemp(join(wiring.env['RUNNER_TEMP'] || tmpdir(), wiring.prefix ?? 'baton-env-'));
     try {
       return await GitRepo.clone(remote, { ...request, dir, ...(wiring.log ? { log: wiring.log } : {}) });
