@@ -28922,23 +28922,44 @@ function redact(text, secrets = []) {
 function execRaw(file, args, options = {}) {
   const env = options.replaceEnv ? { ...options.env } : { ...process.env, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === void 0) delete env[key];
+  const group = options.signal !== void 0 && process.platform !== "win32";
   return new Promise((resolve2, reject) => {
+    if (options.signal?.aborted) {
+      reject(options.signal.reason);
+      return;
+    }
     const child = (0, import_node_child_process.spawn)(file, args, {
       cwd: options.cwd,
       env,
-      stdio: ["pipe", "pipe", "pipe"]
+      stdio: ["pipe", "pipe", "pipe"],
+      // Why its own process group when it may be aborted: git runs helpers (git-remote-https) that a
+      // SIGTERM to git alone leaves running, holding the connection and our pipes open for a minute.
+      detached: group
     });
     const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), options.timeoutMs) : void 0;
+    const kill = () => {
+      try {
+        if (group && child.pid !== void 0) process.kill(-child.pid, "SIGTERM");
+        else child.kill("SIGTERM");
+      } catch {
+        child.kill("SIGTERM");
+      }
+    };
+    options.signal?.addEventListener("abort", kill, { once: true });
+    const settled = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", kill);
+    };
     const out = [];
     const err = [];
     child.stdout.on("data", (chunk) => out.push(chunk));
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => {
-      clearTimeout(timer);
+      settled();
       reject(error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error);
     });
     child.on("close", (code, signal) => {
-      clearTimeout(timer);
+      settled();
       const secrets = options.secrets ?? [];
       const bytes = Buffer.concat(out);
       resolve2({

@@ -33005,7 +33005,7 @@ var require_fetch = __commonJS({
         p.resolve(responseObject.deref());
         p = null;
       };
-      controller = fetching({
+      controller = fetching2({
         request: request2,
         processResponseEndOfBody: handleFetchDone,
         processResponse,
@@ -33073,7 +33073,7 @@ var require_fetch = __commonJS({
         controller.error(error);
       }
     }
-    function fetching({
+    function fetching2({
       request: request2,
       processRequestBodyChunkLength,
       processRequestEndOfBody,
@@ -33989,7 +33989,7 @@ var require_fetch = __commonJS({
     module2.exports = {
       fetch: fetch2,
       Fetch,
-      fetching,
+      fetching: fetching2,
       finalizeAndReportTiming
     };
   }
@@ -34036,7 +34036,7 @@ var require_cache3 = __commonJS({
     var { webidl } = require_webidl();
     var { cloneResponse, fromInnerResponse, getResponseState } = require_response();
     var { Request, fromInnerRequest, getRequestState } = require_request2();
-    var { fetching } = require_fetch();
+    var { fetching: fetching2 } = require_fetch();
     var { urlIsHttpHttpsScheme, readAllBytes } = require_util2();
     var { createDeferredPromise } = require_promise();
     var Cache = class _Cache {
@@ -34119,7 +34119,7 @@ var require_cache3 = __commonJS({
           r.destination = "subresource";
           requestList.push(r);
           const responsePromise = createDeferredPromise();
-          fetchControllers.push(fetching({
+          fetchControllers.push(fetching2({
             request: r,
             processResponse(response) {
               if (response.type === "error" || response.status === 206 || response.status < 200 || response.status > 299) {
@@ -35794,7 +35794,7 @@ var require_connection = __commonJS({
     var { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = require_constants7();
     var { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = require_util5();
     var { makeRequest } = require_request2();
-    var { fetching } = require_fetch();
+    var { fetching: fetching2 } = require_fetch();
     var { Headers: Headers2, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
@@ -35828,7 +35828,7 @@ var require_connection = __commonJS({
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
       request2.headersList.append("sec-websocket-extensions", permessageDeflate, true);
-      const controller = fetching({
+      const controller = fetching2({
         request: request2,
         useParallelQueue: true,
         dispatcher: options.dispatcher,
@@ -37799,7 +37799,7 @@ var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports2, module2) {
     "use strict";
     var { pipeline } = require("node:stream");
-    var { fetching } = require_fetch();
+    var { fetching: fetching2 } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
     var { EventSourceStream } = require_eventsource_stream();
@@ -37969,7 +37969,7 @@ var require_eventsource = __commonJS({
             }
           );
         };
-        this.#controller = fetching(fetchParams);
+        this.#controller = fetching2(fetchParams);
       }
       /**
        * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model
@@ -40610,6 +40610,25 @@ var import_node_path = require("node:path");
 // src/core/env-config.ts
 var import_yaml12 = __toESM(require_dist(), 1);
 
+// src/core/repo-path.ts
+function normaliseRepoPath(path, input = "path") {
+  const raw = path.trim().replace(/\\/g, "/");
+  if (raw === "" || raw.includes("\0")) throw new UserError(`${input}: a directory inside the repo is required.`, { input });
+  if (raw.startsWith("/") || /^[A-Za-z]:/.test(raw)) {
+    throw new UserError(`${input}: "${path}" is absolute; give a directory relative to the repo root.`, { input });
+  }
+  const parts = [];
+  for (const part of raw.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      throw new UserError(`${input}: "${path}" leaves the repo; give a directory inside it, without "..".`, { input });
+    }
+    if (part === ".git") throw new UserError(`${input}: "${path}" points into .git.`, { input });
+    parts.push(part);
+  }
+  return parts.length === 0 ? "." : parts.join("/");
+}
+
 // src/core/update/strategies.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 
@@ -40826,23 +40845,6 @@ function parseEnvUpdates(envName, value, shared) {
 var CONFIG_FILE = "baton.yaml";
 var ENV_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 var ENV_KEYS = /* @__PURE__ */ new Set(["path", "branch", "mode", "promote-from", "update"]);
-function normaliseRepoPath(path, input = "path") {
-  const raw = path.trim().replace(/\\/g, "/");
-  if (raw === "" || raw.includes("\0")) throw new UserError(`${input}: a directory inside the repo is required.`, { input });
-  if (raw.startsWith("/") || /^[A-Za-z]:/.test(raw)) {
-    throw new UserError(`${input}: "${path}" is absolute; give a directory relative to the repo root.`, { input });
-  }
-  const parts = [];
-  for (const part of raw.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      throw new UserError(`${input}: "${path}" leaves the repo; give a directory inside it, without "..".`, { input });
-    }
-    if (part === ".git") throw new UserError(`${input}: "${path}" points into .git.`, { input });
-    parts.push(part);
-  }
-  return parts.length === 0 ? "." : parts.join("/");
-}
 function fail2(message, where2) {
   throw new UserError(`${CONFIG_FILE}${where2}: ${message}`, { input: CONFIG_FILE });
 }
@@ -46823,13 +46825,12 @@ function hostOf(url) {
 }
 
 // src/steps/shared/clone.ts
-var import_promises12 = require("node:fs/promises");
+var import_promises13 = require("node:fs/promises");
 var import_node_os = require("node:os");
 var import_node_path9 = require("node:path");
 
 // src/adapters/git/git-repo.ts
-var import_promises11 = require("node:fs/promises");
-var import_node_path8 = require("node:path");
+var import_promises12 = require("node:fs/promises");
 
 // src/adapters/exec.ts
 var import_node_child_process = require("node:child_process");
@@ -46854,23 +46855,44 @@ function redact2(text2, secrets = []) {
 function execRaw(file, args, options = {}) {
   const env = options.replaceEnv ? { ...options.env } : { ...process.env, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === void 0) delete env[key];
+  const group = options.signal !== void 0 && process.platform !== "win32";
   return new Promise((resolve4, reject) => {
+    if (options.signal?.aborted) {
+      reject(options.signal.reason);
+      return;
+    }
     const child = (0, import_node_child_process.spawn)(file, args, {
       cwd: options.cwd,
       env,
-      stdio: ["pipe", "pipe", "pipe"]
+      stdio: ["pipe", "pipe", "pipe"],
+      // Why its own process group when it may be aborted: git runs helpers (git-remote-https) that a
+      // SIGTERM to git alone leaves running, holding the connection and our pipes open for a minute.
+      detached: group
     });
     const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), options.timeoutMs) : void 0;
+    const kill = () => {
+      try {
+        if (group && child.pid !== void 0) process.kill(-child.pid, "SIGTERM");
+        else child.kill("SIGTERM");
+      } catch {
+        child.kill("SIGTERM");
+      }
+    };
+    options.signal?.addEventListener("abort", kill, { once: true });
+    const settled = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", kill);
+    };
     const out = [];
     const err = [];
     child.stdout.on("data", (chunk) => out.push(chunk));
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => {
-      clearTimeout(timer);
+      settled();
       reject(error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error);
     });
     child.on("close", (code, signal) => {
-      clearTimeout(timer);
+      settled();
       const secrets = options.secrets ?? [];
       const bytes = Buffer.concat(out);
       resolve4({
@@ -47186,6 +47208,7 @@ var GitCli = class _GitCli {
       env: options.env ? { ...this.#env, ...options.env } : this.#env,
       secrets: this.secrets,
       timeoutMs: NETWORK_TIMEOUT_MS,
+      ...this.#options.signal ? { signal: this.#options.signal } : {},
       ...options.keepBytes ? { keepBytes: true } : {}
     });
   }
@@ -47279,22 +47302,9 @@ function compareVersions(a, b) {
   return 0;
 }
 
-// src/adapters/git/git-carry.ts
-var import_promises6 = require("node:fs/promises");
-var import_node_path4 = require("node:path");
-
-// src/adapters/git/git-handle.ts
-function gitIn(handle, args, options = {}) {
-  return handle.cli.run(args, { cwd: handle.dir, ...options });
-}
-function identityEnv(committer, author = committer) {
-  return {
-    GIT_AUTHOR_NAME: author.name,
-    GIT_AUTHOR_EMAIL: author.email,
-    GIT_COMMITTER_NAME: committer.name,
-    GIT_COMMITTER_EMAIL: committer.email
-  };
-}
+// src/adapters/git/git-clone.ts
+var import_promises7 = require("node:fs/promises");
+var import_node_path5 = require("node:path");
 
 // src/adapters/git/git-paths.ts
 var import_promises5 = require("node:fs/promises");
@@ -47350,6 +47360,141 @@ function parseStatus(output) {
   return entries;
 }
 
+// src/adapters/git/git-remote.ts
+var import_promises6 = require("node:fs/promises");
+var import_node_path4 = require("node:path");
+function repoRef(name) {
+  const branch = name.replace(/^refs\/heads\//, "");
+  if (!branch || branch.startsWith("-") || /[\s~^:?*[\\]|\.\.|@\{/.test(branch)) {
+    throw new UserError(`branch: "${name}" is not a valid branch name.`, { input: "branch" });
+  }
+  return branch;
+}
+async function followingGitSuffix(cli, attempt) {
+  try {
+    await attempt(cli);
+    return cli;
+  } catch (error) {
+    const withSuffix = gitSuffixed(cli.remote);
+    if (!(error instanceof UserError && /redirect/.test(error.message) && withSuffix)) throw error;
+    const retried = cli.withRemote(withSuffix);
+    cli.log(`${cli.remote.display} redirects; trying ${withSuffix.display}`);
+    await attempt(retried).catch(() => Promise.reject(error));
+    return retried;
+  }
+}
+async function clonedBranch(cli, dir) {
+  const head = (await (0, import_promises6.readFile)((0, import_node_path4.join)(dir, ".git", "HEAD"), "utf8").catch(() => "")).trim();
+  const packed = await (0, import_promises6.readFile)((0, import_node_path4.join)(dir, ".git", "packed-refs"), "utf8").catch(() => "");
+  let ref = head.startsWith("ref: refs/heads/") ? head.slice("ref: ".length) : "";
+  if (!ref || !packed.includes(` refs/remotes/origin/${ref.slice("refs/heads/".length)}
+`)) {
+    const result = await cli.raw(["rev-parse", "--symbolic-full-name", "HEAD"], { cwd: dir });
+    ref = result.code === 0 ? result.stdout.trim() : "";
+  }
+  if (!ref.startsWith("refs/heads/")) {
+    throw new UserError(`repo: ${cli.remote.display} has no default branch (is it empty?); set the branch input.`, { input: "repo" });
+  }
+  return ref.slice("refs/heads/".length);
+}
+function gitSuffixed(remote) {
+  if (remote.kind !== "http") return void 0;
+  const url = new URL(remote.url);
+  if (url.pathname.endsWith(".git") || url.pathname.endsWith(".git/")) return void 0;
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}.git`;
+  return { ...remote, url: url.href, display: url.href };
+}
+var LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack";
+function cloneCommand(cli, dir, branch) {
+  const args = ["clone", "--quiet", "--template=", "--depth", "1", "--single-branch", "--no-tags", "--filter=blob:none", "--no-checkout"];
+  if (branch !== void 0) args.push("--branch", branch);
+  if (cli.remote.kind === "file") args.push("--upload-pack", LOCAL_UPLOAD_PACK);
+  return cli.network([...args, "--", cli.remote.url, dir], { verb: "clone", ...branch === void 0 ? {} : { branch } });
+}
+
+// src/adapters/git/git-clone.ts
+async function cloneInto(remote, options) {
+  if (options.branch !== void 0) repoRef(options.branch);
+  const checks = options.signing ? ensureGitVersion().then(() => options.signing) : GitCli.checks();
+  const unsigned = GitCli.unsigned({
+    remote: resolveRemote(remote),
+    ...options.log ? { log: options.log } : {},
+    ...options.retry ? { retry: options.retry } : {},
+    ...options.signal ? { signal: options.signal } : {}
+  });
+  const cloning = followingGitSuffix(unsigned, (c) => cloneCommand(c, options.dir, options.branch));
+  cloning.catch(() => {
+  });
+  const signing = await checks.catch(async (error) => {
+    await cloning.catch(() => {
+    });
+    throw error;
+  });
+  const cli = (await cloning).withSigning(signing);
+  const branch = options.branch ?? await clonedBranch(cli, options.dir);
+  try {
+    const cone = await checkOut(cli, options.dir, branch, options.sparsePaths);
+    return { cli, cloned: { dir: options.dir, branch, url: cli.remote.url, display: cli.remote.display, signing, cone } };
+  } catch (error) {
+    await (0, import_promises7.rm)(options.dir, { recursive: true, force: true, maxRetries: 3 });
+    throw error;
+  }
+}
+async function checkOut(cli, dir, branch, sparsePaths) {
+  if (cli.remote.kind === "file") await cli.run(["config", "remote.origin.uploadpack", LOCAL_UPLOAD_PACK], { cwd: dir });
+  const cone = await setCone(cli, dir, branch, sparsePaths);
+  await fetching(cli, dir, branch, ["checkout", "--quiet", branch, "--"]);
+  return cone ? widenFiles(cli, dir, branch, cone) : void 0;
+}
+async function sparseCheckout(cli, dir, branch, paths) {
+  const cone = await setCone(cli, dir, branch, paths);
+  return cone ? widenFiles(cli, dir, branch, cone) : void 0;
+}
+async function setCone(cli, dir, branch, paths) {
+  const normal = paths.map((p) => repoPath(p));
+  if (normal.includes("")) {
+    await fetching(cli, dir, branch, ["sparse-checkout", "disable"]);
+    return void 0;
+  }
+  const dirs = [...new Set(normal)];
+  await fetching(cli, dir, branch, ["sparse-checkout", "set", "--cone", "--stdin"], dirs.map((d) => `${d}
+`).join(""));
+  return dirs;
+}
+async function widenFiles(cli, dir, branch, cone) {
+  const kinds = await Promise.all(cone.map((d) => (0, import_promises7.lstat)((0, import_node_path5.join)(dir, d)).catch(() => void 0)));
+  if (!kinds.some((k) => k !== void 0 && !k.isDirectory())) return cone;
+  const dirs = cone.map((d, i) => kinds[i] !== void 0 && !kinds[i].isDirectory() ? parentDir(d) : d);
+  if (dirs.includes("")) {
+    await fetching(cli, dir, branch, ["sparse-checkout", "disable"]);
+    return void 0;
+  }
+  const widened = [...new Set(dirs)];
+  await fetching(cli, dir, branch, ["sparse-checkout", "set", "--cone", "--stdin"], widened.map((d) => `${d}
+`).join(""));
+  return widened;
+}
+function fetching(cli, dir, branch, args, input) {
+  return cli.network(args, { verb: args[0] ?? "checkout", branch }, { cwd: dir, input });
+}
+
+// src/adapters/git/git-carry.ts
+var import_promises8 = require("node:fs/promises");
+var import_node_path6 = require("node:path");
+
+// src/adapters/git/git-handle.ts
+function gitIn(handle, args, options = {}) {
+  return handle.cli.run(args, { cwd: handle.dir, ...options });
+}
+function identityEnv(committer, author = committer) {
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: committer.name,
+    GIT_COMMITTER_EMAIL: committer.email
+  };
+}
+
 // src/adapters/git/git-carry.ts
 function insideCone(path, cone) {
   if (cone === void 0) return true;
@@ -47377,12 +47522,12 @@ committer ${person(handle.identity)} now
   chunks.push(`from ${onto}
 `);
   for (const path of record.paths) {
-    const full = (0, import_node_path4.join)(handle.dir, path);
-    const stat = await (0, import_promises6.lstat)(full).catch(() => void 0);
+    const full = (0, import_node_path6.join)(handle.dir, path);
+    const stat = await (0, import_promises8.lstat)(full).catch(() => void 0);
     if (!stat?.isFile()) return void 0;
     chunks.push(`M ${stat.mode & 73 ? "100755" : "100644"} inline ${quotePath(path)}
 `);
-    data(await (0, import_promises6.readFile)(full));
+    data(await (0, import_promises8.readFile)(full));
   }
   chunks.push("\nget-mark :1\ndone\n");
   const input = Buffer.concat(chunks.map((c) => typeof c === "string" ? Buffer.from(c) : c));
@@ -47434,8 +47579,8 @@ function stripSpace(message) {
 }
 
 // src/adapters/git/git-history.ts
-var import_promises7 = require("node:fs/promises");
-var import_node_path5 = require("node:path");
+var import_promises9 = require("node:fs/promises");
+var import_node_path7 = require("node:path");
 var DEEPEN_STEPS = [15, 240, 3840];
 var HISTORY_DEEPEN_STEPS = [30, 300, 3e3];
 function isFullCommitId(text2) {
@@ -47452,7 +47597,7 @@ async function deepen(handle, step) {
 }
 async function shallowCommits(handle) {
   const file = (await gitIn(handle, ["rev-parse", "--git-path", "shallow"])).stdout.trim();
-  const text2 = await (0, import_promises7.readFile)((0, import_node_path5.resolve)(handle.dir, file), "utf8").catch(() => "");
+  const text2 = await (0, import_promises9.readFile)((0, import_node_path7.resolve)(handle.dir, file), "utf8").catch(() => "");
   return new Set(text2.split("\n").filter(Boolean));
 }
 async function searchHistory(handle, probe) {
@@ -47572,9 +47717,9 @@ function parseCatFileBatch(out) {
 }
 
 // src/adapters/git/git-local.ts
-var import_promises8 = require("node:fs/promises");
-var import_node_path6 = require("node:path");
-var import_promises9 = require("node:timers/promises");
+var import_promises10 = require("node:fs/promises");
+var import_node_path8 = require("node:path");
+var import_promises11 = require("node:timers/promises");
 async function worktreeWithBranch(cli, repo, branch) {
   const { stdout } = await cli.run(["worktree", "list", "--porcelain"], { cwd: repo });
   for (const block of stdout.split(/\n\n+/)) {
@@ -47588,7 +47733,7 @@ var LOCAL_CHANGES_RE = /would be overwritten|Your local changes|untracked workin
 var RACE_RE = /Not possible to fast-forward|index\.lock|cannot lock ref|Unable to create .*\.lock/i;
 async function fastForwardWorktree(cli, worktree, source, commit, branch) {
   const gitDir = (await cli.run(["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: worktree })).stdout;
-  const release = await acquireLock((0, import_node_path6.join)(gitDir.trim(), LOCK_NAME));
+  const release = await acquireLock((0, import_node_path8.join)(gitDir.trim(), LOCK_NAME));
   try {
     return await fetchAndFastForward(cli, worktree, source, commit, branch);
   } finally {
@@ -47623,20 +47768,20 @@ async function acquireLock(path) {
   let holder = "";
   for (let looks = 0; looks < LOCK_LOOKS; looks++) {
     try {
-      const handle = await (0, import_promises8.open)(path, "wx");
+      const handle = await (0, import_promises10.open)(path, "wx");
       await handle.writeFile(`${process.pid} ${await startTime(process.pid) ?? ""}
 `);
       await handle.close();
-      return () => (0, import_promises8.unlink)(path).catch(() => {
+      return () => (0, import_promises10.unlink)(path).catch(() => {
       });
     } catch (error) {
       if (error.code !== "EEXIST") throw error;
-      const seen = await (0, import_promises8.readFile)(path, "utf8").catch(() => "");
+      const seen = await (0, import_promises10.readFile)(path, "utf8").catch(() => "");
       if (seen !== holder) looks = 0;
       holder = seen;
-      if (await isStale(seen)) await (0, import_promises8.unlink)(path).catch(() => {
+      if (await isStale(seen)) await (0, import_promises10.unlink)(path).catch(() => {
       });
-      else await (0, import_promises9.setTimeout)(25 + Math.random() * 50);
+      else await (0, import_promises11.setTimeout)(25 + Math.random() * 50);
     }
   }
   throw new UserError(
@@ -47645,7 +47790,7 @@ async function acquireLock(path) {
   );
 }
 async function startTime(pid) {
-  const stat = await (0, import_promises8.readFile)(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
+  const stat = await (0, import_promises10.readFile)(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
   return stat?.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
 }
 async function isStale(content) {
@@ -47768,58 +47913,6 @@ async function notesOf(handle, notesRef, commits) {
   return new Map([...notes].map(([commit, oid]) => [commit, texts.get(oid) ?? ""]));
 }
 
-// src/adapters/git/git-remote.ts
-var import_promises10 = require("node:fs/promises");
-var import_node_path7 = require("node:path");
-function repoRef(name) {
-  const branch = name.replace(/^refs\/heads\//, "");
-  if (!branch || branch.startsWith("-") || /[\s~^:?*[\\]|\.\.|@\{/.test(branch)) {
-    throw new UserError(`branch: "${name}" is not a valid branch name.`, { input: "branch" });
-  }
-  return branch;
-}
-async function followingGitSuffix(cli, attempt) {
-  try {
-    await attempt(cli);
-    return cli;
-  } catch (error) {
-    const withSuffix = gitSuffixed(cli.remote);
-    if (!(error instanceof UserError && /redirect/.test(error.message) && withSuffix)) throw error;
-    const retried = cli.withRemote(withSuffix);
-    cli.log(`${cli.remote.display} redirects; trying ${withSuffix.display}`);
-    await attempt(retried).catch(() => Promise.reject(error));
-    return retried;
-  }
-}
-async function clonedBranch(cli, dir) {
-  const head = (await (0, import_promises10.readFile)((0, import_node_path7.join)(dir, ".git", "HEAD"), "utf8").catch(() => "")).trim();
-  const packed = await (0, import_promises10.readFile)((0, import_node_path7.join)(dir, ".git", "packed-refs"), "utf8").catch(() => "");
-  let ref = head.startsWith("ref: refs/heads/") ? head.slice("ref: ".length) : "";
-  if (!ref || !packed.includes(` refs/remotes/origin/${ref.slice("refs/heads/".length)}
-`)) {
-    const result = await cli.raw(["rev-parse", "--symbolic-full-name", "HEAD"], { cwd: dir });
-    ref = result.code === 0 ? result.stdout.trim() : "";
-  }
-  if (!ref.startsWith("refs/heads/")) {
-    throw new UserError(`repo: ${cli.remote.display} has no default branch (is it empty?); set the branch input.`, { input: "repo" });
-  }
-  return ref.slice("refs/heads/".length);
-}
-function gitSuffixed(remote) {
-  if (remote.kind !== "http") return void 0;
-  const url = new URL(remote.url);
-  if (url.pathname.endsWith(".git") || url.pathname.endsWith(".git/")) return void 0;
-  url.pathname = `${url.pathname.replace(/\/+$/, "")}.git`;
-  return { ...remote, url: url.href, display: url.href };
-}
-var LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack";
-function cloneCommand(cli, dir, branch) {
-  const args = ["clone", "--quiet", "--template=", "--depth", "1", "--single-branch", "--no-tags", "--filter=blob:none", "--no-checkout"];
-  if (branch !== void 0) args.push("--branch", branch);
-  if (cli.remote.kind === "file") args.push("--upload-pack", LOCAL_UPLOAD_PACK);
-  return cli.network([...args, "--", cli.remote.url, dir], { verb: "clone", ...branch === void 0 ? {} : { branch } });
-}
-
 // src/adapters/git/git-repo.ts
 var DEFAULT_IDENTITY2 = { name: "Baton", email: "baton@noreply.invalid" };
 var GitRepo = class _GitRepo {
@@ -47843,45 +47936,38 @@ var GitRepo = class _GitRepo {
   #cone;
   /** The last commit this object made, to carry onto a newer head after a lost race. */
   #last;
-  constructor(cli, dir, branch, identity) {
+  constructor(cli, cloned, identity) {
+    const { dir, branch } = cloned;
     this.#cli = cli;
     this.dir = dir;
     this.remote = cli.remote.display;
     this.branch = branch;
     this.#identity = identity;
     this.#handle = { cli, dir, branch, identity };
+    this.#cone = cloned.cone;
   }
   /**
-   * Clones `remote` into `options.dir`: `--depth 1 --single-branch --filter=blob:none --no-checkout`,
-   * then a cone-mode sparse checkout of `options.sparsePaths`, so the cost does not grow with history
-   * or with the size of the rest of the repository. Without a branch the clone takes the remote's
-   * default branch and reads its name from the clone: no `ls-remote` round trip before it (the clone's
-   * own ref listing already carries the remote's `HEAD`).
+   * Clones `remote` into `options.dir` the least way (see {@link cloneInto}): one branch, depth 1,
+   * blobless, a cone-mode sparse checkout of `options.sparsePaths`, so the cost does not grow with
+   * history or with the size of the rest of the repository.
    */
   static async clone(remote, options) {
-    if (options.branch !== void 0) repoRef(options.branch);
-    const checks = options.signing ? ensureGitVersion().then(() => options.signing) : GitCli.checks();
-    const unsigned = GitCli.unsigned({ remote: resolveRemote(remote), ...logAndRetry(options) });
-    const cloned = followingGitSuffix(unsigned, (c) => cloneCommand(c, options.dir, options.branch));
-    cloned.catch(() => {
-    });
-    const signing = await checks;
-    const cli = (await cloned).withSigning(signing);
-    const branch = options.branch ?? await clonedBranch(cli, options.dir);
-    const repo = new _GitRepo(cli, options.dir, branch, options.identity ?? DEFAULT_IDENTITY2);
-    try {
-      await repo.#checkOut(options.sparsePaths);
-    } catch (error) {
-      await repo.cleanup();
-      throw error;
-    }
-    return repo;
+    const { cli, cloned } = await cloneInto(remote, options);
+    return new _GitRepo(cli, cloned, options.identity ?? DEFAULT_IDENTITY2);
   }
-  async #checkOut(sparsePaths) {
-    if (this.#cli.remote.kind === "file") await this.#git(["config", "remote.origin.uploadpack", LOCAL_UPLOAD_PACK]);
-    const cone = await this.#setCone(sparsePaths);
-    await this.#fetching(["checkout", "--quiet", this.branch, "--"]);
-    if (cone) await this.#widenFiles(cone);
+  /**
+   * Wraps a clone {@link cloneInto} made elsewhere (the loader's head start, another bundle) without
+   * running git: the runner is rebuilt from `remote` (the credentials) and what the clone found (the URL
+   * it used, the signing settings). `remote` must be the one the clone was made from.
+   */
+  static adopt(remote, cloned, options = {}) {
+    const cli = new GitCli({
+      remote: { ...resolveRemote(remote), url: cloned.url, display: cloned.display },
+      signing: cloned.signing,
+      ...options.log ? { log: options.log } : {},
+      ...options.retry ? { retry: options.retry } : {}
+    });
+    return new _GitRepo(cli, cloned, options.identity ?? DEFAULT_IDENTITY2);
   }
   /**
    * Sets the directories checked out, in cone mode: each directory with everything below it, plus the
@@ -47889,44 +47975,7 @@ var GitRepo = class _GitRepo {
    * A path naming a file checks out its directory; `''` or `.` checks out everything.
    */
   async setSparse(paths) {
-    const cone = await this.#setCone(paths);
-    if (cone) await this.#widenFiles(cone);
-  }
-  /**
-   * Sets the cone to `paths` taken as directories (`''` anywhere: no sparse checkout at all) and resolves
-   * with them, or undefined when the whole tree is checked out. Whether a path names a file is seen
-   * afterwards, in the working tree (see {@link #widenFiles}): no `ls-tree` before every checkout.
-   */
-  async #setCone(paths) {
-    const normal = paths.map((p) => repoPath(p));
-    if (normal.includes("")) {
-      await this.#fetching(["sparse-checkout", "disable"]);
-      this.#cone = void 0;
-      return void 0;
-    }
-    const dirs = [...new Set(normal)];
-    await this.#fetching(["sparse-checkout", "set", "--cone", "--stdin"], dirs.map((d) => `${d}
-`).join(""));
-    this.#cone = dirs;
-    return dirs;
-  }
-  /**
-   * Cone mode takes directories only. A path naming a file (or a symlink) is checked out all the same,
-   * since cone mode brings the files directly inside every parent directory of the cone; seen so, its
-   * directory becomes the cone instead. Missing paths stay as given.
-   */
-  async #widenFiles(cone) {
-    const kinds = await Promise.all(cone.map((d) => (0, import_promises11.lstat)((0, import_node_path8.join)(this.dir, d)).catch(() => void 0)));
-    if (!kinds.some((k) => k !== void 0 && !k.isDirectory())) return;
-    const dirs = cone.map((d, i) => kinds[i] !== void 0 && !kinds[i].isDirectory() ? parentDir(d) : d);
-    if (dirs.includes("")) {
-      await this.#fetching(["sparse-checkout", "disable"]);
-      this.#cone = void 0;
-      return;
-    }
-    this.#cone = [...new Set(dirs)];
-    await this.#fetching(["sparse-checkout", "set", "--cone", "--stdin"], this.#cone.map((d) => `${d}
-`).join(""));
+    this.#cone = await sparseCheckout(this.#cli, this.dir, this.branch, paths);
   }
   /** The commit checked out. */
   async head() {
@@ -48120,7 +48169,7 @@ var GitRepo = class _GitRepo {
   }
   /** Removes the clone, credentials never having been written into it. */
   async cleanup() {
-    await (0, import_promises11.rm)(this.dir, { recursive: true, force: true, maxRetries: 3 });
+    await (0, import_promises12.rm)(this.dir, { recursive: true, force: true, maxRetries: 3 });
   }
   /** See {@link pushRefs}. */
   pushRefs(updates) {
@@ -48173,23 +48222,39 @@ var GitRepo = class _GitRepo {
     return this.#cli.network(args, { verb: args[0] ?? "checkout", branch: this.branch }, { cwd: this.dir, input });
   }
 };
-function logAndRetry(options) {
-  return {
-    ...options.log ? { log: options.log } : {},
-    ...options.retry ? { retry: options.retry } : {},
-    ...options.signing ? { signing: options.signing } : {}
-  };
+
+// src/steps/shared/head-start.ts
+var import_node_crypto = require("node:crypto");
+var HEAD_START = /* @__PURE__ */ Symbol.for("baton.headStart");
+function headStartKey(remote, request2) {
+  const identity = [remote.url, remote.username ?? "", remote.token ?? "", request2.branch ?? null, request2.sparsePaths];
+  return (0, import_node_crypto.createHash)("sha256").update(JSON.stringify(identity)).digest("hex");
+}
+async function takeHeadStart(key) {
+  const global = globalThis;
+  const found = global[HEAD_START];
+  if (!found || found.taken || found.key !== key) return void 0;
+  found.taken = true;
+  delete global[HEAD_START];
+  return found.clone;
 }
 
 // src/steps/shared/clone.ts
 var PUSH_RETRY = { attempts: 40, baseDelayMs: 250, maxDelayMs: 1e4 };
 function cloneEnvRepo(wiring) {
   return async (remote, request2) => {
-    const dir = await (0, import_promises12.mkdtemp)((0, import_node_path9.join)(wiring.env["RUNNER_TEMP"] || (0, import_node_os.tmpdir)(), wiring.prefix ?? "baton-env-"));
+    if (!wiring.prefix || wiring.prefix === "baton-env-") {
+      const started = await takeHeadStart(headStartKey(remote, request2));
+      if (started) {
+        const options = { ...request2.identity ? { identity: request2.identity } : {}, ...wiring.log ? { log: wiring.log } : {} };
+        return GitRepo.adopt(remote, started, options);
+      }
+    }
+    const dir = await (0, import_promises13.mkdtemp)((0, import_node_path9.join)(wiring.env["RUNNER_TEMP"] || (0, import_node_os.tmpdir)(), wiring.prefix ?? "baton-env-"));
     try {
       return await GitRepo.clone(remote, { ...request2, dir, ...wiring.log ? { log: wiring.log } : {} });
     } catch (error) {
-      await (0, import_promises12.rm)(dir, { recursive: true, force: true });
+      await (0, import_promises13.rm)(dir, { recursive: true, force: true });
       throw error;
     }
   };

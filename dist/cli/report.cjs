@@ -11424,23 +11424,44 @@ function redact(text2, secrets = []) {
 function execRaw(file, args, options = {}) {
   const env = options.replaceEnv ? { ...options.env } : { ...process.env, ...options.env };
   for (const key2 of Object.keys(env)) if (env[key2] === void 0) delete env[key2];
+  const group = options.signal !== void 0 && process.platform !== "win32";
   return new Promise((resolve3, reject) => {
+    if (options.signal?.aborted) {
+      reject(options.signal.reason);
+      return;
+    }
     const child = (0, import_node_child_process.spawn)(file, args, {
       cwd: options.cwd,
       env,
-      stdio: ["pipe", "pipe", "pipe"]
+      stdio: ["pipe", "pipe", "pipe"],
+      // Why its own process group when it may be aborted: git runs helpers (git-remote-https) that a
+      // SIGTERM to git alone leaves running, holding the connection and our pipes open for a minute.
+      detached: group
     });
     const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), options.timeoutMs) : void 0;
+    const kill = () => {
+      try {
+        if (group && child.pid !== void 0) process.kill(-child.pid, "SIGTERM");
+        else child.kill("SIGTERM");
+      } catch {
+        child.kill("SIGTERM");
+      }
+    };
+    options.signal?.addEventListener("abort", kill, { once: true });
+    const settled = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", kill);
+    };
     const out = [];
     const err = [];
     child.stdout.on("data", (chunk) => out.push(chunk));
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => {
-      clearTimeout(timer);
+      settled();
       reject(error.code === "ENOENT" ? new Error(`${file} was not found on PATH; install it and run again`, { cause: error }) : error);
     });
     child.on("close", (code, signal) => {
-      clearTimeout(timer);
+      settled();
       const secrets = options.secrets ?? [];
       const bytes = Buffer.concat(out);
       resolve3({
@@ -11775,6 +11796,7 @@ var GitCli = class _GitCli {
       env: options.env ? { ...this.#env, ...options.env } : this.#env,
       secrets: this.secrets,
       timeoutMs: NETWORK_TIMEOUT_MS,
+      ...this.#options.signal ? { signal: this.#options.signal } : {},
       ...options.keepBytes ? { keepBytes: true } : {}
     });
   }
@@ -12061,6 +12083,25 @@ function parseBatch(out) {
 
 // src/core/env-config.ts
 var import_yaml = __toESM(require_dist(), 1);
+
+// src/core/repo-path.ts
+function normaliseRepoPath(path, input = "path") {
+  const raw = path.trim().replace(/\\/g, "/");
+  if (raw === "" || raw.includes("\0")) throw new UserError(`${input}: a directory inside the repo is required.`, { input });
+  if (raw.startsWith("/") || /^[A-Za-z]:/.test(raw)) {
+    throw new UserError(`${input}: "${path}" is absolute; give a directory relative to the repo root.`, { input });
+  }
+  const parts = [];
+  for (const part of raw.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      throw new UserError(`${input}: "${path}" leaves the repo; give a directory inside it, without "..".`, { input });
+    }
+    if (part === ".git") throw new UserError(`${input}: "${path}" points into .git.`, { input });
+    parts.push(part);
+  }
+  return parts.length === 0 ? "." : parts.join("/");
+}
 
 // src/core/image-ref.ts
 var DOCKER_HUB = "docker.io";
@@ -12414,23 +12455,6 @@ function parseEnvUpdates(envName, value, shared) {
 var CONFIG_FILE = "baton.yaml";
 var ENV_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 var ENV_KEYS = /* @__PURE__ */ new Set(["path", "branch", "mode", "promote-from", "update"]);
-function normaliseRepoPath(path, input = "path") {
-  const raw = path.trim().replace(/\\/g, "/");
-  if (raw === "" || raw.includes("\0")) throw new UserError(`${input}: a directory inside the repo is required.`, { input });
-  if (raw.startsWith("/") || /^[A-Za-z]:/.test(raw)) {
-    throw new UserError(`${input}: "${path}" is absolute; give a directory relative to the repo root.`, { input });
-  }
-  const parts = [];
-  for (const part of raw.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      throw new UserError(`${input}: "${path}" leaves the repo; give a directory inside it, without "..".`, { input });
-    }
-    if (part === ".git") throw new UserError(`${input}: "${path}" points into .git.`, { input });
-    parts.push(part);
-  }
-  return parts.length === 0 ? "." : parts.join("/");
-}
 function fail2(message, where2) {
   throw new UserError(`${CONFIG_FILE}${where2}: ${message}`, { input: CONFIG_FILE });
 }

@@ -1771,13 +1771,18 @@ function githubPlatform() {
 }
 
 // src/platform/lazy-step.ts
-function lazyStep(spec, module2) {
+function lazyStep(spec, module2, headStart) {
   let loaded;
   return {
     spec,
     run: async (inputs, context) => {
-      loaded ??= module2().then((found) => found.load());
-      return (await loaded).run(inputs, context);
+      const dispose = headStart?.(inputs, context.env);
+      try {
+        loaded ??= module2().then((found) => found.load());
+        return await (await loaded).run(inputs, context);
+      } finally {
+        await dispose?.();
+      }
     }
   };
 }
