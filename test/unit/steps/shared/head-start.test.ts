@@ -5,7 +5,14 @@ import { HEAD_START, type HeadStart, headStartKey, publishHeadStart, takeHeadSta
 
 const REMOTE = { url: 'https://git.example.com/env.git', token: 'head-start-secret-91c' };
 const REQUEST = { branch: 'main', sparsePaths: ['envs/staging'] };
-const CLONED: ClonedDir = { dir: 'baton-env-test', branch: 'main', url: REMOTE.url, display: REMOTE.url, signing: [], cone: ['envs/staging'] };
+const CLONED: ClonedDir = {
+  dir: 'baton-env-test',
+  branch: 'main',
+  url: REMOTE.url,
+  display: REMOTE.url,
+  signing: [],
+  cone: ['envs/staging'],
+};
 
 function published(key: string): HeadStart {
   const headStart: HeadStart = { key, clone: Promise.resolve(CLONED), taken: false };
