@@ -22,12 +22,17 @@ const FILES: Record<string, string> = {
 /**
  * Preloaded into the CLI: right after the loader has required the step's bundle (before any of the
  * step's code ran), it notes whether git's trace already shows a `git clone`. With HEAD_START_DROP set,
- * it removes the published head start first, so the step clones as it did before head starts.
+ * it removes the published head start first, so the step clones as it did before head starts. With
+ * HEAD_START_WAIT set, it holds the bundle's load until that file exists (an event the test makes).
  */
 const HOOK = `const Module = require('node:module');
 const fs = require('node:fs');
 const load = Module._load;
 Module._load = function (request, ...rest) {
+  // HEAD_START_WAIT: the step's bundle is loaded only once the test says so (the file exists); git runs on.
+  if (/bump\\.cjs$/.test(request) && process.env.HEAD_START_WAIT) {
+    while (!fs.existsSync(process.env.HEAD_START_WAIT)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+  }
   const drop = /bump\\.cjs$/.test(request) && process.env.HEAD_START_DROP;
   if (drop) delete globalThis[Symbol.for('baton.headStart')];
   const loaded = load.call(this, request, ...rest);
@@ -115,12 +120,18 @@ describe('bump with a head start: the loader clones while the step loads', () =>
 
   it('a bump the step refuses while the clone is in flight kills the clone and leaves nothing behind', async () => {
     // The clone's fetch is held at the server: the step's refusal comes while git still waits for it.
+    // The step (and its refusal) is let run only once that request is held: events, not time.
     const held = server.hold({ user: 'x-access-token', service: 'upload-pack' });
-    const result = await bump(['--path', 'envs/staging', '--image', `${API}:1.3.0`, '--image', `${API}:1.4.0`]);
+    const go = join(work, `go-${run + 1}`);
+    const pending = bump(['--path', 'envs/staging', '--image', `${API}:1.3.0`, '--image', `${API}:1.4.0`], {
+      env: { HEAD_START_WAIT: go },
+    });
+    await held.reached;
+    await writeFile(go, '');
+    const result = await pending;
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /image: registry\.example\.com\/team\/api is given twice/);
     assert.ok(result.commands.includes('clone'), result.commands.join(' '));
-    await held.reached;
     await held.gone; // the server saw git's connection close: the loader killed it
     held.release();
     assert.deepEqual(result.left, []);
