@@ -237,10 +237,11 @@ try {
   const cores = availableParallelism();
   const ratios: number[] = [];
   const walls: number[] = [];
+  const perBumpCpu: number[] = [];
   for (let round = 1; round <= Number(values.rounds); round++) {
     const loneBefore = cpuSeconds();
-    for (let i = 0; i < 3; i++) await batonBump(server.url('big'), 1, tag());
-    const loneCpu = (cpuSeconds() - loneBefore) / 3;
+    for (let i = 0; i < 5; i++) await batonBump(server.url('big'), 1, tag());
+    const loneCpu = (cpuSeconds() - loneBefore) / 5;
     server.resetRequests();
     racesLost = 0;
     const cpuStart = cpuSeconds();
@@ -248,6 +249,7 @@ try {
     const cpuAll = cpuSeconds() - cpuStart;
     walls.push(concurrent);
     ratios.push(cpuAll / count / loneCpu);
+    perBumpCpu.push(cpuAll / count);
     const pushes = server.requestCount('receive-pack', 'big');
     const perBump = (service: 'info-refs' | 'upload-pack' | 'receive-pack') => (server.requestCount(service, 'big') / count).toFixed(1);
     const serverMs = server.requests.reduce((sum, r) => sum + r.ms, 0);
@@ -276,6 +278,10 @@ try {
   process.stdout.write(`lone bump without start-up / floor:         ${((baton - startup) / floor).toFixed(2)}x\n`);
   process.stdout.write(
     `cpu per concurrent bump / lone bump:        ${median(ratios).toFixed(2)}x  (goal: <= 1.5x; rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})\n`,
+  );
+  const againstTurns = perBumpCpu.map((c) => c / cpuOne);
+  process.stdout.write(
+    `  … against the lone bumps run in turns:    ${median(againstTurns).toFixed(2)}x  (rounds: ${againstTurns.map((r) => r.toFixed(2)).join(', ')})\n`,
   );
   process.stdout.write(`${count} concurrent / one:                        ${(concurrent / baton).toFixed(1)}x  (goal: < 3x)\n`);
 } finally {
