@@ -11,9 +11,8 @@ import { gitIn, type CloneHandle } from './git-handle.ts';
 import { parentDir } from './git-paths.ts';
 import type { GitIdentity } from './types.ts';
 
-/** What the last `commit()` wrote: enough to write it again on another head. */
+/** What the last `commit()` wrote besides its id: enough to write it again on another head. */
 export interface CommitRecord {
-  readonly commit: string;
   /** The message as stored (already cleaned, see `stripSpace`). */
   readonly message: string;
   readonly author: GitIdentity;
@@ -42,17 +41,18 @@ async function changedPaths(handle: CloneHandle, from: string, to: string): Prom
 }
 
 /**
- * Writes `record`'s change again on `onto` (a ref) when nothing inside `cone` changed between the
- * commit's parent and `onto`; resolves with the new commit, or undefined when the caller must check out
+ * Writes the change of `commit` (described by `record`) again on `onto` (a ref) when nothing inside
+ * `cone` changed between the commit's parent and `onto`; resolves with the new commit, or undefined when the caller must check out
  * the new head and plan again. The new commit is made by `committer` now, like the one it replaces.
  */
 export async function carryCommit(
   handle: CloneHandle,
   record: CommitRecord,
+  commit: string,
   onto: string,
   cone: readonly string[] | undefined,
 ): Promise<string | undefined> {
-  const changed = await changedPaths(handle, `${record.commit}^`, onto);
+  const changed = await changedPaths(handle, `${commit}^`, onto);
   if (changed === undefined || changed.some((path) => insideCone(path, cone))) return undefined;
   const chunks: (string | Buffer)[] = [];
   const data = (bytes: Buffer) => chunks.push(`data ${bytes.length}\n`, bytes, '\n');

@@ -104,14 +104,12 @@ export async function sparseCheckout(cli: GitCli, dir: string, branch: string, p
  * afterwards, in the working tree (see {@link widenFiles}): no `ls-tree` before every checkout.
  */
 async function setCone(cli: GitCli, dir: string, branch: string, paths: readonly string[]): Promise<string[] | undefined> {
-  const normal = paths.map((p) => repoPath(p));
-  if (normal.includes('')) {
-    await fetching(cli, dir, branch, ['sparse-checkout', 'disable']);
-    return undefined;
-  }
-  const dirs = [...new Set(normal)];
-  await fetching(cli, dir, branch, ['sparse-checkout', 'set', '--cone', '--stdin'], dirs.map((d) => `${d}\n`).join(''));
-  return dirs;
+  return applyCone(
+    cli,
+    dir,
+    branch,
+    paths.map((p) => repoPath(p)),
+  );
 }
 
 /**
@@ -121,15 +119,25 @@ async function setCone(cli: GitCli, dir: string, branch: string, paths: readonly
  */
 async function widenFiles(cli: GitCli, dir: string, branch: string, cone: string[]): Promise<string[] | undefined> {
   const kinds = await Promise.all(cone.map((d) => lstat(join(dir, d)).catch(() => undefined)));
-  if (!kinds.some((k) => k !== undefined && !k.isDirectory())) return cone;
-  const dirs = cone.map((d, i) => (kinds[i] !== undefined && !kinds[i].isDirectory() ? parentDir(d) : d));
+  const isFile = (i: number) => kinds[i] !== undefined && !kinds[i].isDirectory();
+  if (!cone.some((_, i) => isFile(i))) return cone;
+  return applyCone(
+    cli,
+    dir,
+    branch,
+    cone.map((d, i) => (isFile(i) ? parentDir(d) : d)),
+  );
+}
+
+/** Checks out `dirs` in cone mode (`''` among them: everything) and resolves with the cone, or undefined for everything. */
+async function applyCone(cli: GitCli, dir: string, branch: string, dirs: readonly string[]): Promise<string[] | undefined> {
   if (dirs.includes('')) {
     await fetching(cli, dir, branch, ['sparse-checkout', 'disable']);
     return undefined;
   }
-  const widened = [...new Set(dirs)];
-  await fetching(cli, dir, branch, ['sparse-checkout', 'set', '--cone', '--stdin'], widened.map((d) => `${d}\n`).join(''));
-  return widened;
+  const cone = [...new Set(dirs)];
+  await fetching(cli, dir, branch, ['sparse-checkout', 'set', '--cone', '--stdin'], cone.map((d) => `${d}\n`).join(''));
+  return cone;
 }
 
 /**

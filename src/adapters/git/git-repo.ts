@@ -146,12 +146,7 @@ export class GitRepo {
     if (commit) this.#head = commit;
     this.#last =
       commit && options.paths
-        ? {
-            commit,
-            message: stripSpace(options.message),
-            author: options.author ?? this.#identity,
-            paths: options.paths.map((p) => repoPath(p)),
-          }
+        ? { message: stripSpace(options.message), author: options.author ?? this.#identity, paths: options.paths.map((p) => repoPath(p)) }
         : undefined;
     return commit;
   }
@@ -211,14 +206,7 @@ export class GitRepo {
    * every file they write before they push, so nothing untracked is left to remove.
    */
   async refresh(): Promise<void> {
-    const tracking = await this.#fetch(this.branch);
-    if (!tracking) {
-      throw new UserError(`branch: "${this.branch}" no longer exists on ${this.#cli.remote.display}.`, { input: 'branch' });
-    }
-    this.#seen.delete(this.branch);
-    this.#head = undefined;
-    this.#last = undefined;
-    await this.#fetching(['checkout', '--quiet', '--force', '-B', this.branch, tracking, '--']);
+    await this.#resetTo(await this.#fetchOwnBranch());
   }
 
   /**
@@ -230,22 +218,33 @@ export class GitRepo {
    * resolves 'refreshed': the caller plans again.
    */
   async carryOver(): Promise<'carried' | 'refreshed'> {
+    const tracking = await this.#fetchOwnBranch();
     const last = this.#last;
+    const carried =
+      last && this.#head && !this.#cli.signs ? await carryCommit(this.#handle, last, this.#head, tracking, this.#cone) : undefined;
+    if (!carried) {
+      await this.#resetTo(tracking);
+      return 'refreshed';
+    }
+    this.#head = carried;
+    return 'carried';
+  }
+
+  /** Fetches the cloned branch's newest head into its remote-tracking ref; the branch must still exist. */
+  async #fetchOwnBranch(): Promise<string> {
     const tracking = await this.#fetch(this.branch);
     if (!tracking) {
       throw new UserError(`branch: "${this.branch}" no longer exists on ${this.#cli.remote.display}.`, { input: 'branch' });
     }
     this.#seen.delete(this.branch);
-    const carried = last && !this.#cli.signs ? await carryCommit(this.#handle, last, tracking, this.#cone) : undefined;
-    if (carried) {
-      this.#head = carried;
-      this.#last = { ...last!, commit: carried };
-      return 'carried';
-    }
+    return tracking;
+  }
+
+  /** Checks out `tracking` as the cloned branch, local commits and edits discarded. */
+  async #resetTo(tracking: string): Promise<void> {
     this.#head = undefined;
     this.#last = undefined;
     await this.#fetching(['checkout', '--quiet', '--force', '-B', this.branch, tracking, '--']);
-    return 'refreshed';
   }
 
   /**

@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import { tryParseImageRef } from '../image-ref.ts';
 import { claimOf, fieldSlot, getValue, pairKey, type Slot, slotOf, valueAt } from './nodes.ts';
 import type { ParsedDoc, ParsedFile } from './parse.ts';
-import { imageWith, type LocatedSite, placeSite, splitPinnedTag, writtenName } from './site.ts';
+import { type LocatedSite, placeSite, splitLayoutImage, writtenName } from './site.ts';
 
 /** Argo CD's write-back override next to an app's sources: `.argocd-source.yaml`, `.argocd-source-<app>.yaml`. */
 const OVERRIDE_FILE = /(?:^|\/)\.argocd-source(?:-[^/]+)?\.ya?ml$/;
@@ -109,15 +109,13 @@ function groupedSites(parsed: ParsedFile, doc: ParsedDoc, entries: ReadonlyMap<s
     const digest = field('digest');
     if (nameSlot === undefined || (tag === undefined && digest === undefined)) continue;
     const registry = field('registry');
-    const name = registry !== undefined && registry.text !== '' ? `${registry.text}/${nameSlot.text}` : nameSlot.text;
-    const named = tryParseImageRef(name);
-    if (named === undefined || named.tag !== undefined || named.digest !== undefined) continue;
-    const [tagText, tagDigest] = digest === undefined && tag !== undefined ? splitPinnedTag(tag.text) : [tag?.text, undefined];
+    const split = splitLayoutImage(registry, nameSlot, tag, digest);
+    if (split === undefined) continue;
     const parts = {
       kind: 'helm' as const,
-      image: imageWith(named, tagText, digest?.text ?? tagDigest),
+      image: split.image,
       docIndex: doc.index,
-      name,
+      name: split.name,
       claims: [...claimOf(registry), ...claimOf(nameSlot), ...claimOf(tag), ...claimOf(digest)],
       pinsInTag: digest === undefined,
       ...(tag === undefined ? {} : { tag }),

@@ -1,11 +1,10 @@
 import { isAlias, isMap, isSeq, type YAMLMap } from 'yaml';
-import { tryParseImageRef } from '../image-ref.ts';
 import { dottedKeySites } from './locate-argocd.ts';
 import { imageValueSite } from './locate-containers.ts';
 import { slotIfAny } from './locate-kustomize.ts';
 import { claimOf, fieldSlot, findPair, forEachCollection, getString, getValue, pairKey } from './nodes.ts';
 import type { ParsedDoc, ParsedFile } from './parse.ts';
-import { imageWith, type LocatedSite, placeSite, splitPinnedTag } from './site.ts';
+import { type LocatedSite, placeSite, splitLayoutImage } from './site.ts';
 
 /** Keys that hold an image in Helm values: any key ending in `image`, in any case (`sidecarImage`, `INIT_IMAGE`). */
 const IMAGE_KEY = /image$/i;
@@ -48,17 +47,15 @@ function helmMapSite(parsed: ParsedFile, doc: ParsedDoc, map: YAMLMap, parentKey
   const digest = slotIfAny(doc, map, 'digest');
   if (repository === undefined || registry === null || tag === null || digest === null) return undefined;
   if (tag === undefined && digest === undefined && (inherited !== undefined || !IMAGE_KEY.test(parentKey ?? ''))) return undefined;
-  const name = registry !== undefined && registry.text !== '' ? `${registry.text}/${repository.text}` : repository.text;
-  const named = tryParseImageRef(name);
-  // A repository that carries its own tag or digest is not the split layout this site rewrites.
-  if (named === undefined || named.tag !== undefined || named.digest !== undefined) return undefined;
-  // Without a digest key a chart pins through the tag (`tag: 1.2.3@sha256:…`, see rewrite.ts).
-  const [tagText, tagDigest] = digest === undefined && tag !== undefined ? splitPinnedTag(tag.text) : [tag?.text, undefined];
+  // A repository that carries its own tag or digest is not the split layout this site rewrites; without a
+  // digest key a chart pins through the tag (`tag: 1.2.3@sha256:…`, see rewrite.ts).
+  const split = splitLayoutImage(registry, repository, tag, digest);
+  if (split === undefined) return undefined;
   const parts = {
     kind: 'helm' as const,
-    image: imageWith(named, tagText, digest?.text ?? tagDigest),
+    image: split.image,
     docIndex: doc.index,
-    name,
+    name: split.name,
     claims: [...(inherited === undefined ? [...claimOf(registry), ...claimOf(repository)] : []), ...claimOf(tag), ...claimOf(digest)],
     layout: { map, docIndex: doc.index, tagKey, digestKey: 'digest', namePair: findPair(map, nameKey) ?? findPair(map, '<<')! },
     pinsInTag: digest === undefined,

@@ -84,3 +84,22 @@ export function splitPinnedTag(text: string): [string, string | undefined] {
   const at = text.indexOf('@');
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
+
+/**
+ * The image of a split layout (`registry`, `repository`, `tag`/`version`, `digest` slots, as Helm values
+ * and Image Updater's Helm parameters write it): the name joined from registry and repository, and,
+ * without a digest slot, a `tag: 1.2.3@sha256:…` pin taken apart. Undefined when the repository carries
+ * its own tag or digest: not the split layout.
+ */
+export function splitLayoutImage(
+  registry: Slot | undefined,
+  repository: Slot,
+  tag: Slot | undefined,
+  digest: Slot | undefined,
+): { name: string; image: ImageRef } | undefined {
+  const name = registry !== undefined && registry.text !== '' ? `${registry.text}/${repository.text}` : repository.text;
+  const named = tryParseImageRef(name);
+  if (named === undefined || named.tag !== undefined || named.digest !== undefined) return undefined;
+  const [tagText, tagDigest] = digest === undefined && tag !== undefined ? splitPinnedTag(tag.text) : [tag?.text, undefined];
+  return { name, image: imageWith(named, tagText, digest?.text ?? tagDigest) };
+}

@@ -130,6 +130,14 @@ export function locateByLines(
 const isFlow = (text: string) => text[0] === '{' || text[0] === '[';
 const FLOW_KEY_RE = /^[A-Za-z0-9_][A-Za-z0-9_./-]*/;
 
+/** Past the value starting at `q` and the comma after it (the next element follows), or -1 when neither is there. */
+function afterElement(t: string, q: number): number {
+  const end = skipValue(t, q);
+  if (end < 0) return -1;
+  const next = skipSpaces(t, end);
+  return t[next] === ',' ? next + 1 : -1;
+}
+
 function skipSpaces(t: string, q: number): number {
   while (t[q] === ' ') q++;
   return q;
@@ -188,11 +196,8 @@ function inFlow(line: Line, segments: readonly string[], key: boolean): Position
           found = q;
           break;
         }
-        q = skipValue(t, q);
+        q = afterElement(t, q);
         if (q < 0) return undefined;
-        q = skipSpaces(t, q);
-        if (t[q] !== ',') return undefined;
-        q++;
       }
     } else if (t[p] === '[') {
       const index = Number(segments[s]);
@@ -204,11 +209,8 @@ function inFlow(line: Line, segments: readonly string[], key: boolean): Position
           found = q;
           break;
         }
-        q = skipValue(t, q);
+        q = afterElement(t, q);
         if (q < 0) return undefined;
-        q = skipSpaces(t, q);
-        if (t[q] !== ',') return undefined;
-        q++;
       }
     } else return undefined;
     if (',}]'.includes(t[found] ?? ',')) return undefined;
