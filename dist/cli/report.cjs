@@ -12797,6 +12797,13 @@ function splitPinnedTag(text2) {
   const at = text2.indexOf("@");
   return at < 0 ? [text2, void 0] : [text2.slice(0, at), text2.slice(at + 1)];
 }
+function splitLayoutImage(registry, repository, tag, digest) {
+  const name = registry !== void 0 && registry.text !== "" ? `${registry.text}/${repository.text}` : repository.text;
+  const named = tryParseImageRef(name);
+  if (named === void 0 || named.tag !== void 0 || named.digest !== void 0) return void 0;
+  const [tagText, tagDigest] = digest === void 0 && tag !== void 0 ? splitPinnedTag(tag.text) : [tag?.text, void 0];
+  return { name, image: imageWith(named, tagText, digest?.text ?? tagDigest) };
+}
 
 // src/core/edit/locate-argocd.ts
 var OVERRIDE_FILE = /(?:^|\/)\.argocd-source(?:-[^/]+)?\.ya?ml$/;
@@ -12871,21 +12878,19 @@ function groupedSites(parsed, doc, entries) {
   const prefixes = new Set([...entries.keys()].map((key2) => key2.slice(0, key2.lastIndexOf("."))).filter((prefix) => prefix !== ""));
   const sites = [];
   for (const prefix of prefixes) {
-    const field = (name2) => entries.get(`${prefix}.${name2}`);
+    const field = (name) => entries.get(`${prefix}.${name}`);
     const nameSlot = field("repository") ?? (IMAGE_PREFIX.test(prefix) ? field("name") : void 0);
     const tag = field("tag") ?? field("version");
     const digest = field("digest");
     if (nameSlot === void 0 || tag === void 0 && digest === void 0) continue;
     const registry = field("registry");
-    const name = registry !== void 0 && registry.text !== "" ? `${registry.text}/${nameSlot.text}` : nameSlot.text;
-    const named = tryParseImageRef(name);
-    if (named === void 0 || named.tag !== void 0 || named.digest !== void 0) continue;
-    const [tagText, tagDigest] = digest === void 0 && tag !== void 0 ? splitPinnedTag(tag.text) : [tag?.text, void 0];
+    const split = splitLayoutImage(registry, nameSlot, tag, digest);
+    if (split === void 0) continue;
     const parts = {
       kind: "helm",
-      image: imageWith(named, tagText, digest?.text ?? tagDigest),
+      image: split.image,
       docIndex: doc.index,
-      name,
+      name: split.name,
       claims: [...claimOf(registry), ...claimOf(nameSlot), ...claimOf(tag), ...claimOf(digest)],
       pinsInTag: digest === void 0,
       ...tag === void 0 ? {} : { tag },
@@ -13025,15 +13030,13 @@ function helmMapSite(parsed, doc, map, parentKey) {
   const digest = slotIfAny(doc, map, "digest");
   if (repository === void 0 || registry === null || tag === null || digest === null) return void 0;
   if (tag === void 0 && digest === void 0 && (inherited !== void 0 || !IMAGE_KEY2.test(parentKey ?? ""))) return void 0;
-  const name = registry !== void 0 && registry.text !== "" ? `${registry.text}/${repository.text}` : repository.text;
-  const named = tryParseImageRef(name);
-  if (named === void 0 || named.tag !== void 0 || named.digest !== void 0) return void 0;
-  const [tagText, tagDigest] = digest === void 0 && tag !== void 0 ? splitPinnedTag(tag.text) : [tag?.text, void 0];
+  const split = splitLayoutImage(registry, repository, tag, digest);
+  if (split === void 0) return void 0;
   const parts = {
     kind: "helm",
-    image: imageWith(named, tagText, digest?.text ?? tagDigest),
+    image: split.image,
     docIndex: doc.index,
-    name,
+    name: split.name,
     claims: [...inherited === void 0 ? [...claimOf(registry), ...claimOf(repository)] : [], ...claimOf(tag), ...claimOf(digest)],
     layout: { map, docIndex: doc.index, tagKey, digestKey: "digest", namePair: findPair(map, nameKey) ?? findPair(map, "<<") },
     pinsInTag: digest === void 0,

@@ -39386,6 +39386,13 @@ function splitPinnedTag(text2) {
   const at = text2.indexOf("@");
   return at < 0 ? [text2, void 0] : [text2.slice(0, at), text2.slice(at + 1)];
 }
+function splitLayoutImage(registry, repository, tag, digest) {
+  const name = registry !== void 0 && registry.text !== "" ? `${registry.text}/${repository.text}` : repository.text;
+  const named = tryParseImageRef(name);
+  if (named === void 0 || named.tag !== void 0 || named.digest !== void 0) return void 0;
+  const [tagText, tagDigest] = digest === void 0 && tag !== void 0 ? splitPinnedTag(tag.text) : [tag?.text, void 0];
+  return { name, image: imageWith(named, tagText, digest?.text ?? tagDigest) };
+}
 
 // src/core/edit/locate-argocd.ts
 var OVERRIDE_FILE = /(?:^|\/)\.argocd-source(?:-[^/]+)?\.ya?ml$/;
@@ -39460,21 +39467,19 @@ function groupedSites(parsed, doc, entries) {
   const prefixes = new Set([...entries.keys()].map((key) => key.slice(0, key.lastIndexOf("."))).filter((prefix) => prefix !== ""));
   const sites = [];
   for (const prefix of prefixes) {
-    const field = (name2) => entries.get(`${prefix}.${name2}`);
+    const field = (name) => entries.get(`${prefix}.${name}`);
     const nameSlot = field("repository") ?? (IMAGE_PREFIX.test(prefix) ? field("name") : void 0);
     const tag = field("tag") ?? field("version");
     const digest = field("digest");
     if (nameSlot === void 0 || tag === void 0 && digest === void 0) continue;
     const registry = field("registry");
-    const name = registry !== void 0 && registry.text !== "" ? `${registry.text}/${nameSlot.text}` : nameSlot.text;
-    const named = tryParseImageRef(name);
-    if (named === void 0 || named.tag !== void 0 || named.digest !== void 0) continue;
-    const [tagText, tagDigest] = digest === void 0 && tag !== void 0 ? splitPinnedTag(tag.text) : [tag?.text, void 0];
+    const split = splitLayoutImage(registry, nameSlot, tag, digest);
+    if (split === void 0) continue;
     const parts = {
       kind: "helm",
-      image: imageWith(named, tagText, digest?.text ?? tagDigest),
+      image: split.image,
       docIndex: doc.index,
-      name,
+      name: split.name,
       claims: [...claimOf(registry), ...claimOf(nameSlot), ...claimOf(tag), ...claimOf(digest)],
       pinsInTag: digest === void 0,
       ...tag === void 0 ? {} : { tag },
@@ -39614,15 +39619,13 @@ function helmMapSite(parsed, doc, map, parentKey) {
   const digest = slotIfAny(doc, map, "digest");
   if (repository === void 0 || registry === null || tag === null || digest === null) return void 0;
   if (tag === void 0 && digest === void 0 && (inherited !== void 0 || !IMAGE_KEY2.test(parentKey ?? ""))) return void 0;
-  const name = registry !== void 0 && registry.text !== "" ? `${registry.text}/${repository.text}` : repository.text;
-  const named = tryParseImageRef(name);
-  if (named === void 0 || named.tag !== void 0 || named.digest !== void 0) return void 0;
-  const [tagText, tagDigest] = digest === void 0 && tag !== void 0 ? splitPinnedTag(tag.text) : [tag?.text, void 0];
+  const split = splitLayoutImage(registry, repository, tag, digest);
+  if (split === void 0) return void 0;
   const parts = {
     kind: "helm",
-    image: imageWith(named, tagText, digest?.text ?? tagDigest),
+    image: split.image,
     docIndex: doc.index,
-    name,
+    name: split.name,
     claims: [...inherited === void 0 ? [...claimOf(registry), ...claimOf(repository)] : [], ...claimOf(tag), ...claimOf(digest)],
     layout: { map, docIndex: doc.index, tagKey, digestKey: "digest", namePair: findPair(map, nameKey) ?? findPair(map, "<<") },
     pinsInTag: digest === void 0,
@@ -48653,28 +48656,33 @@ async function sparseCheckout(cli, dir, branch, paths) {
   return cone ? widenFiles(cli, dir, branch, cone) : void 0;
 }
 async function setCone(cli, dir, branch, paths) {
-  const normal = paths.map((p) => repoPath(p));
-  if (normal.includes("")) {
-    await fetching(cli, dir, branch, ["sparse-checkout", "disable"]);
-    return void 0;
-  }
-  const dirs = [...new Set(normal)];
-  await fetching(cli, dir, branch, ["sparse-checkout", "set", "--cone", "--stdin"], dirs.map((d) => `${d}
-`).join(""));
-  return dirs;
+  return applyCone(
+    cli,
+    dir,
+    branch,
+    paths.map((p) => repoPath(p))
+  );
 }
 async function widenFiles(cli, dir, branch, cone) {
   const kinds = await Promise.all(cone.map((d) => (0, import_promises8.lstat)((0, import_node_path5.join)(dir, d)).catch(() => void 0)));
-  if (!kinds.some((k) => k !== void 0 && !k.isDirectory())) return cone;
-  const dirs = cone.map((d, i) => kinds[i] !== void 0 && !kinds[i].isDirectory() ? parentDir(d) : d);
+  const isFile = (i) => kinds[i] !== void 0 && !kinds[i].isDirectory();
+  if (!cone.some((_, i) => isFile(i))) return cone;
+  return applyCone(
+    cli,
+    dir,
+    branch,
+    cone.map((d, i) => isFile(i) ? parentDir(d) : d)
+  );
+}
+async function applyCone(cli, dir, branch, dirs) {
   if (dirs.includes("")) {
     await fetching(cli, dir, branch, ["sparse-checkout", "disable"]);
     return void 0;
   }
-  const widened = [...new Set(dirs)];
-  await fetching(cli, dir, branch, ["sparse-checkout", "set", "--cone", "--stdin"], widened.map((d) => `${d}
+  const cone = [...new Set(dirs)];
+  await fetching(cli, dir, branch, ["sparse-checkout", "set", "--cone", "--stdin"], cone.map((d) => `${d}
 `).join(""));
-  return widened;
+  return cone;
 }
 function fetching(cli, dir, branch, args, input) {
   return cli.network(args, { verb: args[0] ?? "checkout", branch }, { cwd: dir, input });
@@ -48708,8 +48716,8 @@ async function changedPaths(handle, from, to) {
   if (result.code !== 0) return void 0;
   return result.stdout.split("\0").filter((p) => p !== "");
 }
-async function carryCommit(handle, record, onto, cone) {
-  const changed = await changedPaths(handle, `${record.commit}^`, onto);
+async function carryCommit(handle, record, commit, onto, cone) {
+  const changed = await changedPaths(handle, `${commit}^`, onto);
   if (changed === void 0 || changed.some((path) => insideCone(path, cone))) return void 0;
   const chunks = [];
   const data = (bytes) => chunks.push(`data ${bytes.length}
@@ -49221,12 +49229,7 @@ var GitRepo = class _GitRepo {
   async commit(options) {
     const commit = await commitChanges(this.#handle, options);
     if (commit) this.#head = commit;
-    this.#last = commit && options.paths ? {
-      commit,
-      message: stripSpace(options.message),
-      author: options.author ?? this.#identity,
-      paths: options.paths.map((p) => repoPath(p))
-    } : void 0;
+    this.#last = commit && options.paths ? { message: stripSpace(options.message), author: options.author ?? this.#identity, paths: options.paths.map((p) => repoPath(p)) } : void 0;
     return commit;
   }
   /**
@@ -49276,14 +49279,7 @@ var GitRepo = class _GitRepo {
    * every file they write before they push, so nothing untracked is left to remove.
    */
   async refresh() {
-    const tracking = await this.#fetch(this.branch);
-    if (!tracking) {
-      throw new UserError(`branch: "${this.branch}" no longer exists on ${this.#cli.remote.display}.`, { input: "branch" });
-    }
-    this.#seen.delete(this.branch);
-    this.#head = void 0;
-    this.#last = void 0;
-    await this.#fetching(["checkout", "--quiet", "--force", "-B", this.branch, tracking, "--"]);
+    await this.#resetTo(await this.#fetchOwnBranch());
   }
   /**
    * After a lost push race: fetches the newest head and, when no file inside the sparse checkout changed
@@ -49294,22 +49290,30 @@ var GitRepo = class _GitRepo {
    * resolves 'refreshed': the caller plans again.
    */
   async carryOver() {
+    const tracking = await this.#fetchOwnBranch();
     const last = this.#last;
+    const carried = last && this.#head && !this.#cli.signs ? await carryCommit(this.#handle, last, this.#head, tracking, this.#cone) : void 0;
+    if (!carried) {
+      await this.#resetTo(tracking);
+      return "refreshed";
+    }
+    this.#head = carried;
+    return "carried";
+  }
+  /** Fetches the cloned branch's newest head into its remote-tracking ref; the branch must still exist. */
+  async #fetchOwnBranch() {
     const tracking = await this.#fetch(this.branch);
     if (!tracking) {
       throw new UserError(`branch: "${this.branch}" no longer exists on ${this.#cli.remote.display}.`, { input: "branch" });
     }
     this.#seen.delete(this.branch);
-    const carried = last && !this.#cli.signs ? await carryCommit(this.#handle, last, tracking, this.#cone) : void 0;
-    if (carried) {
-      this.#head = carried;
-      this.#last = { ...last, commit: carried };
-      return "carried";
-    }
+    return tracking;
+  }
+  /** Checks out `tracking` as the cloned branch, local commits and edits discarded. */
+  async #resetTo(tracking) {
     this.#head = void 0;
     this.#last = void 0;
     await this.#fetching(["checkout", "--quiet", "--force", "-B", this.branch, tracking, "--"]);
-    return "refreshed";
   }
   /**
    * Fetches branch `name` (depth 1) and resolves with its head, or undefined when the remote has no such
